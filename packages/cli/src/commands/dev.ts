@@ -1,0 +1,46 @@
+import { createProducer } from '@warren/core';
+import { createIngestApp, serveNode } from '@warren/ingest';
+import { createWorker } from '@warren/worker';
+import { createRuntime } from '../runtime/create-runtime';
+import { loadConfig } from '../runtime/load-config';
+import { onShutdown } from '../runtime/shutdown';
+
+export interface DevOptions {
+  port: number;
+  worker: boolean;
+}
+
+/** `warren dev`: ingest + in-process worker on whatever the environment provides (embedded by default). */
+export async function dev(opts: DevOptions): Promise<void> {
+  const config = await loadConfig();
+  const rt = await createRuntime(config);
+  const producer = createProducer({
+    config,
+    publishers: rt.publishers,
+    results: rt.results,
+    onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
+  });
+  const app = createIngestApp({
+    config,
+    producer,
+    results: rt.results,
+    onError: (err) => console.error(err),
+  });
+  const server = await serveNode(app, opts.port);
+  const worker = opts.worker
+    ? createWorker({ config, consumer: rt.consumer, results: rt.results })
+    : undefined;
+  await worker?.start();
+
+  const url = `http://localhost:${opts.port}`;
+  console.log(`warren dev — ingest on ${url}${worker ? `, worker on ${worker.queues.join(', ')}` : ''}`);
+  for (const line of rt.describe) console.log(`  ${line}`);
+  console.log(`\nTry:\n  curl -s -X POST ${url}/v1/jobs -H 'content-type: application/json' \\
+    -d '{"task":"demo.add","input":{"a":2,"b":3}}'\n  curl -s ${url}/v1/jobs/<id>\n`);
+
+  onShutdown(async () => {
+    server.close();
+    await worker?.stop();
+    await rt.close();
+  });
+}

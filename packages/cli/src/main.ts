@@ -1,0 +1,37 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { dev } from './commands/dev';
+import { worker } from './commands/worker';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const program = new Command('warren').description('job orchestration for serverless and edge apps');
+
+program
+  .command('dev')
+  .description(
+    'ingest + in-process worker (in-memory broker and results unless RABBITMQ_URL/REDIS_URL are set)',
+  )
+  .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
+  .option('--no-worker', 'run the ingest only')
+  .action((o) => dev({ port: o.port, worker: o.worker }));
+
+program
+  .command('worker')
+  .description('long-running worker')
+  .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
+  .option('-c, --concurrency <n>', 'jobs in flight', int)
+  .action((o) => worker({ queues: o.queues, concurrency: o.concurrency }));
+
+program.parseAsync().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

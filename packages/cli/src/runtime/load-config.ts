@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
+import { z } from 'zod';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/**
+ * Loads `WARREN_CONFIG` (default: ./warren.config.ts, else the repo's example config) and applies
+ * the environment overrides (`WARREN_REGIONS`, `WARREN_REGION`, `WARREN_API_KEYS`).
+ */
+export async function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  path = env.WARREN_CONFIG,
+): Promise<WarrenConfig> {
+  const candidates = path
+    ? [isAbsolute(path) ? path : resolve(process.cwd(), path)]
+    : [resolve(process.cwd(), 'warren.config.ts'), resolve(REPO_ROOT, 'warren.config.ts')];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) throw new ConfigError(`no warren config found (looked at ${candidates.join(', ')})`);
+  const mod = (await import(pathToFileURL(file).href)) as { default?: WarrenConfig };
+  if (!mod.default?.tasks) throw new ConfigError(`${file} must default-export defineConfig({...})`);
+  return applyEnv(mod.default, env);
+}
+
+export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenConfig {
+  let out = config;
+  if (env.WARREN_REGIONS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(env.WARREN_REGIONS);
+    } catch (err) {
+      throw new ConfigError(`WARREN_REGIONS is not JSON: ${(err as Error).message}`);
+    }
+    const parsed = z.array(regionSchema).safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`WARREN_REGIONS: ${parsed.error.issues[0]?.message}`);
+    out = { ...out, regions: parsed.data };
+  }
+  if (env.WARREN_REGION) out = { ...out, region: env.WARREN_REGION };
+  if (env.WARREN_API_KEYS) {
+    const keys = env.WARREN_API_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        // `key` or `key:pattern|pattern` to limit a key to task name patterns.
+        const [key, patterns] = entry.split(':');
+        return { key: key!, ...(patterns ? { tasks: patterns.split('|') } : {}) };
+      });
+    out = { ...out, auth: { keys: [...out.auth.keys, ...keys] } };
+  }
+  return out;
+}

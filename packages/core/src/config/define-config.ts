@@ -1,0 +1,59 @@
+import { fieldErrors } from '@warren/protocol';
+import type { z } from 'zod';
+import type { AnyTask } from '../task/define-task';
+import { configShapeSchema, type QueueConfig, queueConfigSchema } from './schema';
+
+export type ConfigInput = z.input<typeof configShapeSchema> & { tasks: readonly AnyTask[] };
+
+export type WarrenConfig = z.output<typeof configShapeSchema> & {
+  tasks: ReadonlyMap<string, AnyTask>;
+  queues: Record<string, QueueConfig>;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates a config once, at start-up, with messages that name the offending path. Every queue
+ * a task uses is declared (with defaults) so topology, routing and deploy plans see the same set.
+ */
+export function defineConfig(input: ConfigInput): WarrenConfig {
+  const { tasks: taskList, ...rest } = input;
+  const parsed = configShapeSchema.safeParse(rest);
+  if (!parsed.success) {
+    const lines = fieldErrors(parsed.error.issues).map((e) => `  ${e.path}: ${e.message}`);
+    throw new ConfigError(`invalid warren config:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  const tasks = new Map<string, AnyTask>();
+  for (const t of taskList) {
+    if (tasks.has(t.name)) throw new ConfigError(`invalid warren config: task ${t.name} is defined twice`);
+    tasks.set(t.name, t);
+  }
+  const queues: Record<string, QueueConfig> = { ...cfg.queues };
+  for (const t of tasks.values()) queues[t.queue] ??= queueConfigSchema.parse({});
+  queues.default ??= queueConfigSchema.parse({});
+
+  const regionIds = new Set<string>();
+  for (const r of cfg.regions) {
+    if (regionIds.has(r.id)) throw new ConfigError(`invalid warren config: region ${r.id} is listed twice`);
+    regionIds.add(r.id);
+  }
+  for (const [name, q] of Object.entries(queues)) {
+    if (q.homeRegion && !regionIds.has(q.homeRegion)) {
+      throw new ConfigError(
+        `invalid warren config: queues.${name}.homeRegion "${q.homeRegion}" is not a region`,
+      );
+    }
+    if (q.maxPriority && q.type === 'quorum') {
+      throw new ConfigError(
+        `invalid warren config: queues.${name}.maxPriority needs type "classic" (RabbitMQ 3.10 quorum queues have no priorities)`,
+      );
+    }
+  }
+  return { ...cfg, tasks, queues };
+}

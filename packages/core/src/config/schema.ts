@@ -1,0 +1,65 @@
+import { nameSchema } from '@warren/protocol';
+import { z } from 'zod';
+
+export const regionSchema = z.object({
+  id: nameSchema,
+  location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  /** Node URLs of this region's broker cluster (amqp:// or amqps://); empty = the embedded broker. */
+  brokers: z.array(z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL')).default([]),
+  /** SQS queue URL prefix for this region (`https://sqs.<region>.amazonaws.com/<account>/`). */
+  sqs: z.object({ queueUrlPrefix: z.string().url(), awsRegion: z.string().optional() }).optional(),
+  weight: z.number().positive().optional(),
+});
+export type Region = z.infer<typeof regionSchema>;
+
+export const queueConfigSchema = z.object({
+  /** RabbitMQ queue type: quorum (replicated, default) or classic (needed for priorities on 3.10). */
+  type: z.enum(['quorum', 'classic']).default('quorum'),
+  /** Messages beyond this are refused (`x-overflow: reject-publish`) → QueueFullError / HTTP 429. */
+  maxLength: z.number().int().positive().optional(),
+  messageTtlMs: z.number().int().positive().optional(),
+  /** Enables priorities 0..maxPriority (classic queues only on RabbitMQ 3.10). */
+  maxPriority: z.number().int().min(1).max(255).optional(),
+  /** Jobs landing elsewhere are forwarded to this region. */
+  homeRegion: nameSchema.optional(),
+  /** Bridge this queue into SQS in every region that has `sqs` (for Lambda workers). */
+  sqs: z.union([z.boolean(), z.object({ fifo: z.boolean().default(false) })]).optional(),
+  /** `celery`: speak Celery message protocol v2 on this queue. */
+  protocol: z.enum(['warren', 'celery']).default('warren'),
+});
+export type QueueConfig = z.infer<typeof queueConfigSchema>;
+export type QueueConfigInput = z.input<typeof queueConfigSchema>;
+
+export const apiKeySchema = z.object({
+  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  name: z.string().optional(),
+  /** Task name patterns this key may enqueue (`*` wildcard); omitted = all tasks. */
+  tasks: z.array(z.string()).optional(),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const configShapeSchema = z.object({
+  /** Region this process runs in (the fallback for routing and the `origin` of its jobs). */
+  region: nameSchema.default('local'),
+  regions: z.array(regionSchema).default([]),
+  queues: z.record(nameSchema, queueConfigSchema).default({}),
+  results: z.object({ ttlS: z.number().int().positive().default(86_400) }).default({ ttlS: 86_400 }),
+  auth: z.object({ keys: z.array(apiKeySchema).default([]) }).default({ keys: [] }),
+  ingest: z
+    .object({
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024),
+      publishTimeoutMs: z.number().int().positive().default(5000),
+    })
+    .default({ bodyLimitBytes: 256 * 1024, publishTimeoutMs: 5000 }),
+  worker: z
+    .object({
+      concurrency: z.number().int().positive().default(16),
+      queues: z.array(nameSchema).optional(),
+      shutdownTimeoutMs: z.number().int().positive().default(30_000),
+    })
+    .default({ concurrency: 16, shutdownTimeoutMs: 30_000 }),
+});

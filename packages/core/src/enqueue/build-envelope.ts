@@ -1,0 +1,68 @@
+import { type EnqueueRequest, type JobEnvelope, UnprocessableError } from '@warren/protocol';
+import type { z } from 'zod';
+import type { WarrenConfig } from '../config/define-config';
+import { uuidv7 } from '../ids';
+import type { AnyTask } from '../task/define-task';
+
+export interface BuiltJob {
+  task: AnyTask;
+  envelope: JobEnvelope;
+  delayMs: number;
+}
+
+/**
+ * Validates a request against the task registry and the task's input schema (422 naming the
+ * field), and builds the v1 envelope. The input travels as sent; the worker validates it again.
+ */
+export function buildEnvelope(
+  config: WarrenConfig,
+  req: EnqueueRequest,
+  opts: { nowMs?: number; traceparent?: string; origin: string } = { origin: 'local' },
+): BuiltJob {
+  const task = config.tasks.get(req.task);
+  if (!task)
+    throw new UnprocessableError(`unknown task "${req.task}"`, [{ path: 'task', message: 'unknown task' }]);
+  const parsed = task.input.safeParse(req.input);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i: z.core.$ZodIssue) => ({
+      path: ['input', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    throw new UnprocessableError(`input does not match the schema of task ${task.name}`, errors);
+  }
+  const queue = req.queue ?? task.queue;
+  if (!config.queues[queue]) {
+    throw new UnprocessableError(`unknown queue "${queue}"`, [
+      { path: 'queue', message: 'not a configured queue' },
+    ]);
+  }
+  const priority = req.priority;
+  const maxPriority = config.queues[queue]!.maxPriority;
+  if (priority !== undefined && (maxPriority === undefined || priority > maxPriority)) {
+    throw new UnprocessableError(`queue ${queue} does not support priority ${priority}`, [
+      { path: 'priority', message: maxPriority ? `must be ≤ ${maxPriority}` : 'queue has no priorities' },
+    ]);
+  }
+  const nowMs = opts.nowMs ?? Date.now();
+  const runAtMs = req.runAt ? Date.parse(req.runAt) : undefined;
+  const delayMs = Math.max(0, req.delayMs ?? (runAtMs !== undefined ? runAtMs - nowMs : 0));
+  const envelope: JobEnvelope = {
+    v: 1,
+    id: uuidv7(nowMs),
+    task: task.name,
+    queue,
+    input: req.input ?? null,
+    attempt: 1,
+    maxAttempts: req.maxAttempts ?? task.retry.maxAttempts,
+    backoff: task.retry.backoff,
+    enqueuedAt: new Date(nowMs).toISOString(),
+    origin: opts.origin,
+    hops: [],
+  };
+  if (delayMs > 0) envelope.notBefore = new Date(nowMs + delayMs).toISOString();
+  if (req.expiresInMs) envelope.expiresAt = new Date(nowMs + delayMs + req.expiresInMs).toISOString();
+  if (priority !== undefined) envelope.priority = priority;
+  if (req.idempotencyKey) envelope.idempotencyKey = req.idempotencyKey;
+  if (opts.traceparent) envelope.traceparent = opts.traceparent;
+  return { task, envelope, delayMs };
+}

@@ -1,0 +1,215 @@
+import type { JobEnvelope, JobError } from '@warren/protocol';
+import type { z } from 'zod';
+import type { Delivery } from '../ports/consumer';
+import type { ResultStore, TransitionPatch } from '../ports/result-store';
+import { backoffDelay } from '../retry/backoff';
+import type { AnyTask, TaskContext } from '../task/define-task';
+import { classify, toJobError } from './errors';
+import { runWithTimeout } from './run-with-timeout';
+
+export type ExecutionOutcome =
+  | 'succeeded'
+  | 'retried'
+  | 'failed'
+  | 'skipped'
+  | 'expired'
+  | 'deferred'
+  | 'released';
+
+export interface ExecutionEvent {
+  type: 'started' | ExecutionOutcome;
+  job: JobEnvelope;
+  attempt: number;
+  durationMs?: number;
+  error?: JobError;
+  delayMs?: number;
+  reason?: string;
+}
+
+export interface ExecutorDeps {
+  tasks: ReadonlyMap<string, AnyTask>;
+  results: ResultStore;
+  /** Unique per process; lease owners are derived from it. */
+  workerId: string;
+  /** Default record TTL (seconds) when the task sets none. */
+  resultTtlS: number;
+  onEvent?: (event: ExecutionEvent) => void;
+  random?: () => number;
+}
+
+export interface ExecuteOptions {
+  /** Absolute epoch ms by which the task must be done (Lambda's remaining time). */
+  deadlineMs?: number;
+  /** Aborts the running task (shutdown). */
+  signal?: AbortSignal;
+}
+
+const LEASE_MARGIN_MS = 30_000;
+const DEADLINE_SAFETY_MS = 1_000;
+
+/**
+ * Runs one delivery to a recorded outcome. Acks only after the result is written (acks_late);
+ * a result-store failure rejects, leaving the delivery unsettled for the caller to release.
+ */
+export function createExecutor(deps: ExecutorDeps) {
+  const { tasks, results } = deps;
+  let seq = 0;
+  const emit = (e: ExecutionEvent) => deps.onEvent?.(e);
+
+  async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
+    const { job, attempt } = delivery;
+    const task = tasks.get(job.task);
+    const ttlS = task?.resultTtlS ?? deps.resultTtlS;
+    const owner = `${deps.workerId}/${++seq}`;
+    const creation: TransitionPatch = {
+      task: job.task,
+      queue: job.queue,
+      input: job.input,
+      enqueuedAt: job.enqueuedAt,
+      maxAttempts: job.maxAttempts,
+      region: job.origin,
+      notBefore: job.notBefore,
+      expiresAt: job.expiresAt,
+      idempotencyKey: job.idempotencyKey,
+      ttlS,
+    };
+
+    const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
+      const out = await results.transition(job.id, 'failed', { ...creation, error, owner: runOwner });
+      if (!out.ok && out.reason !== 'illegal') {
+        await delivery.ack();
+        emit({ type: 'skipped', job, attempt, reason: out.reason });
+        return 'skipped';
+      }
+      await delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);
+      emit({ type: 'failed', job, attempt, error, reason });
+      return 'failed';
+    };
+
+    if (!task?.handler) {
+      const error = {
+        type: 'UnknownTask',
+        message: `no handler for task ${job.task} here`,
+        retryable: false,
+      };
+      return fail(error, 'unknown task');
+    }
+    if (job.expiresAt && Date.parse(job.expiresAt) <= Date.now()) {
+      const out = await results.transition(job.id, 'expired', creation);
+      await delivery.ack();
+      emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
+      return out.ok ? 'expired' : 'skipped';
+    }
+    const parsed = task.input.safeParse(job.input);
+    if (!parsed.success) {
+      const msg = parsed.error.issues
+        .map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+        .join('; ');
+      return fail({ type: 'InvalidInput', message: msg, retryable: false }, 'invalid input');
+    }
+
+    const timeoutMs = Math.max(
+      1,
+      Math.min(
+        task.timeoutMs,
+        (opts.deadlineMs ?? Number.POSITIVE_INFINITY) - Date.now() - DEADLINE_SAFETY_MS,
+      ),
+    );
+    const leaseMs = timeoutMs + LEASE_MARGIN_MS;
+    const started = await results.transition(job.id, 'running', {
+      ...creation,
+      attempts: attempt,
+      owner,
+      leaseMs,
+    });
+    if (!started.ok) {
+      if (started.reason === 'lease-held') {
+        // Another worker runs this job now; come back when its lease would have lapsed.
+        const delayMs = (started.leaseRemainingMs ?? leaseMs) + 1000;
+        await delivery.retry(delayMs);
+        emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
+        return 'deferred';
+      }
+      await delivery.ack(); // already finished (or cancelled): a duplicate, recorded once
+      emit({ type: 'skipped', job, attempt, reason: started.reason });
+      return 'skipped';
+    }
+    emit({ type: 'started', job, attempt });
+
+    const t0 = performance.now();
+    let value: unknown;
+    try {
+      value = await runWithTimeout(
+        (signal) => {
+          const ctx: TaskContext = {
+            jobId: job.id,
+            attempt,
+            maxAttempts: job.maxAttempts,
+            queue: job.queue,
+            signal,
+            traceparent: job.traceparent,
+            progress: async (progress) => {
+              await results.transition(job.id, 'running', { owner, progress, leaseMs, ttlS });
+            },
+          };
+          return task.handler!(parsed.data, ctx);
+        },
+        timeoutMs,
+        opts.signal,
+      );
+      if (task.output) {
+        const out = task.output.safeParse(value);
+        if (!out.success) throw new OutputSchemaError(out.error.issues.map((i) => i.message).join('; '));
+        value = out.data;
+      }
+    } catch (err) {
+      const durationMs = performance.now() - t0;
+      if (opts.signal?.aborted) {
+        // Shutdown, not the job's fault: hand it back without spending an attempt.
+        await results.transition(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS });
+        await delivery.release();
+        emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
+        return 'released';
+      }
+      const steer = err instanceof OutputSchemaError ? { retryable: false } : classify(err);
+      const lastAttempt = attempt >= job.maxAttempts;
+      const error = toJobError(err, steer.retryable && !lastAttempt);
+      if (!error.retryable) {
+        const why = steer.retryable ? `failed after ${attempt} attempts` : 'non-retriable error';
+        return fail(error, why, owner);
+      }
+      const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
+      const out = await results.transition(job.id, 'retrying', { error, owner, ttlS });
+      if (!out.ok) {
+        await delivery.ack();
+        emit({ type: 'skipped', job, attempt, reason: out.reason });
+        return 'skipped';
+      }
+      await delivery.retry(delayMs);
+      emit({ type: 'retried', job, attempt, error, delayMs, durationMs });
+      return 'retried';
+    }
+    const durationMs = performance.now() - t0;
+    const done = await results.transition(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
+    await delivery.ack();
+    emit({
+      type: done.ok ? 'succeeded' : 'skipped',
+      job,
+      attempt,
+      durationMs,
+      reason: done.ok ? undefined : done.reason,
+    });
+    return done.ok ? 'succeeded' : 'skipped';
+  }
+
+  return { execute };
+}
+
+export type Executor = ReturnType<typeof createExecutor>;
+
+class OutputSchemaError extends Error {
+  constructor(message: string) {
+    super(`result does not match the task's output schema: ${message}`);
+    this.name = 'OutputSchemaError';
+  }
+}

@@ -1,0 +1,23 @@
+export * from '@warren/protocol';
+export { ConfigError, type ConfigInput, defineConfig, type WarrenConfig } from './config/define-config';
+export * from './config/schema';
+export { type BuiltJob, buildEnvelope } from './enqueue/build-envelope';
+export {
+  createProducer,
+  type EnqueueContext,
+  type EnqueueResult,
+  type Producer,
+  type ProducerDeps,
+} from './enqueue/producer';
+export { classify, toJobError } from './executor/errors';
+export * from './executor/execute-job';
+export { runWithTimeout } from './executor/run-with-timeout';
+export { uuidv7 } from './ids';
+export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
+export { MemoryResultStore } from './memory/memory-result-store';
+export type * from './ports/index';
+export { backoffDelay, DEFAULT_BACKOFF } from './retry/backoff';
+export * from './routing/router';
+export { applyTransition, DEFAULT_LEASE_MS, type StoredRecord, toPublic } from './state/apply-transition';
+export * from './task/define-task';
+export * from './task/task-errors';

@@ -1,0 +1,163 @@
+import { type JobEnvelope, parseEnvelope, QueueFullError, TransportError } from '@warren/protocol';
+import type { ConsumeOptions, Consumer, Delivery, DeliveryHandler, Subscription } from '../ports/consumer';
+import type { Publisher, PublishOptions } from '../ports/publisher';
+
+interface Message {
+  body: string;
+  redelivered: boolean;
+}
+
+interface ConsumerSlot {
+  handler: DeliveryHandler;
+  prefetch: number;
+  inFlight: number;
+  open: boolean;
+}
+
+interface QueueState {
+  ready: Message[];
+  consumers: ConsumerSlot[];
+  next: number;
+}
+
+export interface DeadLetter {
+  body: string;
+  reason: string;
+  at: string;
+}
+
+const unref = (t: unknown) => (t as { unref?: () => void }).unref?.();
+
+/**
+ * A broker in process memory with the same semantics the RabbitMQ adapter has: bodies travel as
+ * JSON text, delays, prefetch, redelivery of released messages, `<queue>.dlq` with reasons.
+ */
+export class MemoryBroker implements Publisher, Consumer {
+  private readonly queues = new Map<string, QueueState>();
+  private readonly dead = new Map<string, DeadLetter[]>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  constructor(private readonly opts: { maxLength?: Record<string, number> } = {}) {}
+
+  async publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
+    this.publishRaw(queue, JSON.stringify(job), opts.delayMs);
+  }
+
+  /** Publishes any text, valid envelope or not (tests use it for poison messages). */
+  publishRaw(queue: string, body: string, delayMs = 0): void {
+    if (this.closed) throw new TransportError('memory broker is closed', false);
+    const q = this.queue(queue);
+    const limit = this.opts.maxLength?.[queue];
+    if (limit !== undefined && q.ready.length >= limit) throw new QueueFullError(queue);
+    const msg = { body, redelivered: false };
+    if (delayMs > 0) {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.enqueue(queue, msg);
+      }, delayMs);
+      unref(t);
+      this.timers.add(t);
+    } else this.enqueue(queue, msg);
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, opts: ConsumeOptions = {}): Promise<Subscription> {
+    const slot: ConsumerSlot = { handler, prefetch: opts.prefetch ?? 16, inFlight: 0, open: true };
+    this.queue(queue).consumers.push(slot);
+    queueMicrotask(() => this.dispatch(queue));
+    return {
+      close: async () => {
+        slot.open = false;
+        const q = this.queue(queue);
+        q.consumers = q.consumers.filter((c) => c !== slot);
+      },
+    };
+  }
+
+  depth(queue: string): number {
+    return this.queues.get(queue)?.ready.length ?? 0;
+  }
+
+  deadLetters(queue: string): readonly DeadLetter[] {
+    return this.dead.get(queue) ?? [];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const q of this.queues.values()) for (const c of q.consumers) c.open = false;
+  }
+
+  private queue(name: string): QueueState {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = { ready: [], consumers: [], next: 0 };
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private enqueue(queue: string, msg: Message, front = false): void {
+    if (this.closed) return;
+    const q = this.queue(queue);
+    if (front) q.ready.unshift(msg);
+    else q.ready.push(msg);
+    this.dispatch(queue);
+  }
+
+  private deadLetter(queue: string, body: string, reason: string): void {
+    const list = this.dead.get(queue) ?? [];
+    list.push({ body, reason, at: new Date().toISOString() });
+    this.dead.set(queue, list);
+  }
+
+  /** Round-robin over consumers with spare prefetch, like RabbitMQ's basic.qos. */
+  private dispatch(queue: string): void {
+    const q = this.queue(queue);
+    while (q.ready.length > 0 && !this.closed) {
+      const open = q.consumers.filter((c) => c.open && c.inFlight < c.prefetch);
+      if (open.length === 0) return;
+      const slot = open[q.next++ % open.length]!;
+      const msg = q.ready.shift()!;
+      const parsed = parseEnvelope(msg.body);
+      if (!parsed.ok) {
+        this.deadLetter(queue, msg.body, parsed.reason);
+        continue;
+      }
+      slot.inFlight++;
+      this.deliver(queue, slot, msg, parsed.job);
+    }
+  }
+
+  private deliver(queue: string, slot: ConsumerSlot, msg: Message, job: JobEnvelope): void {
+    let settled = false;
+    const settle = (fn: () => void) => async () => {
+      if (settled) throw new Error('delivery already settled');
+      settled = true;
+      fn();
+      slot.inFlight--;
+      queueMicrotask(() => this.dispatch(queue));
+    };
+    const delivery: Delivery = {
+      job,
+      attempt: job.attempt,
+      redelivered: msg.redelivered,
+      ack: settle(() => {}),
+      retry: async (delayMs) => {
+        const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
+        await settle(() => this.publishRaw(queue, next, delayMs))();
+      },
+      deadLetter: async (reason) => settle(() => this.deadLetter(queue, msg.body, reason))(),
+      // Requeued on a macrotask so a handler that always rejects cannot starve the event loop.
+      release: async () =>
+        settle(() => {
+          const t = setTimeout(() => this.enqueue(queue, { body: msg.body, redelivered: true }, true), 0);
+          unref(t);
+        })(),
+    };
+    slot.handler(delivery).then(undefined, () => {
+      if (!settled) void delivery.release();
+    });
+  }
+}

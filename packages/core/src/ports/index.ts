@@ -1,0 +1,3 @@
+export type * from './consumer';
+export type * from './publisher';
+export type * from './result-store';

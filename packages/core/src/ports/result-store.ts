@@ -1,0 +1,50 @@
+import type { JobError, JobRecord, JobState } from '@warren/protocol';
+
+/** Fields a transition may set. Creation fields are used only when the record does not exist yet. */
+export interface TransitionPatch {
+  task?: string;
+  queue?: string;
+  input?: unknown;
+  enqueuedAt?: string;
+  maxAttempts?: number;
+  region?: string;
+  notBefore?: string;
+  expiresAt?: string;
+  idempotencyKey?: string;
+  /** Attempt number now running (set on `running`). */
+  attempts?: number;
+  result?: unknown;
+  error?: JobError;
+  progress?: unknown;
+  /** Lease owner; transitions out of `running` must carry the current owner. */
+  owner?: string;
+  /** Lease length for `running`; after it lapses another owner may take the job over. */
+  leaseMs?: number;
+  /** Record TTL in seconds (reset on every transition; the terminal one is what counts). */
+  ttlS?: number;
+}
+
+export type TransitionRefusal =
+  /** The job is already in a terminal state: acknowledge the delivery and skip it. */
+  | 'already-finished'
+  /** Not a legal move from the current state. */
+  | 'illegal'
+  /** Another owner holds an unexpired lease on `running`. */
+  | 'lease-held'
+  /** The caller's lease was taken over by a newer owner. */
+  | 'not-owner';
+
+export type TransitionOutcome =
+  | { ok: true; record: JobRecord; from: JobState | undefined }
+  | { ok: false; reason: TransitionRefusal; state: JobState | undefined; leaseRemainingMs?: number };
+
+export interface ResultStore {
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Atomic: reads the state, checks the move is legal, writes, resets the TTL. Rejects only on store failure. */
+  transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome>;
+  /** Returns `id` when the key was free (now claimed), else the job id that claimed it first. */
+  claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string>;
+  /** Frees a key claimed by `id` (its publish failed), so a retry of the request can go through. */
+  releaseIdempotencyKey(key: string, id: string): Promise<void>;
+  close(): Promise<void>;
+}

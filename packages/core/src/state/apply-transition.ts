@@ -1,0 +1,76 @@
+import { canTransition, isTerminal, type JobRecord, type JobState } from '@warren/protocol';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
+
+/** A record plus the lease bookkeeping that never leaves the store. */
+export interface StoredRecord extends JobRecord {
+  owner?: string;
+  leaseUntil?: number;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * The job state machine as one pure function. The in-memory store runs it directly; the Redis
+ * store's Lua script (packages/results) implements the same rules, and the shared ResultStore
+ * contract suite holds both to them.
+ */
+export function applyTransition(
+  current: StoredRecord | undefined,
+  id: string,
+  to: JobState,
+  patch: TransitionPatch,
+  nowMs: number,
+): { outcome: TransitionOutcome; next?: StoredRecord } {
+  const from = current?.state;
+  if (from && isTerminal(from)) return { outcome: { ok: false, reason: 'already-finished', state: from } };
+  if (!canTransition(from, to)) return { outcome: { ok: false, reason: 'illegal', state: from } };
+
+  if (current && from === 'running' && current.owner) {
+    const leaseLeft = (current.leaseUntil ?? 0) - nowMs;
+    if (to === 'running' && patch.owner !== current.owner && leaseLeft > 0) {
+      return { outcome: { ok: false, reason: 'lease-held', state: from, leaseRemainingMs: leaseLeft } };
+    }
+    if (to !== 'running' && patch.owner && patch.owner !== current.owner) {
+      return { outcome: { ok: false, reason: 'not-owner', state: from } };
+    }
+  }
+
+  const now = new Date(nowMs).toISOString();
+  const base: StoredRecord = current ?? {
+    id,
+    task: patch.task ?? 'unknown',
+    queue: patch.queue ?? 'default',
+    state: to,
+    attempts: 0,
+    enqueuedAt: patch.enqueuedAt ?? now,
+    ...pick(patch, ['input', 'maxAttempts', 'region', 'notBefore', 'expiresAt', 'idempotencyKey']),
+  };
+  const next: StoredRecord = { ...base, state: to };
+  if (patch.attempts !== undefined) next.attempts = patch.attempts;
+  if (patch.result !== undefined) next.result = patch.result;
+  if (patch.error !== undefined) next.error = patch.error;
+  if (patch.progress !== undefined) next.progress = patch.progress;
+
+  if (to === 'running') {
+    const renewal = from === 'running' && patch.owner === current?.owner;
+    if (!renewal) next.startedAt = now;
+    next.owner = patch.owner;
+    next.leaseUntil = nowMs + (patch.leaseMs ?? DEFAULT_LEASE_MS);
+  } else {
+    delete next.owner;
+    delete next.leaseUntil;
+  }
+  if (isTerminal(to)) next.finishedAt = now;
+  return { outcome: { ok: true, record: toPublic(next), from }, next };
+}
+
+export function toPublic(rec: StoredRecord): JobRecord {
+  const { owner: _o, leaseUntil: _l, ...pub } = rec;
+  return pub;
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}

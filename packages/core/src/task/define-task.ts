@@ -1,0 +1,76 @@
+import { type Backoff, backoffSchema, NAME_PATTERN } from '@warren/protocol';
+import type { z } from 'zod';
+
+export interface TaskContext {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly queue: string;
+  /** Aborted on timeout, cancellation or shutdown; pass it to fetch and friends. */
+  readonly signal: AbortSignal;
+  readonly traceparent?: string;
+  /** Stores progress on the job record (also renews the lease). */
+  progress(value: unknown): Promise<void>;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoff: Backoff;
+}
+
+export interface TaskOptions<TIn extends z.ZodType, TOut> {
+  name: string;
+  input: TIn;
+  output?: z.ZodType<TOut>;
+  queue?: string;
+  retry?: { maxAttempts?: number; backoff?: Partial<Backoff> };
+  timeoutMs?: number;
+  /** Seconds the result record lives after the job finishes (default: config.results.ttlS). */
+  resultTtlS?: number;
+  /** Omit for tasks implemented elsewhere (e.g. by Python Celery workers): they can be enqueued, not run. */
+  handler?: (input: z.output<TIn>, ctx: TaskContext) => Promise<TOut> | TOut;
+}
+
+export interface Task<TIn extends z.ZodType = z.ZodType, TOut = unknown> {
+  readonly name: string;
+  readonly input: TIn;
+  readonly output?: z.ZodType<TOut>;
+  readonly queue: string;
+  readonly retry: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly resultTtlS?: number;
+  readonly handler?: (input: z.output<TIn>, ctx: TaskContext) => Promise<TOut> | TOut;
+  /** Type carrier only (never set): lets the SDK infer input and result types. */
+  readonly __types?: { input: z.input<TIn>; output: TOut };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tasks of every input/output type
+export type AnyTask = Task<any, any>;
+
+export const DEFAULT_QUEUE = 'default';
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function defineTask<TIn extends z.ZodType, TOut = unknown>(
+  opts: TaskOptions<TIn, TOut>,
+): Task<TIn, TOut> {
+  if (!NAME_PATTERN.test(opts.name))
+    throw new TypeError(`task name "${opts.name}" must match ${NAME_PATTERN}`);
+  const queue = opts.queue ?? DEFAULT_QUEUE;
+  if (!NAME_PATTERN.test(queue))
+    throw new TypeError(`task ${opts.name}: queue "${queue}" must match ${NAME_PATTERN}`);
+  const maxAttempts = opts.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new TypeError(`task ${opts.name}: retry.maxAttempts must be an integer ≥ 1`);
+  }
+  return Object.freeze({
+    name: opts.name,
+    input: opts.input,
+    output: opts.output,
+    queue,
+    retry: { maxAttempts, backoff: backoffSchema.parse(opts.retry?.backoff ?? {}) },
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    resultTtlS: opts.resultTtlS,
+    handler: opts.handler,
+  });
+}

@@ -1,0 +1,25 @@
+/** Thrown by a task: fail now, do not retry (BullMQ's UnrecoverableError). */
+export class NonRetriableError extends Error {
+  constructor(message: string, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.name = 'NonRetriableError';
+  }
+}
+
+/** Thrown by a task: retry after exactly `delayMs` instead of the backoff policy's delay. */
+export class RetryAfterError extends Error {
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.name = 'RetryAfterError';
+    this.delayMs = delayMs;
+  }
+}
+
+/** The task ran past its timeout (or the invocation's remaining time); retryable. */
+export class TaskTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`task timed out after ${ms} ms`);
+    this.name = 'TaskTimeoutError';
+  }
+}

@@ -1,0 +1,177 @@
+import type { JobEnvelope } from '@warren/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Consumer, Delivery, Subscription } from '../ports/consumer';
+import type { Publisher } from '../ports/publisher';
+import { eventually, makeJob, sleep } from './fixtures';
+
+export interface BrokerUnderTest {
+  publisher: Publisher;
+  consumer: Consumer;
+  /** A fresh queue (declared, with its DLQ) no other test uses. */
+  freshQueue(): Promise<string>;
+  /** Publish arbitrary bytes as a message body (poison-message tests). */
+  publishRaw(queue: string, body: string): Promise<void>;
+  /** Reasons recorded for messages dead-lettered from `queue`, oldest first. */
+  deadLetterReasons(queue: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Publisher/Consumer contract every broker adapter passes (memory, RabbitMQ, ...).
+ * `timing` scales the waits for slower transports.
+ */
+export function brokerContract(
+  name: string,
+  setup: () => Promise<BrokerUnderTest>,
+  timing = { settleMs: 300 },
+) {
+  describe(`broker contract: ${name}`, () => {
+    let b: BrokerUnderTest;
+    const subs: Subscription[] = [];
+    beforeAll(async () => {
+      b = await setup();
+    });
+    afterAll(async () => {
+      for (const s of subs) await s.close().catch(() => {});
+      await b.close();
+    });
+    const collect = async (queue: string, handle: (d: Delivery) => Promise<void>, prefetch = 10) => {
+      const seen: Delivery[] = [];
+      subs.push(
+        await b.consumer.consume(
+          queue,
+          async (d) => {
+            seen.push(d);
+            await handle(d);
+          },
+          { prefetch },
+        ),
+      );
+      return seen;
+    };
+
+    it('delivers a published envelope unchanged, attempt 1, not redelivered', async () => {
+      const q = await b.freshQueue();
+      const job = makeJob({ queue: q, input: { nested: { list: [1, 'two', null] }, s: '007' } });
+      await b.publisher.publish(q, job);
+      const seen = await collect(q, (d) => d.ack());
+      await eventually(() => seen.length === 1);
+      expect(seen[0]!.job).toEqual(job);
+      expect(seen[0]!.attempt).toBe(1);
+      expect(seen[0]!.redelivered).toBe(false);
+    });
+
+    it('delivers many concurrent publishes exactly once and never exceeds prefetch', async () => {
+      const q = await b.freshQueue();
+      const jobs = Array.from({ length: 300 }, () => makeJob({ queue: q }));
+      await Promise.all(jobs.map((j) => b.publisher.publish(q, j)));
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const seen = await collect(
+        q,
+        async (d) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await sleep(1);
+          inFlight--;
+          await d.ack();
+        },
+        7,
+      );
+      await eventually(() => seen.length >= jobs.length, 15_000);
+      await sleep(timing.settleMs);
+      expect(seen.length).toBe(jobs.length);
+      expect(new Set(seen.map((d) => d.job.id))).toEqual(new Set(jobs.map((j) => j.id)));
+      expect(maxInFlight).toBeLessThanOrEqual(7);
+    });
+
+    it('honours a publish delay', async () => {
+      const q = await b.freshQueue();
+      const t0 = Date.now();
+      await b.publisher.publish(q, makeJob({ queue: q }), { delayMs: 700 });
+      const at: number[] = [];
+      await collect(q, async (d) => {
+        at.push(Date.now());
+        await d.ack();
+      });
+      await eventually(() => at.length === 1, 10_000);
+      expect(at[0]! - t0).toBeGreaterThanOrEqual(690);
+    });
+
+    it('retry(delay) redelivers as attempt+1, not before the delay', async () => {
+      const q = await b.freshQueue();
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      const at: number[] = [];
+      const seen = await collect(q, async (d) => {
+        at.push(Date.now());
+        if (d.attempt === 1) await d.retry(500);
+        else await d.ack();
+      });
+      await eventually(() => seen.length === 2, 10_000);
+      expect(seen.map((d) => d.attempt)).toEqual([1, 2]);
+      expect(seen[1]!.job.id).toBe(seen[0]!.job.id);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(480);
+    });
+
+    it('deadLetter(reason) removes the message and records the reason', async () => {
+      const q = await b.freshQueue();
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      const seen = await collect(q, (d) => d.deadLetter('boom: bad things'));
+      await eventually(async () => (await b.deadLetterReasons(q)).length === 1);
+      await sleep(timing.settleMs);
+      expect(seen.length).toBe(1);
+      expect(await b.deadLetterReasons(q)).toEqual(['boom: bad things']);
+    });
+
+    it('a poison body goes to the dead-letter queue with a reason and never reaches the handler', async () => {
+      const q = await b.freshQueue();
+      await b.publishRaw(q, '{not json');
+      await b.publishRaw(q, JSON.stringify({ v: 1, id: 'nope' }));
+      const seen = await collect(q, (d) => d.ack());
+      const reasons = await eventually(async () => {
+        const r = await b.deadLetterReasons(q);
+        return r.length === 2 ? r : undefined;
+      });
+      expect(seen.length).toBe(0);
+      expect(reasons[0]).toMatch(/not JSON/);
+      expect(reasons[1]).toMatch(/invalid envelope/);
+    });
+
+    it('a handler that rejects without settling gets the message redelivered', async () => {
+      const q = await b.freshQueue();
+      const job: JobEnvelope = makeJob({ queue: q });
+      await b.publisher.publish(q, job);
+      const seen = await collect(q, async (d) => {
+        if (!d.redelivered) throw new Error('crash before settling');
+        await d.ack();
+      });
+      await eventually(() => seen.length === 2, 10_000);
+      expect(seen[1]!.redelivered).toBe(true);
+      expect(seen[1]!.job.id).toBe(job.id);
+      expect(seen[1]!.attempt).toBe(1);
+    });
+
+    it('release() hands the message back for redelivery', async () => {
+      const q = await b.freshQueue();
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      const seen = await collect(q, (d) => (d.redelivered ? d.ack() : d.release()));
+      await eventually(() => seen.length === 2, 10_000);
+      expect(seen[1]!.redelivered).toBe(true);
+    });
+
+    it('a closed subscription receives nothing more', async () => {
+      const q = await b.freshQueue();
+      const seen: Delivery[] = [];
+      const sub = await b.consumer.consume(q, async (d) => {
+        seen.push(d);
+        await d.ack();
+      });
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      await eventually(() => seen.length === 1);
+      await sub.close();
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      await sleep(timing.settleMs);
+      expect(seen.length).toBe(1);
+    });
+  });
+}

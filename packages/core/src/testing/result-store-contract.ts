@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../ids';
+import type { ResultStore, TransitionPatch } from '../ports/result-store';
+import { sleep } from './fixtures';
+
+const creation = (over: TransitionPatch = {}): TransitionPatch => ({
+  task: 'demo.add',
+  queue: 'default',
+  input: { a: 2, b: 3 },
+  enqueuedAt: new Date().toISOString(),
+  maxAttempts: 3,
+  region: 'local',
+  ttlS: 60,
+  ...over,
+});
+
+/** The ResultStore contract: the memory store, Redis over TCP and over Upstash REST all pass it. */
+export function resultStoreContract(name: string, setup: () => Promise<ResultStore>) {
+  describe(`result store contract: ${name}`, () => {
+    let s: ResultStore;
+    beforeAll(async () => {
+      s = await setup();
+    });
+    afterAll(async () => {
+      await s.close();
+    });
+
+    it('answers undefined for an unknown id', async () => {
+      expect(await s.get(uuidv7())).toBeUndefined();
+    });
+
+    it('creates a queued record with its fields', async () => {
+      const id = uuidv7();
+      const out = await s.transition(
+        id,
+        'queued',
+        creation({ idempotencyKey: 'k1', expiresAt: '2030-01-01T00:00:00.000Z' }),
+      );
+      expect(out.ok).toBe(true);
+      const rec = await s.get(id);
+      expect(rec).toMatchObject({
+        id,
+        task: 'demo.add',
+        queue: 'default',
+        state: 'queued',
+        attempts: 0,
+        input: { a: 2, b: 3 },
+        maxAttempts: 3,
+        region: 'local',
+        idempotencyKey: 'k1',
+        expiresAt: '2030-01-01T00:00:00.000Z',
+      });
+      expect(rec!.startedAt).toBeUndefined();
+    });
+
+    it('runs the lifecycle queued → running → succeeded, keeping results as JSON', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'queued', creation());
+      const run = await s.transition(id, 'running', { attempts: 1, owner: 'w1', leaseMs: 10_000 });
+      expect(run).toMatchObject({ ok: true, from: 'queued' });
+      const result = { sum: 5, tags: ['a', '1'], nothing: null, s: '42' };
+      const done = await s.transition(id, 'succeeded', { owner: 'w1', result });
+      expect(done).toMatchObject({ ok: true, from: 'running', record: { state: 'succeeded', result } });
+      const rec = await s.get(id);
+      expect(rec).toMatchObject({ state: 'succeeded', attempts: 1, result });
+      expect(Date.parse(rec!.startedAt!)).toBeGreaterThan(0);
+      expect(Date.parse(rec!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(rec!.startedAt!));
+    });
+
+    it('keeps the string "5" and the number 5 apart, and stores a null result', async () => {
+      const a = uuidv7();
+      const b = uuidv7();
+      for (const [id, result] of [
+        [a, '5'],
+        [b, null],
+      ] as const) {
+        await s.transition(id, 'running', creation({ owner: 'w', attempts: 1 }));
+        await s.transition(id, 'succeeded', { owner: 'w', result });
+      }
+      expect((await s.get(a))!.result).toBe('5');
+      expect((await s.get(b))!.result).toBeNull();
+    });
+
+    it('never changes a terminal state', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'running', creation({ owner: 'w1', attempts: 1 }));
+      await s.transition(id, 'failed', {
+        owner: 'w1',
+        error: { type: 'Boom', message: 'bad', retryable: false },
+      });
+      for (const to of ['running', 'succeeded', 'queued', 'cancelled'] as const) {
+        const out = await s.transition(id, to, { owner: 'w2' });
+        expect(out).toMatchObject({ ok: false, reason: 'already-finished', state: 'failed' });
+      }
+      expect(await s.get(id)).toMatchObject({
+        state: 'failed',
+        error: { type: 'Boom', message: 'bad', retryable: false },
+      });
+    });
+
+    it('refuses illegal moves', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'queued', creation());
+      expect(await s.transition(id, 'succeeded', {})).toMatchObject({
+        ok: false,
+        reason: 'illegal',
+        state: 'queued',
+      });
+      expect((await s.get(id))!.state).toBe('queued');
+    });
+
+    it('creates the record on `running` when the worker is first (upsert)', async () => {
+      const id = uuidv7();
+      const out = await s.transition(id, 'running', creation({ owner: 'w1', attempts: 2 }));
+      expect(out).toMatchObject({ ok: true, record: { state: 'running', attempts: 2, task: 'demo.add' } });
+      expect((await s.transition(id, 'queued', creation())).ok).toBe(false);
+    });
+
+    it('moves through retrying back to running and counts attempts', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'queued', creation());
+      await s.transition(id, 'running', { owner: 'a', attempts: 1 });
+      const err = { type: 'Error', message: 'flaky', retryable: true };
+      expect((await s.transition(id, 'retrying', { owner: 'a', error: err })).ok).toBe(true);
+      expect((await s.transition(id, 'running', { owner: 'b', attempts: 2 })).ok).toBe(true);
+      const rec = await s.get(id);
+      expect(rec).toMatchObject({ state: 'running', attempts: 2, error: err });
+    });
+
+    it('holds a running lease against other owners until it lapses', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 300 }));
+      const early = await s.transition(id, 'running', { owner: 'new', attempts: 1 });
+      expect(early).toMatchObject({ ok: false, reason: 'lease-held', state: 'running' });
+      if (!early.ok) expect(early.leaseRemainingMs).toBeGreaterThan(0);
+      await sleep(400);
+      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2, leaseMs: 10_000 })).ok).toBe(
+        true,
+      );
+      // The stale holder cannot overwrite the newer owner's job.
+      expect(await s.transition(id, 'succeeded', { owner: 'old', result: 1 })).toMatchObject({
+        ok: false,
+        reason: 'not-owner',
+      });
+      expect((await s.transition(id, 'succeeded', { owner: 'new', result: 2 })).ok).toBe(true);
+      expect((await s.get(id))!.result).toBe(2);
+    });
+
+    it('renews the lease and stores progress without resetting startedAt', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'running', creation({ owner: 'w', attempts: 1, leaseMs: 10_000 }));
+      const startedAt = (await s.get(id))!.startedAt;
+      await sleep(5);
+      const out = await s.transition(id, 'running', { owner: 'w', progress: { pct: 50 }, leaseMs: 10_000 });
+      expect(out.ok).toBe(true);
+      expect(await s.get(id)).toMatchObject({ state: 'running', progress: { pct: 50 }, startedAt });
+    });
+
+    it('lets exactly one of 50 concurrent finishers win', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'running', creation({ owner: 'w', attempts: 1 }));
+      const outs = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          s.transition(id, i % 2 ? 'succeeded' : 'failed', {
+            owner: 'w',
+            result: i,
+            error: { type: 'E', message: String(i), retryable: false },
+          }),
+        ),
+      );
+      expect(outs.filter((o) => o.ok).length).toBe(1);
+      expect(outs.filter((o) => !o.ok && o.reason === 'already-finished').length).toBe(49);
+    });
+
+    it('cancels a queued job, after which it never runs', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'queued', creation());
+      expect((await s.transition(id, 'cancelled', {})).ok).toBe(true);
+      expect(await s.transition(id, 'running', { owner: 'w', attempts: 1 })).toMatchObject({
+        ok: false,
+        reason: 'already-finished',
+        state: 'cancelled',
+      });
+    });
+
+    it('claims an idempotency key once, and frees it only for its owner', async () => {
+      const key = `key-${uuidv7()}`;
+      const a = uuidv7();
+      const b = uuidv7();
+      expect(await s.claimIdempotencyKey(key, a, 60)).toBe(a);
+      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(a);
+      await s.releaseIdempotencyKey(key, b);
+      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(a);
+      await s.releaseIdempotencyKey(key, a);
+      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(b);
+    });
+
+    it('makes concurrent claims of one key agree on a single owner', async () => {
+      const key = `key-${uuidv7()}`;
+      const ids = Array.from({ length: 20 }, () => uuidv7());
+      const owners = await Promise.all(ids.map((id) => s.claimIdempotencyKey(key, id, 60)));
+      expect(new Set(owners).size).toBe(1);
+    });
+
+    it('expires records after their TTL', async () => {
+      const id = uuidv7();
+      await s.transition(id, 'queued', creation({ ttlS: 1 }));
+      expect(await s.get(id)).toBeDefined();
+      await sleep(1300);
+      expect(await s.get(id)).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,61 @@
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@warren/core';
+import type { Context, MiddlewareHandler } from 'hono';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    jsonBody: unknown;
+  }
+}
+
+/**
+ * Reads a JSON body with a size limit (413), a JSON content type (415) and a parse check (400),
+ * so route handlers only ever see parsed JSON. The limit is enforced while streaming, so a
+ * lying or missing content-length cannot make us buffer more than `limit` bytes.
+ */
+export function jsonBody(limit: number): MiddlewareHandler {
+  return async (c, next) => {
+    const type = c.req.header('content-type');
+    if (!type || !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
+      throw new UnsupportedMediaTypeError(type);
+    const declared = Number(c.req.header('content-length'));
+    if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
+    const text = await readLimited(c, limit);
+    try {
+      c.set('jsonBody', JSON.parse(text));
+    } catch (err) {
+      throw new ValidationError('body is not valid JSON', [
+        { path: '(body)', message: (err as Error).message },
+      ]);
+    }
+    await next();
+  };
+}
+
+async function readLimited(c: Context, limit: number): Promise<string> {
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new PayloadTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  const buf = new Uint8Array(size);
+  let off = 0;
+  for (const ch of chunks) {
+    buf.set(ch, off);
+    off += ch.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new ValidationError('body is not valid UTF-8', [{ path: '(body)', message: 'invalid UTF-8' }]);
+  }
+}

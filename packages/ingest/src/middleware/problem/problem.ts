@@ -1,0 +1,31 @@
+import { PROBLEM_CONTENT_TYPE, type Problem, WarrenError } from '@warren/core';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+
+export function problemResponse(c: Context, err: WarrenError): Response {
+  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  if (err.retryAfterS !== undefined && (err.status === 429 || err.status === 503)) {
+    headers['retry-after'] = String(err.retryAfterS);
+  }
+  return new Response(JSON.stringify(err.toProblem(c.req.path)), { status: err.status, headers });
+}
+
+/** Every error leaves as RFC 9457 problem+json; unknown errors are a 500 without internals. */
+export function problemHandler(log: (err: unknown, c: Context) => void = () => {}): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof WarrenError) return problemResponse(c, err);
+    log(err, c);
+    const body: Problem = {
+      type: 'https://warren.dev/problems/internal',
+      title: 'internal error',
+      status: 500,
+      instance: c.req.path,
+    };
+    return new Response(JSON.stringify(body), {
+      status: 500,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    });
+  };
+}
+
+export const problemNotFound: NotFoundHandler = (c) =>
+  problemResponse(c, new WarrenError(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`));

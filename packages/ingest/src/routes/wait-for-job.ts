@@ -1,0 +1,33 @@
+import { isTerminal, type JobRecord, type ResultStore, ValidationError } from '@warren/core';
+
+export const MAX_WAIT_MS = 30_000;
+
+/** Parses `?wait=` as `10s`, `1500ms`, `2m` or a bare number of seconds; capped at 30 s. */
+export function parseWait(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new ValidationError('invalid wait', [{ path: 'wait', message: 'use e.g. 10s, 1500ms or 2m' }]);
+  const n = Number(m[1]);
+  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  return Math.min(MAX_WAIT_MS, Math.round(ms));
+}
+
+/**
+ * Long-poll: re-reads the record with backoff (25 ms doubling to 500 ms) until it is terminal or
+ * the wait runs out. Polling works the same over TCP Redis, Upstash REST and memory.
+ */
+export async function waitForJob(
+  results: ResultStore,
+  id: string,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<JobRecord | undefined> {
+  const until = Date.now() + waitMs;
+  let rec = await results.get(id);
+  for (let delay = 25; rec && !isTerminal(rec.state) && Date.now() < until && !signal?.aborted; ) {
+    await new Promise((r) => setTimeout(r, Math.min(delay, until - Date.now())));
+    delay = Math.min(500, delay * 2);
+    rec = await results.get(id);
+  }
+  return rec;
+}

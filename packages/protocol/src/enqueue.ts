@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { isoDateSchema, jobIdSchema, nameSchema } from './names';
+import { jobStateSchema } from './states';
+
+/** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
+export const enqueueRequestSchema = z.strictObject({
+  task: nameSchema,
+  input: z.unknown().optional(),
+  queue: nameSchema.optional(),
+  delayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(365 * 86_400_000)
+    .optional(),
+  runAt: isoDateSchema.optional(),
+  expiresInMs: z.number().int().min(1).optional(),
+  priority: z.number().int().min(0).max(255).optional(),
+  maxAttempts: z.number().int().min(1).max(1000).optional(),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  region: nameSchema.optional(),
+});
+export type EnqueueRequest = z.infer<typeof enqueueRequestSchema>;
+
+export const enqueueResponseSchema = z.object({
+  id: jobIdSchema,
+  task: nameSchema,
+  queue: nameSchema,
+  state: jobStateSchema,
+  region: nameSchema,
+  enqueuedAt: isoDateSchema,
+  notBefore: isoDateSchema.optional(),
+  links: z.object({ self: z.string() }),
+});
+export type EnqueueResponse = z.infer<typeof enqueueResponseSchema>;
+
+export const MAX_BATCH = 1000;
+export const enqueueBatchRequestSchema = z.strictObject({
+  jobs: z.array(z.unknown()).min(1).max(MAX_BATCH),
+});

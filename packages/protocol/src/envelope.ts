@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { isoDateSchema, jobIdSchema, nameSchema, traceparentSchema } from './names';
+
+export const backoffSchema = z.object({
+  /** `exponential`: base·2^(attempt-1) capped at max, with full jitter. `fixed`: always base. */
+  kind: z.enum(['exponential', 'fixed']).default('exponential'),
+  baseMs: z.number().int().min(0).max(86_400_000).default(1000),
+  maxMs: z.number().int().min(0).max(86_400_000).default(300_000),
+  jitter: z.boolean().default(true),
+});
+export type Backoff = z.infer<typeof backoffSchema>;
+
+/** The job envelope v1: the one body shape on AMQP, SQS and in Lambda events. */
+export const jobEnvelopeSchema = z.object({
+  v: z.literal(1),
+  id: jobIdSchema,
+  task: nameSchema,
+  queue: nameSchema,
+  input: z.unknown(),
+  /** 1-based number of the attempt this delivery is. */
+  attempt: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1).max(1000),
+  backoff: backoffSchema,
+  enqueuedAt: isoDateSchema,
+  notBefore: isoDateSchema.optional(),
+  expiresAt: isoDateSchema.optional(),
+  priority: z.number().int().min(0).max(255).optional(),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  /** Region where the job was accepted. */
+  origin: nameSchema,
+  /** Regions (or links) already crossed, for loop prevention in the forwarder. */
+  hops: z.array(nameSchema).max(32).default([]),
+  traceparent: traceparentSchema.optional(),
+});
+export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
+export type JobEnvelopeInput = z.input<typeof jobEnvelopeSchema>;
+
+export type EnvelopeParse = { ok: true; job: JobEnvelope } | { ok: false; reason: string };
+
+/** Parses raw bytes or text from a broker; never throws, so poison messages can be dead-lettered with a reason. */
+export function parseEnvelope(raw: string | Uint8Array): EnvelopeParse {
+  let data: unknown;
+  try {
+    data = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+  } catch (err) {
+    return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
+  }
+  const parsed = jobEnvelopeSchema.safeParse(data);
+  if (parsed.success) return { ok: true, job: parsed.data };
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  return { ok: false, reason: `invalid envelope: ${issues}` };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { enqueueRequestSchema } from './enqueue';
+import { parseEnvelope } from './envelope';
+import { QueueFullError, TransportError, ValidationError } from './errors';
+import { fieldErrors } from './problem';
+import { canTransition } from './states';
+
+const envelope = {
+  v: 1,
+  id: '01920000-0000-7000-8000-000000000000',
+  task: 'demo.add',
+  queue: 'default',
+  input: { a: 1 },
+  attempt: 1,
+  maxAttempts: 3,
+  backoff: { kind: 'exponential', baseMs: 1000, maxMs: 10_000, jitter: true },
+  enqueuedAt: '2026-01-01T00:00:00.000Z',
+  origin: 'eu',
+  hops: [],
+};
+
+describe('protocol', () => {
+  it('parses a valid envelope and names the fields of an invalid one', () => {
+    expect(parseEnvelope(JSON.stringify(envelope))).toMatchObject({ ok: true, job: { id: envelope.id } });
+    const bad = parseEnvelope(JSON.stringify({ ...envelope, task: 'bad name!', attempt: 0 }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toMatch(/task: .*attempt: /s);
+    expect(parseEnvelope(new TextEncoder().encode('{'))).toMatchObject({ ok: false, reason: /not JSON/ });
+  });
+
+  it('names each unknown field and each invalid field of an enqueue request', () => {
+    const r = enqueueRequestSchema.safeParse({ task: 'a', delayMs: -1, colour: 'red', size: 2 });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      const paths = fieldErrors(r.error.issues).map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['delayMs', 'colour', 'size']));
+    }
+  });
+
+  it('renders errors as problem+json with their status', () => {
+    const p = new ValidationError('bad', [{ path: 'task', message: 'required' }]).toProblem('/v1/jobs');
+    expect(p).toMatchObject({ status: 400, instance: '/v1/jobs', errors: [{ path: 'task' }] });
+    const full = new QueueFullError('q');
+    expect(full).toBeInstanceOf(TransportError);
+    expect(full.status).toBe(429);
+    expect(full.recoverable).toBe(false);
+    expect(full.retryAfterS).toBeGreaterThan(0);
+  });
+
+  it('allows only the documented state moves', () => {
+    expect(canTransition(undefined, 'queued')).toBe(true);
+    expect(canTransition('queued', 'succeeded')).toBe(false);
+    expect(canTransition('succeeded', 'running')).toBe(false);
+    expect(canTransition('retrying', 'running')).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import {
+  createProducer,
+  type EnqueueRequest,
+  NotFoundError,
+  type ProducerDeps,
+  type RoutingHint,
+} from '@warren/core';
+import type { EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
+import { WaitTimeoutError } from '../http/errors';
+import type { InputOf, OutputOf, TaskRef } from '../http/task-ref';
+
+type TaskArg = TaskRef<never, unknown> | string;
+type InputFor<T> = T extends string ? unknown : InputOf<T>;
+type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+
+/**
+ * The SDK API over any core Publisher + ResultStore: server-side producers that publish straight
+ * to RabbitMQ (with the same validation, idempotency and region routing as the ingest).
+ */
+export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) {
+  const producer = createProducer(deps);
+
+  async function enqueue<T extends TaskArg>(
+    task: T,
+    input: InputFor<T>,
+    options: EnqueueOptions = {},
+  ): Promise<JobHandle<OutputFor<T>>> {
+    const req: EnqueueRequest = { ...options, task: typeof task === 'string' ? task : task.name, input };
+    const { replayed, response } = await producer.enqueue(req, { ...deps.hint, region: options.region });
+    return { ...response, replayed };
+  }
+
+  async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
+    const rec = await deps.results.get(id);
+    if (!rec) throw new NotFoundError(`no job ${id}`);
+    return rec as TypedJobRecord<TOut>;
+  }
+
+  /** Polls the result store with backoff (10 ms doubling to 500 ms) until terminal. */
+  async function wait<TOut = unknown>(
+    job: string | { id: string } | JobHandle<TOut>,
+    { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+  ): Promise<TypedJobRecord<TOut>> {
+    const id = typeof job === 'string' ? job : job.id;
+    const until = Date.now() + timeoutMs;
+    for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
+      const rec = await deps.results.get(id);
+      if (rec && TERMINAL.has(rec.state)) return rec as TypedJobRecord<TOut>;
+      if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
+      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
+    }
+  }
+
+  async function cancel(id: string) {
+    const out = await deps.results.transition(id, 'cancelled', {});
+    return out;
+  }
+
+  return { enqueue, get, wait, cancel, producer };
+}
+
+export type DirectClient = ReturnType<typeof createDirectClient>;

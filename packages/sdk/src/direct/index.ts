@@ -1,0 +1,1 @@
+export { createDirectClient, type DirectClient } from './direct-client';

@@ -1,0 +1,155 @@
+import type { EnqueueRequest, EnqueueResponse, JobRecord, Problem } from '@warren/protocol';
+import { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
+import type { InputOf, OutputOf, TaskRef } from './task-ref';
+
+export interface RetryOptions {
+  /** Attempts in all (1 = no retries). Default 4. */
+  attempts?: number;
+  baseMs?: number;
+  maxMs?: number;
+}
+
+/** Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response> | Response;
+
+export interface ClientOptions {
+  url: string;
+  apiKey?: string;
+  fetch?: FetchLike;
+  retry?: RetryOptions;
+}
+
+export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input'>;
+
+export interface JobHandle<TOut = unknown> extends EnqueueResponse {
+  /** True when the ingest answered 200 for a repeated idempotency key. */
+  replayed: boolean;
+  /** Type carrier only: lets `wait(handle)` infer the result type. */
+  readonly __output?: TOut;
+}
+
+export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
+  result?: TOut;
+}
+
+type TaskArg = TaskRef<never, unknown> | string;
+type InputFor<T> = T extends string ? unknown : InputOf<T>;
+type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+
+/**
+ * The producer client: `fetch` only, so it runs on Node, Lambda, Workers, Deno and browsers.
+ * Retries 429/503/network errors with full-jitter backoff that honours Retry-After, and always
+ * sends an idempotency key, so a retried enqueue can never create a second job.
+ */
+export function createClient(opts: ClientOptions) {
+  const base = opts.url.replace(/\/+$/, '');
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const attempts = Math.max(1, opts.retry?.attempts ?? 4);
+  const baseMs = opts.retry?.baseMs ?? 200;
+  const maxMs = opts.retry?.maxMs ?? 5000;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    let lastErr: unknown;
+    for (let i = 1; i <= attempts; i++) {
+      let retryAfterMs: number | undefined;
+      try {
+        const res = await doFetch(base + path, {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        const data = text ? JSON.parse(text) : undefined;
+        if (res.ok) return { status: res.status, data: data as T, headers: res.headers };
+        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
+        if (!isRetryableStatus(res.status)) throw lastErr;
+      } catch (err) {
+        if (err instanceof WarrenHttpError && !isRetryableStatus(err.status)) throw err;
+        lastErr = err;
+      }
+      if (i < attempts) {
+        const jitter = Math.random() * Math.min(maxMs, baseMs * 2 ** (i - 1));
+        await sleep(Math.max(retryAfterMs ?? 0, jitter));
+      }
+    }
+    throw lastErr;
+  }
+
+  async function enqueue<T extends TaskArg>(
+    task: T,
+    input: InputFor<T>,
+    options: EnqueueOptions = {},
+  ): Promise<JobHandle<OutputFor<T>>> {
+    const name = typeof task === 'string' ? task : task.name;
+    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
+    const res = await request<EnqueueResponse>('POST', '/v1/jobs', {
+      ...options,
+      task: name,
+      input,
+      idempotencyKey,
+    });
+    return { ...res.data, replayed: res.status === 200 };
+  }
+
+  async function enqueueMany(
+    jobs: Array<{ task: TaskArg; input?: unknown } & EnqueueOptions>,
+  ): Promise<Array<{ status: number; job?: EnqueueResponse; problem?: Problem }>> {
+    const body = {
+      jobs: jobs.map((j) => ({
+        ...j,
+        task: typeof j.task === 'string' ? j.task : j.task.name,
+        idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
+      })),
+    };
+    const res = await request<{
+      results: Array<{ status: number; job?: EnqueueResponse; problem?: Problem }>;
+    }>('POST', '/v1/jobs/batch', body);
+    return res.data.results;
+  }
+
+  async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
+    return (await request<TypedJobRecord<TOut>>('GET', `/v1/jobs/${encodeURIComponent(id)}`)).data;
+  }
+
+  /** Long-polls the ingest (`?wait=`) until the job is terminal or `timeoutMs` passes. */
+  async function wait<TOut = unknown>(
+    job: string | { id: string } | JobHandle<TOut>,
+    { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+  ): Promise<TypedJobRecord<TOut>> {
+    const id = typeof job === 'string' ? job : job.id;
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const left = until - Date.now();
+      const waitS = Math.max(0, Math.min(20, Math.floor(left / 1000)));
+      const path = `/v1/jobs/${encodeURIComponent(id)}${waitS > 0 ? `?wait=${waitS}s` : ''}`;
+      const rec = (await request<TypedJobRecord<TOut>>('GET', path)).data;
+      if (TERMINAL.has(rec.state)) return rec;
+      if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
+      // A server that answered before the wait ran out (or ignores `wait`) must not cause a hot loop.
+      await sleep(Math.min(100, Math.max(0, until - Date.now())));
+    }
+  }
+
+  async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
+    return (await request<TypedJobRecord<unknown>>('DELETE', `/v1/jobs/${encodeURIComponent(id)}`)).data;
+  }
+
+  return { enqueue, enqueueMany, get, wait, cancel };
+}
+
+export type WarrenClient = ReturnType<typeof createClient>;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

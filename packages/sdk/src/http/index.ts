@@ -1,0 +1,11 @@
+export {
+  type ClientOptions,
+  createClient,
+  type EnqueueOptions,
+  type JobHandle,
+  type RetryOptions,
+  type TypedJobRecord,
+  type WarrenClient,
+} from './client';
+export { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
+export type { InputOf, OutputOf, TaskRef } from './task-ref';

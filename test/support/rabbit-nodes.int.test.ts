@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isListening } from './ports';
+import { RabbitHarness } from './rabbit-nodes';
+
+describe('extra RabbitMQ node harness', () => {
+  const h = new RabbitHarness();
+  beforeAll(async () => {
+    await h.start([{ name: 'warren-harness-a', port: 25672 + 100 }]);
+  });
+  afterAll(() => h.stopAll());
+
+  it('starts a node that answers rabbitmqctl and AMQP, and stops it', async () => {
+    const [a] = h.nodes;
+    expect(await a!.ctl('status')).toMatch(/RabbitMQ version/);
+    expect(await isListening(a!.port)).toBe(true);
+    expect(a!.pid()).toBeGreaterThan(0);
+    await a!.stop();
+    expect(await isListening(a!.port)).toBe(false);
+  });
+});
