@@ -18,7 +18,8 @@ export type Problem = z.infer<typeof problemSchema>;
 
 /** Turns zod issues into field errors with dotted paths (`input.a`, `jobs.3.task`). */
 export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
-  const join = (parts: readonly PropertyKey[]) => [prefix, ...parts.map(String)].filter(Boolean).join('.') || '(body)';
+  const join = (parts: readonly PropertyKey[]) =>
+    [prefix, ...parts.map(String)].filter(Boolean).join('.') || '(body)';
   return issues.flatMap((i) =>
     // One entry per unknown key, so the offending field is named by its path.
     i.code === 'unrecognized_keys'

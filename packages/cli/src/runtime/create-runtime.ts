@@ -1,11 +1,6 @@
-import {
-  type Consumer,
-  MemoryBroker,
-  MemoryResultStore,
-  type Publisher,
-  type ResultStore,
-  type WarrenConfig,
-} from '@warren/core';
+import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
+import { brokerFromEnv } from './broker-from-env';
+import { resultsFromEnv } from './results-from-env';
 
 export interface Runtime {
   /** One publisher per region id. */
@@ -17,24 +12,21 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/**
- * Picks adapters from the environment: the embedded in-memory broker and result store when
- * nothing is set; real adapters are added by their packages as they land.
- */
+/** Adapters chosen from the environment; unset variables mean the embedded in-memory ones. */
 export async function createRuntime(
   config: WarrenConfig,
-  _env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Runtime> {
-  const broker = new MemoryBroker();
-  const results = new MemoryResultStore(config.results.ttlS);
+  const broker = await brokerFromEnv(config, env);
+  const res = await resultsFromEnv(config, env);
   return {
-    publishers: new Map([[config.region, broker]]),
-    consumer: broker,
-    results,
-    describe: ['broker: in-memory (embedded)', 'results: in-memory (embedded)'],
+    publishers: broker.publishers,
+    consumer: broker.consumer,
+    results: res.results,
+    describe: [broker.describe, res.describe],
     close: async () => {
       await broker.close();
-      await results.close();
+      await res.close();
     },
   };
 }

@@ -6,7 +6,8 @@ export const MAX_WAIT_MS = 30_000;
 export function parseWait(value: string | undefined): number {
   if (value === undefined || value === '') return 0;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!m) throw new ValidationError('invalid wait', [{ path: 'wait', message: 'use e.g. 10s, 1500ms or 2m' }]);
+  if (!m)
+    throw new ValidationError('invalid wait', [{ path: 'wait', message: 'use e.g. 10s, 1500ms or 2m' }]);
   const n = Number(m[1]);
   const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
   return Math.min(MAX_WAIT_MS, Math.round(ms));
