@@ -10,6 +10,7 @@ import {
 import type { WarrenConfig } from '../config/define-config';
 import type { Publisher } from '../ports/publisher';
 import type { ResultStore } from '../ports/result-store';
+import { createGeoRouter } from '../routing/geo-router';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { buildEnvelope } from './build-envelope';
 
@@ -41,7 +42,12 @@ export interface EnqueueResult {
  */
 export function createProducer(deps: ProducerDeps) {
   const { config, publishers, results } = deps;
-  const router = deps.router ?? staticRouter([...publishers.keys()], config.region);
+  const located = config.regions.filter((r) => publishers.has(r.id));
+  const router =
+    deps.router ??
+    (located.length > 0
+      ? createGeoRouter({ regions: located, home: config.region })
+      : staticRouter([...publishers.keys()], config.region));
   const timeoutMs = config.ingest.publishTimeoutMs;
 
   async function publishWithFailover(env: JobEnvelope, delayMs: number, hint: RoutingHint): Promise<string> {
