@@ -1,29 +1,41 @@
 import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { Hono } from 'hono';
+import { bearerAuth } from './middleware/auth/auth';
 import { problemHandler, problemNotFound } from './middleware/problem/problem';
+import { buildOpenApi } from './openapi/build-openapi';
+import { docsPage } from './openapi/docs-page';
+import { batchRoutes } from './routes/batch';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 
 export interface IngestDeps {
   config: WarrenConfig;
   producer: Producer;
   results: ResultStore;
+  /** Named readiness checks for /readyz (each region's broker); the result store is always checked. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Extra /readyz detail, e.g. each region's circuit state. */
+  readinessDetails?: () => unknown;
   onError?: (err: unknown) => void;
 }
 
 /** The ingest as a Web-standard Hono app; the Node server and the Lambda handler wrap this object. */
 export function createIngestApp(deps: IngestDeps) {
+  const { config } = deps;
+  const bodyLimitBytes = config.ingest.bodyLimitBytes;
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
   app.notFound(problemNotFound);
-  app.get('/healthz', (c) => c.json({ ok: true }));
   app.route(
-    '/v1/jobs',
-    jobRoutes({
-      producer: deps.producer,
-      results: deps.results,
-      bodyLimitBytes: deps.config.ingest.bodyLimitBytes,
-    }),
+    '/',
+    healthRoutes({ results: deps.results, checks: deps.readiness, details: deps.readinessDetails }),
   );
+  let openapi: ReturnType<typeof buildOpenApi> | undefined;
+  app.get('/openapi.json', (c) => c.json((openapi ??= buildOpenApi(config))));
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.use('/v1/*', bearerAuth(config.auth.keys));
+  app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
+  app.route('/v1/jobs', jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes }));
   return app;
 }
 

@@ -1,14 +1,19 @@
 import {
+  ConflictError,
   enqueueRequestSchema,
   fieldErrors,
+  isTerminal,
   JOB_ID_PATTERN,
+  type JobRecord,
   NotFoundError,
   type Producer,
   type ResultStore,
   ValidationError,
 } from '@warren/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
+import { enqueueContext } from './enqueue-context';
 import { parseWait, waitForJob } from './wait-for-job';
 
 export interface JobRoutesDeps {
@@ -24,28 +29,42 @@ export function jobRoutes(deps: JobRoutesDeps) {
     const body = c.get('jsonBody');
     const headerKey = c.req.header('idempotency-key');
     const parsed = enqueueRequestSchema.safeParse(
-      headerKey && body && typeof body === 'object' && !Array.isArray(body)
-        ? { idempotencyKey: headerKey, ...(body as object) }
-        : body,
+      headerKey && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
     );
     if (!parsed.success)
       throw new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues));
-    const { replayed, response } = await deps.producer.enqueue(parsed.data, {
-      traceparent: c.req.header('traceparent'),
-      baseUrl: new URL(c.req.url).origin,
-    });
+    assertTaskAllowed(c.get('apiKey'), parsed.data.task);
+    const { replayed, response } = await deps.producer.enqueue(parsed.data, enqueueContext(c));
     if (replayed) c.header('idempotent-replayed', 'true');
     c.header('location', response.links.self);
     return c.json(response, replayed ? 200 : 202);
   });
 
   app.get('/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`no job ${id}`);
-    const rec = await waitForJob(deps.results, id, parseWait(c.req.query('wait')), c.req.raw.signal);
-    if (!rec) throw new NotFoundError(`no job ${id}`);
+    const rec = await visibleJob(c, deps.results, parseWait(c.req.query('wait')));
     return c.json(rec);
+  });
+
+  app.delete('/:id', async (c) => {
+    const rec = await visibleJob(c, deps.results, 0);
+    if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
+    const out = await deps.results.transition(rec.id, 'cancelled', {});
+    if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
+    return c.json(out.record);
   });
 
   return app;
 }
+
+/** The job, if it exists and the caller's key may see its task (404 otherwise: no probing). */
+async function visibleJob(c: Context, results: ResultStore, waitMs: number): Promise<JobRecord> {
+  const id = c.req.param('id')!;
+  if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`no job ${id}`);
+  const rec = await waitForJob(results, id, waitMs, c.req.raw.signal);
+  if (!rec) throw new NotFoundError(`no job ${id}`);
+  assertTaskAllowed(c.get('apiKey'), rec.task);
+  return rec;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { problemHandler } from '../problem/problem';
+import { assertAuthConfigured, bearerAuth, keyAllowsTask, taskPatternMatches } from './auth';
+
+const keys = [
+  { key: 'k'.repeat(32), name: 'all' },
+  { key: 'e'.repeat(32), name: 'emails', tasks: ['email.*', 'demo.echo'] },
+];
+
+function app() {
+  const a = new Hono();
+  a.onError(problemHandler());
+  a.use('*', bearerAuth(keys));
+  a.get('/', (c) => c.json({ key: c.get('apiKey')?.name ?? null }));
+  return a;
+}
+
+describe('bearerAuth', () => {
+  it('accepts each configured key and names it', async () => {
+    for (const k of keys) {
+      const res = await app().request('/', { headers: { authorization: `Bearer ${k.key}` } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ key: k.name });
+    }
+  });
+  it('answers 401 problem+json for missing, malformed and wrong keys', async () => {
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      'Bearer',
+      `Bearer ${'k'.repeat(31)}`,
+      `Bearer ${'k'.repeat(33)}`,
+    ]) {
+      const res = await app().request('/', { headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+  it('runs open with no keys configured', async () => {
+    const a = new Hono();
+    a.use('*', bearerAuth([]));
+    a.get('/', (c) => c.text('ok'));
+    expect((await a.request('/')).status).toBe(200);
+  });
+});
+
+describe('task patterns', () => {
+  it('matches * as a wildcard and everything else literally', () => {
+    expect(taskPatternMatches('email.*', 'email.send')).toBe(true);
+    expect(taskPatternMatches('email.*', 'emailXsend')).toBe(false);
+    expect(taskPatternMatches('demo.echo', 'demo.echo')).toBe(true);
+    expect(taskPatternMatches('demo.echo', 'demo.echoes')).toBe(false);
+    expect(keyAllowsTask(keys[1], 'demo.add')).toBe(false);
+    expect(keyAllowsTask(keys[0], 'anything')).toBe(true);
+    expect(keyAllowsTask(undefined, 'anything')).toBe(true);
+  });
+  it('refuses to start production entry points without keys', () => {
+    expect(() => assertAuthConfigured([], 'lambda ingest')).toThrow(/refusing to start/);
+    expect(() => assertAuthConfigured(keys, 'lambda ingest')).not.toThrow();
+  });
+});

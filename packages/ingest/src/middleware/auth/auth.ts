@@ -1,0 +1,63 @@
+import { type ApiKey, ForbiddenError, UnauthorizedError } from '@warren/core';
+import type { MiddlewareHandler } from 'hono';
+import { timingSafeEqual } from 'hono/utils/buffer';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The API key that authenticated this request (undefined when the ingest runs open). */
+    apiKey: ApiKey | undefined;
+  }
+}
+
+/**
+ * `Authorization: Bearer <key>`. Every configured key is compared (constant time, no early exit),
+ * so response time does not reveal which key or how much of it matched. With no keys the ingest
+ * runs open; the production entry points refuse to start that way (see `assertAuthConfigured`).
+ */
+export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
+  return async (c, next) => {
+    if (keys.length === 0) {
+      c.set('apiKey', undefined);
+      return next();
+    }
+    const header = c.req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m)
+      throw new UnauthorizedError(
+        header ? 'malformed Authorization header' : 'missing Authorization: Bearer <key>',
+      );
+    const token = m[1]!;
+    const matches = await Promise.all(keys.map((k) => timingSafeEqual(k.key, token)));
+    const idx = matches.indexOf(true);
+    if (idx < 0) throw new UnauthorizedError('invalid API key');
+    c.set('apiKey', keys[idx]);
+    await next();
+  };
+}
+
+/** `*` matches any run of characters; everything else is literal. */
+export function taskPatternMatches(pattern: string, task: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  return re.test(task);
+}
+
+export function keyAllowsTask(key: ApiKey | undefined, task: string): boolean {
+  return !key?.tasks || key.tasks.some((p) => taskPatternMatches(p, task));
+}
+
+export function assertTaskAllowed(key: ApiKey | undefined, task: string): void {
+  if (!keyAllowsTask(key, task)) {
+    throw new ForbiddenError(`API key${key?.name ? ` "${key.name}"` : ''} may not use task ${task}`);
+  }
+}
+
+/** Production entry points call this at start-up: an ingest open to the internet is a mistake. */
+export function assertAuthConfigured(keys: readonly ApiKey[], where: string): void {
+  if (keys.length === 0) {
+    throw new Error(
+      `${where}: no API keys configured (set WARREN_API_KEYS or auth.keys in the config); refusing to start an open ingest`,
+    );
+  }
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,0 +1,133 @@
+import {
+  enqueueRequestSchema,
+  enqueueResponseSchema,
+  jobRecordSchema,
+  MAX_BATCH,
+  problemSchema,
+  type WarrenConfig,
+} from '@warren/core';
+import { z } from 'zod';
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const json = (description: string, ref: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/**
+ * OpenAPI 3.1 for the ingest, generated from the same zod schemas that validate requests, so the
+ * document cannot drift from the code. Task names (and their input schemas) come from the config.
+ */
+export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
+  const taskInputs = Object.fromEntries(
+    [...config.tasks.values()].map((t) => [t.name, schema(t.input, 'input')]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'warren ingest',
+      version: '1',
+      description: 'Enqueue jobs (answered only after the broker confirmed them) and read their results.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: config.auth.keys.length ? [{ bearer: [] }] : [],
+    paths: {
+      '/v1/jobs': {
+        post: {
+          summary: 'Enqueue a job',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueRequest' } } },
+          },
+          responses: {
+            202: json('Accepted: the broker confirmed the job', 'EnqueueResponse'),
+            200: json(
+              'Replayed: this idempotency key was used before (header Idempotent-Replayed: true)',
+              'EnqueueResponse',
+            ),
+            400: problem('Invalid body'),
+            401: problem('Missing or invalid API key'),
+            403: problem('The key may not use this task'),
+            409: problem('The same idempotency key is being accepted right now'),
+            413: problem('Body too large'),
+            415: problem('Not JSON'),
+            422: problem('Unknown task, unknown queue, or input failing the task schema'),
+            429: problem('Queue full (Retry-After)'),
+            503: problem('No region could confirm the publish (Retry-After)'),
+          },
+        },
+      },
+      '/v1/jobs/batch': {
+        post: {
+          summary: `Enqueue up to ${MAX_BATCH} jobs in one burst`,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['jobs'],
+                  properties: {
+                    jobs: {
+                      type: 'array',
+                      maxItems: MAX_BATCH,
+                      items: { $ref: '#/components/schemas/EnqueueRequest' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            202: { description: 'All accepted' },
+            207: { description: 'Per-item results, some failed' },
+          },
+        },
+      },
+      '/v1/jobs/{id}': {
+        get: {
+          summary: 'Read a job (long-poll with ?wait=10s until it finishes)',
+          parameters: [
+            jobId,
+            { name: 'wait', in: 'query', schema: { type: 'string', examples: ['10s', '1500ms'] } },
+          ],
+          responses: { 200: json('The job record', 'JobRecord'), 404: problem('No such job') },
+        },
+        delete: {
+          summary: 'Cancel a job that has not finished',
+          parameters: [jobId],
+          responses: {
+            200: json('Cancelled', 'JobRecord'),
+            404: problem('No such job'),
+            409: problem('Already finished'),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Process liveness', responses: { 200: { description: 'alive' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Brokers and result store reachable',
+          responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        EnqueueRequest: schema(enqueueRequestSchema, 'input'),
+        EnqueueResponse: schema(enqueueResponseSchema),
+        JobRecord: schema(jobRecordSchema),
+        Problem: schema(problemSchema),
+      },
+    },
+    'x-warren-tasks': taskInputs,
+  };
+}
