@@ -39,5 +39,5 @@ export function testIngest(
   const publishers = opts.publishers ?? new Map<string, Publisher>([[config.region, broker]]);
   const producer = createProducer({ config, publishers, results });
   const app = createIngestApp({ config, producer, results, readiness: opts.readiness });
-  return { app, broker, results, config };
+  return { app, broker, results, config, producer };
 }

@@ -7,11 +7,7 @@ import {
 } from '@warren/core';
 import type { EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
-import type { InputOf, OutputOf, TaskRef } from '../http/task-ref';
-
-type TaskArg = TaskRef<never, unknown> | string;
-type InputFor<T> = T extends string ? unknown : InputOf<T>;
-type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
+import type { InputFor, OutputFor, TaskArg } from '../http/task-ref';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 

@@ -1,6 +1,6 @@
 import type { EnqueueRequest, EnqueueResponse, JobRecord, Problem } from '@warren/protocol';
 import { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
-import type { InputOf, OutputOf, TaskRef } from './task-ref';
+import type { InputFor, OutputFor, TaskArg } from './task-ref';
 
 export interface RetryOptions {
   /** Attempts in all (1 = no retries). Default 4. */
@@ -31,10 +31,6 @@ export interface JobHandle<TOut = unknown> extends EnqueueResponse {
 export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
   result?: TOut;
 }
-
-type TaskArg = TaskRef<never, unknown> | string;
-type InputFor<T> = T extends string ? unknown : InputOf<T>;
-type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 

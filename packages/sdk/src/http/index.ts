@@ -8,4 +8,4 @@ export {
   type WarrenClient,
 } from './client';
 export { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
-export type { InputOf, OutputOf, TaskRef } from './task-ref';
+export type { InputFor, InputOf, OutputFor, OutputOf, TaskArg, TaskRef } from './task-ref';

@@ -9,3 +9,8 @@ export interface TaskRef<TInput = unknown, TOutput = unknown> {
 
 export type InputOf<T> = T extends TaskRef<infer I, unknown> ? I : never;
 export type OutputOf<T> = T extends TaskRef<unknown, infer O> ? O : never;
+
+/** A task definition or a plain task name (untyped input and result). */
+export type TaskArg = TaskRef<unknown, unknown> | string;
+export type InputFor<T> = T extends string ? unknown : InputOf<T>;
+export type OutputFor<T> = T extends string ? unknown : OutputOf<T>;

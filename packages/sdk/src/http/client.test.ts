@@ -1,0 +1,116 @@
+import { defineTask } from '@warren/core';
+import { Hono } from 'hono';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { createClient } from './client';
+import { WarrenHttpError } from './errors';
+
+const sendEmail = defineTask({
+  name: 'email.send',
+  input: z.object({ to: z.email(), subject: z.string() }),
+  output: z.object({ messageId: z.string() }),
+});
+
+/** A stand-in ingest that fails the first `failures` POSTs with `status` and records every request. */
+function flakyIngest(failures: number, status = 503, retryAfter = '0') {
+  const seen: Array<{ key: string | undefined; auth: string | undefined }> = [];
+  const app = new Hono();
+  app.post('/v1/jobs', async (c) => {
+    const body = await c.req.json();
+    seen.push({ key: body.idempotencyKey, auth: c.req.header('authorization') });
+    if (seen.length <= failures) {
+      return c.json({ type: 'x', title: 'down', status }, status as 503, { 'retry-after': retryAfter });
+    }
+    return c.json(
+      {
+        id: '01920000-0000-7000-8000-000000000001',
+        task: body.task,
+        queue: 'default',
+        state: 'queued',
+        region: 'eu',
+        enqueuedAt: new Date().toISOString(),
+        links: { self: '/v1/jobs/x' },
+      },
+      202,
+    );
+  });
+  return { seen, fetch: (url: string, init: RequestInit) => app.request(url, init) };
+}
+
+describe('HTTP client', () => {
+  it('retries 503 honouring Retry-After, reusing one idempotency key, sending the API key', async () => {
+    const ingest = flakyIngest(2);
+    const client = createClient({
+      url: 'http://x',
+      apiKey: 'secret-key',
+      fetch: ingest.fetch,
+      retry: { baseMs: 1 },
+    });
+    const job = await client.enqueue(sendEmail, { to: 'a@b.co', subject: 'hi' });
+    expect(job.state).toBe('queued');
+    expect(ingest.seen).toHaveLength(3);
+    expect(new Set(ingest.seen.map((s) => s.key)).size).toBe(1);
+    expect(ingest.seen[0]!.key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ingest.seen[0]!.auth).toBe('Bearer secret-key');
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    const ingest = flakyIngest(1, 429, '0.3');
+    const client = createClient({ url: 'http://x', fetch: ingest.fetch, retry: { baseMs: 1 } });
+    const t0 = Date.now();
+    await client.enqueue('demo.echo', 1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+
+  it('gives up after the configured attempts with the problem attached', async () => {
+    const ingest = flakyIngest(10);
+    const client = createClient({ url: 'http://x', fetch: ingest.fetch, retry: { attempts: 3, baseMs: 1 } });
+    const err = await client.enqueue('demo.echo', 1).catch((e) => e);
+    expect(err).toBeInstanceOf(WarrenHttpError);
+    expect(err.status).toBe(503);
+    expect(ingest.seen).toHaveLength(3);
+  });
+
+  it('does not retry a 4xx other than 429', async () => {
+    const ingest = flakyIngest(10, 422);
+    const client = createClient({ url: 'http://x', fetch: ingest.fetch, retry: { baseMs: 1 } });
+    await expect(client.enqueue('demo.echo', 1)).rejects.toMatchObject({ status: 422 });
+    expect(ingest.seen).toHaveLength(1);
+  });
+
+  it('retries network errors', async () => {
+    let calls = 0;
+    const ingest = flakyIngest(0);
+    const client = createClient({
+      url: 'http://x',
+      retry: { baseMs: 1 },
+      fetch: (url, init) => {
+        if (++calls === 1) throw new TypeError('fetch failed');
+        return ingest.fetch(url, init);
+      },
+    });
+    await client.enqueue('demo.echo', 1);
+    expect(calls).toBe(2);
+  });
+
+  it('infers input and result types from a task definition', () => {
+    const client = createClient({ url: 'http://x', fetch: flakyIngest(0).fetch });
+    type Enq = Parameters<typeof client.enqueue<typeof sendEmail>>[1];
+    expectTypeOf<Enq>().toEqualTypeOf<{ to: string; subject: string }>();
+    const typed = async () => {
+      const job = await client.enqueue(sendEmail, { to: 'a@b.co', subject: 's' });
+      const rec = await client.wait(job);
+      expectTypeOf(rec.result).toEqualTypeOf<{ messageId: string } | undefined>();
+    };
+    const badInputFailsToCompile = async () => {
+      // @ts-expect-error `subject` is missing: the task's zod schema requires it
+      await client.enqueue(sendEmail, { to: 'a@b.co' });
+      // @ts-expect-error `to` must be a string
+      await client.enqueue(sendEmail, { to: 42, subject: 's' });
+      // a plain task name accepts any input
+      await client.enqueue('email.send', { anything: true });
+    };
+    expect(typeof typed).toBe('function');
+    expect(typeof badInputFailsToCompile).toBe('function');
+  });
+});
