@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dev } from './commands/dev';
+import { ingest } from './commands/ingest';
 import { worker } from './commands/worker';
 
 const int = (v: string) => {
@@ -23,6 +24,12 @@ program
   .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
   .option('--no-worker', 'run the ingest only')
   .action((o) => dev({ port: o.port, worker: o.worker }));
+
+program
+  .command('ingest')
+  .description('production ingest server (refuses to start without API keys)')
+  .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
+  .action((o) => ingest({ port: o.port }));
 
 program
   .command('worker')

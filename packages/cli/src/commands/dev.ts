@@ -35,6 +35,12 @@ export async function dev(opts: DevOptions): Promise<void> {
   const url = `http://localhost:${opts.port}`;
   console.log(`warren dev — ingest on ${url}${worker ? `, worker on ${worker.queues.join(', ')}` : ''}`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  if (config.auth.keys.length === 0) {
+    console.warn(
+      '\n  ⚠  WARNING: no API keys configured — this ingest accepts jobs from anyone.\n' +
+        '     Fine for local development; set WARREN_API_KEYS before exposing it. `warren ingest` refuses to run open.\n',
+    );
+  }
   console.log(`\nTry:\n  curl -s -X POST ${url}/v1/jobs -H 'content-type: application/json' \\
     -d '{"task":"demo.add","input":{"a":2,"b":3}}'\n  curl -s ${url}/v1/jobs/<id>\n`);
 

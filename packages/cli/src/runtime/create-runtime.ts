@@ -8,6 +8,8 @@ export interface Runtime {
   /** Consumer for this process's own region. */
   consumer: Consumer;
   results: ResultStore;
+  /** Readiness checks for /readyz, e.g. one per region's broker. */
+  checks: Record<string, () => Promise<unknown>>;
   describe: string[];
   close(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export async function createRuntime(
     publishers: broker.publishers,
     consumer: broker.consumer,
     results: res.results,
+    checks: (broker as { checks?: Record<string, () => Promise<unknown>> }).checks ?? {},
     describe: [broker.describe, res.describe],
     close: async () => {
       await broker.close();

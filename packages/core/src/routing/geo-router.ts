@@ -30,7 +30,7 @@ export interface RegionStatus {
  * slow regions behind the fast ones and open circuits to the very end (still tried as a last
  * resort rather than answering 503 at once).
  */
-export function createGeoRouter(opts: GeoRouterOptions): RegionRouter & { status(): RegionStatus[] } {
+export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> {
   const now = opts.now ?? Date.now;
   const healthOpts = { ...DEFAULT_HEALTH, ...opts.health };
   const slowFactor = opts.slowFactor ?? 3;

@@ -1,3 +1,5 @@
+import type { RegionStatus } from './geo-router';
+
 /** What a request tells us about where its caller is. */
 export interface RoutingHint {
   /** Explicit region id from the request body. */
@@ -20,6 +22,8 @@ export interface PublishReport {
 export interface RegionRouter {
   order(hint: RoutingHint): string[];
   report(regionId: string, report: PublishReport): void;
+  /** Each region's health, for /readyz and metrics (routers that track health). */
+  status?(): RegionStatus[];
 }
 
 /** Hinted region first, then the home region, then the rest in config order; no health tracking. */
