@@ -22,7 +22,14 @@ export interface ProducerDeps {
   router?: RegionRouter;
   /** Called when the record write after a confirmed publish fails (the job still runs). */
   onRecordError?: (err: unknown, job: JobEnvelope) => void;
+  /** Every publish attempt and every accepted job, for metrics and logs. */
+  onEvent?: (e: ProducerEvent) => void;
 }
+
+export type ProducerEvent =
+  | { type: 'publish'; job: JobEnvelope; region: string; ok: boolean; latencyMs: number; error?: unknown }
+  | { type: 'enqueued'; job: JobEnvelope; region: string }
+  | { type: 'replayed'; jobId: string; idempotencyKey: string };
 
 export interface EnqueueContext extends RoutingHint {
   traceparent?: string;
@@ -58,11 +65,15 @@ export function createProducer(deps: ProducerDeps) {
       const started = performance.now();
       try {
         await publisher.publish(env.queue, { ...env, origin: regionId }, { delayMs, timeoutMs });
-        router.report(regionId, { ok: true, latencyMs: performance.now() - started });
+        const latencyMs = performance.now() - started;
+        router.report(regionId, { ok: true, latencyMs });
+        deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: true, latencyMs });
         return regionId;
       } catch (err) {
         const recoverable = err instanceof TransportError && err.recoverable;
-        router.report(regionId, { ok: false, latencyMs: performance.now() - started, recoverable });
+        const latencyMs = performance.now() - started;
+        router.report(regionId, { ok: false, latencyMs, recoverable });
+        deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: false, latencyMs, error: err });
         if (err instanceof QueueFullError || !(err instanceof TransportError)) throw err;
         lastErr = err;
       }
@@ -98,7 +109,10 @@ export function createProducer(deps: ProducerDeps) {
     const ttlS = task.resultTtlS ?? config.results.ttlS;
     if (key) {
       const owner = await results.claimIdempotencyKey(key, envelope.id, ttlS);
-      if (owner !== envelope.id) return replay(key, owner, baseUrl);
+      if (owner !== envelope.id) {
+        deps.onEvent?.({ type: 'replayed', jobId: owner, idempotencyKey: key });
+        return replay(key, owner, baseUrl);
+      }
     }
     let region: string;
     try {
@@ -111,6 +125,7 @@ export function createProducer(deps: ProducerDeps) {
       throw err;
     }
     const state = envelope.notBefore ? 'scheduled' : 'queued';
+    deps.onEvent?.({ type: 'enqueued', job: { ...envelope, origin: region }, region });
     try {
       await results.transition(envelope.id, state, {
         task: envelope.task,
