@@ -212,3 +212,21 @@ describe('ingest HTTP contract (memory adapters)', () => {
     expect(await docs.text()).toContain('openapi.json');
   });
 });
+
+describe('ingest extension points', () => {
+  it('reports each request with its route pattern and mounts extra routes', async () => {
+    const seen: Array<{ route: string; status: number }> = [];
+    const { config, producer, results } = testIngest();
+    const { createIngestApp } = await import('./app');
+    const app = createIngestApp({
+      config,
+      producer,
+      results,
+      onRequest: (r) => seen.push({ route: r.route, status: r.status }),
+      extend: (a) => a.get('/metrics', (c) => c.text('up 1')),
+    });
+    await app.request('/v1/jobs/01920000-0000-7000-8000-000000000000');
+    expect(await (await app.request('/metrics')).text()).toBe('up 1');
+    expect(seen[0]).toEqual({ route: '/v1/jobs/:id', status: 404 });
+  });
+});

@@ -17,6 +17,10 @@ export interface IngestDeps {
   /** Extra /readyz detail, e.g. each region's circuit state. */
   readinessDetails?: () => unknown;
   onError?: (err: unknown) => void;
+  /** Called once per request with the matched route pattern (for HTTP metrics). */
+  onRequest?: (r: { route: string; method: string; status: number; ms: number }) => void;
+  /** Mounts extra routes before the API (e.g. `/metrics`, `/dashboard`), keeping Node-only code out of here. */
+  extend?: (app: Hono) => void;
 }
 
 /** The ingest as a Web-standard Hono app; the Node server and the Lambda handler wrap this object. */
@@ -26,6 +30,20 @@ export function createIngestApp(deps: IngestDeps) {
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
   app.notFound(problemNotFound);
+  if (deps.onRequest) {
+    const onRequest = deps.onRequest;
+    app.use('*', async (c, next) => {
+      const t0 = performance.now();
+      await next();
+      onRequest({
+        route: c.req.routePath,
+        method: c.req.method,
+        status: c.res.status,
+        ms: performance.now() - t0,
+      });
+    });
+  }
+  deps.extend?.(app);
   app.route(
     '/',
     healthRoutes({ results: deps.results, checks: deps.readiness, details: deps.readinessDetails }),
