@@ -49,7 +49,10 @@ export function createIngestApp(deps: IngestDeps) {
     healthRoutes({ results: deps.results, checks: deps.readiness, details: deps.readinessDetails }),
   );
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
-  app.get('/openapi.json', (c) => c.json((openapi ??= buildOpenApi(config))));
+  app.get('/openapi.json', (c) => {
+    openapi ??= buildOpenApi(config);
+    return c.json(openapi);
+  });
   app.get('/docs', (c) => c.html(docsPage()));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
