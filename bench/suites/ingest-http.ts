@@ -1,0 +1,94 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import amqp from 'amqplib';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
+
+/**
+ * POST /v1/jobs at 64 keep-alive connections (autocannon) against the real ingest, and against a
+ * bare Hono handler that publishes the same message with raw amqplib and a confirm. Both servers
+ * run as child processes on the same RabbitMQ (quorum queue, persistent, confirm after fsync).
+ * warren does more per request (schema validation, envelope, job record written to Redis).
+ */
+const PORT = { warren: 29010, bare: 29011 };
+
+async function startServer(script: string, args: string[]): Promise<ChildProcess> {
+  const child = fork(join(process.cwd(), 'bench/servers', script), args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return child;
+}
+
+async function dropQueue(queue: string): Promise<void> {
+  const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+  const ch = await conn.createChannel();
+  await ch.deleteQueue(queue).catch(() => {});
+  await conn.close().catch(() => {});
+}
+
+function side(name: string, role: BenchSide['role'], script: string, durability: string): BenchSide {
+  let round = 0;
+  return {
+    name,
+    role,
+    durability,
+    async run(ctx: BenchContext) {
+      const queue = `bench-ingest-${role}-${process.pid}-${round++}`;
+      const prefix = `bench:${queue}:`;
+      const port = role === 'warren' ? PORT.warren : PORT.bare;
+      const child = await startServer(script, [String(port), queue, prefix]);
+      try {
+        const res = await autocannon({
+          url: `http://127.0.0.1:${port}/v1/jobs`,
+          method: 'POST',
+          connections: 64,
+          duration: ctx.quick ? 4 : 10,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ task: 'demo.add', input: { a: 1, b: 2 } }),
+        });
+        const ok = res['2xx'];
+        if (res.non2xx > 0 || res.errors > 0) ctx.log(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
+        return {
+          rps: ok / (res.duration || 1),
+          p50: res.latency.p50,
+          p99: res.latency.p99,
+        };
+      } finally {
+        child.kill('SIGKILL');
+        await dropQueue(queue);
+        const redis = new Redis('redis://127.0.0.1:6379');
+        const stream = redis.scanStream({ match: `${prefix}*`, count: 1000 });
+        for await (const keys of stream)
+          if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+const suite: BenchSuite = {
+  id: 'ingest-http',
+  title: 'Ingest POST /v1/jobs, 64 keep-alive connections (autocannon)',
+  metrics: [
+    { key: 'rps', label: 'accepted jobs/s', unit: 'req/s', better: 'higher', goal: 0.8 },
+    { key: 'p50', label: 'latency p50', unit: 'ms', better: 'lower' },
+    { key: 'p99', label: 'latency p99', unit: 'ms', better: 'lower' },
+  ],
+  sides: [
+    side(
+      'warren ingest (validate, confirm, record in Redis)',
+      'warren',
+      'warren-ingest.ts',
+      'fsync (quorum confirm) + Redis record',
+    ),
+    side('bare Hono + raw amqplib confirm', 'baseline', 'bare-hono-amqplib.ts', 'fsync (quorum confirm)'),
+  ],
+};
+
+export default suite;
