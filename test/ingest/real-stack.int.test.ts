@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type ResultStore } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -55,7 +54,7 @@ describe('ingest contract on real RabbitMQ + Redis (Node adapter)', () => {
   let broker: AmqpBroker;
   let redis: Redis;
   let results: ResultStore;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveNode>>;
   let base = '';
   let worker: ReturnType<typeof createWorker>;
 
@@ -193,7 +192,7 @@ describe('a broker that stops confirming (memory alarm on an extra node)', () =>
   let broker: AmqpBroker;
   let redis: Redis;
   let results: ResultStore;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveNode>>;
   let base = '';
 
   beforeAll(async () => {

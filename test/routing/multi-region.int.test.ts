@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore, type RegionStatus } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -31,7 +30,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
   const harness = new RabbitHarness();
   let nodes: RabbitNode[] = [];
   const brokers = new Map<string, AmqpBroker>();
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveNode>>;
   let base = '';
   let proxy: TcpProxy;
   let producer: ReturnType<typeof createProducer>;

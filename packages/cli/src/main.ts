@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dev } from './commands/dev';
+import { enqueue } from './commands/enqueue';
 import { ingest } from './commands/ingest';
 import { worker } from './commands/worker';
 
@@ -37,6 +38,17 @@ program
   .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
   .option('-c, --concurrency <n>', 'jobs in flight', int)
   .action((o) => worker({ queues: o.queues, concurrency: o.concurrency }));
+
+program
+  .command('enqueue <task> [input]')
+  .description('enqueue one job through the ingest HTTP API; input is JSON')
+  .option('-u, --url <url>', 'ingest URL', process.env.WARREN_URL ?? 'http://localhost:8787')
+  .option('-k, --api-key <key>', 'API key (default: $WARREN_API_KEY)', process.env.WARREN_API_KEY)
+  .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', int)
+  .option('--queue <name>', 'override the task queue')
+  .option('--idempotency-key <key>', 'a repeated key returns the first job')
+  .option('-w, --wait <ms>', 'wait up to this long for the result and print it', int)
+  .action((task, input, o) => enqueue(task, input, o));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
