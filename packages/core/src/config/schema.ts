@@ -9,6 +9,21 @@ export const regionSchema = z.object({
   /** SQS queue URL prefix for this region (`https://sqs.<region>.amazonaws.com/<account>/`). */
   sqs: z.object({ queueUrlPrefix: z.string().url(), awsRegion: z.string().optional() }).optional(),
   weight: z.number().positive().optional(),
+  /** Deploy only: the AWS region of this region's stack (default: `sqs.awsRegion`, else the id). */
+  awsRegion: z
+    .string()
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1')
+    .optional(),
+  /** Deploy only: create an Amazon MQ for RabbitMQ broker here (else `brokers` come from a secret). */
+  amazonMq: z
+    .object({
+      deploymentMode: z.enum(['cluster', 'single']).default('cluster'),
+      instanceType: z.string().default('mq.m5.large'),
+      engineVersion: z.string().default('3.13'),
+      /** Public brokers are reachable from Lambda without a VPC (TLS + credentials still required). */
+      publiclyAccessible: z.boolean().default(true),
+    })
+    .optional(),
 });
 export type Region = z.infer<typeof regionSchema>;
 
@@ -26,6 +41,15 @@ export const queueConfigSchema = z.object({
   sqs: z.union([z.boolean(), z.object({ fifo: z.boolean().default(false) })]).optional(),
   /** `celery`: speak Celery message protocol v2 on this queue. */
   protocol: z.enum(['warren', 'celery']).default('warren'),
+  /** Deploy only: a Lambda worker fed from SQS (`sqs`, needs `sqs`) or straight from Amazon MQ (`rmq`). */
+  lambda: z
+    .object({
+      consumer: z.enum(['sqs', 'rmq']).default('sqs'),
+      batchSize: z.number().int().min(1).max(10_000).optional(),
+      batchingWindowS: z.number().int().min(0).max(300).optional(),
+      memoryMb: z.number().int().min(128).max(10_240).optional(),
+    })
+    .optional(),
 });
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
 export type QueueConfigInput = z.input<typeof queueConfigSchema>;
