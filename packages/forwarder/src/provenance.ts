@@ -1,0 +1,131 @@
+import type { MessageProperties, Options } from 'amqplib';
+
+export const FORWARDED_HEADER = 'x-warren-forwarded';
+export const REASON_HEADER = 'x-warren-reason';
+const MAX_HOPS = 32;
+
+export interface HopContext {
+  link: string;
+  /** Region the message leaves (appended to `hops`). */
+  from: string;
+  /** Region the message goes to: if it already crossed it, the message is looping. */
+  to: string;
+  now: number;
+}
+
+export type Prepared =
+  | {
+      ok: true;
+      content: Buffer;
+      options: Options.Publish;
+      /** Job id (envelope id, else AMQP message-id): SQS FIFO dedup id. */
+      jobId?: string;
+    }
+  | { ok: false; reason: string };
+
+interface EnvelopeLike {
+  v: 1;
+  id: string;
+  origin?: string;
+  hops?: string[];
+  expiresAt?: string;
+}
+
+/**
+ * Turns a source message into what the destination gets. Body and properties pass through
+ * untouched except: the envelope's `hops` gains the region the message leaves, the
+ * `x-warren-forwarded` header gains one entry for this hop, and a per-message TTL is reduced to
+ * what remains of it. A message that already crossed the destination region is refused (the caller
+ * dead-letters it with the reason) instead of looping.
+ */
+export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopContext): Prepared {
+  const headers: Record<string, unknown> = { ...(props.headers ?? {}) };
+  const prior = Array.isArray(headers[FORWARDED_HEADER]) ? (headers[FORWARDED_HEADER] as unknown[]) : [];
+  const crossed = new Set<string>();
+  for (const e of prior) {
+    const from = typeof e === 'string' ? /(?:^|;)from=([^;]*)/.exec(e)?.[1] : undefined;
+    if (from) crossed.add(from);
+  }
+
+  const env = parseEnvelope(content, props.contentType);
+  if (env) for (const h of env.hops ?? []) crossed.add(h);
+  if (crossed.has(ctx.to)) {
+    return {
+      ok: false,
+      reason: `loop: message already crossed region ${ctx.to} (hops: ${[...crossed].join(',')})`,
+    };
+  }
+  if (crossed.size >= MAX_HOPS) return { ok: false, reason: `too many hops (${crossed.size})` };
+
+  // Remaining TTL: only a message that had a per-message TTL gets one, never longer than it had left.
+  let expiration = props.expiration as string | number | undefined;
+  if (expiration !== undefined) {
+    let left = Number(expiration);
+    // AMQP timestamps are seconds, so this bound is approximate to 1 s; expiresAt is exact.
+    if (props.timestamp)
+      left = Math.min(left, Number(expiration) - (ctx.now - Number(props.timestamp) * 1000));
+    if (env?.expiresAt) left = Math.min(left, Date.parse(env.expiresAt) - ctx.now);
+    if (!(left > 0)) return { ok: false, reason: `expired in transit (ttl ${expiration} ms)` };
+    expiration = String(Math.floor(left));
+  }
+
+  let body = content;
+  if (env) {
+    env.hops = [...(env.hops ?? []), ctx.from];
+    body = Buffer.from(JSON.stringify(env));
+  }
+  headers[FORWARDED_HEADER] = [...prior, `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`];
+
+  return {
+    ok: true,
+    content: body,
+    jobId: env?.id ?? (props.messageId as string | undefined),
+    options: {
+      contentType: props.contentType,
+      contentEncoding: props.contentEncoding,
+      headers,
+      deliveryMode: props.deliveryMode,
+      priority: props.priority,
+      correlationId: props.correlationId,
+      replyTo: props.replyTo,
+      expiration,
+      messageId: props.messageId,
+      timestamp: props.timestamp,
+      type: props.type,
+      appId: props.appId,
+      // userId is left out on purpose: RabbitMQ refuses it unless it equals the destination login.
+    },
+  };
+}
+
+/** A warren envelope (JSON with `v: 1` and an `id`), or undefined for any other body (passed raw). */
+function parseEnvelope(content: Buffer, contentType: string | undefined): EnvelopeLike | undefined {
+  if (contentType && contentType !== 'application/json') return undefined;
+  if (content[0] !== 0x7b) return undefined; // '{'
+  let data: unknown;
+  try {
+    data = JSON.parse(content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const e = data as Partial<EnvelopeLike> | null;
+  if (!e || e.v !== 1 || typeof e.id !== 'string') return undefined;
+  if (e.hops !== undefined && !Array.isArray(e.hops)) return undefined;
+  return e as EnvelopeLike;
+}
+
+/** Properties for the dead-letter copy on the source: the original ones plus the reason. */
+export function deadLetterOptions(props: MessageProperties, reason: string, link: string): Options.Publish {
+  return {
+    contentType: props.contentType,
+    contentEncoding: props.contentEncoding,
+    headers: { ...(props.headers ?? {}), [REASON_HEADER]: reason, 'x-warren-link': link },
+    deliveryMode: 2,
+    priority: props.priority,
+    correlationId: props.correlationId,
+    messageId: props.messageId,
+    timestamp: props.timestamp,
+    type: props.type,
+    appId: props.appId,
+  };
+}

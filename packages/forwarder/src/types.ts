@@ -1,0 +1,67 @@
+/** One side of a link on RabbitMQ: a cluster's node URLs (tried in order) and a queue. */
+export interface AmqpSource {
+  urls: string[];
+  queue: string;
+  /** Region the queue lives in (for loop safety); default: derived from the first URL's host:port. */
+  region?: string;
+}
+
+export interface AmqpDestination {
+  kind: 'amqp';
+  urls: string[];
+  /** Publish to this queue (default exchange) ... */
+  queue?: string;
+  /** ... or to this exchange, with `routingKey` (default: the message's own routing key). */
+  exchange?: string;
+  routingKey?: string;
+  region?: string;
+}
+
+export interface SqsDestination {
+  kind: 'sqs';
+  queueUrl: string;
+  /** FIFO queue: MessageGroupId + MessageDeduplicationId = job id (default: URL ends in .fifo). */
+  fifo?: boolean;
+  awsRegion?: string;
+  /** Endpoint override (local-aws-sqs in tests; AWS otherwise). */
+  endpoint?: string;
+  region?: string;
+}
+
+export type Destination = AmqpDestination | SqsDestination;
+
+export interface LinkSpec {
+  name: string;
+  source: AmqpSource;
+  destination: Destination;
+  /** Unacked source messages in flight (the on-confirm window). Default 1000. */
+  prefetch?: number;
+  /** Restart a link holding unacked messages without progress for this long. Default 30 s. */
+  watchdogMs?: number;
+  /** Reconnect backoff (exponential, full jitter). Defaults 250 ms .. 15 s. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** How often a standby instance retries the exclusive consumer (the lease). Default 2 s. */
+  standbyRetryMs?: number;
+  /** How often the source queue depth (lag) is read with a passive declare. Default 5 s. */
+  lagIntervalMs?: number;
+}
+
+export type LinkState = 'starting' | 'running' | 'standby' | 'backoff' | 'draining' | 'stopped';
+
+export interface LinkStatus {
+  name: string;
+  state: LinkState;
+  /** Messages confirmed by the destination and acked at the source (since this process started). */
+  forwarded: number;
+  /** Messages dead-lettered to `<queue>.dlq` on the source (loops, oversize, expired, invalid). */
+  deadLettered: number;
+  /** Unacked source messages held right now. */
+  inFlight: number;
+  /** Source queue depth at the last passive check (ready messages), undefined before the first. */
+  lag?: number;
+  lastError?: string;
+  lastErrorAt?: string;
+  restarts: number;
+  lastProgressAt?: string;
+}
