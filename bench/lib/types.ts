@@ -14,6 +14,10 @@ export interface BenchContext {
   log(message: string): void;
   /** A progress bar for long steps; call `stop()` when done. */
   progress(label: string, total: number): { tick(n?: number): void; stop(): void };
+  /** `--profile`: warren sides may CPU-profile themselves and write `.cpuprofile` files to `profileDir`. */
+  profile?: boolean;
+  /** Where profiles go (set when `profile` is true). */
+  profileDir?: string;
 }
 
 export interface BenchMetric {
@@ -23,6 +27,11 @@ export interface BenchMetric {
   better: 'higher' | 'lower';
   /** Goal as a ratio warren/baseline (e.g. 0.9 = "warren ≥ 0.9× the baseline" for higher-is-better). */
   goal?: number;
+  /**
+   * Goals per compared side name (overrides `goal`), e.g. `{ 'BullMQ': 1, 'raw amqplib': 0.75 }`.
+   * For lower-is-better metrics a goal g means "warren ≤ g× that side".
+   */
+  goals?: Record<string, number>;
 }
 
 export interface BenchSide {
@@ -32,6 +41,9 @@ export interface BenchSide {
   durability?: string;
   /** One measurement run; returns a value per metric key. */
   run(ctx: BenchContext): Promise<Record<string, number>>;
+  /** Once before this side's first round; throwing `BenchSkip` skips only this side. */
+  setup?(ctx: BenchContext): Promise<void>;
+  teardown?(ctx: BenchContext): Promise<void>;
 }
 
 export interface BenchSuite {
