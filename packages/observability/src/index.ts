@@ -1,1 +1,36 @@
-export {};
+export {
+  createLogger,
+  type Logger,
+  type LoggerFactoryOptions,
+  REDACT_PATHS,
+  redactUrlCredentials,
+} from './logs/create-logger';
+export { jobBindings, jobLogger, logExecutorEvents, logProducerEvents } from './logs/job-logs';
+export { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
+export { createMetrics, type Metrics, type MetricsOptions } from './metrics/create-metrics';
+export { timedResultStore } from './metrics/timed-result-store';
+export type * from './metrics/types';
+export { createObservability, type Observability, type ObservabilityOptions } from './observe';
+export {
+  createQueueRates,
+  type QueueRateSnapshot,
+  type QueueRates,
+  type QueueRatesOptions,
+} from './scaling/queue-rates';
+export { recommendWorkers, type ScalingAdvice, type ScalingInput } from './scaling/recommend-workers';
+export {
+  collectStatus,
+  type QueueStatus,
+  type StatusSnapshot,
+  type StatusSources,
+} from './status/collect-status';
+export { createRecentFailures, type FailureEntry, type RecentFailures } from './status/recent-failures';
+export { mountStatusRoutes, type StatusRoutesOptions } from './status/routes';
+export {
+  formatTraceparent,
+  type JobSpan,
+  newTraceparent,
+  parseTraceparent,
+  startJobSpan,
+  traceIdOf,
+} from './trace/trace-context';

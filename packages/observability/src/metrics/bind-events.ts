@@ -1,0 +1,54 @@
+import type { QueueRates } from '../scaling/queue-rates';
+import type { Metrics } from './create-metrics';
+import type { ExecutionEvent, ProducerEvent } from './types';
+
+/** `createProducer({ onEvent })` → enqueued counter, confirm latency per region, publish failures. */
+export function bindProducerMetrics(m: Metrics, rates?: QueueRates) {
+  return (e: ProducerEvent): void => {
+    if (e.type === 'publish') {
+      if (e.ok) m.publishConfirm.observe({ region: e.region }, e.latencyMs / 1000);
+      else m.publishFailures.inc({ region: e.region });
+    } else if (e.type === 'enqueued') {
+      m.jobs.enqueued.inc({ task: e.job.task, queue: e.job.queue });
+      rates?.record(e.job.queue, 'enqueued');
+    } else m.jobs.replayed.inc();
+  };
+}
+
+/** `createWorker({ onEvent })` / executor events → started/succeeded/failed/retried/dead-lettered. */
+export function bindExecutorMetrics(m: Metrics, rates?: QueueRates) {
+  return (e: ExecutionEvent): void => {
+    const labels = { task: e.job.task, queue: e.job.queue };
+    const q = e.job.queue;
+    if (e.durationMs !== undefined && (e.type === 'succeeded' || e.type === 'retried' || e.type === 'failed'))
+      m.jobDuration.observe(labels, e.durationMs / 1000);
+    switch (e.type) {
+      case 'started':
+        m.jobs.started.inc(labels);
+        rates?.record(q, 'started');
+        break;
+      case 'succeeded':
+        m.jobs.succeeded.inc(labels);
+        rates?.record(q, 'succeeded', e.durationMs);
+        break;
+      case 'retried':
+        m.jobs.retried.inc(labels);
+        rates?.record(q, 'retried', e.durationMs);
+        break;
+      case 'failed':
+        // The executor dead-letters every job it fails for good.
+        m.jobs.failed.inc(labels);
+        m.jobs.deadLettered.inc(labels);
+        rates?.record(q, 'failed', e.durationMs);
+        break;
+    }
+  };
+}
+
+/** `createIngestApp({ onRequest })` → requests by route pattern (never the raw path: ids would explode cardinality). */
+export function bindHttpMetrics(m: Metrics) {
+  return (r: { route: string; method: string; status: number; ms: number }): void => {
+    m.http.requests.inc({ route: r.route, method: r.method, status: String(r.status) });
+    m.http.duration.observe({ route: r.route, method: r.method }, r.ms / 1000);
+  };
+}

@@ -1,0 +1,25 @@
+import type { ResultStore } from '@warren/core';
+import type { Metrics } from './create-metrics';
+
+/** Wraps a ResultStore so each call's latency lands in `warren_result_store_seconds{op}`. */
+export function timedResultStore(store: ResultStore, m: Metrics): ResultStore {
+  const timed =
+    <A extends unknown[], R>(op: string, fn: (...a: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const end = m.resultStore.startTimer({ op });
+      try {
+        return await fn(...args);
+      } finally {
+        end();
+      }
+    };
+  return {
+    get: timed('get', (id) => store.get(id)),
+    transition: timed('transition', (id, to, patch) => store.transition(id, to, patch)),
+    claimIdempotencyKey: timed('claim_idempotency_key', (k, id, ttl) =>
+      store.claimIdempotencyKey(k, id, ttl),
+    ),
+    releaseIdempotencyKey: timed('release_idempotency_key', (k, id) => store.releaseIdempotencyKey(k, id)),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,31 @@
+import type { ExecutionEvent, ProducerDeps, RegionStatus } from '@warren/core';
+
+/** The producer's event type (core exports the hook, not the union). */
+export type ProducerEvent = Parameters<NonNullable<ProducerDeps['onEvent']>>[0];
+export type { ExecutionEvent, RegionStatus };
+
+/** A queue's depth and consumers, as the broker reports them (amqp `checkQueue`, memory `depth`). */
+export interface QueueStats {
+  messageCount: number;
+  consumerCount?: number;
+}
+
+export type QueueStatsFn = (queue: string) => Promise<QueueStats | undefined> | QueueStats | undefined;
+
+/** One forwarder link, as the forwarder reports it. Counters are cumulative since the link started. */
+export interface LinkStatus {
+  name: string;
+  source: string;
+  destination: string;
+  /** Messages moved and confirmed by the destination. */
+  forwarded: number;
+  /** Published to the destination, not yet confirmed (source not yet acked). */
+  inFlight: number;
+  /** Messages waiting in the source queue. */
+  lag: number;
+  /** Age of the oldest forwarded message at its confirm, if the forwarder measures it. */
+  lagSeconds?: number;
+  state?: 'running' | 'reconnecting' | 'stopped' | string;
+}
+
+export type LinkStatusFn = () => Promise<LinkStatus[]> | LinkStatus[];

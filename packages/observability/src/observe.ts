@@ -1,0 +1,115 @@
+import type { RegionRouter, RegionStatus, ResultStore, WarrenConfig } from '@warren/core';
+import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import { createLogger, type Logger } from './logs/create-logger';
+import { logExecutorEvents, logProducerEvents } from './logs/job-logs';
+import { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
+import { createMetrics } from './metrics/create-metrics';
+import { timedResultStore } from './metrics/timed-result-store';
+import type { ExecutionEvent, LinkStatusFn, ProducerEvent, QueueStatsFn } from './metrics/types';
+import { createQueueRates } from './scaling/queue-rates';
+import { collectStatus } from './status/collect-status';
+import { createRecentFailures } from './status/recent-failures';
+import { mountStatusRoutes } from './status/routes';
+
+export interface ObservabilityOptions {
+  config: WarrenConfig;
+  logger?: Logger;
+  registry?: Registry;
+  queueStats?: QueueStatsFn;
+  linkStatus?: LinkStatusFn;
+  /** Queues to report; default: every configured queue. */
+  queues?: () => readonly string[];
+  processMetrics?: boolean;
+  /** Scaling: how fast a backlog should drain (default 60 s). */
+  targetDrainS?: number;
+}
+
+/**
+ * Wires metrics, logs, traces, rates and the status snapshot for one process. Hand its hooks to
+ * the parts this process runs: `producerEvents` to createProducer, `executorEvents` to
+ * createWorker, `onRequest`/`extend` to createIngestApp, `results()` around the ResultStore.
+ */
+export function createObservability(opts: ObservabilityOptions) {
+  const { config } = opts;
+  const startedAt = Date.now();
+  const logger = opts.logger ?? createLogger();
+  const rates = createQueueRates({
+    perWorkerConcurrency: config.worker.concurrency,
+    targetDrainS: opts.targetDrainS,
+  });
+  const failures = createRecentFailures();
+  let router: RegionRouter | undefined;
+  // Confirm-latency EWMA per region for routers that do not track health themselves.
+  const ewma = new Map<string, number>();
+  const regions = (): RegionStatus[] => {
+    const tracked = router?.status?.();
+    if (tracked) return tracked;
+    const ids = new Set([config.region, ...config.regions.map((r) => r.id), ...ewma.keys()]);
+    return [...ids].map((id) => ({ id, state: 'closed', slow: false, ewmaMs: ewma.get(id), failures: 0 }));
+  };
+  const queues = opts.queues ?? (() => Object.keys(config.queues));
+  const metrics = createMetrics({
+    registry: opts.registry,
+    queues,
+    queueStats: opts.queueStats,
+    linkStatus: opts.linkStatus,
+    regionStatus: regions,
+    rates,
+    processMetrics: opts.processMetrics,
+  });
+  const producerMetrics = bindProducerMetrics(metrics, rates);
+  const producerLogs = logProducerEvents(logger);
+  const executorMetrics = bindExecutorMetrics(metrics, rates);
+  const executorLogs = logExecutorEvents(logger);
+  const status = () =>
+    collectStatus({
+      region: config.region,
+      regions,
+      queues,
+      queueStats: opts.queueStats,
+      rates,
+      links: opts.linkStatus,
+      recentFailures: failures,
+      metrics,
+      startedAt,
+    });
+
+  return {
+    logger,
+    metrics,
+    registry: metrics.registry,
+    rates,
+    failures,
+    status,
+    /** The producer's router, once created (`producer.router`), for circuit states and confirm EWMA. */
+    useRouter(r: RegionRouter): void {
+      router = r;
+    },
+    producerEvents(e: ProducerEvent): void {
+      if (e.type === 'publish' && e.ok) {
+        const prev = ewma.get(e.region);
+        ewma.set(e.region, prev === undefined ? e.latencyMs : prev + 0.2 * (e.latencyMs - prev));
+      }
+      producerMetrics(e);
+      producerLogs(e);
+    },
+    executorEvents(e: ExecutionEvent): void {
+      executorMetrics(e);
+      executorLogs(e);
+      failures.onEvent(e);
+    },
+    onRequest: bindHttpMetrics(metrics),
+    results: (store: ResultStore): ResultStore => timedResultStore(store, metrics),
+    /** `createIngestApp({ extend })`: adds `/metrics` and `/status.json`. */
+    extend(app: Hono): void {
+      mountStatusRoutes(app, {
+        registry: metrics.registry,
+        status,
+        keys: config.auth.keys.map((k) => k.key),
+      });
+    },
+  };
+}
+
+export type Observability = ReturnType<typeof createObservability>;

@@ -1,0 +1,122 @@
+import { recommendWorkers, type ScalingAdvice } from './recommend-workers';
+
+export interface QueueRatesOptions {
+  /** Sliding window for rates and mean duration. */
+  windowS?: number;
+  perWorkerConcurrency?: number;
+  targetDrainS?: number;
+  now?: () => number;
+}
+
+type Kind = 'enqueued' | 'started' | 'succeeded' | 'failed' | 'retried';
+const KINDS: Kind[] = ['enqueued', 'started', 'succeeded', 'failed', 'retried'];
+
+interface Bucket {
+  sec: number;
+  counts: Record<Kind, number>;
+  durationSumS: number;
+  durations: number;
+}
+
+export interface QueueRateSnapshot {
+  /** Per second over the window. */
+  perS: Record<Kind, number>;
+  meanDurationMs: number | undefined;
+  /** λ used for scaling: the enqueue rate seen here, else completions + backlog growth. */
+  arrivalPerS: number;
+}
+
+/**
+ * Per-queue event rates over a sliding window of one-second buckets, plus backlog samples, so a
+ * process can estimate λ and W for `recommendWorkers` without a Prometheus server.
+ */
+export function createQueueRates(opts: QueueRatesOptions = {}) {
+  const windowS = opts.windowS ?? 60;
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const queues = new Map<string, Bucket[]>();
+  const depths = new Map<string, { at: number; depth: number }[]>();
+
+  const bucket = (queue: string): Bucket => {
+    const sec = Math.floor(now() / 1000);
+    let list = queues.get(queue);
+    if (!list) {
+      list = [];
+      queues.set(queue, list);
+    }
+    let b = list[list.length - 1];
+    if (!b || b.sec !== sec) {
+      b = {
+        sec,
+        counts: { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0 },
+        durationSumS: 0,
+        durations: 0,
+      };
+      list.push(b);
+      while (list.length > 0 && list[0]!.sec <= sec - windowS) list.shift();
+    }
+    return b;
+  };
+  /** Seconds the window really covers (a fresh process has not seen a whole window yet). */
+  const span = () => Math.max(1, Math.min(windowS, (now() - startedAt) / 1000));
+
+  function snapshot(queue: string): QueueRateSnapshot {
+    const cutoff = Math.floor(now() / 1000) - windowS;
+    const sums: Record<Kind, number> = { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0 };
+    let dSum = 0;
+    let dN = 0;
+    for (const b of queues.get(queue) ?? []) {
+      if (b.sec <= cutoff) continue;
+      for (const k of KINDS) sums[k] += b.counts[k];
+      dSum += b.durationSumS;
+      dN += b.durations;
+    }
+    const s = span();
+    const perS = Object.fromEntries(KINDS.map((k) => [k, sums[k] / s])) as Record<Kind, number>;
+    let arrivalPerS = perS.enqueued;
+    if (arrivalPerS === 0) {
+      // A worker-only process sees no enqueues: arrivals = departures + backlog growth.
+      const d = (depths.get(queue) ?? []).filter((x) => x.at > now() - windowS * 1000);
+      const slope =
+        d.length >= 2
+          ? (d[d.length - 1]!.depth - d[0]!.depth) / ((d[d.length - 1]!.at - d[0]!.at) / 1000 || 1)
+          : 0;
+      arrivalPerS = Math.max(0, perS.started + slope);
+    }
+    return { perS, meanDurationMs: dN > 0 ? (dSum / dN) * 1000 : undefined, arrivalPerS };
+  }
+
+  return {
+    record(queue: string, kind: Kind, durationMs?: number): void {
+      const b = bucket(queue);
+      b.counts[kind]++;
+      if (durationMs !== undefined) {
+        b.durationSumS += durationMs / 1000;
+        b.durations++;
+      }
+    },
+    observeDepth(queue: string, depth: number): void {
+      let list = depths.get(queue);
+      if (!list) {
+        list = [];
+        depths.set(queue, list);
+      }
+      list.push({ at: now(), depth });
+      while (list.length > 0 && list[0]!.at <= now() - windowS * 1000) list.shift();
+    },
+    snapshot,
+    recommend(queue: string, backlog: number): ScalingAdvice {
+      const s = snapshot(queue);
+      return recommendWorkers({
+        arrivalPerS: s.arrivalPerS,
+        meanDurationS: (s.meanDurationMs ?? 0) / 1000,
+        backlog,
+        perWorkerConcurrency: opts.perWorkerConcurrency ?? 16,
+        targetDrainS: opts.targetDrainS ?? 60,
+      });
+    },
+    queues: (): string[] => [...queues.keys()],
+  };
+}
+
+export type QueueRates = ReturnType<typeof createQueueRates>;

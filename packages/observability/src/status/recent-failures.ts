@@ -1,0 +1,39 @@
+import type { ExecutionEvent } from '../metrics/types';
+
+export interface FailureEntry {
+  at: string;
+  jobId: string;
+  task: string;
+  queue: string;
+  region: string;
+  attempt: number;
+  maxAttempts: number;
+  /** `retried`: another attempt follows; `failed`: final, dead-lettered. */
+  outcome: 'retried' | 'failed';
+  error: { type: string; message: string };
+}
+
+/** The last N failed attempts (newest first), fed by executor events, for the dashboard. */
+export function createRecentFailures(size = 50) {
+  const ring: FailureEntry[] = [];
+  return {
+    onEvent(e: ExecutionEvent): void {
+      if (e.type !== 'failed' && e.type !== 'retried') return;
+      ring.unshift({
+        at: new Date().toISOString(),
+        jobId: e.job.id,
+        task: e.job.task,
+        queue: e.job.queue,
+        region: e.job.origin,
+        attempt: e.attempt,
+        maxAttempts: e.job.maxAttempts,
+        outcome: e.type,
+        error: { type: e.error?.type ?? 'Error', message: e.error?.message ?? e.reason ?? '' },
+      });
+      if (ring.length > size) ring.length = size;
+    },
+    list: (): FailureEntry[] => [...ring],
+  };
+}
+
+export type RecentFailures = ReturnType<typeof createRecentFailures>;

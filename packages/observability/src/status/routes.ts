@@ -1,0 +1,39 @@
+import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import type { StatusSnapshot } from './collect-status';
+
+export interface StatusRoutesOptions {
+  registry: Registry;
+  status: () => Promise<StatusSnapshot>;
+  /** When non-empty, `/metrics` and `/status.json` need `Authorization: Bearer <one of these>`. */
+  keys?: readonly string[];
+}
+
+/**
+ * `GET /metrics` (Prometheus text) and `GET /status.json`, mounted through `createIngestApp({ extend })`
+ * or on a bare Hono app for workers and forwarders. Both expose internals (queue names, errors),
+ * so they take the ingest's API keys when there are any.
+ */
+export function mountStatusRoutes(app: Hono, opts: StatusRoutesOptions): void {
+  const keys = new Set(opts.keys ?? []);
+  const allowed = (auth: string | undefined) => {
+    if (keys.size === 0) return true;
+    const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+    return !!m && keys.has(m[1]!.trim());
+  };
+  const denied = () =>
+    new Response(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }), {
+      status: 401,
+      headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' },
+    });
+  app.get('/metrics', async (c) => {
+    if (!allowed(c.req.header('authorization'))) return denied();
+    const body = await opts.registry.metrics();
+    return c.body(body, 200, { 'content-type': opts.registry.contentType });
+  });
+  app.get('/status.json', async (c) => {
+    if (!allowed(c.req.header('authorization'))) return denied();
+    c.header('cache-control', 'no-store');
+    return c.json(await opts.status());
+  });
+}

@@ -1,0 +1,78 @@
+import { context, type Span, type SpanContext, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The span context a W3C `traceparent` names, or undefined when absent/malformed/all-zero. */
+export function parseTraceparent(tp: string | undefined): SpanContext | undefined {
+  const m = tp ? TRACEPARENT.exec(tp) : null;
+  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return undefined;
+  return { traceId: m[2]!, spanId: m[3]!, traceFlags: Number.parseInt(m[4]!, 16), isRemote: true };
+}
+
+export const formatTraceparent = (sc: SpanContext): string =>
+  `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+
+export const traceIdOf = (tp: string | undefined): string | undefined => parseTraceparent(tp)?.traceId;
+
+const randomHex = (bytes: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A fresh root traceparent (sampled), for jobs enqueued without one. */
+export const newTraceparent = (): string => `00-${randomHex(16)}-${randomHex(8)}-01`;
+
+export interface JobSpan {
+  span: Span;
+  /** Trace id for logs: the span's when an SDK records it, else the job's own traceparent's. */
+  traceId: string | undefined;
+  /** What a task should send downstream: the span's context, or a child id in the same trace. */
+  traceparent: string | undefined;
+  end(error?: { type: string; message: string }): void;
+}
+
+/**
+ * Continues the job's trace in the worker: a CONSUMER span whose parent is the envelope's
+ * `traceparent`. Works with no OpenTelemetry SDK registered (the API then hands out
+ * non-recording spans that merely carry the parent's context), so logs still get the trace id.
+ */
+export function startJobSpan(
+  job: { id: string; task: string; queue: string; traceparent?: string },
+  attempt: number,
+): JobSpan {
+  const parent = parseTraceparent(job.traceparent);
+  const ctx = parent ? trace.setSpanContext(context.active(), parent) : context.active();
+  const span = trace.getTracer('warren').startSpan(
+    `run ${job.task}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'warren',
+        'messaging.destination.name': job.queue,
+        'messaging.message.id': job.id,
+        'warren.task': job.task,
+        'warren.attempt': attempt,
+      },
+    },
+    ctx,
+  );
+  const own = span.spanContext();
+  const recording = span.isRecording() && trace.isSpanContextValid(own);
+  const traceId = recording ? own.traceId : parent?.traceId;
+  const traceparent = recording
+    ? formatTraceparent(own)
+    : parent
+      ? formatTraceparent({
+          ...parent,
+          spanId: randomHex(8),
+          traceFlags: parent.traceFlags ?? TraceFlags.NONE,
+        })
+      : undefined;
+  return {
+    span,
+    traceId,
+    traceparent,
+    end(error) {
+      if (error) span.setStatus({ code: 2, message: `${error.type}: ${error.message}` });
+      span.end();
+    },
+  };
+}
