@@ -1,0 +1,24 @@
+export { DEFAULT_PREFIX, DEFAULT_TTL_S, type KeyLayout, keyLayout } from './keys';
+export { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from './lua/idempotency-scripts';
+export { TRANSITION_LUA } from './lua/transition-script';
+export { decodeOutcome, decodeRecord, pairsToHash, transitionArgs } from './record-codec';
+export {
+  pollUntilTerminal,
+  type RedisDriver,
+  RedisResultStore,
+  type RedisStoreOptions,
+  type ScriptName,
+  type WaitOptions,
+} from './redis-result-store';
+export { toStoreError } from './store-errors';
+export {
+  createRedisResultStore,
+  type RedisResultStoreOptions,
+  STORE_REDIS_OPTIONS,
+  TcpResultStore,
+} from './tcp/create-redis-result-store';
+export {
+  createUpstashResultStore,
+  DEFAULT_UPSTASH_RETRY,
+  type UpstashResultStoreOptions,
+} from './upstash/create-upstash-result-store';

@@ -1,0 +1,113 @@
+import { TERMINAL_STATES, TRANSITIONS } from '@warren/core';
+
+/** Lua table literal built from the protocol's tables, so the script cannot drift from them. */
+const legalTable = Object.entries(TRANSITIONS)
+  .map(([from, tos]) => `['${from}'] = {${tos.map((t) => `['${t}'] = true`).join(', ')}}`)
+  .join(',\n  ');
+const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(', ');
+
+/**
+ * The job state machine in Lua: a line-for-line mirror of `applyTransition`
+ * (packages/core/src/state/apply-transition.ts). Time comes from the Redis server (`TIME`), so
+ * leases are judged by one clock whatever the workers' clocks say.
+ *
+ * KEYS[1] job hash
+ * ARGV: to, ttlS, owner ('' = none), leaseMs, done channel, nCreate, then nCreate field/value
+ * pairs used only when the record does not exist yet, then field/value pairs always written.
+ * Reply: {'ok', from or '', field, value, ...} or {'refused', reason, state or '', leaseRemainingMs?}.
+ */
+export const TRANSITION_LUA = `
+local LEGAL = {
+  ${legalTable}
+}
+local TERMINAL = {${terminalTable}}
+
+local key = KEYS[1]
+local to, ttl, owner, leaseMs, channel = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local nCreate = tonumber(ARGV[6])
+
+local t = redis.call('TIME')
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+-- ISO-8601 with milliseconds, like Date.prototype.toISOString (civil-from-days, H. Hinnant).
+local function iso(ms)
+  local s = math.floor(ms / 1000)
+  local days = math.floor(s / 86400)
+  local sod = s - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
+    math.floor(sod / 3600), math.floor((sod % 3600) / 60), sod % 60, ms - s * 1000)
+end
+
+local from = redis.call('HGET', key, 'state')
+if not from then from = nil end
+if from and TERMINAL[from] then return {'refused', 'already-finished', from} end
+local legal = LEGAL[from or 'none']
+if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
+
+local curOwner = nil
+if from == 'running' then
+  curOwner = redis.call('HGET', key, 'owner')
+  if not curOwner or curOwner == '' then curOwner = nil end
+end
+if curOwner then
+  local left = (tonumber(redis.call('HGET', key, 'leaseUntil')) or 0) - nowMs
+  if to == 'running' and owner ~= curOwner and left > 0 then
+    return {'refused', 'lease-held', from, left}
+  end
+  if to ~= 'running' and owner ~= '' and owner ~= curOwner then
+    return {'refused', 'not-owner', from}
+  end
+end
+
+local now = iso(nowMs)
+local fields = {'state', to}
+local rest = 7
+if not from then
+  -- First transition: defaults, then the creation fields (which may override them).
+  local base = {'task', 'unknown', 'queue', 'default', 'attempts', '0', 'enqueuedAt', now}
+  for i = 1, #base do fields[#fields + 1] = base[i] end
+  for i = 7, 6 + 2 * nCreate do fields[#fields + 1] = ARGV[i] end
+end
+rest = 7 + 2 * nCreate
+for i = rest, #ARGV do fields[#fields + 1] = ARGV[i] end
+
+if to == 'running' then
+  local renewal = from == 'running' and owner == (curOwner or '')
+  if not renewal then
+    fields[#fields + 1] = 'startedAt'
+    fields[#fields + 1] = now
+  end
+  fields[#fields + 1] = 'leaseUntil'
+  fields[#fields + 1] = string.format('%d', nowMs + leaseMs)
+  if owner ~= '' then
+    fields[#fields + 1] = 'owner'
+    fields[#fields + 1] = owner
+  else
+    redis.call('HDEL', key, 'owner')
+  end
+else
+  redis.call('HDEL', key, 'owner', 'leaseUntil')
+end
+if TERMINAL[to] then
+  fields[#fields + 1] = 'finishedAt'
+  fields[#fields + 1] = now
+end
+redis.call('HSET', key, unpack(fields))
+redis.call('EXPIRE', key, ttl)
+if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
+
+local reply = redis.call('HGETALL', key)
+table.insert(reply, 1, from or '')
+table.insert(reply, 1, 'ok')
+return reply
+`;

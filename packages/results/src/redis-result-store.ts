@@ -1,0 +1,114 @@
+import {
+  DEFAULT_LEASE_MS,
+  isTerminal,
+  type JobRecord,
+  type JobState,
+  type ResultStore,
+  type TransitionOutcome,
+  type TransitionPatch,
+} from '@warren/core';
+import { DEFAULT_TTL_S, type KeyLayout } from './keys';
+import { decodeOutcome, decodeRecord, transitionArgs } from './record-codec';
+import { toStoreError } from './store-errors';
+
+export type ScriptName = 'transition' | 'claim' | 'release';
+
+/** What a Redis client must offer the store: the three scripts (EVALSHA, EVAL on NOSCRIPT) and HGETALL. */
+export interface RedisDriver {
+  script(name: ScriptName, key: string, args: string[]): Promise<unknown>;
+  /** The hash as field → value; empty object when the key does not exist. */
+  hgetall(key: string): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface RedisStoreOptions {
+  /** Key prefix, default `warren:`; one per environment or test run. */
+  keys: KeyLayout;
+  /** Record TTL when the transition names none (config `results.ttlS`), default 24 h. */
+  defaultTtlS?: number;
+  /** Lease when a `running` transition names none. */
+  defaultLeaseMs?: number;
+}
+
+/** Options for waiting on a job to reach a terminal state. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+}
+
+/** A ResultStore on Redis, whatever the transport; both the TCP and the REST store are one of these. */
+export class RedisResultStore implements ResultStore {
+  readonly keys: KeyLayout;
+  private readonly ttlS: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    protected readonly driver: RedisDriver,
+    opts: RedisStoreOptions,
+  ) {
+    this.keys = opts.keys;
+    this.ttlS = opts.defaultTtlS ?? DEFAULT_TTL_S;
+    this.leaseMs = opts.defaultLeaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const hash = await this.call('get', () => this.driver.hgetall(this.keys.job(id)));
+    return decodeRecord(id, hash);
+  }
+
+  async transition(id: string, to: JobState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
+    const args = transitionArgs(to, patch, {
+      ttlS: this.ttlS,
+      leaseMs: this.leaseMs,
+      channel: this.keys.done(id),
+    });
+    const reply = await this.call('transition', () =>
+      this.driver.script('transition', this.keys.job(id), args),
+    );
+    return decodeOutcome(id, reply);
+  }
+
+  async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {
+    const owner = await this.call('claim', () =>
+      this.driver.script('claim', this.keys.idem(key), [id, String(ttlS)]),
+    );
+    return String(owner);
+  }
+
+  async releaseIdempotencyKey(key: string, id: string): Promise<void> {
+    await this.call('release', () => this.driver.script('release', this.keys.idem(key), [id]));
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  /** The record once it is terminal, or whatever it is when `timeoutMs` runs out (undefined if none). */
+  async waitFor(id: string, timeoutMs: number, opts: WaitOptions = {}): Promise<JobRecord | undefined> {
+    return pollUntilTerminal(() => this.get(id), timeoutMs, opts.signal);
+  }
+
+  protected async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err, op);
+    }
+  }
+}
+
+/** Polls with backoff (50 ms growing ×1.5 to 1 s): what REST clients can do without a socket. */
+export async function pollUntilTerminal(
+  read: () => Promise<JobRecord | undefined>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<JobRecord | undefined> {
+  const until = Date.now() + timeoutMs;
+  let delay = 50;
+  for (;;) {
+    const rec = await read();
+    const left = until - Date.now();
+    if ((rec && isTerminal(rec.state)) || left <= 0 || signal?.aborted) return rec;
+    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
+    delay = Math.min(delay * 1.5, 1000);
+  }
+}

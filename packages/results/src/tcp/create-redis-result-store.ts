@@ -1,0 +1,97 @@
+import { isTerminal, type JobRecord } from '@warren/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import { DEFAULT_PREFIX, keyLayout } from '../keys';
+import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
+import { TRANSITION_LUA } from '../lua/transition-script';
+import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
+import { DoneSubscriber } from './done-subscriber';
+
+export interface RedisResultStoreOptions {
+  /** An ioredis instance (used as is, not closed by the store) or a redis:// URL. */
+  redis: Redis | string;
+  prefix?: string;
+  defaultTtlS?: number;
+  defaultLeaseMs?: number;
+  /** Extra ioredis options when `redis` is a URL. */
+  redisOptions?: RedisOptions;
+  /** Connection errors while ioredis reconnects (default: ignored; failed commands reject anyway). */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Fail fast instead of queueing: a transition during an outage must reject so the worker does
+ * not ack, rather than sit in ioredis' offline queue or be resent after a reconnect that may
+ * follow an already-applied write. ioredis keeps reconnecting in the background.
+ */
+export const STORE_REDIS_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: 10_000,
+  retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+};
+
+const COMMANDS: Record<ScriptName, { name: string; lua: string }> = {
+  transition: { name: 'warrenTransition', lua: TRANSITION_LUA },
+  claim: { name: 'warrenClaimKey', lua: CLAIM_KEY_LUA },
+  release: { name: 'warrenReleaseKey', lua: RELEASE_KEY_LUA },
+};
+
+type ScriptFn = (key: string, ...args: string[]) => Promise<unknown>;
+
+/** The TCP result store on ioredis. Scripts go through `defineCommand` (EVALSHA, EVAL on NOSCRIPT). */
+export class TcpResultStore extends RedisResultStore {
+  private readonly done: DoneSubscriber;
+
+  constructor(
+    readonly redis: Redis,
+    opts: Omit<RedisResultStoreOptions, 'redis' | 'redisOptions'> & { owned: boolean },
+  ) {
+    for (const c of Object.values(COMMANDS)) {
+      if (!(c.name in redis)) redis.defineCommand(c.name, { numberOfKeys: 1, lua: c.lua });
+    }
+    const done = new DoneSubscriber(redis, opts.onError);
+    const driver: RedisDriver = {
+      script: (name, key, args) =>
+        (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(key, ...args),
+      hgetall: (key) => redis.hgetall(key),
+      close: async () => {
+        await done.close();
+        if (opts.owned) await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+    super(driver, {
+      keys: keyLayout(opts.prefix ?? DEFAULT_PREFIX),
+      defaultTtlS: opts.defaultTtlS,
+      defaultLeaseMs: opts.defaultLeaseMs,
+    });
+    this.done = done;
+  }
+
+  /** Waits on the `done` channel the transition script publishes to; reads once more on wake-up. */
+  override async waitFor(
+    id: string,
+    timeoutMs: number,
+    opts: WaitOptions = {},
+  ): Promise<JobRecord | undefined> {
+    const wake = await this.call('subscribe', () => this.done.watch(this.keys.done(id)));
+    try {
+      // Subscribed before reading, so a transition between the two cannot be missed.
+      const rec = await this.get(id);
+      if (rec && isTerminal(rec.state)) return rec;
+      await wake.wait(timeoutMs, opts.signal);
+      return await this.get(id);
+    } finally {
+      wake.stop();
+    }
+  }
+}
+
+export function createRedisResultStore(opts: RedisResultStoreOptions): TcpResultStore {
+  const owned = typeof opts.redis === 'string';
+  const redis =
+    typeof opts.redis === 'string'
+      ? new Redis(opts.redis, { ...STORE_REDIS_OPTIONS, ...opts.redisOptions })
+      : opts.redis;
+  if (owned) redis.on('error', (err: Error) => opts.onError?.(err));
+  return new TcpResultStore(redis, { ...opts, owned });
+}
