@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { defineTask } from '@warren/core';
+import { makeJob } from '@warren/core/testing';
+import type { MessageProperties } from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { IncomingMessage } from '../../codec';
+import { celeryCodec, createCeleryCodec, WARREN_HEADER } from './celery-codec';
+
+/** Real messages: Celery 5.2.6 send_task → RabbitMQ → py-amqp basic_get (fixtures/capture.py). */
+interface Captured {
+  task_id: string;
+  body_base64: string;
+  headers: Record<string, unknown>;
+  properties: Record<string, unknown>;
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/messages.json', import.meta.url), 'utf8')) as {
+  celery: string;
+  messages: Record<string, Captured>;
+};
+
+/** What amqplib hands a consumer for the captured message. */
+function incoming(c: Captured): IncomingMessage {
+  const p = c.properties;
+  return {
+    content: Buffer.from(c.body_base64, 'base64'),
+    properties: {
+      contentType: p.content_type,
+      contentEncoding: p.content_encoding,
+      correlationId: p.correlation_id,
+      deliveryMode: p.delivery_mode,
+      priority: p.priority,
+      replyTo: p.reply_to,
+      expiration: p.expiration,
+      headers: c.headers,
+    } as MessageProperties,
+  };
+}
+const msg = (label: string) => {
+  const c = fixture.messages[label];
+  if (!c) throw new Error(`no fixture ${label}`);
+  return c;
+};
+
+const add = defineTask({
+  name: 'demo.add',
+  queue: 'celery',
+  input: z.object({ a: z.number(), b: z.number() }),
+  handler: ({ a, b }) => a + b,
+});
+const tasks = new Map([[add.name, add]]);
+
+describe('celery codec: decoding messages sent by Python Celery', () => {
+  it('was captured from Celery 5.2', () => {
+    expect(fixture.celery).toMatch(/^5\.2\./);
+  });
+
+  it('keeps positional args as {args, kwargs} when the task is unknown', () => {
+    const c = msg('positional');
+    const r = celeryCodec.decode(incoming(c));
+    expect(r).toMatchObject({ ok: true, attempt: 1 });
+    if (!r.ok) return;
+    expect(r.job).toMatchObject({
+      id: c.task_id,
+      task: 'demo.add',
+      input: { args: [2, 3], kwargs: {} },
+      attempt: 1,
+    });
+    expect(r.job.notBefore).toBeUndefined();
+  });
+
+  it('binds positional args to the input keys of a known task (like a Python call)', () => {
+    const r = createCeleryCodec({ tasks }).decode(incoming(msg('positional')));
+    expect(r.ok && r.job.input).toEqual({ a: 2, b: 3 });
+    expect(r.ok && r.job.queue).toBe('celery');
+    expect(r.ok && r.job.maxAttempts).toBe(add.retry.maxAttempts);
+  });
+
+  it('maps kwargs-only calls to a plain object', () => {
+    const r = celeryCodec.decode(incoming(msg('kwargs-only')));
+    expect(r.ok && r.job.input).toEqual({ a: 6, b: 7 });
+    expect(r.ok && r.job.task).toBe('py.mul');
+  });
+
+  it('reads utf-8 JSON with mixed args and kwargs', () => {
+    const r = celeryCodec.decode(incoming(msg('mixed-unicode')));
+    expect(r.ok && r.job.input).toEqual({
+      args: ['héllo ☃', null, 1.5],
+      kwargs: { flag: true, nested: { x: [1, 2] } },
+    });
+  });
+
+  it('turns countdown/eta into notBefore, expires into expiresAt, keeps priority', () => {
+    const c = msg('countdown-expires');
+    const r = celeryCodec.decode(incoming(c));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.job.notBefore).toBe(new Date(c.headers.eta as string).toISOString());
+    expect(r.job.expiresAt).toBe(new Date(c.headers.expires as string).toISOString());
+    expect(r.job.priority).toBe(5);
+  });
+
+  it('turns retries into the attempt number', () => {
+    const r = celeryCodec.decode(incoming(msg('eta-retried')));
+    expect(r).toMatchObject({ ok: true, attempt: 3 });
+    expect(r.ok && r.job.attempt).toBe(3);
+    expect(r.ok && r.job.notBefore).toBe('2030-01-02T03:04:05.678Z');
+  });
+
+  it('refuses what it cannot read, with a reason', () => {
+    const base = incoming(msg('positional'));
+    const cases: [IncomingMessage, RegExp][] = [
+      [
+        { ...base, properties: { ...base.properties, contentType: 'application/x-python-serialize' } },
+        /task_serializer/,
+      ],
+      [{ ...base, content: Buffer.from('[[1], {}') }, /not JSON/],
+      [{ ...base, content: Buffer.from('{"args": []}') }, /triple/],
+      [
+        {
+          content: Buffer.from('{"task": "t", "id": "x", "args": []}'),
+          properties: { ...base.properties, headers: {} },
+        },
+        /protocol v1/,
+      ],
+      [
+        { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, id: 'nope' } } },
+        /id/,
+      ],
+      [
+        { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, eta: 'soon' } } },
+        /eta/,
+      ],
+      [
+        { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, task: 'a b' } } },
+        /task/,
+      ],
+    ];
+    for (const [m, why] of cases) {
+      const r = celeryCodec.decode(m);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason).toMatch(why);
+    }
+  });
+});
+
+describe('celery codec: encoding warren jobs as Celery sends them', () => {
+  it('writes the headers, properties and body layout of a real Celery message', () => {
+    const c = msg('positional');
+    const job = makeJob({ task: 'demo.add', input: { args: [2, 3] } });
+    const out = celeryCodec.encode(job);
+    const h = out.properties.headers as Record<string, unknown>;
+    // Same header set as Celery 5.2, plus warren's own extras.
+    expect(Object.keys(h).sort()).toEqual([...Object.keys(c.headers), WARREN_HEADER].sort());
+    expect(h).toMatchObject({
+      lang: 'py',
+      task: 'demo.add',
+      id: job.id,
+      root_id: job.id,
+      parent_id: null,
+      retries: 0,
+      eta: null,
+      expires: null,
+      timelimit: [null, null],
+      argsrepr: c.headers.argsrepr,
+      kwargsrepr: c.headers.kwargsrepr,
+      ignore_result: false,
+    });
+    expect(out.properties).toMatchObject({
+      contentType: c.properties.content_type,
+      contentEncoding: c.properties.content_encoding,
+      correlationId: job.id,
+      deliveryMode: 2,
+      priority: 0,
+    });
+    const real = JSON.parse(Buffer.from(c.body_base64, 'base64').toString('utf8'));
+    expect(JSON.parse(out.content.toString('utf8'))).toEqual(real);
+  });
+
+  it('sends a plain object as kwargs with a Python kwargsrepr', () => {
+    const c = msg('kwargs-only');
+    const out = celeryCodec.encode(makeJob({ task: 'py.mul', input: { a: 6, b: 7 } }));
+    const body = JSON.parse(out.content.toString('utf8'));
+    expect(body).toEqual(JSON.parse(Buffer.from(c.body_base64, 'base64').toString('utf8')));
+    expect(out.properties.headers?.kwargsrepr).toBe(c.headers.kwargsrepr);
+    expect(out.properties.headers?.argsrepr).toBe('()');
+    const mixed = msg('mixed-unicode');
+    const out2 = celeryCodec.encode(makeJob({ input: { flag: true, nested: { x: [1, 2] } } }));
+    expect(out2.properties.headers?.kwargsrepr).toBe(mixed.headers.kwargsrepr);
+  });
+
+  it('maps attempt, notBefore, expiresAt, priority and the task time limit', () => {
+    const job = makeJob({
+      attempt: 3,
+      notBefore: '2030-01-02T03:04:05.678Z',
+      expiresAt: '2030-01-03T00:00:00.000Z',
+      priority: 7,
+    });
+    const out = createCeleryCodec({ tasks }).encode(job);
+    expect(out.properties.headers).toMatchObject({
+      retries: 2,
+      eta: job.notBefore,
+      expires: job.expiresAt,
+      timelimit: [add.timeoutMs / 1000, null],
+    });
+    expect(out.properties.priority).toBe(7);
+  });
+
+  it('round-trips a warren job through the Celery format unchanged', () => {
+    const inputs = [{ a: 1, b: 2 }, { args: [1, 'x'], kwargs: { k: null } }, { s: 'é☃"\'' }];
+    // With a task registry, explicit {args, kwargs} is bound to the task's keys (documented).
+    const cases = [
+      ...inputs.map((input) => [celeryCodec, input] as const),
+      [createCeleryCodec({ tasks }), { a: 1, b: 2 }] as const,
+    ];
+    for (const [codec, input] of cases) {
+      const job = makeJob({
+        queue: 'celery',
+        input,
+        attempt: 2,
+        notBefore: '2031-05-06T07:08:09.010Z',
+        idempotencyKey: 'k-1',
+        hops: ['eu'],
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
+      const { content, properties } = codec.encode(job);
+      const r = codec.decode({ content, properties: properties as MessageProperties });
+      expect(r).toEqual({ ok: true, job, attempt: 2 });
+    }
+  });
+});

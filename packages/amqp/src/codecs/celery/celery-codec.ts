@@ -1,0 +1,193 @@
+import {
+  type AnyTask,
+  type Backoff,
+  backoffSchema,
+  DEFAULT_MAX_ATTEMPTS,
+  type JobEnvelope,
+  jobEnvelopeSchema,
+} from '@warren/core';
+import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
+import { argsToInput, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
+import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
+
+/**
+ * Celery message protocol v2 (Celery ≥ 4; checked against 5.2.6's `AMQP.as_task_v2` and real
+ * messages captured from it, see fixtures/). Headers carry the task metadata, the body is the
+ * JSON triple `[args, kwargs, embed]`, serialized as kombu's `json` serializer does
+ * (`application/json`, `utf-8`). Only JSON is spoken: pickle/yaml/msgpack messages are refused.
+ */
+export const CELERY_CONTENT_TYPE = 'application/json';
+export const CELERY_CONTENT_ENCODING = 'utf-8';
+/** Warren fields Celery has no header for; Celery keeps unknown headers and ignores them. */
+export const WARREN_HEADER = 'x-warren';
+
+export interface CeleryCodecOptions {
+  /** Task registry: binds positional args to input keys on decode, sets retry policy and `timelimit`. */
+  tasks?: ReadonlyMap<string, AnyTask>;
+  /** `origin` (region) of jobs from Celery producers, which have no warren region. */
+  region?: string;
+  /**
+   * Queue name put in decoded jobs when the message does not say (`IncomingMessage.queue`, if the
+   * adapter passes it, wins; then this; then the task's queue; then `celery`).
+   */
+  queue?: string;
+  /** Clock for `enqueuedAt` of Celery-produced jobs (Celery sends no publish time). */
+  now?: () => Date;
+}
+
+interface WarrenExtras {
+  maxAttempts?: number;
+  backoff?: Backoff;
+  enqueuedAt?: string;
+  origin?: string;
+  hops?: string[];
+  idempotencyKey?: string;
+}
+
+export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
+  const region = opts.region ?? 'celery';
+  const now = opts.now ?? (() => new Date());
+
+  function encode(job: JobEnvelope): EncodedMessage {
+    const { args, kwargs } = inputToArgs(job.input);
+    const task = opts.tasks?.get(job.task);
+    const extras: WarrenExtras = {
+      maxAttempts: job.maxAttempts,
+      backoff: job.backoff,
+      enqueuedAt: job.enqueuedAt,
+      origin: job.origin,
+      hops: job.hops,
+      idempotencyKey: job.idempotencyKey,
+    };
+    const headers: Record<string, unknown> = {
+      lang: 'py',
+      task: job.task,
+      id: job.id,
+      shadow: null,
+      eta: job.notBefore ?? null,
+      expires: job.expiresAt ?? null,
+      group: null,
+      group_index: null,
+      retries: job.attempt - 1,
+      // [hard, soft] seconds — the order as_task_v2 writes [time_limit, soft_time_limit].
+      timelimit: [task ? Math.ceil(task.timeoutMs / 1000) : null, null],
+      root_id: job.id,
+      parent_id: null,
+      argsrepr: truncateRepr(pyTupleRepr(args)),
+      kwargsrepr: truncateRepr(pyRepr(kwargs)),
+      origin: `warren@${job.origin}`,
+      ignore_result: false,
+      [WARREN_HEADER]: JSON.stringify(extras),
+    };
+    if (job.traceparent) headers.traceparent = job.traceparent;
+    const body = [args, kwargs, { callbacks: null, errbacks: null, chain: null, chord: null }];
+    return {
+      content: Buffer.from(JSON.stringify(body), 'utf8'),
+      // No `expiration` property (Celery's send_task sets one from `expires`): a per-message TTL
+      // would let a job escape warren's delay-tier queues early. Celery workers honour the
+      // `expires` header itself (they revoke expired tasks).
+      properties: {
+        contentType: CELERY_CONTENT_TYPE,
+        contentEncoding: CELERY_CONTENT_ENCODING,
+        correlationId: job.id,
+        messageId: job.id,
+        deliveryMode: 2,
+        priority: job.priority ?? 0,
+        headers,
+      },
+    };
+  }
+
+  function decode(message: IncomingMessage): DecodeResult {
+    const p = message.properties;
+    const h = (p.headers ?? {}) as Record<string, unknown>;
+    if (p.contentType !== CELERY_CONTENT_TYPE) {
+      return fail(
+        `content type ${p.contentType ?? '(none)'} is not ${CELERY_CONTENT_TYPE} (set Celery task_serializer='json')`,
+      );
+    }
+    if (p.contentEncoding && p.contentEncoding.toLowerCase() !== CELERY_CONTENT_ENCODING) {
+      return fail(`content encoding ${p.contentEncoding} is not utf-8`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch (err) {
+      return fail(`body is not JSON: ${(err as Error).message}`);
+    }
+    if (typeof h.task !== 'string' || typeof h.id !== 'string') {
+      const v1 = isPlainObject(body) && 'task' in body;
+      return fail(
+        v1 ? 'Celery protocol v1 is not supported (use task_protocol 2)' : 'missing task/id headers',
+      );
+    }
+    if (!Array.isArray(body) || body.length < 2 || !Array.isArray(body[0]) || !isPlainObject(body[1])) {
+      return fail('body is not the protocol v2 triple [args, kwargs, embed]');
+    }
+    const task = opts.tasks?.get(h.task);
+    const extras = readExtras(h[WARREN_HEADER]);
+    const retries = typeof h.retries === 'number' && h.retries >= 0 ? Math.floor(h.retries) : 0;
+    const eta = celeryDate(h.eta, 'eta');
+    const expires = celeryDate(h.expires, 'expires');
+    if (typeof eta === 'object') return eta;
+    if (typeof expires === 'object') return expires;
+    const attempt = retries + 1;
+    const candidate = {
+      v: 1,
+      id: h.id,
+      task: h.task,
+      queue: (message as { queue?: string }).queue ?? opts.queue ?? task?.queue ?? 'celery',
+      input: argsToInput({ args: body[0], kwargs: body[1] }, objectSchemaKeys(task?.input)),
+      attempt,
+      maxAttempts: extras.maxAttempts ?? task?.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      backoff: extras.backoff ?? task?.retry.backoff ?? backoffSchema.parse({}),
+      enqueuedAt: extras.enqueuedAt ?? now().toISOString(),
+      notBefore: eta,
+      expiresAt: expires,
+      priority: typeof p.priority === 'number' && p.priority > 0 ? p.priority : undefined,
+      idempotencyKey: extras.idempotencyKey,
+      origin: extras.origin ?? region,
+      hops: extras.hops ?? [],
+      traceparent: typeof h.traceparent === 'string' ? h.traceparent : undefined,
+    };
+    const parsed = jobEnvelopeSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      return fail(`Celery message does not make a valid job: ${issues}`);
+    }
+    return { ok: true, job: parsed.data, attempt };
+  }
+
+  return { name: 'celery', encode, decode };
+}
+
+/** The codec with no task registry: positional args arrive as `{args, kwargs}`. */
+export const celeryCodec: MessageCodec = createCeleryCodec();
+
+const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+
+function readExtras(raw: unknown): WarrenExtras {
+  if (typeof raw !== 'string') return {};
+  try {
+    const v = JSON.parse(raw);
+    return isPlainObject(v) ? (v as WarrenExtras) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Celery writes `datetime.isoformat()`: microseconds and `+00:00`, naive when the app has
+ * `enable_utc=False` with no timezone (read as UTC, Celery's default). Returns ISO-8601 `Z`.
+ */
+function celeryDate(v: unknown, field: string): string | undefined | DecodeResult {
+  if (v === null || v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') return fail(`${field} header is not an ISO-8601 string`);
+  const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(v) ? v : `${v}Z`;
+  const ms = Date.parse(withZone);
+  if (Number.isNaN(ms)) return fail(`${field} header ${JSON.stringify(v)} is not an ISO-8601 date`);
+  return new Date(ms).toISOString();
+}

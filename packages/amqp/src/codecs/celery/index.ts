@@ -1,0 +1,10 @@
+export {
+  CELERY_CONTENT_ENCODING,
+  CELERY_CONTENT_TYPE,
+  type CeleryCodecOptions,
+  celeryCodec,
+  createCeleryCodec,
+  WARREN_HEADER,
+} from './celery-codec';
+export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';
+export { pyRepr, pyTupleRepr } from './py-repr';

@@ -1,0 +1,64 @@
+/**
+ * How a warren job's `input` maps to Celery's `args`/`kwargs` and back (documented in the README):
+ *
+ * encode (warren → Celery)
+ * - `{args: [...], kwargs: {...}}` (only those keys, either optional) → sent as is
+ * - any other plain object → `kwargs` (`{a: 2, b: 3}` → `mul(a=2, b=3)`)
+ * - an array → `args`; `undefined`/`null` → no arguments; another scalar → one positional arg
+ *
+ * decode (Celery → warren)
+ * - no positional args → `input` is the kwargs object (`send_task('t', kwargs={'a': 2})` → `{a: 2}`)
+ * - positional args and the task's input schema is an object → args are bound to its keys in
+ *   declaration order, kwargs merged over them, like a Python call (`args=(2, 3)` → `{a: 2, b: 3}`)
+ * - otherwise → `{args, kwargs}`
+ */
+export interface CeleryArgs {
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function inputToArgs(input: unknown): CeleryArgs {
+  if (input === undefined || input === null) return { args: [], kwargs: {} };
+  if (Array.isArray(input)) return { args: input, kwargs: {} };
+  if (!isPlainObject(input)) return { args: [input], kwargs: {} };
+  const keys = Object.keys(input);
+  const explicit =
+    keys.length > 0 &&
+    keys.every((k) => k === 'args' || k === 'kwargs') &&
+    (input.args === undefined || Array.isArray(input.args)) &&
+    (input.kwargs === undefined || isPlainObject(input.kwargs));
+  if (explicit) {
+    return {
+      args: (input.args as unknown[] | undefined) ?? [],
+      kwargs: (input.kwargs as Record<string, unknown> | undefined) ?? {},
+    };
+  }
+  return { args: [], kwargs: input };
+}
+
+/**
+ * `paramNames`: the task's parameter names in order (keys of its object input schema), when
+ * known. Too many positional args for the names → kept as `{args, kwargs}` so the task's schema
+ * reports the mismatch instead of values being dropped silently.
+ */
+export function argsToInput({ args, kwargs }: CeleryArgs, paramNames?: readonly string[]): unknown {
+  if (args.length === 0) return kwargs;
+  if (paramNames && args.length <= paramNames.length) {
+    const bound: Record<string, unknown> = {};
+    args.forEach((v, i) => {
+      bound[paramNames[i] as string] = v;
+    });
+    return { ...bound, ...kwargs };
+  }
+  return { args, kwargs };
+}
+
+/** Keys of a zod object schema, duck-typed so this package needs no zod import. */
+export function objectSchemaKeys(schema: unknown): string[] | undefined {
+  const shape = (schema as { shape?: unknown } | undefined)?.shape;
+  return isPlainObject(shape) ? Object.keys(shape) : undefined;
+}
