@@ -1,0 +1,124 @@
+import { type QueueAttributeName, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type ConsumeOptions,
+  type Consumer,
+  type DeliveryHandler,
+  parseEnvelope,
+  type Subscription,
+} from '@warren/core';
+import { sqsCall } from './errors';
+import { QueueDirectory } from './queue-directory';
+import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
+import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
+import type { ReceivedMessage } from './sqs-ops';
+
+export interface SqsConsumerOptions extends QueueUrlOptions {
+  client: SQSClient;
+  /** Long-poll wait per ReceiveMessage (1..20 s, default 20). */
+  waitTimeS?: number;
+  /** Visibility timeout set on receive (default: the queue's). */
+  visibilityTimeoutS?: number;
+  onError?: (err: unknown) => void;
+  onDrop?: SqsContext['onDrop'];
+}
+
+/**
+ * Long-polling consumer for running Lambda-bound queues locally (or on a plain host): keeps at
+ * most `prefetch` messages in flight per queue. Settling: ack = DeleteMessage, retry =
+ * ChangeMessageVisibility(delay), deadLetter = copy to the redrive DLQ with the reason + delete,
+ * release = visibility 0.
+ */
+export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
+  const urlFor = queueUrlResolver(opts);
+  const ctx: SqsContext = {
+    client: opts.client,
+    directory: new QueueDirectory(opts.client),
+    onDrop: opts.onDrop,
+  };
+  const loops = new Set<{ stop(): Promise<void> }>();
+
+  function startLoop(queueUrl: string, handler: DeliveryHandler, prefetch: number) {
+    const abort = new AbortController();
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    const handle = async (m: ReceivedMessage) => {
+      const parsed = parseEnvelope(m.body);
+      try {
+        if (!parsed.ok) {
+          await deadLetterMessage(ctx, m, parsed.reason, 'poll');
+          return;
+        }
+        const d = createSqsDelivery(ctx, m, parsed.job, 'poll');
+        await handler(d).catch(async (err) => {
+          opts.onError?.(err);
+          if (!d.settlement) await d.release();
+        });
+      } catch (err) {
+        opts.onError?.(err);
+      } finally {
+        inFlight--;
+        wake?.();
+      }
+    };
+    const done = (async () => {
+      while (!abort.signal.aborted) {
+        if (inFlight >= prefetch) {
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
+          continue;
+        }
+        try {
+          const out = await opts.client.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: Math.min(10, prefetch - inFlight),
+              WaitTimeSeconds: opts.waitTimeS ?? 20,
+              VisibilityTimeout: opts.visibilityTimeoutS,
+              // local-aws-sqs honours only the deprecated AttributeNames; AWS takes both.
+              AttributeNames: ['ApproximateReceiveCount' as QueueAttributeName],
+              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            }),
+            { abortSignal: abort.signal },
+          );
+          for (const msg of out.Messages ?? []) {
+            inFlight++;
+            void handle({
+              queueUrl,
+              messageId: msg.MessageId!,
+              receiptHandle: msg.ReceiptHandle!,
+              body: msg.Body ?? '',
+              receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
+            });
+          }
+        } catch (err) {
+          if (abort.signal.aborted) break;
+          opts.onError?.(err);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+    const loop = {
+      async stop() {
+        abort.abort();
+        wake?.();
+        await done;
+        loops.delete(loop);
+      },
+    };
+    loops.add(loop);
+    return loop;
+  }
+
+  return {
+    async consume(queue: string, handler: DeliveryHandler, co: ConsumeOptions = {}): Promise<Subscription> {
+      const url = await sqsCall('resolve queue', async () => urlFor(queue));
+      const loop = startLoop(url, handler, co.prefetch ?? 10);
+      return { close: () => loop.stop() };
+    },
+    async close(): Promise<void> {
+      await Promise.all([...loops].map((l) => l.stop()));
+    },
+  };
+}

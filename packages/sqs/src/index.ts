@@ -1,0 +1,16 @@
+export { createSqsConsumer, type SqsConsumerOptions } from './consumer';
+export { toTransportError } from './errors';
+export { type RecordMapping, sqsRecordToDelivery } from './lambda-record';
+export * from './limits';
+export { createSqsPublisher, type SqsPublisherOptions } from './publisher';
+export { QueueDirectory, type RedriveInfo } from './queue-directory';
+export { type QueueUrlOptions, sqsQueueName } from './queue-urls';
+export {
+  createSqsDelivery,
+  deadLetterMessage,
+  type Settlement,
+  type SqsContext,
+  type SqsDelivery,
+  type SqsMode,
+} from './sqs-delivery';
+export type { ReceivedMessage } from './sqs-ops';

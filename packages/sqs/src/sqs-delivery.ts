@@ -1,0 +1,104 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Delivery, JobEnvelope } from '@warren/core';
+import type { QueueDirectory } from './queue-directory';
+import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
+
+/**
+ * `lambda`: the event source mapping deletes every record not reported in `batchItemFailures`,
+ * so ack is free and "keep" means "report it". `poll`: this process owns the message and
+ * deletes or re-shows it itself.
+ */
+export type SqsMode = 'lambda' | 'poll';
+
+export interface SqsContext {
+  client: SQSClient;
+  directory: QueueDirectory;
+  /** Called when a message is dropped because its queue has no dead-letter queue. */
+  onDrop?: (message: ReceivedMessage, reason: string) => void;
+}
+
+export type Settlement = 'ack' | 'retry' | 'dead-letter' | 'release';
+
+export interface SqsDelivery extends Delivery {
+  readonly message: ReceivedMessage;
+  /** How the executor settled it (undefined: not settled). */
+  readonly settlement: Settlement | undefined;
+  /** Lambda mode: the record must be listed in `batchItemFailures`. */
+  readonly keep: boolean;
+}
+
+/**
+ * A Delivery over one SQS message. The attempt is derived from SQS's ApproximateReceiveCount
+ * (authoritative: a retry re-shows the same message rather than publishing a copy), offset by
+ * the attempt the envelope arrived with (jobs forwarded from RabbitMQ may have used some).
+ */
+export function createSqsDelivery(
+  ctx: SqsContext,
+  message: ReceivedMessage,
+  job: JobEnvelope,
+  mode: SqsMode,
+): SqsDelivery {
+  let settlement: Settlement | undefined;
+  let keep = false;
+  const settle = (s: Settlement) => {
+    if (settlement) throw new Error(`SQS message ${message.messageId} already settled (${settlement})`);
+    settlement = s;
+  };
+  return {
+    job,
+    message,
+    attempt: job.attempt - 1 + Math.max(1, message.receiveCount),
+    redelivered: message.receiveCount > 1,
+    get settlement() {
+      return settlement;
+    },
+    get keep() {
+      return keep;
+    },
+    async ack() {
+      settle('ack');
+      if (mode === 'poll') await deleteMessage(ctx.client, message);
+    },
+    async retry(delayMs: number) {
+      settle('retry');
+      keep = true;
+      await setVisibility(ctx.client, message, delayMs);
+    },
+    async release() {
+      settle('release');
+      keep = true;
+      // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
+      if (mode === 'poll') await setVisibility(ctx.client, message, 0);
+    },
+    async deadLetter(reason: string) {
+      settle('dead-letter');
+      keep = await deadLetterMessage(ctx, message, reason, mode);
+    },
+  };
+}
+
+/**
+ * Moves a message to its queue's dead-letter queue. Returns true when the message must stay
+ * on the queue for SQS's own redrive (Lambda, receive count at `maxReceiveCount`: the next
+ * receive moves it, so the record is reported and made visible at once).
+ */
+export async function deadLetterMessage(
+  ctx: SqsContext,
+  message: ReceivedMessage,
+  reason: string,
+  mode: SqsMode,
+): Promise<boolean> {
+  const redrive = await ctx.directory.redrive(message.queueUrl);
+  if (!redrive) {
+    // Nowhere to put it. The job record already says `failed` with the error; drop the message.
+    ctx.onDrop?.(message, reason);
+    if (mode === 'poll') await deleteMessage(ctx.client, message);
+    return false;
+  }
+  if (mode === 'lambda' && message.receiveCount >= redrive.maxReceiveCount) {
+    await setVisibility(ctx.client, message, 0);
+    return true;
+  }
+  await sendToDeadLetter(ctx.client, redrive.deadLetterUrl, message, reason);
+  return false;
+}

@@ -1,0 +1,65 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { sqsCall } from './errors';
+import { isFifoUrl, MAX_VISIBILITY_S, toSeconds } from './limits';
+
+/** One received SQS message, wherever it came from (ReceiveMessage or a Lambda event record). */
+export interface ReceivedMessage {
+  queueUrl: string;
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  receiveCount: number;
+}
+
+export function deleteMessage(client: SQSClient, m: ReceivedMessage): Promise<void> {
+  return sqsCall('DeleteMessage', async () => {
+    await client.send(new DeleteMessageCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle }));
+  });
+}
+
+/** Makes the message visible again after `delayMs` (SQS caps visibility at 12 h). */
+export function setVisibility(client: SQSClient, m: ReceivedMessage, delayMs: number): Promise<void> {
+  return sqsCall('ChangeMessageVisibility', async () => {
+    await client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: m.queueUrl,
+        ReceiptHandle: m.receiptHandle,
+        VisibilityTimeout: toSeconds(delayMs, MAX_VISIBILITY_S),
+      }),
+    );
+  });
+}
+
+/**
+ * Copies the message body unchanged to the dead-letter queue with the reason (which carries the
+ * last error) as message attributes, then deletes the original: SQS's own redrive cannot say why.
+ */
+export async function sendToDeadLetter(
+  client: SQSClient,
+  deadLetterUrl: string,
+  m: ReceivedMessage,
+  reason: string,
+): Promise<void> {
+  await sqsCall('SendMessage (dead letter)', () =>
+    client.send(
+      new SendMessageCommand({
+        QueueUrl: deadLetterUrl,
+        MessageBody: m.body,
+        MessageAttributes: {
+          'warren-reason': { DataType: 'String', StringValue: reason.slice(0, 4096) || 'unknown' },
+          'warren-source-queue': { DataType: 'String', StringValue: m.queueUrl },
+          'warren-receive-count': { DataType: 'Number', StringValue: String(m.receiveCount) },
+        },
+        ...(isFifoUrl(deadLetterUrl)
+          ? { MessageGroupId: 'dead-letters', MessageDeduplicationId: m.messageId }
+          : {}),
+      }),
+    ),
+  );
+  await deleteMessage(client, m);
+}
