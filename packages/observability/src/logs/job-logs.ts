@@ -33,7 +33,10 @@ export function logProducerEvents(logger: Logger) {
           : { message: String(e.error) };
       logger
         .child(jobBindings(e.job, { region: e.region }))
-        .warn({ latencyMs: Math.round(e.latencyMs), err }, 'publish not confirmed; trying the next region');
+        .warn(
+          { latencyMs: Math.round(e.latencyMs), error: err },
+          'publish not confirmed; trying the next region',
+        );
     } else if (e.type === 'replayed') {
       logger.info({ jobId: e.jobId }, 'idempotent replay');
     }
@@ -60,10 +63,10 @@ export function logExecutorEvents(logger: Logger) {
         log.info({ durationMs: ms }, 'job succeeded');
         break;
       case 'retried':
-        log.warn({ durationMs: ms, delayMs: e.delayMs, err: e.error }, 'job attempt failed; retrying');
+        log.warn({ durationMs: ms, delayMs: e.delayMs, error: e.error }, 'job attempt failed; retrying');
         break;
       case 'failed':
-        log.error({ durationMs: ms, err: e.error, reason: e.reason }, 'job failed');
+        log.error({ durationMs: ms, error: e.error, reason: e.reason }, 'job failed');
         break;
       default:
         log.info({ reason: e.reason }, `job ${e.type}`);
