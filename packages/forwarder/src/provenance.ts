@@ -109,7 +109,7 @@ function parseEnvelope(content: Buffer, contentType: string | undefined): Envelo
     return undefined;
   }
   const e = data as Partial<EnvelopeLike> | null;
-  if (!e || e.v !== 1 || typeof e.id !== 'string') return undefined;
+  if (e?.v !== 1 || typeof e.id !== 'string') return undefined;
   if (e.hops !== undefined && !Array.isArray(e.hops)) return undefined;
   return e as EnvelopeLike;
 }

@@ -64,4 +64,8 @@ export interface LinkStatus {
   lastErrorAt?: string;
   restarts: number;
   lastProgressAt?: string;
+  /** Why the last message was dead-lettered. */
+  lastDeadLetter?: string;
+  /** Redacted `source → destination` description of the current session. */
+  route?: string;
 }

@@ -1,0 +1,77 @@
+import type { ConfirmChannel } from 'amqplib';
+import { closeQuietly, connectFirst } from './connect';
+import { redactUrl } from './redact';
+import type { OpenSink, OutItem, Sink, SinkEvents } from './sink';
+import type { AmqpDestination } from './types';
+
+const NACK_RETRY_MS = [50, 100, 250, 500, 1000, 2000];
+
+/**
+ * Destination on RabbitMQ: one confirm channel, every publish in flight at once (bounded by the
+ * link's prefetch), each source message settled by its own confirm. `mandatory` publishes: an
+ * unroutable message is a broken link (queue deleted), never a silent drop.
+ */
+export function amqpSink(dest: AmqpDestination): OpenSink {
+  if (!dest.queue && !dest.exchange) throw new Error('amqp destination needs a queue or an exchange');
+  return async (events: SinkEvents): Promise<Sink> => {
+    const { conn, url } = await connectFirst(dest.urls, 'destination');
+    let closing = false;
+    const fail = (err: Error) => {
+      if (!closing) events.failed(err);
+    };
+    conn.on('error', (err: Error) => fail(new Error(`destination connection: ${err.message}`)));
+    conn.on('close', () => fail(new Error('destination connection closed')));
+    conn.on('blocked', (reason: string) => events.warn?.(`destination blocked: ${reason}`));
+    let ch: ConfirmChannel;
+    try {
+      ch = await conn.createConfirmChannel();
+      // Passive checks: the destination's topology is owned by its region, the forwarder never declares it.
+      if (dest.queue) await ch.checkQueue(dest.queue);
+      else await ch.checkExchange(dest.exchange!);
+    } catch (err) {
+      closing = true;
+      await closeQuietly(conn);
+      throw new Error(`destination ${redactUrl(url)}: ${(err as Error).message}`);
+    }
+    ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
+    ch.on('close', () => fail(new Error('destination channel closed')));
+    ch.on('return', (msg) =>
+      fail(
+        new Error(
+          `destination returned a message as unroutable (${(msg.fields as { replyText?: string }).replyText}); queue gone?`,
+        ),
+      ),
+    );
+    const exchange = dest.exchange ?? '';
+    const fixedKey = dest.queue ?? dest.routingKey;
+
+    const send = (item: OutItem, attempt = 0): void => {
+      if (closing) return;
+      ch.publish(
+        exchange,
+        fixedKey ?? item.routingKey,
+        item.content,
+        { ...item.options, mandatory: true },
+        (err: unknown) => {
+          if (closing) return;
+          if (!err) return events.confirmed(item.tag);
+          if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
+          // A nack (e.g. reject-publish on a full queue): keep the message in flight and retry; the source
+          // keeps it unacked meanwhile, so nothing is lost if we restart instead.
+          events.warn?.(`destination nacked a message (attempt ${attempt + 1}); retrying`);
+          const delay = NACK_RETRY_MS[Math.min(attempt, NACK_RETRY_MS.length - 1)]!;
+          setTimeout(() => send(item, attempt + 1), delay);
+        },
+      );
+    };
+
+    return {
+      description: `${redactUrl(url)} ${dest.queue ? `queue ${dest.queue}` : `exchange ${dest.exchange}`}`,
+      send: (item) => send(item),
+      close: async () => {
+        closing = true;
+        await closeQuietly(conn);
+      },
+    };
+  };
+}

@@ -1,0 +1,12 @@
+export { AckTracker } from './ack-tracker';
+export { amqpSink } from './amqp-sink';
+export { type DrainOptions, type DrainResult, drain } from './drain';
+export { createForwarder, type Forwarder } from './forwarder';
+export { ForwardLink, type LinkOptions } from './link';
+export { type LinksFromConfigOptions, linksFromConfig } from './links-from-config';
+export { FORWARDED_HEADER, prepareHop, REASON_HEADER } from './provenance';
+export { redactUrl } from './redact';
+export type { OpenSink, OutItem, Sink, SinkEvents } from './sink';
+export { SQS_LIMITS, type SqsLimits, takeBatch, toSqsEntry } from './sqs-entry';
+export { type SqsSinkOptions, sqsSink } from './sqs-sink';
+export type * from './types';

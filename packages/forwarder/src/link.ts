@@ -1,0 +1,142 @@
+import { backoffDelay } from '@warren/core';
+import { amqpSink } from './amqp-sink';
+import { regionFromUrl } from './redact';
+import { Session } from './session';
+import type { OpenSink } from './sink';
+import { sqsSink } from './sqs-sink';
+import type { LinkSpec, LinkStatus } from './types';
+
+export interface LinkOptions {
+  /** Replaces the sink built from `spec.destination` (tests, custom SQS client). */
+  openSink?: OpenSink;
+  log?: (message: string) => void;
+}
+
+/**
+ * A long-lived link: runs sessions one after the other, forever, until stopped. A session that
+ * fails (either side lost, watchdog, unroutable) is torn down and a new one starts after an
+ * exponential backoff with full jitter, reset as soon as a session makes progress. A session that
+ * finds the exclusive consumer taken waits in `standby` and retries: one active instance per link.
+ */
+export class ForwardLink {
+  readonly name: string;
+  private readonly st: LinkStatus;
+  private session?: Session;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly openSink: OpenSink;
+  private readonly from: string;
+  private readonly to: string;
+
+  constructor(
+    readonly spec: LinkSpec,
+    private readonly opts: LinkOptions = {},
+  ) {
+    this.name = spec.name;
+    this.st = { name: spec.name, state: 'stopped', forwarded: 0, deadLettered: 0, inFlight: 0, restarts: 0 };
+    const d = spec.destination;
+    this.openSink = opts.openSink ?? (d.kind === 'amqp' ? amqpSink(d) : sqsSink(d));
+    this.from = spec.source.region ?? regionFromUrl(spec.source.urls[0]);
+    this.to = d.region ?? (d.kind === 'amqp' ? regionFromUrl(d.urls[0]) : this.from);
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run().finally(() => {
+      this.loop = undefined;
+    });
+  }
+
+  /** Stops consuming, settles in-flight messages for up to `settleMs`, then closes both sides. */
+  async stop(settleMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    if (this.session) {
+      this.st.state = 'draining';
+      await this.session.drain(settleMs);
+    }
+    await this.loop;
+  }
+
+  status(): LinkStatus {
+    return { ...this.st, inFlight: this.session?.tracker.inFlight ?? 0 };
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopping) {
+      this.st.state = 'starting';
+      const s = new Session(
+        this.spec,
+        this.openSink,
+        { link: this.name, from: this.from, to: this.to },
+        {
+          running: (route) => {
+            this.st.state = 'running';
+            this.st.route = route;
+            this.opts.log?.(`link ${this.name}: running ${route}`);
+          },
+          confirmed: () => {
+            this.st.forwarded++;
+          },
+          deadLettered: (reason) => {
+            this.st.deadLettered++;
+            this.st.lastDeadLetter = reason;
+          },
+          acked: () => {
+            this.st.lastProgressAt = new Date().toISOString();
+          },
+          lag: (n) => {
+            this.st.lag = n;
+          },
+          warn: (m) => this.setError(m),
+        },
+      );
+      this.session = s;
+      const end = await s.run();
+      await s.teardown();
+      this.session = undefined;
+      if (this.stopping || end.kind === 'stopped') break;
+      if (end.kind === 'standby') {
+        this.st.state = 'standby';
+        await this.sleep(this.spec.standbyRetryMs ?? 2000);
+        continue;
+      }
+      this.setError(end.error.message);
+      this.st.restarts++;
+      attempt = s.progressed ? 1 : attempt + 1;
+      const delay = Math.max(
+        50,
+        backoffDelay(
+          {
+            kind: 'exponential',
+            baseMs: this.spec.backoffBaseMs ?? 250,
+            maxMs: this.spec.backoffMaxMs ?? 15_000,
+            jitter: true,
+          },
+          attempt,
+        ),
+      );
+      this.st.state = 'backoff';
+      this.opts.log?.(`link ${this.name}: ${end.error.message}; restarting in ${delay} ms`);
+      await this.sleep(delay);
+    }
+    this.st.state = 'stopped';
+  }
+
+  private setError(message: string): void {
+    this.st.lastError = message;
+    this.st.lastErrorAt = new Date().toISOString();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,247 @@
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import { AckTracker } from './ack-tracker';
+import { closeQuietly, connectFirst } from './connect';
+import { deadLetterOptions, type HopContext, prepareHop } from './provenance';
+import { redactUrl } from './redact';
+import type { OpenSink, Sink } from './sink';
+import type { LinkSpec } from './types';
+
+export type SessionEnd =
+  | { kind: 'error'; error: Error }
+  | { kind: 'standby'; error: Error }
+  | { kind: 'stopped' };
+
+/** Counters a session reports into its link's status. */
+export interface SessionHooks {
+  running(route: string): void;
+  confirmed(): void;
+  deadLettered(reason: string): void;
+  acked(count: number): void;
+  lag(depth: number): void;
+  warn(message: string): void;
+}
+
+/**
+ * One connected attempt of a link: source connection (exclusive consumer = the lease), sink, ack
+ * tracking, watchdog and lag probe. Any error ends the session; the link then starts a new one, and
+ * RabbitMQ redelivers whatever was unacked (at-least-once, duplicates bounded by the prefetch).
+ */
+export class Session {
+  readonly tracker = new AckTracker();
+  progressed = false;
+  private conn?: ChannelModel;
+  private ch?: ConfirmChannel;
+  private sink?: Sink;
+  private consumerTag?: string;
+  private readonly held = new Map<number, ConsumeMessage>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private ackScheduled = false;
+  private lastProgress = Date.now();
+  private dlqReady?: Promise<void>;
+  private finished?: SessionEnd;
+  private resolveEnd!: (e: SessionEnd) => void;
+  readonly ended = new Promise<SessionEnd>((r) => {
+    this.resolveEnd = r;
+  });
+
+  constructor(
+    private readonly spec: LinkSpec,
+    private readonly openSink: OpenSink,
+    private readonly hop: Omit<HopContext, 'now'>,
+    private readonly hooks: SessionHooks,
+  ) {}
+
+  end(e: SessionEnd): void {
+    if (this.finished) return;
+    this.finished = e;
+    this.resolveEnd(e);
+  }
+
+  private fail = (err: unknown, where: string): void => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (/exclusive use|ACCESS.REFUSED.*exclusive/i.test(error.message)) {
+      this.end({
+        kind: 'standby',
+        error: new Error('another instance holds this link (exclusive consumer)'),
+      });
+    } else this.end({ kind: 'error', error: new Error(`${where}: ${error.message}`) });
+  };
+
+  async run(): Promise<SessionEnd> {
+    try {
+      await this.open();
+    } catch (err) {
+      this.fail(err, 'start');
+    }
+    return this.ended;
+  }
+
+  private async open(): Promise<void> {
+    const { source } = this.spec;
+    const { conn, url } = await connectFirst(source.urls, 'source');
+    this.conn = conn;
+    conn.on('error', (err: Error) => this.fail(err, 'source connection'));
+    conn.on('close', () => this.fail(new Error('closed'), 'source connection'));
+    const ch = await conn.createConfirmChannel();
+    this.ch = ch;
+    ch.on('error', (err: Error) => this.fail(err, 'source channel'));
+    ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
+    await ch.checkQueue(source.queue);
+    this.sink = await this.openSink({
+      confirmed: (tag) => this.settle(tag, true),
+      rejected: (tag, reason) => this.deadLetter(tag, reason),
+      failed: (err) => this.fail(err, 'destination'),
+      warn: (m) => this.hooks.warn(m),
+    });
+    if (this.finished) return;
+    await ch.prefetch(this.spec.prefetch ?? 1000);
+    const ok = await ch.consume(source.queue, (msg) => this.onMessage(msg), { exclusive: true });
+    this.consumerTag = ok.consumerTag;
+    this.lastProgress = Date.now();
+    const watchdogMs = this.spec.watchdogMs ?? 30_000;
+    this.timers.push(setInterval(() => this.watchdog(watchdogMs), Math.min(1000, watchdogMs / 4)));
+    const lagEvery = this.spec.lagIntervalMs ?? 5000;
+    void this.probeLag();
+    this.timers.push(setInterval(() => void this.probeLag(), lagEvery));
+    this.hooks.running(`${redactUrl(url)} queue ${source.queue} → ${this.sink.description}`);
+  }
+
+  private onMessage(msg: ConsumeMessage | null): void {
+    if (this.finished) return;
+    if (!msg) {
+      this.fail(new Error('consumer cancelled by the broker (queue deleted?)'), 'source');
+      return;
+    }
+    const tag = msg.fields.deliveryTag;
+    this.tracker.track(tag);
+    this.held.set(tag, msg);
+    const p = prepareHop(msg.content, msg.properties, { ...this.hop, now: Date.now() });
+    if (!p.ok) {
+      this.deadLetter(tag, p.reason);
+      return;
+    }
+    this.sink!.send({
+      tag,
+      content: p.content,
+      options: p.options,
+      routingKey: msg.fields.routingKey,
+      jobId: p.jobId,
+    });
+  }
+
+  private settle(tag: number, forwarded: boolean): void {
+    if (this.finished && this.finished.kind !== 'stopped') return;
+    if (!this.held.delete(tag)) return;
+    this.tracker.settle(tag);
+    if (forwarded) this.hooks.confirmed();
+    if (!this.ackScheduled) {
+      this.ackScheduled = true;
+      setImmediate(() => this.flushAcks());
+    }
+  }
+
+  /** One `multiple: true` ack over the contiguous settled prefix (never past an unconfirmed message). */
+  private flushAcks(): void {
+    this.ackScheduled = false;
+    const a = this.tracker.takeAckable();
+    if (!a || !this.ch) return;
+    try {
+      this.ch.ack({ fields: { deliveryTag: a.upTo } } as Message, true);
+    } catch (err) {
+      this.fail(err, 'source ack');
+      return;
+    }
+    this.lastProgress = Date.now();
+    this.progressed = true;
+    this.hooks.acked(a.count);
+  }
+
+  /** Copies the message to `<queue>.dlq` on the source with `x-warren-reason`; acked once that is confirmed. */
+  private deadLetter(tag: number, reason: string): void {
+    const msg = this.held.get(tag);
+    const ch = this.ch;
+    if (!msg || !ch) return;
+    const dlq = `${this.spec.source.queue}.dlq`;
+    this.dlqReady ??= this.ensureQueue(dlq);
+    this.dlqReady.then(
+      () => {
+        ch.sendToQueue(
+          dlq,
+          msg.content,
+          deadLetterOptions(msg.properties, reason, this.spec.name),
+          (err: unknown) => {
+            if (err) return this.fail(err, `dead-letter to ${dlq}`);
+            this.hooks.deadLettered(reason);
+            this.settle(tag, false);
+          },
+        );
+      },
+      (err) => this.fail(err, `dead-letter queue ${dlq}`),
+    );
+  }
+
+  private async ensureQueue(name: string): Promise<void> {
+    const conn = this.conn!;
+    const probe = await conn.createChannel();
+    probe.on('error', () => {});
+    try {
+      await probe.checkQueue(name);
+      await probe.close();
+    } catch {
+      // Missing: declare it the way warren's topology does (durable quorum queue).
+      const c = await conn.createChannel();
+      c.on('error', () => {});
+      await c.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await c.close();
+    }
+  }
+
+  private watchdog(limitMs: number): void {
+    if (this.tracker.inFlight === 0) {
+      this.lastProgress = Date.now();
+      return;
+    }
+    const idle = Date.now() - this.lastProgress;
+    if (idle > limitMs) {
+      this.fail(
+        new Error(`${this.tracker.inFlight} messages in flight, no progress for ${idle} ms`),
+        'watchdog',
+      );
+    }
+  }
+
+  private lagCh?: Awaited<ReturnType<ChannelModel['createChannel']>>;
+  private async probeLag(): Promise<void> {
+    try {
+      if (!this.lagCh) {
+        const c = await this.conn!.createChannel();
+        c.on('error', () => {});
+        c.on('close', () => {
+          if (this.lagCh === c) this.lagCh = undefined;
+        });
+        this.lagCh = c;
+      }
+      const q = await this.lagCh.checkQueue(this.spec.source.queue);
+      this.hooks.lag(q.messageCount);
+    } catch {
+      this.lagCh = undefined;
+    }
+  }
+
+  /** Graceful end: stop consuming, wait (bounded) for in-flight messages to be confirmed and acked. */
+  async drain(settleMs: number): Promise<void> {
+    if (this.finished) return;
+    if (this.consumerTag && this.ch) await this.ch.cancel(this.consumerTag).catch(() => {});
+    const until = Date.now() + settleMs;
+    while (!this.finished && this.tracker.inFlight > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.end({ kind: 'stopped' });
+  }
+
+  async teardown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.sink?.close();
+    await closeQuietly(this.conn);
+  }
+}
