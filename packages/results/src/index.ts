@@ -10,6 +10,10 @@ export {
   type ScriptName,
   type WaitOptions,
 } from './redis-result-store';
+export { ALLOWED_COMMANDS, refuseCommand } from './rest-server/allow-list';
+export { createRedisRestApp, type RedisRestAppOptions } from './rest-server/app';
+export { encodeReply } from './rest-server/encode-reply';
+export { type RedisRestServer, type ServeRedisRestOptions, serveRedisRest } from './rest-server/serve';
 export { toStoreError } from './store-errors';
 export {
   createRedisResultStore,

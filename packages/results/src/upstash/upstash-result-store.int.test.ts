@@ -1,0 +1,22 @@
+import { resultStoreContract } from '@warren/core/testing';
+import { afterAll } from 'vitest';
+import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
+import { createUpstashResultStore } from './create-upstash-result-store';
+
+const PORT = 26301; // this helper's range is 26300-26399
+const prefix = `warren-test-${process.pid}-${Date.now().toString(36)}:`;
+let server: RedisRestServer | undefined;
+
+afterAll(async () => {
+  await server?.close();
+});
+
+resultStoreContract('redis over Upstash REST (@upstash/redis → local endpoint)', async () => {
+  server = await serveRedisRest({
+    port: PORT,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    token: 'contract-token',
+  });
+  // retry: false — the client's default retries would hide failures from the test.
+  return createUpstashResultStore({ url: server.url, token: 'contract-token', prefix, retry: false });
+});
