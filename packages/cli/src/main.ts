@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { dev } from './commands/dev';
 import { enqueue } from './commands/enqueue';
 import { ingest } from './commands/ingest';
+import { redisRest } from './commands/redis-rest';
 import { worker } from './commands/worker';
 
 const int = (v: string) => {
@@ -49,6 +50,15 @@ program
   .option('--idempotency-key <key>', 'a repeated key returns the first job')
   .option('-w, --wait <ms>', 'wait up to this long for the result and print it', int)
   .action((task, input, o) => enqueue(task, input, o));
+
+program
+  .command('redis-rest')
+  .description(
+    'local Upstash-REST-compatible endpoint over REDIS_URL (for @upstash/redis and the REST result store)',
+  )
+  .option('-p, --port <n>', 'listen port', int, Number(process.env.REDIS_REST_PORT ?? 8079))
+  .option('-t, --token <token>', 'bearer token (default: UPSTASH_REDIS_REST_TOKEN or a random one, printed)')
+  .action((o) => redisRest({ port: o.port, token: o.token }));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

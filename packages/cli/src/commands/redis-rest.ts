@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { serveRedisRest } from '@warren/results';
+import { onShutdown } from '../runtime/shutdown';
+
+export interface RedisRestCommandOptions {
+  port: number;
+  token?: string;
+}
+
+/**
+ * `warren redis-rest`: a local Upstash-REST-compatible endpoint over REDIS_URL, so code written
+ * for @upstash/redis (the REST result store, Lambda/edge code) runs against a local Redis.
+ */
+export async function redisRest(opts: RedisRestCommandOptions): Promise<void> {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const token = opts.token ?? process.env.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(18).toString('base64url');
+  const srv = await serveRedisRest({
+    port: opts.port,
+    redisUrl,
+    token,
+    hostname: process.env.HOST ?? '127.0.0.1',
+    onError: (err) => console.error(`redis: ${err.message}`),
+  });
+  console.log(`warren redis-rest — Upstash REST on ${srv.url} over ${redactUrl(redisUrl)}`);
+  console.log(`  UPSTASH_REDIS_REST_URL=${srv.url}`);
+  console.log(`  UPSTASH_REDIS_REST_TOKEN=${token}`);
+  onShutdown(() => srv.close());
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
