@@ -1,5 +1,6 @@
 import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { Hono } from 'hono';
+import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
 import { problemHandler, problemNotFound } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
@@ -54,6 +55,7 @@ export function createIngestApp(deps: IngestDeps) {
     return c.json(openapi);
   });
   app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/dashboard', (c) => c.html(dashboardPage()));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
   app.route('/v1/jobs', jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes }));
