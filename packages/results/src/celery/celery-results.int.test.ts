@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryResultStore } from '@warren/core';
+import { eventually } from '@warren/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
+
+const redis = new Redis('redis://127.0.0.1:6379/0', { lazyConnect: false });
+afterAll(() => redis.quit());
+
+const celeryQueue = `celery-${randomUUID().slice(0, 8)}`;
+const make = (extra: Partial<CeleryResultsOptions> = {}) =>
+  withCeleryResults(new MemoryResultStore(), {
+    redis,
+    isCeleryQueue: (q) => q === celeryQueue,
+    expiresS: 600,
+    ...extra,
+  });
+const created = (queue = celeryQueue) => ({
+  task: 'demo.add',
+  queue,
+  input: { a: 2, b: 3 },
+  enqueuedAt: new Date().toISOString(),
+});
+
+describe('withCeleryResults on real Redis', () => {
+  it('writes celery-task-meta-<id> with SETEX and PUBLISHes it, as Celery does', async () => {
+    const store = make();
+    const id = randomUUID();
+    const key = `celery-task-meta-${id}`;
+    const sub = new Redis('redis://127.0.0.1:6379/0');
+    const heard: string[] = [];
+    sub.on('message', (_ch, msg) => heard.push(msg));
+    await sub.subscribe(key);
+    try {
+      await store.transition(id, 'queued', created());
+      expect(await redis.exists(key)).toBe(0); // PENDING is never stored
+      await store.transition(id, 'running', { attempts: 1, owner: 'w' });
+      expect(await redis.exists(key)).toBe(0); // no track_started
+      await store.transition(id, 'succeeded', { owner: 'w', result: 5 });
+      const meta = JSON.parse((await redis.get(key)) ?? 'null');
+      expect(meta).toMatchObject({
+        status: 'SUCCESS',
+        result: 5,
+        traceback: null,
+        children: [],
+        task_id: id,
+      });
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(590);
+      expect(ttl).toBeLessThanOrEqual(600);
+      await eventually(() => heard.length === 1, 5000);
+      expect(JSON.parse(heard[0] as string).status).toBe('SUCCESS');
+    } finally {
+      sub.disconnect();
+      await redis.del(key);
+    }
+  });
+
+  it('writes RETRY, STARTED (track_started) and FAILURE with the exception encoded', async () => {
+    const store = make({ trackStarted: true });
+    const id = randomUUID();
+    const key = `celery-task-meta-${id}`;
+    const read = async () => JSON.parse((await redis.get(key)) ?? 'null');
+    await store.transition(id, 'running', { ...created(), attempts: 1, owner: 'w' });
+    expect((await read()).status).toBe('STARTED');
+    const error = { type: 'TypeError', message: 'b is not a number', retryable: true };
+    await store.transition(id, 'retrying', { owner: 'w', error });
+    expect(await read()).toMatchObject({
+      status: 'RETRY',
+      result: { exc_type: 'TypeError', exc_message: ['b is not a number'], exc_module: 'builtins' },
+      date_done: null,
+    });
+    await store.transition(id, 'running', { attempts: 2, owner: 'w2' });
+    await store.transition(id, 'failed', { owner: 'w2', error: { ...error, retryable: false } });
+    expect((await read()).status).toBe('FAILURE');
+    await redis.del(key);
+  });
+
+  it('leaves non-celery queues alone and never overwrites a stored SUCCESS', async () => {
+    const store = make();
+    const other = randomUUID();
+    await store.transition(other, 'running', { ...created('default'), attempts: 1, owner: 'w' });
+    await store.transition(other, 'succeeded', { owner: 'w', result: 1 });
+    expect(await redis.exists(`celery-task-meta-${other}`)).toBe(0);
+
+    const id = randomUUID();
+    const key = `celery-task-meta-${id}`;
+    await redis.set(key, JSON.stringify({ status: 'SUCCESS', result: 'python won', task_id: id }), 'EX', 60);
+    await store.transition(id, 'running', { ...created(), attempts: 1, owner: 'w' });
+    await store.transition(id, 'failed', {
+      owner: 'w',
+      error: { type: 'Error', message: 'x', retryable: false },
+    });
+    expect(JSON.parse((await redis.get(key)) ?? '{}').result).toBe('python won');
+    await redis.del(key);
+  });
+
+  it('repairs a meta write lost between the warren write and the Celery write', async () => {
+    const inner = new MemoryResultStore();
+    const store = withCeleryResults(inner, { redis, isCeleryQueue: (q) => q === celeryQueue });
+    const id = randomUUID();
+    await inner.transition(id, 'running', { ...created(), attempts: 1, owner: 'w' });
+    await inner.transition(id, 'succeeded', { owner: 'w', result: 9 }); // "crash" before the meta
+    const out = await store.transition(id, 'running', { attempts: 2, owner: 'w2' }); // redelivery
+    expect(out).toMatchObject({ ok: false, reason: 'already-finished' });
+    expect(JSON.parse((await redis.get(`celery-task-meta-${id}`)) ?? '{}')).toMatchObject({
+      status: 'SUCCESS',
+      result: 9,
+    });
+    await redis.del(`celery-task-meta-${id}`);
+  });
+
+  it('get merges what a Python worker stored into a queued warren record; waitFor sees it', async () => {
+    const store = make();
+    const id = randomUUID();
+    const key = `celery-task-meta-${id}`;
+    await store.transition(id, 'queued', created());
+    expect((await store.get(id))?.state).toBe('queued');
+    // Exactly what Celery 5.2 writes for `return 42` (see fixtures/metas.json).
+    const python = `{"status": "SUCCESS", "result": 42, "traceback": null, "children": [], "date_done": "2026-11-26T10:34:51.692515", "task_id": "${id}"}`;
+    const waiting = store.waitFor(id, 5000);
+    await redis.set(key, python, 'EX', 60);
+    expect(await waiting).toMatchObject({
+      id,
+      state: 'succeeded',
+      result: 42,
+      finishedAt: '2026-11-26T10:34:51.692Z',
+    });
+    await redis.del(key);
+  });
+});

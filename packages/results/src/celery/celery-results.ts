@@ -1,0 +1,131 @@
+import {
+  isTerminal,
+  type JobRecord,
+  type JobState,
+  type ResultStore,
+  type TransitionOutcome,
+  type TransitionPatch,
+} from '@warren/core';
+import type { Redis } from 'ioredis';
+import { pollUntilTerminal, type WaitOptions } from '../redis-result-store';
+import {
+  buildCeleryMeta,
+  CELERY_KEY_PREFIX,
+  CELERY_READY_STATES,
+  CELERY_RESULT_EXPIRES_S,
+  type CeleryMeta,
+  celeryStatusFor,
+  mergeCeleryMeta,
+  parseCeleryMeta,
+} from './celery-meta';
+
+/**
+ * Celery's RedisBackend `_set` (SETEX + PUBLISH on the key) behind `_store_result`'s guard:
+ * a SUCCESS already stored is never overwritten (a duplicate delivery must not clobber it).
+ */
+const STORE_META_LUA = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local ok, m = pcall(cjson.decode, cur)
+  if ok and type(m) == 'table' and m.status == 'SUCCESS' then return 0 end
+end
+redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PUBLISH', KEYS[1], ARGV[1])
+return 1`;
+
+export interface CeleryResultsOptions {
+  /** The Redis Celery's `result_backend` points at (ioredis; the caller owns and closes it). */
+  redis: Redis;
+  /** Queues with `protocol: 'celery'`. */
+  isCeleryQueue(queue: string): boolean;
+  /** Celery's `result_expires` in seconds (default 1 day). */
+  expiresS?: number;
+  /** Celery's `task_track_started`: write STARTED when a warren worker starts the job. */
+  trackStarted?: boolean;
+  /** Celery's `result_extended`: also write name, args, kwargs, worker, retries, queue. */
+  extended?: boolean;
+  /** Worker name written with `extended`/STARTED (Celery writes its hostname). */
+  worker?: string;
+  /** Key prefix (Celery's `celery-task-meta-`). */
+  keyPrefix?: string;
+}
+
+export interface CeleryResultStore extends ResultStore {
+  /** The Celery meta stored for a job, if any. */
+  celeryMeta(id: string): Promise<CeleryMeta | undefined>;
+  waitFor(id: string, timeoutMs: number, opts?: WaitOptions): Promise<JobRecord | undefined>;
+}
+
+/**
+ * Makes a ResultStore speak Celery's result backend for jobs on celery queues: (a) every
+ * transition also writes `celery-task-meta-<id>` so Python's `AsyncResult` sees jobs warren
+ * runs, (b) `get` of a job no warren worker has finished reads that key and merges what a
+ * Python worker wrote, so `GET /v1/jobs/:id` and the SDK's `wait` see jobs Python runs.
+ */
+export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions): CeleryResultStore {
+  const { redis } = opts;
+  const prefix = opts.keyPrefix ?? CELERY_KEY_PREFIX;
+  const expiresS = opts.expiresS ?? CELERY_RESULT_EXPIRES_S;
+  const worker = opts.worker ?? 'warren';
+  const key = (id: string) => `${prefix}${id}`;
+
+  async function writeMeta(record: JobRecord, state: JobState): Promise<void> {
+    const status = celeryStatusFor(state, opts.trackStarted);
+    if (!status) return;
+    const meta = buildCeleryMeta({
+      id: record.id,
+      status,
+      record,
+      reason: state === 'expired' ? 'expired' : state === 'cancelled' ? 'cancelled' : undefined,
+      extended: opts.extended ? { worker, ...argsOf(record.input) } : undefined,
+    });
+    await redis.eval(STORE_META_LUA, 1, key(record.id), JSON.stringify(meta), String(expiresS));
+  }
+
+  async function celeryMeta(id: string): Promise<CeleryMeta | undefined> {
+    return parseCeleryMeta(await redis.get(key(id)));
+  }
+
+  async function get(id: string): Promise<JobRecord | undefined> {
+    const rec = await store.get(id);
+    if (!rec || isTerminal(rec.state) || !opts.isCeleryQueue(rec.queue)) return rec;
+    const meta = await celeryMeta(id);
+    if (!meta) return rec;
+    // A warren worker owns non-terminal states once it touched the job; a Python worker's
+    // progress shows only while warren's record is still where the ingest left it.
+    const untouched = rec.state === 'queued' || rec.state === 'scheduled';
+    return CELERY_READY_STATES.has(meta.status) || untouched ? mergeCeleryMeta(rec, meta) : rec;
+  }
+
+  return {
+    get,
+    celeryMeta,
+    async transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome> {
+      const out = await store.transition(id, to, patch);
+      if (out.ok) {
+        if (opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
+      } else if (out.reason === 'already-finished') {
+        // A redelivery after a crash between the warren write and the Celery write: repair it.
+        const rec = await store.get(id);
+        if (rec && isTerminal(rec.state) && opts.isCeleryQueue(rec.queue)) await writeMeta(rec, rec.state);
+      }
+      return out;
+    },
+    claimIdempotencyKey: (k, id, ttlS) => store.claimIdempotencyKey(k, id, ttlS),
+    releaseIdempotencyKey: (k, id) => store.releaseIdempotencyKey(k, id),
+    waitFor: (id, timeoutMs, waitOpts = {}) => pollUntilTerminal(() => get(id), timeoutMs, waitOpts.signal),
+    close: () => store.close(),
+  };
+}
+
+/** args/kwargs for `result_extended`, following the codec's documented input mapping. */
+function argsOf(input: unknown): { args: unknown; kwargs: unknown } {
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const o = input as Record<string, unknown>;
+    if (Object.keys(o).every((k) => k === 'args' || k === 'kwargs') && Object.keys(o).length > 0) {
+      return { args: o.args ?? [], kwargs: o.kwargs ?? {} };
+    }
+    return { args: [], kwargs: o };
+  }
+  return { args: Array.isArray(input) ? input : input == null ? [] : [input], kwargs: {} };
+}

@@ -1,0 +1,13 @@
+export {
+  buildCeleryMeta,
+  CELERY_KEY_PREFIX,
+  CELERY_RESULT_EXPIRES_S,
+  type CeleryException,
+  type CeleryMeta,
+  type CeleryStatus,
+  celeryStatusFor,
+  mergeCeleryMeta,
+  parseCeleryMeta,
+  toCeleryException,
+} from './celery-meta';
+export { type CeleryResultStore, type CeleryResultsOptions, withCeleryResults } from './celery-results';
