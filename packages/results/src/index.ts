@@ -26,3 +26,4 @@ export {
   DEFAULT_UPSTASH_RETRY,
   type UpstashResultStoreOptions,
 } from './upstash/create-upstash-result-store';
+export * from './celery/index';
