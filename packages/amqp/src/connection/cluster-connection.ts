@@ -1,0 +1,251 @@
+import type { ChannelModel } from 'amqplib';
+import { classifyAmqpError } from '../errors/classify-amqp-error';
+import { createPicker, type NodePicker, type NodeState, type StrategyName } from '../strategies/node-picker';
+import type { EventSink } from './events';
+import { probeNode } from './health-check';
+import { redactUrl } from './node-urls';
+import { openConnection } from './open-connection';
+
+export interface ClusterConnectionOptions {
+  urls: string[];
+  weights?: number[];
+  strategy?: StrategyName;
+  heartbeatS?: number;
+  connectTimeoutMs?: number;
+  /** Every node is probed this often (0 = never); the health-based strategy reads the results. */
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  /** Backoff between rounds over all nodes: initial, doubling, capped, with jitter. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  socketOptions?: Record<string, unknown>;
+  onEvent?: EventSink;
+}
+
+/** Runs on every (re)connection, in registration order: topology, publisher channel, consumers. */
+export type ConnectHook = (model: ChannelModel) => Promise<void>;
+
+const unref = (t: ReturnType<typeof setTimeout>) => {
+  t.unref?.();
+  return t;
+};
+
+/**
+ * One logical connection to a cluster: knows every node, picks one by strategy, health-checks
+ * them all, and on loss reconnects to another node at once (then with backoff once a whole round
+ * failed), re-running the hooks so topology and consumers exist again on the new node.
+ */
+export class ClusterConnection {
+  readonly nodes: NodeState[];
+  private readonly picker: NodePicker;
+  private model: ChannelModel | undefined;
+  private index: number | undefined;
+  private readonly hooks: ConnectHook[] = [];
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+  private connecting: Promise<boolean> | undefined;
+  private healthTimer: ReturnType<typeof setInterval> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped on every new connection so stale callbacks can tell they are stale. */
+  generation = 0;
+
+  constructor(private readonly opts: ClusterConnectionOptions) {
+    if (opts.urls.length === 0) throw new Error('createAmqpBroker: no node URLs');
+    this.nodes = opts.urls.map((url, i) => ({ url, weight: opts.weights?.[i] ?? 1 }));
+    this.picker = createPicker(opts.strategy ?? 'round-robin');
+  }
+
+  onConnect(hook: ConnectHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** The node currently connected to (redacted URL). */
+  currentNode(): string | undefined {
+    return this.model && this.index !== undefined ? redactUrl(this.nodes[this.index]!.url) : undefined;
+  }
+
+  current(): ChannelModel | undefined {
+    return this.model;
+  }
+
+  /** First connection: one round over all nodes; rejects (and keeps retrying in the background). */
+  async connect(): Promise<void> {
+    if (this.model) return;
+    this.startHealthChecks();
+    const ok = await (this.connecting ?? this.startRound(undefined));
+    if (!ok && !this.model) {
+      this.scheduleReconnect(1);
+      throw classifyAmqpError(
+        new Error('no RabbitMQ node reachable'),
+        this.opts.urls.map(redactUrl).join(','),
+      );
+    }
+  }
+
+  /** Resolves when connected (hooks done), or false after `ms`. */
+  waitConnected(ms: number): Promise<boolean> {
+    if (this.model) return Promise.resolve(true);
+    if (ms <= 0 || this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.waiters.delete(done);
+        resolve(this.model !== undefined);
+      };
+      const t = unref(setTimeout(done, ms));
+      this.waiters.add(done);
+    });
+  }
+
+  /** Probes every node once (connect + a cheap op, with timeout) and records the results. */
+  async checkHealth(): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        const r = await probeNode(n.url, this.openOptions(this.opts.healthTimeoutMs ?? 2000));
+        n.healthy = r.ok;
+        n.checkedAt = Date.now();
+        if (r.ok) n.latencyMs = r.latencyMs;
+        this.opts.onEvent?.({
+          type: 'health',
+          node: redactUrl(n.url),
+          healthy: r.ok,
+          latencyMs: r.ok ? r.latencyMs : undefined,
+          error: r.error,
+        });
+      }),
+    );
+  }
+
+  /** Picks the next node the way a reconnect would (exposed for strategy tests). */
+  pickNode(exclude?: ReadonlySet<number>): number {
+    return this.picker.pick(this.nodes, exclude);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.healthTimer);
+    clearTimeout(this.retryTimer);
+    for (const w of [...this.waiters]) w();
+    const m = this.model;
+    this.model = undefined;
+    await m?.close().catch(() => {});
+  }
+
+  private openOptions(timeoutMs: number) {
+    return {
+      heartbeatS: this.opts.heartbeatS ?? 10,
+      timeoutMs,
+      socketOptions: this.opts.socketOptions,
+    };
+  }
+
+  private startHealthChecks(): void {
+    const every = this.opts.healthIntervalMs ?? 10_000;
+    if (every <= 0 || this.healthTimer || this.closed) return;
+    this.healthTimer = setInterval(() => void this.checkHealth().catch(() => {}), every);
+    this.healthTimer.unref?.();
+  }
+
+  /** Tries each node once, in strategy order; true once one accepted and the hooks ran. */
+  private async round(skip?: number): Promise<boolean> {
+    const tried = new Set<number>(skip !== undefined && this.nodes.length > 1 ? [skip] : []);
+    while (tried.size < this.nodes.length && !this.closed) {
+      const i = this.picker.pick(this.nodes, tried);
+      tried.add(i);
+      if (await this.tryNode(i)) return true;
+    }
+    // Everything else failed: the skipped node is worth one more try before backing off.
+    if (skip !== undefined && this.nodes.length > 1 && !this.closed) return this.tryNode(skip);
+    return false;
+  }
+
+  private async tryNode(i: number): Promise<boolean> {
+    const node = this.nodes[i]!;
+    const t0 = performance.now();
+    let model: ChannelModel;
+    try {
+      model = await openConnection(node.url, this.openOptions(this.opts.connectTimeoutMs ?? 5000));
+    } catch (err) {
+      node.healthy = false;
+      node.checkedAt = Date.now();
+      this.opts.onEvent?.({
+        type: 'connect-failed',
+        node: redactUrl(node.url),
+        error: (err as Error).message,
+      });
+      return false;
+    }
+    if (this.closed) {
+      await model.close().catch(() => {});
+      return false;
+    }
+    const generation = ++this.generation;
+    model.on('error', () => {}); // 'close' follows and carries the same error
+    model.on('blocked', (reason: string) =>
+      this.opts.onEvent?.({ type: 'blocked', node: redactUrl(node.url), reason }),
+    );
+    model.on('unblocked', () => this.opts.onEvent?.({ type: 'unblocked', node: redactUrl(node.url) }));
+    model.on('close', (err?: Error) => this.lost(generation, i, err));
+    try {
+      for (const hook of this.hooks) await hook(model);
+    } catch (err) {
+      // A hook that cannot run (the node is going away mid-setup) counts as a failed connect.
+      this.opts.onEvent?.({
+        type: 'connect-failed',
+        node: redactUrl(node.url),
+        error: (err as Error).message,
+      });
+      await model.close().catch(() => {});
+      return false;
+    }
+    if (generation !== this.generation || this.closed) return false;
+    node.healthy = true;
+    this.model = model;
+    this.index = i;
+    this.opts.onEvent?.({ type: 'connected', node: redactUrl(node.url), ms: performance.now() - t0 });
+    for (const w of [...this.waiters]) w();
+    return true;
+  }
+
+  private lost(generation: number, i: number, err?: Error): void {
+    if (generation !== this.generation) return;
+    const wasCurrent = this.model !== undefined;
+    this.model = undefined;
+    this.index = undefined;
+    if (this.closed) return;
+    if (wasCurrent)
+      this.opts.onEvent?.({ type: 'disconnected', node: redactUrl(this.nodes[i]!.url), error: err?.message });
+    this.nodes[i]!.healthy = false;
+    this.reconnect(i, 0);
+  }
+
+  private reconnect(failed: number | undefined, attempt: number): void {
+    if (this.closed || this.connecting) return;
+    this.startRound(failed).then((ok) => {
+      if (!ok && !this.model) this.scheduleReconnect(attempt + 1);
+    });
+  }
+
+  private startRound(skip: number | undefined): Promise<boolean> {
+    const p: Promise<boolean> = this.round(skip).finally(() => {
+      if (this.connecting === p) this.connecting = undefined;
+    });
+    this.connecting = p;
+    return p;
+  }
+
+  private scheduleReconnect(attempt: number): void {
+    if (this.closed || this.retryTimer) return;
+    const base = Math.min(
+      this.opts.backoffMaxMs ?? 5000,
+      (this.opts.backoffInitialMs ?? 100) * 2 ** Math.min(attempt - 1, 16),
+    );
+    const delayMs = Math.round(base * (0.5 + Math.random() / 2));
+    this.opts.onEvent?.({ type: 'reconnect-scheduled', delayMs, attempt });
+    // Not unref'd: a worker waiting for its broker must stay alive; close() clears it.
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.model) this.reconnect(undefined, attempt);
+    }, delayMs);
+  }
+}

@@ -1,0 +1,50 @@
+import amqp, { type ChannelModel } from 'amqplib';
+
+export interface OpenOptions {
+  heartbeatS: number;
+  timeoutMs: number;
+  /** Extra socket/TLS options (ca, cert, key, servername) for amqps:// nodes. */
+  socketOptions?: Record<string, unknown>;
+  connectionName?: string;
+}
+
+/** Adds `heartbeat` to the URL unless the URL sets its own. */
+export function withHeartbeat(url: string, heartbeatS: number): string {
+  if (/[?&]heartbeat=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatS}`;
+}
+
+/**
+ * One AMQP connection (amqps:// gets TLS from amqplib), bounded in time as a whole: the socket
+ * timeout only covers TCP connect, a node that accepts TCP but never finishes the handshake
+ * (booting, overloaded) must not hang a failover.
+ */
+export function openConnection(url: string, opts: OpenOptions): Promise<ChannelModel> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(Object.assign(new Error(`connect timed out after ${opts.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    }, opts.timeoutMs);
+    amqp
+      .connect(withHeartbeat(url, opts.heartbeatS), {
+        timeout: opts.timeoutMs,
+        clientProperties: { connection_name: opts.connectionName ?? 'warren' },
+        ...opts.socketOptions,
+      })
+      .then(
+        (model) => {
+          clearTimeout(timer);
+          if (timedOut) {
+            model.close().catch(() => {});
+            return;
+          }
+          resolve(model);
+        },
+        (err) => {
+          clearTimeout(timer);
+          if (!timedOut) reject(err);
+        },
+      );
+  });
+}

@@ -1,0 +1,55 @@
+import type { ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import { DUE_HEADER } from '../topology/delay-tiers';
+
+export const REASON_HEADER = 'x-warren-reason';
+export const QUEUE_HEADER = 'x-warren-queue';
+export const DEAD_AT_HEADER = 'x-warren-dead-at';
+
+/** Headers the broker adds while a message travels (dead-letter history); never carried forward. */
+const BROKER_HEADERS = [
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-delivery-count',
+];
+
+/** The received message's properties, minus broker bookkeeping, ready to publish again. */
+export function republishProperties(
+  msg: ConsumeMessage,
+  extraHeaders: Record<string, unknown> = {},
+): Options.Publish {
+  const p = msg.properties;
+  const headers: MessagePropertyHeaders = { ...(p.headers ?? {}) };
+  for (const h of BROKER_HEADERS) delete headers[h];
+  Object.assign(headers, extraHeaders);
+  const out: Options.Publish = { headers };
+  if (p.contentType) out.contentType = p.contentType;
+  if (p.contentEncoding) out.contentEncoding = p.contentEncoding;
+  if (p.correlationId) out.correlationId = p.correlationId;
+  if (p.replyTo) out.replyTo = p.replyTo;
+  if (p.messageId) out.messageId = p.messageId;
+  if (p.timestamp) out.timestamp = p.timestamp;
+  if (p.type) out.type = p.type;
+  if (p.appId) out.appId = p.appId;
+  if (p.priority !== undefined) out.priority = p.priority;
+  return out;
+}
+
+/** Properties for the `<queue>.dlq` copy: the reason (and the last error, in its text) in headers. */
+export function deadLetterProperties(msg: ConsumeMessage, queue: string, reason: string): Options.Publish {
+  const props = republishProperties(msg, {
+    [REASON_HEADER]: reason.slice(0, 4000),
+    [QUEUE_HEADER]: queue,
+    [DEAD_AT_HEADER]: Date.now(),
+  });
+  delete props.headers![DUE_HEADER];
+  return props;
+}
+
+/** When the message is due (epoch ms): the tier header, or the envelope's `notBefore`. */
+export function dueAt(msg: ConsumeMessage, notBefore: string | undefined): number {
+  const header = Number(msg.properties.headers?.[DUE_HEADER] ?? 0) || 0;
+  const env = notBefore ? Date.parse(notBefore) || 0 : 0;
+  return Math.max(header, env);
+}

@@ -1,0 +1,44 @@
+import type { ChannelModel } from 'amqplib';
+import { dlqName } from '../topology/queue-arguments';
+import { DEAD_AT_HEADER, REASON_HEADER } from './dead-letter';
+
+export interface DeadLetterRecord {
+  reason: string;
+  body: string;
+  messageId?: string;
+  deadAt?: number;
+}
+
+/**
+ * Reads up to `max` messages of `<queue>.dlq` without removing them: basic.get without ack on a
+ * throwaway channel, whose close hands them all back. Sorted by dead-letter time (requeued
+ * messages need not keep their order).
+ */
+export async function peekDeadLetters(
+  model: ChannelModel,
+  queue: string,
+  max: number,
+): Promise<DeadLetterRecord[]> {
+  const ch = await model.createChannel();
+  ch.on('error', () => {});
+  const out: (DeadLetterRecord & { n: number })[] = [];
+  try {
+    for (let n = 0; n < max; n++) {
+      const m = await ch.get(dlqName(queue), { noAck: false });
+      if (!m) break;
+      const h = m.properties.headers ?? {};
+      const reason = h[REASON_HEADER] ?? h['x-first-death-reason'] ?? 'dead-lettered by the broker';
+      out.push({
+        n,
+        reason: Buffer.isBuffer(reason) ? reason.toString() : String(reason),
+        body: m.content.toString(),
+        messageId: m.properties.messageId as string | undefined,
+        deadAt: typeof h[DEAD_AT_HEADER] === 'number' ? h[DEAD_AT_HEADER] : undefined,
+      });
+    }
+  } finally {
+    await ch.close().catch(() => {});
+  }
+  out.sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0) || a.n - b.n);
+  return out.map(({ n: _n, ...r }) => r);
+}

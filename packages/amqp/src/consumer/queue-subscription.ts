@@ -1,0 +1,226 @@
+import type { Delivery, DeliveryHandler } from '@warren/core';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { MessageCodec } from '../codec';
+import type { ClusterConnection } from '../connection/cluster-connection';
+import type { EventSink } from '../connection/events';
+import { classifyAmqpError } from '../errors/classify-amqp-error';
+import type { JobPublisher } from '../publisher/job-publisher';
+import { pickTier } from '../topology/delay-tiers';
+import { dlqName } from '../topology/queue-arguments';
+import type { Topology } from '../topology/topology';
+import { deadLetterProperties, dueAt, republishProperties } from './dead-letter';
+
+export interface SubscriptionDeps {
+  conn: ClusterConnection;
+  topology: Topology;
+  publisher: JobPublisher;
+  codecFor(queue: string): MessageCodec;
+  onEvent: EventSink;
+}
+
+/**
+ * One `consume()` call: its own channel (so prefetch and cancel are per subscription), started
+ * again on every reconnection and after a server-side cancel. Manual acks; every outcome that
+ * moves a message elsewhere (retry, dead-letter, early arrival from a delay tier) publishes with
+ * confirm first and acks the original after: a crash in between duplicates, never loses.
+ */
+export class QueueSubscription {
+  private channel: Channel | undefined;
+  private tag: string | undefined;
+  private open = true;
+  private inFlight = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly queue: string,
+    private readonly handler: DeliveryHandler,
+    private readonly prefetch: number,
+    private readonly deps: SubscriptionDeps,
+  ) {}
+
+  async start(model: ChannelModel): Promise<void> {
+    try {
+      await this.subscribe(model);
+    } catch (err) {
+      if (classifyAmqpError(err).recoverable) this.scheduleRestart(model);
+      throw err;
+    }
+  }
+
+  private async subscribe(model: ChannelModel): Promise<void> {
+    if (!this.open || this.channel) return;
+    await this.deps.topology.ensure(this.queue);
+    const ch = await model.createChannel();
+    ch.on('error', (err: Error) =>
+      this.deps.onEvent({ type: 'consumer-error', queue: this.queue, error: err.message }),
+    );
+    ch.on('close', () => {
+      if (this.channel !== ch) return;
+      this.channel = undefined;
+      // Connection still up (channel error, queue gone): try again here; else the connect hook does.
+      this.scheduleRestart(model);
+    });
+    await ch.prefetch(this.prefetch);
+    this.channel = ch;
+    const { consumerTag } = await ch.consume(
+      this.queue,
+      (msg) => {
+        if (msg) void this.onMessage(ch, msg);
+        else {
+          // Server-side cancel (queue deleted, its node gone): drop this channel and resubscribe.
+          this.deps.onEvent({
+            type: 'consumer-error',
+            queue: this.queue,
+            error: 'consumer cancelled by broker',
+          });
+          this.channel = undefined;
+          ch.close().catch(() => {});
+          this.scheduleRestart(model);
+        }
+      },
+      { noAck: false },
+    );
+    this.tag = consumerTag;
+  }
+
+  async close(): Promise<void> {
+    this.open = false;
+    clearTimeout(this.restartTimer);
+    const ch = this.channel;
+    if (!ch) return;
+    if (this.tag) await ch.cancel(this.tag).catch(() => {});
+    // Deliveries already handed out may still settle; the channel closes when the last one does.
+    if (this.inFlight === 0) await this.closeChannel();
+  }
+
+  private async closeChannel(): Promise<void> {
+    const ch = this.channel;
+    this.channel = undefined;
+    await ch?.close().catch(() => {});
+  }
+
+  private scheduleRestart(model: ChannelModel): void {
+    if (!this.open || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.open && !this.channel && this.deps.conn.current() === model)
+        this.start(model).catch(() => this.scheduleRestart(model));
+    }, 1000);
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    if (!this.open && this.inFlight === 0) void this.closeChannel();
+  }
+
+  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    this.inFlight++;
+    let decoded: ReturnType<MessageCodec['decode']>;
+    try {
+      decoded = this.deps.codecFor(this.queue).decode({ content: msg.content, properties: msg.properties });
+    } catch (err) {
+      decoded = { ok: false, reason: `decode failed: ${(err as Error).message}` };
+    }
+    if (!decoded.ok) {
+      await this.moveToDlq(ch, msg, decoded.reason).finally(() => this.settled());
+      return;
+    }
+    const due = dueAt(msg, decoded.job.notBefore);
+    if (due > Date.now()) {
+      await this.hop(ch, msg, due).finally(() => this.settled());
+      return;
+    }
+    const delivery = this.delivery(ch, msg, decoded.job, decoded.attempt ?? decoded.job.attempt);
+    try {
+      await this.handler(delivery);
+    } catch {
+      if (!delivery.isSettled()) await delivery.release().catch(() => {});
+    }
+  }
+
+  /** Came back from a delay tier still early (a long delay cascades): through the next tier. */
+  private async hop(ch: Channel, msg: ConsumeMessage, due: number): Promise<void> {
+    try {
+      await this.deps.publisher.send(this.queue, msg.content, republishProperties(msg), { dueAt: due });
+      this.deps.onEvent({
+        type: 'delay-hop',
+        queue: this.queue,
+        tierMs: pickTier(this.deps.topology.tiersMs, due - Date.now()),
+      });
+      ch.ack(msg);
+    } catch {
+      safe(() => ch.nack(msg, false, true));
+    }
+  }
+
+  /** Never a crash loop: an unreadable message leaves the queue for `<queue>.dlq` with its reason. */
+  private async moveToDlq(ch: Channel, msg: ConsumeMessage, reason: string): Promise<void> {
+    try {
+      await this.deps.publisher.send(
+        dlqName(this.queue),
+        msg.content,
+        deadLetterProperties(msg, this.queue, reason),
+        {
+          declare: false,
+        },
+      );
+      ch.ack(msg);
+      this.deps.onEvent({ type: 'dead-lettered', queue: this.queue, reason });
+    } catch {
+      // The copy could not be confirmed: reject without requeue, so the queue's own DLX moves it.
+      safe(() => ch.nack(msg, false, false));
+    }
+  }
+
+  private delivery(ch: Channel, msg: ConsumeMessage, job: Delivery['job'], attempt: number) {
+    let done = false;
+    const settle = async (what: string, fn: () => Promise<void> | void) => {
+      if (done) throw new Error(`delivery ${job.id} already settled (${what})`);
+      done = true;
+      try {
+        await fn();
+      } catch (err) {
+        throw classifyAmqpError(err, `${what} ${job.id}`);
+      } finally {
+        this.settled();
+      }
+    };
+    const codec = this.deps.codecFor(this.queue);
+    return {
+      job,
+      attempt,
+      redelivered: msg.fields.redelivered,
+      isSettled: () => done,
+      ack: () => settle('ack', () => ch.ack(msg)),
+      release: () => settle('release', () => ch.nack(msg, false, true)),
+      retry: (delayMs: number) =>
+        settle('retry', async () => {
+          const next = { ...job, attempt: attempt + 1 };
+          const { content, properties } = codec.encode(next);
+          await this.deps.publisher.send(this.queue, content, properties, { delayMs });
+          ch.ack(msg);
+        }),
+      deadLetter: (reason: string) =>
+        settle('dead-letter', async () => {
+          await this.deps.publisher.send(
+            dlqName(this.queue),
+            msg.content,
+            deadLetterProperties(msg, this.queue, reason),
+            {
+              declare: false,
+            },
+          );
+          ch.ack(msg);
+          this.deps.onEvent({ type: 'dead-lettered', queue: this.queue, reason });
+        }),
+    } satisfies Delivery & { isSettled(): boolean };
+  }
+}
+
+function safe(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // channel already closed: the broker redelivers the message
+  }
+}

@@ -1,0 +1,130 @@
+import type { Consumer, Publisher } from '@warren/core';
+import type { Options, Replies } from 'amqplib';
+import type { MessageCodec } from './codec';
+import { warrenCodec } from './codecs/warren-codec';
+import { ClusterConnection } from './connection/cluster-connection';
+import type { EventSink } from './connection/events';
+import { AmqpConsumer } from './consumer/amqp-consumer';
+import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
+import { classifyAmqpError } from './errors/classify-amqp-error';
+import { ConfirmPublisher } from './publisher/confirm-publisher';
+import { JobPublisher } from './publisher/job-publisher';
+import { createQueueFullCheck } from './publisher/queue-full-check';
+import type { StrategyName } from './strategies/node-picker';
+import { DEFAULT_DELAY_TIERS_MS } from './topology/delay-tiers';
+import type { QueueSpec } from './topology/queue-arguments';
+import { Topology } from './topology/topology';
+
+export interface AmqpBrokerOptions {
+  /** One cluster's node URLs (amqp:// or amqps://). */
+  urls: string[];
+  weights?: number[];
+  strategy?: StrategyName;
+  /** config.queues: type, maxLength (reject-publish), messageTtlMs, maxPriority. */
+  queues?: Record<string, QueueSpec>;
+  delayTiersMs?: number[];
+  /** Delay tier queue type (quorum survives node loss; classic for single-node dev). */
+  delayTierType?: 'quorum' | 'classic';
+  maxInFlight?: number;
+  confirmTimeoutMs?: number;
+  /** How long a publish waits for a reconnection (default 500 ms with several nodes, else 0). */
+  waitForConnectionMs?: number;
+  heartbeatS?: number;
+  connectTimeoutMs?: number;
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** TLS options for amqps:// (ca, cert, key, servername, rejectUnauthorized). */
+  socketOptions?: Record<string, unknown>;
+  prefetch?: number;
+  codecs?: Record<string, MessageCodec>;
+  onEvent?: EventSink;
+}
+
+export interface AmqpBroker {
+  publisher: Publisher;
+  consumer: Consumer;
+  connect(): Promise<void>;
+  ensureQueue(name: string, spec?: QueueSpec): Promise<void>;
+  checkQueue(name: string): Promise<{ messageCount: number; consumerCount: number }>;
+  publishRaw(queue: string, body: Buffer | string, props?: Options.Publish): Promise<void>;
+  /** The first `max` messages of `<queue>.dlq` with their reasons, left in place. */
+  peekDeadLetters(queue: string, max?: number): Promise<DeadLetterRecord[]>;
+  /** Probes every node now (the periodic check does this on its own). */
+  checkHealth(): Promise<void>;
+  nodes(): readonly { url: string; healthy?: boolean; latencyMs?: number }[];
+  currentNode(): string | undefined;
+  close(): Promise<void>;
+}
+
+/** The RabbitMQ adapter: one cluster connection, confirms, topology, consumer. */
+export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
+  const onEvent: EventSink = opts.onEvent ?? (() => {});
+  const conn = new ClusterConnection({ ...opts, onEvent });
+  const topology = new Topology(
+    opts.queues ?? {},
+    opts.delayTiersMs ?? DEFAULT_DELAY_TIERS_MS,
+    opts.delayTierType,
+    (queue, err) => onEvent({ type: 'topology-error', queue, error: err.message }),
+  );
+  const codecFor = (queue: string) => opts.codecs?.[queue] ?? warrenCodec;
+  const confirmTimeoutMs = opts.confirmTimeoutMs ?? 5000;
+  const waitForConnectionMs = opts.waitForConnectionMs ?? (opts.urls.length > 1 ? 500 : 0);
+
+  const checkQueue = async (name: string): Promise<Replies.AssertQueue> => {
+    const model = conn.current();
+    if (!model) throw classifyAmqpError(new Error('not connected'), `check queue ${name}`);
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    try {
+      return await ch.checkQueue(name);
+    } catch (err) {
+      throw classifyAmqpError(err, `check queue ${name}`);
+    } finally {
+      ch.close().catch(() => {});
+    }
+  };
+
+  const confirm = new ConfirmPublisher(conn, {
+    maxInFlight: opts.maxInFlight ?? 1000,
+    confirmTimeoutMs,
+    waitForConnectionMs,
+    onNack: createQueueFullCheck((q) => topology.maxLength(q), checkQueue),
+    onEvent,
+  });
+  const publisher = new JobPublisher(conn, topology, confirm, codecFor, {
+    confirmTimeoutMs,
+    waitForConnectionMs,
+  });
+  const consumer = new AmqpConsumer({ conn, topology, publisher, codecFor, onEvent }, opts.prefetch);
+  conn.onConnect((model) => topology.declareAll(model));
+  conn.onConnect(confirm.attach);
+  conn.onConnect(consumer.attach);
+
+  return {
+    publisher,
+    consumer,
+    connect: () => conn.connect(),
+    ensureQueue: (name, spec) => topology.ensure(name, spec),
+    checkQueue: async (name) => {
+      const r = await checkQueue(name);
+      return { messageCount: r.messageCount, consumerCount: r.consumerCount };
+    },
+    publishRaw: (queue, body, props = {}) =>
+      publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, props),
+    peekDeadLetters: async (queue, max = 1000) => {
+      const model = conn.current();
+      if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
+      return peekDeadLetters(model, queue, max);
+    },
+    checkHealth: () => conn.checkHealth(),
+    nodes: () => conn.nodes,
+    currentNode: () => conn.currentNode(),
+    close: async () => {
+      await consumer.close();
+      await confirm.close();
+      await conn.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from './codec';
+export { warrenCodec } from './codecs/warren-codec';
+export type { AmqpEvent, EventSink } from './connection/events';
+export { parseNodeUrls, redactUrl } from './connection/node-urls';
+export { DEAD_AT_HEADER, QUEUE_HEADER, REASON_HEADER } from './consumer/dead-letter';
+export type { DeadLetterRecord } from './consumer/peek-dead-letters';
+export { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from './create-amqp-broker';
+export { classifyAmqpError } from './errors/classify-amqp-error';
+export { createPicker, type NodePicker, type NodeState, type StrategyName } from './strategies/node-picker';
+export { DEFAULT_DELAY_TIERS_MS, DUE_HEADER, pickTier, tierName } from './topology/delay-tiers';
+export { dlqName, type QueueSpec, workQueueArguments } from './topology/queue-arguments';

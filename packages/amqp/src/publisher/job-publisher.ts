@@ -1,0 +1,62 @@
+import type { JobEnvelope, Publisher, PublishOptions } from '@warren/core';
+import type { Options } from 'amqplib';
+import type { MessageCodec } from '../codec';
+import type { ClusterConnection } from '../connection/cluster-connection';
+import { DUE_HEADER, pickTier, tierName } from '../topology/delay-tiers';
+import type { Topology } from '../topology/topology';
+import type { ConfirmPublisher } from './confirm-publisher';
+
+export interface SendOptions extends PublishOptions {
+  /** Absolute due time (epoch ms) for a message that already carries one (delay-tier hops). */
+  dueAt?: number;
+  /** false for queues declared as part of another (`<queue>.dlq`). */
+  declare?: boolean;
+}
+
+/**
+ * The Publisher port: encode with the queue's codec, declare the queue on first use, publish
+ * with confirm. A delayed job goes to the delay tier's fanout exchange with routing key = its
+ * queue and its due time in a header; the tier dead-letters it back to that queue.
+ */
+export class JobPublisher implements Publisher {
+  constructor(
+    private readonly conn: ClusterConnection,
+    private readonly topology: Topology,
+    private readonly confirm: ConfirmPublisher,
+    private readonly codecFor: (queue: string) => MessageCodec,
+    private readonly defaults: { confirmTimeoutMs: number; waitForConnectionMs: number },
+  ) {}
+
+  async publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
+    const { content, properties } = this.codecFor(queue).encode(job);
+    await this.send(queue, content, properties, opts);
+  }
+
+  /** Any body and properties to `queue` (raw/poison publishes, codecs that pre-encode, hops). */
+  async send(
+    queue: string,
+    content: Buffer,
+    properties: Options.Publish,
+    opts: SendOptions = {},
+  ): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? this.defaults.confirmTimeoutMs;
+    if (!this.conn.current()) {
+      await this.conn.waitConnected(Math.min(this.defaults.waitForConnectionMs, timeoutMs));
+    }
+    if (opts.declare !== false) await this.topology.ensure(queue);
+    const props: Options.Publish = { ...properties, persistent: true };
+    const now = Date.now();
+    const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
+    if (dueAt !== undefined && dueAt > now) {
+      const tier = pickTier(this.topology.tiersMs, dueAt - now);
+      props.headers = { ...props.headers, [DUE_HEADER]: dueAt };
+      return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
+    }
+    return this.confirm.publish('', queue, content, props, queue, timeoutMs);
+  }
+
+  /** Waits for outstanding confirms; the channel stays (the broker's consumer retries use it too). */
+  async close(): Promise<void> {
+    await this.confirm.drain();
+  }
+}

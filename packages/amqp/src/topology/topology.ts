@@ -1,0 +1,96 @@
+import type { Channel, ChannelModel } from 'amqplib';
+import { classifyAmqpError } from '../errors/classify-amqp-error';
+import { tierName, tierQueueArguments } from './delay-tiers';
+import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
+
+/**
+ * Every queue the adapter has declared so far plus the delay tiers. Declared in full on every
+ * (re)connection (a new node may have lost classic queues, and a reconnect must never find a
+ * queue missing); a queue first seen later is declared once, on demand.
+ */
+export class Topology {
+  readonly specs = new Map<string, QueueSpec>();
+  private declared = new Map<string, Promise<void>>();
+  private model: ChannelModel | undefined;
+
+  constructor(
+    queues: Record<string, QueueSpec>,
+    readonly tiersMs: readonly number[],
+    private readonly tierType: 'quorum' | 'classic' = 'quorum',
+    private readonly onError: (queue: string, err: Error) => void = () => {},
+  ) {
+    for (const [name, spec] of Object.entries(queues)) this.specs.set(name, spec);
+  }
+
+  /** The connect hook: tiers, then every known queue with its DLQ. */
+  async declareAll(model: ChannelModel): Promise<void> {
+    this.model = model;
+    this.declared = new Map();
+    for (const ms of this.tiersMs) {
+      const name = tierName(ms);
+      try {
+        await this.withChannel(model, async (ch) => {
+          await ch.assertExchange(name, 'fanout', { durable: true });
+          await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
+          await ch.bindQueue(name, name, '');
+        });
+      } catch (err) {
+        const e = classifyAmqpError(err, `declare ${name}`);
+        if (e.recoverable) throw e; // the connection is going away: fail this connect
+        this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
+      }
+    }
+    // One channel per queue: a PRECONDITION_FAILED (queue exists with other arguments) closes
+    // only that channel, and the other queues still get declared.
+    for (const name of this.specs.keys()) {
+      const p = this.declare(model, name);
+      this.declared.set(name, p);
+      await p.catch((err: Error) => {
+        this.declared.delete(name);
+        this.onError(name, err);
+      });
+    }
+  }
+
+  /** Declares `queue` (and its DLQ) on the current connection unless already done. */
+  ensure(queue: string, spec?: QueueSpec): Promise<void> {
+    if (spec) this.specs.set(queue, spec);
+    else if (!this.specs.has(queue)) this.specs.set(queue, {});
+    let p = this.declared.get(queue);
+    if (!p) {
+      const model = this.model;
+      if (!model) return Promise.reject(classifyAmqpError(new Error('not connected'), queue));
+      p = this.declare(model, queue);
+      this.declared.set(queue, p);
+      // A failed declare is retried by the next caller rather than cached forever.
+      p.catch(() => {
+        if (this.declared.get(queue) === p) this.declared.delete(queue);
+      });
+    }
+    return p;
+  }
+
+  maxLength(queue: string): number | undefined {
+    return this.specs.get(queue)?.maxLength;
+  }
+
+  private declare(model: ChannelModel, name: string): Promise<void> {
+    const spec = this.specs.get(name) ?? {};
+    return this.withChannel(model, async (ch) => {
+      await ch.assertQueue(dlqName(name), { durable: true, arguments: deadLetterQueueArguments(spec) });
+      await ch.assertQueue(name, { durable: true, arguments: workQueueArguments(name, spec) });
+    }).catch((err) => {
+      throw classifyAmqpError(err, `declare queue ${name}`);
+    });
+  }
+
+  private async withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>): Promise<void> {
+    const ch = await model.createChannel();
+    ch.on('error', () => {}); // the failing call rejects with the same error
+    try {
+      await fn(ch);
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  }
+}

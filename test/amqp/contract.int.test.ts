@@ -1,0 +1,44 @@
+import { createAmqpBroker } from '@warren/amqp';
+import { brokerContract } from '@warren/core/testing';
+
+const URL = 'amqp://guest:guest@127.0.0.1:5672';
+const RUN = `ct-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+
+/** The core Publisher/Consumer contract against the real broker on :5672. */
+brokerContract(
+  'amqp',
+  async () => {
+    const broker = createAmqpBroker({ urls: [URL], healthIntervalMs: 0 });
+    await broker.connect();
+    let n = 0;
+    const queues: string[] = [];
+    return {
+      publisher: broker.publisher,
+      consumer: broker.consumer,
+      freshQueue: async () => {
+        const q = `${RUN}-${n++}`;
+        await broker.ensureQueue(q);
+        queues.push(q);
+        return q;
+      },
+      publishRaw: (queue, body) => broker.publishRaw(queue, body),
+      deadLetterReasons: async (queue) => (await broker.peekDeadLetters(queue)).map((d) => d.reason),
+      close: async () => {
+        await deleteQueues(queues);
+        await broker.close();
+      },
+    };
+  },
+  { settleMs: 500 },
+);
+
+async function deleteQueues(queues: string[]) {
+  const amqp = (await import('amqplib')).default;
+  const c = await amqp.connect(URL);
+  const ch = await c.createChannel();
+  for (const q of queues) {
+    await ch.deleteQueue(q);
+    await ch.deleteQueue(`${q}.dlq`);
+  }
+  await c.close();
+}
