@@ -1,0 +1,152 @@
+import type { StatusSnapshot } from '@warren/observability';
+
+export interface StatusCommandOptions {
+  url: string;
+  apiKey?: string;
+  json?: boolean;
+  /** Redraw every N ms until interrupted. */
+  watch?: number;
+}
+
+/** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
+export async function status(opts: StatusCommandOptions): Promise<void> {
+  const fetchOnce = async (): Promise<StatusSnapshot> => {
+    const url = new URL('/status.json', opts.url);
+    const res = await fetch(url, {
+      headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {},
+      signal: AbortSignal.timeout(10_000),
+    }).catch((err: Error) => {
+      throw new Error(`cannot reach ${url}: ${err.cause instanceof Error ? err.cause.message : err.message}`);
+    });
+    if (res.status === 401) throw new Error(`${url}: 401 — pass --api-key or set WARREN_API_KEY`);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return (await res.json()) as StatusSnapshot;
+  };
+  if (opts.json) {
+    console.log(JSON.stringify(await fetchOnce(), null, 2));
+    return;
+  }
+  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+  if (!opts.watch) {
+    console.log(renderStatus(await fetchOnce(), { color }));
+    return;
+  }
+  for (;;) {
+    const text = renderStatus(await fetchOnce(), { color });
+    process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
+    await new Promise((r) => setTimeout(r, opts.watch));
+  }
+}
+
+const ANSI = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes is the point
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
+/** Aligned text tables of a status snapshot (pure: the tests render it without a terminal). */
+export function renderStatus(s: StatusSnapshot, opts: { color?: boolean } = {}): string {
+  const paint = (c: keyof typeof ANSI, t: string) => (opts.color ? `\x1b[${ANSI[c]}m${t}\x1b[0m` : t);
+  const table = (head: string[], rows: string[][], right: number[] = []) => {
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ''))));
+    const line = (cells: string[]) =>
+      `  ${cells
+        .map((c, i) => {
+          const pad = ' '.repeat(widths[i]! - visible(c));
+          return right.includes(i) ? pad + c : c + pad;
+        })
+        .join('  ')
+        .trimEnd()}`;
+    return [paint('dim', line(head)), ...rows.map(line)].join('\n');
+  };
+  const n = (v: number | null | undefined, d = 0) => (v === null || v === undefined ? '—' : v.toFixed(d));
+  const ms = (v: number | null) =>
+    v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+  const circuit = (r: StatusSnapshot['regions'][number]) =>
+    r.state === 'open'
+      ? paint('red', 'open')
+      : r.state === 'half-open'
+        ? paint('yellow', 'half-open')
+        : r.slow
+          ? paint('yellow', 'closed (slow)')
+          : paint('green', 'closed');
+
+  const out = [
+    `${paint('bold', 'warren')} · region ${s.region} · ${s.generatedAt} · up ${s.uptimeS}s`,
+    '',
+    paint('bold', 'REGIONS'),
+    table(
+      ['REGION', 'CIRCUIT', 'CONFIRM (EWMA)', 'FAILURES'],
+      s.regions.map((r) => [
+        r.id + (r.home ? ' *' : ''),
+        circuit(r),
+        ms(r.confirmLatencyMs),
+        String(r.failures),
+      ]),
+      [2, 3],
+    ),
+    '',
+    paint('bold', 'QUEUES'),
+    s.queues.length
+      ? table(
+          [
+            'QUEUE',
+            'DEPTH',
+            'CONSUMERS',
+            'IN/S',
+            'DONE/S',
+            'FAILED/S',
+            'MEAN RUN',
+            'OK',
+            'FAILED',
+            'WORKERS NEEDED',
+          ],
+          s.queues.map((q) => [
+            q.name,
+            n(q.depth),
+            n(q.consumers),
+            n(q.rates.enqueued, 2),
+            n(q.rates.succeeded, 2),
+            n(q.rates.failed, 2),
+            ms(q.meanDurationMs),
+            String(q.totals.succeeded),
+            q.totals.failed ? paint('red', String(q.totals.failed)) : '0',
+            paint('bold', String(q.scaling.recommendedWorkers)),
+          ]),
+          [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        )
+      : '  (none)',
+    '',
+    paint('bold', 'LINKS'),
+    s.links.length
+      ? table(
+          ['LINK', 'ROUTE', 'STATE', 'FORWARDED', 'IN FLIGHT', 'LAG'],
+          s.links.map((l) => [
+            l.name,
+            `${l.source} → ${l.destination}`,
+            l.state ?? 'running',
+            String(l.forwarded),
+            String(l.inFlight),
+            String(l.lag),
+          ]),
+          [3, 4, 5],
+        )
+      : '  (none)',
+    '',
+    paint('bold', 'RECENT FAILURES'),
+    s.recentFailures.length
+      ? table(
+          ['AT', 'TASK', 'JOB', 'ATTEMPT', 'OUTCOME', 'ERROR'],
+          s.recentFailures
+            .slice(0, 10)
+            .map((f) => [
+              f.at.slice(11, 19),
+              f.task,
+              f.jobId,
+              `${f.attempt}/${f.maxAttempts}`,
+              f.outcome === 'failed' ? paint('red', 'dead-lettered') : paint('yellow', 'retrying'),
+              `${f.error.type}: ${f.error.message}`.slice(0, 100),
+            ]),
+        )
+      : '  (none)',
+  ];
+  return out.join('\n');
+}
