@@ -3,6 +3,7 @@ import { dev } from './commands/dev';
 import { enqueue } from './commands/enqueue';
 import { ingest } from './commands/ingest';
 import { redisRest } from './commands/redis-rest';
+import { status } from './commands/status';
 import { worker } from './commands/worker';
 
 const int = (v: string) => {
@@ -59,6 +60,15 @@ program
   .option('-p, --port <n>', 'listen port', int, Number(process.env.REDIS_REST_PORT ?? 8079))
   .option('-t, --token <token>', 'bearer token (default: UPSTASH_REDIS_REST_TOKEN or a random one, printed)')
   .action((o) => redisRest({ port: o.port, token: o.token }));
+
+program
+  .command('status')
+  .description('regions, queues (depth, rates, recommended workers), links and recent failures of an ingest')
+  .option('-u, --url <url>', 'ingest URL', process.env.WARREN_URL ?? 'http://localhost:8787')
+  .option('-k, --api-key <key>', 'API key (default: $WARREN_API_KEY)', process.env.WARREN_API_KEY)
+  .option('--json', 'print the raw snapshot (for autoscalers and scripts)')
+  .option('-w, --watch <ms>', 'redraw every <ms>', int)
+  .action((o) => status(o));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
