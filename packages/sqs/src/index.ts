@@ -1,6 +1,11 @@
 export { createSqsConsumer, type SqsConsumerOptions } from './consumer';
 export { toTransportError } from './errors';
-export { type RecordMapping, sqsRecordToDelivery } from './lambda-record';
+export {
+  createLambdaRecordMapper,
+  type LambdaRecordMapperOptions,
+  type RecordMapping,
+  sqsRecordToDelivery,
+} from './lambda-record';
 export * from './limits';
 export { createSqsPublisher, type SqsPublisherOptions } from './publisher';
 export { QueueDirectory, type RedriveInfo } from './queue-directory';

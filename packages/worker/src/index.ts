@@ -1,1 +1,20 @@
-export { createWorker, type Worker, type WorkerOptions } from './long-running/create-worker';
+export { createWorker, type Worker, type WorkerOptions } from './create-worker';
+export { type InvocationContext, invocationDeadline } from './lambda/deadline';
+export * from './lambda/rmq-event';
+export {
+  createRmqHandler,
+  RmqBatchError,
+  type RmqDeadLetterSink,
+  type RmqDecodeResult,
+  type RmqHandler,
+  type RmqHandlerDeps,
+} from './lambda/rmq-handler';
+export {
+  createSqsHandler,
+  type LambdaSqsDelivery,
+  type SqsHandler,
+  type SqsHandlerDeps,
+  type SqsRecordMapper,
+  type SqsRecordMapping,
+} from './lambda/sqs-handler';
+export { createLongRunning, type LongRunningOptions } from './long-running/long-running';

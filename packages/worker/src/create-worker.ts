@@ -1,0 +1,114 @@
+import {
+  type Consumer,
+  createExecutor,
+  type Delivery,
+  type ExecutionEvent,
+  type Publisher,
+  type ResultStore,
+  uuidv7,
+  type WarrenConfig,
+} from '@warren/core';
+import type { SQSRecord } from 'aws-lambda';
+import type { DecodedRmqMessage } from './lambda/rmq-event';
+import {
+  createRmqHandler,
+  type RmqDeadLetterSink,
+  type RmqHandler,
+  type RmqHandlerDeps,
+} from './lambda/rmq-handler';
+import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
+import { createLongRunning } from './long-running/long-running';
+
+export interface WorkerOptions {
+  config: WarrenConfig;
+  results: ResultStore;
+  /** Long-running mode (`start`/`stop`). */
+  consumer?: Consumer;
+  /** Republishing retries from the RabbitMQ Lambda handler. */
+  publisher?: Publisher;
+  /** RabbitMQ Lambda handler: where failed and poison messages go (`<queue>.dlq`). */
+  deadLetters?: RmqDeadLetterSink;
+  /** RabbitMQ Lambda handler: per-queue decoding (e.g. Celery); default the warren envelope. */
+  decode?: RmqHandlerDeps['decode'];
+  /** SQS Lambda handler: record → delivery (`@warren/sqs` createLambdaRecordMapper). */
+  sqs?: SqsRecordMapper;
+  /** Queues to consume; default: config.worker.queues, else every queue with a task this worker can run. */
+  queues?: string[];
+  /** Jobs run at once (the broker prefetch per queue; records at once in a Lambda batch). */
+  concurrency?: number;
+  workerId?: string;
+  onEvent?: (e: ExecutionEvent) => void;
+  onError?: (err: unknown, delivery: Delivery) => void;
+  /** Lambda handlers: an infrastructure failure for one record or message. */
+  onLambdaError?: (err: unknown, item: SQSRecord | DecodedRmqMessage) => void;
+}
+
+const missing = (what: string, opt: string) => () => {
+  throw new Error(`createWorker: ${what} needs the \`${opt}\` option`);
+};
+
+/**
+ * One executor, three entry points: `start`/`stop` (long-running over a Consumer), `sqsHandler`
+ * (Lambda SQS trigger) and `rmqHandler` (Lambda Amazon MQ RabbitMQ trigger).
+ */
+export function createWorker(opts: WorkerOptions) {
+  const { config } = opts;
+  const concurrency = opts.concurrency ?? config.worker.concurrency;
+  const workerId = opts.workerId ?? `w-${uuidv7().slice(-12)}`;
+  const executor = createExecutor({
+    tasks: config.tasks,
+    results: opts.results,
+    workerId,
+    resultTtlS: config.results.ttlS,
+    onEvent: opts.onEvent,
+  });
+  const queues = opts.queues ??
+    config.worker.queues ?? [
+      ...new Set([...config.tasks.values()].filter((t) => t.handler).map((t) => t.queue)),
+    ];
+  const longRunning = opts.consumer
+    ? createLongRunning({
+        executor,
+        consumer: opts.consumer,
+        queues,
+        concurrency,
+        shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+        onError: opts.onError,
+      })
+    : undefined;
+  const sqsHandler: SqsHandler = opts.sqs
+    ? createSqsHandler({ executor, records: opts.sqs, concurrency, onError: opts.onLambdaError })
+    : missing('sqsHandler', 'sqs');
+  const rmqHandler: RmqHandler =
+    opts.publisher && opts.deadLetters
+      ? createRmqHandler({
+          executor,
+          publisher: opts.publisher,
+          deadLetters: opts.deadLetters,
+          decode: opts.decode,
+          concurrency,
+          onError: opts.onLambdaError,
+        })
+      : missing('rmqHandler', 'publisher and deadLetters');
+
+  return {
+    workerId,
+    queues,
+    executor,
+    sqsHandler,
+    rmqHandler,
+    async start(): Promise<void> {
+      if (!longRunning) throw new Error('createWorker: start() needs the `consumer` option');
+      await longRunning.start();
+    },
+    get inFlight(): number {
+      return longRunning?.inFlight ?? 0;
+    },
+    /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
+    async stop(timeoutMs?: number): Promise<void> {
+      await longRunning?.stop(timeoutMs);
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;

@@ -1,0 +1,114 @@
+import {
+  type Delivery,
+  type ExecuteOptions,
+  type Executor,
+  type JobEnvelope,
+  type Publisher,
+  parseEnvelope,
+} from '@warren/core';
+import { type InvocationContext, invocationDeadline } from './deadline';
+import { mapLimit } from './map-limit';
+import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
+
+export type RmqDecodeResult =
+  | { ok: true; job: JobEnvelope; attempt?: number }
+  | { ok: false; reason: string };
+
+/** Puts a message on `<queue>.dlq` with the reason (and last error); resolves once the broker confirmed. */
+export interface RmqDeadLetterSink {
+  deadLetter(queue: string, message: DecodedRmqMessage, reason: string): Promise<void>;
+}
+
+export interface RmqHandlerDeps {
+  executor: Executor;
+  /** Republishes retries (attempt + 1) with `delayMs`: the amqp adapter routes them through its delay tiers. */
+  publisher: Publisher;
+  deadLetters: RmqDeadLetterSink;
+  /** Messages processed at once. */
+  concurrency: number;
+  /** Body + properties → job (per-queue codecs, e.g. Celery); default: the warren envelope JSON. */
+  decode?: (message: DecodedRmqMessage) => RmqDecodeResult;
+  onError?: (err: unknown, message: DecodedRmqMessage) => void;
+}
+
+/** The invocation failed for infrastructure reasons; Lambda will deliver the whole batch again. */
+export class RmqBatchError extends Error {
+  constructor(
+    readonly failures: number,
+    readonly total: number,
+    readonly causes: unknown[],
+  ) {
+    super(`${failures} of ${total} messages hit an infrastructure failure; the batch will be redelivered`, {
+      cause: causes[0],
+    });
+    this.name = 'RmqBatchError';
+  }
+}
+
+export type RmqHandler = (event: RmqEvent, context?: InvocationContext) => Promise<void>;
+
+const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m.content);
+
+/**
+ * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
+ * redelivers all of it when it throws (there is no partial batch response), so one bad job must
+ * never throw: retries are republished to the delay tier, failures and poison messages go to
+ * `<queue>.dlq`, and only infrastructure failures (result store, broker) fail the invocation.
+ * Jobs that already finished are skipped on the redelivery by the result store.
+ */
+export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
+  const decode = deps.decode ?? defaultDecode;
+
+  function delivery(m: DecodedRmqMessage, job: JobEnvelope, attempt: number) {
+    let settled: string | undefined;
+    const settle = (s: string) => {
+      if (settled) throw new Error(`job ${job.id} already settled (${settled})`);
+      settled = s;
+    };
+    const d: Delivery & { readonly released: boolean } = {
+      job,
+      attempt,
+      redelivered: m.redelivered,
+      get released() {
+        return settled === 'release';
+      },
+      async ack() {
+        settle('ack'); // Lambda acks the batch when the invocation returns
+      },
+      async retry(delayMs) {
+        settle('retry');
+        await deps.publisher.publish(m.queue, { ...job, attempt: attempt + 1 }, { delayMs });
+      },
+      async deadLetter(reason) {
+        settle('dead-letter');
+        await deps.deadLetters.deadLetter(m.queue, m, reason);
+      },
+      async release() {
+        settle('release');
+      },
+    };
+    return d;
+  }
+
+  return async (event, context) => {
+    const opts: ExecuteOptions = { deadlineMs: invocationDeadline(context) };
+    const messages = rmqMessages(event);
+    const causes: unknown[] = [];
+    await mapLimit(messages, deps.concurrency, async (m) => {
+      try {
+        const decoded = decode(m);
+        if (!decoded.ok) {
+          await deps.deadLetters.deadLetter(m.queue, m, decoded.reason);
+          return;
+        }
+        const d = delivery(m, decoded.job, decoded.attempt ?? decoded.job.attempt);
+        await deps.executor.execute(d, opts);
+        if (d.released) causes.push(new Error(`job ${d.job.id} released`));
+      } catch (err) {
+        deps.onError?.(err, m);
+        causes.push(err);
+      }
+    });
+    if (causes.length > 0) throw new RmqBatchError(causes.length, messages.length, causes);
+  };
+}

@@ -1,0 +1,72 @@
+import type { Delivery, ExecuteOptions, Executor } from '@warren/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type InvocationContext, invocationDeadline } from './deadline';
+import { mapLimit } from './map-limit';
+
+/** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
+export interface LambdaSqsDelivery extends Delivery {
+  /** The record must be listed in `batchItemFailures` (retry, release, or left for redrive). */
+  readonly keep: boolean;
+}
+
+export type SqsRecordMapping = { ok: true; delivery: LambdaSqsDelivery } | { ok: false; reason: string };
+
+/**
+ * Turns records into deliveries and dead-letters bodies that are not envelopes; supplied by the
+ * entry point (`@warren/sqs` createLambdaRecordMapper) so this package imports no AWS SDK.
+ */
+export interface SqsRecordMapper {
+  map(record: SQSRecord): Promise<SqsRecordMapping>;
+  /** Dead-letters a record whose body is not a job; true = leave it on the queue (report it). */
+  deadLetter(record: SQSRecord, reason: string): Promise<boolean>;
+}
+
+export interface SqsHandlerDeps {
+  executor: Executor;
+  records: SqsRecordMapper;
+  /** Records processed at once in a standard-queue batch. */
+  concurrency: number;
+  onError?: (err: unknown, record: SQSRecord) => void;
+}
+
+export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promise<SQSBatchResponse>;
+
+/**
+ * SQS event → partial batch response. Records listed in `batchItemFailures` (by SQS message id)
+ * come back: retries after the visibility timeout the executor set to the backoff delay, the
+ * last failed attempt through the queue's redrive policy. Anything unexpected (result store
+ * down) reports that one record rather than failing the batch. FIFO batches run in order and
+ * stop at the first record that is not done, reporting it and everything after it.
+ */
+export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
+  async function processRecord(record: SQSRecord, opts: ExecuteOptions): Promise<boolean> {
+    try {
+      const mapped = await deps.records.map(record);
+      if (!mapped.ok) return !(await deps.records.deadLetter(record, mapped.reason));
+      await deps.executor.execute(mapped.delivery, opts);
+      return !mapped.delivery.keep;
+    } catch (err) {
+      deps.onError?.(err, record);
+      return false;
+    }
+  }
+
+  return async (event, context) => {
+    const opts: ExecuteOptions = { deadlineMs: invocationDeadline(context) };
+    const records = event.Records ?? [];
+    const failed: string[] = [];
+    if (records[0]?.eventSourceARN?.endsWith('.fifo')) {
+      for (const [i, record] of records.entries()) {
+        if (await processRecord(record, opts)) continue;
+        failed.push(...records.slice(i).map((r) => r.messageId));
+        break;
+      }
+    } else {
+      const done = await mapLimit(records, deps.concurrency, (r) => processRecord(r, opts));
+      records.forEach((r, i) => {
+        if (!done[i]) failed.push(r.messageId);
+      });
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}

@@ -1,0 +1,75 @@
+import type { Consumer, Delivery, Executor, Subscription } from '@warren/core';
+
+export interface LongRunningOptions {
+  executor: Executor;
+  consumer: Consumer;
+  queues: string[];
+  /** Jobs run at once per queue (the broker prefetch). */
+  concurrency: number;
+  shutdownTimeoutMs: number;
+  onError?: (err: unknown, delivery: Delivery) => void;
+}
+
+/**
+ * Long-running worker over any Consumer: prefetch-bounded, acks late (after the result is
+ * written), releases a delivery when the result store fails so nothing is acked unrecorded.
+ */
+export function createLongRunning(opts: LongRunningOptions) {
+  const subs: Subscription[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const shutdown = new AbortController();
+  let infraFailures = 0;
+  let stopping: Promise<void> | undefined;
+
+  async function handle(d: Delivery): Promise<void> {
+    try {
+      await opts.executor.execute(d, { signal: shutdown.signal });
+      infraFailures = 0;
+    } catch (err) {
+      // The result store or broker failed mid-job: give the message back after a pause so a
+      // dead dependency does not turn into a hot redelivery loop.
+      opts.onError?.(err, d);
+      infraFailures++;
+      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(infraFailures, 6))));
+      await d.release().catch(() => {});
+    }
+  }
+
+  async function stop(timeoutMs: number): Promise<void> {
+    await Promise.all(subs.splice(0).map((s) => s.close().catch(() => {})));
+    const drained = Promise.all([...inFlight]);
+    const timer = new Promise((r) => setTimeout(r, timeoutMs).unref());
+    await Promise.race([drained, timer]);
+    if (inFlight.size > 0) {
+      // Past the deadline: abort the tasks; the executor records them `retrying` and releases them.
+      shutdown.abort(new Error('worker shutting down'));
+      await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    }
+  }
+
+  return {
+    async start(): Promise<void> {
+      for (const q of opts.queues) {
+        subs.push(
+          await opts.consumer.consume(
+            q,
+            (d) => {
+              const p = handle(d);
+              inFlight.add(p);
+              return p.finally(() => inFlight.delete(p));
+            },
+            { prefetch: opts.concurrency },
+          ),
+        );
+      }
+    },
+    get inFlight(): number {
+      return inFlight.size;
+    },
+    /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
+    stop(timeoutMs = opts.shutdownTimeoutMs): Promise<void> {
+      stopping ??= stop(timeoutMs);
+      return stopping;
+    },
+  };
+}
