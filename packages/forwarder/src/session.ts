@@ -59,7 +59,7 @@ export class Session {
 
   private fail = (err: unknown, where: string): void => {
     const error = err instanceof Error ? err : new Error(String(err));
-    if (/exclusive use|ACCESS.REFUSED.*exclusive/i.test(error.message)) {
+    if (/exclusive use|RESOURCE.LOCKED/i.test(error.message)) {
       this.end({
         kind: 'standby',
         error: new Error('another instance holds this link (exclusive consumer)'),
@@ -87,6 +87,10 @@ export class Session {
     ch.on('error', (err: Error) => this.fail(err, 'source channel'));
     ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
     await ch.checkQueue(source.queue);
+    // The lease: a connection-exclusive queue named after the link. A second instance gets
+    // RESOURCE_LOCKED and waits; the lease dies with our connection (crash, kill -9, network loss).
+    // The exclusive consumer below alone is not enough: RabbitMQ 3.10 quorum queues ignore it.
+    await ch.assertQueue(`warren.forwarder.lease.${this.spec.name}`, { exclusive: true, durable: false });
     this.sink = await this.openSink({
       confirmed: (tag) => this.settle(tag, true),
       rejected: (tag, reason) => this.deadLetter(tag, reason),
