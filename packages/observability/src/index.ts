@@ -11,6 +11,8 @@ export { createMetrics, type Metrics, type MetricsOptions } from './metrics/crea
 export { timedResultStore } from './metrics/timed-result-store';
 export type * from './metrics/types';
 export { createObservability, type Observability, type ObservabilityOptions } from './observe';
+export { queueStatsFrom } from './process/queue-stats-from';
+export { serveStatus } from './process/serve-status';
 export {
   createQueueRates,
   type QueueRateSnapshot,
