@@ -1,5 +1,6 @@
 import { createProducer } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
+import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
@@ -14,27 +15,41 @@ export interface DevOptions {
 export async function dev(opts: DevOptions): Promise<void> {
   const config = await loadConfig();
   const rt = await createRuntime(config);
+  let consuming: readonly string[] = [];
+  const obs = createObservability({
+    config,
+    logger: createLogger({ name: 'warren-dev' }),
+    queueStats: queueStatsFrom(rt.consumer, (q) => (consuming.includes(q) ? 1 : 0)),
+    processMetrics: true,
+  });
+  const results = obs.results(rt.results);
   const producer = createProducer({
     config,
     publishers: rt.publishers,
-    results: rt.results,
+    results,
+    onEvent: obs.producerEvents,
     onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
   });
+  obs.useRouter(producer.router);
   const app = createIngestApp({
     config,
     producer,
-    results: rt.results,
+    results,
+    onRequest: obs.onRequest,
+    extend: obs.extend,
     onError: (err) => console.error(err),
   });
   const server = await serveNode(app, opts.port);
   const worker = opts.worker
-    ? createWorker({ config, consumer: rt.consumer, results: rt.results })
+    ? createWorker({ config, consumer: rt.consumer, results, onEvent: obs.executorEvents })
     : undefined;
   await worker?.start();
+  consuming = worker?.queues ?? [];
 
   const url = `http://localhost:${opts.port}`;
   console.log(`warren dev — ingest on ${url}${worker ? `, worker on ${worker.queues.join(', ')}` : ''}`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: warren status --url ${url}`);
   if (config.auth.keys.length === 0) {
     console.warn(
       '\n  ⚠  WARNING: no API keys configured — this ingest accepts jobs from anyone.\n' +
