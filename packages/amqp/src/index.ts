@@ -9,3 +9,4 @@ export { classifyAmqpError } from './errors/classify-amqp-error';
 export { createPicker, type NodePicker, type NodeState, type StrategyName } from './strategies/node-picker';
 export { DEFAULT_DELAY_TIERS_MS, DUE_HEADER, pickTier, tierName } from './topology/delay-tiers';
 export { dlqName, type QueueSpec, workQueueArguments } from './topology/queue-arguments';
+export * from './codecs/celery/index';
