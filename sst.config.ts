@@ -1,0 +1,34 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * `npx sst deploy --stage <stage>` (after `npm run build:functions`): one warren.config.ts drives
+ * both the runtime and the infrastructure. This file only wires `stacks/` (see docs/deploy.md);
+ * SST forbids top-level imports here, so modules load inside `run()`.
+ */
+export default $config({
+  app(input) {
+    return {
+      name: 'warren',
+      removal: input?.stage === 'production' ? 'retain' : 'remove',
+      protect: input?.stage === 'production',
+      home: 'aws',
+    };
+  },
+  async run() {
+    const { default: config } = await import('./warren.config');
+    const { planDeployment } = await import('./stacks/plan');
+    const { deployWarren } = await import('./stacks/index');
+    return deployWarren(
+      planDeployment(config),
+      {
+        Function: sst.aws.Function,
+        Queue: sst.aws.Queue,
+        Cron: sst.aws.Cron,
+        Secret: sst.Secret,
+        aws,
+        output: $output,
+      },
+      { namePrefix: `${$app.name}-${$app.stage}` },
+    );
+  },
+});
