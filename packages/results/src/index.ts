@@ -1,3 +1,4 @@
+export * from './celery/index';
 export { DEFAULT_PREFIX, DEFAULT_TTL_S, type KeyLayout, keyLayout } from './keys';
 export { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from './lua/idempotency-scripts';
 export { TRANSITION_LUA } from './lua/transition-script';
@@ -26,4 +27,3 @@ export {
   DEFAULT_UPSTASH_RETRY,
   type UpstashResultStoreOptions,
 } from './upstash/create-upstash-result-store';
-export * from './celery/index';

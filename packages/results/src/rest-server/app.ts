@@ -106,7 +106,8 @@ export function createRedisRestApp({ redis, token }: RedisRestAppOptions): Hono 
   });
 
   // Redis unreachable (or any other failure): a 5xx the client raises, never a made-up result.
-  app.onError((err, c) => c.json({ error: `ERR ${message(err)}` }, 503));
+  // Deliberately no `ERR` prefix: clients (and toStoreError) read that as a Redis reply error.
+  app.onError((err, c) => c.json({ error: `Service Unavailable: redis unreachable (${message(err)})` }, 503));
   app.notFound((c) => c.json({ error: 'ERR not found' }, 404));
   return app;
 }

@@ -24,10 +24,11 @@ export interface RedisResultStoreOptions {
  * follow an already-applied write. ioredis keeps reconnecting in the background.
  */
 export const STORE_REDIS_OPTIONS: RedisOptions = {
-  maxRetriesPerRequest: 1,
+  // A command issued while disconnected waits for the next reconnect attempt only (≤ 1 s).
+  maxRetriesPerRequest: 0,
   autoResendUnfulfilledCommands: false,
   commandTimeout: 10_000,
-  retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+  retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
 };
 
 const COMMANDS: Record<ScriptName, { name: string; lua: string }> = {
