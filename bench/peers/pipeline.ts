@@ -1,0 +1,128 @@
+import type { BenchContext } from '../lib/types';
+import { newRound, now, percentile, type Round } from './common';
+import { WorkerHost } from './host-client';
+
+/** A side's producer for one round: open, send, close (close also deletes the round's queue and keys). */
+export interface Producer {
+  open(round: Round): Promise<void>;
+  /** Enqueues n jobs, each acknowledged (confirm / Redis reply), as fast as the side honestly can. */
+  burst(round: Round, n: number, tick?: (n: number) => void): Promise<void>;
+  /** Enqueues at `rate` jobs/s for `ms`, stamping each job with its enqueue time; returns the count. */
+  rate(round: Round, rate: number, ms: number): Promise<number>;
+  close(round: Round): Promise<void>;
+}
+
+/** What the three peer suites ask of every side (Node sides via `nodeSide`, Celery its own). */
+export interface SideRunner {
+  setup?(ctx: BenchContext): Promise<void>;
+  teardown?(): Promise<void>;
+  /** N jobs from first enqueue to last result stored, worker started beforehand → jobs/s. */
+  throughput(ctx: BenchContext): Promise<Record<string, number>>;
+  /** Enqueue → result stored at a fixed rate → p50/p99 ms. */
+  latency(ctx: BenchContext): Promise<Record<string, number>>;
+  /** N acknowledged enqueues, no worker → jobs/s. */
+  enqueue(ctx: BenchContext): Promise<Record<string, number>>;
+}
+
+export const sizes = (quick: boolean) => ({
+  throughputN: quick ? 2_000 : 20_000,
+  enqueueN: quick ? 2_000 : 20_000,
+  latencyRate: 500,
+  latencyMs: quick ? 1_500 : 8_000,
+});
+
+export function latencyStats(lat: number[]): Record<string, number> {
+  const s = [...lat].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99) };
+}
+
+/**
+ * A Node side: producer in the bench process, worker (`kind`) in a worker-host child process
+ * started once per side, a fresh queue and key prefix per round.
+ */
+export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => Producer): SideRunner {
+  const host = new WorkerHost();
+  let profiled = false;
+  return {
+    async teardown() {
+      host.close();
+    },
+    async throughput(ctx) {
+      const { throughputN: n } = sizes(ctx.quick);
+      const round = newRound(kind);
+      const producer = makeProducer();
+      await producer.open(round);
+      // Profile one round only (the first), enough to see where the time goes.
+      const profile = ctx.profile && kind === 'warren' && !profiled;
+      const stamp = Date.now();
+      const bar = ctx.progress(`${kind}: results stored`, n);
+      let seen = 0;
+      const { done } = await host.start(
+        {
+          kind,
+          round,
+          expect: n,
+          latency: false,
+          profile: profile ? `${ctx.profileDir}/${kind}-worker-${stamp}.cpuprofile` : undefined,
+        },
+        (c) => {
+          bar.tick(c - seen);
+          seen = c;
+        },
+      );
+      try {
+        const prodProf = profile ? await (await import('../lib/profile')).startProfile() : undefined;
+        const t0 = now();
+        await producer.burst(round, n);
+        const enqueuedAt = now();
+        const report = await done;
+        if (prodProf) {
+          const { formatProfile } = await import('../lib/profile');
+          const p = await prodProf.stop(`${ctx.profileDir}/${kind}-producer-${stamp}.cpuprofile`);
+          ctx.log(formatProfile(`producer (${kind}, bench process)`, p));
+          ctx.log(report.profileText ?? '');
+          profiled = true;
+        }
+        return {
+          jobsPerS: n / ((report.doneAt - t0) / 1000),
+          enqueueOnlyPerS: n / ((enqueuedAt - t0) / 1000),
+        };
+      } finally {
+        bar.stop();
+        await host.stop();
+        await producer.close(round);
+      }
+    },
+    async latency(ctx) {
+      const { latencyRate, latencyMs } = sizes(ctx.quick);
+      const n = Math.round((latencyRate * latencyMs) / 1000);
+      const round = newRound(kind);
+      const producer = makeProducer();
+      await producer.open(round);
+      const { done } = await host.start({ kind, round, expect: n, latency: true });
+      try {
+        await producer.rate(round, latencyRate, latencyMs);
+        const report = await done;
+        return latencyStats(report.latencies);
+      } finally {
+        await host.stop();
+        await producer.close(round);
+      }
+    },
+    async enqueue(ctx) {
+      const { enqueueN: n } = sizes(ctx.quick);
+      const round = newRound(kind);
+      const producer = makeProducer();
+      await producer.open(round);
+      const bar = ctx.progress(`${kind}: enqueued`, n);
+      try {
+        const t0 = now();
+        await producer.burst(round, n, (k) => bar.tick(k));
+        return { jobsPerS: n / ((now() - t0) / 1000) };
+      } finally {
+        bar.stop();
+        await producer.close(round);
+      }
+    },
+  };
+}

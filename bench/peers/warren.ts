@@ -1,0 +1,60 @@
+import { createRedisResultStore } from '@warren/results';
+import { createDirectClient } from '@warren/sdk/direct';
+import { Redis } from 'ioredis';
+import { BenchSkip } from '../lib/types';
+import { atRate, deleteAmqpQueue, deleteKeys, inFlight, now, REDIS_URL, type Round } from './common';
+import { nodeSide, type Producer, type SideRunner } from './pipeline';
+import { type AmqpBrokerLike, benchConfig, loadAmqpBroker, WARREN_CONCURRENCY } from './warren-config';
+
+/**
+ * warren's producer: `@warren/sdk/direct` over the amqp adapter's publisher (confirm per job,
+ * quorum queue) and the Redis result store (the `queued` record written after the confirm).
+ * 1000 enqueues in flight, as the raw baseline.
+ */
+export function warrenProducer(window = 1000): Producer {
+  let broker: AmqpBrokerLike | undefined;
+  let client: ReturnType<typeof createDirectClient> | undefined;
+  let results: ReturnType<typeof createRedisResultStore> | undefined;
+  const enqueue = (t0?: number) =>
+    client!.enqueue('add', { a: 1, b: 2, ...(t0 === undefined ? {} : { t0 }) });
+  return {
+    async open(round: Round) {
+      const config = benchConfig(round, WARREN_CONCURRENCY);
+      broker = await loadAmqpBroker(config);
+      results = createRedisResultStore({ redis: REDIS_URL, prefix: `${round.prefix}:` });
+      client = createDirectClient({
+        config,
+        publishers: new Map([[config.region, broker.publisher]]),
+        results,
+      });
+    },
+    burst: (_round, n, tick) => inFlight(n, window, () => enqueue(), tick),
+    rate: (_round, rate, ms) => atRate(rate, ms, () => enqueue(now())),
+    async close(round) {
+      await broker?.close().catch(() => {});
+      await results?.close().catch(() => {});
+      await deleteAmqpQueue(round.queue).catch(() => {});
+      const redis = new Redis(REDIS_URL);
+      await deleteKeys(redis, `${round.prefix}:*`).finally(() => redis.disconnect());
+    },
+  };
+}
+
+/** The warren side; a BenchSkip (with the reason) while `@warren/amqp` is not available. */
+export function warrenSide(): SideRunner {
+  const inner = nodeSide('warren', () => warrenProducer());
+  return {
+    ...inner,
+    async setup(ctx) {
+      try {
+        const round = { queue: 'bench.warren.probe', prefix: 'bench.warren.probe' };
+        const broker = await loadAmqpBroker(benchConfig(round, 1));
+        await broker.close();
+        await deleteAmqpQueue(round.queue).catch(() => {});
+      } catch (err) {
+        throw new BenchSkip(`warren amqp adapter unavailable: ${(err as Error).message.split('\n')[0]}`);
+      }
+      await inner.setup?.(ctx);
+    },
+  };
+}
