@@ -5,7 +5,7 @@
  */
 export const dashboardScript = `
 (function () {
-  var POLL_MS = 1500, HISTORY = 60;
+  var POLL_MS = 1500, HISTORY = 40;
   var depthHistory = {}; var lastOk = 0; var timer;
   var key = (location.hash.match(/key=([^&]+)/) || [])[1];
   if (key) { localStorage.setItem('warren.key', decodeURIComponent(key)); window.history.replaceState(null, '', location.pathname); }
@@ -18,7 +18,7 @@ export const dashboardScript = `
   function svg(tag, attrs) { var n = document.createElementNS('http://www.w3.org/2000/svg', tag); for (var k in attrs) n.setAttribute(k, attrs[k]); return n; }
   function fmt(n, d) { if (n == null) return '—'; if (n >= 1e6) return (n / 1e6).toFixed(1) + 'M'; if (n >= 1e4) return (n / 1e3).toFixed(1) + 'k'; return Number(n.toFixed(d == null ? 0 : d)).toLocaleString(); }
   function rate(n) { return n >= 10 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n > 0 ? n.toFixed(2) : '0'; }
-  function ms(n) { if (n == null) return '—'; if (n >= 1000) return (n / 1000).toFixed(2) + ' s'; return (n >= 10 ? n.toFixed(0) : n.toFixed(1)) + ' ms'; }
+  function ms(n) { if (n == null) return '—'; if (n < 0.1) return '< 0.1 ms'; if (n >= 1000) return (n / 1000).toFixed(2) + ' s'; return (n >= 10 ? n.toFixed(0) : n.toFixed(1)) + ' ms'; }
   function ago(iso) { var s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000); return s < 60 ? Math.round(s) + 's ago' : s < 3600 ? Math.round(s / 60) + 'm ago' : Math.round(s / 3600) + 'h ago'; }
   function circuit(r) {
     if (r.state === 'open') return { cls: 'bad', text: 'circuit open' };
@@ -30,7 +30,7 @@ export const dashboardScript = `
   function setText(id, v) { document.getElementById(id).textContent = v; }
   function kv(pairs) { return el('div', { class: 'kv' }, pairs.map(function (p) { return el('div', null, [el('div', { class: 'v' }, [p[1]]), el('div', { class: 'k' }, [p[0]])]); })); }
   function spark(values) {
-    var w = 150, h = 40, max = Math.max.apply(null, values.concat([1]));
+    var w = 220, h = 44, max = Math.max.apply(null, values.concat([1]));
     var s = svg('svg', { class: 'spark', viewBox: '0 0 ' + w + ' ' + h, preserveAspectRatio: 'none' });
     if (values.length < 2) return s;
     var pts = values.map(function (v, i) { return [(i / (HISTORY - 1)) * w + (w - ((values.length - 1) / (HISTORY - 1)) * w), h - 2 - (v / max) * (h - 6)]; });
@@ -52,7 +52,7 @@ export const dashboardScript = `
       return el('div', { class: 'card region', 'data-region': r.id, 'data-state': r.state }, [
         el('div', { class: 'bar ' + c.cls }),
         el('div', { class: 'card-head' }, [el('span', { class: 'card-title' }, [r.id]), r.home ? el('span', { class: 'pill' }, ['home']) : null, el('span', { class: 'spacer' }), el('span', { class: 'pill ' + c.cls }, [c.text])]),
-        kv([['confirm latency', ms(r.confirmLatencyMs)], ['circuit', r.state], ['failures', fmt(r.failures)]])
+        kv([['confirm (ewma)', ms(r.confirmLatencyMs)], ['circuit', r.state], ['failures', fmt(r.failures)]])
       ]);
     })));
 

@@ -40,8 +40,8 @@ header { display: flex; align-items: center; gap: 14px; margin-bottom: 22px; }
 .big small { font-size: 13px; font-weight: 500; color: var(--muted); margin-left: 4px; letter-spacing: 0; }
 h2 { font-size: 13px; font-weight: 700; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 28px 0 12px; display: flex; align-items: center; gap: 8px; }
 h2 .count { font-weight: 600; color: var(--idle); }
-.grid { display: grid; gap: 14px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
-.grid.queues { grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); }
+.grid { display: grid; gap: 14px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+.grid.queues { grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); }
 .card { padding: 16px; position: relative; overflow: hidden; }
 .card .bar { position: absolute; left: 0; top: 0; bottom: 0; width: 4px; background: var(--ok); }
 .card .bar.warn { background: var(--warn); } .card .bar.bad { background: var(--bad); }
@@ -53,7 +53,7 @@ h2 .count { font-weight: 600; color: var(--idle); }
 .kv .k { color: var(--muted); font-size: 12px; }
 .depth { display: flex; align-items: flex-end; justify-content: space-between; gap: 12px; margin: 2px 0 12px; }
 .depth .big { margin: 0; font-size: 34px; }
-.spark { width: 150px; height: 40px; }
+.spark { flex: 1; max-width: 220px; height: 44px; }
 .spark path.line { fill: none; stroke: var(--accent); stroke-width: 1.8; }
 .spark path.area { fill: var(--accent); opacity: .12; stroke: none; }
 table { width: 100%; border-collapse: collapse; }
