@@ -11,10 +11,12 @@ let A: RabbitNode;
 let B: RabbitNode;
 
 beforeAll(async () => {
-  [A, B] = await harness.start([
+  const nodes = await harness.start([
     { name: 'fwd-a', port: 27001 },
     { name: 'fwd-b', port: 27002 },
   ]);
+  A = nodes[0]!;
+  B = nodes[1]!;
 }, 180_000);
 
 afterAll(async () => {
