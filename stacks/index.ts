@@ -18,7 +18,7 @@ export function deployWarren(
   const refs = new Refs(c);
   const outputs: Record<string, Output<string>> = {};
   for (const region of plan.regions) {
-    outputs[`ingest_${region.id}`] = deployRegion(region, c, refs, secrets, opts.namePrefix).ingestUrl;
+    outputs[`ingest${region.prefix}`] = deployRegion(region, c, refs, secrets, opts.namePrefix).ingestUrl;
   }
   return outputs;
 }
