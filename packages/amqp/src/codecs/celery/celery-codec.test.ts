@@ -199,11 +199,18 @@ describe('celery codec: encoding warren jobs as Celery sends them', () => {
     const out = createCeleryCodec({ tasks }).encode(job);
     expect(out.properties.headers).toMatchObject({
       retries: 2,
-      eta: job.notBefore,
-      expires: job.expiresAt,
+      // Python isoformat with microseconds: Celery 5.2 reads `.678` as 678 µs otherwise.
+      eta: '2030-01-02T03:04:05.678000+00:00',
+      expires: '2030-01-03T00:00:00.000000+00:00',
       timelimit: [add.timeoutMs / 1000, null],
     });
     expect(out.properties.priority).toBe(7);
+  });
+
+  it('writes dates exactly as Celery does (its parser reads the fraction as microseconds)', () => {
+    const c = msg('eta-retried');
+    const out = celeryCodec.encode(makeJob({ notBefore: '2030-01-02T03:04:05.678Z' }));
+    expect(out.properties.headers?.eta).toBe(c.headers.eta);
   });
 
   it('round-trips a warren job through the Celery format unchanged', () => {

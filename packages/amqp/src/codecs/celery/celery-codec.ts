@@ -64,8 +64,8 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       task: job.task,
       id: job.id,
       shadow: null,
-      eta: job.notBefore ?? null,
-      expires: job.expiresAt ?? null,
+      eta: pyIsoformat(job.notBefore),
+      expires: pyIsoformat(job.expiresAt),
       group: null,
       group_index: null,
       retries: job.attempt - 1,
@@ -177,6 +177,17 @@ function readExtras(raw: unknown): WarrenExtras {
   } catch {
     return {};
   }
+}
+
+/**
+ * Dates as Python's `datetime.isoformat()` writes them (`…:05.678000+00:00`). Not cosmetic:
+ * Celery 5.2's `parse_iso8601` reads the fraction digits as microseconds, so a JavaScript
+ * `.678Z` would become 678 µs and the ETA would fire up to a second early.
+ */
+export function pyIsoformat(iso: string | undefined): string | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 23)}000+00:00`;
 }
 
 /**

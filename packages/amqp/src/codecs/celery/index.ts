@@ -4,6 +4,7 @@ export {
   type CeleryCodecOptions,
   celeryCodec,
   createCeleryCodec,
+  pyIsoformat,
   WARREN_HEADER,
 } from './celery-codec';
 export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';

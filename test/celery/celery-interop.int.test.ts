@@ -1,0 +1,135 @@
+import { createClient } from '@warren/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
+import { type CeleryStack, startCeleryStack } from './stack';
+
+/**
+ * warren ⇄ real Celery 5.2 (Debian python3-celery) over real RabbitMQ and Redis, both ways:
+ * jobs POSTed to warren run in a Python Celery worker, tasks sent by Python's `send_task` run in
+ * warren's TypeScript worker, with failures, retries and ETAs crossing in both directions.
+ */
+const celery = await ensureCelery();
+if (celery.skip) console.warn(celery.skip);
+
+/** Python: import the test app (it puts examples/python on sys.path), then run `body`. */
+const py = (body: string) =>
+  `import json, time\nimport warren_test_tasks\nfrom tasks import app, CELERY_QUEUE\n${body}`;
+
+describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} interop`, () => {
+  let stack: CeleryStack;
+  let pyWorker: CeleryWorker;
+  const post = async (body: unknown) => {
+    const res = await fetch(`${stack.base}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(202);
+    return (await res.json()) as { id: string; notBefore?: string; enqueuedAt: string };
+  };
+  const getJob = async (id: string, wait = '20s') => {
+    const res = await fetch(`${stack.base}/v1/jobs/${id}?wait=${wait}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, unknown> & {
+      state: string;
+      error?: { type: string; message: string };
+    };
+  };
+  const sendFromPython = async <T>(body: string) =>
+    JSON.parse((await runPython(py(body), stack.pyEnv, 60_000)).trim().split('\n').at(-1) as string) as T;
+
+  beforeAll(async () => {
+    stack = await startCeleryStack();
+    pyWorker = await startCeleryWorker(stack.pythonQueue, stack.pyEnv, stack.run);
+  }, 90_000);
+
+  afterAll(async () => {
+    await pyWorker?.stop();
+    await stack?.close();
+  }, 30_000);
+
+  it('TS → Python: a job POSTed to the ingest runs in a Python Celery worker; GET and SDK wait return its result', async () => {
+    const job = await post({ task: 'py.mul', input: { a: 6, b: 7 } });
+    const rec = await getJob(job.id);
+    expect(rec).toMatchObject({ id: job.id, task: 'py.mul', state: 'succeeded', result: 42 });
+    const client = createClient({ url: stack.base });
+    const viaSdk = await client.wait(await client.enqueue('py.mul', { a: 3, b: 5 }), { timeoutMs: 20_000 });
+    expect(viaSdk).toMatchObject({ state: 'succeeded', result: 15 });
+  }, 60_000);
+
+  it('Python → TS: send_task("demo.add", args=(2, 3)) runs in the TypeScript worker; AsyncResult.get returns 5', async () => {
+    const out = await sendFromPython<{ id: string; result: number }>(
+      `r = app.send_task('demo.add', args=(2, 3), queue=CELERY_QUEUE)\nprint(json.dumps({'id': r.id, 'result': r.get(timeout=10)}))`,
+    );
+    expect(out.result).toBe(5);
+    expect(await stack.results.get(out.id)).toMatchObject({
+      task: 'demo.add',
+      state: 'succeeded',
+      result: 5,
+    });
+  }, 60_000);
+
+  it('failure TS → Python: Python sees the exception type and message a TypeScript task threw', async () => {
+    const out = await sendFromPython<{ type: string; message: string; state: string; module: string }>(
+      `r = app.send_task('demo.typeerror', kwargs={'b': -1}, queue=CELERY_QUEUE)
+try:
+    r.get(timeout=10)
+    print(json.dumps({'type': None}))
+except Exception as e:
+    print(json.dumps({'type': type(e).__name__, 'module': type(e).__module__, 'message': str(e), 'state': r.state}))`,
+    );
+    expect(out).toEqual({
+      type: 'TypeError',
+      module: 'builtins',
+      message: 'b must be positive, got -1',
+      state: 'FAILURE',
+    });
+  }, 60_000);
+
+  it('failure Python → TS: warren records the Python exception type and message', async () => {
+    const job = await post({ task: 'py.boom', input: { b: 0 } });
+    const rec = await getJob(job.id);
+    expect(rec.state).toBe('failed');
+    expect(rec.error).toMatchObject({ type: 'ValueError', message: 'bad b: 0' });
+  }, 60_000);
+
+  it('retries in Python: a warren job retried by Celery (self.retry, countdown) ends with its result', async () => {
+    const job = await post({ task: 'py.flaky', input: { until: 2 } });
+    const rec = await getJob(job.id, '30s');
+    expect(rec).toMatchObject({ state: 'succeeded', result: { retries: 2 } });
+  }, 60_000);
+
+  it('retries in TS: a task sent by Python is retried by the TypeScript worker; Python gets attempt 3', async () => {
+    const out = await sendFromPython<{ id: string; result: { attempt: number } }>(
+      `r = app.send_task('demo.flaky', kwargs={'until': 3}, queue=CELERY_QUEUE)\nprint(json.dumps({'id': r.id, 'result': r.get(timeout=20)}))`,
+    );
+    expect(out.result).toEqual({ attempt: 3 });
+    const retried = stack.events.filter((e) => e.job.id === out.id && e.type === 'retried');
+    expect(retried.map((e) => e.attempt)).toEqual([1, 2]);
+    expect(await stack.results.get(out.id)).toMatchObject({ state: 'succeeded', attempts: 3 });
+  }, 60_000);
+
+  it('ETA Python → TS: countdown=3 is honoured by the TypeScript worker', async () => {
+    const out = await sendFromPython<{ id: string; sentAt: number; result: number }>(
+      `t0 = time.time()
+r = app.send_task('demo.add', args=(1, 2), countdown=3, queue=CELERY_QUEUE)
+print(json.dumps({'id': r.id, 'sentAt': t0, 'result': r.get(timeout=20)}))`,
+    );
+    expect(out.result).toBe(3);
+    const rec = await stack.results.get(out.id);
+    const notBefore = Date.parse(String(rec?.notBefore));
+    expect(Math.abs(notBefore - (out.sentAt * 1000 + 3000))).toBeLessThan(1000);
+    expect(Date.parse(String(rec?.startedAt))).toBeGreaterThanOrEqual(notBefore);
+  }, 60_000);
+
+  it('ETA TS → Python: a job POSTed with delayMs runs in Python no earlier, with the eta header', async () => {
+    const job = await post({ task: 'py.when', input: {}, delayMs: 3000 });
+    expect(job.notBefore).toBeDefined();
+    const rec = await getJob(job.id, '30s');
+    expect(rec.state).toBe('succeeded');
+    const result = rec.result as { ranAt: number; eta: string; retries: number };
+    expect(result.ranAt * 1000).toBeGreaterThanOrEqual(Date.parse(job.notBefore as string) - 50);
+    expect(Date.parse(result.eta)).toBe(Date.parse(job.notBefore as string));
+    expect(result.retries).toBe(0);
+  }, 60_000);
+});
