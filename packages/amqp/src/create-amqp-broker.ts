@@ -1,6 +1,7 @@
 import type { Consumer, Publisher } from '@warren/core';
 import type { Options, Replies } from 'amqplib';
 import type { MessageCodec } from './codec';
+import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
@@ -38,6 +39,7 @@ export interface AmqpBrokerOptions {
   /** TLS options for amqps:// (ca, cert, key, servername, rejectUnauthorized). */
   socketOptions?: Record<string, unknown>;
   prefetch?: number;
+  /** Per-queue wire format; default from the queue's `protocol` (warren JSON envelope or Celery v2). */
   codecs?: Record<string, MessageCodec>;
   onEvent?: EventSink;
 }
@@ -68,7 +70,9 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     opts.delayTierType,
     (queue, err) => onEvent({ type: 'topology-error', queue, error: err.message }),
   );
-  const codecFor = (queue: string) => opts.codecs?.[queue] ?? warrenCodec;
+  // An explicit codec wins; else the queue's configured protocol (`celery` speaks Celery v2).
+  const codecFor = (queue: string) =>
+    opts.codecs?.[queue] ?? (topology.specs.get(queue)?.protocol === 'celery' ? celeryCodec : warrenCodec);
   const confirmTimeoutMs = opts.confirmTimeoutMs ?? 5000;
   const waitForConnectionMs = opts.waitForConnectionMs ?? (opts.urls.length > 1 ? 500 : 0);
 

@@ -1,7 +1,9 @@
 import type { QueueConfig } from '@warren/core';
 
 /** The subset of a queue's config the topology needs (config.queues entries, all optional here). */
-export type QueueSpec = Partial<Pick<QueueConfig, 'type' | 'maxLength' | 'messageTtlMs' | 'maxPriority'>>;
+export type QueueSpec = Partial<
+  Pick<QueueConfig, 'type' | 'maxLength' | 'messageTtlMs' | 'maxPriority' | 'protocol'>
+>;
 
 export const dlqName = (queue: string) => `${queue}.dlq`;
 

@@ -1,3 +1,4 @@
+import { type AmqpBroker, createAmqpBroker, parseNodeUrls, redactUrl, type StrategyName } from '@warren/amqp';
 import { type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
 
 export interface BrokerRuntime {
@@ -5,17 +6,89 @@ export interface BrokerRuntime {
   publishers: Map<string, Publisher>;
   /** Consumer on this process's own region. */
   consumer: Consumer;
+  /** Readiness per region broker (`broker:<region>`): rejects while no node is connected. */
+  checks: Record<string, () => Promise<unknown>>;
+  /** The adapters by region (empty for the in-memory broker), for tools that need more than the ports. */
+  brokers: Map<string, AmqpBroker>;
   describe: string;
   close(): Promise<void>;
 }
 
-/** The embedded in-memory broker unless the environment names a real one. */
-export async function brokerFromEnv(config: WarrenConfig, _env: NodeJS.ProcessEnv): Promise<BrokerRuntime> {
-  const broker = new MemoryBroker();
+const STRATEGIES: StrategyName[] = ['round-robin', 'weighted-round-robin', 'health-based', 'random'];
+
+/**
+ * RabbitMQ when the environment or config names it, else the embedded in-memory broker.
+ * Clusters: `config.regions[].brokers` (one cluster's node URLs per region); `RABBITMQ_URL`
+ * (comma-separated nodes) is this process's own region and overrides its config entry.
+ * `RABBITMQ_STRATEGY` picks the node strategy (default round-robin), `RABBITMQ_WEIGHTS` (comma-
+ * separated numbers) the weights for weighted-round-robin.
+ */
+export async function brokerFromEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Promise<BrokerRuntime> {
+  const clusters = new Map<string, string[]>();
+  for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
+  const envUrls = parseNodeUrls(env.RABBITMQ_URL);
+  if (envUrls.length > 0) clusters.set(config.region, envUrls);
+
+  if (clusters.size === 0) {
+    const broker = new MemoryBroker();
+    return {
+      publishers: new Map([[config.region, broker]]),
+      consumer: broker,
+      checks: {},
+      brokers: new Map(),
+      describe: 'broker: in-memory (embedded)',
+      close: () => broker.close(),
+    };
+  }
+
+  const strategy = (env.RABBITMQ_STRATEGY ?? 'round-robin') as StrategyName;
+  if (!STRATEGIES.includes(strategy))
+    throw new Error(`RABBITMQ_STRATEGY must be one of ${STRATEGIES.join(', ')} (got ${strategy})`);
+  const weights = env.RABBITMQ_WEIGHTS ? env.RABBITMQ_WEIGHTS.split(',').map(Number) : undefined;
+
+  const brokers = new Map<string, AmqpBroker>();
+  for (const [region, urls] of clusters)
+    brokers.set(
+      region,
+      createAmqpBroker({
+        urls,
+        strategy,
+        weights: region === config.region ? weights : undefined,
+        queues: config.queues,
+        confirmTimeoutMs: config.ingest.publishTimeoutMs,
+      }),
+    );
+  const own = brokers.get(config.region) ?? brokers.values().next().value!;
+  // The own region must be reachable to start; other regions keep reconnecting in the background
+  // (the router's circuit breaker skips them meanwhile).
+  try {
+    await own.connect();
+  } catch (err) {
+    await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
+    throw err;
+  }
+  for (const b of brokers.values()) if (b !== own) b.connect().catch(() => {});
+
+  const checks: Record<string, () => Promise<unknown>> = {};
+  for (const [region, b] of brokers)
+    checks[`broker:${region}`] = async () => {
+      const node = b.currentNode();
+      if (!node) throw new Error(`region ${region}: no RabbitMQ node connected`);
+      return node;
+    };
+
+  const ownId = [...brokers].find(([, b]) => b === own)![0];
+  const describe = [...clusters]
+    .map(([region, urls]) => `${region}=${urls.map(redactUrl).join(',')}${region === ownId ? ' (own)' : ''}`)
+    .join(' ');
   return {
-    publishers: new Map([[config.region, broker]]),
-    consumer: broker,
-    describe: 'broker: in-memory (embedded)',
-    close: () => broker.close(),
+    publishers: new Map([...brokers].map(([region, b]) => [region, b.publisher])),
+    consumer: own.consumer,
+    checks,
+    brokers,
+    describe: `broker: RabbitMQ ${describe} (strategy ${strategy})`,
+    close: async () => {
+      await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
+    },
   };
 }
