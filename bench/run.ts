@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureServices } from '../test/support/services';
 import { parseBenchArgs, USAGE } from './lib/cli-args';
 import { describeMachine, formatMachine } from './lib/machine';
 import { createProgress } from './lib/progress';
@@ -33,6 +34,8 @@ if (unknown.length) {
 }
 const selected = files.filter((_, i) => !args.only.length || args.only.includes(ids[i]!));
 
+// A fresh machine: start (or apt-install) RabbitMQ and Redis the way the test setup does.
+await ensureServices((m) => console.error(m));
 const machine = await describeMachine();
 console.log(formatMachine(machine));
 console.log(

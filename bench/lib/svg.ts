@@ -45,7 +45,7 @@ export function renderSvg(results: SuiteResult[], subtitle: string): string {
     const x2 = x(r.adv);
     const color = r.adv >= 1 ? '#2e9d4f' : '#d0473b';
     parts.push(
-      `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(r.label.slice(0, 64))}</text>`,
+      `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(r.label.length > 60 ? `${r.label.slice(0, 59)}…` : r.label)}</text>`,
       `<rect x="${Math.min(x1, x2)}" y="${y + 3}" width="${Math.max(1, Math.abs(x2 - x1))}" height="${rowH - 7}" fill="${color}"/>`,
       `<text x="${Math.max(x1, x2) + 6}" y="${y + 14}">${r.ratio.toFixed(2)}×${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗'}</text>`,
     );

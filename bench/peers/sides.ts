@@ -9,9 +9,9 @@ import { warrenSide } from './warren';
 export const SIDES = {
   warren: { name: 'warren (SDK direct, worker c200)', durability: 'quorum confirm (fsync)' },
   raw: { name: 'raw amqplib+ioredis (limit)', durability: 'quorum confirm (fsync)' },
-  bullmq: { name: 'BullMQ 6.7 (Worker c50)', durability: 'Redis memory (AOF off)' },
-  bullmqAdd: { name: 'BullMQ 6.7 add ×100 in flight', durability: 'Redis memory (AOF off)' },
-  bullmqBulk: { name: 'BullMQ 6.7 addBulk ×1000', durability: 'Redis memory (AOF off)' },
+  bullmq: { name: 'BullMQ 6.7 (Worker c50)', durability: 'Redis reply, no fsync' },
+  bullmqAdd: { name: 'BullMQ 6.7 add ×100 in flight', durability: 'Redis reply, no fsync' },
+  bullmqBulk: { name: 'BullMQ 6.7 addBulk ×1000', durability: 'Redis reply, no fsync' },
   celery: { name: 'Celery 5.2 (prefork c2)', durability: 'classic confirm (fsync)' },
 } as const;
 
