@@ -1,4 +1,5 @@
 import { assertAuthConfigured } from '@warren/ingest';
+import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { createRuntime } from '../runtime/create-runtime';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
@@ -9,9 +10,16 @@ export async function ingest(opts: { port: number }): Promise<void> {
   const config = await loadConfig();
   assertAuthConfigured(config.auth.keys, 'warren ingest');
   const rt = await createRuntime(config);
-  const { server } = await startIngest(config, rt, opts.port);
+  const obs = createObservability({
+    config,
+    logger: createLogger({ name: 'warren-ingest' }),
+    queueStats: queueStatsFrom(rt.consumer),
+    processMetrics: true,
+  });
+  const { server } = await startIngest(config, rt, opts.port, obs);
   console.log(`warren ingest on :${opts.port} (region ${config.region})`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  console.log('  /metrics and /status.json need an API key (Bearer); open /dashboard#key=<key>');
   onShutdown(async () => {
     await new Promise((r) => server.close(r));
     await rt.close();

@@ -1,19 +1,25 @@
 import { createProducer, type WarrenConfig } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
+import type { Observability } from '@warren/observability';
 import type { Runtime } from './create-runtime';
 
 /** Builds and serves the ingest over a runtime's adapters (shared by `warren dev` and `warren ingest`). */
-export async function startIngest(config: WarrenConfig, rt: Runtime, port: number) {
+export async function startIngest(config: WarrenConfig, rt: Runtime, port: number, obs?: Observability) {
+  const results = obs ? obs.results(rt.results) : rt.results;
   const producer = createProducer({
     config,
     publishers: rt.publishers,
-    results: rt.results,
+    results,
+    onEvent: obs?.producerEvents,
     onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
   });
+  obs?.useRouter(producer.router);
   const app = createIngestApp({
     config,
     producer,
-    results: rt.results,
+    results,
+    onRequest: obs?.onRequest,
+    extend: obs?.extend,
     readiness: rt.checks,
     readinessDetails: () => ({
       regions: 'status' in producer.router ? (producer.router as { status(): unknown }).status() : undefined,
