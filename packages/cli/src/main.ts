@@ -39,7 +39,8 @@ program
   .description('long-running worker')
   .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
   .option('-c, --concurrency <n>', 'jobs in flight', int)
-  .action((o) => worker({ queues: o.queues, concurrency: o.concurrency }));
+  .option('--metrics-port <n>', 'serve /metrics and /status.json on this port (default: $METRICS_PORT)', int)
+  .action((o) => worker({ queues: o.queues, concurrency: o.concurrency, metricsPort: o.metricsPort }));
 
 program
   .command('enqueue <task> [input]')

@@ -1,3 +1,4 @@
+import { createLogger, createObservability, queueStatsFrom, serveStatus } from '@warren/observability';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
@@ -6,24 +7,41 @@ import { onShutdown } from '../runtime/shutdown';
 export interface WorkerCommandOptions {
   queues?: string[];
   concurrency?: number;
+  /** Serve /metrics and /status.json here (default $METRICS_PORT; unset = not served). */
+  metricsPort?: number;
 }
 
 /** `warren worker`: the long-running worker alone. */
 export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const config = await loadConfig();
   const rt = await createRuntime(config);
+  let consuming: readonly string[] = [];
+  const obs = createObservability({
+    config,
+    logger: createLogger({ name: 'warren-worker' }),
+    queueStats: queueStatsFrom(rt.consumer, (q) => (consuming.includes(q) ? 1 : 0)),
+    queues: () => consuming,
+    processMetrics: true,
+  });
   const w = createWorker({
     config,
     consumer: rt.consumer,
-    results: rt.results,
+    results: obs.results(rt.results),
+    onEvent: obs.executorEvents,
     queues: opts.queues,
     concurrency: opts.concurrency,
     onError: (err, d) => console.error(`job ${d.job.id}: infrastructure error, released`, err),
   });
   await w.start();
+  consuming = w.queues;
+  const metricsPort =
+    opts.metricsPort ?? (process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined);
+  const metrics = metricsPort ? await serveStatus(obs, metricsPort) : undefined;
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
   onShutdown(async () => {
+    metrics?.close();
     await w.stop();
     await rt.close();
   });
