@@ -47,7 +47,7 @@ h2 .count { font-weight: 600; color: var(--idle); }
 .card .bar.warn { background: var(--warn); } .card .bar.bad { background: var(--bad); }
 .card-head { display: flex; align-items: center; gap: 8px; margin-bottom: 10px; }
 .card-title { font-weight: 650; font-size: 15px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.kv { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; }
+.kv { display: grid; grid-template-columns: repeat(3, minmax(0, 170px)); gap: 8px 12px; }
 .kv div { min-width: 0; }
 .kv .v { font-size: 16px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .kv .k { color: var(--muted); font-size: 12px; }
