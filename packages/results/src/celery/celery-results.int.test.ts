@@ -4,6 +4,7 @@ import { eventually } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
+import { withCeleryResultsFor } from './celery-results-for-config';
 
 const redis = new Redis('redis://127.0.0.1:6379/0', { lazyConnect: false });
 afterAll(() => redis.quit());
@@ -128,5 +129,18 @@ describe('withCeleryResults on real Redis', () => {
       finishedAt: '2026-11-26T10:34:51.692Z',
     });
     await redis.del(key);
+  });
+});
+
+describe('withCeleryResultsFor', () => {
+  it('returns the store unchanged without celery queues, decorated with them', async () => {
+    const inner = new MemoryResultStore();
+    expect(withCeleryResultsFor({ queues: { default: { protocol: 'warren' } } }, inner, redis)).toBe(inner);
+    const store = withCeleryResultsFor({ queues: { [celeryQueue]: { protocol: 'celery' } } }, inner, redis);
+    const id = randomUUID();
+    await store.transition(id, 'running', { ...created(), attempts: 1, owner: 'w' });
+    await store.transition(id, 'succeeded', { owner: 'w', result: 1 });
+    expect(await redis.get(`celery-task-meta-${id}`)).toContain('"SUCCESS"');
+    await redis.del(`celery-task-meta-${id}`);
   });
 });

@@ -11,3 +11,4 @@ export {
   toCeleryException,
 } from './celery-meta';
 export { type CeleryResultStore, type CeleryResultsOptions, withCeleryResults } from './celery-results';
+export { withCeleryResultsFor } from './celery-results-for-config';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { defineTask } from '@warren/core';
+import { defineConfig, defineTask } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import type { MessageProperties } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { IncomingMessage } from '../../codec';
 import { celeryCodec, createCeleryCodec, WARREN_HEADER } from './celery-codec';
+import { celeryCodecsFor } from './codecs-for-config';
 
 /** Real messages: Celery 5.2.6 send_task → RabbitMQ → py-amqp basic_get (fixtures/capture.py). */
 interface Captured {
@@ -234,5 +235,21 @@ describe('celery codec: encoding warren jobs as Celery sends them', () => {
       const r = codec.decode({ content, properties: properties as MessageProperties });
       expect(r).toEqual({ ok: true, job, attempt: 2 });
     }
+  });
+});
+
+describe('celeryCodecsFor', () => {
+  it('gives one codec per celery-protocol queue, decoding into that queue', () => {
+    const config = defineConfig({
+      tasks: [add],
+      queues: {
+        celery: { type: 'classic', protocol: 'celery' },
+        python: { type: 'classic', protocol: 'celery' },
+      },
+    });
+    const codecs = celeryCodecsFor(config);
+    expect(Object.keys(codecs).sort()).toEqual(['celery', 'python']);
+    const r = codecs.celery?.decode(incoming(msg('positional')));
+    expect(r?.ok && r.job).toMatchObject({ queue: 'celery', input: { a: 2, b: 3 } });
   });
 });

@@ -7,5 +7,6 @@ export {
   pyIsoformat,
   WARREN_HEADER,
 } from './celery-codec';
+export { type CeleryCodecConfig, celeryCodecsFor } from './codecs-for-config';
 export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';
 export { pyRepr, pyTupleRepr } from './py-repr';
