@@ -1,0 +1,57 @@
+/**
+ * Lambda entry: the warren ingest (Hono app through `hono/aws-lambda`) behind a Function URL.
+ * Configured from the environment the deploy plan sets (stacks/plan.ts): WARREN_REGION, the
+ * region catalogue (WARREN_REGIONS) and the linked secrets (API keys, broker URLs, Upstash),
+ * which `resolveWarrenEnv` turns into the variables the CLI runtime reads. The adapters (one
+ * confirmed AMQP publisher per region, the Upstash result store) come from `createRuntime`, the
+ * same code `warren ingest` runs on a server.
+ */
+import { applyEnv, createRuntime } from '@warren/cli';
+import { createProducer } from '@warren/core';
+import { createLambdaIngest } from '@warren/ingest';
+import { Resource } from 'sst/resource';
+// Bundled into the function: the same config `sst deploy` planned the infrastructure from.
+import config from '../../warren.config';
+import { resolveWarrenEnv } from './shared/deploy-env';
+
+type LambdaHandler = ReturnType<typeof createLambdaIngest>;
+
+/** Linked SST secrets; undefined outside an SST deployment (tests, a plain `node` run). */
+function linkedSecret(name: string): string | undefined {
+  try {
+    const v = (Resource as unknown as Record<string, { value?: unknown } | undefined>)[name]?.value;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function build(): Promise<LambdaHandler> {
+  const env = resolveWarrenEnv(process.env, linkedSecret) as NodeJS.ProcessEnv;
+  const cfg = applyEnv(config, env);
+  const rt = await createRuntime(cfg, env);
+  const producer = createProducer({
+    config: cfg,
+    publishers: rt.publishers,
+    results: rt.results,
+    onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
+  });
+  return createLambdaIngest({
+    config: cfg,
+    producer,
+    results: rt.results,
+    readiness: rt.checks,
+    onError: (err) => console.error(err),
+  });
+}
+
+// Built on the first request and reused while the process lives; a failed build is retried.
+let ready: Promise<LambdaHandler> | undefined;
+
+export const handler: LambdaHandler = async (event, context) => {
+  ready ??= build().catch((err) => {
+    ready = undefined;
+    throw err;
+  });
+  return (await ready)(event, context);
+};
