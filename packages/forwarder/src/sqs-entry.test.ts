@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { OutItem } from './sink';
+import { SQS_LIMITS, type SqsEntry, takeBatch, toSqsEntry } from './sqs-entry';
+
+const item = (tag: number, bytes: number, jobId?: string): OutItem => ({
+  tag,
+  content: Buffer.alloc(bytes, 'a'),
+  options: {
+    contentType: 'application/json',
+    headers: { 'x-warren-forwarded': ['link=l;from=A;to=B;at=1'] },
+  },
+  routingKey: 'q',
+  jobId,
+});
+const entry = (tag: number, bytes: number) => toSqsEntry(item(tag, bytes), false, SQS_LIMITS) as SqsEntry;
+
+describe('SQS batching', () => {
+  it('takes at most 10 entries per batch', () => {
+    const q = Array.from({ length: 25 }, (_, i) => entry(i, 100));
+    expect([
+      takeBatch(q, SQS_LIMITS).length,
+      takeBatch(q, SQS_LIMITS).length,
+      takeBatch(q, SQS_LIMITS).length,
+    ]).toEqual([10, 10, 5]);
+  });
+
+  it('keeps a batch within 256 KiB in total', () => {
+    const q = Array.from({ length: 5 }, (_, i) => entry(i, 100_000));
+    const b = takeBatch(q, SQS_LIMITS);
+    expect(b).toHaveLength(2);
+    expect(b.reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(262_144);
+  });
+
+  it('refuses oversize and non-UTF-8 bodies with a reason; FIFO fields come from the job id', () => {
+    expect(toSqsEntry(item(1, 262_144), false, SQS_LIMITS)).toMatchObject({
+      reason: expect.stringMatching(/oversize/),
+    });
+    const bin = { ...item(2, 1), content: Buffer.from([0xc3, 0x28]) };
+    expect(toSqsEntry(bin, false, SQS_LIMITS)).toMatchObject({ reason: expect.stringMatching(/UTF-8/) });
+    const f = toSqsEntry(item(3, 10, 'job-3'), true, SQS_LIMITS) as SqsEntry;
+    expect(f.entry).toMatchObject({ MessageGroupId: 'job-3', MessageDeduplicationId: 'job-3' });
+  });
+});
