@@ -1,4 +1,11 @@
-import { type AmqpBroker, createAmqpBroker, parseNodeUrls, redactUrl, type StrategyName } from '@warren/amqp';
+import {
+  type AmqpBroker,
+  celeryCodecsFor,
+  createAmqpBroker,
+  parseNodeUrls,
+  redactUrl,
+  type StrategyName,
+} from '@warren/amqp';
 import { type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
 
 export interface BrokerRuntime {
@@ -56,6 +63,7 @@ export async function brokerFromEnv(config: WarrenConfig, env: NodeJS.ProcessEnv
         weights: region === config.region ? weights : undefined,
         queues: config.queues,
         confirmTimeoutMs: config.ingest.publishTimeoutMs,
+        codecs: celeryCodecsFor(config),
       }),
     );
   const own = brokers.get(config.region) ?? brokers.values().next().value!;
