@@ -1,5 +1,10 @@
 import { MemoryResultStore, type ResultStore, type WarrenConfig } from '@warren/core';
-import { createRedisResultStore, createUpstashResultStore, DEFAULT_PREFIX } from '@warren/results';
+import {
+  createRedisResultStore,
+  createUpstashResultStore,
+  DEFAULT_PREFIX,
+  withCeleryResultsFor,
+} from '@warren/results';
 
 export interface ResultsRuntime {
   results: ResultStore;
@@ -26,7 +31,8 @@ export async function resultsFromEnv(config: WarrenConfig, env: NodeJS.ProcessEn
     });
     await results.redis.ping(); // fail at start-up, not on the first job
     return {
-      results,
+      // protocol: 'celery' queues also get Celery's result-backend keys (celery-task-meta-<id>).
+      results: withCeleryResultsFor(config, results, results.redis),
       describe: `results: redis ${redact(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
       close: () => results.close(),
     };
