@@ -16,6 +16,8 @@ export interface BuiltFunction {
   name: string;
   file: string;
   bytes: number;
+  /** Imports left to the runtime (Node built-ins and `@aws-sdk/*` only). */
+  externals: string[];
 }
 
 /** The entry files present now: every `*.ts` directly in stacks/functions (not tests, not shared/). */
@@ -30,8 +32,9 @@ export function functionEntries(dir = FUNCTIONS_SRC): string[] {
 export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Promise<BuiltFunction> {
   const name = basename(entry, '.ts');
   const file = join(outDir, name, 'index.mjs');
-  await build({
+  const result = await build({
     entryPoints: [entry],
+    metafile: true,
     outfile: file,
     bundle: true,
     minify: true,
@@ -47,7 +50,10 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
   });
-  return { name, file, bytes: statSync(file).size };
+  const externals = Object.values(result.metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external).map((i) => i.path),
+  );
+  return { name, file, bytes: statSync(file).size, externals: [...new Set(externals)].sort() };
 }
 
 export async function buildFunctions(
