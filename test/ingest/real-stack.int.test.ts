@@ -173,7 +173,7 @@ describe('ingest contract on real RabbitMQ + Redis (Node adapter)', () => {
   it('429 with Retry-After when the queue is full (x-overflow reject-publish)', async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       const res = await post({ task: 'rs.full', input: {} });
       statuses.push(res.status);
       if (res.status === 429) {
@@ -181,7 +181,10 @@ describe('ingest contract on real RabbitMQ + Redis (Node adapter)', () => {
         await problem(res);
       }
     }
-    expect(statuses).toEqual([202, 202, 429, 429]);
+    // A quorum queue applies its limit once it is reached, so the publish that reaches the limit
+    // can still be accepted (3.10 lets the length go one over): 2-3 accepted, the rest refused.
+    expect(statuses.slice(0, 2)).toEqual([202, 202]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 });

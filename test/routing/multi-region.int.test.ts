@@ -25,6 +25,8 @@ const NEAR = {
   'ap-south': { 'x-vercel-ip-latitude': '13.7', 'x-vercel-ip-longitude': '100.5' },
 } as const;
 const QUEUE = `mr-${process.pid}`;
+const countBy = (xs: string[]) =>
+  xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 describe('multi-region routing on three RabbitMQ nodes', () => {
   const harness = new RabbitHarness();
@@ -133,7 +135,8 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     console.log(
       `failover load: ${load.responses.length} responses ${JSON.stringify(Object.fromEntries(statuses))}, ` +
         `longest gap without a 202 ${load.longestGapMs().toFixed(0)} ms, ` +
-        `p99 latency after kill ${load.latencyPercentile(0.99, killedAt).toFixed(0)} ms`,
+        `p99 latency after kill ${load.latencyPercentile(0.99, killedAt).toFixed(0)} ms, ` +
+        `regions ${JSON.stringify(countBy(load.responses.map((r) => r.region ?? String(r.status))))}`,
     );
     expect(fivexx).toEqual([]);
     expect(load.latencyPercentile(0.99, killedAt)).toBeLessThan(1000);
@@ -154,7 +157,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
   it('uses the region again once it is back (half-open probe)', async () => {
     // The node was restarted by the previous test; the adapter reconnects and the circuit's
     // half-open probe lets the first request through.
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 45_000;
     let region = '';
     while (Date.now() < deadline) {
       const res = await post(NEAR['us-east'], 0);

@@ -15,7 +15,7 @@ export interface HealthOptions {
 export const DEFAULT_HEALTH: HealthOptions = {
   failureThreshold: 1,
   openMs: 1000,
-  maxOpenMs: 30_000,
+  maxOpenMs: 10_000,
   alpha: 0.2,
   probeTimeoutMs: 5000,
 };
