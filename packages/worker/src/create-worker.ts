@@ -10,12 +10,7 @@ import {
 } from '@warren/core';
 import type { SQSRecord } from 'aws-lambda';
 import type { DecodedRmqMessage } from './lambda/rmq-event';
-import {
-  createRmqHandler,
-  type RmqDeadLetterSink,
-  type RmqHandler,
-  type RmqHandlerDeps,
-} from './lambda/rmq-handler';
+import { createRmqHandler, type RmqHandler, type RmqHandlerDeps, type RmqSink } from './lambda/rmq-handler';
 import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
 import { createLongRunning } from './long-running/long-running';
 
@@ -26,8 +21,8 @@ export interface WorkerOptions {
   consumer?: Consumer;
   /** Republishing retries from the RabbitMQ Lambda handler. */
   publisher?: Publisher;
-  /** RabbitMQ Lambda handler: where failed and poison messages go (`<queue>.dlq`). */
-  deadLetters?: RmqDeadLetterSink;
+  /** RabbitMQ Lambda handler: dead-lettering to `<queue>.dlq` and delay-tier hops (amqp adapter). */
+  rmq?: RmqSink;
   /** RabbitMQ Lambda handler: per-queue decoding (e.g. Celery); default the warren envelope. */
   decode?: RmqHandlerDeps['decode'];
   /** SQS Lambda handler: record → delivery (`@warren/sqs` createLambdaRecordMapper). */
@@ -80,16 +75,16 @@ export function createWorker(opts: WorkerOptions) {
     ? createSqsHandler({ executor, records: opts.sqs, concurrency, onError: opts.onLambdaError })
     : missing('sqsHandler', 'sqs');
   const rmqHandler: RmqHandler =
-    opts.publisher && opts.deadLetters
+    opts.publisher && opts.rmq
       ? createRmqHandler({
           executor,
           publisher: opts.publisher,
-          deadLetters: opts.deadLetters,
+          sink: opts.rmq,
           decode: opts.decode,
           concurrency,
           onError: opts.onLambdaError,
         })
-      : missing('rmqHandler', 'publisher and deadLetters');
+      : missing('rmqHandler', 'publisher and rmq');
 
   return {
     workerId,

@@ -4,10 +4,10 @@ export * from './lambda/rmq-event';
 export {
   createRmqHandler,
   RmqBatchError,
-  type RmqDeadLetterSink,
   type RmqDecodeResult,
   type RmqHandler,
   type RmqHandlerDeps,
+  type RmqSink,
 } from './lambda/rmq-handler';
 export {
   createSqsHandler,

@@ -14,16 +14,24 @@ export type RmqDecodeResult =
   | { ok: true; job: JobEnvelope; attempt?: number }
   | { ok: false; reason: string };
 
-/** Puts a message on `<queue>.dlq` with the reason (and last error); resolves once the broker confirmed. */
-export interface RmqDeadLetterSink {
+/**
+ * The broker-side moves the handler needs beyond publishing a job; the amqp adapter provides
+ * them (see stacks/functions/rmq-worker.ts). Each resolves once the broker confirmed.
+ */
+export interface RmqSink {
+  /** Puts the message on `<queue>.dlq` with the reason (which carries the last error). */
   deadLetter(queue: string, message: DecodedRmqMessage, reason: string): Promise<void>;
+  /** When a message that went through a delay tier is due (epoch ms), if it says so. */
+  dueAt(message: DecodedRmqMessage): number | undefined;
+  /** Sends a message that came back from a delay tier too early through the next tier. */
+  hop(queue: string, message: DecodedRmqMessage, dueAt: number): Promise<void>;
 }
 
 export interface RmqHandlerDeps {
   executor: Executor;
   /** Republishes retries (attempt + 1) with `delayMs`: the amqp adapter routes them through its delay tiers. */
   publisher: Publisher;
-  deadLetters: RmqDeadLetterSink;
+  sink: RmqSink;
   /** Messages processed at once. */
   concurrency: number;
   /** Body + properties → job (per-queue codecs, e.g. Celery); default: the warren envelope JSON. */
@@ -53,7 +61,7 @@ const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m
  * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
  * never throw: retries are republished to the delay tier, failures and poison messages go to
- * `<queue>.dlq`, and only infrastructure failures (result store, broker) fail the invocation.
+ * `<queue>.dlq`, early arrivals from a delay tier hop on, and only infrastructure failures (result store, broker) fail the invocation.
  * Jobs that already finished are skipped on the redelivery by the result store.
  */
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
@@ -81,7 +89,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
       },
       async deadLetter(reason) {
         settle('dead-letter');
-        await deps.deadLetters.deadLetter(m.queue, m, reason);
+        await deps.sink.deadLetter(m.queue, m, reason);
       },
       async release() {
         settle('release');
@@ -98,10 +106,16 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
       try {
         const decoded = decode(m);
         if (!decoded.ok) {
-          await deps.deadLetters.deadLetter(m.queue, m, decoded.reason);
+          await deps.sink.deadLetter(m.queue, m, decoded.reason);
           return;
         }
-        const d = delivery(m, decoded.job, decoded.attempt ?? decoded.job.attempt);
+        const job = decoded.job;
+        const due = Math.max(deps.sink.dueAt(m) ?? 0, job.notBefore ? Date.parse(job.notBefore) || 0 : 0);
+        if (due > Date.now()) {
+          await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
+          return;
+        }
+        const d = delivery(m, job, decoded.attempt ?? job.attempt);
         await deps.executor.execute(d, opts);
         if (d.released) causes.push(new Error(`job ${d.job.id} released`));
       } catch (err) {

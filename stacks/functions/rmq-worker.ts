@@ -1,0 +1,97 @@
+/**
+ * Lambda entry: Amazon MQ (RabbitMQ) trigger → warren worker. Configured from the environment:
+ * the bundled config (or WARREN_CONFIG), REDIS_URL or the Upstash variables, and RABBITMQ_URL (or
+ * this region's brokers from WARREN_REGIONS) for republishing retries and dead letters.
+ */
+import {
+  type AmqpBroker,
+  createAmqpBroker,
+  DEAD_AT_HEADER,
+  DUE_HEADER,
+  dlqName,
+  QUEUE_HEADER,
+  REASON_HEADER,
+} from '@warren/amqp';
+import {
+  createWorker,
+  type DecodedRmqMessage,
+  type InvocationContext,
+  type RmqEvent,
+  type RmqSink,
+} from '@warren/worker';
+import { brokerUrlsFromEnv, lazy, loadWorkerConfig, resultsFromEnv, workerEnv } from './shared/worker-env';
+
+type SendOpts = { declare?: boolean; dueAt?: number };
+type RawSend = (
+  queue: string,
+  content: Buffer,
+  props: Record<string, unknown>,
+  opts?: SendOpts,
+) => Promise<void>;
+
+/** The properties a copy of the message keeps (amqplib publish options). */
+function copyProps(m: DecodedRmqMessage, headers: Record<string, unknown>): Record<string, unknown> {
+  const p = m.properties;
+  const out: Record<string, unknown> = { headers };
+  for (const k of [
+    'contentType',
+    'contentEncoding',
+    'correlationId',
+    'replyTo',
+    'messageId',
+    'type',
+    'appId',
+  ] as const) {
+    if (p[k] !== undefined) out[k] = p[k];
+  }
+  if (p.timestamp !== undefined) out.timestamp = p.timestamp;
+  if (p.priority !== undefined) out.priority = p.priority;
+  return out;
+}
+
+/**
+ * Dead letters and delay-tier hops through the amqp adapter's confirmed raw send (the same moves
+ * its own consumer makes). `send` is the JobPublisher's; AmqpBroker.publishRaw cannot skip the
+ * queue declaration, which `<queue>.dlq` needs.
+ */
+export function amqpRmqSink(broker: AmqpBroker): RmqSink {
+  const send = (broker.publisher as unknown as { send?: RawSend }).send?.bind(broker.publisher);
+  if (!send) throw new Error('the amqp adapter has no raw send; cannot dead-letter from Lambda');
+  return {
+    async deadLetter(queue, m, reason) {
+      await broker.ensureQueue(queue); // declares `<queue>.dlq` with it
+      const { [DUE_HEADER]: _due, ...headers } = m.properties.headers;
+      await send(
+        dlqName(queue),
+        m.content,
+        copyProps(m, {
+          ...headers,
+          [REASON_HEADER]: reason.slice(0, 4000),
+          [QUEUE_HEADER]: queue,
+          [DEAD_AT_HEADER]: Date.now(),
+        }),
+        { declare: false },
+      );
+    },
+    dueAt: (m) => Number(m.properties.headers[DUE_HEADER] ?? 0) || undefined,
+    hop: (queue, m, dueAt) => send(queue, m.content, copyProps(m, m.properties.headers), { dueAt }),
+  };
+}
+
+const runtime = lazy(async () => {
+  const env = workerEnv();
+  const config = await loadWorkerConfig(env);
+  const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues });
+  await broker.connect();
+  return createWorker({
+    config,
+    results: resultsFromEnv(env, config),
+    publisher: broker.publisher,
+    rmq: amqpRmqSink(broker),
+    onLambdaError: (err) => console.error('infrastructure failure; the batch will be redelivered', err),
+  });
+});
+
+export async function handler(event: RmqEvent, context?: InvocationContext): Promise<void> {
+  return (await runtime()).rmqHandler(event, context);
+}

@@ -1,0 +1,157 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { type ExecutionEvent, uuidv7 } from '@warren/core';
+import { eventually } from '@warren/core/testing';
+import { createRedisResultStore } from '@warren/results';
+import { createWorker, RmqBatchError, rmqMessages } from '@warren/worker';
+import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
+import { lambdaTimestamp, takeAsRmqEvent } from './support/rmq-event-source';
+import { jobFor, workerTestConfig } from './support/tasks';
+
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const RUN = `wrmq-${uuidv7().slice(-8)}`;
+const Q = `${RUN}.jobs`;
+const ctx = { getRemainingTimeInMillis: () => 60_000 };
+let broker: AmqpBroker;
+let conn: ChannelModel;
+let ch: Channel;
+const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
+
+beforeAll(async () => {
+  broker = createAmqpBroker({ urls: [AMQP], queues: { [Q]: {} } });
+  await broker.connect();
+  await broker.ensureQueue(Q);
+  conn = await amqplib.connect(AMQP);
+  ch = await conn.createChannel();
+});
+afterAll(async () => {
+  await ch?.deleteQueue(Q).catch(() => {});
+  await ch?.deleteQueue(`${Q}.dlq`).catch(() => {});
+  await conn?.close().catch(() => {});
+  await broker?.close();
+  await results.close();
+});
+
+describe('worker.rmqHandler with aws:rmq events built from messages the amqp adapter published', () => {
+  it('decodes header byte arrays and timestamps the way Lambda sends them', async () => {
+    const job = jobFor('w.add', Q, { a: 1, b: 1 });
+    const ts = Math.floor(Date.now() / 1000);
+    await broker.publishRaw(Q, JSON.stringify(job), {
+      contentType: 'application/json',
+      messageId: job.id,
+      timestamp: ts,
+      headers: { 'x-tenant': 'äcme', 'x-n': 7, 'x-list': ['a', 2] },
+    });
+    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    const raw = event.rmqMessagesByQueue[`${Q}::/`]![0]!;
+    expect(raw.basicProperties.headers!['x-tenant']).toEqual({ bytes: [...Buffer.from('äcme')] });
+    expect(raw.basicProperties.timestamp).toBe(lambdaTimestamp(ts));
+    const [m] = rmqMessages(event);
+    expect(m!.queue).toBe(Q);
+    expect(m!.vhost).toBe('/');
+    // (a quorum queue adds its own x-delivery-count)
+    expect(m!.properties.headers).toMatchObject({ 'x-tenant': 'äcme', 'x-n': 7, 'x-list': ['a', 2] });
+    expect(m!.properties.timestamp).toBe(ts);
+    expect(m!.content.toString()).toBe(JSON.stringify(job));
+    const worker = createWorker({
+      config: workerTestConfig(),
+      results,
+      publisher: broker.publisher,
+      rmq: amqpRmqSink(broker),
+    });
+    await worker.rmqHandler(event, ctx);
+    expect((await results.get(job.id))?.result).toBe(2);
+  });
+
+  it('a mixed batch never throws: retries go through the delay tier with the backoff delay, failures and poison to <queue>.dlq', async () => {
+    const events: (ExecutionEvent & { at: number })[] = [];
+    const worker = createWorker({
+      config: workerTestConfig(),
+      results,
+      publisher: broker.publisher,
+      rmq: amqpRmqSink(broker),
+      concurrency: 4,
+      onEvent: (e) => events.push({ ...e, at: Date.now() }),
+    });
+    const jobs = {
+      ok: jobFor('w.add', Q, { a: 2, b: 3 }),
+      flaky: jobFor('w.flaky', Q, {}),
+      never: jobFor('w.never', Q, {}),
+      fatal: jobFor('w.fatal', Q, {}),
+      invalid: jobFor('w.add', Q, { a: 'two' }),
+    };
+    for (const j of Object.values(jobs)) await broker.publisher.publish(Q, j);
+    await broker.publishRaw(Q, '{"not": json', { headers: { 'x-from': 'a test' } });
+
+    const first = await eventually(async () => {
+      const e = await takeAsRmqEvent(ch, Q);
+      return e && rmqMessages(e).length === 6 ? e : undefined;
+    });
+    await expect(worker.rmqHandler(first, ctx)).resolves.toBeUndefined();
+    expect((await results.get(jobs.ok.id))?.result).toBe(5);
+    expect((await results.get(jobs.flaky.id))?.state).toBe('retrying');
+    expect((await results.get(jobs.fatal.id))?.state).toBe('failed');
+    expect((await results.get(jobs.invalid.id))?.error?.type).toBe('InvalidInput');
+
+    // Act as the event source mapping until the retries have played out.
+    const cameBack: { id: string; at: number; attempt: number }[] = [];
+    await eventually(
+      async () => {
+        const e = await takeAsRmqEvent(ch, Q);
+        if (e) {
+          for (const m of rmqMessages(e)) {
+            const env = JSON.parse(m.content.toString());
+            cameBack.push({ id: env.id, at: Date.now(), attempt: env.attempt });
+          }
+          await worker.rmqHandler(e, ctx);
+        }
+        return (await results.get(jobs.never.id))?.state === 'failed';
+      },
+      20_000,
+      50,
+    );
+    expect((await results.get(jobs.flaky.id))?.state).toBe('succeeded');
+    expect(cameBack.filter((c) => c.id === jobs.never.id).map((c) => c.attempt)).toEqual([2, 3]);
+
+    // Delays follow the policy (fixed 1 s, no jitter): every retry asked for 1000 ms and waited at least that.
+    const retried = events.filter((e) => e.type === 'retried');
+    expect(retried.map((e) => e.delayMs)).toEqual([1000, 1000, 1000]);
+    for (const c of cameBack) {
+      const sent = retried.find((e) => e.job.id === c.id && e.attempt === c.attempt - 1);
+      expect(c.at - sent!.at).toBeGreaterThanOrEqual(950);
+    }
+
+    const dead = await eventually(async () => {
+      const d = await broker.peekDeadLetters(Q);
+      return d.length === 4 ? d : undefined;
+    });
+    const reasonFor = (needle: string) => dead.find((d) => d.body.includes(needle))?.reason;
+    expect(reasonFor(jobs.fatal.id)).toMatch(/^non-retriable error: NonRetriableError: card declined/);
+    expect(reasonFor(jobs.invalid.id)).toMatch(/^invalid input: InvalidInput: a: /);
+    expect(reasonFor(jobs.never.id)).toMatch(/^failed after 3 attempts: Error: never works \(attempt 3\)/);
+    expect(reasonFor('{"not": json')).toMatch(/not JSON/);
+    // The DLQ copy is the original body, byte for byte.
+    expect(dead.find((d) => d.body.includes(jobs.fatal.id))?.body).toBe(JSON.stringify(jobs.fatal));
+  });
+
+  it('only an infrastructure failure (result store down) fails the invocation', async () => {
+    const down = createRedisResultStore({
+      redis: 'redis://127.0.0.1:26611',
+      prefix: `${RUN}:down:`,
+      redisOptions: { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null },
+    });
+    const worker = createWorker({
+      config: workerTestConfig(),
+      results: down,
+      publisher: broker.publisher,
+      rmq: amqpRmqSink(broker),
+    });
+    await broker.publisher.publish(Q, jobFor('w.add', Q, { a: 1, b: 2 }));
+    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    const err = await worker.rmqHandler(event, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RmqBatchError);
+    expect((err as RmqBatchError).failures).toBe(1);
+    await down.close().catch(() => {});
+  });
+});
