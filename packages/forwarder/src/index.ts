@@ -1,4 +1,5 @@
 export { AckTracker } from './ack-tracker';
+export { type AdHocLinkOptions, adHocLink } from './ad-hoc-link';
 export { amqpSink } from './amqp-sink';
 export { type DrainOptions, type DrainResult, drain } from './drain';
 export { createForwarder, type Forwarder } from './forwarder';

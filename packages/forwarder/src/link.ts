@@ -1,6 +1,6 @@
 import { backoffDelay } from '@warren/core';
 import { amqpSink } from './amqp-sink';
-import { regionFromUrl } from './redact';
+import { redactUrl, regionFromUrl } from './redact';
 import { Session } from './session';
 import type { OpenSink } from './sink';
 import { sqsSink } from './sqs-sink';
@@ -34,8 +34,20 @@ export class ForwardLink {
     private readonly opts: LinkOptions = {},
   ) {
     this.name = spec.name;
-    this.st = { name: spec.name, state: 'stopped', forwarded: 0, deadLettered: 0, inFlight: 0, restarts: 0 };
     const d = spec.destination;
+    this.st = {
+      name: spec.name,
+      source: `${redactUrl(spec.source.urls[0] ?? '')} queue ${spec.source.queue}`,
+      destination:
+        d.kind === 'sqs'
+          ? `sqs ${d.queueUrl}`
+          : `${redactUrl(d.urls[0] ?? '')} ${d.queue ? `queue ${d.queue}` : `exchange ${d.exchange}`}`,
+      state: 'stopped',
+      forwarded: 0,
+      deadLettered: 0,
+      inFlight: 0,
+      restarts: 0,
+    };
     this.openSink = opts.openSink ?? (d.kind === 'amqp' ? amqpSink(d) : sqsSink(d));
     this.from = spec.source.region ?? regionFromUrl(spec.source.urls[0]);
     this.to = d.region ?? (d.kind === 'amqp' ? regionFromUrl(d.urls[0]) : this.from);

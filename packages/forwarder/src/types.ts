@@ -51,6 +51,9 @@ export type LinkState = 'starting' | 'running' | 'standby' | 'backoff' | 'draini
 
 export interface LinkStatus {
   name: string;
+  /** Redacted source (`amqp://host:port queue q`) and destination descriptions. */
+  source: string;
+  destination: string;
   state: LinkState;
   /** Messages confirmed by the destination and acked at the source (since this process started). */
   forwarded: number;

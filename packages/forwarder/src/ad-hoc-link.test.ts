@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { adHocLink } from './ad-hoc-link';
+
+describe('adHocLink (warren forward --from --queue --to)', () => {
+  it('AMQP → AMQP queue, same name by default', () => {
+    expect(
+      adHocLink({ from: ['amqp://a:1', 'amqp://a:2'], queue: 'q', to: ['amqp://b:1'], prefetch: 200 }),
+    ).toEqual({
+      name: 'q->q',
+      source: { urls: ['amqp://a:1', 'amqp://a:2'], queue: 'q' },
+      destination: { kind: 'amqp', urls: ['amqp://b:1'], queue: 'q' },
+      prefetch: 200,
+    });
+  });
+
+  it('AMQP → SQS queue URL', () => {
+    const l = adHocLink({
+      from: ['amqp://a'],
+      queue: 'q',
+      to: ['https://sqs.eu-west-1.amazonaws.com/1/q.fifo'],
+    });
+    expect(l.destination).toEqual({ kind: 'sqs', queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/q.fifo' });
+  });
+
+  it('rejects mixed or malformed targets', () => {
+    expect(() => adHocLink({ from: ['http://x'], queue: 'q', to: ['amqp://b'] })).toThrow(/--from/);
+    expect(() => adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://b', 'https://s'] })).toThrow(
+      /--to/,
+    );
+    expect(() => adHocLink({ from: ['amqp://a'], queue: 'q', to: ['https://s'], toQueue: 'x' })).toThrow(
+      /AMQP/,
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import type { LinkSpec } from './types';
+
+export interface AdHocLinkOptions {
+  /** Source cluster node URLs. */
+  from: string[];
+  queue: string;
+  /** amqp(s):// node URLs of the destination cluster, or one SQS queue URL (https://...). */
+  to: string[];
+  toQueue?: string;
+  toExchange?: string;
+  prefetch?: number;
+  name?: string;
+  sqsEndpoint?: string;
+}
+
+/** The link of `warren forward --from ... --queue ... --to ...`. */
+export function adHocLink(o: AdHocLinkOptions): LinkSpec {
+  if (o.from.length === 0 || !o.from.every((u) => /^amqps?:\/\//.test(u))) {
+    throw new Error('--from needs amqp:// or amqps:// URLs');
+  }
+  if (o.to.length === 0) throw new Error('--to needs amqp URLs or an SQS queue URL');
+  const sqs = o.to.length === 1 && /^https?:\/\//.test(o.to[0]!);
+  if (!sqs && !o.to.every((u) => /^amqps?:\/\//.test(u))) {
+    throw new Error('--to needs amqp:// URLs (one cluster) or a single SQS queue URL');
+  }
+  if (sqs && (o.toQueue || o.toExchange))
+    throw new Error('--to-queue/--to-exchange apply to AMQP destinations only');
+  const target = o.toExchange ? `exchange:${o.toExchange}` : (o.toQueue ?? o.queue);
+  return {
+    name: o.name ?? `${o.queue}->${sqs ? 'sqs' : target}`,
+    source: { urls: o.from, queue: o.queue },
+    destination: sqs
+      ? { kind: 'sqs', queueUrl: o.to[0]!, ...(o.sqsEndpoint ? { endpoint: o.sqsEndpoint } : {}) }
+      : o.toExchange
+        ? { kind: 'amqp', urls: o.to, exchange: o.toExchange }
+        : { kind: 'amqp', urls: o.to, queue: o.toQueue ?? o.queue },
+    ...(o.prefetch ? { prefetch: o.prefetch } : {}),
+  };
+}
