@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
+  createGeoRouter,
   createProducer,
   defineConfig,
   type JobEnvelope,
@@ -138,6 +139,8 @@ describe('dashboard of a three-region stack (in-process, memory adapters)', () =
       ['ap-south', downRegion],
     ]),
     results,
+    // A long open period keeps ap-south's circuit open (not half-open) for the whole test.
+    router: createGeoRouter({ regions: config.regions, home: config.region, health: { openMs: 120_000 } }),
     onEvent: obs.producerEvents,
   });
   obs.useRouter(producer.router);

@@ -33,7 +33,7 @@ export const dashboardScript = `
     var w = 220, h = 44, max = Math.max.apply(null, values.concat([1]));
     var s = svg('svg', { class: 'spark', viewBox: '0 0 ' + w + ' ' + h, preserveAspectRatio: 'none' });
     if (values.length < 2) return s;
-    var pts = values.map(function (v, i) { return [(i / (HISTORY - 1)) * w + (w - ((values.length - 1) / (HISTORY - 1)) * w), h - 2 - (v / max) * (h - 6)]; });
+    var pts = values.map(function (v, i) { return [(i / (values.length - 1)) * w, h - 2 - (v / max) * (h - 6)]; });
     var d = 'M' + pts.map(function (p) { return p[0].toFixed(1) + ' ' + p[1].toFixed(1); }).join(' L');
     s.appendChild(svg('path', { class: 'area', d: d + ' L' + w + ' ' + h + ' L' + pts[0][0].toFixed(1) + ' ' + h + ' Z' }));
     s.appendChild(svg('path', { class: 'line', d: d }));
