@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dev } from './commands/dev';
 import { enqueue } from './commands/enqueue';
+import { forward } from './commands/forward';
 import { ingest } from './commands/ingest';
 import { redisRest } from './commands/redis-rest';
 import { status } from './commands/status';
@@ -70,6 +71,20 @@ program
   .option('--json', 'print the raw snapshot (for autoscalers and scripts)')
   .option('-w, --watch <ms>', 'redraw every <ms>', int)
   .action((o) => status(o));
+
+program
+  .command('forward')
+  .description('forward queues between regions and into SQS (links from config, or one ad-hoc link)')
+  .option('--from <urls>', 'source cluster amqp URLs (comma-separated)', list)
+  .option('--queue <q>', 'source queue')
+  .option('--to <urls>', 'destination amqp URLs (comma-separated) or an SQS queue URL', list)
+  .option('--to-queue <q>', 'destination queue (default: same name)')
+  .option('--to-exchange <x>', 'destination exchange instead of a queue')
+  .option('--prefetch <n>', 'unacked messages in flight per link', int)
+  .option('--region <id>', 'config mode: only links from this region')
+  .option('--metrics-port <n>', 'serve /metrics and /status.json', int)
+  .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
+  .action((o) => forward(o));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

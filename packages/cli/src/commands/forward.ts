@@ -1,0 +1,90 @@
+import { defineConfig } from '@warren/core';
+import { adHocLink, createForwarder, type LinkSpec, linksFromConfig } from '@warren/forwarder';
+import { createLogger, createObservability, serveStatus } from '@warren/observability';
+import { loadConfig } from '../runtime/load-config';
+import { onShutdown } from '../runtime/shutdown';
+
+export interface ForwardCommandOptions {
+  from?: string[];
+  queue?: string;
+  to?: string[];
+  toQueue?: string;
+  toExchange?: string;
+  prefetch?: number;
+  /** Config mode: only links whose source is in this region. */
+  region?: string;
+  /** Serve /metrics and /status.json on this port. */
+  metricsPort?: number;
+  /** SQS endpoint override (local-aws-sqs); AWS otherwise. */
+  sqsEndpoint?: string;
+  name?: string;
+}
+
+/**
+ * `warren forward`: the links the config implies (home regions, SQS bridges), or one ad-hoc link
+ * with `--from <amqp-urls> --queue <q> --to <amqp-urls|sqs-queue-url>`. Runs until SIGTERM, then
+ * stops consuming and settles in-flight messages before closing.
+ */
+export async function forward(o: ForwardCommandOptions): Promise<void> {
+  const logger = createLogger({ name: 'warren-forwarder' });
+  const adHoc = o.from || o.to || o.queue;
+  let links: LinkSpec[];
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  if (adHoc) {
+    if (!o.from || !o.queue || !o.to) throw new Error('warren forward: --from, --queue and --to go together');
+    links = [adHocLink({ ...o, from: o.from, queue: o.queue, to: o.to })];
+    config = defineConfig({ tasks: [] });
+  } else {
+    config = await loadConfig();
+    links = linksFromConfig(config, { region: o.region, prefetch: o.prefetch, sqsEndpoint: o.sqsEndpoint });
+    if (links.length === 0) {
+      throw new Error(
+        'warren forward: the config implies no links (no queue with homeRegion or sqs, or no regions with brokers); use --from/--queue/--to for an ad-hoc link',
+      );
+    }
+  }
+  const fwd = createForwarder(links, { log: (m) => logger.info(m) });
+  fwd.start();
+  console.log(`warren forward: ${links.length} link(s)`);
+  for (const s of fwd.status()) console.log(`  ${s.name}: ${s.source} → ${s.destination}`);
+  let server: { close(cb: () => void): void } | undefined;
+  if (o.metricsPort) {
+    const obs = createObservability({
+      config,
+      logger,
+      linkStatus: () =>
+        fwd.status().map((s) => ({
+          name: s.name,
+          source: s.source,
+          destination: s.destination,
+          forwarded: s.forwarded,
+          inFlight: s.inFlight,
+          lag: s.lag ?? 0,
+          state: s.state,
+        })),
+    });
+    server = await serveStatus(obs, o.metricsPort);
+    console.log(`  /metrics and /status.json on :${o.metricsPort}`);
+  }
+  const timer = setInterval(() => {
+    for (const s of fwd.status()) {
+      logger.info(
+        {
+          link: s.name,
+          state: s.state,
+          forwarded: s.forwarded,
+          inFlight: s.inFlight,
+          lag: s.lag,
+          lastError: s.lastError,
+        },
+        'link status',
+      );
+    }
+  }, 30_000);
+  timer.unref();
+  onShutdown(async () => {
+    clearInterval(timer);
+    await fwd.stop(10_000);
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  });
+}
