@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { celeryCodecsFor } from '@warren/amqp';
 import { defineConfig } from '@warren/core';
 import { type RmqEvent, type RmqHeaderValue, rmqMessages } from '@warren/worker';
+import type { MessageProperties } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { celeryQueues, celeryTasks } from '../../examples/celery-tasks';
 import { add } from '../../examples/tasks';
@@ -56,7 +57,10 @@ describe('Celery messages in a Lambda aws:rmq event', () => {
       },
     };
     const jobs = rmqMessages(event).map((m) => {
-      const r = codecs[m.queue]!.decode(m);
+      // amqplib's MessageProperties types every field as required; the Lambda shape has the
+      // same fields, optional. `queue` tells the codec which queue the message came from.
+      const msg = { content: m.content, properties: m.properties as unknown as MessageProperties };
+      const r = codecs[m.queue]!.decode(Object.assign(msg, { queue: m.queue }));
       if (!r.ok) throw new Error(r.reason);
       return r;
     });
