@@ -49,7 +49,7 @@ export async function loadWorkerConfig(env: Env): Promise<WarrenConfig> {
 
 /** REDIS_URL (TCP) or the Upstash REST variables; a worker without a result store cannot run. */
 export function resultsFromEnv(env: Env, config: WarrenConfig): ResultStore {
-  const prefix = env.WARREN_RESULTS_PREFIX;
+  const prefix = env.WARREN_REDIS_PREFIX || undefined; // same variable as the CLI
   if (env.REDIS_URL)
     return createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS: config.results.ttlS });
   const url = env[ENV.upstashUrl];

@@ -40,9 +40,15 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
   if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
-  onShutdown(async () => {
-    metrics?.close();
-    await w.stop();
-    await rt.close();
-  });
+  // Stop consuming, let in-flight jobs finish (or abort and release them) within the worker's
+  // shutdown timeout, then close; the process exits regardless a little after that.
+  onShutdown(
+    async () => {
+      metrics?.close();
+      await w.stop();
+      console.error(`worker ${w.workerId} drained; closing connections`);
+      await rt.close();
+    },
+    { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 },
+  );
 }
