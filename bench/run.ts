@@ -11,6 +11,7 @@ import { ensureServices } from '../test/support/services';
 import { parseBenchArgs, USAGE } from './lib/cli-args';
 import { describeMachine, formatMachine } from './lib/machine';
 import { createProgress } from './lib/progress';
+import { runEndHooks } from './lib/run-end';
 import { runSuite, type SuiteResult } from './lib/runner';
 import { renderSvg } from './lib/svg';
 import { renderTable } from './lib/table';
@@ -84,6 +85,7 @@ for (const file of selected) {
   overall.tick();
 }
 overall.stop();
+await runEndHooks();
 progress.stop();
 
 const seconds = (Date.now() - started) / 1000;

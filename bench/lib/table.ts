@@ -20,6 +20,7 @@ export function renderTable(results: SuiteResult[], rounds: number): string {
   const head = ['suite · metric', 'side', 'role', 'durability', 'median', 'warren ÷ side', 'goal'];
   const rows: string[][] = [];
   for (const r of results) {
+    const warrens = r.sides.filter((s) => s.role === 'warren' && s.status === 'ok');
     if (r.status !== 'ok') {
       rows.push([r.id, `${r.status.toUpperCase()}: ${cut(r.reason ?? '', 90)}`, '', '', '', '', '']);
       continue;
@@ -29,6 +30,7 @@ export function renderTable(results: SuiteResult[], rounds: number): string {
       let first = true;
       for (const s of r.sides) {
         if (mi > 0 && s.status !== 'ok') continue; // a skipped side is shown once per suite
+        const n = warrens.indexOf(s);
         const label = first ? title : '';
         first = false;
         if (s.status !== 'ok') {
@@ -36,16 +38,21 @@ export function renderTable(results: SuiteResult[], rounds: number): string {
           continue;
         }
         const v = s.median[m.key];
-        const c = r.comparisons.find((x) => x.metric === m.key && x.against === s.name);
-        const goal =
-          c?.goal === undefined ? '' : `${m.better === 'higher' ? '≥' : '≤'}${c.goal}× ${c.met ? '✓' : '✗'}`;
+        // One ratio per warren side (a suite may measure several warren variants).
+        const cs = r.comparisons.filter((x) => x.metric === m.key && x.against === s.name);
+        const tag = (i: number) => (cs.length > 1 ? ` (${i + 1})` : '');
+        const ratio = cs.map((c, i) => `${c.ratio.toFixed(2)}×${tag(i)}`).join(' ');
+        const goal = cs
+          .filter((c) => c.goal !== undefined)
+          .map((c, i) => `${m.better === 'higher' ? '≥' : '≤'}${c.goal}× ${c.met ? '✓' : '✗'}${tag(i)}`)
+          .join(' ');
         rows.push([
           label,
-          cut(s.name, 46),
+          warrens.length > 1 && n >= 0 ? `(${n + 1}) ${cut(s.name, 42)}` : cut(s.name, 46),
           s.role,
           cut(s.durability ?? '', 34),
           v === undefined ? '—' : `${fmt(v)} ${m.unit}`,
-          c ? `${c.ratio.toFixed(2)}×` : '',
+          ratio,
           goal,
         ]);
       }

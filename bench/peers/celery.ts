@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { onRunEnd } from '../lib/run-end';
 import { BenchSkip } from '../lib/types';
 import { AMQP_URL, deleteAmqpQueue, deleteKeys, newRound, now, REDIS_URL, type Round } from './common';
 import { latencyStats, type SideRunner, sizes } from './pipeline';
@@ -165,26 +166,34 @@ async function deleteResults(round: Round): Promise<void> {
  * Celery 5.2 (Debian python3-celery): Python producer (apply_async) and prefork worker started by
  * the bench; results observed through the Redis backend's pub/sub.
  */
+// One prefork worker for the whole run (Celery takes seconds to boot), on a queue of its own
+// that is purged before every round; each round's task ids and result keys carry a fresh prefix.
+let worker: { child: ChildProcess; queue: string } | undefined;
+
+async function warmWorker(): Promise<Round> {
+  const round = newRound('celery');
+  if (!worker) {
+    worker = { child: await startWorker(round), queue: round.queue };
+    const w = worker;
+    process.once('exit', () => {
+      try {
+        process.kill(-w.child.pid!, 'SIGKILL');
+      } catch {}
+    });
+    onRunEnd(async () => {
+      await stopWorker(w.child);
+      await deleteAmqpQueue(w.queue).catch(() => {});
+      worker = undefined;
+    });
+  } else await purgeQueue(worker.queue);
+  return { queue: worker.queue, prefix: round.prefix };
+}
+
 export function celerySide(): SideRunner {
-  // One prefork worker per suite (Celery takes seconds to boot), on a queue of its own that is
-  // purged between rounds; each round's task ids and result keys carry a fresh prefix.
-  let worker: { child: ChildProcess; queue: string } | undefined;
-  const warmWorker = async (): Promise<Round> => {
-    const round = newRound('celery');
-    if (!worker) worker = { child: await startWorker(round), queue: round.queue };
-    else await purgeQueue(worker.queue);
-    return { queue: worker.queue, prefix: round.prefix };
-  };
   return {
     async setup(ctx) {
       const v = await ensureCelery(ctx.log);
       if (!v.startsWith('5.')) throw new BenchSkip(`Celery ${v} found, the bench expects 5.x`);
-    },
-    async teardown() {
-      if (!worker) return;
-      await stopWorker(worker.child);
-      await deleteAmqpQueue(worker.queue).catch(() => {});
-      worker = undefined;
     },
     async throughput(ctx) {
       const { throughputN: n } = sizes(ctx.quick);
@@ -222,8 +231,8 @@ export function celerySide(): SideRunner {
       }
     },
     async enqueue(ctx) {
-      // Celery publishes ~1k/s here: a quarter of N keeps the full run in budget; it is a rate.
-      const n = sizes(ctx.quick).enqueueN / 4;
+      // Celery publishes ~1k/s here: a tenth of N keeps the run in budget; it is a rate.
+      const n = sizes(ctx.quick).enqueueN / 10;
       const round = newRound('celery');
       try {
         const out = await produce(round, ['burst', String(n), round.prefix]);

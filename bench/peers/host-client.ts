@@ -11,6 +11,10 @@ export class WorkerHost {
   private child: ChildProcess | undefined;
   private listeners = new Set<(m: HostReport) => void>();
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async open(): Promise<void> {
     this.child = fork(hostFile, [], {
       execArgv: ['--import', 'tsx'],

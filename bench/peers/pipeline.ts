@@ -1,3 +1,5 @@
+import { cpuMeter, pidOnPort } from '../lib/proc-cpu';
+import { onRunEnd } from '../lib/run-end';
 import type { BenchContext } from '../lib/types';
 import { newRound, now, percentile, type Round } from './common';
 import { WorkerHost } from './host-client';
@@ -36,24 +38,38 @@ export function latencyStats(lat: number[]): Record<string, number> {
   return { p50: percentile(s, 50), p99: percentile(s, 99) };
 }
 
+const hosts = new Map<string, WorkerHost>();
+
+/** One worker-host process per kind for the whole run (the e2e suites share them). */
+function hostFor(kind: string): WorkerHost {
+  let h = hosts.get(kind);
+  if (!h) {
+    const host = new WorkerHost();
+    hosts.set(kind, host);
+    onRunEnd(() => host.close());
+    process.once('exit', () => host.close());
+    h = host;
+  }
+  return h;
+}
+
 /**
  * A Node side: producer in the bench process, worker (`kind`) in a worker-host child process
  * started once per side, a fresh queue and key prefix per round.
  */
 export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => Producer): SideRunner {
-  const host = new WorkerHost();
+  const host = hostFor(kind);
   let profiled = false;
   return {
-    async teardown() {
-      host.close();
-    },
     async throughput(ctx) {
       const { throughputN: n } = sizes(ctx.quick);
       const round = newRound(kind);
       const producer = makeProducer();
       await producer.open(round);
-      // Profile one round only (the first), enough to see where the time goes.
-      const profile = ctx.profile && kind === 'warren' && !profiled;
+      // Profile one round only (the first), enough to see where the time goes: a CPU profile of
+      // warren's producer and worker, and CPU time per process for every Node side.
+      const measureCpu = ctx.profile && !profiled;
+      const profile = measureCpu && kind === 'warren';
       const stamp = Date.now();
       const bar = ctx.progress(`${kind}: results stored`, n);
       let seen = 0;
@@ -72,16 +88,27 @@ export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => 
       );
       try {
         const prodProf = profile ? await (await import('../lib/profile')).startProfile() : undefined;
+        const meter = measureCpu
+          ? cpuMeter({
+              'producer (bench process)': process.pid,
+              [`worker (${kind})`]: host.pid,
+              'redis-server :6379': pidOnPort(6379),
+              'rabbitmq :5672': pidOnPort(5672),
+            })
+          : undefined;
         const t0 = now();
         await producer.burst(round, n);
         const enqueuedAt = now();
         const report = await done;
+        if (meter) {
+          ctx.log(`${kind} (${n} jobs end to end)\n${meter.stop(n)}`);
+          profiled = true;
+        }
         if (prodProf) {
           const { formatProfile } = await import('../lib/profile');
           const p = await prodProf.stop(`${ctx.profileDir}/${kind}-producer-${stamp}.cpuprofile`);
           ctx.log(formatProfile(`producer (${kind}, bench process)`, p));
           ctx.log(report.profileText ?? '');
-          profiled = true;
         }
         return {
           jobsPerS: n / ((report.doneAt - t0) / 1000),
