@@ -1,5 +1,5 @@
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
-import { brokerFromEnv } from './broker-from-env';
+import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
 import { resultsFromEnv } from './results-from-env';
 
 export interface Runtime {
@@ -10,6 +10,8 @@ export interface Runtime {
   results: ResultStore;
   /** Readiness checks for /readyz, e.g. one per region's broker. */
   checks: Record<string, () => Promise<unknown>>;
+  /** The RabbitMQ adapters by region (empty when embedded), e.g. for queue depth (`checkQueue`). */
+  brokers: BrokerRuntime['brokers'];
   describe: string[];
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function createRuntime(
     consumer: broker.consumer,
     results: res.results,
     checks: (broker as { checks?: Record<string, () => Promise<unknown>> }).checks ?? {},
+    brokers: broker.brokers,
     describe: [broker.describe, res.describe],
     close: async () => {
       await broker.close();
