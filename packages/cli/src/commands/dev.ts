@@ -19,7 +19,9 @@ export async function dev(opts: DevOptions): Promise<void> {
   const obs = createObservability({
     config,
     logger: createLogger({ name: 'warren-dev' }),
-    queueStats: queueStatsFrom(rt.consumer, (q) => (consuming.includes(q) ? 1 : 0)),
+    queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer, (q) =>
+      consuming.includes(q) ? 1 : 0,
+    ),
     processMetrics: true,
   });
   const results = obs.results(rt.results);

@@ -13,7 +13,7 @@ export async function ingest(opts: { port: number }): Promise<void> {
   const obs = createObservability({
     config,
     logger: createLogger({ name: 'warren-ingest' }),
-    queueStats: queueStatsFrom(rt.consumer),
+    queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer),
     processMetrics: true,
   });
   const { server } = await startIngest(config, rt, opts.port, obs);

@@ -19,7 +19,9 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const obs = createObservability({
     config,
     logger: createLogger({ name: 'warren-worker' }),
-    queueStats: queueStatsFrom(rt.consumer, (q) => (consuming.includes(q) ? 1 : 0)),
+    queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer, (q) =>
+      consuming.includes(q) ? 1 : 0,
+    ),
     queues: () => consuming,
     processMetrics: true,
   });
