@@ -1,5 +1,6 @@
 import type { QueueConfig, ResultStore } from '@warren/core';
 import type { Redis } from 'ioredis';
+import type { CeleryMetaRedis } from './celery-meta-redis';
 import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
 
 /**
@@ -9,7 +10,7 @@ import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
 export function withCeleryResultsFor(
   config: { queues: Record<string, Pick<QueueConfig, 'protocol'>> },
   store: ResultStore,
-  redis: Redis,
+  redis: Redis | CeleryMetaRedis,
   opts: Partial<Omit<CeleryResultsOptions, 'redis' | 'isCeleryQueue'>> = {},
 ): ResultStore {
   const celery = new Set(

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Redis as UpstashRedis } from '@upstash/redis';
 import { MemoryResultStore } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
+import { upstashCeleryMeta } from './celery-meta-redis';
 import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
 import { withCeleryResultsFor } from './celery-results-for-config';
 
@@ -142,5 +145,57 @@ describe('withCeleryResultsFor', () => {
     await store.transition(id, 'succeeded', { owner: 'w', result: 1 });
     expect(await redis.get(`celery-task-meta-${id}`)).toContain('"SUCCESS"');
     await redis.del(`celery-task-meta-${id}`);
+  });
+});
+
+describe('withCeleryResults over Upstash REST (the local endpoint in front of the same Redis)', () => {
+  it('writes and merges Celery metas through @upstash/redis', async () => {
+    let rest: RedisRestServer | undefined;
+    for (let port = 28520 + (process.pid % 40); !rest && port < 28600; port++) {
+      rest = await serveRedisRest({
+        port,
+        redisUrl: 'redis://127.0.0.1:6379/0',
+        token: 'celery-test-token',
+      }).catch(() => undefined);
+    }
+    if (!rest) throw new Error('no free port in 28520-28599');
+    try {
+      // Default client options (automatic deserialization on): metas come back parsed, handled.
+      const upstash = new UpstashRedis({ url: rest.url, token: 'celery-test-token', enableTelemetry: false });
+      const store = make({ redis: upstashCeleryMeta(upstash) });
+      const id = randomUUID();
+      const key = `celery-task-meta-${id}`;
+      await store.transition(id, 'running', { ...created(), attempts: 1, owner: 'w' });
+      await store.transition(id, 'succeeded', { owner: 'w', result: { n: 5 } });
+      expect(JSON.parse((await redis.get(key)) ?? '{}')).toMatchObject({
+        status: 'SUCCESS',
+        result: { n: 5 },
+      });
+      expect(await redis.ttl(key)).toBeGreaterThan(590);
+      expect(await store.celeryMeta(id)).toMatchObject({ status: 'SUCCESS', task_id: id });
+
+      const queued = randomUUID();
+      await store.transition(queued, 'queued', created());
+      await redis.set(
+        `celery-task-meta-${queued}`,
+        JSON.stringify({
+          status: 'FAILURE',
+          result: { exc_type: 'KeyError', exc_message: ['a'], exc_module: 'builtins' },
+          traceback: 'tb',
+          children: [],
+          date_done: '2026-01-01T00:00:00.000001',
+          task_id: queued,
+        }),
+        'EX',
+        60,
+      );
+      expect(await store.get(queued)).toMatchObject({
+        state: 'failed',
+        error: { type: 'KeyError', message: 'a' },
+      });
+      await redis.del(key, `celery-task-meta-${queued}`);
+    } finally {
+      await rest.close();
+    }
   });
 });

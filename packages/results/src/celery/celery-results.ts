@@ -18,24 +18,14 @@ import {
   mergeCeleryMeta,
   parseCeleryMeta,
 } from './celery-meta';
-
-/**
- * Celery's RedisBackend `_set` (SETEX + PUBLISH on the key) behind `_store_result`'s guard:
- * a SUCCESS already stored is never overwritten (a duplicate delivery must not clobber it).
- */
-const STORE_META_LUA = `
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  local ok, m = pcall(cjson.decode, cur)
-  if ok and type(m) == 'table' and m.status == 'SUCCESS' then return 0 end
-end
-redis.call('SETEX', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PUBLISH', KEYS[1], ARGV[1])
-return 1`;
+import { type CeleryMetaRedis, ioredisCeleryMeta, isCeleryMetaRedis } from './celery-meta-redis';
 
 export interface CeleryResultsOptions {
-  /** The Redis Celery's `result_backend` points at (ioredis; the caller owns and closes it). */
-  redis: Redis;
+  /**
+   * The Redis Celery's `result_backend` points at: an ioredis client, or `upstashCeleryMeta(client)`
+   * for Upstash REST. The caller owns and closes it.
+   */
+  redis: Redis | CeleryMetaRedis;
   /** Queues with `protocol: 'celery'`. */
   isCeleryQueue(queue: string): boolean;
   /** Celery's `result_expires` in seconds (default 1 day). */
@@ -63,7 +53,7 @@ export interface CeleryResultStore extends ResultStore {
  * Python worker wrote, so `GET /v1/jobs/:id` and the SDK's `wait` see jobs Python runs.
  */
 export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions): CeleryResultStore {
-  const { redis } = opts;
+  const redis = isCeleryMetaRedis(opts.redis) ? opts.redis : ioredisCeleryMeta(opts.redis);
   const prefix = opts.keyPrefix ?? CELERY_KEY_PREFIX;
   const expiresS = opts.expiresS ?? CELERY_RESULT_EXPIRES_S;
   const worker = opts.worker ?? 'warren';
@@ -79,11 +69,11 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       reason: state === 'expired' ? 'expired' : state === 'cancelled' ? 'cancelled' : undefined,
       extended: opts.extended ? { worker, ...argsOf(record.input) } : undefined,
     });
-    await redis.eval(STORE_META_LUA, 1, key(record.id), JSON.stringify(meta), String(expiresS));
+    await redis.storeMeta(key(record.id), JSON.stringify(meta), expiresS);
   }
 
   async function celeryMeta(id: string): Promise<CeleryMeta | undefined> {
-    return parseCeleryMeta(await redis.get(key(id)));
+    return parseCeleryMeta(await redis.getMeta(key(id)));
   }
 
   async function get(id: string): Promise<JobRecord | undefined> {

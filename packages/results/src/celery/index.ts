@@ -10,5 +10,11 @@ export {
   parseCeleryMeta,
   toCeleryException,
 } from './celery-meta';
+export {
+  type CeleryMetaRedis,
+  ioredisCeleryMeta,
+  STORE_META_LUA,
+  upstashCeleryMeta,
+} from './celery-meta-redis';
 export { type CeleryResultStore, type CeleryResultsOptions, withCeleryResults } from './celery-results';
 export { withCeleryResultsFor } from './celery-results-for-config';
