@@ -1,0 +1,71 @@
+/**
+ * Lambda entry: scheduled forwarder "drain". Runs this region's forwarder links (the same code as
+ * `warren forward`) until the invocation's remaining time runs short or there is nothing left to
+ * move, then stops consuming, settles what is in flight and returns. Unconfirmed messages stay
+ * unacked at the source and are picked up by the next run (at-least-once).
+ * Links come from WARREN_FORWARD_LINKS (set by the deploy plan), else from the bundled config;
+ * broker URLs from the region catalogue with the linked secrets (see shared/deploy-env.ts).
+ * SQS endpoint and credentials: the AWS SDK's own settings (AWS_ENDPOINT_URL_SQS for a local API).
+ * Not run against real AWS here (no access); tested with real RabbitMQ and local-aws-sqs.
+ */
+import { type DrainResult, drain, type LinkSpec, linksFromConfig } from '@warren/forwarder';
+import type { Context } from 'aws-lambda';
+import { ENV, type ForwardLinkEnv } from './shared/deploy-env';
+import { loadWorkerConfig, workerEnv } from './shared/worker-env';
+
+/** Time kept back from Lambda's deadline for closing connections after settling. */
+const SAFETY_MS = 2000;
+
+export interface DrainSummary {
+  stoppedBecause: DrainResult['stoppedBecause'];
+  links: { name: string; forwarded: number; deadLettered: number; lag?: number; lastError?: string }[];
+}
+
+export async function handler(
+  _event: unknown,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<DrainSummary> {
+  const env = workerEnv();
+  const config = await loadWorkerConfig(env);
+  const planned = env[ENV.forwardLinks];
+  const links = planned
+    ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions)
+    : linksFromConfig(config, { region: config.region });
+  const remaining = context.getRemainingTimeInMillis();
+  const result = await drain({
+    links,
+    deadlineMs: Date.now() + remaining - SAFETY_MS,
+    settleMs: Math.min(5000, Math.max(500, remaining / 10)),
+    log: (m) => console.log(m),
+  });
+  return {
+    stoppedBecause: result.stoppedBecause,
+    links: result.links.map(({ name, forwarded, deadLettered, lag, lastError }) => ({
+      name,
+      forwarded,
+      deadLettered,
+      lag,
+      lastError,
+    })),
+  };
+}
+
+/** The deploy plan's link descriptions, with broker URLs looked up in the region catalogue. */
+export function linksFromEnv(
+  links: ForwardLinkEnv[],
+  regions: { id: string; brokers: string[] }[],
+): LinkSpec[] {
+  const brokers = (id: string) => {
+    const b = regions.find((r) => r.id === id)?.brokers ?? [];
+    if (b.length === 0) throw new Error(`forward-drain: no broker URLs for region ${id}`);
+    return b;
+  };
+  return links.map((l) => ({
+    name: l.name,
+    source: { urls: brokers(l.from), queue: l.queue, region: l.from },
+    destination:
+      l.to.kind === 'sqs'
+        ? { kind: 'sqs', queueUrl: l.to.queueUrl, fifo: l.to.fifo, awsRegion: l.to.awsRegion, region: l.from }
+        : { kind: 'amqp', urls: brokers(l.to.region), queue: l.queue, region: l.to.region },
+  }));
+}
