@@ -1,0 +1,41 @@
+/**
+ * WARREN_CONFIG for worker child processes in the fault tests (`warren worker` loads it). Tasks
+ * leave a trace in Redis (`TEST_TRACE_KEY`) so the tests can count completed task bodies.
+ */
+import { defineConfig, defineTask } from '@warren/core';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { workerTestTasks } from './tasks';
+
+let redis: Redis | undefined;
+const trace = () => {
+  redis ??= new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false });
+  return redis;
+};
+
+/** Sleeps `ms` (aborting on its signal), then appends its job id to the trace list. */
+export const markTask = defineTask({
+  name: 'w.mark',
+  input: z.object({ ms: z.number().int().min(0) }),
+  timeoutMs: 3000, // a short timeout keeps the lease (timeout + 30 s) of a killed worker short
+  handler: async ({ ms }, ctx) => {
+    await ctx.progress({ pid: process.pid });
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, ms);
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(ctx.signal.reason);
+      });
+    });
+    await trace().rpush(process.env.TEST_TRACE_KEY ?? 'warren-test:trace', ctx.jobId);
+    return { pid: process.pid };
+  },
+});
+
+export default defineConfig({
+  tasks: [...workerTestTasks, markTask],
+  worker: {
+    concurrency: Number(process.env.TEST_CONCURRENCY ?? 4),
+    shutdownTimeoutMs: Number(process.env.TEST_SHUTDOWN_MS ?? 10_000),
+  },
+});
