@@ -109,6 +109,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     if (p.contentEncoding && p.contentEncoding.toLowerCase() !== CELERY_CONTENT_ENCODING) {
       return fail(`content encoding ${p.contentEncoding} is not utf-8`);
     }
+    if (h.compression) return fail(`compressed Celery messages (${String(h.compression)}) are not supported`);
     let body: unknown;
     try {
       body = JSON.parse(message.content.toString('utf8'));
