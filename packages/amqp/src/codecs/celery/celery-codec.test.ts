@@ -136,6 +136,16 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
         { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, task: 'a b' } } },
         /task/,
       ],
+      [
+        {
+          ...base,
+          properties: {
+            ...base.properties,
+            headers: { ...base.properties.headers, compression: 'application/x-gzip' },
+          },
+        },
+        /compressed/,
+      ],
     ];
     for (const [m, why] of cases) {
       const r = celeryCodec.decode(m);
