@@ -25,6 +25,15 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** One confirm channel and its unconfirmed publishes by delivery tag (1, 2, 3, ... per channel). */
+interface ChannelState {
+  ch: ConfirmChannel;
+  lastTag: number;
+  /** Lowest tag that may still be unconfirmed. */
+  lowTag: number;
+  unconfirmed: Map<number, Pending>;
+}
+
 let seq = 0;
 const fallbackId = () => `warren-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
@@ -33,10 +42,12 @@ const fallbackId = () => `warren-${process.pid}-${Date.now().toString(36)}-${(se
  * it rejects on nack, on basic.return (mandatory: unroutable), on the confirm timeout and when the
  * channel/connection dies before the ack. Up to `maxInFlight` publishes are outstanding at once
  * (pipelined, never one round trip per job); the next publish waits for a free slot.
+ * Confirms are matched by delivery tag from the channel's ack/nack events (multiple acks settle a
+ * range), so the hot path allocates no callback per message.
  */
 export class ConfirmPublisher {
-  private channel: ConfirmChannel | undefined;
-  private readonly pending = new Set<Pending>();
+  private state: ChannelState | undefined;
+  private readonly live = new Set<ChannelState>();
   private readonly returned = new Set<string>();
   private readonly window: InFlightWindow;
   private sweeper: ReturnType<typeof setInterval> | undefined;
@@ -52,31 +63,33 @@ export class ConfirmPublisher {
   /** Connect hook: a fresh confirm channel on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     const ch = await model.createConfirmChannel();
-    const mine = new Set<Pending>();
+    const st: ChannelState = { ch, lastTag: 0, lowTag: 1, unconfirmed: new Map() };
     ch.on('error', () => {}); // 'close' follows
     ch.on('return', (msg: Message) => {
       const id = msg.properties.messageId as string | undefined;
       if (id) this.returned.add(id);
     });
+    ch.on('ack', (f: { deliveryTag: number; multiple: boolean }) => this.confirmed(st, f, undefined));
+    ch.on('nack', (f: { deliveryTag: number; multiple: boolean }) => this.confirmed(st, f, 'nack'));
     ch.on('close', () => {
-      if (this.channel === ch) this.channel = undefined;
-      // amqplib calls back every unconfirmed publish with 'channel closed'; this is a backstop.
-      for (const p of mine) {
-        mine.delete(p);
-        this.pending.delete(p);
+      if (this.state === st) this.state = undefined;
+      this.live.delete(st);
+      const lost = new TransportError('connection lost before the broker confirmed', true);
+      for (const p of st.unconfirmed.values()) {
         this.window.release();
-        this.fail(p, new TransportError('connection lost before the broker confirmed', true));
+        this.fail(p, lost);
       }
+      st.unconfirmed.clear();
     });
-    (ch as ConfirmChannel & { warrenPending?: Set<Pending> }).warrenPending = mine;
-    this.channel = ch;
+    this.live.add(st);
+    this.state = st;
   };
 
   inFlight(): number {
     return this.window.used;
   }
 
-  async publish(
+  publish(
     exchange: string,
     routingKey: string,
     content: Buffer,
@@ -84,69 +97,122 @@ export class ConfirmPublisher {
     queue: string,
     timeoutMs = this.opts.confirmTimeoutMs,
   ): Promise<void> {
-    if (this.closed) throw new TransportError('publisher is closed', false);
+    if (this.closed) return Promise.reject(new TransportError('publisher is closed', false));
     const deadline = Date.now() + timeoutMs;
-    await this.window.acquire(deadline);
-    let ch = this.channel;
-    if (!ch) {
-      const waitMs = Math.min(this.opts.waitForConnectionMs, deadline - Date.now());
-      if (waitMs > 0 && (await this.conn.waitConnected(waitMs))) ch = this.channel;
-      if (!ch) {
-        this.window.release();
-        throw new TransportError(`not connected to any RabbitMQ node (publishing to ${queue})`, true);
-      }
-    }
-    const messageId = (properties.messageId as string | undefined) ?? fallbackId();
-    return new Promise<void>((resolve, reject) => {
-      const p: Pending = { queue, messageId, t0: performance.now(), deadline, done: false, resolve, reject };
-      const mine = (ch as ConfirmChannel & { warrenPending: Set<Pending> }).warrenPending;
-      this.pending.add(p);
-      mine.add(p);
-      this.startSweeper();
-      const settled = (err: unknown) => {
-        if (!mine.delete(p)) return; // already failed by the close backstop
-        this.pending.delete(p);
-        this.window.release();
-        if (err) {
-          if ((err as Error).message === 'message nacked')
-            this.opts.onNack(queue).then(
-              (e) => this.fail(p, e),
-              (e) => this.fail(p, e),
-            );
-          else this.fail(p, classifyAmqpError(err, `publish to ${queue}`));
-          return;
-        }
-        if (this.returned.delete(messageId)) {
-          this.fail(p, new TransportError(`unroutable: no queue ${queue} (basic.return)`, false));
-          return;
-        }
-        if (!p.done) {
-          p.done = true;
-          this.opts.onEvent?.({ type: 'confirm', queue, ms: performance.now() - p.t0 });
-          resolve();
-        }
-      };
-      try {
-        ch.publish(exchange, routingKey, content, { ...properties, messageId, mandatory: true }, settled);
-      } catch (err) {
-        settled(err);
-      }
-    });
+    // Hot path: connected and a free slot: no extra promise hop before the frame is written.
+    const st = this.state;
+    if (st && this.window.tryAcquire())
+      return this.send(st, exchange, routingKey, content, properties, queue, deadline);
+    return this.publishSlow(exchange, routingKey, content, properties, queue, deadline);
   }
 
   /** Resolves once every publish sent so far was confirmed or failed. */
   async drain(): Promise<void> {
-    await this.channel?.waitForConfirms().catch(() => {});
+    await this.state?.ch.waitForConfirms().catch(() => {});
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
     this.window.close(new TransportError('publisher is closed', false));
-    const ch = this.channel;
-    this.channel = undefined;
-    if (ch && this.pending.size > 0) await ch.waitForConfirms().catch(() => {});
-    await ch?.close().catch(() => {});
+    const st = this.state;
+    this.state = undefined;
+    if (st && st.unconfirmed.size > 0) await st.ch.waitForConfirms().catch(() => {});
+    await st?.ch.close().catch(() => {});
+  }
+
+  private async publishSlow(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties: Options.Publish,
+    queue: string,
+    deadline: number,
+  ): Promise<void> {
+    await this.window.acquire(deadline);
+    let st = this.state;
+    if (!st) {
+      const waitMs = Math.min(this.opts.waitForConnectionMs, deadline - Date.now());
+      if (waitMs > 0 && (await this.conn.waitConnected(waitMs))) st = this.state;
+      if (!st) {
+        this.window.release();
+        throw new TransportError(`not connected to any RabbitMQ node (publishing to ${queue})`, true);
+      }
+    }
+    return this.send(st, exchange, routingKey, content, properties, queue, deadline);
+  }
+
+  /** Writes the message (slot already held); the ack/nack/close handlers settle it. */
+  private send(
+    st: ChannelState,
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    properties: Options.Publish,
+    queue: string,
+    deadline: number,
+  ): Promise<void> {
+    const messageId = (properties.messageId as string | undefined) ?? fallbackId();
+    return new Promise<void>((resolve, reject) => {
+      const p: Pending = {
+        queue,
+        messageId,
+        t0: this.opts.onEvent ? performance.now() : 0,
+        deadline,
+        done: false,
+        resolve,
+        reject,
+      };
+      try {
+        // The adapter owns persistence and mandatory (unroutable → basic.return → error).
+        st.ch.publish(exchange, routingKey, content, {
+          ...properties,
+          messageId,
+          persistent: true,
+          mandatory: true,
+        });
+      } catch (err) {
+        // Nothing was written (closed channel, oversized headers): the tag was not used.
+        this.window.release();
+        reject(classifyAmqpError(err, `publish to ${queue}`));
+        return;
+      }
+      st.unconfirmed.set(++st.lastTag, p);
+      this.startSweeper();
+    });
+  }
+
+  private confirmed(st: ChannelState, f: { deliveryTag: number; multiple: boolean }, nack?: 'nack'): void {
+    if (f.multiple) {
+      for (let tag = st.lowTag; tag <= f.deliveryTag; tag++) this.settle(st, tag, nack);
+      st.lowTag = Math.max(st.lowTag, f.deliveryTag + 1);
+    } else {
+      this.settle(st, f.deliveryTag, nack);
+      if (f.deliveryTag === st.lowTag)
+        while (st.lowTag <= st.lastTag && !st.unconfirmed.has(st.lowTag)) st.lowTag++;
+    }
+  }
+
+  private settle(st: ChannelState, tag: number, nack?: 'nack'): void {
+    const p = st.unconfirmed.get(tag);
+    if (!p) return;
+    st.unconfirmed.delete(tag);
+    this.window.release();
+    if (nack) {
+      this.opts.onNack(p.queue).then(
+        (e) => this.fail(p, e),
+        (e) => this.fail(p, e),
+      );
+      return;
+    }
+    if (this.returned.size > 0 && this.returned.delete(p.messageId)) {
+      this.fail(p, new TransportError(`unroutable: no queue ${p.queue} (basic.return)`, false));
+      return;
+    }
+    if (p.done) return;
+    p.done = true;
+    this.opts.onEvent?.({ type: 'confirm', queue: p.queue, ms: performance.now() - p.t0 });
+    p.resolve();
   }
 
   private fail(p: Pending, err: Error): void {
@@ -160,14 +226,18 @@ export class ConfirmPublisher {
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       const now = Date.now();
-      for (const p of this.pending)
-        if (!p.done && now >= p.deadline)
-          this.fail(
-            p,
-            new TransportError(`no confirm from the broker within the timeout (queue ${p.queue})`, true),
-          );
+      let left = 0;
+      for (const st of this.live) {
+        left += st.unconfirmed.size;
+        for (const p of st.unconfirmed.values())
+          if (!p.done && now >= p.deadline)
+            this.fail(
+              p,
+              new TransportError(`no confirm from the broker within the timeout (queue ${p.queue})`, true),
+            );
+      }
       this.window.expire(now);
-      if (this.pending.size === 0 && this.window.waiting() === 0) {
+      if (left === 0 && this.window.waiting() === 0) {
         clearInterval(this.sweeper);
         this.sweeper = undefined;
       }

@@ -14,6 +14,13 @@ export class InFlightWindow {
 
   constructor(private readonly size: number) {}
 
+  /** Takes a slot at once if one is free and nobody is queued. */
+  tryAcquire(): boolean {
+    if (this.closedWith || this.used >= this.size || this.waiters.length > 0) return false;
+    this.used++;
+    return true;
+  }
+
   acquire(deadline: number): Promise<void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (this.used < this.size && this.waiters.length === 0) {

@@ -27,32 +27,45 @@ export class JobPublisher implements Publisher {
     private readonly defaults: { confirmTimeoutMs: number; waitForConnectionMs: number },
   ) {}
 
-  async publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
-    const { content, properties } = this.codecFor(queue).encode(job);
-    await this.send(queue, content, properties, opts);
+  publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
+    let encoded: ReturnType<MessageCodec['encode']>;
+    try {
+      encoded = this.codecFor(queue).encode(job);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.send(queue, encoded.content, encoded.properties, opts);
   }
 
   /** Any body and properties to `queue` (raw/poison publishes, codecs that pre-encode, hops). */
-  async send(
+  send(queue: string, content: Buffer, properties: Options.Publish, opts: SendOptions = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? this.defaults.confirmTimeoutMs;
+    const delayed = opts.dueAt !== undefined || (opts.delayMs !== undefined && opts.delayMs > 0);
+    // Hot path: connected, queue already declared, no delay: straight to the confirm channel.
+    if (!delayed && this.conn.current() && (opts.declare === false || this.topology.isDeclared(queue)))
+      return this.confirm.publish('', queue, content, properties, queue, timeoutMs);
+    return this.sendSlow(queue, content, properties, opts, timeoutMs);
+  }
+
+  private async sendSlow(
     queue: string,
     content: Buffer,
     properties: Options.Publish,
-    opts: SendOptions = {},
+    opts: SendOptions,
+    timeoutMs: number,
   ): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? this.defaults.confirmTimeoutMs;
     if (!this.conn.current()) {
       await this.conn.waitConnected(Math.min(this.defaults.waitForConnectionMs, timeoutMs));
     }
     if (opts.declare !== false) await this.topology.ensure(queue);
-    const props: Options.Publish = { ...properties, persistent: true };
     const now = Date.now();
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
     if (dueAt !== undefined && dueAt > now) {
       const tier = pickTier(this.topology.tiersMs, dueAt - now);
-      props.headers = { ...props.headers, [DUE_HEADER]: dueAt };
+      const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
       return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
     }
-    return this.confirm.publish('', queue, content, props, queue, timeoutMs);
+    return this.confirm.publish('', queue, content, properties, queue, timeoutMs);
   }
 
   /** Waits for outstanding confirms; the channel stays (the broker's consumer retries use it too). */

@@ -11,6 +11,8 @@ import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments }
 export class Topology {
   readonly specs = new Map<string, QueueSpec>();
   private declared = new Map<string, Promise<void>>();
+  /** Queues whose declaration finished on the current connection (lets publish skip an await). */
+  private done = new Set<string>();
   private model: ChannelModel | undefined;
 
   constructor(
@@ -26,6 +28,7 @@ export class Topology {
   async declareAll(model: ChannelModel): Promise<void> {
     this.model = model;
     this.declared = new Map();
+    this.done = new Set();
     for (const ms of this.tiersMs) {
       const name = tierName(ms);
       try {
@@ -45,10 +48,13 @@ export class Topology {
     for (const name of this.specs.keys()) {
       const p = this.declare(model, name);
       this.declared.set(name, p);
-      await p.catch((err: Error) => {
-        this.declared.delete(name);
-        this.onError(name, err);
-      });
+      await p.then(
+        () => this.done.add(name),
+        (err: Error) => {
+          this.declared.delete(name);
+          this.onError(name, err);
+        },
+      );
     }
   }
 
@@ -62,12 +68,21 @@ export class Topology {
       if (!model) return Promise.reject(classifyAmqpError(new Error('not connected'), queue));
       p = this.declare(model, queue);
       this.declared.set(queue, p);
+      const done = this.done;
+      p.then(
+        () => done.add(queue),
+        () => {},
+      );
       // A failed declare is retried by the next caller rather than cached forever.
       p.catch(() => {
         if (this.declared.get(queue) === p) this.declared.delete(queue);
       });
     }
     return p;
+  }
+
+  isDeclared(queue: string): boolean {
+    return this.done.has(queue);
   }
 
   maxLength(queue: string): number | undefined {
