@@ -8,6 +8,7 @@ import {
 } from '@warren/results';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteKeys } from './delete-keys';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PORT = 26303; // this helper's range is 26300-26399
@@ -167,3 +168,5 @@ describe('one record, two transports (TCP ioredis ↔ Upstash REST)', () => {
     expect(await tcp.waitFor(uuidv7(), 50)).toBeUndefined();
   });
 });
+
+afterAll(() => deleteKeys(REDIS_URL, prefix));

@@ -4,12 +4,14 @@ import { uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { type RedisRestServer, serveRedisRest } from '@warren/results';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deleteKeys } from './delete-keys';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Own vhost on the shared broker: other processes consume the shared `default` queue.
 const VHOST = `warren-results-${process.pid}`;
 const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${VHOST}`;
+const RUN = `warren-test-dev-${process.pid}-${Date.now().toString(36)}`;
 const PORTS = { tcpDev: 26313, restDev: 26314, rest: 26315 }; // this helper's range: 26300-26399
 
 async function startDev(
@@ -30,6 +32,8 @@ async function startDev(
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`warren dev exited: ${out}`);
+      // Ready, and the start-up banner (printed after listen) is out.
+      if (!out.includes('results:')) return false;
       return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok;
     },
     60_000,
@@ -75,26 +79,28 @@ describe('warren dev on real RabbitMQ and Redis', () => {
     });
     rest = await serveRedisRest({ port: PORTS.rest, redisUrl: REDIS_URL, token: 'dev-token' });
   });
+  // Each test's worker must be gone before the next starts: it would take the next test's job.
+  afterEach(async () => {
+    for (const c of children.splice(0)) await stopDev(c);
+  });
   afterAll(async () => {
-    for (const c of children) await stopDev(c);
     await rest?.close();
     await raw.quit();
     execFileSync('rabbitmqctl', ['delete_vhost', VHOST], { stdio: 'ignore' });
   });
 
   it('REDIS_URL: the job record lands in warren:job:<id> with a TTL', async () => {
-    const prefix = `warren-test-dev-${uuidv7()}:`;
+    const prefix = `${RUN}-${uuidv7()}:`;
     const { child, log } = await startDev(PORTS.tcpDev, { REDIS_URL, WARREN_REDIS_PREFIX: prefix });
     children.push(child);
     expect(log()).toMatch(/results: redis .*TCP/);
     const { hash, ttl } = await enqueueAndRead(PORTS.tcpDev, raw, prefix);
     expect(hash).toMatchObject({ state: 'succeeded', task: 'demo.add', result: '42', attempts: '1' });
     expect(ttl).toBeGreaterThan(86_000);
-    await stopDev(child); // its worker would otherwise take the next test's job
   });
 
   it('UPSTASH_REDIS_REST_URL/TOKEN: the same record through the REST endpoint', async () => {
-    const prefix = `warren-test-dev-${uuidv7()}:`;
+    const prefix = `${RUN}-${uuidv7()}:`;
     const { child, log } = await startDev(PORTS.restDev, {
       REDIS_URL: '',
       UPSTASH_REDIS_REST_URL: rest.url,
@@ -108,3 +114,5 @@ describe('warren dev on real RabbitMQ and Redis', () => {
     expect(ttl).toBeGreaterThan(86_000);
   });
 });
+
+afterAll(() => deleteKeys(REDIS_URL, RUN));

@@ -6,6 +6,7 @@ import { type RedisRestServer, RedisResultStore, serveRedisRest, TcpResultStore 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsFromEnv } from '../../packages/cli/src/runtime/results-from-env';
+import { deleteKeys } from './delete-keys';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REST_PORT = 26305; // this helper's range is 26300-26399
@@ -109,3 +110,5 @@ describe('warren redis-rest (CLI)', () => {
     expect(code).toBe(0);
   });
 });
+
+afterAll(() => deleteKeys(REDIS_URL, prefix));

@@ -8,6 +8,7 @@ import {
 } from '@warren/core';
 import { sleep } from '@warren/core/testing';
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisResultStore } from '../tcp/create-redis-result-store';
 
@@ -83,4 +84,12 @@ describe('the Lua transition mirrors applyTransition', () => {
       { numRuns: 100 },
     );
   });
+});
+
+// Leave nothing behind in the shared Redis.
+afterAll(async () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
 });

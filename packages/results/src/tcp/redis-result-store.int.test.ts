@@ -1,4 +1,6 @@
 import { resultStoreContract } from '@warren/core/testing';
+import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
 import { createRedisResultStore } from './create-redis-result-store';
 
 const prefix = `warren-test-${process.pid}-${Date.now().toString(36)}:`;
@@ -6,3 +8,11 @@ const prefix = `warren-test-${process.pid}-${Date.now().toString(36)}:`;
 resultStoreContract('redis over TCP (ioredis)', async () =>
   createRedisResultStore({ redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix }),
 );
+
+// Leave nothing behind in the shared Redis.
+afterAll(async () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});

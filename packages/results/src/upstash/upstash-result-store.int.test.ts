@@ -1,4 +1,5 @@
 import { resultStoreContract } from '@warren/core/testing';
+import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
 import { createUpstashResultStore } from './create-upstash-result-store';
@@ -19,4 +20,12 @@ resultStoreContract('redis over Upstash REST (@upstash/redis → local endpoint)
   });
   // retry: false — the client's default retries would hide failures from the test.
   return createUpstashResultStore({ url: server.url, token: 'contract-token', prefix, retry: false });
+});
+
+// Leave nothing behind in the shared Redis.
+afterAll(async () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
 });
