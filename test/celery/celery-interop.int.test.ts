@@ -1,5 +1,5 @@
 import { createClient } from '@warren/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
 import { type CeleryStack, startCeleryStack } from './stack';
 
@@ -42,6 +42,12 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} interop`, () => {
     stack = await startCeleryStack();
     pyWorker = await startCeleryWorker(stack.pythonQueue, stack.pyEnv, stack.run);
   }, 90_000);
+
+  afterEach((ctx) => {
+    // The Python side's story, for whoever debugs a failure.
+    if (ctx.task.result?.state === 'fail')
+      console.log(`celery worker log (tail):\n${pyWorker?.logs().slice(-4000)}`);
+  });
 
   afterAll(async () => {
     await pyWorker?.stop();

@@ -77,7 +77,6 @@ export async function startCeleryStack(): Promise<CeleryStack> {
   const broker = createAmqpBroker({
     urls: ['amqp://guest:guest@127.0.0.1:5672'],
     queues: config.queues,
-    delayTierType: 'classic',
     codecs: { [celeryQueue]: codec(celeryQueue), [pythonQueue]: codec(pythonQueue) },
   });
   await broker.connect();
