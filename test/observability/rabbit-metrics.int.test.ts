@@ -68,10 +68,8 @@ describe('queue depth and consumers from RabbitMQ on scrape (real broker on :567
 
     worker = createWorker({ config, consumer: broker.consumer, results, onEvent: obs.executorEvents });
     await worker.start();
-    for (const j of jobs)
-      expect((await client.wait(j, { timeoutMs: 10_000 })).result).toBe(
-        j === jobs[0] ? 2 : j === jobs[1] ? 4 : 6,
-      );
+    const done = await Promise.all(jobs.map((j) => client.wait(j, { timeoutMs: 10_000 })));
+    expect(done.map((r) => r.result)).toEqual([2, 4, 6]);
     text = await scrape();
     expect(sample(text, 'warren_queue_depth', { queue: Q })).toBe(0);
     expect(sample(text, 'warren_queue_consumers', { queue: Q })).toBe(1);
