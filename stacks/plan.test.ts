@@ -1,6 +1,7 @@
-import { type ConfigInput, defineConfig, defineTask } from '@warren/core';
+import { type ConfigInput, defineConfig, defineTask, regionSchema } from '@warren/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import repoConfig from '../warren.config';
 import { ENV, SECRET } from './functions/shared/deploy-env';
 import { DeployPlanError, LIMITS, pascal, planDeployment } from './plan';
 
@@ -77,6 +78,12 @@ describe('planDeployment: regions', () => {
     expect(problems({ regions: [{ id: 'moon', location: { lat: 0, lon: 0 } }] })).toEqual([
       'regions[0] (moon): set awsRegion (the id is not an AWS region name)',
     ]);
+  });
+
+  it("the repo's own config plans once it has a region (Celery tasks without handlers need no Lambda)", () => {
+    expect(() => planDeployment(repoConfig)).toThrow(/regions: list at least one region/);
+    const p = planDeployment({ ...repoConfig, regions: [regionSchema.parse(EU)] });
+    expect(p.regions[0]!.ingest.name).toBe('EuWest1Ingest');
   });
 
   it('refuses a config without regions', () => {
