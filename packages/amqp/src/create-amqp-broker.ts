@@ -116,7 +116,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
       return { messageCount: r.messageCount, consumerCount: r.consumerCount };
     },
     publishRaw: (queue, body, props = {}) =>
-      publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, props),
+      publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, { ...props }),
     peekDeadLetters: async (queue, max = 1000) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);

@@ -89,6 +89,7 @@ export class ConfirmPublisher {
     return this.window.used;
   }
 
+  /** Note: sets `messageId`, `persistent` and `mandatory` on `properties` (pass a fresh object). */
   publish(
     exchange: string,
     routingKey: string,
