@@ -1,4 +1,6 @@
 import { defineConfig, defineTask, type WarrenConfig } from '@warren/core';
+import { STORE_REDIS_OPTIONS } from '@warren/results';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AMQP_URL, type Round } from './common';
 
@@ -40,5 +42,15 @@ export async function loadAmqpBroker(config: WarrenConfig): Promise<AmqpBrokerLi
   return broker;
 }
 
-/** Worker concurrency = broker prefetch. 200 keeps the confirm/ack pipelines full on 2 cores. */
-export const WARREN_CONCURRENCY = 200;
+/** Worker concurrency = broker prefetch (env BENCH_WARREN_CONCURRENCY to experiment). */
+export const WARREN_CONCURRENCY = Number(process.env.BENCH_WARREN_CONCURRENCY ?? 200);
+
+/**
+ * The ioredis connection the result store gets: the store's own fail-fast options, plus
+ * auto-pipelining when BENCH_WARREN_AUTOPIPELINE=1 (an option any user can pass the same way).
+ */
+export function storeRedis(url: string): { redis: Redis | string; close(): void } {
+  if (process.env.BENCH_WARREN_AUTOPIPELINE !== '1') return { redis: url, close() {} };
+  const redis = new Redis(url, { ...STORE_REDIS_OPTIONS, enableAutoPipelining: true });
+  return { redis, close: () => redis.disconnect() };
+}

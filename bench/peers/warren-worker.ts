@@ -1,7 +1,7 @@
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
 import { REDIS_URL } from './common';
-import { benchConfig, loadAmqpBroker, WARREN_CONCURRENCY } from './warren-config';
+import { benchConfig, loadAmqpBroker, storeRedis, WARREN_CONCURRENCY } from './warren-config';
 import type { StartWorker } from './worker-host';
 
 /**
@@ -12,7 +12,8 @@ import type { StartWorker } from './worker-host';
 export const startWorker: StartWorker = async (round, onResult) => {
   const config = benchConfig(round, WARREN_CONCURRENCY);
   const broker = await loadAmqpBroker(config);
-  const results = createRedisResultStore({ redis: REDIS_URL, prefix: `${round.prefix}:` });
+  const conn = storeRedis(REDIS_URL);
+  const results = createRedisResultStore({ redis: conn.redis, prefix: `${round.prefix}:` });
   const worker = createWorker({
     config,
     consumer: broker.consumer,
@@ -28,6 +29,7 @@ export const startWorker: StartWorker = async (round, onResult) => {
       await worker.stop(5_000);
       await broker.close();
       await results.close();
+      conn.close();
     },
   };
 };

@@ -4,7 +4,13 @@ import { Redis } from 'ioredis';
 import { BenchSkip } from '../lib/types';
 import { atRate, deleteAmqpQueue, deleteKeys, inFlight, now, REDIS_URL, type Round } from './common';
 import { nodeSide, type Producer, type SideRunner } from './pipeline';
-import { type AmqpBrokerLike, benchConfig, loadAmqpBroker, WARREN_CONCURRENCY } from './warren-config';
+import {
+  type AmqpBrokerLike,
+  benchConfig,
+  loadAmqpBroker,
+  storeRedis,
+  WARREN_CONCURRENCY,
+} from './warren-config';
 
 /**
  * warren's producer: `@warren/sdk/direct` over the amqp adapter's publisher (confirm per job,
@@ -15,13 +21,15 @@ export function warrenProducer(window = 1000): Producer {
   let broker: AmqpBrokerLike | undefined;
   let client: ReturnType<typeof createDirectClient> | undefined;
   let results: ReturnType<typeof createRedisResultStore> | undefined;
+  let conn: ReturnType<typeof storeRedis> | undefined;
   const enqueue = (t0?: number) =>
     client!.enqueue('add', { a: 1, b: 2, ...(t0 === undefined ? {} : { t0 }) });
   return {
     async open(round: Round) {
       const config = benchConfig(round, WARREN_CONCURRENCY);
       broker = await loadAmqpBroker(config);
-      results = createRedisResultStore({ redis: REDIS_URL, prefix: `${round.prefix}:` });
+      conn = storeRedis(REDIS_URL);
+      results = createRedisResultStore({ redis: conn.redis, prefix: `${round.prefix}:` });
       client = createDirectClient({
         config,
         publishers: new Map([[config.region, broker.publisher]]),
@@ -33,6 +41,7 @@ export function warrenProducer(window = 1000): Producer {
     async close(round) {
       await broker?.close().catch(() => {});
       await results?.close().catch(() => {});
+      conn?.close();
       await deleteAmqpQueue(round.queue).catch(() => {});
       const redis = new Redis(REDIS_URL);
       await deleteKeys(redis, `${round.prefix}:*`).finally(() => redis.disconnect());
