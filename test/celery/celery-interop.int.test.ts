@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { buildCeleryMeta } from '@warren/results';
 import { createClient } from '@warren/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
@@ -90,6 +92,34 @@ except Exception as e:
       message: 'b must be positive, got -1',
       state: 'FAILURE',
     });
+  }, 60_000);
+
+  it('failure TS → Python: error types Python has no builtin for become exception classes of that name', async () => {
+    const metas = ['RangeError', 'UnknownTask', 'ValueError'].map((type) =>
+      buildCeleryMeta({
+        id: randomUUID(),
+        status: 'FAILURE',
+        record: {
+          id: 'x',
+          task: 't',
+          queue: 'q',
+          state: 'failed',
+          attempts: 1,
+          enqueuedAt: new Date().toISOString(),
+          error: { type, message: `${type} says hi`, retryable: false },
+        },
+      }),
+    );
+    const out = await sendFromPython<string[][]>(
+      `metas = json.loads(${JSON.stringify(JSON.stringify(metas))})
+excs = [app.backend.exception_to_python(m['result']) for m in metas]
+print(json.dumps([[type(e).__name__, type(e).__module__, str(e), str(isinstance(e, Exception))] for e in excs]))`,
+    );
+    expect(out).toEqual([
+      ['RangeError', 'celery.exceptions', 'RangeError says hi', 'True'],
+      ['UnknownTask', 'celery.exceptions', 'UnknownTask says hi', 'True'],
+      ['ValueError', 'builtins', 'ValueError says hi', 'True'],
+    ]);
   }, 60_000);
 
   it('failure Python → TS: warren records the Python exception type and message', async () => {
