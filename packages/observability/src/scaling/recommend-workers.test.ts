@@ -44,4 +44,15 @@ describe('createQueueRates', () => {
     t += 11_000; // everything aged out
     expect(rates.snapshot('q').perS.enqueued).toBe(0);
   });
+
+  it('estimates arrivals in a worker-only process as starts plus backlog growth', () => {
+    let t = 2_000_000;
+    const rates = createQueueRates({ windowS: 10, now: () => t });
+    t += 10_000;
+    rates.observeDepth('q', 10);
+    for (let i = 0; i < 20; i++) rates.record('q', 'started'); // 2/s
+    t += 5_000;
+    rates.observeDepth('q', 20); // +10 in 5 s = 2/s
+    expect(rates.snapshot('q').arrivalPerS).toBe(4);
+  });
 });
