@@ -40,7 +40,9 @@ async function loadSstConfig() {
   g.$output = components.output;
   g.$app = { name: 'warren', stage: 'test' };
   vi.resetModules();
-  const mod = (await import('../sst.config')) as { default: SstConfig };
+  // A computed specifier keeps sst.config.ts (which needs SST's global types) out of the main tsc program.
+  const file = new URL('../sst.config.ts', import.meta.url).href;
+  const mod = (await import(/* @vite-ignore */ file)) as { default: SstConfig };
   return { config: mod.default, calls };
 }
 
