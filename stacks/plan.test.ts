@@ -340,6 +340,12 @@ describe('planDeployment: Amazon MQ and the RabbitMQ trigger', () => {
     ]);
   });
 
+  it('a private broker is refused: the functions are not placed in its VPC', () => {
+    expect(problems({ regions: [{ ...EU, amazonMq: { publiclyAccessible: false } }] })).toEqual([
+      "regions[0].amazonMq.publiclyAccessible: false needs the functions inside the broker's VPC, which the stacks do not wire; keep it true (TLS and the broker user still apply)",
+    ]);
+  });
+
   it('a queue consumed straight from Amazon MQ gets an rmq worker and a trigger with batch settings and credentials', () => {
     const p = plan({
       regions: [mq],

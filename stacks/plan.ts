@@ -195,6 +195,11 @@ function brokerSource(r: Region, i: number, problems: string[]): BrokerSource {
         `regions[${i}].amazonMq: ${r.amazonMq.instanceType} supports only deploymentMode "single"; use mq.m5.large or larger for a cluster`,
       );
     }
+    if (!r.amazonMq.publiclyAccessible) {
+      problems.push(
+        `regions[${i}].amazonMq.publiclyAccessible: false needs the functions inside the broker's VPC, which the stacks do not wire; keep it true (TLS and the broker user still apply)`,
+      );
+    }
     return {
       kind: 'amazon-mq',
       endpoint: `{ref:${prefix}Broker.endpoint}`,
