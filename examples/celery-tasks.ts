@@ -1,5 +1,5 @@
 import { defineTask, type QueueConfigInput } from '@warren/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Celery interop (see examples/python/): two queues speak Celery's message protocol v2.

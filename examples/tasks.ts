@@ -1,5 +1,5 @@
 import { defineTask } from '@warren/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Returns its input unchanged. */
 export const echo = defineTask({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema, jobIdSchema, nameSchema, traceparentSchema } from './names';
 
 export const backoffSchema = z.object({

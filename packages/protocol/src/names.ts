@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Task, queue and region names: safe as AMQP queue names, SQS names (after mapping) and Redis key parts. */
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;

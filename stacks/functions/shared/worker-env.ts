@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, type ResultStore, regionSchema, type WarrenConfig } from '@warren/core';
 import { createRedisResultStore, createUpstashResultStore } from '@warren/results';
 import { Resource } from 'sst/resource';
-import { z } from 'zod';
+import * as z from 'zod';
 // The config is bundled into the function (esbuild follows this import); WARREN_CONFIG may
 // still point at a JS config file deployed next to the bundle.
 import bundledConfig from '../../../warren.config';

@@ -1,5 +1,5 @@
 import { nameSchema } from '@warren/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const regionSchema = z.object({
   id: nameSchema,
