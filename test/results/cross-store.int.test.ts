@@ -151,13 +151,22 @@ describe('one record, two transports (TCP ioredis ↔ Upstash REST)', () => {
   it('wakes a TCP waiter through pub/sub and a REST waiter by polling', async () => {
     const id = uuidv7();
     await rest.transition(id, 'running', creation({ owner: 'w', attempts: 1 }));
-    const tcpWait = tcp.waitFor(id, 10_000);
+    // The terminal transition publishes its state on <prefix>done:<id>.
+    const sub = raw.duplicate();
+    const published = new Promise<[string, string]>((resolve) =>
+      sub.on('message', (c, m) => resolve([c, m])),
+    );
+    await sub.subscribe(`${prefix}done:${id}`);
+    // 4 s is below the waiter's 5 s safety re-read: only the pub/sub wake-up can make it in time.
+    const tcpWait = tcp.waitFor(id, 4000);
     const restWait = rest.waitFor(id, 10_000);
     await sleep(150);
     await rest.transition(id, 'succeeded', { owner: 'w', result: 42 });
     const [t, r] = await Promise.all([tcpWait, restWait]);
     expect(t).toMatchObject({ state: 'succeeded', result: 42 });
     expect(r).toEqual(t);
+    expect(await published).toEqual([`${prefix}done:${id}`, 'succeeded']);
+    await sub.quit();
   });
 
   it('answers the current record when the wait times out', async () => {

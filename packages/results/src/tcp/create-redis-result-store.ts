@@ -68,19 +68,25 @@ export class TcpResultStore extends RedisResultStore {
     this.done = done;
   }
 
-  /** Waits on the `done` channel the transition script publishes to; reads once more on wake-up. */
+  /**
+   * Waits on the `done` channel the transition script publishes to, re-reading on every wake-up
+   * and at least every 5 s (a safety net for a message lost to a reconnect).
+   */
   override async waitFor(
     id: string,
     timeoutMs: number,
     opts: WaitOptions = {},
   ): Promise<JobRecord | undefined> {
+    const until = Date.now() + timeoutMs;
     const wake = await this.call('subscribe', () => this.done.watch(this.keys.done(id)));
     try {
       // Subscribed before reading, so a transition between the two cannot be missed.
-      const rec = await this.get(id);
-      if (rec && isTerminal(rec.state)) return rec;
-      await wake.wait(timeoutMs, opts.signal);
-      return await this.get(id);
+      for (;;) {
+        const rec = await this.get(id);
+        const left = until - Date.now();
+        if ((rec && isTerminal(rec.state)) || left <= 0 || opts.signal?.aborted) return rec;
+        await wake.wait(Math.min(left, 5000), opts.signal);
+      }
     } finally {
       wake.stop();
     }

@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
 
 export interface Wake {
-  /** Resolves on the first message, when `timeoutMs` runs out or when `signal` aborts. */
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Resolves on the next message, when `ms` runs out or when `signal` aborts; may be called again. */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
   stop(): void;
 }
 
 /**
  * One lazily opened subscriber connection per store, shared by every waiter: a connection in
- * subscribe mode cannot run other commands, so it is a duplicate of the store's.
+ * subscribe mode cannot run other commands, so it is a duplicate of the store's (same fail-fast
+ * options: SUBSCRIBE during an outage rejects; ioredis resubscribes after a reconnect).
  */
 export class DoneSubscriber {
   private sub?: Redis;
@@ -23,10 +24,8 @@ export class DoneSubscriber {
 
   async watch(channel: string): Promise<Wake> {
     const sub = this.connection();
-    let fire: () => void = () => {};
-    const fired = new Promise<void>((r) => {
-      fire = r;
-    });
+    let pending: (() => void) | undefined;
+    const fire = () => pending?.();
     let set = this.waiters.get(channel);
     if (!set) {
       set = new Set();
@@ -42,16 +41,17 @@ export class DoneSubscriber {
     }
     return {
       stop: () => this.release(channel, fire),
-      wait: (timeoutMs, signal) =>
+      wait: (ms, signal) =>
         new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeoutMs);
           const done = () => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', done);
+            pending = undefined;
             resolve();
           };
+          const timer = setTimeout(done, ms);
           signal?.addEventListener('abort', done);
-          fired.then(done);
+          pending = done;
         }),
     };
   }
@@ -71,11 +71,14 @@ export class DoneSubscriber {
 
   private connection(): Redis {
     if (!this.sub) {
-      // Subscriptions may wait through reconnects (ioredis resubscribes), unlike store commands.
-      this.sub = this.redis.duplicate({ maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true });
+      this.sub = this.redis.duplicate();
       this.sub.on('error', (err: Error) => this.onError?.(err));
       this.sub.on('message', (channel: string) => {
         for (const fire of this.waiters.get(channel) ?? []) fire();
+      });
+      // A message published while we were disconnected is lost: wake everyone to re-read.
+      this.sub.on('ready', () => {
+        for (const set of this.waiters.values()) for (const fire of set) fire();
       });
     }
     return this.sub;
