@@ -1,9 +1,11 @@
 import { createAmazonMq } from './amazon-mq';
 import type { ResourceOptions, SecretLike, SstComponents } from './components';
-import { createMqTriggerCredentials, createRmqTrigger, createSqsTrigger } from './event-sources';
-import { createFunction } from './function';
+import { deployForwarder } from './forwarder';
+import { deployIngest } from './ingest';
 import type { RegionPlan } from './plan';
 import type { Refs } from './refs';
+import { deployRmqWorker } from './rmq-worker';
+import { deploySqsQueue } from './sqs-queue';
 
 /**
  * One warren region: everything is created through this region's `aws.Provider`, in dependency
@@ -20,39 +22,9 @@ export function deployRegion(
     provider: new c.aws.Provider(plan.providerName, { region: plan.awsRegion }),
   };
   if (plan.amazonMq) createAmazonMq(plan.amazonMq, c, refs, secrets, namePrefix, opts);
-
-  for (const q of plan.sqsQueues) {
-    const dlq = new c.Queue(
-      q.dlq.name,
-      { fifo: q.fifo, transform: { queue: { messageRetentionSeconds: q.dlq.retentionS } } },
-      opts,
-    );
-    const queue = new c.Queue(
-      q.name,
-      {
-        fifo: q.fifo,
-        visibilityTimeout: `${q.visibilityTimeoutS} seconds`,
-        dlq: { queue: dlq.arn, retry: q.maxReceiveCount },
-      },
-      opts,
-    );
-    refs.set(q.dlq.name, { arn: dlq.arn, url: dlq.url });
-    refs.set(q.name, { arn: queue.arn, url: queue.url });
-    const worker = createFunction(q.worker, c, refs, secrets, opts);
-    createSqsTrigger(q, queue, worker, c, opts);
-  }
-
-  for (const w of plan.rmqWorkers) {
-    createMqTriggerCredentials(w, plan.amazonMq!, c, refs, secrets, opts);
-    const worker = createFunction(w.worker, c, refs, secrets, opts);
-    createRmqTrigger(w, worker, c, refs, plan.amazonMq!.name, opts);
-  }
-
-  const ingest = createFunction(plan.ingest, c, refs, secrets, opts);
-
-  if (plan.forwarder) {
-    const drain = createFunction(plan.forwarder.drain, c, refs, secrets, opts);
-    new c.Cron(plan.forwarder.cronName, { function: drain.arn, schedule: plan.forwarder.schedule }, opts);
-  }
+  for (const q of plan.sqsQueues) deploySqsQueue(q, c, refs, secrets, opts);
+  for (const w of plan.rmqWorkers) deployRmqWorker(w, plan.amazonMq!, c, refs, secrets, opts);
+  const ingest = deployIngest(plan.ingest, c, refs, secrets, opts);
+  if (plan.forwarder) deployForwarder(plan.forwarder, c, refs, secrets, opts);
   return { ingestUrl: ingest.url };
 }
