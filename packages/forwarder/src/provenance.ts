@@ -1,4 +1,5 @@
 import type { MessageProperties, Options } from 'amqplib';
+import { viewEnvelope } from './envelope-splice';
 
 export const FORWARDED_HEADER = 'x-warren-forwarded';
 export const REASON_HEADER = 'x-warren-reason';
@@ -23,14 +24,6 @@ export type Prepared =
     }
   | { ok: false; reason: string };
 
-interface EnvelopeLike {
-  v: 1;
-  id: string;
-  origin?: string;
-  hops?: string[];
-  expiresAt?: string;
-}
-
 /**
  * Turns a source message into what the destination gets. Body and properties pass through
  * untouched except: the envelope's `hops` gains the region the message leaves, the
@@ -47,8 +40,8 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     if (from) crossed.add(from);
   }
 
-  const env = parseEnvelope(content, props.contentType);
-  if (env) for (const h of env.hops ?? []) crossed.add(h);
+  const env = isJson(props.contentType) ? viewEnvelope(content) : undefined;
+  if (env) for (const h of env.hops) crossed.add(h);
   if (crossed.has(ctx.to)) {
     return {
       ok: false,
@@ -69,11 +62,7 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     expiration = String(Math.floor(left));
   }
 
-  let body = content;
-  if (env) {
-    env.hops = [...(env.hops ?? []), ctx.from];
-    body = Buffer.from(JSON.stringify(env));
-  }
+  const body = env ? env.withHop(ctx.from) : content;
   headers[FORWARDED_HEADER] = [...prior, `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`];
 
   return {
@@ -98,20 +87,8 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
   };
 }
 
-/** A warren envelope (JSON with `v: 1` and an `id`), or undefined for any other body (passed raw). */
-function parseEnvelope(content: Buffer, contentType: string | undefined): EnvelopeLike | undefined {
-  if (contentType && contentType !== 'application/json') return undefined;
-  if (content[0] !== 0x7b) return undefined; // '{'
-  let data: unknown;
-  try {
-    data = JSON.parse(content.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const e = data as Partial<EnvelopeLike> | null;
-  if (e?.v !== 1 || typeof e.id !== 'string') return undefined;
-  if (e.hops !== undefined && !Array.isArray(e.hops)) return undefined;
-  return e as EnvelopeLike;
+function isJson(contentType: string | undefined): boolean {
+  return !contentType || contentType === 'application/json' || contentType.startsWith('application/json;');
 }
 
 /** Properties for the dead-letter copy on the source: the original ones plus the reason. */

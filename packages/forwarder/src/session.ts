@@ -34,7 +34,7 @@ export class Session {
   private sink?: Sink;
   private consumerTag?: string;
   private readonly held = new Map<number, ConsumeMessage>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
   private ackScheduled = false;
   private lastProgress = Date.now();
   private dlqReady?: Promise<void>;

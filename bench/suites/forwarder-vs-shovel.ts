@@ -1,0 +1,171 @@
+import { ForwardLink } from '@warren/forwarder';
+import amqp from 'amqplib';
+import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
+import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
+
+/**
+ * Moving a backlog from node A to node B (two single-node brokers on this host), on-confirm on
+ * both sides: RabbitMQ's shovel plugin (a dynamic shovel running inside A, set with
+ * `rabbitmqctl set_parameter`) vs warren's forwarder (one link, in the bench process). Same N × 1 KiB
+ * persistent warren envelopes pre-filled on A, same quorum queues, same prefetch (1000).
+ * Rate = messages arrived at B ÷ time from the first to the last arrival (start-up excluded for both).
+ * The forwarder also rewrites each envelope's `hops` and adds a provenance header; the shovel moves bytes.
+ */
+const PREFETCH = 1000;
+const PORTS = { a: 27011, b: 27012 };
+const harness = new RabbitHarness(['rabbitmq_shovel']);
+let A: RabbitNode;
+let B: RabbitNode;
+
+async function prepare(queue: string, n: number): Promise<void> {
+  for (const node of [A, B]) {
+    const conn = await amqp.connect(node.url);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(queue).catch(() => {});
+    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await conn.close();
+  }
+  const conn = await amqp.connect(A.url);
+  const ch = await conn.createConfirmChannel();
+  const pad = 'x'.repeat(860);
+  for (let start = 0; start < n; start += 2000) {
+    for (let i = start; i < Math.min(n, start + 2000); i++) {
+      const id = `b-${i}`;
+      const body = JSON.stringify({
+        v: 1,
+        id,
+        task: 'bench.noop',
+        queue,
+        input: { pad },
+        attempt: 1,
+        maxAttempts: 3,
+        origin: 'a',
+        hops: [],
+      });
+      ch.sendToQueue(queue, Buffer.from(body), {
+        persistent: true,
+        messageId: id,
+        contentType: 'application/json',
+      });
+    }
+    await ch.waitForConfirms();
+  }
+  await conn.close();
+}
+
+/** Polls B's depth (passive declare: exact for quorum queues) until all `n` arrived. */
+async function measure(queue: string, n: number, ctx: BenchContext): Promise<number> {
+  const conn = await amqp.connect(B.url);
+  const ch = await conn.createChannel();
+  const bar = ctx.progress(`moved to B`, n);
+  let first: { t: number; d: number } | undefined;
+  let last = 0;
+  const deadline = Date.now() + (ctx.quick ? 60_000 : 180_000);
+  try {
+    for (;;) {
+      const d = (await ch.checkQueue(queue)).messageCount;
+      const t = performance.now();
+      if (d > 0 && !first) first = { t, d };
+      bar.tick(d - last);
+      last = d;
+      if (d >= n) return ((n - first!.d) / (t - first!.t)) * 1000;
+      if (Date.now() > deadline) throw new Error(`only ${d}/${n} arrived at B`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    bar.stop();
+    await conn.close();
+  }
+}
+
+async function drop(queue: string): Promise<void> {
+  for (const node of [A, B]) {
+    const conn = await amqp.connect(node.url);
+    await (await conn.createChannel()).deleteQueue(queue).catch(() => {});
+    await conn.close();
+  }
+}
+
+let round = 0;
+function side(
+  name: string,
+  role: BenchSide['role'],
+  durability: string,
+  mover: (q: string) => Promise<() => Promise<void>>,
+): BenchSide {
+  return {
+    name,
+    role,
+    durability,
+    async run(ctx) {
+      const n = ctx.quick ? 20_000 : 100_000;
+      const queue = `bench-fwd-${round++}`;
+      await prepare(queue, n);
+      const stop = await mover(queue);
+      try {
+        return { rate: await measure(queue, n, ctx) };
+      } finally {
+        await stop();
+        await drop(queue);
+      }
+    },
+  };
+}
+
+const suite: BenchSuite = {
+  id: 'forwarder-vs-shovel',
+  title: 'Forward a backlog A → B, on-confirm, prefetch 1000, 1 KiB persistent (quick 20k, full 100k)',
+  metrics: [{ key: 'rate', label: 'msgs/s moved', unit: 'msg/s', better: 'higher', goal: 1.2 }],
+  async setup() {
+    const nodes = await harness.start([
+      { name: 'bench-fwd-a', port: PORTS.a },
+      { name: 'bench-fwd-b', port: PORTS.b },
+    ]);
+    A = nodes[0]!;
+    B = nodes[1]!;
+  },
+  async teardown() {
+    await harness.stopAll();
+  },
+  sides: [
+    side(
+      'warren forwarder (link in the bench process)',
+      'warren',
+      'on-confirm (quorum fsync at B)',
+      async (queue) => {
+        const link = new ForwardLink({
+          name: queue,
+          source: { urls: [A.url], queue, region: 'a' },
+          destination: { kind: 'amqp', urls: [B.url], queue, region: 'b' },
+          prefetch: PREFETCH,
+        });
+        link.start();
+        return () => link.stop(2000);
+      },
+    ),
+    side(
+      'RabbitMQ shovel plugin (dynamic, in node A)',
+      'baseline',
+      'on-confirm (quorum fsync at B)',
+      async (queue) => {
+        const def = {
+          'src-protocol': 'amqp091',
+          'src-uri': 'amqp://',
+          'src-queue': queue,
+          'dest-protocol': 'amqp091',
+          'dest-uri': `amqp://guest:guest@127.0.0.1:${PORTS.b}`,
+          'dest-queue': queue,
+          'ack-mode': 'on-confirm',
+          'src-prefetch-count': PREFETCH,
+          'reconnect-delay': 1,
+        };
+        await A.ctl('set_parameter', 'shovel', queue, JSON.stringify(def));
+        return async () => {
+          await A.ctl('clear_parameter', 'shovel', queue).catch(() => {});
+        };
+      },
+    ),
+  ],
+};
+
+export default suite;
