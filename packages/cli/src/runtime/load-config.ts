@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
+import { apiKeySchema, ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
 import { z } from 'zod';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -45,7 +45,9 @@ export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenCo
       .map((entry) => {
         // `key` or `key:pattern|pattern` to limit a key to task name patterns.
         const [key, patterns] = entry.split(':');
-        return { key: key!, ...(patterns ? { tasks: patterns.split('|') } : {}) };
+        const parsed = apiKeySchema.safeParse({ key, ...(patterns ? { tasks: patterns.split('|') } : {}) });
+        if (!parsed.success) throw new ConfigError(`WARREN_API_KEYS: ${parsed.error.issues[0]?.message}`);
+        return parsed.data;
       });
     out = { ...out, auth: { keys: [...out.auth.keys, ...keys] } };
   }

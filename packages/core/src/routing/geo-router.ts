@@ -69,8 +69,12 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
         const avail = r.health.available(t);
         if (avail === 'no') open.push(r.id);
         else if (avail === 'probe') {
-          r.health.startProbe(t);
-          fast.push(r.id);
+          // Claim the half-open probe only where this request will really try the region first;
+          // behind a healthy region it would sit "probing" without ever being sent a publish.
+          if (fast.length === 0) {
+            r.health.startProbe(t);
+            fast.push(r.id);
+          } else open.push(r.id);
         } else if (isSlow(r.health, min)) {
           if (t - r.health.lastProbeAt >= reprobeMs) {
             r.health.lastProbeAt = t;

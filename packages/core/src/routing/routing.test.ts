@@ -74,6 +74,17 @@ describe('geo router', () => {
     router.report('us-east', { ok: true, latencyMs: 2 });
     expect(router.order(nyc)[0]).toBe('us-east');
   });
+  it('claims the half-open probe only for a caller that will try that region first', () => {
+    const { router, tick } = clockRouter();
+    const nyc = { location: { lat: 40.7, lon: -74 } };
+    const delhi = { location: { lat: 28.6, lon: 77.2 } };
+    router.report('us-east', { ok: false, latencyMs: 1, recoverable: true });
+    tick(1001);
+    // us-east is last for a caller in Delhi: no probe is claimed, so the next NYC caller probes.
+    expect(router.order(delhi)).toEqual(['ap-south', 'eu-west', 'us-east']);
+    expect(router.status().find((s) => s.id === 'us-east')?.state).toBe('half-open');
+    expect(router.order(nyc)[0]).toBe('us-east');
+  });
   it('doubles the open period when the probe fails', () => {
     const { router, tick } = clockRouter();
     const nyc = { location: { lat: 40.7, lon: -74 } };
