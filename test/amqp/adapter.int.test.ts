@@ -213,4 +213,30 @@ describe('amqp adapter on :5672', () => {
     expect(Number(fromA.properties.headers?.[DUE_HEADER])).toBeGreaterThan(0);
     expect(fromA.properties.deliveryMode).toBe(2);
   });
+
+  it('a confirm channel closed by a channel error is reopened; later publishes go through', async () => {
+    const name = q('reopen');
+    await broker.ensureQueue(name);
+    await broker.publishRaw(name, 'ok-1');
+    // A publish to a missing exchange makes the broker close the channel (404).
+    const c = await amqp.connect(URL);
+    const ch = await c.createChannel();
+    await ch.deleteExchange(tierName(TIERS[0]!));
+    await c.close();
+    const failed = await broker.publisher
+      .publish(name, makeJob({ queue: name }), { delayMs: TIERS[0]! })
+      .catch((e) => e);
+    expect(failed).toBeInstanceOf(TransportError);
+    await eventually(
+      () =>
+        broker.publisher.publish(name, makeJob({ queue: name })).then(
+          () => true,
+          () => false,
+        ),
+      5000,
+      100,
+    );
+    // The tier exchange is back after the next reconnect; the queue holds the good messages.
+    expect((await broker.checkQueue(name)).messageCount).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -64,6 +64,10 @@ export class ConfirmPublisher {
   readonly attach = async (model: ChannelModel): Promise<void> => {
     const ch = await model.createConfirmChannel();
     const st: ChannelState = { ch, lastTag: 0, lowTag: 1, unconfirmed: new Map() };
+    let modelClosed = false;
+    model.once('close', () => {
+      modelClosed = true;
+    });
     ch.on('error', () => {}); // 'close' follows
     ch.on('return', (msg: Message) => {
       const id = msg.properties.messageId as string | undefined;
@@ -74,6 +78,12 @@ export class ConfirmPublisher {
     ch.on('close', () => {
       if (this.state === st) this.state = undefined;
       this.live.delete(st);
+      // Closed by a channel-level error (e.g. a publish to an exchange someone deleted) while the
+      // connection lives on: open a new one; on a connection loss the connect hook does it.
+      if (!this.closed && !modelClosed)
+        setTimeout(() => {
+          if (!this.closed && !modelClosed && !this.state) this.attach(model).catch(() => {});
+        }, 50).unref?.();
       const lost = new TransportError('connection lost before the broker confirmed', true);
       for (const p of st.unconfirmed.values()) {
         this.window.release();
@@ -135,6 +145,11 @@ export class ConfirmPublisher {
     if (!st) {
       const waitMs = Math.min(this.opts.waitForConnectionMs, deadline - Date.now());
       if (waitMs > 0 && (await this.conn.waitConnected(waitMs))) st = this.state;
+      // Connected but the channel is being reopened after a channel error: give it a moment.
+      if (!st && this.conn.current() && deadline - Date.now() > 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        st = this.state;
+      }
       if (!st) {
         this.window.release();
         throw new TransportError(`not connected to any RabbitMQ node (publishing to ${queue})`, true);
