@@ -5,12 +5,15 @@
  */
 import {
   type AmqpBroker,
+  celeryCodecsFor,
   createAmqpBroker,
   DEAD_AT_HEADER,
   DUE_HEADER,
   dlqName,
+  type IncomingMessage,
   QUEUE_HEADER,
   REASON_HEADER,
+  warrenCodec,
 } from '@warren/amqp';
 import {
   createWorker,
@@ -81,13 +84,20 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
 const runtime = lazy(async () => {
   const env = workerEnv();
   const config = await loadWorkerConfig(env);
-  const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues });
+  // `protocol: 'celery'` queues decode (and re-encode their retries) as Celery messages.
+  const codecs = celeryCodecsFor(config);
+  const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues, codecs });
   await broker.connect();
   return createWorker({
     config,
     results: resultsFromEnv(env, config),
     publisher: broker.publisher,
     rmq: amqpRmqSink(broker),
+    decode: (m) =>
+      (codecs[m.queue] ?? warrenCodec).decode({
+        content: m.content,
+        properties: m.properties as unknown as IncomingMessage['properties'],
+      }),
     onLambdaError: (err) => console.error('infrastructure failure; the batch will be redelivered', err),
   });
 });

@@ -4,7 +4,7 @@ export interface LongRunningOptions {
   executor: Executor;
   consumer: Consumer;
   queues: string[];
-  /** Jobs run at once per queue (the broker prefetch). */
+  /** Jobs run at once across all queues (also each queue's broker prefetch). */
   concurrency: number;
   shutdownTimeoutMs: number;
   onError?: (err: unknown, delivery: Delivery) => void;
@@ -20,9 +20,25 @@ export function createLongRunning(opts: LongRunningOptions) {
   const shutdown = new AbortController();
   let infraFailures = 0;
   let stopping: Promise<void> | undefined;
+  // Prefetch bounds each queue; this bounds the process when it consumes several queues.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    while (running >= opts.concurrency) await new Promise<void>((r) => waiting.push(r));
+    running++;
+  };
+  const releaseSlot = () => {
+    running--;
+    waiting.shift()?.();
+  };
 
   async function handle(d: Delivery): Promise<void> {
+    await acquire();
     try {
+      if (shutdown.signal.aborted) {
+        await d.release(); // waited for a slot past the shutdown deadline: never started, hand it back
+        return;
+      }
       await opts.executor.execute(d, { signal: shutdown.signal });
       infraFailures = 0;
     } catch (err) {
@@ -32,6 +48,8 @@ export function createLongRunning(opts: LongRunningOptions) {
       infraFailures++;
       await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(infraFailures, 6))));
       await d.release().catch(() => {});
+    } finally {
+      releaseSlot();
     }
   }
 
