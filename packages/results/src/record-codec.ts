@@ -67,9 +67,10 @@ export function transitionArgs(
   const create = pairs(patch, CREATION_FIELDS);
   return [
     to,
-    String(patch.ttlS ?? opts.ttlS),
+    String(Math.ceil(patch.ttlS ?? opts.ttlS)), // EXPIRE takes whole seconds
+
     patch.owner ?? '',
-    String(patch.leaseMs ?? opts.leaseMs),
+    String(Math.round(patch.leaseMs ?? opts.leaseMs)),
     opts.channel,
     String(create.length / 2),
     ...create,
