@@ -149,6 +149,36 @@ describe('worker.sqsHandler with real-shaped SQS events against local-aws-sqs', 
     await pub.close();
   });
 
+  it('expired and cancelled jobs are recorded and skipped, not run and not reported', async () => {
+    const { q } = await queuePair('skip');
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { skip: q.url } });
+    const expired = jobFor(
+      'w.add',
+      'skip',
+      { a: 1, b: 1 },
+      { expiresAt: new Date(Date.now() - 1000).toISOString() },
+    );
+    const cancelled = jobFor('w.add', 'skip', { a: 2, b: 2 });
+    await results.transition(cancelled.id, 'queued', { task: 'w.add', queue: 'skip' });
+    await results.transition(cancelled.id, 'cancelled', {});
+    await pub.publish('skip', expired);
+    await pub.publish('skip', cancelled);
+    const types: string[] = [];
+    const w = createWorker({
+      config: workerTestConfig(),
+      results,
+      sqs: createLambdaRecordMapper({ client: sqs.client }),
+      onEvent: (e) => types.push(`${e.job.id === expired.id ? 'expired-job' : 'cancelled-job'}:${e.type}`),
+    });
+    const r = await pollOnce(sqs, q, w.sqsHandler);
+    expect(r!.event.Records.length).toBe(2);
+    expect(r!.response.batchItemFailures).toEqual([]);
+    expect((await results.get(expired.id))?.state).toBe('expired');
+    expect((await results.get(cancelled.id))?.state).toBe('cancelled');
+    expect(types.sort()).toEqual(['cancelled-job:skipped', 'expired-job:expired']);
+    await pub.close();
+  });
+
   it('FIFO: stops at the first failure and reports it and everything after it', async () => {
     const { q } = await queuePair('fifo', true);
     const pub = createSqsPublisher({ client: sqs.client, queueUrls: { fifo: q.url } });
