@@ -1,6 +1,7 @@
 import { createProducer } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
+import { serveRedisRest } from '@warren/results';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
@@ -47,10 +48,24 @@ export async function dev(opts: DevOptions): Promise<void> {
     : undefined;
   await worker?.start();
   consuming = worker?.queues ?? [];
+  // With a real Redis, also serve the Upstash-REST-compatible endpoint beside the ingest, so
+  // edge/Lambda-style code using @upstash/redis (the REST result store) runs against it locally.
+  const rest = process.env.REDIS_URL
+    ? await serveRedisRest({
+        port: opts.port + 1,
+        redisUrl: process.env.REDIS_URL,
+        token: process.env.UPSTASH_REDIS_REST_TOKEN ?? 'warren-dev-token',
+        onError: (err) => console.error(`redis-rest: ${err.message}`),
+      })
+    : undefined;
 
   const url = `http://localhost:${opts.port}`;
   console.log(`warren dev — ingest on ${url}${worker ? `, worker on ${worker.queues.join(', ')}` : ''}`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  if (rest)
+    console.log(
+      `  Upstash REST endpoint: UPSTASH_REDIS_REST_URL=${rest.url} (token from UPSTASH_REDIS_REST_TOKEN)`,
+    );
   console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: warren status --url ${url}`);
   if (config.auth.keys.length === 0) {
     console.warn(
@@ -63,6 +78,7 @@ export async function dev(opts: DevOptions): Promise<void> {
 
   onShutdown(async () => {
     server.close();
+    await rest?.close();
     await worker?.stop();
     await rt.close();
   });
