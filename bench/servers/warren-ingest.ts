@@ -8,7 +8,7 @@ import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import { Redis } from 'ioredis';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const [port, queue, prefix] = [Number(process.argv[2]), process.argv[3]!, process.argv[4]!];
 const config = defineConfig({

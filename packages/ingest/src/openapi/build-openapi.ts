@@ -6,7 +6,7 @@ import {
   problemSchema,
   type WarrenConfig,
 } from '@warren/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
   z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
