@@ -43,10 +43,29 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       ),
     );
     const exchange = dest.exchange ?? '';
+    // Cork the socket while a burst of publishes is written (amqplib writes each message with its
+    // own socket.write): one writev per burst instead of a syscall and a TCP segment per message,
+    // which also spares the destination broker many small reads.
+    const socket = (conn as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } })
+      .connection?.stream;
+    let corked = false;
+    const cork = () => {
+      if (corked || !socket?.cork) return;
+      corked = true;
+      socket.cork();
+      // amqplib's muxer flushes on setImmediate; uncork one turn later, after that flush.
+      setImmediate(() =>
+        setImmediate(() => {
+          corked = false;
+          socket.uncork?.();
+        }),
+      );
+    };
     const fixedKey = dest.queue ?? dest.routingKey;
 
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
+      cork();
       ch.publish(
         exchange,
         fixedKey ?? item.routingKey,

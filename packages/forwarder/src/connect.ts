@@ -14,7 +14,7 @@ export async function connectFirst(
   for (const url of urls) {
     try {
       const withHb = /[?&]heartbeat=/.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}heartbeat=5`;
-      const conn = await amqp.connect(withHb, { timeout: 5000, noDelay: process.env.FWD_NODELAY === '1' });
+      const conn = await amqp.connect(withHb, { timeout: 5000, noDelay: true });
       return { conn, url };
     } catch (err) {
       errors.push(`${redactUrl(url)}: ${(err as Error).message}`);
