@@ -1,4 +1,3 @@
-import { ForwardLink } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
@@ -6,7 +5,7 @@ import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 /**
  * Moving a backlog from node A to node B (two single-node brokers on this host), on-confirm on
  * both sides: RabbitMQ's shovel plugin (a dynamic shovel running inside A, set with
- * `rabbitmqctl set_parameter`) vs warren's forwarder (one link, in the bench process). Same N × 1 KiB
+ * `rabbitmqctl set_parameter`) vs warren's forwarder (one link in its own Node process, as `warren forward` runs). Same N × 1 KiB
  * persistent warren envelopes pre-filled on A, same quorum queues, same prefetch (1000).
  * Rate = messages arrived at B ÷ time from the first to the last arrival (start-up excluded for both).
  * The forwarder also rewrites each envelope's `hops` and adds a provenance header; the shovel moves bytes.
@@ -128,21 +127,15 @@ const suite: BenchSuite = {
     await harness.stopAll();
   },
   sides: [
-    side(
-      'warren forwarder (link in the bench process)',
-      'warren',
-      'on-confirm (quorum fsync at B)',
-      async (queue) => {
-        const link = new ForwardLink({
-          name: queue,
-          source: { urls: [A.url], queue, region: 'a' },
-          destination: { kind: 'amqp', urls: [B.url], queue, region: 'b' },
-          prefetch: PREFETCH,
-        });
-        link.start();
-        return () => link.stop(2000);
-      },
-    ),
+    side('warren forwarder (own process)', 'warren', 'on-confirm (quorum fsync at B)', async (queue) => {
+      const child = spawnLink({
+        name: queue,
+        source: { urls: [A.url], queue, region: 'a' },
+        destination: { kind: 'amqp', urls: [B.url], queue, region: 'b' },
+        prefetch: PREFETCH,
+      });
+      return () => killHard(child);
+    }),
     side(
       'RabbitMQ shovel plugin (dynamic, in node A)',
       'baseline',
