@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { killHard, spawnLink } from '../../test/forwarder/support';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
