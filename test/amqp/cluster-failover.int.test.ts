@@ -52,9 +52,24 @@ describe('3-node cluster failover', () => {
     return node;
   }
 
+  /** Waits until all 3 quorum members of the queue run again (a restarted node's member must catch up). */
+  async function awaitMembersOnline(ask: RabbitNode): Promise<void> {
+    await ask.ctl('await_online_nodes', '3');
+    await eventually(
+      async () => {
+        const out = await ask.ctl('list_queues', 'name', 'online', '--quiet', '--no-table-headers');
+        const line = out.split('\n').find((l) => l.startsWith(`${QUEUE}\t`)) ?? '';
+        return (line.match(/@localhost/g) ?? []).length === 3;
+      },
+      90_000,
+      500,
+    );
+  }
+
   it('loses zero confirmed messages through stop(connected), stop(leader), kill -9; resumes elsewhere', async () => {
     const confirmed = new Set<string>();
     const failures: string[] = [];
+    const fatal: string[] = [];
     let lastConfirmAt = Date.now();
     let longestStallMs = 0;
     let stallWhere = '';
@@ -76,8 +91,8 @@ describe('3-node cluster failover', () => {
             confirmed.add(job.id);
             break;
           } catch (err) {
-            expect(err).toBeInstanceOf(TransportError);
-            expect((err as TransportError).recoverable).toBe(true);
+            const recoverable = err instanceof TransportError && err.recoverable;
+            if (!recoverable) fatal.push(`${phase}: ${(err as Error).message}`);
             failures.push(`${phase}: ${(err as Error).message}`);
             if (!running) break;
             await sleep(50);
@@ -97,7 +112,43 @@ describe('3-node cluster failover', () => {
         },
         60_000,
         50,
-      );
+      ).catch(async (err) => {
+        console.log(
+          `publishing did not resume (${phase}); last errors:`,
+          failures.slice(-3),
+          fatal.slice(0, 5),
+        );
+        for (const n of nodes.filter((x) => x !== down))
+          console.log(
+            n.name,
+            await n
+              .ctl(
+                'list_queues',
+                'name',
+                'type',
+                'leader',
+                'online',
+                'members',
+                'messages',
+                '--no-table-headers',
+              )
+              .catch((e) => String(e)),
+          );
+        const { readdirSync, readFileSync } = await import('node:fs');
+        for (const n of nodes) {
+          const dir = `${harness.dir}/${n.name}/log`;
+          for (const f of readdirSync(dir).filter((x) => x.endsWith('.log'))) {
+            const lines = readFileSync(`${dir}/${f}`, 'utf8').split('\n');
+            console.log(
+              `--- ${n.name} ${f}\n${lines
+                .filter((l) => /error|warn|reject|nack|timeout/i.test(l))
+                .slice(-25)
+                .join('\n')}`,
+            );
+          }
+        }
+        throw err;
+      });
     };
 
     await eventually(() => confirmed.size > 100, 30_000);
@@ -108,21 +159,21 @@ describe('3-node cluster failover', () => {
     await resumesElsewhere(connected);
     const afterStop = nodeOf(broker.currentNode())!;
     await connected.start();
-    await nodes[0]!.ctl('await_online_nodes', '3');
+    await awaitMembersOnline(connected);
 
     phase = 'stop queue leader';
     const leader = await leaderOf(afterStop);
     await leader.stop();
     await resumesElsewhere(leader);
     await leader.start();
-    await nodes[0]!.ctl('await_online_nodes', '3');
+    await awaitMembersOnline(leader);
 
     phase = 'kill -9 connected node';
     const victim = nodeOf(broker.currentNode())!;
     await victim.kill();
     await resumesElsewhere(victim);
     await victim.start();
-    await nodes[0]!.ctl('await_online_nodes', '3');
+    await awaitMembersOnline(victim);
 
     phase = 'after faults';
     await sleep(1000);
@@ -148,8 +199,11 @@ describe('3-node cluster failover', () => {
     console.log(
       `cluster failover: ${confirmed.size} confirmed, ${seen.size} consumed, missing ${missing.length}, ` +
         `${failures.length} failed attempts (all recoverable, resent), longest publish stall ` +
-        `${longestStallMs} ms (during: ${stallWhere}), nodes used: ${[...nodesUsed].join(' ')}`,
+        `${longestStallMs} ms (during: ${stallWhere}), nodes used: ${[...nodesUsed].join(' ')}, ` +
+        `publisher channels replaced after nack runs: ${events.filter((e) => e.type === 'publisher-channel-replaced').length}`,
     );
+    if (fatal.length) console.log('non-recoverable errors:', fatal.slice(0, 10));
+    expect(fatal).toEqual([]);
     expect(missing).toEqual([]);
     expect(confirmed.size).toBeGreaterThan(500);
     expect(nodesUsed.size).toBeGreaterThanOrEqual(2);

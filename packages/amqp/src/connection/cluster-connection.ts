@@ -121,6 +121,11 @@ export class ClusterConnection {
     return this.picker.pick(this.nodes, exclude);
   }
 
+  /** Drops the current connection so the reconnect logic moves to another node. */
+  failover(): void {
+    this.model?.close().catch(() => {});
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.healthTimer);

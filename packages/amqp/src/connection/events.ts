@@ -12,6 +12,7 @@ export type AmqpEvent =
   | { type: 'topology-error'; queue: string; error: string }
   | { type: 'consumer-error'; queue: string; error: string }
   | { type: 'dead-lettered'; queue: string; reason: string }
-  | { type: 'delay-hop'; queue: string; tierMs: number };
+  | { type: 'delay-hop'; queue: string; tierMs: number }
+  | { type: 'publisher-channel-replaced'; reason: string; failover: boolean };
 
 export type EventSink = (e: AmqpEvent) => void;

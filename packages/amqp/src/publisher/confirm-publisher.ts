@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/core';
+import { QueueFullError, TransportError } from '@warren/core';
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
@@ -32,7 +32,12 @@ interface ChannelState {
   /** Lowest tag that may still be unconfirmed. */
   lowTag: number;
   unconfirmed: Map<number, Pending>;
+  /** Nacks in a row with no ack between them (see `nacked`). */
+  nacksInRow: number;
 }
+
+/** After this many nacks in a row on one channel (queue not full), the channel is replaced. */
+const WEDGED_NACKS = 100;
 
 let seq = 0;
 const fallbackId = () => `warren-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
@@ -52,6 +57,7 @@ export class ConfirmPublisher {
   private readonly window: InFlightWindow;
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  private wedges = 0;
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -63,7 +69,7 @@ export class ConfirmPublisher {
   /** Connect hook: a fresh confirm channel on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     const ch = await model.createConfirmChannel();
-    const st: ChannelState = { ch, lastTag: 0, lowTag: 1, unconfirmed: new Map() };
+    const st: ChannelState = { ch, lastTag: 0, lowTag: 1, unconfirmed: new Map(), nacksInRow: 0 };
     let modelClosed = false;
     model.once('close', () => {
       modelClosed = true;
@@ -216,11 +222,16 @@ export class ConfirmPublisher {
     this.window.release();
     if (nack) {
       this.opts.onNack(p.queue).then(
-        (e) => this.fail(p, e),
+        (e) => {
+          if (!(e instanceof QueueFullError)) this.nacked(st);
+          this.fail(p, e);
+        },
         (e) => this.fail(p, e),
       );
       return;
     }
+    st.nacksInRow = 0;
+    this.wedges = 0;
     if (this.returned.size > 0 && this.returned.delete(p.messageId)) {
       this.fail(p, new TransportError(`unroutable: no queue ${p.queue} (basic.return)`, false));
       return;
@@ -229,6 +240,26 @@ export class ConfirmPublisher {
     p.done = true;
     this.opts.onEvent?.({ type: 'confirm', queue: p.queue, ms: performance.now() - p.t0 });
     p.resolve();
+  }
+
+  /**
+   * Seen on RabbitMQ 3.10 after a kill -9 in a cluster: a channel's quorum-queue client keeps
+   * nacking every publish although the queue has a leader and a majority (a fresh channel does
+   * not). So a channel that only nacks is replaced; if its successor does the same, the whole
+   * connection moves to another node.
+   */
+  private nacked(st: ChannelState): void {
+    if (++st.nacksInRow !== WEDGED_NACKS) return;
+    this.wedges++;
+    this.opts.onEvent?.({
+      type: 'publisher-channel-replaced',
+      reason: `${WEDGED_NACKS} nacks in a row`,
+      failover: this.wedges >= 2,
+    });
+    if (this.wedges >= 2) {
+      this.wedges = 0;
+      this.conn.failover();
+    } else st.ch.close().catch(() => {});
   }
 
   private fail(p: Pending, err: Error): void {
