@@ -94,19 +94,21 @@ console.log(`total ${seconds.toFixed(0)} s`);
 
 const out = join(here, 'results');
 mkdirSync(out, { recursive: true });
+// A whole run is the one the README shows (latest.*); an `--only` run must not overwrite it.
+const name = args.only.length ? 'partial' : 'latest';
 const when = new Date().toISOString();
 writeFileSync(
-  join(out, 'latest.json'),
+  join(out, `${name}.json`),
   `${JSON.stringify({ when, machine, args, seconds, suites: results }, null, 2)}\n`,
 );
 writeFileSync(
-  join(out, 'latest.svg'),
+  join(out, `${name}.svg`),
   renderSvg(
     results,
     `${when.slice(0, 16)} · ${machine.cores} cores · Node ${machine.node} · ${machine.rabbitmq} · ${machine.redis} · ${args.quick ? 'quick' : 'full'}`,
   ),
 );
-console.log(`wrote bench/results/latest.json and latest.svg`);
+console.log(`wrote bench/results/${name}.json and ${name}.svg`);
 rmSync(tmpDir, { recursive: true, force: true });
 // Drivers (amqplib heartbeats, ioredis) left by a failed suite must not keep the run alive.
 process.exit(results.some((r) => r.status === 'failed') ? 1 : 0);

@@ -30,6 +30,8 @@ export function renderTable(results: SuiteResult[], rounds: number): string {
       let first = true;
       for (const s of r.sides) {
         if (mi > 0 && s.status !== 'ok') continue; // a skipped side is shown once per suite
+        // A side that does not report this metric (e.g. one variant per metric) gets no row.
+        if (s.status === 'ok' && s.median[m.key] === undefined) continue;
         const n = warrens.indexOf(s);
         const label = first ? title : '';
         first = false;
