@@ -1,4 +1,5 @@
 export type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from './codec';
+export * from './codecs/celery/index';
 export { warrenCodec } from './codecs/warren-codec';
 export type { AmqpEvent, EventSink } from './connection/events';
 export { parseNodeUrls, redactUrl } from './connection/node-urls';
@@ -9,4 +10,3 @@ export { classifyAmqpError } from './errors/classify-amqp-error';
 export { createPicker, type NodePicker, type NodeState, type StrategyName } from './strategies/node-picker';
 export { DEFAULT_DELAY_TIERS_MS, DUE_HEADER, pickTier, tierName } from './topology/delay-tiers';
 export { dlqName, type QueueSpec, workQueueArguments } from './topology/queue-arguments';
-export * from './codecs/celery/index';
