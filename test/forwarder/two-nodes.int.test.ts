@@ -37,11 +37,11 @@ const link = (
 });
 
 describe('forwarder between two RabbitMQ nodes', () => {
-  // The issue asks for 100k; the test suite uses 20k to stay fast on 2 shared cores. The bench
-  // (bench/suites/forwarder-vs-shovel.ts) moves 100k through the same code.
-  it('20k messages A → B with kill -9 of the forwarder twice: every id arrives, duplicates ≤ kills × prefetch', async () => {
+  // The issue asks for 100k; `npm test` uses 20k to stay fast on 2 shared cores. The full size:
+  // FORWARDER_KILL_N=100000 npx vitest run test/forwarder/two-nodes.int.test.ts -t kill
+  const N = Number(process.env.FORWARDER_KILL_N ?? 20_000);
+  it(`${N / 1000}k messages A → B with kill -9 of the forwarder twice: every id arrives, duplicates ≤ kills × prefetch`, async () => {
     const q = 'kill9';
-    const N = 20_000;
     const prefetch = 500;
     await freshQueue(A.url, q);
     await freshQueue(B.url, q);
