@@ -12,13 +12,15 @@ export function renderSvg(results: SuiteResult[], subtitle: string): string {
   const rows = results.flatMap((r) =>
     r.comparisons.map((c) => {
       const m = r.metrics.find((x) => x.key === c.metric)!;
+      const multi = new Set(r.comparisons.map((x) => x.warren)).size > 1;
       const adv = m.better === 'higher' ? c.ratio : 1 / c.ratio;
       const goalAdv = c.goal === undefined ? undefined : m.better === 'higher' ? c.goal : 1 / c.goal;
-      return { label: `${r.id} · ${m.label} vs ${c.against}`, ratio: c.ratio, adv, goalAdv, met: c.met };
+      const label = `${r.id} · ${m.label}${multi ? ` · ${c.warren}` : ''} vs ${c.against}`;
+      return { label, ratio: c.ratio, adv, goalAdv, met: c.met };
     }),
   );
-  const W = 980;
-  const labelW = 470;
+  const W = 1200;
+  const labelW = 650;
   const rowH = 22;
   const top = 56;
   const H = top + Math.max(1, rows.length) * rowH + 40;
@@ -45,7 +47,7 @@ export function renderSvg(results: SuiteResult[], subtitle: string): string {
     const x2 = x(r.adv);
     const color = r.adv >= 1 ? '#2e9d4f' : '#d0473b';
     parts.push(
-      `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(r.label.length > 60 ? `${r.label.slice(0, 59)}…` : r.label)}</text>`,
+      `<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(r.label.length > 88 ? `${r.label.slice(0, 87)}…` : r.label)}</text>`,
       `<rect x="${Math.min(x1, x2)}" y="${y + 3}" width="${Math.max(1, Math.abs(x2 - x1))}" height="${rowH - 7}" fill="${color}"/>`,
       `<text x="${Math.max(x1, x2) + 6}" y="${y + 14}">${r.ratio.toFixed(2)}×${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗'}</text>`,
     );
