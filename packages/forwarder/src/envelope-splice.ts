@@ -65,7 +65,7 @@ function skipValue(b: Buffer, i: number): number {
 }
 
 /** Scans a top-level JSON object; undefined if `b` is not one (then the body is passed on raw). */
-export function scanTopLevel(b: Buffer, want: ReadonlySet<string>): TopLevel | undefined {
+export function scanTopLevel(b: Buffer, want: readonly string[]): TopLevel | undefined {
   let i = 0;
   while (i < b.length && isWs(b[i]!)) i++;
   if (b[i] !== 0x7b) return undefined;
@@ -77,7 +77,21 @@ export function scanTopLevel(b: Buffer, want: ReadonlySet<string>): TopLevel | u
     if (b[i] !== QUOTE) return undefined;
     const keyEnd = skipString(b, i);
     if (keyEnd < 0) return undefined;
-    const key = b.toString('latin1', i + 1, keyEnd - 1);
+    // Compare key bytes in place: no string per key on the hot path.
+    const len = keyEnd - i - 2;
+    let key: string | undefined;
+    for (let k = 0; k < want.length && key === undefined; k++) {
+      const w = want[k]!;
+      if (w.length !== len) continue;
+      let same = true;
+      for (let c = 0; c < len; c++) {
+        if (b[i + 1 + c] !== w.charCodeAt(c)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) key = w;
+    }
     i = keyEnd;
     while (i < b.length && isWs(b[i]!)) i++;
     if (b[i] !== 0x3a) return undefined;
@@ -85,7 +99,7 @@ export function scanTopLevel(b: Buffer, want: ReadonlySet<string>): TopLevel | u
     while (i < b.length && isWs(b[i]!)) i++;
     const end = skipValue(b, i);
     if (end < 0) return undefined;
-    if (want.has(key)) fields.set(key, [i, end]);
+    if (key) fields.set(key, [i, end]);
     i = end;
     while (i < b.length && isWs(b[i]!)) i++;
     if (b[i] === 0x2c) {
@@ -103,11 +117,19 @@ export interface EnvelopeView {
   id: string;
   hops: string[];
   expiresAt?: string;
-  /** The body with `hop` appended to `hops` (inserted when the field is missing). */
-  withHop(hop: string): Buffer;
+  /** Where the `hops` value sits in the body, if present; else where to insert it (the closing brace). */
+  hopsAt?: [number, number];
+  close: number;
 }
 
-const WANT = new Set(['v', 'id', 'hops', 'expiresAt']);
+const WANT = ['v', 'id', 'hops', 'expiresAt'];
+
+/** A JSON string value: sliced directly when it has no escapes (the usual case), else JSON.parse. */
+function readString(b: Buffer, [s, e]: [number, number]): string {
+  const bs = b.indexOf(BACKSLASH, s);
+  if (bs === -1 || bs >= e) return b.toString('utf8', s + 1, e - 1);
+  return JSON.parse(b.toString('utf8', s, e)) as string;
+}
 
 /** A warren envelope (`v: 1`, string `id`, optional array `hops`) or undefined for any other body. */
 export function viewEnvelope(b: Buffer): EnvelopeView | undefined {
@@ -115,35 +137,31 @@ export function viewEnvelope(b: Buffer): EnvelopeView | undefined {
   if (!top) return undefined;
   const v = top.fields.get('v');
   const id = top.fields.get('id');
-  if (!v || !id || b.toString('latin1', v[0], v[1]) !== '1' || b[id[0]] !== QUOTE) return undefined;
+  if (!v || !id || v[1] - v[0] !== 1 || b[v[0]] !== 0x31 || b[id[0]] !== QUOTE) return undefined;
   const hopsAt = top.fields.get('hops');
-  let hops: string[] = [];
-  let expiresAt: string | undefined;
+  const exp = top.fields.get('expiresAt');
   try {
-    if (hopsAt) {
+    let hops: string[] = [];
+    if (hopsAt && !(hopsAt[1] - hopsAt[0] === 2 && b[hopsAt[0]] === 0x5b)) {
       const parsed: unknown = JSON.parse(b.toString('utf8', hopsAt[0], hopsAt[1]));
       if (!Array.isArray(parsed)) return undefined;
       hops = parsed.map(String);
     }
-    const exp = top.fields.get('expiresAt');
-    if (exp && b[exp[0]] === QUOTE) expiresAt = JSON.parse(b.toString('utf8', exp[0], exp[1])) as string;
-    const idValue = JSON.parse(b.toString('utf8', id[0], id[1])) as string;
     return {
-      id: idValue,
+      id: readString(b, id),
       hops,
-      expiresAt,
-      withHop: (hop) => {
-        const next = Buffer.from(JSON.stringify([...hops, hop]));
-        if (hopsAt) return Buffer.concat([b.subarray(0, hopsAt[0]), next, b.subarray(hopsAt[1])]);
-        return Buffer.concat([
-          b.subarray(0, top.close),
-          Buffer.from(`,"hops":`),
-          next,
-          b.subarray(top.close),
-        ]);
-      },
+      expiresAt: exp && b[exp[0]] === QUOTE ? readString(b, exp) : undefined,
+      hopsAt,
+      close: top.close,
     };
   } catch {
     return undefined;
   }
+}
+
+/** The body with `hop` appended to `hops` (inserted before the closing brace when missing). */
+export function withHop(b: Buffer, view: EnvelopeView, hop: string): Buffer {
+  const next = Buffer.from(JSON.stringify([...view.hops, hop]));
+  if (view.hopsAt) return Buffer.concat([b.subarray(0, view.hopsAt[0]), next, b.subarray(view.hopsAt[1])]);
+  return Buffer.concat([b.subarray(0, view.close), Buffer.from(',"hops":'), next, b.subarray(view.close)]);
 }

@@ -1,5 +1,5 @@
 import type { MessageProperties, Options } from 'amqplib';
-import { viewEnvelope } from './envelope-splice';
+import { viewEnvelope, withHop } from './envelope-splice';
 
 export const FORWARDED_HEADER = 'x-warren-forwarded';
 export const REASON_HEADER = 'x-warren-reason';
@@ -62,7 +62,7 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     expiration = String(Math.floor(left));
   }
 
-  const body = env ? env.withHop(ctx.from) : content;
+  const body = env ? withHop(content, env, ctx.from) : content;
   headers[FORWARDED_HEADER] = [...prior, `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`];
 
   return {
