@@ -26,4 +26,5 @@ export {
   createUpstashResultStore,
   DEFAULT_UPSTASH_RETRY,
   type UpstashResultStoreOptions,
+  upstashClient,
 } from './upstash/create-upstash-result-store';

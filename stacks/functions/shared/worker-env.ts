@@ -1,7 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type ResultStore, regionSchema, type WarrenConfig } from '@warren/core';
-import { createRedisResultStore, createUpstashResultStore } from '@warren/results';
+import {
+  createRedisResultStore,
+  createUpstashResultStore,
+  upstashCeleryMeta,
+  upstashClient,
+  withCeleryResultsFor,
+} from '@warren/results';
 import { Resource } from 'sst/resource';
 import * as z from 'zod';
 // The config is bundled into the function (esbuild follows this import); WARREN_CONFIG may
@@ -50,11 +56,18 @@ export async function loadWorkerConfig(env: Env): Promise<WarrenConfig> {
 /** REDIS_URL (TCP) or the Upstash REST variables; a worker without a result store cannot run. */
 export function resultsFromEnv(env: Env, config: WarrenConfig): ResultStore {
   const prefix = env.WARREN_REDIS_PREFIX || undefined; // same variable as the CLI
-  if (env.REDIS_URL)
-    return createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS: config.results.ttlS });
+  // protocol: 'celery' queues also get Celery's result-backend keys (celery-task-meta-<id>).
+  if (env.REDIS_URL) {
+    const store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS: config.results.ttlS });
+    return withCeleryResultsFor(config, store, store.redis);
+  }
   const url = env[ENV.upstashUrl];
   const token = env[ENV.upstashToken];
-  if (url && token) return createUpstashResultStore({ url, token, prefix, defaultTtlS: config.results.ttlS });
+  if (url && token) {
+    const client = upstashClient({ url, token });
+    const store = createUpstashResultStore({ url, token, prefix, defaultTtlS: config.results.ttlS, client });
+    return withCeleryResultsFor(config, store, upstashCeleryMeta(client));
+  }
   throw new ConfigError('set REDIS_URL, or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN');
 }
 

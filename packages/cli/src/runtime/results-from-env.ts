@@ -3,6 +3,8 @@ import {
   createRedisResultStore,
   createUpstashResultStore,
   DEFAULT_PREFIX,
+  upstashCeleryMeta,
+  upstashClient,
   withCeleryResultsFor,
 } from '@warren/results';
 
@@ -41,9 +43,10 @@ export async function resultsFromEnv(config: WarrenConfig, env: NodeJS.ProcessEn
   const token = env.UPSTASH_REDIS_REST_TOKEN;
   if (url || token) {
     if (!url || !token) throw new Error('set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN');
-    const results = createUpstashResultStore({ url, token, prefix, defaultTtlS });
+    const client = upstashClient({ url, token });
+    const results = createUpstashResultStore({ url, token, prefix, defaultTtlS, client });
     return {
-      results,
+      results: withCeleryResultsFor(config, results, upstashCeleryMeta(client)),
       describe: `results: upstash REST ${url} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
       close: () => results.close(),
     };

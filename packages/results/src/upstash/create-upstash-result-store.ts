@@ -25,21 +25,24 @@ export interface UpstashResultStoreOptions {
 
 export const DEFAULT_UPSTASH_RETRY: RetryConfig = { retries: 3, backoff: (n) => 100 * 2 ** n };
 
+/** The @upstash/redis client the store uses (shareable, e.g. with the Celery meta writer). */
+export function upstashClient(opts: Pick<UpstashResultStoreOptions, 'url' | 'token' | 'retry'>): Redis {
+  return new Redis({
+    url: opts.url,
+    token: opts.token,
+    // The store decodes the hash itself: automatic JSON parsing would turn "5" into 5.
+    automaticDeserialization: false,
+    enableTelemetry: false,
+    retry: opts.retry ?? DEFAULT_UPSTASH_RETRY,
+  });
+}
+
 /**
  * The REST result store on @upstash/redis: fetch only, so it runs on Lambda and edge runtimes
  * without a TCP pool. Scripts go through `Script.exec` (EVALSHA, EVAL on NOSCRIPT).
  */
 export function createUpstashResultStore(opts: UpstashResultStoreOptions): RedisResultStore {
-  const redis =
-    opts.client ??
-    new Redis({
-      url: opts.url,
-      token: opts.token,
-      // The store decodes the hash itself: automatic JSON parsing would turn "5" into 5.
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      retry: opts.retry ?? DEFAULT_UPSTASH_RETRY,
-    });
+  const redis = opts.client ?? upstashClient(opts);
   const scripts: Record<ScriptName, ReturnType<Redis['createScript']>> = {
     transition: redis.createScript(TRANSITION_LUA),
     claim: redis.createScript(CLAIM_KEY_LUA),
