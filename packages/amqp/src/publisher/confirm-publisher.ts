@@ -39,6 +39,13 @@ interface ChannelState {
 /** After this many nacks in a row on one channel (queue not full), the channel is replaced. */
 const WEDGED_NACKS = 100;
 
+/** Settles when `p` does (either way) or after `ms`, whichever is first. */
+async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 let seq = 0;
 const fallbackId = () => `warren-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
@@ -125,7 +132,8 @@ export class ConfirmPublisher {
 
   /** Resolves once every publish sent so far was confirmed or failed. */
   async drain(): Promise<void> {
-    await this.state?.ch.waitForConfirms().catch(() => {});
+    const st = this.state;
+    if (st && st.unconfirmed.size > 0) await waitAtMost(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs);
   }
 
   async close(): Promise<void> {
@@ -134,7 +142,8 @@ export class ConfirmPublisher {
     this.window.close(new TransportError('publisher is closed', false));
     const st = this.state;
     this.state = undefined;
-    if (st && st.unconfirmed.size > 0) await st.ch.waitForConfirms().catch(() => {});
+    // Outstanding confirms get up to the confirm timeout (a blocked broker must not hang close).
+    if (st && st.unconfirmed.size > 0) await waitAtMost(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs);
     await st?.ch.close().catch(() => {});
   }
 
