@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 
 const QUEUE = `cluster-${process.pid}`;
+const LIVE = `cluster-live-${process.pid}`;
 const PORTS = [26001, 26002, 26003];
 
 /**
@@ -25,7 +26,7 @@ describe('3-node cluster failover', () => {
     broker = createAmqpBroker({
       urls: nodes.map((n) => n.url),
       strategy: 'round-robin',
-      queues: { [QUEUE]: { type: 'quorum' } },
+      queues: { [QUEUE]: { type: 'quorum' }, [LIVE]: { type: 'quorum' } },
       delayTiersMs: [1000],
       confirmTimeoutMs: 3000,
       healthIntervalMs: 0,
@@ -101,6 +102,12 @@ describe('3-node cluster failover', () => {
         await sleep(10);
       }
     };
+    // A consumer subscribed before any fault must still be consuming after three node changes.
+    const live: string[] = [];
+    const liveSub = await broker.consumer.consume(LIVE, async (d) => {
+      live.push(d.job.id);
+      await d.ack();
+    });
     const workers = Array.from({ length: 4 }, () => worker());
 
     const resumesElsewhere = async (down: RabbitNode) => {
@@ -179,6 +186,11 @@ describe('3-node cluster failover', () => {
     await sleep(1000);
     running = false;
     await Promise.all(workers);
+
+    const liveJobs = Array.from({ length: 20 }, () => makeJob({ queue: LIVE }));
+    for (const j of liveJobs) await broker.publisher.publish(LIVE, j);
+    await eventually(() => liveJobs.every((j) => live.includes(j.id)), 30_000);
+    await liveSub.close();
 
     // Drain the queue: every confirmed id must be there (duplicates from resends are fine).
     const seen = new Set<string>();
