@@ -1,12 +1,14 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { LinkSpec } from '@warren/forwarder';
 import amqp from 'amqplib';
-import { killHard, spawnLink } from '../../test/forwarder/support';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
 /**
  * Moving a backlog from node A to node B (two single-node brokers on this host), on-confirm on
  * both sides: RabbitMQ's shovel plugin (a dynamic shovel running inside A, set with
- * `rabbitmqctl set_parameter`) vs warren's forwarder (one link in its own Node process, as `warren forward` runs). Same N × 1 KiB
+ * `rabbitmqctl set_parameter`) vs warren's forwarder (one link at a time in a long-lived Node process, warmed up once like a running `warren forward`). Same N × 1 KiB
  * persistent warren envelopes pre-filled on A, same quorum queues, same prefetch (1000).
  * Rate = messages arrived at B ÷ time from the first to the last arrival (start-up excluded for both).
  * The forwarder also rewrites each envelope's `hops` and adds a provenance header; the shovel moves bytes.
@@ -86,6 +88,32 @@ async function drop(queue: string): Promise<void> {
   }
 }
 
+/** The forwarder process: started once, warmed up on a small backlog, then given one link per round. */
+let host: ChildProcess | undefined;
+function request(msg: object, answer: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: Record<string, unknown>) => {
+      if (answer in m) {
+        host?.off('message', onMsg);
+        resolve();
+      }
+    };
+    host?.on('message', onMsg);
+    host?.once('exit', (code) => reject(new Error(`forwarder process exited (${code})`)));
+    host?.send(msg);
+  });
+}
+const linkSpec = (queue: string): LinkSpec => ({
+  name: queue,
+  source: { urls: [A.url], queue, region: 'a' },
+  destination: { kind: 'amqp', urls: [B.url], queue, region: 'b' },
+  prefetch: PREFETCH,
+});
+async function forwardWith(queue: string): Promise<() => Promise<void>> {
+  await request({ start: linkSpec(queue) }, 'started');
+  return () => request({ stop: queue }, 'stopped');
+}
+
 let round = 0;
 function side(
   name: string,
@@ -125,18 +153,27 @@ const suite: BenchSuite = {
     B = nodes[1]!;
   },
   async teardown() {
+    host?.kill('SIGKILL');
     await harness.stopAll();
   },
   sides: [
-    side('warren forwarder (own process)', 'warren', 'on-confirm (quorum fsync at B)', async (queue) => {
-      const child = spawnLink({
-        name: queue,
-        source: { urls: [A.url], queue, region: 'a' },
-        destination: { kind: 'amqp', urls: [B.url], queue, region: 'b' },
-        prefetch: PREFETCH,
-      });
-      return () => killHard(child);
-    }),
+    {
+      ...side('warren forwarder (own process)', 'warren', 'on-confirm (quorum fsync at B)', forwardWith),
+      async setup(ctx) {
+        host = fork(join(process.cwd(), 'test/forwarder/link-host.ts'), [], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        });
+        await new Promise((r) => host?.once('message', r));
+        // Warm-up (JIT), as a long-running forwarder is: 5k messages through one link, not measured.
+        const q = 'bench-fwd-warmup';
+        await prepare(q, 5000);
+        const stop = await forwardWith(q);
+        await measure(q, 5000, ctx);
+        await stop();
+        await drop(q);
+      },
+    },
     side(
       'RabbitMQ shovel plugin (dynamic, in node A)',
       'baseline',
