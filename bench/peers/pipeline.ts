@@ -57,7 +57,7 @@ function hostFor(kind: string): WorkerHost {
 
 /**
  * A Node side: producer in the bench process, worker (`kind`) in a worker-host child process
- * started once per side, a fresh queue and key prefix per round.
+ * started once per kind for the whole run, a fresh queue and key prefix per round.
  */
 export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => Producer): SideRunner {
   const host = hostFor(kind);

@@ -1,5 +1,5 @@
 /**
- * A worker process for the Node sides (raw, BullMQ, warren), started once per side and driven
+ * A worker process for the Node sides (raw, BullMQ, warren), started once per kind and driven
  * over IPC: `start` a worker of a kind on a fresh round's queue, report `done` when the
  * expected number of results is stored, `stop` it. Keeping the process between rounds keeps
  * tsx start-up out of the measured time and out of the bench budget. The worker runs in its own
