@@ -239,4 +239,21 @@ describe('amqp adapter on :5672', () => {
     // The tier exchange is back after the next reconnect; the queue holds the good messages.
     expect((await broker.checkQueue(name)).messageCount).toBeGreaterThanOrEqual(2);
   });
+
+  it('priorities on a quorum queue are refused as a config error (classic only on RabbitMQ 3.10)', async () => {
+    const name = q('prio-quorum');
+    const err = await broker.ensureQueue(name, { type: 'quorum', maxPriority: 5 }).catch((e) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).recoverable).toBe(false);
+    expect((err as Error).message).toMatch(/classic/);
+    const classic = q('prio-classic');
+    await broker.ensureQueue(classic, { type: 'classic', maxPriority: 5 });
+    await broker.publisher.publish(classic, makeJob({ queue: classic, priority: 1, input: { p: 1 } }));
+    await broker.publisher.publish(classic, makeJob({ queue: classic, priority: 5, input: { p: 5 } }));
+    const c = await amqp.connect(URL);
+    const ch = await c.createChannel();
+    const first = await ch.get(classic, { noAck: true });
+    await c.close();
+    expect(first && JSON.parse(first.content.toString()).input).toEqual({ p: 5 });
+  });
 });

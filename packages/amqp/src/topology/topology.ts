@@ -1,3 +1,4 @@
+import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { tierName, tierQueueArguments } from './delay-tiers';
@@ -91,9 +92,16 @@ export class Topology {
 
   private declare(model: ChannelModel, name: string): Promise<void> {
     const spec = this.specs.get(name) ?? {};
+    let args: Record<string, unknown>;
+    try {
+      args = workQueueArguments(name, spec);
+    } catch (err) {
+      // A config mistake (e.g. priorities on a quorum queue): retrying cannot help.
+      return Promise.reject(new TransportError((err as Error).message, false, { cause: err }));
+    }
     return this.withChannel(model, async (ch) => {
       await ch.assertQueue(dlqName(name), { durable: true, arguments: deadLetterQueueArguments(spec) });
-      await ch.assertQueue(name, { durable: true, arguments: workQueueArguments(name, spec) });
+      await ch.assertQueue(name, { durable: true, arguments: args });
     }).catch((err) => {
       throw classifyAmqpError(err, `declare queue ${name}`);
     });
