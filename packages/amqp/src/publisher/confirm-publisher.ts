@@ -4,6 +4,7 @@ import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { InFlightWindow } from './in-flight-window';
+import { TagWindow } from './tag-window';
 
 export interface ConfirmPublisherOptions {
   maxInFlight: number;
@@ -28,10 +29,7 @@ interface Pending {
 /** One confirm channel and its unconfirmed publishes by delivery tag (1, 2, 3, ... per channel). */
 interface ChannelState {
   ch: ConfirmChannel;
-  lastTag: number;
-  /** Lowest tag that may still be unconfirmed. */
-  lowTag: number;
-  unconfirmed: Map<number, Pending>;
+  unconfirmed: TagWindow<Pending>;
   /** Nacks in a row with no ack between them (see `nacked`). */
   nacksInRow: number;
 }
@@ -76,7 +74,7 @@ export class ConfirmPublisher {
   /** Connect hook: a fresh confirm channel on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     const ch = await model.createConfirmChannel();
-    const st: ChannelState = { ch, lastTag: 0, lowTag: 1, unconfirmed: new Map(), nacksInRow: 0 };
+    const st: ChannelState = { ch, unconfirmed: new TagWindow(), nacksInRow: 0 };
     let modelClosed = false;
     model.once('close', () => {
       modelClosed = true;
@@ -208,26 +206,20 @@ export class ConfirmPublisher {
         reject(classifyAmqpError(err, `publish to ${queue}`));
         return;
       }
-      st.unconfirmed.set(++st.lastTag, p);
+      st.unconfirmed.push(p);
       this.startSweeper();
     });
   }
 
   private confirmed(st: ChannelState, f: { deliveryTag: number; multiple: boolean }, nack?: 'nack'): void {
-    if (f.multiple) {
-      for (let tag = st.lowTag; tag <= f.deliveryTag; tag++) this.settle(st, tag, nack);
-      st.lowTag = Math.max(st.lowTag, f.deliveryTag + 1);
-    } else {
-      this.settle(st, f.deliveryTag, nack);
-      if (f.deliveryTag === st.lowTag)
-        while (st.lowTag <= st.lastTag && !st.unconfirmed.has(st.lowTag)) st.lowTag++;
+    if (f.multiple) st.unconfirmed.takeUpTo(f.deliveryTag, (p) => this.settle(st, p, nack));
+    else {
+      const p = st.unconfirmed.take(f.deliveryTag);
+      if (p) this.settle(st, p, nack);
     }
   }
 
-  private settle(st: ChannelState, tag: number, nack?: 'nack'): void {
-    const p = st.unconfirmed.get(tag);
-    if (!p) return;
-    st.unconfirmed.delete(tag);
+  private settle(st: ChannelState, p: Pending, nack?: 'nack'): void {
     this.window.release();
     if (nack) {
       this.opts.onNack(p.queue).then(
