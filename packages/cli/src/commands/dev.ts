@@ -38,6 +38,7 @@ export async function dev(opts: DevOptions): Promise<void> {
     config,
     producer,
     results,
+    readiness: rt.checks,
     onRequest: obs.onRequest,
     extend: obs.extend,
     onError: (err) => console.error(err),
