@@ -91,6 +91,8 @@ describe('forwarder → SQS (local-aws-sqs)', () => {
     const link = new ForwardLink(s, { openSink: sqsSink(s.destination as never, { client }) });
     link.start();
     try {
+      // Throttled batches back off for seconds: wait for every confirm before reading the queue.
+      await until(() => link.status().forwarded >= 230, 60_000, 'all 230 confirmed by SQS');
       const msgs = await sqs.receiveAll(url, 230, 60_000);
       expect(new Set(msgs.map((m) => JSON.parse(m.Body!).id)).size).toBe(230);
       expect(sqs.throttled).toBe(4);

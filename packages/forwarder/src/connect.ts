@@ -27,7 +27,7 @@ export async function connectFirst(
 export async function closeQuietly(conn: { close(): Promise<void> } | undefined): Promise<void> {
   if (!conn) return;
   try {
-    await Promise.race([conn.close(), new Promise((r) => setTimeout(r, 2000))]);
+    await Promise.race([conn.close(), new Promise((r) => setTimeout(r, 1000))]);
   } catch {
     // already closed or broken: nothing to release
   }

@@ -30,7 +30,9 @@ export async function drain(opts: DrainOptions): Promise<DrainResult> {
   for (const l of links) l.start();
   let idleSince = Date.now();
   let stoppedBecause: DrainResult['stoppedBecause'] = 'deadline';
-  while (Date.now() < opts.deadlineMs - settleMs) {
+  // Time for closing both connections after settling (closeQuietly waits at most 1 s each side).
+  const closeMs = 1000;
+  while (Date.now() < opts.deadlineMs - settleMs - closeMs) {
     await new Promise((r) => setTimeout(r, 100));
     const st = links.map((l) => l.status());
     const busy = st.some(
@@ -44,7 +46,7 @@ export async function drain(opts: DrainOptions): Promise<DrainResult> {
       break;
     }
   }
-  const left = Math.max(500, opts.deadlineMs - Date.now() - 500);
+  const left = Math.max(200, opts.deadlineMs - Date.now() - closeMs);
   await Promise.all(links.map((l) => l.stop(Math.min(settleMs, left))));
   return { links: links.map((l) => l.status()), stoppedBecause };
 }
