@@ -6,5 +6,8 @@ export default defineConfig({
     globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Most files wait on brokers, not on the CPU: run more files at once than this 2-core box's
+    // default (cores - 1), each on its own ports and queue names.
+    maxWorkers: 4,
   },
 });

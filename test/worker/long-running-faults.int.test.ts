@@ -88,7 +88,8 @@ describe('long-running worker against real RabbitMQ + Redis', () => {
       return recs.every((r) => r?.state === 'running');
     }, 20_000);
     a.child.kill('SIGTERM');
-    expect(await a.exited).toBe(0);
+    const code = await a.exited;
+    expect(code, `exit ${code} (signal ${a.child.signalCode}); output:\n${a.output()}`).toBe(0);
     expect(a.output()).toMatch(/drained/);
     // The long jobs were cut off by the shutdown deadline and handed back, not failed.
     for (const j of long) expect((await results.get(j.id))?.state).toBe('retrying');
@@ -145,10 +146,13 @@ describe('long-running worker against real RabbitMQ + Redis', () => {
     const started = events.filter((e) => e.type === 'started');
     expect(started.map((e) => e.attempt)).toEqual([1, 2, 3]);
     expect(events.filter((e) => e.type === 'retried').map((e) => e.delayMs)).toEqual([600, 1200]);
-    // Exponential: 600 ms after attempt 1, 1200 ms after attempt 2 (a delay tier never delivers early).
+    // Exponential: 600 ms after attempt 1, 1200 ms after attempt 2 (a delay tier never delivers
+    // early). The due time is fixed when the retry is published; `retried` is emitted only after
+    // its confirm and the ack, so on a loaded box the gap seen here is up to a round trip shorter.
     const failedAt = events.filter((e) => e.type === 'retried').map((e) => e.at);
-    expect(started[1]!.at - failedAt[0]!).toBeGreaterThanOrEqual(590);
-    expect(started[2]!.at - failedAt[1]!).toBeGreaterThanOrEqual(1190);
+    expect(started[1]!.at - failedAt[0]!).toBeGreaterThanOrEqual(600 - 150);
+    expect(started[2]!.at - failedAt[1]!).toBeGreaterThanOrEqual(1200 - 150);
+    expect(started[2]!.at - started[1]!.at).toBeGreaterThanOrEqual(1200);
     const rec = await results.get(job.id);
     expect(rec?.state).toBe('failed');
     expect(rec?.attempts).toBe(3);
