@@ -1,5 +1,8 @@
 import type { Region } from '../config/schema';
-import { distanceKm, type LatLon } from './geo';
+import type { LatLon } from './geo';
+
+const RAD = Math.PI / 180;
+
 import { DEFAULT_HEALTH, type HealthOptions, RegionHealth } from './region-health';
 import type { RegionRouter, RoutingHint } from './router';
 
@@ -36,7 +39,18 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
   const slowFactor = opts.slowFactor ?? 3;
   const slowMarginMs = opts.slowMarginMs ?? 50;
   const reprobeMs = opts.reprobeMs ?? 5000;
-  const regions = opts.regions.map((r) => ({ ...r, health: new RegionHealth(healthOpts) }));
+  const regions = opts.regions.map((r) => ({
+    ...r,
+    health: new RegionHealth(healthOpts),
+    latRad: r.location.lat * RAD,
+    lonRad: r.location.lon * RAD,
+    cosLat: Math.cos(r.location.lat * RAD),
+  }));
+  const n = regions.length;
+  const keys = new Float64Array(n);
+  const idx = new Uint32Array(n);
+  const before = (x: number, y: number) =>
+    keys[x]! < keys[y]! || (keys[x] === keys[y] && (regions[x]!.weight ?? 0) > (regions[y]!.weight ?? 0));
   const byId = new Map(regions.map((r) => [r.id, r]));
   const homeLoc = byId.get(opts.home)?.location ?? regions[0]?.location ?? { lat: 0, lon: 0 };
 
@@ -56,16 +70,34 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
       const origin: LatLon = (hint.region && byId.get(hint.region)?.location) || hint.location || homeLoc;
       const t = now();
       const min = fastest();
-      const sorted = regions
-        .map((r) => ({
-          r,
-          d: r.id === hint.region ? -1 : distanceKm(origin, r.location) - (r.weight ?? 0) * 1e-6,
-        }))
-        .sort((a, b) => a.d - b.d);
+      // Haversine term per region with the region's trig precomputed: monotonic in distance, so
+      // it orders without asin/sqrt; an explicit region hint sorts first; weight breaks ties.
+      const oLat = origin.lat * RAD;
+      const oLon = origin.lon * RAD;
+      const oCos = Math.cos(oLat);
+      for (let i = 0; i < n; i++) {
+        const r = regions[i]!;
+        const a = Math.sin((r.latRad - oLat) / 2);
+        const b = Math.sin((r.lonRad - oLon) / 2);
+        keys[i] = r.id === hint.region ? -1 : a * a + oCos * r.cosLat * b * b;
+        idx[i] = i;
+      }
+      // Insertion sort: a handful of regions, no allocation.
+      for (let i = 1; i < n; i++) {
+        const cur = idx[i]!;
+        let j = i - 1;
+        while (j >= 0 && before(cur, idx[j]!)) {
+          idx[j + 1] = idx[j]!;
+          j--;
+        }
+        idx[j + 1] = cur;
+      }
+      // Fast regions in distance order, then slow ones, then open circuits (a last resort).
       const fast: string[] = [];
       const slow: string[] = [];
       const open: string[] = [];
-      for (const { r } of sorted) {
+      for (let k = 0; k < n; k++) {
+        const r = regions[idx[k]!]!;
         const avail = r.health.available(t);
         if (avail === 'no') open.push(r.id);
         else if (avail === 'probe') {
@@ -82,7 +114,9 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
           } else slow.push(r.id);
         } else fast.push(r.id);
       }
-      return [...fast, ...slow, ...open];
+      for (const id of slow) fast.push(id);
+      for (const id of open) fast.push(id);
+      return fast;
     },
     report(regionId, report) {
       const h = byId.get(regionId)?.health;
