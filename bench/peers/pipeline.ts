@@ -27,12 +27,12 @@ export interface SideRunner {
 }
 
 export const sizes = (quick: boolean) => ({
-  throughputN: quick ? 2_000 : 20_000,
-  enqueueN: quick ? 2_000 : 20_000,
+  throughputN: quick ? 1_000 : 20_000,
+  enqueueN: quick ? 1_000 : 20_000,
   // 200 jobs/s: moderate for every side on 2 shared cores (and the rate of the latency column in
   // shared/notes/baselines.md); at 500/s a loaded box measures queueing, not latency.
   latencyRate: 200,
-  latencyMs: quick ? 2_000 : 8_000,
+  latencyMs: quick ? 1_000 : 8_000,
 });
 
 export function latencyStats(lat: number[]): Record<string, number> {

@@ -32,7 +32,7 @@ const job = (): JobEnvelope => ({
   hops: [],
 });
 
-const count = (ctx: BenchContext) => (ctx.quick ? 20_000 : 100_000);
+const count = (ctx: BenchContext) => (ctx.quick ? 10_000 : 100_000);
 
 /** Keeps `IN_FLIGHT` publishes outstanding until `n` are confirmed; the same driver for both sides. */
 function drive(n: number, ctx: BenchContext, send: (done: (err?: unknown) => void) => void): Promise<number> {

@@ -4,7 +4,7 @@ import { makers, side } from '../peers/sides';
 /**
  * Latency from enqueue (producer clock, just before the call) to result stored (worker clock
  * after the write; Celery: the bench receiving its backend's result PUBLISH) at a fixed 200 jobs/s
- * for 8 s (quick 2 s). Same host, so the two clocks are one. No goal in the issue: ratios only.
+ * for 8 s (quick 1 s). Same host, so the two clocks are one. No goal in the issue: ratios only.
  */
 const suite: BenchSuite = {
   id: 'e2e-latency',

@@ -2,7 +2,7 @@ import type { BenchSuite } from '../lib/types';
 import { makers, SIDES, side } from '../peers/sides';
 
 /**
- * End-to-end throughput: N no-op add(a, b) jobs (20,000; quick 2,000) from the first enqueue to
+ * End-to-end throughput: N no-op add(a, b) jobs (20,000; quick 1,000) from the first enqueue to
  * the last result stored in Redis, the worker started beforehand in its own process(es).
  * Goal (issue 10): warren ≥ 1× BullMQ and ≥ 0.75× the raw amqplib pipeline, with RabbitMQ's
  * durability (quorum confirm after fsync) where BullMQ's acknowledged add lives in Redis memory.

@@ -126,7 +126,7 @@ function side(
     role,
     durability,
     async run(ctx) {
-      const n = ctx.quick ? 20_000 : 100_000;
+      const n = ctx.quick ? 10_000 : 100_000;
       const queue = `bench-fwd-${round++}`;
       await prepare(queue, n);
       const stop = await mover(queue);
@@ -142,7 +142,7 @@ function side(
 
 const suite: BenchSuite = {
   id: 'forwarder-vs-shovel',
-  title: 'Forward a backlog A → B, on-confirm, prefetch 1000, 1 KiB persistent (quick 20k, full 100k)',
+  title: 'Forward a backlog A → B, on-confirm, prefetch 1000, 1 KiB persistent (quick 10k, full 100k)',
   metrics: [{ key: 'rate', label: 'msgs/s moved', unit: 'msg/s', better: 'higher', goal: 1.2 }],
   async setup() {
     const nodes = await harness.start([

@@ -48,7 +48,7 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
           url: `http://127.0.0.1:${port}/v1/jobs`,
           method: 'POST',
           connections: 64,
-          duration: ctx.quick ? 4 : 10,
+          duration: ctx.quick ? 2 : 10,
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ task: 'demo.add', input: { a: 1, b: 2 } }),
         });
