@@ -1,6 +1,10 @@
+import { queueHygiene } from './queue-hygiene';
 import { ensureServices } from './services';
 
 /** Runs once per `vitest run`: the real services every integration test talks to. */
-export default async function setup(): Promise<void> {
-  await ensureServices((m) => console.log(`[test setup] ${m}`));
+export default async function setup(): Promise<() => Promise<void>> {
+  const log = (m: string) => console.log(`[test setup] ${m}`);
+  await ensureServices(log);
+  // The returned function is vitest's global teardown.
+  return queueHygiene(log);
 }
