@@ -1,67 +1,28 @@
-import {
-  type AnyTask,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_TIMEOUT_MS,
-  type QueueConfig,
-  type Region,
-  type WarrenConfig,
-} from '@warren/core';
+import type { Region, WarrenConfig } from '@warren/core';
 import { type BrokerSource, ENV, type ForwardLinkEnv, SECRET } from './functions/shared/deploy-env';
+import { lambdaConsumer, rmqWorkerPlan, sqsQueuePlan, workerTimeout } from './plan-queues';
+
+import { fn, LIMITS, pascal } from './plan-shared';
 import type {
   CatalogueRegion,
   DeploymentPlan,
   ForwarderPlan,
-  FunctionEntry,
-  FunctionPlan,
   RegionPlan,
   RmqWorkerPlan,
   SecretPlan,
   SqsQueuePlan,
 } from './plan-types';
 
+export { LIMITS, pascal } from './plan-shared';
 export type * from './plan-types';
 
-/** AWS limits and warren's deploy defaults (the numbers the tests pin down). */
-export const LIMITS = {
-  lambdaMaxTimeoutS: 900,
-  /** Added to the longest task timeout: result write, ack, cold start. */
-  workerSlackS: 10,
-  /** AWS: a queue's visibility timeout should be at least 6× its function's timeout. */
-  visibilityFactor: 6,
-  sqsMaxVisibilityS: 43_200,
-  sqsDefaultBatch: 10,
-  sqsFifoMaxBatch: 10,
-  rmqDefaultBatch: 10,
-  rmqDefaultWindowS: 1,
-  dlqRetentionS: 14 * 24 * 3600,
-  /** Lambda's environment is capped at 4 KB; the catalogue must leave room for the rest. */
-  catalogueMaxBytes: 3072,
-  ingestMemoryMb: 1024,
-  workerMemoryMb: 1024,
-  drainMemoryMb: 512,
-  drainTimeoutS: 50,
-  drainSchedule: 'rate(1 minute)',
-  /** The ingest's long-poll (`?wait=`) waits up to 30 s. */
-  ingestLongPollS: 30,
-} as const;
-
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const FUNCTIONS_DIR = '.build/functions';
 
 export class DeployPlanError extends Error {
   constructor(readonly problems: string[]) {
     super(`cannot plan the deployment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'DeployPlanError';
   }
-}
-
-/** `eu-west.1:a` → `EuWest1A`: component names allow only letters and digits. */
-export function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
 }
 
 /**
@@ -258,149 +219,6 @@ function secretsFor(config: WarrenConfig, sources: Map<string, BrokerSource>): S
   return secrets;
 }
 
-/** Which Lambda worker consumes a queue, if any; problems are reported once (first region). */
-function lambdaConsumer(name: string, q: QueueConfig, problems: string[], report: boolean) {
-  const consumer = q.lambda?.consumer ?? (q.sqs ? 'sqs' : undefined);
-  if (!report) return consumer;
-  if (consumer === 'sqs' && !q.sqs) {
-    problems.push(
-      `queues.${name}.lambda.consumer is "sqs" but the queue is not bridged into SQS: set queues.${name}.sqs`,
-    );
-  }
-  if (consumer === 'rmq' && q.sqs) {
-    problems.push(
-      `queues.${name}: sqs and lambda.consumer "rmq" both set; a queue is consumed either from SQS or straight from Amazon MQ`,
-    );
-  }
-  return consumer;
-}
-
-function workerTimeout(name: string, tasks: AnyTask[], problems: string[], report: boolean): number {
-  const longest = tasks.length > 0 ? Math.max(...tasks.map((t) => t.timeoutMs)) : DEFAULT_TIMEOUT_MS;
-  const timeoutS = Math.ceil(longest / 1000) + LIMITS.workerSlackS;
-  if (report) {
-    for (const t of tasks) {
-      if (!t.handler) {
-        problems.push(`queues.${name}: task ${t.name} has no handler, so a Lambda worker cannot run it`);
-      }
-      if (Math.ceil(t.timeoutMs / 1000) + LIMITS.workerSlackS > LIMITS.lambdaMaxTimeoutS) {
-        problems.push(
-          `queues.${name}: task ${t.name} timeoutMs ${t.timeoutMs} plus ${LIMITS.workerSlackS} s exceeds Lambda's ${LIMITS.lambdaMaxTimeoutS} s limit; run this queue on a long-running worker`,
-        );
-      }
-    }
-  }
-  return Math.min(timeoutS, LIMITS.lambdaMaxTimeoutS);
-}
-
-interface WorkerBase {
-  region: string;
-  prefix: string;
-  queue: string;
-  timeoutS: number;
-  memoryMb?: number;
-}
-
-function sqsQueuePlan(b: WorkerBase, q: QueueConfig, tasks: AnyTask[], problems: string[]): SqsQueuePlan {
-  const fifo = typeof q.sqs === 'object' && q.sqs.fifo;
-  const size = q.lambda?.batchSize ?? LIMITS.sqsDefaultBatch;
-  const windowS = q.lambda?.batchingWindowS ?? 0;
-  const at = `queues.${b.queue}.lambda`;
-  if (fifo && size > LIMITS.sqsFifoMaxBatch) problems.push(`${at}.batchSize: FIFO queues take at most 10`);
-  if (fifo && windowS > 0) problems.push(`${at}.batchingWindowS: FIFO queues have no batching window`);
-  if (!fifo && size > 10 && windowS < 1) {
-    problems.push(`${at}.batchingWindowS: a batchSize above 10 needs a batching window of at least 1 s`);
-  }
-  const maxReceiveCount = Math.max(1, ...tasks.map((t) => t.retry.maxAttempts));
-  const name = `${b.prefix}${pascal(b.queue)}Queue`;
-  const worker = fn(`${b.prefix}${pascal(b.queue)}SqsWorker`, 'sqs-worker', {
-    timeoutS: b.timeoutS,
-    memoryMb: b.memoryMb ?? LIMITS.workerMemoryMb,
-    environment: {
-      [ENV.region]: b.region,
-      [ENV.queue]: b.queue,
-      [ENV.sqsQueues]: JSON.stringify({
-        [b.queue]: { url: `{ref:${name}.url}`, dlqUrl: `{ref:${name}Dlq.url}`, fifo },
-      }),
-    },
-    links: [SECRET.upstashUrl, SECRET.upstashToken],
-  });
-  worker.permissions = [
-    // What an SQS event source mapping needs, plus retries via visibility changes.
-    {
-      actions: [
-        'sqs:ChangeMessageVisibility',
-        'sqs:DeleteMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
-        'sqs:ReceiveMessage',
-      ],
-      resources: [`{ref:${name}.arn}`],
-    },
-    // The worker dead-letters a job that used its last attempt itself (with the reason).
-    { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl'], resources: [`{ref:${name}Dlq.arn}`] },
-  ];
-  return {
-    queue: b.queue,
-    name,
-    fifo,
-    visibilityTimeoutS: Math.min(LIMITS.sqsMaxVisibilityS, LIMITS.visibilityFactor * b.timeoutS + windowS),
-    dlq: { name: `${name}Dlq`, retentionS: LIMITS.dlqRetentionS },
-    maxReceiveCount: tasks.length === 0 ? DEFAULT_MAX_ATTEMPTS : maxReceiveCount,
-    worker,
-    batch: { size, windowS, partialResponses: true },
-  };
-}
-
-function rmqWorkerPlan(
-  b: WorkerBase,
-  q: QueueConfig,
-  source: BrokerSource,
-  catalogue: string,
-): RmqWorkerPlan {
-  const name = `${b.prefix}${pascal(b.queue)}RmqWorker`;
-  const secretName = `${b.prefix}MqTriggerCredentials`;
-  return {
-    queue: b.queue,
-    worker: {
-      ...fn(name, 'rmq-worker', {
-        timeoutS: b.timeoutS,
-        memoryMb: b.memoryMb ?? LIMITS.workerMemoryMb,
-        environment: {
-          [ENV.region]: b.region,
-          [ENV.queue]: b.queue,
-          [ENV.regions]: catalogue,
-          [ENV.brokerSources]: JSON.stringify({ [b.region]: source }),
-        },
-        links: [SECRET.upstashUrl, SECRET.upstashToken, SECRET.mqUsername, SECRET.mqPassword],
-      }),
-      // What Lambda's Amazon MQ trigger needs on the function's role (AWS Lambda developer guide).
-      permissions: [
-        { actions: ['mq:DescribeBroker'], resources: [`{ref:${b.prefix}Broker.arn}`] },
-        { actions: ['secretsmanager:GetSecretValue'], resources: [`{ref:${secretName}.arn}`] },
-        {
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DeleteNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSecurityGroups',
-            'ec2:DescribeSubnets',
-            'ec2:DescribeVpcs',
-          ],
-          resources: ['*'],
-        },
-      ],
-    },
-    credentialsSecretName: secretName,
-    mapping: {
-      name: `${name}Trigger`,
-      batchSize: q.lambda?.batchSize ?? LIMITS.rmqDefaultBatch,
-      batchingWindowS: q.lambda?.batchingWindowS ?? LIMITS.rmqDefaultWindowS,
-      virtualHost: '/',
-    },
-  };
-}
-
 /**
  * What this region's drain moves: queues homed elsewhere go to their home region's broker; queues
  * with an SQS worker here go from this region's broker into their SQS queue.
@@ -456,22 +274,4 @@ function forwarderPlan(
     ];
   }
   return { drain, schedule: LIMITS.drainSchedule, cronName: `${prefix}ForwardSchedule` };
-}
-
-function fn(
-  name: string,
-  entry: FunctionEntry,
-  o: Pick<FunctionPlan, 'timeoutS' | 'memoryMb' | 'environment' | 'links'>,
-): FunctionPlan {
-  return {
-    name,
-    entry,
-    bundle: `${FUNCTIONS_DIR}/${entry}`,
-    handler: 'index.handler',
-    runtime: 'nodejs22.x',
-    architecture: 'arm64',
-    permissions: [],
-    ...o,
-    links: [...new Set(o.links)].sort(),
-  };
 }

@@ -1,0 +1,55 @@
+import type { FunctionEntry, FunctionPlan } from './plan-types';
+
+/** AWS limits and warren's deploy defaults (the numbers the tests pin down). */
+export const LIMITS = {
+  lambdaMaxTimeoutS: 900,
+  /** Added to the longest task timeout: result write, ack, cold start. */
+  workerSlackS: 10,
+  /** AWS: a queue's visibility timeout should be at least 6× its function's timeout. */
+  visibilityFactor: 6,
+  sqsMaxVisibilityS: 43_200,
+  sqsDefaultBatch: 10,
+  sqsFifoMaxBatch: 10,
+  rmqDefaultBatch: 10,
+  rmqDefaultWindowS: 1,
+  dlqRetentionS: 14 * 24 * 3600,
+  /** Lambda's environment is capped at 4 KB; the catalogue must leave room for the rest. */
+  catalogueMaxBytes: 3072,
+  ingestMemoryMb: 1024,
+  workerMemoryMb: 1024,
+  drainMemoryMb: 512,
+  drainTimeoutS: 50,
+  drainSchedule: 'rate(1 minute)',
+  /** The ingest's long-poll (`?wait=`) waits up to 30 s. */
+  ingestLongPollS: 30,
+} as const;
+
+const FUNCTIONS_DIR = '.build/functions';
+
+/** `eu-west.1:a` → `EuWest1A`: component names allow only letters and digits. */
+export function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** One Lambda function of the plan, with the settings every warren function shares. */
+export function fn(
+  name: string,
+  entry: FunctionEntry,
+  o: Pick<FunctionPlan, 'timeoutS' | 'memoryMb' | 'environment' | 'links'>,
+): FunctionPlan {
+  return {
+    name,
+    entry,
+    bundle: `${FUNCTIONS_DIR}/${entry}`,
+    handler: 'index.handler',
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    permissions: [],
+    ...o,
+    links: [...new Set(o.links)].sort(),
+  };
+}
