@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { type BuiltFunction, buildFunction, FUNCTIONS_SRC, ROOT } from '../scrip
 
 const ENTRIES = ['ingest', 'sqs-worker', 'rmq-worker', 'forward-drain'];
 // Inside the repo so the one external package family (@aws-sdk, in the Lambda runtime) resolves.
+// .build is git-ignored, so a fresh checkout (CI) does not have it yet.
+mkdirSync(join(ROOT, '.build'), { recursive: true });
 const outDir = mkdtempSync(join(ROOT, '.build/test-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const built = new Map<string, Promise<BuiltFunction>>();

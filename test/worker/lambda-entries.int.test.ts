@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAmqpBroker } from '@warren/amqp';
@@ -18,6 +18,8 @@ const PORT = 26620;
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS = 'redis://127.0.0.1:6379';
 const RUN = `wle-${uuidv7().slice(-8)}`;
+// .build is git-ignored, so a fresh checkout (CI) does not have it yet.
+mkdirSync(join(ROOT, '.build'), { recursive: true });
 const outDir = mkdtempSync(join(ROOT, '.build/test-worker-'));
 const results = createRedisResultStore({ redis: REDIS, prefix: `${RUN}:` });
 let sqs: LocalSqs;
