@@ -1,12 +1,14 @@
 /**
  * `npm run build:functions`: bundles each Lambda entry `stacks/functions/*.ts` with esbuild into
- * `.build/functions/<name>/index.mjs` (the directories the stacks deploy with `bundle`), minified,
- * ESM for Node 22. `@aws-sdk/*` stays external: the Lambda Node runtime ships it.
+ * `.build/functions/<name>/` (the directories the stacks deploy whole with `bundle`): the entry
+ * `index.mjs` plus `chunks/*.mjs` for code loaded with a dynamic `import()` only when needed
+ * (ioredis when REDIS_URL is set, the SQS operations on a retry). Minified ESM for Node 22.
+ * `@aws-sdk/*` stays external: the Lambda Node runtime ships it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS_SRC = join(ROOT, 'stacks/functions');
@@ -14,8 +16,14 @@ export const FUNCTIONS_OUT = join(ROOT, '.build/functions');
 
 export interface BuiltFunction {
   name: string;
+  /** The entry file (`<dir>/index.mjs`); every other output is a chunk next to it. */
   file: string;
+  /** Bytes loaded by importing the entry: it and the chunks it imports statically (a cold start). */
   bytes: number;
+  /** Bytes of every output file: the entry and all chunks, lazily loaded ones included. */
+  totalBytes: number;
+  /** Every output file (paths relative to the function directory) and its size. */
+  outputs: { path: string; bytes: number; static: boolean }[];
   /** Imports left to the runtime (Node built-ins and `@aws-sdk/*` only). */
   externals: string[];
 }
@@ -29,19 +37,52 @@ export function functionEntries(dir = FUNCTIONS_SRC): string[] {
     .map((f) => join(dir, f));
 }
 
+/**
+ * `@aws-sdk/*` is external and side-effect free (its package.json says so): an import whose
+ * bindings are tree-shaken away is dropped, instead of loading the SDK at cold start for nothing.
+ */
+const awsSdkExternal: Plugin = {
+  name: 'aws-sdk-external',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\// }, (args) => ({
+      path: args.path,
+      external: true,
+      sideEffects: false,
+    }));
+  },
+};
+
+/** The entry's output and the chunks it imports statically, transitively (what `import()` of it loads). */
+function staticClosure(meta: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (out: string) => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const i of meta.outputs[out]?.imports ?? [])
+      if (!i.external && i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  return seen;
+}
+
 export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Promise<BuiltFunction> {
   const name = basename(entry, '.ts');
-  const file = join(outDir, name, 'index.mjs');
+  const dir = join(outDir, name);
+  // Chunk names carry a content hash: start clean so stale chunks are not deployed.
+  rmSync(dir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: { index: entry },
     metafile: true,
-    outfile: file,
+    outdir: dir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     minify: true,
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    external: ['@aws-sdk/*'],
+    plugins: [awsSdkExternal],
     legalComments: 'none',
     absWorkingDir: ROOT,
     logLevel: 'warning',
@@ -50,10 +91,24 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
   });
-  const externals = Object.values(result.metafile.outputs).flatMap((o) =>
+  const meta = result.metafile;
+  const file = join(dir, 'index.mjs');
+  const entryOut = relative(ROOT, file);
+  const loaded = staticClosure(meta, entryOut);
+  const outputs = Object.entries(meta.outputs)
+    .filter(([p]) => !p.endsWith('.map'))
+    .map(([p, o]) => ({ path: relative(dir, join(ROOT, p)), bytes: o.bytes, static: loaded.has(p) }));
+  const externals = Object.values(meta.outputs).flatMap((o) =>
     o.imports.filter((i) => i.external).map((i) => i.path),
   );
-  return { name, file, bytes: statSync(file).size, externals: [...new Set(externals)].sort() };
+  return {
+    name,
+    file,
+    bytes: outputs.filter((o) => o.static).reduce((s, o) => s + o.bytes, 0),
+    totalBytes: outputs.reduce((s, o) => s + o.bytes, 0),
+    outputs,
+    externals: [...new Set(externals)].sort(),
+  };
 }
 
 export async function buildFunctions(
@@ -68,6 +123,9 @@ export async function buildFunctions(
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildFunctions();
   if (built.length === 0) console.log('no entry files in stacks/functions');
+  const kb = (n: number) => `${(n / 1024).toFixed(1).padStart(8)} KB`;
   for (const b of built)
-    console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(8)} KB  ${b.file}`);
+    console.log(
+      `${b.name.padEnd(16)} ${kb(b.bytes)} at import, ${kb(b.totalBytes)} in all  ${dirname(b.file)}`,
+    );
 }
