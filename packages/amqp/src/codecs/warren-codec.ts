@@ -17,6 +17,7 @@ export const warrenCodec: MessageCodec = {
       messageId: job.id,
       type: job.task,
       timestamp: Math.floor(Date.now() / 1000),
+      mandatory: true,
     };
     if (job.priority !== undefined) properties.priority = job.priority;
     return { content: Buffer.from(JSON.stringify(job)), properties };
