@@ -22,9 +22,20 @@ export interface BuiltFunction {
   bytes: number;
   /** Bytes of every output file: the entry and all chunks, lazily loaded ones included. */
   totalBytes: number;
-  /** Every output file (paths relative to the function directory) and its size. */
-  outputs: { path: string; bytes: number; static: boolean }[];
+  /** Every output file (path relative to the function directory), its size and what is in it. */
+  outputs: BuiltOutput[];
   /** Imports left to the runtime (Node built-ins and `@aws-sdk/*` only). */
+  externals: string[];
+}
+
+export interface BuiltOutput {
+  path: string;
+  bytes: number;
+  /** Loaded by importing the entry (the entry itself, or a chunk it imports statically). */
+  static: boolean;
+  /** Source files bundled into it (relative to the repo root). */
+  inputs: string[];
+  /** External modules it imports statically (a dynamic `import()` loads on first use). */
   externals: string[];
 }
 
@@ -97,7 +108,15 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
   const loaded = staticClosure(meta, entryOut);
   const outputs = Object.entries(meta.outputs)
     .filter(([p]) => !p.endsWith('.map'))
-    .map(([p, o]) => ({ path: relative(dir, join(ROOT, p)), bytes: o.bytes, static: loaded.has(p) }));
+    .map(
+      ([p, o]): BuiltOutput => ({
+        path: relative(dir, join(ROOT, p)),
+        bytes: o.bytes,
+        static: loaded.has(p),
+        inputs: Object.keys(o.inputs),
+        externals: o.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path),
+      }),
+    );
   const externals = Object.values(meta.outputs).flatMap((o) =>
     o.imports.filter((i) => i.external).map((i) => i.path),
   );

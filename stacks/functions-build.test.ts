@@ -27,7 +27,7 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     // Some entries come from other work in progress; a missing one is reported, not failed.
     it.skipIf(!present)(
       present
-        ? `${name}: one minified ESM file exporting handler, only node: and @aws-sdk/* left external`
+        ? `${name}: a minified ESM entry exporting handler (+ chunks beside it), only node: and @aws-sdk/* left external`
         : `${name}: skipped — stacks/functions/${name}.ts does not exist yet`,
       async () => {
         const b = await bundle(name);
@@ -37,11 +37,35 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
           expect(ext, `${name} imports ${ext} at runtime`).toMatch(/^(node:|@aws-sdk\/)|^[a-z_]+$/);
         const code = readFileSync(b.file, 'utf8');
         expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
-        console.log(`${name}: ${(b.bytes / 1024).toFixed(1)} KB`);
+        // The stacks deploy the whole directory (`bundle`): every chunk must sit inside it.
+        for (const o of b.outputs) {
+          expect(o.path.startsWith('..'), `${name}: ${o.path} outside its directory`).toBe(false);
+          expect(existsSync(join(outDir, name, o.path))).toBe(true);
+        }
+        console.log(
+          `${name}: ${(b.bytes / 1024).toFixed(1)} KB at import, ${(b.totalBytes / 1024).toFixed(1)} KB in ${b.outputs.length} file(s)`,
+        );
       },
       120_000,
     );
   }
+
+  it.skipIf(!existsSync(join(FUNCTIONS_SRC, 'sqs-worker.ts')))(
+    'sqs-worker: importing the entry loads neither @aws-sdk/client-sqs (first retry does) nor ioredis (REDIS_URL only)',
+    async () => {
+      const b = await bundle('sqs-worker');
+      const loaded = b.outputs.filter((o) => o.static);
+      expect(loaded.flatMap((o) => o.externals).filter((e) => e.startsWith('@aws-sdk/'))).toEqual([]);
+      expect(loaded.flatMap((o) => o.inputs).filter((i) => i.includes('node_modules/ioredis/'))).toEqual([]);
+      // ...but both are deployed, as chunks or external, for the paths that need them.
+      const lazy = b.outputs.filter((o) => !o.static);
+      expect(lazy.flatMap((o) => o.inputs).some((i) => i.includes('node_modules/ioredis/'))).toBe(true);
+      const all = b.outputs.map((o) => readFileSync(join(outDir, 'sqs-worker', o.path), 'utf8')).join('\n');
+      expect(all).toMatch(/import\(\s*["']@aws-sdk\/client-sqs["']\s*\)/);
+      expect(b.bytes).toBeLessThanOrEqual(250 * 1024); // issue 6's budget
+    },
+    120_000,
+  );
 
   it('the ingest bundle serves on real RabbitMQ and Redis with linked SST secrets, as on Lambda', async () => {
     const b = await bundle('ingest');

@@ -90,7 +90,7 @@ const runtime = lazy(async () => {
   await broker.connect();
   return createWorker({
     config,
-    results: resultsFromEnv(env, config),
+    results: await resultsFromEnv(env, config),
     publisher: broker.publisher,
     rmq: amqpRmqSink(broker),
     decode: (m) =>

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAmqpBroker } from '@warren/amqp';
 import { uuidv7 } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
@@ -50,33 +51,83 @@ afterAll(async () => {
 });
 
 describe('Lambda entry bundles (esbuild, as deployed) configured from the environment', () => {
-  it('stacks/functions/sqs-worker.ts: REDIS_URL + the AWS SDK env, partial batch response', async () => {
+  it('stacks/functions/sqs-worker.ts: REDIS_URL + the AWS SDK env, partial batch response, retry and DLQ through the lazily loaded SQS client', async () => {
     const b = await buildFunction(join(FUNCTIONS_SRC, 'sqs-worker.ts'), outDir);
     const dlq = await sqs.createQueue(`${RUN}-dlq`);
     const q = await sqs.createQueue(`${RUN}-q`, { deadLetterArn: dlq.arn, maxReceiveCount: 3 });
     const pub = createSqsPublisher({ client: sqs.client, queueUrls: { default: q.url } });
+    const awsEnv = {
+      REDIS_URL: REDIS,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    };
     // The bundled config is the repo's warren.config.ts (example tasks).
     const ok = makeJob({ task: 'demo.add', input: { a: 20, b: 22 } });
     const fail = makeJob({ task: 'demo.fail', input: {}, maxAttempts: 3 });
     await pub.publish('default', ok);
     await pub.publish('default', fail);
+    await sqs.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: 'not json at all' }));
     let response: unknown;
+    // Received with a 30 s visibility timeout: only the worker's ChangeMessageVisibility (demo.fail
+    // backs off ≤ 2 s) brings the failed record back within the test.
+    const r = await pollOnce(
+      sqs,
+      q,
+      async (event) => {
+        const out = (await invokeBundle(b.file, event, awsEnv)) as {
+          ok?: { batchItemFailures: { itemIdentifier: string }[] };
+          error?: string;
+        };
+        response = out;
+        return out.ok!;
+      },
+      { visibilityTimeoutS: 30 },
+    );
+    expect(response).toHaveProperty('ok');
+    expect(r!.event.Records).toHaveLength(3);
+    const failId = r!.event.Records.find((x) => x.body.includes(fail.id))!.messageId;
+    expect(r!.response.batchItemFailures).toEqual([{ itemIdentifier: failId }]);
+    expect((await results.get(ok.id))?.result).toBe(42);
+    expect((await results.get(fail.id))?.state).toBe('retrying');
+    // The retry: the same message, visible again after the backoff (not after the 30 s).
+    const again = await sqs.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: q.url,
+        WaitTimeSeconds: 8,
+      }),
+    );
+    expect(again.Messages?.map((m) => m.MessageId)).toEqual([failId]);
+    // The body that is not a job went to the DLQ with the reason.
+    const dead = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+    );
+    expect(dead.Messages?.map((m) => m.Body)).toEqual(['not json at all']);
+    expect(dead.Messages?.[0]?.MessageAttributes?.['warren-reason']?.StringValue).toMatch(/JSON/);
+    await pub.close();
+  }, 120_000);
+
+  it('stacks/functions/sqs-worker.ts: a batch that only succeeds makes no SQS call (the client loads on the first retry)', async () => {
+    const b = await buildFunction(join(FUNCTIONS_SRC, 'sqs-worker.ts'), outDir);
+    const q = await sqs.createQueue(`${RUN}-ok`);
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { default: q.url } });
+    const jobs = [1, 2, 3].map((a) => makeJob({ task: 'demo.add', input: { a, b: 1 } }));
+    for (const j of jobs) await pub.publish('default', j);
     const r = await pollOnce(sqs, q, async (event) => {
+      // Nothing listens on port 9: any SQS request (GetQueueUrl, ChangeMessageVisibility) would fail.
       const out = (await invokeBundle(b.file, event, {
         REDIS_URL: REDIS,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      })) as { ok?: { batchItemFailures: { itemIdentifier: string }[] }; error?: string };
-      response = out;
-      return out.ok!;
+        AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+      })) as { ok?: { batchItemFailures: unknown[] }; error?: string };
+      expect(out).toEqual({ ok: { batchItemFailures: [] } });
+      return out.ok! as never;
     });
-    expect(response).toHaveProperty('ok');
-    const failId = r!.event.Records.find((x) => x.body.includes(fail.id))!.messageId;
-    expect(r!.response.batchItemFailures).toEqual([{ itemIdentifier: failId }]);
-    expect((await results.get(ok.id))?.result).toBe(42);
-    expect((await results.get(fail.id))?.state).toBe('retrying');
+    expect(r!.event.Records).toHaveLength(3);
+    for (const [i, j] of jobs.entries()) expect((await results.get(j.id))?.result).toBe(i + 2);
     await pub.close();
   }, 120_000);
 

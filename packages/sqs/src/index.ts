@@ -4,16 +4,19 @@ export {
   createLambdaRecordMapper,
   type LambdaRecordMapperOptions,
   type RecordMapping,
-  sqsRecordToDelivery,
 } from './lambda-record';
 export * from './limits';
 export { createSqsPublisher, type SqsPublisherOptions } from './publisher';
 export { QueueDirectory, type RedriveInfo } from './queue-directory';
 export { type QueueUrlOptions, sqsQueueName } from './queue-urls';
+export { loadSqsSdk } from './sdk';
 export {
+  createBoundSqsDelivery,
   createSqsDelivery,
   deadLetterMessage,
+  type MessageInfo,
   type Settlement,
+  type SqsBinding,
   type SqsContext,
   type SqsDelivery,
   type SqsMode,

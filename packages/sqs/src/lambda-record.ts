@@ -2,48 +2,74 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { parseEnvelope } from '@warren/core';
 import type { SQSRecord } from 'aws-lambda';
 import { QueueDirectory } from './queue-directory';
-import { createSqsDelivery, deadLetterMessage, type SqsContext, type SqsDelivery } from './sqs-delivery';
-import type { ReceivedMessage } from './sqs-ops';
+import { loadSqsSdk } from './sdk';
+import {
+  createBoundSqsDelivery,
+  deadLetterMessage,
+  type MessageInfo,
+  type SqsBinding,
+  type SqsContext,
+  type SqsDelivery,
+} from './sqs-delivery';
 
 export type RecordMapping =
   | { ok: true; delivery: SqsDelivery }
-  /** The body is not a job envelope: dead-letter `message` with `reason`. */
-  | { ok: false; reason: string; message: ReceivedMessage };
-
-async function toMessage(record: SQSRecord, ctx: SqsContext): Promise<ReceivedMessage> {
-  return {
-    queueUrl: await ctx.directory.urlForArn(record.eventSourceARN),
-    messageId: record.messageId,
-    receiptHandle: record.receiptHandle,
-    body: record.body,
-    receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
-  };
-}
-
-/** Maps a Lambda SQS event record to a Delivery (lambda mode: acks are left to the event source mapping). */
-export async function sqsRecordToDelivery(record: SQSRecord, ctx: SqsContext): Promise<RecordMapping> {
-  const message = await toMessage(record, ctx);
-  const parsed = parseEnvelope(record.body);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason, message };
-  return { ok: true, delivery: createSqsDelivery(ctx, message, parsed.job, 'lambda') };
-}
+  /** The body is not a job envelope: dead-letter the record with `reason`. */
+  | { ok: false; reason: string };
 
 export interface LambdaRecordMapperOptions {
-  client: SQSClient;
+  /**
+   * The SQS client. Default: `new SQSClient({})` (region and credentials from the Lambda
+   * environment), made on the first record that needs SQS, so a cold start whose records all
+   * succeed never loads @aws-sdk/client-sqs.
+   */
+  client?: SQSClient;
   onDrop?: SqsContext['onDrop'];
 }
 
-/** What `createWorker({ sqs })` takes: record → delivery, and dead-lettering of non-job bodies. */
-export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions) {
-  const ctx: SqsContext = {
-    client: opts.client,
-    directory: new QueueDirectory(opts.client),
-    onDrop: opts.onDrop,
+const info = (record: SQSRecord): MessageInfo => ({
+  messageId: record.messageId,
+  receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
+});
+
+/**
+ * What `createWorker({ sqs })` takes: record → delivery (lambda mode: acks are left to the event
+ * source mapping), and dead-lettering of non-job bodies. The client and each record's queue URL
+ * (GetQueueUrl, once per queue) are resolved on the first retry or dead letter, not before.
+ */
+export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
+  let ctx: Promise<SqsContext> | undefined;
+  const context = () => {
+    ctx ??= (async () => {
+      const client = opts.client ?? new (await loadSqsSdk()).SQSClient({});
+      return { client, directory: new QueueDirectory(client), onDrop: opts.onDrop };
+    })().catch((err) => {
+      ctx = undefined; // retried on the next record that needs it
+      throw err;
+    });
+    return ctx;
   };
+  const bind =
+    (record: SQSRecord): SqsBinding =>
+    async () => {
+      const c = await context();
+      const message = {
+        ...info(record),
+        queueUrl: await c.directory.urlForArn(record.eventSourceARN),
+        receiptHandle: record.receiptHandle,
+        body: record.body,
+      };
+      return { ctx: c, message };
+    };
   return {
-    ctx,
-    map: (record: SQSRecord) => sqsRecordToDelivery(record, ctx),
-    deadLetter: async (record: SQSRecord, reason: string) =>
-      deadLetterMessage(ctx, await toMessage(record, ctx), reason, 'lambda'),
+    map: async (record: SQSRecord): Promise<RecordMapping> => {
+      const parsed = parseEnvelope(record.body);
+      if (!parsed.ok) return { ok: false, reason: parsed.reason };
+      return { ok: true, delivery: createBoundSqsDelivery(info(record), bind(record), parsed.job, 'lambda') };
+    },
+    deadLetter: async (record: SQSRecord, reason: string) => {
+      const { ctx: c, message } = await bind(record)();
+      return deadLetterMessage(c, message, reason, 'lambda');
+    },
   };
 }

@@ -1,5 +1,6 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sqsCall } from './errors';
+import { loadSqsSdk } from './sdk';
 
 export interface RedriveInfo {
   deadLetterUrl: string;
@@ -22,9 +23,12 @@ export class QueueDirectory {
       const parts = arn.split(':');
       const name = parts[5];
       if (parts[0] !== 'arn' || parts[2] !== 'sqs' || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
-      const out = await sqsCall('GetQueueUrl', () =>
-        this.client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: parts[4] })),
-      );
+      const out = await sqsCall('GetQueueUrl', async () => {
+        const { GetQueueUrlCommand } = await loadSqsSdk();
+        return this.client.send(
+          new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: parts[4] }),
+        );
+      });
       return out.QueueUrl!;
     });
   }
@@ -32,11 +36,12 @@ export class QueueDirectory {
   /** The queue's dead-letter queue and `maxReceiveCount`, or undefined when it has no redrive policy. */
   redrive(queueUrl: string): Promise<RedriveInfo | undefined> {
     return memo(this.redrives, queueUrl, async () => {
-      const out = await sqsCall('GetQueueAttributes', () =>
-        this.client.send(
+      const out = await sqsCall('GetQueueAttributes', async () => {
+        const { GetQueueAttributesCommand } = await loadSqsSdk();
+        return this.client.send(
           new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
-        ),
-      );
+        );
+      });
       const raw = out.Attributes?.RedrivePolicy;
       if (!raw) return undefined;
       const policy = JSON.parse(raw) as { deadLetterTargetArn: string; maxReceiveCount: number | string };

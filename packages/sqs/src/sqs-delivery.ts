@@ -17,10 +17,20 @@ export interface SqsContext {
   onDrop?: (message: ReceivedMessage, reason: string) => void;
 }
 
+/**
+ * The full message (its queue URL) and the context to act on it. The Lambda mapper resolves
+ * both on the first SQS call only (loading the SDK, looking the queue URL up), so records that
+ * succeed cost no SQS request and no SDK load.
+ */
+export type SqsBinding = () => Promise<{ ctx: SqsContext; message: ReceivedMessage }>;
+
+/** What is known of a message without asking SQS. */
+export type MessageInfo = Pick<ReceivedMessage, 'messageId' | 'receiveCount'>;
+
 export type Settlement = 'ack' | 'retry' | 'dead-letter' | 'release';
 
 export interface SqsDelivery extends Delivery {
-  readonly message: ReceivedMessage;
+  readonly messageId: string;
   /** How the executor settled it (undefined: not settled). */
   readonly settlement: Settlement | undefined;
   /** Lambda mode: the record must be listed in `batchItemFailures`. */
@@ -38,6 +48,16 @@ export function createSqsDelivery(
   job: JobEnvelope,
   mode: SqsMode,
 ): SqsDelivery {
+  return createBoundSqsDelivery(message, async () => ({ ctx, message }), job, mode);
+}
+
+/** `createSqsDelivery` with the context and the message resolved by `bind` when SQS is first called. */
+export function createBoundSqsDelivery(
+  message: MessageInfo,
+  bind: SqsBinding,
+  job: JobEnvelope,
+  mode: SqsMode,
+): SqsDelivery {
   let settlement: Settlement | undefined;
   let keep = false;
   const settle = (s: Settlement) => {
@@ -46,7 +66,7 @@ export function createSqsDelivery(
   };
   return {
     job,
-    message,
+    messageId: message.messageId,
     attempt: job.attempt - 1 + Math.max(1, message.receiveCount),
     redelivered: message.receiveCount > 1,
     get settlement() {
@@ -57,22 +77,25 @@ export function createSqsDelivery(
     },
     async ack() {
       settle('ack');
-      if (mode === 'poll') await deleteMessage(ctx.client, message);
+      // Lambda: the event source mapping deletes it (not listed in batchItemFailures).
+      if (mode === 'poll') await bind().then(({ ctx, message: m }) => deleteMessage(ctx.client, m));
     },
     async retry(delayMs: number) {
       settle('retry');
       keep = true;
-      await setVisibility(ctx.client, message, delayMs);
+      const { ctx, message: m } = await bind();
+      await setVisibility(ctx.client, m, delayMs);
     },
     async release() {
       settle('release');
       keep = true;
       // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
-      if (mode === 'poll') await setVisibility(ctx.client, message, 0);
+      if (mode === 'poll') await bind().then(({ ctx, message: m }) => setVisibility(ctx.client, m, 0));
     },
     async deadLetter(reason: string) {
       settle('dead-letter');
-      keep = await deadLetterMessage(ctx, message, reason, mode);
+      const { ctx, message: m } = await bind();
+      keep = await deadLetterMessage(ctx, m, reason, mode);
     },
   };
 }

@@ -1,11 +1,7 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_VISIBILITY_S, toSeconds } from './limits';
+import { loadSqsSdk } from './sdk';
 
 /** One received SQS message, wherever it came from (ReceiveMessage or a Lambda event record). */
 export interface ReceivedMessage {
@@ -18,6 +14,7 @@ export interface ReceivedMessage {
 
 export function deleteMessage(client: SQSClient, m: ReceivedMessage): Promise<void> {
   return sqsCall('DeleteMessage', async () => {
+    const { DeleteMessageCommand } = await loadSqsSdk();
     await client.send(new DeleteMessageCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle }));
   });
 }
@@ -25,6 +22,7 @@ export function deleteMessage(client: SQSClient, m: ReceivedMessage): Promise<vo
 /** Makes the message visible again after `delayMs` (SQS caps visibility at 12 h). */
 export function setVisibility(client: SQSClient, m: ReceivedMessage, delayMs: number): Promise<void> {
   return sqsCall('ChangeMessageVisibility', async () => {
+    const { ChangeMessageVisibilityCommand } = await loadSqsSdk();
     await client.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: m.queueUrl,
@@ -45,8 +43,9 @@ export async function sendToDeadLetter(
   m: ReceivedMessage,
   reason: string,
 ): Promise<void> {
-  await sqsCall('SendMessage (dead letter)', () =>
-    client.send(
+  await sqsCall('SendMessage (dead letter)', async () => {
+    const { SendMessageCommand } = await loadSqsSdk();
+    return client.send(
       new SendMessageCommand({
         QueueUrl: deadLetterUrl,
         MessageBody: m.body,
@@ -59,7 +58,7 @@ export async function sendToDeadLetter(
           ? { MessageGroupId: 'dead-letters', MessageDeduplicationId: m.messageId }
           : {}),
       }),
-    ),
-  );
+    );
+  });
   await deleteMessage(client, m);
 }

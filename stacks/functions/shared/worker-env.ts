@@ -1,13 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type ResultStore, regionSchema, type WarrenConfig } from '@warren/core';
-import {
-  createRedisResultStore,
-  createUpstashResultStore,
-  upstashCeleryMeta,
-  upstashClient,
-  withCeleryResultsFor,
-} from '@warren/results';
+// Subpaths, not the package root: the root also exports the TCP store, which would pull ioredis
+// into the entry chunk (esbuild assigns chunks by import graph, before tree shaking).
+import { upstashCeleryMeta, withCeleryResultsFor } from '@warren/results/celery';
+import { createUpstashResultStore, upstashClient } from '@warren/results/upstash';
 import { Resource } from 'sst/resource';
 import * as z from 'zod';
 // The config is bundled into the function (esbuild follows this import); WARREN_CONFIG may
@@ -54,10 +51,12 @@ export async function loadWorkerConfig(env: Env): Promise<WarrenConfig> {
 }
 
 /** REDIS_URL (TCP) or the Upstash REST variables; a worker without a result store cannot run. */
-export function resultsFromEnv(env: Env, config: WarrenConfig): ResultStore {
+export async function resultsFromEnv(env: Env, config: WarrenConfig): Promise<ResultStore> {
   const prefix = env.WARREN_REDIS_PREFIX || undefined; // same variable as the CLI
   // protocol: 'celery' queues also get Celery's result-backend keys (celery-task-meta-<id>).
   if (env.REDIS_URL) {
+    // ioredis (~150 KB) is a chunk of its own, loaded only here: Upstash REST is the default.
+    const { createRedisResultStore } = await import('@warren/results/tcp');
     const store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS: config.results.ttlS });
     return withCeleryResultsFor(config, store, store.redis);
   }

@@ -8,4 +8,5 @@ export {
   createUpstashResultStore,
   DEFAULT_UPSTASH_RETRY,
   type UpstashResultStoreOptions,
+  upstashClient,
 } from './create-upstash-result-store';
