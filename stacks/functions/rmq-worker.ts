@@ -22,7 +22,8 @@ import {
   type RmqEvent,
   type RmqSink,
 } from '@warren/worker';
-import { brokerUrlsFromEnv, lazy, loadWorkerConfig, resultsFromEnv, workerEnv } from './shared/worker-env';
+import { resultsFromEnv } from './shared/results-env';
+import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
 type SendOpts = { declare?: boolean; dueAt?: number };
 type RawSend = (

@@ -9,7 +9,8 @@
 import { createLambdaRecordMapper } from '@warren/sqs';
 import { createWorker, type InvocationContext } from '@warren/worker';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lazy, loadWorkerConfig, resultsFromEnv, workerEnv } from './shared/worker-env';
+import { resultsFromEnv } from './shared/results-env';
+import { lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
 const runtime = lazy(async () => {
   const env = workerEnv();

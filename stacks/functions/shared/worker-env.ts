@@ -1,10 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type ResultStore, regionSchema, type WarrenConfig } from '@warren/core';
-// Subpaths, not the package root: the root also exports the TCP store, which would pull ioredis
-// into the entry chunk (esbuild assigns chunks by import graph, before tree shaking).
-import { upstashCeleryMeta, withCeleryResultsFor } from '@warren/results/celery';
-import { createUpstashResultStore, upstashClient } from '@warren/results/upstash';
+import { ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
 import { Resource } from 'sst/resource';
 import * as z from 'zod';
 // The config is bundled into the function (esbuild follows this import); WARREN_CONFIG may
@@ -12,7 +8,7 @@ import * as z from 'zod';
 import bundledConfig from '../../../warren.config';
 import { ENV, resolveWarrenEnv } from './deploy-env';
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** Linked SST secrets, or nothing outside an SST deployment (tests, `node` by hand). */
 function secret(name: string): string | undefined {
@@ -48,26 +44,6 @@ export async function loadWorkerConfig(env: Env): Promise<WarrenConfig> {
   }
   if (env[ENV.region]) config = { ...config, region: env[ENV.region]! };
   return config;
-}
-
-/** REDIS_URL (TCP) or the Upstash REST variables; a worker without a result store cannot run. */
-export async function resultsFromEnv(env: Env, config: WarrenConfig): Promise<ResultStore> {
-  const prefix = env.WARREN_REDIS_PREFIX || undefined; // same variable as the CLI
-  // protocol: 'celery' queues also get Celery's result-backend keys (celery-task-meta-<id>).
-  if (env.REDIS_URL) {
-    // ioredis (~150 KB) is a chunk of its own, loaded only here: Upstash REST is the default.
-    const { createRedisResultStore } = await import('@warren/results/tcp');
-    const store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS: config.results.ttlS });
-    return withCeleryResultsFor(config, store, store.redis);
-  }
-  const url = env[ENV.upstashUrl];
-  const token = env[ENV.upstashToken];
-  if (url && token) {
-    const client = upstashClient({ url, token });
-    const store = createUpstashResultStore({ url, token, prefix, defaultTtlS: config.results.ttlS, client });
-    return withCeleryResultsFor(config, store, upstashCeleryMeta(client));
-  }
-  throw new ConfigError('set REDIS_URL, or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN');
 }
 
 /** RABBITMQ_URL (comma-separated nodes), else this region's brokers from the catalogue. */
