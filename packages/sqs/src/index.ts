@@ -9,7 +9,6 @@ export * from './limits';
 export { createSqsPublisher, type SqsPublisherOptions } from './publisher';
 export { QueueDirectory, type RedriveInfo } from './queue-directory';
 export { type QueueUrlOptions, sqsQueueName } from './queue-urls';
-export { loadSqsSdk } from './sdk';
 export {
   createBoundSqsDelivery,
   createSqsDelivery,
