@@ -107,7 +107,7 @@ describe('one record, two transports (TCP ioredis ↔ Upstash REST)', () => {
     expect(winners).toHaveLength(1);
     expect(outs.filter((o) => !o.ok && o.reason === 'already-finished')).toHaveLength(49);
     const rec = await rest.get(id);
-    expect(rec!.state).toBe(winners[0]!.ok ? winners[0]!.record.state : 'never');
+    expect(rec!.state).toBe(winners[0]!.ok ? winners[0]!.record?.state : 'never');
   });
 
   it('keeps a stale lease holder from overwriting the newer owner', async () => {

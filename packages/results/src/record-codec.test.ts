@@ -15,6 +15,7 @@ describe('record codec', () => {
       '60000',
       'warren:done:1',
       '3',
+      '1',
       'task',
       't',
       'queue',
@@ -36,7 +37,11 @@ describe('record codec', () => {
       '5',
       'c',
       '0',
+      '1',
     ]);
+    expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
+      '0',
+    );
   });
 
   it('decodes a hash into the public record, keeping lease bookkeeping out', () => {

@@ -73,6 +73,7 @@ export function transitionArgs(
     String(Math.round(patch.leaseMs ?? opts.leaseMs)),
     opts.channel,
     String(create.length / 2),
+    patch.returnRecord === false ? '0' : '1',
     ...create,
     ...pairs(patch, UPDATE_FIELDS),
   ];
@@ -106,7 +107,9 @@ export function decodeOutcome(id: string, reply: unknown): TransitionOutcome {
     if (reply[3] !== undefined && reply[3] !== null) out.leaseRemainingMs = Number(reply[3]);
     return out;
   }
+  const from = reply[1] ? (reply[1] as JobState) : undefined;
+  if (reply.length === 2) return { ok: true, from }; // asked without the record
   const record = decodeRecord(id, pairsToHash(reply, 2));
   if (!record) throw new Error(`transition script wrote no state for ${id}`);
-  return { ok: true, record, from: reply[1] ? (reply[1] as JobState) : undefined };
+  return { ok: true, record, from };
 }

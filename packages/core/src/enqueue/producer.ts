@@ -138,6 +138,7 @@ export function createProducer(deps: ProducerDeps) {
         expiresAt: envelope.expiresAt,
         idempotencyKey: key,
         ttlS,
+        returnRecord: false,
       });
     } catch (err) {
       // The broker confirmed: the job is accepted and the worker will create the record.

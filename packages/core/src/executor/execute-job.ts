@@ -72,6 +72,7 @@ export function createExecutor(deps: ExecutorDeps) {
       expiresAt: job.expiresAt,
       idempotencyKey: job.idempotencyKey,
       ttlS,
+      returnRecord: false, // the executor reads only ok/refused
     };
 
     const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
@@ -149,7 +150,13 @@ export function createExecutor(deps: ExecutorDeps) {
             signal,
             traceparent: job.traceparent,
             progress: async (progress) => {
-              await results.transition(job.id, 'running', { owner, progress, leaseMs, ttlS });
+              await results.transition(job.id, 'running', {
+                owner,
+                progress,
+                leaseMs,
+                ttlS,
+                returnRecord: false,
+              });
             },
           };
           return task.handler!(parsed.data, ctx);
@@ -166,7 +173,12 @@ export function createExecutor(deps: ExecutorDeps) {
       const durationMs = performance.now() - t0;
       if (opts.signal?.aborted) {
         // Shutdown, not the job's fault: hand it back without spending an attempt.
-        await results.transition(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS });
+        await results.transition(job.id, 'retrying', {
+          error: toJobError(err, true),
+          owner,
+          ttlS,
+          returnRecord: false,
+        });
         await delivery.release();
         emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
         return 'released';
@@ -179,7 +191,7 @@ export function createExecutor(deps: ExecutorDeps) {
         return fail(error, why, owner);
       }
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
-      const out = await results.transition(job.id, 'retrying', { error, owner, ttlS });
+      const out = await results.transition(job.id, 'retrying', { error, owner, ttlS, returnRecord: false });
       if (!out.ok) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
@@ -190,7 +202,12 @@ export function createExecutor(deps: ExecutorDeps) {
       return 'retried';
     }
     const durationMs = performance.now() - t0;
-    const done = await results.transition(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
+    const done = await results.transition(job.id, 'succeeded', {
+      result: value ?? null,
+      owner,
+      ttlS,
+      returnRecord: false,
+    });
     await delivery.ack();
     emit({
       type: done.ok ? 'succeeded' : 'skipped',

@@ -67,6 +67,23 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(Date.parse(rec!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(rec!.startedAt!));
     });
 
+    it('writes the same record when asked not to return it (returnRecord: false)', async () => {
+      const id = uuidv7();
+      const lean = { returnRecord: false } as const;
+      expect(await s.transition(id, 'queued', { ...creation(), ...lean })).toMatchObject({ ok: true });
+      const run = await s.transition(id, 'running', { attempts: 1, owner: 'w1', leaseMs: 10_000, ...lean });
+      expect(run).toMatchObject({ ok: true, from: 'queued' });
+      expect(await s.transition(id, 'succeeded', { owner: 'w2', result: 1, ...lean })).toMatchObject({
+        ok: false,
+        reason: 'not-owner',
+      });
+      expect(await s.transition(id, 'succeeded', { owner: 'w1', result: 7, ...lean })).toMatchObject({
+        ok: true,
+        from: 'running',
+      });
+      expect(await s.get(id)).toMatchObject({ state: 'succeeded', attempts: 1, result: 7, task: 'demo.add' });
+    });
+
     it('keeps the string "5" and the number 5 apart, and stores a null result', async () => {
       const a = uuidv7();
       const b = uuidv7();

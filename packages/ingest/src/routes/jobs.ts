@@ -50,7 +50,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
     if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
     const out = await deps.results.transition(rec.id, 'cancelled', {});
     if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
-    return c.json(out.record);
+    return c.json(out.record ?? (await deps.results.get(rec.id)));
   });
 
   return app;

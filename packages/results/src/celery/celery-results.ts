@@ -91,9 +91,10 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     get,
     celeryMeta,
     async transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome> {
-      const out = await store.transition(id, to, patch);
+      // The Celery meta is written from the whole record, whatever the caller asked for.
+      const out = await store.transition(id, to, { ...patch, returnRecord: true });
       if (out.ok) {
-        if (opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
+        if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
       } else if (out.reason === 'already-finished') {
         // A redelivery after a crash between the warren write and the Celery write: repair it.
         const rec = await store.get(id);

@@ -27,7 +27,7 @@ function normalize(rec: JobRecord | undefined, prevStartedAt: string | undefined
 }
 
 function normalizeOutcome(o: TransitionOutcome) {
-  if (o.ok) return { ok: true, from: o.from, state: o.record.state };
+  if (o.ok) return { ok: true, from: o.from, state: o.record?.state };
   return { ok: false, reason: o.reason, state: o.state, leaseRemaining: o.leaseRemainingMs !== undefined };
 }
 

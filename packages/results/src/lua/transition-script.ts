@@ -12,9 +12,11 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * leases are judged by one clock whatever the workers' clocks say.
  *
  * KEYS[1] job hash
- * ARGV: to, ttlS, owner ('' = none), leaseMs, done channel, nCreate, then nCreate field/value
- * pairs used only when the record does not exist yet, then field/value pairs always written.
- * Reply: {'ok', from or '', field, value, ...} or {'refused', reason, state or '', leaseRemainingMs?}.
+ * ARGV: to, ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), then
+ * nCreate field/value pairs used only when the record does not exist yet, then field/value pairs
+ * always written.
+ * Reply: {'ok', from or '', field, value, ...} (the whole hash only when wantRecord is '1') or
+ * {'refused', reason, state or '', leaseRemainingMs?}.
  */
 export const TRANSITION_LUA = `
 local LEGAL = {
@@ -25,6 +27,7 @@ local TERMINAL = {${terminalTable}}
 local key = KEYS[1]
 local to, ttl, owner, leaseMs, channel = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local nCreate = tonumber(ARGV[6])
+local wantRecord = ARGV[7] == '1'
 
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -71,14 +74,13 @@ end
 
 local now = iso(nowMs)
 local fields = {'state', to}
-local rest = 7
 if not from then
   -- First transition: defaults, then the creation fields (which may override them).
   local base = {'task', 'unknown', 'queue', 'default', 'attempts', '0', 'enqueuedAt', now}
   for i = 1, #base do fields[#fields + 1] = base[i] end
-  for i = 7, 6 + 2 * nCreate do fields[#fields + 1] = ARGV[i] end
+  for i = 8, 7 + 2 * nCreate do fields[#fields + 1] = ARGV[i] end
 end
-rest = 7 + 2 * nCreate
+local rest = 8 + 2 * nCreate
 for i = rest, #ARGV do fields[#fields + 1] = ARGV[i] end
 
 if to == 'running' then
@@ -106,6 +108,7 @@ redis.call('HSET', key, unpack(fields))
 redis.call('EXPIRE', key, ttl)
 if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
 
+if not wantRecord then return {'ok', from or ''} end
 local reply = redis.call('HGETALL', key)
 table.insert(reply, 1, from or '')
 table.insert(reply, 1, 'ok')
