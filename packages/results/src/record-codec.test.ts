@@ -16,6 +16,7 @@ describe('record codec', () => {
       'warren:done:1',
       '3',
       '1',
+      '2',
       'task',
       't',
       'queue',
@@ -38,6 +39,7 @@ describe('record codec', () => {
       'c',
       '0',
       '1',
+      '0',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',

@@ -58,13 +58,14 @@ function pairs(patch: TransitionPatch, fields: readonly (keyof TransitionPatch)[
   return out;
 }
 
-/** ARGV for the transition script (see lua/transition-script.ts for the layout). */
+/** One key's ARGV segment for the transition script (see lua/transition-script.ts for the layout). */
 export function transitionArgs(
   to: JobState,
   patch: TransitionPatch,
   opts: { ttlS: number; leaseMs: number; channel: string },
 ): string[] {
   const create = pairs(patch, CREATION_FIELDS);
+  const update = pairs(patch, UPDATE_FIELDS);
   return [
     to,
     String(Math.ceil(patch.ttlS ?? opts.ttlS)), // EXPIRE takes whole seconds
@@ -74,8 +75,9 @@ export function transitionArgs(
     opts.channel,
     String(create.length / 2),
     patch.returnRecord === false ? '0' : '1',
+    String(update.length / 2),
     ...create,
-    ...pairs(patch, UPDATE_FIELDS),
+    ...update,
   ];
 }
 

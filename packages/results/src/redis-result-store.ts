@@ -10,12 +10,13 @@ import {
 import { DEFAULT_TTL_S, type KeyLayout } from './keys';
 import { decodeOutcome, decodeRecord, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
+import { TransitionBatcher } from './transition-batcher';
 
 export type ScriptName = 'transition' | 'claim' | 'release';
 
 /** What a Redis client must offer the store: the three scripts (EVALSHA, EVAL on NOSCRIPT) and HGETALL. */
 export interface RedisDriver {
-  script(name: ScriptName, key: string, args: string[]): Promise<unknown>;
+  script(name: ScriptName, keys: string[], args: string[]): Promise<unknown>;
   /** The hash as field → value; empty object when the key does not exist. */
   hgetall(key: string): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -40,6 +41,7 @@ export class RedisResultStore implements ResultStore {
   readonly keys: KeyLayout;
   private readonly ttlS: number;
   private readonly leaseMs: number;
+  private readonly batcher: TransitionBatcher;
 
   constructor(
     protected readonly driver: RedisDriver,
@@ -48,6 +50,7 @@ export class RedisResultStore implements ResultStore {
     this.keys = opts.keys;
     this.ttlS = opts.defaultTtlS ?? DEFAULT_TTL_S;
     this.leaseMs = opts.defaultLeaseMs ?? DEFAULT_LEASE_MS;
+    this.batcher = new TransitionBatcher((keys, args) => this.driver.script('transition', keys, args));
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -61,21 +64,19 @@ export class RedisResultStore implements ResultStore {
       leaseMs: this.leaseMs,
       channel: this.keys.done(id),
     });
-    const reply = await this.call('transition', () =>
-      this.driver.script('transition', this.keys.job(id), args),
-    );
+    const reply = await this.call('transition', () => this.batcher.run(this.keys.job(id), args));
     return decodeOutcome(id, reply);
   }
 
   async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {
     const owner = await this.call('claim', () =>
-      this.driver.script('claim', this.keys.idem(key), [id, String(ttlS)]),
+      this.driver.script('claim', [this.keys.idem(key)], [id, String(ttlS)]),
     );
     return String(owner);
   }
 
   async releaseIdempotencyKey(key: string, id: string): Promise<void> {
-    await this.call('release', () => this.driver.script('release', this.keys.idem(key), [id]));
+    await this.call('release', () => this.driver.script('release', [this.keys.idem(key)], [id]));
   }
 
   async close(): Promise<void> {

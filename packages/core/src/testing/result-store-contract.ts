@@ -189,6 +189,25 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(outs.filter((o) => !o.ok && o.reason === 'already-finished').length).toBe(49);
     });
 
+    it('applies transitions issued together in order, each with its own outcome', async () => {
+      const ids = Array.from({ length: 200 }, () => uuidv7());
+      const outs = await Promise.all(
+        ids.flatMap((id, i) => [
+          s.transition(id, 'queued', creation({ returnRecord: i % 2 === 0 })),
+          s.transition(id, 'running', { owner: 'w', attempts: 1, returnRecord: false }),
+          s.transition(id, 'queued', creation()),
+          s.transition(id, 'succeeded', { owner: 'w', result: i }),
+        ]),
+      );
+      for (let i = 0; i < ids.length; i++) {
+        const [q, r, again, done] = outs.slice(i * 4, i * 4 + 4);
+        expect(q).toMatchObject({ ok: true, from: undefined });
+        expect(r).toMatchObject({ ok: true, from: 'queued' });
+        expect(again).toMatchObject({ ok: false, reason: 'illegal', state: 'running' });
+        expect(done).toMatchObject({ ok: true, from: 'running', record: { state: 'succeeded', result: i } });
+      }
+    });
+
     it('cancels a queued job, after which it never runs', async () => {
       const id = uuidv7();
       await s.transition(id, 'queued', creation());

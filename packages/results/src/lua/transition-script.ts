@@ -11,23 +11,21 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * (packages/core/src/state/apply-transition.ts). Time comes from the Redis server (`TIME`), so
  * leases are judged by one clock whatever the workers' clocks say.
  *
- * KEYS[1] job hash
- * ARGV: to, ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), then
- * nCreate field/value pairs used only when the record does not exist yet, then field/value pairs
- * always written.
- * Reply: {'ok', from or '', field, value, ...} (the whole hash only when wantRecord is '1') or
- * {'refused', reason, state or '', leaseRemainingMs?}.
+ * Batched: one call applies a transition to each of KEYS in order (the store coalesces the
+ * transitions issued in one event-loop turn), so a burst of deliveries costs one round trip,
+ * one script start and one clock read instead of one each.
+ *
+ * KEYS: job hashes. ARGV: one segment per key: to, ttlS, owner ('' = none), leaseMs, done channel,
+ * nCreate, wantRecord ('1'/'0'), nUpdate, then nCreate field/value pairs used only when the record
+ * does not exist yet, then nUpdate field/value pairs always written.
+ * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
+ * wantRecord is '1') or {'refused', reason, state or '', leaseRemainingMs?}.
  */
 export const TRANSITION_LUA = `
 local LEGAL = {
   ${legalTable}
 }
 local TERMINAL = {${terminalTable}}
-
-local key = KEYS[1]
-local to, ttl, owner, leaseMs, channel = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local nCreate = tonumber(ARGV[6])
-local wantRecord = ARGV[7] == '1'
 
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -50,67 +48,82 @@ local function iso(ms)
   return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
     math.floor(sod / 3600), math.floor((sod % 3600) / 60), sod % 60, ms - s * 1000)
 end
-
-local from = redis.call('HGET', key, 'state')
-if not from then from = nil end
-if from and TERMINAL[from] then return {'refused', 'already-finished', from} end
-local legal = LEGAL[from or 'none']
-if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
-
-local curOwner = nil
-if from == 'running' then
-  curOwner = redis.call('HGET', key, 'owner')
-  if not curOwner or curOwner == '' then curOwner = nil end
-end
-if curOwner then
-  local left = (tonumber(redis.call('HGET', key, 'leaseUntil')) or 0) - nowMs
-  if to == 'running' and owner ~= curOwner and left > 0 then
-    return {'refused', 'lease-held', from, left}
-  end
-  if to ~= 'running' and owner ~= '' and owner ~= curOwner then
-    return {'refused', 'not-owner', from}
-  end
-end
-
 local now = iso(nowMs)
-local fields = {'state', to}
-if not from then
-  -- First transition: defaults, then the creation fields (which may override them).
-  local base = {'task', 'unknown', 'queue', 'default', 'attempts', '0', 'enqueuedAt', now}
-  for i = 1, #base do fields[#fields + 1] = base[i] end
-  for i = 8, 7 + 2 * nCreate do fields[#fields + 1] = ARGV[i] end
-end
-local rest = 8 + 2 * nCreate
-for i = rest, #ARGV do fields[#fields + 1] = ARGV[i] end
 
-if to == 'running' then
-  local renewal = from == 'running' and owner == (curOwner or '')
-  if not renewal then
-    fields[#fields + 1] = 'startedAt'
+-- One key's transition; its arguments are ARGV[a], ARGV[a + 1], ...
+local function transition(key, a)
+  local to, ttl, owner, leaseMs, channel = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
+  local nCreate, wantRecord, nUpdate = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1', tonumber(ARGV[a + 7])
+  local createAt = a + 8
+  local updateAt = createAt + 2 * nCreate
+
+  local from = redis.call('HGET', key, 'state')
+  if not from then from = nil end
+  if from and TERMINAL[from] then return {'refused', 'already-finished', from} end
+  local legal = LEGAL[from or 'none']
+  if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
+
+  local curOwner = nil
+  if from == 'running' then
+    curOwner = redis.call('HGET', key, 'owner')
+    if not curOwner or curOwner == '' then curOwner = nil end
+  end
+  if curOwner then
+    local left = (tonumber(redis.call('HGET', key, 'leaseUntil')) or 0) - nowMs
+    if to == 'running' and owner ~= curOwner and left > 0 then
+      return {'refused', 'lease-held', from, left}
+    end
+    if to ~= 'running' and owner ~= '' and owner ~= curOwner then
+      return {'refused', 'not-owner', from}
+    end
+  end
+
+  local fields = {'state', to}
+  if not from then
+    -- First transition: defaults, then the creation fields (which may override them).
+    local base = {'task', 'unknown', 'queue', 'default', 'attempts', '0', 'enqueuedAt', now}
+    for i = 1, #base do fields[#fields + 1] = base[i] end
+    for i = createAt, updateAt - 1 do fields[#fields + 1] = ARGV[i] end
+  end
+  for i = updateAt, updateAt + 2 * nUpdate - 1 do fields[#fields + 1] = ARGV[i] end
+
+  if to == 'running' then
+    local renewal = from == 'running' and owner == (curOwner or '')
+    if not renewal then
+      fields[#fields + 1] = 'startedAt'
+      fields[#fields + 1] = now
+    end
+    fields[#fields + 1] = 'leaseUntil'
+    fields[#fields + 1] = string.format('%d', nowMs + leaseMs)
+    if owner ~= '' then
+      fields[#fields + 1] = 'owner'
+      fields[#fields + 1] = owner
+    else
+      redis.call('HDEL', key, 'owner')
+    end
+  elseif from == 'running' then
+    redis.call('HDEL', key, 'owner', 'leaseUntil')
+  end
+  if TERMINAL[to] then
+    fields[#fields + 1] = 'finishedAt'
     fields[#fields + 1] = now
   end
-  fields[#fields + 1] = 'leaseUntil'
-  fields[#fields + 1] = string.format('%d', nowMs + leaseMs)
-  if owner ~= '' then
-    fields[#fields + 1] = 'owner'
-    fields[#fields + 1] = owner
-  else
-    redis.call('HDEL', key, 'owner')
-  end
-else
-  redis.call('HDEL', key, 'owner', 'leaseUntil')
-end
-if TERMINAL[to] then
-  fields[#fields + 1] = 'finishedAt'
-  fields[#fields + 1] = now
-end
-redis.call('HSET', key, unpack(fields))
-redis.call('EXPIRE', key, ttl)
-if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
+  redis.call('HSET', key, unpack(fields))
+  redis.call('EXPIRE', key, ttl)
+  if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
 
-if not wantRecord then return {'ok', from or ''} end
-local reply = redis.call('HGETALL', key)
-table.insert(reply, 1, from or '')
-table.insert(reply, 1, 'ok')
-return reply
+  if not wantRecord then return {'ok', from or ''} end
+  local reply = redis.call('HGETALL', key)
+  table.insert(reply, 1, from or '')
+  table.insert(reply, 1, 'ok')
+  return reply
+end
+
+local replies = {}
+local a = 1
+for i = 1, #KEYS do
+  replies[i] = transition(KEYS[i], a)
+  a = a + 8 + 2 * (tonumber(ARGV[a + 5]) + tonumber(ARGV[a + 7]))
+end
+return replies
 `;

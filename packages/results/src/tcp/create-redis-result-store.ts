@@ -31,13 +31,14 @@ export const STORE_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
 };
 
+// No numberOfKeys: the key count goes first in each call (the transition script takes many).
 const COMMANDS: Record<ScriptName, { name: string; lua: string }> = {
-  transition: { name: 'warrenTransition', lua: TRANSITION_LUA },
-  claim: { name: 'warrenClaimKey', lua: CLAIM_KEY_LUA },
-  release: { name: 'warrenReleaseKey', lua: RELEASE_KEY_LUA },
+  transition: { name: 'warrenTransitionBatch', lua: TRANSITION_LUA },
+  claim: { name: 'warrenClaimKey1', lua: CLAIM_KEY_LUA },
+  release: { name: 'warrenReleaseKey1', lua: RELEASE_KEY_LUA },
 };
 
-type ScriptFn = (key: string, ...args: string[]) => Promise<unknown>;
+type ScriptFn = (numKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
 
 /** The TCP result store on ioredis. Scripts go through `defineCommand` (EVALSHA, EVAL on NOSCRIPT). */
 export class TcpResultStore extends RedisResultStore {
@@ -48,12 +49,12 @@ export class TcpResultStore extends RedisResultStore {
     opts: Omit<RedisResultStoreOptions, 'redis' | 'redisOptions'> & { owned: boolean },
   ) {
     for (const c of Object.values(COMMANDS)) {
-      if (!(c.name in redis)) redis.defineCommand(c.name, { numberOfKeys: 1, lua: c.lua });
+      if (!(c.name in redis)) redis.defineCommand(c.name, { lua: c.lua });
     }
     const done = new DoneSubscriber(redis, opts.onError);
     const driver: RedisDriver = {
-      script: (name, key, args) =>
-        (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(key, ...args),
+      script: (name, keys, args) =>
+        (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(keys.length, ...keys, ...args),
       hgetall: (key) => redis.hgetall(key),
       close: async () => {
         await done.close();

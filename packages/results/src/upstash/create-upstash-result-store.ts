@@ -50,7 +50,7 @@ export function createUpstashResultStore(opts: UpstashResultStoreOptions): Redis
   };
   return new RedisResultStore(
     {
-      script: (name, key, args) => scripts[name].exec([key], args),
+      script: (name, keys, args) => scripts[name].exec(keys, args),
       hgetall: async (key) => {
         const raw: unknown = await redis.hgetall(key);
         if (Array.isArray(raw)) return pairsToHash(raw);

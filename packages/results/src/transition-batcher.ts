@@ -1,0 +1,68 @@
+/** Runs one batched script call for many keys: (keys, flattened ARGV) → one reply per key. */
+export type BatchCall = (keys: string[], args: string[]) => Promise<unknown>;
+
+interface Item {
+  key: string;
+  args: string[];
+  resolve(reply: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** Upper bound per call: keeps one script run (it blocks Redis) and its reply small. */
+const MAX_BATCH = 128;
+
+// setImmediate runs after the I/O callbacks of this loop turn, so a burst of confirms or
+// deliveries read from one socket chunk lands in one batch; edge runtimes fall back to a timer.
+const defer: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
+/**
+ * Coalesces the transitions issued in one event-loop turn into one script call (one round trip,
+ * one Redis script start, one write) — what makes three state changes per job affordable.
+ * A store failure rejects every transition of that call (none of them is known to be applied).
+ */
+export class TransitionBatcher {
+  private pending: Item[] = [];
+  private scheduled = false;
+
+  constructor(private readonly call: BatchCall) {}
+
+  run(key: string, args: string[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ key, args, resolve, reject });
+      if (this.pending.length >= MAX_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        defer(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const it of batch) {
+      keys.push(it.key);
+      for (const a of it.args) args.push(a);
+    }
+    this.call(keys, args).then(
+      (replies) => {
+        if (!Array.isArray(replies) || replies.length !== batch.length) {
+          const err = new Error(`transition script: ${batch.length} keys, unexpected reply`);
+          for (const it of batch) it.reject(err);
+          return;
+        }
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(replies[i]);
+      },
+      (err) => {
+        for (const it of batch) it.reject(err);
+      },
+    );
+  }
+}
