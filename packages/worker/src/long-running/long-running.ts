@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Consumer, Delivery, Executor, Subscription } from '@warren/core';
 
 export interface LongRunningOptions {
@@ -18,6 +19,8 @@ export function createLongRunning(opts: LongRunningOptions) {
   const subs: Subscription[] = [];
   const inFlight = new Set<Promise<void>>();
   const shutdown = new AbortController();
+  // Every running job listens on it: without this Node warns of a leak past 10 concurrent jobs.
+  setMaxListeners(0, shutdown.signal);
   let infraFailures = 0;
   let stopping: Promise<void> | undefined;
   // Prefetch bounds each queue; this bounds the process when it consumes several queues.
