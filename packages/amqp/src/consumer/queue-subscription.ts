@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryHandler } from '@warren/core';
+import type { DeliveryHandler } from '@warren/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
@@ -6,9 +6,9 @@ import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import type { JobPublisher } from '../publisher/job-publisher';
 import { pickTier } from '../topology/delay-tiers';
-import { dlqName } from '../topology/queue-arguments';
 import type { Topology } from '../topology/topology';
-import { deadLetterProperties, dueAt, republishProperties } from './dead-letter';
+import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-delivery';
+import { dueAt, republishProperties } from './dead-letter';
 
 export interface SubscriptionDeps {
   conn: ClusterConnection;
@@ -30,6 +30,7 @@ export class QueueSubscription {
   private open = true;
   private inFlight = 0;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private hostRef: DeliveryHost | undefined;
 
   constructor(
     readonly queue: string,
@@ -108,6 +109,18 @@ export class QueueSubscription {
     }, 1000);
   }
 
+  /** One per subscription, shared by its deliveries. */
+  private host(): DeliveryHost {
+    this.hostRef ??= {
+      queue: this.queue,
+      publisher: this.deps.publisher,
+      codec: this.deps.codecFor(this.queue),
+      onEvent: this.deps.onEvent,
+      settled: () => this.settled(),
+    };
+    return this.hostRef;
+  }
+
   private settled(): void {
     this.inFlight--;
     if (!this.open && this.inFlight === 0) void this.closeChannel();
@@ -130,7 +143,13 @@ export class QueueSubscription {
       await this.hop(ch, msg, due).finally(() => this.settled());
       return;
     }
-    const delivery = this.delivery(ch, msg, decoded.job, decoded.attempt ?? decoded.job.attempt);
+    const delivery = new AmqpDelivery(
+      this.host(),
+      ch,
+      msg,
+      decoded.job,
+      decoded.attempt ?? decoded.job.attempt,
+    );
     try {
       await this.handler(delivery);
     } catch {
@@ -156,64 +175,11 @@ export class QueueSubscription {
   /** Never a crash loop: an unreadable message leaves the queue for `<queue>.dlq` with its reason. */
   private async moveToDlq(ch: Channel, msg: ConsumeMessage, reason: string): Promise<void> {
     try {
-      await this.deps.publisher.send(
-        dlqName(this.queue),
-        msg.content,
-        deadLetterProperties(msg, this.queue, reason),
-        {
-          declare: false,
-        },
-      );
-      ch.ack(msg);
-      this.deps.onEvent({ type: 'dead-lettered', queue: this.queue, reason });
+      await deadLetterMessage(this.host(), ch, msg, reason);
     } catch {
       // The copy could not be confirmed: reject without requeue, so the queue's own DLX moves it.
       safe(() => ch.nack(msg, false, false));
     }
-  }
-
-  private delivery(ch: Channel, msg: ConsumeMessage, job: Delivery['job'], attempt: number) {
-    let done = false;
-    const settle = async (what: string, fn: () => Promise<void> | void) => {
-      if (done) throw new Error(`delivery ${job.id} already settled (${what})`);
-      done = true;
-      try {
-        await fn();
-      } catch (err) {
-        throw classifyAmqpError(err, `${what} ${job.id}`);
-      } finally {
-        this.settled();
-      }
-    };
-    const codec = this.deps.codecFor(this.queue);
-    return {
-      job,
-      attempt,
-      redelivered: msg.fields.redelivered,
-      isSettled: () => done,
-      ack: () => settle('ack', () => ch.ack(msg)),
-      release: () => settle('release', () => ch.nack(msg, false, true)),
-      retry: (delayMs: number) =>
-        settle('retry', async () => {
-          const next = { ...job, attempt: attempt + 1 };
-          const { content, properties } = codec.encode(next);
-          await this.deps.publisher.send(this.queue, content, properties, { delayMs });
-          ch.ack(msg);
-        }),
-      deadLetter: (reason: string) =>
-        settle('dead-letter', async () => {
-          await this.deps.publisher.send(
-            dlqName(this.queue),
-            msg.content,
-            deadLetterProperties(msg, this.queue, reason),
-            {
-              declare: false,
-            },
-          );
-          ch.ack(msg);
-          this.deps.onEvent({ type: 'dead-lettered', queue: this.queue, reason });
-        }),
-    } satisfies Delivery & { isSettled(): boolean };
   }
 }
 

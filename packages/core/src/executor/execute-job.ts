@@ -5,7 +5,7 @@ import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask, TaskContext } from '../task/define-task';
 import { classify, toJobError } from './errors';
-import { runWithTimeout } from './run-with-timeout';
+import { runWithTimeoutLazy } from './run-with-timeout';
 
 export type ExecutionOutcome =
   | 'succeeded'
@@ -140,14 +140,16 @@ export function createExecutor(deps: ExecutorDeps) {
     const t0 = performance.now();
     let value: unknown;
     try {
-      value = await runWithTimeout(
-        (signal) => {
+      value = await runWithTimeoutLazy(
+        (abort) => {
           const ctx: TaskContext = {
             jobId: job.id,
             attempt,
             maxAttempts: job.maxAttempts,
             queue: job.queue,
-            signal,
+            get signal() {
+              return abort.signal;
+            },
             traceparent: job.traceparent,
             progress: async (progress) => {
               await results.transition(job.id, 'running', {

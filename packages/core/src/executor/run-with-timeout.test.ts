@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { TaskTimeoutError } from '../task/task-errors';
+import { LazyAbort, runWithTimeout, runWithTimeoutLazy } from './run-with-timeout';
+
+describe('runWithTimeout', () => {
+  it('gives a late reader of the lazy signal an already-aborted one', () => {
+    const a = new LazyAbort();
+    a.abort(new Error('stop'));
+    expect(a.signal.aborted).toBe(true);
+    expect((a.signal.reason as Error).message).toBe('stop');
+  });
+
+  it('aborts a signal read before the timeout, and stops waiting for a task that ignores it', async () => {
+    let seen: AbortSignal | undefined;
+    const t0 = Date.now();
+    await expect(
+      runWithTimeout((signal) => {
+        seen = signal;
+        return new Promise(() => {});
+      }, 50),
+    ).rejects.toBeInstanceOf(TaskTimeoutError);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(seen!.aborted).toBe(true);
+  });
+
+  it('passes an outer abort through, and returns values without making a signal', async () => {
+    const outer = new AbortController();
+    const run = runWithTimeoutLazy(() => new Promise(() => {}), 10_000, outer.signal);
+    outer.abort(new Error('shutdown'));
+    await expect(run).rejects.toThrow('shutdown');
+    expect(await runWithTimeoutLazy(() => 42, 1000)).toBe(42);
+  });
+});
