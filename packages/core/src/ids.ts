@@ -3,17 +3,30 @@
  * Written here rather than taken from `uuid` because core may depend on protocol only and must
  * run on edge runtimes; it needs only `crypto.getRandomValues`.
  */
+
+// Random bytes are drawn 4 KiB at a time (as Node's randomUUID does): one getRandomValues call
+// per id showed up in publish profiles.
+const POOL = new Uint8Array(4096);
+let poolAt = POOL.length;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function uuidv7(nowMs: number = Date.now()): string {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
+  if (poolAt + 10 > POOL.length) {
+    crypto.getRandomValues(POOL);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += 10;
   let ts = nowMs;
-  for (let i = 5; i >= 0; i--) {
-    b[i] = ts % 256;
+  let time = '';
+  for (let i = 0; i < 6; i++) {
+    time = HEX[ts % 256]! + time;
     ts = Math.floor(ts / 256);
   }
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  let hex = '';
-  for (const x of b) hex += x.toString(16).padStart(2, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const p = POOL;
+  const ver = HEX[(p[r]! & 0x0f) | 0x70]! + HEX[p[r + 1]!]!;
+  const variant = HEX[(p[r + 2]! & 0x3f) | 0x80]! + HEX[p[r + 3]!]!;
+  let node = '';
+  for (let i = r + 4; i < r + 10; i++) node += HEX[p[i]!]!;
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-${ver}-${variant}-${node}`;
 }
