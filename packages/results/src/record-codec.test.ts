@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOutcome, decodeRecord, pairsToHash, transitionArgs } from './record-codec';
+import { decodeOutcome, decodeRecord, encodeSegment, pairsToHash, transitionArgs } from './record-codec';
 
 describe('record codec', () => {
   it('lays the transition ARGV out as the script reads it', () => {
@@ -106,5 +106,11 @@ describe('record codec', () => {
     });
     expect(() => decodeOutcome('i', 'OK')).toThrow(/unexpected/);
     expect(pairsToHash(['a', '1', 'b', 2])).toEqual({ a: '1', b: '2' });
+  });
+
+  it('encodes a segment as JSON that Redis cjson accepts: lone surrogates become U+FFFD', () => {
+    expect(encodeSegment(['a', '{"x":"\\ud800"}'])).toBe('["a","{\\"x\\":\\"\\\\ud800\\"}"]');
+    expect(JSON.parse(encodeSegment(['k\ud800', '\ud83d\ude00']))).toEqual(['k\ufffd', '\ud83d\ude00']);
+    expect(encodeSegment(['k\udc00'])).not.toContain('\\udc00');
   });
 });

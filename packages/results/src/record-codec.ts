@@ -81,6 +81,19 @@ export function transitionArgs(
   ];
 }
 
+const toWellFormed = (s: string): string => s.replace(/\p{Cs}/gu, '\uFFFD');
+
+/**
+ * One key's segment as the single JSON string the script decodes (cjson): one Redis argument per
+ * transition instead of ~20 kept ioredis' per-argument work off the hot path. JSON.stringify
+ * escapes only lone surrogates as \udXXX, which cjson rejects; they become U+FFFD, the bytes
+ * a UTF-8 write would have stored for them anyway.
+ */
+export function encodeSegment(args: string[]): string {
+  const json = JSON.stringify(args);
+  return json.includes('\\ud') ? JSON.stringify(args.map(toWellFormed)) : json;
+}
+
 /** A job hash (as field → value) back into the public record. */
 export function decodeRecord(id: string, hash: Record<string, string>): JobRecord | undefined {
   if (!hash.state) return undefined;

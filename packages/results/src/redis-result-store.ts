@@ -8,7 +8,7 @@ import {
   type TransitionPatch,
 } from '@warren/core';
 import { DEFAULT_TTL_S, type KeyLayout } from './keys';
-import { decodeOutcome, decodeRecord, transitionArgs } from './record-codec';
+import { decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
 
@@ -64,7 +64,9 @@ export class RedisResultStore implements ResultStore {
       leaseMs: this.leaseMs,
       channel: this.keys.done(id),
     });
-    const reply = await this.call('transition', () => this.batcher.run(this.keys.job(id), args));
+    const reply = await this.call('transition', () =>
+      this.batcher.run(this.keys.job(id), [encodeSegment(args)]),
+    );
     return decodeOutcome(id, reply);
   }
 

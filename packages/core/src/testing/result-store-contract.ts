@@ -208,6 +208,14 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       }
     });
 
+    it('takes any Unicode: emoji and lone surrogates in input and text fields', async () => {
+      const id = uuidv7();
+      const input = { s: 'é😀\ud800', t: '\\ud800 literally' };
+      const out = await s.transition(id, 'queued', creation({ input, idempotencyKey: 'k\udc00' }));
+      expect(out.ok).toBe(true);
+      expect((await s.get(id))?.input).toEqual(input);
+    });
+
     it('cancels a queued job, after which it never runs', async () => {
       const id = uuidv7();
       await s.transition(id, 'queued', creation());

@@ -15,9 +15,10 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * transitions issued in one event-loop turn), so a burst of deliveries costs one round trip,
  * one script start and one clock read instead of one each.
  *
- * KEYS: job hashes. ARGV: one segment per key: to, ttlS, owner ('' = none), leaseMs, done channel,
- * nCreate, wantRecord ('1'/'0'), nUpdate, then nCreate field/value pairs used only when the record
- * does not exist yet, then nUpdate field/value pairs always written.
+ * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
+ * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate, then
+ * nCreate field/value pairs used only when the record does not exist yet, then nUpdate
+ * field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
  * wantRecord is '1') or {'refused', reason, state or '', leaseRemainingMs?}.
  */
@@ -50,11 +51,11 @@ local function iso(ms)
 end
 local now = iso(nowMs)
 
--- One key's transition; its arguments are ARGV[a], ARGV[a + 1], ...
-local function transition(key, a)
-  local to, ttl, owner, leaseMs, channel = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), ARGV[a + 4]
-  local nCreate, wantRecord, nUpdate = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1', tonumber(ARGV[a + 7])
-  local createAt = a + 8
+-- One key's transition; its arguments are the JSON array v.
+local function transition(key, v)
+  local to, ttl, owner, leaseMs, channel = v[1], v[2], v[3], tonumber(v[4]), v[5]
+  local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
+  local createAt = 9
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
@@ -83,9 +84,9 @@ local function transition(key, a)
     -- First transition: defaults, then the creation fields (which may override them).
     local base = {'task', 'unknown', 'queue', 'default', 'attempts', '0', 'enqueuedAt', now}
     for i = 1, #base do fields[#fields + 1] = base[i] end
-    for i = createAt, updateAt - 1 do fields[#fields + 1] = ARGV[i] end
+    for i = createAt, updateAt - 1 do fields[#fields + 1] = v[i] end
   end
-  for i = updateAt, updateAt + 2 * nUpdate - 1 do fields[#fields + 1] = ARGV[i] end
+  for i = updateAt, updateAt + 2 * nUpdate - 1 do fields[#fields + 1] = v[i] end
 
   if to == 'running' then
     local renewal = from == 'running' and owner == (curOwner or '')
@@ -120,10 +121,6 @@ local function transition(key, a)
 end
 
 local replies = {}
-local a = 1
-for i = 1, #KEYS do
-  replies[i] = transition(KEYS[i], a)
-  a = a + 8 + 2 * (tonumber(ARGV[a + 5]) + tonumber(ARGV[a + 7]))
-end
+for i = 1, #KEYS do replies[i] = transition(KEYS[i], cjson.decode(ARGV[i])) end
 return replies
 `;
