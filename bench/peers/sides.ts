@@ -4,10 +4,14 @@ import { celerySide } from './celery';
 import { nodeSide, type SideRunner } from './pipeline';
 import { rawProducer } from './raw';
 import { warrenSide } from './warren';
+import { WARREN_CONCURRENCY } from './warren-config';
 
 /** Side names (also the keys of per-side goals) and each one's durability at acknowledge time. */
 export const SIDES = {
-  warren: { name: 'warren (SDK direct, worker c200)', durability: 'quorum confirm (fsync)' },
+  warren: {
+    name: `warren (SDK direct, worker c${WARREN_CONCURRENCY})`,
+    durability: 'quorum confirm (fsync)',
+  },
   raw: { name: 'raw amqplib+ioredis (limit)', durability: 'quorum confirm (fsync)' },
   bullmq: { name: 'BullMQ 6.7 (Worker c50)', durability: 'Redis reply, no fsync' },
   bullmqAdd: { name: 'BullMQ 6.7 add ×100 in flight', durability: 'Redis reply, no fsync' },
