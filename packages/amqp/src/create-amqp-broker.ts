@@ -3,7 +3,7 @@ import type { Options, Replies } from 'amqplib';
 import type { MessageCodec } from './codec';
 import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
-import { ClusterConnection } from './connection/cluster-connection';
+import { ClusterConnection, type ClusterConnectionOptions } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
@@ -11,16 +11,12 @@ import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
 import { JobPublisher } from './publisher/job-publisher';
 import { createQueueFullCheck } from './publisher/queue-full-check';
-import type { StrategyName } from './strategies/node-picker';
 import { DEFAULT_DELAY_TIERS_MS } from './topology/delay-tiers';
 import type { QueueSpec } from './topology/queue-arguments';
 import { Topology } from './topology/topology';
 
-export interface AmqpBrokerOptions {
-  /** One cluster's node URLs (amqp:// or amqps://). */
-  urls: string[];
-  weights?: number[];
-  strategy?: StrategyName;
+/** The cluster connection's options (node URLs, strategy, health checks, backoff, TLS) and the broker's own. */
+export interface AmqpBrokerOptions extends Omit<ClusterConnectionOptions, 'onEvent'> {
   /** config.queues: type, maxLength (reject-publish), messageTtlMs, maxPriority. */
   queues?: Record<string, QueueSpec>;
   delayTiersMs?: number[];
@@ -30,14 +26,6 @@ export interface AmqpBrokerOptions {
   confirmTimeoutMs?: number;
   /** How long a publish waits for a reconnection (default 500 ms with several nodes, else 0). */
   waitForConnectionMs?: number;
-  heartbeatS?: number;
-  connectTimeoutMs?: number;
-  healthIntervalMs?: number;
-  healthTimeoutMs?: number;
-  backoffInitialMs?: number;
-  backoffMaxMs?: number;
-  /** TLS options for amqps:// (ca, cert, key, servername, rejectUnauthorized). */
-  socketOptions?: Record<string, unknown>;
   prefetch?: number;
   /** Per-queue wire format; default from the queue's `protocol` (warren JSON envelope or Celery v2). */
   codecs?: Record<string, MessageCodec>;

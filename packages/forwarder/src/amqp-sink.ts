@@ -66,22 +66,19 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
       cork();
-      ch.publish(
-        exchange,
-        fixedKey ?? item.routingKey,
-        item.content,
-        { ...item.options, mandatory: true },
-        (err: unknown) => {
-          if (closing) return;
-          if (!err) return events.confirmed(item.tag);
-          if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
-          // A nack (e.g. reject-publish on a full queue): keep the message in flight and retry; the source
-          // keeps it unacked meanwhile, so nothing is lost if we restart instead.
-          events.warn?.(`destination nacked a message (attempt ${attempt + 1}); retrying`);
-          const delay = NACK_RETRY_MS[Math.min(attempt, NACK_RETRY_MS.length - 1)]!;
-          setTimeout(() => send(item, attempt + 1), delay);
-        },
-      );
+      // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
+      // option reads slow (measured on the publisher: ~8% of its CPU).
+      item.options.mandatory = true;
+      ch.publish(exchange, fixedKey ?? item.routingKey, item.content, item.options, (err: unknown) => {
+        if (closing) return;
+        if (!err) return events.confirmed(item.tag);
+        if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
+        // A nack (e.g. reject-publish on a full queue): keep the message in flight and retry; the source
+        // keeps it unacked meanwhile, so nothing is lost if we restart instead.
+        events.warn?.(`destination nacked a message (attempt ${attempt + 1}); retrying`);
+        const delay = NACK_RETRY_MS[Math.min(attempt, NACK_RETRY_MS.length - 1)]!;
+        setTimeout(() => send(item, attempt + 1), delay);
+      });
     };
 
     return {

@@ -7,6 +7,7 @@ import { redactUrl } from './node-urls';
 import { openConnection } from './open-connection';
 
 export interface ClusterConnectionOptions {
+  /** One cluster's node URLs (amqp:// or amqps://). */
   urls: string[];
   weights?: number[];
   strategy?: StrategyName;
@@ -18,6 +19,7 @@ export interface ClusterConnectionOptions {
   /** Backoff between rounds over all nodes: initial, doubling, capped, with jitter. */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** TLS options for amqps:// (ca, cert, key, servername, rejectUnauthorized). */
   socketOptions?: Record<string, unknown>;
   onEvent?: EventSink;
 }
