@@ -25,14 +25,6 @@ import {
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
-type SendOpts = { declare?: boolean; dueAt?: number };
-type RawSend = (
-  queue: string,
-  content: Buffer,
-  props: Record<string, unknown>,
-  opts?: SendOpts,
-) => Promise<void>;
-
 /** The properties a copy of the message keeps (amqplib publish options). */
 function copyProps(m: DecodedRmqMessage, headers: Record<string, unknown>): Record<string, unknown> {
   const p = m.properties;
@@ -55,12 +47,10 @@ function copyProps(m: DecodedRmqMessage, headers: Record<string, unknown>): Reco
 
 /**
  * Dead letters and delay-tier hops through the amqp adapter's confirmed raw send (the same moves
- * its own consumer makes). `send` is the JobPublisher's; AmqpBroker.publishRaw cannot skip the
- * queue declaration, which `<queue>.dlq` needs.
+ * its own consumer makes).
  */
 export function amqpRmqSink(broker: AmqpBroker): RmqSink {
-  const send = (broker.publisher as unknown as { send?: RawSend }).send?.bind(broker.publisher);
-  if (!send) throw new Error('the amqp adapter has no raw send; cannot dead-letter from Lambda');
+  const send = broker.publishRaw;
   return {
     async deadLetter(queue, m, reason) {
       await broker.ensureQueue(queue); // declares `<queue>.dlq` with it

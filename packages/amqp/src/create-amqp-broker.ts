@@ -9,7 +9,7 @@ import { AmqpConsumer } from './consumer/amqp-consumer';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
 import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
-import { JobPublisher } from './publisher/job-publisher';
+import { JobPublisher, type SendOptions } from './publisher/job-publisher';
 import { createQueueFullCheck } from './publisher/queue-full-check';
 import { DEFAULT_DELAY_TIERS_MS } from './topology/delay-tiers';
 import type { QueueSpec } from './topology/queue-arguments';
@@ -38,7 +38,16 @@ export interface AmqpBroker {
   connect(): Promise<void>;
   ensureQueue(name: string, spec?: QueueSpec): Promise<void>;
   checkQueue(name: string): Promise<{ messageCount: number; consumerCount: number }>;
-  publishRaw(queue: string, body: Buffer | string, props?: Options.Publish): Promise<void>;
+  /**
+   * Any body and properties to `queue`, confirmed. `declare: false` for queues declared as part of
+   * another (`<queue>.dlq`); `dueAt` (epoch ms) routes through the delay tiers.
+   */
+  publishRaw(
+    queue: string,
+    body: Buffer | string,
+    props?: Options.Publish,
+    opts?: SendOptions,
+  ): Promise<void>;
   /** The first `max` messages of `<queue>.dlq` with their reasons, left in place. */
   peekDeadLetters(queue: string, max?: number): Promise<DeadLetterRecord[]>;
   /** Probes every node now (the periodic check does this on its own). */
@@ -103,8 +112,8 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
       const r = await checkQueue(name);
       return { messageCount: r.messageCount, consumerCount: r.consumerCount };
     },
-    publishRaw: (queue, body, props = {}) =>
-      publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, { ...props }),
+    publishRaw: (queue, body, props = {}, opts = {}) =>
+      publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, { ...props }, opts),
     peekDeadLetters: async (queue, max = 1000) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
