@@ -35,6 +35,8 @@ export async function deleteAmqpQueue(queue: string): Promise<void> {
   try {
     const ch = await conn.createChannel();
     await ch.deleteQueue(queue);
+    // warren declares `<queue>.dlq` with every work queue; left behind, they pile up run after run.
+    await ch.deleteQueue(`${queue}.dlq`);
   } finally {
     await conn.close().catch(() => {});
   }

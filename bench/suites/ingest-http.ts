@@ -29,6 +29,7 @@ async function dropQueue(queue: string): Promise<void> {
   const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
   const ch = await conn.createChannel();
   await ch.deleteQueue(queue).catch(() => {});
+  await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
   await conn.close().catch(() => {});
 }
 
