@@ -3,7 +3,7 @@ import { createProducer, MemoryBroker, MemoryResultStore } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
 import { createClient } from '@warren/sdk';
 import { createWorker } from '@warren/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import config from '../warren.config';
 import { freePort, waitForPort } from './support/ports';
 
@@ -95,8 +95,9 @@ describe('`warren dev` as a process (what `npm start` runs)', () => {
   });
 
   it('prints its URL and a curl, and runs demo.add over real HTTP', async () => {
+    // The port can open before the banner's last lines reach the pipe (seen on a loaded CI box).
+    await vi.waitFor(() => expect(out).toContain('curl'), { timeout: 20_000 });
     expect(out).toContain(`http://localhost:${port}`);
-    expect(out).toContain('curl');
     const client = createClient({ url: `http://127.0.0.1:${port}` });
     const rec = await client.wait(await client.enqueue('demo.add', { a: 2, b: 3 }), { timeoutMs: 2000 });
     expect(rec.result).toBe(5);

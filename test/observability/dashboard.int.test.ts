@@ -16,7 +16,7 @@ import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { createWorker } from '@warren/worker';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exampleTasks } from '../../examples/tasks';
 import { waitForPort } from '../support/ports';
 import { launchChromium, portInRange } from './browser';
@@ -69,7 +69,8 @@ describe('dashboard against `warren dev` (spawned, no worker)', () => {
   });
 
   it('shows the region and the queue depth rising as jobs are enqueued', async () => {
-    expect(out).toContain('/dashboard');
+    // The port can open before the banner reaches the pipe (seen on a loaded CI box).
+    await vi.waitFor(() => expect(out).toContain('/dashboard'), { timeout: 20_000 });
     const page = await browser.newPage();
     try {
       await page.goto(`${base}/dashboard`);
