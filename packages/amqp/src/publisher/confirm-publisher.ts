@@ -128,7 +128,10 @@ export class ConfirmPublisher {
     return this.publishSlow(exchange, routingKey, content, properties, queue, deadline);
   }
 
-  /** Resolves once every publish sent so far was confirmed or failed. */
+  /**
+   * Resolves once every publish sent so far was confirmed or failed, or after the confirm timeout
+   * (a blocked broker must not hang a drain or a close).
+   */
   async drain(): Promise<void> {
     const st = this.state;
     if (st && st.unconfirmed.size > 0) await waitAtMost(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs);
@@ -138,10 +141,9 @@ export class ConfirmPublisher {
     this.closed = true;
     clearInterval(this.sweeper);
     this.window.close(new TransportError('publisher is closed', false));
+    await this.drain();
     const st = this.state;
     this.state = undefined;
-    // Outstanding confirms get up to the confirm timeout (a blocked broker must not hang close).
-    if (st && st.unconfirmed.size > 0) await waitAtMost(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs);
     await st?.ch.close().catch(() => {});
   }
 

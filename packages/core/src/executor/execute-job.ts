@@ -1,4 +1,4 @@
-import type { JobEnvelope, JobError } from '@warren/protocol';
+import type { JobEnvelope, JobError, JobState } from '@warren/protocol';
 import type { z } from 'zod';
 import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionPatch } from '../ports/result-store';
@@ -55,6 +55,12 @@ export function createExecutor(deps: ExecutorDeps) {
   const { tasks, results } = deps;
   let seq = 0;
   const emit = (e: ExecutionEvent) => deps.onEvent?.(e);
+  // Every write here needs only ok/refused: the store skips reading the record back. Patches are
+  // built by `execute` for the one job, so they are marked in place.
+  const write = (id: string, to: JobState, patch: TransitionPatch) => {
+    patch.returnRecord = false;
+    return results.transition(id, to, patch);
+  };
 
   async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const { job, attempt } = delivery;
@@ -72,11 +78,10 @@ export function createExecutor(deps: ExecutorDeps) {
       expiresAt: job.expiresAt,
       idempotencyKey: job.idempotencyKey,
       ttlS,
-      returnRecord: false, // the executor reads only ok/refused
     };
 
     const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
-      const out = await results.transition(job.id, 'failed', { ...creation, error, owner: runOwner });
+      const out = await write(job.id, 'failed', { ...creation, error, owner: runOwner });
       if (!out.ok && out.reason !== 'illegal') {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
@@ -96,7 +101,7 @@ export function createExecutor(deps: ExecutorDeps) {
       return fail(error, 'unknown task');
     }
     if (job.expiresAt && Date.parse(job.expiresAt) <= Date.now()) {
-      const out = await results.transition(job.id, 'expired', creation);
+      const out = await write(job.id, 'expired', creation);
       await delivery.ack();
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';
@@ -117,7 +122,7 @@ export function createExecutor(deps: ExecutorDeps) {
       ),
     );
     const leaseMs = timeoutMs + LEASE_MARGIN_MS;
-    const started = await results.transition(job.id, 'running', {
+    const started = await write(job.id, 'running', {
       ...creation,
       attempts: attempt,
       owner,
@@ -152,13 +157,7 @@ export function createExecutor(deps: ExecutorDeps) {
             },
             traceparent: job.traceparent,
             progress: async (progress) => {
-              await results.transition(job.id, 'running', {
-                owner,
-                progress,
-                leaseMs,
-                ttlS,
-                returnRecord: false,
-              });
+              await write(job.id, 'running', { owner, progress, leaseMs, ttlS });
             },
           };
           return task.handler!(parsed.data, ctx);
@@ -175,12 +174,7 @@ export function createExecutor(deps: ExecutorDeps) {
       const durationMs = performance.now() - t0;
       if (opts.signal?.aborted) {
         // Shutdown, not the job's fault: hand it back without spending an attempt.
-        await results.transition(job.id, 'retrying', {
-          error: toJobError(err, true),
-          owner,
-          ttlS,
-          returnRecord: false,
-        });
+        await write(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS });
         await delivery.release();
         emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
         return 'released';
@@ -193,7 +187,7 @@ export function createExecutor(deps: ExecutorDeps) {
         return fail(error, why, owner);
       }
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
-      const out = await results.transition(job.id, 'retrying', { error, owner, ttlS, returnRecord: false });
+      const out = await write(job.id, 'retrying', { error, owner, ttlS });
       if (!out.ok) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
@@ -204,12 +198,7 @@ export function createExecutor(deps: ExecutorDeps) {
       return 'retried';
     }
     const durationMs = performance.now() - t0;
-    const done = await results.transition(job.id, 'succeeded', {
-      result: value ?? null,
-      owner,
-      ttlS,
-      returnRecord: false,
-    });
+    const done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
     await delivery.ack();
     emit({
       type: done.ok ? 'succeeded' : 'skipped',

@@ -1,8 +1,5 @@
 import type { Region } from '../config/schema';
-import type { LatLon } from './geo';
-
-const RAD = Math.PI / 180;
-
+import { type LatLon, RAD } from './geo';
 import { DEFAULT_HEALTH, type HealthOptions, RegionHealth } from './region-health';
 import type { RegionRouter, RoutingHint } from './router';
 

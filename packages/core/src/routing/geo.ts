@@ -4,7 +4,8 @@ export interface LatLon {
 }
 
 const R_KM = 6371;
-const RAD = Math.PI / 180;
+/** Degrees → radians. */
+export const RAD = Math.PI / 180;
 
 /** Great-circle distance in km (haversine). */
 export function distanceKm(a: LatLon, b: LatLon): number {
