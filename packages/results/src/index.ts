@@ -28,3 +28,4 @@ export {
   type UpstashResultStoreOptions,
   upstashClient,
 } from './upstash/create-upstash-result-store';
+export { UpstashError, UpstashRest, type UpstashRestOptions } from './upstash/upstash-rest';

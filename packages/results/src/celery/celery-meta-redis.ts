@@ -1,5 +1,5 @@
-import type { Redis as UpstashRedis } from '@upstash/redis';
 import type { Redis as IoRedis } from 'ioredis';
+import type { UpstashRest } from '../upstash/upstash-rest';
 
 /**
  * Celery's RedisBackend `_set` (SETEX + PUBLISH on the key) behind `_store_result`'s guard:
@@ -30,15 +30,11 @@ export function ioredisCeleryMeta(redis: IoRedis): CeleryMetaRedis {
 }
 
 /** For Lambda/edge workers whose results go through Upstash REST (EVALSHA, EVAL on NOSCRIPT). */
-export function upstashCeleryMeta(redis: UpstashRedis): CeleryMetaRedis {
-  const script = redis.createScript(STORE_META_LUA);
+export function upstashCeleryMeta(redis: UpstashRest): CeleryMetaRedis {
+  const script = redis.script(STORE_META_LUA);
   return {
     storeMeta: (key, json, expiresS) => script.exec([key], [json, String(expiresS)]),
-    getMeta: async (key) => {
-      const v: unknown = await redis.get(key);
-      // A client with automatic deserialization hands back the parsed object.
-      return v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
-    },
+    getMeta: (key) => redis.command<string | null>(['GET', key]),
   };
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Redis as UpstashRedis } from '@upstash/redis';
 import { MemoryResultStore } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
+import { UpstashRest } from '../upstash/upstash-rest';
 import { upstashCeleryMeta } from './celery-meta-redis';
 import { type CeleryResultsOptions, withCeleryResults } from './celery-results';
 import { withCeleryResultsFor } from './celery-results-for-config';
@@ -149,7 +149,7 @@ describe('withCeleryResultsFor', () => {
 });
 
 describe('withCeleryResults over Upstash REST (the local endpoint in front of the same Redis)', () => {
-  it('writes and merges Celery metas through @upstash/redis', async () => {
+  it('writes and merges Celery metas through the Upstash REST client', async () => {
     let rest: RedisRestServer | undefined;
     for (let port = 28520 + (process.pid % 40); !rest && port < 28600; port++) {
       rest = await serveRedisRest({
@@ -160,8 +160,7 @@ describe('withCeleryResults over Upstash REST (the local endpoint in front of th
     }
     if (!rest) throw new Error('no free port in 28520-28599');
     try {
-      // Default client options (automatic deserialization on): metas come back parsed, handled.
-      const upstash = new UpstashRedis({ url: rest.url, token: 'celery-test-token', enableTelemetry: false });
+      const upstash = new UpstashRest({ url: rest.url, token: 'celery-test-token', retry: false });
       const store = make({ redis: upstashCeleryMeta(upstash) });
       const id = randomUUID();
       const key = `celery-task-meta-${id}`;

@@ -10,3 +10,11 @@ export {
   type UpstashResultStoreOptions,
   upstashClient,
 } from './create-upstash-result-store';
+export {
+  type RedisArg,
+  UpstashError,
+  UpstashRest,
+  type UpstashRestOptions,
+  type UpstashRetry,
+  type UpstashScript,
+} from './upstash-rest';
