@@ -16,6 +16,7 @@ export { createRedisRestApp, type RedisRestAppOptions } from './rest-server/app'
 export { encodeReply } from './rest-server/encode-reply';
 export { type RedisRestServer, type ServeRedisRestOptions, serveRedisRest } from './rest-server/serve';
 export { toStoreError } from './store-errors';
+export { type EnvResultStore, type StoreEnv, type StoreFromEnvOptions, storeFromEnv } from './store-from-env';
 export {
   createRedisResultStore,
   type RedisResultStoreOptions,

@@ -1,0 +1,69 @@
+import { ConfigError, type ResultStore, type WarrenConfig } from '@warren/core';
+import { upstashCeleryMeta } from './celery/celery-meta-redis';
+import { withCeleryResultsFor } from './celery/celery-results-for-config';
+import { DEFAULT_PREFIX } from './keys';
+import { createUpstashResultStore, upstashClient } from './upstash/create-upstash-result-store';
+
+export type StoreEnv = Record<string, string | undefined>;
+
+export interface EnvResultStore {
+  kind: 'tcp' | 'upstash';
+  /** The store, wrapped so `protocol: 'celery'` queues also get Celery's result-backend keys. */
+  results: ResultStore;
+  /** One line for start-up logs, credentials redacted. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface StoreFromEnvOptions {
+  /** TCP connection errors while ioredis reconnects. */
+  onError?: (err: Error) => void;
+  /** TCP: PING before returning, so a wrong REDIS_URL fails at start-up rather than on the first job. */
+  ping?: boolean;
+}
+
+const redact = (url: string) => url.replace(/\/\/([^@/]*)@/, '//***@');
+
+/**
+ * The result store the environment names, shared by the CLI and the Lambda entries:
+ * `REDIS_URL` → Redis over TCP (ioredis, loaded with `import()` only here, so Lambda bundles keep
+ * it out of the cold start); `UPSTASH_REDIS_REST_URL` + `UPSTASH_REDIS_REST_TOKEN` → Upstash
+ * REST; neither → undefined (the caller decides: in-memory for `warren dev`, an error on Lambda).
+ * `WARREN_REDIS_PREFIX` overrides the key prefix.
+ */
+export async function storeFromEnv(
+  config: WarrenConfig,
+  env: StoreEnv,
+  opts: StoreFromEnvOptions = {},
+): Promise<EnvResultStore | undefined> {
+  const prefix = env.WARREN_REDIS_PREFIX || DEFAULT_PREFIX;
+  const defaultTtlS = config.results.ttlS;
+  if (env.REDIS_URL) {
+    const { createRedisResultStore } = await import('./tcp/create-redis-result-store');
+    const store = createRedisResultStore({
+      redis: env.REDIS_URL,
+      prefix,
+      defaultTtlS,
+      onError: opts.onError,
+    });
+    if (opts.ping) await store.redis.ping();
+    return {
+      kind: 'tcp',
+      results: withCeleryResultsFor(config, store, store.redis),
+      describe: `results: redis ${redact(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+      close: () => store.close(),
+    };
+  }
+  const url = env.UPSTASH_REDIS_REST_URL;
+  const token = env.UPSTASH_REDIS_REST_TOKEN;
+  if (!url && !token) return undefined;
+  if (!url || !token) throw new ConfigError('set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN');
+  const client = upstashClient({ url, token });
+  const store = createUpstashResultStore({ url, token, prefix, defaultTtlS, client });
+  return {
+    kind: 'upstash',
+    results: withCeleryResultsFor(config, store, upstashCeleryMeta(client)),
+    describe: `results: upstash REST ${redact(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+    close: () => store.close(),
+  };
+}
