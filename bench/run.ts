@@ -13,6 +13,7 @@ import { describeMachine, formatMachine } from './lib/machine';
 import { createProgress } from './lib/progress';
 import { runEndHooks } from './lib/run-end';
 import { runSuite, type SuiteResult } from './lib/runner';
+import { settle } from './lib/settle';
 import { renderSvg } from './lib/svg';
 import { renderTable } from './lib/table';
 import type { BenchContext, BenchSuite } from './lib/types';
@@ -62,7 +63,10 @@ const results: SuiteResult[] = [];
 const overall = progress.bar('suites', selected.length);
 for (const file of selected) {
   const id = file.replace(/\.ts$/, '');
-  progress.log(`▶ ${id}`);
+  const quiet = await settle();
+  progress.log(
+    `▶ ${id}${quiet.settled ? '' : ` (machine still ${Math.round(quiet.busy * 100)}% busy after 30 s; measuring anyway)`}`,
+  );
   let r: SuiteResult;
   try {
     const suite = (await import(pathToFileURL(join(here, 'suites', file)).href)).default as BenchSuite;
