@@ -37,11 +37,13 @@ export type JobEnvelopeInput = z.input<typeof jobEnvelopeSchema>;
 
 export type EnvelopeParse = { ok: true; job: JobEnvelope } | { ok: false; reason: string };
 
+const utf8 = new TextDecoder();
+
 /** Parses raw bytes or text from a broker; never throws, so poison messages can be dead-lettered with a reason. */
 export function parseEnvelope(raw: string | Uint8Array): EnvelopeParse {
   let data: unknown;
   try {
-    data = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+    data = JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw));
   } catch (err) {
     return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
   }
