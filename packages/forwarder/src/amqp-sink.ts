@@ -1,5 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import { closeQuietly, connectFirst } from './connect';
+import { type PublishWriter, publishWriter } from './publish-writer';
 import { redactUrl } from './redact';
 import type { OpenSink, OutItem, Sink, SinkEvents } from './sink';
 import type { AmqpDestination } from './types';
@@ -43,33 +44,20 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       ),
     );
     const exchange = dest.exchange ?? '';
-    // Cork the socket while a burst of publishes is written (amqplib writes each message with its
-    // own socket.write): one writev per burst instead of a syscall and a TCP segment per message,
-    // which also spares the destination broker many small reads.
-    const socket = (conn as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } })
-      .connection?.stream;
-    let corked = false;
-    const cork = () => {
-      if (corked || !socket?.cork) return;
-      corked = true;
-      socket.cork();
-      // amqplib's muxer flushes on setImmediate; uncork one turn later, after that flush.
-      setImmediate(() =>
-        setImmediate(() => {
-          corked = false;
-          socket.uncork?.();
-        }),
-      );
-    };
+    // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if its
+    // internals ever change shape.
+    const writer = publishWriter(ch, exchange);
+    const publish: PublishWriter['publish'] = writer
+      ? writer.publish
+      : (key, content, options, cb) => ch.publish(exchange, key, content, options, cb);
     const fixedKey = dest.queue ?? dest.routingKey;
 
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
-      cork();
       // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
       // option reads slow (measured on the publisher: ~8% of its CPU).
       item.options.mandatory = true;
-      ch.publish(exchange, fixedKey ?? item.routingKey, item.content, item.options, (err: unknown) => {
+      publish(fixedKey ?? item.routingKey, item.content, item.options, (err: unknown) => {
         if (closing) return;
         if (!err) return events.confirmed(item.tag);
         if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
