@@ -4,6 +4,7 @@ import { viewEnvelope, withHop } from './envelope-splice';
 export const FORWARDED_HEADER = 'x-warren-forwarded';
 export const REASON_HEADER = 'x-warren-reason';
 const MAX_HOPS = 32;
+const NONE: readonly unknown[] = [];
 
 export interface HopContext {
   link: string;
@@ -32,23 +33,25 @@ export type Prepared =
  * dead-letters it with the reason) instead of looping.
  */
 export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopContext): Prepared {
-  const headers: Record<string, unknown> = { ...(props.headers ?? {}) };
-  const prior = Array.isArray(headers[FORWARDED_HEADER]) ? (headers[FORWARDED_HEADER] as unknown[]) : [];
-  const crossed = new Set<string>();
-  for (const e of prior) {
-    const from = typeof e === 'string' ? /(?:^|;)from=([^;]*)/.exec(e)?.[1] : undefined;
-    if (from) crossed.add(from);
-  }
-
+  const headers: Record<string, unknown> = props.headers ? { ...props.headers } : {};
+  const prior = Array.isArray(headers[FORWARDED_HEADER]) ? (headers[FORWARDED_HEADER] as unknown[]) : NONE;
   const env = isJson(props.contentType) ? viewEnvelope(content) : undefined;
-  if (env) for (const h of env.hops) crossed.add(h);
-  if (crossed.has(ctx.to)) {
-    return {
-      ok: false,
-      reason: `loop: message already crossed region ${ctx.to} (hops: ${[...crossed].join(',')})`,
-    };
+  // First hop (the usual case): nothing crossed yet, no set to build.
+  if (prior.length > 0 || (env && env.hops.length > 0)) {
+    const crossed = new Set<string>();
+    for (const e of prior) {
+      const from = typeof e === 'string' ? /(?:^|;)from=([^;]*)/.exec(e)?.[1] : undefined;
+      if (from) crossed.add(from);
+    }
+    if (env) for (const h of env.hops) crossed.add(h);
+    if (crossed.has(ctx.to)) {
+      return {
+        ok: false,
+        reason: `loop: message already crossed region ${ctx.to} (hops: ${[...crossed].join(',')})`,
+      };
+    }
+    if (crossed.size >= MAX_HOPS) return { ok: false, reason: `too many hops (${crossed.size})` };
   }
-  if (crossed.size >= MAX_HOPS) return { ok: false, reason: `too many hops (${crossed.size})` };
 
   // Remaining TTL: only a message that had a per-message TTL gets one, never longer than it had left.
   let expiration = props.expiration as string | number | undefined;
@@ -63,7 +66,8 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
   }
 
   const body = env ? withHop(content, env, ctx.from) : content;
-  headers[FORWARDED_HEADER] = [...prior, `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`];
+  const entry = `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`;
+  headers[FORWARDED_HEADER] = prior.length > 0 ? [...prior, entry] : [entry];
 
   return {
     ok: true,

@@ -44,12 +44,17 @@ export class Session {
     this.resolveEnd = r;
   });
 
+  /** One hop context per session, `now` updated per message (no object per message). */
+  private readonly ctx: HopContext;
+
   constructor(
     private readonly spec: LinkSpec,
     private readonly openSink: OpenSink,
-    private readonly hop: Omit<HopContext, 'now'>,
+    hop: Omit<HopContext, 'now'>,
     private readonly hooks: SessionHooks,
-  ) {}
+  ) {
+    this.ctx = { ...hop, now: 0 };
+  }
 
   end(e: SessionEnd): void {
     if (this.finished) return;
@@ -119,7 +124,8 @@ export class Session {
     const tag = msg.fields.deliveryTag;
     this.tracker.track(tag);
     this.held.set(tag, msg);
-    const p = prepareHop(msg.content, msg.properties, { ...this.hop, now: Date.now() });
+    this.ctx.now = Date.now();
+    const p = prepareHop(msg.content, msg.properties, this.ctx);
     if (!p.ok) {
       this.deadLetter(tag, p.reason);
       return;
