@@ -32,7 +32,7 @@ const codec = createRequire(createRequire(import.meta.url).resolve('amqplib'))('
 interface ChannelInternals {
   ch: number;
   connection: {
-    stream: { write(b: Buffer): boolean; writable: boolean };
+    stream: { write(b: Buffer, cb?: (err?: Error | null) => void): boolean; writable: boolean };
     frameMax: number;
     sentSinceLastCheck?: boolean;
   };
@@ -80,15 +80,24 @@ export function publishWriter(channel: ConfirmChannel, exchange: string): Publis
   };
 
   // The burst is encoded straight into one buffer: no per-message allocations or copies but the body's.
-  let cap = 64 * 1024;
-  let buf = Buffer.allocUnsafe(cap);
+  // Burst buffers are reused once the socket has taken their bytes (write callback): a fresh
+  // ~1 MiB buffer per burst counted as external memory and drove V8 into extra GCs.
+  const spare: Buffer[] = [];
+  const take = (min: number) => {
+    const b = spare.pop();
+    return b && b.length >= min ? b : Buffer.allocUnsafe(Math.max(min, 64 * 1024));
+  };
+  const recycle = (b: Buffer) => {
+    if (spare.length < 4) spare.push(b);
+  };
+  let buf = take(0);
   let len = 0;
   let scheduled = false;
   const room = (n: number) => {
     if (len + n <= buf.length) return;
-    cap = Math.max(buf.length * 2, len + n);
-    const bigger = Buffer.allocUnsafe(cap);
+    const bigger = take(Math.max(buf.length * 2, len + n));
     buf.copy(bigger, 0, 0, len);
+    recycle(buf);
     buf = bigger;
   };
   const put = (b: Buffer) => {
@@ -97,14 +106,16 @@ export function publishWriter(channel: ConfirmChannel, exchange: string): Publis
   };
   const flush = () => {
     scheduled = false;
+    const full = buf;
     const out = buf.subarray(0, len);
-    // A fresh buffer per burst (the socket holds on to `out` until written), sized like the last one.
-    buf = Buffer.allocUnsafe(cap);
+    buf = take(0);
     len = 0;
     // A closed socket: the connection's close handler restarts the link; writing would only throw.
     if (!stream.writable) return;
     conn.sentSinceLastCheck = true; // counts as traffic for amqplib's heartbeat
-    stream.write(out);
+    stream.write(out, (err) => {
+      if (!err) recycle(full);
+    });
   };
 
   return {
