@@ -7,43 +7,16 @@ import {
   type AmqpBroker,
   celeryCodecsFor,
   createAmqpBroker,
-  DEAD_AT_HEADER,
   DUE_HEADER,
+  deadLetterProperties,
   dlqName,
   type IncomingMessage,
-  QUEUE_HEADER,
-  REASON_HEADER,
+  republishProperties,
   warrenCodec,
 } from '@warren/amqp';
-import {
-  createWorker,
-  type DecodedRmqMessage,
-  type InvocationContext,
-  type RmqEvent,
-  type RmqSink,
-} from '@warren/worker';
+import { createWorker, type InvocationContext, type RmqEvent, type RmqSink } from '@warren/worker';
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
-
-/** The properties a copy of the message keeps (amqplib publish options). */
-function copyProps(m: DecodedRmqMessage, headers: Record<string, unknown>): Record<string, unknown> {
-  const p = m.properties;
-  const out: Record<string, unknown> = { headers };
-  for (const k of [
-    'contentType',
-    'contentEncoding',
-    'correlationId',
-    'replyTo',
-    'messageId',
-    'type',
-    'appId',
-  ] as const) {
-    if (p[k] !== undefined) out[k] = p[k];
-  }
-  if (p.timestamp !== undefined) out.timestamp = p.timestamp;
-  if (p.priority !== undefined) out.priority = p.priority;
-  return out;
-}
 
 /**
  * Dead letters and delay-tier hops through the amqp adapter's confirmed raw send (the same moves
@@ -54,21 +27,10 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
   return {
     async deadLetter(queue, m, reason) {
       await broker.ensureQueue(queue); // declares `<queue>.dlq` with it
-      const { [DUE_HEADER]: _due, ...headers } = m.properties.headers;
-      await send(
-        dlqName(queue),
-        m.content,
-        copyProps(m, {
-          ...headers,
-          [REASON_HEADER]: reason.slice(0, 4000),
-          [QUEUE_HEADER]: queue,
-          [DEAD_AT_HEADER]: Date.now(),
-        }),
-        { declare: false },
-      );
+      await send(dlqName(queue), m.content, deadLetterProperties(m, queue, reason), { declare: false });
     },
     dueAt: (m) => Number(m.properties.headers[DUE_HEADER] ?? 0) || undefined,
-    hop: (queue, m, dueAt) => send(queue, m.content, copyProps(m, m.properties.headers), { dueAt }),
+    hop: (queue, m, dueAt) => send(queue, m.content, republishProperties(m), { dueAt }),
   };
 }
 

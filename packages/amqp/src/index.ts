@@ -3,7 +3,14 @@ export * from './codecs/celery/index';
 export { warrenCodec } from './codecs/warren-codec';
 export type { AmqpEvent, EventSink } from './connection/events';
 export { parseNodeUrls, redactUrl } from './connection/node-urls';
-export { DEAD_AT_HEADER, QUEUE_HEADER, REASON_HEADER } from './consumer/dead-letter';
+export {
+  DEAD_AT_HEADER,
+  deadLetterProperties,
+  QUEUE_HEADER,
+  REASON_HEADER,
+  type ReceivedProperties,
+  republishProperties,
+} from './consumer/dead-letter';
 export type { DeadLetterRecord } from './consumer/peek-dead-letters';
 export { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from './create-amqp-broker';
 export { classifyAmqpError } from './errors/classify-amqp-error';

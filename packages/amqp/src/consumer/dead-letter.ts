@@ -14,9 +14,28 @@ const BROKER_HEADERS = [
   'x-delivery-count',
 ];
 
+/**
+ * What republishing reads of a received message: an amqplib delivery, or a message decoded from
+ * a Lambda `aws:rmq` event (same property names).
+ */
+export interface ReceivedProperties {
+  properties: {
+    headers?: Record<string, unknown>;
+    contentType?: string;
+    contentEncoding?: string;
+    correlationId?: string;
+    replyTo?: string;
+    messageId?: string;
+    timestamp?: number;
+    type?: string;
+    appId?: string;
+    priority?: number;
+  };
+}
+
 /** The received message's properties, minus broker bookkeeping, ready to publish again. */
 export function republishProperties(
-  msg: ConsumeMessage,
+  msg: ReceivedProperties,
   extraHeaders: Record<string, unknown> = {},
 ): Options.Publish {
   const p = msg.properties;
@@ -37,7 +56,11 @@ export function republishProperties(
 }
 
 /** Properties for the `<queue>.dlq` copy: the reason (and the last error, in its text) in headers. */
-export function deadLetterProperties(msg: ConsumeMessage, queue: string, reason: string): Options.Publish {
+export function deadLetterProperties(
+  msg: ReceivedProperties,
+  queue: string,
+  reason: string,
+): Options.Publish {
   const props = republishProperties(msg, {
     [REASON_HEADER]: reason.slice(0, 4000),
     [QUEUE_HEADER]: queue,
