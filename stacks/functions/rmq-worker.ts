@@ -7,9 +7,9 @@ import {
   type AmqpBroker,
   celeryCodecsFor,
   createAmqpBroker,
-  DUE_HEADER,
   deadLetterProperties,
   dlqName,
+  dueAt,
   type IncomingMessage,
   republishProperties,
   warrenCodec,
@@ -29,7 +29,7 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
       await broker.ensureQueue(queue); // declares `<queue>.dlq` with it
       await send(dlqName(queue), m.content, deadLetterProperties(m, queue, reason), { declare: false });
     },
-    dueAt: (m) => Number(m.properties.headers[DUE_HEADER] ?? 0) || undefined,
+    dueAt: (m) => dueAt(m, undefined) || undefined,
     hop: (queue, m, dueAt) => send(queue, m.content, republishProperties(m), { dueAt }),
   };
 }

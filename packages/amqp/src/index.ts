@@ -6,6 +6,7 @@ export { parseNodeUrls, redactUrl } from './connection/node-urls';
 export {
   DEAD_AT_HEADER,
   deadLetterProperties,
+  dueAt,
   QUEUE_HEADER,
   REASON_HEADER,
   type ReceivedProperties,

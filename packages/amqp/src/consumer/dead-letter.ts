@@ -1,4 +1,4 @@
-import type { ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import type { MessagePropertyHeaders, Options } from 'amqplib';
 import { DUE_HEADER } from '../topology/delay-tiers';
 
 export const REASON_HEADER = 'x-warren-reason';
@@ -71,7 +71,7 @@ export function deadLetterProperties(
 }
 
 /** When the message is due (epoch ms): the tier header, or the envelope's `notBefore`. */
-export function dueAt(msg: ConsumeMessage, notBefore: string | undefined): number {
+export function dueAt(msg: ReceivedProperties, notBefore: string | undefined): number {
   const header = Number(msg.properties.headers?.[DUE_HEADER] ?? 0) || 0;
   const env = notBefore ? Date.parse(notBefore) || 0 : 0;
   return Math.max(header, env);

@@ -1,11 +1,7 @@
-import { MemoryResultStore, type ResultStore, type WarrenConfig } from '@warren/core';
-import { storeFromEnv } from '@warren/results';
+import { MemoryResultStore, type WarrenConfig } from '@warren/core';
+import { type EnvResultStore, storeFromEnv } from '@warren/results';
 
-export interface ResultsRuntime {
-  results: ResultStore;
-  describe: string;
-  close(): Promise<void>;
-}
+export type ResultsRuntime = Omit<EnvResultStore, 'kind'>;
 
 /**
  * `REDIS_URL` → Redis over TCP, `UPSTASH_REDIS_REST_URL` + `UPSTASH_REDIS_REST_TOKEN` → Upstash
