@@ -1,12 +1,26 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitForPort } from './ports';
+import { isListening, waitForPort } from './ports';
+import { claimHarnessDir, HARNESS_PREFIX, reapOrphanNodes, withBootLock } from './rabbit-boot';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/rabbitmq/bin';
+// One node boots in ~5 s, several at once on 2 cores in ~10-30 s; a loaded CI box needs more.
+const BOOT_TIMEOUT_MS = 90_000;
 
 export interface RabbitNode {
   readonly name: string;
@@ -36,12 +50,14 @@ export interface NodeSpec {
  * wrappers switch user and drop the RABBITMQ_* variables. See shared/notes/rabbitmq-on-one-host.md.
  */
 export class RabbitHarness {
-  readonly dir = mkdtempSync(join(tmpdir(), 'warren-rmq-'));
+  readonly dir = mkdtempSync(join(tmpdir(), HARNESS_PREFIX));
   private readonly home = join(this.dir, 'home');
   readonly nodes: RabbitNode[] = [];
   private readonly procs = new Map<string, ChildProcess>();
 
   constructor(private readonly plugins: string[] = []) {
+    reapOrphanNodes((m) => console.warn(`[rabbit harness] ${m}`));
+    claimHarnessDir(this.dir);
     mkdirSync(this.home, { recursive: true });
     const cookie = join(this.home, '.erlang.cookie');
     writeFileSync(cookie, `WARRENTESTCOOKIE${process.pid}`);
@@ -55,7 +71,7 @@ export class RabbitHarness {
       PATH: process.env.PATH,
       HOME: this.home,
       RABBITMQ_CONF_ENV_FILE: join(this.dir, 'empty-env.conf'),
-      RABBITMQ_NODENAME: `${spec.name}@localhost`,
+      RABBITMQ_NODENAME: nodeName(spec),
       RABBITMQ_NODE_PORT: String(spec.port),
       RABBITMQ_DIST_PORT: String(spec.port + 20_000),
       RABBITMQ_CONFIG_FILE: join(d, 'rabbitmq.conf'),
@@ -68,10 +84,13 @@ export class RabbitHarness {
     };
   }
 
-  /** Starts the nodes in parallel and waits until each accepts AMQP (~5-10 s). */
+  /**
+   * Starts the nodes in parallel and waits until each accepts AMQP (~5-10 s), after any other
+   * test file's harness has finished booting its own.
+   */
   async start(specs: NodeSpec[]): Promise<RabbitNode[]> {
     const created = specs.map((s) => this.makeNode(s));
-    await Promise.all(created.map((n) => n.start()));
+    await withBootLock(() => Promise.all(created.map((n) => n.start())));
     this.nodes.push(...created);
     return created;
   }
@@ -114,7 +133,7 @@ export class RabbitHarness {
     );
     writeFileSync(join(d, 'enabled_plugins'), `[${this.plugins.join(',')}].`);
     const env = this.env(spec);
-    const node = `${spec.name}@localhost`;
+    const node = nodeName(spec);
     const pidFile = join(d, 'pid');
     const readPid = () => {
       try {
@@ -135,11 +154,32 @@ export class RabbitHarness {
       pid: readPid,
       ctl,
       start: async () => {
-        const proc = spawn(`${BIN}/rabbitmq-server`, [], { env, stdio: 'ignore', detached: true });
+        if (await isListening(spec.port)) {
+          throw new Error(`port ${spec.port} for rabbit node ${node} is already taken (another test run?)`);
+        }
+        // The server's own output goes to a file so a node that fails to boot can say why.
+        const outFile = join(d, 'log', 'server.out');
+        const out = openSync(outFile, 'a');
+        const proc = spawn(`${BIN}/rabbitmq-server`, [], {
+          env,
+          stdio: ['ignore', out, out],
+          detached: true,
+        });
+        closeSync(out);
         proc.unref();
         this.procs.set(spec.name, proc);
-        await waitForPort(spec.port, 60_000, `rabbit node ${node}`);
-        await ctl('await_startup', '--timeout', '60');
+        const exited = new Promise<never>((_, reject) =>
+          proc.once('exit', (code, signal) =>
+            reject(new Error(`rabbit node ${node} exited (${signal ?? code}) before it listened`)),
+          ),
+        );
+        exited.catch(() => {});
+        try {
+          await Promise.race([waitForPort(spec.port, BOOT_TIMEOUT_MS, `rabbit node ${node}`), exited]);
+          await ctl('await_startup', '--timeout', '60');
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n${bootReport(d, outFile)}`);
+        }
       },
       stop: async () => {
         await run('timeout', ['30', `${BIN}/rabbitmqctl`, '-n', node, 'shutdown'], { env }).catch(() => {});
@@ -152,10 +192,31 @@ export class RabbitHarness {
   }
 }
 
+/** Unique per test process: two runs on one machine (or a leftover node) never share a name. */
+function nodeName(spec: NodeSpec): string {
+  return `${spec.name}-${process.pid}@localhost`;
+}
+
 function tryKill(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
   }
+}
+
+/** The last lines of a node's server output and of each of its log files, for a boot failure. */
+function bootReport(dir: string, outFile: string): string {
+  const tail = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  const logDir = join(dir, 'log');
+  const files = [
+    outFile,
+    ...readdirSync(logDir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => join(logDir, f)),
+  ];
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => `--- ${f}\n${tail(f)}`)
+    .join('\n');
 }

@@ -1,0 +1,89 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+/** Every harness keeps its nodes under a temp dir with this prefix. */
+export const HARNESS_PREFIX = 'warren-rmq-';
+const OWNER_FILE = 'owner.pid';
+
+/** Records which test process owns a harness dir, so a later run can tell its nodes are orphans. */
+export function claimHarnessDir(dir: string): void {
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
+}
+
+/**
+ * Nodes are detached so a test can kill -9 them independently, which also means a test run
+ * that is itself killed leaves them running, holding their ports and node names: every later
+ * run would then fail to boot a node of the same name. Kill the beam processes of harness dirs
+ * whose owning test process is gone, and remove those dirs.
+ */
+export function reapOrphanNodes(log: (msg: string) => void = () => {}): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith(HARNESS_PREFIX)) continue;
+    const dir = join(tmpdir(), entry);
+    const owner = readPid(join(dir, OWNER_FILE));
+    if (owner === undefined || isAlive(owner)) continue;
+    for (const node of safeReaddir(dir)) {
+      const pid = readPid(join(dir, node, 'pid'));
+      // Only a beam process started from this dir: pids get reused.
+      if (pid !== undefined && isAlive(pid) && cmdline(pid).includes(dir)) {
+        log(`killing orphan RabbitMQ node ${node} (pid ${pid}) left by test process ${owner}`);
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `boot` while holding a machine-wide lock, so test files running in parallel boot their
+ * nodes one harness at a time: ten nodes booting at once on 2 cores, next to the other tests,
+ * once took a node past a minute to listen (CI). Waiting here is cheaper than a timeout.
+ */
+export async function withBootLock<T>(boot: () => Promise<T>): Promise<T> {
+  const release = await lockfile.lock(join(tmpdir(), 'warren-rabbit-boot'), {
+    realpath: false,
+    stale: 20_000,
+    retries: { retries: 1_200, factor: 1, minTimeout: 250, maxTimeout: 250 },
+  });
+  try {
+    return await boot();
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function cmdline(pid: number): string {
+  const f = `/proc/${pid}/cmdline`;
+  return existsSync(f) ? readFileSync(f, 'utf8').replaceAll('\0', ' ') : '';
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
