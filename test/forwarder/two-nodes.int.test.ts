@@ -17,7 +17,7 @@ beforeAll(async () => {
   ]);
   A = nodes[0]!;
   B = nodes[1]!;
-}, 180_000);
+}, 240_000); // may first wait for another file's node boot (rabbit-boot.ts)
 
 afterAll(async () => {
   await harness.stopAll();

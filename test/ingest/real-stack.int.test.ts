@@ -205,7 +205,7 @@ describe('a broker that stops confirming (memory alarm on an extra node)', () =>
     redis = new Redis('redis://127.0.0.1:6379');
     results = createRedisResultStore({ redis, prefix: `${RUN}a:` });
     ({ server, base } = await serve(broker, results));
-  }, 90_000);
+  }, 240_000); // may first wait for another file's node boot (rabbit-boot.ts)
 
   afterAll(async () => {
     server?.close();

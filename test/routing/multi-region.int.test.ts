@@ -94,7 +94,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     const port = await freePort();
     server = await serveNode(app, port);
     base = `http://127.0.0.1:${port}`;
-  }, 120_000);
+  }, 240_000); // may first wait for another file's node boot (rabbit-boot.ts)
 
   afterAll(async () => {
     server?.close();

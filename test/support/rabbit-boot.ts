@@ -49,6 +49,9 @@ export async function withBootLock<T>(boot: () => Promise<T>): Promise<T> {
   const release = await lockfile.lock(join(tmpdir(), 'warren-rabbit-boot'), {
     realpath: false,
     stale: 20_000,
+    // Default is to throw from a timer, which would kill the test worker; a lock taken over
+    // after 20 s without refresh only costs a concurrent boot.
+    onCompromised: (err) => console.warn(`[rabbit harness] boot lock: ${err.message}`),
     retries: { retries: 1_200, factor: 1, minTimeout: 250, maxTimeout: 250 },
   });
   try {
