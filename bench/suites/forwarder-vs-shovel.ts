@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LinkSpec } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
+import { cpuMeter } from '../lib/proc-cpu';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
 /**
@@ -130,8 +131,18 @@ function side(
       const queue = `bench-fwd-${round++}`;
       await prepare(queue, n);
       const stop = await mover(queue);
+      // Where the 2 cores go: the shovel runs inside A; the forwarder is its own process.
+      const cpu = cpuMeter({
+        'node A (source)': A.pid(),
+        'node B (destination)': B.pid(),
+        forwarder: host?.pid,
+      });
       try {
-        return { rate: await measure(queue, n, ctx) };
+        const rate = await measure(queue, n, ctx);
+        ctx.log(
+          `${name}\n${cpu.stop(n).replace('µs per job', 'µs per message').replaceAll('µs/job', 'µs/msg')}`,
+        );
+        return { rate };
       } finally {
         await stop();
         await drop(queue);
