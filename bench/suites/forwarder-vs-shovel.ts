@@ -164,6 +164,10 @@ const suite: BenchSuite = {
     B = nodes[1]!;
   },
   async teardown() {
+    // A graceful exit lets `--profile`'s --cpu-prof write the forwarder's profile.
+    const exited = host && new Promise((r) => host?.once('exit', r));
+    host?.disconnect();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     host?.kill('SIGKILL');
     await harness.stopAll();
   },
@@ -172,7 +176,11 @@ const suite: BenchSuite = {
       ...side('warren forwarder (own process)', 'warren', 'on-confirm (quorum fsync at B)', forwardWith),
       async setup(ctx) {
         host = fork(join(process.cwd(), 'test/forwarder/link-host.ts'), [], {
-          execArgv: ['--import', 'tsx'],
+          execArgv: [
+            '--import',
+            'tsx',
+            ...(ctx.profileDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir] : []),
+          ],
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         });
         await new Promise((r) => host?.once('message', r));

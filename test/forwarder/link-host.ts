@@ -17,4 +17,6 @@ process.on('message', (m: { start?: LinkSpec; stop?: string }) => {
     );
   }
 });
+// The parent went away (or asked us to end): exit normally, so --cpu-prof can write its profile.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: true });
