@@ -203,7 +203,7 @@ const suite: BenchSuite = {
           'src-uri': 'amqp://',
           'src-queue': queue,
           'dest-protocol': 'amqp091',
-          'dest-uri': `amqp://guest:guest@127.0.0.1:${PORTS.b}`,
+          'dest-uri': `amqp://guest:guest@127.0.0.1:${B.port}`,
           'dest-queue': queue,
           'ack-mode': 'on-confirm',
           'src-prefetch-count': PREFETCH,

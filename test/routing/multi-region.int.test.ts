@@ -54,7 +54,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
   beforeAll(async () => {
     nodes = await harness.start(REGIONS.map((r) => ({ name: `warren-${r.id}`, port: r.port })));
     // eu-west is reached through a proxy so a test can make it slow without touching the node.
-    proxy = await startTcpProxy(REGIONS[1].port, 0);
+    proxy = await startTcpProxy(nodes[1]!.port, 0);
     const urls: Record<string, string> = {
       'us-east': nodes[0]!.url,
       'eu-west': `amqp://guest:guest@127.0.0.1:${proxy.port}`,

@@ -34,3 +34,33 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** True when 127.0.0.1:port can be bound right now (nothing listens on it or holds it). */
+export function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The first port from `preferred` on whose every `offsets` sibling can be bound and is not in `skip`. */
+export async function firstFreePort(
+  preferred: number,
+  offsets: readonly number[],
+  skip: ReadonlySet<number> = new Set(),
+): Promise<number> {
+  for (let port = preferred; port < preferred + 200; port++) {
+    let free = true;
+    for (const off of offsets) {
+      if (skip.has(port + off) || !(await canBind(port + off))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return port;
+  }
+  throw new Error(
+    `no free port from ${preferred} to ${preferred + 199} (with offsets ${offsets.join(', ')})`,
+  );
+}

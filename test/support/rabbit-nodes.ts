@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { isListening, waitForPort } from './ports';
+import { firstFreePort, isListening, waitForPort } from './ports';
 import { claimHarnessDir, HARNESS_PREFIX, reapOrphanNodes, withBootLock } from './rabbit-boot';
 
 const run = promisify(execFile);
@@ -89,10 +89,26 @@ export class RabbitHarness {
    * test file's harness has finished booting its own.
    */
   async start(specs: NodeSpec[]): Promise<RabbitNode[]> {
-    const created = specs.map((s) => this.makeNode(s));
-    await withBootLock(() => Promise.all(created.map((n) => n.start())));
+    const created = await withBootLock(async () => {
+      // A spec's port is a preference: if it (or the node's dist/management port) is taken, by
+      // another test run or a stray process, the node takes the next free one. Read `node.port`.
+      const taken = new Set<number>();
+      const nodes: RabbitNode[] = [];
+      for (const s of specs) {
+        const port = await firstFreePort(s.port, this.portOffsets(), taken);
+        for (const off of this.portOffsets()) taken.add(port + off);
+        nodes.push(this.makeNode({ ...s, port }));
+      }
+      await Promise.all(nodes.map((n) => n.start()));
+      return nodes;
+    });
     this.nodes.push(...created);
     return created;
+  }
+
+  /** Ports a node holds besides AMQP: dist (+20000) and, with the management plugin, HTTP (+10000). */
+  private portOffsets(): number[] {
+    return this.plugins.some((p) => p.includes('management')) ? [0, 10_000, 20_000] : [0, 20_000];
   }
 
   /** Joins `joiners` to `seed`'s cluster (stop_app, reset, join_cluster, start_app). */
