@@ -1,4 +1,5 @@
 import amqp, { type ChannelModel } from 'amqplib';
+import { coalesceWrites } from './coalesce-writes';
 
 export interface OpenOptions {
   heartbeatS: number;
@@ -39,6 +40,7 @@ export function openConnection(url: string, opts: OpenOptions): Promise<ChannelM
             model.close().catch(() => {});
             return;
           }
+          coalesceWrites(model);
           resolve(model);
         },
         (err) => {
