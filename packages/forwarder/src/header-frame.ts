@@ -44,6 +44,9 @@ export function frameBound(o: Props): number {
     n += 1 + v.length * 3;
   }
   if (!isOctet(o.deliveryMode) || !isOctet(o.priority)) return -1;
+  // One octet each when present (a property test found the bound one short without them).
+  if (o.deliveryMode != null) n += 1;
+  if (o.priority != null) n += 1;
   if (o.timestamp != null) {
     if (!Number.isSafeInteger(o.timestamp) || o.timestamp < 0) return -1;
     n += 8;
