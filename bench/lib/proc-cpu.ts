@@ -27,16 +27,17 @@ export function cpuMeter(pids: Record<string, number | undefined>) {
   const live = Object.entries(pids).filter((e): e is [string, number] => e[1] !== undefined);
   const start = new Map(live.map(([k, pid]) => [k, cpuMs(pid)]));
   return {
-    stop(perJobs: number): string {
+    /** `unit`: what one of the `perJobs` items is called in the report (a job, a message). */
+    stop(perJobs: number, unit = 'job'): string {
       const rows = live.map(([k, pid]) => ({ k, ms: cpuMs(pid) - start.get(k)! }));
       const total = rows.reduce((a, r) => a + r.ms, 0);
       return [
-        ` CPU per process over the round (µs per job; shared services also serve other clients):`,
+        ` CPU per process over the round (µs per ${unit}; shared services also serve other clients):`,
         ...rows
           .sort((a, b) => b.ms - a.ms)
           .map(
             (r) =>
-              `  ${((r.ms * 1000) / perJobs).toFixed(0).padStart(7)} µs/job ${((100 * r.ms) / (total || 1)).toFixed(1).padStart(5)} %  ${r.k}`,
+              `  ${((r.ms * 1000) / perJobs).toFixed(0).padStart(7)} µs/${unit} ${((100 * r.ms) / (total || 1)).toFixed(1).padStart(5)} %  ${r.k}`,
           ),
       ].join('\n');
     },

@@ -139,9 +139,7 @@ function side(
       });
       try {
         const rate = await measure(queue, n, ctx);
-        ctx.log(
-          `${name}\n${cpu.stop(n).replace('µs per job', 'µs per message').replaceAll('µs/job', 'µs/msg')}`,
-        );
+        ctx.log(`${name}\n${cpu.stop(n, 'message')}`);
         return { rate };
       } finally {
         await stop();

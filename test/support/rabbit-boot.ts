@@ -29,11 +29,7 @@ export function reapOrphanNodes(log: (msg: string) => void = () => {}): void {
       // Only a beam process started from this dir: pids get reused.
       if (pid !== undefined && isAlive(pid) && cmdline(pid).includes(dir)) {
         log(`killing orphan RabbitMQ node ${node} (pid ${pid}) left by test process ${owner}`);
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
+        tryKill(pid);
       }
     }
     rmSync(dir, { recursive: true, force: true });
@@ -61,11 +57,21 @@ export async function withBootLock<T>(boot: () => Promise<T>): Promise<T> {
   }
 }
 
-function readPid(file: string): number | undefined {
+/** The pid in a pid file, if the file exists and holds one. */
+export function readPid(file: string): number | undefined {
   try {
     return Number(readFileSync(file, 'utf8').trim()) || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** `kill -9`, quietly: the process may be gone already. */
+export function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 

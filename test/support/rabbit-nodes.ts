@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -15,7 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { firstFreePort, isListening, waitForPort } from './ports';
-import { claimHarnessDir, HARNESS_PREFIX, reapOrphanNodes, withBootLock } from './rabbit-boot';
+import {
+  claimHarnessDir,
+  HARNESS_PREFIX,
+  readPid,
+  reapOrphanNodes,
+  tryKill,
+  withBootLock,
+} from './rabbit-boot';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/rabbitmq/bin';
@@ -53,7 +60,6 @@ export class RabbitHarness {
   readonly dir = mkdtempSync(join(tmpdir(), HARNESS_PREFIX));
   private readonly home = join(this.dir, 'home');
   readonly nodes: RabbitNode[] = [];
-  private readonly procs = new Map<string, ChildProcess>();
 
   constructor(private readonly plugins: string[] = []) {
     reapOrphanNodes((m) => console.warn(`[rabbit harness] ${m}`));
@@ -92,11 +98,12 @@ export class RabbitHarness {
     const created = await withBootLock(async () => {
       // A spec's port is a preference: if it (or the node's dist/management port) is taken, by
       // another test run or a stray process, the node takes the next free one. Read `node.port`.
+      const offsets = this.portOffsets();
       const taken = new Set<number>();
       const nodes: RabbitNode[] = [];
       for (const s of specs) {
-        const port = await firstFreePort(s.port, this.portOffsets(), taken);
-        for (const off of this.portOffsets()) taken.add(port + off);
+        const port = await firstFreePort(s.port, offsets, taken);
+        for (const off of offsets) taken.add(port + off);
         nodes.push(this.makeNode({ ...s, port }));
       }
       await Promise.all(nodes.map((n) => n.start()));
@@ -151,13 +158,6 @@ export class RabbitHarness {
     const env = this.env(spec);
     const node = nodeName(spec);
     const pidFile = join(d, 'pid');
-    const readPid = () => {
-      try {
-        return Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
-      } catch {
-        return undefined;
-      }
-    };
     const ctl = async (...args: string[]) => {
       const { stdout } = await run(`${BIN}/rabbitmqctl`, ['-n', node, ...args], { env, timeout: 60_000 });
       return stdout;
@@ -167,7 +167,7 @@ export class RabbitHarness {
       node,
       port: spec.port,
       url: `amqp://guest:guest@127.0.0.1:${spec.port}`,
-      pid: readPid,
+      pid: () => readPid(pidFile),
       ctl,
       start: async () => {
         if (await isListening(spec.port)) {
@@ -183,7 +183,6 @@ export class RabbitHarness {
         });
         closeSync(out);
         proc.unref();
-        this.procs.set(spec.name, proc);
         const exited = new Promise<never>((_, reject) =>
           proc.once('exit', (code, signal) =>
             reject(new Error(`rabbit node ${node} exited (${signal ?? code}) before it listened`)),
@@ -201,7 +200,7 @@ export class RabbitHarness {
         await run('timeout', ['30', `${BIN}/rabbitmqctl`, '-n', node, 'shutdown'], { env }).catch(() => {});
       },
       kill: async () => {
-        const pid = readPid();
+        const pid = readPid(pidFile);
         if (pid) tryKill(pid);
       },
     };
@@ -211,14 +210,6 @@ export class RabbitHarness {
 /** Unique per test process: two runs on one machine (or a leftover node) never share a name. */
 function nodeName(spec: NodeSpec): string {
   return `${spec.name}-${process.pid}@localhost`;
-}
-
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 /** The last lines of a node's server output and of each of its log files, for a boot failure. */

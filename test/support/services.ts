@@ -51,14 +51,10 @@ export function aptInstall(pkgs: string[], log: (msg: string) => void = console.
   if (process.getuid?.() !== 0) throw new Error(`need root to install ${pkgs.join(', ')} (apt-get)`);
   log(`installing ${pkgs.join(', ')} from Debian packages`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq'], { stdio: 'inherit', env });
-  const r = spawnSync(
-    'apt-get',
-    ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '-qq', '--no-install-recommends', ...pkgs],
-    {
-      stdio: 'inherit',
-      env,
-    },
-  );
+  // Test files install in parallel (chromium, Celery): wait for dpkg's lock instead of failing.
+  const aptGet = (...args: string[]) =>
+    spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: 'inherit', env });
+  aptGet('update', '-qq');
+  const r = aptGet('install', '-y', '-qq', '--no-install-recommends', ...pkgs);
   if (r.status !== 0) throw new Error(`apt-get install ${pkgs.join(' ')} failed (exit ${r.status})`);
 }
