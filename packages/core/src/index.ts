@@ -2,6 +2,7 @@ export * from '@warren/protocol';
 export { ConfigError, type ConfigInput, defineConfig, type WarrenConfig } from './config/define-config';
 export * from './config/schema';
 export { type BuiltJob, buildEnvelope } from './enqueue/build-envelope';
+export { type EnqueueManyOptions, enqueueMany } from './enqueue/enqueue-many';
 export {
   createProducer,
   type EnqueueContext,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
+import { problemSchema } from './problem';
 import { jobStateSchema } from './states';
 
 /** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
@@ -38,3 +39,15 @@ export const MAX_BATCH = 1000;
 export const enqueueBatchRequestSchema = z.strictObject({
   jobs: z.array(z.unknown()).min(1).max(MAX_BATCH),
 });
+
+/** One item's outcome in a batch: 202 (or 200 replayed) with the job, or a problem with its status. */
+export const batchItemResultSchema = z.object({
+  status: z.number().int(),
+  job: enqueueResponseSchema.optional(),
+  problem: problemSchema.optional(),
+});
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;
+
+/** `POST /v1/jobs/batch` answer (202 when every item was accepted, else 207), in request order. */
+export const enqueueBatchResponseSchema = z.object({ results: z.array(batchItemResultSchema) });
+export type EnqueueBatchResponse = z.infer<typeof enqueueBatchResponseSchema>;

@@ -1,4 +1,5 @@
 import {
+  enqueueBatchResponseSchema,
   enqueueRequestSchema,
   enqueueResponseSchema,
   jobRecordSchema,
@@ -87,8 +88,9 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             },
           },
           responses: {
-            202: { description: 'All accepted' },
-            207: { description: 'Per-item results, some failed' },
+            202: json('All accepted', 'EnqueueBatchResponse'),
+            207: json('Per-item results, some failed', 'EnqueueBatchResponse'),
+            400: problem(`Not a batch of 1 to ${MAX_BATCH} jobs`),
           },
         },
       },
@@ -124,6 +126,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       schemas: {
         EnqueueRequest: schema(enqueueRequestSchema, 'input'),
         EnqueueResponse: schema(enqueueResponseSchema),
+        EnqueueBatchResponse: schema(enqueueBatchResponseSchema),
         JobRecord: schema(jobRecordSchema),
         Problem: schema(problemSchema),
       },

@@ -1,11 +1,14 @@
 import {
+  type BatchItemResult,
   createProducer,
   type EnqueueRequest,
+  enqueueMany as enqueueBatch,
+  MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
   type RoutingHint,
 } from '@warren/core';
-import type { EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
+import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
 import type { InputFor, OutputFor, TaskArg } from '../http/task-ref';
 
@@ -26,6 +29,22 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     const req: EnqueueRequest = { ...options, task: typeof task === 'string' ? task : task.name, input };
     const { replayed, response } = await producer.enqueue(req, { ...deps.hint, region: options.region });
     return { ...response, replayed };
+  }
+
+  /**
+   * Many jobs at once, as `POST /v1/jobs/batch` does: every publish in flight together, one result
+   * per job in order (202, 200 replayed, or a problem with its status). Longer lists go in
+   * consecutive bursts of MAX_BATCH.
+   */
+  async function enqueueMany(jobs: readonly BatchJob[]): Promise<BatchItemResult[]> {
+    const out: BatchItemResult[] = [];
+    for (let from = 0; from < jobs.length || from === 0; from += MAX_BATCH) {
+      const items = jobs
+        .slice(from, from + MAX_BATCH)
+        .map((j) => ({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }));
+      for (const r of await enqueueBatch(producer, items, { ...deps.hint })) out.push(r);
+    }
+    return out;
   }
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
@@ -54,7 +73,7 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     return out;
   }
 
-  return { enqueue, get, wait, cancel, producer };
+  return { enqueue, enqueueMany, get, wait, cancel, producer };
 }
 
 export type DirectClient = ReturnType<typeof createDirectClient>;

@@ -1,4 +1,11 @@
-import type { EnqueueRequest, EnqueueResponse, JobRecord, Problem } from '@warren/protocol';
+import type {
+  BatchItemResult,
+  EnqueueBatchResponse,
+  EnqueueRequest,
+  EnqueueResponse,
+  JobRecord,
+  Problem,
+} from '@warren/protocol';
 import { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
 import type { InputFor, OutputFor, TaskArg } from './task-ref';
 
@@ -20,6 +27,9 @@ export interface ClientOptions {
 }
 
 export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input'>;
+
+/** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
+export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
 
 export interface JobHandle<TOut = unknown> extends EnqueueResponse {
   /** True when the ingest answered 200 for a repeated idempotency key. */
@@ -100,9 +110,7 @@ export function createClient(opts: ClientOptions) {
     return { ...res.data, replayed: res.status === 200 };
   }
 
-  async function enqueueMany(
-    jobs: Array<{ task: TaskArg; input?: unknown } & EnqueueOptions>,
-  ): Promise<Array<{ status: number; job?: EnqueueResponse; problem?: Problem }>> {
+  async function enqueueMany(jobs: BatchJob[]): Promise<BatchItemResult[]> {
     const body = {
       jobs: jobs.map((j) => ({
         ...j,
@@ -110,9 +118,7 @@ export function createClient(opts: ClientOptions) {
         idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
       })),
     };
-    const res = await request<{
-      results: Array<{ status: number; job?: EnqueueResponse; problem?: Problem }>;
-    }>('POST', '/v1/jobs/batch', body);
+    const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body);
     return res.data.results;
   }
 

@@ -1,4 +1,5 @@
 export {
+  type BatchJob,
   type ClientOptions,
   createClient,
   type EnqueueOptions,

@@ -1,0 +1,112 @@
+import { createExecutor, defineConfig, defineTask, MemoryBroker, MemoryResultStore } from '@warren/core';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { createDirectClient } from './direct-client';
+
+const add = defineTask({
+  name: 'demo.add',
+  input: z.object({ a: z.number(), b: z.number() }),
+  output: z.number(),
+  handler: ({ a, b }) => a + b,
+});
+const config = defineConfig({ queues: { default: {} }, tasks: [add] });
+
+/** The direct client over the in-memory broker and store, with a real executor consuming `default`. */
+async function setup(opts: { maxLength?: number } = {}) {
+  const broker = new MemoryBroker(opts.maxLength ? { maxLength: { default: opts.maxLength } } : {});
+  const results = new MemoryResultStore();
+  const client = createDirectClient({ config, publishers: new Map([[config.region, broker]]), results });
+  const startWorker = async () => {
+    const executor = createExecutor({ tasks: config.tasks, results, workerId: 'w', resultTtlS: 60 });
+    await broker.consume('default', (d) => executor.execute(d).then(() => {}));
+  };
+  return { broker, results, client, startWorker };
+}
+
+let broker: MemoryBroker | undefined;
+afterEach(async () => {
+  await broker?.close();
+  broker = undefined;
+});
+
+describe('direct client', () => {
+  it('enqueue records the job queued, a worker runs it, wait returns the typed result', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const job = await s.client.enqueue(add, { a: 2, b: 3 });
+    expect(job).toMatchObject({ task: 'demo.add', queue: 'default', state: 'queued', replayed: false });
+    expect((await s.client.get(job.id)).state).toBe('queued');
+    await s.startWorker();
+    const done = await s.client.wait(job, { timeoutMs: 2000 });
+    expect(done.state).toBe('succeeded');
+    expect(done.result).toBe(5);
+    expectTypeOf(done.result).toEqualTypeOf<number | undefined>();
+  });
+
+  it('enqueueMany answers per item in order: 202, 422 bad input, 400 naming the field, 409/200 for a key', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const out = await s.client.enqueueMany([
+      { task: add, input: { a: 1, b: 1 } },
+      { task: 'demo.add', input: { a: 'x', b: 1 } },
+      { task: 'demo.add', input: { a: 1, b: 2 }, delayMs: -5 },
+      { task: 'nope.unknown', input: {} },
+      { task: add, input: { a: 4, b: 4 }, idempotencyKey: 'k-1' },
+      { task: add, input: { a: 4, b: 4 }, idempotencyKey: 'k-1' },
+    ]);
+    // The same key twice in one burst: the second finds the first still being accepted (409).
+    expect(out.map((r) => r.status)).toEqual([202, 422, 400, 422, 202, 409]);
+    expect(out[1]!.problem?.errors?.[0]?.path).toBe('input.a');
+    expect(out[2]!.problem?.errors?.[0]?.path).toBe('jobs.2.delayMs');
+    const again = await s.client.enqueueMany([{ task: add, input: { a: 4, b: 4 }, idempotencyKey: 'k-1' }]);
+    expect(again[0]).toMatchObject({ status: 200, job: { id: out[4]!.job!.id } });
+    // Only the accepted jobs were published; neither the refused nor the replayed ones.
+    expect(s.broker.depth('default')).toBe(2);
+    await s.startWorker();
+    const done = await s.client.wait(out[0]!.job!.id, { timeoutMs: 2000 });
+    expect(done.result).toBe(2);
+  });
+
+  it('enqueueMany splits more than 1,000 jobs into bursts and keeps the order', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const jobs = Array.from({ length: 2_345 }, (_, i) => ({ task: add, input: { a: i, b: 0 } }));
+    const out = await s.client.enqueueMany(jobs);
+    expect(out).toHaveLength(2_345);
+    expect(out.every((r) => r.status === 202)).toBe(true);
+    expect(new Set(out.map((r) => r.job!.id)).size).toBe(2_345);
+    await s.startWorker();
+    const last = await s.client.wait(out[2_344]!.job!.id, { timeoutMs: 5000 });
+    expect(last.result).toBe(2_344);
+  });
+
+  it('enqueueMany refuses an empty list, and a full queue is a 429 item, not a thrown batch', async () => {
+    const s = await setup({ maxLength: 1 });
+    broker = s.broker;
+    await expect(s.client.enqueueMany([])).rejects.toMatchObject({ status: 400 });
+    const out = await s.client.enqueueMany([
+      { task: add, input: { a: 1, b: 1 } },
+      { task: add, input: { a: 1, b: 1 } },
+    ]);
+    expect(out.map((r) => r.status).sort()).toEqual([202, 429]);
+  });
+
+  it('cancel stops a queued job: the worker skips it', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const job = await s.client.enqueue(add, { a: 1, b: 1 });
+    const out = await s.client.cancel(job.id);
+    expect(out.ok).toBe(true);
+    await s.startWorker();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await s.client.get(job.id)).state).toBe('cancelled');
+    expect(s.broker.depth('default')).toBe(0);
+  });
+
+  it('a typed task refuses wrong input at compile time', async () => {
+    const s = await setup();
+    broker = s.broker;
+    // @ts-expect-error b must be a number
+    await s.client.enqueue(add, { a: 1, b: 'two' }).catch(() => {});
+  });
+});
