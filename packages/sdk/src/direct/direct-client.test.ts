@@ -108,5 +108,13 @@ describe('direct client', () => {
     broker = s.broker;
     // @ts-expect-error b must be a number
     await s.client.enqueue(add, { a: 1, b: 'two' }).catch(() => {});
+    await s.client
+      .enqueueMany([
+        { task: add, input: { a: 1, b: 2 } },
+        // @ts-expect-error each batch item's input is checked against its own task
+        { task: add, input: { a: 1, b: 'two' } },
+        { task: 'any.name', input: { anything: true } },
+      ])
+      .catch(() => {});
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
-import type { InputFor, OutputFor, TaskArg } from '../http/task-ref';
+import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
@@ -36,7 +36,9 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
    * per job in order (202, 200 replayed, or a problem with its status). Longer lists go in
    * consecutive bursts of MAX_BATCH.
    */
-  async function enqueueMany(jobs: readonly BatchJob[]): Promise<BatchItemResult[]> {
+  async function enqueueMany<const J extends readonly BatchJob[]>(
+    jobs: J & BatchItems<J>,
+  ): Promise<BatchItemResult[]> {
     const out: BatchItemResult[] = [];
     for (let from = 0; from < jobs.length || from === 0; from += MAX_BATCH) {
       const items = jobs

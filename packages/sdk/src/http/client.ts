@@ -7,7 +7,7 @@ import type {
   Problem,
 } from '@warren/protocol';
 import { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
-import type { InputFor, OutputFor, TaskArg } from './task-ref';
+import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 
 export interface RetryOptions {
   /** Attempts in all (1 = no retries). Default 4. */
@@ -110,7 +110,9 @@ export function createClient(opts: ClientOptions) {
     return { ...res.data, replayed: res.status === 200 };
   }
 
-  async function enqueueMany(jobs: BatchJob[]): Promise<BatchItemResult[]> {
+  async function enqueueMany<const J extends readonly BatchJob[]>(
+    jobs: J & BatchItems<J>,
+  ): Promise<BatchItemResult[]> {
     const body = {
       jobs: jobs.map((j) => ({
         ...j,

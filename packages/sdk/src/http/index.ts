@@ -9,4 +9,4 @@ export {
   type WarrenClient,
 } from './client';
 export { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
-export type { InputFor, InputOf, OutputFor, OutputOf, TaskArg, TaskRef } from './task-ref';
+export type { BatchItems, InputFor, InputOf, OutputFor, OutputOf, TaskArg, TaskRef } from './task-ref';

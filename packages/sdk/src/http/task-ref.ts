@@ -14,3 +14,13 @@ export type OutputOf<T> = T extends TaskRef<unknown, infer O> ? O : never;
 export type TaskArg = TaskRef<unknown, unknown> | string;
 export type InputFor<T> = T extends string ? unknown : InputOf<T>;
 export type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
+
+/**
+ * Checks each item of a batch against its own task: `[{task: sendEmail, input}, {task: 'x', input}]`
+ * types each `input` by that item's task (plain names stay untyped). Used as `J & BatchItems<J>`.
+ */
+export type BatchItems<J extends readonly unknown[]> = {
+  [K in keyof J]: J[K] extends { task: infer T extends TaskArg }
+    ? Omit<J[K], 'input'> & { input?: InputFor<T> }
+    : J[K];
+};
