@@ -12,6 +12,7 @@ export const SIDES = {
     name: `warren (SDK direct, worker c${WARREN_CONCURRENCY})`,
     durability: 'quorum confirm (fsync)',
   },
+  warrenMany: { name: 'warren SDK direct enqueueMany ×1000', durability: 'quorum confirm (fsync)' },
   raw: { name: 'raw amqplib+ioredis (limit)', durability: 'quorum confirm (fsync)' },
   bullmq: { name: 'BullMQ 6.7 (Worker c50)', durability: 'Redis reply, no fsync' },
   bullmqAdd: { name: 'BullMQ 6.7 add ×100 in flight', durability: 'Redis reply, no fsync' },
@@ -45,6 +46,7 @@ export function side(
 
 export const makers = {
   warren: () => warrenSide(),
+  warrenMany: () => warrenSide('many'),
   raw: () => nodeSide('raw', () => rawProducer()),
   bullmqBulk: () => nodeSide('bullmq', () => bullmqProducer('bulk')),
   bullmqAdd: () => nodeSide('bullmq', () => bullmqProducer('add')),

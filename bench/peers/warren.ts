@@ -15,9 +15,10 @@ import {
 /**
  * warren's producer: `@warren/sdk/direct` over the amqp adapter's publisher (confirm per job,
  * quorum queue) and the Redis result store (the `queued` record written after the confirm).
- * 1000 enqueues in flight, as the raw baseline.
+ * `single`: 1000 enqueues in flight, as the raw baseline; `many`: enqueueMany in batches of
+ * 1000, as BullMQ's addBulk.
  */
-export function warrenProducer(window = 1000): Producer {
+export function warrenProducer(mode: 'single' | 'many' = 'single', window = 1000): Producer {
   let broker: AmqpBrokerLike | undefined;
   let client: ReturnType<typeof createDirectClient> | undefined;
   let results: ReturnType<typeof createRedisResultStore> | undefined;
@@ -36,7 +37,18 @@ export function warrenProducer(window = 1000): Producer {
         results,
       });
     },
-    burst: (_round, n, tick) => inFlight(n, window, () => enqueue(), tick),
+    async burst(_round, n, tick) {
+      if (mode === 'single') return inFlight(n, window, () => enqueue(), tick);
+      for (let i = 0; i < n; i += window) {
+        const k = Math.min(window, n - i);
+        const out = await client!.enqueueMany(
+          Array.from({ length: k }, () => ({ task: 'add', input: { a: 1, b: 2 } })),
+        );
+        const refused = out.find((r) => r.status !== 202);
+        if (refused) throw new Error(`enqueueMany: ${refused.status} ${refused.problem?.detail ?? ''}`);
+        tick?.(k);
+      }
+    },
     rate: (_round, rate, ms) => atRate(rate, ms, () => enqueue(now())),
     async close(round) {
       await broker?.close().catch(() => {});
@@ -50,8 +62,8 @@ export function warrenProducer(window = 1000): Producer {
 }
 
 /** The warren side; a BenchSkip (with the reason) while `@warren/amqp` is not available. */
-export function warrenSide(): SideRunner {
-  const inner = nodeSide('warren', () => warrenProducer());
+export function warrenSide(mode: 'single' | 'many' = 'single'): SideRunner {
+  const inner = nodeSide('warren', () => warrenProducer(mode));
   return {
     ...inner,
     async setup(ctx) {

@@ -3,8 +3,10 @@ import { makers, side } from '../peers/sides';
 
 /**
  * Acknowledged enqueues per second with no worker running: warren's SDK direct path (publish
- * with confirm + `queued` record) vs raw amqplib publishes, BullMQ add/addBulk and Celery
- * apply_async. warren over HTTP is the ingest-http suite.
+ * with confirm + `queued` record; one by one ×1000 in flight, and enqueueMany ×1000) vs raw
+ * amqplib publishes, BullMQ add/addBulk and Celery apply_async; each warren row (1), (2) gets its
+ * ratio against every side (enqueueMany reads best against addBulk). warren over HTTP is the
+ * ingest-http suite.
  */
 const suite: BenchSuite = {
   id: 'enqueue-rate',
@@ -12,6 +14,7 @@ const suite: BenchSuite = {
   metrics: [{ key: 'jobsPerS', label: 'enqueues/s', unit: 'jobs/s', better: 'higher' }],
   sides: [
     side('warren', 'warren', makers.warren, 'enqueue'),
+    side('warrenMany', 'warren', makers.warrenMany, 'enqueue'),
     side('raw', 'baseline', makers.raw, 'enqueue'),
     side('bullmqAdd', 'peer', makers.bullmqAdd, 'enqueue'),
     side('bullmqBulk', 'peer', makers.bullmqBulk, 'enqueue'),
