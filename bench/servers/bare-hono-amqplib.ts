@@ -1,7 +1,9 @@
 /**
  * Baseline for the ingest benchmark: a bare Hono handler that publishes the same message with raw
  * amqplib on a ConfirmChannel and answers 202 after the confirm. No validation, no idempotency, no
- * result record: the floor an HTTP-to-RabbitMQ bridge can reach on this box.
+ * result record: the floor an HTTP-to-RabbitMQ bridge can reach on this box. "The same message"
+ * (the issue's words): warren's v1 envelope fields and AMQP properties, so RabbitMQ does the same
+ * work per request on both sides and the ratio measures the ingest, not the message size.
  * Run as a child process: `tsx bench/servers/bare-hono-amqplib.ts <port> <queue>`.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,12 +27,22 @@ app.post('/v1/jobs', async (c) => {
     queue,
     input: body.input,
     attempt: 1,
+    maxAttempts: 3,
+    backoff: { kind: 'exponential', baseMs: 1000, maxMs: 300_000, jitter: true },
     enqueuedAt: new Date().toISOString(),
+    origin: 'local',
+    hops: [],
+  };
+  const props = {
+    persistent: true,
+    contentType: 'application/json',
+    messageId: id,
+    type: body.task,
+    timestamp: Math.floor(Date.now() / 1000),
+    mandatory: true,
   };
   await new Promise<void>((resolve, reject) =>
-    ch.sendToQueue(queue, Buffer.from(JSON.stringify(job)), { persistent: true, messageId: id }, (err) =>
-      err ? reject(err) : resolve(),
-    ),
+    ch.sendToQueue(queue, Buffer.from(JSON.stringify(job)), props, (err) => (err ? reject(err) : resolve())),
   );
   return c.json({ id, state: 'queued' }, 202);
 });
