@@ -91,12 +91,16 @@ describe('direct client', () => {
     expect(out.map((r) => r.status).sort()).toEqual([202, 429]);
   });
 
-  it('cancel stops a queued job: the worker skips it', async () => {
+  it('cancel stops a queued job (the worker skips it); 409 once finished, 404 for no such job', async () => {
     const s = await setup();
     broker = s.broker;
     const job = await s.client.enqueue(add, { a: 1, b: 1 });
     const out = await s.client.cancel(job.id);
-    expect(out.ok).toBe(true);
+    expect(out).toMatchObject({ id: job.id, state: 'cancelled' });
+    await expect(s.client.cancel(job.id)).rejects.toMatchObject({ status: 409 });
+    await expect(s.client.cancel('01920000-0000-7000-8000-00000000dead')).rejects.toMatchObject({
+      status: 404,
+    });
     await s.startWorker();
     await new Promise((r) => setTimeout(r, 50));
     expect((await s.client.get(job.id)).state).toBe('cancelled');

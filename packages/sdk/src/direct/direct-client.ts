@@ -1,8 +1,10 @@
 import {
   type BatchItemResult,
+  ConflictError,
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
+  isTerminal,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
@@ -11,8 +13,6 @@ import {
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /**
  * The SDK API over any core Publisher + ResultStore: server-side producers that publish straight
@@ -64,15 +64,19 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     const until = Date.now() + timeoutMs;
     for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
       const rec = await deps.results.get(id);
-      if (rec && TERMINAL.has(rec.state)) return rec as TypedJobRecord<TOut>;
+      if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
       if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
       await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
     }
   }
 
-  async function cancel(id: string) {
+  /** As `DELETE /v1/jobs/:id`: the cancelled record; NotFoundError (404), ConflictError (409) once finished. */
+  async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
+    const rec = await get(id);
+    if (isTerminal(rec.state)) throw new ConflictError(`job ${id} already finished (${rec.state})`);
     const out = await deps.results.transition(id, 'cancelled', {});
-    return out;
+    if (!out.ok) throw new ConflictError(`job ${id} already finished (${out.state})`);
+    return (out.record ?? (await get(id))) as TypedJobRecord<unknown>;
   }
 
   return { enqueue, enqueueMany, get, wait, cancel, producer };
