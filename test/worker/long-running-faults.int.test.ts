@@ -152,11 +152,10 @@ describe('long-running worker against real RabbitMQ + Redis', () => {
     expect(started.map((e) => e.attempt)).toEqual([1, 2, 3]);
     expect(events.filter((e) => e.type === 'retried').map((e) => e.delayMs)).toEqual([600, 1200]);
     // Exponential: 600 ms after attempt 1, 1200 ms after attempt 2 (a delay tier never delivers
-    // early). The due time is fixed when the retry is published; `retried` is emitted only after
-    // its confirm and the ack, so on a loaded box the gap seen here is up to a round trip shorter.
-    const failedAt = events.filter((e) => e.type === 'retried').map((e) => e.at);
-    expect(started[1]!.at - failedAt[0]!).toBeGreaterThanOrEqual(600 - 150);
-    expect(started[2]!.at - failedAt[1]!).toBeGreaterThanOrEqual(1200 - 150);
+    // early). The due time is fixed when the retry is published, after the attempt's `started`
+    // event, so the gap between two starts is at least the delay. (Measured from the `retried`
+    // event instead, which follows the confirm and the ack, a loaded box made it ~200 ms short.)
+    expect(started[1]!.at - started[0]!.at).toBeGreaterThanOrEqual(600);
     expect(started[2]!.at - started[1]!.at).toBeGreaterThanOrEqual(1200);
     const rec = await results.get(job.id);
     expect(rec?.state).toBe('failed');
