@@ -1,6 +1,7 @@
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Options } from 'amqplib';
 import { closeQuietly, connectFirst } from './connect';
 import { type PublishWriter, publishWriter } from './publish-writer';
+import { optionsOf } from './raw-properties';
 import { redactUrl } from './redact';
 import type { OpenSink, OutItem, Sink, SinkEvents } from './sink';
 import type { AmqpDestination } from './types';
@@ -54,10 +55,7 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
 
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
-      // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
-      // option reads slow (measured on the publisher: ~8% of its CPU).
-      item.options.mandatory = true;
-      publish(fixedKey ?? item.routingKey, item.content, item.options, (err: unknown) => {
+      const onConfirm = (err: unknown) => {
         if (closing) return;
         if (!err) return events.confirmed(item.tag);
         if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
@@ -66,11 +64,22 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         events.warn?.(`destination nacked a message (attempt ${attempt + 1}); retrying`);
         const delay = NACK_RETRY_MS[Math.min(attempt, NACK_RETRY_MS.length - 1)]!;
         setTimeout(() => send(item, attempt + 1), delay);
-      });
+      };
+      const key = fixedKey ?? item.routingKey;
+      if (item.rawProps && writer) {
+        writer.publishRaw(key, item.content, item.rawProps, onConfirm);
+        return;
+      }
+      // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
+      // option reads slow (measured on the publisher: ~8% of its CPU).
+      const options = (item.options ?? optionsOf(item)) as Options.Publish;
+      options.mandatory = true;
+      publish(key, item.content, options, onConfirm);
     };
 
     return {
       description: `${redactUrl(url)} ${dest.queue ? `queue ${dest.queue}` : `exchange ${dest.exchange}`}`,
+      rawProperties: writer !== undefined,
       send: (item) => send(item),
       close: async () => {
         closing = true;

@@ -29,11 +29,12 @@ describe('prepareHop', () => {
     if (!r.ok) throw new Error(r.reason);
     expect(JSON.parse(r.content.toString()).hops).toEqual(['A']);
     expect(r.jobId).toBe('job-1');
-    expect(r.options).toMatchObject({ messageId: 'job-1', type: 't', priority: 3, deliveryMode: 2 });
-    expect(Number(r.options.expiration)).toBeGreaterThan(58_000);
-    expect(Number(r.options.expiration)).toBeLessThanOrEqual(60_000);
-    expect(r.options.headers?.keep).toBe('me');
-    expect(r.options.headers?.[FORWARDED_HEADER]).toEqual([`link=l1;from=A;to=B;at=${now}`]);
+    const o = r.options!;
+    expect(o).toMatchObject({ messageId: 'job-1', type: 't', priority: 3, deliveryMode: 2 });
+    expect(Number(o.expiration)).toBeGreaterThan(58_000);
+    expect(Number(o.expiration)).toBeLessThanOrEqual(60_000);
+    expect(o.headers?.keep).toBe('me');
+    expect(o.headers?.[FORWARDED_HEADER]).toEqual([`link=l1;from=A;to=B;at=${now}`]);
   });
 
   it('refuses a message that already crossed the destination region (A → B → A)', () => {

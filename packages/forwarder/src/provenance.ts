@@ -1,5 +1,7 @@
 import type { MessageProperties, Options } from 'amqplib';
 import { viewEnvelope, withHop } from './envelope-splice';
+import { spliceForwarded, spliceLayout } from './props-splice';
+import { RawProperties } from './raw-properties';
 
 export const FORWARDED_HEADER = 'x-warren-forwarded';
 export const REASON_HEADER = 'x-warren-reason';
@@ -13,13 +15,17 @@ export interface HopContext {
   /** Region the message goes to: if it already crossed it, the message is looping. */
   to: string;
   now: number;
+  /** The sink takes property bytes (`rawProps`): properties read raw are spliced, not re-encoded. */
+  raw?: boolean;
 }
 
 export type Prepared =
   | {
       ok: true;
       content: Buffer;
-      options: Options.Publish;
+      /** Wire properties, or (fast path, only when `ctx.raw`) `rawProps`: their bytes, flags first. */
+      options?: Options.Publish;
+      rawProps?: Buffer;
       /** Job id (envelope id, else AMQP message-id): SQS FIFO dedup id. */
       jobId?: string;
     }
@@ -33,6 +39,10 @@ export type Prepared =
  * dead-letters it with the reason) instead of looping.
  */
 export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopContext): Prepared {
+  if (ctx.raw && props instanceof RawProperties) {
+    const fast = firstHopRaw(content, props, ctx);
+    if (fast) return fast;
+  }
   const headers: Record<string, unknown> = props.headers ? { ...props.headers } : {};
   const prior = Array.isArray(headers[FORWARDED_HEADER]) ? (headers[FORWARDED_HEADER] as unknown[]) : NONE;
   const env = isJson(props.contentType) ? viewEnvelope(content) : undefined;
@@ -66,7 +76,7 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
   }
 
   const body = env ? withHop(content, env, ctx.from) : content;
-  const entry = `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`;
+  const entry = hopEntry(ctx);
   headers[FORWARDED_HEADER] = prior.length > 0 ? [...prior, entry] : [entry];
 
   return {
@@ -90,6 +100,28 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     },
   };
 }
+
+/**
+ * The usual case on raw properties: a first hop (no forwarded entries, no `hops` in the envelope),
+ * no TTL to recompute. The body gets its hop as in prepareHop, the property bytes one header entry.
+ * undefined for anything else (prepareHop then decodes the properties and does the general case).
+ */
+function firstHopRaw(content: Buffer, props: RawProperties, ctx: HopContext): Prepared | undefined {
+  const b = props.bytes;
+  const layout = spliceLayout(b);
+  if (!layout) return undefined;
+  const ct = layout.contentType;
+  const env = isJson(ct && b.toString('latin1', ct[0], ct[1])) ? viewEnvelope(content) : undefined;
+  if (env && env.hops.length > 0) return undefined;
+  return {
+    ok: true,
+    content: env ? withHop(content, env, ctx.from) : content,
+    rawProps: spliceForwarded(b, layout, hopEntry(ctx)),
+    jobId: env?.id ?? (props.messageId as string | undefined),
+  };
+}
+
+const hopEntry = (ctx: HopContext) => `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`;
 
 function isJson(contentType: string | undefined): boolean {
   return !contentType || contentType === 'application/json' || contentType.startsWith('application/json;');

@@ -39,11 +39,14 @@ interface ChannelInternals {
   pushConfirmCallback(cb: (err: unknown) => void): void;
 }
 
+const FRAME_HEADER = 2;
 const FRAME_BODY = 3;
 const FRAME_END = 0xce;
 
 export interface PublishWriter {
   publish(routingKey: string, content: Buffer, options: Options.Publish, cb: (err: unknown) => void): void;
+  /** A mandatory publish whose properties are given as their wire bytes (flags, then fields). */
+  publishRaw(routingKey: string, content: Buffer, props: Buffer, cb: (err: unknown) => void): void;
 }
 
 /** undefined when amqplib's internals are not what this was written against (then use ch.publish). */
@@ -118,6 +121,26 @@ export function publishWriter(channel: ConfirmChannel, exchange: string): Publis
     });
   };
 
+  const body = (content: Buffer) => {
+    for (let off = 0; off < content.length; off += maxBody) {
+      const end = Math.min(content.length, off + maxBody);
+      room(end - off + 8);
+      buf[len] = FRAME_BODY;
+      buf.writeUInt16BE(chan, len + 1);
+      buf.writeUInt32BE(end - off, len + 3);
+      len += 7 + content.copy(buf, len + 7, off, end);
+      buf[len++] = FRAME_END;
+    }
+  };
+  const queued = (cb: (err: unknown) => void) => {
+    ch.pushConfirmCallback!(cb);
+    // Everything published while this turn's deliveries are handled goes out in one write.
+    if (!scheduled) {
+      scheduled = true;
+      process.nextTick(flush);
+    }
+  };
+
   return {
     publish(routingKey, content, options, cb) {
       put(methodFrame(routingKey, options.mandatory === true));
@@ -127,21 +150,22 @@ export function publishWriter(channel: ConfirmChannel, exchange: string): Publis
         room(bound);
         len = writeHeaderFrame(buf, len, chan, content.length, options);
       }
-      for (let off = 0; off < content.length; off += maxBody) {
-        const end = Math.min(content.length, off + maxBody);
-        room(end - off + 8);
-        buf[len] = FRAME_BODY;
-        buf.writeUInt16BE(chan, len + 1);
-        buf.writeUInt32BE(end - off, len + 3);
-        len += 7 + content.copy(buf, len + 7, off, end);
-        buf[len++] = FRAME_END;
-      }
-      ch.pushConfirmCallback!(cb);
-      // Everything published while this turn's deliveries are handled goes out in one write.
-      if (!scheduled) {
-        scheduled = true;
-        process.nextTick(flush);
-      }
+      body(content);
+      queued(cb);
+    },
+    publishRaw(routingKey, content, props, cb) {
+      put(methodFrame(routingKey, true));
+      room(props.length + 20);
+      buf[len] = FRAME_HEADER;
+      buf.writeUInt16BE(chan, len + 1);
+      buf.writeUInt32BE(props.length + 12, len + 3);
+      buf.writeUInt32BE(0x003c0000, len + 7); // class 60 (basic), weight 0
+      buf.writeUInt32BE(Math.floor(content.length / 0x100000000), len + 11);
+      buf.writeUInt32BE(content.length >>> 0, len + 15);
+      len += 19 + props.copy(buf, len + 19);
+      buf[len++] = FRAME_END;
+      body(content);
+      queued(cb);
     },
   };
 }

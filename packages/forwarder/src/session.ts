@@ -2,6 +2,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqp
 import { AckTracker } from './ack-tracker';
 import { closeQuietly, connectFirst } from './connect';
 import { deadLetterOptions, type HopContext, prepareHop } from './provenance';
+import { keepRawProperties } from './raw-receive';
 import { redactUrl } from './redact';
 import type { OpenSink, Sink } from './sink';
 import type { LinkSpec } from './types';
@@ -103,6 +104,8 @@ export class Session {
       warn: (m) => this.hooks.warn(m),
     });
     if (this.finished) return;
+    // Deliveries keep their property bytes when the sink can publish them as they are.
+    this.ctx.raw = this.sink.rawProperties === true && keepRawProperties(conn, ch);
     await ch.prefetch(this.spec.prefetch ?? 1000);
     const ok = await ch.consume(source.queue, (msg) => this.onMessage(msg), { exclusive: true });
     this.consumerTag = ok.consumerTag;
@@ -134,6 +137,7 @@ export class Session {
       tag,
       content: p.content,
       options: p.options,
+      rawProps: p.rawProps,
       routingKey: msg.fields.routingKey,
       jobId: p.jobId,
     });

@@ -4,7 +4,9 @@ import type { Options } from 'amqplib';
 export interface OutItem {
   tag: number;
   content: Buffer;
-  options: Options.Publish;
+  /** Wire properties; or, for a sink that says `rawProperties`, possibly their bytes instead. */
+  options?: Options.Publish;
+  rawProps?: Buffer;
   /** The source message's routing key (used when publishing to an exchange without a fixed key). */
   routingKey: string;
   jobId?: string;
@@ -25,6 +27,8 @@ export interface SinkEvents {
 export interface Sink {
   /** Redacted description, e.g. `amqp://host:5672 queue q`. */
   readonly description: string;
+  /** Takes items whose properties come as bytes (`rawProps`): the forwarder then splices them. */
+  readonly rawProperties?: boolean;
   send(item: OutItem): void;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { FORWARDED_HEADER } from './provenance';
+import { optionsOf } from './raw-properties';
 import type { OutItem } from './sink';
 
 /** SQS limits the forwarder batches within (AWS: 10 entries, 256 KiB per message and per batch). */
@@ -28,7 +29,7 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   if (!isUtf8(item.content)) return { reason: 'body is not UTF-8 text (SQS carries text only)' };
   const body = item.content.toString('utf8');
   const attrs: Record<string, MessageAttributeValue> = {};
-  const o = item.options;
+  const o = optionsOf(item);
   if (o.contentType) attrs['content-type'] = { DataType: 'String', StringValue: o.contentType };
   if (o.type) attrs['amqp-type'] = { DataType: 'String', StringValue: String(o.type) };
   if (o.messageId) attrs['amqp-message-id'] = { DataType: 'String', StringValue: String(o.messageId) };
