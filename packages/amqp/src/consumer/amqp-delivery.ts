@@ -1,10 +1,11 @@
 import type { Delivery } from '@warren/core';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import type { JobPublisher } from '../publisher/job-publisher';
 import { dlqName } from '../topology/queue-arguments';
+import type { ChannelAcks } from './channel-acks';
 import { deadLetterProperties } from './dead-letter';
 
 /** What a delivery needs from its subscription. */
@@ -20,14 +21,14 @@ export interface DeliveryHost {
 /** Publishes a copy to `<queue>.dlq` with its reason (confirmed), then acks the original. */
 export async function deadLetterMessage(
   host: DeliveryHost,
-  ch: Channel,
+  acks: ChannelAcks,
   msg: ConsumeMessage,
   reason: string,
 ): Promise<void> {
   await host.publisher.send(dlqName(host.queue), msg.content, deadLetterProperties(msg, host.queue, reason), {
     declare: false,
   });
-  ch.ack(msg);
+  acks.ack(msg.fields.deliveryTag);
   host.onEvent({ type: 'dead-lettered', queue: host.queue, reason });
 }
 
@@ -42,7 +43,7 @@ export class AmqpDelivery implements Delivery {
 
   constructor(
     private readonly host: DeliveryHost,
-    private readonly ch: Channel,
+    private readonly acks: ChannelAcks,
     private readonly msg: ConsumeMessage,
     readonly job: Delivery['job'],
     readonly attempt: number,
@@ -55,23 +56,23 @@ export class AmqpDelivery implements Delivery {
   }
 
   ack(): Promise<void> {
-    return this.settle('ack', () => this.ch.ack(this.msg));
+    return this.settle('ack', () => this.acks.ack(this.msg.fields.deliveryTag));
   }
 
   release(): Promise<void> {
-    return this.settle('release', () => this.ch.nack(this.msg, false, true));
+    return this.settle('release', () => this.acks.nack(this.msg.fields.deliveryTag, true));
   }
 
   retry(delayMs: number): Promise<void> {
     return this.settle('retry', async () => {
       const { content, properties } = this.host.codec.encode({ ...this.job, attempt: this.attempt + 1 });
       await this.host.publisher.send(this.host.queue, content, properties, { delayMs });
-      this.ch.ack(this.msg);
+      this.acks.ack(this.msg.fields.deliveryTag);
     });
   }
 
   deadLetter(reason: string): Promise<void> {
-    return this.settle('dead-letter', () => deadLetterMessage(this.host, this.ch, this.msg, reason));
+    return this.settle('dead-letter', () => deadLetterMessage(this.host, this.acks, this.msg, reason));
   }
 
   private async settle(what: string, fn: () => Promise<void> | void): Promise<void> {

@@ -8,6 +8,7 @@ import type { JobPublisher } from '../publisher/job-publisher';
 import { pickTier } from '../topology/delay-tiers';
 import type { Topology } from '../topology/topology';
 import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-delivery';
+import { ChannelAcks } from './channel-acks';
 import { dueAt, republishProperties } from './dead-letter';
 
 export interface SubscriptionDeps {
@@ -26,6 +27,7 @@ export interface SubscriptionDeps {
  */
 export class QueueSubscription {
   private channel: Channel | undefined;
+  private acks: ChannelAcks | undefined;
   private tag: string | undefined;
   private open = true;
   private inFlight = 0;
@@ -63,11 +65,15 @@ export class QueueSubscription {
     });
     await ch.prefetch(this.prefetch);
     this.channel = ch;
+    const acks = new ChannelAcks(ch);
+    this.acks = acks;
     const { consumerTag } = await ch.consume(
       this.queue,
       (msg) => {
-        if (msg) void this.onMessage(ch, msg);
-        else {
+        if (msg) {
+          acks.delivered(msg.fields.deliveryTag);
+          void this.onMessage(acks, msg);
+        } else {
           // Server-side cancel (queue deleted, its node gone): drop this channel and resubscribe.
           this.deps.onEvent({
             type: 'consumer-error',
@@ -75,6 +81,7 @@ export class QueueSubscription {
             error: 'consumer cancelled by broker',
           });
           this.channel = undefined;
+          acks.flush();
           ch.close().catch(() => {});
           this.scheduleRestart(model);
         }
@@ -97,6 +104,7 @@ export class QueueSubscription {
   private async closeChannel(): Promise<void> {
     const ch = this.channel;
     this.channel = undefined;
+    this.acks?.flush(); // the last acks of the turn go out before the close
     await ch?.close().catch(() => {});
   }
 
@@ -126,7 +134,7 @@ export class QueueSubscription {
     if (!this.open && this.inFlight === 0) void this.closeChannel();
   }
 
-  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+  private async onMessage(acks: ChannelAcks, msg: ConsumeMessage): Promise<void> {
     this.inFlight++;
     let decoded: ReturnType<MessageCodec['decode']>;
     try {
@@ -135,17 +143,17 @@ export class QueueSubscription {
       decoded = { ok: false, reason: `decode failed: ${(err as Error).message}` };
     }
     if (!decoded.ok) {
-      await this.moveToDlq(ch, msg, decoded.reason).finally(() => this.settled());
+      await this.moveToDlq(acks, msg, decoded.reason).finally(() => this.settled());
       return;
     }
     const due = dueAt(msg, decoded.job.notBefore);
     if (due > Date.now()) {
-      await this.hop(ch, msg, due).finally(() => this.settled());
+      await this.hop(acks, msg, due).finally(() => this.settled());
       return;
     }
     const delivery = new AmqpDelivery(
       this.host(),
-      ch,
+      acks,
       msg,
       decoded.job,
       decoded.attempt ?? decoded.job.attempt,
@@ -158,7 +166,7 @@ export class QueueSubscription {
   }
 
   /** Came back from a delay tier still early (a long delay cascades): through the next tier. */
-  private async hop(ch: Channel, msg: ConsumeMessage, due: number): Promise<void> {
+  private async hop(acks: ChannelAcks, msg: ConsumeMessage, due: number): Promise<void> {
     try {
       await this.deps.publisher.send(this.queue, msg.content, republishProperties(msg), { dueAt: due });
       this.deps.onEvent({
@@ -166,19 +174,19 @@ export class QueueSubscription {
         queue: this.queue,
         tierMs: pickTier(this.deps.topology.tiersMs, due - Date.now()),
       });
-      ch.ack(msg);
+      acks.ack(msg.fields.deliveryTag);
     } catch {
-      safe(() => ch.nack(msg, false, true));
+      safe(() => acks.nack(msg.fields.deliveryTag, true));
     }
   }
 
   /** Never a crash loop: an unreadable message leaves the queue for `<queue>.dlq` with its reason. */
-  private async moveToDlq(ch: Channel, msg: ConsumeMessage, reason: string): Promise<void> {
+  private async moveToDlq(acks: ChannelAcks, msg: ConsumeMessage, reason: string): Promise<void> {
     try {
-      await deadLetterMessage(this.host(), ch, msg, reason);
+      await deadLetterMessage(this.host(), acks, msg, reason);
     } catch {
       // The copy could not be confirmed: reject without requeue, so the queue's own DLX moves it.
-      safe(() => ch.nack(msg, false, false));
+      safe(() => acks.nack(msg.fields.deliveryTag, false));
     }
   }
 }
