@@ -19,6 +19,13 @@ import { renderTable } from './lib/table';
 import type { BenchContext, BenchSuite } from './lib/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Piped into `head` and the like: a closed stdout must not kill the run before each round deletes
+// its queue and keys (it left a round's 20k job records behind once); the run goes on unprinted.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.help) {
   console.log(USAGE);
