@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { redactUrl } from '@warren/amqp';
 import { serveRedisRest } from '@warren/results';
 import { onShutdown } from '../runtime/shutdown';
 
@@ -25,8 +26,4 @@ export async function redisRest(opts: RedisRestCommandOptions): Promise<void> {
   console.log(`  UPSTASH_REDIS_REST_URL=${srv.url}`);
   console.log(`  UPSTASH_REDIS_REST_TOKEN=${token}`);
   onShutdown(() => srv.close());
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
