@@ -30,4 +30,31 @@ describe('runWithTimeout', () => {
     await expect(run).rejects.toThrow('shutdown');
     expect(await runWithTimeoutLazy(() => 42, 1000)).toBe(42);
   });
+
+  it('one shared outer signal: aborts the runs still going, not the finished ones, and later runs at once', async () => {
+    const outer = new AbortController();
+    const seen: AbortSignal[] = [];
+    const done = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        runWithTimeoutLazy(
+          (a) => {
+            seen.push(a.signal);
+            return i;
+          },
+          10_000,
+          outer.signal,
+        ),
+      ),
+    );
+    expect(done[49]).toBe(49);
+    const hanging = Array.from({ length: 20 }, () =>
+      runWithTimeoutLazy(() => new Promise(() => {}), 10_000, outer.signal),
+    );
+    outer.abort(new Error('shutdown'));
+    for (const run of hanging) await expect(run).rejects.toThrow('shutdown');
+    expect(seen.every((s) => !s.aborted)).toBe(true); // finished before the abort: untouched
+    await expect(runWithTimeoutLazy(() => new Promise(() => {}), 10_000, outer.signal)).rejects.toThrow(
+      'shutdown',
+    );
+  });
 });
