@@ -72,7 +72,7 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       }
       // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
       // option reads slow (measured on the publisher: ~8% of its CPU).
-      const options = (item.options ?? optionsOf(item)) as Options.Publish;
+      const options = optionsOf(item) as Options.Publish;
       options.mandatory = true;
       publish(key, item.content, options, onConfirm);
     };

@@ -1,13 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Options } from 'amqplib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defs as codec } from './amqplib-internals';
 import { frameBound, writeHeaderFrame } from './header-frame';
-
-const codec = createRequire(createRequire(import.meta.url).resolve('amqplib'))('./lib/defs.js') as {
-  encodeProperties(id: number, channel: number, size: number, fields: object): Buffer;
-  BasicProperties: number;
-};
 
 function ours(o: Options.Publish, size: number): Buffer {
   const bound = frameBound(o);

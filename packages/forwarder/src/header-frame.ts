@@ -85,13 +85,35 @@ function longstr(b: Buffer, at: number, s: string): number {
   return at + 5 + len;
 }
 
-/** Writes the frame at `at` (room checked by the caller with `frameBound`); returns the end offset. */
-export function writeHeaderFrame(b: Buffer, at: number, channel: number, bodySize: number, o: Props): number {
-  b[at] = 2;
+export const FRAME_HEADER = 2;
+
+/** Frame type, channel, class and body size; the frame's size (at + 3) is the caller's. */
+function startFrame(b: Buffer, at: number, channel: number, bodySize: number): void {
+  b[at] = FRAME_HEADER;
   b.writeUInt16BE(channel, at + 1);
   b.writeUInt32BE(0x003c0000, at + 7); // class 60 (basic), weight 0
   b.writeUInt32BE(Math.floor(bodySize / 0x100000000), at + 11);
   b.writeUInt32BE(bodySize >>> 0, at + 15);
+}
+
+/** The frame around property bytes given as they go on the wire (flags, then fields). */
+export function writeRawHeaderFrame(
+  b: Buffer,
+  at: number,
+  channel: number,
+  bodySize: number,
+  props: Buffer,
+): number {
+  startFrame(b, at, channel, bodySize);
+  b.writeUInt32BE(props.length + 12, at + 3);
+  const end = at + 19 + props.copy(b, at + 19);
+  b[end] = 0xce;
+  return end + 1;
+}
+
+/** Writes the frame at `at` (room checked by the caller with `frameBound`); returns the end offset. */
+export function writeHeaderFrame(b: Buffer, at: number, channel: number, bodySize: number, o: Props): number {
+  startFrame(b, at, channel, bodySize);
   let flags = 0;
   let p = at + 21;
   for (const [k, bit] of SHORTSTR) {

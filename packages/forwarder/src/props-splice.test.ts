@@ -1,16 +1,12 @@
-import { createRequire } from 'node:module';
 import type { MessageProperties, Options } from 'amqplib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defs as codec } from './amqplib-internals';
 import { frameBound, writeHeaderFrame } from './header-frame';
 import { FORWARDED_HEADER, type HopContext, prepareHop } from './provenance';
 import { RawProperties } from './raw-properties';
 
-const codec = createRequire(createRequire(import.meta.url).resolve('amqplib'))('./lib/defs.js') as {
-  encodeProperties(id: number, channel: number, size: number, fields: object): Buffer;
-  decode(id: number, buf: Buffer): MessageProperties;
-  BasicProperties: number;
-};
+const decode = (b: Buffer) => codec.decode(codec.BasicProperties, b) as MessageProperties;
 
 /** Property bytes (flags, then fields) as a source broker would send them. */
 const wire = (o: object) => {
@@ -29,7 +25,7 @@ const envelope = (hops: string[] = []) =>
 
 function both(props: object, content: Buffer) {
   const bytes = wire(props);
-  const slow = prepareHop(content, codec.decode(codec.BasicProperties, bytes), ctx);
+  const slow = prepareHop(content, decode(bytes), ctx);
   const fast = prepareHop(content, new RawProperties(bytes), { ...ctx, raw: true });
   return { slow, fast };
 }
@@ -86,7 +82,7 @@ describe('spliced properties', () => {
     // Encoded with a same-length placeholder key, then renamed in the bytes.
     const proto = wire({ headers: { ['_'.repeat(9)]: 'v' } });
     const raw = Buffer.from(proto.toString('latin1').replace('_________', '__proto__'), 'latin1');
-    const slow = prepareHop(envelope(), codec.decode(codec.BasicProperties, raw), ctx);
+    const slow = prepareHop(envelope(), decode(raw), ctx);
     const fast = prepareHop(envelope(), new RawProperties(raw), { ...ctx, raw: true });
     if (!slow.ok || !fast.ok) throw new Error('refused');
     expect(Object.keys(slow.options!.headers!)).toEqual([FORWARDED_HEADER]);
@@ -97,9 +93,9 @@ describe('spliced properties', () => {
     const headers = { n: 7, big: 2 ** 40, f: 1.5, yes: true, s: 'x', nested: { a: 1 } };
     const { fast } = both({ headers, deliveryMode: 2 }, envelope());
     if (!fast.ok) throw new Error(fast.reason);
-    const decoded = codec.decode(codec.BasicProperties, fast.rawProps!);
+    const decoded = decode(fast.rawProps!);
     expect(decoded.headers).toEqual({
-      ...codec.decode(codec.BasicProperties, wire({ headers })).headers,
+      ...decode(wire({ headers })).headers,
       [FORWARDED_HEADER]: [`link=ab;from=A;to=B;at=${ctx.now}`],
     });
     expect(decoded.deliveryMode).toBe(2);

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { ConfirmChannel, Options } from 'amqplib';
-import { frameBound, writeHeaderFrame } from './header-frame';
+import { defs as codec } from './amqplib-internals';
+import { frameBound, writeHeaderFrame, writeRawHeaderFrame } from './header-frame';
 
 /**
  * Confirmed publishes on one channel, written straight to the socket in one write per burst.
@@ -20,15 +20,6 @@ import { frameBound, writeHeaderFrame } from './header-frame';
  * backpressure.
  */
 
-interface Codec {
-  encodeMethod(id: number, channel: number, fields: object): Buffer;
-  encodeProperties(id: number, channel: number, size: number, fields: object): Buffer;
-  BasicPublish: number;
-  BasicProperties: number;
-}
-// amqplib's encoder, loaded by a relative path inside the package (its `exports` hide lib/).
-const codec = createRequire(createRequire(import.meta.url).resolve('amqplib'))('./lib/defs.js') as Codec;
-
 interface ChannelInternals {
   ch: number;
   connection: {
@@ -39,7 +30,6 @@ interface ChannelInternals {
   pushConfirmCallback(cb: (err: unknown) => void): void;
 }
 
-const FRAME_HEADER = 2;
 const FRAME_BODY = 3;
 const FRAME_END = 0xce;
 
@@ -156,14 +146,7 @@ export function publishWriter(channel: ConfirmChannel, exchange: string): Publis
     publishRaw(routingKey, content, props, cb) {
       put(methodFrame(routingKey, true));
       room(props.length + 20);
-      buf[len] = FRAME_HEADER;
-      buf.writeUInt16BE(chan, len + 1);
-      buf.writeUInt32BE(props.length + 12, len + 3);
-      buf.writeUInt32BE(0x003c0000, len + 7); // class 60 (basic), weight 0
-      buf.writeUInt32BE(Math.floor(content.length / 0x100000000), len + 11);
-      buf.writeUInt32BE(content.length >>> 0, len + 15);
-      len += 19 + props.copy(buf, len + 19);
-      buf[len++] = FRAME_END;
+      len = writeRawHeaderFrame(buf, len, chan, content.length, props);
       body(content);
       queued(cb);
     },

@@ -1,12 +1,5 @@
-import { createRequire } from 'node:module';
 import type { MessageProperties } from 'amqplib';
-
-interface Defs {
-  decode(id: number, buf: Buffer): Partial<MessageProperties>;
-  BasicProperties: number;
-}
-// amqplib's codec, by a relative path inside the package (its `exports` hide lib/), as publish-writer.
-const defs = createRequire(createRequire(import.meta.url).resolve('amqplib'))('./lib/defs.js') as Defs;
+import { defs } from './amqplib-internals';
 
 /** Property flags (AMQP 0-9-1 basic properties), in wire order. */
 export const FLAG = {
@@ -39,9 +32,6 @@ export class RawProperties implements MessageProperties {
   get decoded(): Partial<MessageProperties> {
     this.cache ??= defs.decode(defs.BasicProperties, this.bytes);
     return this.cache;
-  }
-  get flags(): number {
-    return this.bytes.length >= 2 ? this.bytes.readUInt16BE(0) : 0;
   }
 
   get contentType() {

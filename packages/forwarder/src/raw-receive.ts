@@ -1,22 +1,7 @@
-import { createRequire } from 'node:module';
 import type { ChannelModel } from 'amqplib';
+import { frames, type ParsedFrame } from './amqplib-internals';
+import { FRAME_HEADER } from './header-frame';
 import { RawProperties } from './raw-properties';
-
-interface ParsedFrame {
-  type: number;
-  channel: number;
-  size: number;
-  payload: Buffer;
-  rest: Buffer;
-}
-interface FrameCodec {
-  parseFrame(bin: Buffer, max: number): ParsedFrame | false;
-  decodeFrame(f: ParsedFrame): unknown;
-}
-// amqplib's frame codec, by a relative path inside the package (its `exports` hide lib/).
-const frames = createRequire(createRequire(import.meta.url).resolve('amqplib'))(
-  './lib/frame.js',
-) as FrameCodec;
 
 interface ConnectionInternals {
   rest: Buffer;
@@ -25,8 +10,6 @@ interface ConnectionInternals {
   stream: { read(): Buffer | null };
   recvFrame(): unknown;
 }
-
-const FRAME_HEADER = 2;
 
 /**
  * Replaces amqplib's frame reader on one connection, for the forwarder's source:

@@ -80,9 +80,7 @@ export class QueueSubscription {
             queue: this.queue,
             error: 'consumer cancelled by broker',
           });
-          this.channel = undefined;
-          acks.flush();
-          ch.close().catch(() => {});
+          void this.closeChannel();
           this.scheduleRestart(model);
         }
       },

@@ -36,23 +36,23 @@ const CALLBACKS = Symbol('warren.abortCallbacks');
 type WithCallbacks = AbortSignal & { [CALLBACKS]?: Set<() => void> };
 
 function whenAborted(signal: WithCallbacks, fn: () => void): () => void {
-  let fns = signal[CALLBACKS];
-  if (!fns) {
-    const all = new Set<() => void>();
-    fns = all;
-    signal[CALLBACKS] = all;
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const f of [...all]) f();
-        all.clear();
-      },
-      { once: true },
-    );
-  }
-  const registered = fns;
-  registered.add(fn);
-  return () => registered.delete(fn);
+  const fns = signal[CALLBACKS] ?? listen(signal);
+  fns.add(fn);
+  return () => fns.delete(fn);
+}
+
+function listen(signal: WithCallbacks): Set<() => void> {
+  const all = new Set<() => void>();
+  signal[CALLBACKS] = all;
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const f of [...all]) f();
+      all.clear();
+    },
+    { once: true },
+  );
+  return all;
 }
 
 /**

@@ -39,13 +39,14 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
   ): Promise<BatchItemResult[]> {
+    const items = jobs.map((j) => ({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }));
+    // One call at least: an empty list gets the batch's own 400.
     const out: BatchItemResult[] = [];
-    for (let from = 0; from < jobs.length || from === 0; from += MAX_BATCH) {
-      const items = jobs
-        .slice(from, from + MAX_BATCH)
-        .map((j) => ({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }));
-      for (const r of await enqueueBatch(producer, items, { ...deps.hint })) out.push(r);
-    }
+    let from = 0;
+    do {
+      out.push(...(await enqueueBatch(producer, items.slice(from, from + MAX_BATCH), deps.hint)));
+      from += MAX_BATCH;
+    } while (from < items.length);
     return out;
   }
 
