@@ -5,6 +5,7 @@ import {
   defineConfig,
   defineTask,
   MemoryResultStore,
+  type Producer,
   type RegionStatus,
   type WarrenConfig,
 } from '@warren/core';
@@ -38,6 +39,22 @@ const countBy = (xs: string[]) => {
   for (const x of xs) m[x] = (m[x] ?? 0) + 1;
   return m;
 };
+
+/**
+ * Serial confirms to every region until each has a measured EWMA and none is slow (bounded). On a
+ * loaded box (the full suite runs 4 files at once) a region's first confirms (queue declaration,
+ * the proxy in front of eu-west) can be slow enough for the router to demote it before a test
+ * begins; the tests assume regions that start out equal.
+ */
+async function warmUp(producer: Producer): Promise<void> {
+  const send = (region: string) => producer.enqueue({ task: 'mr.noop', input: { n: 0 } }, { region });
+  for (const r of REGIONS) for (let i = 0; i < 4; i++) await send(r.id);
+  const slowNow = () => ((producer.router.status?.() ?? []) as RegionStatus[]).filter((s) => s.slow);
+  for (let i = 0; i < 60 && slowNow().length > 0; i++) {
+    for (const r of slowNow()) await send(r.id);
+  }
+  expect(slowNow()).toEqual([]);
+}
 
 describe('multi-region routing on three RabbitMQ nodes', () => {
   const harness = new RabbitHarness();
@@ -90,6 +107,9 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
           failedMs.set(e.job.id, (failedMs.get(e.job.id) ?? 0) + e.latencyMs);
       },
     });
+    // Regions start out measured and equal; the warm-up jobs are drained so each test counts its own.
+    await warmUp(producer);
+    for (const node of nodes) await drainIds(node);
     const app = createIngestApp({ config, producer, results: new MemoryResultStore() });
     const port = await freePort();
     server = await serveNode(app, port);
@@ -234,15 +254,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     const paris = { location: { lat: 48.9, lon: 2.3 } };
     const send = async (hint: { location?: { lat: number; lon: number }; region?: string }) =>
       (await fresh.enqueue({ task: 'mr.noop', input: { n: 0 } }, hint)).response.region;
-    // Warm up: every region gets a few serial confirms so each has a measured EWMA. On a loaded
-    // box (a fresh-clone CI run, 4 files at once) one slow confirm during warm-up marked eu-west
-    // slow before any delay was added; more samples until no region is slow (bounded).
-    for (const r of REGIONS) for (let i = 0; i < 4; i++) await send({ region: r.id });
-    const slowNow = () => ((fresh.router.status?.() ?? []) as RegionStatus[]).filter((s) => s.slow);
-    for (let i = 0; i < 60 && slowNow().length > 0; i++) {
-      for (const r of slowNow()) await send({ region: r.id });
-    }
-    expect(slowNow()).toEqual([]);
+    await warmUp(fresh);
     proxy.delayMs = 100; // each direction: 200 ms added to every confirm round trip through eu-west
     const regions: string[] = [];
     for (let i = 0; i < 12; i++) regions.push(await send(paris));
