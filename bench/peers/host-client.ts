@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import type { HostReport, StartMsg } from './worker-host';
 
 const hostFile = join(dirname(fileURLToPath(import.meta.url)), 'worker-host.ts');
@@ -17,7 +18,7 @@ export class WorkerHost {
 
   async open(): Promise<void> {
     this.child = fork(hostFile, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: CHILD_EXEC_ARGV,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (m: HostReport) => {

@@ -1,3 +1,4 @@
+import { createAmqpBroker } from '@warren/amqp';
 import { defineConfig, defineTask, type WarrenConfig } from '@warren/core';
 import { STORE_REDIS_OPTIONS } from '@warren/results';
 import { Redis } from 'ioredis';
@@ -20,24 +21,9 @@ export function benchConfig(round: Round, concurrency: number): WarrenConfig {
   });
 }
 
-export interface AmqpBrokerLike {
-  publisher: import('@warren/core').Publisher;
-  consumer: import('@warren/core').Consumer;
-  connect(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * `@warren/amqp` is loaded dynamically so the rest of the bench runs while the adapter is being
- * built; its absence makes the warren side a BenchSkip, never a fake.
- */
-export async function loadAmqpBroker(config: WarrenConfig): Promise<AmqpBrokerLike> {
-  const spec = '@warren/amqp';
-  const mod = (await import(spec)) as {
-    createAmqpBroker?: (o: { urls: string[]; queues: WarrenConfig['queues'] }) => AmqpBrokerLike;
-  };
-  if (!mod.createAmqpBroker) throw new Error('@warren/amqp does not export createAmqpBroker yet');
-  const broker = mod.createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+/** warren's RabbitMQ adapter, connected, for this round's queues. */
+export async function loadAmqpBroker(config: WarrenConfig) {
+  const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
   await broker.connect();
   return broker;
 }

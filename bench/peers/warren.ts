@@ -4,13 +4,7 @@ import { Redis } from 'ioredis';
 import { BenchSkip } from '../lib/types';
 import { atRate, deleteAmqpQueue, deleteKeys, inFlight, now, REDIS_URL, type Round } from './common';
 import { nodeSide, type Producer, type SideRunner } from './pipeline';
-import {
-  type AmqpBrokerLike,
-  benchConfig,
-  loadAmqpBroker,
-  storeRedis,
-  WARREN_CONCURRENCY,
-} from './warren-config';
+import { benchConfig, loadAmqpBroker, storeRedis, WARREN_CONCURRENCY } from './warren-config';
 
 /**
  * warren's producer: `@warren/sdk/direct` over the amqp adapter's publisher (confirm per job,
@@ -19,7 +13,7 @@ import {
  * 1000, as BullMQ's addBulk.
  */
 export function warrenProducer(mode: 'single' | 'many' = 'single', window = 1000): Producer {
-  let broker: AmqpBrokerLike | undefined;
+  let broker: Awaited<ReturnType<typeof loadAmqpBroker>> | undefined;
   let client: ReturnType<typeof createDirectClient> | undefined;
   let results: ReturnType<typeof createRedisResultStore> | undefined;
   let conn: ReturnType<typeof storeRedis> | undefined;

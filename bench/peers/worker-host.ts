@@ -30,8 +30,8 @@ export type StartWorker = (
   onResult: (t0?: number) => void,
 ) => Promise<{ stop(): Promise<void> }>;
 
-// warren's worker hangs one abort listener per in-flight job on a shared shutdown signal; with
-// concurrency 200 Node warns past 10. Not a leak (they are removed), so raise the limit here.
+// The sides' clients add listeners per connection and channel; Node warns past 10 on one
+// emitter, which is noise here (every round closes what it opened).
 EventEmitter.defaultMaxListeners = 1000;
 
 const send = (m: HostReport) => process.send?.(m);

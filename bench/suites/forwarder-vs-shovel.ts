@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LinkSpec } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
+import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import { cpuMeter } from '../lib/proc-cpu';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
@@ -175,8 +176,7 @@ const suite: BenchSuite = {
       async setup(ctx) {
         host = fork(join(process.cwd(), 'test/forwarder/link-host.ts'), [], {
           execArgv: [
-            '--import',
-            'tsx',
+            ...CHILD_EXEC_ARGV,
             ...(ctx.profileDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir] : []),
           ],
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

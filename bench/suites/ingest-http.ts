@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
 /**
@@ -15,7 +16,7 @@ const PORT = { warren: 29010, bare: 29011 };
 
 async function startServer(script: string, args: string[]): Promise<ChildProcess> {
   const child = fork(join(process.cwd(), 'bench/servers', script), args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: CHILD_EXEC_ARGV,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npx warren` works right after `npm install`.
-import { register } from 'tsx/esm/api';
+// `npx warren`: tsx first (your warren.config.ts and tasks are TypeScript), then warren itself
+// from its plain-JS build when that is fresh (`npm run build`, run by `npm install`), else from
+// the TypeScript sources with a note, so an edited checkout still runs what it holds.
+import 'tsx';
+import { cliMain, staleReason, usingBuild } from './register-build.mjs';
 
-register();
-await import('../src/main.ts');
+if (usingBuild) await import(cliMain);
+else {
+  process.stderr.write(`warren: running from the TypeScript sources (slower): ${staleReason}\n`);
+  await import('../src/main.ts');
+}

@@ -4,7 +4,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apiKeySchema, ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
 import * as z from 'zod';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repo holding this module (sources or .build/node/): the nearest folder with warren.config.ts. */
+function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, 'warren.config.ts'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
 
 /**
  * Loads `WARREN_CONFIG` (default: ./warren.config.ts, else the repo's example config) and applies
@@ -16,7 +22,7 @@ export async function loadConfig(
 ): Promise<WarrenConfig> {
   const candidates = path
     ? [isAbsolute(path) ? path : resolve(process.cwd(), path)]
-    : [resolve(process.cwd(), 'warren.config.ts'), resolve(REPO_ROOT, 'warren.config.ts')];
+    : [resolve(process.cwd(), 'warren.config.ts'), resolve(repoRoot(), 'warren.config.ts')];
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new ConfigError(`no warren config found (looked at ${candidates.join(', ')})`);
   const mod = (await import(pathToFileURL(file).href)) as { default?: WarrenConfig };
