@@ -7,9 +7,9 @@
  *
  * Why not tsx at run time: tsx transforms with esbuild's `keepNames`, which wraps each closure in
  * `__name(fn, "fn")` (an Object.defineProperty every time the closure is created, ~0.5-0.9 µs).
- * warren's hot paths create closures per job; the same worker drained 20k jobs at 161-174 µs CPU
- * per job from tsx and 120-122 from a plain esbuild bundle (2026-12-04). The Lambda bundles
- * (`build-functions.ts`) never had keepNames.
+ * warren's hot paths create closures per job. The bench's worker drained 20k jobs, alternating
+ * (2026-12-04, a noisy 2-core VM): from the sources 158-178 µs CPU per job (median 165), from
+ * this build 128-167 (median 139). The Lambda bundles (`build-functions.ts`) never had keepNames.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
