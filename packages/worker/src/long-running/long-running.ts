@@ -19,7 +19,7 @@ export function createLongRunning(opts: LongRunningOptions) {
   const subs: Subscription[] = [];
   const inFlight = new Set<Promise<void>>();
   const shutdown = new AbortController();
-  // Every running job listens on it: without this Node warns of a leak past 10 concurrent jobs.
+  // Running jobs share one listener on it (run-with-timeout); user code may add its own.
   setMaxListeners(0, shutdown.signal);
   let infraFailures = 0;
   let stopping: Promise<void> | undefined;
