@@ -17,6 +17,7 @@ export { uuidv7 } from './ids';
 export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';
 export type * from './ports/index';
+export { bareUrl, redactUrl } from './redact-url';
 export { backoffDelay, DEFAULT_BACKOFF } from './retry/backoff';
 export { callerLocation } from './routing/caller-location';
 export { countryCentroid } from './routing/country-centroids';

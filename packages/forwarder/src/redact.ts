@@ -1,15 +1,5 @@
 /** `amqp://user:pass@host:5672/vh` → `amqp://host:5672/vh`: provenance and logs never carry credentials. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
-}
+export { bareUrl as redactUrl } from '@warren/core';
 
 /** A region-like name for a broker URL when the link does not name one: `host:port`. */
 export function regionFromUrl(url: string | undefined): string {

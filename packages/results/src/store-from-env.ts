@@ -1,4 +1,4 @@
-import { ConfigError, type ResultStore, type WarrenConfig } from '@warren/core';
+import { ConfigError, type ResultStore, redactUrl, type WarrenConfig } from '@warren/core';
 import { upstashCeleryMeta } from './celery/celery-meta-redis';
 import { withCeleryResultsFor } from './celery/celery-results-for-config';
 import { DEFAULT_PREFIX } from './keys';
@@ -21,8 +21,6 @@ export interface StoreFromEnvOptions {
   /** TCP: PING before returning, so a wrong REDIS_URL fails at start-up rather than on the first job. */
   ping?: boolean;
 }
-
-const redact = (url: string) => url.replace(/\/\/([^@/]*)@/, '//***@');
 
 /**
  * The result store the environment names, shared by the CLI and the Lambda entries:
@@ -50,7 +48,7 @@ export async function storeFromEnv(
     return {
       kind: 'tcp',
       results: withCeleryResultsFor(config, store, store.redis),
-      describe: `results: redis ${redact(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+      describe: `results: redis ${redactUrl(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
       close: () => store.close(),
     };
   }
@@ -63,7 +61,7 @@ export async function storeFromEnv(
   return {
     kind: 'upstash',
     results: withCeleryResultsFor(config, store, upstashCeleryMeta(client)),
-    describe: `results: upstash REST ${redact(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+    describe: `results: upstash REST ${redactUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
     close: () => store.close(),
   };
 }

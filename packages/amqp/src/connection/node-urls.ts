@@ -6,13 +6,5 @@ export function parseNodeUrls(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The URL without its password, for logs and events. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
-  }
-}
+/** The URL without its password, for logs and events (one redactor for every package: core's). */
+export { redactUrl } from '@warren/core';
