@@ -11,7 +11,7 @@ import { ensureServices } from '../test/support/services';
 import { parseBenchArgs, USAGE } from './lib/cli-args';
 import { describeMachine, formatMachine } from './lib/machine';
 import { createProgress } from './lib/progress';
-import { runEndHooks } from './lib/run-end';
+import { exitCleanlyOnSignals, interrupted, runEndHooks } from './lib/run-end';
 import { runSuite, type SuiteResult } from './lib/runner';
 import { settle } from './lib/settle';
 import { renderSvg } from './lib/svg';
@@ -26,6 +26,7 @@ for (const stream of [process.stdout, process.stderr]) {
     if (err.code !== 'EPIPE') throw err;
   });
 }
+exitCleanlyOnSignals((line) => process.stderr.write(`${line}\n`));
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.help) {
   console.log(USAGE);
@@ -69,6 +70,7 @@ const started = Date.now();
 const results: SuiteResult[] = [];
 const overall = progress.bar('suites', selected.length);
 for (const file of selected) {
+  if (interrupted()) break;
   const id = file.replace(/\.ts$/, '');
   const quiet = await settle();
   progress.log(
@@ -96,6 +98,8 @@ for (const file of selected) {
   overall.tick();
 }
 overall.stop();
+// Stopped by a signal: no table, no results file; the signal handler cleans up and exits.
+if (interrupted()) await new Promise(() => {});
 await runEndHooks();
 progress.stop();
 

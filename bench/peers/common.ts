@@ -1,15 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { AMQP_URL, REDIS_URL } from '../lib/machine';
+import { interrupted, onInterrupt } from '../lib/run-end';
 
 export { AMQP_URL, REDIS_URL };
 
 /** Epoch milliseconds with sub-ms resolution, comparable across processes on one host. */
 export const now = () => performance.timeOrigin + performance.now();
 
+const named = new Set<string>();
+
 /** A fresh name per side and round so rounds never see each other's messages or keys. */
-export const uniqueName = (side: string) =>
-  `bench.${side}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+export const uniqueName = (side: string) => {
+  if (interrupted()) throw new Error('the run was interrupted');
+  const name = `bench.${side}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  if (named.size === 0) onInterrupt(() => deleteNamed([...named]));
+  named.add(name);
+  return name;
+};
+
+/**
+ * A stopped run: every queue (and `.dlq`) named this run, and every Redis key that carries one of
+ * the names (warren's `<name>:…`, BullMQ's `bull:<name>:…`, Celery's `celery-task-meta-<name>-…`).
+ */
+async function deleteNamed(names: string[]): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const name of names) {
+      await deleteAmqpQueue(name).catch(() => {});
+      await deleteKeys(redis, `*${name}*`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export interface Round {
   /** Queue (RabbitMQ) or queue name (BullMQ) for this round. */

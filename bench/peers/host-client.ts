@@ -24,6 +24,11 @@ export class WorkerHost {
     this.child.on('message', (m: HostReport) => {
       for (const l of this.listeners) l(m);
     });
+    // A send to a child that already died (Ctrl-C reaches the whole process group) reports the
+    // closed channel here; the 'exit' listener below turns the death itself into an error.
+    this.child.on('error', (err) => {
+      for (const l of this.listeners) l({ type: 'error', message: `worker host: ${err.message}` });
+    });
     this.child.on('exit', (code) => {
       for (const l of this.listeners) l({ type: 'error', message: `worker host exited (${code})` });
     });
@@ -68,6 +73,8 @@ export class WorkerHost {
   close(): void {
     this.listeners.clear();
     this.child?.removeAllListeners('exit');
+    this.child?.removeAllListeners('error');
+    this.child?.on('error', () => {});
     this.child?.kill('SIGKILL');
     this.child = undefined;
   }

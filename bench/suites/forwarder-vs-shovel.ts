@@ -5,6 +5,7 @@ import amqp from 'amqplib';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
 import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import { cpuMeter } from '../lib/proc-cpu';
+import { onInterrupt } from '../lib/run-end';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
 /**
@@ -155,6 +156,11 @@ const suite: BenchSuite = {
   title: 'Forward a backlog A → B, on-confirm, prefetch 1000, 1 KiB persistent (quick 10k, full 100k)',
   metrics: [{ key: 'rate', label: 'msgs/s moved', unit: 'msg/s', better: 'higher', goal: 1.2 }],
   async setup() {
+    // A stopped run must not leave two RabbitMQ nodes (and the forwarder host) running.
+    onInterrupt(async () => {
+      host?.kill('SIGKILL');
+      await harness.stopAll();
+    });
     const nodes = await harness.start([
       { name: 'bench-fwd-a', port: PORTS.a },
       { name: 'bench-fwd-b', port: PORTS.b },
@@ -181,6 +187,8 @@ const suite: BenchSuite = {
           ],
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         });
+        // A send after the host died (a stopped run kills it) reports here instead of crashing.
+        host.on('error', (err) => ctx.log(`forwarder host: ${err.message}`));
         await new Promise((r) => host?.once('message', r));
         // Warm-up (JIT), as a long-running forwarder is: 5k messages through one link, not measured.
         const q = 'bench-fwd-warmup';

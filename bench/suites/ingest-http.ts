@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
+import { onInterrupt } from '../lib/run-end';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 
 /**
@@ -34,6 +35,19 @@ async function dropQueue(queue: string): Promise<void> {
   await conn.close().catch(() => {});
 }
 
+async function cleanUp(child: ChildProcess, queue: string, prefix: string): Promise<void> {
+  child.kill('SIGKILL');
+  await dropQueue(queue);
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const stream = redis.scanStream({ match: `${prefix}*`, count: 1000 });
+  for await (const keys of stream) if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
+  redis.disconnect();
+}
+
+// The round in progress, for a stopped run (its own finally does not run then).
+let live: { child: ChildProcess; queue: string; prefix: string } | undefined;
+onInterrupt(() => (live ? cleanUp(live.child, live.queue, live.prefix) : undefined));
+
 function side(name: string, role: BenchSide['role'], script: string, durability: string): BenchSide {
   let round = 0;
   return {
@@ -45,6 +59,7 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
       const prefix = `bench:${queue}:`;
       const port = role === 'warren' ? PORT.warren : PORT.bare;
       const child = await startServer(script, [String(port), queue, prefix]);
+      live = { child, queue, prefix };
       try {
         const res = await autocannon({
           url: `http://127.0.0.1:${port}/v1/jobs`,
@@ -62,13 +77,8 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
           p99: res.latency.p99,
         };
       } finally {
-        child.kill('SIGKILL');
-        await dropQueue(queue);
-        const redis = new Redis('redis://127.0.0.1:6379');
-        const stream = redis.scanStream({ match: `${prefix}*`, count: 1000 });
-        for await (const keys of stream)
-          if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
-        redis.disconnect();
+        live = undefined;
+        await cleanUp(child, queue, prefix);
       }
     },
   };

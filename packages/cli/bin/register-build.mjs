@@ -1,6 +1,7 @@
 // Points `@warren/*` imports at the plain-JS build in .build/node/ (`npm run build`, run by
 // `npm install`) while it is at least as new as every source it was built from; otherwise leaves
-// them to the TypeScript sources (tsx), which run ~30% more CPU per job (see scripts/build-node.ts).
+// them to the TypeScript sources (tsx), which cost the worker ~15% more CPU per job (see
+// scripts/build-node.ts).
 // Import it after tsx (`--import tsx --import .../register-build.mjs`): the hook registered last
 // resolves first. WARREN_REQUIRE_BUILD=1 makes a missing or stale build an error (the bench);
 // WARREN_BUILD_DIR points at another build (tests).
