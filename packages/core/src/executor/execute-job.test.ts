@@ -195,6 +195,24 @@ describe('executor', () => {
     expect(await results.get(job.id)).toMatchObject({ state: 'succeeded', progress: { done: 3, of: 4 } });
   });
 
+  it('gives the task a context that works destructured', async () => {
+    let seen: Record<string, unknown> = {};
+    const prog = defineTask({
+      name: 'prog',
+      input: z.unknown(),
+      handler: async (_i, { jobId, attempt, maxAttempts, queue, signal, progress }) => {
+        seen = { jobId, attempt, maxAttempts, queue, aborted: signal.aborted };
+        await progress(7);
+        return 'ok';
+      },
+    });
+    const { ex, results } = setup([prog]);
+    const job = makeJob({ task: 'prog', maxAttempts: 4 });
+    expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+    expect(seen).toEqual({ jobId: job.id, attempt: 1, maxAttempts: 4, queue: job.queue, aborted: false });
+    expect(await results.get(job.id)).toMatchObject({ state: 'succeeded', progress: 7 });
+  });
+
   it('defers a delivery while another worker holds the lease', async () => {
     const { ex, results } = setup([add]);
     const job = makeJob();

@@ -5,7 +5,7 @@ import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask, TaskContext } from '../task/define-task';
 import { classify, toJobError } from './errors';
-import { runWithTimeoutLazy } from './run-with-timeout';
+import { type LazyAbort, runWithTimeoutLazy } from './run-with-timeout';
 
 export type ExecutionOutcome =
   | 'succeeded'
@@ -67,7 +67,15 @@ export function createExecutor(deps: ExecutorDeps) {
     const task = tasks.get(job.task);
     const ttlS = task?.resultTtlS ?? deps.resultTtlS;
     const owner = `${deps.workerId}/${++seq}`;
-    const creation: TransitionPatch = {
+    // The record as the job's first transition would create it (a store creates the record from
+    // these fields when it is missing, e.g. for a job published straight to the broker). Built per
+    // write as one literal: spreading a shared base into each patch allocated it twice.
+    const record = (
+      attempts?: number,
+      owner?: string,
+      leaseMs?: number,
+      error?: JobError,
+    ): TransitionPatch => ({
       task: job.task,
       queue: job.queue,
       input: job.input,
@@ -78,10 +86,14 @@ export function createExecutor(deps: ExecutorDeps) {
       expiresAt: job.expiresAt,
       idempotencyKey: job.idempotencyKey,
       ttlS,
-    };
+      attempts,
+      owner,
+      leaseMs,
+      error,
+    });
 
     const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
-      const out = await write(job.id, 'failed', { ...creation, error, owner: runOwner });
+      const out = await write(job.id, 'failed', record(undefined, runOwner, undefined, error));
       if (!out.ok && out.reason !== 'illegal') {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
@@ -101,7 +113,7 @@ export function createExecutor(deps: ExecutorDeps) {
       return fail(error, 'unknown task');
     }
     if (job.expiresAt && Date.parse(job.expiresAt) <= Date.now()) {
-      const out = await write(job.id, 'expired', creation);
+      const out = await write(job.id, 'expired', record());
       await delivery.ack();
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';
@@ -122,12 +134,7 @@ export function createExecutor(deps: ExecutorDeps) {
       ),
     );
     const leaseMs = timeoutMs + LEASE_MARGIN_MS;
-    const started = await write(job.id, 'running', {
-      ...creation,
-      attempts: attempt,
-      owner,
-      leaseMs,
-    });
+    const started = await write(job.id, 'running', record(attempt, owner, leaseMs));
     if (!started.ok) {
       if (started.reason === 'lease-held') {
         // Another worker runs this job now; come back when its lease would have lapsed.
@@ -146,22 +153,8 @@ export function createExecutor(deps: ExecutorDeps) {
     let value: unknown;
     try {
       value = await runWithTimeoutLazy(
-        (abort) => {
-          const ctx: TaskContext = {
-            jobId: job.id,
-            attempt,
-            maxAttempts: job.maxAttempts,
-            queue: job.queue,
-            get signal() {
-              return abort.signal;
-            },
-            traceparent: job.traceparent,
-            progress: async (progress) => {
-              await write(job.id, 'running', { owner, progress, leaseMs, ttlS });
-            },
-          };
-          return task.handler!(parsed.data, ctx);
-        },
+        (abort) =>
+          task.handler!(parsed.data, new RunContext(job, attempt, abort, write, owner, leaseMs, ttlS)),
         timeoutMs,
         opts.signal,
       );
@@ -214,6 +207,42 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
+
+/** What a task sees of its run: one object per job, its accessors on the prototype. */
+class RunContext implements TaskContext {
+  readonly jobId: string;
+  readonly maxAttempts: number;
+  readonly queue: string;
+  readonly traceparent: string | undefined;
+  constructor(
+    job: JobEnvelope,
+    readonly attempt: number,
+    private readonly abort: LazyAbort,
+    private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<unknown>,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly ttlS: number,
+  ) {
+    this.jobId = job.id;
+    this.maxAttempts = job.maxAttempts;
+    this.queue = job.queue;
+    this.traceparent = job.traceparent;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** A getter, so `{ progress }` destructured from the context still works; the bound function is made only when a task asks for it. */
+  get progress(): (value: unknown) => Promise<void> {
+    return (value) => this.report(value);
+  }
+
+  private async report(progress: unknown): Promise<void> {
+    const { owner, leaseMs, ttlS } = this;
+    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
+  }
+}
 
 class OutputSchemaError extends Error {
   constructor(message: string) {
