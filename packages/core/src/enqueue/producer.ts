@@ -64,7 +64,9 @@ export function createProducer(deps: ProducerDeps) {
       if (!publisher) continue;
       const started = performance.now();
       try {
-        await publisher.publish(env.queue, { ...env, origin: regionId }, { delayMs, timeoutMs });
+        // Usually the home region, which the envelope already names: no copy for that case.
+        const out = env.origin === regionId ? env : { ...env, origin: regionId };
+        await publisher.publish(env.queue, out, { delayMs, timeoutMs });
         const latencyMs = performance.now() - started;
         router.report(regionId, { ok: true, latencyMs });
         deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: true, latencyMs });
