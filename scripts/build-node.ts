@@ -18,7 +18,6 @@ import { build, type Plugin } from 'esbuild';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_OUT = join(ROOT, '.build/node');
-export const MANIFEST = join(NODE_OUT, 'manifest.json');
 
 /** What `register-build.mjs` reads: the specifier → file map and the sources to check freshness. */
 export interface NodeManifest {

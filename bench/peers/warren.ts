@@ -55,7 +55,7 @@ export function warrenProducer(mode: 'single' | 'many' = 'single', window = 1000
   };
 }
 
-/** The warren side; a BenchSkip (with the reason) while `@warren/amqp` is not available. */
+/** The warren side; a BenchSkip (with the reason) when the adapter cannot reach RabbitMQ. */
 export function warrenSide(mode: 'single' | 'many' = 'single'): SideRunner {
   const inner = nodeSide('warren', () => warrenProducer(mode));
   return {

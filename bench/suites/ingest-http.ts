@@ -1,11 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import { onInterrupt } from '../lib/run-end';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
+import { deleteAmqpQueue, deleteKeys, REDIS_URL, uniqueName } from '../peers/common';
 
 /**
  * POST /v1/jobs at 64 keep-alive connections (autocannon) against the real ingest, and against a
@@ -27,39 +27,31 @@ async function startServer(script: string, args: string[]): Promise<ChildProcess
   return child;
 }
 
-async function dropQueue(queue: string): Promise<void> {
-  const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-  const ch = await conn.createChannel();
-  await ch.deleteQueue(queue).catch(() => {});
-  await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
-  await conn.close().catch(() => {});
-}
-
 async function cleanUp(child: ChildProcess, queue: string, prefix: string): Promise<void> {
   child.kill('SIGKILL');
-  await dropQueue(queue);
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const stream = redis.scanStream({ match: `${prefix}*`, count: 1000 });
-  for await (const keys of stream) if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
-  redis.disconnect();
+  await deleteAmqpQueue(queue).catch(() => {});
+  const redis = new Redis(REDIS_URL);
+  await deleteKeys(redis, `${prefix}*`).finally(() => redis.disconnect());
 }
 
-// The round in progress, for a stopped run (its own finally does not run then).
-let live: { child: ChildProcess; queue: string; prefix: string } | undefined;
-onInterrupt(() => (live ? cleanUp(live.child, live.queue, live.prefix) : undefined));
+// The server of the round in progress, for a stopped run (its own finally does not run then; the
+// queue and keys carry a uniqueName, which the run's interrupt cleanup deletes).
+let live: ChildProcess | undefined;
+onInterrupt(() => {
+  live?.kill('SIGKILL');
+});
 
 function side(name: string, role: BenchSide['role'], script: string, durability: string): BenchSide {
-  let round = 0;
   return {
     name,
     role,
     durability,
     async run(ctx: BenchContext) {
-      const queue = `bench-ingest-${role}-${process.pid}-${round++}`;
-      const prefix = `bench:${queue}:`;
+      const queue = uniqueName(`ingest-${role}`);
+      const prefix = `${queue}:`;
       const port = role === 'warren' ? PORT.warren : PORT.bare;
       const child = await startServer(script, [String(port), queue, prefix]);
-      live = { child, queue, prefix };
+      live = child;
       try {
         const res = await autocannon({
           url: `http://127.0.0.1:${port}/v1/jobs`,

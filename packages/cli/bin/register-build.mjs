@@ -46,8 +46,6 @@ if (state.manifest) {
   throw new Error(`warren: the plain-JS build cannot be used: ${state.reason}`);
 }
 
-/** True when `@warren/*` resolves to .build/node; else why not. */
+/** True when `@warren/*` (and `@warren/cli/main`) resolves to .build/node; else why not. */
 export const usingBuild = Boolean(state.manifest);
 export const staleReason = state.reason;
-/** The CLI's compiled entry (only meaningful when usingBuild). */
-export const cliMain = new URL('cli/main.mjs', out).href;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { redactUrl } from '@warren/amqp';
+import { redactUrl } from '@warren/core';
 import { serveRedisRest } from '@warren/results';
 import { onShutdown } from '../runtime/shutdown';
 
