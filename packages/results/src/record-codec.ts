@@ -81,6 +81,28 @@ export function transitionArgs(
   ];
 }
 
+/**
+ * One key's ARGV segment for the create script (lua/create-script.ts): ttlS, then the fields of
+ * a new record: what the transition script writes when it creates one (state, attempts 0, the
+ * creation and update fields of the patch, the script's defaults for task, queue and
+ * enqueuedAt). `enqueuedAt` defaults to this process's clock here, not Redis's; the producer
+ * always sets it.
+ */
+export function createArgs(state: JobState, patch: TransitionPatch, ttlS: number): string[] {
+  return [
+    String(Math.ceil(patch.ttlS ?? ttlS)),
+    'state',
+    state,
+    'attempts',
+    '0',
+    ...(patch.task === undefined ? ['task', 'unknown'] : []),
+    ...(patch.queue === undefined ? ['queue', 'default'] : []),
+    ...(patch.enqueuedAt === undefined ? ['enqueuedAt', new Date().toISOString()] : []),
+    ...pairs(patch, CREATION_FIELDS),
+    ...pairs(patch, UPDATE_FIELDS),
+  ];
+}
+
 const toWellFormed = (s: string): string => s.replace(/\p{Cs}/gu, '\uFFFD');
 
 /**

@@ -1,4 +1,5 @@
 import {
+  type CreationState,
   DEFAULT_LEASE_MS,
   isTerminal,
   type JobRecord,
@@ -8,13 +9,13 @@ import {
   type TransitionPatch,
 } from '@warren/core';
 import { DEFAULT_TTL_S, type KeyLayout } from './keys';
-import { decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
+import { createArgs, decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
 
-export type ScriptName = 'transition' | 'claim' | 'release';
+export type ScriptName = 'transition' | 'create' | 'claim' | 'release';
 
-/** What a Redis client must offer the store: the three scripts (EVALSHA, EVAL on NOSCRIPT) and HGETALL. */
+/** What a Redis client must offer the store: the four scripts (EVALSHA, EVAL on NOSCRIPT) and HGETALL. */
 export interface RedisDriver {
   script(name: ScriptName, keys: string[], args: string[]): Promise<unknown>;
   /** The hash as field → value; empty object when the key does not exist. */
@@ -42,6 +43,7 @@ export class RedisResultStore implements ResultStore {
   private readonly ttlS: number;
   private readonly leaseMs: number;
   private readonly batcher: TransitionBatcher;
+  private readonly creates: TransitionBatcher;
 
   constructor(
     protected readonly driver: RedisDriver,
@@ -51,6 +53,7 @@ export class RedisResultStore implements ResultStore {
     this.ttlS = opts.defaultTtlS ?? DEFAULT_TTL_S;
     this.leaseMs = opts.defaultLeaseMs ?? DEFAULT_LEASE_MS;
     this.batcher = new TransitionBatcher((keys, args) => this.driver.script('transition', keys, args));
+    this.creates = new TransitionBatcher((keys, args) => this.driver.script('create', keys, args));
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -67,6 +70,12 @@ export class RedisResultStore implements ResultStore {
     const reply = await this.call('transition', () =>
       this.batcher.run(this.keys.job(id), [encodeSegment(args)]),
     );
+    return decodeOutcome(id, reply);
+  }
+
+  async create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
+    const args = encodeSegment(createArgs(state, patch, this.ttlS));
+    const reply = await this.call('create', () => this.creates.run(this.keys.job(id), [args]));
     return decodeOutcome(id, reply);
   }
 

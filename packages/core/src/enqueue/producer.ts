@@ -129,7 +129,7 @@ export function createProducer(deps: ProducerDeps) {
     const state = envelope.notBefore ? 'scheduled' : 'queued';
     deps.onEvent?.({ type: 'enqueued', job: { ...envelope, origin: region }, region });
     try {
-      await results.transition(envelope.id, state, {
+      await results.create(envelope.id, state, {
         task: envelope.task,
         queue: envelope.queue,
         input: envelope.input,
@@ -140,7 +140,6 @@ export function createProducer(deps: ProducerDeps) {
         expiresAt: envelope.expiresAt,
         idempotencyKey: key,
         ttlS,
-        returnRecord: false,
       });
     } catch (err) {
       // The broker confirmed: the job is accepted and the worker will create the record.

@@ -1,5 +1,5 @@
-import type { JobRecord, JobState } from '@warren/protocol';
-import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import { isTerminal, type JobRecord, type JobState } from '@warren/protocol';
+import type { CreationState, ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { applyTransition, type StoredRecord, toPublic } from '../state/apply-transition';
 
 /** Result store in process memory: the embedded default and the reference for the contract suite. */
@@ -25,6 +25,16 @@ export class MemoryResultStore implements ResultStore {
     );
     if (next) this.records.set(id, { rec: next, expiresAt: now + (patch.ttlS ?? this.defaultTtlS) * 1000 });
     return structuredClone(outcome);
+  }
+
+  async create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
+    const existing = this.live(this.records, id)?.rec;
+    if (existing) {
+      const reason = isTerminal(existing.state) ? 'already-finished' : 'illegal';
+      return { ok: false, reason, state: existing.state };
+    }
+    const out = await this.transition(id, state, { ...patch, returnRecord: false });
+    return out.ok ? { ok: true, from: undefined } : out;
   }
 
   async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {

@@ -39,6 +39,9 @@ export type TransitionRefusal =
   /** The caller's lease was taken over by a newer owner. */
   | 'not-owner';
 
+/** The states a job's record starts in when the producer creates it. */
+export type CreationState = 'queued' | 'scheduled';
+
 export type TransitionOutcome =
   /** `record` is always there unless the patch set `returnRecord: false`. */
   | { ok: true; record?: JobRecord; from: JobState | undefined }
@@ -48,6 +51,14 @@ export interface ResultStore {
   get(id: string): Promise<JobRecord | undefined>;
   /** Atomic: reads the state, checks the move is legal, writes, resets the TTL. Rejects only on store failure. */
   transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome>;
+  /**
+   * The producer's first write for a job id it just made: creates the record in `state` with
+   * the patch's fields, unless a record exists (a worker saw the job first), which is refused
+   * like `transition` would refuse it (`already-finished` when terminal, else `illegal`). For a
+   * fresh id it is `transition` from no record, and stores may run it cheaper (no state machine,
+   * no lease). `returnRecord` is ignored: the outcome never carries the record.
+   */
+  create(id: string, state: CreationState, patch?: TransitionPatch): Promise<TransitionOutcome>;
   /** Returns `id` when the key was free (now claimed), else the job id that claimed it first. */
   claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string>;
   /** Frees a key claimed by `id` (its publish failed), so a retry of the request can go through. */

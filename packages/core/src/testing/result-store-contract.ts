@@ -84,6 +84,47 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(await s.get(id)).toMatchObject({ state: 'succeeded', attempts: 1, result: 7, task: 'demo.add' });
     });
 
+    it('create writes the record a transition from no record writes', async () => {
+      const [viaCreate, viaTransition] = [uuidv7(), uuidv7()];
+      const patch = creation({
+        idempotencyKey: 'k\udc00🐇',
+        notBefore: '2030-01-01T00:00:00.000Z',
+        expiresAt: '2030-01-02T00:00:00.000Z',
+        input: { s: '5', n: 5, none: null },
+      });
+      expect(await s.create(viaCreate, 'scheduled', patch)).toEqual({ ok: true, from: undefined });
+      expect(await s.transition(viaTransition, 'scheduled', patch)).toMatchObject({ ok: true });
+      const [a, b] = [await s.get(viaCreate), await s.get(viaTransition)];
+      expect(a).toEqual({ ...b, id: viaCreate });
+      expect(a).toMatchObject({ state: 'scheduled', attempts: 0, task: 'demo.add' });
+      const run = await s.transition(viaCreate, 'running', { attempts: 1, owner: 'w1', leaseMs: 10_000 });
+      expect(run).toMatchObject({ ok: true, from: 'scheduled' });
+    });
+
+    it('create refuses an existing record and leaves it as it was', async () => {
+      const first = uuidv7();
+      await s.transition(first, 'running', { ...creation(), attempts: 1, owner: 'w1', leaseMs: 10_000 });
+      expect(await s.create(first, 'queued', creation({ task: 'other' }))).toEqual({
+        ok: false,
+        reason: 'illegal',
+        state: 'running',
+      });
+      expect(await s.get(first)).toMatchObject({ state: 'running', task: 'demo.add', attempts: 1 });
+      await s.transition(first, 'succeeded', { owner: 'w1', result: 1 });
+      expect(await s.create(first, 'queued', creation())).toEqual({
+        ok: false,
+        reason: 'already-finished',
+        state: 'succeeded',
+      });
+      const twice = uuidv7();
+      const outs = await Promise.all([1, 2, 3].map(() => s.create(twice, 'queued', creation())));
+      expect(outs.filter((o) => o.ok)).toHaveLength(1);
+      expect(outs.filter((o) => !o.ok)).toEqual([
+        { ok: false, reason: 'illegal', state: 'queued' },
+        { ok: false, reason: 'illegal', state: 'queued' },
+      ]);
+    });
+
     it('keeps the string "5" and the number 5 apart, and stores a null result', async () => {
       const a = uuidv7();
       const b = uuidv7();

@@ -16,6 +16,7 @@ export function timedResultStore(store: ResultStore, m: Metrics): ResultStore {
   return {
     get: timed('get', (id) => store.get(id)),
     transition: timed('transition', (id, to, patch) => store.transition(id, to, patch)),
+    create: timed('create', (id, state, patch) => store.create(id, state, patch)),
     claimIdempotencyKey: timed('claim_idempotency_key', (k, id, ttl) =>
       store.claimIdempotencyKey(k, id, ttl),
     ),

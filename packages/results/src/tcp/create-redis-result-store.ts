@@ -1,6 +1,7 @@
 import { isTerminal, type JobRecord } from '@warren/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { DEFAULT_PREFIX, keyLayout } from '../keys';
+import { CREATE_LUA } from '../lua/create-script';
 import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
 import { TRANSITION_LUA } from '../lua/transition-script';
 import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
@@ -34,6 +35,7 @@ export const STORE_REDIS_OPTIONS: RedisOptions = {
 // No numberOfKeys: the key count goes first in each call (the transition script takes many).
 const COMMANDS: Record<ScriptName, { name: string; lua: string }> = {
   transition: { name: 'warrenTransitionBatch', lua: TRANSITION_LUA },
+  create: { name: 'warrenCreateBatch', lua: CREATE_LUA },
   claim: { name: 'warrenClaimKey1', lua: CLAIM_KEY_LUA },
   release: { name: 'warrenReleaseKey1', lua: RELEASE_KEY_LUA },
 };

@@ -1,4 +1,5 @@
 import { DEFAULT_PREFIX, keyLayout } from '../keys';
+import { CREATE_LUA } from '../lua/create-script';
 import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
 import { TRANSITION_LUA } from '../lua/transition-script';
 import { pairsToHash } from '../record-codec';
@@ -36,6 +37,7 @@ export function createUpstashResultStore(opts: UpstashResultStoreOptions): Redis
   const redis = opts.client ?? upstashClient(opts);
   const scripts: Record<ScriptName, UpstashScript> = {
     transition: redis.script(TRANSITION_LUA),
+    create: redis.script(CREATE_LUA),
     claim: redis.script(CLAIM_KEY_LUA),
     release: redis.script(RELEASE_KEY_LUA),
   };
