@@ -1,6 +1,6 @@
 import { type ApiKey, ForbiddenError, UnauthorizedError } from '@warren/core';
 import type { MiddlewareHandler } from 'hono';
-import { timingSafeEqual } from 'hono/utils/buffer';
+import { constantTimeEqual } from './constant-time-equal';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -27,10 +27,13 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
         header ? 'malformed Authorization header' : 'missing Authorization: Bearer <key>',
       );
     const token = m[1]!;
-    const matches = await Promise.all(keys.map((k) => timingSafeEqual(k.key, token)));
-    const idx = matches.indexOf(true);
-    if (idx < 0) throw new UnauthorizedError('invalid API key');
-    c.set('apiKey', keys[idx]);
+    let found: ApiKey | undefined;
+    for (const k of keys) {
+      // Every key is compared, with no early exit, so the time says nothing about which matched.
+      if (constantTimeEqual(k.key, token) && !found) found = k;
+    }
+    if (!found) throw new UnauthorizedError('invalid API key');
+    c.set('apiKey', found);
     await next();
   };
 }
