@@ -70,8 +70,9 @@ export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => 
       await producer.open(round);
       // Profile one round only (the first), enough to see where the time goes: a CPU profile of
       // warren's producer and worker, and CPU time per process for every Node side.
-      const measureCpu = ctx.profile && !profiled;
-      const profile = measureCpu && kind === 'warren';
+      const measureCpu = (ctx.profile || process.env.BENCH_CPU === '1') && !profiled;
+      const profiling = ctx.profile && !profiled;
+      const profile = profiling && kind === 'warren';
       const stamp = Date.now();
       const bar = ctx.progress(`${kind}: results stored`, n);
       let seen = 0;
