@@ -63,6 +63,7 @@ const ctx: BenchContext = {
   log: (m) => progress.log(m),
   progress: (label, total) => progress.bar(label, total),
   profile: args.profile,
+  cpu: args.cpu,
   profileDir: args.profile ? profileDir : undefined,
 };
 

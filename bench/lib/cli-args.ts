@@ -6,15 +6,18 @@ export interface BenchArgs {
   /** Suite ids to run; empty = all. */
   only: string[];
   profile: boolean;
+  cpu: boolean;
   help: boolean;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--only <id,id...>] [--rounds N] [--profile]
+export const USAGE = `npm run bench -- [--quick] [--only <id,id...>] [--rounds N] [--profile] [--cpu]
 
   --quick         small N and short runs (the whole run stays under 2 minutes)
   --only ids      run only these suites (comma-separated or repeated)
   --rounds N      rounds of A/B alternation per suite (default 3; never fewer than 3)
-  --profile       CPU-profile warren's side where a suite supports it and print the top functions`;
+  --profile       CPU-profile warren's side where a suite supports it and print the top functions
+  --cpu           print CPU time per process (µs per job) for the first round of each Node side,
+                  without profiling (profiling slows the profiled side down)`;
 
 /** Parses the bench command line (node:util parseArgs: strict, no extra dependency). */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -25,6 +28,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       only: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      cpu: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -40,6 +44,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       .map((s) => s.trim())
       .filter(Boolean),
     profile: values.profile,
+    cpu: values.cpu,
     help: values.help,
   };
 }

@@ -16,6 +16,8 @@ export interface BenchContext {
   progress(label: string, total: number): { tick(n?: number): void; stop(): void };
   /** `--profile`: warren sides may CPU-profile themselves and write `.cpuprofile` files to `profileDir`. */
   profile?: boolean;
+  /** `--cpu`: print CPU time per process for one round (also done with `profile`). */
+  cpu?: boolean;
   /** Where profiles go (set when `profile` is true). */
   profileDir?: string;
 }

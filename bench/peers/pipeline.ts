@@ -68,11 +68,11 @@ export function nodeSide(kind: 'raw' | 'bullmq' | 'warren', makeProducer: () => 
       const round = newRound(kind);
       const producer = makeProducer();
       await producer.open(round);
-      // Profile one round only (the first), enough to see where the time goes: a CPU profile of
-      // warren's producer and worker, and CPU time per process for every Node side.
-      const measureCpu = (ctx.profile || process.env.BENCH_CPU === '1') && !profiled;
-      const profiling = ctx.profile && !profiled;
-      const profile = profiling && kind === 'warren';
+      // One round only (the first), enough to see where the time goes: CPU time per process for
+      // every Node side (--cpu or --profile) and, with --profile, a CPU profile of warren's
+      // producer and worker (which slows them: compare sides with --cpu alone).
+      const measureCpu = (ctx.profile || ctx.cpu) && !profiled;
+      const profile = ctx.profile && !profiled && kind === 'warren';
       const stamp = Date.now();
       const bar = ctx.progress(`${kind}: results stored`, n);
       let seen = 0;
