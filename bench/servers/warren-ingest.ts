@@ -1,7 +1,9 @@
 /**
- * The warren side of the ingest benchmark: the real ingest app (validation, auth off, producer with
- * confirms through the amqp adapter, job record in Redis) on the Node adapter.
- * Run as a child process: `tsx bench/servers/warren-ingest.ts <port> <queue> <redisPrefix>`.
+ * The warren side of the ingest benchmark: the real ingest app as production runs it (bearer
+ * auth with two API keys, validation, producer with confirms through the amqp adapter, job record
+ * in Redis) on the Node adapter. The production entry points refuse to start without keys, so
+ * an open ingest would measure a configuration nobody deploys.
+ * Run as a child process: `tsx bench/servers/warren-ingest.ts <port> <queue> <redisPrefix> <apiKey>`.
  */
 import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
@@ -10,8 +12,19 @@ import { createRedisResultStore } from '@warren/results';
 import { Redis } from 'ioredis';
 import * as z from 'zod';
 
-const [port, queue, prefix] = [Number(process.argv[2]), process.argv[3]!, process.argv[4]!];
+const [port, queue, prefix, apiKey] = [
+  Number(process.argv[2]),
+  process.argv[3]!,
+  process.argv[4]!,
+  process.argv[5]!,
+];
 const config = defineConfig({
+  auth: {
+    keys: [
+      { key: 'wk_other_0b8e5d3a9c1f7264e0b8d5a3', name: 'other' },
+      { key: apiKey, name: 'bench' },
+    ],
+  },
   queues: { [queue]: { type: 'quorum' } },
   tasks: [defineTask({ name: 'demo.add', queue, input: z.object({ a: z.number(), b: z.number() }) })],
 });

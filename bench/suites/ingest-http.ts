@@ -11,9 +11,11 @@ import { deleteAmqpQueue, deleteKeys, REDIS_URL, uniqueName } from '../peers/com
  * POST /v1/jobs at 64 keep-alive connections (autocannon) against the real ingest, and against a
  * bare Hono handler that publishes the same message with raw amqplib and a confirm. Both servers
  * run as child processes on the same RabbitMQ (quorum queue, persistent, confirm after fsync).
- * warren does more per request (schema validation, envelope, job record written to Redis).
+ * warren does more per request (bearer auth, schema validation, envelope, job record written to
+ * Redis). Every request carries the same Authorization header; the bare handler ignores it.
  */
 const PORT = { warren: 29010, bare: 29011 };
+const API_KEY = 'wk_bench_4f1c9a7e2b6d8035c1e9a7f2';
 
 async function startServer(script: string, args: string[]): Promise<ChildProcess> {
   const child = fork(join(process.cwd(), 'bench/servers', script), args, {
@@ -50,7 +52,7 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
       const queue = uniqueName(`ingest-${role}`);
       const prefix = `${queue}:`;
       const port = role === 'warren' ? PORT.warren : PORT.bare;
-      const child = await startServer(script, [String(port), queue, prefix]);
+      const child = await startServer(script, [String(port), queue, prefix, API_KEY]);
       live = child;
       try {
         const res = await autocannon({
@@ -58,7 +60,7 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
           method: 'POST',
           connections: 64,
           duration: ctx.quick ? 2 : 10,
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
           body: JSON.stringify({ task: 'demo.add', input: { a: 1, b: 2 } }),
         });
         const ok = res['2xx'];
@@ -86,7 +88,7 @@ const suite: BenchSuite = {
   ],
   sides: [
     side(
-      'warren ingest (validate, confirm, record in Redis)',
+      'warren ingest (auth, validate, confirm, record in Redis)',
       'warren',
       'warren-ingest.ts',
       'fsync (quorum confirm) + Redis record',
