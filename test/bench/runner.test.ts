@@ -105,9 +105,11 @@ describe('bench runner', () => {
       rounds: 3,
       only: ['a', 'b', 'c'],
       profile: false,
+      cpu: false,
       help: false,
     });
     expect(parseBenchArgs(['--rounds', '5']).rounds).toBe(5);
+    expect(parseBenchArgs(['--cpu']).cpu).toBe(true);
     expect(() => parseBenchArgs(['--nope'])).toThrow();
   });
 
