@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
 import { createProducer, MemoryBroker, MemoryResultStore, type WarrenConfig } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
-import { createLogger, createObservability } from '@warren/observability';
+import { captureLines, createLogger, createObservability } from '@warren/observability';
 import { createClient } from '@warren/sdk';
 import { createWorker } from '@warren/worker';
 import defaultConfig from '../../warren.config';
-
-/** Captures pino's JSON lines. */
-export function captureLines() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
-  return { lines, stream };
-}
 
 /** The embedded stack (memory broker + results) with observability wired the way `warren dev` does it. */
 export function observedStack(opts: { config?: WarrenConfig; worker?: boolean } = {}) {

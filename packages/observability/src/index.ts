@@ -1,3 +1,4 @@
+export { captureLines } from './logs/capture-lines';
 export {
   createLogger,
   type Logger,

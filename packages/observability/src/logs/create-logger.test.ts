@@ -1,21 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLines } from './capture-lines';
 import { createLogger } from './create-logger';
-
-const capture = () => {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
-  return { lines, stream };
-};
 
 describe('createLogger', () => {
   it('redacts secret fields and URL credentials, keeps job bindings', () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const log = createLogger({ stream, name: 'ingest' });
     log.child({ jobId: 'j1', task: 't', queue: 'q', region: 'eu', attempt: 2, traceId: 'abc' }).info(
       {

@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream';
 import type { JobEnvelope } from '@warren/core';
 import { describe, expect, it } from 'vitest';
+import { captureLines } from './capture-lines';
 import { createLogger } from './create-logger';
 import { logExecutorEvents, logProducerEvents } from './job-logs';
-
-const capture = () => {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      cb();
-    },
-  });
-  return { lines, stream };
-};
 
 const job = {
   v: 1,
@@ -32,7 +21,7 @@ const job = {
 
 describe('job log lines', () => {
   it('carry the job bindings as fields, never the input, and scrub URL credentials in errors', async () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const log = createLogger({ stream, name: 'worker' });
     const onExec = logExecutorEvents(log);
     onExec({ type: 'started', job, attempt: 1 });
@@ -85,7 +74,7 @@ describe('job log lines', () => {
   });
 
   it('still redacts the caller-supplied error of a failed publish', async () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const log = createLogger({ stream });
     const err = new Error('nack from amqp://warren:hunter2@broker-1:5672');
     logProducerEvents(log)({ type: 'publish', job, region: 'eu', ok: false, latencyMs: 5000.4, error: err });
