@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryResultStore } from '@warren/core';
-import { eventually } from '@warren/core/testing';
+import { eventually, resultStoreContract } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
@@ -26,6 +26,12 @@ const created = (queue = celeryQueue) => ({
   input: { a: 2, b: 3 },
   enqueuedAt: new Date().toISOString(),
 });
+
+// The wrapper is a ResultStore like any other, every queue of it Celery-protocol here (so each
+// terminal transition also writes Celery's meta, with a 10-minute expiry).
+resultStoreContract('Celery results (memory store underneath, meta in real Redis)', async () =>
+  make({ isCeleryQueue: () => true }),
+);
 
 describe('withCeleryResults on real Redis', () => {
   it('writes celery-task-meta-<id> with SETEX and PUBLISHes it, as Celery does', async () => {

@@ -1,5 +1,4 @@
 import {
-  type CreationState,
   isTerminal,
   type JobRecord,
   type JobState,
@@ -105,11 +104,8 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     get,
     celeryMeta,
     transition,
-    // Through transition: its Celery meta is written from the record, which create does not read back.
-    async create(id: string, state: CreationState, patch?: TransitionPatch): Promise<TransitionOutcome> {
-      const out = await transition(id, state, patch);
-      return out.ok ? { ok: true, from: out.from } : out;
-    },
+    // queued and scheduled have no Celery status (PENDING is never stored): nothing to mirror.
+    create: (id, state, patch) => store.create(id, state, patch),
     claimIdempotencyKey: (k, id, ttlS) => store.claimIdempotencyKey(k, id, ttlS),
     releaseIdempotencyKey: (k, id) => store.releaseIdempotencyKey(k, id),
     waitFor: (id, timeoutMs, waitOpts = {}) => pollUntilTerminal(() => get(id), timeoutMs, waitOpts.signal),
