@@ -35,9 +35,15 @@ export function jobRoutes(deps: JobRoutesDeps) {
       throw new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues));
     assertTaskAllowed(c.get('apiKey'), parsed.data.task);
     const { replayed, response } = await deps.producer.enqueue(parsed.data, enqueueContext(c));
-    if (replayed) c.header('idempotent-replayed', 'true');
-    c.header('location', response.links.self);
-    return c.json(response, replayed ? 200 : 202);
+    // A Response with plain-object headers, not c.header() + c.json(): Hono turns two or more
+    // headers into a Headers object, which the Node adapter then converts back per response
+    // (~3 µs of the ingest's ~90 µs CPU per request); plain headers go out as they are.
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      location: response.links.self,
+    };
+    if (replayed) headers['idempotent-replayed'] = 'true';
+    return new Response(JSON.stringify(response), { status: replayed ? 200 : 202, headers });
   });
 
   app.get('/:id', async (c) => {
