@@ -121,6 +121,7 @@ export function createProducer(deps: ProducerDeps) {
       region = await publishWithFailover(envelope, delayMs, {
         region: req.region ?? ctx.region,
         location: ctx.location,
+        locate: ctx.locate,
       });
     } catch (err) {
       if (key) await results.releaseIdempotencyKey(key, envelope.id).catch(() => {});

@@ -64,7 +64,11 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
 
   return {
     order(hint: RoutingHint): string[] {
-      const origin: LatLon = (hint.region && byId.get(hint.region)?.location) || hint.location || homeLoc;
+      const origin: LatLon =
+        (hint.region && byId.get(hint.region)?.location) ||
+        hint.location ||
+        (n > 1 ? hint.locate?.() : undefined) ||
+        homeLoc;
       const t = now();
       const min = fastest();
       // Haversine term per region with the region's trig precomputed: monotonic in distance, so

@@ -58,6 +58,21 @@ describe('geo router', () => {
     expect(router.order({ location: { lat: 40.7, lon: -74 } })).toEqual(['us-east', 'eu-west', 'ap-south']);
     expect(router.order({ location: { lat: 28.6, lon: 77.2 } })).toEqual(['ap-south', 'eu-west', 'us-east']);
   });
+  it('asks for the caller location lazily, and only when there is a choice to make', () => {
+    const { router } = clockRouter();
+    let asked = 0;
+    const locate = () => {
+      asked++;
+      return { lat: 40.7, lon: -74 };
+    };
+    expect(router.order({ locate })).toEqual(['us-east', 'eu-west', 'ap-south']);
+    expect(asked).toBe(1);
+    expect(router.order({ location: { lat: 28.6, lon: 77.2 }, locate })[0]).toBe('ap-south');
+    expect(asked).toBe(1);
+    const single = createGeoRouter({ regions: [regions[0]!], home: 'eu-west' });
+    expect(single.order({ locate })).toEqual(['eu-west']);
+    expect(asked).toBe(1);
+  });
   it('puts an explicit region first and falls back to the home region', () => {
     const { router } = clockRouter();
     expect(router.order({ region: 'ap-south', location: { lat: 40.7, lon: -74 } })[0]).toBe('ap-south');

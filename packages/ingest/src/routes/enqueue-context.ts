@@ -1,8 +1,9 @@
-import { callerLocation, type EnqueueContext } from '@warren/core';
+import { callerLocation, type EnqueueContext, type LatLon } from '@warren/core';
 import type { Context } from 'hono';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
 export function enqueueContext(c: Context): EnqueueContext {
+  let located: [LatLon | undefined] | undefined;
   const traceparent = c.req.header('traceparent');
   return {
     traceparent:
@@ -10,7 +11,8 @@ export function enqueueContext(c: Context): EnqueueContext {
         ? traceparent
         : undefined,
     baseUrl: originOf(c.req.url),
-    location: callerLocation((name) => c.req.header(name)),
+    // Read from the geo headers only if the router asks (several located regions), once per request.
+    locate: () => (located ??= [callerLocation((name) => c.req.header(name))])[0],
   };
 }
 
