@@ -73,10 +73,21 @@ export class RedisResultStore implements ResultStore {
     return decodeOutcome(id, reply);
   }
 
-  async create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
-    const args = encodeSegment(createArgs(state, patch, this.ttlS));
-    const reply = await this.call('create', () => this.creates.run(this.keys.job(id), [args]));
-    return decodeOutcome(id, reply);
+  create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
+    // Promise chaining, not async/await: this is on every enqueue's path, and each async frame
+    // costs a resume and a promise.
+    let args: string;
+    try {
+      args = encodeSegment(createArgs(state, patch, this.ttlS));
+    } catch (err) {
+      return Promise.reject(err); // a Promise-returning method never throws
+    }
+    return this.creates.run(this.keys.job(id), [args]).then(
+      (reply) => decodeOutcome(id, reply),
+      (err) => {
+        throw toStoreError(err, 'create');
+      },
+    );
   }
 
   async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {

@@ -34,7 +34,7 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
     }
     if (!found) throw new UnauthorizedError('invalid API key');
     c.set('apiKey', found);
-    await next();
+    return next();
   };
 }
 
