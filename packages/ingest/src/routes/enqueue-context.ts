@@ -12,7 +12,10 @@ export function enqueueContext(c: Context): EnqueueContext {
         : undefined,
     baseUrl: originOf(c.req.url),
     // Read from the geo headers only if the router asks (several located regions), once per request.
-    locate: () => (located ??= [callerLocation((name) => c.req.header(name))])[0],
+    locate: () => {
+      located ??= [callerLocation((name) => c.req.header(name))];
+      return located[0];
+    },
   };
 }
 
