@@ -23,7 +23,13 @@ export async function runEndHooks(): Promise<void> {
   for (const fn of hooks.splice(0).reverse()) await Promise.resolve(fn()).catch(() => {});
 }
 
-/** On SIGINT/SIGTERM: the run-end cleanups, then the interrupt ones, then exit 130/143. */
+const EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 };
+
+/**
+ * On SIGINT/SIGTERM, or when whoever reads our output goes away (`npm run bench | head`: Node
+ * ignores SIGPIPE, so the next write fails with EPIPE, which used to crash the run before its
+ * cleanup): the run-end cleanups, then the interrupt ones, then exit 130/143/141.
+ */
 export function exitCleanlyOnSignals(log: (line: string) => void): void {
   const stop = async (signal: NodeJS.Signals) => {
     // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): the second one
@@ -39,8 +45,14 @@ export function exitCleanlyOnSignals(log: (line: string) => void): void {
       if (pass === 2) await new Promise((r) => setTimeout(r, 1000));
       for (const fn of [...interruptHooks].reverse()) await bounded(Promise.resolve(fn()).catch(() => {}));
     }
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(EXIT[signal] ?? 143);
   };
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
+  for (const out of [process.stdout, process.stderr]) {
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      void stop('SIGPIPE');
+    });
+  }
 }
