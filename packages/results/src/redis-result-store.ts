@@ -74,19 +74,15 @@ export class RedisResultStore implements ResultStore {
   }
 
   create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
-    // Promise chaining, not async/await: this is on every enqueue's path, and each async frame
-    // costs a resume and a promise.
+    // Chained, not async: this is on every enqueue's path, and each async frame costs a resume.
     let args: string;
     try {
       args = encodeSegment(createArgs(state, patch, this.ttlS));
     } catch (err) {
       return Promise.reject(err); // a Promise-returning method never throws
     }
-    return this.creates.run(this.keys.job(id), [args]).then(
-      (reply) => decodeOutcome(id, reply),
-      (err) => {
-        throw toStoreError(err, 'create');
-      },
+    return this.call('create', () => this.creates.run(this.keys.job(id), [args])).then((reply) =>
+      decodeOutcome(id, reply),
     );
   }
 
@@ -110,12 +106,17 @@ export class RedisResultStore implements ResultStore {
     return pollUntilTerminal(() => this.get(id), timeoutMs, opts.signal);
   }
 
-  protected async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs a store call, its failures (thrown or rejected) as TransportErrors; chained, no async frame. */
+  protected call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    let p: Promise<T>;
     try {
-      return await fn();
+      p = fn();
     } catch (err) {
-      throw toStoreError(err, op);
+      return Promise.reject(toStoreError(err, op));
     }
+    return p.catch((err: unknown) => {
+      throw toStoreError(err, op);
+    });
   }
 }
 

@@ -87,23 +87,21 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     return CELERY_READY_STATES.has(meta.status) || untouched ? mergeCeleryMeta(rec, meta) : rec;
   }
 
-  async function transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome> {
-    // The Celery meta is written from the whole record, whatever the caller asked for.
-    const out = await store.transition(id, to, { ...patch, returnRecord: true });
-    if (out.ok) {
-      if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
-    } else if (out.reason === 'already-finished') {
-      // A redelivery after a crash between the warren write and the Celery write: repair it.
-      const rec = await store.get(id);
-      if (rec && isTerminal(rec.state) && opts.isCeleryQueue(rec.queue)) await writeMeta(rec, rec.state);
-    }
-    return out;
-  }
-
   return {
     get,
     celeryMeta,
-    transition,
+    async transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome> {
+      // The Celery meta is written from the whole record, whatever the caller asked for.
+      const out = await store.transition(id, to, { ...patch, returnRecord: true });
+      if (out.ok) {
+        if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
+      } else if (out.reason === 'already-finished') {
+        // A redelivery after a crash between the warren write and the Celery write: repair it.
+        const rec = await store.get(id);
+        if (rec && isTerminal(rec.state) && opts.isCeleryQueue(rec.queue)) await writeMeta(rec, rec.state);
+      }
+      return out;
+    },
     // queued and scheduled have no Celery status (PENDING is never stored): nothing to mirror.
     create: (id, state, patch) => store.create(id, state, patch),
     claimIdempotencyKey: (k, id, ttlS) => store.claimIdempotencyKey(k, id, ttlS),
