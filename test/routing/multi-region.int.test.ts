@@ -261,11 +261,12 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     expect(routerStatus().find((s) => s.id === 'us-east')?.state).toBe('closed');
   }, 60_000);
 
-  it('demotes a slow region (200 ms added by a proxy) behind a farther fast one', async () => {
+  it('demotes a slow region (delay added by a proxy) behind a farther fast one', async () => {
     // A fresh producer (fresh router state): the EWMAs learnt under the 64-connection load above
-    // would only measure this 2-core machine's queueing, not the regions.
+    // would only measure this 2-core machine's queueing, not the regions. A longer publish timeout:
+    // the delay below must slow eu-west's confirms down, not time them out.
     const fresh = createProducer({
-      config,
+      config: { ...config, ingest: { ...config.ingest, publishTimeoutMs: 5000 } },
       publishers: new Map([...brokers].map(([id, b]) => [id, b.publisher])),
       results: new MemoryResultStore(),
     });
@@ -273,12 +274,22 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     const send = async (hint: { location?: { lat: number; lon: number }; region?: string }) =>
       (await fresh.enqueue({ task: 'mr.noop', input: { n: 0 } }, hint)).response.region;
     await warmUp(fresh);
-    proxy.delayMs = 100; // each direction: 200 ms added to every confirm round trip through eu-west
+    // The added delay must be "slow" next to what every region measures now: under the full
+    // suite's load, confirms from all three regions have taken 95-140 ms (EWMA), and a fixed 200 ms
+    // added to eu-west then stayed under the router's 3x threshold. Each direction gets at least
+    // 100 ms and 3x the slowest region's EWMA, so eu-west's round trip grows by 6x that.
+    const slowest = Math.max(
+      ...((fresh.router.status?.() ?? []) as RegionStatus[]).map((s) => s.ewmaMs ?? 0),
+    );
+    const delayMs = Math.min(1500, Math.max(100, Math.ceil(3 * slowest)));
+    proxy.delayMs = delayMs;
     const regions: string[] = [];
     for (let i = 0; i < 12; i++) regions.push(await send(paris));
     proxy.delayMs = 0;
     const status = (fresh.router.status?.() ?? []) as RegionStatus[];
-    console.log(`caller near eu-west with eu-west slow: ${regions.join(' ')}; ${JSON.stringify(status)}`);
+    console.log(
+      `caller near eu-west with eu-west slow (+${2 * delayMs} ms): ${regions.join(' ')}; ${JSON.stringify(status)}`,
+    );
     // The first requests still go to eu-west and measure it; then it is demoted behind us-east
     // (next nearest to Paris), apart from an occasional re-measurement.
     expect(regions[0]).toBe('eu-west');
