@@ -46,10 +46,13 @@ const countBy = (xs: string[]) => {
  * the proxy in front of eu-west) can be slow enough for the router to demote it before a test
  * begins; the tests assume regions that start out equal.
  */
+/** A producer's router status (the geo router always has one). */
+const statusOf = (producer: Producer) => (producer.router.status?.() ?? []) as RegionStatus[];
+
 async function warmUp(producer: Producer): Promise<void> {
   const send = (region: string) => producer.enqueue({ task: 'mr.noop', input: { n: 0 } }, { region });
   for (const r of REGIONS) for (let i = 0; i < 4; i++) await send(r.id);
-  const slowNow = () => ((producer.router.status?.() ?? []) as RegionStatus[]).filter((s) => s.slow);
+  const slowNow = () => statusOf(producer).filter((s) => s.slow);
   // Bounded by time, not by a count of sends: under the full suite's load a region's confirms
   // can stay slow for 60 serial sends (seen once: EWMA 97 ms), then recover.
   const until = Date.now() + 25_000;
@@ -126,7 +129,6 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     await harness.stopAll();
   }, 60_000);
 
-  const routerStatus = () => (producer.router.status?.() ?? []) as RegionStatus[];
   const post = (headers: Record<string, string>, n: number) =>
     fetch(`${base}/v1/jobs`, {
       method: 'POST',
@@ -163,7 +165,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
           const body = (await res.json()) as { id: string; region: string };
           landed.set(body.region, [...(landed.get(body.region) ?? []), body.id]);
           if (body.region === r.id) break;
-          const status = routerStatus();
+          const status = statusOf(producer);
           console.log(`caller near ${r.id} landed in ${body.region}; router ${JSON.stringify(status)}`);
           expect(attempt).toBeLessThan(3);
           demotions++;
@@ -258,7 +260,7 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(region).toBe('us-east');
-    expect(routerStatus().find((s) => s.id === 'us-east')?.state).toBe('closed');
+    expect(statusOf(producer).find((s) => s.id === 'us-east')?.state).toBe('closed');
   }, 60_000);
 
   it('demotes a slow region (delay added by a proxy) behind a farther fast one', async () => {
@@ -278,15 +280,13 @@ describe('multi-region routing on three RabbitMQ nodes', () => {
     // suite's load, confirms from all three regions have taken 95-140 ms (EWMA), and a fixed 200 ms
     // added to eu-west then stayed under the router's 3x threshold. Each direction gets at least
     // 100 ms and 3x the slowest region's EWMA, so eu-west's round trip grows by 6x that.
-    const slowest = Math.max(
-      ...((fresh.router.status?.() ?? []) as RegionStatus[]).map((s) => s.ewmaMs ?? 0),
-    );
+    const slowest = Math.max(...statusOf(fresh).map((s) => s.ewmaMs ?? 0));
     const delayMs = Math.min(1500, Math.max(100, Math.ceil(3 * slowest)));
     proxy.delayMs = delayMs;
     const regions: string[] = [];
     for (let i = 0; i < 12; i++) regions.push(await send(paris));
     proxy.delayMs = 0;
-    const status = (fresh.router.status?.() ?? []) as RegionStatus[];
+    const status = statusOf(fresh);
     console.log(
       `caller near eu-west with eu-west slow (+${2 * delayMs} ms): ${regions.join(' ')}; ${JSON.stringify(status)}`,
     );
