@@ -75,6 +75,52 @@ describe('forward link on one broker', () => {
     await conn2.close();
   });
 
+  it('destination channels: 1 keeps the source order; out-of-range counts are refused up front', async () => {
+    const src = `fwd-src-${sfx}`;
+    const dst = `fwd-dst-${sfx}`;
+    await freshQueue(URL, src);
+    await freshQueue(URL, dst);
+    const n = 2000;
+    await publishMany(URL, src, n, 'o');
+    const dest = { kind: 'amqp' as const, urls: [URL], queue: dst, region: 'B' };
+    for (const channels of [0, 1.5, 65]) {
+      expect(
+        () =>
+          new ForwardLink({
+            name: 'ordered',
+            source: { urls: [URL], queue: src },
+            destination: { ...dest, channels },
+          }),
+      ).toThrow(/channels must be an integer from 1 to 64/);
+    }
+    const link = new ForwardLink({
+      name: 'ordered',
+      source: { urls: [URL], queue: src, region: 'A' },
+      destination: { ...dest, channels: 1 },
+      prefetch: 300,
+    });
+    links.push(link);
+    link.start();
+    const conn = await amqp.connect(URL);
+    const ch = await conn.createChannel();
+    const seen: string[] = [];
+    await new Promise<void>((done, fail) => {
+      const t = setTimeout(() => fail(new Error(`only ${seen.length}/${n} arrived`)), 60_000);
+      void ch.consume(dst, (m) => {
+        if (!m) return;
+        seen.push(String(m.properties.messageId));
+        ch.ack(m);
+        if (seen.length === n) {
+          clearTimeout(t);
+          done();
+        }
+      });
+    });
+    await conn.close();
+    await link.stop(1000);
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => `o-${i}`));
+  });
+
   it('one active instance per link: a second one stays in standby until the first stops', async () => {
     const q = `fwd-lease-${sfx}`;
     const dst = `fwd-dst-${sfx}`;

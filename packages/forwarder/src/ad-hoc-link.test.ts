@@ -13,6 +13,14 @@ describe('adHocLink (warren forward --from --queue --to)', () => {
     });
   });
 
+  it('--publish-channels sets the AMQP destination channels; an SQS target refuses it', () => {
+    const l = adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://b'], publishChannels: 1 });
+    expect(l.destination).toEqual({ kind: 'amqp', urls: ['amqp://b'], queue: 'q', channels: 1 });
+    expect(() =>
+      adHocLink({ from: ['amqp://a'], queue: 'q', to: ['https://s/q'], publishChannels: 2 }),
+    ).toThrow(/--publish-channels/);
+  });
+
   it('AMQP → SQS queue URL', () => {
     const l = adHocLink({
       from: ['amqp://a'],

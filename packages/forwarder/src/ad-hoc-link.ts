@@ -9,6 +9,8 @@ export interface AdHocLinkOptions {
   toQueue?: string;
   toExchange?: string;
   prefetch?: number;
+  /** Confirm channels on an AMQP destination (default 4; 1 keeps the source's order). */
+  publishChannels?: number;
   name?: string;
   sqsEndpoint?: string;
 }
@@ -23,8 +25,9 @@ export function adHocLink(o: AdHocLinkOptions): LinkSpec {
   if (!sqs && !o.to.every((u) => /^amqps?:\/\//.test(u))) {
     throw new Error('--to needs amqp:// URLs (one cluster) or a single SQS queue URL');
   }
-  if (sqs && (o.toQueue || o.toExchange))
-    throw new Error('--to-queue/--to-exchange apply to AMQP destinations only');
+  if (sqs && (o.toQueue || o.toExchange || o.publishChannels !== undefined))
+    throw new Error('--to-queue/--to-exchange/--publish-channels apply to AMQP destinations only');
+  const channels = o.publishChannels === undefined ? {} : { channels: o.publishChannels };
   const target = o.toExchange ? `exchange:${o.toExchange}` : (o.toQueue ?? o.queue);
   return {
     name: o.name ?? `${o.queue}->${sqs ? 'sqs' : target}`,
@@ -32,8 +35,8 @@ export function adHocLink(o: AdHocLinkOptions): LinkSpec {
     destination: sqs
       ? { kind: 'sqs', queueUrl: o.to[0]!, ...(o.sqsEndpoint ? { endpoint: o.sqsEndpoint } : {}) }
       : o.toExchange
-        ? { kind: 'amqp', urls: o.to, exchange: o.toExchange }
-        : { kind: 'amqp', urls: o.to, queue: o.toQueue ?? o.queue },
+        ? { kind: 'amqp', urls: o.to, exchange: o.toExchange, ...channels }
+        : { kind: 'amqp', urls: o.to, queue: o.toQueue ?? o.queue, ...channels },
     ...(o.prefetch ? { prefetch: o.prefetch } : {}),
   };
 }

@@ -8,13 +8,35 @@ import type { AmqpDestination } from './types';
 
 const NACK_RETRY_MS = [50, 100, 250, 500, 1000, 2000];
 
+/** Confirm channels per destination when the link does not say (see AmqpDestination.channels). */
+export const DEFAULT_PUBLISH_CHANNELS = 4;
+const MAX_PUBLISH_CHANNELS = 64;
+
+function channelCount(n: number | undefined): number {
+  if (n === undefined) return DEFAULT_PUBLISH_CHANNELS;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PUBLISH_CHANNELS) {
+    throw new Error(`destination channels must be an integer from 1 to ${MAX_PUBLISH_CHANNELS}, got ${n}`);
+  }
+  return n;
+}
+
+type Publisher = Omit<PublishWriter, 'publishRaw'> & Partial<Pick<PublishWriter, 'publishRaw'>>;
+
+const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
+  publish: (key, content, options, cb) => ch.publish(exchange, key, content, options, cb),
+});
+
 /**
- * Destination on RabbitMQ: one confirm channel, every publish in flight at once (bounded by the
- * link's prefetch), each source message settled by its own confirm. `mandatory` publishes: an
- * unroutable message is a broken link (queue deleted), never a silent drop.
+ * Destination on RabbitMQ: confirm channels (default 4, round-robin), every publish in flight at
+ * once (bounded by the link's prefetch), each source message settled by its own confirm, in
+ * whatever order the channels confirm (the ack tracker acks only a contiguous confirmed prefix).
+ * With more than one channel the destination may enqueue in a different order than the source
+ * held; `channels: 1` keeps it. `mandatory` publishes: an unroutable message is a broken link
+ * (queue deleted), never a silent drop.
  */
 export function amqpSink(dest: AmqpDestination): OpenSink {
   if (!dest.queue && !dest.exchange) throw new Error('amqp destination needs a queue or an exchange');
+  const count = channelCount(dest.channels);
   return async (events: SinkEvents): Promise<Sink> => {
     const { conn, url } = await connectFirst(dest.urls, 'destination');
     let closing = false;
@@ -24,33 +46,38 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
     conn.on('error', (err: Error) => fail(new Error(`destination connection: ${err.message}`)));
     conn.on('close', () => fail(new Error('destination connection closed')));
     conn.on('blocked', (reason: string) => events.warn?.(`destination blocked: ${reason}`));
-    let ch: ConfirmChannel;
+    let channels: ConfirmChannel[];
     try {
-      ch = await conn.createConfirmChannel();
+      // Opened at once: each open is two round trips, which a far region makes slow.
+      channels = await Promise.all(Array.from({ length: count }, () => conn.createConfirmChannel()));
       // Passive checks: the destination's topology is owned by its region, the forwarder never declares it.
-      if (dest.queue) await ch.checkQueue(dest.queue);
-      else await ch.checkExchange(dest.exchange!);
+      if (dest.queue) await channels[0]!.checkQueue(dest.queue);
+      else await channels[0]!.checkExchange(dest.exchange!);
     } catch (err) {
       closing = true;
       await closeQuietly(conn);
       throw new Error(`destination ${redactUrl(url)}: ${(err as Error).message}`);
     }
-    ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
-    ch.on('close', () => fail(new Error('destination channel closed')));
-    ch.on('return', (msg) =>
-      fail(
-        new Error(
-          `destination returned a message as unroutable (${(msg.fields as { replyText?: string }).replyText}); queue gone?`,
-        ),
-      ),
-    );
     const exchange = dest.exchange ?? '';
-    // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if its
-    // internals ever change shape.
-    const writer = publishWriter(ch, exchange);
-    const publish: PublishWriter['publish'] = writer
-      ? writer.publish
-      : (key, content, options, cb) => ch.publish(exchange, key, content, options, cb);
+    const publishers = channels.map((ch) => {
+      ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
+      ch.on('close', () => fail(new Error('destination channel closed')));
+      ch.on('return', (msg) =>
+        fail(
+          new Error(
+            `destination returned a message as unroutable (${(msg.fields as { replyText?: string }).replyText}); queue gone?`,
+          ),
+        ),
+      );
+      // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
+      // its internals ever change shape.
+      return publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange);
+    });
+    // Round-robin over the channels: the broker runs each channel in its own Erlang process, so
+    // the per-publish work (decode, route, confirm) spreads over its schedulers instead of one
+    // channel process capping the link (measured on 2 cores: 4 channels moved ~20% more).
+    let next = 0;
+    const pick = (): Publisher => publishers[next++ % publishers.length]!;
     const fixedKey = dest.queue ?? dest.routingKey;
 
     const send = (item: OutItem, attempt = 0): void => {
@@ -66,20 +93,21 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         setTimeout(() => send(item, attempt + 1), delay);
       };
       const key = fixedKey ?? item.routingKey;
-      if (item.rawProps && writer) {
-        writer.publishRaw(key, item.content, item.rawProps, onConfirm);
+      const out = pick();
+      if (item.rawProps && out.publishRaw) {
+        out.publishRaw(key, item.content, item.rawProps, onConfirm);
         return;
       }
       // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
       // option reads slow (measured on the publisher: ~8% of its CPU).
       const options = optionsOf(item) as Options.Publish;
       options.mandatory = true;
-      publish(key, item.content, options, onConfirm);
+      out.publish(key, item.content, options, onConfirm);
     };
 
     return {
       description: `${redactUrl(url)} ${dest.queue ? `queue ${dest.queue}` : `exchange ${dest.exchange}`}`,
-      rawProperties: writer !== undefined,
+      rawProperties: publishers.every((p) => p.publishRaw !== undefined),
       send: (item) => send(item),
       close: async () => {
         closing = true;

@@ -35,6 +35,12 @@ describe('linksFromConfig', () => {
     });
   });
 
+  it('publishChannels goes to the AMQP destinations only', () => {
+    const one = linksFromConfig(config, { publishChannels: 1 });
+    expect(one.find((x) => x.name === 'billing:us->eu')!.destination).toMatchObject({ channels: 1 });
+    expect(one.find((x) => x.name === 'thumbs:eu->sqs')!.destination).not.toHaveProperty('channels');
+  });
+
   it('sqs: a link to the SQS queue in each region with an SQS prefix', () => {
     expect(names.filter((n) => n.startsWith('thumbs:'))).toEqual(['thumbs:eu->sqs', 'thumbs:us->sqs']);
     const l = links.find((x) => x.name === 'thumbs:eu->sqs')!;

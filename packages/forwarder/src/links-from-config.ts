@@ -5,6 +5,8 @@ export interface LinksFromConfigOptions {
   /** Only links whose source is in this region (one forwarder per region); default: all. */
   region?: string;
   prefetch?: number;
+  /** Confirm channels per AMQP destination (default 4; 1 keeps the source's order). */
+  publishChannels?: number;
   /** SQS endpoint override (local-aws-sqs); AWS otherwise. */
   sqsEndpoint?: string;
 }
@@ -33,7 +35,13 @@ export function linksFromConfig(
           ...base,
           name: `${queue}:${r.id}->${home.id}`,
           source: { urls: r.brokers, queue, region: r.id },
-          destination: { kind: 'amqp', urls: home.brokers, queue, region: home.id },
+          destination: {
+            kind: 'amqp',
+            urls: home.brokers,
+            queue,
+            region: home.id,
+            ...(opts.publishChannels === undefined ? {} : { channels: opts.publishChannels }),
+          },
         });
       }
     }

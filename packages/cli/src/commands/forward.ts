@@ -11,6 +11,8 @@ export interface ForwardCommandOptions {
   toQueue?: string;
   toExchange?: string;
   prefetch?: number;
+  /** Confirm channels per AMQP destination (default 4; 1 keeps the source's order). */
+  publishChannels?: number;
   /** Config mode: only links whose source is in this region. */
   region?: string;
   /** Serve /metrics and /status.json on this port. */
@@ -36,7 +38,12 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
     config = defineConfig({ tasks: [] });
   } else {
     config = await loadConfig();
-    links = linksFromConfig(config, { region: o.region, prefetch: o.prefetch, sqsEndpoint: o.sqsEndpoint });
+    links = linksFromConfig(config, {
+      region: o.region,
+      prefetch: o.prefetch,
+      publishChannels: o.publishChannels,
+      sqsEndpoint: o.sqsEndpoint,
+    });
     if (links.length === 0) {
       throw new Error(
         'warren forward: the config implies no links (no queue with homeRegion or sqs, or no regions with brokers); use --from/--queue/--to for an ad-hoc link',
