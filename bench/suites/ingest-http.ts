@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
+import { cpuMeter, pidOnPort } from '../lib/proc-cpu';
 import { onInterrupt } from '../lib/run-end';
 import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
 import { deleteAmqpQueue, deleteKeys, REDIS_URL, uniqueName } from '../peers/common';
@@ -54,16 +55,31 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
       const port = role === 'warren' ? PORT.warren : PORT.bare;
       const child = await startServer(script, [String(port), queue, prefix, API_KEY]);
       live = child;
-      try {
-        const res = await autocannon({
+      const load = (duration: number) =>
+        autocannon({
           url: `http://127.0.0.1:${port}/v1/jobs`,
           method: 'POST',
           connections: 64,
-          duration: ctx.quick ? 2 : 10,
+          duration,
           headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
           body: JSON.stringify({ task: 'demo.add', input: { a: 1, b: 2 } }),
         });
+      try {
+        // Each round starts a fresh server: a short unmeasured load first, so both sides are
+        // measured JIT-warm, as a server that has been up for a while is (not its first seconds).
+        await load(ctx.quick ? 0.5 : 2);
+        // --cpu: where the 2 cores go in this round (autocannon runs in the bench process).
+        const meter = ctx.cpu
+          ? cpuMeter({
+              [`server (${role})`]: child.pid,
+              'autocannon (bench process)': process.pid,
+              'redis-server :6379': pidOnPort(6379),
+              'rabbitmq :5672': pidOnPort(5672),
+            })
+          : undefined;
+        const res = await load(ctx.quick ? 2 : 10);
         const ok = res['2xx'];
+        if (meter) ctx.log(`${name}\n${meter.stop(ok, 'request')}`);
         if (res.non2xx > 0 || res.errors > 0) ctx.log(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
         return {
           rps: ok / (res.duration || 1),
