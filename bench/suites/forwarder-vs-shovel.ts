@@ -15,7 +15,7 @@ import type { BenchContext, BenchSide, BenchSuite } from '../lib/types';
  * persistent warren envelopes pre-filled on A, same quorum queues, same prefetch (1000).
  * Rate = messages arrived at B ÷ time from the first to the last arrival (start-up excluded for both).
  * The forwarder also rewrites each envelope's `hops` and adds a provenance header; the shovel moves bytes.
- * The forwarder runs with its defaults, which publish over 4 confirm channels to B (so B's work per
+ * The forwarder runs with its defaults, which publish over 8 confirm channels to B (so B's work per
  * publish spreads over its cores; order across them is not kept); the shovel publishes on one.
  */
 const PREFETCH = 1000;

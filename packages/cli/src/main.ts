@@ -81,7 +81,7 @@ program
   .option('--to-queue <q>', 'destination queue (default: same name)')
   .option('--to-exchange <x>', 'destination exchange instead of a queue')
   .option('--prefetch <n>', 'unacked messages in flight per link', int)
-  .option('--publish-channels <n>', 'confirm channels per AMQP destination (default 4; 1 keeps order)', int)
+  .option('--publish-channels <n>', 'confirm channels per AMQP destination (default 8; 1 keeps order)', int)
   .option('--region <id>', 'config mode: only links from this region')
   .option('--metrics-port <n>', 'serve /metrics and /status.json', int)
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')

@@ -9,7 +9,7 @@ export interface AdHocLinkOptions {
   toQueue?: string;
   toExchange?: string;
   prefetch?: number;
-  /** Confirm channels on an AMQP destination (default 4; 1 keeps the source's order). */
+  /** Confirm channels on an AMQP destination (default 8; 1 keeps the source's order). */
   publishChannels?: number;
   name?: string;
   sqsEndpoint?: string;

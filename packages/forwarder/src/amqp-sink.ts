@@ -9,7 +9,7 @@ import type { AmqpDestination } from './types';
 const NACK_RETRY_MS = [50, 100, 250, 500, 1000, 2000];
 
 /** Confirm channels per destination when the link does not say (see AmqpDestination.channels). */
-export const DEFAULT_PUBLISH_CHANNELS = 4;
+export const DEFAULT_PUBLISH_CHANNELS = 8;
 const MAX_PUBLISH_CHANNELS = 64;
 
 function channelCount(n: number | undefined): number {
@@ -27,7 +27,7 @@ const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
 });
 
 /**
- * Destination on RabbitMQ: confirm channels (default 4, round-robin), every publish in flight at
+ * Destination on RabbitMQ: confirm channels (default 8, round-robin), every publish in flight at
  * once (bounded by the link's prefetch), each source message settled by its own confirm, in
  * whatever order the channels confirm (the ack tracker acks only a contiguous confirmed prefix).
  * With more than one channel the destination may enqueue in a different order than the source

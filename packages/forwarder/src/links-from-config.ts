@@ -5,7 +5,7 @@ export interface LinksFromConfigOptions {
   /** Only links whose source is in this region (one forwarder per region); default: all. */
   region?: string;
   prefetch?: number;
-  /** Confirm channels per AMQP destination (default 4; 1 keeps the source's order). */
+  /** Confirm channels per AMQP destination (default 8; 1 keeps the source's order). */
   publishChannels?: number;
   /** SQS endpoint override (local-aws-sqs); AWS otherwise. */
   sqsEndpoint?: string;

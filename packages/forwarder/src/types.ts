@@ -16,7 +16,7 @@ export interface AmqpDestination {
   routingKey?: string;
   region?: string;
   /**
-   * Confirm channels the publishes are spread over, round-robin (1..64, default 4). RabbitMQ runs
+   * Confirm channels the publishes are spread over, round-robin (1..64, default 8). RabbitMQ runs
    * each channel in its own process, so more channels let the destination use more cores; the
    * destination may then enqueue in another order than the source held. 1 keeps the order.
    */

@@ -11,7 +11,7 @@ export interface ForwardCommandOptions {
   toQueue?: string;
   toExchange?: string;
   prefetch?: number;
-  /** Confirm channels per AMQP destination (default 4; 1 keeps the source's order). */
+  /** Confirm channels per AMQP destination (default 8; 1 keeps the source's order). */
   publishChannels?: number;
   /** Config mode: only links whose source is in this region. */
   region?: string;
