@@ -29,10 +29,17 @@ async function freshQueue(fifo = false): Promise<string> {
   return name;
 }
 
-async function receiveAll(url: string, max = 100) {
+/**
+ * Receives until `expected` messages arrived (or 5 s passed), then once more to catch any surplus
+ * (expected 0: two receives, for checks that nothing is there).
+ * An empty receive does not end it: short polling may answer empty while messages are there (seen
+ * under the full suite's load: 10 of 25 received, then an empty answer).
+ */
+async function receiveAll(url: string, expected = 0) {
   const out: { body: string; attrs: Record<string, string | undefined>; group?: string; dedup?: string }[] =
     [];
-  for (let i = 0; i < 20 && out.length < max; i++) {
+  const deadline = Date.now() + 5000;
+  for (let extra = 0; extra < 2; ) {
     const r = await sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -42,8 +49,7 @@ async function receiveAll(url: string, max = 100) {
         AttributeNames: ['All' as QueueAttributeName],
       }),
     );
-    if (!r.Messages?.length) break;
-    for (const m of r.Messages) {
+    for (const m of r.Messages ?? []) {
       out.push({
         body: m.Body!,
         attrs: Object.fromEntries(
@@ -53,6 +59,8 @@ async function receiveAll(url: string, max = 100) {
         dedup: m.Attributes?.MessageDeduplicationId,
       });
     }
+    if (out.length >= expected || Date.now() > deadline) extra++;
+    else if (!r.Messages?.length) await new Promise((res) => setTimeout(res, 50));
   }
   return out;
 }
@@ -79,7 +87,7 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     const jobs = Array.from({ length: 25 }, (_, i) => makeJob({ queue: q, input: { i, s: 'é€😀' } }));
     await Promise.all(jobs.map((j) => pub.publish(q, j)));
     expect(sent.length).toBe(3); // 10 + 10 + 5
-    const got = await receiveAll(urls[q]!);
+    const got = await receiveAll(urls[q]!, jobs.length);
     expect(new Set(got.map((m) => m.body))).toEqual(new Set(jobs.map((j) => JSON.stringify(j))));
     await pub.close();
   });
@@ -90,7 +98,7 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     const big = 'x'.repeat(100 * 1024);
     const jobs = Array.from({ length: 4 }, () => makeJob({ queue: q, input: big }));
     await Promise.all(jobs.map((j) => pub.publish(q, j)));
-    expect((await receiveAll(urls[q]!)).length).toBe(4);
+    expect((await receiveAll(urls[q]!, 4)).length).toBe(4);
     const huge = makeJob({ queue: q, input: 'y'.repeat(300 * 1024) });
     await expect(pub.publish(q, huge)).rejects.toMatchObject({ recoverable: false });
     await pub.close();
@@ -116,7 +124,7 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     expect(err).toBeInstanceOf(TransportError);
     expect(err.recoverable).toBe(false); // SenderFault
     expect(err.message).toMatch(/InvalidParameterValue/);
-    const got = await receiveAll(urls[q]!);
+    const got = await receiveAll(urls[q]!, 1);
     expect(got.map((m) => m.body)).toEqual([JSON.stringify(good)]);
     await pub.close();
   });
@@ -128,7 +136,7 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     await pub.publish(q, job);
     await pub.publish(q, job);
     await expect(pub.publish(q, makeJob({ queue: q }), { delayMs: 1000 })).rejects.toThrow(/cannot delay/);
-    const got = await receiveAll(urls[q]!);
+    const got = await receiveAll(urls[q]!, 1);
     expect(got.length).toBe(1);
     expect(got[0]!.group).toBe(q);
     expect(got[0]!.dedup).toBe(job.id);
@@ -141,7 +149,7 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     await pub.publish(q, makeJob({ queue: q }), { delayMs: 1200 });
     expect((await receiveAll(urls[q]!)).length).toBe(0);
     await sleep(2100);
-    expect((await receiveAll(urls[q]!)).length).toBe(1);
+    expect((await receiveAll(urls[q]!, 1)).length).toBe(1);
     await pub.close();
   });
 
@@ -228,7 +236,7 @@ describe('createSqsConsumer against local-aws-sqs', () => {
     await sqs.client.send(new SendMessageCommand({ QueueUrl: urls[q]!, MessageBody: '{not json' }));
     const c = await consumeInto(q, (d) => d.deadLetter('failed after 3 attempts: Error: boom'));
     const dead = await eventually(async () => {
-      const got = await receiveAll(urls[`${q}.dlq`]!);
+      const got = await receiveAll(urls[`${q}.dlq`]!, 2);
       return got.length === 2 ? got : undefined;
     }, 10_000);
     await c.stop();
