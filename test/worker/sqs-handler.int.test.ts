@@ -27,9 +27,14 @@ async function queuePair(name: string, fifo = false, maxReceiveCount = 3) {
   return { q, dlq };
 }
 
-async function drain(url: string) {
+/**
+ * Receives until `expected` messages arrived (or 5 s passed), then once more for any surplus: an
+ * empty short-poll answer does not mean the queue is empty (seen with local-aws-sqs under load).
+ */
+async function drain(url: string, expected = 0) {
   const out: { body: string; reason?: string }[] = [];
-  for (;;) {
+  const deadline = Date.now() + 5000;
+  for (let extra = 0; extra < 2; ) {
     const r = await sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -39,10 +44,12 @@ async function drain(url: string) {
         AttributeNames: ['All' as QueueAttributeName],
       }),
     );
-    if (!r.Messages?.length) return out;
-    for (const m of r.Messages)
+    for (const m of r.Messages ?? [])
       out.push({ body: m.Body!, reason: m.MessageAttributes?.['warren-reason']?.StringValue });
+    if (out.length >= expected || Date.now() > deadline) extra++;
+    else if (!r.Messages?.length) await sleep(50);
   }
+  return out;
 }
 
 beforeAll(async () => {
@@ -112,7 +119,7 @@ describe('worker.sqsHandler with real-shaped SQS events against local-aws-sqs', 
     // One more receive: SQS moves it (receive count past maxReceiveCount 3) to the DLQ.
     await sleep(200);
     expect(await pollOnce(sqs, q, worker.sqsHandler, { waitS: 1 })).toBeUndefined();
-    const dead = await drain(dlq.url);
+    const dead = await drain(dlq.url, 4);
     const reasonOf = (needle: string) => dead.find((d) => d.body.includes(needle));
     expect(dead.length).toBe(4);
     expect(reasonOf(jobs.fatal.id)?.reason).toMatch(/non-retriable error: NonRetriableError: card declined/);
