@@ -40,15 +40,15 @@ const countBy = (xs: string[]) => {
   return m;
 };
 
+/** A producer's router status (the geo router always has one). */
+const statusOf = (producer: Producer) => (producer.router.status?.() ?? []) as RegionStatus[];
+
 /**
  * Serial confirms to every region until each has a measured EWMA and none is slow (bounded). On a
  * loaded box (the full suite runs 4 files at once) a region's first confirms (queue declaration,
  * the proxy in front of eu-west) can be slow enough for the router to demote it before a test
  * begins; the tests assume regions that start out equal.
  */
-/** A producer's router status (the geo router always has one). */
-const statusOf = (producer: Producer) => (producer.router.status?.() ?? []) as RegionStatus[];
-
 async function warmUp(producer: Producer): Promise<void> {
   const send = (region: string) => producer.enqueue({ task: 'mr.noop', input: { n: 0 } }, { region });
   for (const r of REGIONS) for (let i = 0; i < 4; i++) await send(r.id);

@@ -1,4 +1,4 @@
-import { type QueueAttributeName, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { uuidv7 } from '@warren/core';
 import { eventually, sleep } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
@@ -27,29 +27,12 @@ async function queuePair(name: string, fifo = false, maxReceiveCount = 3) {
   return { q, dlq };
 }
 
-/**
- * Receives until `expected` messages arrived (or 5 s passed), then once more for any surplus: an
- * empty short-poll answer does not mean the queue is empty (seen with local-aws-sqs under load).
- */
+/** The queue's messages with their dead-letter reason (see LocalSqs.receive for `expected`). */
 async function drain(url: string, expected = 0) {
-  const out: { body: string; reason?: string }[] = [];
-  const deadline = Date.now() + 5000;
-  for (let extra = 0; extra < 2; ) {
-    const r = await sqs.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ['All'],
-        AttributeNames: ['All' as QueueAttributeName],
-      }),
-    );
-    for (const m of r.Messages ?? [])
-      out.push({ body: m.Body!, reason: m.MessageAttributes?.['warren-reason']?.StringValue });
-    if (out.length >= expected || Date.now() > deadline) extra++;
-    else if (!r.Messages?.length) await sleep(50);
-  }
-  return out;
+  return (await sqs.receive(url, expected)).map((m) => ({
+    body: m.Body!,
+    reason: m.MessageAttributes?.['warren-reason']?.StringValue,
+  }));
 }
 
 beforeAll(async () => {

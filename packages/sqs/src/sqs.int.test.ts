@@ -1,8 +1,4 @@
-import {
-  type QueueAttributeName,
-  ReceiveMessageCommand,
-  type SendMessageBatchCommand,
-} from '@aws-sdk/client-sqs';
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { type Delivery, type JobEnvelope, TransportError } from '@warren/core';
 import { eventually, makeJob, sleep } from '@warren/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,40 +25,16 @@ async function freshQueue(fifo = false): Promise<string> {
   return name;
 }
 
-/**
- * Receives until `expected` messages arrived (or 5 s passed), then once more to catch any surplus
- * (expected 0: two receives, for checks that nothing is there).
- * An empty receive does not end it: short polling may answer empty while messages are there (seen
- * under the full suite's load: 10 of 25 received, then an empty answer).
- */
+/** The queue's messages as the assertions read them (see LocalSqs.receive for `expected`). */
 async function receiveAll(url: string, expected = 0) {
-  const out: { body: string; attrs: Record<string, string | undefined>; group?: string; dedup?: string }[] =
-    [];
-  const deadline = Date.now() + 5000;
-  for (let extra = 0; extra < 2; ) {
-    const r = await sqs.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ['All'],
-        AttributeNames: ['All' as QueueAttributeName],
-      }),
-    );
-    for (const m of r.Messages ?? []) {
-      out.push({
-        body: m.Body!,
-        attrs: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
-        ),
-        group: m.Attributes?.MessageGroupId,
-        dedup: m.Attributes?.MessageDeduplicationId,
-      });
-    }
-    if (out.length >= expected || Date.now() > deadline) extra++;
-    else if (!r.Messages?.length) await new Promise((res) => setTimeout(res, 50));
-  }
-  return out;
+  return (await sqs.receive(url, expected)).map((m) => ({
+    body: m.Body!,
+    attrs: Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+    ) as Record<string, string | undefined>,
+    group: m.Attributes?.MessageGroupId,
+    dedup: m.Attributes?.MessageDeduplicationId,
+  }));
 }
 
 beforeAll(async () => {
