@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'stacks/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'test/**/*.test.ts',
+      'stacks/**/*.test.ts',
+      'bench/lib/**/*.test.ts',
+    ],
     globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 30_000,
     // Hooks that boot extra RabbitMQ nodes may first wait for another file's boot (rabbit-boot.ts).

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { buildSourceOf } from './build-sources';
 
 export interface ProfileRow {
   name: string;
@@ -14,10 +15,19 @@ export interface ProfileSummary {
   functions: ProfileRow[];
   /** Self time grouped by where the code lives (package, driver, Node internals, GC, idle). */
   stages: ProfileRow[];
+  /**
+   * Each sample charged to the innermost warren package on its stack (drivers, Node internals and
+   * syscalls a package called count for it); samples with no warren frame keep their own stage.
+   */
+  under: ProfileRow[];
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -61,28 +71,50 @@ export async function startProfile(): Promise<{ stop(file: string): Promise<Prof
 
 export function summarize(profile: CpuProfile, file: string, top = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The bundled build's chunk URLs say nothing: frames there are named by their source file.
+  const where = (cf: CpuProfile['nodes'][number]['callFrame']): string =>
+    buildSourceOf(cf.url, cf.lineNumber) ??
+    (cf.url
+      ? `${cf.url.replace(/^file:\/\/.*?\/(packages|node_modules|bench)\//, '$1/')}:${cf.lineNumber + 1}`
+      : '');
+  const warrenPkg = (id: number): string | undefined => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const cf = byId.get(cur)!;
+      const pkg = /packages\/([^/]+)\/src\//.exec(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url)?.[1];
+      if (pkg) return `@warren/${pkg}`;
+    }
+    return undefined;
+  };
   const fnTime = new Map<string, number>();
   const stageTime = new Map<string, number>();
+  const underTime = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, us: number) => m.set(k, (m.get(k) ?? 0) + us);
   let total = 0;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
     const cf = byId.get(id);
     if (!cf) return;
     total += us;
-    const where = cf.url
-      ? `${cf.url.replace(/^file:\/\/.*?\/(packages|node_modules|bench)\//, '$1/')}:${cf.lineNumber + 1}`
-      : '';
-    const key = `${cf.functionName || '(anonymous)'} ${where}`.trim();
-    fnTime.set(key, (fnTime.get(key) ?? 0) + us);
-    const stage = stageOf(cf.url, cf.functionName);
-    stageTime.set(stage, (stageTime.get(stage) ?? 0) + us);
+    const at = where(cf);
+    add(fnTime, `${cf.functionName || '(anonymous)'} ${at}`.trim(), us);
+    const stage = stageOf(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url, cf.functionName);
+    add(stageTime, stage, us);
+    add(underTime, warrenPkg(id) ?? stage, us);
   });
   const rows = (m: Map<string, number>, n: number) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, us]) => ({ name, ms: us / 1000, pct: total ? (100 * us) / total : 0 }));
-  return { file, totalMs: total / 1000, functions: rows(fnTime, top), stages: rows(stageTime, 12) };
+  return {
+    file,
+    totalMs: total / 1000,
+    functions: rows(fnTime, top),
+    stages: rows(stageTime, 12),
+    under: rows(underTime, 12),
+  };
 }
 
 export function formatProfile(title: string, p: ProfileSummary): string {
@@ -92,6 +124,8 @@ export function formatProfile(title: string, p: ProfileSummary): string {
     `${title} — ${p.totalMs.toFixed(0)} ms sampled (${p.file})`,
     ' by stage (self time):',
     ...p.stages.map(line),
+    " by warren package on the stack (what each package's calls cost, drivers and syscalls included):",
+    ...p.under.map(line),
     ' top functions (self time):',
     ...p.functions.map(line),
   ].join('\n');
