@@ -2,12 +2,23 @@ import { isTerminal, type JobRecord, type JobState } from '@warren/protocol';
 import type { CreationState, ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { applyTransition, type StoredRecord, toPublic } from '../state/apply-transition';
 
-/** Result store in process memory: the embedded default and the reference for the contract suite. */
+/**
+ * Result store in process memory: the embedded default and the reference for the contract suite.
+ * Expired entries go on the next write after their expiry, read or not (a dev server left running
+ * must not keep every job it ever saw): each write queues its key and expiry, and writes drain the
+ * queue's expired head, as Redis expires keys without being asked.
+ */
 export class MemoryResultStore implements ResultStore {
   private readonly records = new Map<string, { rec: StoredRecord; expiresAt: number }>();
   private readonly keys = new Map<string, { id: string; expiresAt: number }>();
+  private readonly expiries = new ExpiryQueue();
 
   constructor(private readonly defaultTtlS = 86_400) {}
+
+  /** Live records and idempotency keys held (expired ones not yet swept included). */
+  get size(): number {
+    return this.records.size + this.keys.size;
+  }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const hit = this.live(this.records, id);
@@ -23,7 +34,11 @@ export class MemoryResultStore implements ResultStore {
       structuredClone(patch),
       now,
     );
-    if (next) this.records.set(id, { rec: next, expiresAt: now + (patch.ttlS ?? this.defaultTtlS) * 1000 });
+    if (next) {
+      const expiresAt = now + (patch.ttlS ?? this.defaultTtlS) * 1000;
+      this.records.set(id, { rec: next, expiresAt });
+      this.expiries.add(this.records, id, expiresAt, now);
+    }
     return structuredClone(outcome);
   }
 
@@ -40,7 +55,9 @@ export class MemoryResultStore implements ResultStore {
   async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {
     const hit = this.live(this.keys, key);
     if (hit) return hit.id;
-    this.keys.set(key, { id, expiresAt: Date.now() + ttlS * 1000 });
+    const now = Date.now();
+    this.keys.set(key, { id, expiresAt: now + ttlS * 1000 });
+    this.expiries.add(this.keys, key, now + ttlS * 1000, now);
     return id;
   }
 
@@ -57,5 +74,36 @@ export class MemoryResultStore implements ResultStore {
       return undefined;
     }
     return v;
+  }
+}
+
+type Expiring = Map<string, { expiresAt: number }>;
+
+/**
+ * Keys in write order with the expiry each write gave them. Draining stops at the first entry
+ * not yet due, so an entry with a long TTL holds back shorter ones behind it until it is due:
+ * memory stays bounded by the longest TTL's worth of writes. An entry whose key was rewritten
+ * since (a later expiry) or deleted is skipped; the later write queued its own entry.
+ */
+class ExpiryQueue {
+  private entries: { map: Expiring; key: string; at: number }[] = [];
+  private head = 0;
+
+  add(map: Expiring, key: string, at: number, now: number): void {
+    this.entries.push({ map, key, at });
+    this.drain(now);
+  }
+
+  private drain(now: number): void {
+    const { entries } = this;
+    while (this.head < entries.length && entries[this.head]!.at <= now) {
+      const { map, key, at } = entries[this.head++]!;
+      if (map.get(key)?.expiresAt === at) map.delete(key);
+    }
+    // Drop the drained prefix once it is most of the array, so the array stays O(live entries).
+    if (this.head > 1024 && this.head * 2 > entries.length) {
+      this.entries = entries.slice(this.head);
+      this.head = 0;
+    }
   }
 }
