@@ -79,13 +79,16 @@ export function summarize(profile: CpuProfile, file: string, top = 15): ProfileS
     (cf.url
       ? `${cf.url.replace(/^file:\/\/.*?\/(packages|node_modules|bench)\//, '$1/')}:${cf.lineNumber + 1}`
       : '');
+  // Memoized per node: every sample of a node walks the same stack.
+  const pkgOf = new Map<number, string | undefined>();
   const warrenPkg = (id: number): string | undefined => {
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const cf = byId.get(cur)!;
-      const pkg = /packages\/([^/]+)\/src\//.exec(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url)?.[1];
-      if (pkg) return `@warren/${pkg}`;
-    }
-    return undefined;
+    if (pkgOf.has(id)) return pkgOf.get(id);
+    const cf = byId.get(id)!;
+    const own = /packages\/([^/]+)\/src\//.exec(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url)?.[1];
+    const up = parent.get(id);
+    const pkg = own ? `@warren/${own}` : up === undefined ? undefined : warrenPkg(up);
+    pkgOf.set(id, pkg);
+    return pkg;
   };
   const fnTime = new Map<string, number>();
   const stageTime = new Map<string, number>();
