@@ -25,7 +25,13 @@ export class DoneSubscriber {
   async watch(channel: string): Promise<Wake> {
     const sub = this.connection();
     let pending: (() => void) | undefined;
-    const fire = () => pending?.();
+    // A message while no wait is pending (the caller is reading the record) is kept for the next
+    // wait: otherwise a job that finishes between the read and the wait costs a whole timeout.
+    let missed = false;
+    const fire = () => {
+      if (pending) pending();
+      else missed = true;
+    };
     let set = this.waiters.get(channel);
     if (!set) {
       set = new Set();
@@ -43,6 +49,11 @@ export class DoneSubscriber {
       stop: () => this.release(channel, fire),
       wait: (ms, signal) =>
         new Promise<void>((resolve) => {
+          if (missed) {
+            missed = false;
+            resolve();
+            return;
+          }
           const done = () => {
             clearTimeout(timer);
             signal?.removeEventListener('abort', done);
