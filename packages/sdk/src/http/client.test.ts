@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createClient } from './client';
-import { WarrenHttpError } from './errors';
+import { WaitTimeoutError, WarrenHttpError } from './errors';
 
 const sendEmail = defineTask({
   name: 'email.send',
@@ -112,5 +112,27 @@ describe('HTTP client', () => {
     };
     expect(typeof typed).toBe('function');
     expect(typeof badInputFailsToCompile).toBe('function');
+  });
+
+  it('wait long-polls with the time left, to the millisecond, and times out with WaitTimeoutError', async () => {
+    const waits: string[] = [];
+    const app = new Hono();
+    // Never finishes; holds each GET for the asked wait, as the ingest does (capped at 30 s).
+    app.get('/v1/jobs/:id', async (c) => {
+      const wait = c.req.query('wait') ?? '';
+      waits.push(wait);
+      const ms = Number(/^(\d+)ms$/.exec(wait)?.[1] ?? 0);
+      await new Promise((r) => setTimeout(r, ms));
+      return c.json({ id: c.req.param('id'), state: 'running' });
+    });
+    const client = createClient({ url: 'http://x', fetch: (url, init) => app.request(url, init) });
+    const started = Date.now();
+    await expect(
+      client.wait('01920000-0000-7000-8000-000000000001', { timeoutMs: 1_500 }),
+    ).rejects.toBeInstanceOf(WaitTimeoutError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
+    // One long-poll for (about) the whole 1.5 s, then at most a short one: not ten 100 ms polls.
+    expect(waits.length).toBeLessThanOrEqual(3);
+    expect(Number(/^(\d+)ms$/.exec(waits[0]!)?.[1])).toBeGreaterThan(1_400);
   });
 });

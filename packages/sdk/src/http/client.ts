@@ -136,9 +136,9 @@ export function createClient(opts: ClientOptions) {
     const id = typeof job === 'string' ? job : job.id;
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const left = until - Date.now();
-      const waitS = Math.max(0, Math.min(20, Math.floor(left / 1000)));
-      const path = `/v1/jobs/${encodeURIComponent(id)}${waitS > 0 ? `?wait=${waitS}s` : ''}`;
+      // Whole milliseconds, so the last second is one long-poll too, not ten 100 ms polls.
+      const waitMs = Math.max(0, Math.min(20_000, until - Date.now()));
+      const path = `/v1/jobs/${encodeURIComponent(id)}${waitMs > 0 ? `?wait=${waitMs}ms` : ''}`;
       const rec = (await request<TypedJobRecord<TOut>>('GET', path)).data;
       if (TERMINAL.has(rec.state)) return rec;
       if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
