@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/core';
+import { MemoryResultStore, TransportError } from '@warren/core';
 import { describe, expect, it } from 'vitest';
 import { KEY_ALL, KEY_EMAIL, testIngest } from './testing-helpers';
 
@@ -157,6 +157,39 @@ describe('ingest HTTP contract (memory adapters)', () => {
     expect(rec).toMatchObject({ state: 'succeeded', result: 3 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
     expect((await app.request(`/v1/jobs/${job.id}?wait=soon`, { headers: h })).status).toBe(400);
+  });
+
+  it("long-polls through the store's own waitFor when it has one; a missing job is 404 at once", async () => {
+    const calls: Array<{ id: string; timeoutMs: number }> = [];
+    // A store that hears of completions, as the TCP Redis store does: answers when told.
+    const results = Object.assign(new MemoryResultStore(), {
+      waitFor: async (id: string, timeoutMs: number) => {
+        calls.push({ id, timeoutMs });
+        await finished;
+        return results.get(id);
+      },
+    });
+    let finish = () => {};
+    const finished = new Promise<void>((r) => {
+      finish = r;
+    });
+    const { app } = testIngest({ config: { auth }, results });
+    const h = { authorization: `Bearer ${KEY_ALL}` };
+    const job = await (await post(app, { task: 'demo.add', input: { a: 1, b: 2 } })).json();
+    const polled = app.request(`/v1/jobs/${job.id}?wait=5s`, { headers: h });
+    await results.transition(job.id, 'running', { owner: 'w', attempts: 1 });
+    await results.transition(job.id, 'succeeded', { owner: 'w', result: 3 });
+    finish();
+    expect(await (await polled).json()).toMatchObject({ state: 'succeeded', result: 3 });
+    expect(calls).toEqual([{ id: job.id, timeoutMs: 5000 }]);
+
+    // Finished or missing: answered from the first read, the store is not asked to wait.
+    expect((await app.request(`/v1/jobs/${job.id}?wait=5s`, { headers: h })).status).toBe(200);
+    const missing = await app.request('/v1/jobs/01920000-0000-7000-8000-00000000dead?wait=5s', {
+      headers: h,
+    });
+    expect(missing.status).toBe(404);
+    expect(calls).toHaveLength(1);
   });
 
   it('batches: 202 when all are accepted, 207 with per-item problems when mixed', async () => {

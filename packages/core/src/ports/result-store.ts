@@ -63,5 +63,11 @@ export interface ResultStore {
   claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string>;
   /** Frees a key claimed by `id` (its publish failed), so a retry of the request can go through. */
   releaseIdempotencyKey(key: string, id: string): Promise<void>;
+  /**
+   * Optional: the record once it is terminal, or as it is when `timeoutMs` runs out (undefined if
+   * there is none). A store that hears of completions (Redis pub/sub) answers as soon as the job
+   * finishes; callers poll `get` when a store does not offer it.
+   */
+  waitFor?(id: string, timeoutMs: number, opts?: { signal?: AbortSignal }): Promise<JobRecord | undefined>;
   close(): Promise<void>;
 }

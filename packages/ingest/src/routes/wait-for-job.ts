@@ -14,8 +14,10 @@ export function parseWait(value: string | undefined): number {
 }
 
 /**
- * Long-poll: re-reads the record with backoff (25 ms doubling to 500 ms) until it is terminal or
- * the wait runs out. Polling works the same over TCP Redis, Upstash REST and memory.
+ * Long-poll: the record once it is terminal, or as it is when the wait runs out. A job that does
+ * not exist (undefined) or is already finished answers at once. Stores that hear of completions
+ * (the TCP Redis store's pub/sub `waitFor`) answer as soon as the job finishes; for the others
+ * the record is re-read with backoff (25 ms doubling to 500 ms).
  */
 export async function waitForJob(
   results: ResultStore,
@@ -25,6 +27,8 @@ export async function waitForJob(
 ): Promise<JobRecord | undefined> {
   const until = Date.now() + waitMs;
   let rec = await results.get(id);
+  if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
+  if (results.waitFor) return results.waitFor(id, waitMs, { signal });
   for (let delay = 25; rec && !isTerminal(rec.state) && Date.now() < until && !signal?.aborted; ) {
     await new Promise((r) => setTimeout(r, Math.min(delay, until - Date.now())));
     delay = Math.min(500, delay * 2);

@@ -1,6 +1,7 @@
 import { createExecutor, defineConfig, defineTask, MemoryBroker, MemoryResultStore } from '@warren/core';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { WaitTimeoutError } from '../http/errors';
 import { createDirectClient } from './direct-client';
 
 const add = defineTask({
@@ -30,6 +31,25 @@ afterEach(async () => {
 });
 
 describe('direct client', () => {
+  it("wait uses the store's own waitFor where it has one, and times out when it answers unfinished", async () => {
+    const asked: number[] = [];
+    const results = Object.assign(new MemoryResultStore(), {
+      waitFor: async (id: string, timeoutMs: number) => {
+        asked.push(timeoutMs);
+        return results.get(id);
+      },
+    });
+    const mem = new MemoryBroker();
+    broker = mem;
+    const client = createDirectClient({ config, publishers: new Map([[config.region, mem]]), results });
+    const job = await client.enqueue(add, { a: 1, b: 1 });
+    await expect(client.wait(job, { timeoutMs: 50 })).rejects.toBeInstanceOf(WaitTimeoutError);
+    await results.transition(job.id, 'running', { owner: 'w', attempts: 1 });
+    await results.transition(job.id, 'succeeded', { owner: 'w', result: 2 });
+    expect(await client.wait(job, { timeoutMs: 60 })).toMatchObject({ state: 'succeeded', result: 2 });
+    expect(asked).toEqual([50, 60]);
+  });
+
   it('enqueue records the job queued, a worker runs it, wait returns the typed result', async () => {
     const s = await setup();
     broker = s.broker;

@@ -56,12 +56,20 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     return rec as TypedJobRecord<TOut>;
   }
 
-  /** Polls the result store with backoff (10 ms doubling to 500 ms) until terminal. */
+  /**
+   * Until terminal: the store's own `waitFor` where it has one (the TCP Redis store answers on
+   * the job's done message), else polls with backoff (10 ms doubling to 500 ms).
+   */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
+    if (deps.results.waitFor) {
+      const rec = await deps.results.waitFor(id, timeoutMs);
+      if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
+      throw new WaitTimeoutError(id, timeoutMs);
+    }
     const until = Date.now() + timeoutMs;
     for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
       const rec = await deps.results.get(id);
