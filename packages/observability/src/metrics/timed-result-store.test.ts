@@ -22,4 +22,18 @@ describe('timedResultStore', () => {
       expect(text).toContain(`warren_result_store_seconds_count{op="${op}"} 1`);
     }
   });
+
+  it("keeps the store's waitFor (so long-polls stay push-based), and adds none to a store without", async () => {
+    const waited: string[] = [];
+    const inner = Object.assign(new MemoryResultStore(), {
+      waitFor: async (id: string) => {
+        waited.push(id);
+        return undefined;
+      },
+    });
+    const timed = timedResultStore(inner, createMetrics());
+    await timed.waitFor?.('0192aaaa-bbbb-7ccc-8ddd-000000000002', 10);
+    expect(waited).toEqual(['0192aaaa-bbbb-7ccc-8ddd-000000000002']);
+    expect(timedResultStore(new MemoryResultStore(), createMetrics()).waitFor).toBeUndefined();
+  });
 });

@@ -21,6 +21,8 @@ export function timedResultStore(store: ResultStore, m: Metrics): ResultStore {
       store.claimIdempotencyKey(k, id, ttl),
     ),
     releaseIdempotencyKey: timed('release_idempotency_key', (k, id) => store.releaseIdempotencyKey(k, id)),
+    // Passed through untimed: a long-poll lasts as long as the job, which is not store latency.
+    ...(store.waitFor ? { waitFor: store.waitFor.bind(store) } : {}),
     close: () => store.close(),
   };
 }
