@@ -135,4 +135,26 @@ describe('HTTP client', () => {
     expect(waits.length).toBeLessThanOrEqual(3);
     expect(Number(/^(\d+)ms$/.exec(waits[0]!)?.[1])).toBeGreaterThan(1_400);
   });
+
+  it('an error page that is not JSON (a proxy, a wrong URL) is a WarrenHttpError with its status, not a parse error', async () => {
+    let calls = 0;
+    const html = (status: number) => async () => {
+      calls++;
+      return new Response('<html><body>Not Found</body></html>', {
+        status,
+        headers: { 'content-type': 'text/html' },
+      });
+    };
+    const notFound = createClient({ url: 'http://x', fetch: html(404), retry: { baseMs: 1 } });
+    const err = await notFound.get('01920000-0000-7000-8000-000000000001').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WarrenHttpError);
+    expect(err).toMatchObject({ status: 404, problem: undefined });
+    expect(calls).toBe(1); // a 404 is not retried, whatever its body
+
+    calls = 0;
+    const badGateway = createClient({ url: 'http://x', fetch: html(502), retry: { attempts: 3, baseMs: 1 } });
+    const err2 = await badGateway.get('01920000-0000-7000-8000-000000000001').catch((e: unknown) => e);
+    expect(err2).toMatchObject({ status: 502 });
+    expect(calls).toBe(3); // a 502 is retried, and the last answer is what the caller gets
+  });
 });

@@ -77,8 +77,13 @@ export function createClient(opts: ClientOptions) {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await res.text();
-        const data = text ? JSON.parse(text) : undefined;
-        if (res.ok) return { status: res.status, data: data as T, headers: res.headers };
+        const data = parseJson(text);
+        if (res.ok) {
+          // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
+          if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
+          return { status: res.status, data: data as T, headers: res.headers };
+        }
+        // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
         if (!isRetryableStatus(res.status)) throw lastErr;
@@ -157,3 +162,12 @@ export function createClient(opts: ClientOptions) {
 export type WarrenClient = ReturnType<typeof createClient>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
