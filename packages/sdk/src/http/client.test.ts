@@ -1,8 +1,8 @@
-import { defineTask } from '@warren/core';
+import { defineTask, MAX_BATCH } from '@warren/core';
 import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createClient } from './client';
+import { BATCH_MAX, createClient } from './client';
 import { WaitTimeoutError, WarrenHttpError } from './errors';
 
 const sendEmail = defineTask({
@@ -156,5 +156,22 @@ describe('HTTP client', () => {
     const err2 = await badGateway.get('01920000-0000-7000-8000-000000000001').catch((e: unknown) => e);
     expect(err2).toMatchObject({ status: 502 });
     expect(calls).toBe(3); // a 502 is retried, and the last answer is what the caller gets
+  });
+
+  it('enqueueMany sends a list longer than a batch in consecutive batches, one result per job in order', async () => {
+    expect(BATCH_MAX).toBe(MAX_BATCH);
+    const sizes: number[] = [];
+    const app = new Hono();
+    app.post('/v1/jobs/batch', async (c) => {
+      const { jobs } = (await c.req.json()) as { jobs: { input: { i: number } }[] };
+      sizes.push(jobs.length);
+      return c.json({ results: jobs.map((j) => ({ status: 202, job: { id: String(j.input.i) } })) }, 202);
+    });
+    const client = createClient({ url: 'http://x', fetch: (url, init) => app.request(url, init) });
+    const out = await client.enqueueMany(
+      Array.from({ length: 2_345 }, (_, i) => ({ task: 'demo.add', input: { i } })),
+    );
+    expect(sizes).toEqual([1000, 1000, 345]);
+    expect(out.map((r) => r.job?.id)).toEqual(Array.from({ length: 2_345 }, (_, i) => String(i)));
   });
 });

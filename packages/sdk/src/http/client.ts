@@ -43,6 +43,8 @@ export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+/** The protocol's MAX_BATCH, written here so the client bundle takes no zod (a test holds them equal). */
+export const BATCH_MAX = 1000;
 
 /**
  * The producer client: `fetch` only, so it runs on Node, Lambda, Workers, Deno and browsers.
@@ -115,18 +117,28 @@ export function createClient(opts: ClientOptions) {
     return { ...res.data, replayed: res.status === 200 };
   }
 
+  /**
+   * Many jobs, one result per job in order. Longer lists than the ingest takes in one batch go
+   * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does), each retried on its own
+   * with its jobs' idempotency keys.
+   */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
   ): Promise<BatchItemResult[]> {
-    const body = {
-      jobs: jobs.map((j) => ({
-        ...j,
-        task: typeof j.task === 'string' ? j.task : j.task.name,
-        idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
-      })),
-    };
-    const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body);
-    return res.data.results;
+    const items = jobs.map((j) => ({
+      ...j,
+      task: typeof j.task === 'string' ? j.task : j.task.name,
+      idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
+    }));
+    const out: BatchItemResult[] = [];
+    let from = 0;
+    do {
+      // One call at least: an empty list gets the ingest's own 400.
+      const body = { jobs: items.slice(from, from + BATCH_MAX) };
+      out.push(...(await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body)).data.results);
+      from += BATCH_MAX;
+    } while (from < items.length);
+    return out;
   }
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
