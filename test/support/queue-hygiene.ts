@@ -1,6 +1,32 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
+/** One file per `vitest run` in progress on this machine, named by its pid. */
+const RUNS = join(tmpdir(), 'warren-test-runs');
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Other runs still in progress (files of runs that died are removed on the way). */
+function otherRuns(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync(RUNS)) {
+    const pid = Number(name);
+    if (pid === process.pid || !Number.isInteger(pid)) continue;
+    if (alive(pid)) pids.push(pid);
+    else rmSync(join(RUNS, name), { force: true });
+  }
+  return pids;
+}
 
 /** Every queue on the shared broker (vhost /) with its consumer count, from rabbitmqctl. */
 async function listQueues(): Promise<Map<string, number>> {
@@ -25,13 +51,24 @@ async function listQueues(): Promise<Map<string, number>> {
 
 /**
  * Snapshot the shared broker's queues now; the returned teardown deletes every queue the run
- * added and nobody consumes. Test files create hundreds of uniquely named (mostly quorum)
+ * added and nobody consumes, unless another run is still in progress. Test files create hundreds of uniquely named (mostly quorum)
  * queues; left behind, they pile up across runs until the single shared node wedges (seen here
  * at ~300 queues).
  */
 export async function queueHygiene(log: (m: string) => void): Promise<() => Promise<void>> {
+  mkdirSync(RUNS, { recursive: true });
+  writeFileSync(join(RUNS, String(process.pid)), '');
   const before = await listQueues();
   return async () => {
+    rmSync(join(RUNS, String(process.pid)), { force: true });
+    // Another run on the same broker (a second `npm test`, CI beside a developer) created queues
+    // since our snapshot too, and its tests are using them: deleting "ours" would delete its.
+    // The last run out cleans up instead (its snapshot may predate a few of ours: they stay).
+    const others = otherRuns();
+    if (others.length > 0) {
+      log(`another test run (pid ${others.join(', ')}) uses the broker: its queues and ours left for it`);
+      return;
+    }
     // A queue with consumers belongs to someone still running (a bench, a developer's worker on
     // the same broker), not to this run's finished tests: left alone. (`ifUnused` cannot do
     // this: quorum queues refuse it and close the connection.)

@@ -174,4 +174,44 @@ describe('HTTP client', () => {
     expect(sizes).toEqual([1000, 1000, 345]);
     expect(out.map((r) => r.job?.id)).toEqual(Array.from({ length: 2_345 }, (_, i) => String(i)));
   });
+
+  it('enqueueMany sends the items answered 503/429 again, alone, with their idempotency keys', async () => {
+    const calls: { i: number; key: string }[][] = [];
+    const app = new Hono();
+    app.post('/v1/jobs/batch', async (c) => {
+      const { jobs } = (await c.req.json()) as { jobs: { input: { i: number }; idempotencyKey: string }[] };
+      calls.push(jobs.map((j) => ({ i: j.input.i, key: j.idempotencyKey })));
+      const first = calls.length === 1;
+      const results = jobs.map((j) =>
+        first && j.input.i % 2 === 1
+          ? { status: 503, problem: { type: 'x', title: 'unavailable', status: 503 } }
+          : first && j.input.i === 4
+            ? { status: 422, problem: { type: 'x', title: 'unprocessable', status: 422 } }
+            : { status: 202, job: { id: String(j.input.i) } },
+      );
+      return c.json({ results }, 207);
+    });
+    const jobs = Array.from({ length: 6 }, (_, i) => ({ task: 'demo.add', input: { i } }));
+    const client = createClient({
+      url: 'http://x',
+      fetch: (u, init) => app.request(u, init),
+      retry: { baseMs: 1 },
+    });
+    const out = await client.enqueueMany(jobs);
+    expect(out.map((r) => r.status)).toEqual([202, 202, 202, 202, 422, 202]);
+    expect(calls.map((c) => c.map((j) => j.i))).toEqual([
+      [0, 1, 2, 3, 4, 5],
+      [1, 3, 5],
+    ]);
+    for (const j of calls[1]!) expect(j.key).toBe(calls[0]!.find((f) => f.i === j.i)!.key);
+
+    calls.length = 0;
+    const once = createClient({
+      url: 'http://x',
+      fetch: (u, init) => app.request(u, init),
+      retry: { attempts: 1 },
+    });
+    expect((await once.enqueueMany(jobs)).map((r) => r.status)).toEqual([202, 503, 202, 503, 422, 503]);
+    expect(calls).toHaveLength(1);
+  });
 });

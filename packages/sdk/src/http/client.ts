@@ -57,6 +57,8 @@ export function createClient(opts: ClientOptions) {
   const attempts = Math.max(1, opts.retry?.attempts ?? 4);
   const baseMs = opts.retry?.baseMs ?? 200;
   const maxMs = opts.retry?.maxMs ?? 5000;
+  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
+  const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
 
   async function request<T>(
     method: string,
@@ -93,10 +95,7 @@ export function createClient(opts: ClientOptions) {
         if (err instanceof WarrenHttpError && !isRetryableStatus(err.status)) throw err;
         lastErr = err;
       }
-      if (i < attempts) {
-        const jitter = Math.random() * Math.min(maxMs, baseMs * 2 ** (i - 1));
-        await sleep(Math.max(retryAfterMs ?? 0, jitter));
-      }
+      if (i < attempts) await sleep(Math.max(retryAfterMs ?? 0, backoffMs(i)));
     }
     throw lastErr;
   }
@@ -119,8 +118,9 @@ export function createClient(opts: ClientOptions) {
 
   /**
    * Many jobs, one result per job in order. Longer lists than the ingest takes in one batch go
-   * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does), each retried on its own
-   * with its jobs' idempotency keys.
+   * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does). Items answered 429 or
+   * 503 (the broker could not take them) are sent again, alone, with backoff and their same
+   * idempotency keys, up to the client's attempts; what still fails is returned as its problem.
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
@@ -134,8 +134,19 @@ export function createClient(opts: ClientOptions) {
     let from = 0;
     do {
       // One call at least: an empty list gets the ingest's own 400.
-      const body = { jobs: items.slice(from, from + BATCH_MAX) };
-      out.push(...(await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body)).data.results);
+      let pending = items.slice(from, from + BATCH_MAX).map((_, k) => from + k);
+      for (let attempt = 1; ; attempt++) {
+        const body = { jobs: pending.map((i) => items[i]) };
+        const { results } = (await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body)).data;
+        const again: number[] = [];
+        results.forEach((r, k) => {
+          out[pending[k]!] = r;
+          if (isRetryableStatus(r.status)) again.push(pending[k]!);
+        });
+        if (again.length === 0 || attempt >= attempts) break;
+        pending = again;
+        await sleep(backoffMs(attempt));
+      }
       from += BATCH_MAX;
     } while (from < items.length);
     return out;
