@@ -13,6 +13,10 @@ describe('applyEnv', () => {
       { key: 'k2-0123456789abcdef' },
     ]);
   });
+  it('keeps task patterns that contain ":" (task names may), splitting each entry at its first ":"', () => {
+    const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef:billing:*|reports:daily' });
+    expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['billing:*', 'reports:daily'] }]);
+  });
   it('refuses short keys from the environment as it does in config', () => {
     expect(() => applyEnv(base, { WARREN_API_KEYS: 'ab' })).toThrow(/WARREN_API_KEYS: .*16 characters/);
   });

@@ -49,8 +49,11 @@ export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenCo
       .map((k) => k.trim())
       .filter(Boolean)
       .map((entry) => {
-        // `key` or `key:pattern|pattern` to limit a key to task name patterns.
-        const [key, patterns] = entry.split(':');
+        // `key` or `key:pattern|pattern` to limit a key to task name patterns. Split at the first
+        // ':' only: task names (so patterns) may contain ':' themselves.
+        const at = entry.indexOf(':');
+        const key = at < 0 ? entry : entry.slice(0, at);
+        const patterns = at < 0 ? undefined : entry.slice(at + 1);
         const parsed = apiKeySchema.safeParse({ key, ...(patterns ? { tasks: patterns.split('|') } : {}) });
         if (!parsed.success) throw new ConfigError(`WARREN_API_KEYS: ${parsed.error.issues[0]?.message}`);
         return parsed.data;
