@@ -64,26 +64,55 @@ export class AmqpDelivery implements Delivery {
   }
 
   retry(delayMs: number): Promise<void> {
-    return this.settle('retry', async () => {
-      const { content, properties } = this.host.codec.encode({ ...this.job, attempt: this.attempt + 1 });
-      await this.host.publisher.send(this.host.queue, content, properties, { delayMs });
-      this.acks.ack(this.msg.fields.deliveryTag);
-    });
+    // A republish that was not confirmed leaves the delivery unsettled, so the caller releases it
+    // (the worker does, after its pause). Marked settled, it would sit unacked, holding a
+    // prefetch slot, until the channel closes.
+    const undoOnFailure = true;
+    return this.settle(
+      'retry',
+      async () => {
+        const { content, properties } = this.host.codec.encode({ ...this.job, attempt: this.attempt + 1 });
+        await this.host.publisher.send(this.host.queue, content, properties, { delayMs });
+        this.acks.ack(this.msg.fields.deliveryTag);
+      },
+      undoOnFailure,
+    );
   }
 
   deadLetter(reason: string): Promise<void> {
-    return this.settle('dead-letter', () => deadLetterMessage(this.host, this.acks, this.msg, reason));
+    return this.settle('dead-letter', async () => {
+      try {
+        await deadLetterMessage(this.host, this.acks, this.msg, reason);
+      } catch (err) {
+        // The copy with its reason was not confirmed: reject without requeue, so the queue's own
+        // dead-letter exchange moves the message to `<queue>.dlq` (as an unreadable one does).
+        this.nackQuietly(false);
+        throw err;
+      }
+    });
   }
 
-  private async settle(what: string, fn: () => Promise<void> | void): Promise<void> {
+  private nackQuietly(requeue: boolean): void {
+    try {
+      this.acks.nack(this.msg.fields.deliveryTag, requeue);
+    } catch {
+      // Channel closed: the broker requeues every unacked delivery.
+    }
+  }
+
+  /** `undoOnFailure`: a failed `fn` left the message as it was, so it is not settled yet. */
+  private async settle(what: string, fn: () => Promise<void> | void, undoOnFailure = false): Promise<void> {
     if (this.done) throw new Error(`delivery ${this.job.id} already settled (${what})`);
     this.done = true;
+    let ok = false;
     try {
       await fn();
+      ok = true;
     } catch (err) {
+      if (undoOnFailure) this.done = false;
       throw classifyAmqpError(err, `${what} ${this.job.id}`);
     } finally {
-      this.host.settled();
+      if (ok || !undoOnFailure) this.host.settled();
     }
   }
 }

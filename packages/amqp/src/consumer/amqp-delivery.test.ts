@@ -1,0 +1,79 @@
+import type { ConsumeMessage, Message } from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { warrenCodec } from '../codecs/warren-codec';
+import type { JobPublisher } from '../publisher/job-publisher';
+import { AmqpDelivery, type DeliveryHost } from './amqp-delivery';
+import { ChannelAcks } from './channel-acks';
+
+const job = {
+  v: 1 as const,
+  id: '01920000-0000-7000-8000-000000000001',
+  task: 't',
+  queue: 'q',
+  input: null,
+  attempt: 1,
+  maxAttempts: 3,
+  backoff: { kind: 'exponential' as const, baseMs: 1000, maxMs: 300_000, jitter: true },
+  enqueuedAt: '2026-12-05T00:00:00.000Z',
+  origin: 'local',
+  hops: [],
+};
+
+/** One delivery (tag 7) on a channel that records what reached the broker. */
+function setup(send: () => Promise<void>) {
+  const sent: string[] = [];
+  let settled = 0;
+  const ch = {
+    ack: (m: Message, multiple = false) =>
+      sent.push(`ack ${m.fields.deliveryTag}${multiple ? ' multiple' : ''}`),
+    nack: (m: Message, _multiple = false, requeue = true) =>
+      sent.push(`nack ${m.fields.deliveryTag} requeue=${requeue}`),
+  };
+  const acks = new ChannelAcks(ch);
+  acks.delivered(7);
+  const host: DeliveryHost = {
+    queue: 'q',
+    publisher: { send } as unknown as JobPublisher,
+    codec: warrenCodec,
+    onEvent: () => {},
+    settled: () => settled++,
+  };
+  const msg = {
+    fields: { deliveryTag: 7, redelivered: false },
+    properties: { headers: {} },
+    content: Buffer.from('{}'),
+  };
+  const delivery = new AmqpDelivery(host, acks, msg as unknown as ConsumeMessage, job, 1);
+  return { delivery, acks, sent, settled: () => settled };
+}
+
+describe('AmqpDelivery', () => {
+  it('a retry whose republish is not confirmed stays unsettled, so the caller can still release it', async () => {
+    const s = setup(() => Promise.reject(new Error('not confirmed')));
+    await expect(s.delivery.retry(1000)).rejects.toThrow(/not confirmed/);
+    expect(s.delivery.isSettled()).toBe(false);
+    expect(s.settled()).toBe(0);
+    // What the worker and the subscription do with an unsettled delivery after an error: before,
+    // this was refused ("already settled") and the message sat unacked, holding a prefetch slot.
+    await s.delivery.release();
+    s.acks.flush();
+    expect(s.sent).toEqual(['nack 7 requeue=true']);
+    expect(s.settled()).toBe(1);
+  });
+
+  it('a dead letter whose DLQ copy is not confirmed is rejected without requeue (the queue DLX takes it)', async () => {
+    const s = setup(() => Promise.reject(new Error('not confirmed')));
+    await expect(s.delivery.deadLetter('boom')).rejects.toThrow(/not confirmed/);
+    s.acks.flush();
+    expect(s.sent).toEqual(['nack 7 requeue=false']);
+    expect(s.settled()).toBe(1);
+  });
+
+  it('a confirmed retry acks the original', async () => {
+    const s = setup(() => Promise.resolve());
+    await s.delivery.retry(1000);
+    s.acks.flush();
+    expect(s.sent).toEqual(['ack 7']);
+    expect(s.settled()).toBe(1);
+  });
+});
