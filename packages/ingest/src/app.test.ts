@@ -74,6 +74,17 @@ describe('ingest HTTP contract (memory adapters)', () => {
     expect(ok.status).toBe(202);
   });
 
+  it('403 at once for a job of a task outside the key, even with ?wait (no long-poll first)', async () => {
+    const { app } = testIngest({ config: { auth } });
+    const job = await (await post(app, { task: 'demo.add', input: { a: 1, b: 2 } })).json();
+    const started = Date.now();
+    const res = await app.request(`/v1/jobs/${job.id}?wait=3s`, {
+      headers: { authorization: `Bearer ${KEY_EMAIL}` },
+    });
+    expect(res.status).toBe(403);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('413 over the body limit, 415 for non-JSON', async () => {
     const { app } = testIngest({ config: { auth, ingest: { bodyLimitBytes: 1024 } } });
     const big = await post(app, { task: 'demo.echo', input: 'x'.repeat(2000) });

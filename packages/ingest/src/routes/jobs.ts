@@ -66,9 +66,11 @@ export function jobRoutes(deps: JobRoutesDeps) {
 async function visibleJob(c: Context, results: ResultStore, waitMs: number): Promise<JobRecord> {
   const id = c.req.param('id')!;
   if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`no job ${id}`);
-  const rec = await waitForJob(results, id, waitMs, c.req.raw.signal);
+  // The key's task patterns are checked on the first read: a job it may not see is a 403 at once,
+  // not after a long-poll.
+  const allowed = (r: JobRecord) => assertTaskAllowed(c.get('apiKey'), r.task);
+  const rec = await waitForJob(results, id, waitMs, c.req.raw.signal, allowed);
   if (!rec) throw new NotFoundError(`no job ${id}`);
-  assertTaskAllowed(c.get('apiKey'), rec.task);
   return rec;
 }
 

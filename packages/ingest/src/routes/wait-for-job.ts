@@ -24,9 +24,12 @@ export async function waitForJob(
   id: string,
   waitMs: number,
   signal?: AbortSignal,
+  /** Runs on the first read, before any waiting: may the caller see this record at all? */
+  check?: (rec: JobRecord) => void,
 ): Promise<JobRecord | undefined> {
   const until = Date.now() + waitMs;
   let rec = await results.get(id);
+  if (rec) check?.(rec);
   if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
   if (results.waitFor) return results.waitFor(id, waitMs, { signal });
   for (let delay = 25; rec && !isTerminal(rec.state) && Date.now() < until && !signal?.aborted; ) {
