@@ -33,6 +33,8 @@ export class QueueSubscription {
   private inFlight = 0;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private hostRef: DeliveryHost | undefined;
+  /** Tier publishes failed in a row (the pause before handing such a message back grows). */
+  private hopFailures = 0;
 
   constructor(
     readonly queue: string,
@@ -173,7 +175,12 @@ export class QueueSubscription {
         tierMs: pickTier(this.deps.topology.tiersMs, due - Date.now()),
       });
       acks.ack(msg.fields.deliveryTag);
+      this.hopFailures = 0;
     } catch {
+      // Requeued at once, the message would come straight back and fail again (a tier deleted by
+      // hand, a length policy on it): hold it for a pause that grows with each failure in a row.
+      this.hopFailures++;
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** (this.hopFailures - 1))));
       safe(() => acks.nack(msg.fields.deliveryTag, true));
     }
   }
