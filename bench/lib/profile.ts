@@ -73,9 +73,13 @@ export function summarize(profile: CpuProfile, file: string, top = 15): ProfileS
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // The bundled build's chunk URLs say nothing: frames there are named by their source file.
-  const where = (cf: CpuProfile['nodes'][number]['callFrame']): string =>
-    buildSourceOf(cf.url, cf.lineNumber) ??
+  // The bundled build's chunk URLs say nothing: frames there are named by their source file
+  // (looked up once per node, not per sample).
+  const source = new Map(
+    profile.nodes.map((n) => [n.id, buildSourceOf(n.callFrame.url, n.callFrame.lineNumber)]),
+  );
+  const where = (id: number, cf: CpuProfile['nodes'][number]['callFrame']): string =>
+    source.get(id) ??
     (cf.url
       ? `${cf.url.replace(/^file:\/\/.*?\/(packages|node_modules|bench)\//, '$1/')}:${cf.lineNumber + 1}`
       : '');
@@ -83,8 +87,7 @@ export function summarize(profile: CpuProfile, file: string, top = 15): ProfileS
   const pkgOf = new Map<number, string | undefined>();
   const warrenPkg = (id: number): string | undefined => {
     if (pkgOf.has(id)) return pkgOf.get(id);
-    const cf = byId.get(id)!;
-    const own = /packages\/([^/]+)\/src\//.exec(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url)?.[1];
+    const own = /packages\/([^/]+)\/src\//.exec(source.get(id) ?? byId.get(id)!.url)?.[1];
     const up = parent.get(id);
     const pkg = own ? `@warren/${own}` : up === undefined ? undefined : warrenPkg(up);
     pkgOf.set(id, pkg);
@@ -100,9 +103,8 @@ export function summarize(profile: CpuProfile, file: string, top = 15): ProfileS
     const cf = byId.get(id);
     if (!cf) return;
     total += us;
-    const at = where(cf);
-    add(fnTime, `${cf.functionName || '(anonymous)'} ${at}`.trim(), us);
-    const stage = stageOf(buildSourceOf(cf.url, cf.lineNumber) ?? cf.url, cf.functionName);
+    add(fnTime, `${cf.functionName || '(anonymous)'} ${where(id, cf)}`.trim(), us);
+    const stage = stageOf(source.get(id) ?? cf.url, cf.functionName);
     add(stageTime, stage, us);
     add(underTime, warrenPkg(id) ?? stage, us);
   });

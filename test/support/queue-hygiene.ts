@@ -51,9 +51,9 @@ async function listQueues(): Promise<Map<string, number>> {
 
 /**
  * Snapshot the shared broker's queues now; the returned teardown deletes every queue the run
- * added and nobody consumes, unless another run is still in progress. Test files create hundreds of uniquely named (mostly quorum)
- * queues; left behind, they pile up across runs until the single shared node wedges (seen here
- * at ~300 queues).
+ * added and nobody consumes, unless another run is still in progress. Test files create hundreds
+ * of uniquely named (mostly quorum) queues; left behind, they pile up across runs until the
+ * single shared node wedges (seen here at ~300 queues).
  */
 export async function queueHygiene(log: (m: string) => void): Promise<() => Promise<void>> {
   mkdirSync(RUNS, { recursive: true });

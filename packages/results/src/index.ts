@@ -4,7 +4,6 @@ export { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from './lua/idempotency-scripts';
 export { TRANSITION_LUA } from './lua/transition-script';
 export { decodeOutcome, decodeRecord, pairsToHash, transitionArgs } from './record-codec';
 export {
-  pollUntilTerminal,
   type RedisDriver,
   RedisResultStore,
   type RedisStoreOptions,

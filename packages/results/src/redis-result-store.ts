@@ -1,9 +1,10 @@
 import {
   type CreationState,
   DEFAULT_LEASE_MS,
-  isTerminal,
   type JobRecord,
   type JobState,
+  type PollOptions,
+  pollUntilTerminal,
   type ResultStore,
   type TransitionOutcome,
   type TransitionPatch,
@@ -14,6 +15,9 @@ import { toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
 
 export type ScriptName = 'transition' | 'create' | 'claim' | 'release';
+
+/** Polling without a socket to hear completions on (REST): 50 ms growing ×1.5 to 1 s. */
+export const REST_POLL: PollOptions = { firstMs: 50, factor: 1.5, maxMs: 1000 };
 
 /** What a Redis client must offer the store: the four scripts (EVALSHA, EVAL on NOSCRIPT) and HGETALL. */
 export interface RedisDriver {
@@ -103,7 +107,7 @@ export class RedisResultStore implements ResultStore {
 
   /** The record once it is terminal, or whatever it is when `timeoutMs` runs out (undefined if none). */
   async waitFor(id: string, timeoutMs: number, opts: WaitOptions = {}): Promise<JobRecord | undefined> {
-    return pollUntilTerminal(() => this.get(id), timeoutMs, opts.signal);
+    return pollUntilTerminal(() => this.get(id), timeoutMs, { ...REST_POLL, signal: opts.signal });
   }
 
   /** Runs a store call, its failures (thrown or rejected) as TransportErrors; chained, no async frame. */
@@ -117,22 +121,5 @@ export class RedisResultStore implements ResultStore {
     return p.catch((err: unknown) => {
       throw toStoreError(err, op);
     });
-  }
-}
-
-/** Polls with backoff (50 ms growing ×1.5 to 1 s): what REST clients can do without a socket. */
-export async function pollUntilTerminal(
-  read: () => Promise<JobRecord | undefined>,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<JobRecord | undefined> {
-  const until = Date.now() + timeoutMs;
-  let delay = 50;
-  for (;;) {
-    const rec = await read();
-    const left = until - Date.now();
-    if ((rec && isTerminal(rec.state)) || left <= 0 || signal?.aborted) return rec;
-    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
-    delay = Math.min(delay * 1.5, 1000);
   }
 }

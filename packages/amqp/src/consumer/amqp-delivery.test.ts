@@ -1,3 +1,4 @@
+import { makeJob } from '@warren/core/testing';
 import type { ConsumeMessage, Message } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { warrenCodec } from '../codecs/warren-codec';
@@ -5,19 +6,7 @@ import type { JobPublisher } from '../publisher/job-publisher';
 import { AmqpDelivery, type DeliveryHost } from './amqp-delivery';
 import { ChannelAcks } from './channel-acks';
 
-const job = {
-  v: 1 as const,
-  id: '01920000-0000-7000-8000-000000000001',
-  task: 't',
-  queue: 'q',
-  input: null,
-  attempt: 1,
-  maxAttempts: 3,
-  backoff: { kind: 'exponential' as const, baseMs: 1000, maxMs: 300_000, jitter: true },
-  enqueuedAt: '2026-12-05T00:00:00.000Z',
-  origin: 'local',
-  hops: [],
-};
+const job = makeJob({ id: '01920000-0000-7000-8000-000000000001', task: 't', queue: 'q' });
 
 /** One delivery (tag 7) on a channel that records what reached the broker. */
 function setup(send: () => Promise<void>) {

@@ -18,16 +18,30 @@ export interface DeliveryHost {
   settled(): void;
 }
 
-/** Publishes a copy to `<queue>.dlq` with its reason (confirmed), then acks the original. */
+/**
+ * Publishes a copy to `<queue>.dlq` with its reason (confirmed), then acks the original. When the
+ * copy is not confirmed, the original is rejected without requeue, so the queue's own
+ * dead-letter exchange moves it to `<queue>.dlq` (without the reason), and the error is thrown.
+ */
 export async function deadLetterMessage(
   host: DeliveryHost,
   acks: ChannelAcks,
   msg: ConsumeMessage,
   reason: string,
 ): Promise<void> {
-  await host.publisher.send(dlqName(host.queue), msg.content, deadLetterProperties(msg, host.queue, reason), {
-    declare: false,
-  });
+  try {
+    await host.publisher.send(
+      dlqName(host.queue),
+      msg.content,
+      deadLetterProperties(msg, host.queue, reason),
+      {
+        declare: false,
+      },
+    );
+  } catch (err) {
+    acks.tryNack(msg.fields.deliveryTag, false);
+    throw err;
+  }
   acks.ack(msg.fields.deliveryTag);
   host.onEvent({ type: 'dead-lettered', queue: host.queue, reason });
 }
@@ -80,24 +94,7 @@ export class AmqpDelivery implements Delivery {
   }
 
   deadLetter(reason: string): Promise<void> {
-    return this.settle('dead-letter', async () => {
-      try {
-        await deadLetterMessage(this.host, this.acks, this.msg, reason);
-      } catch (err) {
-        // The copy with its reason was not confirmed: reject without requeue, so the queue's own
-        // dead-letter exchange moves the message to `<queue>.dlq` (as an unreadable one does).
-        this.nackQuietly(false);
-        throw err;
-      }
-    });
-  }
-
-  private nackQuietly(requeue: boolean): void {
-    try {
-      this.acks.nack(this.msg.fields.deliveryTag, requeue);
-    } catch {
-      // Channel closed: the broker requeues every unacked delivery.
-    }
+    return this.settle('dead-letter', () => deadLetterMessage(this.host, this.acks, this.msg, reason));
   }
 
   /** `undoOnFailure`: a failed `fn` left the message as it was, so it is not settled yet. */

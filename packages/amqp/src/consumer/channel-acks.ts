@@ -47,6 +47,15 @@ export class ChannelAcks {
     this.ch.nack(byTag(tag), false, requeue);
   }
 
+  /** `nack`, for paths that give a message back and cannot do more if the channel is gone. */
+  tryNack(tag: number, requeue: boolean): void {
+    try {
+      this.nack(tag, requeue);
+    } catch {
+      // Channel closed: the broker requeues every unacked delivery.
+    }
+  }
+
   /** Sends the pending acks now (before the channel closes). */
   flush(): void {
     this.scheduled = false;

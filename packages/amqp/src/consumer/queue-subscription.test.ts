@@ -1,3 +1,4 @@
+import { makeJob } from '@warren/core/testing';
 import type { ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { warrenCodec } from '../codecs/warren-codec';
@@ -33,20 +34,10 @@ async function setup() {
   });
   await sub.start(model);
   const early = (tag: number) => {
-    const { content, properties } = warrenCodec.encode({
-      v: 1,
-      id: `01920000-0000-7000-8000-00000000000${tag}`,
-      task: 't',
-      queue: 'q',
-      input: null,
-      attempt: 1,
-      maxAttempts: 3,
-      backoff: { kind: 'exponential', baseMs: 1000, maxMs: 300_000, jitter: true },
-      enqueuedAt: new Date().toISOString(),
-      notBefore: new Date(Date.now() + 60_000).toISOString(), // due in a minute: back to a tier
-      origin: 'local',
-      hops: [],
-    });
+    const { content, properties } = warrenCodec.encode(
+      // Due in a minute: back to a tier.
+      makeJob({ task: 't', queue: 'q', notBefore: new Date(Date.now() + 60_000).toISOString() }),
+    );
     onMsg({
       content,
       fields: { deliveryTag: tag, redelivered: false },

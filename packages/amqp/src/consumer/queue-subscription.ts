@@ -181,25 +181,13 @@ export class QueueSubscription {
       // hand, a length policy on it): hold it for a pause that grows with each failure in a row.
       this.hopFailures++;
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** (this.hopFailures - 1))));
-      safe(() => acks.nack(msg.fields.deliveryTag, true));
+      acks.tryNack(msg.fields.deliveryTag, true);
     }
   }
 
   /** Never a crash loop: an unreadable message leaves the queue for `<queue>.dlq` with its reason. */
   private async moveToDlq(acks: ChannelAcks, msg: ConsumeMessage, reason: string): Promise<void> {
-    try {
-      await deadLetterMessage(this.host(), acks, msg, reason);
-    } catch {
-      // The copy could not be confirmed: reject without requeue, so the queue's own DLX moves it.
-      safe(() => acks.nack(msg.fields.deliveryTag, false));
-    }
-  }
-}
-
-function safe(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // channel already closed: the broker redelivers the message
+    // A copy that was not confirmed has been rejected without requeue: the queue's DLX moves it.
+    await deadLetterMessage(this.host(), acks, msg, reason).catch(() => {});
   }
 }

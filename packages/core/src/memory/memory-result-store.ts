@@ -56,8 +56,9 @@ export class MemoryResultStore implements ResultStore {
     const hit = this.live(this.keys, key);
     if (hit) return hit.id;
     const now = Date.now();
-    this.keys.set(key, { id, expiresAt: now + ttlS * 1000 });
-    this.expiries.add(this.keys, key, now + ttlS * 1000, now);
+    const expiresAt = now + ttlS * 1000;
+    this.keys.set(key, { id, expiresAt });
+    this.expiries.add(this.keys, key, expiresAt, now);
     return id;
   }
 

@@ -1,4 +1,10 @@
-import { isTerminal, type JobRecord, type ResultStore, ValidationError } from '@warren/core';
+import {
+  isTerminal,
+  type JobRecord,
+  type ResultStore,
+  ValidationError,
+  waitUntilTerminal,
+} from '@warren/core';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -15,9 +21,8 @@ export function parseWait(value: string | undefined): number {
 
 /**
  * Long-poll: the record once it is terminal, or as it is when the wait runs out. A job that does
- * not exist (undefined) or is already finished answers at once. Stores that hear of completions
- * (the TCP Redis store's pub/sub `waitFor`) answer as soon as the job finishes; for the others
- * the record is re-read with backoff (25 ms doubling to 500 ms).
+ * not exist (undefined) or is already finished answers from the first read; the rest waits in
+ * core's `waitUntilTerminal` (the store's push `waitFor`, else polling).
  */
 export async function waitForJob(
   results: ResultStore,
@@ -27,15 +32,8 @@ export async function waitForJob(
   /** Runs on the first read, before any waiting: may the caller see this record at all? */
   check?: (rec: JobRecord) => void,
 ): Promise<JobRecord | undefined> {
-  const until = Date.now() + waitMs;
-  let rec = await results.get(id);
+  const rec = await results.get(id);
   if (rec) check?.(rec);
   if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
-  if (results.waitFor) return results.waitFor(id, waitMs, { signal });
-  for (let delay = 25; rec && !isTerminal(rec.state) && Date.now() < until && !signal?.aborted; ) {
-    await new Promise((r) => setTimeout(r, Math.min(delay, until - Date.now())));
-    delay = Math.min(500, delay * 2);
-    rec = await results.get(id);
-  }
-  return rec;
+  return waitUntilTerminal(results, id, waitMs, { signal, current: rec });
 }

@@ -2,12 +2,13 @@ import {
   isTerminal,
   type JobRecord,
   type JobState,
+  pollUntilTerminal,
   type ResultStore,
   type TransitionOutcome,
   type TransitionPatch,
 } from '@warren/core';
 import type { Redis } from 'ioredis';
-import { pollUntilTerminal, type WaitOptions } from '../redis-result-store';
+import { REST_POLL, type WaitOptions } from '../redis-result-store';
 import {
   buildCeleryMeta,
   CELERY_KEY_PREFIX,
@@ -106,7 +107,8 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     create: (id, state, patch) => store.create(id, state, patch),
     claimIdempotencyKey: (k, id, ttlS) => store.claimIdempotencyKey(k, id, ttlS),
     releaseIdempotencyKey: (k, id) => store.releaseIdempotencyKey(k, id),
-    waitFor: (id, timeoutMs, waitOpts = {}) => pollUntilTerminal(() => get(id), timeoutMs, waitOpts.signal),
+    waitFor: (id, timeoutMs, waitOpts = {}) =>
+      pollUntilTerminal(() => get(id), timeoutMs, { ...REST_POLL, signal: waitOpts.signal }),
     close: () => store.close(),
   };
 }

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   type ProducerDeps,
   type RoutingHint,
+  waitUntilTerminal,
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
@@ -56,27 +57,15 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     return rec as TypedJobRecord<TOut>;
   }
 
-  /**
-   * Until terminal: the store's own `waitFor` where it has one (the TCP Redis store answers on
-   * the job's done message), else polls with backoff (10 ms doubling to 500 ms).
-   */
+  /** Until terminal, through core's `waitUntilTerminal` (the store's push `waitFor`, else polling). */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
-    if (deps.results.waitFor) {
-      const rec = await deps.results.waitFor(id, timeoutMs);
-      if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
-      throw new WaitTimeoutError(id, timeoutMs);
-    }
-    const until = Date.now() + timeoutMs;
-    for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
-      const rec = await deps.results.get(id);
-      if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
-      if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
-      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, until - Date.now()))));
-    }
+    const rec = await waitUntilTerminal(deps.results, id, timeoutMs);
+    if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
+    throw new WaitTimeoutError(id, timeoutMs);
   }
 
   /** As `DELETE /v1/jobs/:id`: the cancelled record; NotFoundError (404), ConflictError (409) once finished. */

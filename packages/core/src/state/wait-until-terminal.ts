@@ -1,0 +1,47 @@
+import { isTerminal, type JobRecord } from '@warren/protocol';
+import type { ResultStore } from '../ports/result-store';
+
+export interface PollOptions {
+  signal?: AbortSignal;
+  /** The record as the caller just read it: polling starts with a pause, not a second read. */
+  current?: JobRecord;
+  /** Pause before the first re-read (ms), its growth factor and cap. Default 25 ms ×2 to 500 ms. */
+  firstMs?: number;
+  factor?: number;
+  maxMs?: number;
+}
+
+/**
+ * Reads until the record is terminal, the time runs out or `signal` aborts, with a growing pause
+ * between reads; returns the last read (undefined while there is no record).
+ */
+export async function pollUntilTerminal(
+  read: () => Promise<JobRecord | undefined>,
+  timeoutMs: number,
+  opts: PollOptions = {},
+): Promise<JobRecord | undefined> {
+  const { signal, factor = 2, maxMs = 500 } = opts;
+  const until = Date.now() + timeoutMs;
+  let rec = opts.current ?? (await read());
+  for (let delay = opts.firstMs ?? 25; ; delay = Math.min(delay * factor, maxMs)) {
+    const left = until - Date.now();
+    if ((rec && isTerminal(rec.state)) || left <= 0 || signal?.aborted) return rec;
+    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
+    rec = await read();
+  }
+}
+
+/**
+ * The record once it is terminal, or as it is when `timeoutMs` runs out (undefined if there is
+ * none): the store's own `waitFor` where it has one (the TCP Redis store answers on the job's
+ * done message), else polling. Shared by the ingest's long-poll and `@warren/sdk/direct`'s `wait`.
+ */
+export function waitUntilTerminal(
+  results: ResultStore,
+  id: string,
+  timeoutMs: number,
+  opts: Pick<PollOptions, 'signal' | 'current'> = {},
+): Promise<JobRecord | undefined> {
+  if (results.waitFor) return results.waitFor(id, timeoutMs, { signal: opts.signal });
+  return pollUntilTerminal(() => results.get(id), timeoutMs, opts);
+}
