@@ -169,6 +169,30 @@ describe('executor', () => {
     expect(runs).toBe(1);
   });
 
+  it('dead-letters again a delivery of a job already failed, whose dead-letter copy may not have landed', async () => {
+    // A failed job's message is removed by its dead-lettering; one that comes back means the DLQ
+    // copy was not confirmed (an SQS send error, a missing DLQ). Acking it as a duplicate lost it.
+    const broken = defineTask({
+      name: 'broken',
+      input: z.unknown(),
+      handler: () => {
+        throw new NonRetriableError('bad');
+      },
+    });
+    const { ex } = setup([broken]);
+    const job = makeJob({ task: 'broken' });
+    expect(await ex.execute(recordingDelivery(job).d)).toBe('failed');
+    const back = recordingDelivery(job);
+    expect(await ex.execute(back.d)).toBe('failed');
+    expect(back.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/already failed/) }]);
+
+    const unknown = makeJob({ task: 'gone' });
+    expect(await ex.execute(recordingDelivery(unknown).d)).toBe('failed');
+    const again = recordingDelivery(unknown);
+    expect(await ex.execute(again.d)).toBe('failed');
+    expect(again.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/unknown task/) }]);
+  });
+
   it('skips cancelled jobs and records expired ones', async () => {
     const { ex, results } = setup([add]);
     const job = makeJob();

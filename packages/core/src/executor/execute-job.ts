@@ -1,7 +1,7 @@
 import type { JobEnvelope, JobError, JobState } from '@warren/protocol';
 import type { z } from 'zod';
 import type { Delivery } from '../ports/consumer';
-import type { ResultStore, TransitionPatch } from '../ports/result-store';
+import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask, TaskContext } from '../task/define-task';
 import { classify, toJobError } from './errors';
@@ -94,7 +94,8 @@ export function createExecutor(deps: ExecutorDeps) {
 
     const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
       const out = await write(job.id, 'failed', record(undefined, runOwner, undefined, error));
-      if (!out.ok && out.reason !== 'illegal') {
+      // Refused because it already failed: this message outlived its dead-lettering (see below).
+      if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
         return 'skipped';
@@ -142,6 +143,14 @@ export function createExecutor(deps: ExecutorDeps) {
         await delivery.retry(delayMs);
         emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
         return 'deferred';
+      }
+      if (alreadyFailed(started)) {
+        // Dead-lettering removes a failed job's message, so one that comes back is a DLQ copy
+        // that was not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
+        const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
+        await delivery.deadLetter(reason);
+        emit({ type: 'failed', job, attempt, reason });
+        return 'failed';
       }
       await delivery.ack(); // already finished (or cancelled): a duplicate, recorded once
       emit({ type: 'skipped', job, attempt, reason: started.reason });
@@ -243,6 +252,9 @@ class RunContext implements TaskContext {
     await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
   }
 }
+
+const alreadyFailed = (out: TransitionOutcome): boolean =>
+  !out.ok && out.reason === 'already-finished' && out.state === 'failed';
 
 class OutputSchemaError extends Error {
   constructor(message: string) {
