@@ -205,7 +205,11 @@ export class ClusterConnection {
       await model.close().catch(() => {});
       return false;
     }
-    if (generation !== this.generation || this.closed) return false;
+    if (generation !== this.generation || this.closed) {
+      // Closed (or superseded) while the hooks ran: nobody will ever use or close this one.
+      await model.close().catch(() => {});
+      return false;
+    }
     node.healthy = true;
     this.model = model;
     this.index = i;

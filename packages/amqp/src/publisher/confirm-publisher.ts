@@ -73,7 +73,13 @@ export class ConfirmPublisher {
 
   /** Connect hook: a fresh confirm channel on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
+    // A hook still running when the broker is closed must not leave a channel behind.
+    if (this.closed) return;
     const ch = await model.createConfirmChannel();
+    if (this.closed) {
+      await ch.close().catch(() => {});
+      return;
+    }
     const st: ChannelState = { ch, unconfirmed: new TagWindow(), nacksInRow: 0 };
     let modelClosed = false;
     model.once('close', () => {
