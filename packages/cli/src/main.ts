@@ -18,6 +18,9 @@ const list = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const EMBEDDED =
+  'without RABBITMQ_URL / REDIS_URL, use the in-memory broker and store (jobs are lost on exit)';
+
 const program = new Command('warren').description('job orchestration for serverless and edge apps');
 
 program
@@ -31,17 +34,26 @@ program
 
 program
   .command('ingest')
-  .description('production ingest server (refuses to start without API keys)')
+  .description('production ingest server (refuses to start without API keys, RABBITMQ_URL and REDIS_URL)')
   .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
-  .action((o) => ingest({ port: o.port }));
+  .option('--embedded', EMBEDDED)
+  .action((o) => ingest({ port: o.port, embedded: o.embedded }));
 
 program
   .command('worker')
-  .description('long-running worker')
+  .description('long-running worker (refuses to start without RABBITMQ_URL and REDIS_URL)')
   .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
   .option('-c, --concurrency <n>', 'jobs in flight', int)
   .option('--metrics-port <n>', 'serve /metrics and /status.json on this port (default: $METRICS_PORT)', int)
-  .action((o) => worker({ queues: o.queues, concurrency: o.concurrency, metricsPort: o.metricsPort }));
+  .option('--embedded', EMBEDDED)
+  .action((o) =>
+    worker({
+      queues: o.queues,
+      concurrency: o.concurrency,
+      metricsPort: o.metricsPort,
+      embedded: o.embedded,
+    }),
+  );
 
 program
   .command('enqueue <task> [input]')

@@ -15,7 +15,7 @@ export interface DevOptions {
 /** `warren dev`: ingest + in-process worker on whatever the environment provides (embedded by default). */
 export async function dev(opts: DevOptions): Promise<void> {
   const config = await loadConfig();
-  const rt = await createRuntime(config);
+  const rt = await createRuntime(config, process.env, { embedded: true });
   let consuming: readonly string[] = [];
   const obs = createObservability({
     config,

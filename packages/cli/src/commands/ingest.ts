@@ -5,11 +5,17 @@ import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 
-/** `warren ingest`: the production Node ingest; refuses to start without API keys. */
-export async function ingest(opts: { port: number }): Promise<void> {
+export interface IngestCommandOptions {
+  port: number;
+  /** Allow the in-memory broker and store when RABBITMQ_URL / REDIS_URL are unset. */
+  embedded?: boolean;
+}
+
+/** `warren ingest`: the production Node ingest; refuses to start without API keys, broker or store. */
+export async function ingest(opts: IngestCommandOptions): Promise<void> {
   const config = await loadConfig();
   assertAuthConfigured(config.auth.keys, 'warren ingest');
-  const rt = await createRuntime(config);
+  const rt = await createRuntime(config, process.env, { embedded: opts.embedded, command: 'warren ingest' });
   const obs = createObservability({
     config,
     logger: createLogger({ name: 'warren-ingest' }),

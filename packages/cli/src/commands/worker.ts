@@ -9,12 +9,14 @@ export interface WorkerCommandOptions {
   concurrency?: number;
   /** Serve /metrics and /status.json here (default $METRICS_PORT; unset = not served). */
   metricsPort?: number;
+  /** Allow the in-memory broker and store when RABBITMQ_URL / REDIS_URL are unset. */
+  embedded?: boolean;
 }
 
 /** `warren worker`: the long-running worker alone. */
 export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const config = await loadConfig();
-  const rt = await createRuntime(config);
+  const rt = await createRuntime(config, process.env, { embedded: opts.embedded, command: 'warren worker' });
   let consuming: readonly string[] = [];
   const obs = createObservability({
     config,

@@ -1,5 +1,6 @@
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
 import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
+import { requireServices } from './require-services';
 import { resultsFromEnv } from './results-from-env';
 
 export interface Runtime {
@@ -16,11 +17,23 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Adapters chosen from the environment; unset variables mean the embedded in-memory ones. */
+export interface RuntimeOptions {
+  /** Allow the in-memory broker and store when the environment names none (`warren dev`, `--embedded`). */
+  embedded?: boolean;
+  /** Names the process in the refusal message. */
+  command?: string;
+}
+
+/**
+ * Adapters chosen from the environment. Without a broker or result store it refuses to start,
+ * unless `embedded` allows the in-memory ones.
+ */
 export async function createRuntime(
   config: WarrenConfig,
   env: NodeJS.ProcessEnv = process.env,
+  opts: RuntimeOptions = {},
 ): Promise<Runtime> {
+  if (!opts.embedded) requireServices(config, env, opts.command ?? 'warren');
   const broker = await brokerFromEnv(config, env);
   const res = await resultsFromEnv(config, env);
   return {

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const KEY = 'fx-cli-key-0123456789abcdef';
+
+/** Runs the real CLI with RABBITMQ_URL / REDIS_URL removed; resolves on exit or on `until` in its output. */
+function warren(args: string[], until?: RegExp): Promise<{ code: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WARREN_API_KEYS: KEY, PORT: '18791' };
+  for (const k of ['RABBITMQ_URL', 'REDIS_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'])
+    delete env[k];
+  const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
+  let out = '';
+  return new Promise((done) => {
+    const on = (b: Buffer) => {
+      out += b;
+      if (until?.test(out)) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.once('exit', (code) => done({ code, out }));
+  });
+}
+
+describe('production commands without RABBITMQ_URL / REDIS_URL', () => {
+  it.each(['ingest', 'worker'])('warren %s refuses to start, naming the variables', async (cmd) => {
+    const { code, out } = await warren([cmd]);
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`warren ${cmd}: no broker \\(set RABBITMQ_URL.*REDIS_URL.*--embedded`));
+  });
+
+  it('warren worker --embedded starts on the in-memory broker', async () => {
+    const { out } = await warren(['worker', '--embedded'], /consuming[\s\S]*in-memory/);
+    expect(out).toMatch(/broker: in-memory/);
+  });
+});
