@@ -1,7 +1,8 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { AckTracker } from './ack-tracker';
 import { closeQuietly, connectFirst } from './connect';
-import { deadLetterOptions, type HopContext, prepareHop } from './provenance';
+import { DeadLetterQueue } from './dead-letter';
+import { type HopContext, prepareHop } from './provenance';
 import { keepRawProperties } from './raw-receive';
 import { redactUrl } from './redact';
 import type { OpenSink, Sink } from './sink';
@@ -38,7 +39,7 @@ export class Session {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private ackScheduled = false;
   private lastProgress = Date.now();
-  private dlqReady?: Promise<void>;
+  private dlq?: DeadLetterQueue;
   private finished?: SessionEnd;
   private resolveEnd!: (e: SessionEnd) => void;
   readonly ended = new Promise<SessionEnd>((r) => {
@@ -92,6 +93,7 @@ export class Session {
     this.ch = ch;
     ch.on('error', (err: Error) => this.fail(err, 'source channel'));
     ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
+    this.dlq = new DeadLetterQueue(conn, ch, source.queue, this.spec.name);
     await ch.checkQueue(source.queue);
     // The lease: a connection-exclusive queue named after the link. A second instance gets
     // RESOURCE_LOCKED and waits; the lease dies with our connection (crash, kill -9, network loss).
@@ -170,44 +172,18 @@ export class Session {
     this.hooks.acked(a.count);
   }
 
-  /** Copies the message to `<queue>.dlq` on the source with `x-warren-reason`; acked once that is confirmed. */
+  /** Copies the message to `<queue>.dlq` on the source with `x-warren-reason`; acked once that is stored. */
   private deadLetter(tag: number, reason: string): void {
     const msg = this.held.get(tag);
-    const ch = this.ch;
-    if (!msg || !ch) return;
-    const dlq = `${this.spec.source.queue}.dlq`;
-    this.dlqReady ??= this.ensureQueue(dlq);
-    this.dlqReady.then(
+    const dlq = this.dlq;
+    if (!msg || !dlq) return;
+    dlq.send(msg, reason).then(
       () => {
-        ch.sendToQueue(
-          dlq,
-          msg.content,
-          deadLetterOptions(msg.properties, reason, this.spec.name),
-          (err: unknown) => {
-            if (err) return this.fail(err, `dead-letter to ${dlq}`);
-            this.hooks.deadLettered(reason);
-            this.settle(tag, false);
-          },
-        );
+        this.hooks.deadLettered(reason);
+        this.settle(tag, false);
       },
-      (err) => this.fail(err, `dead-letter queue ${dlq}`),
+      (err) => this.fail(err, `dead-letter to ${dlq.name}`),
     );
-  }
-
-  private async ensureQueue(name: string): Promise<void> {
-    const conn = this.conn!;
-    const probe = await conn.createChannel();
-    probe.on('error', () => {});
-    try {
-      await probe.checkQueue(name);
-      await probe.close();
-    } catch {
-      // Missing: declare it the way warren's topology does (durable quorum queue).
-      const c = await conn.createChannel();
-      c.on('error', () => {});
-      await c.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-      await c.close();
-    }
   }
 
   private watchdog(limitMs: number): void {
