@@ -86,6 +86,7 @@ export class ForwardLink {
         {
           running: (route) => {
             this.st.state = 'running';
+            this.st.standby = undefined;
             this.st.route = route;
             this.opts.log?.(`link ${this.name}: running ${route}`);
           },
@@ -111,8 +112,14 @@ export class ForwardLink {
       this.session = undefined;
       if (this.stopping || end.kind === 'stopped') break;
       if (end.kind === 'standby') {
+        const retryMs = this.spec.standbyRetryMs ?? 2000;
+        // Logged when entering standby (or its reason changes), not on every retry; cleared once running.
+        if (this.st.standby !== end.error.message) {
+          this.opts.log?.(`link ${this.name}: standby: ${end.error.message}; retrying every ${retryMs} ms`);
+        }
         this.st.state = 'standby';
-        await this.sleep(this.spec.standbyRetryMs ?? 2000);
+        this.st.standby = end.error.message;
+        await this.sleep(retryMs);
         continue;
       }
       this.setError(end.error.message);

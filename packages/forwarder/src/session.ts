@@ -66,13 +66,21 @@ export class Session {
 
   private fail = (err: unknown, where: string): void => {
     const error = err instanceof Error ? err : new Error(String(err));
-    if (/exclusive use|RESOURCE.LOCKED/i.test(error.message)) {
-      this.end({
-        kind: 'standby',
-        error: new Error('another instance holds this link (exclusive consumer)'),
-      });
-    } else this.end({ kind: 'error', error: new Error(`${where}: ${error.message}`) });
+    const m = error.message;
+    // Only the lease being taken means another instance of this link runs; any other refusal is an error.
+    if (/RESOURCE.LOCKED/.test(m) && m.includes(this.leaseName)) {
+      this.end({ kind: 'standby', error: new Error(`another instance holds the lease ${this.leaseName}`) });
+    } else if (/ACCESS.REFUSED/.test(m) && /in exclusive use/.test(m)) {
+      // The exclusive consume refused: someone else (a worker?) consumes the source queue.
+      const q = this.spec.source.queue;
+      const why = `queue ${q} has other consumers; the forwarder needs exclusive use`;
+      this.end({ kind: 'error', error: new Error(`${where}: ${why} (${m})`) });
+    } else this.end({ kind: 'error', error: new Error(`${where}: ${m}`) });
   };
+
+  private get leaseName(): string {
+    return `warren.forwarder.lease.${this.spec.name}`;
+  }
 
   async run(): Promise<SessionEnd> {
     try {
@@ -98,7 +106,7 @@ export class Session {
     // The lease: a connection-exclusive queue named after the link. A second instance gets
     // RESOURCE_LOCKED and waits; the lease dies with our connection (crash, kill -9, network loss).
     // The exclusive consumer below alone is not enough: RabbitMQ 3.10 quorum queues ignore it.
-    await ch.assertQueue(`warren.forwarder.lease.${this.spec.name}`, { exclusive: true, durable: false });
+    await ch.assertQueue(this.leaseName, { exclusive: true, durable: false });
     this.sink = await this.openSink({
       confirmed: (tag) => this.settle(tag, true),
       rejected: (tag, reason) => this.deadLetter(tag, reason),

@@ -71,6 +71,8 @@ export interface LinkStatus {
   lag?: number;
   lastError?: string;
   lastErrorAt?: string;
+  /** Why the link waits in (or last waited in) standby; cleared once it runs. */
+  standby?: string;
   restarts: number;
   lastProgressAt?: string;
   /** Why the last message was dead-lettered. */
