@@ -1,8 +1,9 @@
+import { TransportError } from '@warren/core';
 import type { ChannelModel } from 'amqplib';
-import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { createPicker, type NodePicker, type NodeState, type StrategyName } from '../strategies/node-picker';
 import type { EventSink } from './events';
 import { probeNode } from './health-check';
+import { NodeErrors } from './node-errors';
 import { redactUrl } from './node-urls';
 import { openConnection } from './open-connection';
 
@@ -40,6 +41,7 @@ const unref = (t: ReturnType<typeof setTimeout>) => {
 export class ClusterConnection {
   readonly nodes: NodeState[];
   private readonly picker: NodePicker;
+  private readonly errors: NodeErrors;
   private model: ChannelModel | undefined;
   private index: number | undefined;
   private readonly hooks: ConnectHook[] = [];
@@ -55,6 +57,7 @@ export class ClusterConnection {
     if (opts.urls.length === 0) throw new Error('createAmqpBroker: no node URLs');
     this.nodes = opts.urls.map((url, i) => ({ url, weight: opts.weights?.[i] ?? 1 }));
     this.picker = createPicker(opts.strategy ?? 'round-robin');
+    this.errors = new NodeErrors(opts.urls);
   }
 
   onConnect(hook: ConnectHook): void {
@@ -70,17 +73,19 @@ export class ClusterConnection {
     return this.model;
   }
 
-  /** First connection: one round over all nodes; rejects (and keeps retrying in the background). */
+  /**
+   * First connection: one round over all nodes; rejects (and keeps retrying in the background)
+   * with the refusal when every node refused (credentials, vhost: not recoverable), else with
+   * each node's last cause.
+   */
   async connect(): Promise<void> {
     if (this.model) return;
     this.startHealthChecks();
     const ok = await (this.connecting ?? this.startRound(undefined));
     if (!ok && !this.model) {
+      if (this.closed) throw new TransportError('amqp connection closed while connecting', false);
       this.scheduleReconnect(1);
-      throw classifyAmqpError(
-        new Error('no RabbitMQ node reachable'),
-        this.opts.urls.map(redactUrl).join(','),
-      );
+      throw this.errors.summary();
     }
   }
 
@@ -175,6 +180,7 @@ export class ClusterConnection {
     } catch (err) {
       node.healthy = false;
       node.checkedAt = Date.now();
+      this.errors.record(i, err);
       this.opts.onEvent?.({
         type: 'connect-failed',
         node: redactUrl(node.url),
@@ -197,6 +203,7 @@ export class ClusterConnection {
       for (const hook of this.hooks) await hook(model);
     } catch (err) {
       // A hook that cannot run (the node is going away mid-setup) counts as a failed connect.
+      this.errors.record(i, err);
       this.opts.onEvent?.({
         type: 'connect-failed',
         node: redactUrl(node.url),
@@ -211,6 +218,7 @@ export class ClusterConnection {
       return false;
     }
     node.healthy = true;
+    this.errors.clear(i);
     this.model = model;
     this.index = i;
     this.opts.onEvent?.({ type: 'connected', node: redactUrl(node.url), ms: performance.now() - t0 });
@@ -247,12 +255,15 @@ export class ClusterConnection {
 
   private scheduleReconnect(attempt: number): void {
     if (this.closed || this.retryTimer) return;
-    const base = Math.min(
-      this.opts.backoffMaxMs ?? 5000,
-      (this.opts.backoffInitialMs ?? 100) * 2 ** Math.min(attempt - 1, 16),
-    );
+    const maxMs = this.opts.backoffMaxMs ?? 5000;
+    // Every node refused the login/vhost: keep trying (it may be fixed) but never hammer the broker.
+    const refused = this.errors.refused();
+    const base = refused
+      ? maxMs
+      : Math.min(maxMs, (this.opts.backoffInitialMs ?? 100) * 2 ** Math.min(attempt - 1, 16));
     const delayMs = Math.round(base * (0.5 + Math.random() / 2));
-    this.opts.onEvent?.({ type: 'reconnect-scheduled', delayMs, attempt });
+    const error = this.errors.summary().message;
+    this.opts.onEvent?.({ type: 'reconnect-scheduled', delayMs, attempt, error });
     // Not unref'd: a worker waiting for its broker must stay alive; close() clears it.
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;

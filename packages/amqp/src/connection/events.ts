@@ -3,7 +3,7 @@ export type AmqpEvent =
   | { type: 'connected'; node: string; ms: number }
   | { type: 'disconnected'; node: string; error?: string }
   | { type: 'connect-failed'; node: string; error: string }
-  | { type: 'reconnect-scheduled'; delayMs: number; attempt: number }
+  | { type: 'reconnect-scheduled'; delayMs: number; attempt: number; error?: string }
   | { type: 'health'; node: string; healthy: boolean; latencyMs?: number; error?: string }
   | { type: 'blocked'; node: string; reason: string }
   | { type: 'unblocked'; node: string }

@@ -16,6 +16,28 @@ export function withHeartbeat(url: string, heartbeatS: number): string {
 }
 
 /**
+ * amqplib drops the reply code of a connection.close sent in answer to connection.open (the
+ * message is only "Expected ConnectionOpenOk; got <ConnectionClose channel:0>"). RabbitMQ sends
+ * it for a missing vhost, no permission on it, or a connection limit: NOT_ALLOWED/ACCESS_REFUSED,
+ * which retrying the same way cannot fix, so say so (code 530 → not recoverable).
+ */
+export function explainOpenRefusal(err: unknown, url: string): unknown {
+  const msg = (err as Error | undefined)?.message;
+  if (typeof msg !== 'string' || !/^Expected ConnectionOpenOk; got <ConnectionClose/.test(msg)) return err;
+  let vhost = '/';
+  try {
+    vhost = decodeURIComponent(new URL(url).pathname.slice(1)) || '/';
+  } catch {}
+  return Object.assign(
+    new Error(
+      `NOT_ALLOWED - the broker refused to open vhost "${vhost}" (missing, no permission, or a connection limit)`,
+      { cause: err },
+    ),
+    { code: 530 },
+  );
+}
+
+/**
  * One AMQP connection (amqps:// gets TLS from amqplib), bounded in time as a whole: the socket
  * timeout only covers TCP connect, a node that accepts TCP but never finishes the handshake
  * (booting, overloaded) must not hang a failover.
@@ -45,7 +67,7 @@ export function openConnection(url: string, opts: OpenOptions): Promise<ChannelM
         },
         (err) => {
           clearTimeout(timer);
-          if (!timedOut) reject(err);
+          if (!timedOut) reject(explainOpenRefusal(err, url));
         },
       );
   });
