@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { dev } from './commands/dev';
 import { enqueue } from './commands/enqueue';
 import { forward } from './commands/forward';
@@ -21,6 +21,12 @@ const list = (v: string) =>
 const EMBEDDED =
   'without RABBITMQ_URL / REDIS_URL, use the in-memory broker and store (jobs are lost on exit)';
 
+// Long-running commands exit 1 when shutdown hangs past this (the worker's follows its config).
+const shutdownTimeout = () =>
+  new Option('--shutdown-timeout <ms>', 'exit 1 if shutdown takes longer (default 30000)')
+    .env('WARREN_SHUTDOWN_TIMEOUT_MS')
+    .argParser(int);
+
 const program = new Command('warren').description('job orchestration for serverless and edge apps');
 
 program
@@ -30,14 +36,16 @@ program
   )
   .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
   .option('--no-worker', 'run the ingest only')
-  .action((o) => dev({ port: o.port, worker: o.worker }));
+  .addOption(shutdownTimeout())
+  .action((o) => dev({ port: o.port, worker: o.worker, shutdownTimeoutMs: o.shutdownTimeout }));
 
 program
   .command('ingest')
   .description('production ingest server (refuses to start without API keys, RABBITMQ_URL and REDIS_URL)')
   .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
   .option('--embedded', EMBEDDED)
-  .action((o) => ingest({ port: o.port, embedded: o.embedded }));
+  .addOption(shutdownTimeout())
+  .action((o) => ingest({ port: o.port, embedded: o.embedded, shutdownTimeoutMs: o.shutdownTimeout }));
 
 program
   .command('worker')
@@ -97,6 +105,7 @@ program
   .option('--region <id>', 'config mode: only links from this region')
   .option('--metrics-port <n>', 'serve /metrics and /status.json', int)
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
+  .addOption(shutdownTimeout())
   .action((o) => forward(o));
 
 program.parseAsync().catch((err) => {

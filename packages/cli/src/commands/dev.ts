@@ -10,6 +10,8 @@ import { onShutdown } from '../runtime/shutdown';
 export interface DevOptions {
   port: number;
   worker: boolean;
+  /** Exit 1 if shutdown takes longer (default 30 s). */
+  shutdownTimeoutMs?: number;
 }
 
 /** `warren dev`: ingest + in-process worker on whatever the environment provides (embedded by default). */
@@ -77,10 +79,13 @@ export async function dev(opts: DevOptions): Promise<void> {
   console.log(`\nTry:\n  curl -s -X POST ${url}/v1/jobs -H 'content-type: application/json' \\
     -d '{"task":"demo.add","input":{"a":2,"b":3}}'\n  curl -s ${url}/v1/jobs/<id>\n`);
 
-  onShutdown(async () => {
-    server.close();
-    await rest?.close();
-    await worker?.stop();
-    await rt.close();
-  });
+  onShutdown(
+    async () => {
+      server.close();
+      await rest?.close();
+      await worker?.stop();
+      await rt.close();
+    },
+    { deadlineMs: opts.shutdownTimeoutMs },
+  );
 }

@@ -20,6 +20,8 @@ export interface ForwardCommandOptions {
   /** SQS endpoint override (local-aws-sqs); AWS otherwise. */
   sqsEndpoint?: string;
   name?: string;
+  /** Exit 1 if shutdown takes longer (default 30 s). */
+  shutdownTimeout?: number;
 }
 
 /**
@@ -89,9 +91,12 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
     }
   }, 30_000);
   timer.unref();
-  onShutdown(async () => {
-    clearInterval(timer);
-    await fwd.stop(10_000);
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  });
+  onShutdown(
+    async () => {
+      clearInterval(timer);
+      await fwd.stop(10_000);
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    },
+    { deadlineMs: o.shutdownTimeout },
+  );
 }

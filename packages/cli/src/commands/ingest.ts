@@ -9,6 +9,8 @@ export interface IngestCommandOptions {
   port: number;
   /** Allow the in-memory broker and store when RABBITMQ_URL / REDIS_URL are unset. */
   embedded?: boolean;
+  /** Exit 1 if shutdown takes longer (default 30 s). */
+  shutdownTimeoutMs?: number;
 }
 
 /** `warren ingest`: the production Node ingest; refuses to start without API keys, broker or store. */
@@ -26,8 +28,11 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
   console.log(`warren ingest on :${opts.port} (region ${config.region})`);
   for (const line of rt.describe) console.log(`  ${line}`);
   console.log('  /metrics and /status.json need an API key (Bearer); open /dashboard#key=<key>');
-  onShutdown(async () => {
-    await new Promise((r) => server.close(r));
-    await rt.close();
-  });
+  onShutdown(
+    async () => {
+      await new Promise((r) => server.close(r));
+      await rt.close();
+    },
+    { deadlineMs: opts.shutdownTimeoutMs },
+  );
 }

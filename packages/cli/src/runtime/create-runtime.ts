@@ -2,6 +2,7 @@ import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/cor
 import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
 import { requireServices } from './require-services';
 import { resultsFromEnv } from './results-from-env';
+import { settleWithin } from './within';
 
 export interface Runtime {
   /** One publisher per region id. */
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   embedded?: boolean;
   /** Names the process in the refusal message. */
   command?: string;
+  /** How long `close()` waits for each of the broker and the store (default 10 s). */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -44,8 +47,9 @@ export async function createRuntime(
     brokers: broker.brokers,
     describe: [broker.describe, res.describe],
     close: async () => {
-      await broker.close();
-      await res.close();
+      const ms = opts.closeTimeoutMs ?? 10_000;
+      await settleWithin(broker.close(), ms, 'broker close');
+      await settleWithin(res.close(), ms, 'result store close');
     },
   };
 }
