@@ -236,7 +236,8 @@ describe('a broker that stops confirming (memory alarm on an extra node)', () =>
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(took).toBeLessThan(1500 + 1500);
-    // Nothing half-recorded: no job hash, and the idempotency key was released for the retry.
+    // Nothing half-recorded: no job hash. The key keeps the job's id (the publish may yet land),
+    // so the retry below publishes that id again rather than a second job.
     expect(await redis.keys(`${RUN}a:job:*`)).toEqual([]);
 
     await node.ctl('set_vm_memory_high_watermark', '0.4');

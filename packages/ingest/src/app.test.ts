@@ -117,20 +117,48 @@ describe('ingest HTTP contract (memory adapters)', () => {
     await problemOf(res);
   });
 
-  it('503 with Retry-After when no region confirms, and nothing is recorded or claimed', async () => {
-    const down = {
-      publish: async () => Promise.reject(new TransportError('connection lost', true)),
+  it('503 with Retry-After when no region confirms; a retry with the same key publishes the same job id', async () => {
+    // A publish that timed out or lost its connection before the confirm may still have landed.
+    // Had the key been released, the retry would publish a second job under a new id and both
+    // would run; under the same id the worker runs it once.
+    const sent: string[] = [];
+    let up = false;
+    const flaky = {
+      publish: async (_q: string, job: { id: string }) => {
+        sent.push(job.id);
+        if (!up) throw new TransportError('connection lost before the broker confirmed', true);
+      },
       close: async () => {},
     };
-    const { app, results } = testIngest({ config: { auth }, publishers: new Map([['local', down]]) });
-    const res = await post(app, { task: 'demo.add', input: { a: 1, b: 2 }, idempotencyKey: 'k-503' });
+    const { app, results } = testIngest({ config: { auth }, publishers: new Map([['local', flaky]]) });
+    const body = { task: 'demo.add', input: { a: 1, b: 2 }, idempotencyKey: 'k-503' };
+    const res = await post(app, body);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBeTruthy();
     await problemOf(res);
-    // The key was released: a retry can claim it again.
-    expect(await results.claimIdempotencyKey('k-503', '01920000-0000-7000-8000-00000000abcd', 60)).toBe(
-      '01920000-0000-7000-8000-00000000abcd',
-    );
+    expect(await results.get(sent[0]!)).toBeUndefined(); // nothing recorded
+    up = true;
+    const again = await post(app, body);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect((await again.json()).id).toBe(sent[0]);
+    expect(sent).toEqual([sent[0], sent[0]]);
+    const replay = await post(app, body);
+    expect(replay.status).toBe(200);
+    expect((await replay.json()).id).toBe(sent[0]);
+  });
+
+  it('a refused publish (queue full) releases the key: nothing was enqueued under it', async () => {
+    const { app, results } = testIngest({ config: { auth, queues: { full: {} } } });
+    const res = await post(app, {
+      task: 'demo.add',
+      input: { a: 1, b: 2 },
+      queue: 'full',
+      idempotencyKey: 'k-429',
+    });
+    expect(res.status).toBe(429);
+    const fresh = '01920000-0000-7000-8000-00000000abcd';
+    expect(await results.claimIdempotencyKey('k-429', fresh, 60)).toBe(fresh);
   });
 
   it('404 for unknown jobs and routes, as problem+json', async () => {

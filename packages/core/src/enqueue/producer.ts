@@ -3,6 +3,7 @@ import {
   type EnqueueRequest,
   type EnqueueResponse,
   type JobEnvelope,
+  type JobRecord,
   QueueFullError,
   TransportError,
   UnavailableError,
@@ -13,6 +14,9 @@ import type { ResultStore } from '../ports/result-store';
 import { createGeoRouter } from '../routing/geo-router';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { buildEnvelope } from './build-envelope';
+
+/** Marks an idempotency key whose job's publish had an unknown outcome (see `settleKey`). */
+const UNCONFIRMED = 'unconfirmed:';
 
 export interface ProducerDeps {
   config: WarrenConfig;
@@ -83,9 +87,7 @@ export function createProducer(deps: ProducerDeps) {
     throw new UnavailableError('no region could confirm the publish', 2, lastErr);
   }
 
-  async function replay(key: string, existingId: string, baseUrl: string): Promise<EnqueueResult> {
-    const rec = await results.get(existingId);
-    if (!rec) throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`);
+  function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
     return {
       replayed: true,
       response: {
@@ -101,20 +103,53 @@ export function createProducer(deps: ProducerDeps) {
     };
   }
 
+  /**
+   * Claims the key for `id`. Answers the replay when the key's job exists, or the id to publish
+   * under: `id` itself, or the id of an earlier request whose publish had an unknown outcome.
+   */
+  async function claim(key: string, id: string, ttlS: number, baseUrl: string) {
+    const owner = await results.claimIdempotencyKey(key, id, ttlS);
+    if (owner === id) return { id, claimed: true };
+    const unconfirmed = owner.startsWith(UNCONFIRMED);
+    const ownerId = unconfirmed ? owner.slice(UNCONFIRMED.length) : owner;
+    const rec = await results.get(ownerId);
+    if (rec) {
+      deps.onEvent?.({ type: 'replayed', jobId: ownerId, idempotencyKey: key });
+      return { replay: replayResponse(rec, baseUrl) };
+    }
+    if (!unconfirmed) {
+      throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`);
+    }
+    // The earlier publish may have landed: publish again under its id, which the worker runs once.
+    return { id: ownerId, claimed: false };
+  }
+
+  /** After a failed publish: release the key only when nothing can have been enqueued under it. */
+  async function settleKey(key: string, id: string, claimed: boolean, err: unknown, ttlS: number) {
+    // UnavailableError: every region timed out or dropped before confirming, so the message may
+    // be in a queue. Its key keeps naming the id, marked, so a retry publishes that same id.
+    const unknownOutcome = err instanceof UnavailableError;
+    if (!claimed) return; // an earlier request's marked key: still unknown, keep the mark
+    await results.releaseIdempotencyKey(key, id);
+    if (unknownOutcome) await results.claimIdempotencyKey(key, UNCONFIRMED + id, ttlS);
+  }
+
   async function enqueue(req: EnqueueRequest, ctx: EnqueueContext = {}): Promise<EnqueueResult> {
-    const { task, envelope, delayMs } = buildEnvelope(config, req, {
+    const built = buildEnvelope(config, req, {
       traceparent: ctx.traceparent,
       origin: config.region,
     });
+    const { task, delayMs } = built;
+    let envelope = built.envelope;
     const baseUrl = ctx.baseUrl ?? '';
     const key = envelope.idempotencyKey;
     const ttlS = task.resultTtlS ?? config.results.ttlS;
+    let claimed = false;
     if (key) {
-      const owner = await results.claimIdempotencyKey(key, envelope.id, ttlS);
-      if (owner !== envelope.id) {
-        deps.onEvent?.({ type: 'replayed', jobId: owner, idempotencyKey: key });
-        return replay(key, owner, baseUrl);
-      }
+      const c = await claim(key, envelope.id, ttlS, baseUrl);
+      if (c.replay) return c.replay;
+      if (c.id !== envelope.id) envelope = { ...envelope, id: c.id };
+      claimed = c.claimed;
     }
     let region: string;
     try {
@@ -124,7 +159,7 @@ export function createProducer(deps: ProducerDeps) {
         locate: ctx.locate,
       });
     } catch (err) {
-      if (key) await results.releaseIdempotencyKey(key, envelope.id).catch(() => {});
+      if (key) await settleKey(key, envelope.id, claimed, err, ttlS).catch(() => {});
       throw err;
     }
     const state = envelope.notBefore ? 'scheduled' : 'queued';
