@@ -12,6 +12,12 @@ import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
 import type { ReceivedMessage } from './sqs-ops';
 
+/** Milliseconds until an ISO time (0 when absent, unparsable or past). */
+export function msUntil(iso: string | undefined, now = Date.now()): number {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+}
+
 export interface SqsConsumerOptions extends QueueUrlOptions {
   client: SQSClient;
   /** Long-poll wait per ReceiveMessage (1..20 s, default 20). */
@@ -26,7 +32,7 @@ export interface SqsConsumerOptions extends QueueUrlOptions {
  * Long-polling consumer for running Lambda-bound queues locally (or on a plain host): keeps at
  * most `prefetch` messages in flight per queue. Settling: ack = DeleteMessage, retry =
  * ChangeMessageVisibility(delay), deadLetter = copy to the redrive DLQ with the reason + delete,
- * release = visibility 0.
+ * release = visibility 0. A job whose `notBefore` is ahead is hidden again until then, unrun.
  */
 export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   const urlFor = queueUrlResolver(opts);
@@ -49,6 +55,12 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           return;
         }
         const d = createSqsDelivery(ctx, m, parsed.job, 'poll');
+        const wait = msUntil(parsed.job.notBefore);
+        if (wait > 0) {
+          // Delayed past SQS's 15 min DelaySeconds: hide it again until due, unrun.
+          await d.defer(wait);
+          return;
+        }
         await handler(d).catch(async (err) => {
           opts.onError?.(err);
           if (!d.settlement) await d.release();

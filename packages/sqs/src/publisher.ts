@@ -29,7 +29,8 @@ const encoder = new TextEncoder();
 /**
  * Publisher onto SQS. Publishes issued together are sent as SendMessageBatch requests (≤ 10
  * entries, ≤ 256 KiB); each publish resolves when SQS accepted its entry and rejects alone when
- * its entry failed. The body is the envelope JSON, byte for byte what goes on AMQP.
+ * its entry failed. The body is the envelope JSON, byte for byte what goes on AMQP (a delay over
+ * 15 min without a matching notBefore gets one: see withNotBefore).
  */
 export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
   const urlFor = queueUrlResolver(opts);
@@ -88,7 +89,7 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       } catch (err) {
         return Promise.reject(new TransportError((err as Error).message, false, { cause: err }));
       }
-      const body = JSON.stringify(job);
+      const body = JSON.stringify(withNotBefore(job, po.delayMs));
       const bytes = encoder.encode(body).byteLength;
       if (bytes > MAX_PAYLOAD_BYTES) {
         return Promise.reject(
@@ -107,6 +108,7 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
         entry.MessageGroupId = opts.messageGroupId?.(job) ?? job.queue;
         entry.MessageDeduplicationId = job.id;
       } else if (po.delayMs && po.delayMs > 0) {
+        // SQS delays 15 min at most; consumers keep a longer one hidden until notBefore.
         entry.DelaySeconds = toSeconds(po.delayMs, MAX_DELAY_S);
       }
       const result = new Promise<void>((resolve, reject) => {
@@ -131,6 +133,18 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/**
+ * A delay longer than DelaySeconds allows must be in the body, or the job would run after 15 min:
+ * stamp notBefore when the envelope has none (or an earlier one). Otherwise the body is unchanged.
+ */
+function withNotBefore(job: JobEnvelope, delayMs: number | undefined): JobEnvelope {
+  if (!delayMs || delayMs <= MAX_DELAY_S * 1000) return job;
+  const due = Date.now() + delayMs;
+  const has = job.notBefore ? Date.parse(job.notBefore) : Number.NaN;
+  if (Number.isFinite(has) && has >= due - 1000) return job;
+  return { ...job, notBefore: new Date(due).toISOString() };
 }
 
 function withTimeout(p: Promise<void>, ms: number, queue: string): Promise<void> {

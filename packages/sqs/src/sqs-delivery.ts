@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Delivery, JobEnvelope } from '@warren/core';
+import { MAX_DEFER_MS } from './limits';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
@@ -35,6 +36,11 @@ export interface SqsDelivery extends Delivery {
   readonly settlement: Settlement | undefined;
   /** Lambda mode: the record must be listed in `batchItemFailures`. */
   readonly keep: boolean;
+  /**
+   * Gives the message back unrun (not due yet, or no time left to run it), visible again after
+   * `delayMs` (at most MAX_DEFER_MS; a longer wait is another deferral on the next receive).
+   */
+  defer(delayMs: number): Promise<void>;
 }
 
 /**
@@ -91,6 +97,12 @@ export function createBoundSqsDelivery(
       keep = true;
       // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
       if (mode === 'poll') await bind().then(({ ctx, message: m }) => setVisibility(ctx.client, m, 0));
+    },
+    async defer(delayMs: number) {
+      settle('release');
+      keep = true;
+      const { ctx, message: m } = await bind();
+      await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
     },
     async deadLetter(reason: string) {
       settle('dead-letter');

@@ -14,3 +14,9 @@ export function invocationDeadline(ctx: InvocationContext | undefined): number |
   if (!ctx || typeof ctx.getRemainingTimeInMillis !== 'function') return undefined;
   return Date.now() + ctx.getRemainingTimeInMillis() - SETTLE_RESERVE_MS;
 }
+
+/** How long until the job's `notBefore`, in ms (0: due now or no notBefore). */
+export function msUntilDue(notBefore: string | undefined, now = Date.now()): number {
+  const at = notBefore ? Date.parse(notBefore) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+}

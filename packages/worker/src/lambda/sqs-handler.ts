@@ -1,12 +1,17 @@
 import type { Delivery, ExecuteOptions, Executor } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type InvocationContext, invocationDeadline } from './deadline';
+import { type InvocationContext, invocationDeadline, msUntilDue } from './deadline';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
 export interface LambdaSqsDelivery extends Delivery {
   /** The record must be listed in `batchItemFailures` (retry, release, or left for redrive). */
   readonly keep: boolean;
+  /**
+   * Hands the message back unrun, visible again after `delayMs` (capped below SQS's 12 h); the
+   * record must be reported. No record write, no attempt spent.
+   */
+  defer(delayMs: number): Promise<void>;
 }
 
 export type SqsRecordMapping = { ok: true; delivery: LambdaSqsDelivery } | { ok: false; reason: string };
@@ -35,7 +40,8 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * SQS event → partial batch response. Records listed in `batchItemFailures` (by SQS message id)
  * come back: retries after the visibility timeout the executor set to the backoff delay, the
  * last failed attempt through the queue's redrive policy. Anything unexpected (result store
- * down) reports that one record rather than failing the batch. FIFO batches run in order and
+ * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
+ * are handed back unrun and reported. FIFO batches run in order and
  * stop at the first record that is not done, reporting it and everything after it.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
@@ -43,8 +49,15 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
     try {
       const mapped = await deps.records.map(record);
       if (!mapped.ok) return !(await deps.records.deadLetter(record, mapped.reason));
-      await deps.executor.execute(mapped.delivery, opts);
-      return !mapped.delivery.keep;
+      const d = mapped.delivery;
+      // Delayed past SQS's 15 min DelaySeconds: keep it hidden until due (the RMQ handler hops).
+      const wait = msUntilDue(d.job.notBefore);
+      if (wait > 0) {
+        await d.defer(wait);
+        return false;
+      }
+      await deps.executor.execute(d, opts);
+      return !d.keep;
     } catch (err) {
       deps.onError?.(err, record);
       return false;

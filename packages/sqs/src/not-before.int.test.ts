@@ -1,0 +1,83 @@
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { Delivery, JobEnvelope } from '@warren/core';
+import { eventually, makeJob, sleep } from '@warren/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsConsumer } from './consumer';
+import { createSqsPublisher } from './publisher';
+import { type LocalSqs, startLocalSqs } from './testing/local-sqs';
+
+// Delays beyond SQS's 15 min DelaySeconds: the envelope's notBefore carries the rest.
+const PORT = 26631;
+const RUN = `fx-sqs-nb-${Date.now().toString(36)}`;
+let sqs: LocalSqs;
+let n = 0;
+
+async function freshQueue(visibilityTimeoutS = 30) {
+  const name = `${RUN}-${n++}`;
+  const dlq = await sqs.createQueue(`${name}-dlq`);
+  const q = await sqs.createQueue(name, { deadLetterArn: dlq.arn, maxReceiveCount: 5, visibilityTimeoutS });
+  return { name, url: q.url };
+}
+
+beforeAll(async () => {
+  sqs = await startLocalSqs(PORT);
+});
+afterAll(async () => {
+  await sqs?.close();
+});
+
+describe('SQS delays longer than DelaySeconds allows', () => {
+  it('the publisher sends DelaySeconds 900 and stamps notBefore when the envelope has none', async () => {
+    const q = await freshQueue();
+    const sent: SendMessageBatchCommand['input'][] = [];
+    const client = sqs.client;
+    const spy = {
+      send: (cmd: SendMessageBatchCommand) => {
+        sent.push(cmd.input);
+        return client.send(cmd);
+      },
+    } as unknown as typeof client;
+    const pub = createSqsPublisher({ client: spy, queueUrls: { [q.name]: q.url } });
+    const bare = makeJob({ queue: q.name });
+    const t0 = Date.now();
+    await pub.publish(q.name, bare, { delayMs: 3_600_000 });
+    const dated = makeJob({ queue: q.name, notBefore: new Date(t0 + 7_200_000).toISOString() });
+    await pub.publish(q.name, dated, { delayMs: 7_200_000 });
+    const short = makeJob({ queue: q.name });
+    await pub.publish(q.name, short, { delayMs: 2000 });
+    const entries = sent.flatMap((s) => s.Entries ?? []);
+    expect(entries.map((e) => e.DelaySeconds)).toEqual([900, 900, 2]);
+    const stamped = JSON.parse(entries[0]!.MessageBody!) as JobEnvelope;
+    expect(Date.parse(stamped.notBefore!) - t0).toBeGreaterThanOrEqual(3_600_000);
+    expect(Date.parse(stamped.notBefore!) - t0).toBeLessThan(3_610_000);
+    expect({ ...stamped, notBefore: undefined }).toEqual({ ...bare, notBefore: undefined });
+    expect(entries[1]!.MessageBody).toBe(JSON.stringify(dated)); // already says when: unchanged
+    expect(entries[2]!.MessageBody).toBe(JSON.stringify(short)); // DelaySeconds covers it
+    await pub.close();
+  });
+
+  it('the poll consumer does not hand out a job before its notBefore, and hands it out after', async () => {
+    const q = await freshQueue(1);
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [q.name]: q.url } });
+    const later = makeJob({ queue: q.name, notBefore: new Date(Date.now() + 3_600_000).toISOString() });
+    const soon = makeJob({ queue: q.name, notBefore: new Date(Date.now() + 2500).toISOString() });
+    await pub.publish(q.name, later);
+    await pub.publish(q.name, soon);
+    const consumer = createSqsConsumer({ client: sqs.client, queueUrls: { [q.name]: q.url }, waitTimeS: 1 });
+    const seen: { d: Delivery; at: number }[] = [];
+    const sub = await consumer.consume(q.name, async (d) => {
+      seen.push({ d, at: Date.now() });
+      await d.ack();
+    });
+    const due = Date.parse(soon.notBefore!);
+    await eventually(() => seen.length >= 1, 10_000);
+    await sleep(2500); // several visibility timeouts (1 s) of the queue: `later` stays hidden
+    await sub.close();
+    await consumer.close();
+    expect(seen.map((s) => s.d.job.id)).toEqual([soon.id]);
+    expect(seen[0]!.at).toBeGreaterThanOrEqual(due);
+    // `later` is still on the queue, hidden, not dead-lettered or deleted.
+    expect((await sqs.receive(q.url)).length).toBe(0);
+    await pub.close();
+  });
+});

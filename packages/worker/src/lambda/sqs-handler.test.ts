@@ -1,0 +1,86 @@
+import { createExecutor, defineConfig, defineTask, type JobEnvelope, MemoryResultStore } from '@warren/core';
+import { makeJob } from '@warren/core/testing';
+import type { SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createSqsHandler, type LambdaSqsDelivery, type SqsRecordMapper } from './sqs-handler';
+
+const lambda = { remainingMs: 0, getRemainingTimeInMillis: () => lambda.remainingMs };
+
+const tasks = defineConfig({
+  tasks: [
+    defineTask({
+      name: 'h.add',
+      input: z.object({ a: z.number(), b: z.number() }),
+      handler: ({ a, b }) => a + b,
+    }),
+    defineTask({
+      // Stands for a task that ran `ms`: the fake Lambda context's remaining time drops by it.
+      name: 'h.tick',
+      input: z.object({ ms: z.number() }),
+      handler: ({ ms }) => {
+        lambda.remainingMs -= ms;
+      },
+    }),
+  ],
+}).tasks;
+
+const record = (job: JobEnvelope, i: number): SQSRecord =>
+  ({
+    messageId: `m${i}`,
+    body: JSON.stringify(job),
+    eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
+  }) as SQSRecord;
+
+/** A fake mapper in the shape of @warren/sqs's: deliveries that record how they were settled. */
+function setup() {
+  const results = new MemoryResultStore();
+  const executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 60 });
+  const settled = new Map<string, string>();
+  const records: SqsRecordMapper = {
+    async map(r) {
+      const job = JSON.parse(r.body) as JobEnvelope;
+      let keep = false;
+      const kept = (how: string) => {
+        keep = true;
+        settled.set(job.id, how);
+      };
+      const delivery: LambdaSqsDelivery = {
+        job,
+        attempt: job.attempt,
+        redelivered: false,
+        get keep() {
+          return keep;
+        },
+        ack: async () => void settled.set(job.id, 'ack'),
+        retry: async (ms) => kept(`retry ${ms}`),
+        deadLetter: async () => void settled.set(job.id, 'dead-letter'),
+        release: async () => kept('release'),
+        defer: async (ms) => kept(`defer ${ms}`),
+      };
+      return { ok: true, delivery };
+    },
+    deadLetter: async () => false,
+  };
+  const handler = createSqsHandler({ executor, records, concurrency: 1 });
+  return { results, settled, handler };
+}
+
+describe('createSqsHandler', () => {
+  it('a job whose notBefore is ahead is not run: its visibility is set to the time left and it is reported', async () => {
+    const { results, settled, handler } = setup();
+    const later = makeJob({
+      task: 'h.add',
+      input: { a: 1, b: 2 },
+      notBefore: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const now = makeJob({ task: 'h.add', input: { a: 1, b: 2 } });
+    const out = await handler({ Records: [record(later, 0), record(now, 1)] });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(await results.get(later.id)).toBeUndefined(); // record untouched, no attempt spent
+    const ms = Number(settled.get(later.id)?.split(' ')[1]);
+    expect(ms).toBeGreaterThan(3_590_000);
+    expect(ms).toBeLessThanOrEqual(3_600_000);
+    expect((await results.get(now.id))?.state).toBe('succeeded');
+  });
+});
