@@ -17,11 +17,12 @@ export interface DevOptions {
 /** `warren dev`: ingest + in-process worker on whatever the environment provides (embedded by default). */
 export async function dev(opts: DevOptions): Promise<void> {
   const config = await loadConfig();
-  const rt = await createRuntime(config, process.env, { embedded: true });
+  const logger = createLogger({ name: 'warren-dev' });
+  const rt = await createRuntime(config, process.env, { logger, embedded: true });
   let consuming: readonly string[] = [];
   const obs = createObservability({
     config,
-    logger: createLogger({ name: 'warren-dev' }),
+    logger,
     queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer, (q) =>
       consuming.includes(q) ? 1 : 0,
     ),

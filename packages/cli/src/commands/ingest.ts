@@ -17,10 +17,15 @@ export interface IngestCommandOptions {
 export async function ingest(opts: IngestCommandOptions): Promise<void> {
   const config = await loadConfig();
   assertAuthConfigured(config.auth.keys, 'warren ingest');
-  const rt = await createRuntime(config, process.env, { embedded: opts.embedded, command: 'warren ingest' });
+  const logger = createLogger({ name: 'warren-ingest' });
+  const rt = await createRuntime(config, process.env, {
+    logger,
+    embedded: opts.embedded,
+    command: 'warren ingest',
+  });
   const obs = createObservability({
     config,
-    logger: createLogger({ name: 'warren-ingest' }),
+    logger,
     queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer),
     processMetrics: true,
   });

@@ -16,11 +16,16 @@ export interface WorkerCommandOptions {
 /** `warren worker`: the long-running worker alone. */
 export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const config = await loadConfig();
-  const rt = await createRuntime(config, process.env, { embedded: opts.embedded, command: 'warren worker' });
+  const logger = createLogger({ name: 'warren-worker' });
+  const rt = await createRuntime(config, process.env, {
+    logger,
+    embedded: opts.embedded,
+    command: 'warren worker',
+  });
   let consuming: readonly string[] = [];
   const obs = createObservability({
     config,
-    logger: createLogger({ name: 'warren-worker' }),
+    logger,
     queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer, (q) =>
       consuming.includes(q) ? 1 : 0,
     ),

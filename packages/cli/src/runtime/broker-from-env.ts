@@ -7,6 +7,8 @@ import {
   type StrategyName,
 } from '@warren/amqp';
 import { type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
+import type { Logger } from '@warren/observability';
+import { logBrokerEvents } from './log-broker-events';
 
 export interface BrokerRuntime {
   /** One publisher per region id. */
@@ -30,7 +32,11 @@ const STRATEGIES: StrategyName[] = ['round-robin', 'weighted-round-robin', 'heal
  * `RABBITMQ_STRATEGY` picks the node strategy (default round-robin), `RABBITMQ_WEIGHTS` (comma-
  * separated numbers) the weights for weighted-round-robin.
  */
-export async function brokerFromEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Promise<BrokerRuntime> {
+export async function brokerFromEnv(
+  config: WarrenConfig,
+  env: NodeJS.ProcessEnv,
+  logger?: Pick<Logger, 'info' | 'warn'>,
+): Promise<BrokerRuntime> {
   const clusters = new Map<string, string[]>();
   for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
   const envUrls = parseNodeUrls(env.RABBITMQ_URL);
@@ -64,6 +70,7 @@ export async function brokerFromEnv(config: WarrenConfig, env: NodeJS.ProcessEnv
         queues: config.queues,
         confirmTimeoutMs: config.ingest.publishTimeoutMs,
         codecs: celeryCodecsFor(config),
+        onEvent: logger ? logBrokerEvents(logger, region) : undefined,
       }),
     );
   const own = brokers.get(config.region) ?? brokers.values().next().value!;

@@ -1,4 +1,5 @@
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
+import type { Logger } from '@warren/observability';
 import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
 import { requireServices } from './require-services';
 import { resultsFromEnv } from './results-from-env';
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   command?: string;
   /** How long `close()` waits for each of the broker and the store (default 10 s). */
   closeTimeoutMs?: number;
+  /** Where broker connection events go (connect failures, disconnects, reconnects). */
+  logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function createRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   if (!opts.embedded) requireServices(config, env, opts.command ?? 'warren');
-  const broker = await brokerFromEnv(config, env);
+  const broker = await brokerFromEnv(config, env, opts.logger);
   const res = await resultsFromEnv(config, env);
   return {
     publishers: broker.publishers,
