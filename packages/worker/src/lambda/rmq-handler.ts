@@ -6,7 +6,7 @@ import {
   type Publisher,
   parseEnvelope,
 } from '@warren/core';
-import { type InvocationContext, invocationDeadline } from './deadline';
+import { type InvocationContext, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
@@ -23,7 +23,10 @@ export interface RmqSink {
   deadLetter(queue: string, message: DecodedRmqMessage, reason: string): Promise<void>;
   /** When a message that went through a delay tier is due (epoch ms), if it says so. */
   dueAt(message: DecodedRmqMessage): number | undefined;
-  /** Sends a message that came back from a delay tier too early through the next tier. */
+  /**
+   * Sends a message that came back from a delay tier too early through the next tier; a `dueAt`
+   * not in the future sends it straight back to the queue, body and properties unchanged.
+   */
   hop(queue: string, message: DecodedRmqMessage, dueAt: number): Promise<void>;
 }
 
@@ -61,7 +64,9 @@ const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m
  * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
  * never throw: retries are republished to the delay tier, failures and poison messages go to
- * `<queue>.dlq`, early arrivals from a delay tier hop on, and only infrastructure failures (result store, broker) fail the invocation.
+ * `<queue>.dlq`, early arrivals from a delay tier hop on, messages that would start too close to
+ * the invocation's end go back to their queue unrun, and only infrastructure failures (result
+ * store, broker) fail the invocation.
  * Jobs that already finished are skipped on the redelivery by the result store.
  */
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
@@ -99,7 +104,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
   }
 
   return async (event, context) => {
-    const opts: ExecuteOptions = { deadlineMs: invocationDeadline(context) };
+    const gate = startGate(context);
     const messages = rmqMessages(event);
     const causes: unknown[] = [];
     await mapLimit(messages, deps.concurrency, async (m) => {
@@ -115,7 +120,14 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
           return;
         }
+        if (gate.tooLate()) {
+          // Too little time left to run it: back to its queue as it came, attempt unspent. Not a
+          // batch failure: that would redeliver (and re-run the retries of) the whole batch.
+          await deps.sink.hop(m.queue, m, Date.now());
+          return;
+        }
         const d = delivery(m, job, decoded.attempt ?? job.attempt);
+        const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs() };
         await deps.executor.execute(d, opts);
         if (d.released) causes.push(new Error(`job ${d.job.id} released`));
       } catch (err) {

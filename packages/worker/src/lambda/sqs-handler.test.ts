@@ -83,4 +83,30 @@ describe('createSqsHandler', () => {
     expect(ms).toBeLessThanOrEqual(3_600_000);
     expect((await results.get(now.id))?.state).toBe('succeeded');
   });
+
+  it('records that would start with too little invocation time left are handed back at once, not run', async () => {
+    const { results, settled, handler } = setup();
+    const jobs = [50_000, 4_000, 0, 0].map((ms) => makeJob({ task: 'h.tick', input: { ms } }));
+    lambda.remainingMs = 60_000;
+    const out = await handler({ Records: jobs.map(record) }, lambda);
+    // Left for the task after the 1.5 s settle reserve: 58.5 s, then 8.5 s (runs: at least 5 s
+    // + the executor's 1 s), then 4.5 s: the last two are handed back with visibility 0.
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
+    expect((await results.get(jobs[1]!.id))?.state).toBe('succeeded');
+    for (const j of jobs.slice(2)) {
+      expect(settled.get(j.id)).toBe('defer 0');
+      expect(await results.get(j.id)).toBeUndefined(); // no attempt spent
+    }
+  });
+
+  it('the first record of an invocation always starts, however short the invocation', async () => {
+    const { results, handler } = setup();
+    const job = makeJob({ task: 'h.add', input: { a: 1, b: 2 } });
+    const jobs = [job, makeJob({ task: 'h.add', input: { a: 1, b: 2 } })];
+    lambda.remainingMs = 3_000; // Lambda's default timeout: both start, with half of it or more
+    const out = await handler({ Records: jobs.map(record) }, lambda);
+    expect(out.batchItemFailures).toEqual([]);
+    expect((await results.get(job.id))?.state).toBe('succeeded');
+    expect((await results.get(jobs[1]!.id))?.state).toBe('succeeded');
+  });
 });

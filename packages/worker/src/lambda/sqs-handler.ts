@@ -1,6 +1,6 @@
 import type { Delivery, ExecuteOptions, Executor } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type InvocationContext, invocationDeadline, msUntilDue } from './deadline';
+import { type InvocationContext, msUntilDue, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -41,11 +41,11 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * come back: retries after the visibility timeout the executor set to the backoff delay, the
  * last failed attempt through the queue's redrive policy. Anything unexpected (result store
  * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
- * are handed back unrun and reported. FIFO batches run in order and
+ * or that would start too close to the invocation's end are handed back unrun and reported. FIFO batches run in order and
  * stop at the first record that is not done, reporting it and everything after it.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
-  async function processRecord(record: SQSRecord, opts: ExecuteOptions): Promise<boolean> {
+  async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
     try {
       const mapped = await deps.records.map(record);
       if (!mapped.ok) return !(await deps.records.deadLetter(record, mapped.reason));
@@ -56,6 +56,12 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
         await d.defer(wait);
         return false;
       }
+      if (gate.tooLate()) {
+        // Best effort: if SQS refuses, it comes back after the visibility timeout instead.
+        await d.defer(0).catch((err) => deps.onError?.(err, record));
+        return false;
+      }
+      const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs() };
       await deps.executor.execute(d, opts);
       return !d.keep;
     } catch (err) {
@@ -65,17 +71,17 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   }
 
   return async (event, context) => {
-    const opts: ExecuteOptions = { deadlineMs: invocationDeadline(context) };
+    const gate = startGate(context);
     const records = event.Records ?? [];
     const failed: string[] = [];
     if (records[0]?.eventSourceARN?.endsWith('.fifo')) {
       for (const [i, record] of records.entries()) {
-        if (await processRecord(record, opts)) continue;
+        if (await processRecord(record, gate)) continue;
         failed.push(...records.slice(i).map((r) => r.messageId));
         break;
       }
     } else {
-      const done = await mapLimit(records, deps.concurrency, (r) => processRecord(r, opts));
+      const done = await mapLimit(records, deps.concurrency, (r) => processRecord(r, gate));
       records.forEach((r, i) => {
         if (!done[i]) failed.push(r.messageId);
       });
