@@ -24,4 +24,38 @@ describe('applyEnv', () => {
     expect(() => applyEnv(base, { WARREN_REGIONS: '{' })).toThrow(/not JSON/);
     expect(() => applyEnv(base, { WARREN_REGIONS: '[{"id":"x"}]' })).toThrow(/WARREN_REGIONS/);
   });
+  it('names the field path of a bad WARREN_REGIONS entry', () => {
+    expect(() => applyEnv(base, { WARREN_REGIONS: '[{"id":"eu","location":{"lat":"x","lon":0}}]' })).toThrow(
+      /WARREN_REGIONS: 0\.location\.lat: /,
+    );
+  });
+  it('refuses a WARREN_REGION that is not a valid name (every job would be poison)', () => {
+    expect(() => applyEnv(base, { WARREN_REGION: 'eu west!' })).toThrow(/WARREN_REGION: /);
+  });
+  const eu = { id: 'eu', location: { lat: 50, lon: 8 } };
+  const us = { id: 'us', location: { lat: 40, lon: -75 } };
+  it('refuses a WARREN_REGION that is not one of the regions', () => {
+    const cfg = defineConfig({ tasks: [], region: 'eu', regions: [eu, us] });
+    expect(() => applyEnv(cfg, { WARREN_REGION: 'ap' })).toThrow(
+      /WARREN_REGION "ap" is not one of the regions \(eu, us\)/,
+    );
+    expect(applyEnv(cfg, { WARREN_REGION: 'us' }).region).toBe('us');
+  });
+  it('re-checks the config against a WARREN_REGIONS list', () => {
+    const cfg = defineConfig({
+      tasks: [],
+      region: 'eu',
+      regions: [eu],
+      queues: { mail: { homeRegion: 'eu' } },
+    });
+    expect(() => applyEnv(cfg, { WARREN_REGIONS: JSON.stringify([eu, eu]) })).toThrow(
+      /region eu is listed twice/,
+    );
+    expect(() => applyEnv(cfg, { WARREN_REGIONS: JSON.stringify([us]), WARREN_REGION: 'us' })).toThrow(
+      /queues\.mail\.homeRegion "eu" is not a region/,
+    );
+    expect(() => applyEnv(cfg, { WARREN_REGIONS: JSON.stringify([us]) })).toThrow(
+      /region "eu" is not one of/,
+    );
+  });
 });

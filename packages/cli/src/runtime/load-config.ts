@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { apiKeySchema, ConfigError, regionSchema, type WarrenConfig } from '@warren/core';
-import * as z from 'zod';
+import { apiKeySchema, ConfigError, type WarrenConfig } from '@warren/core';
+import { applyRegionEnv } from './apply-region-env';
 
 /** The repo holding this module (sources or .build/node/): the nearest folder with warren.config.ts. */
 function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -31,19 +31,7 @@ export async function loadConfig(
 }
 
 export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenConfig {
-  let out = config;
-  if (env.WARREN_REGIONS) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(env.WARREN_REGIONS);
-    } catch (err) {
-      throw new ConfigError(`WARREN_REGIONS is not JSON: ${(err as Error).message}`);
-    }
-    const parsed = z.array(regionSchema).safeParse(raw);
-    if (!parsed.success) throw new ConfigError(`WARREN_REGIONS: ${parsed.error.issues[0]?.message}`);
-    out = { ...out, regions: parsed.data };
-  }
-  if (env.WARREN_REGION) out = { ...out, region: env.WARREN_REGION };
+  let out = applyRegionEnv(config, env);
   if (env.WARREN_API_KEYS) {
     const keys = env.WARREN_API_KEYS.split(',')
       .map((k) => k.trim())
