@@ -54,7 +54,9 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           await deadLetterMessage(ctx, m, parsed.reason, 'poll');
           return;
         }
-        const d = createSqsDelivery(ctx, m, parsed.job, 'poll');
+        // Best effort: without the redrive policy the job keeps its own maxAttempts.
+        const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
+        const d = createSqsDelivery(ctx, m, parsed.job, 'poll', redrive?.maxReceiveCount);
         const wait = msUntil(parsed.job.notBefore);
         if (wait > 0) {
           // Delayed past SQS's 15 min DelaySeconds: hide it again until due, unrun.

@@ -13,6 +13,7 @@ export {
   createBoundSqsDelivery,
   createSqsDelivery,
   deadLetterMessage,
+  lastReceiveCap,
   type MessageInfo,
   type Settlement,
   type SqsBinding,

@@ -32,10 +32,22 @@ const info = (record: SQSRecord): MessageInfo => ({
   receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
 });
 
+/** The record's queue's redrive maxReceiveCount (cached per queue); undefined if unknown. */
+async function maxReceiveCountOf(bind: SqsBinding): Promise<number | undefined> {
+  try {
+    const { ctx, message } = await bind();
+    return (await ctx.directory.redrive(message.queueUrl))?.maxReceiveCount;
+  } catch {
+    return undefined; // best effort: SQS unreachable must not stop a job from running
+  }
+}
+
 /**
  * What `createWorker({ sqs })` takes: record → delivery (lambda mode: acks are left to the event
- * source mapping), and dead-lettering of non-job bodies. The client and each record's queue URL
- * (GetQueueUrl, once per queue) are resolved on the first retry or dead letter, not before.
+ * source mapping), and dead-lettering of non-job bodies. The client, each record's queue URL and
+ * its redrive policy (once per queue per process) are resolved for the first record whose job
+ * could still retry (its last receive must be its last attempt, see lastReceiveCap); a cold
+ * start whose jobs all have one attempt left (or maxAttempts 1) loads no SDK.
  */
 export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
   let ctx: Promise<SqsContext> | undefined;
@@ -65,7 +77,12 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
     map: async (record: SQSRecord): Promise<RecordMapping> => {
       const parsed = parseEnvelope(record.body);
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
-      return { ok: true, delivery: createBoundSqsDelivery(info(record), bind(record), parsed.job, 'lambda') };
+      const i = info(record);
+      const job = parsed.job;
+      // Whether this receive is the queue's last matters only while the job could still retry.
+      const couldRetry = job.attempt - 1 + Math.max(1, i.receiveCount) < job.maxAttempts;
+      const maxReceiveCount = couldRetry ? await maxReceiveCountOf(bind(record)) : undefined;
+      return { ok: true, delivery: createBoundSqsDelivery(i, bind(record), job, 'lambda', maxReceiveCount) };
     },
     deadLetter: async (record: SQSRecord, reason: string) => {
       const { ctx: c, message } = await bind(record)();

@@ -47,14 +47,16 @@ export interface SqsDelivery extends Delivery {
  * A Delivery over one SQS message. The attempt is derived from SQS's ApproximateReceiveCount
  * (authoritative: a retry re-shows the same message rather than publishing a copy), offset by
  * the attempt the envelope arrived with (jobs forwarded from RabbitMQ may have used some).
+ * `maxReceiveCount` (the queue's redrive policy, when known): see lastReceiveCap.
  */
 export function createSqsDelivery(
   ctx: SqsContext,
   message: ReceivedMessage,
   job: JobEnvelope,
   mode: SqsMode,
+  maxReceiveCount?: number,
 ): SqsDelivery {
-  return createBoundSqsDelivery(message, async () => ({ ctx, message }), job, mode);
+  return createBoundSqsDelivery(message, async () => ({ ctx, message }), job, mode, maxReceiveCount);
 }
 
 /** `createSqsDelivery` with the context and the message resolved by `bind` when SQS is first called. */
@@ -63,7 +65,9 @@ export function createBoundSqsDelivery(
   bind: SqsBinding,
   job: JobEnvelope,
   mode: SqsMode,
+  maxReceiveCount?: number,
 ): SqsDelivery {
+  const attempt = job.attempt - 1 + Math.max(1, message.receiveCount);
   let settlement: Settlement | undefined;
   let keep = false;
   const settle = (s: Settlement) => {
@@ -71,9 +75,9 @@ export function createBoundSqsDelivery(
     settlement = s;
   };
   return {
-    job,
+    job: lastReceiveCap(job, attempt, message.receiveCount, maxReceiveCount),
     messageId: message.messageId,
-    attempt: job.attempt - 1 + Math.max(1, message.receiveCount),
+    attempt,
     redelivered: message.receiveCount > 1,
     get settlement() {
       return settlement;
@@ -110,6 +114,23 @@ export function createBoundSqsDelivery(
       keep = await deadLetterMessage(ctx, m, reason, mode);
     },
   };
+}
+
+/**
+ * The receive at the queue's maxReceiveCount is the last SQS gives: a retry would be moved to the
+ * DLQ by SQS's redrive, unrun, leaving the record `retrying` for good. So the job is shown with
+ * maxAttempts = this attempt, and the executor records a failure as the last attempt (`failed`,
+ * dead-lettered). Needed when a job allows more attempts than the queue (up to 1000 per enqueue).
+ */
+export function lastReceiveCap(
+  job: JobEnvelope,
+  attempt: number,
+  receiveCount: number,
+  maxReceiveCount: number | undefined,
+): JobEnvelope {
+  if (maxReceiveCount === undefined || receiveCount < maxReceiveCount || attempt >= job.maxAttempts)
+    return job;
+  return { ...job, maxAttempts: attempt };
 }
 
 /**

@@ -1,0 +1,134 @@
+import { DeleteMessageCommand, type QueueAttributeName, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createExecutor, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
+import { eventually, makeJob } from '@warren/core/testing';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createSqsConsumer } from './consumer';
+import { createLambdaRecordMapper } from './lambda-record';
+import { createSqsPublisher } from './publisher';
+import { type LocalSqs, startLocalSqs } from './testing/local-sqs';
+
+// A job may allow more attempts (up to 1000 per enqueue) than its queue's redrive maxReceiveCount:
+// the receive at maxReceiveCount is the last SQS gives, so it must be the job's last attempt.
+const PORT = 26632;
+const RUN = `fx-sqs-mrc-${Date.now().toString(36)}`;
+let sqs: LocalSqs;
+let n = 0;
+
+const tasks = defineConfig({
+  tasks: [
+    defineTask({
+      name: 'm.never',
+      input: z.unknown(),
+      retry: { maxAttempts: 3, backoff: { kind: 'fixed', baseMs: 200, jitter: false } },
+      handler: () => {
+        throw new Error('never works');
+      },
+    }),
+  ],
+}).tasks;
+
+// local-aws-sqs counts a ChangeMessageVisibility as a receive, so a retry there shows the next
+// receive count at +2 (AWS: +1). maxReceiveCount 3 gives receive counts 1, then 3 (the last).
+async function queuePair() {
+  const name = `${RUN}-${n++}`;
+  const dlq = await sqs.createQueue(`${name}-dlq`);
+  const q = await sqs.createQueue(name, {
+    deadLetterArn: dlq.arn,
+    maxReceiveCount: 3,
+    visibilityTimeoutS: 30,
+  });
+  return { name, q, dlq };
+}
+
+const setup = () => {
+  const results = new MemoryResultStore();
+  const executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 60 });
+  return { results, executor };
+};
+
+beforeAll(async () => {
+  sqs = await startLocalSqs(PORT);
+});
+afterAll(async () => {
+  await sqs?.close();
+});
+
+describe('attempts beyond the queue maxReceiveCount', () => {
+  it('poll consumer: the receive at maxReceiveCount is the last attempt: record failed, message dead-lettered', async () => {
+    const { name, q, dlq } = await queuePair();
+    const { results, executor } = setup();
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } });
+    const job = makeJob({
+      task: 'm.never',
+      queue: name,
+      maxAttempts: 10,
+      backoff: tasks.get('m.never')!.retry.backoff,
+    });
+    await pub.publish(name, job);
+    const consumer = createSqsConsumer({ client: sqs.client, queueUrls: { [name]: q.url }, waitTimeS: 1 });
+    const attempts: number[] = [];
+    const sub = await consumer.consume(name, async (d) => {
+      attempts.push(d.attempt);
+      await executor.execute(d);
+    });
+    await eventually(async () => (await results.get(job.id))?.state === 'failed', 10_000);
+    await sub.close();
+    await consumer.close();
+    expect(attempts).toEqual([1, 3]);
+    const dead = await sqs.receive(dlq.url, 1);
+    expect(dead.map((m) => m.Body)).toEqual([JSON.stringify(job)]);
+    expect(dead[0]!.MessageAttributes?.['warren-reason']?.StringValue).toMatch(/never works/);
+    await pub.close();
+  });
+
+  it('Lambda records: the last receive is recorded failed and left for the redrive (reported)', async () => {
+    const { name, q, dlq } = await queuePair();
+    const { results, executor } = setup();
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } });
+    const job = makeJob({
+      task: 'm.never',
+      queue: name,
+      maxAttempts: 10,
+      backoff: tasks.get('m.never')!.retry.backoff,
+    });
+    await pub.publish(name, job);
+    const mapper = createLambdaRecordMapper({ client: sqs.client });
+    const counts: number[] = [];
+    // What the event source mapping does: receive, invoke, delete what is not reported.
+    for (let i = 0; i < 10 && (await results.get(job.id))?.state !== 'failed'; i++) {
+      const out = await sqs.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: q.url,
+          WaitTimeSeconds: 1,
+          AttributeNames: ['All' as QueueAttributeName],
+        }),
+      );
+      for (const m of out.Messages ?? []) {
+        counts.push(Number(m.Attributes?.ApproximateReceiveCount));
+        const record = {
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: m.Attributes!.ApproximateReceiveCount! },
+          eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${name}`,
+        } as SQSRecord;
+        const mapped = await mapper.map(record);
+        if (!mapped.ok) throw new Error(mapped.reason);
+        await executor.execute(mapped.delivery);
+        if (!mapped.delivery.keep) {
+          await sqs.client.send(
+            new DeleteMessageCommand({ QueueUrl: q.url, ReceiptHandle: m.ReceiptHandle! }),
+          );
+        }
+      }
+    }
+    expect(counts).toEqual([1, 3]);
+    expect((await results.get(job.id))?.state).toBe('failed');
+    // Reported with visibility 0: the next receive moves it to the DLQ (SQS's own redrive).
+    await sqs.receive(q.url);
+    expect((await sqs.receive(dlq.url, 1)).map((m) => m.Body)).toEqual([JSON.stringify(job)]);
+    await pub.close();
+  });
+});
