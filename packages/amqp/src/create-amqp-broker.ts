@@ -92,6 +92,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     confirmTimeoutMs,
     waitForConnectionMs,
     onNack: createQueueFullCheck((q) => topology.maxLength(q), checkQueue),
+    onChannelError: (err) => topology.repairAfter(err),
     onEvent: opts.onEvent, // per-confirm latency only when someone listens
   });
   const publisher = new JobPublisher(conn, topology, confirm, codecFor, {

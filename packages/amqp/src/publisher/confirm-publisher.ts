@@ -3,6 +3,7 @@ import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
+import { channelCloseError } from './channel-close-error';
 import { InFlightWindow } from './in-flight-window';
 import { TagWindow } from './tag-window';
 
@@ -13,10 +14,13 @@ export interface ConfirmPublisherOptions {
   waitForConnectionMs: number;
   /** Called on a nack: the queue-full verdict (or a plain recoverable error). */
   onNack: (queue: string) => Promise<TransportError>;
+  /** A channel error closed the publisher channel (e.g. a deleted exchange: topology repairs it). */
+  onChannelError?: (err: Error) => void;
   onEvent?: EventSink;
 }
 
 interface Pending {
+  exchange: string;
   queue: string;
   messageId: string;
   t0: number;
@@ -63,6 +67,9 @@ export class ConfirmPublisher {
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private closed = false;
   private wedges = 0;
+  /** Connections whose 'close' is already watched (one listener per connection, not per channel). */
+  private readonly watched = new WeakSet<ChannelModel>();
+  private readonly closedModels = new WeakSet<ChannelModel>();
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -81,11 +88,17 @@ export class ConfirmPublisher {
       return;
     }
     const st: ChannelState = { ch, unconfirmed: new TagWindow(), nacksInRow: 0 };
-    let modelClosed = false;
-    model.once('close', () => {
-      modelClosed = true;
+    if (!this.watched.has(model)) {
+      this.watched.add(model);
+      model.once('close', () => this.closedModels.add(model));
+    }
+    const modelClosed = () => this.closedModels.has(model);
+    // 'close' follows; the error says which publish broke the channel.
+    let closeErr: Error | undefined;
+    ch.on('error', (err: Error) => {
+      closeErr = err;
+      this.opts.onChannelError?.(err);
     });
-    ch.on('error', () => {}); // 'close' follows
     ch.on('return', (msg: Message) => {
       const id = msg.properties.messageId as string | undefined;
       if (id) this.returned.add(id);
@@ -97,14 +110,13 @@ export class ConfirmPublisher {
       this.live.delete(st);
       // Closed by a channel-level error (e.g. a publish to an exchange someone deleted) while the
       // connection lives on: open a new one; on a connection loss the connect hook does it.
-      if (!this.closed && !modelClosed)
+      if (!this.closed && !modelClosed())
         setTimeout(() => {
-          if (!this.closed && !modelClosed && !this.state) this.attach(model).catch(() => {});
+          if (!this.closed && !modelClosed() && !this.state) this.attach(model).catch(() => {});
         }, 50).unref?.();
-      const lost = new TransportError('connection lost before the broker confirmed', true);
       for (const p of st.unconfirmed.values()) {
         this.window.release();
-        this.fail(p, lost);
+        this.fail(p, channelCloseError(closeErr, p.exchange, p.queue));
       }
       st.unconfirmed.clear();
     });
@@ -198,6 +210,7 @@ export class ConfirmPublisher {
     const messageId = properties.messageId as string;
     return new Promise<void>((resolve, reject) => {
       const p: Pending = {
+        exchange,
         queue,
         messageId,
         t0: this.opts.onEvent ? performance.now() : 0,

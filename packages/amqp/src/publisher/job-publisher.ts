@@ -61,6 +61,7 @@ export class JobPublisher implements Publisher {
     const now = Date.now();
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
     if (dueAt !== undefined && dueAt > now) {
+      await this.topology.tiersReady(); // a tier exchange deleted under us is being declared again
       const tier = pickTier(this.topology.tiersMs, dueAt - now);
       const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
       return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);

@@ -4,6 +4,10 @@ import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
 
+/** A publish's channel was closed because a delay tier's exchange does not exist (404). */
+export const isMissingTier = (err: unknown): boolean =>
+  /NOT.FOUND - no exchange 'warren\.delay\./.test((err as Error | undefined)?.message ?? '');
+
 /**
  * Every queue the adapter has declared so far plus the delay tiers. Declared in full on every
  * (re)connection (a new node may have lost classic queues, and a reconnect must never find a
@@ -15,6 +19,8 @@ export class Topology {
   /** Queues whose declaration finished on the current connection (lets publish skip an await). */
   private done = new Set<string>();
   private model: ChannelModel | undefined;
+  /** A re-declaration of the tiers in progress (a delayed publish waits for it). */
+  private tiersRepair: Promise<void> | undefined;
 
   constructor(
     queues: Record<string, QueueSpec>,
@@ -30,20 +36,7 @@ export class Topology {
     this.model = model;
     this.declared = new Map();
     this.done = new Set();
-    for (const ms of this.tiersMs) {
-      const name = tierName(ms);
-      try {
-        await this.withChannel(model, async (ch) => {
-          await ch.assertExchange(name, 'fanout', { durable: true });
-          await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
-          await ch.bindQueue(name, name, '');
-        });
-      } catch (err) {
-        const e = classifyAmqpError(err, `declare ${name}`);
-        if (e.recoverable) throw e; // the connection is going away: fail this connect
-        this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
-      }
-    }
+    await this.declareTiers(model);
     // One channel per queue: a PRECONDITION_FAILED (queue exists with other arguments) closes
     // only that channel, and the other queues still get declared.
     for (const name of this.specs.keys()) {
@@ -57,6 +50,30 @@ export class Topology {
         },
       );
     }
+  }
+
+  /**
+   * A publish failed because a tier exchange is gone (404 names `warren.delay.*`, deleted by hand
+   * or by a policy): declare the tiers again, so the next delayed publish finds them. True if it
+   * was such an error.
+   */
+  repairAfter(err: Error): boolean {
+    const model = this.model;
+    if (!model || !isMissingTier(err)) return false;
+    if (!this.tiersRepair) {
+      const p = this.declareTiers(model)
+        .catch((e: Error) => this.onError('delay tiers', e))
+        .finally(() => {
+          if (this.tiersRepair === p) this.tiersRepair = undefined;
+        });
+      this.tiersRepair = p;
+    }
+    return true;
+  }
+
+  /** Resolves once a tier repair in progress (if any) is done. */
+  tiersReady(): Promise<void> {
+    return this.tiersRepair ?? Promise.resolve();
   }
 
   /** Declares `queue` (and its DLQ) on the current connection unless already done. */
@@ -88,6 +105,23 @@ export class Topology {
 
   maxLength(queue: string): number | undefined {
     return this.specs.get(queue)?.maxLength;
+  }
+
+  private async declareTiers(model: ChannelModel): Promise<void> {
+    for (const ms of this.tiersMs) {
+      const name = tierName(ms);
+      try {
+        await this.withChannel(model, async (ch) => {
+          await ch.assertExchange(name, 'fanout', { durable: true });
+          await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
+          await ch.bindQueue(name, name, '');
+        });
+      } catch (err) {
+        const e = classifyAmqpError(err, `declare ${name}`);
+        if (e.recoverable) throw e; // the connection is going away: fail this connect
+        this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
+      }
+    }
   }
 
   private declare(model: ChannelModel, name: string): Promise<void> {
