@@ -3,10 +3,10 @@ export {
   createLogger,
   type Logger,
   type LoggerFactoryOptions,
-  REDACT_PATHS,
   redactUrlCredentials,
 } from './logs/create-logger';
 export { jobBindings, jobLogger, logExecutorEvents, logProducerEvents } from './logs/job-logs';
+export { redactSecrets } from './logs/redact-secrets';
 export { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
 export { createMetrics, type Metrics, type MetricsOptions } from './metrics/create-metrics';
 export { timedResultStore } from './metrics/timed-result-store';

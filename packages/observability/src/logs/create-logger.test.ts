@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureLines } from './capture-lines';
-import { createLogger } from './create-logger';
+import { createLogger, redactUrlCredentials } from './create-logger';
 
 describe('createLogger', () => {
   it('redacts secret fields and URL credentials, keeps job bindings', () => {
@@ -32,5 +32,38 @@ describe('createLogger', () => {
       url: 'amqp://warren:[Redacted]@broker-1:5672/vhost',
       msg: 'connecting to redis://default:[Redacted]@cache:6379',
     });
+  });
+
+  it('masks URL passwords without a user part (redis://:password@host)', () => {
+    expect(redactUrlCredentials('connect redis://:s3cret@cache:6379 and rediss://:p4ss@h')).toBe(
+      'connect redis://:[Redacted]@cache:6379 and rediss://:[Redacted]@h',
+    );
+    const { lines, stream } = captureLines();
+    createLogger({ stream }).info({ url: 'redis://:s3cret@cache:6379' }, 'x');
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
+  });
+
+  it('redacts secret fields whatever their case (Authorization, X-Api-Key, Password)', () => {
+    const { lines, stream } = captureLines();
+    createLogger({ stream }).info(
+      {
+        headers: { Authorization: 'Bearer sk_1', 'X-Api-Key': 'k_2', Cookie: 'c_3' },
+        req: { headers: { AUTHORIZATION: 'Bearer sk_4', 'x-api-key': 'k_5' } },
+        Password: 'p_6',
+        cfg: { Token: 't_7', ApiKey: 'a_8' },
+      },
+      'x',
+    );
+    expect(JSON.stringify(lines)).not.toMatch(/sk_1|k_2|c_3|sk_4|k_5|p_6|t_7|a_8/);
+    expect(lines[0]).toMatchObject({ headers: { Authorization: '[Redacted]', 'X-Api-Key': '[Redacted]' } });
+  });
+
+  it("redacts child bindings too, and leaves the caller's object as it was", () => {
+    const { lines, stream } = captureLines();
+    const fields = { headers: { Authorization: 'Bearer sk_9' }, keep: 1 };
+    createLogger({ stream }).child({ Token: 't_10' }).info(fields, 'x');
+    expect(JSON.stringify(lines)).not.toMatch(/sk_9|t_10/);
+    expect(lines[0]).toMatchObject({ Token: '[Redacted]', keep: 1 });
+    expect(fields.headers.Authorization).toBe('Bearer sk_9');
   });
 });

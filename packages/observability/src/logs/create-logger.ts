@@ -1,18 +1,8 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { CENSOR, redactSecrets, TOP_LEVEL_PATHS } from './redact-secrets';
 
-const SECRET_KEYS = ['authorization', 'apiKey', 'api_key', 'token', 'password', 'secret', 'cookie'];
-
-/** Redaction paths: each secret key at the top level, one level down and under `headers`. */
-export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [
-  k,
-  `*.${k}`,
-  `headers.${k}`,
-  `*.headers.${k}`,
-  `headers["${k.toLowerCase()}"]`,
-]);
-
-/** `scheme://user:pass@host` → `scheme://user:[Redacted]@host`, wherever it appears in a line. */
-const URL_CREDENTIALS = /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]+):[^\s@/"'\\]+@/g;
+/** `scheme://user:pass@host` → `scheme://user:[Redacted]@host` (user may be empty: `redis://:pass@host`), wherever it appears in a line. */
+const URL_CREDENTIALS = /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]*):[^\s@/"'\\]+@/g;
 export const redactUrlCredentials = (s: string): string => s.replace(URL_CREDENTIALS, '$1:[Redacted]@');
 
 export interface LoggerFactoryOptions {
@@ -25,7 +15,7 @@ export interface LoggerFactoryOptions {
 }
 
 /**
- * JSON lines via pino with secrets removed twice over: known secret fields by path, and any
+ * JSON lines via pino with secrets removed twice over: known secret fields by name (any case), and any
  * credentials embedded in URLs (broker and Redis URLs end up in error messages) on the final line.
  */
 export function createLogger(opts: LoggerFactoryOptions = {}): Logger {
@@ -35,8 +25,9 @@ export function createLogger(opts: LoggerFactoryOptions = {}): Logger {
       name: opts.name,
       base: { pid: process.pid, ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-      formatters: { level: (label) => ({ level: label }) },
+      // Nested fields by the walk (any case); a child's bindings only see pino's own redaction.
+      redact: { paths: TOP_LEVEL_PATHS, censor: CENSOR },
+      formatters: { level: (label) => ({ level: label }), log: redactSecrets, bindings: redactSecrets },
       hooks: { streamWrite: redactUrlCredentials },
     },
     opts.stream ?? pino.destination({ dest: 1, sync: false }),

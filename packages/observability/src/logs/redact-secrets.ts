@@ -1,0 +1,55 @@
+/** Field names whose values never reach a log line, compared lower-cased (headers come in any case). */
+const SECRET_KEYS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'apikey',
+  'api_key',
+  'x-api-key',
+  'token',
+  'password',
+  'secret',
+  'cookie',
+  'set-cookie',
+]);
+export const CENSOR = '[Redacted]';
+const MAX_DEPTH = 4;
+
+/**
+ * The secret names as top-level pino redaction paths, in the casings met in practice: pino runs
+ * no formatter over a child's bindings, only its redaction, so this covers `child({ token })`.
+ */
+export const TOP_LEVEL_PATHS = [...SECRET_KEYS].flatMap((k) =>
+  [
+    ...new Set([
+      k,
+      k.toUpperCase(),
+      k.replace(/(^|[-_])([a-z])/g, (m) => m.toUpperCase()),
+      k === 'apikey' ? 'apiKey' : k,
+    ]),
+  ].map((v) => (/^[A-Za-z_$][\w$]*$/.test(v) ? v : `["${v}"]`)),
+);
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null || Array.isArray(v);
+};
+
+/**
+ * A copy of `obj` with secret fields censored, case-insensitively, down to a few levels; objects
+ * without secrets are returned as they are (no copy). pino's path redaction is case-sensitive and
+ * every casing as a wildcard path tripled the cost of a log line, hence this walk.
+ */
+export function redactSecrets<T>(obj: T, depth = 0): T {
+  if (!isPlain(obj) || depth > MAX_DEPTH) return obj;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    const next = SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : redactSecrets(v, depth + 1);
+    if (next !== v) {
+      out ??= (Array.isArray(obj) ? [...obj] : { ...obj }) as Record<string, unknown>;
+      out[key] = next;
+    }
+  }
+  return (out ?? obj) as T;
+}
