@@ -41,6 +41,7 @@ export class Session {
   private lastProgress = Date.now();
   private dlq?: DeadLetterQueue;
   private finished?: SessionEnd;
+  private tornDown = false;
   private resolveEnd!: (e: SessionEnd) => void;
   readonly ended = new Promise<SessionEnd>((r) => {
     this.resolveEnd = r;
@@ -82,12 +83,20 @@ export class Session {
     return `warren.forwarder.lease.${this.spec.name}`;
   }
 
-  async run(): Promise<SessionEnd> {
-    try {
-      await this.open();
-    } catch (err) {
-      this.fail(err, 'start');
-    }
+  /**
+   * Resolves when the session ends, not when it started: a start that hangs (a peer that accepts
+   * connections and never answers) ends after `startTimeoutMs`, and stop()/drain() can end it sooner.
+   */
+  run(): Promise<SessionEnd> {
+    const ms = this.spec.startTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => this.fail(new Error(`not started within ${ms} ms`), 'start'), ms);
+    this.open().then(
+      () => clearTimeout(timer),
+      (err) => {
+        clearTimeout(timer);
+        this.fail(err, 'start');
+      },
+    );
     return this.ended;
   }
 
@@ -95,6 +104,8 @@ export class Session {
     const { source } = this.spec;
     const { conn, url } = await connectFirst(source.urls, 'source');
     this.conn = conn;
+    // open() may outlive its session (start timeout, stop): whatever it gets after teardown it closes.
+    if (this.tornDown) return closeQuietly(conn);
     conn.on('error', (err: Error) => this.fail(err, 'source connection'));
     conn.on('close', () => this.fail(new Error('closed'), 'source connection'));
     const ch = await conn.createConfirmChannel();
@@ -107,18 +118,21 @@ export class Session {
     // RESOURCE_LOCKED and waits; the lease dies with our connection (crash, kill -9, network loss).
     // The exclusive consumer below alone is not enough: RabbitMQ 3.10 quorum queues ignore it.
     await ch.assertQueue(this.leaseName, { exclusive: true, durable: false });
-    this.sink = await this.openSink({
+    const sink = await this.openSink({
       confirmed: (tag) => this.settle(tag, true),
       rejected: (tag, reason) => this.deadLetter(tag, reason),
       failed: (err) => this.fail(err, 'destination'),
       warn: (m) => this.hooks.warn(m),
     });
+    this.sink = sink;
+    if (this.tornDown) return sink.close();
     if (this.finished) return;
     // Deliveries keep their property bytes when the sink can publish them as they are.
     this.ctx.raw = this.sink.rawProperties === true && keepRawProperties(conn, ch);
     await ch.prefetch(this.spec.prefetch ?? 1000);
     const ok = await ch.consume(source.queue, (msg) => this.onMessage(msg), { exclusive: true });
     this.consumerTag = ok.consumerTag;
+    if (this.finished) return; // ended while starting: no timers for a session being torn down
     this.lastProgress = Date.now();
     const watchdogMs = this.spec.watchdogMs ?? 30_000;
     this.timers.push(setInterval(() => this.watchdog(watchdogMs), Math.min(1000, watchdogMs / 4)));
@@ -238,6 +252,7 @@ export class Session {
   }
 
   async teardown(): Promise<void> {
+    this.tornDown = true;
     for (const t of this.timers) clearInterval(t);
     await this.sink?.close();
     await closeQuietly(this.conn);

@@ -8,6 +8,9 @@ export interface SqsSinkOptions {
   /** SendMessageBatch calls in flight at once. */
   concurrency?: number;
   client?: SQSClient;
+  /** Bounds per HTTP request: an endpoint that accepts and never answers must not hang the link. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 const THROTTLE = /throttl|RequestThrottled|TooManyRequests|SlowDown|ServiceUnavailable|InternalError/i;
@@ -33,10 +36,22 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
           ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
           : {}),
         maxAttempts: 2,
+        // Without these the SDK waits forever on a silent peer (its defaults are 0 = none), and a
+        // request timeout only logs a warning unless told to throw.
+        requestHandler: {
+          connectionTimeout: opts.connectionTimeoutMs ?? 5000,
+          requestTimeout: opts.requestTimeoutMs ?? 30_000,
+          throwOnRequestTimeout: true,
+        },
       });
-    await client.send(
-      new GetQueueAttributesCommand({ QueueUrl: dest.queueUrl, AttributeNames: ['QueueArn'] }),
-    );
+    try {
+      await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: dest.queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+    } catch (err) {
+      if (!opts.client) client.destroy();
+      throw err;
+    }
     const pending: SqsEntry[] = [];
     let inFlight = 0;
     let throttleUntil = 0;

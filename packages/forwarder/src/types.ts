@@ -42,6 +42,8 @@ export interface LinkSpec {
   destination: Destination;
   /** Unacked source messages in flight (the on-confirm window). Default 1000. */
   prefetch?: number;
+  /** A session not started (both sides connected, consuming) within this long is restarted. Default 30 s. */
+  startTimeoutMs?: number;
   /** Restart a link holding unacked messages without progress for this long. Default 30 s. */
   watchdogMs?: number;
   /** Reconnect backoff (exponential, full jitter). Defaults 250 ms .. 15 s. */
