@@ -1,6 +1,7 @@
 import { defineConfig } from '@warren/core';
 import { adHocLink, createForwarder, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import { createLogger, createObservability, serveStatus } from '@warren/observability';
+import { forwarderLog } from '../runtime/forwarder-log';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 
@@ -52,7 +53,7 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
       );
     }
   }
-  const fwd = createForwarder(links, { log: (m) => logger.info(m) });
+  const fwd = createForwarder(links, { log: forwarderLog(logger) });
   fwd.start();
   console.log(`warren forward: ${links.length} link(s)`);
   for (const s of fwd.status()) console.log(`  ${s.name}: ${s.source} → ${s.destination}`);
@@ -77,7 +78,8 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
   }
   const timer = setInterval(() => {
     for (const s of fwd.status()) {
-      logger.info(
+      // A link backing off between restarts is failing: warn, so it stands out among the routine lines.
+      logger[s.state === 'backoff' ? 'warn' : 'info'](
         {
           link: s.name,
           state: s.state,
