@@ -79,6 +79,22 @@ describe('prepareHop', () => {
     expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('expired') });
   });
 
+  it('measures the remaining TTL from the last hop, not again from the AMQP timestamp', () => {
+    const t0 = 1_000_000_000_000;
+    // Published at t0 with a 60 s TTL; left A at t0 + 25 s: 35 s left, enqueued in B with that.
+    const p0 = props({ contentType: 'application/json', expiration: '60000', timestamp: t0 / 1000 });
+    const h1 = prepareHop(env(), p0, { link: 'ab', from: 'A', to: 'B', now: t0 + 25_000 });
+    if (!h1.ok) throw new Error(h1.reason);
+    expect(h1.options?.expiration).toBe('35000');
+    // Leaves B 15 s later: 20 s left (the timestamp still says t0).
+    const p1 = props(h1.options as MessageProperties);
+    const h2 = prepareHop(h1.content, p1, { link: 'bc', from: 'B', to: 'C', now: t0 + 40_000 });
+    if (!h2.ok) throw new Error(h2.reason);
+    expect(h2.options?.expiration).toBe('20000');
+    const h2b = prepareHop(h1.content, p1, { link: 'bc', from: 'B', to: 'C', now: t0 + 30_000 });
+    expect(h2b.ok && h2b.options?.expiration).toBe('30000');
+  });
+
   it('strips credentials from URLs', () => {
     expect(redactUrl('amqp://user:secret@host:5672/vh?heartbeat=5')).toBe('amqp://host:5672/vh');
     expect(redactUrl('amqps://u:p@h')).toBe('amqps://h');

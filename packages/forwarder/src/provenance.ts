@@ -67,9 +67,11 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
   let expiration = props.expiration as string | number | undefined;
   if (expiration !== undefined) {
     let left = Number(expiration);
-    // AMQP timestamps are seconds, so this bound is approximate to 1 s; expiresAt is exact.
-    if (props.timestamp)
-      left = Math.min(left, Number(expiration) - (ctx.now - Number(props.timestamp) * 1000));
+    // `expiration` counts from when it was last set: the previous hop (its `at=`) if there was one,
+    // else the publish (the AMQP timestamp, kept across hops, so only usable on the first hop).
+    const since = lastHopAt(prior) ?? (props.timestamp ? Number(props.timestamp) * 1000 : undefined);
+    // AMQP timestamps are seconds, so that bound is approximate to 1 s; `at=` and expiresAt are exact.
+    if (since !== undefined) left = Math.min(left, Number(expiration) - (ctx.now - since));
     if (env?.expiresAt) left = Math.min(left, Date.parse(env.expiresAt) - ctx.now);
     if (!(left > 0)) return { ok: false, reason: `expired in transit (ttl ${expiration} ms)` };
     expiration = String(Math.floor(left));
@@ -119,6 +121,13 @@ function firstHopRaw(content: Buffer, props: RawProperties, ctx: HopContext): Pr
     rawProps: spliceForwarded(b, layout, hopEntry(ctx)),
     jobId: env?.id ?? (props.messageId as string | undefined),
   };
+}
+
+/** The `at=` (epoch ms) of the last `x-warren-forwarded` entry, if any. */
+function lastHopAt(prior: readonly unknown[]): number | undefined {
+  const last = prior[prior.length - 1];
+  const at = typeof last === 'string' ? /(?:^|;)at=(\d+)/.exec(last)?.[1] : undefined;
+  return at === undefined ? undefined : Number(at);
 }
 
 const hopEntry = (ctx: HopContext) => `link=${ctx.link};from=${ctx.from};to=${ctx.to};at=${ctx.now}`;
