@@ -12,6 +12,16 @@ const int = (v: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+const port = (v: string) => {
+  const n = int(v);
+  if (n > 65535) throw new InvalidArgumentError('must be a port (1-65535)');
+  return n;
+};
+// Numeric variables go through the same parser as the flag: commander names the variable on error.
+const portOption = (flags: string, desc: string, envVar: string, fallback?: number) => {
+  const o = new Option(flags, desc).env(envVar).argParser(port);
+  return fallback === undefined ? o : o.default(fallback);
+};
 const list = (v: string) =>
   v
     .split(',')
@@ -34,7 +44,7 @@ program
   .description(
     'ingest + in-process worker (in-memory broker and results unless RABBITMQ_URL/REDIS_URL are set)',
   )
-  .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
+  .addOption(portOption('-p, --port <n>', 'listen port', 'PORT', 8787))
   .option('--no-worker', 'run the ingest only')
   .addOption(shutdownTimeout())
   .action((o) => dev({ port: o.port, worker: o.worker, shutdownTimeoutMs: o.shutdownTimeout }));
@@ -42,7 +52,7 @@ program
 program
   .command('ingest')
   .description('production ingest server (refuses to start without API keys, RABBITMQ_URL and REDIS_URL)')
-  .option('-p, --port <n>', 'listen port', int, Number(process.env.PORT ?? 8787))
+  .addOption(portOption('-p, --port <n>', 'listen port', 'PORT', 8787))
   .option('--embedded', EMBEDDED)
   .addOption(shutdownTimeout())
   .action((o) => ingest({ port: o.port, embedded: o.embedded, shutdownTimeoutMs: o.shutdownTimeout }));
@@ -52,7 +62,7 @@ program
   .description('long-running worker (refuses to start without RABBITMQ_URL and REDIS_URL)')
   .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
   .option('-c, --concurrency <n>', 'jobs in flight', int)
-  .option('--metrics-port <n>', 'serve /metrics and /status.json on this port (default: $METRICS_PORT)', int)
+  .addOption(portOption('--metrics-port <n>', 'serve /metrics and /status.json on this port', 'METRICS_PORT'))
   .option('--embedded', EMBEDDED)
   .action((o) =>
     worker({
@@ -79,7 +89,7 @@ program
   .description(
     'local Upstash-REST-compatible endpoint over REDIS_URL (for @upstash/redis and the REST result store)',
   )
-  .option('-p, --port <n>', 'listen port', int, Number(process.env.REDIS_REST_PORT ?? 8079))
+  .addOption(portOption('-p, --port <n>', 'listen port', 'REDIS_REST_PORT', 8079))
   .option('-t, --token <token>', 'bearer token (default: UPSTASH_REDIS_REST_TOKEN or a random one, printed)')
   .action((o) => redisRest({ port: o.port, token: o.token }));
 
@@ -103,7 +113,7 @@ program
   .option('--prefetch <n>', 'unacked messages in flight per link', int)
   .option('--publish-channels <n>', 'confirm channels per AMQP destination (default 8; 1 keeps order)', int)
   .option('--region <id>', 'config mode: only links from this region')
-  .option('--metrics-port <n>', 'serve /metrics and /status.json', int)
+  .option('--metrics-port <n>', 'serve /metrics and /status.json', port)
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
   .addOption(shutdownTimeout())
   .action((o) => forward(o));

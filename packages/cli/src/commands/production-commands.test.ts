@@ -6,8 +6,12 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 const KEY = 'fx-cli-key-0123456789abcdef';
 
 /** Runs the real CLI with RABBITMQ_URL / REDIS_URL removed; resolves on exit or on `until` in its output. */
-function warren(args: string[], until?: RegExp): Promise<{ code: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WARREN_API_KEYS: KEY, PORT: '18791' };
+function warren(
+  args: string[],
+  until?: RegExp,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WARREN_API_KEYS: KEY, PORT: '18791', ...extra };
   for (const k of ['RABBITMQ_URL', 'REDIS_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'])
     delete env[k];
   const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
@@ -33,5 +37,23 @@ describe('production commands without RABBITMQ_URL / REDIS_URL', () => {
   it('warren worker --embedded starts on the in-memory broker', async () => {
     const { out } = await warren(['worker', '--embedded'], /consuming[\s\S]*in-memory/);
     expect(out).toMatch(/broker: in-memory/);
+  });
+});
+
+describe('numeric environment variables', () => {
+  it.each([
+    [['dev'], { PORT: 'abc' }, 'PORT'],
+    [['ingest', '--embedded'], { PORT: '-5' }, 'PORT'],
+    [['worker', '--embedded'], { METRICS_PORT: '90x' }, 'METRICS_PORT'],
+    [['redis-rest'], { REDIS_REST_PORT: '70000' }, 'REDIS_REST_PORT'],
+    [
+      ['forward', '--from', 'amqp://h', '--queue', 'q', '--to', 'amqp://h'],
+      { WARREN_SHUTDOWN_TIMEOUT_MS: 'soon' },
+      'WARREN_SHUTDOWN_TIMEOUT_MS',
+    ],
+  ])('warren %s refuses %o, naming the variable', async (args, env, name) => {
+    const { code, out } = await warren(args, undefined, env);
+    expect(code).toBe(1);
+    expect(out).toContain(`from env '${name}' is invalid`);
   });
 });

@@ -7,7 +7,7 @@ import { onShutdown } from '../runtime/shutdown';
 export interface WorkerCommandOptions {
   queues?: string[];
   concurrency?: number;
-  /** Serve /metrics and /status.json here (default $METRICS_PORT; unset = not served). */
+  /** Serve /metrics and /status.json here (the CLI reads $METRICS_PORT; unset = not served). */
   metricsPort?: number;
   /** Allow the in-memory broker and store when RABBITMQ_URL / REDIS_URL are unset. */
   embedded?: boolean;
@@ -43,8 +43,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   });
   await w.start();
   consuming = w.queues;
-  const metricsPort =
-    opts.metricsPort ?? (process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined);
+  const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
   const metrics = metricsPort ? await serveStatus(obs, metricsPort) : undefined;
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);

@@ -6,8 +6,9 @@ import {
   redactUrl,
   type StrategyName,
 } from '@warren/amqp';
-import { type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
+import { ConfigError, type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
 import type { Logger } from '@warren/observability';
+import * as z from 'zod';
 import { logBrokerEvents } from './log-broker-events';
 
 export interface BrokerRuntime {
@@ -21,6 +22,28 @@ export interface BrokerRuntime {
   brokers: Map<string, AmqpBroker>;
   describe: string;
   close(): Promise<void>;
+}
+
+// A NaN or negative weight would silently skew (or stall) weighted-round-robin.
+const weightsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/, 'each weight must be a number >= 0')
+      .transform(Number),
+  )
+  .refine((ws) => ws.some((w) => w > 0), 'at least one weight must be > 0');
+
+function parseWeights(raw: string): number[] {
+  const parsed = weightsSchema.safeParse(raw.split(','));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const at =
+    typeof issue.path[0] === 'number'
+      ? ` (entry ${issue.path[0] + 1}: "${raw.split(',')[issue.path[0]]}")`
+      : '';
+  throw new ConfigError(`RABBITMQ_WEIGHTS: ${issue.message}${at}`);
 }
 
 const STRATEGIES: StrategyName[] = ['round-robin', 'weighted-round-robin', 'health-based', 'random'];
@@ -57,7 +80,7 @@ export async function brokerFromEnv(
   const strategy = (env.RABBITMQ_STRATEGY ?? 'round-robin') as StrategyName;
   if (!STRATEGIES.includes(strategy))
     throw new Error(`RABBITMQ_STRATEGY must be one of ${STRATEGIES.join(', ')} (got ${strategy})`);
-  const weights = env.RABBITMQ_WEIGHTS ? env.RABBITMQ_WEIGHTS.split(',').map(Number) : undefined;
+  const weights = env.RABBITMQ_WEIGHTS ? parseWeights(env.RABBITMQ_WEIGHTS) : undefined;
 
   const brokers = new Map<string, AmqpBroker>();
   for (const [region, urls] of clusters)

@@ -23,3 +23,13 @@ describe('createRuntime', () => {
     await rt.close();
   });
 });
+
+describe('RABBITMQ_WEIGHTS', () => {
+  const config = defineConfig({ tasks: [] });
+  const env = { RABBITMQ_URL: 'amqp://127.0.0.1:1,amqp://127.0.0.1:2', REDIS_URL: 'redis://127.0.0.1:6379' };
+  it.each(['1,x', '1,-2', '0,0', '1,,2'])('refuses %s before connecting', async (weights) => {
+    await expect(createRuntime(config, { ...env, RABBITMQ_WEIGHTS: weights })).rejects.toThrow(
+      /RABBITMQ_WEIGHTS: /,
+    );
+  });
+});
