@@ -11,6 +11,7 @@ import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
 import type { ReceivedMessage } from './sqs-ops';
+import { type Heartbeat, keepHidden } from './visibility-heartbeat';
 
 /** Milliseconds until an ISO time (0 when absent, unparsable or past). */
 export function msUntil(iso: string | undefined, now = Date.now()): number {
@@ -33,6 +34,7 @@ export interface SqsConsumerOptions extends QueueUrlOptions {
  * most `prefetch` messages in flight per queue. Settling: ack = DeleteMessage, retry =
  * ChangeMessageVisibility(delay), deadLetter = copy to the redrive DLQ with the reason + delete,
  * release = visibility 0. A job whose `notBefore` is ahead is hidden again until then, unrun.
+ * While a handler runs, the message's visibility is extended every half timeout (keepHidden).
  */
 export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   const urlFor = queueUrlResolver(opts);
@@ -43,12 +45,13 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   };
   const loops = new Set<{ stop(): Promise<void> }>();
 
-  function startLoop(queueUrl: string, handler: DeliveryHandler, prefetch: number) {
+  function startLoop(queueUrl: string, handler: DeliveryHandler, prefetch: number, visibilityS: number) {
     const abort = new AbortController();
     let inFlight = 0;
     let wake: (() => void) | undefined;
-    const handle = async (m: ReceivedMessage) => {
+    const handle = async (m: ReceivedMessage, sentAt: number) => {
       const parsed = parseEnvelope(m.body);
+      let heartbeat: Heartbeat | undefined;
       try {
         if (!parsed.ok) {
           await deadLetterMessage(ctx, m, parsed.reason, 'poll');
@@ -56,13 +59,17 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
         }
         // Best effort: without the redrive policy the job keeps its own maxAttempts.
         const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
-        const d = createSqsDelivery(ctx, m, parsed.job, 'poll', redrive?.maxReceiveCount);
+        const d = createSqsDelivery(ctx, m, parsed.job, 'poll', {
+          maxReceiveCount: redrive?.maxReceiveCount,
+          beforeSettle: () => heartbeat?.stop() ?? Promise.resolve(),
+        });
         const wait = msUntil(parsed.job.notBefore);
         if (wait > 0) {
           // Delayed past SQS's 15 min DelaySeconds: hide it again until due, unrun.
           await d.defer(wait);
           return;
         }
+        heartbeat = keepHidden(opts.client, m, visibilityS, sentAt, opts.onError);
         await handler(d).catch(async (err) => {
           opts.onError?.(err);
           if (!d.settlement) await d.release();
@@ -70,6 +77,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
       } catch (err) {
         opts.onError?.(err);
       } finally {
+        await heartbeat?.stop(); // a handler may resolve without settling
         inFlight--;
         wake?.();
       }
@@ -84,6 +92,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           continue;
         }
         try {
+          const sentAt = Date.now();
           const out = await opts.client.send(
             new ReceiveMessageCommand({
               QueueUrl: queueUrl,
@@ -98,13 +107,16 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           );
           for (const msg of out.Messages ?? []) {
             inFlight++;
-            void handle({
-              queueUrl,
-              messageId: msg.MessageId!,
-              receiptHandle: msg.ReceiptHandle!,
-              body: msg.Body ?? '',
-              receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
-            });
+            void handle(
+              {
+                queueUrl,
+                messageId: msg.MessageId!,
+                receiptHandle: msg.ReceiptHandle!,
+                body: msg.Body ?? '',
+                receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
+              },
+              sentAt,
+            );
           }
         } catch (err) {
           if (abort.signal.aborted) break;
@@ -128,7 +140,10 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   return {
     async consume(queue: string, handler: DeliveryHandler, co: ConsumeOptions = {}): Promise<Subscription> {
       const url = await sqsCall('resolve queue', async () => urlFor(queue));
-      const loop = startLoop(url, handler, co.prefetch ?? 10);
+      // The heartbeat extends by the timeout messages were received with (SQS's default: 30 s).
+      const visibilityS =
+        opts.visibilityTimeoutS ?? (await ctx.directory.visibilityTimeoutS(url).catch(() => 30));
+      const loop = startLoop(url, handler, co.prefetch ?? 10, visibilityS);
       return { close: () => loop.stop() };
     },
     async close(): Promise<void> {

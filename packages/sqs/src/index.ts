@@ -12,6 +12,7 @@ export { type QueueUrlOptions, sqsQueueName } from './queue-urls';
 export {
   createBoundSqsDelivery,
   createSqsDelivery,
+  type DeliveryExtras,
   deadLetterMessage,
   lastReceiveCap,
   type MessageInfo,

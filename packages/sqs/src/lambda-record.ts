@@ -82,7 +82,10 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
       // Whether this receive is the queue's last matters only while the job could still retry.
       const couldRetry = job.attempt - 1 + Math.max(1, i.receiveCount) < job.maxAttempts;
       const maxReceiveCount = couldRetry ? await maxReceiveCountOf(bind(record)) : undefined;
-      return { ok: true, delivery: createBoundSqsDelivery(i, bind(record), job, 'lambda', maxReceiveCount) };
+      return {
+        ok: true,
+        delivery: createBoundSqsDelivery(i, bind(record), job, 'lambda', { maxReceiveCount }),
+      };
     },
     deadLetter: async (record: SQSRecord, reason: string) => {
       const { ctx: c, message } = await bind(record)();

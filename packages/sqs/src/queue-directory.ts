@@ -14,6 +14,7 @@ export interface RedriveInfo {
 export class QueueDirectory {
   private readonly urls = new Map<string, Promise<string>>();
   private readonly redrives = new Map<string, Promise<RedriveInfo | undefined>>();
+  private readonly visibilities = new Map<string, Promise<number>>();
 
   constructor(private readonly client: SQSClient) {}
 
@@ -49,6 +50,19 @@ export class QueueDirectory {
         deadLetterUrl: await this.urlForArn(policy.deadLetterTargetArn),
         maxReceiveCount: Number(policy.maxReceiveCount),
       };
+    });
+  }
+
+  /** The queue's default VisibilityTimeout in seconds. */
+  visibilityTimeoutS(queueUrl: string): Promise<number> {
+    return memo(this.visibilities, queueUrl, async () => {
+      const out = await sqsCall('GetQueueAttributes', async () => {
+        const { GetQueueAttributesCommand } = await loadSqsSdk();
+        return this.client.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+        );
+      });
+      return Number(out.Attributes?.VisibilityTimeout ?? 30);
     });
   }
 }

@@ -43,20 +43,26 @@ export interface SqsDelivery extends Delivery {
   defer(delayMs: number): Promise<void>;
 }
 
+export interface DeliveryExtras {
+  /** The queue's redrive maxReceiveCount, when known: see lastReceiveCap. */
+  maxReceiveCount?: number;
+  /** Awaited before any settling call to SQS (the poll consumer stops its heartbeat here). */
+  beforeSettle?: () => Promise<void>;
+}
+
 /**
  * A Delivery over one SQS message. The attempt is derived from SQS's ApproximateReceiveCount
  * (authoritative: a retry re-shows the same message rather than publishing a copy), offset by
  * the attempt the envelope arrived with (jobs forwarded from RabbitMQ may have used some).
- * `maxReceiveCount` (the queue's redrive policy, when known): see lastReceiveCap.
  */
 export function createSqsDelivery(
   ctx: SqsContext,
   message: ReceivedMessage,
   job: JobEnvelope,
   mode: SqsMode,
-  maxReceiveCount?: number,
+  extra: DeliveryExtras = {},
 ): SqsDelivery {
-  return createBoundSqsDelivery(message, async () => ({ ctx, message }), job, mode, maxReceiveCount);
+  return createBoundSqsDelivery(message, async () => ({ ctx, message }), job, mode, extra);
 }
 
 /** `createSqsDelivery` with the context and the message resolved by `bind` when SQS is first called. */
@@ -65,17 +71,18 @@ export function createBoundSqsDelivery(
   bind: SqsBinding,
   job: JobEnvelope,
   mode: SqsMode,
-  maxReceiveCount?: number,
+  extra: DeliveryExtras = {},
 ): SqsDelivery {
   const attempt = job.attempt - 1 + Math.max(1, message.receiveCount);
   let settlement: Settlement | undefined;
   let keep = false;
-  const settle = (s: Settlement) => {
+  const settle = async (s: Settlement) => {
     if (settlement) throw new Error(`SQS message ${message.messageId} already settled (${settlement})`);
     settlement = s;
+    await extra.beforeSettle?.();
   };
   return {
-    job: lastReceiveCap(job, attempt, message.receiveCount, maxReceiveCount),
+    job: lastReceiveCap(job, attempt, message.receiveCount, extra.maxReceiveCount),
     messageId: message.messageId,
     attempt,
     redelivered: message.receiveCount > 1,
@@ -86,30 +93,30 @@ export function createBoundSqsDelivery(
       return keep;
     },
     async ack() {
-      settle('ack');
+      await settle('ack');
       // Lambda: the event source mapping deletes it (not listed in batchItemFailures).
       if (mode === 'poll') await bind().then(({ ctx, message: m }) => deleteMessage(ctx.client, m));
     },
     async retry(delayMs: number) {
-      settle('retry');
+      await settle('retry');
       keep = true;
       const { ctx, message: m } = await bind();
       await setVisibility(ctx.client, m, delayMs);
     },
     async release() {
-      settle('release');
+      await settle('release');
       keep = true;
       // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
       if (mode === 'poll') await bind().then(({ ctx, message: m }) => setVisibility(ctx.client, m, 0));
     },
     async defer(delayMs: number) {
-      settle('release');
+      await settle('release');
       keep = true;
       const { ctx, message: m } = await bind();
       await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
     },
     async deadLetter(reason: string) {
-      settle('dead-letter');
+      await settle('dead-letter');
       const { ctx, message: m } = await bind();
       keep = await deadLetterMessage(ctx, m, reason, mode);
     },
