@@ -1,6 +1,7 @@
 import { TransportError } from '@warren/core';
 import type { ChannelModel } from 'amqplib';
 import { createPicker, type NodePicker, type NodeState, type StrategyName } from '../strategies/node-picker';
+import { BlockedState } from './blocked-state';
 import type { EventSink } from './events';
 import { probeNode } from './health-check';
 import { NodeErrors } from './node-errors';
@@ -42,6 +43,7 @@ export class ClusterConnection {
   readonly nodes: NodeState[];
   private readonly picker: NodePicker;
   private readonly errors: NodeErrors;
+  private readonly blockedState = new BlockedState();
   private model: ChannelModel | undefined;
   private index: number | undefined;
   private readonly hooks: ConnectHook[] = [];
@@ -71,6 +73,11 @@ export class ClusterConnection {
 
   current(): ChannelModel | undefined {
     return this.model;
+  }
+
+  /** Why the current connection is blocked (broker resource alarm), or undefined. */
+  blocked(): string | undefined {
+    return this.model ? this.blockedState.reason : undefined;
   }
 
   /**
@@ -104,11 +111,18 @@ export class ClusterConnection {
     });
   }
 
-  /** Probes every node once (connect + a cheap op, with timeout) and records the results. */
+  /**
+   * Probes every node once (connect + a cheap op, with timeout) and records the results; the
+   * current node is unhealthy while its connection is blocked.
+   */
   async checkHealth(): Promise<void> {
+    if (this.model) this.blockedState.poke(this.model);
     await Promise.all(
-      this.nodes.map(async (n) => {
-        const r = await probeNode(n.url, this.openOptions(this.opts.healthTimeoutMs ?? 2000));
+      this.nodes.map(async (n, i) => {
+        const probed = await probeNode(n.url, this.openOptions(this.opts.healthTimeoutMs ?? 2000));
+        const blocked = i === this.index ? this.blocked() : undefined;
+        const r =
+          blocked === undefined ? probed : { ...probed, ok: false, error: `broker blocked: ${blocked}` };
         n.healthy = r.ok;
         n.checkedAt = Date.now();
         if (r.ok) n.latencyMs = r.latencyMs;
@@ -193,11 +207,16 @@ export class ClusterConnection {
       return false;
     }
     const generation = ++this.generation;
+    this.blockedState.reset();
     model.on('error', () => {}); // 'close' follows and carries the same error
-    model.on('blocked', (reason: string) =>
-      this.opts.onEvent?.({ type: 'blocked', node: redactUrl(node.url), reason }),
-    );
-    model.on('unblocked', () => this.opts.onEvent?.({ type: 'unblocked', node: redactUrl(node.url) }));
+    model.on('blocked', (reason: string) => {
+      if (generation === this.generation) this.blockedState.reason = reason;
+      this.opts.onEvent?.({ type: 'blocked', node: redactUrl(node.url), reason });
+    });
+    model.on('unblocked', () => {
+      if (generation === this.generation) this.blockedState.reset();
+      this.opts.onEvent?.({ type: 'unblocked', node: redactUrl(node.url) });
+    });
     model.on('close', (err?: Error) => this.lost(generation, i, err));
     try {
       for (const hook of this.hooks) await hook(model);

@@ -138,6 +138,10 @@ export class ConfirmPublisher {
     timeoutMs = this.opts.confirmTimeoutMs,
   ): Promise<void> {
     if (this.closed) return Promise.reject(new TransportError('publisher is closed', false));
+    // Written to a blocked connection, it would land after the alarm, long after being reported failed.
+    const blocked = this.conn.blocked();
+    if (blocked !== undefined)
+      return Promise.reject(new TransportError(`broker blocked: ${blocked} (publishing to ${queue})`, true));
     const deadline = Date.now() + timeoutMs;
     // Hot path: connected and a free slot: no extra promise hop before the frame is written.
     const st = this.state;
