@@ -47,6 +47,16 @@ export class AckTracker {
     return { upTo, count };
   }
 
+  /**
+   * Every settled tag not acked yet, in any order, forgotten here: for a session that ends with its
+   * prefix blocked, acked one by one (`multiple: false`) so confirmed messages are not sent again.
+   */
+  takeSettled(): number[] {
+    const tags = [...this.settled];
+    this.settled.clear();
+    return tags;
+  }
+
   reset(): void {
     this.order = [];
     this.head = 0;

@@ -21,6 +21,8 @@ function channelCount(n: number | undefined): number {
 }
 
 type Publisher = Omit<PublishWriter, 'publishRaw'> & Partial<Pick<PublishWriter, 'publishRaw'>>;
+/** A channel's publisher and the messages it had returned, each waiting for its confirm. */
+type Out = { pub: Publisher; returned: { content: Buffer; why: string }[] };
 
 const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
   publish: (key, content, options, cb) => ch.publish(exchange, key, content, options, cb),
@@ -31,8 +33,8 @@ const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
  * once (bounded by the link's prefetch), each source message settled by its own confirm, in
  * whatever order the channels confirm (the ack tracker acks only a contiguous confirmed prefix).
  * With more than one channel the destination may enqueue in a different order than the source
- * held; `channels: 1` keeps it. `mandatory` publishes: an unroutable message is a broken link
- * (queue deleted), never a silent drop.
+ * held; `channels: 1` keeps it. `mandatory` publishes, never a silent drop: unroutable to a queue
+ * is a broken link (queue deleted), through an exchange that one message is refused (dead-lettered).
  */
 export function amqpSink(dest: AmqpDestination): OpenSink {
   if (!dest.queue && !dest.exchange) throw new Error('amqp destination needs a queue or an exchange');
@@ -59,32 +61,43 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       throw new Error(`destination ${redactUrl(url)}: ${(err as Error).message}`);
     }
     const exchange = dest.exchange ?? '';
-    const publishers = channels.map((ch) => {
+    const outs = channels.map((ch): Out => {
+      const out: Out = { pub: publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange), returned: [] };
       ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
       ch.on('close', () => fail(new Error('destination channel closed')));
-      ch.on('return', (msg) =>
-        fail(
-          new Error(
-            `destination returned a message as unroutable (${(msg.fields as { replyText?: string }).replyText}); queue gone?`,
-          ),
-        ),
-      );
-      // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
-      // its internals ever change shape.
-      return publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange);
+      ch.on('return', (msg) => {
+        const why = (msg.fields as { replyText?: string }).replyText ?? 'NO_ROUTE';
+        // To a queue, unroutable means the queue is gone: the link is broken (a restart's passive
+        // check then fails before consuming). Through an exchange it is this message's routing key:
+        // only that message is refused (dead-lettered), matched to its confirm, which follows the return.
+        if (dest.queue) fail(new Error(`destination returned a message as unroutable (${why}); queue gone?`));
+        else out.returned.push({ content: msg.content, why });
+      });
+      return out;
     });
+    // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
+    // its internals ever change shape.
+    const publishers = outs.map((o) => o.pub);
     // Round-robin over the channels: the broker runs each channel in its own Erlang process, so
     // the per-publish work (decode, route, confirm) spreads over its schedulers instead of one
     // channel process capping the link (measured: packages/forwarder/README.md, Performance).
     let next = 0;
-    const pick = (): Publisher => publishers[next++ % publishers.length]!;
+    const pick = (): Out => outs[next++ % outs.length]!;
     const fixedKey = dest.queue ?? dest.routingKey;
 
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
+      const key = fixedKey ?? item.routingKey;
+      const out = pick();
       const onConfirm = (err: unknown) => {
         if (closing) return;
-        if (!err) return events.confirmed(item.tag);
+        if (!err) {
+          // Equal contents are interchangeable, so matching a return by content is enough.
+          const i = out.returned.length ? out.returned.findIndex((r) => r.content.equals(item.content)) : -1;
+          if (i < 0) return events.confirmed(item.tag);
+          const [r] = out.returned.splice(i, 1);
+          return events.rejected(item.tag, `unroutable at the destination (${r!.why}, routing key ${key})`);
+        }
         if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
         // A nack (e.g. reject-publish on a full queue): keep the message in flight and retry; the source
         // keeps it unacked meanwhile, so nothing is lost if we restart instead.
@@ -92,17 +105,15 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         const delay = NACK_RETRY_MS[Math.min(attempt, NACK_RETRY_MS.length - 1)]!;
         setTimeout(() => send(item, attempt + 1), delay);
       };
-      const key = fixedKey ?? item.routingKey;
-      const out = pick();
-      if (item.rawProps && out.publishRaw) {
-        out.publishRaw(key, item.content, item.rawProps, onConfirm);
+      if (item.rawProps && out.pub.publishRaw) {
+        out.pub.publishRaw(key, item.content, item.rawProps, onConfirm);
         return;
       }
       // Set in place (the options are fresh per message): a spread copy per publish made amqplib's
       // option reads slow (measured on the publisher: ~8% of its CPU).
       const options = optionsOf(item) as Options.Publish;
       options.mandatory = true;
-      out.publish(key, item.content, options, onConfirm);
+      out.pub.publish(key, item.content, options, onConfirm);
     };
 
     return {

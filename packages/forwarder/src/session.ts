@@ -168,10 +168,11 @@ export class Session {
   }
 
   private settle(tag: number, forwarded: boolean): void {
-    if (this.finished && this.finished.kind !== 'stopped') return;
     if (!this.held.delete(tag)) return;
     this.tracker.settle(tag);
     if (forwarded) this.hooks.confirmed();
+    // A session ended by an error acks what it settled one by one at teardown (ackSettled).
+    if (this.finished && this.finished.kind !== 'stopped') return;
     if (!this.ackScheduled) {
       this.ackScheduled = true;
       setImmediate(() => this.flushAcks());
@@ -254,7 +255,28 @@ export class Session {
   async teardown(): Promise<void> {
     this.tornDown = true;
     for (const t of this.timers) clearInterval(t);
-    await this.sink?.close();
+    await this.sink?.close(); // no confirms after this
+    this.ackSettled();
+    // Closing the channel first sends its last acks ahead of the close (measured: a connection close
+    // right after acks on a channel lost them, and the broker requeued those messages).
+    await closeQuietly(this.ch);
     await closeQuietly(this.conn);
+  }
+
+  /**
+   * Acks every settled delivery the prefix ack did not cover (behind an unconfirmed one), one by one,
+   * while the source channel is still open: otherwise each restart sends them all again.
+   */
+  private ackSettled(): void {
+    const ch = this.ch;
+    if (!ch) return;
+    const tags = this.tracker.takeSettled();
+    for (const tag of tags) {
+      try {
+        ch.ack({ fields: { deliveryTag: tag } } as Message, false);
+      } catch {
+        return; // the channel is closed: the broker requeues them anyway
+      }
+    }
   }
 }
