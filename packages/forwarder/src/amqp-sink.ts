@@ -62,6 +62,8 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
     }
     const exchange = dest.exchange ?? '';
     const outs = channels.map((ch): Out => {
+      // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
+      // its internals ever change shape.
       const out: Out = { pub: publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange), returned: [] };
       ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
       ch.on('close', () => fail(new Error('destination channel closed')));
@@ -70,13 +72,11 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         // To a queue, unroutable means the queue is gone: the link is broken (a restart's passive
         // check then fails before consuming). Through an exchange it is this message's routing key:
         // only that message is refused (dead-lettered), matched to its confirm, which follows the return.
+        out.returned.push({ content: msg.content, why });
         if (dest.queue) fail(new Error(`destination returned a message as unroutable (${why}); queue gone?`));
-        else out.returned.push({ content: msg.content, why });
       });
       return out;
     });
-    // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
-    // its internals ever change shape.
     const publishers = outs.map((o) => o.pub);
     // Round-robin over the channels: the broker runs each channel in its own Erlang process, so
     // the per-publish work (decode, route, confirm) spreads over its schedulers instead of one
@@ -96,6 +96,8 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
           const i = out.returned.length ? out.returned.findIndex((r) => r.content.equals(item.content)) : -1;
           if (i < 0) return events.confirmed(item.tag);
           const [r] = out.returned.splice(i, 1);
+          // Confirmed yet dropped: never settled. To a queue the link is failing; the message stays at the source.
+          if (dest.queue) return;
           return events.rejected(item.tag, `unroutable at the destination (${r!.why}, routing key ${key})`);
         }
         if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link

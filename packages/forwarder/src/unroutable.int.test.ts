@@ -76,6 +76,30 @@ describe('unroutable and failed sessions', () => {
     await link.stop(500);
   });
 
+  it('messages returned because the destination queue is gone stay in the source', async () => {
+    await freshQueue(URL, src);
+    await freshQueue(URL, dst);
+    const link = new ForwardLink({
+      name: `fx-fwd-ur3-${sfx}`,
+      source: { urls: [URL], queue: src, region: 'A' },
+      destination: { kind: 'amqp', urls: [URL], queue: dst, region: 'B' },
+      backoffBaseMs: 2000,
+      backoffMaxMs: 2000,
+    });
+    links.push(link);
+    link.start();
+    await until(() => link.status().state === 'running', 10_000, 'running');
+    const conn = await amqp.connect(URL);
+    await (await conn.createChannel()).deleteQueue(dst);
+    await conn.close();
+    await publishMany(URL, src, 20, 'g');
+    await until(() => link.status().restarts > 0, 10_000, 'a restart');
+    await link.stop(500);
+    expect(link.status().lastError).toMatch(/unroutable/);
+    expect(link.status().deadLettered).toBe(0);
+    expect(await depth(URL, src)).toBe(20);
+  });
+
   it('a session ending with an error acks what the destination confirmed behind an unconfirmed head', async () => {
     await freshQueue(URL, src);
     await publishMany(URL, src, 10, 'c');
