@@ -131,4 +131,56 @@ describe('attempts beyond the queue maxReceiveCount', () => {
     expect((await sqs.receive(dlq.url, 1)).map((m) => m.Body)).toEqual([JSON.stringify(job)]);
     await pub.close();
   });
+
+  it('a job handed back unrun on the last receive is sent again as a fresh message, not left to the redrive', async () => {
+    const name = `${RUN}-${n++}`;
+    const dlq = await sqs.createQueue(`${name}-dlq`);
+    const q = await sqs.createQueue(name, {
+      deadLetterArn: dlq.arn,
+      maxReceiveCount: 1,
+      visibilityTimeoutS: 30,
+    });
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } });
+    // Poll: not due at its first (and last) receive.
+    const job = makeJob({ queue: name, notBefore: new Date(Date.now() + 1500).toISOString() });
+    await pub.publish(name, job);
+    const consumer = createSqsConsumer({ client: sqs.client, queueUrls: { [name]: q.url }, waitTimeS: 1 });
+    const seen: string[] = [];
+    const sub = await consumer.consume(name, async (d) => {
+      seen.push(d.job.id);
+      await d.ack();
+    });
+    await eventually(() => seen.length === 1, 10_000);
+    await sub.close();
+    await consumer.close();
+    expect(seen).toEqual([job.id]);
+    // Lambda: a record handed back (no time left) on its last receive. Another queue: the
+    // closed consumer's long poll may still be pending in local-aws-sqs and take the message.
+    const name2 = `${RUN}-${n++}`;
+    const q2 = await sqs.createQueue(name2, {
+      deadLetterArn: dlq.arn,
+      maxReceiveCount: 1,
+      visibilityTimeoutS: 30,
+    });
+    const other = makeJob({ queue: name2, attempt: 2, maxAttempts: 5 });
+    await createSqsPublisher({ client: sqs.client, queueUrls: { [name2]: q2.url } }).publish(name2, other);
+    const [m] = await sqs.receive(q2.url, 1);
+    const mapper = createLambdaRecordMapper({ client: sqs.client });
+    const mapped = await mapper.map({
+      messageId: m!.MessageId!,
+      receiptHandle: m!.ReceiptHandle!,
+      body: m!.Body!,
+      attributes: { ApproximateReceiveCount: m!.Attributes!.ApproximateReceiveCount! },
+      eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${name2}`,
+    } as SQSRecord);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    await mapped.delivery.defer(0);
+    expect(mapped.delivery.keep).toBe(false); // the event source mapping deletes the original
+    await sqs.client.send(new DeleteMessageCommand({ QueueUrl: q2.url, ReceiptHandle: m!.ReceiptHandle! }));
+    const again = await sqs.receive(q2.url, 1);
+    // The copy keeps the attempt it did not spend (2), so it is not granted one more.
+    expect(again.map((x) => JSON.parse(x.Body!))).toEqual([{ ...other, attempt: 2 }]);
+    expect(await sqs.receive(dlq.url)).toEqual([]);
+    await pub.close();
+  });
 });

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Delivery, JobEnvelope } from '@warren/core';
-import { MAX_DEFER_MS } from './limits';
+import { deferMessage } from './defer-message';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
@@ -111,9 +111,9 @@ export function createBoundSqsDelivery(
     },
     async defer(delayMs: number) {
       await settle('release');
-      keep = true;
+      keep = true; // reported if binding to SQS fails: it comes back after the visibility timeout
       const { ctx, message: m } = await bind();
-      await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
+      keep = await deferMessage(ctx, m, job, attempt, delayMs, mode);
     },
     async deadLetter(reason: string) {
       await settle('dead-letter');
