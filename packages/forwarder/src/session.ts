@@ -36,7 +36,7 @@ export class Session {
   private sink?: Sink;
   private consumerTag?: string;
   private readonly held = new Map<number, ConsumeMessage>();
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
   private ackScheduled = false;
   private lastProgress = Date.now();
   private dlq?: DeadLetterQueue;
@@ -90,6 +90,7 @@ export class Session {
   run(): Promise<SessionEnd> {
     const ms = this.spec.startTimeoutMs ?? 30_000;
     const timer = setTimeout(() => this.fail(new Error(`not started within ${ms} ms`), 'start'), ms);
+    this.timers.push(timer); // cleared at teardown too: a stopped session must not hold the process
     this.open().then(
       () => clearTimeout(timer),
       (err) => {
