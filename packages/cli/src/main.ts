@@ -33,7 +33,10 @@ const EMBEDDED =
 
 // Long-running commands exit 1 when shutdown hangs past this (the worker's follows its config).
 const shutdownTimeout = () =>
-  new Option('--shutdown-timeout <ms>', 'exit 1 if shutdown takes longer (default 30000)')
+  new Option(
+    '--shutdown-timeout <ms>',
+    'exit 1 if shutdown takes longer (default 30000; dev with a worker: its drain + 10000)',
+  )
     .env('WARREN_SHUTDOWN_TIMEOUT_MS')
     .argParser(int);
 

@@ -87,6 +87,9 @@ export async function dev(opts: DevOptions): Promise<void> {
       await worker?.stop();
       await rt.close();
     },
-    { deadlineMs: opts.shutdownTimeoutMs },
+    {
+      // With a worker, leave it the drain its config allows before giving up, as `warren worker` does.
+      deadlineMs: opts.shutdownTimeoutMs ?? (worker ? config.worker.shutdownTimeoutMs + 10_000 : undefined),
+    },
   );
 }

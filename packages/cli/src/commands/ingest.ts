@@ -30,9 +30,7 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
     processMetrics: true,
   });
   const { server } = await startIngest(config, rt, opts.port, obs);
-  console.log(`warren ingest on :${opts.port} (region ${config.region})`);
-  for (const line of rt.describe) console.log(`  ${line}`);
-  console.log('  /metrics and /status.json need an API key (Bearer); open /dashboard#key=<key>');
+  // Signals are handled before the start-up lines say we are up (a supervisor may act on them).
   onShutdown(
     async () => {
       await new Promise((r) => server.close(r));
@@ -40,4 +38,7 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
     },
     { deadlineMs: opts.shutdownTimeoutMs },
   );
+  console.log(`warren ingest on :${opts.port} (region ${config.region})`);
+  for (const line of rt.describe) console.log(`  ${line}`);
+  console.log('  /metrics and /status.json need an API key (Bearer); open /dashboard#key=<key>');
 }

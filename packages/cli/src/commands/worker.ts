@@ -45,9 +45,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   consuming = w.queues;
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
   const metrics = metricsPort ? await serveStatus(obs, metricsPort) : undefined;
-  console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
-  for (const line of rt.describe) console.log(`  ${line}`);
-  if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
+  // Signals are handled before the start-up lines say we are up (a supervisor may act on them).
   // Stop consuming, let in-flight jobs finish (or abort and release them) within the worker's
   // shutdown timeout, then close; the process exits regardless a little after that.
   onShutdown(
@@ -59,4 +57,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     },
     { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 },
   );
+  console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
+  for (const line of rt.describe) console.log(`  ${line}`);
+  if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
 }
