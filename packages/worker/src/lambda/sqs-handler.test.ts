@@ -33,7 +33,7 @@ const record = (job: JobEnvelope, i: number): SQSRecord =>
   }) as SQSRecord;
 
 /** A fake mapper in the shape of @warren/sqs's: deliveries that record how they were settled. */
-function setup() {
+function setup(deferKeeps = true) {
   const results = new MemoryResultStore();
   const executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 60 });
   const settled = new Map<string, string>();
@@ -56,7 +56,10 @@ function setup() {
         retry: async (ms) => kept(`retry ${ms}`),
         deadLetter: async () => void settled.set(job.id, 'dead-letter'),
         release: async () => kept('release'),
-        defer: async (ms) => kept(`defer ${ms}`),
+        defer: async (ms) => {
+          kept(`defer ${ms}`);
+          keep = deferKeeps; // false: the mapper sent a fresh copy, the original must be deleted
+        },
       };
       return { ok: true, delivery };
     },
@@ -108,5 +111,21 @@ describe('createSqsHandler', () => {
     expect(out.batchItemFailures).toEqual([]);
     expect((await results.get(job.id))?.state).toBe('succeeded');
     expect((await results.get(jobs[1]!.id))?.state).toBe('succeeded');
+  });
+
+  it('a record the mapper handed back as a fresh copy is not reported (the original is deleted)', async () => {
+    const { results, settled, handler } = setup(false);
+    const later = makeJob({
+      task: 'h.add',
+      input: { a: 1, b: 2 },
+      notBefore: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const jobs = [50_000, 4_000, 0].map((ms) => makeJob({ task: 'h.tick', input: { ms } }));
+    lambda.remainingMs = 60_000;
+    const out = await handler({ Records: [later, ...jobs].map(record) }, lambda);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(settled.get(later.id)).toMatch(/^defer /);
+    expect(settled.get(jobs[2]!.id)).toBe('defer 0');
+    expect(await results.get(jobs[2]!.id)).toBeUndefined();
   });
 });

@@ -8,8 +8,8 @@ export interface LambdaSqsDelivery extends Delivery {
   /** The record must be listed in `batchItemFailures` (retry, release, or left for redrive). */
   readonly keep: boolean;
   /**
-   * Hands the message back unrun, visible again after `delayMs` (capped below SQS's 12 h); the
-   * record must be reported. No record write, no attempt spent.
+   * Hands the message back unrun, to be received again after `delayMs` (a visibility change:
+   * `keep`, report it; or a fresh copy: not `keep`, the original is deleted). No record write.
    */
   defer(delayMs: number): Promise<void>;
 }
@@ -41,8 +41,9 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * come back: retries after the visibility timeout the executor set to the backoff delay, the
  * last failed attempt through the queue's redrive policy. Anything unexpected (result store
  * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
- * or that would start too close to the invocation's end are handed back unrun and reported. FIFO batches run in order and
- * stop at the first record that is not done, reporting it and everything after it.
+ * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
+ * or deleted when the mapper sent a fresh copy). FIFO batches run in order and stop at the first
+ * record that is not done, reporting it and everything after it.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
@@ -54,12 +55,15 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       const wait = msUntilDue(d.job.notBefore);
       if (wait > 0) {
         await d.defer(wait);
-        return false;
+        return !d.keep; // not kept: the mapper sent a fresh copy, the original is to be deleted
       }
       if (gate.tooLate()) {
         // Best effort: if SQS refuses, it comes back after the visibility timeout instead.
-        await d.defer(0).catch((err) => deps.onError?.(err, record));
-        return false;
+        const ok = await d.defer(0).then(
+          () => true,
+          (err) => deps.onError?.(err, record),
+        );
+        return ok === true && !d.keep;
       }
       const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs() };
       await deps.executor.execute(d, opts);
