@@ -1,3 +1,4 @@
+import { TransportError } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import type { ConsumeMessage, Message } from 'amqplib';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { ChannelAcks } from './channel-acks';
 const job = makeJob({ id: '01920000-0000-7000-8000-000000000001', task: 't', queue: 'q' });
 
 /** One delivery (tag 7) on a channel that records what reached the broker. */
-function setup(send: () => Promise<void>) {
+function setup(send: () => Promise<void>, redeclare: () => Promise<void> = async () => {}) {
   const sent: string[] = [];
   let settled = 0;
   const ch = {
@@ -26,6 +27,11 @@ function setup(send: () => Promise<void>) {
     codec: warrenCodec,
     onEvent: () => {},
     settled: () => settled++,
+    redeclare: async () => {
+      sent.push('redeclare q');
+      await redeclare();
+    },
+    requeuePauseMs: 20,
   };
   const msg = {
     fields: { deliveryTag: 7, redelivered: false },
@@ -63,6 +69,29 @@ describe('AmqpDelivery', () => {
     await s.delivery.retry(1000);
     s.acks.flush();
     expect(s.sent).toEqual(['ack 7']);
+    expect(s.settled()).toBe(1);
+  });
+
+  const unroutable = () =>
+    Promise.reject(new TransportError('unroutable: no queue q.dlq (basic.return)', false));
+
+  it('a dead letter whose DLQ is missing declares the queue topology (with its DLQ) and sends again', async () => {
+    let calls = 0;
+    const s = setup(() => (++calls === 1 ? unroutable() : Promise.resolve()));
+    await s.delivery.deadLetter('boom');
+    s.acks.flush();
+    // Before: rejected without requeue, and the queue's DLX (to the same missing DLQ) dropped it.
+    expect(s.sent).toEqual(['redeclare q', 'ack 7']);
+    expect(calls).toBe(2);
+  });
+
+  it('still unroutable after that: requeued after a pause, never rejected into a missing DLQ', async () => {
+    const s = setup(unroutable);
+    const t0 = Date.now();
+    await expect(s.delivery.deadLetter('boom')).rejects.toThrow(/unroutable/);
+    s.acks.flush();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(15);
+    expect(s.sent).toEqual(['redeclare q', 'nack 7 requeue=true']);
     expect(s.settled()).toBe(1);
   });
 });

@@ -16,12 +16,34 @@ export interface DeliveryHost {
   readonly onEvent: EventSink;
   /** Called once when the delivery is settled, whichever way. */
   settled(): void;
+  /** Declares the queue's topology (its DLQ included) again, even if it was declared before. */
+  redeclare(): Promise<void>;
+  /** Pause before a message that cannot be dead-lettered is handed back (default 1 s). */
+  requeuePauseMs?: number;
+}
+
+const isUnroutable = (err: unknown) => /unroutable/i.test((err as Error | undefined)?.message ?? '');
+
+/** Publishes the DLQ copy; a DLQ found missing (deleted by hand) is declared again, once. */
+async function sendToDlq(host: DeliveryHost, msg: ConsumeMessage, reason: string): Promise<void> {
+  const props = deadLetterProperties(msg, host.queue, reason);
+  const send = () => host.publisher.send(dlqName(host.queue), msg.content, props, { declare: false });
+  try {
+    await send();
+  } catch (err) {
+    if (!isUnroutable(err)) throw err;
+    await host.redeclare();
+    await send();
+  }
 }
 
 /**
  * Publishes a copy to `<queue>.dlq` with its reason (confirmed), then acks the original. When the
  * copy is not confirmed, the original is rejected without requeue, so the queue's own
  * dead-letter exchange moves it to `<queue>.dlq` (without the reason), and the error is thrown.
+ * When the DLQ does not exist even after declaring it again, that DLX would drop it too: the
+ * original is handed back after a pause instead (a failed job that comes back is dead-lettered
+ * again by the executor; an undecodable one comes back here).
  */
 export async function deadLetterMessage(
   host: DeliveryHost,
@@ -30,16 +52,11 @@ export async function deadLetterMessage(
   reason: string,
 ): Promise<void> {
   try {
-    await host.publisher.send(
-      dlqName(host.queue),
-      msg.content,
-      deadLetterProperties(msg, host.queue, reason),
-      {
-        declare: false,
-      },
-    );
+    await sendToDlq(host, msg, reason);
   } catch (err) {
-    acks.tryNack(msg.fields.deliveryTag, false);
+    const unroutable = isUnroutable(err);
+    if (unroutable) await new Promise((r) => setTimeout(r, host.requeuePauseMs ?? 1000));
+    acks.tryNack(msg.fields.deliveryTag, unroutable);
     throw err;
   }
   acks.ack(msg.fields.deliveryTag);

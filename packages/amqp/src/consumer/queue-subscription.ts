@@ -125,6 +125,7 @@ export class QueueSubscription {
       codec: this.deps.codecFor(this.queue),
       onEvent: this.deps.onEvent,
       settled: () => this.settled(),
+      redeclare: () => this.deps.topology.redeclare(this.queue),
     };
     return this.hostRef;
   }
@@ -187,7 +188,8 @@ export class QueueSubscription {
 
   /** Never a crash loop: an unreadable message leaves the queue for `<queue>.dlq` with its reason. */
   private async moveToDlq(acks: ChannelAcks, msg: ConsumeMessage, reason: string): Promise<void> {
-    // A copy that was not confirmed has been rejected without requeue: the queue's DLX moves it.
+    // A copy that was not confirmed has been rejected without requeue (the queue's DLX moves it),
+    // or handed back after a pause when the DLQ is missing and cannot be declared.
     await deadLetterMessage(this.host(), acks, msg, reason).catch(() => {});
   }
 }

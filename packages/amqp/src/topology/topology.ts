@@ -99,6 +99,13 @@ export class Topology {
     return p;
   }
 
+  /** Declares `queue` and its DLQ again (one was deleted under us), whatever was declared before. */
+  redeclare(queue: string): Promise<void> {
+    this.declared.delete(queue);
+    this.done.delete(queue);
+    return this.ensure(queue);
+  }
+
   isDeclared(queue: string): boolean {
     return this.done.has(queue);
   }
