@@ -1,5 +1,5 @@
 import type { AmqpEvent, EventSink } from '@warren/amqp';
-import { type Logger, redactUrlCredentials } from '@warren/observability';
+import type { Logger } from '@warren/observability';
 
 // Connection state changes only: per-publish and per-message events would flood the log.
 const LEVEL: Partial<Record<AmqpEvent['type'], 'info' | 'warn'>> = {
@@ -13,14 +13,15 @@ const LEVEL: Partial<Record<AmqpEvent['type'], 'info' | 'warn'>> = {
 
 /**
  * The broker's connection events as log lines, so the reason a node is unreachable (and every
- * disconnect) is on record. Nodes arrive redacted; error texts may hold a URL, so they are masked.
+ * disconnect) is on record. Nodes arrive redacted (amqp's redactUrl); URLs inside error texts are
+ * masked by createLogger on every line. No value import of @warren/observability here: this file
+ * is bundled into the ingest Lambda through createRuntime.
  */
 export function logBrokerEvents(logger: Pick<Logger, 'info' | 'warn'>, region: string): EventSink {
   return (e) => {
     const level = LEVEL[e.type];
     if (!level) return;
     const { type, ...fields } = e;
-    if ('error' in fields && fields.error) fields.error = redactUrlCredentials(fields.error);
     logger[level]({ event: type, region, ...fields }, `broker ${type}`);
   };
 }
