@@ -6,18 +6,13 @@ import {
   parseEnvelope,
   type Subscription,
 } from '@warren/core';
+import { msUntil } from './defer-message';
 import { sqsCall } from './errors';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
 import type { ReceivedMessage } from './sqs-ops';
 import { type Heartbeat, keepHidden } from './visibility-heartbeat';
-
-/** Milliseconds until an ISO time (0 when absent, unparsable or past). */
-export function msUntil(iso: string | undefined, now = Date.now()): number {
-  const at = iso ? Date.parse(iso) : Number.NaN;
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
-}
 
 export interface SqsConsumerOptions extends QueueUrlOptions {
   client: SQSClient;

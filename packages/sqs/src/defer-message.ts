@@ -5,12 +5,22 @@ import { loadSqsSdk } from './sdk';
 import type { SqsContext, SqsMode } from './sqs-delivery';
 import { deleteMessage, type ReceivedMessage, setVisibility } from './sqs-ops';
 
+const MAX_DELAY_MS = MAX_DELAY_S * 1000;
+
+/** Milliseconds until an ISO time (0 when absent, unparsable or past). */
+export function msUntil(iso: string | undefined, now = Date.now()): number {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+}
+
 /**
- * Hands a message back unrun, visible again after `delayMs`. Returns true when it must stay on
- * the queue (Lambda: reported). Normally that is a visibility change; but on the receive at the
- * queue's maxReceiveCount the next receive would move it to the DLQ unrun, so a fresh copy
- * (receive count 0) is sent instead, carrying the attempt this receive did not spend, and this
- * one is dropped. Not on FIFO queues: a copy would lose its place in the group.
+ * Hands a message back unrun, to be received again after `delayMs`. Returns true when it stays on
+ * the queue (Lambda: report it). Every receive raises ApproximateReceiveCount, which is the
+ * attempt, so a wait DelaySeconds can hold (≤ 15 min) becomes a fresh copy (receive count 0)
+ * carrying the attempt not spent, and this message is dropped. A longer wait hides this message
+ * until ≤ 15 min before due (one receive per 12 h), then a copy; and on the queue's last receive
+ * a copy is sent whatever the wait, since the next receive would move it to the DLQ unrun. FIFO
+ * queues only change the visibility: a copy would lose its place in the group.
  */
 export async function deferMessage(
   ctx: SqsContext,
@@ -20,12 +30,16 @@ export async function deferMessage(
   delayMs: number,
   mode: SqsMode,
 ): Promise<boolean> {
-  const redrive = isFifoUrl(m.queueUrl)
-    ? undefined
-    : await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
-  if (!redrive || m.receiveCount < redrive.maxReceiveCount) {
+  if (isFifoUrl(m.queueUrl)) {
     await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
     return true;
+  }
+  if (delayMs > MAX_DELAY_MS) {
+    const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
+    if (!redrive || m.receiveCount < redrive.maxReceiveCount) {
+      await setVisibility(ctx.client, m, Math.min(delayMs - MAX_DELAY_MS, MAX_DEFER_MS));
+      return true;
+    }
   }
   const body = attempt === job.attempt ? m.body : JSON.stringify({ ...job, attempt });
   await sqsCall('SendMessage (deferred copy)', async () => {

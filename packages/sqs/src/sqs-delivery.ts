@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Delivery, JobEnvelope } from '@warren/core';
-import { deferMessage } from './defer-message';
+import { deferMessage, msUntil } from './defer-message';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
@@ -113,7 +113,9 @@ export function createBoundSqsDelivery(
       await settle('release');
       keep = true; // reported if binding to SQS fails: it comes back after the visibility timeout
       const { ctx, message: m } = await bind();
-      keep = await deferMessage(ctx, m, job, attempt, delayMs, mode);
+      // A job not due yet has not run since its notBefore was set: its receives were all waits.
+      const unspent = msUntil(job.notBefore) > 0 ? job.attempt : attempt;
+      keep = await deferMessage(ctx, m, job, unspent, delayMs, mode);
     },
     async deadLetter(reason: string) {
       await settle('dead-letter');
