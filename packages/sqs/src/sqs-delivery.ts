@@ -37,8 +37,8 @@ export interface SqsDelivery extends Delivery {
   /** Lambda mode: the record must be listed in `batchItemFailures`. */
   readonly keep: boolean;
   /**
-   * Gives the message back unrun (not due yet, or no time left to run it), visible again after
-   * `delayMs` (at most MAX_DEFER_MS; a longer wait is another deferral on the next receive).
+   * Gives the message back unrun (not due yet, or no time left to run it), to be received again
+   * after `delayMs`: a fresh copy (then not `keep`) or a visibility change; see deferMessage.
    */
   defer(delayMs: number): Promise<void>;
 }
