@@ -135,6 +135,25 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     expect(dead.find((d) => d.body.includes(jobs.fatal.id))?.body).toBe(JSON.stringify(jobs.fatal));
   });
 
+  it('dead-letters into a <queue>.dlq deleted after it was declared: declared again, the copy lands', async () => {
+    const worker = createWorker({
+      config: workerTestConfig(),
+      results,
+      publisher: broker.publisher,
+      rmq: amqpRmqSink(broker),
+    });
+    await ch.deleteQueue(`${Q}.dlq`); // an operator "emptying" the DLQ
+    const fatal = jobFor('w.fatal', Q, {});
+    await broker.publisher.publish(Q, fatal);
+    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    await expect(worker.rmqHandler(event, ctx)).resolves.toBeUndefined();
+    const dead = await eventually(async () => {
+      const d = await broker.peekDeadLetters(Q);
+      return d.some((x) => x.body.includes(fatal.id)) ? d : undefined;
+    });
+    expect(dead.find((d) => d.body.includes(fatal.id))?.reason).toMatch(/^non-retriable error/);
+  });
+
   it('only an infrastructure failure (result store down) fails the invocation', async () => {
     const down = createRedisResultStore({
       redis: 'redis://127.0.0.1:26611',

@@ -37,6 +37,8 @@ export interface AmqpBroker {
   consumer: Consumer;
   connect(): Promise<void>;
   ensureQueue(name: string, spec?: QueueSpec): Promise<void>;
+  /** Declares `name` and its DLQ again even if declared before (one was deleted under us). */
+  redeclareQueue(name: string): Promise<void>;
   checkQueue(name: string): Promise<{ messageCount: number; consumerCount: number }>;
   /**
    * Any body and properties to `queue`, confirmed. `declare: false` for queues declared as part of
@@ -109,6 +111,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     consumer,
     connect: () => conn.connect(),
     ensureQueue: (name, spec) => topology.ensure(name, spec),
+    redeclareQueue: (name) => topology.redeclare(name),
     checkQueue: async (name) => {
       const r = await checkQueue(name);
       return { messageCount: r.messageCount, consumerCount: r.consumerCount };
