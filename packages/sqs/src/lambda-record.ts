@@ -45,9 +45,9 @@ async function maxReceiveCountOf(bind: SqsBinding): Promise<number | undefined> 
 /**
  * What `createWorker({ sqs })` takes: record → delivery (lambda mode: acks are left to the event
  * source mapping), and dead-lettering of non-job bodies. The client, each record's queue URL and
- * its redrive policy (once per queue per process) are resolved for the first record whose job
- * could still retry (its last receive must be its last attempt, see lastReceiveCap); a cold
- * start whose jobs all have one attempt left (or maxAttempts 1) loads no SDK.
+ * its redrive policy (once per queue per process) are resolved for the first record received
+ * again whose job could still retry (its last receive must be its last attempt, see
+ * lastReceiveCap); a cold start that runs first receives only loads no SDK.
  */
 export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
   let ctx: Promise<SqsContext> | undefined;
@@ -79,8 +79,11 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const i = info(record);
       const job = parsed.job;
-      // Whether this receive is the queue's last matters only while the job could still retry.
-      const couldRetry = job.attempt - 1 + Math.max(1, i.receiveCount) < job.maxAttempts;
+      // Whether this receive is the queue's last matters only while the job could still retry,
+      // and only from the second receive: a first receive that is also the last needs
+      // maxReceiveCount 1, which the stack never plans for a task that retries. Skipping it keeps
+      // the SQS SDK out of a cold start that only runs fresh jobs.
+      const couldRetry = i.receiveCount > 1 && job.attempt - 1 + i.receiveCount < job.maxAttempts;
       const maxReceiveCount = couldRetry ? await maxReceiveCountOf(bind(record)) : undefined;
       return {
         ok: true,
