@@ -72,6 +72,19 @@ describe('AmqpDelivery', () => {
     expect(s.settled()).toBe(1);
   });
 
+  it('a retry republishes attempt + 1; a deferral (lease held elsewhere) keeps the attempt', async () => {
+    const attempts: number[] = [];
+    const send = async (_q: string, content: Buffer) =>
+      void attempts.push(JSON.parse(String(content)).attempt);
+    const a = setup(send as unknown as () => Promise<void>);
+    await a.delivery.retry(1000);
+    const b = setup(send as unknown as () => Promise<void>);
+    await b.delivery.defer(1000);
+    b.acks.flush();
+    expect(attempts).toEqual([2, 1]);
+    expect(b.sent).toEqual(['ack 7']);
+  });
+
   const unroutable = () =>
     Promise.reject(new TransportError('unroutable: no queue q.dlq (basic.return)', false));
 

@@ -95,14 +95,22 @@ export class AmqpDelivery implements Delivery {
   }
 
   retry(delayMs: number): Promise<void> {
+    return this.republish('retry', this.attempt + 1, delayMs);
+  }
+
+  defer(delayMs: number): Promise<void> {
+    return this.republish('defer', this.attempt, delayMs);
+  }
+
+  private republish(what: string, attempt: number, delayMs: number): Promise<void> {
     // A republish that was not confirmed leaves the delivery unsettled, so the caller releases it
     // (the worker does, after its pause). Marked settled, it would sit unacked, holding a
     // prefetch slot, until the channel closes.
     const undoOnFailure = true;
     return this.settle(
-      'retry',
+      what,
       async () => {
-        const { content, properties } = this.host.codec.encode({ ...this.job, attempt: this.attempt + 1 });
+        const { content, properties } = this.host.codec.encode({ ...this.job, attempt });
         await this.host.publisher.send(this.host.queue, content, properties, { delayMs });
         this.acks.ack(this.msg.fields.deliveryTag);
       },

@@ -18,6 +18,7 @@ function recordingDelivery(job: JobEnvelope, attempt = job.attempt) {
     redelivered: false,
     ack: async () => void calls.push({ op: 'ack' }),
     retry: async (delayMs) => void calls.push({ op: 'retry', arg: delayMs }),
+    defer: async (delayMs) => void calls.push({ op: 'defer', arg: delayMs }),
     deadLetter: async (reason) => void calls.push({ op: 'deadLetter', arg: reason }),
     release: async () => void calls.push({ op: 'release' }),
   };
@@ -248,7 +249,8 @@ describe('executor', () => {
     });
     const { d, calls } = recordingDelivery(job);
     expect(await ex.execute(d)).toBe('deferred');
-    expect(calls[0]!.op).toBe('retry');
+    // Handed back without spending an attempt: the job did not run here.
+    expect(calls[0]!.op).toBe('defer');
     expect(calls[0]!.arg as number).toBeGreaterThan(5000);
   });
 

@@ -140,7 +140,8 @@ export function createExecutor(deps: ExecutorDeps) {
       if (started.reason === 'lease-held') {
         // Another worker runs this job now; come back when its lease would have lapsed.
         const delayMs = (started.leaseRemainingMs ?? leaseMs) + 1000;
-        await delivery.retry(delayMs);
+        // Nothing ran here, so no attempt is spent (with `retry`, each deferral cost one).
+        await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
         emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
         return 'deferred';
       }

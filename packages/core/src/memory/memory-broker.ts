@@ -148,6 +148,7 @@ export class MemoryBroker implements Publisher, Consumer {
         const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
         await settle(() => this.publishRaw(queue, next, delayMs))();
       },
+      defer: async (delayMs) => settle(() => this.publishRaw(queue, msg.body, delayMs))(),
       deadLetter: async (reason) => settle(() => this.deadLetter(queue, msg.body, reason))(),
       // Requeued on a macrotask so a handler that always rejects cannot starve the event loop.
       release: async () =>

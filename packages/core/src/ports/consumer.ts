@@ -13,6 +13,11 @@ export interface Delivery {
   ack(): Promise<void>;
   /** Re-enqueue as attempt+1 after `delayMs`; the original is acked only once the retry is confirmed. */
   retry(delayMs: number): Promise<void>;
+  /**
+   * Re-enqueue unrun after `delayMs`, keeping this attempt's number (another worker holds the
+   * job's lease: nothing ran here). Adapters without it fall back to `retry`.
+   */
+  defer?(delayMs: number): Promise<void>;
   /** Move to the queue's dead-letter queue with a reason (and the last error, in the reason text). */
   deadLetter(reason: string): Promise<void>;
   /** Give the message back unchanged (infrastructure trouble: the job did not run to a result). */

@@ -113,6 +113,20 @@ export function brokerContract(
       expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(480);
     });
 
+    it('defer(delay) redelivers with the same attempt, not before the delay', async () => {
+      const q = await b.freshQueue();
+      await b.publisher.publish(q, makeJob({ queue: q }));
+      const at: number[] = [];
+      const seen = await collect(q, async (d) => {
+        at.push(Date.now());
+        if (at.length === 1) await d.defer!(500);
+        else await d.ack();
+      });
+      await eventually(() => seen.length === 2, 10_000);
+      expect(seen.map((d) => d.attempt)).toEqual([1, 1]);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(480);
+    });
+
     it('deadLetter(reason) removes the message and records the reason', async () => {
       const q = await b.freshQueue();
       await b.publisher.publish(q, makeJob({ queue: q }));

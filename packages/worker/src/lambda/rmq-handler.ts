@@ -92,6 +92,10 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
         settle('retry');
         await deps.publisher.publish(m.queue, { ...job, attempt: attempt + 1 }, { delayMs });
       },
+      async defer(delayMs) {
+        settle('defer');
+        await deps.publisher.publish(m.queue, { ...job, attempt }, { delayMs });
+      },
       async deadLetter(reason) {
         settle('dead-letter');
         await deps.sink.deadLetter(m.queue, m, reason);
