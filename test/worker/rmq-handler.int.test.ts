@@ -2,7 +2,7 @@ import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { type ExecutionEvent, uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
-import { createWorker, RmqBatchError, rmqMessages } from '@warren/worker';
+import { createWorker, rmqMessages } from '@warren/worker';
 import amqplib, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
@@ -154,7 +154,7 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     expect(dead.find((d) => d.body.includes(fatal.id))?.reason).toMatch(/^non-retriable error/);
   });
 
-  it('only an infrastructure failure (result store down) fails the invocation', async () => {
+  it('an infrastructure failure (result store down) hands that message back after a pause, not the batch', async () => {
     const down = createRedisResultStore({
       redis: 'redis://127.0.0.1:26611',
       prefix: `${RUN}:down:`,
@@ -166,11 +166,18 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
       publisher: broker.publisher,
       rmq: amqpRmqSink(broker),
     });
-    await broker.publisher.publish(Q, jobFor('w.add', Q, { a: 1, b: 2 }));
+    const job = jobFor('w.add', Q, { a: 1, b: 2 });
+    await broker.publisher.publish(Q, job);
     const event = await eventually(() => takeAsRmqEvent(ch, Q));
-    const err = await worker.rmqHandler(event, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RmqBatchError);
-    expect((err as RmqBatchError).failures).toBe(1);
+    const t0 = Date.now();
+    await expect(worker.rmqHandler(event, ctx)).resolves.toBeUndefined();
+    // Back on its queue through a delay tier, unchanged (attempt unspent); it carries its due
+    // time, so a handler that sees it early hops it on (the tiers round 2 s down to 1 s).
+    const back = await eventually(() => takeAsRmqEvent(ch, Q), 10_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    const [m] = rmqMessages(back);
+    expect(JSON.parse(m!.content.toString())).toMatchObject({ id: job.id, attempt: 1 });
+    expect(amqpRmqSink(broker).dueAt(m!)).toBeGreaterThanOrEqual(t0 + 1900);
     await down.close().catch(() => {});
   });
 });

@@ -60,4 +60,49 @@ describe('createRmqHandler', () => {
     expect(hops[0]!.dueAt).toBeGreaterThanOrEqual(t0);
     expect(published).toEqual([]);
   });
+
+  it('an infrastructure failure hands that one message back: the batch is not redelivered, retries are not repeated', async () => {
+    // Failing the invocation made Lambda redeliver the whole batch, so a job retried in it ran
+    // again and published a second attempt-2 copy.
+    const flaky = defineTask({
+      name: 'r.flaky',
+      input: z.unknown(),
+      handler: () => {
+        throw new Error('try later');
+      },
+    });
+    const config = defineConfig({ tasks: [...tasks.values(), flaky] });
+    const results = new MemoryResultStore();
+    const storeDown = makeJob({ task: 'r.tick', queue: 'rq', input: { ms: 0 } });
+    const transition = results.transition.bind(results);
+    results.transition = (id, to, patch) =>
+      id === storeDown.id ? Promise.reject(new Error('redis down')) : transition(id, to, patch);
+    const executor = createExecutor({ tasks: config.tasks, results, workerId: 't', resultTtlS: 60 });
+    const hops: { body: string; dueAt: number }[] = [];
+    const published: JobEnvelope[] = [];
+    let hopFails = false;
+    const handler = createRmqHandler({
+      executor,
+      concurrency: 1,
+      publisher: { publish: async (_q, job) => void published.push(job), close: async () => {} },
+      sink: {
+        deadLetter: async () => {},
+        dueAt: () => undefined,
+        hop: async (_q, m, dueAt) => {
+          if (hopFails) throw new Error('broker down too');
+          hops.push({ body: m.content.toString(), dueAt });
+        },
+      },
+    });
+    const retried = makeJob({ task: 'r.flaky', queue: 'rq', maxAttempts: 3 });
+    lambda.remainingMs = 60_000;
+    const t0 = Date.now();
+    await handler(event([retried, storeDown]), lambda);
+    expect(published.map((j) => [j.id, j.attempt])).toEqual([[retried.id, 2]]);
+    expect(hops).toEqual([{ body: JSON.stringify(storeDown), dueAt: expect.any(Number) }]);
+    expect(hops[0]!.dueAt).toBeGreaterThanOrEqual(t0 + 1000); // after a pause: no hot loop
+    // When it cannot be handed back either, the invocation fails (Lambda redelivers the batch).
+    hopFails = true;
+    await expect(handler(event([storeDown]), lambda)).rejects.toThrow(/1 of 1/);
+  });
 });

@@ -65,10 +65,14 @@ const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
  * never throw: retries are republished to the delay tier, failures and poison messages go to
  * `<queue>.dlq`, early arrivals from a delay tier hop on, messages that would start too close to
- * the invocation's end go back to their queue unrun, and only infrastructure failures (result
- * store, broker) fail the invocation.
+ * the invocation's end go back to their queue unrun, a job that hit an infrastructure failure
+ * (result store down) goes back to its queue alone after a pause, and only a message that cannot
+ * be handed back either (broker down too) fails the invocation.
  * Jobs that already finished are skipped on the redelivery by the result store.
  */
+/** How long a message handed back after an infrastructure failure waits before it comes again. */
+const HAND_BACK_PAUSE_MS = 2000;
+
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
   const decode = deps.decode ?? defaultDecode;
 
@@ -78,12 +82,15 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
       if (settled) throw new Error(`job ${job.id} already settled (${settled})`);
       settled = s;
     };
-    const d: Delivery & { readonly released: boolean } = {
+    const d: Delivery & { readonly released: boolean; readonly settled: boolean } = {
       job,
       attempt,
       redelivered: m.redelivered,
       get released() {
         return settled === 'release';
+      },
+      get settled() {
+        return settled !== undefined;
       },
       async ack() {
         settle('ack'); // Lambda acks the batch when the invocation returns
@@ -111,7 +118,19 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
     const gate = startGate(context);
     const messages = rmqMessages(event);
     const causes: unknown[] = [];
+    // A message whose job did not run to a result (result store or broker trouble) goes back to
+    // its queue alone, after a pause. Failing the invocation instead would make Lambda redeliver
+    // the whole batch, and jobs already retried in it would run and republish again. Only a
+    // message that cannot be handed back either fails the invocation.
+    const handBack = async (m: DecodedRmqMessage, cause: unknown) => {
+      try {
+        await deps.sink.hop(m.queue, m, Date.now() + HAND_BACK_PAUSE_MS);
+      } catch {
+        causes.push(cause);
+      }
+    };
     await mapLimit(messages, deps.concurrency, async (m) => {
+      let d: ReturnType<typeof delivery> | undefined;
       try {
         const decoded = decode(m);
         if (!decoded.ok) {
@@ -130,13 +149,15 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           await deps.sink.hop(m.queue, m, Date.now());
           return;
         }
-        const d = delivery(m, job, decoded.attempt ?? job.attempt);
+        d = delivery(m, job, decoded.attempt ?? job.attempt);
         const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs() };
         await deps.executor.execute(d, opts);
-        if (d.released) causes.push(new Error(`job ${d.job.id} released`));
+        if (d.released) await handBack(m, new Error(`job ${d.job.id} released`));
       } catch (err) {
         deps.onError?.(err, m);
-        causes.push(err);
+        // Settled (acked, retried, dead-lettered) before the error: handing it back would duplicate it.
+        if (d?.settled && !d.released) causes.push(err);
+        else await handBack(m, err);
       }
     });
     if (causes.length > 0) throw new RmqBatchError(causes.length, messages.length, causes);
