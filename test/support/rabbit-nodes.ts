@@ -29,6 +29,15 @@ const BIN = '/usr/lib/rabbitmq/bin';
 // One node boots in ~5 s, several at once on 2 cores in ~10-30 s; a loaded CI box needs more.
 const BOOT_TIMEOUT_MS = 90_000;
 
+/**
+ * Where a node's other ports sit relative to its AMQP port (test specs use 25000-29000). Below
+ * it, not above: +20000 put the dist port in Linux's ephemeral range (32768-60999), where any
+ * outgoing connection may hold it between the free-port check and the boot, and the node died
+ * with dist_port_already_used (seen once in a full run).
+ */
+const DIST_OFFSET = -20_000;
+const MANAGEMENT_OFFSET = -10_000;
+
 export interface RabbitNode {
   readonly name: string;
   readonly node: string;
@@ -79,7 +88,7 @@ export class RabbitHarness {
       RABBITMQ_CONF_ENV_FILE: join(this.dir, 'empty-env.conf'),
       RABBITMQ_NODENAME: nodeName(spec),
       RABBITMQ_NODE_PORT: String(spec.port),
-      RABBITMQ_DIST_PORT: String(spec.port + 20_000),
+      RABBITMQ_DIST_PORT: String(spec.port + DIST_OFFSET),
       RABBITMQ_CONFIG_FILE: join(d, 'rabbitmq.conf'),
       RABBITMQ_ENABLED_PLUGINS_FILE: join(d, 'enabled_plugins'),
       RABBITMQ_MNESIA_BASE: join(d, 'mnesia'),
@@ -113,9 +122,11 @@ export class RabbitHarness {
     return created;
   }
 
-  /** Ports a node holds besides AMQP: dist (+20000) and, with the management plugin, HTTP (+10000). */
+  /** Ports a node holds besides AMQP: dist and, with the management plugin, HTTP. */
   private portOffsets(): number[] {
-    return this.plugins.some((p) => p.includes('management')) ? [0, 10_000, 20_000] : [0, 20_000];
+    return this.plugins.some((p) => p.includes('management'))
+      ? [0, MANAGEMENT_OFFSET, DIST_OFFSET]
+      : [0, DIST_OFFSET];
   }
 
   /** Joins `joiners` to `seed`'s cluster (stop_app, reset, join_cluster, start_app). */
@@ -150,7 +161,7 @@ export class RabbitHarness {
         'disk_free_limit.absolute = 50MB',
         'loopback_users = none',
         ...(this.plugins.some((p) => p.includes('management'))
-          ? [`management.tcp.ip = 127.0.0.1`, `management.tcp.port = ${spec.port + 10_000}`]
+          ? [`management.tcp.ip = 127.0.0.1`, `management.tcp.port = ${spec.port + MANAGEMENT_OFFSET}`]
           : []),
       ].join('\n'),
     );
