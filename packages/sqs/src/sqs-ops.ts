@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { deadLetterAttributes } from './dead-letter-attributes';
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_VISIBILITY_S, toSeconds } from './limits';
 import { loadSqsSdk } from './sdk';
@@ -37,6 +38,8 @@ export function setVisibility(client: SQSClient, m: ReceivedMessage, delayMs: nu
  * Copies the message body unchanged to the dead-letter queue with the reason (which carries the
  * last error) as message attributes, then deletes the original: SQS's own redrive cannot say why.
  */
+const utf8 = new TextEncoder();
+
 export async function sendToDeadLetter(
   client: SQSClient,
   deadLetterUrl: string,
@@ -49,11 +52,12 @@ export async function sendToDeadLetter(
       new SendMessageCommand({
         QueueUrl: deadLetterUrl,
         MessageBody: m.body,
-        MessageAttributes: {
-          'warren-reason': { DataType: 'String', StringValue: reason.slice(0, 4096) || 'unknown' },
-          'warren-source-queue': { DataType: 'String', StringValue: m.queueUrl },
-          'warren-receive-count': { DataType: 'Number', StringValue: String(m.receiveCount) },
-        },
+        MessageAttributes: deadLetterAttributes(
+          utf8.encode(m.body).byteLength,
+          reason,
+          m.queueUrl,
+          m.receiveCount,
+        ),
         ...(isFifoUrl(deadLetterUrl)
           ? { MessageGroupId: 'dead-letters', MessageDeduplicationId: m.messageId }
           : {}),
