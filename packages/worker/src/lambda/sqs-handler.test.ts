@@ -15,6 +15,13 @@ const tasks = defineConfig({
       handler: ({ a, b }) => a + b,
     }),
     defineTask({
+      name: 'h.flaky',
+      input: z.unknown(),
+      handler: () => {
+        throw new Error('try again');
+      },
+    }),
+    defineTask({
       // Stands for a task that ran `ms`: the fake Lambda context's remaining time drops by it.
       name: 'h.tick',
       input: z.object({ ms: z.number() }),
@@ -127,5 +134,26 @@ describe('createSqsHandler', () => {
     expect(settled.get(later.id)).toMatch(/^defer /);
     expect(settled.get(jobs[2]!.id)).toBe('defer 0');
     expect(await results.get(jobs[2]!.id)).toBeUndefined();
+  });
+
+  it('FIFO: a record not done blocks the rest of its message group only; other groups go on', async () => {
+    // Stopping the whole batch held jobs of unrelated groups back for a visibility timeout and
+    // spent their receives (the forwarder gives every job its own group).
+    const { results, settled, handler } = setup();
+    const fifo = (job: JobEnvelope, i: number, group: string): SQSRecord =>
+      ({
+        ...record(job, i),
+        eventSourceARN: 'arn:aws:sqs:us-east-1:1:q.fifo',
+        attributes: { MessageGroupId: group },
+      }) as unknown as SQSRecord;
+    const a1 = makeJob({ task: 'h.flaky', input: {}, maxAttempts: 3 }); // retried: kept, reported
+    const b1 = makeJob({ task: 'h.add', input: { a: 2, b: 2 } });
+    const a2 = makeJob({ task: 'h.add', input: { a: 1, b: 1 } });
+    lambda.remainingMs = 60_000;
+    const out = await handler({ Records: [fifo(a1, 1, 'a'), fifo(b1, 2, 'b'), fifo(a2, 3, 'a')] }, lambda);
+    expect(settled.get(a1.id)).toMatch(/^retry /);
+    expect(out.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm3']);
+    expect((await results.get(b1.id))?.result).toBe(4);
+    expect(await results.get(a2.id)).toBeUndefined(); // not run: its group waits for a1
   });
 });

@@ -42,8 +42,8 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * last failed attempt through the queue's redrive policy. Anything unexpected (result store
  * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
- * or deleted when the mapper sent a fresh copy). FIFO batches run in order and stop at the first
- * record that is not done, reporting it and everything after it.
+ * or deleted when the mapper sent a fresh copy). FIFO batches run in order; a record that is not
+ * done is reported with everything after it in its message group, and other groups go on.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
@@ -79,10 +79,15 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
     const records = event.Records ?? [];
     const failed: string[] = [];
     if (records[0]?.eventSourceARN?.endsWith('.fifo')) {
-      for (const [i, record] of records.entries()) {
-        if (await processRecord(record, gate)) continue;
-        failed.push(...records.slice(i).map((r) => r.messageId));
-        break;
+      // Order holds within a message group: a record not done holds back the rest of its group
+      // (reported unrun), and other groups go on. Stopping the whole batch held unrelated jobs
+      // back for a visibility timeout (the forwarder gives every job its own group).
+      const blocked = new Set<string>();
+      for (const record of records) {
+        const group = record.attributes?.MessageGroupId ?? '';
+        if (!blocked.has(group) && (await processRecord(record, gate))) continue;
+        blocked.add(group);
+        failed.push(record.messageId);
       }
     } else {
       const done = await mapLimit(records, deps.concurrency, (r) => processRecord(r, gate));
