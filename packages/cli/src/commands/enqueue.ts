@@ -1,4 +1,5 @@
 import { createClient } from '@warren/sdk';
+import { describeHttpFailure } from './http-failure';
 
 export interface EnqueueCommandOptions {
   url: string;
@@ -22,14 +23,15 @@ export async function enqueue(
     throw new Error(`input is not JSON: ${(err as Error).message}`);
   }
   const client = createClient({ url: opts.url, apiKey: opts.apiKey });
-  const job = await client.enqueue(task, parsed, {
-    delayMs: opts.delayMs,
-    queue: opts.queue,
-    idempotencyKey: opts.idempotencyKey,
-  });
-  if (opts.wait === undefined) {
-    console.log(JSON.stringify(job, null, 2));
-    return;
+  try {
+    const job = await client.enqueue(task, parsed, {
+      delayMs: opts.delayMs,
+      queue: opts.queue,
+      idempotencyKey: opts.idempotencyKey,
+    });
+    const out = opts.wait === undefined ? job : await client.wait(job, { timeoutMs: opts.wait });
+    console.log(JSON.stringify(out, null, 2));
+  } catch (err) {
+    throw describeHttpFailure(err, opts.url);
   }
-  console.log(JSON.stringify(await client.wait(job, { timeoutMs: opts.wait }), null, 2));
 }

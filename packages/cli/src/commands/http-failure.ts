@@ -1,0 +1,20 @@
+import { WarrenHttpError } from '@warren/sdk';
+
+/**
+ * An SDK failure as the CLI prints it: the ingest's problem with every failing field (the server
+ * names them; the SDK's message keeps only the detail), or the unreachable URL with the network
+ * cause (fetch's own message is just "fetch failed").
+ */
+export function describeHttpFailure(err: unknown, url: string): Error {
+  if (err instanceof WarrenHttpError) {
+    const p = err.problem;
+    const head = `${url}: HTTP ${err.status}${p ? ` ${p.title}` : ''}${p?.detail ? `: ${p.detail}` : ''}`;
+    const fields = (p?.errors ?? []).map((e) => `  ${e.path}: ${e.message}`);
+    return new Error([head, ...fields].join('\n'), { cause: err });
+  }
+  if (err instanceof TypeError && err.cause !== undefined) {
+    const cause = err.cause instanceof Error ? err.cause.message : String(err.cause);
+    return new Error(`cannot reach ${url}: ${cause}`, { cause: err });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
