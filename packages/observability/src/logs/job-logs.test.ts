@@ -87,4 +87,14 @@ describe('job log lines', () => {
     });
     expect(JSON.stringify(lines)).not.toContain('hunter2');
   });
+
+  it('ends spans whose job never reported an outcome (result store down), keeping the open set bounded', async () => {
+    const { stream } = captureLines();
+    const onExec = logExecutorEvents(createLogger({ stream, name: 'worker' }), { maxOpenSpans: 3 });
+    for (let i = 0; i < 10; i++)
+      onExec({ type: 'started', job: { ...job, id: `${job.id.slice(0, -2)}${10 + i}` }, attempt: 1 });
+    expect(onExec.openSpans()).toBe(3);
+    onExec({ type: 'succeeded', job: { ...job, id: `${job.id.slice(0, -2)}19` }, attempt: 1 });
+    expect(onExec.openSpans()).toBe(2);
+  });
 });

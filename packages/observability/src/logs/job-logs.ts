@@ -61,12 +61,22 @@ export function logProducerEvents(logger: Logger) {
  * Executor events as log lines, each inside the job's trace: `started` opens a span continuing
  * the envelope's `traceparent`, the outcome closes it.
  */
-export function logExecutorEvents(logger: Logger) {
+export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number } = {}) {
   const lines = jobLines(logger);
   const spans = new Map<string, JobSpan>();
-  return (e: ExecutionEvent): void => {
+  // A job whose outcome write failed (result store down) reports no outcome and is released:
+  // its span would stay open forever. Past the cap the oldest open spans are ended as unknown.
+  const maxOpen = opts.maxOpenSpans ?? 10_000;
+  const onEvent = (e: ExecutionEvent): void => {
     const key = `${e.job.id}#${e.attempt}`;
-    if (e.type === 'started') spans.set(key, startJobSpan(e.job, e.attempt));
+    if (e.type === 'started') {
+      spans.set(key, startJobSpan(e.job, e.attempt));
+      for (const [k, stale] of spans) {
+        if (spans.size <= maxOpen) break;
+        stale.end({ type: 'NoOutcome', message: 'no outcome was reported for this attempt' });
+        spans.delete(k);
+      }
+    }
     const span = spans.get(key);
     const fields = jobBindings(e.job, { attempt: e.attempt, traceId: span?.traceId });
     const ms = e.durationMs !== undefined ? Math.round(e.durationMs) : undefined;
@@ -95,4 +105,5 @@ export function logExecutorEvents(logger: Logger) {
     span?.end(e.type === 'failed' || e.type === 'retried' ? e.error : undefined);
     spans.delete(key);
   };
+  return Object.assign(onEvent, { openSpans: () => spans.size });
 }
