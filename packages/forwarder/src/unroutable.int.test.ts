@@ -95,7 +95,9 @@ describe('unroutable and failed sessions', () => {
     await publishMany(URL, src, 20, 'g');
     await until(() => link.status().restarts > 0, 10_000, 'a restart');
     await link.stop(500);
-    expect(link.status().lastError).toMatch(/unroutable/);
+    // The first session fails on the return; a restart's passive check then finds the queue
+    // gone (404). Which one is last depends on timing; either way nothing left the source.
+    expect(link.status().lastError).toMatch(/unroutable|no queue/);
     expect(link.status().deadLettered).toBe(0);
     expect(await depth(URL, src)).toBe(20);
   });
