@@ -64,4 +64,38 @@ describe('QueueSubscription', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(s.sent).toEqual(['nack 1 requeue=true', 'nack 2 requeue=true']);
   });
+
+  it('a consume the broker keeps refusing is retried after a pause that grows (1 s doubling to 30 s), not every second', async () => {
+    vi.useFakeTimers();
+    const attempts: number[] = [];
+    const t0 = Date.now();
+    const model = {
+      createChannel: async () => {
+        const handlers: Record<string, () => void> = {};
+        return {
+          on: (ev: string, fn: () => void) => void (handlers[ev] = fn),
+          prefetch: async () => {},
+          // Another consumer holds the queue exclusively: refused, and the channel closes.
+          consume: async () => {
+            attempts.push(Date.now() - t0);
+            queueMicrotask(() => handlers.close?.());
+            throw Object.assign(new Error('ACCESS_REFUSED - queue in exclusive use'), { code: 403 });
+          },
+          close: async () => {},
+        };
+      },
+    } as unknown as ChannelModel;
+    const sub = new QueueSubscription('q', async () => {}, 10, {
+      conn: { current: () => model } as unknown as ClusterConnection,
+      topology: { ensure: async () => {}, tiersMs: [1000] } as unknown as Topology,
+      publisher: {} as unknown as JobPublisher,
+      codecFor: () => warrenCodec,
+      onEvent: () => {},
+    });
+    await sub.start(model).catch(() => {});
+    await vi.advanceTimersByTimeAsync(70_000);
+    await sub.close();
+    // 0, +1 s, +2 s, +4 s, +8 s, +16 s, +30 s: 7 tries in 70 s, not 70.
+    expect(attempts).toEqual([0, 1000, 3000, 7000, 15000, 31000, 61000]);
+  });
 });

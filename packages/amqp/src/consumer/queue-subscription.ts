@@ -11,6 +11,9 @@ import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-deliv
 import { ChannelAcks } from './channel-acks';
 import { dueAt, republishProperties } from './dead-letter';
 
+const RESTART_FIRST_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+
 export interface SubscriptionDeps {
   conn: ClusterConnection;
   topology: Topology;
@@ -35,6 +38,8 @@ export class QueueSubscription {
   private hostRef: DeliveryHost | undefined;
   /** Tier publishes failed in a row (the pause before handing such a message back grows). */
   private hopFailures = 0;
+  /** Restarts since the last consume the broker accepted (the pause before the next one grows). */
+  private restarts = 0;
 
   constructor(
     readonly queue: string,
@@ -89,6 +94,7 @@ export class QueueSubscription {
       { noAck: false },
     );
     this.tag = consumerTag;
+    this.restarts = 0;
   }
 
   async close(): Promise<void> {
@@ -110,11 +116,14 @@ export class QueueSubscription {
 
   private scheduleRestart(model: ChannelModel): void {
     if (!this.open || this.restartTimer) return;
+    // 1 s, doubling to 30 s while the broker keeps refusing (another consumer holds the queue
+    // exclusively, a permission is missing): a steady retry every second would never end.
+    const delayMs = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.restarts++);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.open && !this.channel && this.deps.conn.current() === model)
         this.start(model).catch(() => this.scheduleRestart(model));
-    }, 1000);
+    }, delayMs);
   }
 
   /** One per subscription, shared by its deliveries. */
