@@ -73,7 +73,9 @@ describe('QueueSubscription', () => {
       createChannel: async () => {
         const handlers: Record<string, () => void> = {};
         return {
-          on: (ev: string, fn: () => void) => void (handlers[ev] = fn),
+          on: (ev: string, fn: () => void) => {
+            handlers[ev] = fn;
+          },
           prefetch: async () => {},
           // Another consumer holds the queue exclusively: refused, and the channel closes.
           consume: async () => {
