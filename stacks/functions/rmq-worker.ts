@@ -8,7 +8,6 @@ import {
   celeryCodecsFor,
   createAmqpBroker,
   deadLetterProperties,
-  dlqName,
   dueAt,
   type IncomingMessage,
   republishProperties,
@@ -27,17 +26,7 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
   return {
     async deadLetter(queue, m, reason) {
       await broker.ensureQueue(queue); // declares `<queue>.dlq` with it
-      const copy = () =>
-        send(dlqName(queue), m.content, deadLetterProperties(m, queue, reason), { declare: false });
-      try {
-        await copy();
-      } catch (err) {
-        // A DLQ deleted after this container declared it (an operator emptying it): declare it
-        // again, once; otherwise every redelivery of the batch would fail the same way.
-        if (!/unroutable/i.test((err as Error).message)) throw err;
-        await broker.redeclareQueue(queue);
-        await copy();
-      }
+      await broker.sendDeadLetter(queue, m.content, deadLetterProperties(m, queue, reason));
     },
     dueAt: (m) => dueAt(m, undefined) || undefined,
     hop: (queue, m, dueAt) => send(queue, m.content, republishProperties(m), { dueAt }),

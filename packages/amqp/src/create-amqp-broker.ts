@@ -6,6 +6,7 @@ import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection, type ClusterConnectionOptions } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
 import { AmqpConsumer } from './consumer/amqp-consumer';
+import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
 import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
@@ -37,8 +38,11 @@ export interface AmqpBroker {
   consumer: Consumer;
   connect(): Promise<void>;
   ensureQueue(name: string, spec?: QueueSpec): Promise<void>;
-  /** Declares `name` and its DLQ again even if declared before (one was deleted under us). */
-  redeclareQueue(name: string): Promise<void>;
+  /**
+   * A dead-letter copy of a message of `queue` to `<queue>.dlq`, confirmed (a DLQ deleted under
+   * us is declared again, once). `props` from `deadLetterProperties`.
+   */
+  sendDeadLetter(queue: string, content: Buffer, props: Options.Publish): Promise<void>;
   checkQueue(name: string): Promise<{ messageCount: number; consumerCount: number }>;
   /**
    * Any body and properties to `queue`, confirmed. `declare: false` for queues declared as part of
@@ -111,7 +115,14 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     consumer,
     connect: () => conn.connect(),
     ensureQueue: (name, spec) => topology.ensure(name, spec),
-    redeclareQueue: (name) => topology.redeclare(name),
+    sendDeadLetter: (queue, content, props) =>
+      sendDeadLetterCopy(
+        (q, c, p, o) => publisher.send(q, c, p, o),
+        () => topology.redeclare(queue),
+        queue,
+        content,
+        props,
+      ),
     checkQueue: async (name) => {
       const r = await checkQueue(name);
       return { messageCount: r.messageCount, consumerCount: r.consumerCount };

@@ -1,5 +1,11 @@
 export * from '@warren/protocol';
-export { ConfigError, type ConfigInput, defineConfig, type WarrenConfig } from './config/define-config';
+export {
+  assertRegionRefs,
+  ConfigError,
+  type ConfigInput,
+  defineConfig,
+  type WarrenConfig,
+} from './config/define-config';
 export * from './config/schema';
 export { type BuiltJob, buildEnvelope } from './enqueue/build-envelope';
 export { type EnqueueManyOptions, enqueueMany } from './enqueue/enqueue-many';
@@ -16,6 +22,7 @@ export { runWithTimeout } from './executor/run-with-timeout';
 export { uuidv7 } from './ids';
 export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';
+export { msUntil } from './ms-until';
 export type * from './ports/index';
 export { bareUrl, redactUrl } from './redact-url';
 export { backoffDelay, DEFAULT_BACKOFF } from './retry/backoff';

@@ -3,6 +3,7 @@ import { closeQuietly, connectFirst } from './connect';
 import { type PublishWriter, publishWriter } from './publish-writer';
 import { optionsOf } from './raw-properties';
 import { redactUrl } from './redact';
+import { ReturnedMessages } from './returned-messages';
 import type { OpenSink, OutItem, Sink, SinkEvents } from './sink';
 import type { AmqpDestination } from './types';
 
@@ -22,7 +23,7 @@ function channelCount(n: number | undefined): number {
 
 type Publisher = Omit<PublishWriter, 'publishRaw'> & Partial<Pick<PublishWriter, 'publishRaw'>>;
 /** A channel's publisher and the messages it had returned, each waiting for its confirm. */
-type Out = { pub: Publisher; returned: { content: Buffer; why: string }[] };
+type Out = { pub: Publisher; returned: ReturnedMessages<string> };
 
 const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
   publish: (key, content, options, cb) => ch.publish(exchange, key, content, options, cb),
@@ -64,7 +65,10 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
     const outs = channels.map((ch): Out => {
       // One socket write per burst of publishes (see publish-writer.ts); amqplib's own publish if
       // its internals ever change shape.
-      const out: Out = { pub: publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange), returned: [] };
+      const out: Out = {
+        pub: publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange),
+        returned: new ReturnedMessages(),
+      };
       ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
       ch.on('close', () => fail(new Error('destination channel closed')));
       ch.on('return', (msg) => {
@@ -72,7 +76,7 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         // To a queue, unroutable means the queue is gone: the link is broken (a restart's passive
         // check then fails before consuming). Through an exchange it is this message's routing key:
         // only that message is refused (dead-lettered), matched to its confirm, which follows the return.
-        out.returned.push({ content: msg.content, why });
+        out.returned.add(msg.content, why);
         if (dest.queue) fail(new Error(`destination returned a message as unroutable (${why}); queue gone?`));
       });
       return out;
@@ -92,13 +96,11 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       const onConfirm = (err: unknown) => {
         if (closing) return;
         if (!err) {
-          // Equal contents are interchangeable, so matching a return by content is enough.
-          const i = out.returned.length ? out.returned.findIndex((r) => r.content.equals(item.content)) : -1;
-          if (i < 0) return events.confirmed(item.tag);
-          const [r] = out.returned.splice(i, 1);
+          const why = out.returned.take(item.content);
+          if (why === undefined) return events.confirmed(item.tag);
           // Confirmed yet dropped: never settled. To a queue the link is failing; the message stays at the source.
           if (dest.queue) return;
-          return events.rejected(item.tag, `unroutable at the destination (${r!.why}, routing key ${key})`);
+          return events.rejected(item.tag, `unroutable at the destination (${why}, routing key ${key})`);
         }
         if (String((err as Error)?.message ?? err).includes('closed')) return; // the close handler restarts the link
         // A nack (e.g. reject-publish on a full queue): keep the message in flight and retry; the source

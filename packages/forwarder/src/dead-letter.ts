@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import { deadLetterOptions } from './provenance';
+import { ReturnedMessages } from './returned-messages';
 
 /** Times a returned copy is re-sent (after declaring the DLQ again) before the session fails. */
 const MAX_RETURNS = 3;
@@ -13,8 +14,7 @@ const MAX_RETURNS = 3;
 export class DeadLetterQueue {
   readonly name: string;
   private ready?: Promise<void>;
-  /** Contents of copies the broker returned, waiting for their confirm (which comes after the return). */
-  private readonly returned: Buffer[] = [];
+  private readonly returned = new ReturnedMessages<true>();
 
   constructor(
     private readonly conn: ChannelModel,
@@ -24,7 +24,7 @@ export class DeadLetterQueue {
   ) {
     this.name = `${sourceQueue}.dlq`;
     ch.on('return', (m: Message) => {
-      if (m.fields.exchange === '' && m.fields.routingKey === this.name) this.returned.push(m.content);
+      if (m.fields.exchange === '' && m.fields.routingKey === this.name) this.returned.add(m.content, true);
     });
   }
 
@@ -44,10 +44,7 @@ export class DeadLetterQueue {
         err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
       );
     });
-    // Matched by content: a return precedes its confirm on the channel; equal contents are interchangeable.
-    const i = this.returned.findIndex((c) => c.equals(msg.content));
-    if (i < 0) return;
-    this.returned.splice(i, 1);
+    if (!this.returned.take(msg.content)) return;
     this.ready = undefined;
     if (attempt >= MAX_RETURNS) throw new Error(`copy returned as unroutable ${attempt} times`);
     return this.send(msg, reason, attempt + 1);

@@ -9,7 +9,8 @@ import type { LinkSpec, LinkStatus } from './types';
 export interface LinkOptions {
   /** Replaces the sink built from `spec.destination` (tests, custom SQS client). */
   openSink?: OpenSink;
-  log?: (message: string) => void;
+  /** Restarts (the link failed) come at `warn`; running and standby at `info`. */
+  log?: (message: string, level?: 'info' | 'warn') => void;
 }
 
 /**
@@ -88,7 +89,7 @@ export class ForwardLink {
             this.st.state = 'running';
             this.st.standby = undefined;
             this.st.route = route;
-            this.opts.log?.(`link ${this.name}: running ${route}`);
+            this.opts.log?.(`link ${this.name}: running ${route}`, 'info');
           },
           confirmed: () => {
             this.st.forwarded++;
@@ -115,7 +116,10 @@ export class ForwardLink {
         const retryMs = this.spec.standbyRetryMs ?? 2000;
         // Logged when entering standby (or its reason changes), not on every retry; cleared once running.
         if (this.st.standby !== end.error.message) {
-          this.opts.log?.(`link ${this.name}: standby: ${end.error.message}; retrying every ${retryMs} ms`);
+          this.opts.log?.(
+            `link ${this.name}: standby: ${end.error.message}; retrying every ${retryMs} ms`,
+            'info',
+          );
         }
         this.st.state = 'standby';
         this.st.standby = end.error.message;
@@ -138,7 +142,7 @@ export class ForwardLink {
         ),
       );
       this.st.state = 'backoff';
-      this.opts.log?.(`link ${this.name}: ${end.error.message}; restarting in ${delay} ms`);
+      this.opts.log?.(`link ${this.name}: ${end.error.message}; restarting in ${delay} ms`, 'warn');
       await this.sleep(delay);
     }
     this.st.state = 'stopped';

@@ -3,10 +3,10 @@ import {
   type ConsumeOptions,
   type Consumer,
   type DeliveryHandler,
+  msUntil,
   parseEnvelope,
   type Subscription,
 } from '@warren/core';
-import { msUntil } from './defer-message';
 import { sqsCall } from './errors';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';

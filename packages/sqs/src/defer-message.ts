@@ -7,12 +7,6 @@ import { deleteMessage, type ReceivedMessage, setVisibility } from './sqs-ops';
 
 const MAX_DELAY_MS = MAX_DELAY_S * 1000;
 
-/** Milliseconds until an ISO time (0 when absent, unparsable or past). */
-export function msUntil(iso: string | undefined, now = Date.now()): number {
-  const at = iso ? Date.parse(iso) : Number.NaN;
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
-}
-
 /**
  * Hands a message back unrun, to be received again after `delayMs`. Returns true when it stays on
  * the queue (Lambda: report it). Every receive raises ApproximateReceiveCount, which is the

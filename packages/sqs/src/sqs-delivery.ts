@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Delivery, JobEnvelope } from '@warren/core';
-import { deferMessage, msUntil } from './defer-message';
+import { type Delivery, type JobEnvelope, msUntil } from '@warren/core';
+import { deferMessage } from './defer-message';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 

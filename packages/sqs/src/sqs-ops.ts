@@ -34,12 +34,12 @@ export function setVisibility(client: SQSClient, m: ReceivedMessage, delayMs: nu
   });
 }
 
+const utf8 = new TextEncoder();
+
 /**
  * Copies the message body unchanged to the dead-letter queue with the reason (which carries the
  * last error) as message attributes, then deletes the original: SQS's own redrive cannot say why.
  */
-const utf8 = new TextEncoder();
-
 export async function sendToDeadLetter(
   client: SQSClient,
   deadLetterUrl: string,

@@ -4,9 +4,8 @@ import type { MessageCodec } from '../codec';
 import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import type { JobPublisher } from '../publisher/job-publisher';
-import { dlqName } from '../topology/queue-arguments';
 import type { ChannelAcks } from './channel-acks';
-import { deadLetterProperties } from './dead-letter';
+import { deadLetterProperties, isUnroutable, sendDeadLetterCopy } from './dead-letter';
 
 /** What a delivery needs from its subscription. */
 export interface DeliveryHost {
@@ -22,20 +21,14 @@ export interface DeliveryHost {
   requeuePauseMs?: number;
 }
 
-const isUnroutable = (err: unknown) => /unroutable/i.test((err as Error | undefined)?.message ?? '');
-
-/** Publishes the DLQ copy; a DLQ found missing (deleted by hand) is declared again, once. */
-async function sendToDlq(host: DeliveryHost, msg: ConsumeMessage, reason: string): Promise<void> {
-  const props = deadLetterProperties(msg, host.queue, reason);
-  const send = () => host.publisher.send(dlqName(host.queue), msg.content, props, { declare: false });
-  try {
-    await send();
-  } catch (err) {
-    if (!isUnroutable(err)) throw err;
-    await host.redeclare();
-    await send();
-  }
-}
+const sendToDlq = (host: DeliveryHost, msg: ConsumeMessage, reason: string): Promise<void> =>
+  sendDeadLetterCopy(
+    (q, content, props, opts) => host.publisher.send(q, content, props, opts),
+    host.redeclare,
+    host.queue,
+    msg.content,
+    deadLetterProperties(msg, host.queue, reason),
+  );
 
 /**
  * Publishes a copy to `<queue>.dlq` with its reason (confirmed), then acks the original. When the

@@ -1,5 +1,6 @@
 import type { MessagePropertyHeaders, Options } from 'amqplib';
 import { DUE_HEADER } from '../topology/delay-tiers';
+import { dlqName } from '../topology/queue-arguments';
 
 export const REASON_HEADER = 'x-warren-reason';
 export const QUEUE_HEADER = 'x-warren-queue';
@@ -75,4 +76,35 @@ export function dueAt(msg: ReceivedProperties, notBefore: string | undefined): n
   const header = Number(msg.properties.headers?.[DUE_HEADER] ?? 0) || 0;
   const env = notBefore ? Date.parse(notBefore) || 0 : 0;
   return Math.max(header, env);
+}
+
+/** A publish the broker returned: no queue is bound to its routing key. */
+export const isUnroutable = (err: unknown) => /unroutable/i.test((err as Error | undefined)?.message ?? '');
+
+type Send = (
+  queue: string,
+  content: Buffer,
+  props: Options.Publish,
+  opts: { declare: false },
+) => Promise<void>;
+
+/**
+ * Publishes the dead-letter copy of a message of `queue` to `<queue>.dlq`, confirmed. A DLQ found
+ * missing (deleted by hand after it was declared) is declared again with its queue, once.
+ */
+export async function sendDeadLetterCopy(
+  send: Send,
+  redeclare: () => Promise<void>,
+  queue: string,
+  content: Buffer,
+  props: Options.Publish,
+): Promise<void> {
+  const copy = () => send(dlqName(queue), content, props, { declare: false });
+  try {
+    await copy();
+  } catch (err) {
+    if (!isUnroutable(err)) throw err;
+    await redeclare();
+    await copy();
+  }
 }

@@ -54,12 +54,11 @@ export class Topology {
 
   /**
    * A publish failed because a tier exchange is gone (404 names `warren.delay.*`, deleted by hand
-   * or by a policy): declare the tiers again, so the next delayed publish finds them. True if it
-   * was such an error.
+   * or by a policy): declare the tiers again, so the next delayed publish finds them.
    */
-  repairAfter(err: Error): boolean {
+  repairAfter(err: Error): void {
     const model = this.model;
-    if (!model || !isMissingTier(err)) return false;
+    if (!model || !isMissingTier(err)) return;
     if (!this.tiersRepair) {
       const p = this.declareTiers(model)
         .catch((e: Error) => this.onError('delay tiers', e))
@@ -68,7 +67,6 @@ export class Topology {
         });
       this.tiersRepair = p;
     }
-    return true;
   }
 
   /** Resolves once a tier repair in progress (if any) is done. */

@@ -1,4 +1,11 @@
-import { ConfigError, fieldErrors, nameSchema, regionSchema, type WarrenConfig } from '@warren/core';
+import {
+  assertRegionRefs,
+  ConfigError,
+  fieldErrors,
+  nameSchema,
+  regionSchema,
+  type WarrenConfig,
+} from '@warren/core';
 import * as z from 'zod';
 
 // Names the field path within the variable, as defineConfig does for the file.
@@ -35,16 +42,8 @@ export function applyRegionEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Wa
 
 /** defineConfig's region cross-checks, plus: this process's region is one of the regions. */
 function checkRegions(config: WarrenConfig, regionLabel: string): void {
-  const ids = new Set<string>();
-  for (const r of config.regions) {
-    if (ids.has(r.id)) throw new ConfigError(`WARREN_REGIONS: region ${r.id} is listed twice`);
-    ids.add(r.id);
-  }
-  if (ids.size > 0 && !ids.has(config.region))
-    throw new ConfigError(`${regionLabel} is not one of the regions (${[...ids].join(', ')})`);
-  for (const [name, q] of Object.entries(config.queues))
-    if (q.homeRegion && !ids.has(q.homeRegion))
-      throw new ConfigError(
-        `queues.${name}.homeRegion "${q.homeRegion}" is not a region (after WARREN_REGIONS)`,
-      );
+  const ids = config.regions.map((r) => r.id);
+  if (ids.length > 0 && !ids.includes(config.region))
+    throw new ConfigError(`${regionLabel} is not one of the regions (${[...new Set(ids)].join(', ')})`);
+  assertRegionRefs(config.regions, config.queues, 'WARREN_REGIONS');
 }

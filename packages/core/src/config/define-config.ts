@@ -38,17 +38,8 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
   for (const t of tasks.values()) queues[t.queue] ??= queueConfigSchema.parse({});
   queues.default ??= queueConfigSchema.parse({});
 
-  const regionIds = new Set<string>();
-  for (const r of cfg.regions) {
-    if (regionIds.has(r.id)) throw new ConfigError(`invalid warren config: region ${r.id} is listed twice`);
-    regionIds.add(r.id);
-  }
+  assertRegionRefs(cfg.regions, queues, 'invalid warren config');
   for (const [name, q] of Object.entries(queues)) {
-    if (q.homeRegion && !regionIds.has(q.homeRegion)) {
-      throw new ConfigError(
-        `invalid warren config: queues.${name}.homeRegion "${q.homeRegion}" is not a region`,
-      );
-    }
     if (q.maxPriority && q.type === 'quorum') {
       throw new ConfigError(
         `invalid warren config: queues.${name}.maxPriority needs type "classic" (RabbitMQ 3.10 quorum queues have no priorities)`,
@@ -56,4 +47,25 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
     }
   }
   return { ...cfg, tasks, queues };
+}
+
+/**
+ * Region ids are unique and every queue's `homeRegion` is one of them (`label` starts each
+ * message). Run by defineConfig, and again after environment overrides replace the regions.
+ */
+export function assertRegionRefs(
+  regions: readonly { id: string }[],
+  queues: Record<string, QueueConfig>,
+  label: string,
+): void {
+  const ids = new Set<string>();
+  for (const r of regions) {
+    if (ids.has(r.id)) throw new ConfigError(`${label}: region ${r.id} is listed twice`);
+    ids.add(r.id);
+  }
+  for (const [name, q] of Object.entries(queues)) {
+    if (q.homeRegion && !ids.has(q.homeRegion)) {
+      throw new ConfigError(`${label}: queues.${name}.homeRegion "${q.homeRegion}" is not a region`);
+    }
+  }
 }

@@ -40,9 +40,3 @@ export function startGate(ctx: InvocationContext | undefined) {
     },
   };
 }
-
-/** How long until the job's `notBefore`, in ms (0: due now or no notBefore). */
-export function msUntilDue(notBefore: string | undefined, now = Date.now()): number {
-  const at = notBefore ? Date.parse(notBefore) : Number.NaN;
-  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
-}

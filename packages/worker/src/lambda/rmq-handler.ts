@@ -60,6 +60,9 @@ export type RmqHandler = (event: RmqEvent, context?: InvocationContext) => Promi
 
 const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m.content);
 
+/** How long a message handed back after an infrastructure failure waits before it comes again. */
+const HAND_BACK_PAUSE_MS = 2000;
+
 /**
  * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
@@ -70,9 +73,6 @@ const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m
  * be handed back either (broker down too) fails the invocation.
  * Jobs that already finished are skipped on the redelivery by the result store.
  */
-/** How long a message handed back after an infrastructure failure waits before it comes again. */
-const HAND_BACK_PAUSE_MS = 2000;
-
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
   const decode = deps.decode ?? defaultDecode;
 

@@ -1,6 +1,6 @@
-import type { Delivery, ExecuteOptions, Executor } from '@warren/core';
+import { type Delivery, type ExecuteOptions, type Executor, msUntil } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type InvocationContext, msUntilDue, startGate } from './deadline';
+import { type InvocationContext, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -52,7 +52,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       if (!mapped.ok) return !(await deps.records.deadLetter(record, mapped.reason));
       const d = mapped.delivery;
       // Delayed past SQS's 15 min DelaySeconds: keep it hidden until due (the RMQ handler hops).
-      const wait = msUntilDue(d.job.notBefore);
+      const wait = msUntil(d.job.notBefore);
       if (wait > 0) {
         await d.defer(wait);
         return !d.keep; // not kept: the mapper sent a fresh copy, the original is to be deleted
