@@ -127,6 +127,37 @@ describe('direct client', () => {
     expect(s.broker.depth('default')).toBe(0);
   });
 
+  it("keeps the client's region hint for every enqueue that names no region of its own", async () => {
+    const cfg = defineConfig({
+      region: 'eu',
+      regions: [
+        { id: 'eu', location: { lat: 50, lon: 8 }, brokers: [] },
+        { id: 'us', location: { lat: 40, lon: -75 }, brokers: [] },
+      ],
+      tasks: [add],
+    });
+    const eu = new MemoryBroker();
+    const us = new MemoryBroker();
+    const client = createDirectClient({
+      config: cfg,
+      publishers: new Map([
+        ['eu', eu],
+        ['us', us],
+      ]),
+      results: new MemoryResultStore(),
+      hint: { region: 'us' },
+    });
+    try {
+      expect((await client.enqueue(add, { a: 1, b: 1 })).region).toBe('us');
+      expect((await client.enqueue(add, { a: 1, b: 1 }, { region: 'eu' })).region).toBe('eu');
+      expect((await client.enqueueMany([{ task: add, input: { a: 1, b: 1 } }]))[0]!.job?.region).toBe('us');
+      expect([eu.depth('default'), us.depth('default')]).toEqual([1, 2]);
+    } finally {
+      await eu.close();
+      await us.close();
+    }
+  });
+
   it('a typed task refuses wrong input at compile time', async () => {
     const s = await setup();
     broker = s.broker;

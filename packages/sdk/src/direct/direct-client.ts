@@ -28,7 +28,9 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     options: EnqueueOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     const req: EnqueueRequest = { ...options, task: typeof task === 'string' ? task : task.name, input };
-    const { replayed, response } = await producer.enqueue(req, { ...deps.hint, region: options.region });
+    // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
+    // with undefined when the request names none.
+    const { replayed, response } = await producer.enqueue(req, deps.hint);
     return { ...response, replayed };
   }
 
