@@ -5,6 +5,7 @@ import type {
   TransitionPatch,
   TransitionRefusal,
 } from '@warren/core';
+import { leaseArg, ttlArg } from './arg-bounds';
 
 /**
  * How a JobRecord lives in the job hash. Every value is a string: JSON for the free-form
@@ -68,10 +69,9 @@ export function transitionArgs(
   const update = pairs(patch, UPDATE_FIELDS);
   return [
     to,
-    String(Math.ceil(patch.ttlS ?? opts.ttlS)), // EXPIRE takes whole seconds
-
+    ttlArg(patch.ttlS, opts.ttlS),
     patch.owner ?? '',
-    String(Math.round(patch.leaseMs ?? opts.leaseMs)),
+    leaseArg(patch.leaseMs, opts.leaseMs),
     opts.channel,
     String(create.length / 2),
     patch.returnRecord === false ? '0' : '1',
@@ -90,7 +90,7 @@ export function transitionArgs(
  */
 export function createArgs(state: JobState, patch: TransitionPatch, ttlS: number): string[] {
   return [
-    String(Math.ceil(patch.ttlS ?? ttlS)),
+    ttlArg(patch.ttlS, ttlS),
     'state',
     state,
     'attempts',

@@ -9,6 +9,7 @@ import {
   type TransitionOutcome,
   type TransitionPatch,
 } from '@warren/core';
+import { ttlArg } from './arg-bounds';
 import { DEFAULT_TTL_S, type KeyLayout } from './keys';
 import { createArgs, decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
@@ -92,7 +93,7 @@ export class RedisResultStore implements ResultStore {
 
   async claimIdempotencyKey(key: string, id: string, ttlS: number): Promise<string> {
     const owner = await this.call('claim', () =>
-      this.driver.script('claim', [this.keys.idem(key)], [id, String(ttlS)]),
+      this.driver.script('claim', [this.keys.idem(key)], [id, ttlArg(ttlS, this.ttlS)]),
     );
     return String(owner);
   }
