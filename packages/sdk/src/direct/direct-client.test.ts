@@ -47,7 +47,8 @@ describe('direct client', () => {
     await results.transition(job.id, 'running', { owner: 'w', attempts: 1 });
     await results.transition(job.id, 'succeeded', { owner: 'w', result: 2 });
     expect(await client.wait(job, { timeoutMs: 60 })).toMatchObject({ state: 'succeeded', result: 2 });
-    expect(asked).toEqual([50, 60]);
+    // The second wait found the job finished on its first read: nothing left to wait for.
+    expect(asked).toEqual([50]);
   });
 
   it('enqueue records the job queued, a worker runs it, wait returns the typed result', async () => {
@@ -156,6 +157,17 @@ describe('direct client', () => {
       await eu.close();
       await us.close();
     }
+  });
+
+  it('wait for no such job is a 404 at once, as over HTTP, not a WaitTimeoutError after the whole wait', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const started = Date.now();
+    const err = await s.client
+      .wait('01920000-0000-7000-8000-00000000dead', { timeoutMs: 3_000 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 404 });
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('a typed task refuses wrong input at compile time', async () => {

@@ -5,6 +5,7 @@ import {
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
   isTerminal,
+  type JobRecord,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
@@ -59,13 +60,18 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     return rec as TypedJobRecord<TOut>;
   }
 
-  /** Until terminal, through core's `waitUntilTerminal` (the store's push `waitFor`, else polling). */
+  /**
+   * Until terminal, through core's `waitUntilTerminal` (the store's push `waitFor`, else polling).
+   * Reads first, as the ingest's long-poll does: no such job is a 404 at once, not a timeout.
+   */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
-    const rec = await waitUntilTerminal(deps.results, id, timeoutMs);
+    const first = await get<TOut>(id);
+    if (isTerminal(first.state)) return first;
+    const rec = await waitUntilTerminal(deps.results, id, timeoutMs, { current: first });
     if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
     throw new WaitTimeoutError(id, timeoutMs);
   }
