@@ -5,7 +5,6 @@ import {
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
   isTerminal,
-  type JobRecord,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
