@@ -1,14 +1,56 @@
 import type { JobError } from '@warren/protocol';
 import { NonRetriableError, RetryAfterError } from '../task/task-errors';
 
+const MAX_TEXT = 4000;
+
+/**
+ * A thrown value as the record's error. Never throws itself: a task may throw anything (a string,
+ * undefined, an object without a prototype, an Error whose message is not a string), and an
+ * exception here would leave the delivery unsettled, so the job would run again and again.
+ */
 export function toJobError(err: unknown, retryable: boolean): JobError {
-  const e = err instanceof Error ? err : new Error(String(err));
+  const type = err instanceof Error ? text(safeGet(err, 'name')) || 'Error' : 'Error';
+  const stack = err instanceof Error ? text(safeGet(err, 'stack')) : undefined;
   return {
-    type: e.name || 'Error',
-    message: e.message.slice(0, 4000),
+    type: type.slice(0, 200),
+    message: describe(err).slice(0, MAX_TEXT),
     retryable,
-    ...(e.stack ? { stack: e.stack.slice(0, 4000) } : {}),
+    ...(stack ? { stack: stack.slice(0, MAX_TEXT) } : {}),
   };
+}
+
+/** The message of an Error or an error-like object (`{ message }`), else the value as text. */
+function describe(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const message = safeGet(err, 'message');
+    if (typeof message === 'string') return message;
+    if (message !== undefined && err instanceof Error) return asText(message);
+  }
+  return asText(err);
+}
+
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return String(v);
+  } catch {
+    // No usable toString (Object.create(null), a throwing Symbol.toPrimitive): name its shape.
+    try {
+      return JSON.stringify(v) ?? Object.prototype.toString.call(v);
+    } catch {
+      return Object.prototype.toString.call(v);
+    }
+  }
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function safeGet(obj: object, key: string): unknown {
+  try {
+    return (obj as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /** How a thrown error steers the next step (BullMQ-style typed errors). */

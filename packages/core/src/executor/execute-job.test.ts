@@ -1,29 +1,12 @@
-import type { JobEnvelope } from '@warren/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryResultStore } from '../memory/memory-result-store';
-import type { Delivery } from '../ports/consumer';
 import type { ResultStore } from '../ports/result-store';
 import { type AnyTask, defineTask } from '../task/define-task';
 import { NonRetriableError, RetryAfterError } from '../task/task-errors';
 import { makeJob } from '../testing/fixtures';
+import { recordingDelivery } from '../testing/recording-delivery';
 import { createExecutor, type ExecutionEvent } from './execute-job';
-
-/** A Delivery that records how it was settled. */
-function recordingDelivery(job: JobEnvelope, attempt = job.attempt) {
-  const calls: Array<{ op: string; arg?: unknown }> = [];
-  const d: Delivery = {
-    job,
-    attempt,
-    redelivered: false,
-    ack: async () => void calls.push({ op: 'ack' }),
-    retry: async (delayMs) => void calls.push({ op: 'retry', arg: delayMs }),
-    defer: async (delayMs) => void calls.push({ op: 'defer', arg: delayMs }),
-    deadLetter: async (reason) => void calls.push({ op: 'deadLetter', arg: reason }),
-    release: async () => void calls.push({ op: 'release' }),
-  };
-  return { d, calls };
-}
 
 function setup(tasks: AnyTask[], results: ResultStore = new MemoryResultStore()) {
   const events: ExecutionEvent[] = [];

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { toJobError } from './errors';
+
+describe('toJobError', () => {
+  it('keeps an Error’s name, message and stack', () => {
+    const e = new TypeError('bad');
+    expect(toJobError(e, true)).toMatchObject({ type: 'TypeError', message: 'bad', retryable: true });
+    expect(toJobError(e, true).stack).toContain('TypeError: bad');
+  });
+
+  it('describes thrown non-Errors without a made-up stack', () => {
+    expect(toJobError('plain text', false)).toEqual({
+      type: 'Error',
+      message: 'plain text',
+      retryable: false,
+    });
+    expect(toJobError(undefined, true)).toEqual({ type: 'Error', message: 'undefined', retryable: true });
+    expect(toJobError({ message: 'from a lib', code: 7 }, true).message).toBe('from a lib');
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    expect(toJobError(cyclic, true).message).toBe('[object Object]');
+  });
+
+  it('never throws, whatever was thrown', () => {
+    const nullProto = Object.create(null);
+    expect(toJobError(nullProto, true).message).toBe('{}');
+    const hostile = {
+      [Symbol.toPrimitive]() {
+        throw new Error('no');
+      },
+      toJSON() {
+        throw new Error('no');
+      },
+    };
+    expect(toJobError(hostile, true).message).toBe('[object Object]');
+    const numericMessage = Object.assign(new Error('x'), { message: 42 });
+    expect(toJobError(numericMessage, true)).toMatchObject({ type: 'Error', message: '42' });
+    const getters = new Error('x');
+    Object.defineProperty(getters, 'message', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    Object.defineProperty(getters, 'name', { value: 17 });
+    expect(toJobError(getters, true)).toMatchObject({ type: 'Error', message: expect.any(String) });
+  });
+});

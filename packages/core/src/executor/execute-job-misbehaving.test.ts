@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MemoryResultStore } from '../memory/memory-result-store';
+import { defineTask } from '../task/define-task';
+import { makeJob } from '../testing/fixtures';
+import { recordingDelivery } from '../testing/recording-delivery';
+import { createExecutor } from './execute-job';
+
+/** One task named `t` with `handler`, run by an executor over a memory store. */
+function runner(handler: (input: unknown, ctx: never) => unknown, timeoutMs?: number) {
+  const task = defineTask({ name: 't', input: z.unknown(), timeoutMs, handler: handler as never });
+  const results = new MemoryResultStore();
+  const ex = createExecutor({ tasks: new Map([['t', task]]), results, workerId: 'w', resultTtlS: 60 });
+  return { ex, results };
+}
+
+describe('executor: tasks that misbehave', () => {
+  it('retries a task that throws a value with no usable text (it used to reject: a redelivery loop)', async () => {
+    for (const thrown of [Object.create(null), Object.assign(new Error('x'), { message: 42 })]) {
+      const { ex, results } = runner(() => {
+        throw thrown;
+      });
+      const job = makeJob({ task: 't' });
+      const { d, calls } = recordingDelivery(job);
+      expect(await ex.execute(d)).toBe('retried');
+      expect(calls.map((c) => c.op)).toEqual(['retry']);
+      expect((await results.get(job.id))?.state).toBe('retrying');
+    }
+  });
+});
