@@ -133,9 +133,15 @@ export function pairsToHash(flat: readonly unknown[], from = 0): Record<string, 
   return hash;
 }
 
-/** The transition script's reply as a TransitionOutcome. */
+/** A Redis error the script caught for one key; named like ioredis' so toStoreError reads it alike. */
+export class KeyReplyError extends Error {
+  override name = 'ReplyError';
+}
+
+/** The transition script's reply as a TransitionOutcome; throws on an `error` entry. */
 export function decodeOutcome(id: string, reply: unknown): TransitionOutcome {
   if (!Array.isArray(reply) || (reply[0] !== 'ok' && reply[0] !== 'refused')) {
+    if (Array.isArray(reply) && reply[0] === 'error') throw new KeyReplyError(String(reply[1]));
     throw new Error(`unexpected transition script reply: ${JSON.stringify(reply)}`);
   }
   if (reply[0] === 'refused') {

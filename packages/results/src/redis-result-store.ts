@@ -75,7 +75,11 @@ export class RedisResultStore implements ResultStore {
     const reply = await this.call('transition', () =>
       this.batcher.run(this.keys.job(id), [encodeSegment(args)]),
     );
-    return decodeOutcome(id, reply);
+    try {
+      return decodeOutcome(id, reply);
+    } catch (err) {
+      throw toStoreError(err, 'transition'); // this key's error (the script fails keys one by one)
+    }
   }
 
   create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
@@ -86,8 +90,9 @@ export class RedisResultStore implements ResultStore {
     } catch (err) {
       return Promise.reject(err); // a Promise-returning method never throws
     }
-    return this.call('create', () => this.creates.run(this.keys.job(id), [args])).then((reply) =>
-      decodeOutcome(id, reply),
+    // Decoded inside `call`: an error reply for this key becomes its TransportError.
+    return this.call('create', () =>
+      this.creates.run(this.keys.job(id), [args]).then((reply) => decodeOutcome(id, reply)),
     );
   }
 

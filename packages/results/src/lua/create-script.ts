@@ -12,21 +12,23 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * Batched like the transition script. KEYS: job hashes. ARGV: one JSON array per key
  * (record-codec's encodeSegment of createArgs): ttlS, then field/value pairs (state first).
  * Reply: one entry per key, shaped like the transition script's: {'ok', ''} or
- * {'refused', 'already-finished' | 'illegal', state}.
+ * {'refused', 'already-finished' | 'illegal', state} or {'error', message}.
  */
 export const CREATE_LUA = `
 local TERMINAL = {${terminalTable}}
+local function create(key, arg)
+  local v = cjson.decode(arg)
+  local cur = redis.call('HGET', key, 'state')
+  if cur then return {'refused', TERMINAL[cur] and 'already-finished' or 'illegal', cur} end
+  redis.call('HSET', key, unpack(v, 2))
+  redis.call('EXPIRE', key, v[1])
+  return {'ok', ''}
+end
+-- As in the transition script: an error on one key fails that key alone.
 local replies = {}
 for i = 1, #KEYS do
-  local key, v = KEYS[i], cjson.decode(ARGV[i])
-  local cur = redis.call('HGET', key, 'state')
-  if cur then
-    replies[i] = {'refused', TERMINAL[cur] and 'already-finished' or 'illegal', cur}
-  else
-    redis.call('HSET', key, unpack(v, 2))
-    redis.call('EXPIRE', key, v[1])
-    replies[i] = {'ok', ''}
-  end
+  local ok, r = pcall(create, KEYS[i], ARGV[i])
+  replies[i] = ok and r or {'error', type(r) == 'table' and r.err or tostring(r)}
 end
 return replies
 `;

@@ -20,7 +20,7 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * nCreate field/value pairs used only when the record does not exist yet, then nUpdate
  * field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
- * wantRecord is '1') or {'refused', reason, state or '', leaseRemainingMs?}.
+ * wantRecord is '1'), {'refused', reason, state or '', leaseRemainingMs?} or {'error', message}.
  */
 export const TRANSITION_LUA = `
 local LEGAL = {
@@ -51,8 +51,9 @@ local function iso(ms)
 end
 local now = iso(nowMs)
 
--- One key's transition; its arguments are the JSON array v.
-local function transition(key, v)
+-- One key's transition; its arguments are the JSON array in arg.
+local function transition(key, arg)
+  local v = cjson.decode(arg)
   local to, ttl, owner, leaseMs, channel = v[1], v[2], v[3], tonumber(v[4]), v[5]
   local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
   local createAt = 9
@@ -120,7 +121,12 @@ local function transition(key, v)
   return reply
 end
 
+-- A Redis error on one key (WRONGTYPE, OOM) fails that key alone, not the keys before it
+-- (already written) and after it. Errors come as a string or, from redis.call, maybe a table.
 local replies = {}
-for i = 1, #KEYS do replies[i] = transition(KEYS[i], cjson.decode(ARGV[i])) end
+for i = 1, #KEYS do
+  local ok, r = pcall(transition, KEYS[i], ARGV[i])
+  replies[i] = ok and r or {'error', type(r) == 'table' and r.err or tostring(r)}
+end
 return replies
 `;
