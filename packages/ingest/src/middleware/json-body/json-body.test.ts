@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemHandler } from '../problem/problem';
 import { jsonBody } from './json-body';
+import { MAX_JSON_DEPTH } from './json-depth';
 
 function app(limit = 64) {
   const a = new Hono();
@@ -40,6 +41,21 @@ describe('jsonBody', () => {
       duplex: 'half',
     });
     expect(res.status).toBe(413);
+  });
+  it('400 naming (body) for nesting deeper than MAX_JSON_DEPTH (it would overflow the publish)', async () => {
+    const a = new Hono();
+    a.onError(problemHandler());
+    a.post('/', jsonBody(1 << 20), (c) => c.json({ ok: true }));
+    const at = (n: number) =>
+      a.request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '['.repeat(n) + ']'.repeat(n),
+      });
+    expect((await at(MAX_JSON_DEPTH)).status).toBe(200);
+    const deep = await at(MAX_JSON_DEPTH + 1);
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).errors[0].path).toBe('(body)');
   });
   it('400 for invalid JSON and invalid UTF-8', async () => {
     expect((await send('{"a":')).status).toBe(400);

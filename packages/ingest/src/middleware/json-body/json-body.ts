@@ -1,5 +1,6 @@
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@warren/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -8,8 +9,8 @@ declare module 'hono' {
 }
 
 /**
- * Reads a JSON body with a size limit (413), a JSON content type (415) and a parse check (400),
- * so route handlers only ever see parsed JSON. Without a content-length the limit is enforced
+ * Reads a JSON body with a size limit (413), a JSON content type (415), a parse check and a
+ * nesting limit (400), so route handlers only ever see parsed JSON the publish can serialise. Without a content-length the limit is enforced
  * while streaming, so a chunked body cannot make us buffer more than `limit` bytes.
  */
 export function jsonBody(limit: number): MiddlewareHandler {
@@ -25,6 +26,11 @@ export function jsonBody(limit: number): MiddlewareHandler {
     // runtimes that hand over a body longer than declared. Chunked bodies are streamed and cut
     // off at the limit.
     const text = Number.isFinite(declared) ? await readDeclared(c, limit) : await readLimited(c, limit);
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      throw new ValidationError('body is nested too deeply', [
+        { path: '(body)', message: `arrays and objects nest at most ${MAX_JSON_DEPTH} levels deep` },
+      ]);
+    }
     try {
       c.set('jsonBody', JSON.parse(text));
     } catch (err) {

@@ -1,0 +1,28 @@
+/**
+ * The deepest nesting a body may have. The publish serialises the job recursively
+ * (`JSON.stringify` overflows the stack near 4,000 levels, a 500), and workers in other languages
+ * (Python's json: ~1,000) fail sooner; no task input needs anywhere near this.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Whether JSON text nests arrays/objects deeper than `max`: one pass over the text, brackets
+ * inside strings not counted. Text shorter than 2 × max cannot, so typical bodies cost nothing.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
+}
