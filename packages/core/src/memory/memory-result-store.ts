@@ -27,13 +27,7 @@ export class MemoryResultStore implements ResultStore {
 
   async transition(id: string, to: JobState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {
     const now = Date.now();
-    const { outcome, next } = applyTransition(
-      this.live(this.records, id)?.rec,
-      id,
-      to,
-      structuredClone(patch),
-      now,
-    );
+    const { outcome, next } = applyTransition(this.live(this.records, id)?.rec, id, to, asJson(patch), now);
     if (next) {
       const expiresAt = now + (patch.ttlS ?? this.defaultTtlS) * 1000;
       this.records.set(id, { rec: next, expiresAt });
@@ -77,6 +71,13 @@ export class MemoryResultStore implements ResultStore {
     return v;
   }
 }
+
+/**
+ * The patch as the Redis store would keep it: a JSON copy. structuredClone accepted a BigInt or a
+ * cycle (then every JSON reply with the record failed) and kept Dates; a value JSON cannot encode
+ * now rejects the transition, as it does on Redis.
+ */
+const asJson = (patch: TransitionPatch): TransitionPatch => JSON.parse(JSON.stringify(patch));
 
 type Expiring = Map<string, { expiresAt: number }>;
 

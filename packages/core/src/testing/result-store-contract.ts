@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../ids';
 import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { sleep } from './fixtures';
+import { resultStoreValueTests } from './result-store-values-contract';
 
 const creation = (over: TransitionPatch = {}): TransitionPatch => ({
   task: 'demo.add',
@@ -286,6 +287,8 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       const owners = await Promise.all(ids.map((id) => s.claimIdempotencyKey(key, id, 60)));
       expect(new Set(owners).size).toBe(1);
     });
+
+    resultStoreValueTests(() => s);
 
     it('expires records after their TTL', async () => {
       const id = uuidv7();
