@@ -66,6 +66,9 @@ export function createClient(opts: ClientOptions) {
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
+    // A POST's 409 means its idempotency key is still being accepted (an earlier try whose answer
+    // was lost is publishing): retried, it answers that job (200), so it is not an error to show.
+    const retryable = (status: number) => isRetryableStatus(status) || (status === 409 && method === 'POST');
     let lastErr: unknown;
     for (let i = 1; i <= attempts; i++) {
       let retryAfterMs: number | undefined;
@@ -90,9 +93,9 @@ export function createClient(opts: ClientOptions) {
         // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
-        if (!isRetryableStatus(res.status)) throw lastErr;
+        if (!retryable(res.status)) throw lastErr;
       } catch (err) {
-        if (err instanceof WarrenHttpError && !isRetryableStatus(err.status)) throw err;
+        if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
         lastErr = err;
       }
       if (i < attempts) await sleep(Math.max(retryAfterMs ?? 0, backoffMs(i)));
@@ -141,7 +144,8 @@ export function createClient(opts: ClientOptions) {
         const again: number[] = [];
         results.forEach((r, k) => {
           out[pending[k]!] = r;
-          if (isRetryableStatus(r.status)) again.push(pending[k]!);
+          // 409: the item's key is still being accepted by an earlier try (see `request`).
+          if (isRetryableStatus(r.status) || r.status === 409) again.push(pending[k]!);
         });
         if (again.length === 0 || attempt >= attempts) break;
         pending = again;
