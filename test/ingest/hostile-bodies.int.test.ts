@@ -60,6 +60,7 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...headers },
       body,
     });
+  const depth = async () => (await broker.checkQueue(QUEUE)).messageCount;
 
   it('400, not 500, for input nested deeper than the publish can serialise (single and batch)', async () => {
     const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
@@ -72,5 +73,26 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     // Nesting a task may reasonably use is still accepted.
     const fine = await post('/v1/jobs', `{"task":"hb.echo","input":${'['.repeat(100)}${']'.repeat(100)}}`);
     expect(fine.status).toBe(202);
+  });
+
+  it('a batch item larger than the single-job body limit is a 413 item; the rest are published', async () => {
+    const before = await depth();
+    const res = await post(
+      '/v1/jobs/batch',
+      JSON.stringify({
+        jobs: [
+          { task: 'hb.echo', input: 'x'.repeat(20_000) },
+          { task: 'hb.echo', input: 'small' },
+        ],
+      }),
+    );
+    expect(res.status).toBe(207);
+    const { results } = (await res.json()) as {
+      results: { status: number; problem?: { instance?: string; errors?: { path: string }[] } }[];
+    };
+    expect(results.map((r) => r.status)).toEqual([413, 202]);
+    expect(results[0]!.problem).toMatchObject({ instance: '/v1/jobs/batch#0' });
+    await new Promise((r) => setTimeout(r, 200)); // queue counts lag the confirm slightly
+    expect((await depth()) - before).toBe(1);
   });
 });

@@ -5,6 +5,8 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 declare module 'hono' {
   interface ContextVariableMap {
     jsonBody: unknown;
+    /** The body's size in bytes as read (UTF-8). */
+    jsonBodyBytes: number;
   }
 }
 
@@ -25,7 +27,9 @@ export function jsonBody(limit: number): MiddlewareHandler {
     // streaming it through a web ReadableStream. The size is checked again afterwards for
     // runtimes that hand over a body longer than declared. Chunked bodies are streamed and cut
     // off at the limit.
-    const text = Number.isFinite(declared) ? await readDeclared(c, limit) : await readLimited(c, limit);
+    const bytes = Number.isFinite(declared) ? await readDeclared(c, limit) : await readLimited(c, limit);
+    c.set('jsonBodyBytes', bytes.byteLength);
+    const text = decodeUtf8(bytes);
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       throw new ValidationError('body is nested too deeply', [
         { path: '(body)', message: `arrays and objects nest at most ${MAX_JSON_DEPTH} levels deep` },
@@ -42,15 +46,15 @@ export function jsonBody(limit: number): MiddlewareHandler {
   };
 }
 
-async function readDeclared(c: Context, limit: number): Promise<string> {
+async function readDeclared(c: Context, limit: number): Promise<Uint8Array> {
   const buf = new Uint8Array(await c.req.arrayBuffer());
   if (buf.byteLength > limit) throw new PayloadTooLargeError(limit);
-  return decodeUtf8(buf);
+  return buf;
 }
 
-async function readLimited(c: Context, limit: number): Promise<string> {
+async function readLimited(c: Context, limit: number): Promise<Uint8Array> {
   const body = c.req.raw.body;
-  if (!body) return '';
+  if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -70,7 +74,7 @@ async function readLimited(c: Context, limit: number): Promise<string> {
     buf.set(ch, off);
     off += ch.byteLength;
   }
-  return decodeUtf8(buf);
+  return buf;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,0 +1,17 @@
+import { PayloadTooLargeError, type Producer } from '@warren/core';
+
+const utf8 = new TextEncoder();
+
+/**
+ * A producer that refuses (413) a batch item whose request, serialised, is over the single-job
+ * body limit: the batch body may be 16 × that limit, but one job must not be larger in a batch
+ * than `POST /v1/jobs` accepts (the limit protects the brokers and SQS's 256 KiB messages).
+ */
+export function limitItemSize(producer: Pick<Producer, 'enqueue'>, limit: number): Pick<Producer, 'enqueue'> {
+  return {
+    enqueue: (req, ctx) => {
+      if (utf8.encode(JSON.stringify(req)).byteLength > limit) throw new PayloadTooLargeError(limit);
+      return producer.enqueue(req, ctx);
+    },
+  };
+}
