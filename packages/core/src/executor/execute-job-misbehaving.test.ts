@@ -27,4 +27,33 @@ describe('executor: tasks that misbehave', () => {
       expect((await results.get(job.id))?.state).toBe('retrying');
     }
   });
+
+  it('fails a job whose result JSON cannot hold, instead of releasing it to run again', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const fn = () => 1;
+    for (const value of [10n, { total: 10n }, cyclic, fn, Symbol('s')]) {
+      const { ex, results } = runner(() => value);
+      const job = makeJob({ task: 't' });
+      const { d, calls } = recordingDelivery(job);
+      expect(await ex.execute(d)).toBe('failed');
+      expect(calls).toEqual([
+        { op: 'deadLetter', arg: expect.stringMatching(/^result not serializable: ResultNotSerializable: /) },
+      ]);
+      expect(await results.get(job.id)).toMatchObject({
+        state: 'failed',
+        error: { type: 'ResultNotSerializable', retryable: false },
+      });
+    }
+  });
+
+  it('still rejects unsettled when the store fails on a result that is fine', async () => {
+    const { ex, results } = runner(() => ({ ok: true }));
+    const real = results.transition.bind(results);
+    results.transition = (id, to, patch) =>
+      to === 'succeeded' ? Promise.reject(new Error('redis down')) : real(id, to, patch);
+    const { d, calls } = recordingDelivery(makeJob({ task: 't' }));
+    await expect(ex.execute(d)).rejects.toThrow('redis down');
+    expect(calls).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/r
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask, TaskContext } from '../task/define-task';
 import { classify, toJobError } from './errors';
+import { resultJsonProblem, unstorable } from './result-json';
 import { type LazyAbort, runWithTimeoutLazy } from './run-with-timeout';
 
 export type ExecutionOutcome =
@@ -201,7 +202,18 @@ export function createExecutor(deps: ExecutorDeps) {
       return 'retried';
     }
     const durationMs = performance.now() - t0;
-    const done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
+    let done: TransitionOutcome;
+    try {
+      if (unstorable(value)) throw new TypeError('unstorable result');
+      done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
+    } catch (err) {
+      // A result JSON cannot hold fails the job: rethrown, the delivery would be released and
+      // the job run again, forever (each time behind its own lease).
+      const problem = resultJsonProblem(value);
+      if (problem === undefined) throw err;
+      const error = { type: 'ResultNotSerializable', message: problem, retryable: false };
+      return fail(error, 'result not serializable', owner);
+    }
     await delivery.ack();
     emit({
       type: done.ok ? 'succeeded' : 'skipped',
