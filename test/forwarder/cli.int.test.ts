@@ -13,7 +13,7 @@ const dst = `fwd-cli-dst-${sfx}`;
 afterAll(async () => {
   const conn = await amqp.connect(URL);
   const ch = await conn.createChannel();
-  for (const q of [src, dst]) await ch.deleteQueue(q).catch(() => {});
+  for (const q of [src, dst, `${src}.dlq`]) await ch.deleteQueue(q).catch(() => {});
   await conn.close();
 });
 
@@ -22,6 +22,7 @@ describe('warren forward (CLI, ad-hoc link)', () => {
     await freshQueue(URL, src);
     await freshQueue(URL, dst);
     await publishMany(URL, src, 500, 'cli');
+    await publishPoison();
     const root = resolve(import.meta.dirname, '../..');
     const child = spawn(
       process.execPath,
@@ -60,12 +61,16 @@ describe('warren forward (CLI, ad-hoc link)', () => {
           metrics = await fetch('http://127.0.0.1:27091/metrics')
             .then((r) => r.text())
             .catch(() => '');
-          return /warren_forwarder_forwarded_total\{[^}]*\} 500/.test(metrics);
+          return (
+            /warren_forwarder_forwarded_total\{[^}]*\} 500/.test(metrics) &&
+            /warren_forwarder_dead_lettered_total\{[^}]*\} 1/.test(metrics)
+          );
         },
         30_000,
-        '/metrics shows 500 forwarded',
+        '/metrics shows 500 forwarded and 1 dead-lettered',
       );
       expect(metrics).not.toContain('guest');
+      expect(metrics).toMatch(/warren_forwarder_restarts_total\{[^}]*\} 0/);
       expect(out).toContain(`${src}->${dst}`);
     } finally {
       child.kill('SIGTERM');
@@ -74,3 +79,13 @@ describe('warren forward (CLI, ad-hoc link)', () => {
     expect((await collect(URL, dst, 500, 10_000)).ids.size).toBe(500);
   }, 120_000);
 });
+
+/** A message that claims more hops than a link forwards: the link dead-letters it with the reason. */
+async function publishPoison(): Promise<void> {
+  const conn = await amqp.connect(URL);
+  const ch = await conn.createConfirmChannel();
+  const hops = Array.from({ length: 40 }, (_, i) => `from=r${i};to=r${i + 1};at=${Date.now()}`);
+  ch.sendToQueue(src, Buffer.from('{}'), { persistent: true, headers: { 'x-warren-forwarded': hops } });
+  await ch.waitForConfirms();
+  await conn.close();
+}

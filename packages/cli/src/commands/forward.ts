@@ -2,6 +2,7 @@ import { defineConfig } from '@warren/core';
 import { adHocLink, createForwarder, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import { createLogger, createObservability, serveStatus } from '@warren/observability';
 import { forwarderLog } from '../runtime/forwarder-log';
+import { linkStatusLog } from '../runtime/link-status-log';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 
@@ -71,6 +72,8 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
           inFlight: s.inFlight,
           lag: s.lag ?? 0,
           state: s.state,
+          deadLettered: s.deadLettered,
+          restarts: s.restarts,
         })),
     });
     server = await serveStatus(obs, o.metricsPort);
@@ -78,18 +81,8 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
   }
   const timer = setInterval(() => {
     for (const s of fwd.status()) {
-      // A link backing off between restarts is failing: warn, so it stands out among the routine lines.
-      logger[s.state === 'backoff' ? 'warn' : 'info'](
-        {
-          link: s.name,
-          state: s.state,
-          forwarded: s.forwarded,
-          inFlight: s.inFlight,
-          lag: s.lag,
-          lastError: s.lastError,
-        },
-        'link status',
-      );
+      const { level, fields } = linkStatusLog(s);
+      logger[level](fields, 'link status');
     }
   }, 30_000);
   timer.unref();

@@ -177,6 +177,27 @@ export function createMetrics(opts: MetricsOptions = {}) {
       for (const l of await readLinks()) this.set(l.labels, l.inFlight);
     },
   });
+  // Poison messages and restarts are what to alert on; links that do not report them are left out.
+  new Counter({
+    name: 'warren_forwarder_dead_lettered_total',
+    help: "Messages a link sent to its source queue's dead-letter queue (poison, loops, expired)",
+    labelNames: LINK,
+    registers,
+    async collect() {
+      this.reset();
+      for (const l of await readLinks()) if (l.deadLettered !== undefined) this.inc(l.labels, l.deadLettered);
+    },
+  });
+  new Counter({
+    name: 'warren_forwarder_restarts_total',
+    help: 'Times a link failed and started again',
+    labelNames: LINK,
+    registers,
+    async collect() {
+      this.reset();
+      for (const l of await readLinks()) if (l.restarts !== undefined) this.inc(l.labels, l.restarts);
+    },
+  });
   new Gauge({
     name: 'warren_forwarder_lag_messages',
     help: 'Messages waiting in the source queue of a link',

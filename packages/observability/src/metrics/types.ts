@@ -26,6 +26,10 @@ export interface LinkStatus {
   /** Age of the oldest forwarded message at its confirm, if the forwarder measures it. */
   lagSeconds?: number;
   state?: 'running' | 'reconnecting' | 'stopped' | string;
+  /** Messages the link sent to its source's dead-letter queue (poison, loops, expired). */
+  deadLettered?: number;
+  /** Times the link failed and started again. */
+  restarts?: number;
 }
 
 export type LinkStatusFn = () => Promise<LinkStatus[]> | LinkStatus[];
