@@ -3,19 +3,32 @@ import { TransportError } from '@warren/core';
 /** Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
 
+/** HTTP statuses that say "later": request timeout, rate limit. */
+const RETRY_LATER_STATUS = new Set([408, 429]);
+
+/**
+ * A 4xx from the REST endpoint: Redis refused the command (Upstash answers its error replies
+ * with 400: NOPERM, EXECABORT…) or the endpoint refused the request (403, 413): the same request
+ * fails the same way again. 408 and 429 excepted.
+ */
+const refusedStatus = (status: number | undefined): boolean =>
+  status !== undefined && status >= 400 && status < 500 && !RETRY_LATER_STATUS.has(status);
+
 /**
  * Every store failure surfaces as a TransportError so the worker does not ack the delivery.
- * Connection trouble (ioredis closed/retries exhausted/timeouts, fetch failures, 5xx from the
- * REST endpoint) is recoverable; a script or protocol error is not.
+ * Connection trouble (ioredis closed/retries exhausted/timeouts, fetch failures and timeouts,
+ * 5xx, 408 and 429 from the REST endpoint) is recoverable; a script, protocol or 4xx error is not.
  */
 export function toStoreError(err: unknown, op: string): TransportError {
   if (err instanceof TransportError) return err;
-  const e = err as { name?: string; message?: string };
+  const e = err as { name?: string; message?: string; status?: number };
   const msg = e?.message ?? String(err);
   const replyError =
-    e?.name === 'ReplyError' || (e?.name === 'UpstashError' && /^(ERR|NOSCRIPT|WRONGTYPE)\b/.test(msg));
+    e?.name === 'ReplyError' ||
+    (e?.name === 'UpstashError' && (refusedStatus(e.status) || /^(ERR|NOSCRIPT|WRONGTYPE)\b/.test(msg)));
   const unauthorized = /Unauthorized|WRONGPASS|NOAUTH/i.test(msg);
-  const recoverable = TRANSIENT_REPLY.test(msg) || (!replyError && !unauthorized);
+  const later = e?.name === 'UpstashError' && RETRY_LATER_STATUS.has(e.status ?? 0);
+  const recoverable = TRANSIENT_REPLY.test(msg) || later || (!replyError && !unauthorized);
   return new TransportError(`result store ${op} failed: ${msg}`, recoverable, {
     cause: err,
     code: 'result-store-unavailable',
