@@ -16,6 +16,12 @@ export interface UpstashRestOptions {
   token: string;
   /** Network failures only (a reply, even a 5xx, is never retried here). Default: none. */
   retry?: UpstashRetry;
+  /**
+   * Per request (reply body included), default 10 s like the TCP store's commandTimeout: fetch
+   * has none, so an endpoint that stops answering held a worker's write forever. Not retried
+   * (the command may have run); the store reports it as recoverable.
+   */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -33,6 +39,14 @@ export class UpstashError extends Error {
   }
 }
 
+/** No reply within `timeoutMs`: the command may or may not have run. */
+export class UpstashTimeoutError extends Error {
+  override name = 'UpstashTimeoutError';
+  constructor(ms: number, cause: unknown) {
+    super(`Upstash REST request timed out after ${ms} ms`, { cause });
+  }
+}
+
 export type RedisArg = string | number;
 
 /** A Lua script bound to a client: EVALSHA, and EVAL once when the server does not know it. */
@@ -46,6 +60,7 @@ export class UpstashRest {
   private readonly attempts: number;
   private readonly backoff: (n: number) => number;
   private readonly fetchFn: typeof fetch;
+  private readonly timeoutMs: number;
   /** Upstash global databases: later reads carry the last write's token so they see it. */
   private syncToken = '';
 
@@ -57,24 +72,34 @@ export class UpstashRest {
     this.attempts = opts.retry === false ? 1 : 1 + (opts.retry?.retries ?? 0);
     this.backoff = (opts.retry ? opts.retry.backoff : undefined) ?? (() => 0);
     this.fetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
   /** One command; resolves to its reply (strings as UTF-8, HGETALL as a flat array). */
   async command<T = unknown>(cmd: RedisArg[]): Promise<T> {
     const headers = this.syncToken ? { ...this.headers, 'upstash-sync-token': this.syncToken } : this.headers;
-    const init: RequestInit = { method: 'POST', headers, body: JSON.stringify(cmd), keepalive: true };
+    const payload = JSON.stringify(cmd);
     let res: Response | undefined;
+    let text = '';
     for (let attempt = 0; !res; attempt++) {
+      const signal = AbortSignal.timeout(this.timeoutMs);
       try {
-        res = await this.fetchFn(this.url, init);
+        res = await this.fetchFn(this.url, {
+          method: 'POST',
+          headers,
+          body: payload,
+          keepalive: true,
+          signal,
+        });
+        text = await res.text();
       } catch (err) {
-        if (attempt + 1 >= this.attempts) throw err;
+        if (signal.aborted) throw new UpstashTimeoutError(this.timeoutMs, err);
+        if (res || attempt + 1 >= this.attempts) throw err; // a body cut off may follow a run command
         await new Promise((r) => setTimeout(r, this.backoff(attempt)));
       }
     }
     const token = res.headers.get('upstash-sync-token');
     if (token) this.syncToken = token;
-    const text = await res.text();
     let body: { result?: unknown; error?: string };
     try {
       body = JSON.parse(text);
