@@ -4,27 +4,13 @@ import type {
   EnqueueRequest,
   EnqueueResponse,
   JobRecord,
-  Problem,
 } from '@warren/protocol';
-import { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
+import { isRetryableStatus, WaitTimeoutError } from './errors';
+import { createRequester, type RequesterOptions, sleep } from './request';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 
-export interface RetryOptions {
-  /** Attempts in all (1 = no retries). Default 4. */
-  attempts?: number;
-  baseMs?: number;
-  maxMs?: number;
-}
-
-/** Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response> | Response;
-
-export interface ClientOptions {
-  url: string;
-  apiKey?: string;
-  fetch?: FetchLike;
-  retry?: RetryOptions;
-}
+export type { FetchLike, RetryOptions } from './request';
+export type ClientOptions = RequesterOptions;
 
 export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input'>;
 
@@ -45,6 +31,10 @@ export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 /** The protocol's MAX_BATCH, written here so the client bundle takes no zod (a test holds them equal). */
 export const BATCH_MAX = 1000;
+/** Longest single long-poll: under the ingest's 30 s cap and the 29-30 s of common proxies. */
+const MAX_POLL_MS = 20_000;
+/** How long past its wait a long-poll's answer may take to arrive before the try is aborted. */
+const POLL_GRACE_MS = 5_000;
 
 /**
  * The producer client: `fetch` only, so it runs on Node, Lambda, Workers, Deno and browsers.
@@ -52,56 +42,7 @@ export const BATCH_MAX = 1000;
  * sends an idempotency key, so a retried enqueue can never create a second job.
  */
 export function createClient(opts: ClientOptions) {
-  const base = opts.url.replace(/\/+$/, '');
-  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
-  const attempts = Math.max(1, opts.retry?.attempts ?? 4);
-  const baseMs = opts.retry?.baseMs ?? 200;
-  const maxMs = opts.retry?.maxMs ?? 5000;
-  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
-  const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-
-  async function request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    // A POST's 409 means its idempotency key is still being accepted (an earlier try whose answer
-    // was lost is publishing): retried, it answers that job (200), so it is not an error to show.
-    const retryable = (status: number) => isRetryableStatus(status) || (status === 409 && method === 'POST');
-    let lastErr: unknown;
-    for (let i = 1; i <= attempts; i++) {
-      let retryAfterMs: number | undefined;
-      try {
-        const res = await doFetch(base + path, {
-          method,
-          headers: {
-            accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
-            ...headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        const data = parseJson(text);
-        if (res.ok) {
-          // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
-          if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
-          return { status: res.status, data: data as T, headers: res.headers };
-        }
-        // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
-        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
-        if (!retryable(res.status)) throw lastErr;
-      } catch (err) {
-        if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
-        lastErr = err;
-      }
-      if (i < attempts) await sleep(Math.max(retryAfterMs ?? 0, backoffMs(i)));
-    }
-    throw lastErr;
-  }
+  const { request, backoffMs, attempts, startCall } = createRequester(opts);
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -110,12 +51,12 @@ export function createClient(opts: ClientOptions) {
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
     const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
-    const res = await request<EnqueueResponse>('POST', '/v1/jobs', {
-      ...options,
-      task: name,
-      input,
-      idempotencyKey,
-    });
+    const res = await request<EnqueueResponse>(
+      'POST',
+      '/v1/jobs',
+      { ...options, task: name, input, idempotencyKey },
+      startCall(),
+    );
     return { ...res.data, replayed: res.status === 200 };
   }
 
@@ -138,18 +79,21 @@ export function createClient(opts: ClientOptions) {
     do {
       // One call at least: an empty list gets the ingest's own 400.
       let pending = items.slice(from, from + BATCH_MAX).map((_, k) => from + k);
+      // Each batch, with its items' retries, within one deadline.
+      const call = startCall();
       for (let attempt = 1; ; attempt++) {
         const body = { jobs: pending.map((i) => items[i]) };
-        const { results } = (await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body)).data;
+        const { results } = (await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call)).data;
         const again: number[] = [];
         results.forEach((r, k) => {
           out[pending[k]!] = r;
           // 409: the item's key is still being accepted by an earlier try (see `request`).
           if (isRetryableStatus(r.status) || r.status === 409) again.push(pending[k]!);
         });
-        if (again.length === 0 || attempt >= attempts) break;
+        const pauseMs = backoffMs(attempt);
+        if (again.length === 0 || attempt >= attempts || Date.now() + pauseMs >= call.until) break;
         pending = again;
-        await sleep(backoffMs(attempt));
+        await sleep(pauseMs);
       }
       from += BATCH_MAX;
     } while (from < items.length);
@@ -157,44 +101,46 @@ export function createClient(opts: ClientOptions) {
   }
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
-    return (await request<TypedJobRecord<TOut>>('GET', `/v1/jobs/${encodeURIComponent(id)}`)).data;
+    return (
+      await request<TypedJobRecord<TOut>>('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, startCall())
+    ).data;
   }
 
-  /** Long-polls the ingest (`?wait=`) until the job is terminal or `timeoutMs` passes. */
+  /**
+   * Long-polls the ingest (`?wait=`) until the job is terminal or `timeoutMs` passes; retries of a
+   * failed poll stay within `timeoutMs` too, and `signal` stops it (rejecting with its reason).
+   */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
-    { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+    { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
-    const until = Date.now() + timeoutMs;
+    // NaN would make every bound false: a loop of GETs with no end.
+    if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
+    const call = {
+      until: Date.now() + timeoutMs,
+      poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS },
+      signal,
+    };
+    // Built per try with the time left, so a retried poll never asks for more than that; in
+    // whole milliseconds, so the last second is one long-poll too, not ten 100 ms polls.
+    const path = (waitMs: number) =>
+      `/v1/jobs/${encodeURIComponent(id)}${waitMs > 0 ? `?wait=${Math.round(waitMs)}ms` : ''}`;
     for (;;) {
-      // Whole milliseconds, so the last second is one long-poll too, not ten 100 ms polls.
-      const waitMs = Math.max(0, Math.min(20_000, until - Date.now()));
-      const path = `/v1/jobs/${encodeURIComponent(id)}${waitMs > 0 ? `?wait=${waitMs}ms` : ''}`;
-      const rec = (await request<TypedJobRecord<TOut>>('GET', path)).data;
+      const rec = (await request<TypedJobRecord<TOut>>('GET', path, undefined, call)).data;
       if (TERMINAL.has(rec.state)) return rec;
-      if (Date.now() >= until) throw new WaitTimeoutError(id, timeoutMs);
+      if (Date.now() >= call.until) throw new WaitTimeoutError(id, timeoutMs);
       // A server that answered before the wait ran out (or ignores `wait`) must not cause a hot loop.
-      await sleep(Math.min(100, Math.max(0, until - Date.now())));
+      await sleep(Math.min(100, Math.max(0, call.until - Date.now())), signal);
     }
   }
 
   async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
-    return (await request<TypedJobRecord<unknown>>('DELETE', `/v1/jobs/${encodeURIComponent(id)}`)).data;
+    const path = `/v1/jobs/${encodeURIComponent(id)}`;
+    return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, startCall())).data;
   }
 
   return { enqueue, enqueueMany, get, wait, cancel };
 }
 
 export type WarrenClient = ReturnType<typeof createClient>;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,0 +1,154 @@
+import type { Problem } from '@warren/protocol';
+import { isRetryableStatus, parseRetryAfter, WarrenHttpError } from './errors';
+
+export interface RetryOptions {
+  /** Attempts in all (1 = no retries). Default 4. */
+  attempts?: number;
+  /** Backoff cap of the first retry (ms, default 200), doubling per retry up to `maxMs` (default 5000). */
+  baseMs?: number;
+  maxMs?: number;
+  /**
+   * Every try and pause of one call ends within this (ms, default 30 s): a Retry-After or backoff
+   * that would end later is not slept (the error, with its `retryAfterMs`, is thrown at once), and
+   * a try still unanswered then is aborted. `wait` is bounded by its own `timeoutMs` instead.
+   */
+  deadlineMs?: number;
+}
+
+/** Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response> | Response;
+
+export interface RequesterOptions {
+  url: string;
+  apiKey?: string;
+  fetch?: FetchLike;
+  retry?: RetryOptions;
+}
+
+/** One call's bounds. */
+export interface Call {
+  /** Epoch ms: no retry pause ends later, and a try unanswered by then is aborted. */
+  until: number;
+  /**
+   * A long-poll: each try's path is built with its wait (the time left, at most `maxMs`), and the
+   * try is aborted `graceMs` after that wait if unanswered.
+   */
+  poll?: { maxMs: number; graceMs: number };
+  signal?: AbortSignal;
+}
+
+/** setTimeout's limit: a longer delay fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The retrying fetch under every client call: retries 429/503/502/504 and network errors with
+ * full-jitter backoff that honours Retry-After, inside the call's deadline.
+ */
+export function createRequester(opts: RequesterOptions) {
+  const base = opts.url.replace(/\/+$/, '');
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
+  const attempts = Math.max(1, opts.retry?.attempts ?? 4);
+  const baseMs = opts.retry?.baseMs ?? 200;
+  const maxMs = opts.retry?.maxMs ?? 5000;
+  const deadlineMs = opts.retry?.deadlineMs ?? 30_000;
+  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
+  const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+
+  /** One try: the answer's status, parsed body and headers; aborted at `timeoutMs` or by `signal`. */
+  async function once(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal) {
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort);
+    const timer =
+      timeoutMs < MAX_TIMER_MS
+        ? setTimeout(() => ctl.abort(new Error(`no answer from ${url} within the deadline`)), timeoutMs)
+        : undefined;
+    try {
+      const res = await doFetch(url, { ...init, signal: ctl.signal });
+      const text = await res.text();
+      return { res, text, data: parseJson(text) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function request<T>(
+    method: string,
+    path: string | ((waitMs: number) => string),
+    body: unknown,
+    call: Call,
+  ) {
+    // A POST's 409 means its idempotency key is still being accepted (an earlier try whose answer
+    // was lost is publishing): retried, it answers that job (200), so it is not an error to show.
+    const retryable = (status: number) => isRetryableStatus(status) || (status === 409 && method === 'POST');
+    const init: RequestInit = {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    };
+    let lastErr: unknown;
+    for (let i = 1; i <= attempts; i++) {
+      call.signal?.throwIfAborted();
+      let retryAfterMs: number | undefined;
+      const left = Math.max(0, call.until - Date.now());
+      const waitMs = call.poll ? Math.min(left, call.poll.maxMs) : left;
+      try {
+        const url = base + (typeof path === 'string' ? path : path(waitMs));
+        const { res, text, data } = await once(url, init, waitMs + (call.poll?.graceMs ?? 0), call.signal);
+        if (res.ok) {
+          // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
+          if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
+          return { status: res.status, data: data as T };
+        }
+        // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
+        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
+        if (!retryable(res.status)) throw lastErr;
+      } catch (err) {
+        if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
+        if (call.signal?.aborted) throw call.signal.reason;
+        lastErr = err;
+      }
+      const pauseMs = Math.max(retryAfterMs ?? 0, backoffMs(i));
+      if (i === attempts || Date.now() + pauseMs >= call.until) break;
+      await sleep(pauseMs, call.signal);
+    }
+    throw lastErr;
+  }
+
+  /** The bounds of a call starting now. */
+  const startCall = (signal?: AbortSignal): Call => ({ until: Date.now() + deadlineMs, signal });
+
+  return { request, backoffMs, attempts, startCall };
+}
+
+/** A pause that ends early, rejecting with the reason, when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
