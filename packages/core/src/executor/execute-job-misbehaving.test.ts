@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryResultStore } from '../memory/memory-result-store';
-import { defineTask } from '../task/define-task';
-import { makeJob } from '../testing/fixtures';
+import { defineTask, type TaskContext } from '../task/define-task';
+import { makeJob, sleep } from '../testing/fixtures';
 import { recordingDelivery } from '../testing/recording-delivery';
 import { createExecutor } from './execute-job';
 
@@ -55,5 +55,19 @@ describe('executor: tasks that misbehave', () => {
     const { d, calls } = recordingDelivery(makeJob({ task: 't' }));
     await expect(ex.execute(d)).rejects.toThrow('redis down');
     expect(calls).toEqual([]);
+  });
+
+  it('ignores progress from a task still going after its timeout (it revived the record and its lease)', async () => {
+    const { ex, results } = runner(async (_input, ctx: TaskContext) => {
+      if (ctx.attempt > 1) return 'done';
+      await sleep(80);
+      await ctx.progress('late');
+    }, 20);
+    const job = makeJob({ task: 't' });
+    expect(await ex.execute(recordingDelivery(job).d)).toBe('retried');
+    await sleep(120);
+    expect(await results.get(job.id)).toMatchObject({ state: 'retrying' });
+    const next = recordingDelivery({ ...job, attempt: 2 });
+    expect(await ex.execute(next.d)).toBe('succeeded');
   });
 });

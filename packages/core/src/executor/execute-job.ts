@@ -261,6 +261,9 @@ class RunContext implements TaskContext {
   }
 
   private async report(progress: unknown): Promise<void> {
+    // A task still going after its timeout or a shutdown would move the record back to `running`
+    // under a fresh lease, and hold off the job's next attempt until that lapsed.
+    if (this.abort.over) return;
     const { owner, leaseMs, ttlS } = this;
     await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
   }

@@ -8,6 +8,8 @@ export class LazyAbort {
   private ac: AbortController | undefined;
   private reason: unknown;
   private done = false;
+  /** The run is over (settled, timed out or aborted): nothing it does now is this attempt's. */
+  over = false;
 
   get signal(): AbortSignal {
     if (!this.ac) {
@@ -86,6 +88,7 @@ export async function runWithTimeoutLazy<T>(
   try {
     return await Promise.race([Promise.resolve().then(() => fn(abort)), aborted]);
   } finally {
+    abort.over = true;
     clearTimeout(timer);
     off?.();
   }

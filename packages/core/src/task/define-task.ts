@@ -9,7 +9,7 @@ export interface TaskContext {
   /** Aborted on timeout, cancellation or shutdown; pass it to fetch and friends. */
   readonly signal: AbortSignal;
   readonly traceparent?: string;
-  /** Stores progress on the job record (also renews the lease). */
+  /** Stores progress on the job record (also renews the lease); does nothing once the run is over (timed out, aborted). */
   progress(value: unknown): Promise<void>;
 }
 
