@@ -16,7 +16,7 @@ const RUN = `hb${process.pid}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'hostile-bodies-key-0123456789ab';
 const config = defineConfig({
-  queues: { [QUEUE]: {} },
+  queues: { [QUEUE]: {}, [`${RUN}-alt`]: {} },
   auth: { keys: [{ key: KEY }] },
   ingest: { bodyLimitBytes: 16_384 },
   tasks: [
@@ -47,7 +47,8 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     await broker?.close();
     const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
     const ch = await conn.createChannel();
-    for (const q of [QUEUE, `${QUEUE}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+    for (const q of [QUEUE, `${QUEUE}.dlq`, `${RUN}-alt`, `${RUN}-alt.dlq`])
+      await ch.deleteQueue(q).catch(() => {});
     await conn.close();
     const keys = await redis.keys(`${RUN}:*`);
     if (keys.length) await redis.del(...keys);
@@ -94,5 +95,33 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     expect(results[0]!.problem).toMatchObject({ instance: '/v1/jobs/batch#0' });
     await new Promise((r) => setTimeout(r, 200)); // queue counts lag the confirm slightly
     expect((await depth()) - before).toBe(1);
+  });
+
+  it('an idempotency key reused for a different task or input is a 422, not a replay of the other job', async () => {
+    const key = `${RUN}-reused`;
+    const first = await post('/v1/jobs', JSON.stringify({ task: 'hb.echo', input: { a: 1, b: [2, 3] } }), {
+      'idempotency-key': key,
+    });
+    expect(first.status).toBe(202);
+    const before = await depth();
+    // The same request again, its object keys in another order: the replay.
+    const same = await post('/v1/jobs', JSON.stringify({ input: { b: [2, 3], a: 1 }, task: 'hb.echo' }), {
+      'idempotency-key': key,
+    });
+    expect(same.status).toBe(200);
+    expect(same.headers.get('idempotent-replayed')).toBe('true');
+    for (const body of [
+      { task: 'hb.other', input: { a: 1, b: [2, 3] } },
+      { task: 'hb.echo', input: { a: 1, b: [3, 2] } },
+      { task: 'hb.echo', input: { a: 1, b: [2, 3] }, queue: `${RUN}-alt` },
+    ]) {
+      const res = await post('/v1/jobs', JSON.stringify({ ...body, idempotencyKey: key }));
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      const p = (await res.json()) as { errors: { path: string }[] };
+      expect(p.errors.map((e) => e.path)).toEqual(['idempotencyKey']);
+      expect(JSON.stringify(p)).not.toContain(((await first.clone().json()) as { id: string }).id);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await depth()).toBe(before);
   });
 });

@@ -17,7 +17,7 @@ import { limitItemSize } from './item-size-limit';
  * them as one pipelined burst); one result per item, `202` when all were accepted, else `207`.
  * The body may be 16 × the single-job limit; each item must still be within it (413 item).
  */
-export function batchRoutes(deps: { producer: Producer; bodyLimitBytes: number }) {
+export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLimitBytes: number }) {
   const app = new Hono();
   app.post('/', jsonBody(deps.bodyLimitBytes * 16), async (c) => {
     const parsed = enqueueBatchRequestSchema.safeParse(c.get('jsonBody'));

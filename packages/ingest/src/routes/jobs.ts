@@ -17,7 +17,7 @@ import { enqueueContext } from './enqueue-context';
 import { parseWait, waitForJob } from './wait-for-job';
 
 export interface JobRoutesDeps {
-  producer: Producer;
+  producer: Pick<Producer, 'enqueue'>;
   results: ResultStore;
   bodyLimitBytes: number;
 }
