@@ -124,4 +124,12 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await depth()).toBe(before);
   });
+
+  it('400 when the Idempotency-Key header and the body name different keys', async () => {
+    const res = await post('/v1/jobs', JSON.stringify({ task: 'hb.echo', idempotencyKey: `${RUN}-body` }), {
+      'idempotency-key': `${RUN}-header`,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('idempotencyKey');
+  });
 });

@@ -28,6 +28,17 @@ export function jobRoutes(deps: JobRoutesDeps) {
   app.post('/', jsonBody(deps.bodyLimitBytes), async (c) => {
     const body = c.get('jsonBody');
     const headerKey = c.req.header('idempotency-key');
+    // Two different keys in one request: deduplicating on either would surprise the caller.
+    if (
+      headerKey &&
+      isObject(body) &&
+      body.idempotencyKey !== undefined &&
+      body.idempotencyKey !== headerKey
+    ) {
+      throw new ValidationError('the Idempotency-Key header and the body name different keys', [
+        { path: 'idempotencyKey', message: 'differs from the Idempotency-Key header' },
+      ]);
+    }
     const parsed = enqueueRequestSchema.safeParse(
       headerKey && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
     );
