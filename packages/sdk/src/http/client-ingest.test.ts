@@ -84,4 +84,13 @@ describe('HTTP client against a real ingest', () => {
     expect(out.map((r) => r.status)).toEqual([200, 200]);
     expect(ingest.broker.depth('default')).toBe(2);
   });
+
+  it('a retried cancel whose first try went through answers the cancelled job, not a 409', async () => {
+    const ingest = await startIngest();
+    const job = await createClient({ url: ingest.url }).enqueue(add, { a: 1, b: 2 });
+    const client = createClient({ url: ingest.url, fetch: droppingFetch(1), retry: { baseMs: 50 } });
+    expect(await client.cancel(job.id)).toMatchObject({ id: job.id, state: 'cancelled' });
+    // A cancel of a job cancelled before this call is still the contract's 409.
+    await expect(createClient({ url: ingest.url }).cancel(job.id)).rejects.toMatchObject({ status: 409 });
+  });
 });

@@ -5,7 +5,7 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
-import { isRetryableStatus, WaitTimeoutError } from './errors';
+import { isRetryableStatus, WaitTimeoutError, WarrenHttpError } from './errors';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 
@@ -137,7 +137,16 @@ export function createClient(opts: ClientOptions) {
 
   async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
     const path = `/v1/jobs/${encodeURIComponent(id)}`;
-    return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, startCall())).data;
+    const call = startCall();
+    try {
+      return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, call)).data;
+    } catch (err) {
+      // A retry's 409 may be this call's own earlier try, cancelled with its answer lost: success.
+      if (!(call.retried && err instanceof WarrenHttpError && err.status === 409)) throw err;
+      const rec = await get(id);
+      if (rec.state === 'cancelled') return rec;
+      throw err;
+    }
   }
 
   return { enqueue, enqueueMany, get, wait, cancel };

@@ -35,6 +35,8 @@ export interface Call {
    */
   poll?: { maxMs: number; graceMs: number };
   signal?: AbortSignal;
+  /** Set once a try failed and another is sent: the first may have taken effect. */
+  retried?: boolean;
 }
 
 /** setTimeout's limit: a longer delay fires at once. */
@@ -117,6 +119,7 @@ export function createRequester(opts: RequesterOptions) {
       const pauseMs = Math.max(retryAfterMs ?? 0, backoffMs(i));
       if (i === attempts || Date.now() + pauseMs >= call.until) break;
       await sleep(pauseMs, call.signal);
+      call.retried = true;
     }
     throw lastErr;
   }
