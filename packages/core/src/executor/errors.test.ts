@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toJobError } from './errors';
+import { RetryAfterError } from '../task/task-errors';
+import { classify, MAX_RETRY_AFTER_MS, toJobError } from './errors';
 
 describe('toJobError', () => {
   it('keeps an Error’s name, message and stack', () => {
@@ -43,5 +44,16 @@ describe('toJobError', () => {
     });
     Object.defineProperty(getters, 'name', { value: 17 });
     expect(toJobError(getters, true)).toMatchObject({ type: 'Error', message: expect.any(String) });
+  });
+});
+
+describe('classify', () => {
+  it('keeps a RetryAfterError delay finite, whole and within 0..24 h; NaN leaves it to the backoff policy', () => {
+    const delay = (ms: number) => classify(new RetryAfterError('later', ms));
+    expect(delay(4321)).toEqual({ retryable: true, delayMs: 4321 });
+    expect(delay(-5)).toEqual({ retryable: true, delayMs: 0 });
+    expect(delay(12.7)).toEqual({ retryable: true, delayMs: 13 });
+    expect(delay(Number.POSITIVE_INFINITY)).toEqual({ retryable: true, delayMs: MAX_RETRY_AFTER_MS });
+    expect(delay(Number.NaN)).toEqual({ retryable: true });
   });
 });

@@ -53,9 +53,18 @@ function safeGet(obj: object, key: string): unknown {
   }
 }
 
+/** The longest delay a RetryAfterError may ask for: a backoff policy's own ceiling (24 h). */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
 /** How a thrown error steers the next step (BullMQ-style typed errors). */
 export function classify(err: unknown): { retryable: boolean; delayMs?: number } {
   if (err instanceof NonRetriableError) return { retryable: false };
-  if (err instanceof RetryAfterError) return { retryable: true, delayMs: Math.max(0, err.delayMs) };
+  if (err instanceof RetryAfterError) {
+    // NaN (a Retry-After header that did not parse) went to the broker as the delay, and Infinity
+    // became a timer that fires at once: NaN falls back to the backoff policy, the rest is bounded.
+    const ms = err.delayMs;
+    if (typeof ms !== 'number' || Number.isNaN(ms)) return { retryable: true };
+    return { retryable: true, delayMs: Math.round(Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))) };
+  }
   return { retryable: true };
 }
