@@ -50,6 +50,8 @@ export type AnyTask = Task<any, any>;
 export const DEFAULT_QUEUE = 'default';
 export const DEFAULT_MAX_ATTEMPTS = 3;
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** The longest timer setTimeout keeps (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export function defineTask<TIn extends z.ZodType, TOut = unknown>(
   opts: TaskOptions<TIn, TOut>,
@@ -63,13 +65,21 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new TypeError(`task ${opts.name}: retry.maxAttempts must be an integer ≥ 1`);
   }
+  // setTimeout runs anything past 2^31 - 1 ms (Infinity, NaN too) after 1 ms: every run timed out.
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new TypeError(`task ${opts.name}: timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  if (opts.resultTtlS !== undefined && (!Number.isInteger(opts.resultTtlS) || opts.resultTtlS < 1)) {
+    throw new TypeError(`task ${opts.name}: resultTtlS must be an integer ≥ 1`);
+  }
   return Object.freeze({
     name: opts.name,
     input: opts.input,
     output: opts.output,
     queue,
     retry: { maxAttempts, backoff: backoffSchema.parse(opts.retry?.backoff ?? {}) },
-    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs,
     resultTtlS: opts.resultTtlS,
     handler: opts.handler,
   });
