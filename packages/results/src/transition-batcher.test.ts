@@ -25,6 +25,21 @@ describe('TransitionBatcher', () => {
     expect(sizes).toEqual([128, 128, 44]);
   });
 
+  it('caps a batch at about a million characters of arguments; a larger item goes alone', async () => {
+    const sizes: number[] = [];
+    const b = new TransitionBatcher(async (keys) => {
+      sizes.push(keys.length);
+      return keys;
+    });
+    const big = 'x'.repeat(300_000);
+    await Promise.all([
+      ...Array.from({ length: 7 }, (_, i) => b.run(`k${i}`, [big])),
+      b.run('huge', ['y'.repeat(2_000_000)]),
+      b.run('small', ['z']),
+    ]);
+    expect(sizes).toEqual([3, 3, 1, 1, 1]);
+  });
+
   it('rejects every transition of a failed call, and of a reply of the wrong length', async () => {
     const boom = new TransitionBatcher(() => Promise.reject(new Error('READONLY')));
     const r = await Promise.allSettled([boom.run('a', []), boom.run('b', [])]);

@@ -10,6 +10,12 @@ interface Item {
 
 /** Upper bound per call: keeps one script run (it blocks Redis) and its reply small. */
 const MAX_BATCH = 128;
+/**
+ * And on its arguments' length (UTF-16 units, ≤ 3 bytes each, escaped once more in a REST body):
+ * Upstash refuses a request over 10 MB as a whole, so jobs with large results that each fit alone
+ * failed together. A single larger item still goes, alone.
+ */
+const MAX_BATCH_CHARS = 1_000_000;
 
 // setImmediate runs after the I/O callbacks of this loop turn, so a burst of confirms or
 // deliveries read from one socket chunk lands in one batch; edge runtimes fall back to a timer.
@@ -23,14 +29,19 @@ const defer: (fn: () => void) => void =
  */
 export class TransitionBatcher {
   private pending: Item[] = [];
+  private pendingChars = 0;
   private scheduled = false;
 
   constructor(private readonly call: BatchCall) {}
 
   run(key: string, args: string[]): Promise<unknown> {
+    let chars = key.length;
+    for (const a of args) chars += a.length;
     return new Promise((resolve, reject) => {
+      if (this.pendingChars + chars > MAX_BATCH_CHARS) this.flush(); // this one starts the next
       this.pending.push({ key, args, resolve, reject });
-      if (this.pending.length >= MAX_BATCH) this.flush();
+      this.pendingChars += chars;
+      if (this.pending.length >= MAX_BATCH || this.pendingChars >= MAX_BATCH_CHARS) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         defer(() => {
@@ -45,6 +56,7 @@ export class TransitionBatcher {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    this.pendingChars = 0;
     const keys: string[] = [];
     const args: string[] = [];
     for (const it of batch) {

@@ -1,0 +1,50 @@
+import { uuidv7 } from '@warren/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
+import { createUpstashResultStore } from './create-upstash-result-store';
+import { UpstashRest } from './upstash-rest';
+
+const PORT = 26307; // this helper's range is 26300-26399
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `warren-test-batch-size-${process.pid}-${Date.now().toString(36)}:`;
+/** Upstash refuses a request over 10 MB ("ERR max request size exceeded"). */
+const UPSTASH_MAX_REQUEST = 10 * 1024 * 1024;
+
+let server: RedisRestServer;
+beforeAll(async () => {
+  server = await serveRedisRest({ port: PORT, redisUrl, token: 't' });
+});
+afterAll(async () => {
+  await server?.close();
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+describe('batched transitions over Upstash REST', () => {
+  // Each job's result fits in a request alone; thirty finishing in one turn went as one 12 MB
+  // EVALSHA, which Upstash refuses as a whole: every job of the batch failed.
+  it('keep every request under the size Upstash accepts', async () => {
+    const sizes: number[] = [];
+    const client = new UpstashRest({
+      url: server.url,
+      token: 't',
+      retry: false,
+      fetch: (url, init) => {
+        sizes.push(new TextEncoder().encode(String(init?.body)).length);
+        return fetch(url, init);
+      },
+    });
+    const store = createUpstashResultStore({ url: server.url, token: 't', prefix, client });
+    const result = 'x'.repeat(400 * 1024);
+    const ids = Array.from({ length: 30 }, () => uuidv7());
+    const outs = await Promise.all(
+      ids.map((id) => store.transition(id, 'queued', { task: 't', result, returnRecord: false })),
+    );
+    expect(outs.every((o) => o.ok)).toBe(true);
+    expect(Math.max(...sizes)).toBeLessThan(UPSTASH_MAX_REQUEST);
+    expect(sizes.length).toBeLessThan(30); // still batched
+  });
+});
