@@ -134,8 +134,11 @@ export class MemoryBroker implements Publisher, Consumer {
     let settled = false;
     const settle = (fn: () => void) => async () => {
       if (settled) throw new Error('delivery already settled');
-      settled = true;
+      // A retry or defer the queue refuses (full, broker closed) throws here and leaves the
+      // delivery unsettled, so it is handed back: settled first, the message was lost and its
+      // prefetch slot never freed, which stalled the consumer.
       fn();
+      settled = true;
       slot.inFlight--;
       queueMicrotask(() => this.dispatch(queue));
     };
