@@ -170,6 +170,17 @@ describe('direct client', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('enqueue refuses a request the ingest would refuse (400 naming the field), publishing nothing', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const bad = [{ delayMs: -5 }, { priority: 999 }, { maxAttempts: 0 }, { idempotencyKey: '' }] as const;
+    for (const options of bad) {
+      const err = await s.client.enqueue(add, { a: 1, b: 1 }, options).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 400, errors: [{ path: Object.keys(options)[0] }] });
+    }
+    expect(s.broker.depth('default')).toBe(0);
+  });
+
   it('a typed task refuses wrong input at compile time', async () => {
     const s = await setup();
     broker = s.broker;

@@ -4,11 +4,14 @@ import {
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
+  enqueueRequestSchema,
+  fieldErrors,
   isTerminal,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
   type RoutingHint,
+  ValidationError,
   waitUntilTerminal,
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
@@ -27,7 +30,15 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     input: InputFor<T>,
     options: EnqueueOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
-    const req: EnqueueRequest = { ...options, task: typeof task === 'string' ? task : task.name, input };
+    // Checked as the ingest's route checks it: the producer takes a request as already valid.
+    const parsed = enqueueRequestSchema.safeParse({
+      ...options,
+      task: typeof task === 'string' ? task : task.name,
+      input,
+    });
+    if (!parsed.success)
+      throw new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues));
+    const req: EnqueueRequest = parsed.data;
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
     const { replayed, response } = await producer.enqueue(req, deps.hint);
