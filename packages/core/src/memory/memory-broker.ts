@@ -1,4 +1,5 @@
 import { type JobEnvelope, parseEnvelope, QueueFullError, TransportError } from '@warren/protocol';
+import { msUntil } from '../ms-until';
 import type { ConsumeOptions, Consumer, Delivery, DeliveryHandler, Subscription } from '../ports/consumer';
 import type { Publisher, PublishOptions } from '../ports/publisher';
 
@@ -51,14 +52,8 @@ export class MemoryBroker implements Publisher, Consumer {
     const limit = this.opts.maxLength?.[queue];
     if (limit !== undefined && q.ready.length >= limit) throw new QueueFullError(queue);
     const msg = { body, redelivered: false };
-    if (delayMs > 0) {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.enqueue(queue, msg);
-      }, delayMs);
-      unref(t);
-      this.timers.add(t);
-    } else this.enqueue(queue, msg);
+    if (delayMs > 0) this.later(queue, msg, delayMs);
+    else this.enqueue(queue, msg);
   }
 
   async consume(queue: string, handler: DeliveryHandler, opts: ConsumeOptions = {}): Promise<Subscription> {
@@ -106,6 +101,15 @@ export class MemoryBroker implements Publisher, Consumer {
     this.dispatch(queue);
   }
 
+  private later(queue: string, msg: Message, delayMs: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.enqueue(queue, msg);
+    }, delayMs);
+    unref(t);
+    this.timers.add(t);
+  }
+
   private deadLetter(queue: string, body: string, reason: string): void {
     const list = this.dead.get(queue) ?? [];
     list.push({ body, reason, at: new Date().toISOString() });
@@ -123,6 +127,13 @@ export class MemoryBroker implements Publisher, Consumer {
       const parsed = parseEnvelope(msg.body);
       if (!parsed.ok) {
         this.deadLetter(queue, msg.body, parsed.reason);
+        continue;
+      }
+      // Held until its notBefore, as the RabbitMQ and SQS consumers hold it (a job published
+      // without the matching delay, e.g. straight to the broker): never handed out early.
+      const wait = msUntil(parsed.job.notBefore);
+      if (wait > 0) {
+        this.later(queue, msg, wait);
         continue;
       }
       slot.inFlight++;

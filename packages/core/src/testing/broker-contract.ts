@@ -98,6 +98,19 @@ export function brokerContract(
       expect(at[0]! - t0).toBeGreaterThanOrEqual(690);
     });
 
+    it('holds a job whose notBefore is ahead until then, though published without a delay', async () => {
+      const q = await b.freshQueue();
+      const due = Date.now() + 700;
+      await b.publisher.publish(q, makeJob({ queue: q, notBefore: new Date(due).toISOString() }));
+      const at: number[] = [];
+      await collect(q, async (d) => {
+        at.push(Date.now());
+        await d.ack();
+      });
+      await eventually(() => at.length === 1, 10_000);
+      expect(at[0]).toBeGreaterThanOrEqual(due - 10);
+    });
+
     it('retry(delay) redelivers as attempt+1, not before the delay', async () => {
       const q = await b.freshQueue();
       await b.publisher.publish(q, makeJob({ queue: q }));
