@@ -24,7 +24,7 @@ describe('bearerAuth', () => {
       expect(await res.json()).toEqual({ key: k.name });
     }
   });
-  it('answers 401 problem+json for missing, malformed and wrong keys', async () => {
+  it('answers 401 problem+json with WWW-Authenticate: Bearer for missing, malformed and wrong keys', async () => {
     for (const authorization of [
       undefined,
       'Basic abc',
@@ -35,6 +35,8 @@ describe('bearerAuth', () => {
       const res = await app().request('/', { headers: authorization ? { authorization } : {} });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
+      // RFC 9110 15.5.2: a 401 MUST say which scheme it wants.
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="warren"/);
     }
   });
   it('runs open with no keys configured', async () => {

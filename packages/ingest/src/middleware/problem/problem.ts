@@ -6,6 +6,8 @@ export function problemResponse(c: Context, err: WarrenError): Response {
   if (err.retryAfterS !== undefined && (err.status === 429 || err.status === 503)) {
     headers['retry-after'] = String(err.retryAfterS);
   }
+  // RFC 9110 15.5.2: a 401 must name the scheme it wants; clients and proxies read it.
+  if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="warren"';
   return new Response(JSON.stringify(err.toProblem(c.req.path)), { status: err.status, headers });
 }
 
