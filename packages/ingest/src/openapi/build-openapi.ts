@@ -21,6 +21,21 @@ const json = (description: string, ref: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
 });
 const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const unauthorized = problem('Missing or invalid API key (WWW-Authenticate: Bearer)');
+const forbidden = problem("The job's task is outside the key's task patterns");
+/** Routes that need no API key: the document's top-level `security` must not apply to them. */
+const open = (summary: string, responses: Record<string, unknown>, type = 'application/json') => ({
+  get: {
+    summary,
+    security: [],
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([code, description]) => [
+        code,
+        { description, content: { [type]: {} } },
+      ]),
+    ),
+  },
+});
 
 /**
  * OpenAPI 3.1 for the ingest, generated from the same zod schemas that validate requests, so the
@@ -55,12 +70,14 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               'EnqueueResponse',
             ),
             400: problem('Invalid body'),
-            401: problem('Missing or invalid API key'),
+            401: unauthorized,
             403: problem('The key may not use this task'),
             409: problem('The same idempotency key is being accepted right now'),
             413: problem('Body too large'),
             415: problem('Not JSON'),
-            422: problem('Unknown task, unknown queue, or input failing the task schema'),
+            422: problem(
+              'Unknown task, unknown queue, input failing the task schema, or an idempotency key used before for another request',
+            ),
             429: problem('Queue full (Retry-After)'),
             503: problem('No region could confirm the publish (Retry-After)'),
           },
@@ -90,7 +107,10 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           responses: {
             202: json('All accepted', 'EnqueueBatchResponse'),
             207: json('Per-item results, some failed', 'EnqueueBatchResponse'),
-            400: problem(`Not a batch of 1 to ${MAX_BATCH} jobs`),
+            400: problem(`Not a batch of 1 to ${MAX_BATCH} jobs, or not JSON`),
+            401: unauthorized,
+            413: problem('Body over 16 x the body limit (an item over the limit is a 413 item)'),
+            415: problem('Not JSON'),
           },
         },
       },
@@ -101,25 +121,34 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             jobId,
             { name: 'wait', in: 'query', schema: { type: 'string', examples: ['10s', '1500ms'] } },
           ],
-          responses: { 200: json('The job record', 'JobRecord'), 404: problem('No such job') },
+          responses: {
+            200: json('The job record (as it is when the wait runs out)', 'JobRecord'),
+            400: problem('Invalid wait'),
+            401: unauthorized,
+            403: forbidden,
+            404: problem('No such job'),
+          },
         },
         delete: {
           summary: 'Cancel a job that has not finished',
           parameters: [jobId],
           responses: {
             200: json('Cancelled', 'JobRecord'),
+            401: unauthorized,
+            403: forbidden,
             404: problem('No such job'),
             409: problem('Already finished'),
           },
         },
       },
-      '/healthz': { get: { summary: 'Process liveness', responses: { 200: { description: 'alive' } } } },
-      '/readyz': {
-        get: {
-          summary: 'Brokers and result store reachable',
-          responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
-        },
-      },
+      '/healthz': open('Process liveness', { 200: 'alive' }),
+      '/readyz': open('Brokers and result store reachable', {
+        200: 'ready: each check with its latency',
+        503: 'not ready: the failing checks with their errors',
+      }),
+      '/openapi.json': open('This document', { 200: 'OpenAPI 3.1' }),
+      '/docs': open('API reference page', { 200: 'HTML' }, 'text/html'),
+      '/dashboard': open('Live dashboard (polls /status.json)', { 200: 'HTML' }, 'text/html'),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { KEY_ALL, testIngest } from '../testing-helpers';
+
+type Op = { security?: unknown[]; responses: Record<string, unknown> };
+
+describe('GET /openapi.json', () => {
+  const { app } = testIngest({ config: { auth: { keys: [{ key: KEY_ALL }] } } });
+  const docOf = async () =>
+    (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
+
+  it('describes every route the app serves, under its own path and method', async () => {
+    const doc = await docOf();
+    const served = app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    );
+    expect(served.filter((r) => !documented.includes(r))).toEqual([]);
+  });
+
+  it('lists the auth answers of every /v1 operation and marks the open routes open', async () => {
+    const doc = await docOf();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (path.startsWith('/v1/')) {
+          // A batch answers a task outside the key per item (207), not with a 403 for all.
+          const auth = path === '/v1/jobs/batch' ? ['401'] : ['401', '403'];
+          expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(auth));
+        } else {
+          expect(op.security, `${method} ${path} needs no key`).toEqual([]);
+        }
+      }
+    }
+    const batch = doc.paths['/v1/jobs/batch']!.post!;
+    expect(Object.keys(batch.responses)).toEqual(expect.arrayContaining(['413', '415']));
+    expect(Object.keys(doc.paths['/v1/jobs/{id}']!.get!.responses)).toContain('400'); // a bad ?wait
+  });
+});
