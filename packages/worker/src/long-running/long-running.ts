@@ -25,10 +25,15 @@ export function createLongRunning(opts: LongRunningOptions) {
   let stopping: Promise<void> | undefined;
   // Prefetch bounds each queue; this bounds the process when it consumes several queues.
   let running = 0;
+  // Set by stop(): deliveries not yet started are handed back instead of run.
+  let closing = false;
   const waiting: (() => void)[] = [];
-  const acquire = async () => {
-    while (running >= opts.concurrency) await new Promise<void>((r) => waiting.push(r));
+  /** A process slot, or false once the worker is stopping (the delivery must not start). */
+  const acquire = async (): Promise<boolean> => {
+    while (running >= opts.concurrency && !closing) await new Promise<void>((r) => waiting.push(r));
+    if (closing) return false;
     running++;
+    return true;
   };
   const releaseSlot = () => {
     running--;
@@ -36,12 +41,13 @@ export function createLongRunning(opts: LongRunningOptions) {
   };
 
   async function handle(d: Delivery): Promise<void> {
-    await acquire();
+    if (!(await acquire())) {
+      // Waiting for a slot when the shutdown began (or delivered after it): never started, so it
+      // goes back unrun, attempt unspent; running it would hold the shutdown for its whole run.
+      await d.release();
+      return;
+    }
     try {
-      if (shutdown.signal.aborted) {
-        await d.release(); // waited for a slot past the shutdown deadline: never started, hand it back
-        return;
-      }
       await opts.executor.execute(d, { signal: shutdown.signal });
       infraFailures = 0;
     } catch (err) {
@@ -57,6 +63,8 @@ export function createLongRunning(opts: LongRunningOptions) {
   }
 
   async function stop(timeoutMs: number): Promise<void> {
+    closing = true;
+    for (const wake of waiting.splice(0)) wake();
     await Promise.all(subs.splice(0).map((s) => s.close().catch(() => {})));
     const drained = Promise.all([...inFlight]);
     const timer = new Promise((r) => setTimeout(r, timeoutMs).unref());
