@@ -79,17 +79,19 @@ export function createLongRunning(opts: LongRunningOptions) {
   return {
     async start(): Promise<void> {
       for (const q of opts.queues) {
-        subs.push(
-          await opts.consumer.consume(
-            q,
-            (d) => {
-              const p = handle(d);
-              inFlight.add(p);
-              return p.finally(() => inFlight.delete(p));
-            },
-            { prefetch: opts.concurrency },
-          ),
+        if (closing) return;
+        const sub = await opts.consumer.consume(
+          q,
+          (d) => {
+            const p = handle(d);
+            inFlight.add(p);
+            return p.finally(() => inFlight.delete(p));
+          },
+          { prefetch: opts.concurrency },
         );
+        // stop() came while this queue was subscribing: it closed the others already.
+        if (closing) await sub.close().catch(() => {});
+        else subs.push(sub);
       }
     },
     get inFlight(): number {

@@ -46,4 +46,18 @@ describe('long-running worker shutdown (in-memory broker)', () => {
     expect(worker.inFlight).toBe(0);
     await broker.close();
   });
+
+  it('a stop() that comes while start() is subscribing leaves no queue consumed', async () => {
+    const { broker, worker } = setup(['qc', 'qd'], 4);
+    const starting = worker.start();
+    await worker.stop(100);
+    await starting.catch(() => {});
+    const late = makeJob({ task: 't.nap', queue: 'qc', input: { ms: 1 } });
+    await broker.publish('qc', late);
+    await broker.publish('qd', makeJob({ task: 't.nap', queue: 'qd', input: { ms: 1 } }));
+    await sleep(50);
+    expect(started).not.toContain(late.id);
+    expect(broker.depth('qc') + broker.depth('qd')).toBe(2);
+    await broker.close();
+  });
 });
