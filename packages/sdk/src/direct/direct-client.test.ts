@@ -176,9 +176,20 @@ describe('direct client', () => {
     const bad = [{ delayMs: -5 }, { priority: 999 }, { maxAttempts: 0 }, { idempotencyKey: '' }] as const;
     for (const options of bad) {
       const err = await s.client.enqueue(add, { a: 1, b: 1 }, options).catch((e: unknown) => e);
-      expect(err).toMatchObject({ status: 400, errors: [{ path: Object.keys(options)[0] }] });
+      expect(err).toMatchObject({ status: 400, problem: { errors: [{ path: Object.keys(options)[0] }] } });
     }
     expect(s.broker.depth('default')).toBe(0);
+  });
+
+  it('wait stops when its signal aborts, with the reason given to abort()', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const job = await s.client.enqueue(add, { a: 1, b: 1 }); // no worker: it stays queued
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('caller gone')), 100);
+    const started = Date.now();
+    await expect(s.client.wait(job, { timeoutMs: 10_000, signal: ac.signal })).rejects.toThrow('caller gone');
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a typed task refuses wrong input at compile time', async () => {

@@ -17,10 +17,12 @@ import {
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
+import { asHttpError, rethrowAsHttp } from './as-http-error';
 
 /**
  * The SDK API over any core Publisher + ResultStore: server-side producers that publish straight
- * to RabbitMQ (with the same validation, idempotency and region routing as the ingest).
+ * to RabbitMQ (with the same validation, idempotency and region routing as the ingest). It fails
+ * as the HTTP client does: a WarrenHttpError with the status and problem the ingest would answer.
  */
 export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) {
   const producer = createProducer(deps);
@@ -37,11 +39,11 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
       input,
     });
     if (!parsed.success)
-      throw new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues));
+      throw asHttpError(new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues)));
     const req: EnqueueRequest = parsed.data;
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
-    const { replayed, response } = await producer.enqueue(req, deps.hint);
+    const { replayed, response } = await producer.enqueue(req, deps.hint).catch(rethrowAsHttp);
     return { ...response, replayed };
   }
 
@@ -58,7 +60,8 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     const out: BatchItemResult[] = [];
     let from = 0;
     do {
-      out.push(...(await enqueueBatch(producer, items.slice(from, from + MAX_BATCH), deps.hint)));
+      const burst = items.slice(from, from + MAX_BATCH);
+      out.push(...(await enqueueBatch(producer, burst, deps.hint).catch(rethrowAsHttp)));
       from += MAX_BATCH;
     } while (from < items.length);
     return out;
@@ -66,32 +69,36 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
     const rec = await deps.results.get(id);
-    if (!rec) throw new NotFoundError(`no job ${id}`);
+    if (!rec) throw asHttpError(new NotFoundError(`no job ${id}`));
     return rec as TypedJobRecord<TOut>;
   }
 
   /**
    * Until terminal, through core's `waitUntilTerminal` (the store's push `waitFor`, else polling).
    * Reads first, as the ingest's long-poll does: no such job is a 404 at once, not a timeout.
+   * `signal` stops it with its reason, as the HTTP client's wait.
    */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
-    { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+    { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
+    signal?.throwIfAborted();
     const first = await get<TOut>(id);
     if (isTerminal(first.state)) return first;
-    const rec = await waitUntilTerminal(deps.results, id, timeoutMs, { current: first });
+    const rec = await waitUntilTerminal(deps.results, id, timeoutMs, { current: first, signal });
     if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
+    signal?.throwIfAborted();
     throw new WaitTimeoutError(id, timeoutMs);
   }
 
-  /** As `DELETE /v1/jobs/:id`: the cancelled record; NotFoundError (404), ConflictError (409) once finished. */
+  /** As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. */
   async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
     const rec = await get(id);
-    if (isTerminal(rec.state)) throw new ConflictError(`job ${id} already finished (${rec.state})`);
+    if (isTerminal(rec.state))
+      throw asHttpError(new ConflictError(`job ${id} already finished (${rec.state})`));
     const out = await deps.results.transition(id, 'cancelled', {});
-    if (!out.ok) throw new ConflictError(`job ${id} already finished (${out.state})`);
+    if (!out.ok) throw asHttpError(new ConflictError(`job ${id} already finished (${out.state})`));
     return (out.record ?? (await get(id))) as TypedJobRecord<unknown>;
   }
 

@@ -1,1 +1,2 @@
+export { WaitTimeoutError, WarrenHttpError } from '../http/errors';
 export { createDirectClient, type DirectClient } from './direct-client';
