@@ -37,10 +37,11 @@ describe('HTTP client deadlines', () => {
       calls++;
       problem(res, 503, { 'retry-after': '3600' });
     });
-    const client = createClient({ url, retry: { baseMs: 1, deadlineMs: 2_000 } });
+    const client = createClient({ url, retry: { baseMs: 1, deadlineMs: 10_000 } });
     const started = Date.now();
     const err = await client.enqueue('demo.echo', 1).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Neither the hour nor the rest of the deadline (a loaded machine takes ~1 s for one request).
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(err).toBeInstanceOf(WarrenHttpError);
     expect(err).toMatchObject({ status: 503, retryAfterMs: 3_600_000 });
     expect(calls).toBe(1);
