@@ -73,7 +73,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
   return app;
 }
 
-/** The job, if it exists and the caller's key may see its task (404 otherwise: no probing). */
+/** The job: 404 if it does not exist, 403 if the caller's key may not use its task. */
 async function visibleJob(c: Context, results: ResultStore, waitMs: number): Promise<JobRecord> {
   const id = c.req.param('id')!;
   if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`no job ${id}`);
