@@ -2,6 +2,7 @@ import { ConfigError, type ResultStore, redactUrl, type WarrenConfig } from '@wa
 import { upstashCeleryMeta } from './celery/celery-meta-redis';
 import { withCeleryResultsFor } from './celery/celery-results-for-config';
 import { DEFAULT_PREFIX } from './keys';
+import { toStoreError } from './store-errors';
 import { createUpstashResultStore, upstashClient } from './upstash/create-upstash-result-store';
 
 export type StoreEnv = Record<string, string | undefined>;
@@ -44,7 +45,15 @@ export async function storeFromEnv(
       defaultTtlS,
       onError: opts.onError,
     });
-    if (opts.ping) await store.redis.ping();
+    if (opts.ping) {
+      try {
+        await store.redis.ping();
+      } catch (err) {
+        // The caller gets no store to close: left open, it would reconnect (and report) forever.
+        store.redis.disconnect();
+        throw toStoreError(err, `ping of ${redactUrl(env.REDIS_URL)}`);
+      }
+    }
     return {
       kind: 'tcp',
       results: withCeleryResultsFor(config, store, store.redis),
