@@ -3,6 +3,7 @@ import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,6 +12,10 @@ const RUN = `wur-${uuidv7().slice(-8)}`;
 const redis = new Redis('redis://127.0.0.1:6379');
 
 afterAll(async () => {
+  const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+  const ch = await conn.createChannel();
+  for (const q of [`${RUN}.q`, `${RUN}.q.dlq`]) await ch.deleteQueue(q);
+  await conn.close();
   const keys = await redis.keys(`${RUN}:*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
