@@ -3,19 +3,21 @@ import { isoDateSchema, jobIdSchema, nameSchema } from './names';
 import { problemSchema } from './problem';
 import { jobStateSchema } from './states';
 
+/** The longest delay, and the longest lifetime, a job may ask for: past it, dates stop being plain numbers. */
+export const MAX_DELAY_MS = 365 * 86_400_000;
+
 /** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
 export const enqueueRequestSchema = z.strictObject({
   task: nameSchema,
   input: z.unknown().optional(),
   queue: nameSchema.optional(),
-  delayMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(365 * 86_400_000)
+  delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
+  // Judged when parsed: a run date further ahead than a delay may be would sit in the delay tiers for years.
+  runAt: isoDateSchema
+    .refine((v) => Date.parse(v) - Date.now() <= MAX_DELAY_MS, 'must be at most 365 days ahead')
     .optional(),
-  runAt: isoDateSchema.optional(),
-  expiresInMs: z.number().int().min(1).optional(),
+  // Bounded so enqueue time + delay + this stays a valid date (9e15 made toISOString throw: a 500).
+  expiresInMs: z.number().int().min(1).max(MAX_DELAY_MS).optional(),
   priority: z.number().int().min(0).max(255).optional(),
   maxAttempts: z.number().int().min(1).max(1000).optional(),
   idempotencyKey: z.string().min(1).max(256).optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueRequestSchema } from './enqueue';
+import { enqueueRequestSchema, MAX_DELAY_MS } from './enqueue';
 import { parseEnvelope } from './envelope';
 import { QueueFullError, TransportError, ValidationError } from './errors';
 import { fieldErrors } from './problem';
@@ -35,6 +35,19 @@ describe('protocol', () => {
       const paths = fieldErrors(r.error.issues).map((e) => e.path);
       expect(paths).toEqual(expect.arrayContaining(['delayMs', 'colour', 'size']));
     }
+  });
+
+  it('bounds how far ahead a job may run or expire, so its dates stay valid', () => {
+    const paths = (body: object) => {
+      const r = enqueueRequestSchema.safeParse({ task: 'a', ...body });
+      return r.success ? [] : fieldErrors(r.error.issues).map((e) => e.path);
+    };
+    expect(paths({ expiresInMs: 9e15 })).toEqual(['expiresInMs']);
+    expect(paths({ expiresInMs: Number.MAX_SAFE_INTEGER })).toEqual(['expiresInMs']);
+    expect(paths({ expiresInMs: MAX_DELAY_MS })).toEqual([]);
+    expect(paths({ runAt: '9999-12-31T00:00:00Z' })).toEqual(['runAt']);
+    expect(paths({ runAt: new Date(Date.now() + 86_400_000).toISOString() })).toEqual([]);
+    expect(paths({ runAt: '2001-01-01T00:00:00Z' })).toEqual([]); // the past: run now
   });
 
   it('renders errors as problem+json with their status', () => {
