@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { StatusSnapshot } from './collect-status';
@@ -15,11 +16,18 @@ export interface StatusRoutesOptions {
  * so they take the ingest's API keys when there are any.
  */
 export function mountStatusRoutes(app: Hono, opts: StatusRoutesOptions): void {
-  const keys = new Set(opts.keys ?? []);
+  // Keys compared as SHA-256 digests with timingSafeEqual, every key each time: the time taken
+  // says nothing about a key (a Set lookup hashed and compared the presented text with the key).
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const keys = (opts.keys ?? []).map(digest);
   const allowed = (auth: string | undefined) => {
-    if (keys.size === 0) return true;
+    if (keys.length === 0) return true;
     const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
-    return !!m && keys.has(m[1]!.trim());
+    if (!m) return false;
+    const given = digest(m[1]!.trim());
+    let ok = false;
+    for (const k of keys) ok = timingSafeEqual(k, given) || ok;
+    return ok;
   };
   const denied = () =>
     new Response(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }), {
