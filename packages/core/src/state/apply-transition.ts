@@ -52,9 +52,12 @@ export function applyTransition(
   if (patch.progress !== undefined) next.progress = patch.progress;
 
   if (to === 'running') {
-    const renewal = from === 'running' && patch.owner === current?.owner;
+    // An empty owner is no owner, as in the Redis script (it cannot store one apart from the other).
+    const owner = patch.owner || undefined;
+    const renewal = from === 'running' && owner === (current?.owner || undefined);
     if (!renewal) next.startedAt = now;
-    next.owner = patch.owner;
+    if (owner) next.owner = owner;
+    else delete next.owner;
     next.leaseUntil = nowMs + (patch.leaseMs ?? DEFAULT_LEASE_MS);
   } else {
     delete next.owner;

@@ -54,8 +54,8 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
     maxAttempts: fc.integer({ min: 0, max: 5 }),
     region: fc.constant('r1'),
     idempotencyKey: fc.constant('k'),
-    // Owner '' is left out: core's applyTransition tells it from no owner, the script does not.
-    owner: fc.constantFrom('a', 'b'),
+    // '' is no owner, in applyTransition as in the script.
+    owner: fc.constantFrom('a', 'b', ''),
     // -1: a lease that has already lapsed; 0: one lapsing now; 60 s: one held for the whole run.
     leaseMs: fc.constantFrom(-1, 0, 60_000),
     attempts: fc.integer({ min: 0, max: 3 }),
