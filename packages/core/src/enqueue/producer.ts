@@ -4,8 +4,6 @@ import {
   type EnqueueResponse,
   type JobEnvelope,
   type JobRecord,
-  QueueFullError,
-  TransportError,
   UnavailableError,
 } from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
@@ -14,6 +12,7 @@ import type { ResultStore } from '../ports/result-store';
 import { createGeoRouter } from '../routing/geo-router';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { buildEnvelope } from './build-envelope';
+import { createPublishWithFailover } from './publish-with-failover';
 
 /** Marks an idempotency key whose job's publish had an unknown outcome (see `settleKey`). */
 const UNCONFIRMED = 'unconfirmed:';
@@ -59,33 +58,12 @@ export function createProducer(deps: ProducerDeps) {
     (located.length > 0
       ? createGeoRouter({ regions: located, home: config.region })
       : staticRouter([...publishers.keys()], config.region));
-  const timeoutMs = config.ingest.publishTimeoutMs;
-
-  async function publishWithFailover(env: JobEnvelope, delayMs: number, hint: RoutingHint): Promise<string> {
-    let lastErr: unknown;
-    for (const regionId of router.order(hint)) {
-      const publisher = publishers.get(regionId);
-      if (!publisher) continue;
-      const started = performance.now();
-      try {
-        // Usually the home region, which the envelope already names: no copy for that case.
-        const out = env.origin === regionId ? env : { ...env, origin: regionId };
-        await publisher.publish(env.queue, out, { delayMs, timeoutMs });
-        const latencyMs = performance.now() - started;
-        router.report(regionId, { ok: true, latencyMs });
-        deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: true, latencyMs });
-        return regionId;
-      } catch (err) {
-        const recoverable = err instanceof TransportError && err.recoverable;
-        const latencyMs = performance.now() - started;
-        router.report(regionId, { ok: false, latencyMs, recoverable });
-        deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: false, latencyMs, error: err });
-        if (err instanceof QueueFullError || !(err instanceof TransportError)) throw err;
-        lastErr = err;
-      }
-    }
-    throw new UnavailableError('no region could confirm the publish', 2, lastErr);
-  }
+  const publishWithFailover = createPublishWithFailover({
+    publishers,
+    router,
+    timeoutMs: config.ingest.publishTimeoutMs,
+    onEvent: deps.onEvent,
+  });
 
   function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
     return {
