@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { BATCH_MAX, createClient } from './client';
-import { WaitTimeoutError, WarrenHttpError } from './errors';
+import { EnqueueManyError, WaitTimeoutError, WarrenHttpError } from './errors';
 
 const sendEmail = defineTask({
   name: 'email.send',
@@ -173,6 +173,51 @@ describe('HTTP client', () => {
     );
     expect(sizes).toEqual([1000, 1000, 345]);
     expect(out.map((r) => r.job?.id)).toEqual(Array.from({ length: 2_345 }, (_, i) => String(i)));
+  });
+
+  it('enqueueMany that fails part-way throws the answers so far and every job key, to resend safely', async () => {
+    const sent: string[][] = [];
+    let failWith: 'http' | 'network' = 'http';
+    const app = new Hono();
+    app.post('/v1/jobs/batch', async (c) => {
+      const { jobs } = (await c.req.json()) as { jobs: { input: { i: number }; idempotencyKey: string }[] };
+      sent.push(jobs.map((j) => j.idempotencyKey));
+      if (sent.length > 1) {
+        return c.json({ type: 'x', title: 'no region could confirm', status: 503 }, 503, {
+          'retry-after': '0',
+        });
+      }
+      return c.json({ results: jobs.map((j) => ({ status: 202, job: { id: String(j.input.i) } })) }, 202);
+    });
+    const fetch = async (u: string | URL | Request, init?: RequestInit) => {
+      if (failWith === 'network' && sent.length > 0) throw new TypeError('fetch failed');
+      return app.request(u as string, init);
+    };
+    const client = createClient({ url: 'http://x', fetch, retry: { attempts: 2, baseMs: 1 } });
+    const jobs = Array.from({ length: 1_500 }, (_, i) => ({
+      task: 'demo.add',
+      input: { i },
+      ...(i === 7 ? { idempotencyKey: 'mine-7' } : {}),
+    }));
+
+    const err = (await client.enqueueMany(jobs).catch((e: unknown) => e)) as EnqueueManyError;
+    expect(err).toBeInstanceOf(EnqueueManyError);
+    expect(err).toBeInstanceOf(WarrenHttpError);
+    expect(err.status).toBe(503);
+    expect(sent.map((s) => s.length)).toEqual([1000, 500, 500]); // the second batch, tried twice
+    expect(err.results.slice(0, 1000).every((r) => r?.status === 202)).toBe(true);
+    expect(err.results.slice(1000)).toEqual(Array(500).fill(undefined));
+    expect(err.idempotencyKeys).toEqual([...sent[0]!, ...sent[1]!]);
+    expect(err.idempotencyKeys[7]).toBe('mine-7');
+    expect(sent[2]).toEqual(sent[1]); // its retry kept the keys
+
+    sent.length = 0;
+    failWith = 'network';
+    const net = (await client.enqueueMany(jobs).catch((e: unknown) => e)) as EnqueueManyError;
+    expect(net).toBeInstanceOf(EnqueueManyError);
+    expect(net.status).toBe(0);
+    expect(net.cause).toBeInstanceOf(TypeError);
+    expect(net.results.filter(Boolean)).toHaveLength(1000);
   });
 
   it('enqueueMany sends the items answered 503/429 again, alone, with their idempotency keys', async () => {

@@ -5,7 +5,7 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
-import { isRetryableStatus, WaitTimeoutError, WarrenHttpError } from './errors';
+import { EnqueueManyError, isRetryableStatus, WaitTimeoutError, WarrenHttpError } from './errors';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 
@@ -65,6 +65,8 @@ export function createClient(opts: ClientOptions) {
    * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does). Items answered 429 or
    * 503 (the broker could not take them) are sent again, alone, with backoff and their same
    * idempotency keys, up to the client's attempts; what still fails is returned as its problem.
+   * A batch that fails as a whole throws an EnqueueManyError with the answers so far and every
+   * job's key, so the caller can send the rest again without enqueuing anything twice.
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
@@ -83,7 +85,16 @@ export function createClient(opts: ClientOptions) {
       const call = startCall();
       for (let attempt = 1; ; attempt++) {
         const body = { jobs: pending.map((i) => items[i]) };
-        const { results } = (await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call)).data;
+        const { results } = (
+          await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call).catch((err: unknown) => {
+            throw new EnqueueManyError(
+              err,
+              // The failed batch's jobs are unanswered, whatever an earlier try of theirs got.
+              Array.from(items, (_, i) => (pending.includes(i) ? undefined : out[i])),
+              items.map((j) => j.idempotencyKey),
+            );
+          })
+        ).data;
         const again: number[] = [];
         results.forEach((r, k) => {
           out[pending[k]!] = r;

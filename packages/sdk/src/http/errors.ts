@@ -1,4 +1,4 @@
-import type { Problem } from '@warren/protocol';
+import type { BatchItemResult, Problem } from '@warren/protocol';
 
 /** A non-2xx answer from the ingest, carrying its problem+json body. */
 export class WarrenHttpError extends Error {
@@ -29,4 +29,27 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
   if (Number.isFinite(s)) return Math.max(0, s * 1000);
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
+}
+
+/**
+ * `enqueueMany` failed: a batch failed as a whole (after its retries) or could not be sent. Batches
+ * before it may have been accepted, so the error carries their answers and every job's idempotency
+ * key (the client made them up where the caller gave none): sending the unanswered jobs again with
+ * those keys, or the whole list, can never enqueue a job twice. Status and problem are the failed
+ * batch's (status 0 when no HTTP answer came: a network error, the deadline); `cause` is its error.
+ */
+export class EnqueueManyError extends WarrenHttpError {
+  constructor(
+    override readonly cause: unknown,
+    /** One entry per job, in order; undefined for the jobs of the failed batch and after it. */
+    readonly results: (BatchItemResult | undefined)[],
+    /** Every job's idempotency key, in order, as sent. */
+    readonly idempotencyKeys: string[],
+  ) {
+    const http = cause instanceof WarrenHttpError ? cause : undefined;
+    super(http?.status ?? 0, http?.problem, http?.retryAfterMs);
+    const answered = results.filter((r) => r !== undefined).length;
+    this.message = `${answered} of ${results.length} jobs answered, then a batch failed: ${(cause as Error)?.message ?? String(cause)}`;
+    this.name = 'EnqueueManyError';
+  }
 }

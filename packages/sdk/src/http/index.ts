@@ -8,5 +8,11 @@ export {
   type TypedJobRecord,
   type WarrenClient,
 } from './client';
-export { isRetryableStatus, parseRetryAfter, WaitTimeoutError, WarrenHttpError } from './errors';
+export {
+  EnqueueManyError,
+  isRetryableStatus,
+  parseRetryAfter,
+  WaitTimeoutError,
+  WarrenHttpError,
+} from './errors';
 export type { BatchItems, InputFor, InputOf, OutputFor, OutputOf, TaskArg, TaskRef } from './task-ref';
