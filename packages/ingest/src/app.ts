@@ -8,7 +8,6 @@ import { docsPage } from './openapi/docs-page';
 import { batchRoutes } from './routes/batch';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { jobRoutes } from './routes/jobs';
-import { guardReplays } from './routes/replay-guard';
 
 export interface IngestDeps {
   config: WarrenConfig;
@@ -58,9 +57,8 @@ export function createIngestApp(deps: IngestDeps) {
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/dashboard', (c) => c.html(dashboardPage()));
   app.use('/v1/*', bearerAuth(config.auth.keys));
-  const producer = guardReplays(deps.producer, deps.results, config);
-  app.route('/v1/jobs/batch', batchRoutes({ producer, bodyLimitBytes }));
-  app.route('/v1/jobs', jobRoutes({ producer, results: deps.results, bodyLimitBytes }));
+  app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
+  app.route('/v1/jobs', jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes }));
   return app;
 }
 

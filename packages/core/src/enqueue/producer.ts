@@ -1,21 +1,12 @@
-import {
-  ConflictError,
-  type EnqueueRequest,
-  type EnqueueResponse,
-  type JobEnvelope,
-  type JobRecord,
-  UnavailableError,
-} from '@warren/protocol';
+import type { EnqueueRequest, EnqueueResponse, JobEnvelope } from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
 import type { Publisher } from '../ports/publisher';
 import type { ResultStore } from '../ports/result-store';
 import { createGeoRouter } from '../routing/geo-router';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { buildEnvelope } from './build-envelope';
+import { createIdempotency } from './idempotency-claim';
 import { createPublishWithFailover } from './publish-with-failover';
-
-/** Marks an idempotency key whose job's publish had an unknown outcome (see `settleKey`). */
-const UNCONFIRMED = 'unconfirmed:';
 
 export interface ProducerDeps {
   config: WarrenConfig;
@@ -64,53 +55,7 @@ export function createProducer(deps: ProducerDeps) {
     timeoutMs: config.ingest.publishTimeoutMs,
     onEvent: deps.onEvent,
   });
-
-  function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
-    return {
-      replayed: true,
-      response: {
-        id: rec.id,
-        task: rec.task,
-        queue: rec.queue,
-        state: rec.state,
-        region: rec.region ?? config.region,
-        enqueuedAt: rec.enqueuedAt,
-        ...(rec.notBefore ? { notBefore: rec.notBefore } : {}),
-        links: { self: `${baseUrl}/v1/jobs/${rec.id}` },
-      },
-    };
-  }
-
-  /**
-   * Claims the key for `id`. Answers the replay when the key's job exists, or the id to publish
-   * under: `id` itself, or the id of an earlier request whose publish had an unknown outcome.
-   */
-  async function claim(key: string, id: string, ttlS: number, baseUrl: string) {
-    const owner = await results.claimIdempotencyKey(key, id, ttlS);
-    if (owner === id) return { id, claimed: true };
-    const unconfirmed = owner.startsWith(UNCONFIRMED);
-    const ownerId = unconfirmed ? owner.slice(UNCONFIRMED.length) : owner;
-    const rec = await results.get(ownerId);
-    if (rec) {
-      deps.onEvent?.({ type: 'replayed', jobId: ownerId, idempotencyKey: key });
-      return { replay: replayResponse(rec, baseUrl) };
-    }
-    if (!unconfirmed) {
-      throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`);
-    }
-    // The earlier publish may have landed: publish again under its id, which the worker runs once.
-    return { id: ownerId, claimed: false };
-  }
-
-  /** After a failed publish: release the key only when nothing can have been enqueued under it. */
-  async function settleKey(key: string, id: string, claimed: boolean, err: unknown, ttlS: number) {
-    // UnavailableError: every region timed out or dropped before confirming, so the message may
-    // be in a queue. Its key keeps naming the id, marked, so a retry publishes that same id.
-    const unknownOutcome = err instanceof UnavailableError;
-    if (!claimed) return; // an earlier request's marked key: still unknown, keep the mark
-    await results.releaseIdempotencyKey(key, id);
-    if (unknownOutcome) await results.claimIdempotencyKey(key, UNCONFIRMED + id, ttlS);
-  }
+  const idempotency = createIdempotency({ results, region: config.region, onEvent: deps.onEvent });
 
   async function enqueue(req: EnqueueRequest, ctx: EnqueueContext = {}): Promise<EnqueueResult> {
     const built = buildEnvelope(config, req, {
@@ -124,7 +69,7 @@ export function createProducer(deps: ProducerDeps) {
     const ttlS = task.resultTtlS ?? config.results.ttlS;
     let claimed = false;
     if (key) {
-      const c = await claim(key, envelope.id, ttlS, baseUrl);
+      const c = await idempotency.claim(key, envelope, ttlS, baseUrl);
       if (c.replay) return c.replay;
       if (c.id !== envelope.id) envelope = { ...envelope, id: c.id };
       claimed = c.claimed;
@@ -137,7 +82,7 @@ export function createProducer(deps: ProducerDeps) {
         locate: ctx.locate,
       });
     } catch (err) {
-      if (key) await settleKey(key, envelope.id, claimed, err, ttlS).catch(() => {});
+      if (key) await idempotency.settle(key, envelope.id, claimed, err, ttlS).catch(() => {});
       throw err;
     }
     const state = envelope.notBefore ? 'scheduled' : 'queued';

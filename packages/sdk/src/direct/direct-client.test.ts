@@ -181,6 +181,20 @@ describe('direct client', () => {
     expect(s.broker.depth('default')).toBe(0);
   });
 
+  it('a key reused for another input is the 422 the ingest answers, not a replay of the other job', async () => {
+    const s = await setup();
+    broker = s.broker;
+    const first = await s.client.enqueue(add, { a: 1, b: 2 }, { idempotencyKey: 'order-7' });
+    const err = await s.client
+      .enqueue(add, { a: 1, b: 3 }, { idempotencyKey: 'order-7' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 422, problem: { errors: [{ path: 'idempotencyKey' }] } });
+    expect(JSON.stringify((err as { problem: unknown }).problem)).not.toContain(first.id);
+    const same = await s.client.enqueue(add, { b: 2, a: 1 }, { idempotencyKey: 'order-7' });
+    expect(same).toMatchObject({ id: first.id, replayed: true });
+    expect(s.broker.depth('default')).toBe(1);
+  });
+
   it('wait stops when its signal aborts, with the reason given to abort()', async () => {
     const s = await setup();
     broker = s.broker;
