@@ -8,6 +8,7 @@ import { type JobEnvelope, type Publisher, type PublishOptions, TransportError }
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_BATCH_ENTRIES, MAX_DELAY_S, MAX_PAYLOAD_BYTES, toSeconds } from './limits';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
+import { withNotBefore } from './with-not-before';
 
 export interface SqsPublisherOptions extends QueueUrlOptions {
   client: SQSClient;
@@ -133,18 +134,6 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       await Promise.allSettled([...inFlight]);
     },
   };
-}
-
-/**
- * A delay longer than DelaySeconds allows must be in the body, or the job would run after 15 min:
- * stamp notBefore when the envelope has none (or an earlier one). Otherwise the body is unchanged.
- */
-function withNotBefore(job: JobEnvelope, delayMs: number | undefined): JobEnvelope {
-  if (!delayMs || delayMs <= MAX_DELAY_S * 1000) return job;
-  const due = Date.now() + delayMs;
-  const has = job.notBefore ? Date.parse(job.notBefore) : Number.NaN;
-  if (Number.isFinite(has) && has >= due - 1000) return job;
-  return { ...job, notBefore: new Date(due).toISOString() };
 }
 
 function withTimeout(p: Promise<void>, ms: number, queue: string): Promise<void> {

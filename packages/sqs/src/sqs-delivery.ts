@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Delivery, type JobEnvelope, msUntil } from '@warren/core';
 import { deferMessage } from './defer-message';
+import { MAX_DEFER_MS } from './limits';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
@@ -101,7 +102,10 @@ export function createBoundSqsDelivery(
       await settle('retry');
       keep = true;
       const { ctx, message: m } = await bind();
-      await setVisibility(ctx.client, m, delayMs);
+      // Visibility hides a message ≤ 12 h; a longer wait (backoff and Retry-After reach 24 h)
+      // becomes a copy with notBefore, carrying the attempt this run spent.
+      if (delayMs > MAX_DEFER_MS) keep = await deferMessage(ctx, m, job, attempt + 1, delayMs, mode);
+      else await setVisibility(ctx.client, m, delayMs);
     },
     async release() {
       await settle('release');
