@@ -8,6 +8,7 @@ import {
 import type { ResultStore } from '../ports/result-store';
 import { canonicalJson } from './canonical-json';
 import type { EnqueueResult, ProducerEvent } from './producer';
+import { requestFingerprint } from './request-fingerprint';
 
 /** Marks an idempotency key whose job's publish had an unknown outcome (see `settle`). */
 const UNCONFIRMED = 'unconfirmed:';
@@ -36,29 +37,33 @@ export function createIdempotency(deps: IdempotencyDeps) {
   async function claim(key: string, env: JobEnvelope, ttlS: number, baseUrl: string): Promise<ClaimOutcome> {
     const owner = await results.claimIdempotencyKey(key, env.id, ttlS);
     if (owner === env.id) return { id: owner, claimed: true };
-    const unconfirmed = owner.startsWith(UNCONFIRMED);
-    const ownerId = unconfirmed ? owner.slice(UNCONFIRMED.length) : owner;
-    const rec = await results.get(ownerId);
+    const mark = parseOwner(owner);
+    const rec = await results.get(mark.id);
     if (rec) {
-      if (!sameRequest(rec, env)) throw reused(key);
-      deps.onEvent?.({ type: 'replayed', jobId: ownerId, idempotencyKey: key });
+      if (!(await sameRequest(rec, mark.fingerprint, env))) throw reused(key);
+      deps.onEvent?.({ type: 'replayed', jobId: mark.id, idempotencyKey: key });
       return { replay: replayResponse(rec, baseUrl) };
     }
-    if (!unconfirmed) {
+    if (!mark.unconfirmed) {
       throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`);
     }
+    // Republishing another request's body under the earlier id would have the worker run
+    // whichever copy comes first: only the same request may take the id.
+    if (!(await sameRequest(undefined, mark.fingerprint, env))) throw reused(key);
     // The earlier publish may have landed: publish again under its id, which the worker runs once.
-    return { id: ownerId, claimed: false };
+    return { id: mark.id, claimed: false };
   }
 
   /** After a failed publish: release the key only when nothing can have been enqueued under it. */
-  async function settle(key: string, id: string, claimed: boolean, err: unknown, ttlS: number) {
+  async function settle(key: string, env: JobEnvelope, claimed: boolean, err: unknown, ttlS: number) {
     // UnavailableError: every region timed out or dropped before confirming, so the message may
-    // be in a queue. Its key keeps naming the id, marked, so a retry publishes that same id.
+    // be in a queue. Its key keeps naming the id, marked with the request's fingerprint, so only a
+    // retry of the same request publishes that same id.
     const unknownOutcome = err instanceof UnavailableError;
     if (!claimed) return; // an earlier request's marked key: still unknown, keep the mark
-    await results.releaseIdempotencyKey(key, id);
-    if (unknownOutcome) await results.claimIdempotencyKey(key, UNCONFIRMED + id, ttlS);
+    const mark = unknownOutcome ? `${UNCONFIRMED}${env.id}:${await requestFingerprint(env)}` : '';
+    await results.releaseIdempotencyKey(key, env.id);
+    if (mark) await results.claimIdempotencyKey(key, mark, ttlS);
   }
 
   function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
@@ -80,15 +85,26 @@ export function createIdempotency(deps: IdempotencyDeps) {
   return { claim, settle };
 }
 
+/** A key's value: a job id, or `unconfirmed:<id>[:<fingerprint>]` (no fingerprint from older producers). */
+function parseOwner(owner: string): { id: string; unconfirmed: boolean; fingerprint?: string } {
+  if (!owner.startsWith(UNCONFIRMED)) return { id: owner, unconfirmed: false };
+  const rest = owner.slice(UNCONFIRMED.length);
+  const colon = rest.indexOf(':'); // job ids (UUIDv7, ULID) hold no colon
+  if (colon < 0) return { id: rest, unconfirmed: true };
+  return { id: rest.slice(0, colon), unconfirmed: true, fingerprint: rest.slice(colon + 1) };
+}
+
 /**
- * Whether a retry names the recorded job's request: task, resolved queue and input (key order
- * aside). A replay of another request would tell the caller a job it never enqueued was accepted
- * (the IETF Idempotency-Key draft asks for a 422). A record without input (created by a worker
- * after the producer's record write failed) cannot be compared on input.
+ * Whether a retry names the earlier request: task, resolved queue and input (key order aside).
+ * A replay of another request would tell the caller a job it never enqueued was accepted (the
+ * IETF Idempotency-Key draft asks for a 422). Compared with the record when it holds the input,
+ * else with the unconfirmed key's fingerprint; with neither (a record a worker created, a mark
+ * from an older producer) there is nothing to compare and the retry goes through.
  */
-function sameRequest(rec: JobRecord, env: JobEnvelope): boolean {
-  if (rec.task !== env.task || rec.queue !== env.queue) return false;
-  return rec.input === undefined || canonicalJson(rec.input) === canonicalJson(env.input);
+async function sameRequest(rec: JobRecord | undefined, fingerprint: string | undefined, env: JobEnvelope) {
+  if (rec && (rec.task !== env.task || rec.queue !== env.queue)) return false;
+  if (rec?.input !== undefined) return canonicalJson(rec.input) === canonicalJson(env.input);
+  return fingerprint === undefined || fingerprint === (await requestFingerprint(env));
 }
 
 const reused = (key: string) =>

@@ -82,7 +82,7 @@ export function createProducer(deps: ProducerDeps) {
         locate: ctx.locate,
       });
     } catch (err) {
-      if (key) await idempotency.settle(key, envelope.id, claimed, err, ttlS).catch(() => {});
+      if (key) await idempotency.settle(key, envelope, claimed, err, ttlS).catch(() => {});
       throw err;
     }
     const state = envelope.notBefore ? 'scheduled' : 'queued';

@@ -1,0 +1,106 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import {
+  createProducer,
+  defineConfig,
+  defineTask,
+  type JobEnvelope,
+  type Publisher,
+  type ResultStore,
+  TransportError,
+} from '@warren/core';
+import { createIngestApp } from '@warren/ingest';
+import { createRedisResultStore } from '@warren/results';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+/**
+ * A publish whose confirm was lost (503) but whose message landed, on real RabbitMQ (:5672) and
+ * Redis (:6379): a retry under the same Idempotency-Key must carry the same request, or two
+ * different bodies would sit in the queue under one job id and the worker would run the first.
+ */
+const RUN = `ur${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'unconfirmed-retry-key-0123456789';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'ur.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+
+describe('retry after a lost confirm on real RabbitMQ + Redis', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let app: ReturnType<typeof createIngestApp>;
+  let loseConfirm = true;
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: ['amqp://guest:guest@127.0.0.1:5672'], queues: config.queues });
+    await broker.connect();
+    redis = new Redis('redis://127.0.0.1:6379');
+    const results: ResultStore = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    // The message reaches the queue, then the confirm is lost, as when a connection drops.
+    const lossy: Publisher = {
+      publish: async (queue, job, opts) => {
+        await broker.publisher.publish(queue, job, opts);
+        if (loseConfirm) throw new TransportError('connection lost before the broker confirmed', true);
+      },
+      close: async () => {},
+    };
+    const producer = createProducer({ config, publishers: new Map([['local', lossy]]), results });
+    app = createIngestApp({ config, producer, results });
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.close();
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createChannel();
+    for (const q of [QUEUE, `${QUEUE}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+    await conn.close();
+    const keys = await redis.keys(`${RUN}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis?.disconnect();
+  });
+
+  const post = (input: unknown) =>
+    app.request('/v1/jobs', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${KEY}`,
+        'idempotency-key': 'k1',
+      },
+      body: JSON.stringify({ task: 'ur.echo', input }),
+    });
+
+  /** Every message in the queue, taken off it. */
+  async function drain(): Promise<JobEnvelope[]> {
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createChannel();
+    const out: JobEnvelope[] = [];
+    for (let m = await ch.get(QUEUE, { noAck: true }); m; m = await ch.get(QUEUE, { noAck: true }))
+      out.push(JSON.parse(m.content.toString()) as JobEnvelope);
+    await conn.close();
+    return out;
+  }
+
+  it('a retry with another input is a 422 naming idempotencyKey; the same input republishes the same id', async () => {
+    expect((await post({ v: 'A', n: 1 })).status).toBe(503);
+    loseConfirm = false;
+    const other = await post({ v: 'B', n: 1 });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'idempotencyKey',
+    ]);
+    const same = await post({ n: 1, v: 'A' });
+    expect(same.status).toBe(202);
+    const { id } = (await same.json()) as { id: string };
+    await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
+    const queued = await drain();
+    expect(queued.map((j) => [j.id, j.input])).toEqual([
+      [id, { v: 'A', n: 1 }],
+      [id, { n: 1, v: 'A' }],
+    ]);
+  });
+});
