@@ -7,7 +7,7 @@ export class WarrenError extends Error {
   readonly status: number;
   readonly code: string;
   readonly errors?: FieldError[];
-  /** Seconds the caller should wait before retrying (429/503). */
+  /** Seconds the caller should wait before retrying (429/503, and a 409 that passes by itself). */
   readonly retryAfterS?: number;
 
   constructor(
@@ -57,8 +57,9 @@ export class NotFoundError extends WarrenError {
   }
 }
 export class ConflictError extends WarrenError {
-  constructor(message: string) {
-    super(409, 'conflict', message);
+  /** `retryAfterS` when the conflict passes by itself (a key still being accepted). */
+  constructor(message: string, opts: { retryAfterS?: number } = {}) {
+    super(409, 'conflict', message, opts);
   }
 }
 export class PayloadTooLargeError extends WarrenError {

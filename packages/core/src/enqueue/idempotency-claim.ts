@@ -45,7 +45,10 @@ export function createIdempotency(deps: IdempotencyDeps) {
       return { replay: replayResponse(rec, baseUrl) };
     }
     if (!mark.unconfirmed) {
-      throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`);
+      // The earlier request settles within its publish timeout: worth retrying soon, and saying so.
+      throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`, {
+        retryAfterS: 1,
+      });
     }
     // Republishing another request's body under the earlier id would have the worker run
     // whichever copy comes first: only the same request may take the id.

@@ -1,4 +1,4 @@
-import { TransportError, UnprocessableError } from '@warren/protocol';
+import { ConflictError, TransportError, UnprocessableError } from '@warren/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineConfig } from '../config/define-config';
@@ -85,6 +85,19 @@ describe('producer: a reused idempotency key must name the same request', () => 
     await results.claimIdempotencyKey('k4', `unconfirmed:${id}`, 60);
     const out = await producer.enqueue({ task: 't.echo', input: 'B', idempotencyKey: 'k4' });
     expect(out).toMatchObject({ replayed: false, response: { id } });
+  });
+
+  it('a key another request is still accepting is a 409 that says when to try again', async () => {
+    const results = new MemoryResultStore();
+    const producer = createProducer({
+      config,
+      publishers: new Map([['local', new MemoryBroker()]]),
+      results,
+    });
+    await results.claimIdempotencyKey('k5', '01920000-0000-7000-8000-00000000cafe', 60); // no record yet
+    const err = await producer.enqueue({ task: 't.echo', input: 'A', idempotencyKey: 'k5' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toMatchObject({ status: 409, retryAfterS: 1 });
   });
 
   it('a fresh key costs one claim and one record write: no read, no fingerprint', async () => {

@@ -8,7 +8,8 @@ import { WarrenHttpError } from '../http/errors';
  */
 export function asHttpError(err: unknown): unknown {
   if (!(err instanceof WarrenError)) return err;
-  const retryAfterS = err.status === 429 || err.status === 503 ? err.retryAfterS : undefined;
+  const retryAfterS =
+    err.status === 409 || err.status === 429 || err.status === 503 ? err.retryAfterS : undefined;
   const out = new WarrenHttpError(
     err.status,
     err.toProblem(),

@@ -1,4 +1,4 @@
-import { QueueFullError, UnavailableError } from '@warren/core';
+import { ConflictError, QueueFullError, UnavailableError } from '@warren/core';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemHandler, problemNotFound } from './problem';
@@ -13,6 +13,9 @@ describe('problem handler', () => {
   });
   app.get('/down', () => {
     throw new UnavailableError('no region', 3);
+  });
+  app.get('/busy', () => {
+    throw new ConflictError('a request with idempotency key "k" is still being accepted', { retryAfterS: 1 });
   });
   app.get('/bug', () => {
     throw new Error('secret internals');
@@ -30,6 +33,9 @@ describe('problem handler', () => {
     const down = await app.request('/down');
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('3');
+    const busy = await app.request('/busy');
+    expect(busy.status).toBe(409);
+    expect(busy.headers.get('retry-after')).toBe('1');
   });
   it('hides internals of unexpected errors behind a 500 problem, and logs them', async () => {
     const res = await app.request('/bug');

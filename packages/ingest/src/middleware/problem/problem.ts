@@ -3,7 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 
 export function problemResponse(c: Context, err: WarrenError): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
-  if (err.retryAfterS !== undefined && (err.status === 429 || err.status === 503)) {
+  if (err.retryAfterS !== undefined && (err.status === 409 || err.status === 429 || err.status === 503)) {
     headers['retry-after'] = String(err.retryAfterS);
   }
   // RFC 9110 15.5.2: a 401 must name the scheme it wants; clients and proxies read it.
