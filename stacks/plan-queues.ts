@@ -79,7 +79,8 @@ export function sqsQueuePlan(
     links: [SECRET.upstashUrl, SECRET.upstashToken],
   });
   worker.permissions = [
-    // What an SQS event source mapping needs, plus retries via visibility changes.
+    // What an SQS event source mapping needs, plus retries via visibility changes, plus
+    // SendMessage: a defer or a retry past 12 h sends a copy of the message to this queue.
     {
       actions: [
         'sqs:ChangeMessageVisibility',
@@ -87,6 +88,7 @@ export function sqsQueuePlan(
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
       ],
       resources: [`{ref:${name}.arn}`],
     },
