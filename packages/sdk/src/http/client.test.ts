@@ -158,6 +158,23 @@ describe('HTTP client', () => {
     expect(calls).toBe(3); // a 502 is retried, and the last answer is what the caller gets
   });
 
+  it('keeps a query on the base URL (a gateway token) on every call, after the path', async () => {
+    const urls: string[] = [];
+    const app = new Hono();
+    app.all('*', (c) => {
+      urls.push(c.req.url);
+      return c.json({ id: 'j1', state: 'succeeded' });
+    });
+    const client = createClient({
+      url: 'http://x/api/?token=a?b',
+      fetch: (u, init) => app.request(u as string, init),
+    });
+    await client.get('j1');
+    await client.wait('j1', { timeoutMs: 2000 });
+    expect(urls[0]).toBe('http://x/api/v1/jobs/j1?token=a?b');
+    expect(urls[1]).toMatch(/^http:\/\/x\/api\/v1\/jobs\/j1\?wait=\d+ms&token=a\?b$/);
+  });
+
   it('enqueueMany sends a list longer than a batch in consecutive batches, one result per job in order', async () => {
     expect(BATCH_MAX).toBe(MAX_BATCH);
     const sizes: number[] = [];

@@ -47,7 +47,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * full-jitter backoff that honours Retry-After, inside the call's deadline.
  */
 export function createRequester(opts: RequesterOptions) {
-  const base = opts.url.replace(/\/+$/, '');
+  // A query on the base URL (a gateway's token) goes after each call's path, joined to its own.
+  const q = opts.url.indexOf('?');
+  const query = q < 0 ? '' : opts.url.slice(q + 1);
+  const base = (q < 0 ? opts.url : opts.url.slice(0, q)).replace(/\/+$/, '');
+  const withQuery = (path: string) => (query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
   const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
   const attempts = Math.max(1, opts.retry?.attempts ?? 4);
   const baseMs = opts.retry?.baseMs ?? 200;
@@ -100,7 +104,7 @@ export function createRequester(opts: RequesterOptions) {
       const left = Math.max(0, call.until - Date.now());
       const waitMs = call.poll ? Math.min(left, call.poll.maxMs) : left;
       try {
-        const url = base + (typeof path === 'string' ? path : path(waitMs));
+        const url = base + withQuery(typeof path === 'string' ? path : path(waitMs));
         const { res, text, data } = await once(url, init, waitMs + (call.poll?.graceMs ?? 0), call.signal);
         if (res.ok) {
           // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
