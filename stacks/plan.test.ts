@@ -261,7 +261,10 @@ describe('planDeployment: SQS queues and workers', () => {
       },
     ]);
     expect(r.forwarder!.drain.permissions).toEqual([
-      { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl'], resources: ['{ref:EuWest1JobsQueue.arn}'] },
+      {
+        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        resources: ['{ref:EuWest1JobsQueue.arn}'],
+      },
     ]);
     expect(r.forwarder!.drain.timeoutS).toBeLessThan(60);
   });

@@ -269,8 +269,12 @@ function forwarderPlan(
     links: brokerSecrets(used),
   });
   if (sqs.length > 0) {
+    // The SQS sink checks its queue with GetQueueAttributes before it sends anything.
     drain.permissions = [
-      { actions: ['sqs:SendMessage', 'sqs:GetQueueUrl'], resources: sqs.map((q) => `{ref:${q.name}.arn}`) },
+      {
+        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        resources: sqs.map((q) => `{ref:${q.name}.arn}`),
+      },
     ];
   }
   return { drain, schedule: LIMITS.drainSchedule, cronName: `${prefix}ForwardSchedule` };

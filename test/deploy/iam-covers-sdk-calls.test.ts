@@ -80,4 +80,11 @@ describe('IAM covers the SQS calls each bundle makes', () => {
     const allowed = allowedOn(q.worker, `{ref:${q.dlq.name}.arn}`);
     expect([...allowed].sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
   });
+
+  it('the forward drain may make every call its bundle has on each SQS queue it feeds', () => {
+    const used = calls.get('forward-drain')!;
+    expect(used).toContain('sqs:SendMessage');
+    const allowed = allowedOn(r.forwarder!.drain, `{ref:${q.name}.arn}`);
+    expect(used.filter((a) => !allowed.has(a))).toEqual([]);
+  });
 });
