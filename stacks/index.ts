@@ -2,7 +2,7 @@ import type { Output } from '@pulumi/pulumi';
 import type { SstComponents } from './components';
 import type { DeploymentPlan } from './plan';
 import { Refs } from './refs';
-import { deployRegion } from './region';
+import { deployRegion, deployRegionBroker, regionOptions } from './region';
 import { createSecrets } from './secrets';
 
 /**
@@ -17,8 +17,11 @@ export function deployWarren(
   const secrets = createSecrets(plan.secrets, c);
   const refs = new Refs(c);
   const outputs: Record<string, Output<string>> = {};
-  for (const region of plan.regions) {
-    outputs[`ingest${region.prefix}`] = deployRegion(region, c, refs, secrets, opts.namePrefix).ingestUrl;
-  }
+  const regionOpts = plan.regions.map((r) => regionOptions(r, c));
+  // Brokers first: every region's functions name every region's broker endpoint.
+  plan.regions.forEach((r, i) => deployRegionBroker(r, c, refs, secrets, opts.namePrefix, regionOpts[i]!));
+  plan.regions.forEach((r, i) => {
+    outputs[`ingest${r.prefix}`] = deployRegion(r, c, refs, secrets, regionOpts[i]!).ingestUrl;
+  });
   return outputs;
 }
