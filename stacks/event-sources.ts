@@ -26,23 +26,20 @@ export function createSqsTrigger(
 
 /**
  * The credentials Lambda's Amazon MQ trigger logs in with: it reads them from Secrets Manager only,
- * so the SST secrets are copied into one. Registers `{ref:<credentialsSecretName>.arn}`.
+ * so the SST secrets are copied into one. One per region (every trigger on the broker shares it).
+ * Registers `{ref:<name>.arn}`.
  */
 export function createMqTriggerCredentials(
-  plan: RmqWorkerPlan,
+  name: string,
   mq: { usernameSecret: string; passwordSecret: string },
   c: Pick<SstComponents, 'aws' | 'output'>,
   refs: Refs,
   secrets: Map<string, SecretLike>,
   opts: ResourceOptions,
 ) {
-  const secret = new c.aws.secretsmanager.Secret(
-    plan.credentialsSecretName,
-    { recoveryWindowInDays: 0 },
-    opts,
-  );
+  const secret = new c.aws.secretsmanager.Secret(name, { recoveryWindowInDays: 0 }, opts);
   new c.aws.secretsmanager.SecretVersion(
-    `${plan.credentialsSecretName}Version`,
+    `${name}Version`,
     {
       secretId: secret.arn,
       secretString: c
@@ -51,7 +48,7 @@ export function createMqTriggerCredentials(
     },
     opts,
   );
-  refs.set(plan.credentialsSecretName, { arn: secret.arn });
+  refs.set(name, { arn: secret.arn });
   return secret;
 }
 

@@ -81,7 +81,7 @@ async function deployRaw() {
     opts,
   );
   const w = region.rmqWorkers[0]!;
-  createMqTriggerCredentials(w, region.amazonMq!, c, refs, secrets, opts);
+  createMqTriggerCredentials(w.credentialsSecretName, region.amazonMq!, c, refs, secrets, opts);
   const rmqEsm = createRmqTrigger(w, fakeFn(w.worker.name), c, refs, region.amazonMq!.name, opts);
   const endpoint = await settled(pulumi.output(refs.resolve('{ref:EuWest1Broker.endpoint}')));
   await Promise.all([settled(broker.arn), settled(sqsEsm.uuid), settled(rmqEsm.uuid)]);

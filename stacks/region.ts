@@ -1,5 +1,6 @@
 import { createAmazonMq } from './amazon-mq';
 import type { ResourceOptions, SecretLike, SstComponents } from './components';
+import { createMqTriggerCredentials } from './event-sources';
 import { deployForwarder } from './forwarder';
 import { deployIngest } from './ingest';
 import type { RegionPlan } from './plan';
@@ -39,6 +40,10 @@ export function deployRegion(
   opts: ResourceOptions,
 ) {
   for (const q of plan.sqsQueues) deploySqsQueue(q, c, refs, secrets, opts);
+  // One credentials secret per region, however many queues its triggers consume (Pulumi refuses
+  // two resources of one type and name).
+  for (const name of new Set(plan.rmqWorkers.map((w) => w.credentialsSecretName)))
+    createMqTriggerCredentials(name, plan.amazonMq!, c, refs, secrets, opts);
   for (const w of plan.rmqWorkers) deployRmqWorker(w, plan.amazonMq!, c, refs, secrets, opts);
   const ingest = deployIngest(plan.ingest, c, refs, secrets, opts);
   if (plan.forwarder) deployForwarder(plan.forwarder, c, refs, secrets, opts);

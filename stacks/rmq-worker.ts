@@ -1,11 +1,11 @@
 import type { ResourceOptions, SecretLike, SstComponents } from './components';
-import { createMqTriggerCredentials, createRmqTrigger } from './event-sources';
+import { createRmqTrigger } from './event-sources';
 import { createFunction } from './function';
 import type { RmqWorkerPlan } from './plan';
 import type { AmazonMqPlan } from './plan-types';
 import type { Refs } from './refs';
 
-/** A queue consumed straight from Amazon MQ: trigger credentials, the worker, the RabbitMQ trigger. */
+/** A queue consumed straight from Amazon MQ: the worker and its RabbitMQ trigger (credentials: see region.ts). */
 export function deployRmqWorker(
   w: RmqWorkerPlan,
   mq: AmazonMqPlan,
@@ -14,7 +14,6 @@ export function deployRmqWorker(
   secrets: Map<string, SecretLike>,
   opts: ResourceOptions,
 ) {
-  createMqTriggerCredentials(w, mq, c, refs, secrets, opts);
   const worker = createFunction(w.worker, c, refs, secrets, opts);
   createRmqTrigger(w, worker, c, refs, mq.name, opts);
   return { worker };
