@@ -40,7 +40,6 @@ interface ChannelState {
 
 /** After this many nacks in a row on one channel (queue not full), the channel is replaced. */
 const WEDGED_NACKS = 100;
-
 /** Settles when `p` does (either way) or after `ms`, whichever is first. */
 async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,8 +79,7 @@ export class ConfirmPublisher {
 
   /** Connect hook: a fresh confirm channel on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
-    // A hook still running when the broker is closed must not leave a channel behind.
-    if (this.closed) return;
+    if (this.closed) return; // a hook still running at close must not leave a channel behind
     const ch = await model.createConfirmChannel();
     if (this.closed) {
       await ch.close().catch(() => {});
@@ -289,6 +287,8 @@ export class ConfirmPublisher {
   }
 
   private fail(p: Pending, err: Error): void {
+    // A return whose ack never came (timeout, channel closed) must not fail a later publish of the id.
+    if (this.returned.size > 0) this.returned.delete(p.messageId);
     if (p.done) return;
     p.done = true;
     p.reject(err);
