@@ -1,7 +1,7 @@
 import type { Region, WarrenConfig } from '@warren/core';
 import { type BrokerSource, ENV, type ForwardLinkEnv, SECRET } from './functions/shared/deploy-env';
+import { envSizeProblems } from './plan-env-size';
 import { lambdaConsumer, rmqWorkerPlan, sqsQueuePlan, workerTimeout } from './plan-queues';
-
 import { fn, LIMITS, pascal } from './plan-shared';
 import type {
   CatalogueRegion,
@@ -130,6 +130,12 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     return region;
   });
 
+  // A catalogue over its own limit already says so; every function would repeat it.
+  const catalogueTooBig = problems.some((p) => p.startsWith('regions: the region catalogue takes'));
+  for (const r of catalogueTooBig ? [] : regions) {
+    const fns = [r.ingest, ...r.sqsQueues.map((q) => q.worker), ...r.rmqWorkers.map((w) => w.worker)];
+    problems.push(...envSizeProblems(r.forwarder ? [...fns, r.forwarder.drain] : fns));
+  }
   if (problems.length > 0) throw new DeployPlanError(problems);
   return { secrets: secretsFor(config, sources), regions, catalogue };
 }
