@@ -3,8 +3,9 @@ import type { Options, Replies } from 'amqplib';
 import type { MessageCodec } from './codec';
 import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
-import { ClusterConnection, type ClusterConnectionOptions } from './connection/cluster-connection';
+import { ClusterConnection, type ClusterConnectionOptions, timeoutMs } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
+import { bounded } from './connection/no-answer';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
@@ -72,6 +73,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     opts.delayTiersMs ?? DEFAULT_DELAY_TIERS_MS,
     opts.delayTierType,
     (queue, err) => onEvent({ type: 'topology-error', queue, error: err.message }),
+    timeoutMs(opts),
   );
   // An explicit codec wins; else the queue's configured protocol (`celery` speaks Celery v2).
   const codecFor = (queue: string) =>
@@ -82,15 +84,19 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   const checkQueue = async (name: string): Promise<Replies.AssertQueue> => {
     const model = conn.current();
     if (!model) throw classifyAmqpError(new Error('not connected'), `check queue ${name}`);
-    const ch = await model.createChannel();
-    ch.on('error', () => {});
-    try {
-      return await ch.checkQueue(name);
-    } catch (err) {
+    const check = async () => {
+      const ch = await model.createChannel();
+      ch.on('error', () => {});
+      try {
+        return await ch.checkQueue(name);
+      } finally {
+        ch.close().catch(() => {});
+      }
+    };
+    // Also the queue-full check of a nack: a silent broker must not hang that publish.
+    return bounded(check(), timeoutMs(opts), `check queue ${name}`).catch((err) => {
       throw classifyAmqpError(err, `check queue ${name}`);
-    } finally {
-      ch.close().catch(() => {});
-    }
+    });
   };
 
   const confirm = new ConfirmPublisher(conn, {
@@ -105,9 +111,13 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     confirmTimeoutMs,
     waitForConnectionMs,
   });
-  const consumer = new AmqpConsumer({ conn, topology, publisher, codecFor, onEvent }, opts.prefetch);
+  const consumer = new AmqpConsumer(
+    { conn, topology, publisher, codecFor, onEvent },
+    opts.prefetch,
+    timeoutMs(opts),
+  );
   conn.onConnect((model) => topology.declareAll(model));
-  conn.onConnect(confirm.attach);
+  conn.onConnect((model) => bounded(confirm.attach(model), timeoutMs(opts), 'open the publisher channel'));
   conn.onConnect(consumer.attach);
 
   return {
@@ -138,7 +148,8 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     nodes: () => conn.nodes,
     currentNode: () => conn.currentNode(),
     close: async () => {
-      await consumer.close();
+      // A silent broker never answers the cancels and channel closes; the connection is destroyed.
+      await bounded(consumer.close(), timeoutMs(opts), 'close the consumers').catch(() => {});
       await confirm.close();
       await conn.close();
     },

@@ -4,6 +4,7 @@ import { createPicker, type NodePicker, type NodeState, type StrategyName } from
 import { BlockedState } from './blocked-state';
 import type { EventSink } from './events';
 import { probeNode } from './health-check';
+import { closeOrDestroy } from './no-answer';
 import { NodeErrors } from './node-errors';
 import { redactUrl } from './node-urls';
 import { openConnection } from './open-connection';
@@ -29,10 +30,8 @@ export interface ClusterConnectionOptions {
 /** Runs on every (re)connection, in registration order: topology, publisher channel, consumers. */
 export type ConnectHook = (model: ChannelModel) => Promise<void>;
 
-const unref = (t: ReturnType<typeof setTimeout>) => {
-  t.unref?.();
-  return t;
-};
+/** Bounds the connect, each reply a connect hook waits for (NoAnswerError), and a close. */
+export const timeoutMs = (o: { connectTimeoutMs?: number }) => o.connectTimeoutMs ?? 5000;
 
 /**
  * One logical connection to a cluster: knows every node, picks one by strategy, health-checks
@@ -106,7 +105,8 @@ export class ClusterConnection {
         this.waiters.delete(done);
         resolve(this.model !== undefined);
       };
-      const t = unref(setTimeout(done, ms));
+      const t = setTimeout(done, ms);
+      t.unref?.();
       this.waiters.add(done);
     });
   }
@@ -144,7 +144,7 @@ export class ClusterConnection {
 
   /** Drops the current connection so the reconnect logic moves to another node. */
   failover(): void {
-    this.model?.close().catch(() => {});
+    if (this.model) void closeOrDestroy(this.model, timeoutMs(this.opts));
   }
 
   async close(): Promise<void> {
@@ -154,7 +154,7 @@ export class ClusterConnection {
     for (const w of [...this.waiters]) w();
     const m = this.model;
     this.model = undefined;
-    await m?.close().catch(() => {});
+    if (m) await closeOrDestroy(m, timeoutMs(this.opts));
   }
 
   private openOptions(timeoutMs: number) {
@@ -190,7 +190,7 @@ export class ClusterConnection {
     const t0 = performance.now();
     let model: ChannelModel;
     try {
-      model = await openConnection(node.url, this.openOptions(this.opts.connectTimeoutMs ?? 5000));
+      model = await openConnection(node.url, this.openOptions(timeoutMs(this.opts)));
     } catch (err) {
       node.healthy = false;
       node.checkedAt = Date.now();
@@ -203,7 +203,7 @@ export class ClusterConnection {
       return false;
     }
     if (this.closed) {
-      await model.close().catch(() => {});
+      await closeOrDestroy(model, timeoutMs(this.opts));
       return false;
     }
     const generation = ++this.generation;
@@ -228,12 +228,12 @@ export class ClusterConnection {
         node: redactUrl(node.url),
         error: (err as Error).message,
       });
-      await model.close().catch(() => {});
+      await closeOrDestroy(model, timeoutMs(this.opts));
       return false;
     }
     if (generation !== this.generation || this.closed) {
       // Closed (or superseded) while the hooks ran: nobody will ever use or close this one.
-      await model.close().catch(() => {});
+      await closeOrDestroy(model, timeoutMs(this.opts));
       return false;
     }
     node.healthy = true;

@@ -164,7 +164,7 @@ export class ConfirmPublisher {
     await this.drain();
     const st = this.state;
     this.state = undefined;
-    await st?.ch.close().catch(() => {});
+    if (st) await waitAtMost(st.ch.close(), this.opts.confirmTimeoutMs); // a silent broker never answers
   }
 
   private async publishSlow(

@@ -2,6 +2,7 @@ import type { JobEnvelope, Publisher, PublishOptions } from '@warren/core';
 import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
+import { bounded, NoAnswerError } from '../connection/no-answer';
 import { DUE_HEADER, pickTier, tierName } from '../topology/delay-tiers';
 import type { Topology } from '../topology/topology';
 import type { ConfirmPublisher } from './confirm-publisher';
@@ -57,16 +58,26 @@ export class JobPublisher implements Publisher {
     if (!this.conn.current()) {
       await this.conn.waitConnected(Math.min(this.defaults.waitForConnectionMs, timeoutMs));
     }
-    if (opts.declare !== false) await this.topology.ensure(queue);
+    const deadline = Date.now() + timeoutMs;
+    if (opts.declare !== false) await bounded(this.declare(queue), deadline - Date.now(), `declare ${queue}`);
     const now = Date.now();
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
     if (dueAt !== undefined && dueAt > now) {
-      await this.topology.tiersReady(); // a tier exchange deleted under us is being declared again
+      // A tier exchange deleted under us is being declared again.
+      await bounded(this.topology.tiersReady(), deadline - now, 'declare the delay tiers');
       const tier = pickTier(this.topology.tiersMs, dueAt - now);
       const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
       return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
     }
     return this.confirm.publish('', queue, content, properties, queue, timeoutMs);
+  }
+
+  /** The topology's own bound ran out: the connection stopped answering, so drop it (failover). */
+  private declare(queue: string): Promise<void> {
+    return this.topology.ensure(queue).catch((err) => {
+      if (err instanceof NoAnswerError) this.conn.failover();
+      throw err;
+    });
   }
 
   /** Waits for outstanding confirms; the channel stays (the broker's consumer retries use it too). */

@@ -1,5 +1,6 @@
 import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
+import { bounded, NoAnswerError } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
@@ -27,6 +28,8 @@ export class Topology {
     readonly tiersMs: readonly number[],
     private readonly tierType: 'quorum' | 'classic' = 'quorum',
     private readonly onError: (queue: string, err: Error) => void = () => {},
+    /** Per queue (or tier) declaration: a broker that stops answering must not hang a connect. */
+    private readonly timeoutMs = 5000,
   ) {
     for (const [name, spec] of Object.entries(queues)) this.specs.set(name, spec);
   }
@@ -46,6 +49,7 @@ export class Topology {
         () => this.done.add(name),
         (err: Error) => {
           this.declared.delete(name);
+          if (err instanceof NoAnswerError) throw err; // fail this connect: the next node may answer
           this.onError(name, err);
         },
       );
@@ -116,11 +120,15 @@ export class Topology {
     for (const ms of this.tiersMs) {
       const name = tierName(ms);
       try {
-        await this.withChannel(model, async (ch) => {
-          await ch.assertExchange(name, 'fanout', { durable: true });
-          await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
-          await ch.bindQueue(name, name, '');
-        });
+        await this.withChannel(
+          model,
+          async (ch) => {
+            await ch.assertExchange(name, 'fanout', { durable: true });
+            await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
+            await ch.bindQueue(name, name, '');
+          },
+          `declare ${name}`,
+        );
       } catch (err) {
         const e = classifyAmqpError(err, `declare ${name}`);
         if (e.recoverable) throw e; // the connection is going away: fail this connect
@@ -138,21 +146,28 @@ export class Topology {
       // A config mistake (e.g. priorities on a quorum queue): retrying cannot help.
       return Promise.reject(new TransportError((err as Error).message, false, { cause: err }));
     }
-    return this.withChannel(model, async (ch) => {
-      await ch.assertQueue(dlqName(name), { durable: true, arguments: deadLetterQueueArguments(spec) });
-      await ch.assertQueue(name, { durable: true, arguments: args });
-    }).catch((err) => {
+    return this.withChannel(
+      model,
+      async (ch) => {
+        await ch.assertQueue(dlqName(name), { durable: true, arguments: deadLetterQueueArguments(spec) });
+        await ch.assertQueue(name, { durable: true, arguments: args });
+      },
+      `declare queue ${name}`,
+    ).catch((err) => {
       throw classifyAmqpError(err, `declare queue ${name}`);
     });
   }
 
-  private async withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>): Promise<void> {
-    const ch = await model.createChannel();
-    ch.on('error', () => {}); // the failing call rejects with the same error
-    try {
-      await fn(ch);
-    } finally {
-      await ch.close().catch(() => {});
-    }
+  private withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>, what: string): Promise<void> {
+    const run = async () => {
+      const ch = await model.createChannel();
+      ch.on('error', () => {}); // the failing call rejects with the same error
+      try {
+        await fn(ch);
+      } finally {
+        await ch.close().catch(() => {});
+      }
+    };
+    return bounded(run(), this.timeoutMs, what);
   }
 }

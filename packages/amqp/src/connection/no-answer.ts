@@ -1,0 +1,40 @@
+import { TransportError } from '@warren/core';
+import type { ChannelModel } from 'amqplib';
+
+/**
+ * The broker accepted the connection but did not answer a method in time (resource alarm, a
+ * partition after connect, a wedged node). Recoverable: another attempt, node or region may work.
+ */
+export class NoAnswerError extends TransportError {
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms: the broker stopped answering`, true);
+  }
+}
+
+/**
+ * `p`, or a NoAnswerError after `ms`. amqplib waits for every reply without a limit, and heartbeats
+ * keep a silent-but-alive connection open, so every wait on a reply goes through this.
+ */
+export function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NoAnswerError(what, ms)), Math.max(0, ms));
+  });
+  p.catch(() => {}); // settles after the timeout: nobody listens any more
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Closes `model`; when the broker does not answer the close within `ms`, destroys the socket
+ * (amqplib then fails every pending reply and emits 'close', which the reconnect logic follows).
+ */
+export async function closeOrDestroy(model: ChannelModel, ms: number): Promise<void> {
+  try {
+    await bounded(model.close(), ms, 'connection close');
+  } catch (err) {
+    if (!(err instanceof NoAnswerError)) return; // already closed
+    const stream = (model as unknown as { connection?: { stream?: { destroy(e?: Error): void } } }).connection
+      ?.stream;
+    stream?.destroy(err);
+  }
+}
