@@ -19,7 +19,9 @@ export function deployWarren(
   const outputs: Record<string, Output<string>> = {};
   const regionOpts = plan.regions.map((r) => regionOptions(r, c));
   // Brokers first: every region's functions name every region's broker endpoint.
-  plan.regions.forEach((r, i) => deployRegionBroker(r, c, refs, secrets, opts.namePrefix, regionOpts[i]!));
+  plan.regions.forEach((r, i) => {
+    deployRegionBroker(r, c, refs, secrets, opts.namePrefix, regionOpts[i]!);
+  });
   plan.regions.forEach((r, i) => {
     outputs[`ingest${r.prefix}`] = deployRegion(r, c, refs, secrets, regionOpts[i]!).ingestUrl;
   });
