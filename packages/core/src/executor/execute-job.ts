@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
-import type { AnyTask, TaskContext } from '../task/define-task';
+import type { AnyTask } from '../task/define-task';
 import { classify, toJobError } from './errors';
 import { resultJsonProblem, unstorable } from './result-json';
-import { type LazyAbort, runWithTimeoutLazy } from './run-with-timeout';
+import { RunContext } from './run-context';
+import { runWithTimeoutLazy } from './run-with-timeout';
 
 export type ExecutionOutcome =
   | 'succeeded'
@@ -229,45 +230,6 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
-
-/** What a task sees of its run: one object per job, its accessors on the prototype. */
-class RunContext implements TaskContext {
-  readonly jobId: string;
-  readonly maxAttempts: number;
-  readonly queue: string;
-  readonly traceparent: string | undefined;
-  constructor(
-    job: JobEnvelope,
-    readonly attempt: number,
-    private readonly abort: LazyAbort,
-    private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<unknown>,
-    private readonly owner: string,
-    private readonly leaseMs: number,
-    private readonly ttlS: number,
-  ) {
-    this.jobId = job.id;
-    this.maxAttempts = job.maxAttempts;
-    this.queue = job.queue;
-    this.traceparent = job.traceparent;
-  }
-
-  get signal(): AbortSignal {
-    return this.abort.signal;
-  }
-
-  /** A getter, so `{ progress }` destructured from the context still works; the bound function is made only when a task asks for it. */
-  get progress(): (value: unknown) => Promise<void> {
-    return (value) => this.report(value);
-  }
-
-  private async report(progress: unknown): Promise<void> {
-    // A task still going after its timeout or a shutdown would move the record back to `running`
-    // under a fresh lease, and hold off the job's next attempt until that lapsed.
-    if (this.abort.over) return;
-    const { owner, leaseMs, ttlS } = this;
-    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
-  }
-}
 
 const alreadyFailed = (out: TransitionOutcome): boolean =>
   !out.ok && out.reason === 'already-finished' && out.state === 'failed';

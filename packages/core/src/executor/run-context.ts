@@ -1,0 +1,43 @@
+import type { JobEnvelope, JobState } from '@warren/protocol';
+import type { TransitionPatch } from '../ports/result-store';
+import type { TaskContext } from '../task/define-task';
+import type { LazyAbort } from './run-with-timeout';
+
+/** What a task sees of its run: one object per job, its accessors on the prototype. */
+export class RunContext implements TaskContext {
+  readonly jobId: string;
+  readonly maxAttempts: number;
+  readonly queue: string;
+  readonly traceparent: string | undefined;
+  constructor(
+    job: JobEnvelope,
+    readonly attempt: number,
+    private readonly abort: LazyAbort,
+    private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<unknown>,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly ttlS: number,
+  ) {
+    this.jobId = job.id;
+    this.maxAttempts = job.maxAttempts;
+    this.queue = job.queue;
+    this.traceparent = job.traceparent;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** A getter, so `{ progress }` destructured from the context still works; the bound function is made only when a task asks for it. */
+  get progress(): (value: unknown) => Promise<void> {
+    return (value) => this.report(value);
+  }
+
+  private async report(progress: unknown): Promise<void> {
+    // A task still going after its timeout or a shutdown would move the record back to `running`
+    // under a fresh lease, and hold off the job's next attempt until that lapsed.
+    if (this.abort.over) return;
+    const { owner, leaseMs, ttlS } = this;
+    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
+  }
+}
