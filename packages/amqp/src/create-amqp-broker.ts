@@ -5,7 +5,7 @@ import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection, type ClusterConnectionOptions, timeoutMs } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
-import { bounded } from './connection/no-answer';
+import { bounded, onTempChannel } from './connection/no-answer';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
@@ -84,19 +84,12 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   const checkQueue = async (name: string): Promise<Replies.AssertQueue> => {
     const model = conn.current();
     if (!model) throw classifyAmqpError(new Error('not connected'), `check queue ${name}`);
-    const check = async () => {
-      const ch = await model.createChannel();
-      ch.on('error', () => {});
-      try {
-        return await ch.checkQueue(name);
-      } finally {
-        ch.close().catch(() => {});
-      }
-    };
     // Also the queue-full check of a nack: a silent broker must not hang that publish.
-    return bounded(check(), timeoutMs(opts), `check queue ${name}`).catch((err) => {
-      throw classifyAmqpError(err, `check queue ${name}`);
-    });
+    return onTempChannel(model, timeoutMs(opts), `check queue ${name}`, (ch) => ch.checkQueue(name)).catch(
+      (err) => {
+        throw classifyAmqpError(err, `check queue ${name}`);
+      },
+    );
   };
 
   const confirm = new ConfirmPublisher(conn, {

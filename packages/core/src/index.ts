@@ -7,6 +7,7 @@ export {
   type WarrenConfig,
 } from './config/define-config';
 export * from './config/schema';
+export { constantTimeEqual } from './constant-time-equal';
 export { type BuiltJob, buildEnvelope } from './enqueue/build-envelope';
 export { type EnqueueManyOptions, enqueueMany } from './enqueue/enqueue-many';
 export {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { ValidationError } from './errors';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
-import { problemSchema } from './problem';
+import { fieldErrors, problemSchema } from './problem';
 import { jobStateSchema } from './states';
 
 /** The longest delay, and the longest lifetime, a job may ask for: past it, dates stop being plain numbers. */
@@ -24,6 +25,14 @@ export const enqueueRequestSchema = z.strictObject({
   region: nameSchema.optional(),
 });
 export type EnqueueRequest = z.infer<typeof enqueueRequestSchema>;
+
+/** A request as `enqueueRequestSchema` reads it, or a ValidationError (400) naming each field under `prefix`. */
+export function parseEnqueueRequest(body: unknown, prefix?: string): EnqueueRequest {
+  const parsed = enqueueRequestSchema.safeParse(body);
+  if (!parsed.success)
+    throw new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues, prefix));
+  return parsed.data;
+}
 
 export const enqueueResponseSchema = z.object({
   id: jobIdSchema,

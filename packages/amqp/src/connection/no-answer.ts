@@ -1,5 +1,5 @@
 import { TransportError } from '@warren/core';
-import type { ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 
 /**
  * The broker accepted the connection but did not answer a method in time (resource alarm, a
@@ -22,6 +22,28 @@ export function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> 
   });
   p.catch(() => {}); // settles after the timeout: nobody listens any more
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs `fn` on a channel of its own (its errors reach `fn`'s rejection, not the connection), closes
+ * it, and bounds the whole by `ms`: declares and queue checks must not hang on a silent broker.
+ */
+export function onTempChannel<T>(
+  model: ChannelModel,
+  ms: number,
+  what: string,
+  fn: (ch: Channel) => Promise<T>,
+): Promise<T> {
+  const run = async () => {
+    const ch = await model.createChannel();
+    ch.on('error', () => {}); // the failing call rejects with the same error
+    try {
+      return await fn(ch);
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  };
+  return bounded(run(), ms, what);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
-import { bounded, NoAnswerError } from '../connection/no-answer';
+import { NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
@@ -159,15 +159,6 @@ export class Topology {
   }
 
   private withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>, what: string): Promise<void> {
-    const run = async () => {
-      const ch = await model.createChannel();
-      ch.on('error', () => {}); // the failing call rejects with the same error
-      try {
-        await fn(ch);
-      } finally {
-        await ch.close().catch(() => {});
-      }
-    };
-    return bounded(run(), this.timeoutMs, what);
+    return onTempChannel(model, this.timeoutMs, what, fn);
   }
 }

@@ -1,8 +1,7 @@
 import {
   type BatchItemResult,
-  enqueueRequestSchema,
-  fieldErrors,
   MAX_BATCH,
+  parseEnqueueRequest,
   ValidationError,
   WarrenError,
 } from '@warren/protocol';
@@ -36,12 +35,9 @@ export async function enqueueMany(
   return Promise.all(
     items.map(async (item, i): Promise<BatchItemResult> => {
       try {
-        const req = enqueueRequestSchema.safeParse(item);
-        if (!req.success) {
-          throw new ValidationError('invalid enqueue request', fieldErrors(req.error.issues, `jobs.${i}`));
-        }
-        opts.check?.(req.data.task);
-        const { replayed, response } = await producer.enqueue(req.data, ctx);
+        const req = parseEnqueueRequest(item, `jobs.${i}`);
+        opts.check?.(req.task);
+        const { replayed, response } = await producer.enqueue(req, ctx);
         return { status: replayed ? 200 : 202, job: response };
       } catch (err) {
         if (err instanceof WarrenError)

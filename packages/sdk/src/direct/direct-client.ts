@@ -4,14 +4,12 @@ import {
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
-  enqueueRequestSchema,
-  fieldErrors,
   isTerminal,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
+  parseEnqueueRequest,
   type RoutingHint,
-  ValidationError,
   waitUntilTerminal,
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
@@ -33,14 +31,12 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     options: EnqueueOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     // Checked as the ingest's route checks it: the producer takes a request as already valid.
-    const parsed = enqueueRequestSchema.safeParse({
-      ...options,
-      task: typeof task === 'string' ? task : task.name,
-      input,
-    });
-    if (!parsed.success)
-      throw asHttpError(new ValidationError('invalid enqueue request', fieldErrors(parsed.error.issues)));
-    const req: EnqueueRequest = parsed.data;
+    let req: EnqueueRequest;
+    try {
+      req = parseEnqueueRequest({ ...options, task: typeof task === 'string' ? task : task.name, input });
+    } catch (err) {
+      throw asHttpError(err);
+    }
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
     const { replayed, response } = await producer.enqueue(req, deps.hint).catch(rethrowAsHttp);

@@ -1,6 +1,5 @@
-import { type ApiKey, ForbiddenError, UnauthorizedError } from '@warren/core';
+import { type ApiKey, constantTimeEqual, ForbiddenError, UnauthorizedError } from '@warren/core';
 import type { MiddlewareHandler } from 'hono';
-import { constantTimeEqual } from './constant-time-equal';
 
 declare module 'hono' {
   interface ContextVariableMap {
