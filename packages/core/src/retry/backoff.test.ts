@@ -24,4 +24,13 @@ describe('backoffDelay', () => {
   it('does not overflow for huge attempt numbers', () => {
     expect(backoffDelay({ ...policy, jitter: false }, 5000)).toBe(1000);
   });
+
+  it('caps a fixed delay at maxMs as the exponential kind does (an envelope made elsewhere may have base > max)', () => {
+    const over = { kind: 'fixed' as const, baseMs: 5000, maxMs: 1000, jitter: false };
+    expect(backoffDelay(over, 1)).toBe(1000);
+    expect(backoffDelay({ ...over, kind: 'exponential' }, 1)).toBe(1000);
+    const jittered = Array.from({ length: 200 }, () => backoffDelay({ ...over, jitter: true }, 3));
+    expect(Math.max(...jittered)).toBeLessThanOrEqual(1000);
+    expect(Math.min(...jittered)).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -21,4 +21,15 @@ describe('defineTask', () => {
       expect(() => defineTask({ ...base, resultTtlS })).toThrow(/resultTtlS must be an integer/);
     }
   });
+
+  it('refuses a backoff whose baseMs is over its maxMs, naming the field (a fixed delay ignored maxMs)', () => {
+    const retry = (backoff: object) => defineTask({ ...base, retry: { backoff } });
+    expect(() => retry({ kind: 'fixed', baseMs: 10_000, maxMs: 1000 })).toThrow(
+      /task t: retry\.backoff\.baseMs \(10000\) exceeds retry\.backoff\.maxMs \(1000\)/,
+    );
+    // maxMs left at its default (300 s) still bounds a fixed delay.
+    expect(() => retry({ kind: 'fixed', baseMs: 600_000 })).toThrow(/retry\.backoff\.baseMs/);
+    expect(() => retry({ kind: 'exponential', baseMs: 2000, maxMs: 1000 })).toThrow(/retry\.backoff\.baseMs/);
+    expect(retry({ kind: 'fixed', baseMs: 1000, maxMs: 1000 }).retry.backoff.baseMs).toBe(1000);
+  });
 });

@@ -73,12 +73,20 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
   if (opts.resultTtlS !== undefined && (!Number.isInteger(opts.resultTtlS) || opts.resultTtlS < 1)) {
     throw new TypeError(`task ${opts.name}: resultTtlS must be an integer ≥ 1`);
   }
+  const backoff = backoffSchema.parse(opts.retry?.backoff ?? {});
+  // maxMs bounds every delay (a fixed one used to ignore it): a base above it is a config mistake.
+  if (backoff.baseMs > backoff.maxMs) {
+    const dflt = opts.retry?.backoff?.maxMs === undefined ? ', the default' : '';
+    throw new TypeError(
+      `task ${opts.name}: retry.backoff.baseMs (${backoff.baseMs}) exceeds retry.backoff.maxMs (${backoff.maxMs}${dflt}); raise maxMs or lower baseMs`,
+    );
+  }
   return Object.freeze({
     name: opts.name,
     input: opts.input,
     output: opts.output,
     queue,
-    retry: { maxAttempts, backoff: backoffSchema.parse(opts.retry?.backoff ?? {}) },
+    retry: { maxAttempts, backoff },
     timeoutMs,
     resultTtlS: opts.resultTtlS,
     handler: opts.handler,
