@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/protocol';
+import { TransportError, UnavailableError } from '@warren/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConfig } from '../config/define-config';
@@ -57,5 +57,35 @@ describe('publishWithFailover: only transport errors count against a region', ()
       ['b', true, undefined],
     ]);
     expect(await second.depth('default')).toBe(1);
+  });
+
+  it('a non-recoverable TransportError surfaces as it is: reported, no next region (kombu: only recoverable errors fail over)', async () => {
+    const refused = new TransportError('amqp: ACCESS_REFUSED - access to exchange denied', false);
+    const { producer, second, reports } = setup(failing(refused));
+    await expect(producer.enqueue({ task: 't.echo', input: 1 })).rejects.toBe(refused);
+    expect(reports.map(([id, r]) => [id, r.ok, r.recoverable])).toEqual([['a', false, false]]);
+    expect(await second.depth('default')).toBe(0);
+  });
+
+  it('a non-recoverable error after a recoverable one is still an unknown outcome (503, the first may have landed)', async () => {
+    const refused = new TransportError('amqp: PRECONDITION_FAILED', false);
+    const third = new MemoryBroker();
+    const results = new MemoryResultStore();
+    const producer = createProducer({
+      config,
+      publishers: new Map<string, Publisher>([
+        ['a', failing(new TransportError('confirm timed out', true))],
+        ['b', failing(refused)],
+        ['c', third],
+      ]),
+      results,
+      router: { order: () => ['a', 'b', 'c'], report: () => {} },
+    });
+    const err = await producer.enqueue({ task: 't.echo', input: 1, idempotencyKey: 'k' }).catch((e) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as UnavailableError).cause).toBe(refused);
+    expect(await third.depth('default')).toBe(0);
+    // The key stays marked unconfirmed, as after any 503: a retry republishes the same id.
+    expect(await results.claimIdempotencyKey('k', 'other', 60)).toMatch(/^unconfirmed:/);
   });
 });

@@ -1,4 +1,4 @@
-import { type JobEnvelope, QueueFullError, TransportError, UnavailableError } from '@warren/protocol';
+import { type JobEnvelope, TransportError, UnavailableError } from '@warren/protocol';
 import type { Publisher } from '../ports/publisher';
 import type { RegionRouter, RoutingHint } from '../routing/router';
 import type { ProducerEvent } from './producer';
@@ -13,9 +13,14 @@ export interface FailoverDeps {
 /**
  * Publishes to the first region (in the router's order) that confirms; answers its id. Only a
  * TransportError is a region's failure: it is reported to the router (which opens circuits on
- * recoverable ones) and the next region is tried. A full queue is an answer, not a failure of the
- * region, and anything else (a bug such as a serialisation RangeError) would fail the same way in
- * every region: both reject at once, unreported. None left → UnavailableError (unknown outcome).
+ * recoverable ones). Only a recoverable one moves on to the next region: adapters classify as
+ * kombu does, and a non-recoverable error (access refused, a queue declared with other arguments,
+ * an unroutable publish; a full queue too) says the same publish will fail again, so it is the
+ * answer, not a reason to spread the job elsewhere (and hide a broken region behind slower
+ * requests, since its circuit never opens on such errors). Anything else (a bug such as a
+ * serialisation RangeError) rejects at once, unreported. When an earlier region failed
+ * recoverably its message may have landed, so the answer stays UnavailableError (unknown
+ * outcome: the idempotency key keeps the job id); none left → UnavailableError too.
  */
 export function createPublishWithFailover(deps: FailoverDeps) {
   const { publishers, router, timeoutMs } = deps;
@@ -42,7 +47,10 @@ export function createPublishWithFailover(deps: FailoverDeps) {
         const latencyMs = performance.now() - started;
         router.report(regionId, { ok: false, latencyMs, recoverable: err.recoverable });
         deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: false, latencyMs, error: err });
-        if (err instanceof QueueFullError) throw err;
+        if (!err.recoverable) {
+          if (lastErr === undefined) throw err;
+          throw new UnavailableError('no region could confirm the publish', 2, err);
+        }
         lastErr = err;
       }
     }
