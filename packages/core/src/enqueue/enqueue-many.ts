@@ -20,6 +20,11 @@ export interface EnqueueManyOptions {
  * as one pipelined burst, the job records go to the store in one batch), and one result comes
  * back per item, in order. A bad or refused item is a problem entry; it never fails the others.
  * Anything that is not a WarrenError (a bug, not an answer) rejects the whole call.
+ *
+ * Items naming one idempotency key run one after the other, in batch order: in flight together
+ * the later ones found the key claimed and no record yet (409 "still being accepted", from their
+ * own batch). After the earlier item settles, a later one is what a retry of it would be: a replay
+ * of the same job (200), the 422 for another request, or a retry after a failed publish.
  */
 export async function enqueueMany(
   producer: Pick<Producer, 'enqueue'>,
@@ -32,12 +37,22 @@ export async function enqueueMany(
       { path: 'jobs', message: `${items.length} jobs` },
     ]);
   }
+  // The last item so far of each idempotency key, settled (answered either way).
+  const lastOfKey = new Map<string, Promise<unknown>>();
   return Promise.all(
     items.map(async (item, i): Promise<BatchItemResult> => {
       try {
         const req = parseEnqueueRequest(item, `jobs.${i}`);
         opts.check?.(req.task);
-        const { replayed, response } = await producer.enqueue(req, ctx);
+        const key = req.idempotencyKey;
+        const before = key === undefined ? undefined : lastOfKey.get(key);
+        const run = before ? before.then(() => producer.enqueue(req, ctx)) : producer.enqueue(req, ctx);
+        if (key !== undefined)
+          lastOfKey.set(
+            key,
+            run.catch(() => {}),
+          );
+        const { replayed, response } = await run;
         return { status: replayed ? 200 : 202, job: response };
       } catch (err) {
         if (err instanceof WarrenError)

@@ -1,0 +1,113 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { createProducer, defineConfig, defineTask, type JobEnvelope, type ResultStore } from '@warren/core';
+import { createIngestApp } from '@warren/ingest';
+import { createRedisResultStore } from '@warren/results';
+import { createDirectClient } from '@warren/sdk/direct';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+/**
+ * One idempotency key twice in one batch, on real RabbitMQ (:5672) and Redis (:6379): the later
+ * item gets what a replay of the earlier one gets (200 with its job, or 422 when the request
+ * differs), never the 409 "still being accepted" of its own batch, and the job is published once.
+ */
+const RUN = `bd${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'batch-duplicate-key-0123456789';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'bd.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+
+type Item = { status: number; job?: { id: string }; problem?: { errors?: { path: string }[] } };
+
+describe('duplicate idempotency keys in one batch on real RabbitMQ + Redis', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let results: ResultStore;
+  let app: ReturnType<typeof createIngestApp>;
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: ['amqp://guest:guest@127.0.0.1:5672'], queues: config.queues });
+    await broker.connect();
+    redis = new Redis('redis://127.0.0.1:6379');
+    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    app = createIngestApp({ config, producer, results });
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.close();
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createChannel();
+    for (const q of [QUEUE, `${QUEUE}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+    await conn.close();
+    const keys = await redis.keys(`${RUN}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis?.disconnect();
+  });
+
+  /** Every message in the queue, taken off it. */
+  async function drain(): Promise<JobEnvelope[]> {
+    await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createChannel();
+    const out: JobEnvelope[] = [];
+    for (let m = await ch.get(QUEUE, { noAck: true }); m; m = await ch.get(QUEUE, { noAck: true }))
+      out.push(JSON.parse(m.content.toString()) as JobEnvelope);
+    await conn.close();
+    return out;
+  }
+
+  /** Items 0, 1 and 4 share a key with one request, 2 reuses it for another, 3 is on its own. */
+  const expectReplays = (out: Item[]) => {
+    expect(out.map((r) => r.status)).toEqual([202, 200, 422, 202, 200]);
+    expect(out[1]!.job!.id).toBe(out[0]!.job!.id);
+    expect(out[4]!.job!.id).toBe(out[0]!.job!.id);
+    expect(out[2]!.problem?.errors?.map((e) => e.path)).toEqual(['idempotencyKey']);
+  };
+
+  it('POST /v1/jobs/batch: 202, then 200 with the same job (same body) or 422 (other body); one publish', async () => {
+    const k = `${RUN}-http`;
+    const res = await app.request('/v1/jobs/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({
+        jobs: [
+          { task: 'bd.echo', input: { v: 'A', n: 1 }, idempotencyKey: k },
+          { task: 'bd.echo', input: { n: 1, v: 'A' }, idempotencyKey: k },
+          { task: 'bd.echo', input: { v: 'B' }, idempotencyKey: k },
+          { task: 'bd.echo', input: { v: 'C' }, idempotencyKey: `${k}-other` },
+          { task: 'bd.echo', input: { v: 'A', n: 1 }, idempotencyKey: k },
+        ],
+      }),
+    });
+    expect(res.status).toBe(207);
+    const out = ((await res.json()) as { results: Item[] }).results;
+    expectReplays(out);
+    const queued = await drain();
+    expect(queued.map((j) => j.input)).toEqual([{ v: 'A', n: 1 }, { v: 'C' }]);
+  });
+
+  it('@warren/sdk/direct enqueueMany answers alike and publishes once', async () => {
+    const k = `${RUN}-direct`;
+    const direct = createDirectClient({
+      config,
+      publishers: new Map([['local', broker.publisher]]),
+      results,
+    });
+    const out = (await direct.enqueueMany([
+      { task: 'bd.echo', input: 1, idempotencyKey: k },
+      { task: 'bd.echo', input: 1, idempotencyKey: k },
+      { task: 'bd.echo', input: 2, idempotencyKey: k },
+      { task: 'bd.echo', input: 3 },
+      { task: 'bd.echo', input: 1, idempotencyKey: k },
+    ])) as Item[];
+    expectReplays(out);
+    const queued = await drain();
+    expect(queued.map((j) => j.input).sort()).toEqual([1, 3]);
+  });
+});
