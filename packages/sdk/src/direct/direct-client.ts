@@ -12,18 +12,26 @@ import {
   type RoutingHint,
   waitUntilTerminal,
 } from '@warren/core';
-import type { BatchJob, EnqueueOptions, JobHandle, TypedJobRecord } from '../http/client';
+import type { BatchJob, EnqueueOptions, JobHandle, RetryOptions, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
+import { sleep } from '../http/request';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
+import { createRetrying, retryableEnqueue } from './retrying';
 
 /**
  * The SDK API over any core Publisher + ResultStore: server-side producers that publish straight
  * to RabbitMQ (with the same validation, idempotency and region routing as the ingest). It fails
- * as the HTTP client does: a WarrenHttpError with the status and problem the ingest would answer.
+ * as the HTTP client does: a WarrenHttpError with the status and problem the ingest would answer,
+ * and retries as it does (`retry`: 429, 503 and 409 with backoff and Retry-After, each try under
+ * the same idempotency key, made up when the caller gives none, so a retry never enqueues twice).
  */
-export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) {
+export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; retry?: RetryOptions }) {
   const producer = createProducer(deps);
+  const { retrying, pauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
+  // A key costs a claim in the store; without retries it would protect nothing.
+  const keyOf = (key: string | undefined) =>
+    key !== undefined || attempts === 1 ? key : crypto.randomUUID();
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -33,31 +41,51 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint }) 
     // Checked as the ingest's route checks it: the producer takes a request as already valid.
     let req: EnqueueRequest;
     try {
-      req = parseEnqueueRequest({ ...options, task: typeof task === 'string' ? task : task.name, input });
+      const name = typeof task === 'string' ? task : task.name;
+      const idempotencyKey = keyOf(options.idempotencyKey);
+      req = parseEnqueueRequest({ ...options, task: name, input, idempotencyKey });
     } catch (err) {
       throw asHttpError(err);
     }
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
-    const { replayed, response } = await producer.enqueue(req, deps.hint).catch(rethrowAsHttp);
+    const { replayed, response } = await retrying(() => producer.enqueue(req, deps.hint));
     return { ...response, replayed };
   }
 
   /**
    * Many jobs at once, as `POST /v1/jobs/batch` does: every publish in flight together, one result
    * per job in order (202, 200 replayed, or a problem with its status). Longer lists go in
-   * consecutive bursts of MAX_BATCH.
+   * consecutive bursts of MAX_BATCH. As the HTTP client, items answered 429, 503 or 409 are sent
+   * again, alone, with their same keys, up to `retry.attempts` within one deadline per burst.
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
   ): Promise<BatchItemResult[]> {
-    const items = jobs.map((j) => ({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }));
+    const items = jobs.map((j) => ({
+      ...j,
+      task: typeof j.task === 'string' ? j.task : j.task.name,
+      idempotencyKey: keyOf(j.idempotencyKey),
+    }));
     // One call at least: an empty list gets the batch's own 400.
     const out: BatchItemResult[] = [];
     let from = 0;
     do {
-      const burst = items.slice(from, from + MAX_BATCH);
-      out.push(...(await enqueueBatch(producer, burst, deps.hint).catch(rethrowAsHttp)));
+      let pending = items.slice(from, from + MAX_BATCH).map((_, k) => from + k);
+      const until = Date.now() + deadlineMs;
+      for (let attempt = 1; ; attempt++) {
+        const burst = pending.map((i) => items[i]);
+        const results = await enqueueBatch(producer, burst, deps.hint).catch(rethrowAsHttp);
+        const again: number[] = [];
+        results.forEach((r, k) => {
+          out[pending[k]!] = r;
+          if (retryableEnqueue(r.status)) again.push(pending[k]!);
+        });
+        const pauseMs = pauseAfter(attempt, until);
+        if (again.length === 0 || pauseMs === undefined) break;
+        pending = again;
+        await sleep(pauseMs);
+      }
       from += MAX_BATCH;
     } while (from < items.length);
     return out;

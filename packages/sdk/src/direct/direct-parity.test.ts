@@ -6,11 +6,12 @@ import {
   MemoryBroker,
   MemoryResultStore,
   type Publisher,
+  TransportError,
 } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createClient } from '../http/client';
+import { createClient, type RetryOptions } from '../http/client';
 import { WarrenHttpError } from '../http/errors';
 import { createDirectClient } from './direct-client';
 
@@ -27,10 +28,20 @@ afterEach(async () => {
 });
 
 /** The HTTP client (through a real ingest) and the direct client, over one broker and store. */
-async function bothClients() {
+async function bothClients(retry: RetryOptions = { attempts: 1 }) {
   const broker = new MemoryBroker({ maxLength: { full: 0 } });
   const results = new MemoryResultStore();
-  const publishers = new Map<string, Publisher>([[config.region, broker]]);
+  // Each publish lands; the first `loseConfirms` then fail as a lost confirm would (503).
+  const lossy = { loseConfirms: 0, published: [] as string[] };
+  const publisher: Publisher = {
+    publish: async (queue, job, opts) => {
+      lossy.published.push(job.id);
+      await broker.publish(queue, job, opts);
+      if (lossy.loseConfirms-- > 0) throw new TransportError('connection lost before the confirm', true);
+    },
+    close: async () => {},
+  };
+  const publishers = new Map<string, Publisher>([[config.region, publisher]]);
   const producer = createProducer({ config, publishers, results });
   const server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
   closers.push(
@@ -40,8 +51,9 @@ async function bothClients() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     results,
-    http: createClient({ url, retry: { attempts: 1 } }),
-    direct: createDirectClient({ config, publishers, results }),
+    lossy,
+    http: createClient({ url, retry }),
+    direct: createDirectClient({ config, publishers, results, retry }),
   };
 }
 
@@ -78,5 +90,53 @@ describe('direct and HTTP clients fail alike', () => {
     expect(viaHttp.map((f) => f.status)).toEqual([422, 422, 400, 429, 404, 404, 404, 409]);
     expect(viaHttp[0]!.problem?.errors?.[0]?.path).toBe('input.a');
     expect(viaDirect).toEqual(viaHttp);
+  });
+});
+
+describe('direct and HTTP clients retry alike', () => {
+  const retry = { attempts: 3, baseMs: 1, maxMs: 5, deadlineMs: 10_000 };
+
+  it('a 503 (confirm lost, message landed) is retried under the same idempotency key: one job id', async () => {
+    const { http, direct, lossy } = await bothClients(retry);
+    for (const c of [http, direct]) {
+      lossy.loseConfirms = 1;
+      lossy.published = [];
+      const job = await c.enqueue(add, { a: 1, b: 2 });
+      // The retry republished the same id (the worker runs it once), never a second job.
+      expect(lossy.published).toEqual([job.id, job.id]);
+      expect(job.replayed).toBe(false);
+    }
+  });
+
+  it('a Retry-After that ends past the deadline is not slept: 429 at once, with its Retry-After', async () => {
+    const { http, direct, lossy } = await bothClients({ ...retry, deadlineMs: 2000 });
+    const tries: number[] = [];
+    const failures = [];
+    for (const c of [http, direct]) {
+      lossy.published = [];
+      const t0 = Date.now();
+      failures.push(await failure(c.enqueue(add, { a: 1, b: 1 }, { queue: 'full' })));
+      expect(Date.now() - t0).toBeLessThan(1000);
+      tries.push(lossy.published.length);
+    }
+    expect(failures[0]).toMatchObject({ status: 429, retryAfterMs: 5000 });
+    expect(failures[1]).toEqual(failures[0]);
+    expect(tries).toEqual([1, 1]);
+  });
+
+  it('enqueueMany resends the items answered 503 with their keys, and both end with one job each', async () => {
+    const { http, direct, lossy } = await bothClients(retry);
+    for (const c of [http, direct]) {
+      lossy.loseConfirms = 1;
+      lossy.published = [];
+      const out = await c.enqueueMany([
+        { task: add, input: { a: 1, b: 1 } },
+        { task: add, input: { a: 2, b: 2 } },
+      ]);
+      expect(out.map((r) => r.status)).toEqual([202, 202]);
+      // Three publishes: both items, then the one whose confirm was lost, under its first id.
+      expect(lossy.published).toHaveLength(3);
+      expect(new Set(lossy.published)).toEqual(new Set(out.map((r) => r.job!.id)));
+    }
   });
 });

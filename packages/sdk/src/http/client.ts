@@ -42,7 +42,7 @@ const POLL_GRACE_MS = 5_000;
  * sends an idempotency key, so a retried enqueue can never create a second job.
  */
 export function createClient(opts: ClientOptions) {
-  const { request, backoffMs, attempts, startCall } = createRequester(opts);
+  const { request, pauseAfter, startCall } = createRequester(opts);
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -101,8 +101,8 @@ export function createClient(opts: ClientOptions) {
           // 409: the item's key is still being accepted by an earlier try (see `request`).
           if (isRetryableStatus(r.status) || r.status === 409) again.push(pending[k]!);
         });
-        const pauseMs = backoffMs(attempt);
-        if (again.length === 0 || attempt >= attempts || Date.now() + pauseMs >= call.until) break;
+        const pauseMs = pauseAfter(attempt, call.until);
+        if (again.length === 0 || pauseMs === undefined) break;
         pending = again;
         await sleep(pauseMs);
       }

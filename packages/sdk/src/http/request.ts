@@ -1,19 +1,8 @@
 import type { Problem } from '@warren/protocol';
 import { isRetryableStatus, parseRetryAfter, WarrenHttpError } from './errors';
+import { type RetryOptions, retryPolicy } from './retry-policy';
 
-export interface RetryOptions {
-  /** Attempts in all (1 = no retries). Default 4. */
-  attempts?: number;
-  /** Backoff cap of the first retry (ms, default 200), doubling per retry up to `maxMs` (default 5000). */
-  baseMs?: number;
-  maxMs?: number;
-  /**
-   * Every try and pause of one call ends within this (ms, default 30 s): a Retry-After or backoff
-   * that would end later is not slept (the error, with its `retryAfterMs`, is thrown at once), and
-   * a try still unanswered then is aborted. `wait` is bounded by its own `timeoutMs` instead.
-   */
-  deadlineMs?: number;
-}
+export type { RetryOptions } from './retry-policy';
 
 /** Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response> | Response;
@@ -53,12 +42,7 @@ export function createRequester(opts: RequesterOptions) {
   const base = (q < 0 ? opts.url : opts.url.slice(0, q)).replace(/\/+$/, '');
   const withQuery = (path: string) => (query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
   const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
-  const attempts = Math.max(1, opts.retry?.attempts ?? 4);
-  const baseMs = opts.retry?.baseMs ?? 200;
-  const maxMs = opts.retry?.maxMs ?? 5000;
-  const deadlineMs = opts.retry?.deadlineMs ?? 30_000;
-  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
-  const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  const { attempts, deadlineMs, pauseAfter } = retryPolicy(opts.retry);
 
   /** One try: the answer's status, parsed body and headers; aborted at `timeoutMs` or by `signal`. */
   async function once(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal) {
@@ -120,8 +104,8 @@ export function createRequester(opts: RequesterOptions) {
         if (call.signal?.aborted) throw call.signal.reason;
         lastErr = err;
       }
-      const pauseMs = Math.max(retryAfterMs ?? 0, backoffMs(i));
-      if (i === attempts || Date.now() + pauseMs >= call.until) break;
+      const pauseMs = pauseAfter(i, call.until, retryAfterMs);
+      if (pauseMs === undefined) break;
       await sleep(pauseMs, call.signal);
       call.retried = true;
     }
@@ -131,7 +115,7 @@ export function createRequester(opts: RequesterOptions) {
   /** The bounds of a call starting now. */
   const startCall = (signal?: AbortSignal): Call => ({ until: Date.now() + deadlineMs, signal });
 
-  return { request, backoffMs, attempts, startCall };
+  return { request, pauseAfter, startCall };
 }
 
 /** A pause that ends early, rejecting with the reason, when `signal` aborts. */

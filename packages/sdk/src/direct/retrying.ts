@@ -1,0 +1,37 @@
+import { isRetryableStatus, WarrenHttpError } from '../http/errors';
+import { sleep } from '../http/request';
+import { type RetryOptions, retryPolicy } from '../http/retry-policy';
+import { asHttpError } from './as-http-error';
+
+/**
+ * What the HTTP client retries of an enqueue: 429 (queue full), 503 (no region confirmed), and
+ * 409 (its own key still being accepted, which answers the job once the earlier try settles).
+ */
+export const retryableEnqueue = (status: number) => isRetryableStatus(status) || status === 409;
+
+/**
+ * The direct client's retries, on the HTTP client's policy (same `retry` options, backoff,
+ * Retry-After and deadline). Only safe with the same idempotency key on every try: the caller
+ * puts it in the request before the first.
+ */
+export function createRetrying(opts?: RetryOptions) {
+  const policy = retryPolicy(opts);
+
+  /** `fn` until it succeeds or fails for good; failures leave as the HTTP client's WarrenHttpError. */
+  async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+    const until = Date.now() + policy.deadlineMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const http = asHttpError(err);
+        if (!(http instanceof WarrenHttpError) || !retryableEnqueue(http.status)) throw http;
+        const pauseMs = policy.pauseAfter(attempt, until, http.retryAfterMs);
+        if (pauseMs === undefined) throw http;
+        await sleep(pauseMs);
+      }
+    }
+  }
+
+  return { retrying, ...policy };
+}

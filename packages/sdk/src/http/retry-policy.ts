@@ -1,0 +1,32 @@
+export interface RetryOptions {
+  /** Attempts in all (1 = no retries). Default 4. */
+  attempts?: number;
+  /** Backoff cap of the first retry (ms, default 200), doubling per retry up to `maxMs` (default 5000). */
+  baseMs?: number;
+  maxMs?: number;
+  /**
+   * Every try and pause of one call ends within this (ms, default 30 s): a Retry-After or backoff
+   * that would end later is not slept (the error, with its `retryAfterMs`, is thrown at once), and
+   * a try still unanswered then is aborted. `wait` is bounded by its own `timeoutMs` instead.
+   */
+  deadlineMs?: number;
+}
+
+/**
+ * The `retry` options resolved, shared by the HTTP and the direct client so both retry alike:
+ * full-jitter backoff, Retry-After honoured, nothing slept past the call's deadline.
+ */
+export function retryPolicy(opts: RetryOptions = {}) {
+  const attempts = Math.max(1, opts.attempts ?? 4);
+  const baseMs = opts.baseMs ?? 200;
+  const maxMs = opts.maxMs ?? 5000;
+  const deadlineMs = opts.deadlineMs ?? 30_000;
+  /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
+  const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  /** The pause after try `attempt` failed, or undefined when no further try fits before `until`. */
+  const pauseAfter = (attempt: number, until: number, retryAfterMs = 0): number | undefined => {
+    const pauseMs = Math.max(retryAfterMs, backoffMs(attempt));
+    return attempt >= attempts || Date.now() + pauseMs >= until ? undefined : pauseMs;
+  };
+  return { attempts, deadlineMs, backoffMs, pauseAfter };
+}
