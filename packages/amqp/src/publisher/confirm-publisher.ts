@@ -1,10 +1,12 @@
 import { QueueFullError, TransportError } from '@warren/core';
-import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import type { ChannelModel, Message, Options } from 'amqplib';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { channelCloseError } from './channel-close-error';
+import { ConfirmSweeper } from './confirm-sweeper';
 import { InFlightWindow } from './in-flight-window';
+import type { ChannelState, Pending } from './pending-publish';
 import { TagWindow } from './tag-window';
 
 export interface ConfirmPublisherOptions {
@@ -17,25 +19,6 @@ export interface ConfirmPublisherOptions {
   /** A channel error closed the publisher channel (e.g. a deleted exchange: topology repairs it). */
   onChannelError?: (err: Error) => void;
   onEvent?: EventSink;
-}
-
-interface Pending {
-  exchange: string;
-  queue: string;
-  messageId: string;
-  t0: number;
-  deadline: number;
-  done: boolean;
-  resolve(): void;
-  reject(err: Error): void;
-}
-
-/** One confirm channel and its unconfirmed publishes by delivery tag (1, 2, 3, ... per channel). */
-interface ChannelState {
-  ch: ConfirmChannel;
-  unconfirmed: TagWindow<Pending>;
-  /** Nacks in a row with no ack between them (see `nacked`). */
-  nacksInRow: number;
 }
 
 /** After this many nacks in a row on one channel (queue not full), the channel is replaced. */
@@ -63,7 +46,7 @@ export class ConfirmPublisher {
   private readonly live = new Set<ChannelState>();
   private readonly returned = new Set<string>();
   private readonly window: InFlightWindow;
-  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private readonly sweeper: ConfirmSweeper;
   private closed = false;
   private wedges = 0;
   /** Connections whose 'close' is already watched (one listener per connection, not per channel). */
@@ -75,6 +58,12 @@ export class ConfirmPublisher {
     private readonly opts: ConfirmPublisherOptions,
   ) {
     this.window = new InFlightWindow(opts.maxInFlight);
+    this.sweeper = new ConfirmSweeper(
+      this.live,
+      this.window,
+      (p, e) => this.fail(p, e),
+      (st) => this.silent(st),
+    );
   }
 
   /** Connect hook: a fresh confirm channel on the new connection. */
@@ -85,7 +74,7 @@ export class ConfirmPublisher {
       await ch.close().catch(() => {});
       return;
     }
-    const st: ChannelState = { ch, unconfirmed: new TagWindow(), nacksInRow: 0 };
+    const st: ChannelState = { ch, unconfirmed: new TagWindow(), nacksInRow: 0, heard: 0, silent: false };
     if (!this.watched.has(model)) {
       this.watched.add(model);
       model.once('close', () => this.closedModels.add(model));
@@ -98,6 +87,7 @@ export class ConfirmPublisher {
       this.opts.onChannelError?.(err);
     });
     ch.on('return', (msg: Message) => {
+      st.heard++;
       const id = msg.properties.messageId as string | undefined;
       if (id) this.returned.add(id);
     });
@@ -159,7 +149,7 @@ export class ConfirmPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.sweeper);
+    this.sweeper.stop();
     this.window.close(new TransportError('publisher is closed', false));
     await this.drain();
     const st = this.state;
@@ -217,6 +207,7 @@ export class ConfirmPublisher {
         messageId,
         t0: this.opts.onEvent ? performance.now() : 0,
         deadline,
+        heard: st.heard,
         done: false,
         resolve,
         reject,
@@ -230,11 +221,12 @@ export class ConfirmPublisher {
         return;
       }
       st.unconfirmed.push(p);
-      this.startSweeper();
+      this.sweeper.start();
     });
   }
 
   private confirmed(st: ChannelState, f: { deliveryTag: number; multiple: boolean }, nack?: 'nack'): void {
+    st.heard++;
     if (f.multiple) st.unconfirmed.takeUpTo(f.deliveryTag, (p) => this.settle(st, p, nack));
     else {
       const p = st.unconfirmed.take(f.deliveryTag);
@@ -294,27 +286,19 @@ export class ConfirmPublisher {
     p.reject(err);
   }
 
-  /** One timer for all outstanding publishes (not one per publish): rejects those past their deadline. */
-  private startSweeper(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = Date.now();
-      let left = 0;
-      for (const st of this.live) {
-        left += st.unconfirmed.size;
-        for (const p of st.unconfirmed.values())
-          if (!p.done && now >= p.deadline)
-            this.fail(
-              p,
-              new TransportError(`no confirm from the broker within the timeout (queue ${p.queue})`, true),
-            );
-      }
-      this.window.expire(now);
-      if (left === 0 && this.window.waiting() === 0) {
-        clearInterval(this.sweeper);
-        this.sweeper = undefined;
-      }
-    }, 50);
-    this.sweeper.unref?.();
+  /**
+   * Nothing came back on the channel for a whole publish timeout: the node stopped answering (see
+   * ConfirmSweeper), so the connection moves to another node. Not while blocked: a resource alarm
+   * is silent by design and cluster-wide, another node would not help.
+   */
+  private silent(st: ChannelState): void {
+    if (st.silent || this.state !== st || this.conn.blocked() !== undefined) return;
+    st.silent = true;
+    this.opts.onEvent?.({
+      type: 'publisher-channel-replaced',
+      reason: 'confirms unanswered',
+      failover: true,
+    });
+    this.conn.failover();
   }
 }
