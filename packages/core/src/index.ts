@@ -20,6 +20,7 @@ export {
 export { classify, toJobError } from './executor/errors';
 export * from './executor/execute-job';
 export { runWithTimeout } from './executor/run-with-timeout';
+export { type Runaway, Runaways } from './executor/runaways';
 export { uuidv7 } from './ids';
 export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';

@@ -5,6 +5,8 @@ import {
   type ExecutionEvent,
   type Publisher,
   type ResultStore,
+  type Runaway,
+  Runaways,
   uuidv7,
   type WarrenConfig,
 } from '@warren/core';
@@ -34,6 +36,8 @@ export interface WorkerOptions {
   workerId?: string;
   onEvent?: (e: ExecutionEvent) => void;
   onError?: (err: unknown, delivery: Delivery) => void;
+  /** Long-running: a run outlived its timeout and goes on (JS cannot stop it), or one finally settled. */
+  onRunaway?: (change: 'added' | 'settled', r: Runaway) => void;
   /** Lambda handlers: an infrastructure failure for one record or message. */
   onLambdaError?: (err: unknown, item: SQSRecord | DecodedRmqMessage) => void;
 }
@@ -50,12 +54,16 @@ export function createWorker(opts: WorkerOptions) {
   const { config } = opts;
   const concurrency = opts.concurrency ?? config.worker.concurrency;
   const workerId = opts.workerId ?? `w-${uuidv7().slice(-12)}`;
+  // Counted only where they hold a slot (long-running): a Lambda invocation ends at its own limit.
+  const runaways = opts.consumer ? new Runaways() : undefined;
+  if (runaways && opts.onRunaway) runaways.onChange(opts.onRunaway);
   const executor = createExecutor({
     tasks: config.tasks,
     results: opts.results,
     workerId,
     resultTtlS: config.results.ttlS,
     onEvent: opts.onEvent,
+    runaways,
   });
   const queues = opts.queues ??
     config.worker.queues ?? [
@@ -69,6 +77,7 @@ export function createWorker(opts: WorkerOptions) {
         concurrency,
         shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
         onError: opts.onError,
+        runaways,
       })
     : undefined;
   const sqsHandler: SqsHandler = opts.sqs
@@ -98,6 +107,10 @@ export function createWorker(opts: WorkerOptions) {
     },
     get inFlight(): number {
       return longRunning?.inFlight ?? 0;
+    },
+    /** Long-running: not ok when runaway tasks hold every slot (restart it); else ok. */
+    health() {
+      return longRunning?.health() ?? { ok: true, running: 0, runaways: 0, concurrency };
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     async stop(timeoutMs?: number): Promise<void> {

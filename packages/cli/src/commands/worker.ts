@@ -40,11 +40,19 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     queues: opts.queues,
     concurrency: opts.concurrency,
     onError: (err, d) => console.error(`job ${d.job.id}: infrastructure error, released`, err),
+    // A run that ignored its timeout keeps its slot until it settles: say so, with the count.
+    onRunaway: (change, r) =>
+      logger[change === 'added' ? 'warn' : 'info'](
+        { jobId: r.jobId, task: r.task, attempt: r.attempt, runaways: w.health().runaways },
+        change === 'added'
+          ? 'task still running after its timeout (runaway): it keeps its concurrency slot'
+          : 'runaway task settled; its slot is free again',
+      ),
   });
   await w.start();
   consuming = w.queues;
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
-  const metrics = metricsPort ? await serveStatus(obs, metricsPort) : undefined;
+  const metrics = metricsPort ? await serveStatus(obs, metricsPort, undefined, () => w.health()) : undefined;
   // Signals are handled before the start-up lines say we are up (a supervisor may act on them).
   // Stop consuming, let in-flight jobs finish (or abort and release them) within the worker's
   // shutdown timeout, then close; the process exits regardless a little after that.

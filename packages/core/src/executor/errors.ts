@@ -68,3 +68,11 @@ export function classify(err: unknown): { retryable: boolean; delayMs?: number }
   }
   return { retryable: true };
 }
+
+/** A result the task's output schema refuses: not retried (the same code returns the same). */
+export class OutputSchemaError extends Error {
+  constructor(message: string) {
+    super(`result does not match the task's output schema: ${message}`);
+    this.name = 'OutputSchemaError';
+  }
+}

@@ -4,10 +4,11 @@ import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
-import { classify, toJobError } from './errors';
+import { classify, OutputSchemaError, toJobError } from './errors';
 import { resultJsonProblem, unstorable } from './result-json';
 import { RunContext } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
+import type { Runaways } from './runaways';
 
 export type ExecutionOutcome =
   | 'succeeded'
@@ -37,6 +38,8 @@ export interface ExecutorDeps {
   resultTtlS: number;
   onEvent?: (event: ExecutionEvent) => void;
   random?: () => number;
+  /** Where runs that outlive their timeout are counted (the long-running worker's slots). */
+  runaways?: Runaways;
 }
 
 export interface ExecuteOptions {
@@ -169,6 +172,7 @@ export function createExecutor(deps: ExecutorDeps) {
           task.handler!(parsed.data, new RunContext(job, attempt, abort, write, owner, leaseMs, ttlS)),
         timeoutMs,
         opts.signal,
+        deps.runaways && ((run) => deps.runaways!.track(run, { jobId: job.id, task: job.task, attempt })),
       );
       if (task.output) {
         const out = task.output.safeParse(value);
@@ -233,10 +237,3 @@ export type Executor = ReturnType<typeof createExecutor>;
 
 const alreadyFailed = (out: TransitionOutcome): boolean =>
   !out.ok && out.reason === 'already-finished' && out.state === 'failed';
-
-class OutputSchemaError extends Error {
-  constructor(message: string) {
-    super(`result does not match the task's output schema: ${message}`);
-    this.name = 'OutputSchemaError';
-  }
-}

@@ -57,4 +57,26 @@ describe('runWithTimeout', () => {
       'shutdown',
     );
   });
+
+  it('hands a run still going at its timeout to onRunaway (JS cannot stop it), and no run that finished', async () => {
+    const runaways: Promise<unknown>[] = [];
+    let letGo = () => {};
+    const run = runWithTimeoutLazy(
+      () => new Promise<void>((r) => (letGo = r)),
+      20,
+      undefined,
+      (p) => runaways.push(p),
+    );
+    await expect(run).rejects.toBeInstanceOf(TaskTimeoutError);
+    expect(runaways).toHaveLength(1);
+    letGo();
+    await runaways[0];
+    await runWithTimeoutLazy(
+      () => 1,
+      20,
+      undefined,
+      (p) => runaways.push(p),
+    );
+    expect(runaways).toHaveLength(1);
+  });
 });

@@ -59,34 +59,36 @@ function listen(signal: WithCallbacks): Set<() => void> {
 
 /**
  * Runs `fn` with an abort that fires after `timeoutMs` or when `outer` aborts, and stops waiting
- * at that moment: a task that ignores its signal cannot hold the worker past its timeout.
+ * at that moment: a task that ignores its signal cannot hold the worker past its timeout. Its run
+ * goes on all the same (JS cannot kill it), so it is handed to `onRunaway` to be accounted for.
  */
 export async function runWithTimeoutLazy<T>(
   fn: (abort: LazyAbort) => Promise<T> | T,
   timeoutMs: number,
   outer?: AbortSignal,
+  onRunaway?: (run: Promise<unknown>) => void,
 ): Promise<T> {
   const abort = new LazyAbort();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let off: (() => void) | undefined;
+  let run: Promise<T> | undefined;
+  // Fires only while the run is pending (the race is over otherwise): it is a runaway from now.
+  const stop = (err: unknown, reject: (e: unknown) => void) => {
+    abort.abort(err);
+    if (run && onRunaway) onRunaway(run);
+    reject(err);
+  };
   const aborted = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new TaskTimeoutError(timeoutMs);
-      abort.abort(err);
-      reject(err);
-    }, timeoutMs);
+    timer = setTimeout(() => stop(new TaskTimeoutError(timeoutMs), reject), timeoutMs);
     if (outer) {
-      const onOuter = () => {
-        const reason = outer.reason instanceof Error ? outer.reason : new Error('aborted');
-        abort.abort(reason);
-        reject(reason);
-      };
+      const onOuter = () => stop(outer.reason instanceof Error ? outer.reason : new Error('aborted'), reject);
       if (outer.aborted) onOuter();
       else off = whenAborted(outer, onOuter);
     }
   });
   try {
-    return await Promise.race([Promise.resolve().then(() => fn(abort)), aborted]);
+    run = Promise.resolve().then(() => fn(abort));
+    return await Promise.race([run, aborted]);
   } finally {
     abort.over = true;
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { Consumer, Delivery, Executor, Subscription } from '@warren/core';
+import type { Consumer, Delivery, Executor, Runaways, Subscription } from '@warren/core';
 
 export interface LongRunningOptions {
   executor: Executor;
@@ -9,6 +9,8 @@ export interface LongRunningOptions {
   concurrency: number;
   shutdownTimeoutMs: number;
   onError?: (err: unknown, delivery: Delivery) => void;
+  /** The executor's runaways (timed-out runs still going): each keeps its slot until it settles. */
+  runaways?: Runaways;
 }
 
 /**
@@ -25,12 +27,15 @@ export function createLongRunning(opts: LongRunningOptions) {
   let stopping: Promise<void> | undefined;
   // Prefetch bounds each queue; this bounds the process when it consumes several queues.
   let running = 0;
+  // A timed-out run JS could not stop still burns CPU and memory: it keeps its slot.
+  const runaways = () => opts.runaways?.count ?? 0;
   // Set by stop(): deliveries not yet started are handed back instead of run.
   let closing = false;
   const waiting: (() => void)[] = [];
   /** A process slot, or false once the worker is stopping (the delivery must not start). */
   const acquire = async (): Promise<boolean> => {
-    while (running >= opts.concurrency && !closing) await new Promise<void>((r) => waiting.push(r));
+    while (running + runaways() >= opts.concurrency && !closing)
+      await new Promise<void>((r) => waiting.push(r));
     if (closing) return false;
     running++;
     return true;
@@ -39,6 +44,10 @@ export function createLongRunning(opts: LongRunningOptions) {
     running--;
     waiting.shift()?.();
   };
+
+  opts.runaways?.onChange((change) => {
+    if (change === 'settled') waiting.shift()?.();
+  });
 
   async function handle(d: Delivery): Promise<void> {
     if (!(await acquire())) {
@@ -96,6 +105,14 @@ export function createLongRunning(opts: LongRunningOptions) {
     },
     get inFlight(): number {
       return inFlight.size;
+    },
+    /**
+     * Not ok once runaways hold every slot: the worker can take no job until one settles, maybe
+     * never, so its orchestrator should restart it (Celery's hard time limit kills the child).
+     */
+    health(): { ok: boolean; running: number; runaways: number; concurrency: number } {
+      const held = runaways();
+      return { ok: held < opts.concurrency, running, runaways: held, concurrency: opts.concurrency };
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     stop(timeoutMs = opts.shutdownTimeoutMs): Promise<void> {
