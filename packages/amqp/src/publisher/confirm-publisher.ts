@@ -2,11 +2,13 @@ import { QueueFullError, TransportError } from '@warren/core';
 import type { ChannelModel, Message, Options } from 'amqplib';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
+import { bounded } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { channelCloseError } from './channel-close-error';
 import { ConfirmSweeper } from './confirm-sweeper';
 import { InFlightWindow } from './in-flight-window';
 import type { ChannelState, Pending } from './pending-publish';
+import { settleUnconfirmed } from './settle-unconfirmed';
 import { TagWindow } from './tag-window';
 
 export interface ConfirmPublisherOptions {
@@ -23,13 +25,6 @@ export interface ConfirmPublisherOptions {
 
 /** After this many nacks in a row on one channel (queue not full), the channel is replaced. */
 const WEDGED_NACKS = 100;
-/** Settles when `p` does (either way) or after `ms`, whichever is first. */
-async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([p.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
-
 let seq = 0;
 const fallbackId = () => `warren-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
@@ -144,17 +139,24 @@ export class ConfirmPublisher {
    */
   async drain(): Promise<void> {
     const st = this.state;
-    if (st && st.unconfirmed.size > 0) await waitAtMost(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs);
+    if (st && st.unconfirmed.size > 0)
+      await bounded(st.ch.waitForConfirms(), this.opts.confirmTimeoutMs, 'drain').catch(() => {});
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.sweeper.stop();
     this.window.close(new TransportError('publisher is closed', false));
-    await this.drain();
     const st = this.state;
     this.state = undefined;
-    if (st) await waitAtMost(st.ch.close(), this.opts.confirmTimeoutMs); // a silent broker never answers
+    const ms = this.opts.confirmTimeoutMs;
+    const answered = await settleUnconfirmed(this.live, ms, (p, e) => this.fail(p, e));
+    if (!st) return;
+    const closing = st.ch.close();
+    // A channel that left confirms unanswered will not answer its close either; the connection's
+    // close follows (and destroys the socket if that goes unanswered too).
+    if (answered) await bounded(closing, ms, 'close the publisher channel').catch(() => {});
+    else closing.catch(() => {});
   }
 
   private async publishSlow(
