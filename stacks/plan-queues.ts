@@ -69,13 +69,9 @@ export function sqsQueuePlan(
   const worker = fn(`${b.prefix}${pascal(b.queue)}SqsWorker`, 'sqs-worker', {
     timeoutS: b.timeoutS,
     memoryMb: b.memoryMb ?? LIMITS.workerMemoryMb,
-    environment: {
-      [ENV.region]: b.region,
-      [ENV.queue]: b.queue,
-      [ENV.sqsQueues]: JSON.stringify({
-        [b.queue]: { url: `{ref:${name}.url}`, dlqUrl: `{ref:${name}Dlq.url}`, fifo },
-      }),
-    },
+    // No queue names or URLs: each record names its queue (eventSourceARN), the DLQ comes from
+    // the queue's redrive policy, and the task from the envelope.
+    environment: { [ENV.region]: b.region },
     links: [SECRET.upstashUrl, SECRET.upstashToken],
   });
   worker.permissions = [
@@ -123,7 +119,6 @@ export function rmqWorkerPlan(
         memoryMb: b.memoryMb ?? LIMITS.workerMemoryMb,
         environment: {
           [ENV.region]: b.region,
-          [ENV.queue]: b.queue,
           [ENV.regions]: catalogue,
           [ENV.brokerSources]: JSON.stringify({ [b.region]: source }),
         },

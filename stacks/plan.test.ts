@@ -227,15 +227,13 @@ describe('planDeployment: SQS queues and workers', () => {
     const q = plan(sqsConfig({ memoryMb: 2048 }, { fifo: true })).regions[0]!.sqsQueues[0]!;
     expect(q.fifo).toBe(true);
     expect(q.worker.memoryMb).toBe(2048);
-    expect(JSON.parse(q.worker.environment[ENV.sqsQueues]!)).toEqual({
-      jobs: { url: '{ref:EuWest1JobsQueue.url}', dlqUrl: '{ref:EuWest1JobsQueueDlq.url}', fifo: true },
-    });
+    // The worker needs no queue URLs: records name their queue, the DLQ comes from the redrive policy.
+    expect(q.worker.environment).toEqual({ [ENV.region]: 'eu-west-1' });
   });
 
   it('the worker links results secrets only and may read/delete its queue and send to its DLQ', () => {
     const w = plan(sqsConfig()).regions[0]!.sqsQueues[0]!.worker;
     expect(w.links).toEqual([SECRET.upstashToken, SECRET.upstashUrl]);
-    expect(w.environment[ENV.queue]).toBe('jobs');
     expect(w.permissions).toEqual([
       expect.objectContaining({
         actions: expect.arrayContaining([

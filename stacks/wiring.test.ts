@@ -120,17 +120,11 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
     expect(named('UsReportsQueue').args).toMatchObject({ fifo: true });
   });
 
-  it('the SQS worker and its trigger: batch size, window, ReportBatchItemFailures, queue URLs resolved', () => {
+  it('the SQS worker and its trigger: batch size, window, ReportBatchItemFailures, queue ARNs resolved', () => {
     const { named } = deploy();
     const worker = named('EuWest1MailSqsWorker');
     expect(worker.args).toMatchObject({ bundle: '.build/functions/sqs-worker', timeout: '40 seconds' });
-    expect(JSON.parse((worker.args.environment as Record<string, string>)[ENV.sqsQueues]!)).toEqual({
-      mail: {
-        url: 'https://sqs.fake/EuWest1MailQueue',
-        dlqUrl: 'https://sqs.fake/EuWest1MailQueueDlq',
-        fifo: false,
-      },
-    });
+    expect(worker.args.environment).toEqual({ [ENV.region]: 'eu-west-1' });
     expect((worker.args.permissions as Array<{ resources: string[] }>)[0]!.resources).toEqual([
       'arn:fake:sst.aws.Queue:EuWest1MailQueue',
     ]);

@@ -16,10 +16,6 @@ export const ENV = {
   /** Upstash REST endpoint and token for results, from linked secrets (names @upstash/redis reads). */
   upstashUrl: 'UPSTASH_REDIS_REST_URL',
   upstashToken: 'UPSTASH_REDIS_REST_TOKEN',
-  /** Worker functions: the warren queue they serve. */
-  queue: 'WARREN_QUEUE',
-  /** JSON `Record<warrenQueue, {url, dlqUrl, fifo}>` of this region's SQS queues. */
-  sqsQueues: 'WARREN_SQS_QUEUES',
   /** Forward-drain function: JSON `ForwardLinkEnv[]`. */
   forwardLinks: 'WARREN_FORWARD_LINKS',
 } as const;
@@ -41,12 +37,6 @@ export type BrokerSource =
   | { kind: 'secret'; secret: string }
   | { kind: 'amazon-mq'; endpoint: string; usernameSecret: string; passwordSecret: string }
   | { kind: 'config' };
-
-export interface SqsQueueEnv {
-  url: string;
-  dlqUrl: string;
-  fifo: boolean;
-}
 
 /** One forwarding link of a region's drain function. */
 export interface ForwardLinkEnv {
