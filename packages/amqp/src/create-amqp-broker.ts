@@ -5,7 +5,7 @@ import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection, type ClusterConnectionOptions, timeoutMs } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
-import { bounded, onTempChannel } from './connection/no-answer';
+import { bounded, NoAnswerError, onTempChannel } from './connection/no-answer';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
@@ -135,7 +135,10 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     peekDeadLetters: async (queue, max = 1000) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
-      return peekDeadLetters(model, queue, max);
+      return peekDeadLetters(model, queue, max, timeoutMs(opts)).catch((err) => {
+        if (err instanceof NoAnswerError) conn.failover(); // the connection stopped answering
+        throw err;
+      });
     },
     checkHealth: () => conn.checkHealth(),
     nodes: () => conn.nodes,

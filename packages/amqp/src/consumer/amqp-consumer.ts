@@ -1,6 +1,5 @@
 import type { ConsumeOptions, Consumer, DeliveryHandler, Subscription } from '@warren/core';
 import type { ChannelModel } from 'amqplib';
-import { bounded, NoAnswerError } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { QueueSubscription, type SubscriptionDeps } from './queue-subscription';
 
@@ -18,7 +17,7 @@ export class AmqpConsumer implements Consumer {
   /** Connect hook: every open subscription again on the new connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     for (const s of this.subs) {
-      await this.start(s, model).catch((err) => {
+      await s.start(model).catch((err) => {
         const e = classifyAmqpError(err, `consume ${s.queue}`);
         if (e.recoverable) throw e;
         this.deps.onEvent({ type: 'consumer-error', queue: s.queue, error: e.message });
@@ -31,16 +30,16 @@ export class AmqpConsumer implements Consumer {
     onDelivery: DeliveryHandler,
     opts: ConsumeOptions = {},
   ): Promise<Subscription> {
-    const sub = new QueueSubscription(queue, onDelivery, opts.prefetch ?? this.defaultPrefetch, this.deps);
+    const prefetch = opts.prefetch ?? this.defaultPrefetch;
+    const sub = new QueueSubscription(queue, onDelivery, prefetch, this.deps, this.timeoutMs);
     this.subs.add(sub);
     // Not connected yet: the subscription starts with the next connection.
     const model = this.deps.conn.current();
     if (model) {
       try {
-        await this.start(sub, model);
+        // A connection that stopped answering is dropped by the subscription (failover).
+        await sub.start(model);
       } catch (err) {
-        // The connection stopped answering: drop it so the reconnect logic (and this sub) moves on.
-        if (err instanceof NoAnswerError) this.deps.conn.failover();
         const e = classifyAmqpError(err, `consume ${queue}`);
         if (!e.recoverable) {
           this.subs.delete(sub);
@@ -55,10 +54,6 @@ export class AmqpConsumer implements Consumer {
         await sub.close();
       },
     };
-  }
-
-  private start(sub: QueueSubscription, model: ChannelModel): Promise<void> {
-    return bounded(sub.start(model), this.timeoutMs, `consume ${sub.queue}`);
   }
 
   async close(): Promise<void> {

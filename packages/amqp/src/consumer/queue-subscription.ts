@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
+import { bounded, NoAnswerError } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import type { JobPublisher } from '../publisher/job-publisher';
 import { pickTier } from '../topology/delay-tiers';
@@ -10,9 +11,7 @@ import type { Topology } from '../topology/topology';
 import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-delivery';
 import { ChannelAcks } from './channel-acks';
 import { dueAt, republishProperties } from './dead-letter';
-
-const RESTART_FIRST_MS = 1000;
-const RESTART_MAX_MS = 30_000;
+import { restartDelayMs } from './restart-delay';
 
 export interface SubscriptionDeps {
   conn: ClusterConnection;
@@ -46,13 +45,17 @@ export class QueueSubscription {
     private readonly handler: DeliveryHandler,
     private readonly prefetch: number,
     private readonly deps: SubscriptionDeps,
+    /** Per start (first, on reconnect, restart): a broker that stops answering must not hang it. */
+    private readonly timeoutMs = 5000,
   ) {}
 
   async start(model: ChannelModel): Promise<void> {
     try {
-      await this.subscribe(model);
+      await bounded(this.subscribe(model), this.timeoutMs, `consume ${this.queue}`);
     } catch (err) {
-      if (classifyAmqpError(err).recoverable) this.scheduleRestart(model);
+      // The current connection stopped answering: drop it (during a connect, the failed hook does).
+      if (err instanceof NoAnswerError && this.deps.conn.current() === model) this.deps.conn.failover();
+      else if (classifyAmqpError(err).recoverable) this.scheduleRestart(model);
       throw err;
     }
   }
@@ -116,9 +119,7 @@ export class QueueSubscription {
 
   private scheduleRestart(model: ChannelModel): void {
     if (!this.open || this.restartTimer) return;
-    // 1 s, doubling to 30 s while the broker keeps refusing (another consumer holds the queue
-    // exclusively, a permission is missing): a steady retry every second would never end.
-    const delayMs = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.restarts++);
+    const delayMs = restartDelayMs(this.restarts++);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.open && !this.channel && this.deps.conn.current() === model)
