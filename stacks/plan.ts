@@ -1,17 +1,12 @@
-import type { Region, WarrenConfig } from '@warren/core';
-import { type BrokerSource, ENV, type ForwardLinkEnv, SECRET } from './functions/shared/deploy-env';
+import type { WarrenConfig } from '@warren/core';
+import { type BrokerSource, ENV, SECRET } from './functions/shared/deploy-env';
+import { brokerSecrets, brokerSource } from './plan-brokers';
 import { envSizeProblems } from './plan-env-size';
+import { forwarderPlan, forwardLinks } from './plan-forwarder';
 import { lambdaConsumer, rmqWorkerPlan, sqsQueuePlan, workerTimeout } from './plan-queues';
+import { secretsFor } from './plan-secrets';
 import { fn, LIMITS, pascal } from './plan-shared';
-import type {
-  CatalogueRegion,
-  DeploymentPlan,
-  ForwarderPlan,
-  RegionPlan,
-  RmqWorkerPlan,
-  SecretPlan,
-  SqsQueuePlan,
-} from './plan-types';
+import type { CatalogueRegion, DeploymentPlan, RegionPlan, RmqWorkerPlan, SqsQueuePlan } from './plan-types';
 
 export { LIMITS, pascal } from './plan-shared';
 export type * from './plan-types';
@@ -149,139 +144,4 @@ function uniqueNames(pairs: Array<[string, string]>, what: string, problems: str
     }
     seen.set(key, name);
   }
-}
-
-function brokerSource(r: Region, i: number, problems: string[]): BrokerSource {
-  const prefix = pascal(r.id);
-  if (r.amazonMq) {
-    if (r.brokers.length > 0) {
-      problems.push(`regions[${i}] (${r.id}): brokers and amazonMq both set; keep one`);
-    }
-    if (r.amazonMq.deploymentMode === 'cluster' && /^mq\.t3\./.test(r.amazonMq.instanceType)) {
-      problems.push(
-        `regions[${i}].amazonMq: ${r.amazonMq.instanceType} supports only deploymentMode "single"; use mq.m5.large or larger for a cluster`,
-      );
-    }
-    if (!r.amazonMq.publiclyAccessible) {
-      problems.push(
-        `regions[${i}].amazonMq.publiclyAccessible: false needs the functions inside the broker's VPC, which the stacks do not wire; keep it true (TLS and the broker user still apply)`,
-      );
-    }
-    return {
-      kind: 'amazon-mq',
-      endpoint: `{ref:${prefix}Broker.endpoint}`,
-      usernameSecret: SECRET.mqUsername,
-      passwordSecret: SECRET.mqPassword,
-    };
-  }
-  if (r.brokers.length === 0) return { kind: 'secret', secret: `WarrenBrokers${prefix}` };
-  r.brokers.forEach((url, j) => {
-    if (new URL(url).password) {
-      problems.push(
-        `regions[${i}].brokers[${j}] holds a password: remove the region's brokers from the config and set the secret WarrenBrokers${prefix} instead`,
-      );
-    }
-  });
-  return { kind: 'config' };
-}
-
-function brokerSecrets(sources: Map<string, BrokerSource>): string[] {
-  const out = new Set<string>();
-  for (const s of sources.values()) {
-    if (s.kind === 'secret') out.add(s.secret);
-    if (s.kind === 'amazon-mq') {
-      out.add(s.usernameSecret);
-      out.add(s.passwordSecret);
-    }
-  }
-  return [...out];
-}
-
-function secretsFor(config: WarrenConfig, sources: Map<string, BrokerSource>): SecretPlan[] {
-  const secrets: SecretPlan[] = [
-    {
-      name: SECRET.apiKeys,
-      purpose: 'comma-separated API keys for the ingest (`key` or `key:task-pattern|pattern`)',
-      // Keys listed in the config already satisfy the ingest; the secret may then stay empty.
-      ...(config.auth.keys.length > 0 ? { placeholder: '' } : {}),
-    },
-    { name: SECRET.upstashUrl, purpose: 'Upstash Redis REST URL (results)' },
-    { name: SECRET.upstashToken, purpose: 'Upstash Redis REST token (results)' },
-  ];
-  for (const [region, s] of sources) {
-    if (s.kind === 'secret') {
-      secrets.push({
-        name: s.secret,
-        purpose: `comma-separated amqps:// node URLs of region ${region}'s broker`,
-      });
-    }
-  }
-  if ([...sources.values()].some((s) => s.kind === 'amazon-mq')) {
-    secrets.push(
-      { name: SECRET.mqUsername, purpose: 'Amazon MQ broker user name' },
-      { name: SECRET.mqPassword, purpose: 'Amazon MQ broker password (12+ characters)' },
-    );
-  }
-  return secrets;
-}
-
-/**
- * What this region's drain moves: queues homed elsewhere go to their home region's broker; queues
- * with an SQS worker here go from this region's broker into their SQS queue.
- */
-function forwardLinks(config: WarrenConfig, r: Region, sqs: SqsQueuePlan[], aws: string): ForwardLinkEnv[] {
-  const links: ForwardLinkEnv[] = [];
-  for (const [queue, q] of Object.entries(config.queues)) {
-    if (q.homeRegion && q.homeRegion !== r.id) {
-      links.push({
-        name: `${queue}:${r.id}->${q.homeRegion}`,
-        queue,
-        from: r.id,
-        to: { kind: 'amqp', region: q.homeRegion },
-      });
-    }
-  }
-  for (const s of sqs) {
-    links.push({
-      name: `${s.queue}:${r.id}->sqs`,
-      queue: s.queue,
-      from: r.id,
-      to: { kind: 'sqs', queueUrl: `{ref:${s.name}.url}`, fifo: s.fifo, awsRegion: aws },
-    });
-  }
-  return links;
-}
-
-function forwarderPlan(
-  prefix: string,
-  region: string,
-  links: ForwardLinkEnv[],
-  sources: Map<string, BrokerSource>,
-  catalogueJson: string,
-  sqs: SqsQueuePlan[],
-): ForwarderPlan {
-  // Only the brokers this drain talks to: its own and the home regions it forwards to.
-  const involved = new Set([region, ...links.flatMap((l) => (l.to.kind === 'amqp' ? [l.to.region] : []))]);
-  const used = new Map([...sources].filter(([id]) => involved.has(id)));
-  const drain = fn(`${prefix}ForwardDrain`, 'forward-drain', {
-    timeoutS: LIMITS.drainTimeoutS,
-    memoryMb: LIMITS.drainMemoryMb,
-    environment: {
-      [ENV.region]: region,
-      [ENV.regions]: catalogueJson,
-      [ENV.brokerSources]: JSON.stringify(Object.fromEntries(used)),
-      [ENV.forwardLinks]: JSON.stringify(links),
-    },
-    links: brokerSecrets(used),
-  });
-  if (sqs.length > 0) {
-    // The SQS sink checks its queue with GetQueueAttributes before it sends anything.
-    drain.permissions = [
-      {
-        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        resources: sqs.map((q) => `{ref:${q.name}.arn}`),
-      },
-    ];
-  }
-  return { drain, schedule: LIMITS.drainSchedule, cronName: `${prefix}ForwardSchedule` };
 }
