@@ -1,9 +1,8 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { CENSOR, redactSecrets, TOP_LEVEL_PATHS } from './redact-secrets';
+import { redactUrlCredentials } from './redact-url-credentials';
 
-/** `scheme://user:pass@host` → `scheme://user:[Redacted]@host` (user may be empty: `redis://:pass@host`), wherever it appears in a line. */
-const URL_CREDENTIALS = /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]*):[^\s@/"'\\]+@/g;
-export const redactUrlCredentials = (s: string): string => s.replace(URL_CREDENTIALS, '$1:[Redacted]@');
+export { redactUrlCredentials };
 
 export interface LoggerFactoryOptions {
   level?: LoggerOptions['level'];

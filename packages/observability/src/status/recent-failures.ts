@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '../logs/redact-url-credentials';
 import type { ExecutionEvent } from '../metrics/types';
 
 export interface FailureEntry {
@@ -28,7 +29,12 @@ export function createRecentFailures(size = 50) {
         attempt: e.attempt,
         maxAttempts: e.job.maxAttempts,
         outcome: e.type,
-        error: { type: e.error?.type ?? 'Error', message: e.error?.message ?? e.reason ?? '' },
+        // Served by /status.json and the dashboard: mask what the log lines mask (a task's error
+        // often quotes the URL it failed on, credentials included).
+        error: {
+          type: e.error?.type ?? 'Error',
+          message: redactUrlCredentials(e.error?.message ?? e.reason ?? ''),
+        },
       });
       if (ring.length > size) ring.length = size;
     },
