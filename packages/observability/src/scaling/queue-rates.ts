@@ -76,11 +76,11 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
     let arrivalPerS = perS.enqueued;
     if (arrivalPerS === 0) {
       // A worker-only process sees no enqueues: arrivals = departures + backlog growth.
+      // Growth over a quarter window at least: two reads ms apart (a scrape and a /status.json)
+      // would turn any depth change into thousands of arrivals per second.
       const d = (depths.get(queue) ?? []).filter((x) => x.at > now() - windowS * 1000);
-      const slope =
-        d.length >= 2
-          ? (d[d.length - 1]!.depth - d[0]!.depth) / ((d[d.length - 1]!.at - d[0]!.at) / 1000 || 1)
-          : 0;
+      const spanS = d.length >= 2 ? Math.max((d[d.length - 1]!.at - d[0]!.at) / 1000, windowS / 4) : 0;
+      const slope = spanS > 0 ? (d[d.length - 1]!.depth - d[0]!.depth) / spanS : 0;
       arrivalPerS = Math.max(0, perS.started + slope);
     }
     return { perS, meanDurationMs: dN > 0 ? (dSum / dN) * 1000 : undefined, arrivalPerS };
