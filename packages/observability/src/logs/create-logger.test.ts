@@ -66,4 +66,15 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ Token: '[Redacted]', keep: 1 });
     expect(fields.headers.Authorization).toBe('Bearer sk_9');
   });
+
+  it('redacts secrets nested in child bindings (request headers bound once per request)', () => {
+    const { lines, stream } = captureLines();
+    const req = { method: 'POST', headers: { authorization: 'Bearer sk_11', 'x-api-key': 'k_12' } };
+    createLogger({ stream })
+      .child({ req })
+      .child({ cfg: { password: 'p_13' } })
+      .info('x');
+    expect(JSON.stringify(lines)).not.toMatch(/sk_11|k_12|p_13/);
+    expect(lines[0]).toMatchObject({ req: { method: 'POST', headers: { authorization: '[Redacted]' } } });
+  });
 });

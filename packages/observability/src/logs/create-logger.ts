@@ -18,19 +18,26 @@ export interface LoggerFactoryOptions {
  * credentials embedded in URLs (broker and Redis URLs end up in error messages) on the final line.
  */
 export function createLogger(opts: LoggerFactoryOptions = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
       name: opts.name,
       base: { pid: process.pid, ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Nested fields by the walk (any case); a child's bindings only see pino's own redaction.
+      // Nested fields by the walk (any case); top-level paths as well, for pino's own redaction.
       redact: { paths: TOP_LEVEL_PATHS, censor: CENSOR },
       formatters: { level: (label) => ({ level: label }), log: redactSecrets, bindings: redactSecrets },
       hooks: { streamWrite: redactUrlCredentials },
     },
     opts.stream ?? pino.destination({ dest: 1, sync: false }),
   );
+  // pino runs no formatter over a child's bindings, only the top-level paths: `child({ req })`
+  // would print req.headers.authorization. Walked here, once per child; children inherit this.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, options) {
+    return child.call(this, redactSecrets(bindings), options);
+  } as Logger['child'];
+  return logger;
 }
 
 export type { Logger };
