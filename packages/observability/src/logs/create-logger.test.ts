@@ -77,4 +77,25 @@ describe('createLogger', () => {
     expect(JSON.stringify(lines)).not.toMatch(/sk_11|k_12|p_13/);
     expect(lines[0]).toMatchObject({ req: { method: 'POST', headers: { authorization: '[Redacted]' } } });
   });
+
+  it('redacts secrets an Error carries (an HTTP client error keeps its request config)', () => {
+    const { lines, stream } = captureLines();
+    const log = createLogger({ stream });
+    const err = Object.assign(new Error('Request failed with status code 500'), {
+      config: { url: '/x', headers: { Authorization: 'Bearer sk_14' } },
+      password: 'p_15',
+    });
+    log.error({ err }, 'x');
+    log.error(err, 'y');
+    log.error({ error: err }, 'z');
+    expect(JSON.stringify(lines)).not.toMatch(/sk_14|p_15/);
+    const config = { url: '/x', headers: { Authorization: '[Redacted]' } };
+    for (const line of lines.slice(0, 2))
+      expect(line.err).toMatchObject({
+        type: 'Error',
+        message: 'Request failed with status code 500',
+        config,
+      });
+    expect(lines[2]!.error).toMatchObject({ config });
+  });
 });

@@ -41,6 +41,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
  * every casing as a wildcard path tripled the cost of a log line, hence this walk.
  */
 export function redactSecrets<T>(obj: T, depth = 0): T {
+  if (obj instanceof Error && depth <= MAX_DEPTH) return redactError(obj, depth) as T;
   if (!isPlain(obj) || depth > MAX_DEPTH) return obj;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(obj)) {
@@ -52,4 +53,22 @@ export function redactSecrets<T>(obj: T, depth = 0): T {
     }
   }
   return (out ?? obj) as T;
+}
+
+/**
+ * An Error's own fields are printed too (pino's err serializer copies them, JSON.stringify keeps
+ * them), and HTTP client errors carry their request's headers. With a secret among them, a copy of
+ * the same class whose fields are censored (message, stack and cause as they were); otherwise the
+ * Error itself.
+ */
+function redactError(err: Error, depth: number): Error {
+  const own: Record<string, unknown> = { ...err };
+  const walked = redactSecrets(own, depth);
+  if (walked === own) return err;
+  const copy = Object.create(Object.getPrototypeOf(err)) as Error;
+  for (const k of ['message', 'stack', 'cause'] as const) {
+    if (Object.hasOwn(err, k))
+      Object.defineProperty(copy, k, { value: err[k], writable: true, configurable: true });
+  }
+  return Object.assign(copy, walked);
 }
