@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handler } from '../../stacks/functions/forward-drain';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { startLocalSqsFront } from './local-sqs';
-import { collect, depth, freshQueue, publishMany } from './support';
+import { collect, depth, freshQueue, publishMany, sleep } from './support';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const sfx = randomUUID().slice(0, 8);
@@ -83,6 +83,50 @@ describe('drain (the Lambda mode)', () => {
     for (let i = 0; i < 3000; i++) {
       if (!got.ids.has(`e-${i}`) && !rest.ids.has(`e-${i}`)) throw new Error(`e-${i} lost`);
     }
+  }, 90_000);
+
+  it('two drains of one link at once (a late or retried schedule): one forwards, the other waits in standby; each message once', async () => {
+    const [src, dst] = await pair('overlap');
+    await publishMany(URL, src, 2000, 'o');
+    // A far destination keeps the first drain busy for seconds, well past the second's idle stop.
+    const proxy = await startTcpProxy(5672, 40);
+    try {
+      const run = (log: string[] = []) =>
+        drain({
+          log: (m) => log.push(m),
+          links: [
+            {
+              name: `overlap-${sfx}`,
+              source: { urls: [URL], queue: src },
+              destination: { kind: 'amqp', urls: [`amqp://guest:guest@127.0.0.1:${proxy.port}`], queue: dst },
+              prefetch: 100,
+              standbyRetryMs: 300,
+            },
+          ],
+          deadlineMs: Date.now() + 60_000,
+          idleStopMs: 1000,
+        });
+      const logs: string[][] = [[], []];
+      const first = run(logs[0]);
+      await sleep(300);
+      const results = await Promise.all([first, run(logs[1])]);
+      // Whichever took the lease forwarded everything; the other waited in standby, forwarded
+      // nothing and stopped by itself once idle.
+      const active = results.findIndex((r) => r.links[0]!.forwarded > 0);
+      expect(active).toBeGreaterThanOrEqual(0);
+      expect(results[active]!.links[0]).toMatchObject({ forwarded: 2000, inFlight: 0 });
+      expect(results[1 - active]!.links[0]!.forwarded).toBe(0);
+      expect(results[1 - active]!.stoppedBecause).toBe('idle');
+      expect(logs[1 - active]!.join('\n')).toMatch(/standby: another instance holds the lease/);
+    } finally {
+      await proxy.close();
+    }
+    expect(await depth(URL, src)).toBe(0);
+    // Exactly 2000 messages at the destination, 2000 distinct ids among them: none twice.
+    expect(await depth(URL, dst)).toBe(2000);
+    const got = await collect(URL, dst, 2000, 20_000);
+    expect(got.ids.size).toBe(2000);
+    expect(got.duplicates).toBe(0);
   }, 90_000);
 
   it('the Lambda handler runs the planned links (WARREN_FORWARD_LINKS) into SQS within its remaining time', async () => {
