@@ -1,17 +1,17 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AckTracker } from './ack-tracker';
 import { closeQuietly, connectFirst } from './connect';
 import { DeadLetterQueue } from './dead-letter';
+import { LagProbe } from './lag-probe';
+import { ProgressWatchdog } from './progress-watchdog';
 import { type HopContext, prepareHop } from './provenance';
 import { keepRawProperties } from './raw-receive';
 import { redactUrl } from './redact';
+import { failureEnd, type SessionEnd } from './session-end';
 import type { OpenSink, Sink } from './sink';
+import { SourceAcks } from './source-acks';
+import { takeLease } from './source-lease';
 import type { LinkSpec } from './types';
-
-export type SessionEnd =
-  | { kind: 'error'; error: Error }
-  | { kind: 'standby'; error: Error }
-  | { kind: 'stopped' };
 
 /** Counters a session reports into its link's status. */
 export interface SessionHooks {
@@ -37,8 +37,15 @@ export class Session {
   private consumerTag?: string;
   private readonly held = new Map<number, ConsumeMessage>();
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
-  private ackScheduled = false;
-  private lastProgress = Date.now();
+  private readonly acks = new SourceAcks(this.tracker, {
+    acked: (count) => {
+      this.watchdog?.progressed();
+      this.progressed = true;
+      this.hooks.acked(count);
+    },
+    failed: (err) => this.fail(err, 'source ack'),
+  });
+  private watchdog?: ProgressWatchdog;
   private dlq?: DeadLetterQueue;
   private finished?: SessionEnd;
   private tornDown = false;
@@ -66,22 +73,8 @@ export class Session {
   }
 
   private fail = (err: unknown, where: string): void => {
-    const error = err instanceof Error ? err : new Error(String(err));
-    const m = error.message;
-    // Only the lease being taken means another instance of this link runs; any other refusal is an error.
-    if (/RESOURCE.LOCKED/.test(m) && m.includes(this.leaseName)) {
-      this.end({ kind: 'standby', error: new Error(`another instance holds the lease ${this.leaseName}`) });
-    } else if (/ACCESS.REFUSED/.test(m) && /in exclusive use/.test(m)) {
-      // The exclusive consume refused: someone else (a worker?) consumes the source queue.
-      const q = this.spec.source.queue;
-      const why = `queue ${q} has other consumers; the forwarder needs exclusive use`;
-      this.end({ kind: 'error', error: new Error(`${where}: ${why} (${m})`) });
-    } else this.end({ kind: 'error', error: new Error(`${where}: ${m}`) });
+    this.end(failureEnd(err, where, this.spec.name, this.spec.source.queue));
   };
-
-  private get leaseName(): string {
-    return `warren.forwarder.lease.${this.spec.name}`;
-  }
 
   /**
    * Resolves when the session ends, not when it started: a start that hangs (a peer that accepts
@@ -111,14 +104,12 @@ export class Session {
     conn.on('close', () => this.fail(new Error('closed'), 'source connection'));
     const ch = await conn.createConfirmChannel();
     this.ch = ch;
+    this.acks.channel = ch;
     ch.on('error', (err: Error) => this.fail(err, 'source channel'));
     ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
     this.dlq = new DeadLetterQueue(conn, ch, source.queue, this.spec.name);
     await ch.checkQueue(source.queue);
-    // The lease: a connection-exclusive queue named after the link. A second instance gets
-    // RESOURCE_LOCKED and waits; the lease dies with our connection (crash, kill -9, network loss).
-    // The exclusive consumer below alone is not enough: RabbitMQ 3.10 quorum queues ignore it.
-    await ch.assertQueue(this.leaseName, { exclusive: true, durable: false });
+    await takeLease(ch, this.spec.name);
     const sink = await this.openSink({
       confirmed: (tag) => this.settle(tag, true),
       rejected: (tag, reason) => this.deadLetter(tag, reason),
@@ -134,12 +125,18 @@ export class Session {
     const ok = await ch.consume(source.queue, (msg) => this.onMessage(msg), { exclusive: true });
     this.consumerTag = ok.consumerTag;
     if (this.finished) return; // ended while starting: no timers for a session being torn down
-    this.lastProgress = Date.now();
     const watchdogMs = this.spec.watchdogMs ?? 30_000;
-    this.timers.push(setInterval(() => this.watchdog(watchdogMs), Math.min(1000, watchdogMs / 4)));
+    const watchdog = new ProgressWatchdog(
+      watchdogMs,
+      () => this.tracker.inFlight,
+      (err) => this.fail(err, 'watchdog'),
+    );
+    this.watchdog = watchdog;
+    this.timers.push(setInterval(() => watchdog.check(), Math.min(1000, watchdogMs / 4)));
     const lagEvery = this.spec.lagIntervalMs ?? 5000;
-    void this.probeLag();
-    this.timers.push(setInterval(() => void this.probeLag(), lagEvery));
+    const lag = new LagProbe(conn, source.queue, (depth) => this.hooks.lag(depth));
+    void lag.probe();
+    this.timers.push(setInterval(() => void lag.probe(), lagEvery));
     this.hooks.running(`${redactUrl(url)} queue ${source.queue} → ${this.sink.description}`);
   }
 
@@ -174,26 +171,7 @@ export class Session {
     if (forwarded) this.hooks.confirmed();
     // A session ended by an error acks what it settled one by one at teardown (ackSettled).
     if (this.finished && this.finished.kind !== 'stopped') return;
-    if (!this.ackScheduled) {
-      this.ackScheduled = true;
-      setImmediate(() => this.flushAcks());
-    }
-  }
-
-  /** One `multiple: true` ack over the contiguous settled prefix (never past an unconfirmed message). */
-  private flushAcks(): void {
-    this.ackScheduled = false;
-    const a = this.tracker.takeAckable();
-    if (!a || !this.ch) return;
-    try {
-      this.ch.ack({ fields: { deliveryTag: a.upTo } } as Message, true);
-    } catch (err) {
-      this.fail(err, 'source ack');
-      return;
-    }
-    this.lastProgress = Date.now();
-    this.progressed = true;
-    this.hooks.acked(a.count);
+    this.acks.schedule();
   }
 
   /** Copies the message to `<queue>.dlq` on the source with `x-warren-reason`; acked once that is stored. */
@@ -208,38 +186,6 @@ export class Session {
       },
       (err) => this.fail(err, `dead-letter to ${dlq.name}`),
     );
-  }
-
-  private watchdog(limitMs: number): void {
-    if (this.tracker.inFlight === 0) {
-      this.lastProgress = Date.now();
-      return;
-    }
-    const idle = Date.now() - this.lastProgress;
-    if (idle > limitMs) {
-      this.fail(
-        new Error(`${this.tracker.inFlight} messages in flight, no progress for ${idle} ms`),
-        'watchdog',
-      );
-    }
-  }
-
-  private lagCh?: Awaited<ReturnType<ChannelModel['createChannel']>>;
-  private async probeLag(): Promise<void> {
-    try {
-      if (!this.lagCh) {
-        const c = await this.conn!.createChannel();
-        c.on('error', () => {});
-        c.on('close', () => {
-          if (this.lagCh === c) this.lagCh = undefined;
-        });
-        this.lagCh = c;
-      }
-      const q = await this.lagCh.checkQueue(this.spec.source.queue);
-      this.hooks.lag(q.messageCount);
-    } catch {
-      this.lagCh = undefined;
-    }
   }
 
   /** Graceful end: stop consuming, wait (bounded) for in-flight messages to be confirmed and acked. */
@@ -257,27 +203,10 @@ export class Session {
     this.tornDown = true;
     for (const t of this.timers) clearInterval(t);
     await this.sink?.close(); // no confirms after this
-    this.ackSettled();
+    this.acks.ackSettled();
     // Closing the channel first sends its last acks ahead of the close (measured: a connection close
     // right after acks on a channel lost them, and the broker requeued those messages).
     await closeQuietly(this.ch);
     await closeQuietly(this.conn);
-  }
-
-  /**
-   * Acks every settled delivery the prefix ack did not cover (behind an unconfirmed one), one by one,
-   * while the source channel is still open: otherwise each restart sends them all again.
-   */
-  private ackSettled(): void {
-    const ch = this.ch;
-    if (!ch) return;
-    const tags = this.tracker.takeSettled();
-    for (const tag of tags) {
-      try {
-        ch.ack({ fields: { deliveryTag: tag } } as Message, false);
-      } catch {
-        return; // the channel is closed: the broker requeues them anyway
-      }
-    }
   }
 }
