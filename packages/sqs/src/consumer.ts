@@ -6,6 +6,7 @@ import {
   msUntil,
   parseEnvelope,
   type Subscription,
+  type TransportError,
 } from '@warren/core';
 import { sqsCall } from './errors';
 import { QueueDirectory } from './queue-directory';
@@ -135,9 +136,14 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   return {
     async consume(queue: string, handler: DeliveryHandler, co: ConsumeOptions = {}): Promise<Subscription> {
       const url = await sqsCall('resolve queue', async () => urlFor(queue));
+      // Read even when the timeout is given: a queue that does not exist (or is forbidden) fails
+      // here, not in a receive loop that would report it every second for good.
+      const queueS = await ctx.directory.visibilityTimeoutS(url).catch((err: TransportError) => {
+        if (!err.recoverable) throw err;
+        return 30;
+      });
       // The heartbeat extends by the timeout messages were received with (SQS's default: 30 s).
-      const visibilityS =
-        opts.visibilityTimeoutS ?? (await ctx.directory.visibilityTimeoutS(url).catch(() => 30));
+      const visibilityS = opts.visibilityTimeoutS ?? queueS;
       const loop = startLoop(url, handler, co.prefetch ?? 10, visibilityS);
       return { close: () => loop.stop() };
     },
