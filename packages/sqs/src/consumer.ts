@@ -117,7 +117,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
         } catch (err) {
           if (abort.signal.aborted) break;
           opts.onError?.(err);
-          await new Promise((r) => setTimeout(r, 1000));
+          await pause(1000, abort.signal); // a close must not sit the pause out
         }
       }
     })();
@@ -151,4 +151,17 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
       await Promise.all([...loops].map((l) => l.stop()));
     },
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
