@@ -98,4 +98,21 @@ describe('createLogger', () => {
       });
     expect(lines[2]!.error).toMatchObject({ config });
   });
+
+  it('redacts AWS credentials and OAuth tokens by their usual names, not counts that merely mention tokens', () => {
+    const { lines, stream } = captureLines();
+    createLogger({ stream }).info(
+      {
+        credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'sak_16', sessionToken: 'st_17' },
+        headers: { 'x-amz-security-token': 'xa_18' },
+        oauth: { access_token: 'at_19', refreshToken: 'rt_20', clientSecret: 'cs_21' },
+        db: { passwd: 'pw_22' },
+        usage: { maxTokens: 512 },
+        idempotencyKey: 'order-7',
+      },
+      'x',
+    );
+    expect(JSON.stringify(lines)).not.toMatch(/sak_16|st_17|xa_18|at_19|rt_20|cs_21|pw_22/);
+    expect(lines[0]).toMatchObject({ usage: { maxTokens: 512 }, idempotencyKey: 'order-7' });
+  });
 });

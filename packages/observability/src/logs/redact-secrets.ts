@@ -11,6 +11,13 @@ const SECRET_KEYS = new Set([
   'cookie',
   'set-cookie',
 ]);
+/**
+ * Names that end in a secret's name: secretAccessKey, sessionToken, x-amz-security-token,
+ * access_token, clientSecret, dbPassword. Anchored at the end so maxTokens or tokenCount stay.
+ */
+const SECRET_SUFFIX =
+  /(?:authorization|api[-_]?key|token|pass(?:word|wd)|secret|(?:secret|private)[-_]?(?:access[-_]?)?key|cookie)$/i;
+const isSecretKey = (key: string) => SECRET_KEYS.has(key.toLowerCase()) || SECRET_SUFFIX.test(key);
 export const CENSOR = '[Redacted]';
 const MAX_DEPTH = 4;
 
@@ -46,7 +53,7 @@ export function redactSecrets<T>(obj: T, depth = 0): T {
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
-    const next = SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : redactSecrets(v, depth + 1);
+    const next = isSecretKey(key) ? CENSOR : redactSecrets(v, depth + 1);
     if (next !== v) {
       out ??= (Array.isArray(obj) ? [...obj] : { ...obj }) as Record<string, unknown>;
       out[key] = next;
