@@ -30,7 +30,7 @@ describe('broker.close() with a publish whose confirm never comes (proxy in fron
     await proxy?.close();
   });
   afterAll(async () => {
-    await ach.deleteQueue(Q).catch(() => {});
+    for (const q of [Q, `${Q}.dlq`]) await ach.deleteQueue(q).catch(() => {});
     await admin.close();
   });
 

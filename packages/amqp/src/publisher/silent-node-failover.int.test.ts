@@ -36,7 +36,7 @@ describe('a node that goes silent while publishes are in flight (hot path)', () 
     events.length = 0;
   });
   afterAll(async () => {
-    await ach.deleteQueue(Q).catch(() => {});
+    for (const q of [Q, `${Q}.dlq`]) await ach.deleteQueue(q).catch(() => {});
     await admin.close();
   });
 
