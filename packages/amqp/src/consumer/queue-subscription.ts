@@ -105,7 +105,9 @@ export class QueueSubscription {
     clearTimeout(this.restartTimer);
     const ch = this.channel;
     if (!ch) return;
-    if (this.tag) await ch.cancel(this.tag).catch(() => {});
+    // Bounded like every wait on a reply: a silent node would hold a worker's stop() forever (the
+    // connection's own bounded close deals with the socket).
+    if (this.tag) await bounded(ch.cancel(this.tag), this.timeoutMs, `cancel ${this.queue}`).catch(() => {});
     // Deliveries already handed out may still settle; the channel closes when the last one does.
     if (this.inFlight === 0) await this.closeChannel();
   }
@@ -114,7 +116,7 @@ export class QueueSubscription {
     const ch = this.channel;
     this.channel = undefined;
     this.acks?.flush(); // the last acks of the turn go out before the close
-    await ch?.close().catch(() => {});
+    if (ch) await bounded(ch.close(), this.timeoutMs, `close ${this.queue}`).catch(() => {});
   }
 
   private scheduleRestart(model: ChannelModel): void {

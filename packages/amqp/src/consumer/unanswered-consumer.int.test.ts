@@ -86,4 +86,16 @@ describe('consumer-side waits on a node that stops answering (proxy in front of 
     await b.publisher.publish(Q, job);
     await eventually(() => seen.includes(job.id), 5000, 20);
   }, 20_000);
+
+  it("a subscription's close() on a silent node is bounded", async () => {
+    const b = await connected();
+    const sub = await b.consumer.consume(Q, async (d) => {
+      await d.ack();
+    });
+    silentAfterHandshake(proxy);
+    const t0 = Date.now();
+    // Before: waited for basic.cancel-ok, then channel.close-ok, forever (a worker's stop() hung).
+    await sub.close();
+    expect(Date.now() - t0).toBeLessThan(3000);
+  }, 20_000);
 });
