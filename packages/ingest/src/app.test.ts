@@ -302,3 +302,26 @@ describe('ingest extension points', () => {
     expect(seen[0]).toEqual({ route: '/v1/jobs/:id', status: 404 });
   });
 });
+
+describe('ingest trace context', () => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const PARENT = '00f067aa0ba902b7';
+  const published = async (traceparent: string) => {
+    const { app, broker } = testIngest({ config: { auth } });
+    const res = await post(app, { task: 'demo.add', input: { a: 1, b: 2 } }, { traceparent });
+    expect(res.status).toBe(202);
+    return new Promise<string | undefined>((resolve) => {
+      void broker.consume('default', async (d) => {
+        resolve(d.job.traceparent);
+        await d.ack();
+      });
+    });
+  };
+
+  it('continues a newer-version traceparent (sent on as version 00) and drops an invalid one', async () => {
+    // Before: anything but the exact four-field shape was dropped, so a newer caller's trace broke.
+    expect(await published(`01-${TRACE}-${PARENT}-01-future-field`)).toBe(`00-${TRACE}-${PARENT}-01`);
+    expect(await published(`00-${TRACE}-${PARENT}-01`)).toBe(`00-${TRACE}-${PARENT}-01`);
+    expect(await published(`00-${'0'.repeat(32)}-${PARENT}-01`)).toBeUndefined();
+  });
+});

@@ -5,3 +5,4 @@ export * from './job-record';
 export * from './names';
 export * from './problem';
 export * from './states';
+export * from './trace-parent';

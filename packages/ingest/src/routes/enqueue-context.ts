@@ -1,15 +1,12 @@
-import { callerLocation, type EnqueueContext, type LatLon } from '@warren/core';
+import { callerLocation, type EnqueueContext, type LatLon, normalizeTraceparent } from '@warren/core';
 import type { Context } from 'hono';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
 export function enqueueContext(c: Context): EnqueueContext {
   let located: [LatLon | undefined] | undefined;
-  const traceparent = c.req.header('traceparent');
   return {
-    traceparent:
-      traceparent && /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
-        ? traceparent
-        : undefined,
+    // A newer version is continued (as 00), an invalid one dropped: the job starts a trace of its own.
+    traceparent: normalizeTraceparent(c.req.header('traceparent')),
     baseUrl: originOf(c.req.url),
     // Read from the geo headers only if the router asks (several located regions), once per request.
     locate: () => {

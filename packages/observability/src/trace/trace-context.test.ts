@@ -12,6 +12,8 @@ describe('trace context', () => {
     expect(traceIdOf('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeUndefined();
     expect(traceIdOf('garbage')).toBeUndefined();
     expect(parseTraceparent(newTraceparent())).toBeDefined();
+    // A newer version is read by its first four fields (W3C trace context, version handling).
+    expect(traceIdOf(`01${TP.slice(2)}-more`)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
   it('continues the job trace in the worker with no OpenTelemetry SDK registered', () => {

@@ -1,12 +1,16 @@
 import { context, type Span, type SpanContext, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { normalizeTraceparent } from '@warren/core';
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-/** The span context a W3C `traceparent` names, or undefined when absent/malformed/all-zero. */
+/** The span context a W3C `traceparent` names, or undefined when absent or invalid (a newer version is read by its first four fields). */
 export function parseTraceparent(tp: string | undefined): SpanContext | undefined {
-  const m = tp ? TRACEPARENT.exec(tp) : null;
-  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return undefined;
-  return { traceId: m[2]!, spanId: m[3]!, traceFlags: Number.parseInt(m[4]!, 16), isRemote: true };
+  const v00 = normalizeTraceparent(tp);
+  if (!v00) return undefined;
+  return {
+    traceId: v00.slice(3, 35),
+    spanId: v00.slice(36, 52),
+    traceFlags: Number.parseInt(v00.slice(53, 55), 16),
+    isRemote: true,
+  };
 }
 
 export const formatTraceparent = (sc: SpanContext): string =>
