@@ -27,6 +27,8 @@ export interface ExecutionEvent {
   error?: JobError;
   delayMs?: number;
   reason?: string;
+  /** A `failed` for a job already recorded failed (its DLQ copy came back): dead-lettered again, not a new failure. */
+  repeat?: true;
 }
 
 export interface ExecutorDeps {
@@ -106,7 +108,7 @@ export function createExecutor(deps: ExecutorDeps) {
         return 'skipped';
       }
       await delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);
-      emit({ type: 'failed', job, attempt, error, reason });
+      emit({ type: 'failed', job, attempt, error, reason, ...(alreadyFailed(out) && { repeat: true }) });
       return 'failed';
     };
 
@@ -155,7 +157,7 @@ export function createExecutor(deps: ExecutorDeps) {
         // that was not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
         const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
         await delivery.deadLetter(reason);
-        emit({ type: 'failed', job, attempt, reason });
+        emit({ type: 'failed', job, attempt, reason, repeat: true });
         return 'failed';
       }
       await delivery.ack(); // already finished (or cancelled): a duplicate, recorded once

@@ -36,9 +36,11 @@ export function bindExecutorMetrics(m: Metrics, rates?: QueueRates) {
         rates?.record(q, 'retried', e.durationMs);
         break;
       case 'failed':
-        // The executor dead-letters every job it fails for good.
-        m.jobs.failed.inc(labels);
+        // The executor dead-letters every job it fails for good; a repeat (the DLQ copy came back
+        // after the job was recorded failed) is dead-lettered again but is not another failure.
         m.jobs.deadLettered.inc(labels);
+        if (e.repeat) break;
+        m.jobs.failed.inc(labels);
         rates?.record(q, 'failed', e.durationMs);
         break;
     }

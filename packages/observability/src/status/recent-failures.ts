@@ -19,7 +19,7 @@ export function createRecentFailures(size = 50) {
   const ring: FailureEntry[] = [];
   return {
     onEvent(e: ExecutionEvent): void {
-      if (e.type !== 'failed' && e.type !== 'retried') return;
+      if ((e.type !== 'failed' && e.type !== 'retried') || e.repeat) return; // a repeat is listed already
       ring.unshift({
         at: new Date().toISOString(),
         jobId: e.job.id,
