@@ -17,7 +17,13 @@ export function observedStack(opts: { config?: WarrenConfig; worker?: boolean } 
     queueStats: (q) => ({ messageCount: broker.depth(q), consumerCount: consuming.includes(q) ? 1 : 0 }),
   });
   const results = obs.results(new MemoryResultStore());
-  const worker = createWorker({ config, consumer: broker, results, onEvent: (e) => obs.executorEvents(e) });
+  const worker = createWorker({
+    config,
+    consumer: broker,
+    results,
+    onEvent: (e) => obs.executorEvents(e),
+    runScope: obs.runScope,
+  });
   const producer = createProducer({
     config,
     publishers: new Map([[config.region, broker]]),

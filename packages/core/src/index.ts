@@ -19,6 +19,7 @@ export {
 } from './enqueue/producer';
 export { classify, toJobError } from './executor/errors';
 export * from './executor/execute-job';
+export type { RunScope } from './executor/run-context';
 export { runWithTimeout } from './executor/run-with-timeout';
 export { type Runaway, Runaways } from './executor/runaways';
 export { uuidv7 } from './ids';

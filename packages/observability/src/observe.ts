@@ -99,6 +99,8 @@ export function createObservability(opts: ObservabilityOptions) {
       executorLogs(e);
       failures.onEvent(e);
     },
+    /** `createWorker({ runScope })`: each task runs inside its job's span (see logExecutorEvents). */
+    runScope: executorLogs.runScope,
     onRequest: bindHttpMetrics(metrics),
     results: (store: ResultStore): ResultStore => timedResultStore(store, metrics),
     /** `createIngestApp({ extend })`: adds `/metrics` and `/status.json`. */

@@ -7,6 +7,7 @@ import {
   type ResultStore,
   type Runaway,
   Runaways,
+  type RunScope,
   uuidv7,
   type WarrenConfig,
 } from '@warren/core';
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   concurrency?: number;
   workerId?: string;
   onEvent?: (e: ExecutionEvent) => void;
+  /** Each task run inside this scope (observability's `runScope`: the job's trace span). */
+  runScope?: RunScope;
   onError?: (err: unknown, delivery: Delivery) => void;
   /** Long-running: a run outlived its timeout and goes on (JS cannot stop it), or one finally settled. */
   onRunaway?: (change: 'added' | 'settled', r: Runaway) => void;
@@ -64,6 +67,7 @@ export function createWorker(opts: WorkerOptions) {
     resultTtlS: config.results.ttlS,
     onEvent: opts.onEvent,
     runaways,
+    runScope: opts.runScope,
   });
   const queues = opts.queues ??
     config.worker.queues ?? [

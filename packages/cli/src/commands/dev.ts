@@ -48,7 +48,13 @@ export async function dev(opts: DevOptions): Promise<void> {
   });
   const server = await serveNode(app, opts.port);
   const worker = opts.worker
-    ? createWorker({ config, consumer: rt.consumer, results, onEvent: obs.executorEvents })
+    ? createWorker({
+        config,
+        consumer: rt.consumer,
+        results,
+        onEvent: obs.executorEvents,
+        runScope: obs.runScope,
+      })
     : undefined;
   await worker?.start();
   consuming = worker?.queues ?? [];

@@ -37,6 +37,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     consumer: rt.consumer,
     results: obs.results(rt.results),
     onEvent: obs.executorEvents,
+    runScope: obs.runScope,
     queues: opts.queues,
     concurrency: opts.concurrency,
     onError: (err, d) => console.error(`job ${d.job.id}: infrastructure error, released`, err),

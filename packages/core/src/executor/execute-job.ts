@@ -6,7 +6,7 @@ import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
 import { classify, OutputSchemaError, toJobError } from './errors';
 import { resultJsonProblem, unstorable } from './result-json';
-import { RunContext } from './run-context';
+import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import type { Runaways } from './runaways';
 
@@ -42,6 +42,8 @@ export interface ExecutorDeps {
   random?: () => number;
   /** Where runs that outlive their timeout are counted (the long-running worker's slots). */
   runaways?: Runaways;
+  /** Runs each task inside the caller's scope (observability: the job's trace span). */
+  runScope?: RunScope;
 }
 
 export interface ExecuteOptions {
@@ -62,6 +64,7 @@ export function createExecutor(deps: ExecutorDeps) {
   const { tasks, results } = deps;
   let seq = 0;
   const emit = (e: ExecutionEvent) => deps.onEvent?.(e);
+  const scope: RunScope = deps.runScope ?? ((job, _attempt, run) => run(job.traceparent));
   // Every write here needs only ok/refused: the store skips reading the record back. Patches are
   // built by `execute` for the one job, so they are marked in place.
   const write = (id: string, to: JobState, patch: TransitionPatch) => {
@@ -171,7 +174,9 @@ export function createExecutor(deps: ExecutorDeps) {
     try {
       value = await runWithTimeoutLazy(
         (abort) =>
-          task.handler!(parsed.data, new RunContext(job, attempt, abort, write, owner, leaseMs, ttlS)),
+          scope(job, attempt, (tp) =>
+            task.handler!(parsed.data, new RunContext(job, attempt, abort, write, owner, leaseMs, ttlS, tp)),
+          ),
         timeoutMs,
         opts.signal,
         deps.runaways && ((run) => deps.runaways!.track(run, { jobId: job.id, task: job.task, attempt })),

@@ -3,6 +3,17 @@ import type { TransitionPatch } from '../ports/result-store';
 import type { TaskContext } from '../task/define-task';
 import type { LazyAbort } from './run-with-timeout';
 
+/**
+ * Runs one task run inside the caller's scope and hands it the `traceparent` to send downstream:
+ * observability runs it inside the job's span (so the task's own spans and child jobs nest
+ * under it); without one, the envelope's.
+ */
+export type RunScope = <T>(
+  job: JobEnvelope,
+  attempt: number,
+  run: (traceparent: string | undefined) => Promise<T>,
+) => Promise<T>;
+
 /** What a task sees of its run: one object per job, its accessors on the prototype. */
 export class RunContext implements TaskContext {
   readonly jobId: string;
@@ -17,11 +28,13 @@ export class RunContext implements TaskContext {
     private readonly owner: string,
     private readonly leaseMs: number,
     private readonly ttlS: number,
+    /** The run's own trace context (its span's) when a scope gives one; else the envelope's. */
+    traceparent: string | undefined = job.traceparent,
   ) {
     this.jobId = job.id;
     this.maxAttempts = job.maxAttempts;
     this.queue = job.queue;
-    this.traceparent = job.traceparent;
+    this.traceparent = traceparent;
   }
 
   get signal(): AbortSignal {

@@ -8,6 +8,7 @@ export interface TaskContext {
   readonly queue: string;
   /** Aborted on timeout, cancellation or shutdown; pass it to fetch and friends. */
   readonly signal: AbortSignal;
+  /** W3C trace context of this run (its span when observability runs the worker): pass it on to child jobs and calls. */
   readonly traceparent?: string;
   /** Stores progress on the job record (also renews the lease); does nothing once the run is over (timed out, aborted). */
   progress(value: unknown): Promise<void>;

@@ -1,4 +1,5 @@
-import type { JobEnvelope, JobError } from '@warren/core';
+import { context, trace } from '@opentelemetry/api';
+import type { JobEnvelope, JobError, RunScope } from '@warren/core';
 import type { ExecutionEvent, ProducerEvent } from '../metrics/types';
 import { type JobSpan, startJobSpan, traceIdOf } from '../trace/trace-context';
 import type { Logger } from './create-logger';
@@ -105,5 +106,14 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
     span?.end(e.type === 'failed' || e.type === 'retried' ? e.error : undefined);
     spans.delete(key);
   };
-  return Object.assign(onEvent, { openSpans: () => spans.size });
+  /**
+   * `createWorker({ runScope })`: the task runs inside its job span (opened by `started`, just
+   * before the run), so spans it makes and jobs it enqueues with `ctx.traceparent` nest under it.
+   */
+  const runScope: RunScope = (job, attempt, run) => {
+    const s = spans.get(`${job.id}#${attempt}`);
+    if (!s) return run(job.traceparent);
+    return context.with(trace.setSpan(context.active(), s.span), () => run(s.traceparent));
+  };
+  return Object.assign(onEvent, { openSpans: () => spans.size, runScope });
 }

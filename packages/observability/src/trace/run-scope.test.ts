@@ -1,0 +1,70 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { createExecutor, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
+import { makeJob, recordingDelivery } from '@warren/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { captureLines } from '../logs/capture-lines';
+import { createLogger } from '../logs/create-logger';
+import { createObservability } from '../observe';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT = '00f067aa0ba902b7';
+
+describe('a task runs inside its job span (OpenTelemetry SDK registered)', () => {
+  const exporter = new InMemorySpanExporter();
+  beforeAll(() => {
+    const provider = new BasicTracerProvider();
+    provider.addSpanProcessor(new SimpleSpanProcessor(exporter));
+    trace.setGlobalTracerProvider(provider);
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it("the task's own spans and its ctx.traceparent are children of the job span", async () => {
+    let seen: string | undefined;
+    const fetchLike = defineTask({
+      name: 'fetch.like',
+      input: z.unknown(),
+      handler: async (_input, ctx) => {
+        seen = ctx.traceparent;
+        await new Promise((r) => setTimeout(r, 5)); // across an await, as real work is
+        trace.getTracer('app').startSpan('GET /thing').end();
+        return 1;
+      },
+    });
+    const obs = createObservability({
+      config: defineConfig({ tasks: [fetchLike] }),
+      logger: createLogger({ stream: captureLines().stream }),
+    });
+    const ex = createExecutor({
+      tasks: new Map([['fetch.like', fetchLike]]),
+      results: new MemoryResultStore(),
+      workerId: 'w',
+      resultTtlS: 60,
+      onEvent: obs.executorEvents,
+      runScope: obs.runScope,
+    });
+    const job = makeJob({ task: 'fetch.like', traceparent: `00-${TRACE}-${PARENT}-01` });
+    expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+
+    const spans = exporter.getFinishedSpans();
+    const jobSpan = spans.find((s) => s.name === 'run fetch.like')!;
+    const inner = spans.find((s) => s.name === 'GET /thing')!;
+    expect(jobSpan.spanContext().traceId).toBe(TRACE);
+    expect(jobSpan.parentSpanId).toBe(PARENT);
+    // Before: the task ran outside the job span, so its span was a root of a trace of its own,
+    // and ctx.traceparent was the enqueuer's (a child job would skip the job span).
+    expect(inner.spanContext().traceId).toBe(TRACE);
+    expect(inner.parentSpanId).toBe(jobSpan.spanContext().spanId);
+    expect(seen).toBe(`00-${TRACE}-${jobSpan.spanContext().spanId}-01`);
+  });
+});
