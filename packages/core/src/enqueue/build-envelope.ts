@@ -17,7 +17,7 @@ export interface BuiltJob {
 export function buildEnvelope(
   config: WarrenConfig,
   req: EnqueueRequest,
-  opts: { nowMs?: number; traceparent?: string; origin: string } = { origin: 'local' },
+  opts: { nowMs?: number; traceparent?: string; origin: string; id?: string } = { origin: 'local' },
 ): BuiltJob {
   const task = config.tasks.get(req.task);
   if (!task)
@@ -48,7 +48,7 @@ export function buildEnvelope(
   const delayMs = Math.max(0, req.delayMs ?? (runAtMs !== undefined ? runAtMs - nowMs : 0));
   const envelope: JobEnvelope = {
     v: 1,
-    id: uuidv7(nowMs),
+    id: opts.id ?? uuidv7(nowMs),
     task: task.name,
     queue,
     input: req.input ?? null,

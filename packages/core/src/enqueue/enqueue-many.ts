@@ -12,6 +12,8 @@ export interface EnqueueManyOptions {
   check?: (task: string) => void;
   /** `instance` of item i's problem (the ingest: `<path>#i`). */
   instance?: (i: number) => string;
+  /** Item i's job id when the caller fixes it (a retry: see EnqueueContext.jobId). */
+  jobIds?: readonly (string | undefined)[];
 }
 
 /**
@@ -46,7 +48,11 @@ export async function enqueueMany(
         opts.check?.(req.task);
         const key = req.idempotencyKey;
         const before = key === undefined ? undefined : lastOfKey.get(key);
-        const run = before ? before.then(() => producer.enqueue(req, ctx)) : producer.enqueue(req, ctx);
+        const jobId = opts.jobIds?.[i];
+        const itemCtx = jobId === undefined ? ctx : { ...ctx, jobId };
+        const run = before
+          ? before.then(() => producer.enqueue(req, itemCtx))
+          : producer.enqueue(req, itemCtx);
         if (key !== undefined)
           lastOfKey.set(
             key,

@@ -29,6 +29,12 @@ export interface EnqueueContext extends RoutingHint {
   traceparent?: string;
   /** Base URL for `links.self`. */
   baseUrl?: string;
+  /**
+   * The job id, fixed by a caller that retries an enqueue whose outcome is unknown (a 503 after a
+   * publish that may have landed): the retry republishes the same id, which a worker runs once,
+   * without the store round trip an idempotency key's claim costs. An idempotency key's claim wins.
+   */
+  jobId?: string;
 }
 
 export interface EnqueueResult {
@@ -61,6 +67,7 @@ export function createProducer(deps: ProducerDeps) {
     const built = buildEnvelope(config, req, {
       traceparent: ctx.traceparent,
       origin: config.region,
+      id: ctx.jobId,
     });
     const { task, delayMs } = built;
     let envelope = built.envelope;

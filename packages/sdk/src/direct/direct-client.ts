@@ -10,6 +10,7 @@ import {
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
+  uuidv7,
   waitUntilTerminal,
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, RetryOptions, TypedJobRecord } from '../http/client';
@@ -24,14 +25,15 @@ import { createRetrying, retryableEnqueue } from './retrying';
  * to RabbitMQ (with the same validation, idempotency and region routing as the ingest). It fails
  * as the HTTP client does: a WarrenHttpError with the status and problem the ingest would answer,
  * and retries as it does (`retry`: 429, 503 and 409 with backoff and Retry-After, each try under
- * the same idempotency key, made up when the caller gives none, so a retry never enqueues twice).
+ * the caller's idempotency key, or else the same job id, so a retry never runs a job twice).
  */
 export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; retry?: RetryOptions }) {
   const producer = createProducer(deps);
   const { retrying, pauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
-  // A key costs a claim in the store; without retries it would protect nothing.
-  const keyOf = (key: string | undefined) =>
-    key !== undefined || attempts === 1 ? key : crypto.randomUUID();
+  // A retry republishes the same job id (a worker runs an id once), fixed here when the caller
+  // gives no key: a made-up key would cost a claim in the store on every enqueue, for the rare
+  // retry. Without retries nothing is fixed.
+  const idFor = (key: string | undefined) => (key === undefined && attempts > 1 ? uuidv7() : undefined);
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -42,14 +44,15 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
     let req: EnqueueRequest;
     try {
       const name = typeof task === 'string' ? task : task.name;
-      const idempotencyKey = keyOf(options.idempotencyKey);
-      req = parseEnqueueRequest({ ...options, task: name, input, idempotencyKey });
+      req = parseEnqueueRequest({ ...options, task: name, input });
     } catch (err) {
       throw asHttpError(err);
     }
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
-    const { replayed, response } = await retrying(() => producer.enqueue(req, deps.hint));
+    const jobId = idFor(req.idempotencyKey);
+    const ctx = jobId === undefined ? deps.hint : { ...deps.hint, jobId };
+    const { replayed, response } = await retrying(() => producer.enqueue(req, ctx));
     return { ...response, replayed };
   }
 
@@ -65,8 +68,8 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
     const items = jobs.map((j) => ({
       ...j,
       task: typeof j.task === 'string' ? j.task : j.task.name,
-      idempotencyKey: keyOf(j.idempotencyKey),
     }));
+    const ids = items.map((j) => idFor(j.idempotencyKey));
     // One call at least: an empty list gets the batch's own 400.
     const out: BatchItemResult[] = [];
     let from = 0;
@@ -75,7 +78,8 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
       const until = Date.now() + deadlineMs;
       for (let attempt = 1; ; attempt++) {
         const burst = pending.map((i) => items[i]);
-        const results = await enqueueBatch(producer, burst, deps.hint).catch(rethrowAsHttp);
+        const jobIds = pending.map((i) => ids[i]);
+        const results = await enqueueBatch(producer, burst, deps.hint, { jobIds }).catch(rethrowAsHttp);
         const again: number[] = [];
         results.forEach((r, k) => {
           out[pending[k]!] = r;

@@ -96,7 +96,7 @@ describe('direct and HTTP clients fail alike', () => {
 describe('direct and HTTP clients retry alike', () => {
   const retry = { attempts: 3, baseMs: 1, maxMs: 5, deadlineMs: 10_000 };
 
-  it('a 503 (confirm lost, message landed) is retried under the same idempotency key: one job id', async () => {
+  it('a 503 (confirm lost, message landed) is retried under one job id (HTTP: its made-up key; direct: its fixed id)', async () => {
     const { http, direct, lossy } = await bothClients(retry);
     for (const c of [http, direct]) {
       lossy.loseConfirms = 1;
@@ -124,7 +124,7 @@ describe('direct and HTTP clients retry alike', () => {
     expect(tries).toEqual([1, 1]);
   });
 
-  it('enqueueMany resends the items answered 503 with their keys, and both end with one job each', async () => {
+  it('enqueueMany resends the items answered 503 under their first ids, and both end with one job each', async () => {
     const { http, direct, lossy } = await bothClients(retry);
     for (const c of [http, direct]) {
       lossy.loseConfirms = 1;
