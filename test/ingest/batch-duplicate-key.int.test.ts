@@ -3,10 +3,10 @@ import { createProducer, defineConfig, defineTask, type JobEnvelope, type Result
 import { createIngestApp } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import { createDirectClient } from '@warren/sdk/direct';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
 /**
  * One idempotency key twice in one batch, on real RabbitMQ (:5672) and Redis (:6379): the later
@@ -31,9 +31,9 @@ describe('duplicate idempotency keys in one batch on real RabbitMQ + Redis', () 
   let app: ReturnType<typeof createIngestApp>;
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: ['amqp://guest:guest@127.0.0.1:5672'], queues: config.queues });
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
     await broker.connect();
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(REDIS_URL);
     results = createRedisResultStore({ redis, prefix: `${RUN}:` });
     const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
     app = createIngestApp({ config, producer, results });
@@ -41,25 +41,13 @@ describe('duplicate idempotency keys in one batch on real RabbitMQ + Redis', () 
 
   afterAll(async () => {
     await broker?.close();
-    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-    const ch = await conn.createChannel();
-    for (const q of [QUEUE, `${QUEUE}.dlq`]) await ch.deleteQueue(q).catch(() => {});
-    await conn.close();
-    const keys = await redis.keys(`${RUN}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis?.disconnect();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
   });
 
   /** Every message in the queue, taken off it. */
   async function drain(): Promise<JobEnvelope[]> {
     await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
-    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-    const ch = await conn.createChannel();
-    const out: JobEnvelope[] = [];
-    for (let m = await ch.get(QUEUE, { noAck: true }); m; m = await ch.get(QUEUE, { noAck: true }))
-      out.push(JSON.parse(m.content.toString()) as JobEnvelope);
-    await conn.close();
-    return out;
+    return drainQueue(QUEUE);
   }
 
   /** Items 0, 1 and 4 share a key with one request, 2 reuses it for another, 3 is on its own. */

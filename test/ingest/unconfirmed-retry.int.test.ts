@@ -3,17 +3,16 @@ import {
   createProducer,
   defineConfig,
   defineTask,
-  type JobEnvelope,
   type Publisher,
   type ResultStore,
   TransportError,
 } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
 /**
  * A publish whose confirm was lost (503) but whose message landed, on real RabbitMQ (:5672) and
@@ -36,9 +35,9 @@ describe('retry after a lost confirm on real RabbitMQ + Redis', () => {
   let loseConfirm = true;
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: ['amqp://guest:guest@127.0.0.1:5672'], queues: config.queues });
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
     await broker.connect();
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(REDIS_URL);
     const results: ResultStore = createRedisResultStore({ redis, prefix: `${RUN}:` });
     // The message reaches the queue, then the confirm is lost, as when a connection drops.
     const lossy: Publisher = {
@@ -54,13 +53,7 @@ describe('retry after a lost confirm on real RabbitMQ + Redis', () => {
 
   afterAll(async () => {
     await broker?.close();
-    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-    const ch = await conn.createChannel();
-    for (const q of [QUEUE, `${QUEUE}.dlq`]) await ch.deleteQueue(q).catch(() => {});
-    await conn.close();
-    const keys = await redis.keys(`${RUN}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis?.disconnect();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
   });
 
   const post = (input: unknown) =>
@@ -74,17 +67,6 @@ describe('retry after a lost confirm on real RabbitMQ + Redis', () => {
       body: JSON.stringify({ task: 'ur.echo', input }),
     });
 
-  /** Every message in the queue, taken off it. */
-  async function drain(): Promise<JobEnvelope[]> {
-    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-    const ch = await conn.createChannel();
-    const out: JobEnvelope[] = [];
-    for (let m = await ch.get(QUEUE, { noAck: true }); m; m = await ch.get(QUEUE, { noAck: true }))
-      out.push(JSON.parse(m.content.toString()) as JobEnvelope);
-    await conn.close();
-    return out;
-  }
-
   it('a retry with another input is a 422 naming idempotencyKey; the same input republishes the same id', async () => {
     expect((await post({ v: 'A', n: 1 })).status).toBe(503);
     loseConfirm = false;
@@ -97,7 +79,7 @@ describe('retry after a lost confirm on real RabbitMQ + Redis', () => {
     expect(same.status).toBe(202);
     const { id } = (await same.json()) as { id: string };
     await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
-    const queued = await drain();
+    const queued = await drainQueue(QUEUE);
     expect(queued.map((j) => [j.id, j.input])).toEqual([
       [id, { v: 'A', n: 1 }],
       [id, { n: 1, v: 'A' }],

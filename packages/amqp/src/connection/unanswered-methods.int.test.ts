@@ -3,22 +3,18 @@ import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
+import {
+  type AmqpFrameProxy,
+  settle,
+  silentAfterHandshake,
+  startAmqpFrameProxy,
+} from '../testing/amqp-frame-proxy';
 import { tierName } from '../topology/delay-tiers';
 import type { AmqpEvent } from './events';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `unanswered-${process.pid}`;
 const TIER = 800_000 + (process.pid % 90_000);
-/** A broker that finished the handshake but answers nothing after it (heartbeats still flow). */
-const silentAfterHandshake = (p: AmqpFrameProxy) => {
-  p.drop = (f) => f.from === 'client' && f.channel > 0;
-};
-const settle = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok' as const,
-    (e: unknown) => e,
-  );
 
 describe('a broker that stops answering after the handshake (proxy in front of the shared node)', () => {
   let proxy: AmqpFrameProxy;

@@ -3,20 +3,16 @@ import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
+import {
+  type AmqpFrameProxy,
+  settle,
+  silentAfterHandshake,
+  startAmqpFrameProxy,
+} from '../testing/amqp-frame-proxy';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `unanswered-consumer-${process.pid}`;
 const SHARED = 'amqp://guest:***@127.0.0.1:5672';
-/** A broker that finished the handshake but answers nothing after it (heartbeats still flow). */
-const silentAfterHandshake = (p: AmqpFrameProxy) => {
-  p.drop = (f) => f.from === 'client' && f.channel > 0;
-};
-const settle = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok' as const,
-    (e: unknown) => e,
-  );
 
 /** Two "nodes": a frame proxy in front of the shared node (first: round-robin starts there), then the node. */
 describe('consumer-side waits on a node that stops answering (proxy in front of the shared node)', () => {

@@ -3,15 +3,10 @@ import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
+import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `close-unconfirmed-${process.pid}`;
-const settle = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok' as const,
-    (e: unknown) => e,
-  );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('broker.close() with a publish whose confirm never comes (proxy in front of the shared node)', () => {

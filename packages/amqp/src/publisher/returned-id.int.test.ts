@@ -2,15 +2,10 @@ import type { TransportError } from '@warren/core';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
+import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `returned-id-${process.pid}`;
-const settle = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok' as const,
-    (e: unknown) => e,
-  );
 
 describe('a basic.return whose confirm never arrives (proxy in front of the shared node)', () => {
   let proxy: AmqpFrameProxy;

@@ -4,15 +4,10 @@ import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AmqpEvent } from '../connection/events';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
+import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `silent-hot-${process.pid}`;
-const settle = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok' as const,
-    (e: unknown) => e,
-  );
 
 /**
  * Two "nodes": a frame proxy in front of the shared node (first, so round-robin starts there) and

@@ -80,3 +80,15 @@ export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Pr
   };
   return proxy;
 }
+
+/** A broker that finished the handshake but answers nothing after it (heartbeats still flow). */
+export function silentAfterHandshake(p: AmqpFrameProxy): void {
+  p.drop = (f) => f.from === 'client' && f.channel > 0;
+}
+
+/** `'ok'` when `p` resolves, else what it rejected with: for asserting on a failure's error. */
+export const settle = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'ok' as const,
+    (e: unknown) => e,
+  );

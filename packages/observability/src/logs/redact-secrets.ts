@@ -12,12 +12,13 @@ const SECRET_KEYS = new Set([
   'set-cookie',
 ]);
 /**
- * Names that end in a secret's name: secretAccessKey, sessionToken, x-amz-security-token,
- * access_token, clientSecret, dbPassword. Anchored at the end so maxTokens or tokenCount stay.
+ * Names that end in a secret's name, any case: every one of SECRET_KEYS, and secretAccessKey,
+ * sessionToken, x-amz-security-token, access_token, clientSecret, dbPassword. Anchored at the end
+ * so maxTokens or tokenCount stay.
  */
 const SECRET_SUFFIX =
   /(?:authorization|api[-_]?key|token|pass(?:word|wd)|secret|(?:secret|private)[-_]?(?:access[-_]?)?key|cookie)$/i;
-const isSecretKey = (key: string) => SECRET_KEYS.has(key.toLowerCase()) || SECRET_SUFFIX.test(key);
+const isSecretKey = (key: string) => SECRET_SUFFIX.test(key);
 export const CENSOR = '[Redacted]';
 const MAX_DEPTH = 4;
 

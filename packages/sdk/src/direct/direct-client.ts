@@ -15,10 +15,10 @@ import {
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, RetryOptions, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
-import { sleep } from '../http/request';
+import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
-import { createRetrying, retryableEnqueue } from './retrying';
+import { createRetrying } from './retrying';
 
 /**
  * The SDK API over any core Publisher + ResultStore: server-side producers that publish straight
@@ -60,7 +60,7 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
    * Many jobs at once, as `POST /v1/jobs/batch` does: every publish in flight together, one result
    * per job in order (202, 200 replayed, or a problem with its status). Longer lists go in
    * consecutive bursts of MAX_BATCH. As the HTTP client, items answered 429, 503 or 409 are sent
-   * again, alone, with their same keys, up to `retry.attempts` within one deadline per burst.
+   * again, alone, under their same keys or job ids, up to `retry.attempts` within one deadline per burst.
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
@@ -70,29 +70,18 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
       task: typeof j.task === 'string' ? j.task : j.task.name,
     }));
     const ids = items.map((j) => idFor(j.idempotencyKey));
-    // One call at least: an empty list gets the batch's own 400.
-    const out: BatchItemResult[] = [];
-    let from = 0;
-    do {
-      let pending = items.slice(from, from + MAX_BATCH).map((_, k) => from + k);
-      const until = Date.now() + deadlineMs;
-      for (let attempt = 1; ; attempt++) {
-        const burst = pending.map((i) => items[i]);
-        const jobIds = pending.map((i) => ids[i]);
-        const results = await enqueueBatch(producer, burst, deps.hint, { jobIds }).catch(rethrowAsHttp);
-        const again: number[] = [];
-        results.forEach((r, k) => {
-          out[pending[k]!] = r;
-          if (retryableEnqueue(r.status)) again.push(pending[k]!);
-        });
-        const pauseMs = pauseAfter(attempt, until);
-        if (again.length === 0 || pauseMs === undefined) break;
-        pending = again;
-        await sleep(pauseMs);
-      }
-      from += MAX_BATCH;
-    } while (from < items.length);
-    return out;
+    return sendInBursts(items.length, {
+      max: MAX_BATCH,
+      start: () => ({ until: Date.now() + deadlineMs }),
+      pauseAfter,
+      send: (pending) =>
+        enqueueBatch(
+          producer,
+          pending.map((i) => items[i]),
+          deps.hint,
+          { jobIds: pending.map((i) => ids[i]) },
+        ).catch(rethrowAsHttp),
+    });
   }
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {

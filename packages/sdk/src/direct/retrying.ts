@@ -1,13 +1,8 @@
-import { isRetryableStatus, WarrenHttpError } from '../http/errors';
+import { WarrenHttpError } from '../http/errors';
 import { sleep } from '../http/request';
 import { type RetryOptions, retryPolicy } from '../http/retry-policy';
+import { retryableItem } from '../http/send-in-bursts';
 import { asHttpError } from './as-http-error';
-
-/**
- * What the HTTP client retries of an enqueue: 429 (queue full), 503 (no region confirmed), and
- * 409 (its own key still being accepted, which answers the job once the earlier try settles).
- */
-export const retryableEnqueue = (status: number) => isRetryableStatus(status) || status === 409;
 
 /**
  * The direct client's retries, on the HTTP client's policy (same `retry` options, backoff,
@@ -25,7 +20,7 @@ export function createRetrying(opts?: RetryOptions) {
         return await fn();
       } catch (err) {
         const http = asHttpError(err);
-        if (!(http instanceof WarrenHttpError) || !retryableEnqueue(http.status)) throw http;
+        if (!(http instanceof WarrenHttpError) || !retryableItem(http.status)) throw http;
         const pauseMs = policy.pauseAfter(attempt, until, http.retryAfterMs);
         if (pauseMs === undefined) throw http;
         await sleep(pauseMs);

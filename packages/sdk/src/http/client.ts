@@ -5,8 +5,9 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
-import { EnqueueManyError, isRetryableStatus, WaitTimeoutError, WarrenHttpError } from './errors';
+import { EnqueueManyError, WaitTimeoutError, WarrenHttpError } from './errors';
 import { createRequester, type RequesterOptions, sleep } from './request';
+import { sendInBursts } from './send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 
 export type { FetchLike, RetryOptions } from './request';
@@ -76,39 +77,26 @@ export function createClient(opts: ClientOptions) {
       task: typeof j.task === 'string' ? j.task : j.task.name,
       idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
     }));
-    const out: BatchItemResult[] = [];
-    let from = 0;
-    do {
-      // One call at least: an empty list gets the ingest's own 400.
-      let pending = items.slice(from, from + BATCH_MAX).map((_, k) => from + k);
-      // Each batch, with its items' retries, within one deadline.
-      const call = startCall();
-      for (let attempt = 1; ; attempt++) {
+    // Each batch, with its items' retries, within one deadline (startCall).
+    return sendInBursts(items.length, {
+      max: BATCH_MAX,
+      start: startCall,
+      pauseAfter,
+      send: async (pending, call, out) => {
         const body = { jobs: pending.map((i) => items[i]) };
-        const { results } = (
-          await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call).catch((err: unknown) => {
+        const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call).catch(
+          (err: unknown) => {
             throw new EnqueueManyError(
               err,
               // The failed batch's jobs are unanswered, whatever an earlier try of theirs got.
               Array.from(items, (_, i) => (pending.includes(i) ? undefined : out[i])),
               items.map((j) => j.idempotencyKey),
             );
-          })
-        ).data;
-        const again: number[] = [];
-        results.forEach((r, k) => {
-          out[pending[k]!] = r;
-          // 409: the item's key is still being accepted by an earlier try (see `request`).
-          if (isRetryableStatus(r.status) || r.status === 409) again.push(pending[k]!);
-        });
-        const pauseMs = pauseAfter(attempt, call.until);
-        if (again.length === 0 || pauseMs === undefined) break;
-        pending = again;
-        await sleep(pauseMs);
-      }
-      from += BATCH_MAX;
-    } while (from < items.length);
-    return out;
+          },
+        );
+        return res.data.results;
+      },
+    });
   }
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {

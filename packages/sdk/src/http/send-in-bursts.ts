@@ -1,0 +1,48 @@
+import type { BatchItemResult } from '@warren/protocol';
+import { isRetryableStatus } from './errors';
+import { sleep } from './request';
+
+/** An item answered so is sent again: 429, 503 and the like, or 409 (its key still being accepted). */
+export const retryableItem = (status: number): boolean => isRetryableStatus(status) || status === 409;
+
+export interface BurstOptions<C extends { until: number }> {
+  /** Items per request (the batch limit). */
+  max: number;
+  /** The bounds of one burst, its retries included (a deadline from now). */
+  start(): C;
+  /** The pause after try `attempt`, or undefined when no further try fits before `until`. */
+  pauseAfter(attempt: number, until: number): number | undefined;
+  /** Sends the items at `indices` in one request; one answer per item, in order. */
+  send(indices: number[], call: C, out: readonly (BatchItemResult | undefined)[]): Promise<BatchItemResult[]>;
+}
+
+/**
+ * `count` items in consecutive bursts of `max` (one at least: an empty list gets the batch's own
+ * 400), each burst's retryable items sent again, alone, until answered or out of tries: how the
+ * HTTP and the direct client both send enqueueMany.
+ */
+export async function sendInBursts<C extends { until: number }>(
+  count: number,
+  o: BurstOptions<C>,
+): Promise<BatchItemResult[]> {
+  const out: BatchItemResult[] = [];
+  let from = 0;
+  do {
+    let pending = Array.from({ length: Math.min(o.max, count - from) }, (_, k) => from + k);
+    const call = o.start();
+    for (let attempt = 1; ; attempt++) {
+      const results = await o.send(pending, call, out);
+      const again: number[] = [];
+      results.forEach((r, k) => {
+        out[pending[k]!] = r;
+        if (retryableItem(r.status)) again.push(pending[k]!);
+      });
+      const pauseMs = o.pauseAfter(attempt, call.until);
+      if (again.length === 0 || pauseMs === undefined) break;
+      pending = again;
+      await sleep(pauseMs);
+    }
+    from += o.max;
+  } while (from < count);
+  return out;
+}
