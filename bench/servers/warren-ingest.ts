@@ -6,6 +6,7 @@
  * Run as a child process: `tsx bench/servers/warren-ingest.ts <port> <queue> <redisPrefix> <apiKey>`.
  */
 import { createAmqpBroker } from '@warren/amqp';
+import { formatProfile, startProfile } from '../lib/profile';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
@@ -38,5 +39,14 @@ const producer = createProducer({
 });
 await serveNode(createIngestApp({ config, producer, results }), port);
 process.send?.('ready');
+// --profile: the bench asks for a CPU profile of the measured window only (not start-up, not warm-up).
+let prof: Awaited<ReturnType<typeof startProfile>> | undefined;
+process.on('message', async (msg: { profile?: 'start' | 'stop'; file?: string }) => {
+  if (msg.profile === 'start') prof = await startProfile();
+  else if (msg.profile === 'stop' && prof && msg.file) {
+    const summary = await prof.stop(msg.file);
+    process.send?.({ profileText: formatProfile('warren ingest server', summary) });
+  }
+});
 // The bench went away: exit normally, so --cpu-prof (when profiling) can write its profile.
 process.on('disconnect', () => process.exit(0));

@@ -77,7 +77,17 @@ function side(name: string, role: BenchSide['role'], script: string, durability:
               'rabbitmq :5672': pidOnPort(5672),
             })
           : undefined;
+        // --profile: the warren server profiles itself over the measured load only.
+        const profiled = ctx.profile && role === 'warren' && ctx.profileDir;
+        if (profiled) child.send({ profile: 'start' });
         const res = await load(ctx.quick ? 2 : 10);
+        if (profiled) {
+          const text = new Promise<string>((resolve) =>
+            child.on('message', (m: { profileText?: string }) => m.profileText && resolve(m.profileText)),
+          );
+          child.send({ profile: 'stop', file: `${ctx.profileDir}/ingest-server-${Date.now()}.cpuprofile` });
+          ctx.log(await text);
+        }
         const ok = res['2xx'];
         if (meter) ctx.log(`${name}\n${meter.stop(ok, 'request')}`);
         if (res.non2xx > 0 || res.errors > 0) ctx.log(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
