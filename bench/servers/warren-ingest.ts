@@ -6,12 +6,12 @@
  * Run as a child process: `tsx bench/servers/warren-ingest.ts <port> <queue> <redisPrefix> <apiKey>`.
  */
 import { createAmqpBroker } from '@warren/amqp';
-import { formatProfile, startProfile } from '../lib/profile';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import { Redis } from 'ioredis';
 import * as z from 'zod';
+import { formatProfile, startProfile } from '../lib/profile';
 
 const [port, queue, prefix, apiKey] = [
   Number(process.argv[2]),
