@@ -115,4 +115,23 @@ describe('createLogger', () => {
     expect(JSON.stringify(lines)).not.toMatch(/sak_16|st_17|xa_18|at_19|rt_20|cs_21|pw_22/);
     expect(lines[0]).toMatchObject({ usage: { maxTokens: 512 }, idempotencyKey: 'order-7' });
   });
+
+  it('redacts secrets nested deep, and cuts off what is deeper than the walk looks', () => {
+    const { lines, stream } = captureLines();
+    const log = createLogger({ stream });
+    const input = { client: { options: { auth: { headers: { authorization: 'Bearer deep_1' } } } } };
+    log.info({ job: { attempt: 1, input } }, 'started');
+    let nest: Record<string, unknown> = { token: 'deeper_2', note: 'kept?' };
+    for (let i = 0; i < 12; i++) nest = { n: nest };
+    log.info({ nest }, 'nested');
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/deep_1|deeper_2/);
+    expect(lines[0]).toMatchObject({
+      job: {
+        attempt: 1,
+        input: { client: { options: { auth: { headers: { authorization: '[Redacted]' } } } } },
+      },
+    });
+    expect(text).toContain('[Truncated]');
+  });
 });

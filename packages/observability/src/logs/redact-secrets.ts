@@ -20,7 +20,12 @@ const SECRET_SUFFIX =
   /(?:authorization|api[-_]?key|token|pass(?:word|wd)|secret|(?:secret|private)[-_]?(?:access[-_]?)?key|cookie)$/i;
 const isSecretKey = (key: string) => SECRET_SUFFIX.test(key);
 export const CENSOR = '[Redacted]';
-const MAX_DEPTH = 4;
+/**
+ * How deep the walk looks. Past it a nested object is not printed at all ([Truncated]): passing it
+ * through unwalked printed a secret six levels down (a job's input holding a client's config).
+ */
+const MAX_DEPTH = 8;
+export const TRUNCATED = '[Truncated]';
 
 /**
  * The secret names as top-level pino redaction paths, in the casings met in practice: pino runs
@@ -49,8 +54,9 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
  * every casing as a wildcard path tripled the cost of a log line, hence this walk.
  */
 export function redactSecrets<T>(obj: T, depth = 0): T {
-  if (obj instanceof Error && depth <= MAX_DEPTH) return redactError(obj, depth) as T;
-  if (!isPlain(obj) || depth > MAX_DEPTH) return obj;
+  if (depth > MAX_DEPTH) return (typeof obj === 'object' && obj !== null ? TRUNCATED : obj) as T;
+  if (obj instanceof Error) return redactError(obj, depth) as T;
+  if (!isPlain(obj)) return obj;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
