@@ -73,7 +73,8 @@ export function createProducer(deps: ProducerDeps) {
     let envelope = built.envelope;
     const baseUrl = ctx.baseUrl ?? '';
     const key = envelope.idempotencyKey;
-    const ttlS = task.resultTtlS ?? config.results.ttlS;
+    // The record (and the key naming it) must last until the job runs: ttlS counts from its end.
+    const ttlS = (task.resultTtlS ?? config.results.ttlS) + Math.ceil(delayMs / 1000);
     let claimed = false;
     if (key) {
       const c = await idempotency.claim(key, envelope, ttlS, baseUrl);

@@ -85,6 +85,7 @@ export function createExecutor(deps: ExecutorDeps) {
       owner?: string,
       leaseMs?: number,
       error?: JobError,
+      recordTtlS = ttlS,
     ): TransitionPatch => ({
       task: job.task,
       queue: job.queue,
@@ -95,7 +96,7 @@ export function createExecutor(deps: ExecutorDeps) {
       notBefore: job.notBefore,
       expiresAt: job.expiresAt,
       idempotencyKey: job.idempotencyKey,
-      ttlS,
+      ttlS: recordTtlS,
       attempts,
       owner,
       leaseMs,
@@ -145,7 +146,10 @@ export function createExecutor(deps: ExecutorDeps) {
       ),
     );
     const leaseMs = timeoutMs + LEASE_MARGIN_MS;
-    const started = await write(job.id, 'running', record(attempt, owner, leaseMs));
+    // ttlS counts from the job's end: a record kept only that long while the job runs (or waits
+    // for its retry) expired under it, and the result write then found no record and was refused.
+    const runTtlS = ttlS + Math.ceil(leaseMs / 1000);
+    const started = await write(job.id, 'running', record(attempt, owner, leaseMs, undefined, runTtlS));
     if (!started.ok) {
       if (started.reason === 'lease-held') {
         // Another worker runs this job now; come back when its lease would have lapsed.
@@ -175,7 +179,10 @@ export function createExecutor(deps: ExecutorDeps) {
       value = await runWithTimeoutLazy(
         (abort) =>
           scope(job, attempt, (tp) =>
-            task.handler!(parsed.data, new RunContext(job, attempt, abort, write, owner, leaseMs, ttlS, tp)),
+            task.handler!(
+              parsed.data,
+              new RunContext(job, attempt, abort, write, owner, leaseMs, runTtlS, tp),
+            ),
           ),
         timeoutMs,
         opts.signal,
@@ -203,7 +210,7 @@ export function createExecutor(deps: ExecutorDeps) {
         return fail(error, why, owner);
       }
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
-      const out = await write(job.id, 'retrying', { error, owner, ttlS });
+      const out = await write(job.id, 'retrying', { error, owner, ttlS: ttlS + Math.ceil(delayMs / 1000) });
       if (!out.ok) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });

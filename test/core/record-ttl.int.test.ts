@@ -1,0 +1,117 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import {
+  createProducer,
+  defineConfig,
+  defineTask,
+  type ExecutionEvent,
+  type ResultStore,
+  RetryAfterError,
+} from '@warren/core';
+import { createRedisResultStore } from '@warren/results';
+import { createWorker, type Worker } from '@warren/worker';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
+
+/**
+ * A task's `resultTtlS` says how long its result lives after the job finishes. On real RabbitMQ
+ * (:5672) and Redis (:6379): a record must not expire while the job is still on its way, i.e.
+ * while it waits for its delay or its retry, or while it runs.
+ */
+const RUN = `rt${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const TTL_S = 1;
+const tasks = [
+  defineTask({
+    name: 'rt.slow',
+    queue: QUEUE,
+    input: z.object({ ms: z.number() }),
+    resultTtlS: TTL_S,
+    timeoutMs: 20_000,
+    handler: async ({ ms }) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return 'done';
+    },
+  }),
+  defineTask({
+    name: 'rt.later',
+    queue: QUEUE,
+    input: z.object({ retryMs: z.number() }),
+    resultTtlS: TTL_S,
+    handler: ({ retryMs }, ctx) => {
+      if (ctx.attempt === 1) throw new RetryAfterError('not yet', retryMs);
+      return ctx.attempt;
+    },
+  }),
+];
+const config = defineConfig({ queues: { [QUEUE]: { type: 'classic' } }, tasks });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('job records outlive the wait for their job (short resultTtlS)', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let results: ResultStore;
+  let worker: Worker;
+  const events: ExecutionEvent[] = [];
+  let producer: ReturnType<typeof createProducer>;
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    redis = new Redis(REDIS_URL);
+    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    worker = createWorker({
+      config,
+      consumer: broker.consumer,
+      results,
+      queues: [QUEUE],
+      concurrency: 4,
+      onEvent: (e) => events.push(e),
+    });
+    await worker.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.stop(2000).catch(() => {});
+    await broker?.close();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+  });
+
+  const finished = async (id: string) => {
+    for (let i = 0; i < 100; i++) {
+      const rec = await results.get(id);
+      if (rec && ['succeeded', 'failed'].includes(rec.state)) return rec;
+      await sleep(100);
+    }
+    return results.get(id);
+  };
+
+  it('a job running longer than its resultTtlS still gets its result recorded', async () => {
+    const { response } = await producer.enqueue({ task: 'rt.slow', input: { ms: 3000 } });
+    expect(await finished(response.id)).toMatchObject({ state: 'succeeded', result: 'done' });
+  }, 30_000);
+
+  it('a scheduled job keeps its record and its idempotency key until it runs', async () => {
+    const req = { task: 'rt.slow', input: { ms: 0 }, delayMs: 4000, idempotencyKey: `${RUN}-k` };
+    const first = await producer.enqueue(req);
+    await sleep(2500);
+    expect(await results.get(first.response.id)).toMatchObject({ state: 'scheduled' });
+    const again = await producer.enqueue(req);
+    expect(again).toMatchObject({ replayed: true, response: { id: first.response.id } });
+    expect(await finished(first.response.id)).toMatchObject({ state: 'succeeded' });
+  }, 30_000);
+
+  it('a job waiting for its retry keeps its record', async () => {
+    const { response } = await producer.enqueue({ task: 'rt.later', input: { retryMs: 4000 } });
+    for (let i = 0; i < 50 && !events.some((e) => e.job.id === response.id && e.type === 'retried'); i++)
+      await sleep(100);
+    await sleep(2500);
+    expect(await results.get(response.id)).toMatchObject({
+      state: 'retrying',
+      error: { message: 'not yet' },
+    });
+    expect(await finished(response.id)).toMatchObject({ state: 'succeeded', result: 2 });
+  }, 30_000);
+});
