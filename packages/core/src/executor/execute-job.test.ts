@@ -188,6 +188,34 @@ describe('executor', () => {
     expect((await results.get(old.id))!.state).toBe('expired');
   });
 
+  it('an expired copy of a job another run holds is deferred, and expires it once that lease is gone', async () => {
+    const { ex, results } = setup([add]);
+    const job = makeJob({ expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await results.transition(job.id, 'running', {
+      task: 'demo.add',
+      queue: 'default',
+      owner: 'other/1',
+      leaseMs: 60_000,
+    });
+    const held = recordingDelivery(job);
+    expect(await ex.execute(held.d)).toBe('deferred');
+    expect(held.calls).toEqual([{ op: 'defer', arg: expect.any(Number) }]);
+    expect((await results.get(job.id))!.state).toBe('running');
+
+    const dead = makeJob({ expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await results.transition(dead.id, 'running', {
+      task: 'demo.add',
+      queue: 'default',
+      owner: 'dead/1',
+      leaseMs: 1,
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const lapsed = recordingDelivery(dead);
+    expect(await ex.execute(lapsed.d)).toBe('expired');
+    expect(lapsed.calls).toEqual([{ op: 'ack' }]);
+    expect((await results.get(dead.id))!.state).toBe('expired');
+  });
+
   it('stores progress reported by the task', async () => {
     const prog = defineTask({
       name: 'prog',

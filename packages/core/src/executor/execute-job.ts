@@ -125,7 +125,20 @@ export function createExecutor(deps: ExecutorDeps) {
       return fail(error, 'unknown task');
     }
     if (job.expiresAt && Date.parse(job.expiresAt) <= Date.now()) {
-      const out = await write(job.id, 'expired', record());
+      // With this run's owner: a copy of a job that another run started before its expiry (the
+      // same id published twice) must not expire it under that run, whose result would be lost.
+      let out = await write(job.id, 'expired', record(undefined, owner));
+      if (!out.ok && out.reason === 'not-owner') {
+        // Running elsewhere, or it was and that worker died: expire it once its lease is gone.
+        const took = await write(job.id, 'running', record(undefined, owner, LEASE_MARGIN_MS));
+        if (!took.ok && took.reason === 'lease-held') {
+          const delayMs = (took.leaseRemainingMs ?? LEASE_MARGIN_MS) + 1000;
+          await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
+          emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
+          return 'deferred';
+        }
+        out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;
+      }
       await delivery.ack();
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';

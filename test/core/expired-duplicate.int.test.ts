@@ -1,0 +1,95 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import {
+  createProducer,
+  defineConfig,
+  defineTask,
+  type ExecutionEvent,
+  type ResultStore,
+} from '@warren/core';
+import { createRedisResultStore } from '@warren/results';
+import { createWorker, type Worker } from '@warren/worker';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
+
+/**
+ * A job that started before its `expiresAt` runs to its end, on real RabbitMQ (:5672) and Redis
+ * (:6379), even when a second copy of it (the same id published twice: an enqueue retried after a
+ * lost confirm) is delivered after the expiry while the first copy still runs.
+ */
+const RUN = `ed${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+let release: () => void = () => {};
+const config = defineConfig({
+  queues: { [QUEUE]: { type: 'classic' } },
+  tasks: [
+    defineTask({
+      name: 'ed.slow',
+      queue: QUEUE,
+      input: z.object({}),
+      handler: () => new Promise<string>((r) => (release = () => r('done'))),
+    }),
+  ],
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('an expired duplicate of a running job', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let results: ResultStore;
+  let worker: Worker;
+  const events: ExecutionEvent[] = [];
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    redis = new Redis(REDIS_URL);
+    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    worker = createWorker({
+      config,
+      consumer: broker.consumer,
+      results,
+      queues: [QUEUE],
+      concurrency: 2,
+      onEvent: (e) => events.push(e),
+    });
+    await worker.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    release();
+    await worker?.stop(2000).catch(() => {});
+    await broker?.close();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+  });
+
+  const until = async (ok: () => boolean) => {
+    for (let i = 0; i < 100 && !ok(); i++) await sleep(100);
+  };
+
+  it('does not mark the running job expired; the run that started in time records its result', async () => {
+    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    const { response } = await producer.enqueue({ task: 'ed.slow', input: {}, expiresInMs: 1000 });
+    const id = response.id;
+    await until(() => events.some((e) => e.job.id === id && e.type === 'started'));
+    expect(events.some((e) => e.job.id === id && e.type === 'started')).toBe(true);
+    await sleep(1200); // past expiresAt, the first copy still running
+    const job = events.find((e) => e.job.id === id)!.job;
+    await broker.publisher.publish(QUEUE, job); // the same id again
+    await until(() => events.filter((e) => e.job.id === id).length > 1);
+    await sleep(300);
+    release();
+    await until(() =>
+      events.some(
+        (e) =>
+          e.job.id === id &&
+          ['succeeded', 'skipped'].includes(e.type) &&
+          e.attempt === 1 &&
+          e.durationMs !== undefined,
+      ),
+    );
+    const rec = await results.get(id);
+    expect(rec).toMatchObject({ state: 'succeeded', result: 'done' });
+  }, 30_000);
+});
