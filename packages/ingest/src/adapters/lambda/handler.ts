@@ -1,6 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
+import { withoutStage } from './stage-path';
 
 /**
  * The ingest as an AWS Lambda handler (Function URL, API Gateway v1/v2, ALB): the same Hono app
@@ -8,5 +9,6 @@ import { assertAuthConfigured } from '../../middleware/auth/auth';
  */
 export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
-  return handle(createIngestApp(deps));
+  const handler = handle(createIngestApp(deps));
+  return ((event, context) => handler(withoutStage(event), context)) as typeof handler;
 }

@@ -1,0 +1,179 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { createProducer, defineConfig, defineTask } from '@warren/core';
+import { createLambdaIngest } from '@warren/ingest';
+import { createRedisResultStore } from '@warren/results';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
+
+/**
+ * The Lambda ingest behind API Gateway as AWS calls it, over real RabbitMQ (:5672) and Redis
+ * (:6379). An HTTP API (payload 2.0, or 1.0) on a named stage puts the stage in the path
+ * (`/dev/v1/jobs`); a REST API routes on the path without it, while its callers' URLs have it.
+ */
+const RUN = `lg${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'lambda-gateway-key-0123456789ab';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'lg.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+const API = 'a1b2c3d4e5';
+const DOMAIN = `${API}.execute-api.eu-west-1.amazonaws.com`;
+const ctx = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+type Result = {
+  statusCode: number;
+  body: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+};
+
+/** HTTP API, payload 2.0, the generated endpoint, stage `stage` (`$default`: no path segment). */
+function httpApiEvent(stage: string, method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+  const rawPath = stage === '$default' ? path : `/${stage}${path}`;
+  return {
+    version: '2.0',
+    routeKey: 'ANY /{proxy+}',
+    rawPath,
+    rawQueryString: '',
+    headers: {
+      host: DOMAIN,
+      authorization: `Bearer ${KEY}`,
+      'x-forwarded-proto': 'https',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    pathParameters: { proxy: path.slice(1) },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: API,
+      domainName: DOMAIN,
+      domainPrefix: API,
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8' },
+      requestId: 'r-1',
+      routeKey: 'ANY /{proxy+}',
+      stage,
+      time: '06/Dec/2026:02:00:00 +0000',
+      timeEpoch: 1796522400000,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * Payload 1.0: a REST API (no `version`; `path` without the stage, `requestContext.path` with it)
+ * or an HTTP API set to payload 1.0 (`version: '1.0'`; the stage in both paths).
+ */
+function v1Event(
+  kind: 'rest' | 'http',
+  stage: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {
+    Host: DOMAIN,
+    Authorization: `Bearer ${KEY}`,
+    'X-Forwarded-Proto': 'https',
+    ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+  };
+  const event = {
+    ...(kind === 'http' ? { version: '1.0' } : {}),
+    resource: '/{proxy+}',
+    path: kind === 'http' ? `/${stage}${path}` : path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: API,
+      domainName: DOMAIN,
+      domainPrefix: API,
+      httpMethod: method,
+      path: `/${stage}${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'r-1',
+      requestTimeEpoch: 1796522400000,
+      resourceId: 'abc123',
+      resourcePath: '/{proxy+}',
+      stage,
+      identity: { sourceIp: '203.0.113.7' },
+    },
+    body: body === undefined ? null : Buffer.from(JSON.stringify(body)).toString('base64'),
+    isBase64Encoded: body !== undefined,
+  };
+  return event as unknown as APIGatewayProxyEvent;
+}
+
+describe('Lambda ingest behind API Gateway stages on real RabbitMQ + Redis', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let handler: (e: unknown, c: Context) => Promise<Result>;
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    redis = new Redis(REDIS_URL);
+    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    handler = createLambdaIngest({ config, producer, results }) as unknown as typeof handler;
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.close();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+  });
+
+  const events = {
+    'HTTP API (2.0) on stage dev': (m: string, p: string, b?: unknown) => httpApiEvent('dev', m, p, b),
+    'HTTP API (1.0) on stage dev': (m: string, p: string, b?: unknown) => v1Event('http', 'dev', m, p, b),
+    'REST API on stage prod': (m: string, p: string, b?: unknown) => v1Event('rest', 'prod', m, p, b),
+    'HTTP API (2.0) on $default': (m: string, p: string, b?: unknown) => httpApiEvent('$default', m, p, b),
+  };
+
+  const ids: string[] = [];
+  for (const [name, event] of Object.entries(events)) {
+    it(`${name}: enqueues (published once), reads and cancels the job`, async () => {
+      const res = await handler(event('POST', '/v1/jobs', { task: 'lg.echo', input: name }), ctx);
+      expect(res.statusCode, res.body).toBe(202);
+      const job = JSON.parse(res.body) as { id: string };
+      ids.push(job.id);
+      const read = await handler(event('GET', `/v1/jobs/${job.id}`), ctx);
+      expect(read.statusCode, read.body).toBe(200);
+      expect(JSON.parse(read.body)).toMatchObject({ id: job.id, state: 'queued' });
+      const cancelled = await handler(event('DELETE', `/v1/jobs/${job.id}`), ctx);
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      const health = await handler(event('GET', '/healthz'), ctx);
+      expect(health.statusCode).toBe(200);
+    });
+  }
+
+  it('a custom domain (no stage in the path) on a stage named like a path segment (v1) routes as is', async () => {
+    const e = httpApiEvent('$default', 'POST', '/v1/jobs', { task: 'lg.echo', input: 'custom' });
+    const custom = {
+      ...e,
+      headers: { ...e.headers, host: 'jobs.example.com' },
+      requestContext: {
+        ...e.requestContext,
+        stage: 'v1',
+        domainName: 'jobs.example.com',
+        domainPrefix: 'jobs',
+      },
+    };
+    const res = await handler(custom, ctx);
+    expect(res.statusCode, res.body).toBe(202);
+    ids.push((JSON.parse(res.body) as { id: string }).id);
+  });
+
+  it('published each of those jobs once', async () => {
+    await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
+    expect((await drainQueue(QUEUE)).map((j) => j.id).sort()).toEqual([...ids].sort());
+  });
+});
