@@ -1,5 +1,6 @@
 import { assertAuthConfigured } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
+import { closeServer } from '../runtime/close-server';
 import { createRuntime } from '../runtime/create-runtime';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
@@ -33,7 +34,8 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
   // Signals are handled before the start-up lines say we are up (a supervisor may act on them).
   onShutdown(
     async () => {
-      await new Promise((r) => server.close(r));
+      // An enqueue in progress gets its publish timeout (and a second) to answer; long-polls are cut.
+      await closeServer(server, config.ingest.publishTimeoutMs + 1000);
       await rt.close();
     },
     { deadlineMs: opts.shutdownTimeoutMs },
