@@ -1,4 +1,5 @@
 import { TERMINAL_STATES } from '@warren/core';
+import { perKeyLoop } from './per-key-loop';
 
 const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(', ');
 
@@ -24,11 +25,4 @@ local function create(key, arg)
   redis.call('EXPIRE', key, v[1])
   return {'ok', ''}
 end
--- As in the transition script: an error on one key fails that key alone.
-local replies = {}
-for i = 1, #KEYS do
-  local ok, r = pcall(create, KEYS[i], ARGV[i])
-  replies[i] = ok and r or {'error', type(r) == 'table' and r.err or tostring(r)}
-end
-return replies
-`;
+${perKeyLoop('create')}`;

@@ -1,4 +1,5 @@
 import { TERMINAL_STATES, TRANSITIONS } from '@warren/core';
+import { perKeyLoop } from './per-key-loop';
 
 /** Lua table literal built from the protocol's tables, so the script cannot drift from them. */
 const legalTable = Object.entries(TRANSITIONS)
@@ -120,13 +121,4 @@ local function transition(key, arg)
   table.insert(reply, 1, 'ok')
   return reply
 end
-
--- A Redis error on one key (WRONGTYPE, OOM) fails that key alone, not the keys before it
--- (already written) and after it. Errors come as a string or, from redis.call, maybe a table.
-local replies = {}
-for i = 1, #KEYS do
-  local ok, r = pcall(transition, KEYS[i], ARGV[i])
-  replies[i] = ok and r or {'error', type(r) == 'table' and r.err or tostring(r)}
-end
-return replies
-`;
+${perKeyLoop('transition')}`;

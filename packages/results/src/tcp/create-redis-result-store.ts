@@ -30,6 +30,10 @@ export const STORE_REDIS_OPTIONS: RedisOptions = {
   autoResendUnfulfilledCommands: false,
   commandTimeout: 10_000,
   retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
+  // A failover demotes the node this connection was made to: it answers every write READONLY
+  // for good. Reconnecting reaches the new primary behind the same name (the command itself
+  // still fails: 1, not 2 = resend).
+  reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
 };
 
 // No numberOfKeys: the key count goes first in each call (the transition script takes many).
