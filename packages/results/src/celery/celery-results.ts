@@ -9,6 +9,7 @@ import {
 } from '@warren/core';
 import type { Redis } from 'ioredis';
 import { REST_POLL, type WaitOptions } from '../redis-result-store';
+import { toStoreError } from '../store-errors';
 import {
   buildCeleryMeta,
   CELERY_KEY_PREFIX,
@@ -54,7 +55,19 @@ export interface CeleryResultStore extends ResultStore {
  * Python worker wrote, so `GET /v1/jobs/:id` and the SDK's `wait` see jobs Python runs.
  */
 export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions): CeleryResultStore {
-  const redis = isCeleryMetaRedis(opts.redis) ? opts.redis : ioredisCeleryMeta(opts.redis);
+  const raw = isCeleryMetaRedis(opts.redis) ? opts.redis : ioredisCeleryMeta(opts.redis);
+  // Its failures are store failures like the record's: a TransportError (the ingest answers 503,
+  // not 500 with the driver's error).
+  const redis: CeleryMetaRedis = {
+    storeMeta: (key, json, expiresS) =>
+      raw.storeMeta(key, json, expiresS).catch((err: unknown) => {
+        throw toStoreError(err, 'celery meta write');
+      }),
+    getMeta: (key) =>
+      raw.getMeta(key).catch((err: unknown) => {
+        throw toStoreError(err, 'celery meta read');
+      }),
+  };
   const prefix = opts.keyPrefix ?? CELERY_KEY_PREFIX;
   const expiresS = opts.expiresS ?? CELERY_RESULT_EXPIRES_S;
   const worker = opts.worker ?? 'warren';
