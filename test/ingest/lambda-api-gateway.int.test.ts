@@ -143,8 +143,13 @@ describe('Lambda ingest behind API Gateway stages on real RabbitMQ + Redis', () 
     it(`${name}: enqueues (published once), reads and cancels the job`, async () => {
       const res = await handler(event('POST', '/v1/jobs', { task: 'lg.echo', input: name }), ctx);
       expect(res.statusCode, res.body).toBe(202);
-      const job = JSON.parse(res.body) as { id: string };
+      const job = JSON.parse(res.body) as { id: string; links: { self: string } };
       ids.push(job.id);
+      // The job's link is the URL the caller reaches it at: with the stage API Gateway serves it under.
+      const stage = /stage (\w+)/.exec(name)?.[1];
+      const self = `https://${DOMAIN}${stage ? `/${stage}` : ''}/v1/jobs/${job.id}`;
+      expect(job.links.self).toBe(self);
+      expect(res.headers?.location ?? res.multiValueHeaders?.location?.[0]).toBe(self);
       const read = await handler(event('GET', `/v1/jobs/${job.id}`), ctx);
       expect(read.statusCode, read.body).toBe(200);
       expect(JSON.parse(read.body)).toMatchObject({ id: job.id, state: 'queued' });
@@ -170,6 +175,15 @@ describe('Lambda ingest behind API Gateway stages on real RabbitMQ + Redis', () 
     const res = await handler(custom, ctx);
     expect(res.statusCode, res.body).toBe(202);
     ids.push((JSON.parse(res.body) as { id: string }).id);
+  });
+
+  it("drops the caller's own X-Forwarded-Prefix: API Gateway's path is the one that counts", async () => {
+    const e = httpApiEvent('$default', 'POST', '/v1/jobs', { task: 'lg.echo', input: 'spoof' });
+    const res = await handler({ ...e, headers: { ...e.headers, 'X-Forwarded-Prefix': '/elsewhere' } }, ctx);
+    expect(res.statusCode, res.body).toBe(202);
+    const job = JSON.parse(res.body) as { id: string; links: { self: string } };
+    ids.push(job.id);
+    expect(job.links.self).toBe(`https://${DOMAIN}/v1/jobs/${job.id}`);
   });
 
   it('published each of those jobs once', async () => {

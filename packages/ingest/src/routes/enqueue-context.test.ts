@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originOf } from './enqueue-context';
+import { forwardedPrefix, originOf } from './enqueue-context';
 
 describe('originOf', () => {
   it('is what URL#origin says, for the URLs a server sees', () => {
@@ -14,5 +14,24 @@ describe('originOf', () => {
     ]) {
       expect(originOf(url)).toBe(new URL(url).origin);
     }
+  });
+});
+
+describe('forwardedPrefix', () => {
+  it('takes plain path segments without the trailing slash, and nothing else', () => {
+    expect(forwardedPrefix('/prod')).toBe('/prod');
+    expect(forwardedPrefix('/api/warren/')).toBe('/api/warren');
+    for (const bad of [
+      undefined,
+      '',
+      '/',
+      'prod',
+      '//evil.example',
+      '/a b',
+      '/a?x=1',
+      '/a#x',
+      `/${'a'.repeat(300)}`,
+    ])
+      expect(forwardedPrefix(bad)).toBe('');
   });
 });

@@ -7,7 +7,8 @@ export function enqueueContext(c: Context): EnqueueContext {
   return {
     // A newer version is continued (as 00), an invalid one dropped: the job starts a trace of its own.
     traceparent: normalizeTraceparent(c.req.header('traceparent')),
-    baseUrl: originOf(c.req.url),
+    // Behind a proxy or API Gateway stage that serves the API under a path, links name it too.
+    baseUrl: originOf(c.req.url) + forwardedPrefix(c.req.header('x-forwarded-prefix')),
     // Read from the geo headers only if the router asks (several located regions), once per request.
     locate: () => {
       located ??= [callerLocation((name) => c.req.header(name))];
@@ -24,4 +25,15 @@ export function originOf(url: string): string {
   const slash = url.indexOf('/', url.indexOf('://') + 3);
   if (slash > 0 && url.lastIndexOf('@', slash) < 0) return url.slice(0, slash);
   return new URL(url).origin;
+}
+
+/**
+ * X-Forwarded-Prefix (set by the Lambda adapter for API Gateway stages, and by proxies that strip
+ * a path prefix): the path in front of the API's routes, without a trailing slash. Anything but
+ * plain path segments is ignored, so the header cannot point a link at another host.
+ */
+export function forwardedPrefix(value: string | undefined): string {
+  if (!value || value.length > 256) return '';
+  const p = value.replace(/\/+$/, '');
+  return /^(?:\/[\w.~!$&'()*+,;=:@%-]+)+$/.test(p) ? p : '';
 }

@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
-import { withoutStage } from './stage-path';
+import { toAppEvent } from './stage-path';
 
 /**
  * The ingest as an AWS Lambda handler (Function URL, API Gateway v1/v2, ALB): the same Hono app
@@ -10,5 +10,5 @@ import { withoutStage } from './stage-path';
 export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
   const handler = handle(createIngestApp(deps));
-  return ((event, context) => handler(withoutStage(event), context)) as typeof handler;
+  return ((event, context) => handler(toAppEvent(event), context)) as typeof handler;
 }
