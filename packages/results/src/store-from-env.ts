@@ -39,12 +39,12 @@ export async function storeFromEnv(
   const defaultTtlS = config.results.ttlS;
   if (env.REDIS_URL) {
     const { createRedisResultStore } = await import('./tcp/create-redis-result-store');
-    const store = createRedisResultStore({
-      redis: env.REDIS_URL,
-      prefix,
-      defaultTtlS,
-      onError: opts.onError,
-    });
+    let store: ReturnType<typeof createRedisResultStore>;
+    try {
+      store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS, onError: opts.onError });
+    } catch (err) {
+      throw unparsableUrl(err);
+    }
     if (opts.ping) {
       try {
         await store.redis.ping();
@@ -73,4 +73,18 @@ export async function storeFromEnv(
     describe: `results: upstash REST ${redactUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
     close: () => store.close(),
   };
+}
+
+/**
+ * ioredis' parse error for a malformed REDIS_URL says only "Invalid URL" or "URI malformed"
+ * (not which setting), and Node's keeps the whole URL, password included, in its `input` field,
+ * which util.inspect and Lambda's uncaught-error log print. A generated password with # / ? or %
+ * not percent-encoded is the usual cause.
+ */
+function unparsableUrl(err: unknown): unknown {
+  const e = err as { code?: string; name?: string };
+  if (e?.code !== 'ERR_INVALID_URL' && e?.name !== 'URIError') return err;
+  return new ConfigError(
+    'REDIS_URL is not a valid URL: percent-encode reserved characters in its user name and password (# as %23, / as %2F, ? as %3F, @ as %40, % as %25)',
+  );
 }
