@@ -216,6 +216,44 @@ describe('executor', () => {
     expect((await results.get(dead.id))!.state).toBe('expired');
   });
 
+  it('aborts ctx.signal when the running job is cancelled, and stops reading the record once the run is over', async () => {
+    const results = new MemoryResultStore();
+    let reads = 0;
+    const get = results.get.bind(results);
+    results.get = (id) => {
+      reads++;
+      return get(id);
+    };
+    const wait = defineTask({
+      name: 'wait',
+      input: z.unknown(),
+      handler: (_i, ctx) =>
+        new Promise((resolve, reject) => {
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+          if (ctx.attempt === 2) setTimeout(() => resolve('done'), 30);
+        }),
+    });
+    const ex = createExecutor({
+      tasks: new Map([[wait.name, wait]]),
+      results,
+      workerId: 't',
+      resultTtlS: 60,
+      cancelPollMs: 5,
+    });
+    const job = makeJob({ task: 'wait' });
+    const run = ex.execute(recordingDelivery(job).d);
+    await new Promise((r) => setTimeout(r, 20));
+    await results.transition(job.id, 'cancelled', {});
+    expect(await run).toBe('skipped');
+    expect(await results.get(job.id)).toMatchObject({ state: 'cancelled' });
+
+    const other = makeJob({ task: 'wait', attempt: 2 });
+    expect(await ex.execute(recordingDelivery(other).d)).toBe('succeeded');
+    const after = reads;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(reads).toBe(after);
+  });
+
   it('stores progress reported by the task', async () => {
     const prog = defineTask({
       name: 'prog',

@@ -9,6 +9,7 @@ import { resultJsonProblem, unstorable } from './result-json';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import type { Runaways } from './runaways';
+import { cancelWatch } from './watch-cancel';
 
 export type ExecutionOutcome =
   | 'succeeded'
@@ -44,6 +45,8 @@ export interface ExecutorDeps {
   runaways?: Runaways;
   /** Runs each task inside the caller's scope (observability: the job's trace span). */
   runScope?: RunScope;
+  /** How often a running task that reads ctx.signal has its record checked for a cancellation. */
+  cancelPollMs?: number;
 }
 
 export interface ExecuteOptions {
@@ -65,6 +68,7 @@ export function createExecutor(deps: ExecutorDeps) {
   let seq = 0;
   const emit = (e: ExecutionEvent) => deps.onEvent?.(e);
   const scope: RunScope = deps.runScope ?? ((job, _attempt, run) => run(job.traceparent));
+  const watchCancel = cancelWatch(results, deps.cancelPollMs);
   // Every write here needs only ok/refused: the store skips reading the record back. Patches are
   // built by `execute` for the one job, so they are marked in place.
   const write = (id: string, to: JobState, patch: TransitionPatch) => {
@@ -194,7 +198,7 @@ export function createExecutor(deps: ExecutorDeps) {
           scope(job, attempt, (tp) =>
             task.handler!(
               parsed.data,
-              new RunContext(job, attempt, abort, write, owner, leaseMs, runTtlS, tp),
+              new RunContext(job, attempt, abort, write, owner, leaseMs, runTtlS, tp, watchCancel),
             ),
           ),
         timeoutMs,

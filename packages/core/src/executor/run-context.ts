@@ -2,6 +2,7 @@ import type { JobEnvelope, JobState } from '@warren/protocol';
 import type { TransitionPatch } from '../ports/result-store';
 import type { TaskContext } from '../task/define-task';
 import type { LazyAbort } from './run-with-timeout';
+import type { CancelWatch } from './watch-cancel';
 
 /**
  * Runs one task run inside the caller's scope and hands it the `traceparent` to send downstream:
@@ -30,6 +31,7 @@ export class RunContext implements TaskContext {
     private readonly ttlS: number,
     /** The run's own trace context (its span's) when a scope gives one; else the envelope's. */
     traceparent: string | undefined = job.traceparent,
+    private readonly watchCancel?: CancelWatch,
   ) {
     this.jobId = job.id;
     this.maxAttempts = job.maxAttempts;
@@ -38,7 +40,10 @@ export class RunContext implements TaskContext {
   }
 
   get signal(): AbortSignal {
-    return this.abort.signal;
+    const { abort } = this;
+    // The first read: a task that reads its signal can stop, so it is told of a cancellation.
+    if (!abort.read && this.watchCancel && !abort.over) this.watchCancel(this.jobId, abort);
+    return abort.signal;
   }
 
   /** A getter, so `{ progress }` destructured from the context still works; the bound function is made only when a task asks for it. */

@@ -8,8 +8,14 @@ export class LazyAbort {
   private ac: AbortController | undefined;
   private reason: unknown;
   private done = false;
+  private unwatch: (() => void) | undefined;
   /** The run is over (settled, timed out or aborted): nothing it does now is this attempt's. */
   over = false;
+
+  /** Whether the signal was read: only a task that reads it can act on an abort. */
+  get read(): boolean {
+    return this.ac !== undefined;
+  }
 
   get signal(): AbortSignal {
     if (!this.ac) {
@@ -19,11 +25,29 @@ export class LazyAbort {
     return this.ac.signal;
   }
 
+  /** Registers what stops a watcher of the run (for an abort from outside) once it is over or aborted. */
+  watching(stop: () => void): void {
+    if (this.over || this.done) stop();
+    else this.unwatch = stop;
+  }
+
   abort(reason: unknown): void {
     if (this.done) return;
     this.done = true;
     this.reason = reason;
     this.ac?.abort(reason);
+    this.stopWatching();
+  }
+
+  /** The run is over: late progress is ignored and the watching stops. */
+  end(): void {
+    this.over = true;
+    this.stopWatching();
+  }
+
+  private stopWatching(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
   }
 }
 
@@ -90,7 +114,7 @@ export async function runWithTimeoutLazy<T>(
     run = Promise.resolve().then(() => fn(abort));
     return await Promise.race([run, aborted]);
   } finally {
-    abort.over = true;
+    abort.end();
     clearTimeout(timer);
     off?.();
   }

@@ -23,3 +23,11 @@ export class TaskTimeoutError extends Error {
     this.name = 'TaskTimeoutError';
   }
 }
+
+/** The job was cancelled while it ran (`DELETE /v1/jobs/:id`): the reason its `ctx.signal` aborts. */
+export class JobCancelledError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was cancelled`);
+    this.name = 'JobCancelledError';
+  }
+}
