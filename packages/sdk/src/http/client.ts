@@ -29,6 +29,8 @@ export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
   result?: TOut;
 }
 
+/** A 413 without a problem body (a gateway's own page). */
+const TOO_LARGE = { type: 'about:blank', title: 'payload too large', status: 413 };
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 /** The protocol's MAX_BATCH, written here so the client bundle takes no zod (a test holds them equal). */
 export const BATCH_MAX = 1000;
@@ -63,7 +65,8 @@ export function createClient(opts: ClientOptions) {
 
   /**
    * Many jobs, one result per job in order. Longer lists than the ingest takes in one batch go
-   * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does). Items answered 429 or
+   * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does), a request too large for
+   * the ingest's body limit in halves (a job too large alone is a 413 item). Items answered 429 or
    * 503 (the broker could not take them) are sent again, alone, with backoff and their same
    * idempotency keys, up to the client's attempts; what still fails is returned as its problem.
    * A batch that fails as a whole throws an EnqueueManyError with the answers so far and every
@@ -83,18 +86,41 @@ export function createClient(opts: ClientOptions) {
       start: startCall,
       pauseAfter,
       send: async (pending, call, out) => {
-        const body = { jobs: pending.map((i) => items[i]) };
-        const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call).catch(
-          (err: unknown) => {
-            throw new EnqueueManyError(
-              err,
-              // The failed batch's jobs are unanswered, whatever an earlier try of theirs got.
-              Array.from(items, (_, i) => (pending.includes(i) ? undefined : out[i])),
-              items.map((j) => j.idempotencyKey),
-            );
-          },
-        );
-        return res.data.results;
+        const got: (BatchItemResult | undefined)[] = [];
+        /**
+         * One request for `part`; a 413 (over the ingest's batch body limit, 16 × its job limit,
+         * or a gateway's) halves it: the client cannot know the limit, and every job in it may be
+         * within the limits. A lone job still refused is answered 413 on its own.
+         */
+        const post = async (part: number[]): Promise<void> => {
+          try {
+            const body = { jobs: part.map((i) => items[i]) };
+            const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call);
+            res.data.results.forEach((r, k) => {
+              got[part[k]!] = r;
+            });
+          } catch (err) {
+            if (!(err instanceof WarrenHttpError && err.status === 413)) throw err;
+            if (part.length === 1) {
+              got[part[0]!] = { status: 413, problem: err.problem ?? TOO_LARGE };
+              return;
+            }
+            const mid = part.length >> 1;
+            await post(part.slice(0, mid));
+            await post(part.slice(mid));
+          }
+        };
+        try {
+          await post(pending);
+        } catch (err) {
+          throw new EnqueueManyError(
+            err,
+            // The failed batch's unanswered jobs are unanswered, whatever an earlier try of theirs got.
+            Array.from(items, (_, i) => got[i] ?? (pending.includes(i) ? undefined : out[i])),
+            items.map((j) => j.idempotencyKey),
+          );
+        }
+        return pending.map((i) => got[i]!);
       },
     });
   }
