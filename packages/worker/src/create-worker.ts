@@ -84,8 +84,9 @@ export function createWorker(opts: WorkerOptions) {
         runaways,
       })
     : undefined;
+  const timeoutOf = (task: string) => config.tasks.get(task)?.timeoutMs;
   const sqsHandler: SqsHandler = opts.sqs
-    ? createSqsHandler({ executor, records: opts.sqs, concurrency, onError: opts.onLambdaError })
+    ? createSqsHandler({ executor, records: opts.sqs, concurrency, onError: opts.onLambdaError, timeoutOf })
     : missing('sqsHandler', 'sqs');
   const rmqHandler: RmqHandler =
     opts.publisher && opts.rmq
@@ -96,6 +97,7 @@ export function createWorker(opts: WorkerOptions) {
           decode: opts.decode,
           concurrency,
           onError: opts.onLambdaError,
+          timeoutOf,
         })
       : missing('rmqHandler', 'publisher and rmq');
 

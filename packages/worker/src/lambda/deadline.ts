@@ -9,11 +9,21 @@ export interface InvocationContext {
  */
 export const SETTLE_RESERVE_MS = 1500;
 
+/** What the executor keeps back from a task's run before the deadline. */
+const EXECUTOR_SAFETY_MS = 1000;
+
 /**
- * Least time left for a task (after the settle reserve) for a record to be started: 5 s of run
- * time plus the executor's own 1 s. The handlers do not know each task's timeout, so it is one
- * figure; a record that would start with less is handed back unrun, since the executor would give
- * it what is left (down to 1 ms), time it out and spend an attempt.
+ * Time the first records of an invocation may take to reach their start (mapping, an SQS lookup)
+ * for their task to still count as fitting: a task that fits only to the millisecond would be
+ * handed back by every invocation, so it is run with what is left instead (as before).
+ */
+const START_SLACK_MS = 1000;
+
+/**
+ * Least time left for a task (after the settle reserve) for a record to be started when its task
+ * can never get its whole timeout in one invocation (or is unknown): 5 s of run time plus the
+ * executor's own 1 s. A record that would start with less is handed back unrun, since the
+ * executor would give it what is left (down to 1 ms), time it out and spend an attempt.
  */
 export const MIN_START_MS = 6000;
 
@@ -24,19 +34,28 @@ export function invocationDeadline(ctx: InvocationContext | undefined): number |
 }
 
 /**
- * Per invocation: whether a record may still start. The floor is MIN_START_MS, or half the
- * invocation's time at its start when that is less, so a short Lambda (3 s default) still starts
- * the records it begins with and every invocation makes progress.
+ * Per invocation: whether a record may still start. A task whose timeout fits in the invocation's
+ * time at its start (less START_SLACK_MS) starts only while it still fits: started later (a batch
+ * larger than the concurrency) it was cut short by the invocation's deadline and charged an
+ * attempt (or failed on its last), though the next invocation would give it its whole timeout.
+ * Otherwise (timeout unknown, or longer than the invocation) the floor is MIN_START_MS, or half
+ * the invocation's time at its start when that is less, so a short Lambda (3 s default) still
+ * starts the records it begins with. Either way the records taken at the start run: every
+ * invocation makes progress.
  */
 export function startGate(ctx: InvocationContext | undefined) {
   const at0 = invocationDeadline(ctx);
-  const floor = at0 === undefined ? 0 : Math.min(MIN_START_MS, (at0 - Date.now()) / 2);
+  const atStart = at0 === undefined ? 0 : at0 - Date.now();
+  const floor = Math.min(MIN_START_MS, atStart / 2);
   return {
     /** The deadline to run a record under now (the context is re-read: it is authoritative). */
     deadlineMs: () => invocationDeadline(ctx),
-    tooLate(): boolean {
+    /** Whether a record of a task with `timeoutMs` (if known) must be handed back unrun. */
+    tooLate(timeoutMs?: number): boolean {
       const d = invocationDeadline(ctx);
-      return d !== undefined && d - Date.now() < floor;
+      if (d === undefined) return false;
+      const need = timeoutMs === undefined ? Number.POSITIVE_INFINITY : timeoutMs + EXECUTOR_SAFETY_MS;
+      return d - Date.now() < (need <= atStart - START_SLACK_MS ? need : floor);
     },
   };
 }

@@ -40,6 +40,8 @@ export interface RmqHandlerDeps {
   /** Body + properties → job (per-queue codecs, e.g. Celery); default: the warren envelope JSON. */
   decode?: (message: DecodedRmqMessage) => RmqDecodeResult;
   onError?: (err: unknown, message: DecodedRmqMessage) => void;
+  /** A task's timeout (ms): its message starts only while that still fits in the invocation. */
+  timeoutOf?: (task: string) => number | undefined;
 }
 
 /** The invocation failed for infrastructure reasons; Lambda will deliver the whole batch again. */
@@ -143,7 +145,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
           return;
         }
-        if (gate.tooLate()) {
+        if (gate.tooLate(deps.timeoutOf?.(job.task))) {
           // Too little time left to run it: back to its queue as it came, attempt unspent. Not a
           // batch failure: that would redeliver (and re-run the retries of) the whole batch.
           await deps.sink.hop(m.queue, m, Date.now());

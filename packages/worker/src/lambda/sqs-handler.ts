@@ -32,6 +32,8 @@ export interface SqsHandlerDeps {
   /** Records processed at once in a standard-queue batch. */
   concurrency: number;
   onError?: (err: unknown, record: SQSRecord) => void;
+  /** A task's timeout (ms): its record starts only while that still fits in the invocation. */
+  timeoutOf?: (task: string) => number | undefined;
 }
 
 export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promise<SQSBatchResponse>;
@@ -57,7 +59,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
         await d.defer(wait);
         return !d.keep; // not kept: the mapper sent a fresh copy, the original is to be deleted
       }
-      if (gate.tooLate()) {
+      if (gate.tooLate(deps.timeoutOf?.(d.job.task))) {
         // Best effort: if SQS refuses, it comes back after the visibility timeout instead.
         const ok = await d.defer(0).then(
           () => true,
