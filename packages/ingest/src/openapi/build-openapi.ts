@@ -86,6 +86,15 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       '/v1/jobs/batch': {
         post: {
           summary: `Enqueue up to ${MAX_BATCH} jobs in one burst`,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              description:
+                'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters)',
+              schema: { type: 'string', maxLength: 250 },
+            },
+          ],
           requestBody: {
             required: true,
             content: {

@@ -16,6 +16,7 @@ import { limitItemSize } from './item-size-limit';
  * `POST /v1/jobs/batch`: up to 1,000 jobs, all publishes in flight at once (the broker confirms
  * them as one pipelined burst); one result per item, `202` when all were accepted, else `207`.
  * The body may be 16 × the single-job limit; each item must still be within it (413 item).
+ * An `Idempotency-Key` header keys each item (see `keyedItems`).
  */
 export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLimitBytes: number }) {
   const app = new Hono();
@@ -24,13 +25,14 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     if (!parsed.success) {
       throw new ValidationError(`a batch holds 1 to ${MAX_BATCH} jobs`, fieldErrors(parsed.error.issues));
     }
+    const jobs = keyedItems(parsed.data.jobs, c.req.header('idempotency-key'));
     const key = c.get('apiKey');
     // Only a body over the single-job limit can hold an item over it: measure items only then.
     const producer =
       c.get('jsonBodyBytes') > deps.bodyLimitBytes
         ? limitItemSize(deps.producer, deps.bodyLimitBytes)
         : deps.producer;
-    const results = await enqueueMany(producer, parsed.data.jobs, enqueueContext(c), {
+    const results = await enqueueMany(producer, jobs, enqueueContext(c), {
       check: (task) => assertTaskAllowed(key, task),
       instance: (i) => `${c.req.path}#${i}`,
     });
@@ -38,4 +40,29 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     return c.json({ results }, allOk ? 202 : 207);
   });
   return app;
+}
+
+/** Room left in an item's key (256 characters) for the `#<index>` the header's key gets. */
+const MAX_HEADER_KEY = 250;
+
+/**
+ * An `Idempotency-Key` header names the whole request: each item without a key of its own gets
+ * `<key>#<index>`, so the same batch sent again (its answer lost) replays its jobs instead of
+ * enqueuing them twice, as the header does for `POST /v1/jobs`. An item's own key is kept.
+ */
+function keyedItems(jobs: unknown[], key: string | undefined): unknown[] {
+  if (!key) return jobs;
+  if (key.length > MAX_HEADER_KEY) {
+    throw new ValidationError('the Idempotency-Key header is too long for a batch', [
+      {
+        path: 'Idempotency-Key',
+        message: `at most ${MAX_HEADER_KEY} characters (each item's key adds #<index>)`,
+      },
+    ]);
+  }
+  return jobs.map((item, i) =>
+    item && typeof item === 'object' && !Array.isArray(item) && !('idempotencyKey' in item)
+      ? { idempotencyKey: `${key}#${i}`, ...item }
+      : item,
+  );
 }
