@@ -26,7 +26,13 @@ export async function loadConfig(
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new ConfigError(`no warren config found (looked at ${candidates.join(', ')})`);
   const mod = (await import(pathToFileURL(file).href)) as { default?: WarrenConfig };
-  if (!mod.default?.tasks) throw new ConfigError(`${file} must default-export defineConfig({...})`);
+  // A plain object (defineConfig forgotten) used to fail later as "config.regions is not iterable".
+  if (!(mod.default?.tasks instanceof Map)) {
+    const got = Array.isArray((mod.default as { tasks?: unknown } | undefined)?.tasks)
+      ? ' (it exports a plain object: wrap it in defineConfig, which also validates it)'
+      : '';
+    throw new ConfigError(`${file} must default-export defineConfig({...})${got}`);
+  }
   return applyEnv(mod.default, env);
 }
 
