@@ -36,7 +36,8 @@ export function upstashClient(opts: Pick<UpstashResultStoreOptions, 'url' | 'tok
 export function createUpstashResultStore(opts: UpstashResultStoreOptions): RedisResultStore {
   const redis = opts.client ?? upstashClient(opts);
   const scripts: Record<ScriptName, UpstashScript> = {
-    transition: redis.script(TRANSITION_LUA),
+    // Not resent after a failure that may follow its run: a replay answers differently.
+    transition: redis.script(TRANSITION_LUA, { once: true }),
     create: redis.script(CREATE_LUA),
     claim: redis.script(CLAIM_KEY_LUA),
     release: redis.script(RELEASE_KEY_LUA),

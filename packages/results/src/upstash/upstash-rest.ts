@@ -14,7 +14,10 @@ export interface UpstashRestOptions {
   /** `UPSTASH_REDIS_REST_URL` (or the local endpoint of `warren redis-rest`). */
   url: string;
   token: string;
-  /** Network failures only (a reply, even a 5xx, is never retried here). Default: none. */
+  /**
+   * Network failures only (a reply, even a 5xx, is never retried here); for `once` calls only
+   * those before a connection was made. Default: none.
+   */
   retry?: UpstashRetry;
   /**
    * Per request (reply body included), default 10 s like the TCP store's commandTimeout: fetch
@@ -75,8 +78,12 @@ export class UpstashRest {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
-  /** One command; resolves to its reply (strings as UTF-8, HGETALL as a flat array). */
-  async command<T = unknown>(cmd: RedisArg[]): Promise<T> {
+  /**
+   * One command; resolves to its reply (strings as UTF-8, HGETALL as a flat array). `once`: the
+   * command must not run twice (see `script`), so a failed fetch is resent only when the
+   * connection was never made.
+   */
+  async command<T = unknown>(cmd: RedisArg[], opts: { once?: boolean } = {}): Promise<T> {
     const headers = this.syncToken ? { ...this.headers, 'upstash-sync-token': this.syncToken } : this.headers;
     const payload = JSON.stringify(cmd);
     let res: Response | undefined;
@@ -95,6 +102,8 @@ export class UpstashRest {
       } catch (err) {
         if (signal.aborted) throw new UpstashTimeoutError(this.timeoutMs, err);
         if (res || attempt + 1 >= this.attempts) throw err; // a body cut off may follow a run command
+        // Any other failure may come after the endpoint ran it (a reset, a proxy's timeout).
+        if (opts.once && !notSent(err)) throw err;
         await new Promise((r) => setTimeout(r, this.backoff(attempt)));
       }
     }
@@ -112,21 +121,45 @@ export class UpstashRest {
     return body.result as T;
   }
 
-  script(lua: string): UpstashScript {
+  /**
+   * `once`: a script whose second run would answer differently from its first (the transition
+   * script: resent after its reply was lost, a `retrying` met itself and came back `illegal`,
+   * and the worker acked the job away). Such a call fails instead, as an outcome unknown.
+   */
+  script(lua: string, opts: { once?: boolean } = {}): UpstashScript {
     let sha: Promise<string> | undefined;
     return {
       exec: async (keys, args) => {
         sha ??= sha1Hex(lua);
         const tail = [keys.length, ...keys, ...args];
         try {
-          return await this.command(['EVALSHA', await sha, ...tail]);
+          return await this.command(['EVALSHA', await sha, ...tail], opts);
         } catch (err) {
           if (!(err instanceof UpstashError) || !/^NOSCRIPT/i.test(err.message)) throw err;
-          return this.command(['EVAL', lua, ...tail]);
+          return this.command(['EVAL', lua, ...tail], opts);
         }
       },
     };
   }
+}
+
+/** Failures before a connection was made (Node's fetch names them in `cause.code`). */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether the request surely never reached the endpoint; unknown (other runtimes) counts as sent. */
+function notSent(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 4; i++) {
+    if (e.code && NOT_SENT.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /** Web Crypto, not node:crypto: the same on Lambda, edge runtimes and browsers. */
