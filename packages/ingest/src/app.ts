@@ -58,7 +58,10 @@ export function createIngestApp(deps: IngestDeps) {
   app.get('/dashboard', (c) => c.html(dashboardPage()));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
-  app.route('/v1/jobs', jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes }));
+  app.route(
+    '/v1/jobs',
+    jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes, config: deps.config }),
+  );
   return app;
 }
 

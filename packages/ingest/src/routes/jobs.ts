@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  cancelPatch,
   isTerminal,
   JOB_ID_PATTERN,
   type JobRecord,
@@ -8,6 +9,7 @@ import {
   parseEnqueueRequest,
   type ResultStore,
   ValidationError,
+  type WarrenConfig,
 } from '@warren/core';
 import { type Context, Hono } from 'hono';
 import { assertTaskAllowed } from '../middleware/auth/auth';
@@ -19,6 +21,8 @@ export interface JobRoutesDeps {
   producer: Pick<Producer, 'enqueue'>;
   results: ResultStore;
   bodyLimitBytes: number;
+  /** Record TTLs for a cancellation (see cancelPatch). */
+  config: Pick<WarrenConfig, 'tasks' | 'results'>;
 }
 
 export function jobRoutes(deps: JobRoutesDeps) {
@@ -62,7 +66,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
   app.delete('/:id', async (c) => {
     const rec = await visibleJob(c, deps.results, 0);
     if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
-    const out = await deps.results.transition(rec.id, 'cancelled', {});
+    const out = await deps.results.transition(rec.id, 'cancelled', cancelPatch(rec, deps.config));
     if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
     return c.json(out.record ?? (await deps.results.get(rec.id)));
   });

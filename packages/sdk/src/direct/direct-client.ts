@@ -1,6 +1,7 @@
 import {
   type BatchItemResult,
   ConflictError,
+  cancelPatch,
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
@@ -114,7 +115,7 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
     const rec = await get(id);
     if (isTerminal(rec.state))
       throw asHttpError(new ConflictError(`job ${id} already finished (${rec.state})`));
-    const out = await deps.results.transition(id, 'cancelled', {});
+    const out = await deps.results.transition(id, 'cancelled', cancelPatch(rec, deps.config));
     if (!out.ok) throw asHttpError(new ConflictError(`job ${id} already finished (${out.state})`));
     return (out.record ?? (await get(id))) as TypedJobRecord<unknown>;
   }
