@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { STORE_REDIS_OPTIONS } from '../tcp/create-redis-result-store';
@@ -30,7 +31,7 @@ export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<Redis
     s.once('error', reject);
   });
   return {
-    url: `http://${hostname}:${opts.port}`,
+    url: reachableUrl(server.address() as AddressInfo),
     server,
     redis,
     close: async () => {
@@ -41,4 +42,15 @@ export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<Redis
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * Where a client reaches the bound socket: its real port (port 0 lets the OS choose), an IPv6
+ * address in brackets, and loopback for the unspecified addresses, which name no host to connect
+ * to (`http://:::8079` is no URL).
+ */
+function reachableUrl({ address, family, port }: AddressInfo): string {
+  const v6 = family === 'IPv6' || (family as unknown) === 6;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${v6 ? `[${host}]` : host}:${port}`;
 }
