@@ -1,5 +1,5 @@
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask, type ResultStore } from '@warren/core';
+import { createProducer, defineConfig, defineTask, type ResultStore, RetryAfterError } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import { createDirectClient } from '@warren/sdk/direct';
@@ -27,6 +27,16 @@ const config = defineConfig({
       queue: QUEUE,
       input: z.object({}),
       handler: (_i, ctx) => void ran.push(ctx.jobId),
+    }),
+    defineTask({
+      name: 'cs.again',
+      queue: QUEUE,
+      input: z.object({}),
+      resultTtlS: 1,
+      handler: (_i, ctx) => {
+        ran.push(`${ctx.jobId}/${ctx.attempt}`);
+        if (ctx.attempt === 1) throw new RetryAfterError('later', 4000);
+      },
     }),
   ],
 });
@@ -75,5 +85,14 @@ describe('cancelling a scheduled job', () => {
       expect(await results.get(id)).toMatchObject({ state: 'cancelled' });
     await sleep(3500); // both came due
     expect(ran).toEqual([]);
+  }, 30_000);
+
+  it('a job cancelled while it waits for its retry is not retried', async () => {
+    const { id } = await direct.enqueue('cs.again', {});
+    for (let i = 0; i < 50 && !ran.includes(`${id}/1`); i++) await sleep(100);
+    await sleep(300);
+    expect(await direct.cancel(id)).toMatchObject({ state: 'cancelled' });
+    await sleep(5500); // past the retry's 4 s
+    expect(ran.filter((r) => r.startsWith(id))).toEqual([`${id}/1`]);
   }, 30_000);
 });
