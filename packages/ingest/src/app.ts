@@ -2,7 +2,7 @@ import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
-import { problemHandler, problemNotFound } from './middleware/problem/problem';
+import { allowOnly, problemHandler, problemNotFound } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
 import { docsPage } from './openapi/docs-page';
 import { batchRoutes } from './routes/batch';
@@ -56,6 +56,7 @@ export function createIngestApp(deps: IngestDeps) {
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/dashboard', (c) => c.html(dashboardPage()));
+  for (const path of ['/openapi.json', '/docs', '/dashboard']) app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
   app.route(

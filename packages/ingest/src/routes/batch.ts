@@ -9,6 +9,7 @@ import {
 import { Hono } from 'hono';
 import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
+import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
 import { limitItemSize } from './item-size-limit';
 
@@ -39,6 +40,7 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     const allOk = results.every((r) => r.status < 300);
     return c.json({ results }, allOk ? 202 : 207);
   });
+  app.all('/', allowOnly('POST'));
   return app;
 }
 

@@ -1,5 +1,6 @@
 import type { ResultStore } from '@warren/core';
 import { Hono } from 'hono';
+import { allowOnly } from '../middleware/problem/problem';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -42,6 +43,8 @@ export function healthRoutes(deps: HealthDeps) {
       ok ? 200 : 503,
     );
   });
+  app.all('/healthz', allowOnly('GET', 'HEAD'));
+  app.all('/readyz', allowOnly('GET', 'HEAD'));
   return app;
 }
 

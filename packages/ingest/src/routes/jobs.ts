@@ -14,6 +14,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
+import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
 import { parseWait, waitForJob } from './wait-for-job';
 
@@ -70,6 +71,9 @@ export function jobRoutes(deps: JobRoutesDeps) {
     if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
     return c.json(out.record ?? (await deps.results.get(rec.id)));
   });
+
+  app.all('/', allowOnly('POST'));
+  app.all('/:id', allowOnly('GET', 'HEAD', 'DELETE'));
 
   return app;
 }

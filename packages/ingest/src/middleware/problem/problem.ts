@@ -1,5 +1,5 @@
 import { PROBLEM_CONTENT_TYPE, type Problem, WarrenError } from '@warren/core';
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, Handler, NotFoundHandler } from 'hono';
 
 export function problemResponse(c: Context, err: WarrenError): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
@@ -31,3 +31,19 @@ export function problemHandler(log: (err: unknown, c: Context) => void = () => {
 
 export const problemNotFound: NotFoundHandler = (c) =>
   problemResponse(c, new WarrenError(404, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
+
+/**
+ * The last handler of a path that exists: any other method is a 405 naming the allowed ones in
+ * Allow (RFC 9110 15.5.6), not a 404 saying there is no such resource; OPTIONS answers 204 with
+ * Allow. (HEAD goes to the GET handler.)
+ */
+export function allowOnly(...methods: string[]): Handler {
+  const allow = [...methods, 'OPTIONS'].join(', ');
+  return (c) => {
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
+    const msg = `${c.req.method} is not allowed on ${c.req.path} (allowed: ${allow})`;
+    const res = problemResponse(c, new WarrenError(405, 'method-not-allowed', msg));
+    res.headers.set('allow', allow);
+    return res;
+  };
+}
