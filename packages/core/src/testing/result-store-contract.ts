@@ -297,5 +297,28 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       await sleep(1300);
       expect(await s.get(id)).toBeUndefined();
     });
+
+    // One wait for all: each case sets a 1 s TTL (or a long one) and is checked after it.
+    it('takes the TTL of the last applied write; a refused one leaves it; idempotency keys expire', async () => {
+      const [shortened, refused, extended] = [uuidv7(), uuidv7(), uuidv7()];
+      const key = `key-${uuidv7()}`;
+      // A terminal write's TTL replaces a longer one (the result lives ttlS after the job ends)...
+      await s.transition(shortened, 'running', creation({ owner: 'w', ttlS: 600 }));
+      await s.transition(shortened, 'succeeded', { owner: 'w', result: 1, ttlS: 1 });
+      // ...a refused write (create of an existing record, an illegal move) does not touch it...
+      await s.create(refused, 'queued', creation({ ttlS: 1 }));
+      expect((await s.create(refused, 'queued', creation({ ttlS: 600 }))).ok).toBe(false);
+      expect((await s.transition(refused, 'succeeded', { result: 1, ttlS: 600 })).ok).toBe(false);
+      // ...and a later write's longer TTL keeps a record that would have expired.
+      await s.create(extended, 'queued', creation({ ttlS: 1 }));
+      await s.transition(extended, 'cancelled', { ttlS: 600 });
+      await s.claimIdempotencyKey(key, shortened, 1);
+      await sleep(1300);
+      expect(await s.get(shortened)).toBeUndefined();
+      expect(await s.get(refused)).toBeUndefined();
+      expect((await s.get(extended))?.state).toBe('cancelled');
+      const other = uuidv7();
+      expect(await s.claimIdempotencyKey(key, other, 60)).toBe(other);
+    });
   });
 }
