@@ -50,22 +50,32 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
           : 'runaway task settled; its slot is free again',
       ),
   });
-  await w.start();
-  consuming = w.queues;
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
+  // Bound before consuming: a port in use must stop the start-up before any job is taken.
   const metrics = metricsPort ? await serveStatus(obs, metricsPort, undefined, () => w.health()) : undefined;
-  // Signals are handled before the start-up lines say we are up (a supervisor may act on them).
   // Stop consuming, let in-flight jobs finish (or abort and release them) within the worker's
-  // shutdown timeout, then close; the process exits regardless a little after that.
-  onShutdown(
-    async () => {
+  // shutdown timeout, then close; the process exits regardless a little after that. Installed
+  // before consuming: a signal during start-up (w.stop() ends the subscribing) drains too.
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
       metrics?.close();
       await w.stop();
       console.error(`worker ${w.workerId} drained; closing connections`);
       await rt.close();
-    },
-    { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 },
-  );
+    })());
+  onShutdown(shutdown, { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 });
+  try {
+    await w.start();
+  } catch (err) {
+    // A later queue's subscribe failed (e.g. declared elsewhere with other arguments) while the
+    // earlier ones already run jobs: drain those as a SIGTERM would before exiting on the error;
+    // killed mid-run they stayed 'running' behind their lease (timeout + 30 s) with the task cut.
+    console.error('start-up failed; draining the jobs already taken');
+    await shutdown();
+    throw err;
+  }
+  consuming = w.queues;
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
   if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
