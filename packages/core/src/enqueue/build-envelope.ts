@@ -1,8 +1,8 @@
 import { type EnqueueRequest, type JobEnvelope, UnprocessableError } from '@warren/protocol';
-import type { z } from 'zod';
 import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
+import { parseSchema, type SchemaParse } from '../task/parse-schema';
 
 export interface BuiltJob {
   task: AnyTask;
@@ -17,14 +17,34 @@ export interface BuiltJob {
 export function buildEnvelope(
   config: WarrenConfig,
   req: EnqueueRequest,
-  opts: { nowMs?: number; traceparent?: string; origin: string; id?: string } = { origin: 'local' },
-): BuiltJob {
+  opts: BuildOptions = { origin: 'local' },
+): BuiltJob | Promise<BuiltJob> {
   const task = config.tasks.get(req.task);
   if (!task)
     throw new UnprocessableError(`unknown task "${req.task}"`, [{ path: 'task', message: 'unknown task' }]);
-  const parsed = task.input.safeParse(req.input);
+  // Synchronous unless the task's schema is async (zod needs parseAsync for it).
+  const parsed = parseSchema(task.input, req.input);
+  return parsed instanceof Promise
+    ? parsed.then((p) => build(config, req, opts, task, p))
+    : build(config, req, opts, task, parsed);
+}
+
+interface BuildOptions {
+  nowMs?: number;
+  traceparent?: string;
+  origin: string;
+  id?: string;
+}
+
+function build(
+  config: WarrenConfig,
+  req: EnqueueRequest,
+  opts: BuildOptions,
+  task: AnyTask,
+  parsed: SchemaParse,
+): BuiltJob {
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((i: z.core.$ZodIssue) => ({
+    const errors = parsed.issues.map((i) => ({
       path: ['input', ...i.path.map(String)].join('.'),
       message: i.message,
     }));

@@ -64,11 +64,12 @@ export function createProducer(deps: ProducerDeps) {
   const idempotency = createIdempotency({ results, region: config.region, onEvent: deps.onEvent });
 
   async function enqueue(req: EnqueueRequest, ctx: EnqueueContext = {}): Promise<EnqueueResult> {
-    const built = buildEnvelope(config, req, {
+    const building = buildEnvelope(config, req, {
       traceparent: ctx.traceparent,
       origin: config.region,
       id: ctx.jobId,
     });
+    const built = building instanceof Promise ? await building : building;
     const { task, delayMs } = built;
     let envelope = built.envelope;
     const baseUrl = ctx.baseUrl ?? '';

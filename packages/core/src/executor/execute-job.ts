@@ -1,9 +1,9 @@
 import type { JobEnvelope, JobError, JobState } from '@warren/protocol';
-import type { z } from 'zod';
 import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
+import { parseSchema } from '../task/parse-schema';
 import { classify, OutputSchemaError, toJobError } from './errors';
 import { resultJsonProblem, unstorable } from './result-json';
 import { RunContext, type RunScope } from './run-context';
@@ -147,11 +147,10 @@ export function createExecutor(deps: ExecutorDeps) {
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';
     }
-    const parsed = task.input.safeParse(job.input);
+    const parsing = parseSchema(task.input, job.input);
+    const parsed = parsing instanceof Promise ? await parsing : parsing;
     if (!parsed.success) {
-      const msg = parsed.error.issues
-        .map((i: z.core.$ZodIssue) => `${i.path.join('.') || '(input)'}: ${i.message}`)
-        .join('; ');
+      const msg = parsed.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
       return fail({ type: 'InvalidInput', message: msg, retryable: false }, 'invalid input');
     }
 
@@ -206,8 +205,9 @@ export function createExecutor(deps: ExecutorDeps) {
         deps.runaways && ((run) => deps.runaways!.track(run, { jobId: job.id, task: job.task, attempt })),
       );
       if (task.output) {
-        const out = task.output.safeParse(value);
-        if (!out.success) throw new OutputSchemaError(out.error.issues.map((i) => i.message).join('; '));
+        const checking = parseSchema(task.output, value);
+        const out = checking instanceof Promise ? await checking : checking;
+        if (!out.success) throw new OutputSchemaError(out.issues.map((i) => i.message).join('; '));
         value = out.data;
       }
     } catch (err) {
