@@ -91,7 +91,7 @@ export class TcpResultStore extends RedisResultStore {
       for (;;) {
         const rec = await this.get(id);
         const left = until - Date.now();
-        if ((rec && isTerminal(rec.state)) || left <= 0 || opts.signal?.aborted) return rec;
+        if ((rec && isTerminal(rec.state)) || left <= 0 || opts.signal?.aborted || wake.closed()) return rec;
         await wake.wait(Math.min(left, 5000), opts.signal);
       }
     } finally {

@@ -1,9 +1,14 @@
 import type { Redis } from 'ioredis';
 
 export interface Wake {
-  /** Resolves on the next message, when `ms` runs out or when `signal` aborts; may be called again. */
+  /**
+   * Resolves on the next message, when `ms` runs out, when `signal` aborts or when the subscriber
+   * closes; may be called again.
+   */
   wait(ms: number, signal?: AbortSignal): Promise<void>;
   stop(): void;
+  /** Whether the subscriber was closed: no message will come any more. */
+  closed(): boolean;
 }
 
 /**
@@ -13,6 +18,7 @@ export interface Wake {
  */
 export class DoneSubscriber {
   private sub?: Redis;
+  private closed = false;
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Per channel, the SUBSCRIBE in flight: a second waiter must not read before it is done. */
   private readonly subscribed = new Map<string, Promise<unknown>>();
@@ -46,10 +52,11 @@ export class DoneSubscriber {
       throw err;
     }
     return {
+      closed: () => this.closed,
       stop: () => this.release(channel, fire),
       wait: (ms, signal) =>
         new Promise<void>((resolve) => {
-          if (missed) {
+          if (missed || this.closed) {
             missed = false;
             resolve();
             return;
@@ -76,6 +83,9 @@ export class DoneSubscriber {
   }
 
   async close(): Promise<void> {
+    // Pending waits end now (their callers re-read and return), not at their timeouts.
+    this.closed = true;
+    for (const set of this.waiters.values()) for (const fire of set) fire();
     this.waiters.clear();
     await this.sub?.quit().catch(() => this.sub?.disconnect());
   }
