@@ -132,4 +132,20 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('idempotencyKey');
   });
+
+  it('400, not a job without idempotency, for an empty Idempotency-Key header (single and batch)', async () => {
+    const before = await depth();
+    const one = await post('/v1/jobs', JSON.stringify({ task: 'hb.echo', input: 1 }), {
+      'idempotency-key': '',
+    });
+    expect(one.status).toBe(400);
+    expect(((await one.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('idempotencyKey');
+    const batch = await post('/v1/jobs/batch', JSON.stringify({ jobs: [{ task: 'hb.echo', input: 1 }] }), {
+      'idempotency-key': '',
+    });
+    expect(batch.status).toBe(400);
+    expect(((await batch.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('Idempotency-Key');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await depth()).toBe(before);
+  });
 });

@@ -53,12 +53,12 @@ const MAX_HEADER_KEY = 250;
  * enqueuing them twice, as the header does for `POST /v1/jobs`. An item's own key is kept.
  */
 function keyedItems(jobs: unknown[], key: string | undefined): unknown[] {
-  if (!key) return jobs;
-  if (key.length > MAX_HEADER_KEY) {
-    throw new ValidationError('the Idempotency-Key header is too long for a batch', [
+  if (key === undefined) return jobs;
+  if (key.length === 0 || key.length > MAX_HEADER_KEY) {
+    throw new ValidationError('invalid Idempotency-Key header for a batch', [
       {
         path: 'Idempotency-Key',
-        message: `at most ${MAX_HEADER_KEY} characters (each item's key adds #<index>)`,
+        message: `1 to ${MAX_HEADER_KEY} characters (each item's key adds #<index>)`,
       },
     ]);
   }

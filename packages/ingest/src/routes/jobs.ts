@@ -34,7 +34,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
     const headerKey = c.req.header('idempotency-key');
     // Two different keys in one request: deduplicating on either would surprise the caller.
     if (
-      headerKey &&
+      headerKey !== undefined &&
       isObject(body) &&
       body.idempotencyKey !== undefined &&
       body.idempotencyKey !== headerKey
@@ -43,8 +43,10 @@ export function jobRoutes(deps: JobRoutesDeps) {
         { path: 'idempotencyKey', message: 'differs from the Idempotency-Key header' },
       ]);
     }
+    // An empty header is validated like an empty key (400), not taken for no key: the caller
+    // meant the request to be idempotent.
     const req = parseEnqueueRequest(
-      headerKey && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
+      headerKey !== undefined && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
     );
     assertTaskAllowed(c.get('apiKey'), req.task);
     const { replayed, response } = await deps.producer.enqueue(req, enqueueContext(c));
