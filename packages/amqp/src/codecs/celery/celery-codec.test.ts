@@ -77,6 +77,20 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(r.ok && r.job.maxAttempts).toBe(add.retry.maxAttempts);
   });
 
+  it('binds positional args through zod wrappers of an object schema (transform, pipe, default)', () => {
+    const shape = { a: z.number(), b: z.number() };
+    for (const input of [
+      z.object(shape).transform(({ a, b }) => ({ sum: a + b })),
+      z.object(shape).pipe(z.object(shape)),
+      z.object(shape).default({ a: 0, b: 0 }),
+      z.object(shape).readonly().optional(),
+    ]) {
+      const t = defineTask({ name: 'demo.add', queue: 'celery', input, handler: () => 0 });
+      const r = createCeleryCodec({ tasks: new Map([[t.name, t]]) }).decode(incoming(msg('positional')));
+      expect(r.ok && r.job.input).toEqual({ a: 2, b: 3 });
+    }
+  });
+
   it('maps kwargs-only calls to a plain object', () => {
     const r = celeryCodec.decode(incoming(msg('kwargs-only')));
     expect(r.ok && r.job.input).toEqual({ a: 6, b: 7 });

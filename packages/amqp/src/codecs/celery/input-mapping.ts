@@ -57,8 +57,23 @@ export function argsToInput({ args, kwargs }: CeleryArgs, paramNames?: readonly 
   return { args, kwargs };
 }
 
-/** Keys of a zod object schema, duck-typed so this package needs no zod import. */
+/**
+ * Keys of a zod object schema, duck-typed so this package needs no zod import. Looks through the
+ * wrappers zod puts around an object (`.transform()`/`.pipe()` make a pipe whose `in` is the
+ * object; `.optional()`, `.default()`, `.readonly()`... hold it as `innerType`): without them,
+ * positional args for such a task were not bound and its input failed the schema.
+ */
 export function objectSchemaKeys(schema: unknown): string[] | undefined {
-  const shape = (schema as { shape?: unknown } | undefined)?.shape;
-  return isPlainObject(shape) ? Object.keys(shape) : undefined;
+  let s = schema as ZodLike | undefined;
+  for (let depth = 0; s && depth < 8; depth++) {
+    if (isPlainObject(s.shape)) return Object.keys(s.shape);
+    const def = s._zod?.def;
+    s = def?.in ?? def?.innerType;
+  }
+  return undefined;
+}
+
+interface ZodLike {
+  shape?: unknown;
+  _zod?: { def?: { in?: ZodLike; innerType?: ZodLike } };
 }
