@@ -84,7 +84,11 @@ program
   .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', int)
   .option('--queue <name>', 'override the task queue')
   .option('--idempotency-key <key>', 'a repeated key returns the first job')
-  .option('-w, --wait <ms>', 'wait up to this long for the result and print it', int)
+  .option(
+    '-w, --wait <ms>',
+    'wait up to this long for the result and print it (exit 1 unless it succeeded)',
+    int,
+  )
   .action((task, input, o) => enqueue(task, input, o));
 
 program

@@ -29,8 +29,19 @@ export async function enqueue(
       queue: opts.queue,
       idempotencyKey: opts.idempotencyKey,
     });
-    const out = opts.wait === undefined ? job : await client.wait(job, { timeoutMs: opts.wait });
-    console.log(JSON.stringify(out, null, 2));
+    if (opts.wait === undefined) {
+      console.log(JSON.stringify(job, null, 2));
+      return;
+    }
+    const rec = await client.wait(job, { timeoutMs: opts.wait });
+    console.log(JSON.stringify(rec, null, 2));
+    // Waited for and not succeeded (failed, cancelled, expired): a script must not carry on as if
+    // it had, as a wait that timed out does not (exit 1 either way).
+    if (rec.state !== 'succeeded') {
+      const why = rec.error ? `: ${rec.error.type}: ${rec.error.message}` : '';
+      console.error(`job ${rec.id} ${rec.state}${why}`);
+      process.exitCode = 1;
+    }
   } catch (err) {
     throw describeHttpFailure(err, opts.url);
   }
