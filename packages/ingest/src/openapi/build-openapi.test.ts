@@ -36,4 +36,29 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(batch.responses)).toEqual(expect.arrayContaining(['413', '415']));
     expect(Object.keys(doc.paths['/v1/jobs/{id}']!.get!.responses)).toContain('400'); // a bad ?wait
   });
+
+  it('states the batch body limits the server enforces (1 to 1,000 jobs, no other field)', async () => {
+    type Schema = { $ref?: string; additionalProperties?: boolean; properties: { jobs: object } };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: Schema }> } }>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    let body = doc.paths['/v1/jobs/batch']!.post!.requestBody.content['application/json']!.schema;
+    if (body.$ref) body = doc.components.schemas[body.$ref.split('/').pop()!]!;
+    expect(body.properties.jobs).toMatchObject({
+      minItems: 1,
+      maxItems: 1000,
+      items: { $ref: '#/components/schemas/EnqueueRequest' },
+    });
+    expect(body.additionalProperties).toBe(false);
+    const post = (b: unknown) =>
+      app.request('/v1/jobs/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY_ALL}` },
+        body: JSON.stringify(b),
+      });
+    // What the document now rules out is what the server refuses.
+    expect((await post({ jobs: [] })).status).toBe(400);
+    expect((await post({ jobs: [{ task: 'demo.echo' }], extra: 1 })).status).toBe(400);
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  enqueueBatchRequestSchema,
   enqueueBatchResponseSchema,
   enqueueRequestSchema,
   enqueueResponseSchema,
@@ -36,6 +37,15 @@ const open = (summary: string, responses: Record<string, unknown>, type = 'appli
     ),
   },
 });
+
+/** The batch body from its zod schema (1 to MAX_BATCH jobs, no other field), items as EnqueueRequest. */
+function batchRequestSchema() {
+  const s = schema(enqueueBatchRequestSchema, 'input') as unknown as {
+    properties: { jobs: Record<string, unknown> };
+  };
+  s.properties.jobs.items = { $ref: '#/components/schemas/EnqueueRequest' };
+  return s;
+}
 
 /**
  * OpenAPI 3.1 for the ingest, generated from the same zod schemas that validate requests, so the
@@ -97,21 +107,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           ],
           requestBody: {
             required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['jobs'],
-                  properties: {
-                    jobs: {
-                      type: 'array',
-                      maxItems: MAX_BATCH,
-                      items: { $ref: '#/components/schemas/EnqueueRequest' },
-                    },
-                  },
-                },
-              },
-            },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueBatchRequest' } } },
           },
           responses: {
             202: json('All accepted', 'EnqueueBatchResponse'),
@@ -163,6 +159,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         EnqueueRequest: schema(enqueueRequestSchema, 'input'),
+        EnqueueBatchRequest: batchRequestSchema(),
         EnqueueResponse: schema(enqueueResponseSchema),
         EnqueueBatchResponse: schema(enqueueBatchResponseSchema),
         JobRecord: schema(jobRecordSchema),
