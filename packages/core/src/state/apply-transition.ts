@@ -34,6 +34,11 @@ export function applyTransition(
       return { outcome: { ok: false, reason: 'not-owner', state: from } };
     }
   }
+  // A write naming an owner is that run's: once the job has left running (a newer owner took it
+  // over and scheduled its retry), the run is stale and may not end the job.
+  if (from && from !== 'running' && to !== 'running' && patch.owner) {
+    return { outcome: { ok: false, reason: 'not-owner', state: from } };
+  }
 
   const now = new Date(nowMs).toISOString();
   const base: StoredRecord = current ?? {

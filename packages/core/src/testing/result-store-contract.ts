@@ -205,6 +205,25 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect((await s.get(id))!.result).toBe(2);
     });
 
+    // A holder whose lease lapsed while it hung: another worker took the job over and scheduled
+    // its retry. The stale holder's final `failed` must not end the job the newer run goes on with.
+    it('refuses a stale holder once the newer owner has moved the job out of running', async () => {
+      const id = uuidv7();
+      const error = { type: 'E', message: 'boom', retryable: false };
+      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 200 }));
+      await sleep(300);
+      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2 })).ok).toBe(true);
+      expect((await s.transition(id, 'retrying', { owner: 'new', error })).ok).toBe(true);
+      expect(await s.transition(id, 'failed', { owner: 'old', error })).toMatchObject({
+        ok: false,
+        reason: 'not-owner',
+        state: 'retrying',
+      });
+      expect((await s.get(id))?.state).toBe('retrying');
+      // Writes that name no owner (a cancel, a failure before any run) are not a run's.
+      expect((await s.transition(id, 'failed', { error })).ok).toBe(true);
+    });
+
     it('renews the lease and stores progress without resetting startedAt', async () => {
       const id = uuidv7();
       await s.transition(id, 'running', creation({ owner: 'w', attempts: 1, leaseMs: 10_000 }));

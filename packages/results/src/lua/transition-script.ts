@@ -80,6 +80,9 @@ local function transition(key, arg)
       return {'refused', 'not-owner', from}
     end
   end
+  if from and from ~= 'running' and to ~= 'running' and owner ~= '' then
+    return {'refused', 'not-owner', from}
+  end
 
   local fields = {'state', to}
   if not from then
