@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedPrefix, originOf } from './enqueue-context';
+import { forwardedPrefix, originOf, withScheme } from './enqueue-context';
 
 describe('originOf', () => {
   it('is what URL#origin says, for the URLs a server sees', () => {
@@ -33,5 +33,15 @@ describe('forwardedPrefix', () => {
       `/${'a'.repeat(300)}`,
     ])
       expect(forwardedPrefix(bad)).toBe('');
+  });
+});
+
+describe('withScheme', () => {
+  it("takes the caller's http or https from X-Forwarded-Proto, else keeps the connection's", () => {
+    expect(withScheme('http://h:1', 'https')).toBe('https://h:1');
+    expect(withScheme('http://h', 'HTTPS, http')).toBe('https://h');
+    expect(withScheme('https://h', 'http')).toBe('http://h');
+    for (const v of [undefined, '', 'javascript', 'wss', ' , https'])
+      expect(withScheme('http://h', v)).toBe('http://h');
   });
 });

@@ -7,8 +7,11 @@ export function enqueueContext(c: Context): EnqueueContext {
   return {
     // A newer version is continued (as 00), an invalid one dropped: the job starts a trace of its own.
     traceparent: normalizeTraceparent(c.req.header('traceparent')),
-    // Behind a proxy or API Gateway stage that serves the API under a path, links name it too.
-    baseUrl: originOf(c.req.url) + forwardedPrefix(c.req.header('x-forwarded-prefix')),
+    // Links name the URL the caller used: behind a TLS-terminating proxy its scheme, behind a
+    // proxy or an API Gateway stage that serves the API under a path, that path.
+    baseUrl:
+      withScheme(originOf(c.req.url), c.req.header('x-forwarded-proto')) +
+      forwardedPrefix(c.req.header('x-forwarded-prefix')),
     // Read from the geo headers only if the router asks (several located regions), once per request.
     locate: () => {
       located ??= [callerLocation((name) => c.req.header(name))];
@@ -36,4 +39,15 @@ export function forwardedPrefix(value: string | undefined): string {
   if (!value || value.length > 256) return '';
   const p = value.replace(/\/+$/, '');
   return /^(?:\/[\w.~!$&'()*+,;=:@%-]+)+$/.test(p) ? p : '';
+}
+
+/**
+ * The origin with the scheme X-Forwarded-Proto names (the first of a proxy chain's list: the
+ * caller's), when it is http or https; anything else leaves the connection's scheme.
+ */
+export function withScheme(origin: string, forwardedProto: string | undefined): string {
+  if (!forwardedProto) return origin;
+  const proto = forwardedProto.split(',', 1)[0]!.trim().toLowerCase();
+  if (proto !== 'https' && proto !== 'http') return origin;
+  return proto + origin.slice(origin.indexOf(':'));
 }
