@@ -32,8 +32,22 @@ export const markTask = defineTask({
   },
 });
 
+/** Leaves a stray error behind (a fire-and-forget rejection, or a throw in a timer) and succeeds. */
+export const strayTask = defineTask({
+  name: 'w.stray',
+  input: z.object({ kind: z.enum(['rejection', 'throw']) }),
+  handler: ({ kind }) => {
+    if (kind === 'rejection') void Promise.reject(new Error('stray rejection from w.stray'));
+    else
+      setTimeout(() => {
+        throw new Error('stray throw from w.stray');
+      }, 0);
+    return 'ok';
+  },
+});
+
 export default defineConfig({
-  tasks: [...workerTestTasks, markTask],
+  tasks: [...workerTestTasks, markTask, strayTask],
   worker: {
     concurrency: Number(process.env.TEST_CONCURRENCY ?? 4),
     shutdownTimeoutMs: Number(process.env.TEST_SHUTDOWN_MS ?? 10_000),

@@ -6,6 +6,7 @@ import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
+import { handleStrayErrors } from '../runtime/stray-errors';
 
 export interface DevOptions {
   port: number;
@@ -86,7 +87,7 @@ export async function dev(opts: DevOptions): Promise<void> {
   console.log(`\nTry:\n  curl -s -X POST ${url}/v1/jobs -H 'content-type: application/json' \\
     -d '{"task":"demo.add","input":{"a":2,"b":3}}'\n  curl -s ${url}/v1/jobs/<id>\n`);
 
-  onShutdown(
+  const begin = onShutdown(
     async () => {
       server.close();
       await rest?.close();
@@ -98,4 +99,5 @@ export async function dev(opts: DevOptions): Promise<void> {
       deadlineMs: opts.shutdownTimeoutMs ?? (worker ? config.worker.shutdownTimeoutMs + 10_000 : undefined),
     },
   );
+  handleStrayErrors(logger, begin); // tasks run in this process too
 }

@@ -3,6 +3,7 @@ import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
+import { handleStrayErrors } from '../runtime/stray-errors';
 
 export interface WorkerCommandOptions {
   queues?: string[];
@@ -64,7 +65,8 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       console.error(`worker ${w.workerId} drained; closing connections`);
       await rt.close();
     })());
-  onShutdown(shutdown, { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 });
+  const begin = onShutdown(shutdown, { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 });
+  handleStrayErrors(logger, begin);
   try {
     await w.start();
   } catch (err) {

@@ -27,4 +27,21 @@ describe('onShutdown', () => {
     await vi.waitFor(() => expect(proc.exit).toHaveBeenCalledWith(0));
     log.mockRestore();
   });
+
+  it('a shutdown begun for an error (uncaught exception) runs the same drain and exits with its code', async () => {
+    const proc = Object.assign(new EventEmitter(), { exit: vi.fn() });
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    let drains = 0;
+    const begin = onShutdown(
+      async () => {
+        drains++;
+      },
+      { process: proc, deadlineMs: 1000 },
+    );
+    begin('uncaught exception', 1);
+    begin('uncaught exception', 1); // a second one does not drain again
+    await vi.waitFor(() => expect(proc.exit).toHaveBeenCalledWith(1));
+    expect(drains).toBe(1);
+    log.mockRestore();
+  });
 });

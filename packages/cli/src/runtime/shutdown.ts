@@ -13,27 +13,40 @@ export interface ShutdownOptions {
   process?: ShutdownProcess;
 }
 
-/** Runs `fn` once on SIGTERM/SIGINT, then exits; a second signal exits at once. */
-export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}): void {
+/** Starts the shutdown for another reason than a signal; the process exits with `exitCode` once done. */
+export type BeginShutdown = (reason: string, exitCode: number) => void;
+
+/**
+ * Runs `fn` once on SIGTERM/SIGINT (or the returned function), then exits; a second signal exits
+ * at once. The exit code is the highest asked for (0 for a signal) unless `fn` fails or hangs.
+ */
+export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}): BeginShutdown {
   const proc = opts.process ?? process;
   const deadlineMs = opts.deadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS;
   let stopping = false;
-  const handler = (sig: NodeJS.Signals) => {
-    if (stopping) return proc.exit(130);
+  let code = 0;
+  const begin: BeginShutdown = (reason, exitCode) => {
+    code = Math.max(code, exitCode);
+    if (stopping) return;
     stopping = true;
-    console.error(`${sig}: shutting down`);
+    console.error(`${reason}: shutting down`);
     setTimeout(() => {
       console.error(`shutdown did not finish within ${deadlineMs} ms; exiting`);
       proc.exit(1);
     }, deadlineMs).unref();
     fn().then(
-      () => proc.exit(0),
+      () => proc.exit(code),
       (err) => {
         console.error(err);
         proc.exit(1);
       },
     );
   };
+  const handler = (sig: NodeJS.Signals) => {
+    if (stopping) return proc.exit(130);
+    begin(sig, 0);
+  };
   proc.on('SIGTERM', handler);
   proc.on('SIGINT', handler);
+  return begin;
 }
