@@ -97,10 +97,19 @@ export class DoneSubscriber {
       this.sub.on('message', (channel: string) => {
         for (const fire of this.waiters.get(channel) ?? []) fire();
       });
-      // A message published while we were disconnected is lost: wake everyone to re-read.
-      this.sub.on('ready', () => {
-        for (const set of this.waiters.values()) for (const fire of set) fire();
-      });
+      // A message published while we were disconnected is lost: wake everyone to re-read, once
+      // the channels are subscribed again. ioredis sends that SUBSCRIBE right after emitting
+      // 'ready'; woken at 'ready', a waiter re-read before it had landed, and a job finishing in
+      // between went unheard until the 5 s re-read. A PING sent after it answers after it.
+      const sub = this.sub;
+      sub.on('ready', () =>
+        queueMicrotask(() => {
+          const wakeAll = () => {
+            for (const set of this.waiters.values()) for (const fire of set) fire();
+          };
+          sub.ping().then(wakeAll, wakeAll);
+        }),
+      );
     }
     return this.sub;
   }
