@@ -58,6 +58,26 @@ describe('runWithTimeout', () => {
     );
   });
 
+  it('does not start the task when the outer signal was aborted before the run (a shutdown while the job was being recorded)', async () => {
+    const outer = new AbortController();
+    outer.abort(new Error('shutdown'));
+    let started = 0;
+    const runaways: Promise<unknown>[] = [];
+    const run = runWithTimeoutLazy(
+      () => {
+        started++;
+        return new Promise(() => {});
+      },
+      10_000,
+      outer.signal,
+      (p) => runaways.push(p),
+    );
+    await expect(run).rejects.toThrow('shutdown');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(started).toBe(0);
+    expect(runaways).toHaveLength(0);
+  });
+
   it('hands a run still going at its timeout to onRunaway (JS cannot stop it), and no run that finished', async () => {
     const runaways: Promise<unknown>[] = [];
     let letGo = () => {};

@@ -12,6 +12,11 @@ export class LazyAbort {
   /** The run is over (settled, timed out or aborted): nothing it does now is this attempt's. */
   over = false;
 
+  /** Whether the run was aborted (timed out, or its outer signal fired). */
+  get aborted(): boolean {
+    return this.done;
+  }
+
   /** Whether the signal was read: only a task that reads it can act on an abort. */
   get read(): boolean {
     return this.ac !== undefined;
@@ -111,7 +116,9 @@ export async function runWithTimeoutLazy<T>(
     }
   });
   try {
-    run = Promise.resolve().then(() => fn(abort));
+    // Aborted already (a shutdown while the job's start was being recorded): never started, the
+    // task would otherwise run on unwatched after the job was handed back.
+    run = Promise.resolve().then(() => (abort.aborted ? undefined : fn(abort))) as Promise<T>;
     return await Promise.race([run, aborted]);
   } finally {
     abort.end();
