@@ -8,6 +8,8 @@ export interface StatusCommandOptions {
   watch?: number;
 }
 
+class Unauthorized extends Error {}
+
 /** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
 export async function status(opts: StatusCommandOptions): Promise<void> {
   const fetchOnce = async (): Promise<StatusSnapshot> => {
@@ -18,7 +20,7 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
     }).catch((err: Error) => {
       throw new Error(`cannot reach ${url}: ${err.cause instanceof Error ? err.cause.message : err.message}`);
     });
-    if (res.status === 401) throw new Error(`${url}: 401 — pass --api-key or set WARREN_API_KEY`);
+    if (res.status === 401) throw new Unauthorized(`${url}: 401 — pass --api-key or set WARREN_API_KEY`);
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return (await res.json()) as StatusSnapshot;
   };
@@ -32,7 +34,14 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
     return;
   }
   for (;;) {
-    const text = renderStatus(await fetchOnce(), { color });
+    let text: string;
+    try {
+      text = renderStatus(await fetchOnce(), { color });
+    } catch (err) {
+      // An ingest restarting (or a blip) must not end the watch; a refused key will not mend itself.
+      if (err instanceof Unauthorized) throw err;
+      text = `${new Date().toISOString()}  ${(err as Error).message}; retrying every ${opts.watch} ms`;
+    }
     process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
     await new Promise((r) => setTimeout(r, opts.watch));
   }
