@@ -186,6 +186,19 @@ describe('Lambda ingest behind API Gateway stages on real RabbitMQ + Redis', () 
     expect(job.links.self).toBe(`https://${DOMAIN}/v1/jobs/${job.id}`);
   });
 
+  it('a long-poll answers within the invocation: ?wait=10s with 3 s left ends before Lambda would kill it', async () => {
+    const e = (m: string, p: string, b?: unknown) => httpApiEvent('$default', m, p, b);
+    const res = await handler(e('POST', '/v1/jobs', { task: 'lg.echo', input: 'short' }), ctx);
+    const job = JSON.parse(res.body) as { id: string };
+    ids.push(job.id);
+    const t0 = Date.now();
+    const short = { ...ctx, getRemainingTimeInMillis: () => 3000 - (Date.now() - t0) } as Context;
+    const read = await handler(e('GET', `/v1/jobs/${job.id}?wait=10s`), short);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(JSON.parse(read.body)).toMatchObject({ id: job.id, state: 'queued' });
+    expect(Date.now() - t0).toBeLessThan(3000);
+  }, 15_000);
+
   it('published each of those jobs once', async () => {
     await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
     expect((await drainQueue(QUEUE)).map((j) => j.id).sort()).toEqual([...ids].sort());

@@ -1,5 +1,5 @@
 import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
 import { allowOnly, problemHandler, problemNotFound } from './middleware/problem/problem';
@@ -22,6 +22,11 @@ export interface IngestDeps {
   onRequest?: (r: { route: string; method: string; status: number; ms: number }) => void;
   /** Mounts extra routes before the API (e.g. `/metrics`, `/dashboard`), keeping Node-only code out of here. */
   extend?: (app: Hono) => void;
+  /**
+   * How long a long-poll (`?wait=`) may still wait for this request, in ms: the Lambda adapter
+   * answers before the invocation times out. Unbounded (but for the 30 s cap) when absent.
+   */
+  waitBudgetMs?: (c: Context) => number | undefined;
 }
 
 /** The ingest as a Web-standard Hono app; the Node server and the Lambda handler wrap this object. */
@@ -61,7 +66,13 @@ export function createIngestApp(deps: IngestDeps) {
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
   app.route(
     '/v1/jobs',
-    jobRoutes({ producer: deps.producer, results: deps.results, bodyLimitBytes, config: deps.config }),
+    jobRoutes({
+      producer: deps.producer,
+      results: deps.results,
+      bodyLimitBytes,
+      config: deps.config,
+      waitBudgetMs: deps.waitBudgetMs,
+    }),
   );
   return app;
 }

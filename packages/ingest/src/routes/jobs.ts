@@ -24,6 +24,8 @@ export interface JobRoutesDeps {
   bodyLimitBytes: number;
   /** Record TTLs for a cancellation (see cancelPatch). */
   config: Pick<WarrenConfig, 'tasks' | 'results'>;
+  /** The longest a long-poll may wait for this request (ms), when the platform bounds it. */
+  waitBudgetMs?: (c: Context) => number | undefined;
 }
 
 export function jobRoutes(deps: JobRoutesDeps) {
@@ -62,7 +64,9 @@ export function jobRoutes(deps: JobRoutesDeps) {
   });
 
   app.get('/:id', async (c) => {
-    const rec = await visibleJob(c, deps.results, parseWait(c.req.query('wait')));
+    const wanted = parseWait(c.req.query('wait'));
+    const budget = wanted > 0 ? deps.waitBudgetMs?.(c) : undefined;
+    const rec = await visibleJob(c, deps.results, budget === undefined ? wanted : Math.min(wanted, budget));
     return c.json(rec);
   });
 
