@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_ATTEMPTS } from './envelope';
 import { ValidationError } from './errors';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
 import { fieldErrors, problemSchema } from './problem';
@@ -20,7 +21,7 @@ export const enqueueRequestSchema = z.strictObject({
   // Bounded so enqueue time + delay + this stays a valid date (9e15 made toISOString throw: a 500).
   expiresInMs: z.number().int().min(1).max(MAX_DELAY_MS).optional(),
   priority: z.number().int().min(0).max(255).optional(),
-  maxAttempts: z.number().int().min(1).max(1000).optional(),
+  maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS).optional(),
   idempotencyKey: z.string().min(1).max(256).optional(),
   region: nameSchema.optional(),
 });

@@ -10,6 +10,9 @@ export const backoffSchema = z.object({
 });
 export type Backoff = z.infer<typeof backoffSchema>;
 
+/** The most attempts a job may have (envelope, enqueue request and task definitions alike). */
+export const MAX_ATTEMPTS = 1000;
+
 /** The job envelope v1: the one body shape on AMQP, SQS and in Lambda events. */
 export const jobEnvelopeSchema = z.object({
   v: z.literal(1),
@@ -19,7 +22,7 @@ export const jobEnvelopeSchema = z.object({
   input: z.unknown(),
   /** 1-based number of the attempt this delivery is. */
   attempt: z.number().int().min(1),
-  maxAttempts: z.number().int().min(1).max(1000),
+  maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS),
   backoff: backoffSchema,
   enqueuedAt: isoDateSchema,
   notBefore: isoDateSchema.optional(),

@@ -16,6 +16,13 @@ describe('defineTask', () => {
     }
   });
 
+  it('refuses more attempts than a job envelope may carry (1000): every job of the task was dead on arrival', () => {
+    expect(defineTask({ ...base, retry: { maxAttempts: 1000 } }).retry.maxAttempts).toBe(1000);
+    expect(() => defineTask({ ...base, retry: { maxAttempts: 1001 } })).toThrow(
+      /task t: retry\.maxAttempts must be an integer from 1 to 1000/,
+    );
+  });
+
   it('refuses a result TTL that is not a whole positive number of seconds', () => {
     for (const resultTtlS of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => defineTask({ ...base, resultTtlS })).toThrow(/resultTtlS must be an integer/);

@@ -1,4 +1,4 @@
-import { type Backoff, backoffSchema, NAME_PATTERN } from '@warren/protocol';
+import { type Backoff, backoffSchema, MAX_ATTEMPTS, NAME_PATTERN } from '@warren/protocol';
 import type { z } from 'zod';
 
 export interface TaskContext {
@@ -63,8 +63,10 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
   if (!NAME_PATTERN.test(queue))
     throw new TypeError(`task ${opts.name}: queue "${queue}" must match ${NAME_PATTERN}`);
   const maxAttempts = opts.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new TypeError(`task ${opts.name}: retry.maxAttempts must be an integer ≥ 1`);
+  // The envelope carries at most MAX_ATTEMPTS: past it, every job of the task was refused by the
+  // worker as an invalid envelope (dead-lettered unrun).
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+    throw new TypeError(`task ${opts.name}: retry.maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS}`);
   }
   // setTimeout runs anything past 2^31 - 1 ms (Infinity, NaN too) after 1 ms: every run timed out.
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
