@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type ResultStore } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -145,6 +146,24 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     });
     expect(batch.status).toBe(400);
     expect(((await batch.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('Idempotency-Key');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await depth()).toBe(before);
+  });
+
+  it('415, not a 400 about UTF-8, for a compressed body (Content-Encoding gzip), with Accept-Encoding', async () => {
+    const before = await depth();
+    const res = await fetch(`${base}/v1/jobs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Bearer ${KEY}`,
+      },
+      body: gzipSync(JSON.stringify({ task: 'hb.echo', input: 1 })),
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('accept-encoding')).toBe('identity');
     await new Promise((r) => setTimeout(r, 200));
     expect(await depth()).toBe(before);
   });

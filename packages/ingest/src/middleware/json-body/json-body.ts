@@ -1,4 +1,4 @@
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@warren/core';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, WarrenError } from '@warren/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 
@@ -20,6 +20,15 @@ export function jsonBody(limit: number): MiddlewareHandler {
     const type = c.req.header('content-type');
     if (!type || !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
       throw new UnsupportedMediaTypeError(type);
+    // A compressed body is not JSON text: say so (415, RFC 9110 15.5.16), not "invalid UTF-8".
+    const encoding = c.req.header('content-encoding');
+    if (encoding && !/^\s*identity\s*$/i.test(encoding)) {
+      throw new WarrenError(
+        415,
+        'unsupported-media-type',
+        `Content-Encoding ${encoding} is not supported: send the body uncompressed`,
+      );
+    }
     const declared = Number(c.req.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
     // With a declared length a real HTTP server frames the body by it (Node's parser, Lambda's

@@ -8,6 +8,8 @@ export function problemResponse(c: Context, err: WarrenError): Response {
   }
   // RFC 9110 15.5.2: a 401 must name the scheme it wants; clients and proxies read it.
   if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="warren"';
+  // RFC 9110 15.5.16: a 415 names the content codings taken; bodies are read uncompressed.
+  if (err.status === 415) headers['accept-encoding'] = 'identity';
   return new Response(JSON.stringify(err.toProblem(c.req.path)), { status: err.status, headers });
 }
 
