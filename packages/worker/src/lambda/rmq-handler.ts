@@ -62,6 +62,18 @@ export type RmqHandler = (event: RmqEvent, context?: InvocationContext) => Promi
 
 const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m.content);
 
+/**
+ * A decode that throws reads as poison, as in the amqp consumer: handed back (the infrastructure
+ * path) it came back every 2 s for ever, each time a Lambda invocation.
+ */
+function safeDecode(decode: NonNullable<RmqHandlerDeps['decode']>, m: DecodedRmqMessage): RmqDecodeResult {
+  try {
+    return decode(m);
+  } catch (err) {
+    return { ok: false, reason: `decode failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 /** How long a message handed back after an infrastructure failure waits before it comes again. */
 const HAND_BACK_PAUSE_MS = 2000;
 
@@ -134,7 +146,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
     await mapLimit(messages, deps.concurrency, async (m) => {
       let d: ReturnType<typeof delivery> | undefined;
       try {
-        const decoded = decode(m);
+        const decoded = safeDecode(decode, m);
         if (!decoded.ok) {
           await deps.sink.deadLetter(m.queue, m, decoded.reason);
           return;
