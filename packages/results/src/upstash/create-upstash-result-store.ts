@@ -4,7 +4,7 @@ import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
 import { TRANSITION_LUA } from '../lua/transition-script';
 import { pairsToHash } from '../record-codec';
 import { RedisResultStore, type ScriptName } from '../redis-result-store';
-import { UpstashRest, type UpstashRetry, type UpstashScript } from './upstash-rest';
+import { type CallInfo, UpstashRest, type UpstashRetry, type UpstashScript } from './upstash-rest';
 
 export interface UpstashResultStoreOptions {
   /** `UPSTASH_REDIS_REST_URL` (or the local endpoint of `warren redis-rest`). */
@@ -36,8 +36,7 @@ export function upstashClient(opts: Pick<UpstashResultStoreOptions, 'url' | 'tok
 export function createUpstashResultStore(opts: UpstashResultStoreOptions): RedisResultStore {
   const redis = opts.client ?? upstashClient(opts);
   const scripts: Record<ScriptName, UpstashScript> = {
-    // Not resent after a failure that may follow its run: a replay answers differently.
-    transition: redis.script(TRANSITION_LUA, { once: true }),
+    transition: resentRefusalsUnknown(redis.script(TRANSITION_LUA)),
     create: redis.script(CREATE_LUA),
     claim: redis.script(CLAIM_KEY_LUA),
     release: redis.script(RELEASE_KEY_LUA),
@@ -54,4 +53,30 @@ export function createUpstashResultStore(opts: UpstashResultStoreOptions): Redis
       defaultLeaseMs: opts.defaultLeaseMs,
     },
   );
+}
+
+/**
+ * The transition script answers differently when it runs twice: resent after its reply was lost,
+ * a `retrying` met its own write and came back `illegal`, on which the executor acks the delivery
+ * instead of scheduling the retry, and the job was lost. When a call was resent, a refusal may be
+ * that, so it becomes an error of that key (TRYAGAIN: recoverable; the delivery is released and
+ * the next try sees the truth); an `ok` is this call's own. Not resending at all instead would
+ * fail every write that met a stale keep-alive socket.
+ */
+function resentRefusalsUnknown(script: UpstashScript): UpstashScript {
+  return {
+    exec: async (keys, args) => {
+      const info: CallInfo = {};
+      const reply = await script.exec(keys, args, info);
+      if (!info.resent || !Array.isArray(reply)) return reply;
+      return reply.map((r) =>
+        Array.isArray(r) && r[0] === 'refused'
+          ? [
+              'error',
+              `TRYAGAIN outcome unknown: sent again after a failure, refused ${r[1]} (${r[2] || 'none'})`,
+            ]
+          : r,
+      );
+    },
+  };
 }

@@ -13,6 +13,8 @@ const app = createRedisRestApp({ redis, token: 't' });
 
 /** Bodies (as sent) whose reply is lost once: the endpoint runs the command, then the connection drops. */
 const loseReplyOnce = new Set<string>();
+/** Bodies dropped once before they run: a stale keep-alive socket (a Lambda thawed after a freeze). */
+const dropOnce = new Set<string>();
 const readBody = async (req: IncomingMessage) => {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -23,6 +25,12 @@ const readBody = async (req: IncomingMessage) => {
 // connection reset, a Lambda freeze or a proxy timeout does to a request that reached Upstash.
 const front = createServer(async (req, res) => {
   const body = await readBody(req);
+  const stale = [...dropOnce].find((m) => body.includes(m));
+  if (stale) {
+    dropOnce.delete(stale);
+    req.socket.destroy();
+    return;
+  }
   const reply = await app.fetch(
     new Request(`http://front${req.url}`, { method: 'POST', headers: req.headers as HeadersInit, body }),
   );
@@ -50,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('Upstash REST store: a transition whose reply is lost after it ran', () => {
-  it('is not sent again and reported refused: its outcome is unknown (recoverable error)', async () => {
+  it('is not reported refused once resent: its outcome is unknown (recoverable error)', async () => {
     // The production default: network failures are retried.
     const store = createUpstashResultStore({ url, token: 't', prefix });
     const id = uuidv7();
@@ -95,5 +103,17 @@ describe('Upstash REST store: a transition whose reply is lost after it ran', ()
     const out = await store.transition(uuidv7(), 'queued', { task: 't', returnRecord: false });
     expect(out).toEqual({ ok: true, from: undefined });
     expect(calls).toBe(2);
+  });
+
+  it('resends a transition that failed before it ran, and answers its outcome', async () => {
+    const store = createUpstashResultStore({ url, token: 't', prefix });
+    const id = uuidv7();
+    await store.transition(id, 'running', { task: 't', owner: 'w1', attempts: 1 });
+    const error = { type: 'E', message: `stale-${id}`, retryable: true };
+    dropOnce.add(error.message);
+    expect(await store.transition(id, 'retrying', { owner: 'w1', error, returnRecord: false })).toEqual({
+      ok: true,
+      from: 'running',
+    });
   });
 });

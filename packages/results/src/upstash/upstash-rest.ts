@@ -14,10 +14,7 @@ export interface UpstashRestOptions {
   /** `UPSTASH_REDIS_REST_URL` (or the local endpoint of `warren redis-rest`). */
   url: string;
   token: string;
-  /**
-   * Network failures only (a reply, even a 5xx, is never retried here); for `once` calls only
-   * those before a connection was made. Default: none.
-   */
+  /** Network failures only (a reply, even a 5xx, is never retried here). Default: none. */
   retry?: UpstashRetry;
   /**
    * Per request (reply body included), default 10 s like the TCP store's commandTimeout: fetch
@@ -52,9 +49,14 @@ export class UpstashTimeoutError extends Error {
 
 export type RedisArg = string | number;
 
+/** Filled in by a call: `resent` when its reply may be that of a second run (see `command`). */
+export interface CallInfo {
+  resent?: boolean;
+}
+
 /** A Lua script bound to a client: EVALSHA, and EVAL once when the server does not know it. */
 export interface UpstashScript {
-  exec(keys: string[], args: RedisArg[]): Promise<unknown>;
+  exec(keys: string[], args: RedisArg[], info?: CallInfo): Promise<unknown>;
 }
 
 export class UpstashRest {
@@ -79,11 +81,11 @@ export class UpstashRest {
   }
 
   /**
-   * One command; resolves to its reply (strings as UTF-8, HGETALL as a flat array). `once`: the
-   * command must not run twice (see `script`), so a failed fetch is resent only when the
-   * connection was never made.
+   * One command; resolves to its reply (strings as UTF-8, HGETALL as a flat array). `info.resent`
+   * tells a caller whose command answers differently when run twice that the reply may come from
+   * a second run: it was sent again after a failure that may have followed its first.
    */
-  async command<T = unknown>(cmd: RedisArg[], opts: { once?: boolean } = {}): Promise<T> {
+  async command<T = unknown>(cmd: RedisArg[], info?: CallInfo): Promise<T> {
     const headers = this.syncToken ? { ...this.headers, 'upstash-sync-token': this.syncToken } : this.headers;
     const payload = JSON.stringify(cmd);
     let res: Response | undefined;
@@ -102,8 +104,8 @@ export class UpstashRest {
       } catch (err) {
         if (signal.aborted) throw new UpstashTimeoutError(this.timeoutMs, err);
         if (res || attempt + 1 >= this.attempts) throw err; // a body cut off may follow a run command
-        // Any other failure may come after the endpoint ran it (a reset, a proxy's timeout).
-        if (opts.once && !notSent(err)) throw err;
+        // Any failure but a connection never made may come after the endpoint ran it (a reset).
+        if (info && !notSent(err)) info.resent = true;
         await new Promise((r) => setTimeout(r, this.backoff(attempt)));
       }
     }
@@ -121,22 +123,17 @@ export class UpstashRest {
     return body.result as T;
   }
 
-  /**
-   * `once`: a script whose second run would answer differently from its first (the transition
-   * script: resent after its reply was lost, a `retrying` met itself and came back `illegal`,
-   * and the worker acked the job away). Such a call fails instead, as an outcome unknown.
-   */
-  script(lua: string, opts: { once?: boolean } = {}): UpstashScript {
+  script(lua: string): UpstashScript {
     let sha: Promise<string> | undefined;
     return {
-      exec: async (keys, args) => {
+      exec: async (keys, args, info) => {
         sha ??= sha1Hex(lua);
         const tail = [keys.length, ...keys, ...args];
         try {
-          return await this.command(['EVALSHA', await sha, ...tail], opts);
+          return await this.command(['EVALSHA', await sha, ...tail], info);
         } catch (err) {
           if (!(err instanceof UpstashError) || !/^NOSCRIPT/i.test(err.message)) throw err;
-          return this.command(['EVAL', lua, ...tail], opts);
+          return this.command(['EVAL', lua, ...tail], info);
         }
       },
     };
