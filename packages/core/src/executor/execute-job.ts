@@ -3,7 +3,7 @@ import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
-import { parseSchema } from '../task/parse-schema';
+import { parseJobInput, parseSchema } from '../task/parse-schema';
 import { classify, OutputSchemaError, toJobError } from './errors';
 import { resultJsonProblem, unstorable } from './result-json';
 import { RunContext, type RunScope } from './run-context';
@@ -147,7 +147,7 @@ export function createExecutor(deps: ExecutorDeps) {
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';
     }
-    const parsing = parseSchema(task.input, job.input);
+    const parsing = parseJobInput(task.input, job.input);
     const parsed = parsing instanceof Promise ? await parsing : parsing;
     if (!parsed.success) {
       const msg = parsed.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');

@@ -33,3 +33,23 @@ export function parseSchema<T>(
 function fromZod<T>(r: z.ZodSafeParseResult<T>): SchemaParse<T> {
   return r.success ? r : { success: false, issues: r.error.issues };
 }
+
+/**
+ * A job's input through its task's schema. An enqueue without input (undefined, which the task's
+ * schema accepted: `.optional()`, `.default()`, `z.void()`) reaches the worker as `null`, JSON
+ * having no undefined: a `null` the schema refuses is read again as the undefined it was sent as.
+ */
+export function parseJobInput<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+): SchemaParse<T> | Promise<SchemaParse<T>> {
+  const first = parseSchema(schema, input);
+  if (input !== null) return first;
+  const orUndefined = (r: SchemaParse<T>) => {
+    if (r.success) return r;
+    const again = parseSchema(schema, undefined);
+    const pick = (u: SchemaParse<T>) => (u.success ? u : r);
+    return again instanceof Promise ? again.then(pick) : pick(again);
+  };
+  return first instanceof Promise ? first.then(orUndefined) : orUndefined(first);
+}
