@@ -11,6 +11,7 @@ export {
   upstashClient,
 } from './create-upstash-result-store';
 export {
+  type CallInfo,
   type RedisArg,
   UpstashError,
   UpstashRest,
