@@ -1,3 +1,4 @@
+import { ConfigError } from '@warren/core';
 import { createLogger, createObservability, queueStatsFrom, serveStatus } from '@warren/observability';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
@@ -51,6 +52,11 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
           : 'runaway task settled; its slot is free again',
       ),
   });
+  // Idling on no queue looked like a worker up and consuming while every job waited.
+  if (w.queues.length === 0) {
+    const why = opts.queues ? 'the --queues list is empty' : 'no task in the config has a handler';
+    throw new ConfigError(`warren worker: no queues to consume (${why}; name them with --queues)`);
+  }
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
   // Bound before consuming: a port in use must stop the start-up before any job is taken.
   const metrics = metricsPort ? await serveStatus(obs, metricsPort, undefined, () => w.health()) : undefined;
