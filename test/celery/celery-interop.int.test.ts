@@ -145,6 +145,27 @@ print(json.dumps([[type(e).__name__, type(e).__module__, str(e), str(isinstance(
     expect(await stack.results.get(out.id)).toMatchObject({ state: 'succeeded', attempts: 3 });
   }, 60_000);
 
+  it('poison Python → TS: an expired task, an unknown task and invalid input end at once, as AsyncResult sees them', async () => {
+    const out = await sendFromPython<Record<string, { err: string; state: string }>>(
+      `def outcome(r):
+    try:
+        return {'err': 'none: %r' % (r.get(timeout=10),), 'state': r.state}
+    except Exception as e:
+        return {'err': type(e).__name__ + ': ' + str(e), 'state': r.state}
+rs = {
+    'expired': app.send_task('demo.add', args=(2, 3), queue=CELERY_QUEUE, expires=-5),
+    'unknown': app.send_task('demo.nope', args=(2, 3), queue=CELERY_QUEUE),
+    'invalid': app.send_task('demo.add', args=('x', 3), queue=CELERY_QUEUE),
+}
+print(json.dumps({k: outcome(r) for k, r in rs.items()}))`,
+    );
+    expect(out).toEqual({
+      expired: { err: 'TaskRevokedError: expired', state: 'REVOKED' },
+      unknown: { err: 'UnknownTask: no handler for task demo.nope here', state: 'FAILURE' },
+      invalid: { err: expect.stringMatching(/^InvalidInput: a: /), state: 'FAILURE' },
+    });
+  }, 60_000);
+
   it('ETA Python → TS: countdown=3 is honoured by the TypeScript worker', async () => {
     const out = await sendFromPython<{ id: string; sentAt: number; result: number }>(
       `t0 = time.time()
