@@ -5,6 +5,7 @@ import {
   MAX_BATCH,
   type Producer,
   ValidationError,
+  WarrenError,
 } from '@warren/core';
 import { Hono } from 'hono';
 import { assertTaskAllowed } from '../middleware/auth/auth';
@@ -29,15 +30,27 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     const jobs = keyedItems(parsed.data.jobs, c.req.header('idempotency-key'));
     const key = c.get('apiKey');
     // Only a body over the single-job limit can hold an item over it: measure items only then.
-    const producer =
+    const sized =
       c.get('jsonBodyBytes') > deps.bodyLimitBytes
         ? limitItemSize(deps.producer, deps.bodyLimitBytes)
         : deps.producer;
+    // Items refused for now (429 queue full, 503, 409 in flight) say when to come back, as the
+    // same refusal of a single job does: the longest of their waits goes out as Retry-After.
+    let retryAfterS = 0;
+    const producer: Pick<Producer, 'enqueue'> = {
+      enqueue: (req, ctx) =>
+        sized.enqueue(req, ctx).catch((err: unknown) => {
+          if (err instanceof WarrenError && err.retryAfterS)
+            retryAfterS = Math.max(retryAfterS, err.retryAfterS);
+          throw err;
+        }),
+    };
     const results = await enqueueMany(producer, jobs, enqueueContext(c), {
       check: (task) => assertTaskAllowed(key, task),
       instance: (i) => `${c.req.path}#${i}`,
     });
     const allOk = results.every((r) => r.status < 300);
+    if (retryAfterS > 0) c.header('retry-after', String(retryAfterS));
     return c.json({ results }, allOk ? 202 : 207);
   });
   app.all('/', allowOnly('POST'));

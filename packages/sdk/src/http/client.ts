@@ -67,8 +67,9 @@ export function createClient(opts: ClientOptions) {
    * Many jobs, one result per job in order. Longer lists than the ingest takes in one batch go
    * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does), a request too large for
    * the ingest's body limit in halves (a job too large alone is a 413 item). Items answered 429 or
-   * 503 (the broker could not take them) are sent again, alone, with backoff and their same
-   * idempotency keys, up to the client's attempts; what still fails is returned as its problem.
+   * 503 (the broker could not take them) are sent again, alone, after the answer's Retry-After
+   * (or a backoff) with their same idempotency keys, up to the client's attempts; what still
+   * fails is returned as its problem.
    * A batch that fails as a whole throws an EnqueueManyError with the answers so far and every
    * job's key, so the caller can send the rest again without enqueuing anything twice.
    */
@@ -87,6 +88,7 @@ export function createClient(opts: ClientOptions) {
       pauseAfter,
       send: async (pending, call, out) => {
         const got: (BatchItemResult | undefined)[] = [];
+        let retryAfterMs: number | undefined;
         /**
          * One request for `part`; a 413 (over the ingest's batch body limit, 16 × its job limit,
          * or a gateway's) halves it: the client cannot know the limit, and every job in it may be
@@ -99,6 +101,7 @@ export function createClient(opts: ClientOptions) {
             res.data.results.forEach((r, k) => {
               got[part[k]!] = r;
             });
+            if (res.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs);
           } catch (err) {
             if (!(err instanceof WarrenHttpError && err.status === 413)) throw err;
             if (part.length === 1) {
@@ -120,7 +123,7 @@ export function createClient(opts: ClientOptions) {
             items.map((j) => j.idempotencyKey),
           );
         }
-        return pending.map((i) => got[i]!);
+        return { results: pending.map((i) => got[i]!), retryAfterMs };
       },
     });
   }

@@ -93,7 +93,12 @@ export function createRequester(opts: RequesterOptions) {
         if (res.ok) {
           // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
           if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
-          return { status: res.status, data: data as T };
+          // A 207 whose items were refused for now says when to send them again.
+          return {
+            status: res.status,
+            data: data as T,
+            retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+          };
         }
         // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));

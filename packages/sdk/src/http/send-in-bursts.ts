@@ -10,10 +10,17 @@ export interface BurstOptions<C extends { until: number }> {
   max: number;
   /** The bounds of one burst, its retries included (a deadline from now). */
   start(): C;
-  /** The pause after try `attempt`, or undefined when no further try fits before `until`. */
-  pauseAfter(attempt: number, until: number): number | undefined;
-  /** Sends the items at `indices` in one request; one answer per item, in order. */
-  send(indices: number[], call: C, out: readonly (BatchItemResult | undefined)[]): Promise<BatchItemResult[]>;
+  /** The pause after try `attempt` (at least `retryAfterMs`), or undefined when no further try fits before `until`. */
+  pauseAfter(attempt: number, until: number, retryAfterMs?: number): number | undefined;
+  /**
+   * Sends the items at `indices` in one request; one answer per item, in order, and how long the
+   * answer asked to wait before sending its refused items again (Retry-After), if it did.
+   */
+  send(
+    indices: number[],
+    call: C,
+    out: readonly (BatchItemResult | undefined)[],
+  ): Promise<BatchItemResult[] | { results: BatchItemResult[]; retryAfterMs?: number }>;
 }
 
 /**
@@ -31,13 +38,14 @@ export async function sendInBursts<C extends { until: number }>(
     let pending = Array.from({ length: Math.min(o.max, count - from) }, (_, k) => from + k);
     const call = o.start();
     for (let attempt = 1; ; attempt++) {
-      const results = await o.send(pending, call, out);
+      const sent = await o.send(pending, call, out);
+      const [results, retryAfterMs] = Array.isArray(sent) ? [sent] : [sent.results, sent.retryAfterMs];
       const again: number[] = [];
       results.forEach((r, k) => {
         out[pending[k]!] = r;
         if (retryableItem(r.status)) again.push(pending[k]!);
       });
-      const pauseMs = o.pauseAfter(attempt, call.until);
+      const pauseMs = o.pauseAfter(attempt, call.until, retryAfterMs);
       if (again.length === 0 || pauseMs === undefined) break;
       pending = again;
       await sleep(pauseMs);
