@@ -120,8 +120,15 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     create: (id, state, patch) => store.create(id, state, patch),
     claimIdempotencyKey: (k, id, ttlS) => store.claimIdempotencyKey(k, id, ttlS),
     releaseIdempotencyKey: (k, id) => store.releaseIdempotencyKey(k, id),
-    waitFor: (id, timeoutMs, waitOpts = {}) =>
-      pollUntilTerminal(() => get(id), timeoutMs, { ...REST_POLL, signal: waitOpts.signal }),
+    async waitFor(id, timeoutMs, waitOpts = {}) {
+      // A job on a warren queue ends with the store's own write: its waitFor hears of it (pub/sub
+      // on TCP). Polling it too made every long-poll answer up to 1 s late once a config had one
+      // Celery queue. Only Celery jobs need the metas read, so only they are polled.
+      const rec = await store.get(id);
+      if (store.waitFor && rec && !opts.isCeleryQueue(rec.queue))
+        return store.waitFor(id, timeoutMs, waitOpts);
+      return pollUntilTerminal(() => get(id), timeoutMs, { ...REST_POLL, signal: waitOpts.signal });
+    },
     close: () => store.close(),
   };
 }
