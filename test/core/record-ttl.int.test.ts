@@ -103,6 +103,24 @@ describe('job records outlive the wait for their job (short resultTtlS)', () => 
     expect(await finished(first.response.id)).toMatchObject({ state: 'succeeded' });
   }, 30_000);
 
+  it('a job waiting in a backlog keeps its record and its key while it waits (no duplicate enqueue)', async () => {
+    const backlog = `${RUN}-backlog`;
+    const cfg = defineConfig({
+      queues: { [backlog]: { type: 'classic' } },
+      tasks: [defineTask({ name: 'rt.queued', queue: backlog, input: z.object({}), resultTtlS: TTL_S })],
+    });
+    const p = createProducer({ config: cfg, publishers: new Map([['local', broker.publisher]]), results });
+    try {
+      const req = { task: 'rt.queued', input: {}, idempotencyKey: `${RUN}-q` };
+      const first = await p.enqueue(req);
+      await sleep(2500); // no worker consumes the queue: the job waits
+      expect(await results.get(first.response.id)).toMatchObject({ state: 'queued' });
+      expect(await p.enqueue(req)).toMatchObject({ replayed: true, response: { id: first.response.id } });
+    } finally {
+      await cleanUpRun(backlog, undefined, '');
+    }
+  }, 30_000);
+
   it('a job waiting for its retry keeps its record', async () => {
     const { response } = await producer.enqueue({ task: 'rt.later', input: { retryMs: 4000 } });
     for (let i = 0; i < 50 && !events.some((e) => e.job.id === response.id && e.type === 'retried'); i++)

@@ -74,8 +74,9 @@ export function createProducer(deps: ProducerDeps) {
     let envelope = built.envelope;
     const baseUrl = ctx.baseUrl ?? '';
     const key = envelope.idempotencyKey;
-    // The record (and the key naming it) must last until the job runs: ttlS counts from its end.
-    const ttlS = (task.resultTtlS ?? config.results.ttlS) + Math.ceil(delayMs / 1000);
+    // The record (and the key naming it) must last until the job runs, also behind a backlog: a
+    // task's shorter resultTtlS counts from the job's end, so it is not used while the job waits.
+    const ttlS = Math.max(task.resultTtlS ?? 0, config.results.ttlS) + Math.ceil(delayMs / 1000);
     let claimed = false;
     if (key) {
       const c = await idempotency.claim(key, envelope, ttlS, baseUrl);

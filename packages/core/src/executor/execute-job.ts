@@ -214,7 +214,8 @@ export function createExecutor(deps: ExecutorDeps) {
       const durationMs = performance.now() - t0;
       if (opts.signal?.aborted) {
         // Shutdown, not the job's fault: hand it back without spending an attempt.
-        await write(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS });
+        const ttl = Math.max(ttlS, deps.resultTtlS); // handed back: it waits in the queue again
+        await write(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS: ttl });
         await delivery.release();
         emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
         return 'released';
@@ -227,7 +228,9 @@ export function createExecutor(deps: ExecutorDeps) {
         return fail(error, why, owner);
       }
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
-      const out = await write(job.id, 'retrying', { error, owner, ttlS: ttlS + Math.ceil(delayMs / 1000) });
+      // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
+      const waitTtlS = Math.max(ttlS, deps.resultTtlS) + Math.ceil(delayMs / 1000);
+      const out = await write(job.id, 'retrying', { error, owner, ttlS: waitTtlS });
       if (!out.ok) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
