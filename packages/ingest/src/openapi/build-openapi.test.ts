@@ -61,4 +61,24 @@ describe('GET /openapi.json', () => {
     expect((await post({ jobs: [] })).status).toBe(400);
     expect((await post({ jobs: [{ task: 'demo.echo' }], extra: 1 })).status).toBe(400);
   });
+
+  it('documents the headers clients act on: Retry-After, Location, Idempotent-Replayed, WWW-Authenticate', async () => {
+    type Res = { headers?: Record<string, unknown> };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, Res> }>>;
+    };
+    const headersOf = (path: string, method: string, code: string) =>
+      Object.keys(doc.paths[path]![method]!.responses[code]?.headers ?? {});
+    for (const code of ['409', '429', '503'])
+      expect(headersOf('/v1/jobs', 'post', code)).toContain('Retry-After');
+    expect(headersOf('/v1/jobs/batch', 'post', '207')).toContain('Retry-After');
+    expect(headersOf('/v1/jobs', 'post', '202')).toContain('Location');
+    expect(headersOf('/v1/jobs', 'post', '200')).toEqual(
+      expect.arrayContaining(['Location', 'Idempotent-Replayed']),
+    );
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops))
+        if (op.responses['401'])
+          expect(headersOf(path, method, '401'), `${method} ${path}`).toContain('WWW-Authenticate');
+  });
 });

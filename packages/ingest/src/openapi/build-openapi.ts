@@ -21,8 +21,22 @@ const json = (description: string, ref: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
 });
+/** A response with the headers it carries (the ones clients act on). */
+const withHeaders = <R extends object>(r: R, headers: Record<string, string>) => ({
+  ...r,
+  headers: Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [
+      name,
+      { description, schema: name === 'Retry-After' ? { type: 'integer', minimum: 0 } : { type: 'string' } },
+    ]),
+  ),
+});
+const retryAfter = { 'Retry-After': 'Seconds to wait before sending the request again' };
+const location = { Location: "The job's URL (links.self)" };
 const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const unauthorized = problem('Missing or invalid API key (WWW-Authenticate: Bearer)');
+const unauthorized = withHeaders(problem('Missing or invalid API key'), {
+  'WWW-Authenticate': 'Bearer realm="warren"',
+});
 const forbidden = problem("The job's task is outside the key's task patterns");
 /** Routes that need no API key: the document's top-level `security` must not apply to them. */
 const open = (summary: string, responses: Record<string, unknown>, type = 'application/json') => ({
@@ -74,22 +88,22 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueRequest' } } },
           },
           responses: {
-            202: json('Accepted: the broker confirmed the job', 'EnqueueResponse'),
-            200: json(
-              'Replayed: this idempotency key was used before (header Idempotent-Replayed: true)',
-              'EnqueueResponse',
-            ),
+            202: withHeaders(json('Accepted: the broker confirmed the job', 'EnqueueResponse'), location),
+            200: withHeaders(json('Replayed: this idempotency key was used before', 'EnqueueResponse'), {
+              ...location,
+              'Idempotent-Replayed': 'true',
+            }),
             400: problem('Invalid body'),
             401: unauthorized,
             403: problem('The key may not use this task'),
-            409: problem('The same idempotency key is being accepted right now'),
+            409: withHeaders(problem('The same idempotency key is being accepted right now'), retryAfter),
             413: problem('Body too large'),
             415: problem('Not JSON'),
             422: problem(
               'Unknown task, unknown queue, input failing the task schema, or an idempotency key used before for another request',
             ),
-            429: problem('Queue full (Retry-After)'),
-            503: problem('No region could confirm the publish (Retry-After)'),
+            429: withHeaders(problem('Queue full'), retryAfter),
+            503: withHeaders(problem('No region could confirm the publish'), retryAfter),
           },
         },
       },
@@ -111,7 +125,13 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           },
           responses: {
             202: json('All accepted', 'EnqueueBatchResponse'),
-            207: json('Per-item results, some failed', 'EnqueueBatchResponse'),
+            207: withHeaders(
+              json(
+                'Per-item results, some failed (Retry-After when some were refused for now)',
+                'EnqueueBatchResponse',
+              ),
+              retryAfter,
+            ),
             400: problem(`Not a batch of 1 to ${MAX_BATCH} jobs, or not JSON`),
             401: unauthorized,
             413: problem('Body over 16 x the body limit (an item over the limit is a 413 item)'),
