@@ -105,4 +105,28 @@ describe('createRmqHandler', () => {
     hopFails = true;
     await expect(handler(event([storeDown]), lambda)).rejects.toThrow(/1 of 1/);
   });
+
+  it('a message whose task timeout no longer fits in the invocation goes back unrun (timeoutOf)', async () => {
+    const results = new MemoryResultStore();
+    const executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 60 });
+    const hops: string[] = [];
+    const handler = createRmqHandler({
+      executor,
+      concurrency: 1,
+      publisher: { publish: async () => {}, close: async () => {} },
+      sink: {
+        deadLetter: async () => {},
+        dueAt: () => undefined,
+        hop: async (_q, m) => void hops.push(m.content.toString()),
+      },
+      timeoutOf: (task) => (task === 'r.tick' ? 20_000 : undefined),
+    });
+    const jobs = [40_000, 0].map((ms) => makeJob({ task: 'r.tick', queue: 'rq', input: { ms } }));
+    lambda.remainingMs = 60_000;
+    await handler(event(jobs), lambda);
+    // 58.5 s for tasks, then 18.5 s: above the 6 s floor, but under the 20 s (+1 s) it may take.
+    expect((await results.get(jobs[0]!.id))?.state).toBe('succeeded');
+    expect(await results.get(jobs[1]!.id)).toBeUndefined();
+    expect(hops).toEqual([JSON.stringify(jobs[1])]);
+  });
 });
