@@ -1,0 +1,100 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { createProducer, defineConfig, defineTask } from '@warren/core';
+import { createIngestApp, serveNode } from '@warren/ingest';
+import { createRedisResultStore } from '@warren/results';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { freePort } from '../support/ports';
+import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
+
+/**
+ * Many long-polls (`?wait=`) at once on the Node ingest over real RabbitMQ (:5672) and Redis
+ * (:6379, the store's done channel): all of them answer when the job finishes, and callers that
+ * hang up leave no subscription behind.
+ */
+const RUN = `lp${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'long-poll-key-0123456789abcdefg';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'lp.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+
+describe('concurrent long-polls on real RabbitMQ + Redis', () => {
+  let broker: AmqpBroker;
+  let redis: Redis;
+  let server: Awaited<ReturnType<typeof serveNode>>;
+  let base = '';
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    redis = new Redis(REDIS_URL);
+    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
+    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    const port = await freePort();
+    server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    server?.close();
+    await broker?.close();
+    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+  });
+
+  const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+  const enqueue = async () =>
+    (
+      (await (
+        await fetch(`${base}/v1/jobs`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ task: 'lp.echo', input: 1 }),
+        })
+      ).json()) as { id: string }
+    ).id;
+  const channels = () => redis.pubsub('CHANNELS', `${RUN}:*`) as Promise<string[]>;
+  const settle = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 40 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('100 waiters on one job all answer once it is cancelled; hung-up waiters unsubscribe', async () => {
+    const id = await enqueue();
+    const t0 = Date.now();
+    const waiters = Array.from({ length: 100 }, () =>
+      fetch(`${base}/v1/jobs/${id}?wait=20s`, { headers }).then(
+        async (r) => (await r.json()) as { state: string },
+      ),
+    );
+    const gone = Array.from({ length: 50 }, () => new AbortController());
+    const leaving = gone.map((ac) =>
+      fetch(`${base}/v1/jobs/${id}?wait=20s`, { headers, signal: ac.signal }).catch(() => 'aborted'),
+    );
+    await settle(async () => (await channels()).length > 0);
+    expect(await channels()).toHaveLength(1); // one subscription shared by every waiter of the job
+    for (const ac of gone) ac.abort();
+    expect(new Set(await Promise.all(leaving))).toEqual(new Set(['aborted']));
+    await fetch(`${base}/v1/jobs/${id}`, { method: 'DELETE', headers });
+    const answers = await Promise.all(waiters);
+    expect(answers.every((a) => a.state === 'cancelled')).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await settle(async () => (await channels()).length === 0);
+    expect(await channels()).toEqual([]);
+  }, 30_000);
+
+  it('waiters that all hang up leave no subscription', async () => {
+    const id = await enqueue();
+    const gone = Array.from({ length: 50 }, () => new AbortController());
+    const leaving = gone.map((ac) =>
+      fetch(`${base}/v1/jobs/${id}?wait=20s`, { headers, signal: ac.signal }).catch(() => 'aborted'),
+    );
+    await settle(async () => (await channels()).length > 0);
+    for (const ac of gone) ac.abort();
+    await Promise.all(leaving);
+    await settle(async () => (await channels()).length === 0);
+    expect(await channels()).toEqual([]);
+  });
+});
