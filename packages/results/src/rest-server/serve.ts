@@ -29,6 +29,9 @@ export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<Redis
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname }, () => resolve(s));
     s.once('error', reject);
+  }).catch((err: unknown) => {
+    redis.disconnect(); // left open, it would reconnect for good and keep the process alive
+    throw err;
   });
   return {
     url: reachableUrl(server.address() as AddressInfo),
