@@ -24,7 +24,7 @@ describe('TCP store: close() while waitFor calls are pending', () => {
         (err: Error) => ({ err: err.message, at: Date.now() }),
       ),
     );
-    await new Promise((r) => setTimeout(r, 200)); // both subscribed, read, and waiting
+    await new Promise((r) => setTimeout(r, 500)); // both subscribed, read, and waiting
     const closing = Date.now();
     await store.close();
     const [known, unknown] = await Promise.all(waits);
