@@ -276,4 +276,16 @@ describe('HTTP client', () => {
     expect((await once.enqueueMany(jobs)).map((r) => r.status)).toEqual([202, 503, 202, 503, 422, 503]);
     expect(calls).toHaveLength(1);
   });
+
+  it('refuses retry options that are not numbers (NaN from an unset variable) instead of never sending', async () => {
+    const ingest = flakyIngest(0);
+    const bad = Number(undefined); // e.g. Number(process.env.WARREN_RETRIES) with the variable unset
+    for (const retry of [{ attempts: bad }, { deadlineMs: bad }, { baseMs: bad }, { maxMs: bad }]) {
+      expect(() => createClient({ url: 'http://ingest', fetch: ingest.fetch, retry })).toThrow(RangeError);
+    }
+    // Infinity is a number: as many tries as the deadline allows.
+    const client = createClient({ url: 'http://ingest', fetch: ingest.fetch, retry: { attempts: Infinity } });
+    expect((await client.enqueue('t', 1)).id).toBeDefined();
+    expect(ingest.seen).toHaveLength(1);
+  });
 });

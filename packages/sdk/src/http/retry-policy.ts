@@ -17,6 +17,13 @@ export interface RetryOptions {
  * full-jitter backoff, Retry-After honoured, nothing slept past the call's deadline.
  */
 export function retryPolicy(opts: RetryOptions = {}) {
+  // NaN (Number() of an unset variable) made every bound false: no try at all was sent, and the
+  // call rejected with undefined; or no backoff. Refused where the client is made.
+  for (const name of ['attempts', 'baseMs', 'maxMs', 'deadlineMs'] as const) {
+    const v = opts[name];
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v)))
+      throw new RangeError(`retry.${name} must be a number, got ${String(v)}`);
+  }
   const attempts = Math.max(1, opts.attempts ?? 4);
   const baseMs = opts.baseMs ?? 200;
   const maxMs = opts.maxMs ?? 5000;
