@@ -10,7 +10,7 @@ import {
 import { createRedisResultStore } from '@warren/results';
 import { createWorker, type Worker } from '@warren/worker';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
 
@@ -119,6 +119,19 @@ describe('job records outlive the wait for their job (short resultTtlS)', () => 
     } finally {
       await cleanUpRun(backlog, undefined, '');
     }
+  }, 30_000);
+
+  it('a key whose finished job record has expired takes a new job (not a 409 while the key lives on)', async () => {
+    const req = { task: 'rt.slow', input: { ms: 0 }, idempotencyKey: `${RUN}-done` };
+    const first = await producer.enqueue(req);
+    expect(await finished(first.response.id)).toMatchObject({ state: 'succeeded' });
+    await sleep(2500); // the result (resultTtlS 1) is gone
+    // Past the longest an enqueue can take from its key's claim to its record (65 s here).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 120_000);
+    const again = await producer.enqueue(req).finally(() => vi.useRealTimers());
+    expect(again.replayed).toBe(false);
+    expect(again.response.id).not.toBe(first.response.id);
   }, 30_000);
 
   it('a job waiting for its retry keeps its record', async () => {

@@ -19,6 +19,11 @@ export interface IdempotencyDeps {
   results: ResultStore;
   /** Region named in a replay of a record that has none. */
   region: string;
+  /**
+   * Longer than any enqueue takes from its claim to its record (every region's publish timeout):
+   * a key naming a job with no record that was claimed longer ago than this outlived the record.
+   */
+  staleAfterMs: number;
   onEvent?: (e: ProducerEvent) => void;
 }
 
@@ -43,6 +48,13 @@ export function createIdempotency(deps: IdempotencyDeps) {
       if (!(await sameRequest(rec, mark.fingerprint, env))) throw reused(key);
       deps.onEvent?.({ type: 'replayed', jobId: mark.id, idempotencyKey: key });
       return { replay: replayResponse(rec, baseUrl) };
+    }
+    if (!mark.unconfirmed && claimedAgo(mark.id) > deps.staleAfterMs) {
+      // The key outlived its job's record (a waiting job's record lives longer than a finished
+      // one's): a new job, as after the key itself expires. A rival may take it first: then 409.
+      await results.releaseIdempotencyKey(key, mark.id);
+      const fresh = await results.claimIdempotencyKey(key, env.id, ttlS);
+      if (fresh === env.id) return { id: fresh, claimed: true };
     }
     if (!mark.unconfirmed) {
       // The earlier request settles within its publish timeout: worth retrying soon, and saying so.
@@ -114,3 +126,10 @@ const reused = (key: string) =>
   new UnprocessableError(`idempotency key "${key}" was used for a different request`, [
     { path: 'idempotencyKey', message: 'already used with a different task, queue or input' },
   ]);
+
+/** Milliseconds since a UUIDv7 job id was made (its first 48 bits); 0 for other ids (ULIDs, foreign). */
+function claimedAgo(id: string, nowMs = Date.now()): number {
+  if (id.length !== 36 || id[14] !== '7') return 0;
+  const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+  return Number.isFinite(ms) ? Math.max(0, nowMs - ms) : 0;
+}

@@ -2,6 +2,7 @@ import { ConflictError, TransportError, UnprocessableError } from '@warren/proto
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineConfig } from '../config/define-config';
+import { uuidv7 } from '../ids';
 import { MemoryBroker } from '../memory/memory-broker';
 import { MemoryResultStore } from '../memory/memory-result-store';
 import type { Publisher } from '../ports/publisher';
@@ -94,7 +95,7 @@ describe('producer: a reused idempotency key must name the same request', () => 
       publishers: new Map([['local', new MemoryBroker()]]),
       results,
     });
-    await results.claimIdempotencyKey('k5', '01920000-0000-7000-8000-00000000cafe', 60); // no record yet
+    await results.claimIdempotencyKey('k5', uuidv7(), 60); // claimed just now, no record yet
     const err = await producer.enqueue({ task: 't.echo', input: 'A', idempotencyKey: 'k5' }).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err).toMatchObject({ status: 409, retryAfterS: 1 });
