@@ -22,6 +22,11 @@ export class DoneSubscriber {
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Per channel, the SUBSCRIBE in flight: a second waiter must not read before it is done. */
   private readonly subscribed = new Map<string, Promise<unknown>>();
+  /**
+   * Channels left with no waiter whose UNSUBSCRIBE failed (Redis was down): ioredis still counts
+   * them and subscribes them again on reconnecting, so they are unsubscribed once it has.
+   */
+  private readonly stale = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -44,6 +49,7 @@ export class DoneSubscriber {
       this.waiters.set(channel, set);
     }
     set.add(fire);
+    this.stale.delete(channel);
     if (!this.subscribed.has(channel)) this.subscribed.set(channel, sub.subscribe(channel));
     try {
       await this.subscribed.get(channel);
@@ -74,12 +80,14 @@ export class DoneSubscriber {
     };
   }
 
-  private release(channel: string, fire: () => void): void {
+  /** Drops a waiter (none: a stale channel); the channel's last one unsubscribes it. */
+  private release(channel: string, fire?: () => void): void {
     const s = this.waiters.get(channel);
-    if (!s?.delete(fire) || s.size > 0) return;
+    if (fire ? !s?.delete(fire) || s.size > 0 : s) return;
+    this.stale.delete(channel);
     this.waiters.delete(channel);
     this.subscribed.delete(channel);
-    this.sub?.unsubscribe(channel).catch(() => {});
+    this.sub?.unsubscribe(channel).catch(() => this.stale.add(channel));
   }
 
   async close(): Promise<void> {
@@ -106,6 +114,7 @@ export class DoneSubscriber {
         queueMicrotask(() => {
           const wakeAll = () => {
             for (const set of this.waiters.values()) for (const fire of set) fire();
+            for (const channel of this.stale) if (!this.waiters.has(channel)) this.release(channel);
           };
           sub.ping().then(wakeAll, wakeAll);
         }),
