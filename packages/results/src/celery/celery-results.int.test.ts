@@ -106,6 +106,29 @@ describe('withCeleryResults on real Redis', () => {
     await redis.del(key);
   });
 
+  it("leaves a warren-queue job's transitions as asked: no record read back, no meta", async () => {
+    const inner = new MemoryResultStore();
+    const asked: (boolean | undefined)[] = [];
+    const transition = inner.transition.bind(inner);
+    inner.transition = (id, to, patch) => {
+      asked.push(patch?.returnRecord);
+      return transition(id, to, patch);
+    };
+    const store = withCeleryResults(inner, { redis, isCeleryQueue: (q) => q === celeryQueue });
+    const id = randomUUID();
+    const onWarren = { ...created('warren-q'), returnRecord: false };
+    await store.transition(id, 'running', { ...onWarren, attempts: 1, owner: 'w' });
+    await store.transition(id, 'succeeded', { ...onWarren, owner: 'w', result: 1 });
+    // A Celery job's writes still read the record back (the meta is written from it).
+    const cid = randomUUID();
+    await store.transition(cid, 'running', { ...created(), returnRecord: false, attempts: 1, owner: 'w' });
+    await store.transition(cid, 'succeeded', { ...created(), returnRecord: false, owner: 'w', result: 2 });
+    expect(asked).toEqual([false, false, true, true]);
+    expect(await redis.exists(`celery-task-meta-${id}`)).toBe(0);
+    expect(await redis.exists(`celery-task-meta-${cid}`)).toBe(1);
+    await redis.del(`celery-task-meta-${cid}`);
+  });
+
   it('repairs a meta write lost between the warren write and the Celery write', async () => {
     const inner = new MemoryResultStore();
     const store = withCeleryResults(inner, { redis, isCeleryQueue: (q) => q === celeryQueue });

@@ -105,6 +105,10 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     get,
     celeryMeta,
     async transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome> {
+      // A job the patch places on a warren queue has no meta: its transition goes as asked, so a
+      // config with one Celery queue does not make every job's write read its record back.
+      if (patch?.queue !== undefined && !opts.isCeleryQueue(patch.queue))
+        return store.transition(id, to, patch);
       // The Celery meta is written from the whole record, whatever the caller asked for.
       const out = await store.transition(id, to, { ...patch, returnRecord: true });
       if (out.ok) {
