@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { isoDateSchema, jobIdSchema, nameSchema, traceparentSchema } from './names';
+import { isoDateSchema, jobIdSchema, nameSchema } from './names';
+import { normalizeTraceparent } from './trace-parent';
 
 export const backoffSchema = z.object({
   /** `exponential`: base·2^(attempt-1) capped at max, with full jitter. `fixed`: always base. */
@@ -33,7 +34,11 @@ export const jobEnvelopeSchema = z.object({
   origin: nameSchema,
   /** Regions (or links) already crossed, for loop prevention in the forwarder. */
   hops: z.array(nameSchema).max(32).default([]),
-  traceparent: traceparentSchema.optional(),
+  /**
+   * Read as the ingest reads it (normalizeTraceparent); one that is not a traceparent is dropped:
+   * a bad tracing header from a foreign producer must not make the job poison (dead-lettered).
+   */
+  traceparent: z.string().transform(normalizeTraceparent).optional().catch(undefined),
 });
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 export type JobEnvelopeInput = z.input<typeof jobEnvelopeSchema>;

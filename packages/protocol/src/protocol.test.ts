@@ -28,6 +28,18 @@ describe('protocol', () => {
     expect(parseEnvelope(new TextEncoder().encode('{'))).toMatchObject({ ok: false, reason: /not JSON/ });
   });
 
+  it('a traceparent that is not one is dropped, not the job: trace context never makes a job poison', () => {
+    for (const traceparent of ['garbage', '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01', 42]) {
+      const r = parseEnvelope(JSON.stringify({ ...envelope, traceparent }));
+      expect(r).toMatchObject({ ok: true, job: { id: envelope.id } });
+      expect(r.ok && r.job.traceparent).toBeUndefined();
+    }
+    // A newer version's value is read by its four known fields, as the ingest reads it.
+    const newer = `01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra`;
+    const r = parseEnvelope(JSON.stringify({ ...envelope, traceparent: newer }));
+    expect(r.ok && r.job.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  });
+
   it('names each unknown field and each invalid field of an enqueue request', () => {
     const r = enqueueRequestSchema.safeParse({ task: 'a', delayMs: -1, colour: 'red', size: 2 });
     expect(r.success).toBe(false);

@@ -91,6 +91,14 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     }
   });
 
+  it('drops a traceparent header that is not one (a tracing header never makes a task poison)', () => {
+    const base = incoming(msg('positional'));
+    const headers = { ...base.properties.headers, traceparent: 'not-a-traceparent' };
+    const r = celeryCodec.decode({ ...base, properties: { ...base.properties, headers } });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.job.traceparent).toBeUndefined();
+  });
+
   it('maps kwargs-only calls to a plain object', () => {
     const r = celeryCodec.decode(incoming(msg('kwargs-only')));
     expect(r.ok && r.job.input).toEqual({ a: 6, b: 7 });
