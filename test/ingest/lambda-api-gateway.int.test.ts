@@ -199,6 +199,18 @@ describe('Lambda ingest behind API Gateway stages on real RabbitMQ + Redis', () 
     expect(Date.now() - t0).toBeLessThan(3000);
   }, 15_000);
 
+  it("behind API Gateway, ?wait=30s answers before the gateway's 29 s limit (a 504 otherwise)", async () => {
+    const e = (m: string, p: string, b?: unknown) => v1Event('rest', 'prod', m, p, b);
+    const res = await handler(e('POST', '/v1/jobs', { task: 'lg.echo', input: 'gateway' }), ctx);
+    const job = JSON.parse(res.body) as { id: string };
+    ids.push(job.id);
+    const t0 = Date.now();
+    const roomy = { ...ctx, getRemainingTimeInMillis: () => 60_000 - (Date.now() - t0) } as Context;
+    const read = await handler(e('GET', `/v1/jobs/${job.id}?wait=30s`), roomy);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(29_000);
+  }, 45_000);
+
   it('published each of those jobs once', async () => {
     await new Promise((r) => setTimeout(r, 200)); // queue reads lag the confirm slightly
     expect((await drainQueue(QUEUE)).map((j) => j.id).sort()).toEqual([...ids].sort());

@@ -6,11 +6,17 @@ import { toAppEvent } from './stage-path';
 
 /** Time kept back from a long-poll for the answer to leave before the invocation times out. */
 const ANSWER_MARGIN_MS = 1000;
+/**
+ * API Gateway ends a Lambda integration at 29 s (REST API default) or 30 s (HTTP API) with a 504,
+ * whatever the function's timeout: a long-poll behind it must answer before that.
+ */
+const GATEWAY_LIMIT_MS = 29_000;
 
 /**
  * The ingest as an AWS Lambda handler (Function URL, API Gateway v1/v2, ALB): the same Hono app
  * as the Node server. Refuses to start without API keys. A long-poll waits at most until shortly
- * before the invocation's timeout (answering the record as it is), never past it into a 502.
+ * before the invocation's timeout or API Gateway's (answering the record as it is), never past
+ * it into a 502 or 504.
  */
 export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
@@ -18,10 +24,23 @@ export function createLambdaIngest(deps: IngestDeps) {
   return ((event, context) => handler(toAppEvent(event), context)) as typeof handler;
 }
 
+type LambdaEnv = {
+  lambdaContext?: { getRemainingTimeInMillis?: () => number };
+  requestContext?: { apiId?: string; domainName?: string };
+};
+
+/** The invocation's time left (less a margin to answer), and under API Gateway its own limit. */
 function remainingMs(c: Context): number | undefined {
-  // hono/aws-lambda hands the invocation's context to the app as env.lambdaContext.
-  const env = c.env as { lambdaContext?: { getRemainingTimeInMillis?: () => number } } | undefined;
-  const ctx = env?.lambdaContext;
-  const left = ctx?.getRemainingTimeInMillis?.();
-  return typeof left === 'number' && Number.isFinite(left) ? Math.max(0, left - ANSWER_MARGIN_MS) : undefined;
+  // hono/aws-lambda hands the invocation's context and the event's requestContext to the app as env.
+  const env = c.env as LambdaEnv | undefined;
+  const left = env?.lambdaContext?.getRemainingTimeInMillis?.();
+  const rc = env?.requestContext;
+  // Function URLs carry an apiId too, but no gateway limit (their domain is <id>.lambda-url.…).
+  const gateway = !!rc?.apiId && !rc.domainName?.includes('.lambda-url.');
+  const limits = [
+    typeof left === 'number' && Number.isFinite(left) ? left : Number.POSITIVE_INFINITY,
+    gateway ? GATEWAY_LIMIT_MS : Number.POSITIVE_INFINITY,
+  ];
+  const ms = Math.min(...limits);
+  return Number.isFinite(ms) ? Math.max(0, ms - ANSWER_MARGIN_MS) : undefined;
 }
