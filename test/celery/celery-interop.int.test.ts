@@ -166,6 +166,13 @@ print(json.dumps({k: outcome(r) for k, r in rs.items()}))`,
     });
   }, 60_000);
 
+  it('Python → TS: a call with no arguments runs a task whose input is optional', async () => {
+    const out = await sendFromPython<{ result: unknown }>(
+      `r = app.send_task('demo.noinput', queue=CELERY_QUEUE)\nprint(json.dumps({'result': r.get(timeout=10)}))`,
+    );
+    expect(out.result).toBe('no input');
+  }, 60_000);
+
   it('ETA Python → TS: countdown=3 is honoured by the TypeScript worker', async () => {
     const out = await sendFromPython<{ id: string; sentAt: number; result: number }>(
       `t0 = time.time()

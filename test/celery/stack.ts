@@ -62,6 +62,12 @@ export async function startCeleryStack(): Promise<CeleryStack> {
         throw new TypeError(`b must be positive, got ${b}`);
       },
     }),
+    defineTask({
+      name: 'demo.noinput',
+      queue: celeryQueue,
+      input: z.object({ n: z.number() }).optional(),
+      handler: (input) => (input === undefined ? 'no input' : input.n),
+    }),
     defineTask({ name: 'py.mul', ...onPython, input: z.object({ a: z.number(), b: z.number() }) }),
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),

@@ -35,16 +35,17 @@ function fromZod<T>(r: z.ZodSafeParseResult<T>): SchemaParse<T> {
 }
 
 /**
- * A job's input through its task's schema. An enqueue without input (undefined, which the task's
- * schema accepted: `.optional()`, `.default()`, `z.void()`) reaches the worker as `null`, JSON
- * having no undefined: a `null` the schema refuses is read again as the undefined it was sent as.
+ * A job's input through its task's schema. A job enqueued without input (undefined, which the
+ * task's schema accepted: `.optional()`, `.default()`, `z.void()`) reaches the worker as `null`
+ * (JSON has no undefined), and a Celery call with no arguments as `{}` (its empty kwargs): such
+ * an input the schema refuses is read again as the undefined it stands for.
  */
 export function parseJobInput<T>(
   schema: z.ZodType<T>,
   input: unknown,
 ): SchemaParse<T> | Promise<SchemaParse<T>> {
   const first = parseSchema(schema, input);
-  if (input !== null) return first;
+  if (!meansNoInput(input)) return first;
   const orUndefined = (r: SchemaParse<T>) => {
     if (r.success) return r;
     const again = parseSchema(schema, undefined);
@@ -53,3 +54,9 @@ export function parseJobInput<T>(
   };
   return first instanceof Promise ? first.then(orUndefined) : orUndefined(first);
 }
+
+const meansNoInput = (v: unknown): boolean =>
+  v === null ||
+  (typeof v === 'object' &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    Object.keys(v as object).length === 0);
