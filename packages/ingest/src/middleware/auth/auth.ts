@@ -39,9 +39,15 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
 
 /** `*` matches any run of characters; everything else is literal. */
 export function taskPatternMatches(pattern: string, task: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+    compiled.set(pattern, re);
+  }
   return re.test(task);
 }
+// Patterns come from the configured keys (a bounded set): each compiled once, not per request.
+const compiled = new Map<string, RegExp>();
 
 export function keyAllowsTask(key: ApiKey | undefined, task: string): boolean {
   return !key?.tasks || key.tasks.some((p) => taskPatternMatches(p, task));
