@@ -173,6 +173,25 @@ print(json.dumps({k: outcome(r) for k, r in rs.items()}))`,
     expect(out.result).toBe('no input');
   }, 60_000);
 
+  it('Python → TS: a per-call time_limit / soft_time_limit bounds the run like the task timeout does', async () => {
+    const out = await sendFromPython<Record<string, { err: string; took: number }>>(
+      `def run(**opts):
+    t0 = time.time()
+    r = app.send_task('demo.sleepy', kwargs={'ms': 4000}, queue=CELERY_QUEUE, **opts)
+    try:
+        r.get(timeout=15)
+        err = 'none'
+    except Exception as e:
+        err = type(e).__name__
+    return {'err': err, 'took': time.time() - t0}
+print(json.dumps({'hard': run(time_limit=1), 'soft': run(soft_time_limit=1, time_limit=10)}))`,
+    );
+    for (const k of ['hard', 'soft']) {
+      expect(out[k]?.err).toBe('TaskTimeoutError');
+      expect(out[k]?.took).toBeLessThan(3.5);
+    }
+  }, 60_000);
+
   it('ETA Python → TS: countdown=3 is honoured by the TypeScript worker', async () => {
     const out = await sendFromPython<{ id: string; sentAt: number; result: number }>(
       `t0 = time.time()

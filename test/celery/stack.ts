@@ -68,6 +68,21 @@ export async function startCeleryStack(): Promise<CeleryStack> {
       input: z.object({ n: z.number() }).optional(),
       handler: (input) => (input === undefined ? 'no input' : input.n),
     }),
+    defineTask({
+      name: 'demo.sleepy',
+      queue: celeryQueue,
+      input: z.object({ ms: z.number() }),
+      timeoutMs: 20_000,
+      retry: { maxAttempts: 1 },
+      handler: ({ ms }, ctx) =>
+        new Promise((resolve, reject) => {
+          const t = setTimeout(() => resolve('woke'), ms);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(ctx.signal.reason);
+          });
+        }),
+    }),
     defineTask({ name: 'py.mul', ...onPython, input: z.object({ a: z.number(), b: z.number() }) }),
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),

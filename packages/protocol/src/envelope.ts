@@ -29,6 +29,8 @@ export const jobEnvelopeSchema = z.object({
   notBefore: isoDateSchema.optional(),
   expiresAt: isoDateSchema.optional(),
   priority: z.number().int().min(0).max(255).optional(),
+  /** A shorter run time than the task's timeout, for this job only (Celery's per-call time_limit). */
+  timeoutMs: z.number().int().min(1).max(2_147_483_647).optional(),
   idempotencyKey: z.string().min(1).max(256).optional(),
   /** Region where the job was accepted. */
   origin: nameSchema,

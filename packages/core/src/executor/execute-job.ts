@@ -157,7 +157,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const timeoutMs = Math.max(
       1,
       Math.min(
-        task.timeoutMs,
+        job.timeoutMs !== undefined && job.timeoutMs < task.timeoutMs ? job.timeoutMs : task.timeoutMs,
         (opts.deadlineMs ?? Number.POSITIVE_INFINITY) - Date.now() - DEADLINE_SAFETY_MS,
       ),
     );

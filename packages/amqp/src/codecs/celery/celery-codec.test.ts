@@ -99,6 +99,27 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(r.ok && r.job.traceparent).toBeUndefined();
   });
 
+  it("reads a per-call timelimit [hard, soft] as the job's timeoutMs when shorter than the task's", () => {
+    const base = incoming(msg('positional'));
+    const withLimit = (timelimit: unknown) => ({
+      ...base,
+      properties: { ...base.properties, headers: { ...base.properties.headers, timelimit } },
+    });
+    const timeoutOf = (codec: typeof celeryCodec, timelimit: unknown) => {
+      const r = codec.decode(withLimit(timelimit));
+      return r.ok ? r.job.timeoutMs : 'refused';
+    };
+    expect(timeoutOf(celeryCodec, [1, null])).toBe(1000);
+    expect(timeoutOf(celeryCodec, [10, 2.5])).toBe(2500);
+    expect(timeoutOf(celeryCodec, [null, null])).toBeUndefined();
+    expect(timeoutOf(celeryCodec, 'soon')).toBeUndefined();
+    const known = createCeleryCodec({ tasks });
+    expect(timeoutOf(known, [120, null])).toBeUndefined(); // the task's own 60 s is shorter
+    expect(timeoutOf(known, [5, null])).toBe(5000);
+    const out = celeryCodec.encode(makeJob({ timeoutMs: 1500 }));
+    expect(out.properties.headers?.timelimit).toEqual([2, null]);
+  });
+
   it('maps kwargs-only calls to a plain object', () => {
     const r = celeryCodec.decode(incoming(msg('kwargs-only')));
     expect(r.ok && r.job.input).toEqual({ a: 6, b: 7 });

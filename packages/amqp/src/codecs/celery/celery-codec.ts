@@ -37,6 +37,8 @@ export interface CeleryCodecOptions {
 
 interface WarrenExtras {
   maxAttempts?: number;
+  /** Exact, where `timelimit` holds whole seconds. */
+  timeoutMs?: number;
   backoff?: Backoff;
   enqueuedAt?: string;
   origin?: string;
@@ -53,6 +55,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     const task = opts.tasks?.get(job.task);
     const extras: WarrenExtras = {
       maxAttempts: job.maxAttempts,
+      timeoutMs: job.timeoutMs,
       backoff: job.backoff,
       enqueuedAt: job.enqueuedAt,
       origin: job.origin,
@@ -70,7 +73,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       group_index: null,
       retries: job.attempt - 1,
       // [hard, soft] seconds — the order as_task_v2 writes [time_limit, soft_time_limit].
-      timelimit: [task ? Math.ceil(task.timeoutMs / 1000) : null, null],
+      timelimit: [limitS(job.timeoutMs ?? task?.timeoutMs), null],
       root_id: job.id,
       parent_id: null,
       argsrepr: truncateRepr(pyTupleRepr(args)),
@@ -146,6 +149,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       notBefore: eta,
       expiresAt: expires,
       priority: typeof p.priority === 'number' && p.priority > 0 ? p.priority : undefined,
+      timeoutMs: extras.timeoutMs ?? shorterLimit(timeLimitMs(h.timelimit), task?.timeoutMs),
       idempotencyKey: extras.idempotencyKey,
       origin: extras.origin ?? region,
       hops: extras.hops ?? [],
@@ -203,3 +207,25 @@ function celeryDate(v: unknown, field: string): string | undefined | DecodeResul
   if (Number.isNaN(ms)) return fail(`${field} header ${JSON.stringify(v)} is not an ISO-8601 date`);
   return new Date(ms).toISOString();
 }
+
+const limitS = (ms: number | undefined): number | null => (ms === undefined ? null : Math.ceil(ms / 1000));
+
+/**
+ * The run time a message's `timelimit` header ([hard, soft] seconds, Celery's per-call
+ * time_limit / soft_time_limit) allows, in ms: the smaller one set. warren has one limit, which
+ * aborts the task's signal (soft) and stops waiting for it (hard).
+ */
+function timeLimitMs(v: unknown): number | undefined {
+  if (!Array.isArray(v)) return undefined;
+  let ms: number | undefined;
+  for (const s of v.slice(0, 2)) {
+    if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) continue;
+    const m = Math.min(2_147_483_647, Math.max(1, Math.round(s * 1000)));
+    ms = ms === undefined ? m : Math.min(ms, m);
+  }
+  return ms;
+}
+
+/** A limit from the message only when it is shorter than the task's own timeout (else the task's applies). */
+const shorterLimit = (ms: number | undefined, taskMs: number | undefined): number | undefined =>
+  ms !== undefined && (taskMs === undefined || ms < taskMs) ? ms : undefined;
