@@ -188,6 +188,16 @@ describe('executor', () => {
     expect((await results.get(old.id))!.state).toBe('expired');
   });
 
+  it('an expired copy of a job already failed is dead-lettered again, not acked (its DLQ copy may not have landed)', async () => {
+    const { ex, results, events } = setup([add]);
+    const job = makeJob({ expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await results.transition(job.id, 'failed', { task: 'demo.add', queue: 'default' });
+    const d = recordingDelivery(job);
+    expect(await ex.execute(d.d)).toBe('failed');
+    expect(d.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/already failed/) }]);
+    expect(events.at(-1)).toMatchObject({ type: 'failed', repeat: true });
+  });
+
   it('an expired copy of a job another run holds is deferred, and expires it once that lease is gone', async () => {
     const { ex, results } = setup([add]);
     const job = makeJob({ expiresAt: new Date(Date.now() - 1000).toISOString() });

@@ -76,6 +76,15 @@ export function createExecutor(deps: ExecutorDeps) {
     return results.transition(id, to, patch);
   };
 
+  // Dead-lettering removes a failed job's message, so one that comes back is a DLQ copy that was
+  // not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
+  const deadLetterAgain = async (delivery: Delivery, attempt: number): Promise<ExecutionOutcome> => {
+    const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
+    await delivery.deadLetter(reason);
+    emit({ type: 'failed', job: delivery.job, attempt, reason, repeat: true });
+    return 'failed';
+  };
+
   async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const { job, attempt } = delivery;
     const task = tasks.get(job.task);
@@ -143,6 +152,7 @@ export function createExecutor(deps: ExecutorDeps) {
         }
         out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;
       }
+      if (alreadyFailed(out)) return deadLetterAgain(delivery, attempt);
       await delivery.ack();
       emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
       return out.ok ? 'expired' : 'skipped';
@@ -175,14 +185,7 @@ export function createExecutor(deps: ExecutorDeps) {
         emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
         return 'deferred';
       }
-      if (alreadyFailed(started)) {
-        // Dead-lettering removes a failed job's message, so one that comes back is a DLQ copy
-        // that was not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
-        const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
-        await delivery.deadLetter(reason);
-        emit({ type: 'failed', job, attempt, reason, repeat: true });
-        return 'failed';
-      }
+      if (alreadyFailed(started)) return deadLetterAgain(delivery, attempt);
       await delivery.ack(); // already finished (or cancelled): a duplicate, recorded once
       emit({ type: 'skipped', job, attempt, reason: started.reason });
       return 'skipped';
