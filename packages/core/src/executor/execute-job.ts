@@ -116,8 +116,13 @@ export function createExecutor(deps: ExecutorDeps) {
       error,
     });
 
-    const fail = async (error: JobError, reason: string, runOwner?: string): Promise<ExecutionOutcome> => {
-      const out = await write(job.id, 'failed', record(undefined, runOwner, undefined, error));
+    const fail = async (
+      error: JobError,
+      reason: string,
+      runOwner?: string,
+      failTtlS = ttlS,
+    ): Promise<ExecutionOutcome> => {
+      const out = await write(job.id, 'failed', record(undefined, runOwner, undefined, error, failTtlS));
       // Refused because it already failed: this message outlived its dead-lettering (see below).
       if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) {
         await delivery.ack();
@@ -175,6 +180,10 @@ export function createExecutor(deps: ExecutorDeps) {
     // ttlS counts from the job's end: a record kept only that long while the job runs (or waits
     // for its retry) expired under it, and the result write then found no record and was refused.
     const runTtlS = ttlS + Math.ceil(leaseMs / 1000);
+    // A copy of this job deferred while it ran (lease-held) comes back up to a lease later (plus
+    // the delay tiers' and the queue's lateness): the finished record must still be there then,
+    // or that copy would run the job again.
+    const doneTtlS = Math.max(ttlS, Math.ceil(leaseMs / 1000) + 60);
     const started = await write(job.id, 'running', record(attempt, owner, leaseMs, undefined, runTtlS));
     if (!started.ok) {
       if (started.reason === 'lease-held') {
@@ -228,7 +237,7 @@ export function createExecutor(deps: ExecutorDeps) {
       const error = toJobError(err, steer.retryable && !lastAttempt);
       if (!error.retryable) {
         const why = steer.retryable ? `failed after ${attempt} attempts` : 'non-retriable error';
-        return fail(error, why, owner);
+        return fail(error, why, owner, doneTtlS);
       }
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
       // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
@@ -247,14 +256,14 @@ export function createExecutor(deps: ExecutorDeps) {
     let done: TransitionOutcome;
     try {
       if (unstorable(value)) throw new TypeError('unstorable result');
-      done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS });
+      done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS: doneTtlS });
     } catch (err) {
       // A result JSON cannot hold fails the job: rethrown, the delivery would be released and
       // the job run again, forever (each time behind its own lease).
       const problem = resultJsonProblem(value);
       if (problem === undefined) throw err;
       const error = { type: 'ResultNotSerializable', message: problem, retryable: false };
-      return fail(error, 'result not serializable', owner);
+      return fail(error, 'result not serializable', owner, doneTtlS);
     }
     await delivery.ack();
     emit({
