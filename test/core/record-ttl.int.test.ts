@@ -125,7 +125,13 @@ describe('job records outlive the wait for their job (short resultTtlS)', () => 
     const req = { task: 'rt.slow', input: { ms: 0 }, idempotencyKey: `${RUN}-done` };
     const first = await producer.enqueue(req);
     expect(await finished(first.response.id)).toMatchObject({ state: 'succeeded' });
-    await sleep(2500); // the result (resultTtlS 1) is gone
+    // Replayed while the finished record lives (resultTtlS, at least a lease + 60 s after a run)...
+    expect(await producer.enqueue(req)).toMatchObject({
+      replayed: true,
+      response: { id: first.response.id },
+    });
+    // ...and once it has expired (deleted here rather than waited for), the key is stale.
+    await redis.del(`${RUN}:job:${first.response.id}`);
     // Past the longest an enqueue can take from its key's claim to its record (65 s here).
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 120_000);
