@@ -56,7 +56,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-const LEASE_MARGIN_MS = 30_000;
+/** A run's lease: its timeout plus this (a copy delivered meanwhile is deferred that long). */
+export const LEASE_MARGIN_MS = 30_000;
 const DEADLINE_SAFETY_MS = 1_000;
 
 /**

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineConfig } from '../config/define-config';
+import { defineTask } from '../task/define-task';
+import { cancelPatch } from './cancel-patch';
+
+const config = defineConfig({
+  results: { ttlS: 60 },
+  tasks: [defineTask({ name: 'long', input: z.unknown(), timeoutMs: 600_000, resultTtlS: 10 })],
+});
+const now = Date.parse('2030-01-01T00:00:00.000Z');
+
+describe('cancelPatch', () => {
+  it('keeps a cancelled record until the job could next be delivered', () => {
+    expect(cancelPatch({ task: 'long', state: 'queued' }, config, now)).toEqual({ ttlS: 60 });
+    const notBefore = new Date(now + 3_600_000).toISOString();
+    expect(cancelPatch({ task: 'long', state: 'scheduled', notBefore }, config, now)).toEqual({ ttlS: 3660 });
+    expect(cancelPatch({ task: 'long', state: 'retrying' }, config, now)).toEqual({ ttlS: 60 + 86_400 });
+  });
+
+  it('a running job: past a copy deferred behind its lease (timeout + 30 s), which must find it cancelled', () => {
+    expect(cancelPatch({ task: 'long', state: 'running' }, config, now).ttlS).toBeGreaterThanOrEqual(
+      60 + 630,
+    );
+  });
+});
