@@ -2,6 +2,7 @@ import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { type Context, Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
+import { corsFor } from './middleware/cors/cors';
 import { allowOnly, problemHandler, problemNotFound } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
 import { docsPage } from './openapi/docs-page';
@@ -36,6 +37,8 @@ export function createIngestApp(deps: IngestDeps) {
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
   app.notFound(problemNotFound);
+  const origins = config.ingest.corsOrigins;
+  if (origins?.length) app.use('*', corsFor(origins));
   if (deps.onRequest) {
     const onRequest = deps.onRequest;
     app.use('*', async (c, next) => {

@@ -77,6 +77,8 @@ export const configShapeSchema = z.object({
         .positive()
         .default(256 * 1024),
       publishTimeoutMs: z.number().int().positive().default(5000),
+      /** Browser origins allowed to call the API (CORS), e.g. `https://app.example.com`; `*` for any. Off when absent. */
+      corsOrigins: z.array(z.string().min(1)).optional(),
     })
     .default({ bodyLimitBytes: 256 * 1024, publishTimeoutMs: 5000 }),
   worker: z
