@@ -5,7 +5,7 @@ import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
 import { parseJobInput, parseSchema } from '../task/parse-schema';
 import { classify, OutputSchemaError, toJobError } from './errors';
-import { resultJsonProblem, unstorable } from './result-json';
+import { resultJsonProblem, resultStoreRefusal, unstorable } from './result-json';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import type { Runaways } from './runaways';
@@ -259,12 +259,20 @@ export function createExecutor(deps: ExecutorDeps) {
       if (unstorable(value)) throw new TypeError('unstorable result');
       done = await write(job.id, 'succeeded', { result: value ?? null, owner, ttlS: doneTtlS });
     } catch (err) {
-      // A result JSON cannot hold fails the job: rethrown, the delivery would be released and
-      // the job run again, forever (each time behind its own lease).
+      // A result JSON cannot hold, or one the store refuses for good, fails the job: rethrown, the
+      // delivery would be released and the job run again, forever (each time behind its own lease).
       const problem = resultJsonProblem(value);
-      if (problem === undefined) throw err;
-      const error = { type: 'ResultNotSerializable', message: problem, retryable: false };
-      return fail(error, 'result not serializable', owner, doneTtlS);
+      const refusal = problem === undefined ? resultStoreRefusal(err) : undefined;
+      if (problem === undefined && refusal === undefined) throw err;
+      const error = problem
+        ? { type: 'ResultNotSerializable', message: problem, retryable: false }
+        : { type: 'ResultNotStored', message: refusal!, retryable: false };
+      return fail(
+        error,
+        problem ? 'result not serializable' : 'result refused by the store',
+        owner,
+        doneTtlS,
+      );
     }
     await delivery.ack();
     emit({

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { Command, type Redis } from 'ioredis';
 import { refuseCommand } from './allow-list';
 import { encodeReply, parseCommand } from './encode-reply';
@@ -9,7 +10,16 @@ export interface RedisRestAppOptions {
   redis: Redis;
   /** Bearer token callers must present. */
   token: string;
+  /**
+   * Requests over this many bytes are refused with 413, as Upstash refuses a request over its
+   * 10 MB limit (its exact reply is not known here: an `{"error"}` body, as for its other
+   * refusals), so what is too large in production is too large against this stand-in too.
+   */
+  maxRequestBytes?: number;
 }
+
+/** Upstash's documented request size limit. */
+export const UPSTASH_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**
  * A command whose reply stays raw RESP2 with Buffers: ioredis would otherwise reshape some
@@ -34,7 +44,11 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * `Upstash-Encoding: base64`; RESP2 replies; errors as `{"error": "..."}`. Commands outside
  * ALLOWED_COMMANDS (allow-list.ts) are refused.
  */
-export function createRedisRestApp({ redis, token }: RedisRestAppOptions): Hono {
+export function createRedisRestApp({
+  redis,
+  token,
+  maxRequestBytes = UPSTASH_MAX_REQUEST_BYTES,
+}: RedisRestAppOptions): Hono {
   // Digests of equal length, so neither the comparison nor a length check says how long the token is.
   const digest = (s: string) => createHash('sha256').update(s).digest();
   const expected = digest(`Bearer ${token}`);
@@ -46,6 +60,13 @@ export function createRedisRestApp({ redis, token }: RedisRestAppOptions): Hono 
     }
     await next();
   });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxRequestBytes,
+      onError: (c) => c.json({ error: `ERR max request size exceeded (${maxRequestBytes} bytes)` }, 413),
+    }),
+  );
 
   const body = async (c: { req: { json(): Promise<unknown> } }): Promise<unknown> =>
     c.req.json().catch(() => undefined);

@@ -10,6 +10,8 @@ export interface ServeRedisRestOptions {
   token: string;
   hostname?: string;
   onError?: (err: Error) => void;
+  /** See createRedisRestApp (default: Upstash's 10 MB). */
+  maxRequestBytes?: number;
 }
 
 export interface RedisRestServer {
@@ -24,7 +26,7 @@ export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<Redis
   // Fail fast like the stores: during an outage the caller must get an error, not a queued write.
   const redis = new Redis(opts.redisUrl, STORE_REDIS_OPTIONS);
   redis.on('error', (err: Error) => opts.onError?.(err));
-  const app = createRedisRestApp({ redis, token: opts.token });
+  const app = createRedisRestApp({ redis, token: opts.token, maxRequestBytes: opts.maxRequestBytes });
   const hostname = opts.hostname ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname }, () => resolve(s));
