@@ -99,6 +99,11 @@ export async function startLocalSqsFront(port: number): Promise<LocalSqsFront> {
     }
     void requestHandler(req, res);
   });
+  // Node closes an idle keep-alive socket after 5 s; a request the client sends on it at that
+  // moment fails with ECONNRESET (seen once in the full suite, in the 10k test's polling, the
+  // test's client having no retries). Real SQS keeps idle connections far longer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return front;
 }
