@@ -1,19 +1,15 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import type { AmqpBroker } from '@warren/amqp';
 import {
-  createProducer,
+  type createProducer,
   defineConfig,
   defineTask,
   type ExecutionEvent,
-  type ResultStore,
   UnprocessableError,
 } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
-import { createRedisResultStore } from '@warren/results';
-import { createWorker, type Worker } from '@warren/worker';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
+import { type CoreStack, sleep, startCoreStack } from './support';
 
 /**
  * Task schemas zod can only run with parseAsync (an async refinement or transform), and ones whose
@@ -46,46 +42,23 @@ const config = defineConfig({
     }),
   ],
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('async and throwing task schemas', () => {
   let broker: AmqpBroker;
-  let redis: Redis;
-  let results: ResultStore;
-  let worker: Worker;
   let producer: ReturnType<typeof createProducer>;
   const events: ExecutionEvent[] = [];
 
+  let stack: CoreStack | undefined;
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    worker = createWorker({
-      config,
-      consumer: broker.consumer,
-      results,
-      queues: [QUEUE],
-      onEvent: (e) => events.push(e),
-    });
-    await worker.start();
+    stack = await startCoreStack(config, { run: RUN, queue: QUEUE, events });
+    ({ broker, producer } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await worker?.stop(2000).catch(() => {});
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+    await stack?.close();
   });
 
-  const finished = async (id: string) => {
-    for (let i = 0; i < 100; i++) {
-      const rec = await results.get(id);
-      if (rec && ['succeeded', 'failed'].includes(rec.state)) return rec;
-      await sleep(100);
-    }
-    return results.get(id);
-  };
+  const finished = (id: string) => stack!.finished(id);
 
   it('the producer validates an async schema: accepted when valid, 422 when not', async () => {
     const { response } = await producer.enqueue({ task: 'as.async', input: { n: 1 } });

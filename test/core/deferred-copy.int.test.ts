@@ -1,4 +1,4 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
   defineConfig,
@@ -6,12 +6,9 @@ import {
   type ExecutionEvent,
   type ResultStore,
 } from '@warren/core';
-import { createRedisResultStore } from '@warren/results';
-import { createWorker, type Worker } from '@warren/worker';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
+import { type CoreStack, sleep, startCoreStack } from './support';
 
 /**
  * A second copy of a job (the same id published twice: an enqueue retried after a lost confirm)
@@ -39,35 +36,20 @@ const config = defineConfig({
     }),
   ],
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a deferred duplicate of a finished job', () => {
   let broker: AmqpBroker;
-  let redis: Redis;
   let results: ResultStore;
-  let worker: Worker;
   const events: ExecutionEvent[] = [];
 
+  let stack: CoreStack | undefined;
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    worker = createWorker({
-      config,
-      consumer: broker.consumer,
-      results,
-      queues: [QUEUE],
-      concurrency: 2,
-      onEvent: (e) => events.push(e),
-    });
-    await worker.start();
+    stack = await startCoreStack(config, { run: RUN, queue: QUEUE, concurrency: 2, events });
+    ({ broker, results } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await worker?.stop(2000).catch(() => {});
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+    await stack?.close();
   });
 
   it('is skipped when it comes back, not run again', async () => {

@@ -1,4 +1,4 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
   defineConfig,
@@ -7,12 +7,11 @@ import {
   type ResultStore,
   RetryAfterError,
 } from '@warren/core';
-import { createRedisResultStore } from '@warren/results';
-import { createWorker, type Worker } from '@warren/worker';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
+import { cleanUpRun } from '../ingest/support';
+import { type CoreStack, sleep, startCoreStack } from './support';
 
 /**
  * A task's `resultTtlS` says how long its result lives after the job finishes. On real RabbitMQ
@@ -46,47 +45,25 @@ const tasks = [
   }),
 ];
 const config = defineConfig({ queues: { [QUEUE]: { type: 'classic' } }, tasks });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('job records outlive the wait for their job (short resultTtlS)', () => {
   let broker: AmqpBroker;
   let redis: Redis;
   let results: ResultStore;
-  let worker: Worker;
   const events: ExecutionEvent[] = [];
   let producer: ReturnType<typeof createProducer>;
 
+  let stack: CoreStack | undefined;
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    worker = createWorker({
-      config,
-      consumer: broker.consumer,
-      results,
-      queues: [QUEUE],
-      concurrency: 4,
-      onEvent: (e) => events.push(e),
-    });
-    await worker.start();
+    stack = await startCoreStack(config, { run: RUN, queue: QUEUE, concurrency: 4, events });
+    ({ broker, redis, results, producer } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await worker?.stop(2000).catch(() => {});
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
+    await stack?.close();
   });
 
-  const finished = async (id: string) => {
-    for (let i = 0; i < 100; i++) {
-      const rec = await results.get(id);
-      if (rec && ['succeeded', 'failed'].includes(rec.state)) return rec;
-      await sleep(100);
-    }
-    return results.get(id);
-  };
+  const finished = (id: string) => stack!.finished(id);
 
   it('a job running longer than its resultTtlS still gets its result recorded', async () => {
     const { response } = await producer.enqueue({ task: 'rt.slow', input: { ms: 3000 } });
