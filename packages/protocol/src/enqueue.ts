@@ -8,6 +8,8 @@ import { jobStateSchema } from './states';
 /** The longest delay, and the longest lifetime, a job may ask for: past it, dates stop being plain numbers. */
 export const MAX_DELAY_MS = 365 * 86_400_000;
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
 export const enqueueRequestSchema = z.strictObject({
   task: nameSchema,
@@ -22,7 +24,14 @@ export const enqueueRequestSchema = z.strictObject({
   expiresInMs: z.number().int().min(1).max(MAX_DELAY_MS).optional(),
   priority: z.number().int().min(0).max(255).optional(),
   maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS).optional(),
-  idempotencyKey: z.string().min(1).max(256).optional(),
+  // A lone surrogate has no UTF-8 form: stored, it becomes U+FFFD, so two different keys
+  // ("k\ud800", "k\udc00") would name one Redis key and replay each other's job.
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((k) => !LONE_SURROGATE.test(k), 'must be well-formed Unicode (no lone surrogates)')
+    .optional(),
   region: nameSchema.optional(),
 });
 export type EnqueueRequest = z.infer<typeof enqueueRequestSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueRequestSchema, MAX_DELAY_MS } from './enqueue';
+import { enqueueRequestSchema, MAX_DELAY_MS, parseEnqueueRequest } from './enqueue';
 import { parseEnvelope } from './envelope';
 import { QueueFullError, TransportError, ValidationError } from './errors';
 import { fieldErrors } from './problem';
@@ -38,6 +38,19 @@ describe('protocol', () => {
     const newer = `01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra`;
     const r = parseEnvelope(JSON.stringify({ ...envelope, traceparent: newer }));
     expect(r.ok && r.job.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  });
+
+  it('refuses an idempotency key with a lone surrogate (stored as U+FFFD, two keys would be one)', () => {
+    for (const idempotencyKey of ['order-\ud800', 'order-\udc00x']) {
+      expect(() => parseEnqueueRequest({ task: 'a', idempotencyKey })).toThrow(
+        expect.objectContaining({
+          status: 400,
+          errors: [expect.objectContaining({ path: 'idempotencyKey' })],
+        }),
+      );
+    }
+    // A pair is a character: accepted.
+    expect(parseEnqueueRequest({ task: 'a', idempotencyKey: 'order-😀' }).idempotencyKey).toBe('order-😀');
   });
 
   it('names each unknown field and each invalid field of an enqueue request', () => {
