@@ -33,7 +33,11 @@ export async function loadWorkerConfig(env: Env): Promise<WarrenConfig> {
       ? env.WARREN_CONFIG
       : resolve(process.cwd(), env.WARREN_CONFIG);
     const mod = (await import(pathToFileURL(file).href)) as { default?: WarrenConfig };
-    if (!mod.default?.tasks) throw new ConfigError(`${file} must default-export defineConfig({...})`);
+    // A plain object (defineConfig forgotten) would fail later as "config.regions is not iterable".
+    if (!(mod.default?.tasks instanceof Map))
+      throw new ConfigError(
+        `${file} must default-export defineConfig({...}) (a plain object is not validated)`,
+      );
     config = mod.default;
   }
   const regionsJson = env[ENV.regions];
