@@ -12,7 +12,7 @@ import { sqsCall } from './errors';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
-import type { ReceivedMessage } from './sqs-ops';
+import { HANDED_BACK, type ReceivedMessage } from './sqs-ops';
 import { type Heartbeat, keepHidden } from './visibility-heartbeat';
 
 export interface SqsConsumerOptions extends QueueUrlOptions {
@@ -98,6 +98,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               // local-aws-sqs honours only the deprecated AttributeNames; AWS takes both.
               AttributeNames: ['ApproximateReceiveCount' as QueueAttributeName],
               MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+              MessageAttributeNames: [HANDED_BACK],
             }),
             { abortSignal: abort.signal },
           );
@@ -110,6 +111,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
                 receiptHandle: msg.ReceiptHandle!,
                 body: msg.Body ?? '',
                 receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
+                handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
               },
               sentAt,
             );

@@ -3,7 +3,7 @@ import { sqsCall } from './errors';
 import { isFifoUrl, MAX_DEFER_MS, MAX_DELAY_S, toSeconds } from './limits';
 import { loadSqsSdk } from './sdk';
 import type { SqsContext, SqsMode } from './sqs-delivery';
-import { deleteMessage, type ReceivedMessage, setVisibility } from './sqs-ops';
+import { deleteMessage, HANDED_BACK, type ReceivedMessage, setVisibility } from './sqs-ops';
 import { withNotBefore } from './with-not-before';
 
 const MAX_DELAY_MS = MAX_DELAY_S * 1000;
@@ -26,6 +26,8 @@ export async function deferMessage(
   attempt: number,
   delayMs: number,
   mode: SqsMode,
+  /** A released delivery's copy: marked so its next delivery reads as a redelivery. */
+  handedBack = false,
 ): Promise<boolean> {
   if (isFifoUrl(m.queueUrl)) {
     await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
@@ -44,7 +46,12 @@ export async function deferMessage(
     const { SendMessageCommand } = await loadSqsSdk();
     // A wait past DelaySeconds' 15 min is kept by the envelope's notBefore (stamped above).
     const DelaySeconds = toSeconds(delayMs, MAX_DELAY_S);
-    return ctx.client.send(new SendMessageCommand({ QueueUrl: m.queueUrl, MessageBody: body, DelaySeconds }));
+    const MessageAttributes = handedBack
+      ? { [HANDED_BACK]: { DataType: 'String', StringValue: '1' } }
+      : undefined;
+    return ctx.client.send(
+      new SendMessageCommand({ QueueUrl: m.queueUrl, MessageBody: body, DelaySeconds, MessageAttributes }),
+    );
   });
   if (mode === 'poll') await deleteMessage(ctx.client, m);
   return false;

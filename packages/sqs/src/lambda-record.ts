@@ -11,6 +11,7 @@ import {
   type SqsContext,
   type SqsDelivery,
 } from './sqs-delivery';
+import { HANDED_BACK } from './sqs-ops';
 
 export type RecordMapping =
   | { ok: true; delivery: SqsDelivery }
@@ -30,6 +31,7 @@ export interface LambdaRecordMapperOptions {
 const info = (record: SQSRecord): MessageInfo => ({
   messageId: record.messageId,
   receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
+  handedBack: record.messageAttributes?.[HANDED_BACK] !== undefined,
 });
 
 /** The record's queue's redrive maxReceiveCount (cached per queue); undefined if unknown. */

@@ -27,7 +27,7 @@ export interface SqsContext {
 export type SqsBinding = () => Promise<{ ctx: SqsContext; message: ReceivedMessage }>;
 
 /** What is known of a message without asking SQS. */
-export type MessageInfo = Pick<ReceivedMessage, 'messageId' | 'receiveCount'>;
+export type MessageInfo = Pick<ReceivedMessage, 'messageId' | 'receiveCount' | 'handedBack'>;
 
 export type Settlement = 'ack' | 'retry' | 'dead-letter' | 'release';
 
@@ -86,7 +86,7 @@ export function createBoundSqsDelivery(
     job: lastReceiveCap(job, attempt, message.receiveCount, extra.maxReceiveCount),
     messageId: message.messageId,
     attempt,
-    redelivered: message.receiveCount > 1,
+    redelivered: message.receiveCount > 1 || message.handedBack === true,
     get settlement() {
       return settlement;
     },
@@ -111,7 +111,12 @@ export function createBoundSqsDelivery(
       await settle('release');
       keep = true;
       // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
-      if (mode === 'poll') await bind().then(({ ctx, message: m }) => setVisibility(ctx.client, m, 0));
+      if (mode !== 'poll') return;
+      // Shown again, it would be received again, and every receive counts towards the redrive's
+      // maxReceiveCount: a result store down for a few receives moved the job to the DLQ unrun.
+      // A fresh copy (receive count 0) carrying this delivery's attempt spends none of them.
+      const { ctx, message: m } = await bind();
+      keep = await deferMessage(ctx, m, job, attempt, 0, mode, true);
     },
     async defer(delayMs: number) {
       await settle('release');

@@ -11,7 +11,12 @@ export interface ReceivedMessage {
   receiptHandle: string;
   body: string;
   receiveCount: number;
+  /** A copy this consumer sent back for a delivery it released (HANDED_BACK attribute): a redelivery. */
+  handedBack?: boolean;
 }
+
+/** The message attribute a released delivery's fresh copy carries (see SqsDelivery.release). */
+export const HANDED_BACK = 'warren-handed-back';
 
 export function deleteMessage(client: SQSClient, m: ReceivedMessage): Promise<void> {
   return sqsCall('DeleteMessage', async () => {
