@@ -21,6 +21,23 @@ describe('adHocLink (warren forward --from --queue --to)', () => {
     ).toThrow(/--publish-channels/);
   });
 
+  it('refuses a queue forwarded into itself on the same broker, not another queue or broker', () => {
+    expect(() => adHocLink({ from: ['amqp://u:p@a:5672'], queue: 'q', to: ['amqp://a'] })).toThrow(
+      /same queue \(q\) on the same broker/,
+    );
+    expect(() => adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://a'], toQueue: 'q' })).toThrow(
+      /same queue/,
+    );
+    expect(
+      adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://a'], toQueue: 'q2' }).destination,
+    ).toMatchObject({
+      queue: 'q2',
+    });
+    expect(adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://b'] }).destination).toMatchObject({
+      queue: 'q',
+    });
+  });
+
   it('AMQP → SQS queue URL', () => {
     const l = adHocLink({
       from: ['amqp://a'],

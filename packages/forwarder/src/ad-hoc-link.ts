@@ -1,3 +1,4 @@
+import { regionFromUrl } from './redact';
 import type { LinkSpec } from './types';
 
 export interface AdHocLinkOptions {
@@ -27,6 +28,14 @@ export function adHocLink(o: AdHocLinkOptions): LinkSpec {
   }
   if (sqs && (o.toQueue || o.toExchange || o.publishChannels !== undefined))
     throw new Error('--to-queue/--to-exchange/--publish-channels apply to AMQP destinations only');
+  // A queue forwarded into itself (same cluster, same queue): each message would go round once and
+  // then be dead-lettered as a loop, none left for the workers. Refused before it starts.
+  const sameNode =
+    !sqs && !o.toExchange && o.to.some((u) => o.from.some((f) => regionFromUrl(f) === regionFromUrl(u)));
+  if (sameNode && (o.toQueue ?? o.queue) === o.queue)
+    throw new Error(
+      `--from and --to name the same queue (${o.queue}) on the same broker: nothing to forward`,
+    );
   const channels = o.publishChannels === undefined ? {} : { channels: o.publishChannels };
   const target = o.toExchange ? `exchange:${o.toExchange}` : (o.toQueue ?? o.queue);
   return {
