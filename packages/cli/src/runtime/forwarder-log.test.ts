@@ -9,7 +9,7 @@ describe('forwarderLog', () => {
     const link = adHocLink({
       from: ['amqp://guest:guest@127.0.0.1:1'],
       queue: 'fx-cli-src',
-      to: ['amqp://127.0.0.1:1'],
+      to: ['amqp://127.0.0.1:2'], // nothing listens on either port
     });
     const fwd = createForwarder([{ ...link, backoffBaseMs: 20, backoffMaxMs: 50 }], {
       log: forwarderLog(createLogger({ stream })),
