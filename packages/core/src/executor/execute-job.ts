@@ -86,6 +86,19 @@ export function createExecutor(deps: ExecutorDeps) {
     return 'failed';
   };
 
+  // Another run holds the job's lease: come back once it would have lapsed. Nothing ran here, so
+  // no attempt is spent (with `retry`, each deferral cost one).
+  const deferBehindLease = async (
+    delivery: Delivery,
+    attempt: number,
+    leaseRemainingMs: number,
+  ): Promise<ExecutionOutcome> => {
+    const delayMs = leaseRemainingMs + 1000;
+    await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
+    emit({ type: 'deferred', job: delivery.job, attempt, delayMs, reason: 'lease-held' });
+    return 'deferred';
+  };
+
   async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const { job, attempt } = delivery;
     const task = tasks.get(job.task);
@@ -150,12 +163,8 @@ export function createExecutor(deps: ExecutorDeps) {
       if (!out.ok && out.reason === 'not-owner') {
         // Running elsewhere, or it was and that worker died: expire it once its lease is gone.
         const took = await write(job.id, 'running', record(undefined, owner, LEASE_MARGIN_MS));
-        if (!took.ok && took.reason === 'lease-held') {
-          const delayMs = (took.leaseRemainingMs ?? LEASE_MARGIN_MS) + 1000;
-          await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
-          emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
-          return 'deferred';
-        }
+        if (!took.ok && took.reason === 'lease-held')
+          return deferBehindLease(delivery, attempt, took.leaseRemainingMs ?? LEASE_MARGIN_MS);
         out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;
       }
       if (alreadyFailed(out)) return deadLetterAgain(delivery, attempt);
@@ -187,14 +196,8 @@ export function createExecutor(deps: ExecutorDeps) {
     const doneTtlS = Math.max(ttlS, Math.ceil(leaseMs / 1000) + 60);
     const started = await write(job.id, 'running', record(attempt, owner, leaseMs, undefined, runTtlS));
     if (!started.ok) {
-      if (started.reason === 'lease-held') {
-        // Another worker runs this job now; come back when its lease would have lapsed.
-        const delayMs = (started.leaseRemainingMs ?? leaseMs) + 1000;
-        // Nothing ran here, so no attempt is spent (with `retry`, each deferral cost one).
-        await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
-        emit({ type: 'deferred', job, attempt, delayMs, reason: 'lease-held' });
-        return 'deferred';
-      }
+      if (started.reason === 'lease-held')
+        return deferBehindLease(delivery, attempt, started.leaseRemainingMs ?? leaseMs);
       if (alreadyFailed(started)) return deadLetterAgain(delivery, attempt);
       await delivery.ack(); // already finished (or cancelled): a duplicate, recorded once
       emit({ type: 'skipped', job, attempt, reason: started.reason });

@@ -1,9 +1,9 @@
-import type { JobRecord } from '@warren/protocol';
+import { ConflictError, isTerminal, type JobRecord } from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
 import { MAX_RETRY_AFTER_MS } from '../executor/errors';
 import { LEASE_MARGIN_MS } from '../executor/execute-job';
 import { msUntil } from '../ms-until';
-import type { TransitionPatch } from '../ports/result-store';
+import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { DEFAULT_TIMEOUT_MS } from '../task/define-task';
 
 /**
@@ -29,4 +29,19 @@ export function cancelPatch(
           (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS + 60_000
         : msUntil(rec.notBefore, nowMs);
   return { ttlS: ttlS + Math.ceil(waitMs / 1000) };
+}
+
+/**
+ * Cancels the job `rec` names, as `DELETE /v1/jobs/:id` and the direct client's `cancel` do: the
+ * cancelled record, or a ConflictError (409) once the job has finished (before or meanwhile).
+ */
+export async function cancelJob(
+  results: ResultStore,
+  rec: JobRecord,
+  config: Pick<WarrenConfig, 'tasks' | 'results'>,
+): Promise<JobRecord | undefined> {
+  if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
+  const out = await results.transition(rec.id, 'cancelled', cancelPatch(rec, config));
+  if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
+  return out.record ?? (await results.get(rec.id));
 }

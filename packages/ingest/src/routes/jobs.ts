@@ -1,7 +1,5 @@
 import {
-  ConflictError,
-  cancelPatch,
-  isTerminal,
+  cancelJob,
   JOB_ID_PATTERN,
   type JobRecord,
   NotFoundError,
@@ -72,10 +70,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
 
   app.delete('/:id', async (c) => {
     const rec = await visibleJob(c, deps.results, 0);
-    if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
-    const out = await deps.results.transition(rec.id, 'cancelled', cancelPatch(rec, deps.config));
-    if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
-    return c.json(out.record ?? (await deps.results.get(rec.id)));
+    return c.json(await cancelJob(deps.results, rec, deps.config));
   });
 
   app.all('/', allowOnly('POST'));

@@ -1,11 +1,11 @@
 import {
   type BatchItemResult,
-  ConflictError,
-  cancelPatch,
+  cancelJob,
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
   isTerminal,
+  type JobRecord,
   MAX_BATCH,
   NotFoundError,
   type ProducerDeps,
@@ -81,7 +81,7 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
           pending.map((i) => items[i]),
           deps.hint,
           { jobIds: pending.map((i) => ids[i]) },
-        ).catch(rethrowAsHttp),
+        ).then((results) => ({ results }), rethrowAsHttp),
     });
   }
 
@@ -113,11 +113,8 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
   /** As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. */
   async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
     const rec = await get(id);
-    if (isTerminal(rec.state))
-      throw asHttpError(new ConflictError(`job ${id} already finished (${rec.state})`));
-    const out = await deps.results.transition(id, 'cancelled', cancelPatch(rec, deps.config));
-    if (!out.ok) throw asHttpError(new ConflictError(`job ${id} already finished (${out.state})`));
-    return (out.record ?? (await get(id))) as TypedJobRecord<unknown>;
+    const out = await cancelJob(deps.results, rec as JobRecord, deps.config).catch(rethrowAsHttp);
+    return (out ?? (await get(id))) as TypedJobRecord<unknown>;
   }
 
   return { enqueue, enqueueMany, get, wait, cancel, producer };

@@ -20,7 +20,7 @@ export interface BurstOptions<C extends { until: number }> {
     indices: number[],
     call: C,
     out: readonly (BatchItemResult | undefined)[],
-  ): Promise<BatchItemResult[] | { results: BatchItemResult[]; retryAfterMs?: number }>;
+  ): Promise<{ results: BatchItemResult[]; retryAfterMs?: number }>;
 }
 
 /**
@@ -38,8 +38,7 @@ export async function sendInBursts<C extends { until: number }>(
     let pending = Array.from({ length: Math.min(o.max, count - from) }, (_, k) => from + k);
     const call = o.start();
     for (let attempt = 1; ; attempt++) {
-      const sent = await o.send(pending, call, out);
-      const [results, retryAfterMs] = Array.isArray(sent) ? [sent] : [sent.results, sent.retryAfterMs];
+      const { results, retryAfterMs } = await o.send(pending, call, out);
       const again: number[] = [];
       results.forEach((r, k) => {
         out[pending[k]!] = r;
