@@ -1,12 +1,8 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore } from '@warren/results';
-import { Redis } from 'ioredis';
+import { defineConfig, defineTask } from '@warren/core';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
-import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
+import { startNodeIngest } from './support';
 
 /**
  * Many long-polls (`?wait=`) at once on the Node ingest over real RabbitMQ (:5672) and Redis
@@ -23,27 +19,17 @@ const config = defineConfig({
 });
 
 describe('concurrent long-polls on real RabbitMQ + Redis', () => {
-  let broker: AmqpBroker;
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>> | undefined;
   let redis: Redis;
-  let server: Awaited<ReturnType<typeof serveNode>>;
   let base = '';
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    const port = await freePort();
-    server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+    base = ingest.url;
+    redis = ingest.redis;
   }, 60_000);
 
-  afterAll(async () => {
-    server?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
-  });
+  afterAll(() => ingest?.close());
 
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
   const enqueue = async () =>

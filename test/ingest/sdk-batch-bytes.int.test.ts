@@ -1,13 +1,8 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore } from '@warren/results';
+import { defineConfig, defineTask } from '@warren/core';
 import { createClient } from '@warren/sdk';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
-import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
+import { drainQueue, startNodeIngest } from './support';
 
 /**
  * The SDK's enqueueMany against a real ingest (Node adapter, RabbitMQ :5672, Redis :6379) whose
@@ -26,27 +21,15 @@ const config = defineConfig({
 });
 
 describe('SDK enqueueMany over the ingest batch body limit (real RabbitMQ + Redis)', () => {
-  let broker: AmqpBroker;
-  let redis: Redis;
-  let server: Awaited<ReturnType<typeof serveNode>>;
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>> | undefined;
   let url = '';
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    const port = await freePort();
-    server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
-    url = `http://127.0.0.1:${port}`;
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+    url = ingest.url;
   }, 60_000);
 
-  afterAll(async () => {
-    server?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
-  });
+  afterAll(() => ingest?.close());
 
   it('200 jobs of 1 KiB each (each well within the limit, 200 KiB in all): all accepted, each published once', async () => {
     const client = createClient({ url, apiKey: KEY });

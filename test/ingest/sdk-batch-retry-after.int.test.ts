@@ -1,13 +1,8 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask, type JobEnvelope } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore } from '@warren/results';
+import { defineConfig, defineTask, type JobEnvelope } from '@warren/core';
 import { createClient } from '@warren/sdk';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
-import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
+import { drainQueue, startNodeIngest } from './support';
 
 /**
  * Back-pressure on a batch, on the Node ingest over real RabbitMQ (:5672, a queue limited to 2
@@ -25,27 +20,15 @@ const config = defineConfig({
 });
 
 describe('batch back-pressure honoured by the SDK (real RabbitMQ + Redis)', () => {
-  let broker: AmqpBroker;
-  let redis: Redis;
-  let server: Awaited<ReturnType<typeof serveNode>>;
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>> | undefined;
   let url = '';
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    const port = await freePort();
-    server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
-    url = `http://127.0.0.1:${port}`;
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+    url = ingest.url;
   }, 60_000);
 
-  afterAll(async () => {
-    server?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
-  });
+  afterAll(() => ingest?.close());
 
   /** Single jobs until the queue refuses one: it is full from then on. */
   async function fill() {

@@ -1,6 +1,10 @@
-import type { JobEnvelope } from '@warren/core';
+import { createAmqpBroker } from '@warren/amqp';
+import { createProducer, type JobEnvelope, type WarrenConfig } from '@warren/core';
+import { createIngestApp, serveNode } from '@warren/ingest';
+import { createRedisResultStore } from '@warren/results';
 import amqp from 'amqplib';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { freePort } from '../support/ports';
 
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -26,4 +30,28 @@ export async function cleanUpRun(queue: string, redis: Redis | undefined, keyPre
   const keys = await redis.keys(`${keyPrefix}*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
+}
+
+/** The Node ingest on a free port over real RabbitMQ and Redis (records under `<run>:`), as the ingest int tests run it. */
+export async function startNodeIngest(
+  config: WarrenConfig,
+  run: string,
+  queue: string,
+): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
+  const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+  await broker.connect();
+  const redis = new Redis(REDIS_URL);
+  const results = createRedisResultStore({ redis, prefix: `${run}:` });
+  const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+  const port = await freePort();
+  const server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    redis,
+    async close() {
+      server.close();
+      await broker.close();
+      await cleanUpRun(queue, redis, `${run}:`);
+    },
+  };
 }
