@@ -55,7 +55,7 @@ describe('duplicate idempotency keys in one batch on real RabbitMQ + Redis', () 
     expect(out.map((r) => r.status)).toEqual([202, 200, 422, 202, 200]);
     expect(out[1]!.job!.id).toBe(out[0]!.job!.id);
     expect(out[4]!.job!.id).toBe(out[0]!.job!.id);
-    expect(out[2]!.problem?.errors?.map((e) => e.path)).toEqual(['idempotencyKey']);
+    expect(out[2]!.problem?.errors?.map((e) => e.path)).toEqual(['jobs.2.idempotencyKey']);
   };
 
   it('POST /v1/jobs/batch: 202, then 200 with the same job (same body) or 422 (other body); one publish', async () => {

@@ -79,7 +79,7 @@ describe('batch Idempotency-Key header on real RabbitMQ + Redis', () => {
     expect(changed.status).toBe(207);
     const [item] = ((await changed.json()) as { results: Item[] }).results;
     expect(item!.status).toBe(422);
-    expect(item!.problem?.errors?.map((e) => e.path)).toEqual(['idempotencyKey']);
+    expect(item!.problem?.errors?.map((e) => e.path)).toEqual(['jobs.0.idempotencyKey']);
     await new Promise((r) => setTimeout(r, 200));
     expect((await drainQueue(QUEUE)).length).toBe(2);
   });

@@ -251,6 +251,7 @@ describe('ingest HTTP contract (memory adapters)', () => {
     const body = await mixed.json();
     expect(body.results.map((r: { status: number }) => r.status)).toEqual([202, 422, 400]);
     expect(body.results[2].problem.errors.map((e: { path: string }) => e.path)).toContain('jobs.2.tusk');
+    expect(body.results[1].problem.errors.map((e: { path: string }) => e.path)).toEqual(['jobs.1.task']);
     const tooMany = await post(
       app,
       { jobs: Array.from({ length: 1001 }, () => ({ task: 'demo.echo' })) },

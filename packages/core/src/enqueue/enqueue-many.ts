@@ -20,7 +20,8 @@ export interface EnqueueManyOptions {
  * A batch of up to MAX_BATCH jobs, shared by `POST /v1/jobs/batch` and `@warren/sdk/direct`:
  * each item is validated on its own, every publish is in flight at once (the broker confirms them
  * as one pipelined burst, the job records go to the store in one batch), and one result comes
- * back per item, in order. A bad or refused item is a problem entry; it never fails the others.
+ * back per item, in order. A bad or refused item is a problem entry (its fields named
+ * `jobs.<index>.<field>`, whichever check refused it); it never fails the others.
  * Anything that is not a WarrenError (a bug, not an answer) rejects the whole call.
  *
  * Items naming one idempotency key run one after the other, in batch order: in flight together
@@ -43,8 +44,11 @@ export async function enqueueMany(
   const lastOfKey = new Map<string, Promise<unknown>>();
   return Promise.all(
     items.map(async (item, i): Promise<BatchItemResult> => {
+      const prefix = `jobs.${i}`;
+      let parsed = false;
       try {
-        const req = parseEnqueueRequest(item, `jobs.${i}`);
+        const req = parseEnqueueRequest(item, prefix);
+        parsed = true;
         opts.check?.(req.task);
         const key = req.idempotencyKey;
         const before = key === undefined ? undefined : lastOfKey.get(key);
@@ -61,9 +65,13 @@ export async function enqueueMany(
         const { replayed, response } = await run;
         return { status: replayed ? 200 : 202, job: response };
       } catch (err) {
-        if (err instanceof WarrenError)
-          return { status: err.status, problem: err.toProblem(opts.instance?.(i)) };
-        throw err;
+        if (!(err instanceof WarrenError)) throw err;
+        const problem = err.toProblem(opts.instance?.(i));
+        // The parse names fields under the item already; the later checks (unknown task or
+        // queue, input, idempotency key: 422) name them within the item, as for one job.
+        if (parsed && problem.errors)
+          problem.errors = problem.errors.map((e) => ({ ...e, path: `${prefix}.${e.path}` }));
+        return { status: err.status, problem };
       }
     }),
   );

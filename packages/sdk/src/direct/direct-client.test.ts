@@ -98,7 +98,7 @@ describe('direct client', () => {
     // The same key twice in one burst: the second is a replay of the first (200, same job).
     expect(out.map((r) => r.status)).toEqual([202, 422, 400, 422, 202, 200]);
     expect(out[5]!.job!.id).toBe(out[4]!.job!.id);
-    expect(out[1]!.problem?.errors?.[0]?.path).toBe('input.a');
+    expect(out[1]!.problem?.errors?.[0]?.path).toBe('jobs.1.input.a');
     expect(out[2]!.problem?.errors?.[0]?.path).toBe('jobs.2.delayMs');
     const again = await s.client.enqueueMany([{ task: add, input: { a: 4, b: 4 }, idempotencyKey: 'k-1' }]);
     expect(again[0]).toMatchObject({ status: 200, job: { id: out[4]!.job!.id } });
