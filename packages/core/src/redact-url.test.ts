@@ -18,6 +18,14 @@ describe('redactUrl and bareUrl', () => {
     expect(bareUrl('amqp://us er:pa ss@host')).toBe('amqp://host');
   });
 
+  it('never returns a password holding unencoded URL delimiters (/ ? # @), which URL parsing rejects', () => {
+    for (const pw of ['pa/ss', 'pa?ss', 'pa#ss', 'p/a@ss#x']) {
+      const url = `amqp://warren:${pw}@broker-1:5672/vh`;
+      expect(redactUrl(url)).toBe('amqp://warren:***@broker-1:5672/vh');
+      expect(bareUrl(url)).toBe('amqp://broker-1:5672/vh');
+    }
+  });
+
   it('is safe to map over a list (no second parameter)', () => {
     expect(['amqp://a:b@h1', 'amqp://c:d@h2'].map(redactUrl)).toEqual(['amqp://a:***@h1', 'amqp://c:***@h2']);
   });

@@ -26,7 +26,12 @@ function redact(url: string, drop: boolean): string {
     } else if (u.password) u.password = '***';
     return u.toString().replace(/\/$/, '');
   } catch {
-    // Not a URL: mask or drop whatever looks like user-info.
+    // Not a URL, often because the password holds an unencoded / ? # (URL parsing then takes it
+    // for the path): the user-info runs from `scheme://` to the last `@`.
+    const m = USER_INFO.exec(url);
+    if (m) return drop ? `${m[1]}${m[4]}` : `${m[1]}${m[2]}:***@${m[4]}`;
     return drop ? url.replace(/\/\/[^@/]*@/, '//') : url.replace(/:[^:@/]*@/, ':***@');
   }
 }
+
+const USER_INFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^:/@]*):(.*)@([^@]*)$/s;

@@ -34,6 +34,31 @@ describe('createLogger', () => {
     });
   });
 
+  it('masks passwords holding quotes, backslashes or slashes, raw and inside a JSON log line', () => {
+    for (const pw of ['pa"ss', "it's", 'back\\slash', 'pa/ss', 'p@ss/w"d']) {
+      expect(redactUrlCredentials(`connect amqp://warren:${pw}@broker:5672 now`)).toBe(
+        'connect amqp://warren:[Redacted]@broker:5672 now',
+      );
+      const { lines, stream } = captureLines();
+      createLogger({ stream }).info(
+        { url: `amqp://warren:${pw}@broker:5672` },
+        `connecting to amqp://u:${pw}@h`,
+      );
+      const text = JSON.stringify(lines);
+      expect(text).toContain('amqp://warren:[Redacted]@broker:5672');
+      expect(text).toContain('amqp://u:[Redacted]@h');
+    }
+  });
+
+  it('leaves a port followed by a path or a quote alone (no password there)', () => {
+    for (const s of [
+      'GET https://registry.npmjs.org:443/@scope/pkg',
+      'http://host:8080/users?email=a@b.example',
+      '{"url":"amqp://host:5672","to":"a@b"}',
+    ])
+      expect(redactUrlCredentials(s)).toBe(s);
+  });
+
   it('masks URL passwords without a user part (redis://:password@host)', () => {
     expect(redactUrlCredentials('connect redis://:s3cret@cache:6379 and rediss://:p4ss@h')).toBe(
       'connect redis://:[Redacted]@cache:6379 and rediss://:[Redacted]@h',
