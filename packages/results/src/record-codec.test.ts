@@ -17,6 +17,7 @@ describe('record codec', () => {
       '3',
       '1',
       '2',
+      '0',
       'task',
       't',
       'queue',
@@ -40,10 +41,12 @@ describe('record codec', () => {
       '0',
       '1',
       '0',
+      '0',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',
     );
+    expect(transitionArgs('running', { renew: true }, { ttlS: 10, leaseMs: 5, channel: 'c' })[8]).toBe('1');
   });
 
   it('decodes a hash into the public record, keeping lease bookkeeping out', () => {

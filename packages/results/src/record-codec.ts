@@ -76,6 +76,7 @@ export function transitionArgs(
     String(create.length / 2),
     patch.returnRecord === false ? '0' : '1',
     String(update.length / 2),
+    patch.renew ? '1' : '0',
     ...create,
     ...update,
   ];

@@ -56,6 +56,8 @@ export class RunContext implements TaskContext {
     // under a fresh lease, and hold off the job's next attempt until that lapsed.
     if (this.abort.over) return;
     const { owner, leaseMs, ttlS } = this;
-    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS });
+    // A renewal: refused unless this run still holds the job (its lease lapsed in a stall and the
+    // job moved on: a start would revive it).
+    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
   }
 }

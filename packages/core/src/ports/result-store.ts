@@ -20,6 +20,12 @@ export interface TransitionPatch {
   owner?: string;
   /** Lease length for `running`; after it lapses another owner may take the job over. */
   leaseMs?: number;
+  /**
+   * With `running`: a renewal (progress, heartbeat) of the caller's own run, never a start. Refused
+   * `not-owner` unless the job is `running` under `owner`: a run whose lease lapsed must not take
+   * the job back from a newer run, nor bring back one that moved on (`retrying`), nor create it.
+   */
+  renew?: boolean;
   /** Record TTL in seconds (reset on every transition; the terminal one is what counts). */
   ttlS?: number;
   /**
@@ -36,7 +42,7 @@ export type TransitionRefusal =
   | 'illegal'
   /** Another owner holds an unexpired lease on `running`. */
   | 'lease-held'
-  /** The caller's lease was taken over by a newer owner. */
+  /** The caller's lease was taken over by a newer owner (or, for a renewal, is not running it). */
   | 'not-owner';
 
 /** The states a job's record starts in when the producer creates it. */

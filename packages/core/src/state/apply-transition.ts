@@ -24,6 +24,9 @@ export function applyTransition(
   const from = current?.state;
   if (from && isTerminal(from)) return { outcome: { ok: false, reason: 'already-finished', state: from } };
   if (!canTransition(from, to)) return { outcome: { ok: false, reason: 'illegal', state: from } };
+  if (to === 'running' && patch.renew && (from !== 'running' || !sameOwner(patch.owner, current?.owner))) {
+    return { outcome: { ok: false, reason: 'not-owner', state: from } };
+  }
 
   if (current && from === 'running' && current.owner) {
     const leaseLeft = (current.leaseUntil ?? 0) - nowMs;
@@ -59,7 +62,7 @@ export function applyTransition(
   if (to === 'running') {
     // An empty owner is no owner, as in the Redis script (it cannot store one apart from the other).
     const owner = patch.owner || undefined;
-    const renewal = from === 'running' && owner === (current?.owner || undefined);
+    const renewal = from === 'running' && sameOwner(owner, current?.owner);
     if (!renewal) next.startedAt = now;
     if (owner) next.owner = owner;
     else delete next.owner;
@@ -71,6 +74,10 @@ export function applyTransition(
   if (isTerminal(to)) next.finishedAt = now;
   return { outcome: { ok: true, record: toPublic(next), from }, next };
 }
+
+/** An empty owner is no owner, as in the Redis script (it cannot store one apart from the other). */
+const sameOwner = (a: string | undefined, b: string | undefined): boolean =>
+  (a || undefined) === (b || undefined);
 
 export function toPublic(rec: StoredRecord): JobRecord {
   const { owner: _o, leaseUntil: _l, ...pub } = rec;

@@ -234,6 +234,41 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(await s.get(id)).toMatchObject({ state: 'running', progress: { pct: 50 }, startedAt });
     });
 
+    // A renewal (a progress write, a heartbeat) is the caller's own run going on: it may only
+    // extend that run. A holder whose lease lapsed (an event-loop stall) keeps running its task;
+    // its progress must not revive the job another run has moved on, nor take it over.
+    it('refuses a renewal unless the job is running under the same owner', async () => {
+      const id = uuidv7();
+      const error = { type: 'E', message: 'flaky', retryable: true };
+      const renew = (owner: string, progress: unknown) =>
+        s.transition(id, 'running', { owner, progress, leaseMs: 200, renew: true });
+      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 200 }));
+      await sleep(300);
+      // Lapsed but not taken over: still the holder's own run, startedAt kept.
+      const startedAt = (await s.get(id))?.startedAt;
+      expect(await renew('old', 1)).toMatchObject({ ok: true, from: 'running' });
+      expect(await s.get(id)).toMatchObject({ state: 'running', progress: 1, startedAt });
+      await sleep(300);
+      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2, leaseMs: 200 })).ok).toBe(true);
+      // Taken over: refused while the newer lease holds, and after it lapsed (no takeover).
+      expect(await renew('old', 2)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
+      await sleep(300);
+      expect(await renew('old', 3)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
+      // Moved on to its retry: the stale holder's progress does not bring it back to running.
+      expect((await s.transition(id, 'retrying', { owner: 'new', error })).ok).toBe(true);
+      expect(await renew('old', 4)).toMatchObject({ ok: false, reason: 'not-owner', state: 'retrying' });
+      expect(await s.get(id)).toMatchObject({ state: 'retrying', attempts: 2, error, progress: 1 });
+      // The retry's run starts as usual.
+      expect((await s.transition(id, 'running', { owner: 'next', attempts: 3 })).ok).toBe(true);
+      // No record (it expired): a renewal does not create one.
+      const gone = uuidv7();
+      expect(await s.transition(gone, 'running', { owner: 'old', renew: true })).toMatchObject({
+        ok: false,
+        reason: 'not-owner',
+      });
+      expect(await s.get(gone)).toBeUndefined();
+    });
+
     it('lets exactly one of 50 concurrent finishers win', async () => {
       const id = uuidv7();
       await s.transition(id, 'running', creation({ owner: 'w', attempts: 1 }));

@@ -62,6 +62,8 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
     result: valueArb,
     error: fc.constant({ type: 'E', message: 'boom', retryable: true }),
     progress: valueArb,
+    // A renewal of the owner's own run (progress), never a start.
+    renew: fc.boolean(),
     returnRecord: fc.boolean(),
   },
   { requiredKeys: [] },

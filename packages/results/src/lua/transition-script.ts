@@ -17,7 +17,8 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * one script start and one clock read instead of one each.
  *
  * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
- * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate, then
+ * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate,
+ * renew ('1': a renewal of the owner's own run, never a start; '0'), then
  * nCreate field/value pairs used only when the record does not exist yet, then nUpdate
  * field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
@@ -57,7 +58,8 @@ local function transition(key, arg)
   local v = cjson.decode(arg)
   local to, ttl, owner, leaseMs, channel = v[1], v[2], v[3], tonumber(v[4]), v[5]
   local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
-  local createAt = 9
+  local renew = v[9] == '1'
+  local createAt = 10
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
@@ -70,6 +72,9 @@ local function transition(key, arg)
   if from == 'running' then
     curOwner = redis.call('HGET', key, 'owner')
     if not curOwner or curOwner == '' then curOwner = nil end
+  end
+  if to == 'running' and renew and (from ~= 'running' or owner ~= (curOwner or '')) then
+    return {'refused', 'not-owner', from or ''}
   end
   if curOwner then
     local left = (tonumber(redis.call('HGET', key, 'leaseUntil')) or 0) - nowMs
