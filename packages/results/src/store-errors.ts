@@ -1,7 +1,11 @@
 import { TransportError } from '@warren/core';
 
-/** Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. */
-const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
+/**
+ * Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. OOM
+ * (maxmemory reached under noeviction, a managed plan's limit) passes as records expire or are
+ * freed; it refuses every write alike, so it says nothing about the job being written.
+ */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM)\b/;
 
 /** HTTP statuses that say "later": request timeout, rate limit. */
 const RETRY_LATER_STATUS = new Set([408, 429]);
