@@ -12,6 +12,7 @@ import {
   type WarrenConfig,
 } from '@warren/core';
 import type { SQSRecord } from 'aws-lambda';
+import { failUnrunnable } from './lambda/fail-unrunnable';
 import type { DecodedRmqMessage } from './lambda/rmq-event';
 import { createRmqHandler, type RmqHandler, type RmqHandlerDeps, type RmqSink } from './lambda/rmq-handler';
 import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
@@ -85,8 +86,18 @@ export function createWorker(opts: WorkerOptions) {
       })
     : undefined;
   const timeoutOf = (task: string) => config.tasks.get(task)?.timeoutMs;
+  const lambda = {
+    concurrency,
+    onError: opts.onLambdaError,
+    timeoutOf,
+    failUnrunnable: failUnrunnable(
+      opts.results,
+      (task) => config.tasks.get(task)?.resultTtlS ?? config.results.ttlS,
+      opts.onEvent,
+    ),
+  };
   const sqsHandler: SqsHandler = opts.sqs
-    ? createSqsHandler({ executor, records: opts.sqs, concurrency, onError: opts.onLambdaError, timeoutOf })
+    ? createSqsHandler({ executor, records: opts.sqs, ...lambda })
     : missing('sqsHandler', 'sqs');
   const rmqHandler: RmqHandler =
     opts.publisher && opts.rmq
@@ -95,9 +106,7 @@ export function createWorker(opts: WorkerOptions) {
           publisher: opts.publisher,
           sink: opts.rmq,
           decode: opts.decode,
-          concurrency,
-          onError: opts.onLambdaError,
-          timeoutOf,
+          ...lambda,
         })
       : missing('rmqHandler', 'publisher and rmq');
 

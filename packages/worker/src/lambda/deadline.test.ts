@@ -31,7 +31,28 @@ describe('startGate', () => {
     expect(gate.tooLate(60_000)).toBe(true);
   });
 
+  it('a record that merely comes late in a batch is not one that never fits', () => {
+    vi.useFakeTimers();
+    const gate = startGate(invocation(20_000 + SETTLE_RESERVE_MS));
+    vi.advanceTimersByTime(15_000);
+    expect(gate.tooLate(9000)).toBe(true);
+    expect(gate.neverFits(9000)).toBe(false); // the next invocation runs it
+    expect(gate.neverFits(60_000)).toBe(false); // runs with what a fresh invocation has
+    expect(gate.neverFits()).toBe(false);
+  });
+
+  it('a function shorter than the settle reserve can start no record: each one never fits', () => {
+    vi.useFakeTimers();
+    for (const ms of [1000, SETTLE_RESERVE_MS]) {
+      const gate = startGate(invocation(ms));
+      vi.advanceTimersByTime(1);
+      expect([gate.tooLate(100), gate.neverFits(100), gate.neverFits()]).toEqual([true, true, true]);
+      expect(gate.startMs).toBe(ms);
+    }
+  });
+
   it('outside Lambda nothing is ever too late', () => {
     expect(startGate(undefined).tooLate(1)).toBe(false);
+    expect(startGate(undefined).neverFits(1)).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import type { JobError } from '@warren/core';
+
 /** What the handlers need from the Lambda context (a plain object works in tests). */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
@@ -41,21 +43,47 @@ export function invocationDeadline(ctx: InvocationContext | undefined): number |
  * Otherwise (timeout unknown, or longer than the invocation) the floor is MIN_START_MS, or half
  * the invocation's time at its start when that is less, so a short Lambda (3 s default) still
  * starts the records it begins with. Either way the records taken at the start run: every
- * invocation makes progress.
+ * invocation makes progress, unless the function's whole time is too short (`neverFits`).
  */
 export function startGate(ctx: InvocationContext | undefined) {
   const at0 = invocationDeadline(ctx);
   const atStart = at0 === undefined ? 0 : at0 - Date.now();
   const floor = Math.min(MIN_START_MS, atStart / 2);
+  const threshold = (timeoutMs?: number) => {
+    const need = timeoutMs === undefined ? Number.POSITIVE_INFINITY : timeoutMs + EXECUTOR_SAFETY_MS;
+    return need <= atStart - START_SLACK_MS ? need : floor;
+  };
   return {
+    /** The invocation's remaining time when the handler started (~ the function's timeout). */
+    startMs: atStart + SETTLE_RESERVE_MS,
     /** The deadline to run a record under now (the context is re-read: it is authoritative). */
     deadlineMs: () => invocationDeadline(ctx),
     /** Whether a record of a task with `timeoutMs` (if known) must be handed back unrun. */
     tooLate(timeoutMs?: number): boolean {
       const d = invocationDeadline(ctx);
       if (d === undefined) return false;
-      const need = timeoutMs === undefined ? Number.POSITIVE_INFINITY : timeoutMs + EXECUTOR_SAFETY_MS;
-      return d - Date.now() < (need <= atStart - START_SLACK_MS ? need : floor);
+      return d - Date.now() < threshold(timeoutMs);
     },
+    /**
+     * Whether the record would have been too late at the invocation's very start: every later
+     * invocation of this function (the same timeout) hands it back too, for ever, so it is to be
+     * failed instead. Only a function shorter than the settle reserve gets here today.
+     */
+    neverFits(timeoutMs?: number): boolean {
+      return at0 !== undefined && atStart <= threshold(timeoutMs);
+    },
+  };
+}
+
+/** The job error for a record `neverFits` refused: what does not fit, and what to change. */
+export function functionTooShort(task: string, timeoutMs: number | undefined, startMs: number): JobError {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const timeout = timeoutMs === undefined ? '' : ` (timeout ${timeoutMs} ms)`;
+  return {
+    type: 'FunctionTimeoutTooShort',
+    message:
+      `task ${task}${timeout} cannot start in this function: ${s(startMs)} per invocation, less ` +
+      `${s(SETTLE_RESERVE_MS)} kept to settle the message, leaves it no time; raise the function's timeout`,
+    retryable: false,
   };
 }

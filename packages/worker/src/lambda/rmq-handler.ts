@@ -6,7 +6,8 @@ import {
   type Publisher,
   parseEnvelope,
 } from '@warren/core';
-import { type InvocationContext, startGate } from './deadline';
+import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { deadLetterUnrunnable, type FailUnrunnable } from './fail-unrunnable';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
@@ -42,6 +43,8 @@ export interface RmqHandlerDeps {
   onError?: (err: unknown, message: DecodedRmqMessage) => void;
   /** A task's timeout (ms): its message starts only while that still fits in the invocation. */
   timeoutOf?: (task: string) => number | undefined;
+  /** Fails a message no invocation of this function could start (default: DLQ, no record write). */
+  failUnrunnable?: FailUnrunnable;
 }
 
 /** The invocation failed for infrastructure reasons; Lambda will deliver the whole batch again. */
@@ -82,9 +85,10 @@ const HAND_BACK_PAUSE_MS = 2000;
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
  * never throw: retries are republished to the delay tier, failures and poison messages go to
  * `<queue>.dlq`, early arrivals from a delay tier hop on, messages that would start too close to
- * the invocation's end go back to their queue unrun, a job that hit an infrastructure failure
- * (result store down) goes back to its queue alone after a pause, and only a message that cannot
- * be handed back either (broker down too) fails the invocation.
+ * the invocation's end go back to their queue unrun (or, when no invocation of this function
+ * could start them, to `<queue>.dlq`), a job that hit an infrastructure failure (result store
+ * down) goes back to its queue alone after a pause, and only a message that cannot be handed back
+ * either (broker down too) fails the invocation.
  * Jobs that already finished are skipped on the redelivery by the result store.
  */
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
@@ -157,7 +161,15 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
           return;
         }
-        if (gate.tooLate(deps.timeoutOf?.(job.task))) {
+        const timeoutMs = deps.timeoutOf?.(job.task);
+        if (gate.tooLate(timeoutMs) && gate.neverFits(timeoutMs)) {
+          // Sent back, it would come to an invocation as short as this one, for ever, unseen.
+          d = delivery(m, job, decoded.attempt ?? job.attempt);
+          const error = functionTooShort(job.task, timeoutMs, gate.startMs);
+          await (deps.failUnrunnable ?? deadLetterUnrunnable)(d, error, 'function timeout too short');
+          return;
+        }
+        if (gate.tooLate(timeoutMs)) {
           // Too little time left to run it: back to its queue as it came, attempt unspent. Not a
           // batch failure: that would redeliver (and re-run the retries of) the whole batch.
           await deps.sink.hop(m.queue, m, Date.now());

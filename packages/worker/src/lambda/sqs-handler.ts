@@ -1,6 +1,7 @@
 import { type Delivery, type ExecuteOptions, type Executor, msUntil } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type InvocationContext, startGate } from './deadline';
+import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { deadLetterUnrunnable, type FailUnrunnable } from './fail-unrunnable';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -34,6 +35,8 @@ export interface SqsHandlerDeps {
   onError?: (err: unknown, record: SQSRecord) => void;
   /** A task's timeout (ms): its record starts only while that still fits in the invocation. */
   timeoutOf?: (task: string) => number | undefined;
+  /** Fails a record no invocation of this function could start (default: DLQ, no record write). */
+  failUnrunnable?: FailUnrunnable;
 }
 
 export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promise<SQSBatchResponse>;
@@ -44,8 +47,10 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * last failed attempt through the queue's redrive policy. Anything unexpected (result store
  * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
- * or deleted when the mapper sent a fresh copy). FIFO batches run in order; a record that is not
- * done is reported with everything after it in its message group, and other groups go on.
+ * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
+ * start them (its timeout is too short): those fail into the DLQ. FIFO batches run in order; a
+ * record that is not done is reported with everything after it in its message group, and other
+ * groups go on.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
@@ -59,7 +64,15 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
         await d.defer(wait);
         return !d.keep; // not kept: the mapper sent a fresh copy, the original is to be deleted
       }
-      if (gate.tooLate(deps.timeoutOf?.(d.job.task))) {
+      const timeoutMs = deps.timeoutOf?.(d.job.task);
+      if (gate.tooLate(timeoutMs)) {
+        if (gate.neverFits(timeoutMs)) {
+          // Handed back, the next invocation (as short) would hand it back too, for ever, unseen:
+          // a deferral is a fresh copy, so the redrive policy never counted it either.
+          const error = functionTooShort(d.job.task, timeoutMs, gate.startMs);
+          await (deps.failUnrunnable ?? deadLetterUnrunnable)(d, error, 'function timeout too short');
+          return !d.keep;
+        }
         // Best effort: if SQS refuses, it comes back after the visibility timeout instead.
         const ok = await d.defer(0).then(
           () => true,
