@@ -10,8 +10,8 @@ export const MAX_DELAY_MS = 365 * 86_400_000;
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
-export const enqueueRequestSchema = z.strictObject({
+/** `POST /v1/jobs` body's fields (see enqueueRequestSchema). */
+const enqueueRequestFields = z.strictObject({
   task: nameSchema,
   input: z.unknown().optional(),
   queue: nameSchema.optional(),
@@ -33,6 +33,14 @@ export const enqueueRequestSchema = z.strictObject({
     .refine((k) => !LONE_SURROGATE.test(k), 'must be well-formed Unicode (no lone surrogates)')
     .optional(),
   region: nameSchema.optional(),
+});
+
+/** `POST /v1/jobs` body. Strict: a misspelt field is a 400 naming it, not silently ignored. */
+export const enqueueRequestSchema = enqueueRequestFields.superRefine((req, ctx) => {
+  // Two ways of saying when: honouring one would silently drop the other.
+  if (req.delayMs === undefined || req.runAt === undefined) return;
+  for (const field of ['delayMs', 'runAt'])
+    ctx.addIssue({ code: 'custom', path: [field], message: 'give delayMs or runAt, not both' });
 });
 export type EnqueueRequest = z.infer<typeof enqueueRequestSchema>;
 

@@ -81,4 +81,11 @@ describe('GET /openapi.json', () => {
         if (op.responses['401'])
           expect(headersOf(path, method, '401'), `${method} ${path}`).toContain('WWW-Authenticate');
   });
+
+  it('rules out delayMs with runAt in EnqueueRequest, as the server does (400)', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { not?: unknown }> };
+    };
+    expect(doc.components.schemas.EnqueueRequest!.not).toEqual({ required: ['delayMs', 'runAt'] });
+  });
 });

@@ -61,6 +61,14 @@ function batchRequestSchema() {
   return s;
 }
 
+/** The enqueue body from its zod schema, plus what its refinement checks (no JSON Schema form). */
+function enqueueRequestJsonSchema() {
+  const s = schema(enqueueRequestSchema, 'input') as Record<string, unknown>;
+  // Two ways of saying when: one or the other (400 naming both).
+  s.not = { required: ['delayMs', 'runAt'] };
+  return s;
+}
+
 /**
  * OpenAPI 3.1 for the ingest, generated from the same zod schemas that validate requests, so the
  * document cannot drift from the code. Task names (and their input schemas) come from the config.
@@ -178,7 +186,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
-        EnqueueRequest: schema(enqueueRequestSchema, 'input'),
+        EnqueueRequest: enqueueRequestJsonSchema(),
         EnqueueBatchRequest: batchRequestSchema(),
         EnqueueResponse: schema(enqueueResponseSchema),
         EnqueueBatchResponse: schema(enqueueBatchResponseSchema),

@@ -109,6 +109,12 @@ describe('HTTP client', () => {
       await client.enqueue(sendEmail, { to: 42, subject: 's' });
       // a plain task name accepts any input
       await client.enqueue('email.send', { anything: true });
+      // @ts-expect-error two ways of saying when: the ingest answers 400
+      await client.enqueue('email.send', {}, { delayMs: 1000, runAt: '2030-01-01T00:00:00Z' });
+      // @ts-expect-error the same for a batch item
+      await client.enqueueMany([{ task: 'email.send', delayMs: 1000, runAt: '2030-01-01T00:00:00Z' }]);
+      await client.enqueue('email.send', {}, { delayMs: 1000 });
+      await client.enqueue('email.send', {}, { runAt: '2030-01-01T00:00:00Z' });
     };
     expect(typeof typed).toBe('function');
     expect(typeof badInputFailsToCompile).toBe('function');

@@ -13,7 +13,9 @@ import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
 export type { FetchLike, RetryOptions } from './request';
 export type ClientOptions = RequesterOptions;
 
-export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input'>;
+/** When the job may run: a delay or a date, not both (the ingest answers 400 to both). */
+type RunWhen = { delayMs?: number; runAt?: never } | { runAt?: string; delayMs?: never };
+export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input' | 'delayMs' | 'runAt'> & RunWhen;
 
 /** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
