@@ -1,6 +1,6 @@
 import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, type JobEnvelope, type WarrenConfig } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
+import { createIngestApp, type IngestDeps, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
@@ -37,6 +37,7 @@ export async function startNodeIngest(
   config: WarrenConfig,
   run: string,
   queue: string,
+  extra: Pick<IngestDeps, 'extend'> = {},
 ): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
   const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
   await broker.connect();
@@ -44,7 +45,7 @@ export async function startNodeIngest(
   const results = createRedisResultStore({ redis, prefix: `${run}:` });
   const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
   const port = await freePort();
-  const server = await serveNode(createIngestApp({ config, producer, results }), port, '127.0.0.1');
+  const server = await serveNode(createIngestApp({ config, producer, results, ...extra }), port, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     redis,

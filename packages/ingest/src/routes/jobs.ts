@@ -86,7 +86,10 @@ async function visibleJob(c: Context, results: ResultStore, waitMs: number): Pro
   // The key's task patterns are checked on the first read: a job it may not see is a 403 at once,
   // not after a long-poll.
   const allowed = (r: JobRecord) => assertTaskAllowed(c.get('apiKey'), r.task);
-  const rec = await waitForJob(results, id, waitMs, c.req.raw.signal, allowed);
+  // The signal only for a long-poll (its caller hanging up ends the wait): on Node reading it
+  // makes an AbortController, a cost a plain read need not pay.
+  const signal = waitMs > 0 ? c.req.raw.signal : undefined;
+  const rec = await waitForJob(results, id, waitMs, signal, allowed);
   if (!rec) throw new NotFoundError(`no job ${id}`);
   return rec;
 }
