@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logs/create-logger';
 import { logExecutorEvents, logProducerEvents } from './logs/job-logs';
 import { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
 import { createMetrics } from './metrics/create-metrics';
+import { jobLabels } from './metrics/job-labels';
 import { timedResultStore } from './metrics/timed-result-store';
 import type { ExecutionEvent, LinkStatusFn, ProducerEvent, QueueStatsFn } from './metrics/types';
 import { createQueueRates } from './scaling/queue-rates';
@@ -58,9 +59,10 @@ export function createObservability(opts: ObservabilityOptions) {
     rates,
     processMetrics: opts.processMetrics,
   });
-  const producerMetrics = bindProducerMetrics(metrics, rates);
+  const labels = jobLabels(config, queues);
+  const producerMetrics = bindProducerMetrics(metrics, rates, labels);
   const producerLogs = logProducerEvents(logger);
-  const executorMetrics = bindExecutorMetrics(metrics, rates);
+  const executorMetrics = bindExecutorMetrics(metrics, rates, labels);
   const executorLogs = logExecutorEvents(logger);
   const status = () =>
     collectStatus({

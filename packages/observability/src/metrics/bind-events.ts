@@ -1,39 +1,43 @@
 import type { QueueRates } from '../scaling/queue-rates';
 import type { Metrics } from './create-metrics';
+import { type JobLabels, UNKNOWN_LABEL } from './job-labels';
 import type { ExecutionEvent, ProducerEvent } from './types';
 
 /** `createProducer({ onEvent })` → enqueued counter, confirm latency per region, publish failures. */
-export function bindProducerMetrics(m: Metrics, rates?: QueueRates) {
+export function bindProducerMetrics(m: Metrics, rates?: QueueRates, labelsOf: JobLabels = asIs) {
   return (e: ProducerEvent): void => {
     if (e.type === 'publish') {
       if (e.ok) m.publishConfirm.observe({ region: e.region }, e.latencyMs / 1000);
       else m.publishFailures.inc({ region: e.region });
     } else if (e.type === 'enqueued') {
-      m.jobs.enqueued.inc({ task: e.job.task, queue: e.job.queue });
-      rates?.record(e.job.queue, 'enqueued');
+      const labels = labelsOf(e.job);
+      m.jobs.enqueued.inc(labels);
+      if (labels.queue !== UNKNOWN_LABEL) rates?.record(labels.queue, 'enqueued');
     } else m.jobs.replayed.inc();
   };
 }
 
 /** `createWorker({ onEvent })` / executor events → started/succeeded/failed/retried/dead-lettered. */
-export function bindExecutorMetrics(m: Metrics, rates?: QueueRates) {
+export function bindExecutorMetrics(m: Metrics, rates?: QueueRates, labelsOf: JobLabels = asIs) {
   return (e: ExecutionEvent): void => {
-    const labels = { task: e.job.task, queue: e.job.queue };
-    const q = e.job.queue;
+    const labels = labelsOf(e.job);
+    const q = labels.queue;
+    // Rates are per queue this process reports (status rows, scaling): not for a made-up one.
+    const r = q === UNKNOWN_LABEL ? undefined : rates;
     if (e.durationMs !== undefined && (e.type === 'succeeded' || e.type === 'retried' || e.type === 'failed'))
       m.jobDuration.observe(labels, e.durationMs / 1000);
     switch (e.type) {
       case 'started':
         m.jobs.started.inc(labels);
-        rates?.record(q, 'started');
+        r?.record(q, 'started');
         break;
       case 'succeeded':
         m.jobs.succeeded.inc(labels);
-        rates?.record(q, 'succeeded', e.durationMs);
+        r?.record(q, 'succeeded', e.durationMs);
         break;
       case 'retried':
         m.jobs.retried.inc(labels);
-        rates?.record(q, 'retried', e.durationMs);
+        r?.record(q, 'retried', e.durationMs);
         break;
       case 'failed':
         // The executor dead-letters every job it fails for good; a repeat (the DLQ copy came back
@@ -41,11 +45,13 @@ export function bindExecutorMetrics(m: Metrics, rates?: QueueRates) {
         m.jobs.deadLettered.inc(labels);
         if (e.repeat) break;
         m.jobs.failed.inc(labels);
-        rates?.record(q, 'failed', e.durationMs);
+        r?.record(q, 'failed', e.durationMs);
         break;
     }
   };
 }
+
+const asIs: JobLabels = (job) => ({ task: job.task, queue: job.queue });
 
 /** `createIngestApp({ onRequest })` → requests by route pattern (never the raw path: ids would explode cardinality). */
 export function bindHttpMetrics(m: Metrics) {
