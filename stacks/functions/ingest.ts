@@ -6,6 +6,7 @@
  * confirmed AMQP publisher per region, the Upstash result store) come from `createRuntime`, the
  * same code `warren ingest` runs on a server.
  */
+import { celeryRevokeOnCancel } from '@warren/amqp';
 import { applyEnv, createRuntime } from '@warren/cli';
 import { createProducer } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
@@ -42,6 +43,7 @@ async function build(): Promise<LambdaHandler> {
     results: rt.results,
     readiness: rt.checks,
     onError: (err) => console.error(err),
+    onCancelled: celeryRevokeOnCancel(cfg, rt.brokers.values()),
   });
 }
 

@@ -1,4 +1,4 @@
-import { type AmqpBroker, createAmqpBroker, createCeleryCodec } from '@warren/amqp';
+import { type AmqpBroker, celeryRevokeOnCancel, createAmqpBroker, createCeleryCodec } from '@warren/amqp';
 import {
   createProducer,
   defineConfig,
@@ -109,7 +109,8 @@ export async function startCeleryStack(): Promise<CeleryStack> {
   });
   const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
   const port = await freePortInRange(28500, 28599);
-  const server = await serveNode(createIngestApp({ config, producer, results }), port);
+  const onCancelled = celeryRevokeOnCancel(config, [broker]);
+  const server = await serveNode(createIngestApp({ config, producer, results, onCancelled }), port);
   const events: ExecutionEvent[] = [];
   const worker: Worker = createWorker({
     config,

@@ -1,4 +1,4 @@
-import type { Producer, ResultStore, WarrenConfig } from '@warren/core';
+import type { JobRecord, Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { type Context, Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
@@ -19,6 +19,12 @@ export interface IngestDeps {
   /** Extra /readyz detail, e.g. each region's circuit state. */
   readinessDetails?: () => unknown;
   onError?: (err: unknown) => void;
+  /**
+   * After `DELETE /v1/jobs/:id` wrote `cancelled`: tells consumers the record does not reach, e.g.
+   * `celeryRevokeOnCancel` (a Python Celery worker holding the job). A failure leaves the job
+   * cancelled and goes to `onError`.
+   */
+  onCancelled?: (rec: JobRecord) => Promise<void>;
   /** Called once per request with the matched route pattern (for HTTP metrics). */
   onRequest?: (r: { route: string; method: string; status: number; ms: number }) => void;
   /** Mounts extra routes before the API (e.g. `/metrics`, `/dashboard`), keeping Node-only code out of here. */
@@ -75,6 +81,15 @@ export function createIngestApp(deps: IngestDeps) {
       bodyLimitBytes,
       config: deps.config,
       waitBudgetMs: deps.waitBudgetMs,
+      cancelHooks: deps.onCancelled && {
+        onCancelled: deps.onCancelled,
+        onCancelError: deps.onError
+          ? (err, rec) =>
+              deps.onError?.(
+                new Error(`job ${rec.id} cancelled, but not every consumer heard of it`, { cause: err }),
+              )
+          : undefined,
+      },
     }),
   );
   return app;

@@ -1,3 +1,4 @@
+import { celeryRevokeOnCancel } from '@warren/amqp';
 import { createProducer, type WarrenConfig } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import type { Observability } from '@warren/observability';
@@ -25,6 +26,8 @@ export async function startIngest(config: WarrenConfig, rt: Runtime, port: numbe
       regions: 'status' in producer.router ? (producer.router as { status(): unknown }).status() : undefined,
     }),
     onError: (err) => console.error(err),
+    // A cancelled job on a Celery queue is revoked on every region's broker (Python workers skip it).
+    onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
   });
   const server = await serveNode(app, port);
   return { app, producer, server };

@@ -31,6 +31,14 @@ export function cancelPatch(
   return { ttlS: ttlS + Math.ceil(waitMs / 1000) };
 }
 
+/** Who else hears of a cancel: consumers the record does not reach (a Celery worker holding the job). */
+export interface CancelHooks {
+  /** After the cancelled record is written, e.g. a Celery revoke broadcast. */
+  onCancelled?: (rec: JobRecord) => Promise<void>;
+  /** onCancelled failed: the cancel stands (its record is written), this reports it (default console.error). */
+  onCancelError?: (err: unknown, rec: JobRecord) => void;
+}
+
 /**
  * Cancels the job `rec` names, as `DELETE /v1/jobs/:id` and the direct client's `cancel` do: the
  * cancelled record, or a ConflictError (409) once the job has finished (before or meanwhile).
@@ -39,9 +47,16 @@ export async function cancelJob(
   results: ResultStore,
   rec: JobRecord,
   config: Pick<WarrenConfig, 'tasks' | 'results'>,
+  hooks: CancelHooks = {},
 ): Promise<JobRecord | undefined> {
   if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
   const out = await results.transition(rec.id, 'cancelled', cancelPatch(rec, config));
   if (!out.ok) throw new ConflictError(`job ${rec.id} already finished (${out.state})`);
-  return out.record ?? (await results.get(rec.id));
+  const record = out.record ?? (await results.get(rec.id));
+  if (hooks.onCancelled) {
+    const report =
+      hooks.onCancelError ?? ((err: unknown) => console.error(`job ${rec.id} cancelled, but:`, err));
+    await hooks.onCancelled(record ?? { ...rec, state: 'cancelled' }).catch((err) => report(err, rec));
+  }
+  return record;
 }

@@ -1,4 +1,5 @@
 import {
+  type CancelHooks,
   cancelJob,
   JOB_ID_PATTERN,
   type JobRecord,
@@ -22,6 +23,8 @@ export interface JobRoutesDeps {
   bodyLimitBytes: number;
   /** Record TTLs for a cancellation (see cancelPatch). */
   config: Pick<WarrenConfig, 'tasks' | 'results'>;
+  /** Who else hears of a cancel (a Celery revoke broadcast) and where its failure is reported. */
+  cancelHooks?: CancelHooks;
   /** The longest a long-poll may wait for this request (ms), when the platform bounds it. */
   waitBudgetMs?: (c: Context) => number | undefined;
 }
@@ -70,7 +73,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
 
   app.delete('/:id', async (c) => {
     const rec = await visibleJob(c, deps.results, 0);
-    return c.json(await cancelJob(deps.results, rec, deps.config));
+    return c.json(await cancelJob(deps.results, rec, deps.config, deps.cancelHooks));
   });
 
   app.all('/', allowOnly('POST'));

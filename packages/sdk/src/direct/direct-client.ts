@@ -1,5 +1,6 @@
 import {
   type BatchItemResult,
+  type CancelHooks,
   cancelJob,
   createProducer,
   type EnqueueRequest,
@@ -28,7 +29,16 @@ import { createRetrying } from './retrying';
  * and retries as it does (`retry`: 429, 503 and 409 with backoff and Retry-After, each try under
  * the caller's idempotency key, or else the same job id, so a retry never runs a job twice).
  */
-export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; retry?: RetryOptions }) {
+export function createDirectClient(
+  deps: ProducerDeps & {
+    hint?: RoutingHint;
+    retry?: RetryOptions;
+    /** After `cancel` wrote `cancelled`, e.g. `celeryRevokeOnCancel` (see CancelHooks). */
+    onCancelled?: CancelHooks['onCancelled'];
+    /** onCancelled failed (the job stays cancelled); default console.error. */
+    onCancelError?: CancelHooks['onCancelError'];
+  },
+) {
   const producer = createProducer(deps);
   const { retrying, pauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
   // A retry republishes the same job id (a worker runs an id once), fixed here when the caller
@@ -113,7 +123,10 @@ export function createDirectClient(deps: ProducerDeps & { hint?: RoutingHint; re
   /** As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. */
   async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
     const rec = await get(id);
-    const out = await cancelJob(deps.results, rec as JobRecord, deps.config).catch(rethrowAsHttp);
+    const out = await cancelJob(deps.results, rec as JobRecord, deps.config, {
+      onCancelled: deps.onCancelled,
+      onCancelError: deps.onCancelError,
+    }).catch(rethrowAsHttp);
     return (out ?? (await get(id))) as TypedJobRecord<unknown>;
   }
 

@@ -7,6 +7,15 @@ export {
   pyIsoformat,
   WARREN_HEADER,
 } from './celery-codec';
+export {
+  CELERY_CONTROL_EXCHANGE,
+  type CeleryRevoker,
+  type CeleryRevokerOptions,
+  createCeleryRevoker,
+  type RevokeBroadcast,
+  revokeMessage,
+} from './celery-revoke';
 export { type CeleryCodecConfig, celeryCodecsFor } from './codecs-for-config';
 export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';
 export { pyRepr, pyTupleRepr } from './py-repr';
+export { celeryRevokeOnCancel } from './revoke-on-cancel';
