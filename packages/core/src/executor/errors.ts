@@ -1,5 +1,5 @@
-import type { JobError } from '@warren/protocol';
-import { NonRetriableError, RetryAfterError } from '../task/task-errors';
+import type { JobEnvelope, JobError } from '@warren/protocol';
+import { DeferError, NonRetriableError, RetryAfterError } from '../task/task-errors';
 
 const MAX_TEXT = 4000;
 
@@ -53,20 +53,35 @@ function safeGet(obj: object, key: string): unknown {
   }
 }
 
-/** The longest delay a RetryAfterError may ask for: a backoff policy's own ceiling (24 h). */
+/** The longest delay a RetryAfterError or DeferError may ask for: a backoff policy's own ceiling (24 h). */
 export const MAX_RETRY_AFTER_MS = 86_400_000;
 
+/**
+ * How long after its enqueue a job may defer itself (DeferError) without spending an attempt.
+ * Past it a deferral is a retry, so a task that defers forever ends after maxAttempts instead of
+ * looping. Measured from `enqueuedAt`, which every copy carries unchanged (no counter travels with
+ * a job, and a long deferral on SQS moves notBefore): a job scheduled over 24 h ahead of its
+ * enqueue spends an attempt on each deferral.
+ */
+export const DEFER_WINDOW_MS = 86_400_000;
+
 /** How a thrown error steers the next step (BullMQ-style typed errors). */
-export function classify(err: unknown): { retryable: boolean; delayMs?: number } {
+export function classify(err: unknown): { retryable: boolean; delayMs?: number; defer?: true } {
   if (err instanceof NonRetriableError) return { retryable: false };
-  if (err instanceof RetryAfterError) {
-    // NaN (a Retry-After header that did not parse) went to the broker as the delay, and Infinity
-    // became a timer that fires at once: NaN falls back to the backoff policy, the rest is bounded.
-    const ms = err.delayMs;
-    if (typeof ms !== 'number' || Number.isNaN(ms)) return { retryable: true };
-    return { retryable: true, delayMs: Math.round(Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))) };
-  }
+  if (err instanceof DeferError) return { retryable: true, ...bounded(err.delayMs), defer: true };
+  if (err instanceof RetryAfterError) return { retryable: true, ...bounded(err.delayMs) };
   return { retryable: true };
+}
+
+/** A DeferError spends no attempt while the job is this young; an enqueuedAt that does not parse is not. */
+export const withinDeferWindow = (job: Pick<JobEnvelope, 'enqueuedAt'>, nowMs = Date.now()): boolean =>
+  nowMs - Date.parse(job.enqueuedAt) < DEFER_WINDOW_MS;
+
+// NaN (a Retry-After header that did not parse) went to the broker as the delay, and Infinity
+// became a timer that fires at once: NaN falls back to the backoff policy, the rest is bounded.
+function bounded(ms: unknown): { delayMs?: number } {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) return {};
+  return { delayMs: Math.round(Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))) };
 }
 
 /** A result the task's output schema refuses: not retried (the same code returns the same). */

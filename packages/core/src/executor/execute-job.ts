@@ -4,7 +4,7 @@ import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/r
 import { backoffDelay } from '../retry/backoff';
 import type { AnyTask } from '../task/define-task';
 import { parseJobInput, parseSchema } from '../task/parse-schema';
-import { classify, OutputSchemaError, toJobError } from './errors';
+import { classify, OutputSchemaError, toJobError, withinDeferWindow } from './errors';
 import { resultJsonProblem, resultStoreRefusal, unstorable } from './result-json';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
@@ -86,18 +86,22 @@ export function createExecutor(deps: ExecutorDeps) {
     return 'failed';
   };
 
-  // Another run holds the job's lease: come back once it would have lapsed. Nothing ran here, so
-  // no attempt is spent (with `retry`, each deferral cost one).
-  const deferBehindLease = async (
+  // Back on the queue after `delayMs` without spending an attempt (with `retry`, each deferral
+  // cost one): nothing ran here (another run holds the lease), or the task asked (DeferError).
+  const defer = async (
     delivery: Delivery,
     attempt: number,
-    leaseRemainingMs: number,
+    delayMs: number,
+    reason: 'lease-held' | 'task',
+    durationMs?: number,
   ): Promise<ExecutionOutcome> => {
-    const delayMs = leaseRemainingMs + 1000;
     await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
-    emit({ type: 'deferred', job: delivery.job, attempt, delayMs, reason: 'lease-held' });
+    emit({ type: 'deferred', job: delivery.job, attempt, delayMs, reason, durationMs });
     return 'deferred';
   };
+  // Another run holds the job's lease: come back once it would have lapsed.
+  const deferBehindLease = (delivery: Delivery, attempt: number, leaseRemainingMs: number) =>
+    defer(delivery, attempt, leaseRemainingMs + 1000, 'lease-held');
 
   async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const { job, attempt } = delivery;
@@ -237,7 +241,10 @@ export function createExecutor(deps: ExecutorDeps) {
         return 'released';
       }
       const steer = err instanceof OutputSchemaError ? { retryable: false } : classify(err);
-      const lastAttempt = attempt >= job.maxAttempts;
+      // DeferError: not a failure, so no attempt spent (the last one included) and no error kept;
+      // past the defer window it is a retry, so a task that always defers ends.
+      const deferring = steer.defer === true && withinDeferWindow(job);
+      const lastAttempt = !deferring && attempt >= job.maxAttempts;
       const error = toJobError(err, steer.retryable && !lastAttempt);
       if (!error.retryable) {
         const why = steer.retryable ? `failed after ${attempt} attempts` : 'non-retriable error';
@@ -246,12 +253,17 @@ export function createExecutor(deps: ExecutorDeps) {
       const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
       // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
       const waitTtlS = Math.max(ttlS, deps.resultTtlS) + Math.ceil(delayMs / 1000);
-      const out = await write(job.id, 'retrying', { error, owner, ttlS: waitTtlS });
+      const out = await write(job.id, 'retrying', {
+        error: deferring ? undefined : error,
+        owner,
+        ttlS: waitTtlS,
+      });
       if (!out.ok) {
         await delivery.ack();
         emit({ type: 'skipped', job, attempt, reason: out.reason });
         return 'skipped';
       }
+      if (deferring) return defer(delivery, attempt, delayMs, 'task', durationMs);
       await delivery.retry(delayMs);
       emit({ type: 'retried', job, attempt, error, delayMs, durationMs });
       return 'retried';

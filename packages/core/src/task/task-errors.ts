@@ -16,6 +16,21 @@ export class RetryAfterError extends Error {
   }
 }
 
+/**
+ * Thrown by a task: not a failure, run me again after `delayMs` (BullMQ's DelayedError, without
+ * its moveToDelayed call). No attempt is spent and no error is recorded: the record waits in
+ * `retrying`. Free only within DEFER_WINDOW_MS (24 h) of the job's enqueue; past it, it counts
+ * as a RetryAfterError, so a task that defers forever ends after maxAttempts.
+ */
+export class DeferError extends Error {
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.name = 'DeferError';
+    this.delayMs = delayMs;
+  }
+}
+
 /** The task ran past its timeout (or the invocation's remaining time); retryable. */
 export class TaskTimeoutError extends Error {
   constructor(ms: number) {
