@@ -1,3 +1,4 @@
+import { celeryRevokeOnCancel } from '@warren/amqp';
 import { createProducer } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
@@ -46,6 +47,7 @@ export async function dev(opts: DevOptions): Promise<void> {
     onRequest: obs.onRequest,
     extend: obs.extend,
     onError: (err) => console.error(err),
+    onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
   });
   const server = await serveNode(app, opts.port);
   const worker = opts.worker
