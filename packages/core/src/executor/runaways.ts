@@ -11,8 +11,10 @@ export interface Runaway {
  * The runs a worker stopped waiting for but JS could not stop: a task that ignores its signal
  * keeps its CPU, memory and sockets until its promise settles, maybe never. Celery's hard time
  * limit kills the child process; here they stay counted against the worker's concurrency, so
- * runaways cannot pile up without bound, and a worker they fill reports itself unhealthy for its
- * orchestrator to restart. The job itself is retried or failed as for any timeout.
+ * runaways cannot pile up without bound, and a worker they fill stops consuming (what it had
+ * prefetched goes back to the queue for other workers) until one settles, and reports itself
+ * unhealthy for its orchestrator to restart. The job itself is retried or failed as for any
+ * timeout.
  */
 export class Runaways {
   private readonly live = new Set<Runaway>();

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import type { Consumer, Delivery, Executor, Runaways, Subscription } from '@warren/core';
+import type { Consumer, Delivery, Executor, Runaways } from '@warren/core';
+import { Subscriptions } from './subscriptions';
 
 export interface LongRunningOptions {
   executor: Executor;
@@ -18,7 +19,6 @@ export interface LongRunningOptions {
  * written), releases a delivery when the result store fails so nothing is acked unrecorded.
  */
 export function createLongRunning(opts: LongRunningOptions) {
-  const subs: Subscription[] = [];
   const inFlight = new Set<Promise<void>>();
   const shutdown = new AbortController();
   // Running jobs share one listener on it (run-with-timeout); user code may add its own.
@@ -29,13 +29,22 @@ export function createLongRunning(opts: LongRunningOptions) {
   let running = 0;
   // A timed-out run JS could not stop still burns CPU and memory: it keeps its slot.
   const runaways = () => opts.runaways?.count ?? 0;
+  // Runaways hold every slot: nothing starts here until one settles, maybe never. Deliveries kept
+  // waiting would sit unacked until the broker's consumer timeout (30 min on RabbitMQ) while other
+  // workers idle, so consuming pauses (those waiting are handed back) until a runaway settles.
+  const saturated = () => runaways() >= opts.concurrency;
   // Set by stop(): deliveries not yet started are handed back instead of run.
   let closing = false;
   const waiting: (() => void)[] = [];
-  /** A process slot, or false once the worker is stopping (the delivery must not start). */
+  /** A process slot, or false once the worker is stopping or paused (the delivery must not start). */
   const acquire = async (): Promise<boolean> => {
-    while (running + runaways() >= opts.concurrency && !closing)
+    while (running + runaways() >= opts.concurrency && !closing) {
+      if (saturated()) {
+        await pause(); // cancelled first: handed back earlier, it would come straight back here
+        return false;
+      }
       await new Promise<void>((r) => waiting.push(r));
+    }
     if (closing) return false;
     running++;
     return true;
@@ -45,14 +54,34 @@ export function createLongRunning(opts: LongRunningOptions) {
     waiting.shift()?.();
   };
 
+  const subs = new Subscriptions(
+    opts.consumer,
+    opts.queues,
+    (d) => {
+      const p = handle(d);
+      inFlight.add(p);
+      return p.finally(() => inFlight.delete(p));
+    },
+    opts.concurrency,
+  );
+  const pause = (): Promise<void> => {
+    const closed = subs.unsubscribe();
+    for (const wake of waiting.splice(0)) wake(); // each sees the saturation and hands itself back
+    return closed;
+  };
+
   opts.runaways?.onChange((change) => {
-    if (change === 'settled') waiting.shift()?.();
+    if (change === 'added' && saturated() && subs.open) void pause();
+    if (change !== 'settled') return;
+    if (!subs.open && !closing && !saturated()) subs.resubscribe();
+    waiting.shift()?.();
   });
 
   async function handle(d: Delivery): Promise<void> {
     if (!(await acquire())) {
-      // Waiting for a slot when the shutdown began (or delivered after it): never started, so it
-      // goes back unrun, attempt unspent; running it would hold the shutdown for its whole run.
+      // Waiting for a slot when the shutdown began (or delivered after it), or when runaways took
+      // every slot: never started, so it goes back unrun, attempt unspent, for another worker;
+      // running it would hold the shutdown for its whole run.
       await d.release();
       return;
     }
@@ -74,7 +103,7 @@ export function createLongRunning(opts: LongRunningOptions) {
   async function stop(timeoutMs: number): Promise<void> {
     closing = true;
     for (const wake of waiting.splice(0)) wake();
-    await Promise.all(subs.splice(0).map((s) => s.close().catch(() => {})));
+    await subs.unsubscribe();
     const drained = Promise.all([...inFlight]);
     const timer = new Promise((r) => setTimeout(r, timeoutMs).unref());
     await Promise.race([drained, timer]);
@@ -87,21 +116,9 @@ export function createLongRunning(opts: LongRunningOptions) {
 
   return {
     async start(): Promise<void> {
-      for (const q of opts.queues) {
-        if (closing) return;
-        const sub = await opts.consumer.consume(
-          q,
-          (d) => {
-            const p = handle(d);
-            inFlight.add(p);
-            return p.finally(() => inFlight.delete(p));
-          },
-          { prefetch: opts.concurrency },
-        );
-        // stop() came while this queue was subscribing: it closed the others already.
-        if (closing) await sub.close().catch(() => {});
-        else subs.push(sub);
-      }
+      if (closing) return;
+      // stop() coming while queues are subscribing closes them after (see Subscriptions).
+      await subs.subscribe();
     },
     get inFlight(): number {
       return inFlight.size;
