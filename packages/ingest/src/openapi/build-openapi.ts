@@ -101,7 +101,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               ...location,
               'Idempotent-Replayed': 'true',
             }),
-            400: problem('Invalid body'),
+            400: problem('Invalid body, or more than one Authorization header'),
             401: unauthorized,
             403: problem('The key may not use this task'),
             409: withHeaders(problem('The same idempotency key is being accepted right now'), retryAfter),
@@ -140,7 +140,9 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               ),
               retryAfter,
             ),
-            400: problem(`Not a batch of 1 to ${MAX_BATCH} jobs, or not JSON`),
+            400: problem(
+              `Not a batch of 1 to ${MAX_BATCH} jobs, not JSON, or more than one Authorization header`,
+            ),
             401: unauthorized,
             413: problem('Body over 16 x the body limit (an item over the limit is a 413 item)'),
             415: problem('Not JSON'),
@@ -156,7 +158,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           ],
           responses: {
             200: json('The job record (as it is when the wait runs out)', 'JobRecord'),
-            400: problem('Invalid wait'),
+            400: problem('Invalid wait, or more than one Authorization header'),
             401: unauthorized,
             403: forbidden,
             404: problem('No such job'),
@@ -167,6 +169,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           parameters: [jobId],
           responses: {
             200: json('Cancelled', 'JobRecord'),
+            400: problem('More than one Authorization header'),
             401: unauthorized,
             403: forbidden,
             404: problem('No such job'),

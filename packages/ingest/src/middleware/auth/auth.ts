@@ -1,4 +1,10 @@
-import { type ApiKey, constantTimeEqual, ForbiddenError, UnauthorizedError } from '@warren/core';
+import {
+  type ApiKey,
+  constantTimeEqual,
+  ForbiddenError,
+  UnauthorizedError,
+  ValidationError,
+} from '@warren/core';
 import type { MiddlewareHandler } from 'hono';
 
 declare module 'hono' {
@@ -20,6 +26,14 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
       return next();
     }
     const header = c.req.header('authorization') ?? '';
+    // A Bearer credential holds no comma: one here is the header sent twice, joined by the
+    // adapter (Node, API Gateway's multiValueHeaders) into "Bearer a, Bearer b". A malformed
+    // request (RFC 6750 invalid_request), not a wrong key.
+    if (header.includes(',')) {
+      throw new ValidationError('more than one Authorization header', [
+        { path: 'Authorization', message: 'send one Authorization: Bearer <key> header' },
+      ]);
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m)
       throw new UnauthorizedError(
