@@ -39,4 +39,16 @@ describe('executor metrics', () => {
     expect(await value(obs, 'warren_jobs_dead_lettered_total')).toBe(4);
     expect(obs.failures.list()).toHaveLength(2);
   });
+
+  it('count expired, deferred and released deliveries, each in its own counter', async () => {
+    const obs = createObservability({
+      config: defineConfig({ tasks: [] }),
+      logger: createLogger({ stream: captureLines().stream }),
+    });
+    const job = makeJob({ queue: 'default' });
+    for (const type of ['expired', 'deferred', 'released'] as const)
+      obs.executorEvents({ type, job, attempt: 1 });
+    for (const name of ['expired', 'deferred', 'released'])
+      expect(await value(obs, `warren_jobs_${name}_total`)).toBe(1);
+  });
 });

@@ -17,7 +17,7 @@ export function bindProducerMetrics(m: Metrics, rates?: QueueRates, labelsOf: Jo
   };
 }
 
-/** `createWorker({ onEvent })` / executor events → started/succeeded/failed/retried/dead-lettered. */
+/** `createWorker({ onEvent })` / executor events → one counter per outcome (and started, dead-lettered). */
 export function bindExecutorMetrics(m: Metrics, rates?: QueueRates, labelsOf: JobLabels = asIs) {
   return (e: ExecutionEvent): void => {
     const labels = labelsOf(e.job);
@@ -46,6 +46,12 @@ export function bindExecutorMetrics(m: Metrics, rates?: QueueRates, labelsOf: Jo
         if (e.repeat) break;
         m.jobs.failed.inc(labels);
         r?.record(q, 'failed', e.durationMs);
+        break;
+      case 'skipped':
+      case 'expired':
+      case 'deferred':
+      case 'released':
+        m.jobs[e.type].inc(labels);
         break;
     }
   };

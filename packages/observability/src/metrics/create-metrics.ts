@@ -45,6 +45,20 @@ export function createMetrics(opts: MetricsOptions = {}) {
     ),
     retried: counter('warren_jobs_retried_total', 'Failed attempts scheduled for another try'),
     deadLettered: counter('warren_jobs_dead_lettered_total', 'Jobs moved to the dead-letter queue'),
+    // The other ends of a delivery: with these, every started attempt ends in exactly one counter.
+    skipped: counter(
+      'warren_jobs_skipped_total',
+      'Deliveries acked with no outcome of their own: a copy of a finished job, or a run whose job was cancelled or taken over meanwhile',
+    ),
+    expired: counter('warren_jobs_expired_total', 'Jobs past their expiresAt when delivered, not run'),
+    deferred: counter(
+      'warren_jobs_deferred_total',
+      "Copies put back until another run's lease lapses (no attempt spent)",
+    ),
+    released: counter(
+      'warren_jobs_released_total',
+      'Runs handed back unfinished at shutdown (no attempt spent; the job runs again)',
+    ),
     replayed: new Counter({
       name: 'warren_jobs_replayed_total',
       help: 'Enqueue requests answered from an idempotency key (no new job)',
