@@ -124,6 +124,31 @@ describe('createLogger', () => {
     expect(lines[2]!.error).toMatchObject({ config });
   });
 
+  it('redacts secrets the errors inside an AggregateError carry (pino prints them as aggregateErrors)', () => {
+    const { lines, stream } = captureLines();
+    const log = createLogger({ stream });
+    const inner = Object.assign(new Error('Request failed with status code 401'), {
+      config: { headers: { Authorization: 'Bearer sk_16' } },
+    });
+    const err = new AggregateError([inner, new Error('plain')], 'every region refused');
+    log.error({ err }, 'x');
+    log.error(err, 'y');
+    expect(JSON.stringify(lines)).not.toMatch(/sk_16/);
+    for (const line of lines)
+      expect(line.err).toMatchObject({
+        type: 'AggregateError',
+        message: 'every region refused',
+        aggregateErrors: [
+          {
+            message: 'Request failed with status code 401',
+            config: { headers: { Authorization: '[Redacted]' } },
+          },
+          { message: 'plain' },
+        ],
+      });
+    expect(err.errors[0]).toBe(inner); // the caller's error is left as it was
+  });
+
   it('redacts AWS credentials and OAuth tokens by their usual names, not counts that merely mention tokens', () => {
     const { lines, stream } = captureLines();
     createLogger({ stream }).info(

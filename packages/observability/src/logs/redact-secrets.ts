@@ -73,16 +73,23 @@ export function redactSecrets<T>(obj: T, depth = 0): T {
  * An Error's own fields are printed too (pino's err serializer copies them, JSON.stringify keeps
  * them), and HTTP client errors carry their request's headers. With a secret among them, a copy of
  * the same class whose fields are censored (message, stack and cause as they were); otherwise the
- * Error itself.
+ * Error itself. An AggregateError's `errors` (not enumerable, but printed by pino as
+ * `aggregateErrors`, each with its own fields) are walked the same way.
  */
 function redactError(err: Error, depth: number): Error {
   const own: Record<string, unknown> = { ...err };
   const walked = redactSecrets(own, depth);
-  if (walked === own) return err;
+  const inner = (err as { errors?: unknown }).errors;
+  const errors = Array.isArray(inner) ? redactSecrets(inner, depth + 1) : inner;
+  if (walked === own && errors === inner) return err;
   const copy = Object.create(Object.getPrototypeOf(err)) as Error;
-  for (const k of ['message', 'stack', 'cause'] as const) {
+  for (const k of ['message', 'stack', 'cause', 'errors'] as const) {
     if (Object.hasOwn(err, k))
-      Object.defineProperty(copy, k, { value: err[k], writable: true, configurable: true });
+      Object.defineProperty(copy, k, {
+        value: k === 'errors' ? errors : (err as unknown as Record<string, unknown>)[k],
+        writable: true,
+        configurable: true,
+      });
   }
   return Object.assign(copy, walked);
 }
