@@ -1,0 +1,66 @@
+import type { JobEnvelope, JobError, JobState } from '@warren/protocol';
+import type { Delivery } from '../ports/consumer';
+import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import type { AnyTask } from '../task/define-task';
+import type { RunScope } from './run-context';
+import type { Runaways } from './runaways';
+
+export type ExecutionOutcome =
+  | 'succeeded'
+  | 'retried'
+  | 'failed'
+  | 'skipped'
+  | 'expired'
+  | 'deferred'
+  | 'released';
+
+export interface ExecutionEvent {
+  type: 'started' | ExecutionOutcome;
+  job: JobEnvelope;
+  attempt: number;
+  durationMs?: number;
+  error?: JobError;
+  delayMs?: number;
+  reason?: string;
+  /** A `failed` for a job already recorded failed (its DLQ copy came back): dead-lettered again, not a new failure. */
+  repeat?: true;
+}
+
+export interface ExecutorDeps {
+  tasks: ReadonlyMap<string, AnyTask>;
+  results: ResultStore;
+  /** Unique per process; lease owners are derived from it. */
+  workerId: string;
+  /** Default record TTL (seconds) when the task sets none. */
+  resultTtlS: number;
+  onEvent?: (event: ExecutionEvent) => void;
+  random?: () => number;
+  /** Where runs that outlive their timeout are counted (the long-running worker's slots). */
+  runaways?: Runaways;
+  /** Runs each task inside the caller's scope (observability: the job's trace span). */
+  runScope?: RunScope;
+  /** How often a running task that reads ctx.signal has its record checked for a cancellation. */
+  cancelPollMs?: number;
+}
+
+export interface ExecuteOptions {
+  /** Absolute epoch ms by which the task must be done (Lambda's remaining time). */
+  deadlineMs?: number;
+  /** Aborts the running task (shutdown). */
+  signal?: AbortSignal;
+}
+
+/** One delivery being executed: what each step of it (settling, expiring, recording) needs. */
+export interface JobExecution {
+  readonly deps: ExecutorDeps;
+  readonly delivery: Delivery;
+  readonly job: JobEnvelope;
+  readonly attempt: number;
+  /** This run's lease owner. */
+  readonly owner: string;
+  /** The record's TTL once the job is over: the task's, else the default. */
+  readonly ttlS: number;
+  readonly emit: (e: ExecutionEvent) => void;
+  /** A transition that needs only ok/refused: the store skips reading the record back. */
+  readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>;
+}

@@ -1,0 +1,23 @@
+import type { ExecutionOutcome, JobExecution } from './executor-types';
+import { recordPatch } from './record-patch';
+import { LEASE_MARGIN_MS } from './run-budget';
+import { alreadyFailed, deadLetterAgain, deferBehindLease } from './settle-delivery';
+
+/** A delivery past its envelope's expiresAt: recorded expired without running. */
+export async function expireJob(x: JobExecution): Promise<ExecutionOutcome> {
+  const { job, attempt, owner, ttlS, write } = x;
+  // With this run's owner: a copy of a job that another run started before its expiry (the
+  // same id published twice) must not expire it under that run, whose result would be lost.
+  let out = await write(job.id, 'expired', recordPatch(job, ttlS, undefined, owner));
+  if (!out.ok && out.reason === 'not-owner') {
+    // Running elsewhere, or it was and that worker died: expire it once its lease is gone.
+    const took = await write(job.id, 'running', recordPatch(job, ttlS, undefined, owner, LEASE_MARGIN_MS));
+    if (!took.ok && took.reason === 'lease-held')
+      return deferBehindLease(x, took.leaseRemainingMs ?? LEASE_MARGIN_MS);
+    out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;
+  }
+  if (alreadyFailed(out)) return deadLetterAgain(x);
+  await x.delivery.ack();
+  x.emit({ type: out.ok ? 'expired' : 'skipped', job, attempt });
+  return out.ok ? 'expired' : 'skipped';
+}

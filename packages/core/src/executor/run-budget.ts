@@ -1,0 +1,42 @@
+import type { JobEnvelope } from '@warren/protocol';
+
+/** A run's lease: its timeout plus this (a copy delivered meanwhile is deferred that long). */
+export const LEASE_MARGIN_MS = 30_000;
+const DEADLINE_SAFETY_MS = 1_000;
+
+/** How long one run may take, how long it holds the job, and how long its record is kept. */
+export interface RunBudget {
+  timeoutMs: number;
+  leaseMs: number;
+  /** The record's TTL while the job runs. */
+  runTtlS: number;
+  /** The record's TTL once the run has ended the job. */
+  doneTtlS: number;
+}
+
+export function runBudget(
+  job: JobEnvelope,
+  taskTimeoutMs: number,
+  ttlS: number,
+  deadlineMs = Number.POSITIVE_INFINITY,
+): RunBudget {
+  const timeoutMs = Math.max(
+    1,
+    Math.min(
+      job.timeoutMs !== undefined && job.timeoutMs < taskTimeoutMs ? job.timeoutMs : taskTimeoutMs,
+      deadlineMs - Date.now() - DEADLINE_SAFETY_MS,
+    ),
+  );
+  const leaseMs = timeoutMs + LEASE_MARGIN_MS;
+  return {
+    timeoutMs,
+    leaseMs,
+    // ttlS counts from the job's end: a record kept only that long while the job runs (or waits
+    // for its retry) expired under it, and the result write then found no record and was refused.
+    runTtlS: ttlS + Math.ceil(leaseMs / 1000),
+    // A copy of this job deferred while it ran (lease-held) comes back up to a lease later (plus
+    // the delay tiers' and the queue's lateness): the finished record must still be there then,
+    // or that copy would run the job again.
+    doneTtlS: Math.max(ttlS, Math.ceil(leaseMs / 1000) + 60),
+  };
+}

@@ -1,0 +1,70 @@
+import type { JobError } from '@warren/protocol';
+import type { TransitionOutcome, TransitionRefusal } from '../ports/result-store';
+import type { ExecutionOutcome, JobExecution } from './executor-types';
+import { recordPatch } from './record-patch';
+
+/** The job's record refused the write because the job already failed. */
+export const alreadyFailed = (out: TransitionOutcome): boolean =>
+  !out.ok && out.reason === 'already-finished' && out.state === 'failed';
+
+/** The store refused this run's write (finished, cancelled, taken over): acked, recorded once. */
+export async function skip(x: JobExecution, reason: TransitionRefusal): Promise<ExecutionOutcome> {
+  await x.delivery.ack();
+  x.emit({ type: 'skipped', job: x.job, attempt: x.attempt, reason });
+  return 'skipped';
+}
+
+/**
+ * Records the job failed and dead-letters it. `runOwner`: the run's, once one started (a stale run
+ * may not fail a job another run has moved on).
+ */
+export async function failJob(
+  x: JobExecution,
+  error: JobError,
+  reason: string,
+  runOwner?: string,
+  failTtlS = x.ttlS,
+): Promise<ExecutionOutcome> {
+  const { job, attempt } = x;
+  const out = await x.write(
+    job.id,
+    'failed',
+    recordPatch(job, failTtlS, undefined, runOwner, undefined, error),
+  );
+  // Refused because it already failed: this message outlived its dead-lettering (see below).
+  if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) return skip(x, out.reason);
+  await x.delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);
+  x.emit({ type: 'failed', job, attempt, error, reason, ...(alreadyFailed(out) && { repeat: true }) });
+  return 'failed';
+}
+
+/**
+ * Dead-lettering removes a failed job's message, so one that comes back is a DLQ copy that was
+ * not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
+ */
+export async function deadLetterAgain(x: JobExecution): Promise<ExecutionOutcome> {
+  const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
+  await x.delivery.deadLetter(reason);
+  x.emit({ type: 'failed', job: x.job, attempt: x.attempt, reason, repeat: true });
+  return 'failed';
+}
+
+/**
+ * Back on the queue after `delayMs` without spending an attempt (with `retry`, each deferral
+ * cost one): nothing ran here (another run holds the lease), or the task asked (DeferError).
+ */
+export async function deferDelivery(
+  x: JobExecution,
+  delayMs: number,
+  reason: 'lease-held' | 'task',
+  durationMs?: number,
+): Promise<ExecutionOutcome> {
+  const { delivery } = x;
+  await (delivery.defer ? delivery.defer(delayMs) : delivery.retry(delayMs));
+  x.emit({ type: 'deferred', job: x.job, attempt: x.attempt, delayMs, reason, durationMs });
+  return 'deferred';
+}
+
+/** Another run holds the job's lease: come back once it would have lapsed. */
+export const deferBehindLease = (x: JobExecution, leaseRemainingMs: number): Promise<ExecutionOutcome> =>
+  deferDelivery(x, leaseRemainingMs + 1000, 'lease-held');

@@ -1,0 +1,49 @@
+import { backoffDelay } from '../retry/backoff';
+import { classify, OutputSchemaError, toJobError, withinDeferWindow } from './errors';
+import type { ExecutionOutcome, JobExecution } from './executor-types';
+import { deferDelivery, failJob, skip } from './settle-delivery';
+
+/**
+ * What a run that threw (or timed out, or returned what its output schema refuses) makes of the
+ * job: handed back on shutdown, deferred (DeferError), retried with backoff, or failed.
+ */
+export async function settleThrown(
+  x: JobExecution,
+  err: unknown,
+  durationMs: number,
+  doneTtlS: number,
+  signal?: AbortSignal,
+): Promise<ExecutionOutcome> {
+  const { deps, delivery, job, attempt, owner, ttlS, write } = x;
+  if (signal?.aborted) {
+    // Shutdown, not the job's fault: hand it back without spending an attempt.
+    const ttl = Math.max(ttlS, deps.resultTtlS); // handed back: it waits in the queue again
+    await write(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS: ttl });
+    await delivery.release();
+    x.emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
+    return 'released';
+  }
+  const steer = err instanceof OutputSchemaError ? { retryable: false } : classify(err);
+  // DeferError: not a failure, so no attempt spent (the last one included) and no error kept;
+  // past the defer window it is a retry, so a task that always defers ends.
+  const deferring = steer.defer === true && withinDeferWindow(job);
+  const lastAttempt = !deferring && attempt >= job.maxAttempts;
+  const error = toJobError(err, steer.retryable && !lastAttempt);
+  if (!error.retryable) {
+    const why = steer.retryable ? `failed after ${attempt} attempts` : 'non-retriable error';
+    return failJob(x, error, why, owner, doneTtlS);
+  }
+  const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
+  // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
+  const waitTtlS = Math.max(ttlS, deps.resultTtlS) + Math.ceil(delayMs / 1000);
+  const out = await write(job.id, 'retrying', {
+    error: deferring ? undefined : error,
+    owner,
+    ttlS: waitTtlS,
+  });
+  if (!out.ok) return skip(x, out.reason);
+  if (deferring) return deferDelivery(x, delayMs, 'task', durationMs);
+  await delivery.retry(delayMs);
+  x.emit({ type: 'retried', job, attempt, error, delayMs, durationMs });
+  return 'retried';
+}
