@@ -13,6 +13,7 @@ import {
   republishProperties,
   warrenCodec,
 } from '@warren/amqp';
+import { celeryRefusalSink } from '@warren/results/celery';
 import { createWorker, type InvocationContext, type RmqEvent, type RmqSink } from '@warren/worker';
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
@@ -36,13 +37,15 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
 const runtime = lazy(async () => {
   const env = workerEnv();
   const config = await loadWorkerConfig(env);
-  // `protocol: 'celery'` queues decode (and re-encode their retries) as Celery messages.
-  const codecs = celeryCodecsFor(config);
+  const results = await resultsFromEnv(env, config);
+  // `protocol: 'celery'` queues decode (and re-encode their retries) as Celery messages; a refused
+  // one gets its FAILURE meta, so the Celery client's AsyncResult.get raises instead of hanging.
+  const codecs = celeryCodecsFor(config, { onRefused: celeryRefusalSink(results) });
   const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues, codecs });
   await broker.connect();
   return createWorker({
     config,
-    results: await resultsFromEnv(env, config),
+    results,
     publisher: broker.publisher,
     rmq: amqpRmqSink(broker),
     decode: (m) =>

@@ -7,7 +7,12 @@ import {
   type WarrenConfig,
 } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
-import { type CeleryResultStore, createRedisResultStore, withCeleryResults } from '@warren/results';
+import {
+  type CeleryResultStore,
+  celeryRefusalSink,
+  createRedisResultStore,
+  withCeleryResults,
+} from '@warren/results';
 import { createWorker, type Worker } from '@warren/worker';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
@@ -94,19 +99,22 @@ export async function startCeleryStack(): Promise<CeleryStack> {
     queues: { [celeryQueue]: celeryQ, [pythonQueue]: celeryQ },
     results: { ttlS: 600 },
   });
-  const codec = (queue: string) => createCeleryCodec({ tasks: config.tasks, queue, region: 'local' });
-  const broker = createAmqpBroker({
-    urls: ['amqp://guest:guest@127.0.0.1:5672'],
-    queues: config.queues,
-    codecs: { [celeryQueue]: codec(celeryQueue), [pythonQueue]: codec(pythonQueue) },
-  });
-  await broker.connect();
   const redis = new Redis('redis://127.0.0.1:6379/0');
   const results = withCeleryResults(createRedisResultStore({ redis, prefix: `${run}:` }), {
     redis,
     isCeleryQueue: (q) => q === celeryQueue || q === pythonQueue,
     expiresS: 600,
   });
+  // A refused Celery message gets its FAILURE meta, as in the CLI and Lambda workers.
+  const onRefused = celeryRefusalSink(results);
+  const codec = (queue: string) =>
+    createCeleryCodec({ tasks: config.tasks, queue, region: 'local', onRefused });
+  const broker = createAmqpBroker({
+    urls: ['amqp://guest:guest@127.0.0.1:5672'],
+    queues: config.queues,
+    codecs: { [celeryQueue]: codec(celeryQueue), [pythonQueue]: codec(pythonQueue) },
+  });
+  await broker.connect();
   const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
   const port = await freePortInRange(28500, 28599);
   const onCancelled = celeryRevokeOnCancel(config, [broker]);

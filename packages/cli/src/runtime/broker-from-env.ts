@@ -1,5 +1,6 @@
 import {
   type AmqpBroker,
+  type CeleryCodecOptions,
   celeryCodecsFor,
   createAmqpBroker,
   parseNodeUrls,
@@ -59,6 +60,8 @@ export async function brokerFromEnv(
   config: WarrenConfig,
   env: NodeJS.ProcessEnv,
   logger?: Pick<Logger, 'info' | 'warn'>,
+  /** For the Celery codecs: `onRefused` (a refused message's FAILURE meta). */
+  celery: Pick<CeleryCodecOptions, 'onRefused'> = {},
 ): Promise<BrokerRuntime> {
   const clusters = new Map<string, string[]>();
   for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
@@ -92,7 +95,7 @@ export async function brokerFromEnv(
         weights: region === config.region ? weights : undefined,
         queues: config.queues,
         confirmTimeoutMs: config.ingest.publishTimeoutMs,
-        codecs: celeryCodecsFor(config),
+        codecs: celeryCodecsFor(config, celery),
         onEvent: logger ? logBrokerEvents(logger, region) : undefined,
       }),
     );

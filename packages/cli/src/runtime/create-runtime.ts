@@ -1,5 +1,6 @@
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
 import type { Logger } from '@warren/observability';
+import { type CeleryRefusal, celeryRefusalSink } from '@warren/results';
 import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
 import { requireServices } from './require-services';
 import { resultsFromEnv } from './results-from-env';
@@ -40,8 +41,12 @@ export async function createRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   if (!opts.embedded) requireServices(config, env, opts.command ?? 'warren');
-  const broker = await brokerFromEnv(config, env, opts.logger);
+  // A Celery message the worker refuses gets its FAILURE meta (AsyncResult.get raises, not hangs),
+  // written to the result store, which comes after the broker; nothing is consumed before both.
+  let onRefused: ((r: CeleryRefusal) => Promise<void>) | undefined;
+  const broker = await brokerFromEnv(config, env, opts.logger, { onRefused: (r) => onRefused?.(r) });
   const res = await resultsFromEnv(config, env);
+  onRefused = celeryRefusalSink(res.results);
   return {
     publishers: broker.publishers,
     consumer: broker.consumer,

@@ -21,6 +21,7 @@ import {
   parseCeleryMeta,
 } from './celery-meta';
 import { type CeleryMetaRedis, ioredisCeleryMeta, isCeleryMetaRedis } from './celery-meta-redis';
+import { type CeleryRefusal, refusalMeta } from './celery-refusal';
 
 export interface CeleryResultsOptions {
   /**
@@ -46,6 +47,8 @@ export interface CeleryResultStore extends ResultStore {
   /** The Celery meta stored for a job, if any. */
   celeryMeta(id: string): Promise<CeleryMeta | undefined>;
   waitFor(id: string, timeoutMs: number, opts?: WaitOptions): Promise<JobRecord | undefined>;
+  /** Writes FAILURE for a message warren refused (no record; see `celeryRefusalSink`). */
+  refused(r: CeleryRefusal): Promise<void>;
 }
 
 /**
@@ -132,6 +135,9 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       if (store.waitFor && rec && !opts.isCeleryQueue(rec.queue))
         return store.waitFor(id, timeoutMs, waitOpts);
       return pollUntilTerminal(() => get(id), timeoutMs, { ...REST_POLL, signal: waitOpts.signal });
+    },
+    async refused(r) {
+      await redis.storeMeta(key(r.taskId), JSON.stringify(refusalMeta(r)), expiresS);
     },
     close: () => store.close(),
   };

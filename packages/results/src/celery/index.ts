@@ -16,5 +16,6 @@ export {
   STORE_META_LUA,
   upstashCeleryMeta,
 } from './celery-meta-redis';
+export { type CeleryRefusal, celeryRefusalSink, REFUSED_EXC_TYPE, refusalMeta } from './celery-refusal';
 export { type CeleryResultStore, type CeleryResultsOptions, withCeleryResults } from './celery-results';
 export { withCeleryResultsFor } from './celery-results-for-config';

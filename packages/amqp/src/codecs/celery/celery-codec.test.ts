@@ -196,6 +196,43 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
       if (!r.ok) expect(r.reason).toMatch(why);
     }
   });
+
+  it('tells onRefused of a refused message that names a task id (its client waits on it), nothing else', () => {
+    const base = incoming(msg('positional'));
+    const refused: unknown[] = [];
+    const codec = createCeleryCodec({ tasks, queue: 'celery', onRefused: (r) => refused.push(r) });
+    const custom = { ...base.properties.headers, id: 'order-123' };
+    const r = codec.decode({ ...base, properties: { ...base.properties, headers: custom } });
+    expect(r.ok).toBe(false);
+    expect(refused).toEqual([
+      { taskId: 'order-123', task: 'demo.add', queue: 'celery', reason: !r.ok && r.reason },
+    ]);
+    expect(codec.decode(base).ok).toBe(true);
+    const noId = { ...base.properties.headers, id: undefined };
+    expect(codec.decode({ ...base, properties: { ...base.properties, headers: noId } }).ok).toBe(false);
+    expect(refused).toHaveLength(1);
+  });
+
+  it('a throwing or rejecting onRefused does not change the refusal', async () => {
+    const base = incoming(msg('positional'));
+    const m = {
+      ...base,
+      properties: { ...base.properties, headers: { ...base.properties.headers, id: 'x' } },
+    };
+    for (const onRefused of [
+      () => {
+        throw new Error('sync');
+      },
+      () => Promise.reject(new Error('async')),
+    ]) {
+      const r = createCeleryCodec({ onRefused }).decode(m);
+      expect(r).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/^Celery message does not make a valid job: id: /),
+      });
+    }
+    await new Promise((r) => setTimeout(r, 10)); // an unhandled rejection would fail the run
+  });
 });
 
 describe('celery codec: encoding warren jobs as Celery sends them', () => {

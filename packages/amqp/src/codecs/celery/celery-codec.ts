@@ -33,6 +33,21 @@ export interface CeleryCodecOptions {
   queue?: string;
   /** Clock for `enqueuedAt` of Celery-produced jobs (Celery sends no publish time). */
   now?: () => Date;
+  /**
+   * A message with a Celery task id that is refused (it goes to `<queue>.dlq`): e.g. write the
+   * FAILURE meta (`celeryRefusalSink`) so the client's `AsyncResult.get()` raises instead of
+   * waiting for ever. Called without waiting; it reports its own failures.
+   */
+  onRefused?: (refusal: CeleryRefusal) => unknown;
+}
+
+/** A Celery message that will not run here, as `onRefused` hears of it. */
+export interface CeleryRefusal {
+  taskId: string;
+  task?: string;
+  /** The queue it was read from; its dead letter goes to `<queue>.dlq`. */
+  queue?: string;
+  reason: string;
 }
 
 interface WarrenExtras {
@@ -102,6 +117,21 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
   }
 
   function decode(message: IncomingMessage): DecodeResult {
+    const out = read(message);
+    const h = message.properties.headers;
+    if (!out.ok && opts.onRefused && typeof h?.id === 'string' && h.id !== '') {
+      const queue = (message as { queue?: string }).queue ?? opts.queue;
+      const task = typeof h.task === 'string' ? h.task : undefined;
+      // Reports its own failures: neither a throw nor a rejection may change this message's fate.
+      try {
+        const p = opts.onRefused({ taskId: h.id, task, queue, reason: out.reason });
+        if (p instanceof Promise) p.catch(() => {});
+      } catch {}
+    }
+    return out;
+  }
+
+  function read(message: IncomingMessage): DecodeResult {
     const p = message.properties;
     const h = (p.headers ?? {}) as Record<string, unknown>;
     if (p.contentType !== CELERY_CONTENT_TYPE) {

@@ -1,6 +1,6 @@
 import type { AnyTask, QueueConfig } from '@warren/core';
 import type { MessageCodec } from '../../codec';
-import { createCeleryCodec } from './celery-codec';
+import { type CeleryCodecOptions, createCeleryCodec } from './celery-codec';
 
 /** What the codecs need from a WarrenConfig. */
 export interface CeleryCodecConfig {
@@ -10,11 +10,14 @@ export interface CeleryCodecConfig {
 }
 
 /** `createAmqpBroker({ codecs })` for a config: one Celery codec per `protocol: 'celery'` queue. */
-export function celeryCodecsFor(config: CeleryCodecConfig): Record<string, MessageCodec> {
+export function celeryCodecsFor(
+  config: CeleryCodecConfig,
+  opts: Pick<CeleryCodecOptions, 'onRefused'> = {},
+): Record<string, MessageCodec> {
   const codecs: Record<string, MessageCodec> = {};
   for (const [queue, q] of Object.entries(config.queues)) {
     if (q.protocol === 'celery')
-      codecs[queue] = createCeleryCodec({ tasks: config.tasks, queue, region: config.region });
+      codecs[queue] = createCeleryCodec({ ...opts, tasks: config.tasks, queue, region: config.region });
   }
   return codecs;
 }

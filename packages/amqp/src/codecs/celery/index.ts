@@ -2,6 +2,7 @@ export {
   CELERY_CONTENT_ENCODING,
   CELERY_CONTENT_TYPE,
   type CeleryCodecOptions,
+  type CeleryRefusal,
   celeryCodec,
   createCeleryCodec,
   pyIsoformat,

@@ -1,0 +1,54 @@
+import type { JobRecord, ResultStore } from '@warren/core';
+import { buildCeleryMeta, type CeleryMeta } from './celery-meta';
+
+/**
+ * A Celery message warren's worker refused (moved to `<queue>.dlq` unrun): a custom task_id that is
+ * not a UUID/ULID, a pickle body, an unreadable header. The amqp Celery codec's `onRefused` has
+ * this shape.
+ */
+export interface CeleryRefusal {
+  taskId: string;
+  task?: string;
+  queue?: string;
+  reason: string;
+}
+
+/** The exception type Python sees (no builtin: Celery makes a class of this name). */
+export const REFUSED_EXC_TYPE = 'MessageRefused';
+
+/**
+ * The FAILURE meta for a refused message, the reason as the exception, so `AsyncResult.get()`
+ * raises at once: no warren record exists for it (its id may not even be one warren takes).
+ */
+export function refusalMeta(r: CeleryRefusal, now = new Date()): CeleryMeta {
+  const where = r.queue ? ` (moved to ${r.queue}.dlq)` : '';
+  const record: JobRecord = {
+    id: r.taskId,
+    task: r.task ?? 'unknown',
+    queue: r.queue ?? 'unknown',
+    state: 'failed',
+    attempts: 1,
+    enqueuedAt: now.toISOString(),
+    error: { type: REFUSED_EXC_TYPE, message: `${r.reason}${where}`, retryable: false },
+  };
+  return buildCeleryMeta({ id: r.taskId, status: 'FAILURE', record, now });
+}
+
+/**
+ * The codec's `onRefused` for a result store with Celery metas (`withCeleryResults`): writes the
+ * FAILURE meta, reporting a failed write to `onError` (the message is in the DLQ either way).
+ * Undefined for a store without Celery metas (no Celery queue in the config).
+ */
+export function celeryRefusalSink(
+  results: ResultStore,
+  onError: (err: unknown, r: CeleryRefusal) => void = (err, r) =>
+    console.error(`Celery meta FAILURE for refused task ${r.taskId} not written:`, err),
+): ((r: CeleryRefusal) => Promise<void>) | undefined {
+  const store = results as Partial<{ refused(r: CeleryRefusal): Promise<void> }>;
+  if (typeof store.refused !== 'function') return undefined;
+  const refused = store.refused.bind(results);
+  return (r) =>
+    refused(r).catch((err: unknown) => {
+      onError(err, r);
+    });
+}

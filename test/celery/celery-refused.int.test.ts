@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCelery, runPython } from './python';
+import { type CeleryStack, startCeleryStack } from './stack';
+
+/**
+ * A Celery message warren's worker cannot accept (here a custom task_id, not a UUID/ULID, which
+ * the envelope's id contract refuses) goes to `<queue>.dlq`; the Python client that sent it must
+ * learn so from its AsyncResult instead of waiting for ever.
+ */
+const celery = await ensureCelery();
+if (celery.skip) console.warn(celery.skip);
+
+describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} messages warren refuses`, () => {
+  let stack: CeleryStack;
+
+  beforeAll(async () => {
+    stack = await startCeleryStack();
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  }, 30_000);
+
+  it("apply_async(task_id='order-…'): AsyncResult.get raises the refusal promptly; the message is in the DLQ with its reason", async () => {
+    const taskId = `order-${stack.run}`;
+    const out = JSON.parse(
+      (
+        await runPython(
+          `import json, time
+import warren_test_tasks
+from tasks import app, CELERY_QUEUE
+t0 = time.time()
+r = app.send_task('demo.add', args=(2, 3), queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+try:
+    r.get(timeout=15)
+    out = {'err': None}
+except Exception as e:
+    out = {'err': type(e).__name__, 'message': str(e)}
+out.update(state=r.state, took=time.time() - t0)
+print(json.dumps(out))`,
+          stack.pyEnv,
+          60_000,
+        )
+      )
+        .trim()
+        .split('\n')
+        .at(-1) as string,
+    ) as { err: string | null; message?: string; state: string; took: number };
+
+    expect(out).toMatchObject({ err: 'MessageRefused', state: 'FAILURE' });
+    expect(out.message).toMatch(/^Celery message does not make a valid job: id: /);
+    expect(out.message).toContain(`${stack.celeryQueue}.dlq`);
+    expect(out.took).toBeLessThan(10);
+
+    const dead = await stack.broker.peekDeadLetters(stack.celeryQueue);
+    const mine = dead.find((d) => d.body.includes('[2, 3]') || d.reason.includes('id:'));
+    expect(mine?.reason).toMatch(/^Celery message does not make a valid job: id: /);
+    expect(await stack.redis.del(`celery-task-meta-${taskId}`)).toBe(1);
+  }, 60_000);
+});
