@@ -127,7 +127,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
         queues.map(async (q) => {
           const s = await Promise.resolve(opts.queueStats?.(q)).catch(() => undefined);
           out.set(q, { depth: s?.messageCount, consumers: s?.consumerCount });
-          if (s) opts.rates?.observeDepth(q, s.messageCount);
+          if (s) opts.rates?.observeDepth(q, s.messageCount, s.consumerCount);
         }),
       );
       return out;

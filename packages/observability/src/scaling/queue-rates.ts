@@ -22,7 +22,7 @@ export interface QueueRateSnapshot {
   /** Per second over the window. */
   perS: Record<Kind, number>;
   meanDurationMs: number | undefined;
-  /** λ used for scaling: the enqueue rate seen here, else completions + backlog growth. */
+  /** λ used for scaling: the enqueue rate seen here, else the queue's starts + backlog growth. */
   arrivalPerS: number;
 }
 
@@ -36,6 +36,8 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
   const startedAt = now();
   const queues = new Map<string, Bucket[]>();
   const depths = new Map<string, { at: number; depth: number }[]>();
+  /** Consumers on each queue, as the broker last said (every worker process is one). */
+  const consumers = new Map<string, number>();
 
   const bucket = (queue: string): Bucket => {
     const sec = Math.floor(now() / 1000);
@@ -75,13 +77,16 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
     const perS = Object.fromEntries(KINDS.map((k) => [k, sums[k] / s])) as Record<Kind, number>;
     let arrivalPerS = perS.enqueued;
     if (arrivalPerS === 0) {
-      // A worker-only process sees no enqueues: arrivals = departures + backlog growth.
+      // A worker-only process sees no enqueues: arrivals = departures + backlog growth. It starts
+      // only its share of the queue's jobs (the broker spreads them over the consumers, one per
+      // worker process): taken alone, N workers each asked for 1/N of the workers needed.
       // Growth over a quarter window at least: two reads ms apart (a scrape and a /status.json)
       // would turn any depth change into thousands of arrivals per second.
       const d = (depths.get(queue) ?? []).filter((x) => x.at > now() - windowS * 1000);
       const spanS = d.length >= 2 ? Math.max((d[d.length - 1]!.at - d[0]!.at) / 1000, windowS / 4) : 0;
       const slope = spanS > 0 ? (d[d.length - 1]!.depth - d[0]!.depth) / spanS : 0;
-      arrivalPerS = Math.max(0, perS.started + slope);
+      const share = Math.max(1, consumers.get(queue) ?? 1);
+      arrivalPerS = Math.max(0, perS.started * share + slope);
     }
     return { perS, meanDurationMs: dN > 0 ? (dSum / dN) * 1000 : undefined, arrivalPerS };
   }
@@ -95,7 +100,9 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
         b.durations++;
       }
     },
-    observeDepth(queue: string, depth: number): void {
+    /** A broker read of the queue: its depth, and its consumers when the broker says. */
+    observeDepth(queue: string, depth: number, consumerCount?: number): void {
+      if (consumerCount !== undefined) consumers.set(queue, consumerCount);
       let list = depths.get(queue);
       if (!list) {
         list = [];

@@ -75,7 +75,7 @@ export async function collectStatus(src: StatusSources): Promise<StatusSnapshot>
   ]);
   const queues = names.map((name, i): QueueStatus => {
     const s = stats[i];
-    if (s) src.rates?.observeDepth(name, s.messageCount);
+    if (s) src.rates?.observeDepth(name, s.messageCount, s.consumerCount);
     const snap = src.rates?.snapshot(name);
     const advice = src.rates?.recommend(name, s?.messageCount ?? 0);
     const r = snap?.perS;
