@@ -3,7 +3,8 @@ import { type Context, Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
 import { corsFor } from './middleware/cors/cors';
-import { allowOnly, problemHandler, problemNotFound } from './middleware/problem/problem';
+import { notFoundSuggesting } from './middleware/problem/not-found';
+import { allowOnly, problemHandler } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
 import { docsPage } from './openapi/docs-page';
 import { batchRoutes } from './routes/batch';
@@ -42,7 +43,7 @@ export function createIngestApp(deps: IngestDeps) {
   const bodyLimitBytes = config.ingest.bodyLimitBytes;
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
-  app.notFound(problemNotFound);
+  app.notFound(notFoundSuggesting(() => app.routes));
   const origins = config.ingest.corsOrigins;
   if (origins?.length) app.use('*', corsFor(origins));
   if (deps.onRequest) {
