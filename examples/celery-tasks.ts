@@ -5,7 +5,7 @@ import * as z from 'zod';
  * Celery interop (see examples/python/): two queues speak Celery's message protocol v2.
  * - `celery`: warren's TypeScript worker consumes it, so Python's
  *   `app.send_task('demo.add', args=(2, 3), queue='celery')` runs `demo.add` here.
- * - `python`: no warren consumer; `celery -A tasks worker -Q python` runs what lands there.
+ * - `python`: no warren consumer; `python3 -m celery -A tasks worker -Q python` runs what lands there.
  * Both are classic queues: Celery 5.2 sets a global QoS, which quorum queues refuse.
  */
 export const celeryQueues = {

@@ -1,6 +1,6 @@
 """A Celery app that shares queues with warren (Celery 5.2, message protocol 2, JSON).
 
-    celery -A tasks worker -Q python --pool solo -c 1
+    python3 -m celery -A tasks worker -Q python --pool solo -c 1
 
 runs `py.mul`, which warren's config declares with no TypeScript handler and routes to the
 `python` queue. `demo.*` tasks are routed to the `celery` queue, where warren's TypeScript
