@@ -63,9 +63,17 @@ function batchRequestSchema() {
 
 /** The enqueue body from its zod schema, plus what its refinement checks (no JSON Schema form). */
 function enqueueRequestJsonSchema() {
-  const s = schema(enqueueRequestSchema, 'input') as Record<string, unknown>;
+  const s = schema(enqueueRequestSchema, 'input') as {
+    not?: unknown;
+    properties: Record<string, { description?: string }>;
+  };
   // Two ways of saying when: one or the other (400 naming both).
   s.not = { required: ['delayMs', 'runAt'] };
+  // A soft hint by design (DESIGN.md "Regions"), so one client runs against any region list.
+  s.properties.region!.description =
+    'Routing hint: the id of the region to try first (before the edge geo headers). A region that is ' +
+    'down is passed over, and an id that is not configured on this ingest is ignored (the job goes by ' +
+    "the caller's location); the answer's region names where the job was accepted.";
   return s;
 }
 
