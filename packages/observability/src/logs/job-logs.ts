@@ -78,6 +78,10 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
         spans.delete(k);
       }
     }
+    // A deferred or expired copy, or a failed job's DLQ copy, never ran here, but carries the id
+    // and attempt of a run that may be in progress (the same job published twice): that run's
+    // span is not this event's to end.
+    const ran = e.type !== 'deferred' && e.type !== 'expired' && !e.repeat;
     const span = spans.get(key);
     const fields = jobBindings(e.job, { attempt: e.attempt, traceId: span?.traceId });
     const ms = e.durationMs !== undefined ? Math.round(e.durationMs) : undefined;
@@ -103,6 +107,7 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
       default:
         lines.info({ ...fields, reason: e.reason }, `job ${e.type}`);
     }
+    if (!ran) return;
     span?.end(e.type === 'failed' || e.type === 'retried' ? e.error : undefined);
     spans.delete(key);
   };
