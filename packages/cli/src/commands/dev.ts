@@ -9,6 +9,9 @@ import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
 
+/** The REST endpoint's token when UPSTASH_REDIS_REST_TOKEN is unset (printed at start). */
+const DEV_REST_TOKEN = 'warren-dev-token';
+
 export interface DevOptions {
   port: number;
   worker: boolean;
@@ -63,11 +66,12 @@ export async function dev(opts: DevOptions): Promise<void> {
   consuming = worker?.queues ?? [];
   // With a real Redis, also serve the Upstash-REST-compatible endpoint beside the ingest, so
   // edge/Lambda-style code using @upstash/redis (the REST result store) runs against it locally.
+  const restToken = process.env.UPSTASH_REDIS_REST_TOKEN;
   const rest = process.env.REDIS_URL
     ? await serveRedisRest({
         port: opts.port + 1,
         redisUrl: process.env.REDIS_URL,
-        token: process.env.UPSTASH_REDIS_REST_TOKEN ?? 'warren-dev-token',
+        token: restToken ?? DEV_REST_TOKEN,
         onError: (err) => console.error(`redis-rest: ${err.message}`),
       })
     : undefined;
@@ -77,7 +81,12 @@ export async function dev(opts: DevOptions): Promise<void> {
   for (const line of rt.describe) console.log(`  ${line}`);
   if (rest)
     console.log(
-      `  Upstash REST endpoint: UPSTASH_REDIS_REST_URL=${rest.url} (token from UPSTASH_REDIS_REST_TOKEN)`,
+      `  Upstash REST endpoint: UPSTASH_REDIS_REST_URL=${rest.url} ${
+        // The caller's own token is a secret: not echoed. The fixed one is the only way to learn it.
+        restToken === undefined
+          ? `UPSTASH_REDIS_REST_TOKEN=${DEV_REST_TOKEN}`
+          : '(token from UPSTASH_REDIS_REST_TOKEN)'
+      }`,
     );
   console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: warren status --url ${url}`);
   if (config.auth.keys.length === 0) {
