@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { buildCeleryMeta } from '@warren/results';
 import { createClient } from '@warren/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
-import { type CeleryStack, startCeleryStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { ensureCelery, runPython } from './python';
+import { withPythonWorker } from './python-worker-suite';
+import type { CeleryStack } from './stack';
 
 /**
  * warren ⇄ real Celery 5.2 (Debian python3-celery) over real RabbitMQ and Redis, both ways:
@@ -19,7 +20,6 @@ const py = (body: string) =>
 
 describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} interop`, () => {
   let stack: CeleryStack;
-  let pyWorker: CeleryWorker;
   const post = async (body: unknown) => {
     const res = await fetch(`${stack.base}/v1/jobs`, {
       method: 'POST',
@@ -40,21 +40,9 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} interop`, () => {
   const sendFromPython = async <T>(body: string) =>
     JSON.parse((await runPython(py(body), stack.pyEnv, 60_000)).trim().split('\n').at(-1) as string) as T;
 
-  beforeAll(async () => {
-    stack = await startCeleryStack();
-    pyWorker = await startCeleryWorker(stack.pythonQueue, stack.pyEnv, stack.run);
-  }, 90_000);
-
-  afterEach((ctx) => {
-    // The Python side's story, for whoever debugs a failure.
-    if (ctx.task.result?.state === 'fail')
-      console.log(`celery worker log (tail):\n${pyWorker?.logs().slice(-4000)}`);
+  withPythonWorker((s) => {
+    stack = s;
   });
-
-  afterAll(async () => {
-    await pyWorker?.stop();
-    await stack?.close();
-  }, 30_000);
 
   it('TS → Python: a job POSTed to the ingest runs in a Python Celery worker; GET and SDK wait return its result', async () => {
     const job = await post({ task: 'py.mul', input: { a: 6, b: 7 } });

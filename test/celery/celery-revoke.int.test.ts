@@ -3,9 +3,10 @@ import { createProducer } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
 import { createDirectClient } from '@warren/sdk/direct';
 import amqp from 'amqplib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
-import { type CeleryStack, startCeleryStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { type CeleryWorker, ensureCelery, runPython } from './python';
+import { withPythonWorker } from './python-worker-suite';
+import type { CeleryStack } from './stack';
 
 /**
  * Cancelling through warren a job a real Python Celery 5.2 worker holds (an ETA it is waiting
@@ -35,20 +36,10 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} revoke on cancel`
   let stack: CeleryStack;
   let pyWorker: CeleryWorker;
 
-  beforeAll(async () => {
-    stack = await startCeleryStack();
-    pyWorker = await startCeleryWorker(stack.pythonQueue, stack.pyEnv, `${stack.run}r`);
-  }, 90_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail')
-      console.log(`celery worker log (tail):\n${pyWorker?.logs().slice(-4000)}`);
+  withPythonWorker((s, w) => {
+    stack = s;
+    pyWorker = w;
   });
-
-  afterAll(async () => {
-    await pyWorker?.stop();
-    await stack?.close();
-  }, 30_000);
 
   /** Past the ETA, with time for the worker to have run it: it skipped it, REVOKED stayed. */
   async function expectSkipped(job: { id: string; notBefore?: string }) {
