@@ -17,6 +17,7 @@ import {
 } from '@warren/core';
 import type { BatchJob, EnqueueOptions, JobHandle, RetryOptions, TypedJobRecord } from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
+import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
@@ -91,7 +92,10 @@ export function createDirectClient(
           pending.map((i) => items[i]),
           deps.hint,
           { jobIds: pending.map((i) => ids[i]) },
-        ).then((results) => ({ results }), rethrowAsHttp),
+        ).then(
+          (results) => ({ results: results.map((r, k) => renumberItem(r, k, pending[k]!)) }),
+          rethrowAsHttp,
+        ),
     });
   }
 

@@ -6,6 +6,7 @@ import type {
   JobRecord,
 } from '@warren/protocol';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError } from './errors';
+import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
@@ -101,7 +102,7 @@ export function createClient(opts: ClientOptions) {
             const body = { jobs: part.map((i) => items[i]) };
             const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call);
             res.data.results.forEach((r, k) => {
-              got[part[k]!] = r;
+              got[part[k]!] = renumberItem(r, k, part[k]!);
             });
             if (res.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs);
           } catch (err) {

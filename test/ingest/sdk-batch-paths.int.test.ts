@@ -1,0 +1,80 @@
+import { createAmqpBroker } from '@warren/amqp';
+import { type BatchItemResult, defineConfig, defineTask } from '@warren/core';
+import { createRedisResultStore } from '@warren/results';
+import { createClient } from '@warren/sdk';
+import { createDirectClient } from '@warren/sdk/direct';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AMQP_URL, startNodeIngest } from './support';
+
+/**
+ * The SDK's enqueueMany sends a long list in several requests (bursts of 1,000, halves after a
+ * 413, refused items again alone): a problem names the field by the caller's index in the list
+ * (`jobs.1001.input`, instance `…#1001`), not by its index in the request that carried it. HTTP
+ * client against the Node ingest and the direct client, over real RabbitMQ (:5672) and Redis (:6379).
+ */
+const RUN = `sp${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'sdk-batch-paths-key-012345678';
+const LIMIT = 4096; // a batch body may be 64 KiB
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  ingest: { bodyLimitBytes: LIMIT },
+  tasks: [defineTask({ name: 'sp.echo', queue: QUEUE, input: z.string(), handler: (x) => x })],
+});
+
+type Job = { task: string; input: unknown; delayMs?: number };
+/** 1,003 jobs: item 2 is a 400 (delayMs), item 1001 (in the second burst) a 422 (input). */
+const longList = (): Job[] => {
+  const jobs: Job[] = Array.from({ length: 1003 }, (_, i) => ({ task: 'sp.echo', input: `${i}` }));
+  jobs[2] = { task: 'sp.echo', input: '2', delayMs: -1 };
+  jobs[1001] = { task: 'sp.echo', input: 1001 };
+  return jobs;
+};
+const pathsOf = (r: BatchItemResult | undefined) => r?.problem?.errors?.map((e) => e.path);
+const expectCallerIndices = (out: BatchItemResult[]) => {
+  expect(out.filter((r) => r.status >= 300).map((r) => r.status)).toEqual([400, 422]);
+  expect(pathsOf(out[2])).toEqual(['jobs.2.delayMs']);
+  expect(pathsOf(out[1001])).toEqual(['jobs.1001.input']);
+};
+
+describe('SDK enqueueMany field paths across requests (real RabbitMQ + Redis)', () => {
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
+  beforeAll(async () => {
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+  }, 60_000);
+  afterAll(async () => ingest?.close());
+
+  it('HTTP client, two bursts: item 1001 is jobs.1001, its instance #1001', async () => {
+    const out = await createClient({ url: ingest.url, apiKey: KEY }).enqueueMany(longList());
+    expectCallerIndices(out);
+    expect(out[1001]!.problem?.instance).toBe('/v1/jobs/batch#1001');
+  });
+
+  it('HTTP client, a batch halved after a 413: item 60 is jobs.60', async () => {
+    const jobs: Job[] = Array.from({ length: 100 }, (_, i) => ({
+      task: 'sp.echo',
+      input: `${i}:${'x'.repeat(1024)}`,
+    }));
+    jobs[60] = { task: 'sp.echo', input: 60 };
+    const out = await createClient({ url: ingest.url, apiKey: KEY }).enqueueMany(jobs);
+    expect(out.map((r) => r.status)).toEqual(jobs.map((_, i) => (i === 60 ? 422 : 202)));
+    expect(pathsOf(out[60])).toEqual(['jobs.60.input']);
+  });
+
+  it('direct client, two bursts: the same paths', async () => {
+    const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    try {
+      const direct = createDirectClient({
+        config,
+        publishers: new Map([['local', broker.publisher]]),
+        results: createRedisResultStore({ redis: ingest.redis, prefix: `${RUN}:` }),
+      });
+      expectCallerIndices(await direct.enqueueMany(longList()));
+    } finally {
+      await broker.close();
+    }
+  });
+});
