@@ -1,5 +1,11 @@
 import { ConfigError } from '@warren/core';
-import { createLogger, createObservability, queueStatsFrom, serveStatus } from '@warren/observability';
+import {
+  createLogger,
+  createObservability,
+  jobBindings,
+  queueStatsFrom,
+  serveStatus,
+} from '@warren/observability';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
@@ -42,7 +48,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     runScope: obs.runScope,
     queues: opts.queues,
     concurrency: opts.concurrency,
-    onError: (err, d) => console.error(`job ${d.job.id}: infrastructure error, released`, err),
+    // Through the logger: one JSON line, redacted (a store URL's password rides in fetch's error).
+    onError: (err, d) =>
+      logger.error(
+        { ...jobBindings(d.job, { attempt: d.attempt }), err },
+        'infrastructure error; delivery released',
+      ),
     // A run that ignored its timeout keeps its slot until it settles: say so, with the count.
     onRunaway: (change, r) =>
       logger[change === 'added' ? 'warn' : 'info'](
