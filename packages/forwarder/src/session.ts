@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AckTracker } from './ack-tracker';
-import { closeQuietly, connectFirst } from './connect';
+import { closeQuietly, connectFirst, HEARTBEAT_S } from './connect';
 import { DeadLetterQueue } from './dead-letter';
 import { LagProbe } from './lag-probe';
 import { ProgressWatchdog } from './progress-watchdog';
@@ -96,7 +96,8 @@ export class Session {
 
   private async open(): Promise<void> {
     const { source } = this.spec;
-    const { conn, url } = await connectFirst(source.urls, 'source');
+    // This connection holds the lease: a frozen holder must lose it in seconds, whatever the URL says.
+    const { conn, url } = await connectFirst(source.urls, 'source', { maxHeartbeatS: HEARTBEAT_S });
     this.conn = conn;
     // open() may outlive its session (start timeout, stop): whatever it gets after teardown it closes.
     if (this.tornDown) return closeQuietly(conn);
