@@ -39,6 +39,20 @@ describe('bearerAuth', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="warren"/);
     }
   });
+  it('400 naming Authorization for two credentials (the header sent twice); a key with a comma still works', async () => {
+    const twice = await app().request('/', {
+      headers: { authorization: `Bearer ${'k'.repeat(32)}, Bearer ${'e'.repeat(32)}` },
+    });
+    expect(twice.status).toBe(400);
+    expect((await twice.json()).errors).toEqual([{ path: 'Authorization', message: expect.any(String) }]);
+    // A key from the config file may hold a comma (WARREN_API_KEYS' cannot): one credential.
+    const a = new Hono();
+    a.onError(problemHandler());
+    a.use('*', bearerAuth([{ key: 'comma,in-the-key-0123456789' }]));
+    a.get('/', (c) => c.text('ok'));
+    const res = await a.request('/', { headers: { authorization: 'Bearer comma,in-the-key-0123456789' } });
+    expect(res.status).toBe(200);
+  });
   it('runs open with no keys configured', async () => {
     const a = new Hono();
     a.use('*', bearerAuth([]));

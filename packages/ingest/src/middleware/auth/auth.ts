@@ -26,10 +26,10 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
       return next();
     }
     const header = c.req.header('authorization') ?? '';
-    // A Bearer credential holds no comma: one here is the header sent twice, joined by the
-    // adapter (Node, API Gateway's multiValueHeaders) into "Bearer a, Bearer b". A malformed
-    // request (RFC 6750 invalid_request), not a wrong key.
-    if (header.includes(',')) {
+    // The header sent twice, joined by the adapter (Node, API Gateway's multiValueHeaders) into
+    // "Bearer a, Bearer b": a malformed request (RFC 6750 invalid_request), not a wrong key. A
+    // comma inside one key (a config file's key may hold one) is not followed by a scheme.
+    if (header.includes(',') && SECOND_CREDENTIAL.test(header)) {
       throw new ValidationError('more than one Authorization header', [
         { path: 'Authorization', message: 'send one Authorization: Bearer <key> header' },
       ]);
@@ -50,6 +50,9 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
     return next();
   };
 }
+
+/** A comma, then an auth scheme (an RFC 9110 token) and a space: the start of another credential. */
+const SECOND_CREDENTIAL = /,\s*[\w!#$%&'*+.^`|~-]+\s+\S/;
 
 /** `*` matches any run of characters; everything else is literal. */
 export function taskPatternMatches(pattern: string, task: string): boolean {
