@@ -13,8 +13,8 @@ import { AMQP_URL, cleanUpRun, REDIS_URL, startNodeIngest } from './support';
 /**
  * An Authorization header sent twice is a malformed request (RFC 9110: one credential; RFC 6750:
  * 400 invalid_request), not a bad key: 400 naming Authorization, on the Lambda ingest behind a
- * REST API (payload 1.0: both values in multiValueHeaders, which hono joins with ", ") and on the
- * Node ingest (which joins them alike), over real RabbitMQ (:5672) and Redis (:6379).
+ * REST API (payload 1.0: both values in multiValueHeaders, which hono joins with ", ") or an ALB
+ * (joined with "; ") and on the Node ingest (", "), over real RabbitMQ (:5672) and Redis (:6379).
  */
 const RUN = `da${process.pid}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
@@ -69,6 +69,32 @@ describe('a duplicated Authorization header on real RabbitMQ + Redis', () => {
       expectAuthorization400(res.statusCode, type, res.body);
     }
     expect(await redis.keys(`${RUN}:job:*`)).toHaveLength(1);
+  });
+
+  it('Lambda, ALB with multi-value headers (joined with "; "): 400 naming Authorization', async () => {
+    const body = JSON.stringify({ task: 'da.echo', input: 4 });
+    const albEvent = (authorization: string[]) => ({
+      requestContext: {
+        elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg/abc' },
+      },
+      httpMethod: 'POST',
+      path: '/v1/jobs',
+      multiValueQueryStringParameters: {},
+      multiValueHeaders: {
+        host: ['ingest.example.com'],
+        'content-type': ['application/json'],
+        'x-forwarded-proto': ['https'],
+        authorization,
+      },
+      body,
+      isBase64Encoded: false,
+    });
+    const ok = await handler(albEvent([`Bearer ${KEY}`]), ctx);
+    expect(ok.statusCode, ok.body).toBe(202);
+    const res = await handler(albEvent([`Bearer ${KEY}`, `Bearer ${KEY}`]), ctx);
+    const type = res.headers?.['content-type'] ?? res.multiValueHeaders?.['content-type']?.[0];
+    expectAuthorization400(res.statusCode, type, res.body);
+    expect(await redis.keys(`${RUN}:job:*`)).toHaveLength(2);
   });
 
   it('Node: 400 naming Authorization', async () => {

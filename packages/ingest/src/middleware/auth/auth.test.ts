@@ -48,10 +48,12 @@ describe('bearerAuth', () => {
     // A key from the config file may hold a comma (WARREN_API_KEYS' cannot): one credential.
     const a = new Hono();
     a.onError(problemHandler());
-    a.use('*', bearerAuth([{ key: 'comma,in-the-key-0123456789' }]));
+    a.use('*', bearerAuth([{ key: 'comma,in-the-key-0123456789' }, { key: 'semi;colon-in-the-key-0123' }]));
     a.get('/', (c) => c.text('ok'));
-    const res = await a.request('/', { headers: { authorization: 'Bearer comma,in-the-key-0123456789' } });
-    expect(res.status).toBe(200);
+    for (const key of ['comma,in-the-key-0123456789', 'semi;colon-in-the-key-0123']) {
+      const res = await a.request('/', { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+    }
   });
   it('runs open with no keys configured', async () => {
     const a = new Hono();

@@ -26,10 +26,11 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
       return next();
     }
     const header = c.req.header('authorization') ?? '';
-    // The header sent twice, joined by the adapter (Node, API Gateway's multiValueHeaders) into
-    // "Bearer a, Bearer b": a malformed request (RFC 6750 invalid_request), not a wrong key. A
-    // comma inside one key (a config file's key may hold one) is not followed by a scheme.
-    if (header.includes(',') && SECOND_CREDENTIAL.test(header)) {
+    // The header sent twice, joined by the adapter into "Bearer a, Bearer b" (Node, API
+    // Gateway's multiValueHeaders) or "Bearer a; Bearer b" (an ALB's): a malformed request
+    // (RFC 6750 invalid_request), not a wrong key. A comma or semicolon inside one key (a config
+    // file's key may hold one) is not followed by a scheme and a space.
+    if (SECOND_CREDENTIAL.test(header)) {
       throw new ValidationError('more than one Authorization header', [
         { path: 'Authorization', message: 'send one Authorization: Bearer <key> header' },
       ]);
@@ -51,8 +52,8 @@ export function bearerAuth(keys: readonly ApiKey[]): MiddlewareHandler {
   };
 }
 
-/** A comma, then an auth scheme (an RFC 9110 token) and a space: the start of another credential. */
-const SECOND_CREDENTIAL = /,\s*[\w!#$%&'*+.^`|~-]+\s+\S/;
+/** A comma or semicolon, then an auth scheme (an RFC 9110 token) and a space: another credential. */
+const SECOND_CREDENTIAL = /[,;]\s*[\w!#$%&'*+.^`|~-]+\s+\S/;
 
 /** `*` matches any run of characters; everything else is literal. */
 export function taskPatternMatches(pattern: string, task: string): boolean {
