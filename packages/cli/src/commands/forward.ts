@@ -70,7 +70,8 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
           destination: s.destination,
           forwarded: s.forwarded,
           inFlight: s.inFlight,
-          lag: s.lag ?? 0,
+          // Probed only while the link runs: otherwise unknown (it was 0, or the last figure).
+          lag: s.state === 'running' ? s.lag : undefined,
           state: s.state,
           deadLettered: s.deadLettered,
           restarts: s.restarts,

@@ -148,7 +148,7 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
             l.state ?? 'running',
             String(l.forwarded),
             String(l.inFlight),
-            String(l.lag),
+            n(l.lag),
           ]),
           [3, 4, 5],
         )

@@ -1,6 +1,8 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LinkStatusFn } from './types';
 
+const LINK_STATES = ['starting', 'running', 'standby', 'backoff', 'draining', 'stopped'];
+
 /**
  * The forwarder's per-link metrics, read on scrape. One scrape reads the links once (the
  * metrics' collect hooks share the read of that turn).
@@ -15,6 +17,21 @@ export function registerLinkMetrics(registers: Registry[], linkStatus: LinkStatu
     }));
   };
   const LINK = ['link', 'source', 'destination'];
+  // Whether a link runs is the first thing to alert on: its counters only stop moving otherwise.
+  new Gauge({
+    name: 'warren_forwarder_link_state',
+    help: "1 for each link's current state (starting, running, standby, backoff, draining, stopped), 0 for the others",
+    labelNames: [...LINK, 'state'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const l of await readLinks()) {
+        if (l.state === undefined) continue;
+        for (const state of new Set([...LINK_STATES, l.state]))
+          this.set({ ...l.labels, state }, l.state === state ? 1 : 0);
+      }
+    },
+  });
   new Counter({
     name: 'warren_forwarder_forwarded_total',
     help: 'Messages the forwarder moved and the destination confirmed, per link',
@@ -63,7 +80,8 @@ export function registerLinkMetrics(registers: Registry[], linkStatus: LinkStatu
     registers,
     async collect() {
       this.reset();
-      for (const l of await readLinks()) this.set(l.labels, l.lag);
+      // Not known (not measured yet, or stale while the link does not run): no sample, never 0.
+      for (const l of await readLinks()) if (l.lag !== undefined) this.set(l.labels, l.lag);
     },
   });
 }

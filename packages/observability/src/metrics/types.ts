@@ -21,8 +21,11 @@ export interface LinkStatus {
   forwarded: number;
   /** Published to the destination, not yet confirmed (source not yet acked). */
   inFlight: number;
-  /** Messages waiting in the source queue. */
-  lag: number;
+  /**
+   * Messages waiting in the source queue, as last measured while the link ran; undefined when not
+   * known (before the first check, or while the link does not run: the last figure would be stale).
+   */
+  lag?: number;
   /** Age of the oldest forwarded message at its confirm, if the forwarder measures it. */
   lagSeconds?: number;
   state?: 'running' | 'reconnecting' | 'stopped' | string;
