@@ -12,7 +12,6 @@ import {
   type WarrenConfig,
 } from '@warren/core';
 import type { SQSRecord } from 'aws-lambda';
-import { failUnrunnable } from './lambda/fail-unrunnable';
 import type { DecodedRmqMessage } from './lambda/rmq-event';
 import { createRmqHandler, type RmqHandler, type RmqHandlerDeps, type RmqSink } from './lambda/rmq-handler';
 import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
@@ -90,11 +89,6 @@ export function createWorker(opts: WorkerOptions) {
     concurrency,
     onError: opts.onLambdaError,
     timeoutOf,
-    failUnrunnable: failUnrunnable(
-      opts.results,
-      (task) => config.tasks.get(task)?.resultTtlS ?? config.results.ttlS,
-      opts.onEvent,
-    ),
   };
   const sqsHandler: SqsHandler = opts.sqs
     ? createSqsHandler({ executor, records: opts.sqs, ...lambda })

@@ -1,4 +1,4 @@
-import type { JobState } from '@warren/protocol';
+import type { JobError, JobState } from '@warren/protocol';
 import type { Delivery } from '../ports/consumer';
 import type { TransitionPatch } from '../ports/result-store';
 import { parseJobInput, parseSchema } from '../task/parse-schema';
@@ -99,7 +99,19 @@ export function createExecutor(deps: ExecutorDeps) {
     return recordResult(x, value, performance.now() - t0, doneTtlS);
   }
 
-  return { execute };
+  /**
+   * Fails a job without running it, as `execute` fails an unknown task: the record (created from
+   * the envelope if missing), then the DLQ with `reason`; a duplicate of a finished job is skipped.
+   * For callers that know a delivery can never run here (a Lambda record no invocation could fit).
+   */
+  function fail(delivery: Delivery, error: JobError, reason: string): Promise<ExecutionOutcome> {
+    const { job, attempt } = delivery;
+    const ttlS = tasks.get(job.task)?.resultTtlS ?? deps.resultTtlS;
+    const owner = `${deps.workerId}/${++seq}`;
+    return failJob({ deps, delivery, job, attempt, owner, ttlS, emit, write }, error, reason);
+  }
+
+  return { execute, fail };
 }
 
 export type Executor = ReturnType<typeof createExecutor>;

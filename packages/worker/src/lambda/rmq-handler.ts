@@ -7,7 +7,6 @@ import {
   parseEnvelope,
 } from '@warren/core';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
-import { deadLetterUnrunnable, type FailUnrunnable } from './fail-unrunnable';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
@@ -43,8 +42,6 @@ export interface RmqHandlerDeps {
   onError?: (err: unknown, message: DecodedRmqMessage) => void;
   /** A task's timeout (ms): its message starts only while that still fits in the invocation. */
   timeoutOf?: (task: string) => number | undefined;
-  /** Fails a message no invocation of this function could start (default: DLQ, no record write). */
-  failUnrunnable?: FailUnrunnable;
 }
 
 /** The invocation failed for infrastructure reasons; Lambda will deliver the whole batch again. */
@@ -166,7 +163,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           // Sent back, it would come to an invocation as short as this one, for ever, unseen.
           d = delivery(m, job, decoded.attempt ?? job.attempt);
           const error = functionTooShort(job.task, timeoutMs, gate.startMs);
-          await (deps.failUnrunnable ?? deadLetterUnrunnable)(d, error, 'function timeout too short');
+          await deps.executor.fail(d, error, 'function timeout too short');
           return;
         }
         if (gate.tooLate(timeoutMs)) {

@@ -1,7 +1,6 @@
 import { type Delivery, type ExecuteOptions, type Executor, msUntil } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
-import { deadLetterUnrunnable, type FailUnrunnable } from './fail-unrunnable';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -35,8 +34,6 @@ export interface SqsHandlerDeps {
   onError?: (err: unknown, record: SQSRecord) => void;
   /** A task's timeout (ms): its record starts only while that still fits in the invocation. */
   timeoutOf?: (task: string) => number | undefined;
-  /** Fails a record no invocation of this function could start (default: DLQ, no record write). */
-  failUnrunnable?: FailUnrunnable;
 }
 
 export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promise<SQSBatchResponse>;
@@ -70,7 +67,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
           // Handed back, the next invocation (as short) would hand it back too, for ever, unseen:
           // a deferral is a fresh copy, so the redrive policy never counted it either.
           const error = functionTooShort(d.job.task, timeoutMs, gate.startMs);
-          await (deps.failUnrunnable ?? deadLetterUnrunnable)(d, error, 'function timeout too short');
+          await deps.executor.fail(d, error, 'function timeout too short');
           return !d.keep;
         }
         // Best effort: if SQS refuses, it comes back after the visibility timeout instead.
