@@ -83,6 +83,15 @@ describe('GET /openapi.json', () => {
           expect(headersOf(path, method, '401'), `${method} ${path}`).toContain('WWW-Authenticate');
   });
 
+  it('describes every EnqueueRequest field (what a caller cannot tell from its type)', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      components: { schemas: { EnqueueRequest: { properties: Record<string, { description?: string }> } } };
+    };
+    const props = doc.components.schemas.EnqueueRequest.properties;
+    expect(Object.keys(props).filter((k) => !props[k]!.description)).toEqual([]);
+    expect(props.expiresInMs!.description).toMatch(/after delayMs or runAt/);
+  });
+
   it('rules out delayMs with runAt in EnqueueRequest, as the server does (400)', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as {
       components: { schemas: Record<string, { not?: unknown }> };
