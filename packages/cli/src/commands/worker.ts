@@ -59,7 +59,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       logger[change === 'added' ? 'warn' : 'info'](
         { jobId: r.jobId, task: r.task, attempt: r.attempt, runaways: w.health().runaways },
         change === 'added'
-          ? 'task still running after its timeout (runaway): it keeps its concurrency slot'
+          ? 'task still running after its timeout (runaway): it keeps its concurrency slot (with every slot held, consuming pauses and prefetched jobs go back to the queue)'
           : 'runaway task settled; its slot is free again',
       ),
   });
