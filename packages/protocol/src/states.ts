@@ -26,7 +26,9 @@ export const isTerminal = (state: JobState): boolean => TERMINAL_STATES.has(stat
 /**
  * Legal moves. `undefined` is "no record yet": a worker may create the record in `running`
  * when it sees a job before the ingest's `queued` write landed, or for foreign producers.
- * `running → running` is a lease renewal (same owner) or a takeover (lease expired).
+ * `running → running` is a lease renewal (same owner) or a takeover (lease expired). A write
+ * marked `renew` (a run's progress) is only ever the former: refused unless the job is running
+ * under that owner, so it cannot start, take over or create a record (see applyTransition).
  */
 export const TRANSITIONS: Readonly<Record<JobState | 'none', readonly JobState[]>> = {
   none: ['queued', 'scheduled', 'running', 'cancelled', 'expired', 'failed'],
