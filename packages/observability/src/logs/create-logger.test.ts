@@ -59,6 +59,23 @@ describe('createLogger', () => {
       expect(redactUrlCredentials(s)).toBe(s);
   });
 
+  it('masks secrets in URL query strings by their parameter names, leaves other parameters alone', () => {
+    const msg =
+      'GET https://api.example.com/v1/charges?page=2&api_key=sk_live_9&access_token=ya29.x-y failed; ' +
+      'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AK%2F1&X-Amz-Security-Token=IQo%2Bz&X-Amz-Signature=ab12#f';
+    const want =
+      'GET https://api.example.com/v1/charges?page=2&api_key=[Redacted]&access_token=[Redacted] failed; ' +
+      'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=[Redacted]&X-Amz-Security-Token=[Redacted]&X-Amz-Signature=[Redacted]#f';
+    expect(redactUrlCredentials(msg)).toBe(want);
+    const { lines, stream } = captureLines();
+    createLogger({ stream }).warn({ url: 'https://h/cb?token=t_7"q&x=1' }, msg);
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/sk_live_9|ya29|IQo|ab12|t_7/);
+    expect(lines[0]).toMatchObject({ msg: want, url: 'https://h/cb?token=[Redacted]&x=1' });
+    for (const s of ['https://h/search?q=token&sort=key', 'https://h/x?tokens=3&keyboard=uk'])
+      expect(redactUrlCredentials(s)).toBe(s);
+  });
+
   it('masks URL passwords without a user part (redis://:password@host)', () => {
     expect(redactUrlCredentials('connect redis://:s3cret@cache:6379 and rediss://:p4ss@h')).toBe(
       'connect redis://:[Redacted]@cache:6379 and rediss://:[Redacted]@h',

@@ -9,4 +9,12 @@
  */
 const URL_CREDENTIALS =
   /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]*):(?!\d+(?:[/?#"'\\]|$))(?:\\.|"(?![,}\]:])|[^\s\\"])+@/g;
-export const redactUrlCredentials = (s: string): string => s.replace(URL_CREDENTIALS, '$1:[Redacted]@');
+/**
+ * A query parameter named like a secret (`api_key=`, `access_token=`, `X-Amz-Signature=`,
+ * `sig=`, `password=`): its value, up to the next `&`, `#`, whitespace or quote (a JSON line's
+ * escapes read as pairs). Error messages quote the URL a request failed on, query and all.
+ */
+const QUERY_SECRET =
+  /([?&;][\w.-]*?(?:token|api[-_]?key|key|passw(?:or)?d|pass|pwd|secret|signature|sig|auth|credential)=)(?:\\.|[^&#\s"'\\])+/gi;
+export const redactUrlCredentials = (s: string): string =>
+  s.replace(URL_CREDENTIALS, '$1:[Redacted]@').replace(QUERY_SECRET, '$1[Redacted]');
