@@ -89,6 +89,11 @@ export function createMetrics(opts: MetricsOptions = {}) {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const resultStoreErrors = counter(
+    'warren_result_store_errors_total',
+    'Result store calls that failed, by operation: unavailable (an outage: the delivery is handed back) or refused (the store will not take it)',
+    ['op', 'error'],
+  );
   const http = {
     requests: counter('warren_http_requests_total', 'HTTP requests by route pattern, method and status', [
       'route',
@@ -163,7 +168,17 @@ export function createMetrics(opts: MetricsOptions = {}) {
 
   registerLinkMetrics(registers, opts.linkStatus ?? (() => []));
 
-  return { registry, jobs, jobDuration, publishConfirm, publishFailures, resultStore, http, options: opts };
+  return {
+    registry,
+    jobs,
+    jobDuration,
+    publishConfirm,
+    publishFailures,
+    resultStore,
+    resultStoreErrors,
+    http,
+    options: opts,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

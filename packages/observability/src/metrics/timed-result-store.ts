@@ -1,7 +1,10 @@
 import type { ResultStore } from '@warren/core';
 import type { Metrics } from './create-metrics';
 
-/** Wraps a ResultStore so each call's latency lands in `warren_result_store_seconds{op}`. */
+/**
+ * Wraps a ResultStore so each call's latency lands in `warren_result_store_seconds{op}`, and each
+ * failure in `warren_result_store_errors_total{op,error}`.
+ */
 export function timedResultStore(store: ResultStore, m: Metrics): ResultStore {
   const timed =
     <A extends unknown[], R>(op: string, fn: (...a: A) => Promise<R>) =>
@@ -9,6 +12,11 @@ export function timedResultStore(store: ResultStore, m: Metrics): ResultStore {
       const end = m.resultStore.startTimer({ op });
       try {
         return await fn(...args);
+      } catch (err) {
+        // Stores throw TransportError; recoverable means "not now" (down, timed out), not "never".
+        const recoverable = (err as { recoverable?: unknown } | undefined)?.recoverable === true;
+        m.resultStoreErrors.inc({ op, error: recoverable ? 'unavailable' : 'refused' });
+        throw err;
       } finally {
         end();
       }
