@@ -16,7 +16,7 @@ export const add = defineTask({
   handler: ({ a, b }) => a + b,
 });
 
-/** Waits `ms` (aborts early on timeout or shutdown), returns `{slept: ms}`. */
+/** Waits `ms` (aborts early on timeout, cancel, or a shutdown past the drain), returns `{slept: ms}`. */
 export const sleepTask = defineTask({
   name: 'demo.sleep',
   input: z.object({ ms: z.number().int().min(0).max(600_000) }),
