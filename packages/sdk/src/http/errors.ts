@@ -7,9 +7,22 @@ export class WarrenHttpError extends Error {
     readonly problem: Problem | undefined,
     readonly retryAfterMs?: number,
   ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+    super(messageOf(status, problem));
     this.name = 'WarrenHttpError';
   }
+}
+
+/** Fields named in an error's message; the problem keeps them all. */
+const MAX_FIELDS = 5;
+
+/** The problem's detail and the fields it names (`detail (input.a: …; input.b: …)`): what to fix, in a log line. */
+function messageOf(status: number, problem: Problem | undefined): string {
+  const head = problem?.detail ?? problem?.title ?? `HTTP ${status}`;
+  const errors = problem?.errors ?? [];
+  if (errors.length === 0) return head;
+  const named = errors.slice(0, MAX_FIELDS).map((e) => `${e.path}: ${e.message}`);
+  if (errors.length > MAX_FIELDS) named.push(`${errors.length - MAX_FIELDS} more`);
+  return `${head} (${named.join('; ')})`;
 }
 
 export class WaitTimeoutError extends Error {
