@@ -43,9 +43,12 @@ export function createObservability(opts: ObservabilityOptions) {
   let router: RegionRouter | undefined;
   // Confirm-latency EWMA per region for routers that do not track health themselves.
   const ewma = new Map<string, number>();
+  let publishing = false;
   const regions = (): RegionStatus[] => {
     const tracked = router?.status?.();
     if (tracked) return tracked;
+    // A worker or forwarder publishes nothing: it knows no circuit, so it claims none closed.
+    if (!router && !publishing) return [];
     const ids = new Set([config.region, ...config.regions.map((r) => r.id), ...ewma.keys()]);
     return [...ids].map((id) => ({ id, state: 'closed', slow: false, ewmaMs: ewma.get(id), failures: 0 }));
   };
@@ -89,6 +92,7 @@ export function createObservability(opts: ObservabilityOptions) {
       router = r;
     },
     producerEvents(e: ProducerEvent): void {
+      if (e.type === 'publish') publishing = true;
       if (e.type === 'publish' && e.ok) {
         const prev = ewma.get(e.region);
         ewma.set(e.region, prev === undefined ? e.latencyMs : prev + 0.2 * (e.latencyMs - prev));
