@@ -98,4 +98,16 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.components.schemas.EnqueueRequest!.not).toEqual({ required: ['delayMs', 'runAt'] });
   });
+
+  it('says how long ?wait= may wait and in what form, as parseWait reads it', async () => {
+    type Param = { name: string; description?: string; schema: { pattern: string } };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters: Param[] }>>;
+    };
+    const wait = doc.paths['/v1/jobs/{id}']!.get!.parameters.find((p) => p.name === 'wait')!;
+    expect(wait.description).toMatch(/capped at 30 s/);
+    const re = new RegExp(wait.schema.pattern);
+    for (const ok of ['10s', '1500ms', '2m', '1.5s', '7']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ['soon', '-1s', '10h', '']) expect(re.test(bad), bad).toBe(false);
+  });
 });

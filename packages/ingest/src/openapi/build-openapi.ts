@@ -7,6 +7,7 @@ import {
   problemSchema,
   type WarrenConfig,
 } from '@warren/core';
+import { MAX_WAIT_MS } from '../routes/wait-for-job';
 import { enqueueRequestJsonSchema } from './enqueue-request-schema';
 import { schema } from './json-schema';
 
@@ -143,7 +144,12 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
           summary: 'Read a job (long-poll with ?wait=10s until it finishes)',
           parameters: [
             jobId,
-            { name: 'wait', in: 'query', schema: { type: 'string', examples: ['10s', '1500ms'] } },
+            {
+              name: 'wait',
+              in: 'query',
+              description: `Long-poll until the job finishes, at most this long (capped at ${MAX_WAIT_MS / 1000} s; on Lambda also by the invocation's time left, 29 s behind API Gateway); then the record as it is`,
+              schema: { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m)?$', examples: ['10s', '1500ms'] },
+            },
           ],
           responses: {
             200: json('The job record (as it is when the wait runs out)', 'JobRecord'),
