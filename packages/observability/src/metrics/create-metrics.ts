@@ -161,6 +161,9 @@ export function createMetrics(opts: MetricsOptions = {}) {
       this.reset();
       if (!opts.rates) return;
       for (const [q, s] of await readStats()) {
+        // The broker did not answer: the backlog is unknown, and so is the advice (with 0 for it, a
+        // deep queue read as "scale to zero" the moment the broker stopped answering).
+        if (opts.queueStats && s.depth === undefined) continue;
         this.set({ queue: q }, opts.rates.recommend(q, s.depth ?? 0).workers);
       }
     },
