@@ -5,7 +5,7 @@ import { makeJob } from '@warren/core/testing';
 import { createLogger, createObservability, queueStatsFrom, serveStatus } from '@warren/observability';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, cleanUpRun } from '../ingest/support';
+import { cleanUpRun } from '../ingest/support';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { sample } from './prom-text';
 
