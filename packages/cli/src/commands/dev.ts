@@ -8,6 +8,7 @@ import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
+import { devTryLines } from './dev-try-lines';
 
 /** The REST endpoint's token when UPSTASH_REDIS_REST_TOKEN is unset (printed at start). */
 const DEV_REST_TOKEN = 'warren-dev-token';
@@ -88,15 +89,15 @@ export async function dev(opts: DevOptions): Promise<void> {
           : '(token from UPSTASH_REDIS_REST_TOKEN)'
       }`,
     );
-  console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: warren status --url ${url}`);
+  const hints = devTryLines(url, config);
+  console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: ${hints.statusHint}`);
   if (config.auth.keys.length === 0) {
     console.warn(
       '\n  ⚠  WARNING: no API keys configured — this ingest accepts jobs from anyone.\n' +
         '     Fine for local development; set WARREN_API_KEYS before exposing it. `warren ingest` refuses to run open.\n',
     );
   }
-  console.log(`\nTry:\n  curl -s -X POST ${url}/v1/jobs -H 'content-type: application/json' \\
-    -d '{"task":"demo.add","input":{"a":2,"b":3}}'\n  curl -s ${url}/v1/jobs/<id>\n`);
+  console.log(hints.tryBlock);
 
   const begin = onShutdown(
     async () => {
