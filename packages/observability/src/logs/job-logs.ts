@@ -36,6 +36,8 @@ const jobLines = (logger: Logger): Logger => logger.child({}, { redact: [] });
 const errorFields = (e: JobError | undefined) =>
   e && { type: e.type, message: e.message, retryable: e.retryable, ...(e.stack ? { stack: e.stack } : {}) };
 
+const NO_OUTCOME = { type: 'NoOutcome', message: 'no outcome was reported for this attempt' };
+
 /** Producer events as log lines: one per accepted job, one per failed publish attempt. */
 export function logProducerEvents(logger: Logger) {
   const lines = jobLines(logger);
@@ -71,10 +73,17 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
   const onEvent = (e: ExecutionEvent): void => {
     const key = `${e.job.id}#${e.attempt}`;
     if (e.type === 'started') {
+      // Started again (a takeover once the first run's lease lapsed, that run having reported no
+      // outcome): end the first span rather than drop it unended (never exported).
+      const prev = spans.get(key);
+      if (prev) {
+        prev.end(NO_OUTCOME);
+        spans.delete(key); // re-added last: the cap below ends the oldest first
+      }
       spans.set(key, startJobSpan(e.job, e.attempt));
       for (const [k, stale] of spans) {
         if (spans.size <= maxOpen) break;
-        stale.end({ type: 'NoOutcome', message: 'no outcome was reported for this attempt' });
+        stale.end(NO_OUTCOME);
         spans.delete(k);
       }
     }

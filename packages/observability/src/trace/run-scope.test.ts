@@ -67,4 +67,23 @@ describe('a task runs inside its job span (OpenTelemetry SDK registered)', () =>
     expect(inner.parentSpanId).toBe(jobSpan.spanContext().spanId);
     expect(seen).toBe(`00-${TRACE}-${jobSpan.spanContext().spanId}-01`);
   });
+
+  // The run's outcome write failed (result store down), so it reported none; once its lease
+  // lapsed a copy of the same attempt took the job over and started again. The first span was
+  // replaced in the open set without being ended: with an SDK it was never exported.
+  it('a second start of the same attempt ends the first span as having no outcome', () => {
+    exporter.reset();
+    const obs = createObservability({
+      config: defineConfig({ tasks: [] }),
+      logger: createLogger({ stream: captureLines().stream }),
+    });
+    const job = makeJob({ task: 'again', traceparent: `00-${TRACE}-${PARENT}-01` });
+    obs.executorEvents({ type: 'started', job, attempt: 1 });
+    obs.executorEvents({ type: 'started', job, attempt: 1 });
+    obs.executorEvents({ type: 'succeeded', job, attempt: 1, durationMs: 1 });
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'run again');
+    expect(spans).toHaveLength(2);
+    expect(spans[0]!.status).toMatchObject({ code: 2, message: expect.stringMatching(/^NoOutcome/) });
+    expect(spans[1]!.status.code).not.toBe(2);
+  });
 });
