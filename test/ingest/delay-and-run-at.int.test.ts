@@ -61,24 +61,12 @@ describe('delayMs with runAt on real RabbitMQ + Redis', () => {
   });
 
   it('@warren/sdk/direct enqueue: the same 400', async () => {
-    const { createAmqpBroker } = await import('@warren/amqp');
-    const { createRedisResultStore } = await import('@warren/results');
-    const broker = createAmqpBroker({ urls: ['amqp://guest:guest@127.0.0.1:5672'], queues: config.queues });
-    await broker.connect();
-    try {
-      const direct = createDirectClient({
-        config,
-        publishers: new Map([['local', broker.publisher]]),
-        results: createRedisResultStore({ redis: ingest.redis, prefix: `${RUN}:` }),
-      });
-      // The SDK's options type refuses both at compile time; a JavaScript caller can still send them.
-      const options = { ...both } as { delayMs: number };
-      const err = await direct.enqueue('dr.echo', 6, options).catch((e: unknown) => e);
-      expect(err).toMatchObject({ status: 400 });
-      expect(paths((err as { problem: Problem }).problem)).toEqual(['delayMs', 'runAt']);
-    } finally {
-      await broker.close();
-    }
+    const direct = createDirectClient({ config, publishers: ingest.publishers, results: ingest.results });
+    // The SDK's options type refuses both at compile time; a JavaScript caller can still send them.
+    const options = { ...both } as { delayMs: number };
+    const err = await direct.enqueue('dr.echo', 6, options).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400 });
+    expect(paths((err as { problem: Problem }).problem)).toEqual(['delayMs', 'runAt']);
     // Only the jobs given one of the two were accepted (each has its record).
     const records = await ingest.redis.keys(`${RUN}:job:*`);
     const inputs = await Promise.all(records.map((k) => ingest.redis.hget(k, 'input')));

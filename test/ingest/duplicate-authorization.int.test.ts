@@ -1,14 +1,12 @@
 import net from 'node:net';
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
+import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
-import { createRedisResultStore } from '@warren/results';
 import type { Context } from 'aws-lambda';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { setEventKey, v1Event } from './lambda-events';
-import { AMQP_URL, cleanUpRun, REDIS_URL, startNodeIngest } from './support';
+import { startNodeIngest } from './support';
 
 /**
  * An Authorization header sent twice is a malformed request (RFC 9110: one credential; RFC 6750:
@@ -35,23 +33,22 @@ const expectAuthorization400 = (status: number, contentType: string | undefined,
 };
 
 describe('a duplicated Authorization header on real RabbitMQ + Redis', () => {
-  let broker: AmqpBroker;
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
   let redis: Redis;
   let handler: (e: unknown, c: Context) => Promise<{ statusCode: number; body: string } & Headers>;
   type Headers = { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
 
   beforeAll(async () => {
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    redis = new Redis(REDIS_URL);
-    const results = createRedisResultStore({ redis, prefix: `${RUN}:` });
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    handler = createLambdaIngest({ config, producer, results }) as unknown as typeof handler;
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+    redis = ingest.redis;
+    // The Lambda ingest over the same broker connection and store.
+    handler = createLambdaIngest({
+      config,
+      producer: ingest.producer,
+      results: ingest.results,
+    }) as unknown as typeof handler;
   }, 60_000);
-  afterAll(async () => {
-    await broker?.close();
-    await cleanUpRun(QUEUE, redis, `${RUN}:`);
-  });
+  afterAll(async () => ingest?.close());
 
   it('Lambda, REST API (payload 1.0): 400 naming Authorization; one header still enqueues', async () => {
     const ok = await handler(v1Event('rest', 'prod', 'POST', '/v1/jobs', { task: 'da.echo', input: 1 }), ctx);
@@ -98,33 +95,27 @@ describe('a duplicated Authorization header on real RabbitMQ + Redis', () => {
   });
 
   it('Node: 400 naming Authorization', async () => {
-    const run = `${RUN}n`;
-    const ingest = await startNodeIngest(config, run, QUEUE);
-    try {
-      const { port } = new URL(ingest.url);
-      const body = JSON.stringify({ task: 'da.echo', input: 3 });
-      // fetch cannot send a header twice: a raw HTTP/1.1 request can, as a proxy might.
-      const raw = await new Promise<string>((resolve, reject) => {
-        const sock = net.connect(Number(port), '127.0.0.1', () => {
-          sock.write(
-            `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nAuthorization: Bearer ${KEY}\r\n` +
-              `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-          );
-        });
-        let out = '';
-        sock.on('data', (d) => {
-          out += d;
-        });
-        sock.on('end', () => resolve(out));
-        sock.on('error', reject);
+    const { port } = new URL(ingest.url);
+    const body = JSON.stringify({ task: 'da.echo', input: 3 });
+    // fetch cannot send a header twice: a raw HTTP/1.1 request can, as a proxy might.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(Number(port), '127.0.0.1', () => {
+        sock.write(
+          `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nAuthorization: Bearer ${KEY}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
       });
-      const [head, payload] = raw.split('\r\n\r\n') as [string, string];
-      const status = Number(head.split(' ')[1]);
-      const type = /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1];
-      expectAuthorization400(status, type, payload);
-      expect(await ingest.redis.keys(`${run}:job:*`)).toEqual([]);
-    } finally {
-      await ingest.close();
-    }
+      let out = '';
+      sock.on('data', (d) => {
+        out += d;
+      });
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+    });
+    const [head, payload] = raw.split('\r\n\r\n') as [string, string];
+    const status = Number(head.split(' ')[1]);
+    const type = /\r\ncontent-type: ([^\r]+)/i.exec(head)?.[1];
+    expectAuthorization400(status, type, payload);
+    expect(await redis.keys(`${RUN}:job:*`)).toHaveLength(2); // the Lambda tests' two
   });
 });

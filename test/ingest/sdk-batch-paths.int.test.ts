@@ -1,11 +1,9 @@
-import { createAmqpBroker } from '@warren/amqp';
 import { type BatchItemResult, defineConfig, defineTask } from '@warren/core';
-import { createRedisResultStore } from '@warren/results';
 import { createClient } from '@warren/sdk';
 import { createDirectClient } from '@warren/sdk/direct';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, startNodeIngest } from './support';
+import { startNodeIngest } from './support';
 
 /**
  * The SDK's enqueueMany sends a long list in several requests (bursts of 1,000, halves after a
@@ -64,17 +62,7 @@ describe('SDK enqueueMany field paths across requests (real RabbitMQ + Redis)', 
   });
 
   it('direct client, two bursts: the same paths', async () => {
-    const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    try {
-      const direct = createDirectClient({
-        config,
-        publishers: new Map([['local', broker.publisher]]),
-        results: createRedisResultStore({ redis: ingest.redis, prefix: `${RUN}:` }),
-      });
-      expectCallerIndices(await direct.enqueueMany(longList()));
-    } finally {
-      await broker.close();
-    }
+    const direct = createDirectClient({ config, publishers: ingest.publishers, results: ingest.results });
+    expectCallerIndices(await direct.enqueueMany(longList()));
   });
 });

@@ -1,5 +1,12 @@
 import { createAmqpBroker } from '@warren/amqp';
-import { createProducer, type JobEnvelope, type WarrenConfig } from '@warren/core';
+import {
+  createProducer,
+  type JobEnvelope,
+  type Producer,
+  type Publisher,
+  type ResultStore,
+  type WarrenConfig,
+} from '@warren/core';
 import { createIngestApp, type IngestDeps, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import amqp from 'amqplib';
@@ -38,17 +45,29 @@ export async function startNodeIngest(
   run: string,
   queue: string,
   extra: Pick<IngestDeps, 'extend'> = {},
-): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
+): Promise<{
+  url: string;
+  redis: Redis;
+  /** The ingest's own parts, for a Lambda ingest or a direct client over the same broker and store. */
+  producer: Producer;
+  publishers: Map<string, Publisher>;
+  results: ResultStore;
+  close(): Promise<void>;
+}> {
   const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
   await broker.connect();
   const redis = new Redis(REDIS_URL);
   const results = createRedisResultStore({ redis, prefix: `${run}:` });
-  const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+  const publishers = new Map<string, Publisher>([['local', broker.publisher]]);
+  const producer = createProducer({ config, publishers, results });
   const port = await freePort();
   const server = await serveNode(createIngestApp({ config, producer, results, ...extra }), port, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     redis,
+    producer,
+    publishers,
+    results,
     async close() {
       server.close();
       await broker.close();

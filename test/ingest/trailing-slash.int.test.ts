@@ -1,12 +1,10 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
+import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
-import { createRedisResultStore } from '@warren/results';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { httpApiEvent, setEventKey } from './lambda-events';
-import { AMQP_URL, startNodeIngest } from './support';
+import { startNodeIngest } from './support';
 
 /**
  * A path with a trailing slash (`/v1/jobs/`) stays a 404 (a redirect would turn a POST into a GET
@@ -30,18 +28,18 @@ const body = { task: 'ts.echo', input: 1 };
 
 describe('a trailing slash on real RabbitMQ + Redis', () => {
   let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
-  let broker: AmqpBroker;
   let lambda: (e: unknown, c: Context) => Promise<{ statusCode: number; body: string } & Hdrs>;
   type Hdrs = { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
   let id = '';
 
   beforeAll(async () => {
     ingest = await startNodeIngest(config, RUN, QUEUE);
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    const results = createRedisResultStore({ redis: ingest.redis, prefix: `${RUN}:` });
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    lambda = createLambdaIngest({ config, producer, results }) as unknown as typeof lambda;
+    // The Lambda ingest over the same broker connection and store.
+    lambda = createLambdaIngest({
+      config,
+      producer: ingest.producer,
+      results: ingest.results,
+    }) as unknown as typeof lambda;
     const res = await fetch(`${ingest.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
@@ -49,10 +47,7 @@ describe('a trailing slash on real RabbitMQ + Redis', () => {
     });
     id = ((await res.json()) as { id: string }).id;
   }, 60_000);
-  afterAll(async () => {
-    await broker?.close();
-    await ingest?.close();
-  });
+  afterAll(async () => ingest?.close());
 
   const viaNode = async (method: string, path: string): Promise<Answer> => {
     const res = await fetch(`${ingest.url}${path}`, {
