@@ -32,13 +32,11 @@ const EMBEDDED =
   'without RABBITMQ_URL / REDIS_URL, use the in-memory broker and store (jobs are lost on exit)';
 
 // Long-running commands exit 1 when shutdown hangs past this (the worker's follows its config).
-const shutdownTimeout = () =>
-  new Option(
-    '--shutdown-timeout <ms>',
-    'exit 1 if shutdown takes longer (default 30000; dev with a worker: its drain + 10000)',
-  )
+const shutdownTimeout = (dflt = '30000') =>
+  new Option('--shutdown-timeout <ms>', `exit 1 if shutdown takes longer (default ${dflt})`)
     .env('WARREN_SHUTDOWN_TIMEOUT_MS')
     .argParser(int);
+const METRICS_PORT = 'serve /metrics, /status.json and /healthz on this port';
 
 const program = new Command('warren').description('job orchestration for serverless and edge apps');
 
@@ -49,7 +47,7 @@ program
   )
   .addOption(portOption('-p, --port <n>', 'listen port', 'PORT', 8787))
   .option('--no-worker', 'run the ingest only')
-  .addOption(shutdownTimeout())
+  .addOption(shutdownTimeout('30000; with a worker: its drain + 10000'))
   .action((o) => dev({ port: o.port, worker: o.worker, shutdownTimeoutMs: o.shutdownTimeout }));
 
 program
@@ -65,7 +63,7 @@ program
   .description('long-running worker (refuses to start without RABBITMQ_URL and REDIS_URL)')
   .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
   .option('-c, --concurrency <n>', 'jobs in flight', int)
-  .addOption(portOption('--metrics-port <n>', 'serve /metrics and /status.json on this port', 'METRICS_PORT'))
+  .addOption(portOption('--metrics-port <n>', METRICS_PORT, 'METRICS_PORT'))
   .option('--embedded', EMBEDDED)
   .action((o) =>
     worker({
@@ -120,7 +118,7 @@ program
   .option('--prefetch <n>', 'unacked messages in flight per link', int)
   .option('--publish-channels <n>', 'confirm channels per AMQP destination (default 8; 1 keeps order)', int)
   .option('--region <id>', 'config mode: only links from this region')
-  .option('--metrics-port <n>', 'serve /metrics and /status.json', port)
+  .option('--metrics-port <n>', METRICS_PORT, port)
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
   .addOption(shutdownTimeout())
   .action((o) => forward(o));

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const help = async (cmd: string) =>
+  (
+    await promisify(execFile)(process.execPath, ['packages/cli/bin/warren.js', cmd, '--help'], { cwd: ROOT })
+  ).stdout.replace(/\s+/g, ' ');
+
+describe('warren <command> --help says what the command does', () => {
+  it.each(['worker', 'forward'])('%s --metrics-port names /healthz, which it serves too', async (cmd) => {
+    expect(await help(cmd)).toMatch(/--metrics-port <n> serve \/metrics, \/status\.json and \/healthz/);
+  });
+
+  it.each(['ingest', 'forward'])("%s --shutdown-timeout gives its own default, not dev's", async (cmd) => {
+    const text = await help(cmd);
+    expect(text).toContain('(default 30000)');
+    expect(text).not.toContain('dev with a worker');
+  });
+
+  it('dev --shutdown-timeout gives the drain default it has with a worker', async () => {
+    expect(await help('dev')).toContain('with a worker: its drain + 10000');
+  });
+});
