@@ -73,6 +73,8 @@ describe('GET /openapi.json', () => {
     for (const code of ['409', '429', '503'])
       expect(headersOf('/v1/jobs', 'post', code)).toContain('Retry-After');
     expect(headersOf('/v1/jobs/batch', 'post', '207')).toContain('Retry-After');
+    const mixed = doc.paths['/v1/jobs/batch']!.post!.responses['207'] as { description: string };
+    expect(mixed.description).toMatch(/jobs\.<index>\.<field>/);
     expect(headersOf('/v1/jobs', 'post', '202')).toContain('Location');
     expect(headersOf('/v1/jobs', 'post', '200')).toEqual(
       expect.arrayContaining(['Location', 'Idempotent-Replayed']),

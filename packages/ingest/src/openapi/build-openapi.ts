@@ -125,7 +125,8 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             202: json('All accepted', 'EnqueueBatchResponse'),
             207: withHeaders(
               json(
-                'Per-item results, some failed (Retry-After when some were refused for now)',
+                'Per-item results in request order, some failed: a failed item has its status and a problem ' +
+                  'naming its fields as jobs.<index>.<field> (Retry-After when some were refused for now)',
                 'EnqueueBatchResponse',
               ),
               retryAfter,
