@@ -1,8 +1,8 @@
 import { WarrenHttpError } from '@warren/sdk';
 
 /**
- * An SDK failure as the CLI prints it: the ingest's problem with every failing field (the server
- * names them; the SDK's message keeps only the detail), or the unreachable URL with the network
+ * An SDK failure as the CLI prints it: the ingest's problem with every failing field on a line of
+ * its own (the SDK's message runs them together on one line), or the unreachable URL with the network
  * cause (fetch's own message is just "fetch failed").
  */
 export function describeHttpFailure(err: unknown, url: string): Error {
