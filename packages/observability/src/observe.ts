@@ -105,6 +105,14 @@ export function createObservability(opts: ObservabilityOptions) {
       executorLogs(e);
       failures.onEvent(e);
     },
+    /**
+     * The broker adapter's events (`createAmqpBroker({ onEvent })`): each message it dead-letters,
+     * unreadable ones too, which reach no executor event.
+     */
+    brokerEvents(e: { type: string; queue?: string }): void {
+      if (e.type === 'dead-lettered' && e.queue)
+        metrics.queueDeadLettered.inc({ queue: labels({ task: '', queue: e.queue }).queue });
+    },
     /** `createWorker({ runScope })`: each task runs inside its job's span (see logExecutorEvents). */
     runScope: executorLogs.runScope,
     onRequest: bindHttpMetrics(metrics),

@@ -25,10 +25,13 @@ export interface WorkerCommandOptions {
 export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const config = await loadConfig();
   const logger = createLogger({ name: 'warren-worker' });
+  // The observability needs the runtime's broker (queue depths), the runtime its broker events.
+  let brokerEvents: ((e: { type: string; queue?: string }) => void) | undefined;
   const rt = await createRuntime(config, process.env, {
     logger,
     embedded: opts.embedded,
     command: 'warren worker',
+    onBrokerEvent: (e) => brokerEvents?.(e),
   });
   let consuming: readonly string[] = [];
   const obs = createObservability({
@@ -40,6 +43,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     queues: () => consuming,
     processMetrics: true,
   });
+  brokerEvents = obs.brokerEvents;
   const w = createWorker({
     config,
     consumer: rt.consumer,

@@ -3,6 +3,7 @@ import {
   type CeleryCodecOptions,
   celeryCodecsFor,
   createAmqpBroker,
+  type EventSink,
   parseNodeUrls,
   redactUrl,
   type StrategyName,
@@ -62,6 +63,7 @@ export async function brokerFromEnv(
   logger?: Pick<Logger, 'info' | 'warn'>,
   /** For the Celery codecs: `onRefused` (a refused message's FAILURE meta). */
   celery: Pick<CeleryCodecOptions, 'onRefused'> = {},
+  onEvent?: EventSink,
 ): Promise<BrokerRuntime> {
   const clusters = new Map<string, string[]>();
   for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
@@ -96,7 +98,7 @@ export async function brokerFromEnv(
         queues: config.queues,
         confirmTimeoutMs: config.ingest.publishTimeoutMs,
         codecs: celeryCodecsFor(config, celery),
-        onEvent: logger ? logBrokerEvents(logger, region) : undefined,
+        onEvent: brokerEvents(logger && logBrokerEvents(logger, region), onEvent),
       }),
     );
   const own = brokers.get(config.region) ?? brokers.values().next().value!;
@@ -131,5 +133,14 @@ export async function brokerFromEnv(
     close: async () => {
       await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
     },
+  };
+}
+
+/** Both sinks, or the one given (none: no events are built at all). */
+function brokerEvents(a?: EventSink, b?: EventSink): EventSink | undefined {
+  if (!a || !b) return a ?? b;
+  return (e) => {
+    a(e);
+    b(e);
   };
 }

@@ -1,3 +1,4 @@
+import type { EventSink } from '@warren/amqp';
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
 import type { Logger } from '@warren/observability';
 import { type CeleryRefusal, celeryRefusalSink } from '@warren/results';
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   closeTimeoutMs?: number;
   /** Where broker connection events go (connect failures, disconnects, reconnects). */
   logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Every broker event as well (observability's brokerEvents: dead-lettered messages). */
+  onBrokerEvent?: EventSink;
 }
 
 /**
@@ -44,7 +47,13 @@ export async function createRuntime(
   // A Celery message the worker refuses gets its FAILURE meta (AsyncResult.get raises, not hangs),
   // written to the result store, which comes after the broker; nothing is consumed before both.
   let onRefused: ((r: CeleryRefusal) => Promise<void>) | undefined;
-  const broker = await brokerFromEnv(config, env, opts.logger, { onRefused: (r) => onRefused?.(r) });
+  const broker = await brokerFromEnv(
+    config,
+    env,
+    opts.logger,
+    { onRefused: (r) => onRefused?.(r) },
+    opts.onBrokerEvent,
+  );
   const res = await resultsFromEnv(config, env);
   onRefused = celeryRefusalSink(res.results);
   return {

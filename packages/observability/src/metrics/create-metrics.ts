@@ -89,6 +89,12 @@ export function createMetrics(opts: MetricsOptions = {}) {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  // Fed by the broker's events, not the executor's: also counts messages no job came out of.
+  const queueDeadLettered = counter(
+    'warren_queue_dead_lettered_total',
+    "Messages this process moved to the queue's dead-letter queue, unreadable ones included (jobs_dead_lettered counts only jobs)",
+    ['queue'],
+  );
   const resultStoreErrors = counter(
     'warren_result_store_errors_total',
     'Result store calls that failed, by operation: unavailable (an outage: the delivery is handed back) or refused (the store will not take it)',
@@ -179,6 +185,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
     publishFailures,
     resultStore,
     resultStoreErrors,
+    queueDeadLettered,
     http,
     options: opts,
   };
