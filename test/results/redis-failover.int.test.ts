@@ -1,22 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { TransportError, uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../support/ports';
-
-/** A private redis-server (no persistence): this test demotes it, never the shared one. */
-function startRedis(port: number): ChildProcess {
-  return spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-}
+import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 
 /**
  * A TCP front whose target can be switched, as a DNS name is repointed on a managed Redis's
@@ -59,20 +47,20 @@ const creation = { task: 'demo.add', queue: 'default', input: { a: 1 }, ttlS: 60
 describe('a managed Redis fails over (old primary demoted, its name repointed)', () => {
   let oldPort: number;
   let newPort: number;
-  const servers: ChildProcess[] = [];
+  // Private redis-servers: this test demotes one, never the shared one.
+  const servers: PrivateRedis[] = [];
   let proxy: Awaited<ReturnType<typeof switchableProxy>>;
 
   beforeAll(async () => {
-    oldPort = await freePort();
-    newPort = await freePort();
-    servers.push(startRedis(oldPort), startRedis(newPort));
-    await waitForPort(oldPort, 15_000, 'redis-server (old primary)');
-    await waitForPort(newPort, 15_000, 'redis-server (new primary)');
+    servers.push(
+      ...(await Promise.all([startPrivateRedis('old primary'), startPrivateRedis('new primary')])),
+    );
+    [oldPort, newPort] = servers.map((s) => s.port) as [number, number];
     proxy = await switchableProxy(oldPort);
   });
   afterAll(async () => {
     await proxy?.close();
-    for (const s of servers) s.kill('SIGTERM');
+    await Promise.all(servers.map((s) => s.stop()));
   });
 
   it('writes reach the new primary after READONLY instead of failing for good', async () => {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { type ResultStore, TransportError, uuidv7 } from '@warren/core';
 import {
   createRedisResultStore,
@@ -8,34 +7,25 @@ import {
 } from '@warren/results';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../support/ports';
+import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 
 // A private redis-server with a small maxmemory and noeviction (a managed Redis at its plan's
 // limit): filling the shared one would fail every other test run.
-let child: ChildProcess;
+let server: PrivateRedis;
 let admin: Redis;
 let rest: RedisRestServer;
 let url = '';
 
 beforeAll(async () => {
-  const port = await freePort();
-  child = spawn(
-    'redis-server',
-    [
-      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      ...['--maxmemory-policy', 'noeviction'],
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, 15_000, 'redis-server (OOM test)');
-  url = `redis://127.0.0.1:${port}`;
+  server = await startPrivateRedis('OOM test', { args: ['--maxmemory-policy', 'noeviction'] });
+  url = server.url;
   admin = new Redis(url);
   rest = await serveRedisRest({ port: 0, redisUrl: url, token: 't' });
 });
 afterAll(async () => {
   await rest?.close();
   await admin?.quit();
-  child?.kill('SIGTERM');
+  await server?.stop();
 });
 
 /**

@@ -1,32 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { uuidv7 } from '@warren/core';
 import { createRedisResultStore, STORE_REDIS_OPTIONS } from '@warren/results';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../support/ports';
+import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 // A private redis-server: the test kills pub/sub connections (CLIENT KILL TYPE pubsub).
-let child: ChildProcess;
+let server: PrivateRedis;
 let port = 0;
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  port = await freePort();
-  child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitForPort(port, 15_000, 'redis-server (resubscribe test)');
+  server = await startPrivateRedis('resubscribe test');
+  port = server.port;
   // The subscriber's path to Redis is slow (a remote Redis: 150 ms each way); the store's is not.
   proxy = await startTcpProxy(port, 150);
 });
 afterAll(async () => {
   await proxy?.close();
-  child?.kill('SIGTERM');
+  await server?.stop();
 });
 
 describe('TCP waitFor when the subscriber connection is remade', () => {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { uuidv7 } from '@warren/core';
 import {
   createRedisResultStore,
@@ -10,32 +9,24 @@ import { ioredisCeleryMeta, upstashCeleryMeta, withCeleryResults } from '@warren
 import { UpstashRest } from '@warren/results/upstash';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../support/ports';
+import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 
 // A private redis-server: SCRIPT FLUSH on the shared one would hit every other test run.
-let child: ChildProcess;
+let server: PrivateRedis;
 let url = '';
 let admin: Redis;
 let rest: RedisRestServer;
 
 beforeAll(async () => {
-  const port = await freePort();
-  child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitForPort(port, 15_000, 'redis-server (script flush test)');
-  url = `redis://127.0.0.1:${port}`;
+  server = await startPrivateRedis('script flush test');
+  url = server.url;
   admin = new Redis(url);
   rest = await serveRedisRest({ port: 0, redisUrl: url, token: 't' });
 });
 afterAll(async () => {
   await rest?.close();
   await admin?.quit();
-  child?.kill('SIGTERM');
+  await server?.stop();
 });
 
 /**

@@ -1,48 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { uuidv7 } from '@warren/core';
 import { createRedisResultStore } from '@warren/results';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../support/ports';
+import { type PrivateRedis, privateRedis } from '../support/private-redis';
 
-let child: ChildProcess | undefined;
-let port = 0;
-const start = async () => {
-  child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitForPort(port, 15_000, 'redis-server (unsubscribe test)');
-};
-const stop = async () => {
-  const exited = new Promise((r) => child!.once('exit', r));
-  child!.kill('SIGTERM');
-  await exited;
-};
-afterAll(() => {
-  child?.kill('SIGTERM');
-});
+let server: PrivateRedis | undefined;
+afterAll(() => server?.stop());
 
 describe('TCP waitFor ending while Redis is down', () => {
   it('does not leave its channel subscribed once Redis is back', async () => {
-    port = await freePort();
-    await start();
-    const store = createRedisResultStore({ redis: `redis://127.0.0.1:${port}`, prefix: 'uo:' });
+    server = await privateRedis('unsubscribe test');
+    await server.start();
+    const store = createRedisResultStore({ redis: server.url, prefix: 'uo:' });
     try {
       const id = uuidv7();
       await store.transition(id, 'running', { owner: 'w' });
       const ac = new AbortController();
       const waiting = store.waitFor(id, 30_000, { signal: ac.signal });
       await new Promise((r) => setTimeout(r, 300)); // subscribed and waiting
-      await stop();
+      await server.stop();
       ac.abort(); // the caller went away during the outage: its UNSUBSCRIBE cannot be sent
       await waiting.catch(() => undefined);
       await new Promise((r) => setTimeout(r, 1_500)); // a reconnect attempt or two fail meanwhile
-      await start();
-      const admin = new Redis(port);
+      await server.start();
+      const admin = new Redis(server.port);
       try {
         // The store's connections are back (a PING through the store answers).
         for (let i = 0; i < 50 && (await store.redis.ping().catch(() => '')) !== 'PONG'; i++)

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { defineConfig, defineTask } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
@@ -7,7 +6,8 @@ import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import { createWorker } from '@warren/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort, waitForPort } from '../support/ports';
+import { freePort } from '../support/ports';
+import { type PrivateRedis, privateRedis } from '../support/private-redis';
 
 /**
  * A long-running worker polling SQS while its result store (a private redis-server) is down: each
@@ -16,16 +16,15 @@ import { freePort, waitForPort } from '../support/ports';
  * unrun. Given back as a fresh copy, it waits out the outage and runs once when Redis is back.
  */
 let sqs: LocalSqs;
-let redisPort: number;
-let redis: ChildProcess | undefined;
+let redis: PrivateRedis;
 const RUN = `wso-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   sqs = await startLocalSqs(await freePort());
-  redisPort = await freePort();
+  redis = await privateRedis('outage test');
 });
 afterAll(async () => {
-  redis?.kill('SIGKILL');
+  await redis?.stop();
   await sqs?.close();
 });
 
@@ -47,7 +46,7 @@ it('a result store outage longer than the queue maxReceiveCount loses nothing to
     visibilityTimeoutS: 30,
   });
   const queueUrls = { [RUN]: q.url };
-  const results = createRedisResultStore({ redis: `redis://127.0.0.1:${redisPort}`, prefix: `${RUN}:` });
+  const results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
   const consumer = createSqsConsumer({ client: sqs.client, queueUrls, waitTimeS: 1 });
   const gaveBack: number[] = [];
   const worker = createWorker({
@@ -64,14 +63,7 @@ it('a result store outage longer than the queue maxReceiveCount loses nothing to
     await pub.publish(RUN, job);
     // Redis down: more deliveries given back than the queue allows receives.
     await eventually(() => gaveBack.length >= 4, 20_000);
-    redis = spawn(
-      'redis-server',
-      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitForPort(redisPort, 15_000, 'redis-server (outage test)');
+    await redis.start();
     const rec = await eventually(async () => {
       const r = await results.get(job.id).catch(() => undefined);
       return r?.state === 'succeeded' ? r : undefined;

@@ -1,0 +1,51 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, waitForPort } from './ports';
+
+/**
+ * A redis-server of a test's own (no persistence, loopback only), for what must not touch the
+ * shared one: SCRIPT FLUSH, maxmemory, REPLICAOF, an outage (stop, then start on the same port).
+ */
+export interface PrivateRedis {
+  readonly port: number;
+  readonly url: string;
+  /** Starts it (again) on the same port; resolves once it listens. */
+  start(): Promise<void>;
+  /** SIGTERM, resolved once it exited; a later start() brings it back empty. */
+  stop(): Promise<void>;
+}
+
+export async function privateRedis(what: string, opts: { port?: number; args?: string[] } = {}) {
+  const port = opts.port ?? (await freePort());
+  let child: ChildProcess | undefined;
+  const redis: PrivateRedis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn(
+        'redis-server',
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          ...(opts.args ?? []),
+        ],
+        { stdio: 'ignore' },
+      );
+      await waitForPort(port, 15_000, `redis-server (${what})`);
+    },
+    async stop() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGTERM');
+      await exited;
+    },
+  };
+  return redis;
+}
+
+/** privateRedis, started. */
+export async function startPrivateRedis(what: string, opts: { port?: number; args?: string[] } = {}) {
+  const redis = await privateRedis(what, opts);
+  await redis.start();
+  return redis;
+}
