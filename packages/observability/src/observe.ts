@@ -8,6 +8,7 @@ import { createMetrics } from './metrics/create-metrics';
 import { jobLabels } from './metrics/job-labels';
 import { timedResultStore } from './metrics/timed-result-store';
 import type { ExecutionEvent, LinkStatusFn, ProducerEvent, QueueStatsFn } from './metrics/types';
+import { zeroJobSeries } from './metrics/zero-series';
 import { createQueueRates } from './scaling/queue-rates';
 import { collectStatus } from './status/collect-status';
 import { createRecentFailures } from './status/recent-failures';
@@ -62,6 +63,7 @@ export function createObservability(opts: ObservabilityOptions) {
     rates,
     processMetrics: opts.processMetrics,
   });
+  zeroJobSeries(metrics, config);
   const labels = jobLabels(config, queues);
   const producerMetrics = bindProducerMetrics(metrics, rates, labels);
   const producerLogs = logProducerEvents(logger);

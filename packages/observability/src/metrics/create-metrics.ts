@@ -90,11 +90,15 @@ export function createMetrics(opts: MetricsOptions = {}) {
     registers,
   });
   // Fed by the broker's events, not the executor's: also counts messages no job came out of.
-  const queueDeadLettered = counter(
-    'warren_queue_dead_lettered_total',
-    "Messages this process moved to the queue's dead-letter queue, unreadable ones included (jobs_dead_lettered counts only jobs)",
-    ['queue'],
-  );
+  const queueDeadLettered = new Counter({
+    name: 'warren_queue_dead_lettered_total',
+    help: "Messages this process moved to the queue's dead-letter queue, unreadable ones included (jobs_dead_lettered counts only jobs)",
+    labelNames: ['queue'],
+    registers,
+    collect() {
+      for (const q of opts.queues?.() ?? []) this.inc({ queue: q }, 0); // 0 before the first (see zeroJobSeries)
+    },
+  });
   const resultStoreErrors = counter(
     'warren_result_store_errors_total',
     'Result store calls that failed, by operation: unavailable (an outage: the delivery is handed back) or refused (the store will not take it)',
