@@ -12,7 +12,8 @@ export function bindProducerMetrics(m: Metrics, rates?: QueueRates, labelsOf: Jo
     } else if (e.type === 'enqueued') {
       const labels = labelsOf(e.job);
       m.jobs.enqueued.inc(labels);
-      if (labels.queue !== UNKNOWN_LABEL) rates?.record(labels.queue, 'enqueued');
+      const due = e.job.notBefore ? Date.parse(e.job.notBefore) : undefined;
+      if (labels.queue !== UNKNOWN_LABEL) rates?.record(labels.queue, 'enqueued', undefined, due);
     } else m.jobs.replayed.inc();
   };
 }

@@ -92,7 +92,13 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
   }
 
   return {
-    record(queue: string, kind: Kind, durationMs?: number): void {
+    /**
+     * One event now. `dueAtMs` (a scheduled enqueue): counted only if due within the window; one
+     * due later is no arrival yet (it shows as backlog or starts once due): 200 jobs for an hour
+     * later asked for 200 workers at once.
+     */
+    record(queue: string, kind: Kind, durationMs?: number, dueAtMs?: number): void {
+      if (dueAtMs !== undefined && dueAtMs - now() > windowS * 1000) return;
       const b = bucket(queue);
       b.counts[kind]++;
       if (durationMs !== undefined) {
