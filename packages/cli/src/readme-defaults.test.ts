@@ -30,6 +30,9 @@ describe('README defaults', () => {
     expect(text).toContain(`a ${seconds(task.timeoutMs)} timeout`);
     expect(text).toContain(`lives ${config.results.ttlS / 3600} h after its last write`);
     expect(text).toContain(`runs ${config.worker.concurrency} jobs at once`);
+    expect(text).toContain(
+      `finish for ${seconds(config.worker.shutdownTimeoutMs)} (\`worker.shutdownTimeoutMs\`)`,
+    );
     expect(text).toContain(`up to ${config.ingest.bodyLimitBytes / 1024} KiB`);
     expect(text).toContain(`gives each region ${seconds(config.ingest.publishTimeoutMs)} to confirm`);
   });
