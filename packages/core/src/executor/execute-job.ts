@@ -21,6 +21,7 @@ import { settleThrown } from './settle-thrown';
 import { cancelWatch } from './watch-cancel';
 
 export type { ExecuteOptions, ExecutionEvent, ExecutionOutcome, ExecutorDeps } from './executor-types';
+export { LeaseLostError } from './lease-lost-error';
 export { LEASE_MARGIN_MS } from './run-budget';
 
 /**

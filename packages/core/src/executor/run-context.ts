@@ -1,6 +1,7 @@
 import type { JobEnvelope, JobState } from '@warren/protocol';
-import type { TransitionPatch } from '../ports/result-store';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { TaskContext } from '../task/define-task';
+import { lostReason } from './lease-lost-error';
 import type { LazyAbort } from './run-with-timeout';
 import type { CancelWatch } from './watch-cancel';
 
@@ -25,7 +26,7 @@ export class RunContext implements TaskContext {
     job: JobEnvelope,
     readonly attempt: number,
     private readonly abort: LazyAbort,
-    private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<unknown>,
+    private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>,
     private readonly owner: string,
     private readonly leaseMs: number,
     private readonly ttlS: number,
@@ -54,10 +55,14 @@ export class RunContext implements TaskContext {
   private async report(progress: unknown): Promise<void> {
     // A task still going after its timeout or a shutdown would move the record back to `running`
     // under a fresh lease, and hold off the job's next attempt until that lapsed.
-    if (this.abort.over) return;
+    // Aborted (cancelled, lease lost): the job is no longer this run's, nothing to renew.
+    if (this.abort.over || this.abort.aborted) return;
     const { owner, leaseMs, ttlS } = this;
     // A renewal: refused unless this run still holds the job (its lease lapsed in a stall and the
     // job moved on: a start would revive it).
-    await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
+    const out = await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
+    // Refused: whatever the run does now is not recorded, and may clash with the run that has the
+    // job now; its signal tells a cooperative task to stop.
+    if (!out.ok) this.abort.abort(lostReason(this.jobId, out.state));
   }
 }

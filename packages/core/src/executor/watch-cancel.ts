@@ -1,5 +1,5 @@
 import type { ResultStore } from '../ports/result-store';
-import { JobCancelledError } from '../task/task-errors';
+import { lostReason } from './lease-lost-error';
 import type { LazyAbort } from './run-with-timeout';
 
 /** How often the record of a running task that reads its signal is checked for a cancellation. */
@@ -12,8 +12,10 @@ const unref = (t: unknown) => (t as { unref?: () => void }).unref?.();
 
 /**
  * Reads the job's record every `pollMs` while the run lasts and aborts the run's signal with a
- * JobCancelledError once it is `cancelled`. Started only for a task that reads `ctx.signal` (one
- * that cannot act on an abort costs nothing); stopped when the run is over or aborted.
+ * JobCancelledError once it is `cancelled`, or a LeaseLostError once it has left `running` (the
+ * run's lease lapsed and another run moved the job on). Started only for a task that reads
+ * `ctx.signal` (one that cannot act on an abort costs nothing); stopped when the run is over or
+ * aborted.
  */
 export function cancelWatch(results: ResultStore, pollMs = CANCEL_POLL_MS): CancelWatch {
   return (jobId, abort) => {
@@ -22,7 +24,8 @@ export function cancelWatch(results: ResultStore, pollMs = CANCEL_POLL_MS): Canc
     const check = async () => {
       const rec = await results.get(jobId).catch(() => undefined);
       if (stopped) return;
-      if (rec?.state === 'cancelled') abort.abort(new JobCancelledError(jobId));
+      // No record is no answer (the read may have failed): only a state the run cannot be in.
+      if (rec && rec.state !== 'running') abort.abort(lostReason(jobId, rec.state));
       else next();
     };
     const next = () => {
