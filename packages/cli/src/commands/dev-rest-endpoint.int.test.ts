@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-const PORT = 18_793; // the REST endpoint is PORT + 1
+const PORT = 18_797; // the REST endpoint is PORT + 1 (18798)
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
