@@ -3,6 +3,7 @@ import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore, uuidv7 } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
+import amqp from 'amqplib';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun } from '../ingest/support';
@@ -18,7 +19,15 @@ it('jobs scheduled for later are not counted as arrivals by the scaling signal',
     queues: { [q]: { type: 'classic' } },
     worker: { concurrency: 1, shutdownTimeoutMs: 1000 },
   });
-  const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues, healthIntervalMs: 0 });
+  // A delay tier of this test's own: the shared ones would keep its jobs for an hour (and, with
+  // their queue deleted, for good: at-least-once dead-lettering retries an unroutable message).
+  const tierMs = 3_000_000 + Math.floor(Math.random() * 100_000);
+  const broker = createAmqpBroker({
+    urls: [AMQP_URL],
+    queues: config.queues,
+    healthIntervalMs: 0,
+    delayTiersMs: [tierMs],
+  });
   await broker.connect();
   const obs = createObservability({
     config,
@@ -58,5 +67,10 @@ it('jobs scheduled for later are not counted as arrivals by the scaling signal',
     server.close();
     await broker.close();
     await cleanUpRun(q, undefined, '');
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(`warren.delay.${tierMs}`);
+    await ch.deleteExchange(`warren.delay.${tierMs}`);
+    await conn.close();
   }
 }, 30_000);
