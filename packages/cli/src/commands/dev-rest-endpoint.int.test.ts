@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-const PORT = 18_797; // the REST endpoint is PORT + 1 (18798)
+const PORT = 18_871; // the REST endpoint is PORT + 1 (18872); no other test listens on either
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 

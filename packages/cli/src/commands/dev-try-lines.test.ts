@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const KEY = 'fx-dev-try-key-0123456789';
-const PORT = 18_795;
+const PORT = 18_873; // no other test uses it
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
 
