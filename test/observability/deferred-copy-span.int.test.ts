@@ -11,6 +11,7 @@ import { eventually, makeJob } from '@warren/core/testing';
 import { captureLines, createLogger, createObservability } from '@warren/observability';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
+import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -44,7 +45,15 @@ it("a copy deferred behind a running attempt leaves that attempt's span open unt
     ],
     queues: { [q]: { type: 'classic' } },
   });
-  const broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues, healthIntervalMs: 0 });
+  // The deferred copy waits in a delay tier of this test's own, deleted after it: on a shared tier
+  // it would outlive the test's queue and stay for good (at-least-once dead-lettering retries it).
+  const tierMs = 200_000 + Math.floor(Math.random() * 100_000);
+  const broker = createAmqpBroker({
+    urls: [AMQP_URL],
+    queues: config.queues,
+    healthIntervalMs: 0,
+    delayTiersMs: [tierMs],
+  });
   await broker.connect();
   const redis = new Redis(REDIS_URL);
   const results = createRedisResultStore({ redis, prefix: `${run}:` });
@@ -77,5 +86,10 @@ it("a copy deferred behind a running attempt leaves that attempt's span open unt
     await worker.stop(1000);
     await broker.close();
     await cleanUpRun(q, redis, `${run}:`);
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(`warren.delay.${tierMs}`);
+    await ch.deleteExchange(`warren.delay.${tierMs}`);
+    await conn.close();
   }
 }, 30_000);
