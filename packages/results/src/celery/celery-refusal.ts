@@ -2,8 +2,8 @@ import type { JobRecord, ResultStore } from '@warren/core';
 import { buildCeleryMeta, type CeleryMeta } from './celery-meta';
 
 /**
- * A Celery message warren's worker refused (moved to `<queue>.dlq` unrun): a custom task_id that is
- * not a UUID/ULID, a pickle body, an unreadable header. The amqp Celery codec's `onRefused` has
+ * A Celery message warren's worker refused (moved to `<queue>.dlq` unrun): a pickle body, protocol
+ * 1, an unreadable header, a task id over 241 characters. The amqp Celery codec's `onRefused` has
  * this shape.
  */
 export interface CeleryRefusal {
@@ -18,7 +18,7 @@ export const REFUSED_EXC_TYPE = 'MessageRefused';
 
 /**
  * The FAILURE meta for a refused message, the reason as the exception, so `AsyncResult.get()`
- * raises at once: no warren record exists for it (its id may not even be one warren takes).
+ * raises at once: no warren record exists for it.
  */
 export function refusalMeta(r: CeleryRefusal, now = new Date()): CeleryMeta {
   const where = r.queue ? ` (moved to ${r.queue}.dlq)` : '';

@@ -22,6 +22,7 @@ import {
 } from './celery-meta';
 import { type CeleryMetaRedis, ioredisCeleryMeta, isCeleryMetaRedis } from './celery-meta-redis';
 import { type CeleryRefusal, refusalMeta } from './celery-refusal';
+import { celeryMetaIdOf } from './celery-task-id-alias';
 
 export interface CeleryResultsOptions {
   /**
@@ -79,14 +80,16 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
   async function writeMeta(record: JobRecord, state: JobState): Promise<void> {
     const status = celeryStatusFor(state, opts.trackStarted);
     if (!status) return;
+    // Under the id the client knows (a custom Celery task id runs under a derived job id).
+    const taskId = celeryMetaIdOf(record);
     const meta = buildCeleryMeta({
-      id: record.id,
+      id: taskId,
       status,
       record,
       reason: state === 'expired' ? 'expired' : state === 'cancelled' ? 'cancelled' : undefined,
       extended: opts.extended ? { worker, ...argsOf(record.input) } : undefined,
     });
-    await redis.storeMeta(key(record.id), JSON.stringify(meta), expiresS);
+    await redis.storeMeta(key(taskId), JSON.stringify(meta), expiresS);
   }
 
   async function celeryMeta(id: string): Promise<CeleryMeta | undefined> {
@@ -96,7 +99,7 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
   async function get(id: string): Promise<JobRecord | undefined> {
     const rec = await store.get(id);
     if (!rec || isTerminal(rec.state) || !opts.isCeleryQueue(rec.queue)) return rec;
-    const meta = await celeryMeta(id);
+    const meta = await celeryMeta(celeryMetaIdOf(rec));
     if (!meta) return rec;
     // A warren worker owns non-terminal states once it touched the job; a Python worker's
     // progress shows only while warren's record is still where the ingest left it.

@@ -19,3 +19,4 @@ export {
 export { type CeleryRefusal, celeryRefusalSink, REFUSED_EXC_TYPE, refusalMeta } from './celery-refusal';
 export { type CeleryResultStore, type CeleryResultsOptions, withCeleryResults } from './celery-results';
 export { withCeleryResultsFor } from './celery-results-for-config';
+export { CELERY_TASK_ID_KEY_PREFIX, celeryMetaIdOf } from './celery-task-id-alias';

@@ -168,8 +168,15 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
         /protocol v1/,
       ],
       [
-        { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, id: 'nope' } } },
-        /id/,
+        { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, id: '' } } },
+        /empty task id/,
+      ],
+      [
+        {
+          ...base,
+          properties: { ...base.properties, headers: { ...base.properties.headers, id: 'x'.repeat(242) } },
+        },
+        /task id longer than 241/,
       ],
       [
         { ...base, properties: { ...base.properties, headers: { ...base.properties.headers, eta: 'soon' } } },
@@ -202,7 +209,11 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     const refused: unknown[] = [];
     const codec = createCeleryCodec({ tasks, queue: 'celery', onRefused: (r) => refused.push(r) });
     const custom = { ...base.properties.headers, id: 'order-123' };
-    const r = codec.decode({ ...base, properties: { ...base.properties, headers: custom } });
+    const pickle = 'application/x-python-serialize';
+    const r = codec.decode({
+      ...base,
+      properties: { ...base.properties, contentType: pickle, headers: custom },
+    });
     expect(r.ok).toBe(false);
     expect(refused).toEqual([
       { taskId: 'order-123', task: 'demo.add', queue: 'celery', reason: !r.ok && r.reason },
@@ -217,7 +228,7 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     const base = incoming(msg('positional'));
     const m = {
       ...base,
-      properties: { ...base.properties, headers: { ...base.properties.headers, id: 'x' } },
+      properties: { ...base.properties, headers: { ...base.properties.headers, eta: 'soon' } },
     };
     for (const onRefused of [
       () => {
@@ -228,7 +239,7 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
       const r = createCeleryCodec({ onRefused }).decode(m);
       expect(r).toEqual({
         ok: false,
-        reason: expect.stringMatching(/^Celery message does not make a valid job: id: /),
+        reason: expect.stringMatching(/^eta header "soon"/),
       });
     }
     await new Promise((r) => setTimeout(r, 10)); // an unhandled rejection would fail the run

@@ -7,6 +7,7 @@ import {
   jobEnvelopeSchema,
 } from '@warren/core';
 import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
+import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
 import { argsToInput, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
 
@@ -68,6 +69,9 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
   function encode(job: JobEnvelope): EncodedMessage {
     const { args, kwargs } = inputToArgs(job.input);
     const task = opts.tasks?.get(job.task);
+    // A job run under a custom Celery id's UUIDv5 goes out under the custom id (a retry, a
+    // deferral): Celery clients and workers know that one, and decode maps it back.
+    const taskId = celeryTaskIdOf(job);
     const extras: WarrenExtras = {
       maxAttempts: job.maxAttempts,
       timeoutMs: job.timeoutMs,
@@ -80,7 +84,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     const headers: Record<string, unknown> = {
       lang: 'py',
       task: job.task,
-      id: job.id,
+      id: taskId,
       shadow: null,
       eta: pyIsoformat(job.notBefore),
       expires: pyIsoformat(job.expiresAt),
@@ -89,7 +93,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       retries: job.attempt - 1,
       // [hard, soft] seconds — the order as_task_v2 writes [time_limit, soft_time_limit].
       timelimit: [limitS(job.timeoutMs ?? task?.timeoutMs), null],
-      root_id: job.id,
+      root_id: taskId,
       parent_id: null,
       argsrepr: truncateRepr(pyTupleRepr(args)),
       kwargsrepr: truncateRepr(pyRepr(kwargs)),
@@ -107,7 +111,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       properties: {
         contentType: CELERY_CONTENT_TYPE,
         contentEncoding: CELERY_CONTENT_ENCODING,
-        correlationId: job.id,
+        correlationId: taskId,
         messageId: job.id,
         deliveryMode: 2,
         priority: job.priority ?? 0,
@@ -158,6 +162,9 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     if (!Array.isArray(body) || body.length < 2 || !Array.isArray(body[0]) || !isPlainObject(body[1])) {
       return fail('body is not the protocol v2 triple [args, kwargs, embed]');
     }
+    if (h.id === '') return fail('empty task id header');
+    if (h.id.length > MAX_CELERY_TASK_ID) return fail(`task id longer than ${MAX_CELERY_TASK_ID} characters`);
+    const ids = jobIdForCeleryTaskId(h.id);
     const task = opts.tasks?.get(h.task);
     const extras = readExtras(h[WARREN_HEADER]);
     const retries = typeof h.retries === 'number' && h.retries >= 0 ? Math.floor(h.retries) : 0;
@@ -168,7 +175,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     const attempt = retries + 1;
     const candidate = {
       v: 1,
-      id: h.id,
+      id: ids.id,
       task: h.task,
       queue: (message as { queue?: string }).queue ?? opts.queue ?? task?.queue ?? 'celery',
       input: argsToInput({ args: body[0], kwargs: body[1] }, objectSchemaKeys(task?.input)),
@@ -180,7 +187,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       expiresAt: expires,
       priority: typeof p.priority === 'number' && p.priority > 0 ? p.priority : undefined,
       timeoutMs: extras.timeoutMs ?? shorterLimit(timeLimitMs(h.timelimit), task?.timeoutMs),
-      idempotencyKey: extras.idempotencyKey,
+      idempotencyKey: ids.idempotencyKey ?? extras.idempotencyKey,
       origin: extras.origin ?? region,
       hops: extras.hops ?? [],
       traceparent: typeof h.traceparent === 'string' ? h.traceparent : undefined,

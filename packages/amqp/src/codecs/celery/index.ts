@@ -16,6 +16,12 @@ export {
   type RevokeBroadcast,
   revokeMessage,
 } from './celery-revoke';
+export {
+  CELERY_TASK_ID_KEY_PREFIX,
+  CELERY_TASK_ID_NAMESPACE,
+  celeryTaskIdOf,
+  jobIdForCeleryTaskId,
+} from './celery-task-id';
 export { type CeleryCodecConfig, celeryCodecsFor } from './codecs-for-config';
 export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';
 export { pyRepr, pyTupleRepr } from './py-repr';

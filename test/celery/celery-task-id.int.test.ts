@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCelery, runPython } from './python';
+import { type CeleryStack, startCeleryStack } from './stack';
+
+/**
+ * A Celery client's own task id (`apply_async(task_id='order-123')`, `send_task(..., task_id=…)`,
+ * common for dedupe) is not a UUID/ULID, which warren's job ids must be. warren runs it under the
+ * UUIDv5 of the id in a fixed namespace (documented in examples/python/README.md, so Python can
+ * compute it), and writes the Celery meta under the id the client knows.
+ */
+const celery = await ensureCelery();
+if (celery.skip) console.warn(celery.skip);
+
+/** The namespace the README documents: uuid.uuid5(uuid.NAMESPACE_URL, 'warren:celery-task-id'). */
+const NS = '76f5ab5a-80ba-57cd-b3b5-662530ca3d3b';
+
+describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} custom task ids`, () => {
+  let stack: CeleryStack;
+  const py = async <T>(body: string) =>
+    JSON.parse(
+      (
+        await runPython(
+          `import json, time, uuid\nimport warren_test_tasks\nfrom tasks import app, CELERY_QUEUE\nNS = uuid.UUID('${NS}')\n${body}`,
+          stack.pyEnv,
+          60_000,
+        )
+      )
+        .trim()
+        .split('\n')
+        .at(-1) as string,
+    ) as T;
+  const started = (id: string) => stack.events.filter((e) => e.job.id === id && e.type === 'started').length;
+
+  beforeAll(async () => {
+    stack = await startCeleryStack();
+  }, 90_000);
+
+  afterAll(async () => {
+    const keys = await stack?.redis.keys(`celery-task-meta-*${stack.run}*`);
+    if (keys?.length) await stack.redis.del(...keys);
+    await stack?.close();
+  }, 30_000);
+
+  it("send_task(task_id='order-…'): AsyncResult('order-…').get returns the TypeScript task's result; GET /v1/jobs/<uuid5> has the job", async () => {
+    const taskId = `order-${stack.run}`;
+    const out = await py<{ result: number; state: string; derived: string }>(
+      `r = app.send_task('demo.add', args=(2, 3), queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+res = app.AsyncResult(${JSON.stringify(taskId)}).get(timeout=15)
+print(json.dumps({'result': res, 'state': r.state, 'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
+    );
+    expect(out).toMatchObject({ result: 5, state: 'SUCCESS' });
+    const res = await fetch(`${stack.base}/v1/jobs/${out.derived}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id: out.derived,
+      task: 'demo.add',
+      state: 'succeeded',
+      result: 5,
+      idempotencyKey: `celery-task-id:${taskId}`,
+    });
+    // Written under the client's id only: no second meta under the derived one.
+    expect(await stack.redis.exists(`celery-task-meta-${out.derived}`)).toBe(0);
+    expect(await stack.broker.peekDeadLetters(stack.celeryQueue)).toEqual([]);
+  }, 60_000);
+
+  it('the same custom id sent twice runs once; both AsyncResults get the one result', async () => {
+    const taskId = `dedupe-${stack.run}`;
+    const first = await py<{ result: number; derived: string }>(
+      `r = app.send_task('demo.add', args=(1, 1), queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+print(json.dumps({'result': r.get(timeout=15), 'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
+    );
+    expect(first.result).toBe(2);
+    const second = await py<{ result: number }>(
+      `r = app.send_task('demo.add', args=(1, 1), queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+print(json.dumps({'result': r.get(timeout=15)}))`,
+    );
+    expect(second.result).toBe(2);
+    await expect
+      .poll(() => stack.events.filter((e) => e.job.id === first.derived && e.type === 'skipped').length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    expect(started(first.derived)).toBe(1);
+  }, 60_000);
+
+  it('a custom id retried by the TypeScript worker keeps its id on the wire: AsyncResult gets attempt 2', async () => {
+    const taskId = `flaky-${stack.run}`;
+    const out = await py<{ result: { attempt: number }; derived: string }>(
+      `r = app.send_task('demo.flaky', kwargs={'until': 2}, queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+print(json.dumps({'result': r.get(timeout=20), 'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
+    );
+    expect(out.result).toEqual({ attempt: 2 });
+    expect(started(out.derived)).toBe(2);
+  }, 60_000);
+
+  it('a UUID task id is the job id as before: record and meta under it, no idempotency key', async () => {
+    const out = await py<{ id: string; result: number }>(
+      `tid = str(uuid.uuid4())
+r = app.send_task('demo.add', args=(4, 5), queue=CELERY_QUEUE, task_id=tid)
+print(json.dumps({'id': tid, 'result': r.get(timeout=15)}))`,
+    );
+    expect(out.result).toBe(9);
+    const rec = await stack.results.get(out.id);
+    expect(rec).toMatchObject({ id: out.id, state: 'succeeded', result: 9 });
+    expect(rec?.idempotencyKey).toBeUndefined();
+    expect(await stack.redis.exists(`celery-task-meta-${out.id}`)).toBe(1);
+    await stack.redis.del(`celery-task-meta-${out.id}`);
+  }, 60_000);
+});
