@@ -1,5 +1,6 @@
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
+import { eventually } from '@warren/core/testing';
 import { createIngestApp } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { createClient } from '@warren/sdk';
@@ -70,7 +71,11 @@ describe('queue depth and consumers from RabbitMQ on scrape (real broker on :567
     await worker.start();
     const done = await Promise.all(jobs.map((j) => client.wait(j, { timeoutMs: 10_000 })));
     expect(done.map((r) => r.result)).toEqual([2, 4, 6]);
-    text = await scrape();
+    // Broker reads are shared for half a second (sharedQueueStats): the drained depth may take that long.
+    text = await eventually(async () => {
+      const t = await scrape();
+      return sample(t, 'warren_queue_depth', { queue: Q }) === 0 ? t : undefined;
+    }, 5000);
     expect(sample(text, 'warren_queue_depth', { queue: Q })).toBe(0);
     expect(sample(text, 'warren_queue_consumers', { queue: Q })).toBe(1);
     expect(sample(text, 'warren_jobs_succeeded_total', { task: 'obs.double', queue: Q })).toBe(3);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAmqpBroker } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
-import { makeJob } from '@warren/core/testing';
+import { eventually, makeJob } from '@warren/core/testing';
 import { createLogger, createObservability, queueStatsFrom, serveStatus } from '@warren/observability';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
@@ -42,7 +42,11 @@ it('recommended workers has no sample while the broker cannot be read, instead o
     expect(sample(before, 'warren_queue_depth', { queue: q })).toBe(100);
     expect(sample(before, 'warren_queue_recommended_workers', { queue: q })).toBeGreaterThan(0);
     await proxy.close();
-    const after = await scrape();
+    // Broker reads are shared for half a second (sharedQueueStats): the next one fails.
+    const after = await eventually(async () => {
+      const t = await scrape();
+      return sample(t, 'warren_queue_depth', { queue: q }) === undefined ? t : undefined;
+    }, 5000);
     expect(sample(after, 'warren_queue_depth', { queue: q })).toBeUndefined();
     expect(sample(after, 'warren_queue_recommended_workers', { queue: q })).toBeUndefined();
   } finally {

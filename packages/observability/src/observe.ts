@@ -9,6 +9,7 @@ import { jobLabels } from './metrics/job-labels';
 import { timedResultStore } from './metrics/timed-result-store';
 import type { ExecutionEvent, LinkStatusFn, ProducerEvent, QueueStatsFn } from './metrics/types';
 import { zeroJobSeries } from './metrics/zero-series';
+import { sharedQueueStats } from './process/shared-queue-stats';
 import { createQueueRates } from './scaling/queue-rates';
 import { collectStatus } from './status/collect-status';
 import { createRecentFailures } from './status/recent-failures';
@@ -54,10 +55,11 @@ export function createObservability(opts: ObservabilityOptions) {
     return [...ids].map((id) => ({ id, state: 'closed', slow: false, ewmaMs: ewma.get(id), failures: 0 }));
   };
   const queues = opts.queues ?? (() => Object.keys(config.queues));
+  const queueStats = opts.queueStats && sharedQueueStats(opts.queueStats);
   const metrics = createMetrics({
     registry: opts.registry,
     queues,
-    queueStats: opts.queueStats,
+    queueStats,
     linkStatus: opts.linkStatus,
     regionStatus: regions,
     rates,
@@ -74,7 +76,7 @@ export function createObservability(opts: ObservabilityOptions) {
       region: config.region,
       regions,
       queues,
-      queueStats: opts.queueStats,
+      queueStats,
       rates,
       links: opts.linkStatus,
       recentFailures: failures,
