@@ -40,3 +40,16 @@ it('job counters of the configured tasks are scraped at 0 before any job ran', a
     await new Promise((r) => server.close(r));
   }
 });
+
+it('an ingest zeroes only what it enqueues, a forwarder no job series at all', async () => {
+  const config = defineConfig({
+    tasks: [defineTask({ name: 'mail.send', queue: 'mail', input: z.unknown(), handler: () => 1 })],
+  });
+  const text = async (roles: ('enqueue' | 'run')[]) =>
+    createObservability({ config, logger: createLogger({ level: 'silent' }), roles }).registry.metrics();
+  const labels = { task: 'mail.send', queue: 'mail' };
+  const ingest = await text(['enqueue']);
+  expect(sample(ingest, 'warren_jobs_enqueued_total', labels)).toBe(0);
+  expect(sample(ingest, 'warren_jobs_failed_total', labels)).toBeUndefined();
+  expect(await text([])).not.toMatch(/^warren_job[^{]*\{task=/m);
+});

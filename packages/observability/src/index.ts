@@ -11,6 +11,7 @@ export { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './met
 export { createMetrics, type Metrics, type MetricsOptions } from './metrics/create-metrics';
 export { timedResultStore } from './metrics/timed-result-store';
 export type * from './metrics/types';
+export type { JobRole } from './metrics/zero-series';
 export { createObservability, type Observability, type ObservabilityOptions } from './observe';
 export { queueStatsFrom } from './process/queue-stats-from';
 export { serveStatus } from './process/serve-status';

@@ -8,7 +8,7 @@ import { createMetrics } from './metrics/create-metrics';
 import { jobLabels } from './metrics/job-labels';
 import { timedResultStore } from './metrics/timed-result-store';
 import type { ExecutionEvent, LinkStatusFn, ProducerEvent, QueueStatsFn } from './metrics/types';
-import { zeroJobSeries } from './metrics/zero-series';
+import { type JobRole, zeroJobSeries } from './metrics/zero-series';
 import { sharedQueueStats } from './process/shared-queue-stats';
 import { createQueueRates } from './scaling/queue-rates';
 import { collectStatus } from './status/collect-status';
@@ -26,6 +26,11 @@ export interface ObservabilityOptions {
   processMetrics?: boolean;
   /** Scaling: how fast a backlog should drain (default 60 s). */
   targetDrainS?: number;
+  /**
+   * What this process does with jobs, for the job series scraped at 0 before their first event
+   * (see zeroJobSeries): `enqueue` (an ingest), `run` (a worker); default both, none for a forwarder.
+   */
+  roles?: readonly JobRole[];
 }
 
 /**
@@ -65,7 +70,7 @@ export function createObservability(opts: ObservabilityOptions) {
     rates,
     processMetrics: opts.processMetrics,
   });
-  zeroJobSeries(metrics, config);
+  zeroJobSeries(metrics, config, opts.roles ?? ['enqueue', 'run']);
   const labels = jobLabels(config, queues);
   const producerMetrics = bindProducerMetrics(metrics, rates, labels);
   const producerLogs = logProducerEvents(logger);

@@ -63,6 +63,7 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
     const obs = createObservability({
       config,
       logger,
+      roles: [], // a forwarder neither enqueues nor runs jobs: no job series
       linkStatus: () =>
         fwd.status().map((s) => ({
           name: s.name,

@@ -29,6 +29,7 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
     logger,
     queueStats: queueStatsFrom(rt.brokers.get(config.region) ?? rt.consumer),
     processMetrics: true,
+    roles: ['enqueue'],
   });
   const { server } = await startIngest(config, rt, opts.port, obs);
   // Signals are handled before the start-up lines say we are up (a supervisor may act on them).

@@ -42,6 +42,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     ),
     queues: () => consuming,
     processMetrics: true,
+    roles: ['run'],
   });
   brokerEvents = obs.brokerEvents;
   const w = createWorker({
