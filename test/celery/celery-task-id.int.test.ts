@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCelery, runPython } from './python';
 import { type CeleryStack, startCeleryStack } from './stack';
@@ -105,5 +106,41 @@ print(json.dumps({'id': tid, 'result': r.get(timeout=15)}))`,
     expect(rec?.idempotencyKey).toBeUndefined();
     expect(await stack.redis.exists(`celery-task-meta-${out.id}`)).toBe(1);
     await stack.redis.del(`celery-task-meta-${out.id}`);
+  }, 60_000);
+  it("DELETE /v1/jobs/<uuid5> revokes the client's id: the broadcast names it, AsyncResult gets REVOKED", async () => {
+    const taskId = `sleep-${stack.run}`;
+    const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    try {
+      const ch = await conn.createChannel();
+      await ch.assertExchange('celery.pidbox', 'fanout', { durable: false });
+      const { queue } = await ch.assertQueue('', { exclusive: true });
+      await ch.bindQueue(queue, 'celery.pidbox', '');
+      const sent = await py<{ derived: string }>(
+        `app.send_task('demo.sleepy', kwargs={'ms': 10000}, queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)})
+print(json.dumps({'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
+      );
+      await expect.poll(() => started(sent.derived), { timeout: 10_000 }).toBe(1);
+      const del = await fetch(`${stack.base}/v1/jobs/${sent.derived}`, { method: 'DELETE' });
+      expect(del.status).toBe(200);
+      const revoked: unknown[] = [];
+      await expect
+        .poll(
+          async () => {
+            for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true }))
+              revoked.push(
+                (JSON.parse(m.content.toString()) as { arguments: { task_id: unknown } }).arguments.task_id,
+              );
+            return revoked.filter((id) => id === taskId || id === sent.derived);
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual([taskId]);
+      const state = await py<{ state: string }>(
+        `print(json.dumps({'state': app.AsyncResult(${JSON.stringify(taskId)}).state}))`,
+      );
+      expect(state.state).toBe('REVOKED');
+    } finally {
+      await conn.close();
+    }
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { JobRecord, QueueConfig } from '@warren/core';
 import { type CeleryRevokerOptions, createCeleryRevoker } from './celery-revoke';
+import { celeryTaskIdOf } from './celery-task-id';
 
 /**
  * `cancelJob`'s `onCancelled` for a config's `protocol: 'celery'` queues (the ingest's DELETE, the
@@ -16,7 +17,7 @@ export function celeryRevokeOnCancel(
   config: { queues: Record<string, Pick<QueueConfig, 'protocol'>> },
   brokers: Iterable<{ nodes(): readonly { url: string }[] }>,
   opts: Omit<CeleryRevokerOptions, 'urls'> = {},
-): ((rec: Pick<JobRecord, 'id' | 'queue'>) => Promise<void>) | undefined {
+): ((rec: Pick<JobRecord, 'id' | 'queue' | 'idempotencyKey'>) => Promise<void>) | undefined {
   const celery = new Set(
     Object.entries(config.queues)
       .filter(([, q]) => q.protocol === 'celery')
@@ -30,10 +31,12 @@ export function celeryRevokeOnCancel(
   if (revokers.length === 0) return undefined;
   return async (rec) => {
     if (!celery.has(rec.queue)) return;
-    const outcomes = await Promise.allSettled(revokers.map((r) => r.revoke(rec.id)));
+    // Workers know a job run under a custom Celery id's UUIDv5 by the custom id (its message's).
+    const taskId = celeryTaskIdOf(rec);
+    const outcomes = await Promise.allSettled(revokers.map((r) => r.revoke(taskId)));
     const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     if (failed.length === 1) throw failed[0];
     if (failed.length > 1)
-      throw new AggregateError(failed, `Celery revoke of ${rec.id} failed on ${failed.length} brokers`);
+      throw new AggregateError(failed, `Celery revoke of ${taskId} failed on ${failed.length} brokers`);
   };
 }
