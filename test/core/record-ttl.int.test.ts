@@ -8,7 +8,7 @@ import {
   RetryAfterError,
 } from '@warren/core';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cleanUpRun } from '../ingest/support';
 import { type CoreStack, sleep, startCoreStack } from './support';
@@ -107,12 +107,16 @@ describe('job records outlive the wait for their job (short resultTtlS)', () => 
       replayed: true,
       response: { id: first.response.id },
     });
-    // ...and once it has expired (deleted here rather than waited for), the key is stale.
-    await redis.del(`${RUN}:job:${first.response.id}`);
-    // Past the longest an enqueue can take from its key's claim to its record (65 s here).
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 120_000);
-    const again = await producer.enqueue(req).finally(() => vi.useRealTimers());
+    // ...and the key ends with it: its TTL was cut to the finished record's (a key left without
+    // its record would be a 409 until it expired, up to a day)...
+    const [jobKey, idemKey] = [`${RUN}:job:${first.response.id}`, `${RUN}:idem:${RUN}-done`];
+    const [recordTtl, keyTtl] = [await redis.ttl(jobKey), await redis.ttl(idemKey)];
+    expect(recordTtl).toBeLessThan(TTL_S + 120); // the finished record's (a lease + 60 s), not a day
+    expect(keyTtl).toBeGreaterThan(0);
+    expect(keyTtl).toBeLessThanOrEqual(recordTtl);
+    // ...so once both have expired (deleted here rather than waited for), the key takes a new job.
+    await redis.del(jobKey, idemKey);
+    const again = await producer.enqueue(req);
     expect(again.replayed).toBe(false);
     expect(again.response.id).not.toBe(first.response.id);
   }, 30_000);

@@ -18,6 +18,8 @@ describe('record codec', () => {
       '1',
       '2',
       '0',
+      '',
+      '',
       'task',
       't',
       'queue',
@@ -42,6 +44,8 @@ describe('record codec', () => {
       '1',
       '0',
       '0',
+      '',
+      '',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',

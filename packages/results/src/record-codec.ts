@@ -63,7 +63,7 @@ function pairs(patch: TransitionPatch, fields: readonly (keyof TransitionPatch)[
 export function transitionArgs(
   to: JobState,
   patch: TransitionPatch,
-  opts: { ttlS: number; leaseMs: number; channel: string },
+  opts: { ttlS: number; leaseMs: number; channel: string; idemPrefix?: string; id?: string },
 ): string[] {
   const create = pairs(patch, CREATION_FIELDS);
   const update = pairs(patch, UPDATE_FIELDS);
@@ -77,6 +77,8 @@ export function transitionArgs(
     patch.returnRecord === false ? '0' : '1',
     String(update.length / 2),
     patch.renew ? '1' : '0',
+    opts.idemPrefix ?? '',
+    opts.id ?? '',
     ...create,
     ...update,
   ];

@@ -1,6 +1,7 @@
 import {
   type CreationState,
   DEFAULT_LEASE_MS,
+  isTerminal,
   type JobRecord,
   type JobState,
   type PollOptions,
@@ -71,6 +72,8 @@ export class RedisResultStore implements ResultStore {
       ttlS: this.ttlS,
       leaseMs: this.leaseMs,
       channel: this.keys.done(id),
+      // A terminal write ends the job's idempotency key with its record (see the script).
+      ...(isTerminal(to) ? { idemPrefix: this.keys.idem(''), id } : {}),
     });
     const reply = await this.call('transition', () =>
       this.batcher.run(this.keys.job(id), [encodeSegment(args)]),

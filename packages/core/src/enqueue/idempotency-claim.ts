@@ -6,12 +6,10 @@ import {
   UnprocessableError,
 } from '@warren/protocol';
 import type { ResultStore } from '../ports/result-store';
+import { UNCONFIRMED } from '../state/key-names';
 import { canonicalJson } from './canonical-json';
 import type { EnqueueResult, ProducerEvent } from './producer';
 import { requestFingerprint } from './request-fingerprint';
-
-/** Marks an idempotency key whose job's publish had an unknown outcome (see `settle`). */
-const UNCONFIRMED = 'unconfirmed:';
 
 export type ClaimOutcome = { replay: EnqueueResult } | { replay?: undefined; id: string; claimed: boolean };
 
@@ -19,11 +17,6 @@ export interface IdempotencyDeps {
   results: ResultStore;
   /** Region named in a replay of a record that has none. */
   region: string;
-  /**
-   * Longer than any enqueue takes from its claim to its record (every region's publish timeout):
-   * a key naming a job with no record that was claimed longer ago than this outlived the record.
-   */
-  staleAfterMs: number;
   onEvent?: (e: ProducerEvent) => void;
 }
 
@@ -49,15 +42,11 @@ export function createIdempotency(deps: IdempotencyDeps) {
       deps.onEvent?.({ type: 'replayed', jobId: mark.id, idempotencyKey: key });
       return { replay: replayResponse(rec, baseUrl) };
     }
-    if (!mark.unconfirmed && claimedAgo(mark.id) > deps.staleAfterMs) {
-      // The key outlived its job's record (a waiting job's record lives longer than a finished
-      // one's): a new job, as after the key itself expires. A rival may take it first: then 409.
-      await results.releaseIdempotencyKey(key, mark.id);
-      const fresh = await results.claimIdempotencyKey(key, env.id, ttlS);
-      if (fresh === env.id) return { id: fresh, claimed: true };
-    }
     if (!mark.unconfirmed) {
-      // The earlier request settles within its publish timeout: worth retrying soon, and saying so.
+      // No record, yet the key names the job: it is being accepted, or it was accepted and its
+      // record write failed, and it may wait in its queue for long. Never a second job under the
+      // key while the first may still run: a finished job's key ends with its record (the stores
+      // see to it), so only a key that expires frees it. Mostly a publish in flight: retry soon.
       throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`, {
         retryAfterS: 1,
       });
@@ -126,10 +115,3 @@ const reused = (key: string) =>
   new UnprocessableError(`idempotency key "${key}" was used for a different request`, [
     { path: 'idempotencyKey', message: 'already used with a different task, queue or input' },
   ]);
-
-/** Milliseconds since a UUIDv7 job id was made (its first 48 bits); 0 for other ids (ULIDs, foreign). */
-function claimedAgo(id: string, nowMs = Date.now()): number {
-  if (id.length !== 36 || id[14] !== '7') return 0;
-  const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-  return Number.isFinite(ms) ? Math.max(0, nowMs - ms) : 0;
-}

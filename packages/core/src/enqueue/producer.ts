@@ -65,8 +65,6 @@ export function createProducer(deps: ProducerDeps) {
     results,
     region: config.region,
     onEvent: deps.onEvent,
-    // Every region's publish timeout, plus a minute for the record write and clock skew.
-    staleAfterMs: config.ingest.publishTimeoutMs * Math.max(1, publishers.size) + 60_000,
   });
 
   async function enqueue(req: EnqueueRequest, ctx: EnqueueContext = {}): Promise<EnqueueResult> {

@@ -1,6 +1,7 @@
 import { isTerminal, type JobRecord, type JobState } from '@warren/protocol';
 import type { CreationState, ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { applyTransition, type StoredRecord, toPublic } from '../state/apply-transition';
+import { keyNames } from '../state/key-names';
 
 /**
  * Result store in process memory: the embedded default and the reference for the contract suite.
@@ -32,8 +33,17 @@ export class MemoryResultStore implements ResultStore {
       const expiresAt = now + (patch.ttlS ?? this.defaultTtlS) * 1000;
       this.records.set(id, { rec: next, expiresAt });
       this.expiries.add(this.records, id, expiresAt, now);
+      if (isTerminal(to) && next.idempotencyKey) this.endKeyWith(next.idempotencyKey, id, expiresAt, now);
     }
     return structuredClone(outcome);
+  }
+
+  /** The job's idempotency key, when it names the job, lives no longer than its finished record. */
+  private endKeyWith(key: string, id: string, expiresAt: number, now: number): void {
+    const hit = this.live(this.keys, key);
+    if (!hit || !keyNames(hit.id, id) || hit.expiresAt <= expiresAt) return;
+    hit.expiresAt = expiresAt;
+    this.expiries.add(this.keys, key, expiresAt, now);
   }
 
   async create(id: string, state: CreationState, patch: TransitionPatch = {}): Promise<TransitionOutcome> {

@@ -55,7 +55,12 @@ export type TransitionOutcome =
 
 export interface ResultStore {
   get(id: string): Promise<JobRecord | undefined>;
-  /** Atomic: reads the state, checks the move is legal, writes, resets the TTL. Rejects only on store failure. */
+  /**
+   * Atomic: reads the state, checks the move is legal, writes, resets the TTL. Rejects only on
+   * store failure. A terminal write also cuts the TTL of the record's `idempotencyKey`, when that
+   * key still names the job (its id or the producer's `unconfirmed:<id>…` mark), to the record's:
+   * a key without its record then never names a finished job, only one that may still come.
+   */
   transition(id: string, to: JobState, patch?: TransitionPatch): Promise<TransitionOutcome>;
   /**
    * The producer's first write for a job id it just made: creates the record in `state` with

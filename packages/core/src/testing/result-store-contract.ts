@@ -342,6 +342,40 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(new Set(owners).size).toBe(1);
     });
 
+    // A key outliving its job's finished record would name a job that is gone, which a retry
+    // cannot tell from one accepted but not yet recorded (still in its queue): so the key ends
+    // with the finished record, and a key without a record always means the job may still come.
+    it("ends a job's idempotency key with its finished record, and only then", async () => {
+      const [done, marked, waiting, cancelled, ids] = [uuidv7(), uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+      const k = (n: string) => `key-${n}-${ids}`;
+      const keyed = (key: string, ttlS: number) => creation({ idempotencyKey: key, ttlS });
+      // Finished, with a short result TTL: the key goes with the record...
+      await s.claimIdempotencyKey(k('done'), done, 600);
+      await s.create(done, 'queued', keyed(k('done'), 600));
+      await s.transition(done, 'running', { owner: 'w', ttlS: 600 });
+      await s.transition(done, 'succeeded', { owner: 'w', result: 1, ttlS: 1 });
+      // ...also when it marks a publish of unknown outcome (the producer's `unconfirmed:<id>:…`)...
+      await s.claimIdempotencyKey(k('marked'), `unconfirmed:${marked}:fp`, 600);
+      await s.transition(marked, 'running', { ...keyed(k('marked'), 600), owner: 'w' });
+      await s.transition(marked, 'failed', { owner: 'w', ttlS: 1 });
+      // ...but a key naming another job stays, as does the key of a job not finished...
+      await s.claimIdempotencyKey(k('other'), ids, 600);
+      await s.transition(uuidv7(), 'expired', keyed(k('other'), 1));
+      await s.claimIdempotencyKey(k('waiting'), waiting, 600);
+      await s.create(waiting, 'queued', keyed(k('waiting'), 1));
+      // ...and a longer-lived finished record does not lengthen its key.
+      await s.claimIdempotencyKey(k('cancelled'), cancelled, 1);
+      await s.create(cancelled, 'queued', keyed(k('cancelled'), 1));
+      await s.transition(cancelled, 'cancelled', { ttlS: 600 });
+      await sleep(1300);
+      const fresh = uuidv7();
+      expect(await s.claimIdempotencyKey(k('done'), fresh, 60)).toBe(fresh);
+      expect(await s.claimIdempotencyKey(k('marked'), fresh, 60)).toBe(fresh);
+      expect(await s.claimIdempotencyKey(k('other'), fresh, 60)).toBe(ids);
+      expect(await s.claimIdempotencyKey(k('waiting'), fresh, 60)).toBe(waiting);
+      expect(await s.claimIdempotencyKey(k('cancelled'), fresh, 60)).toBe(fresh);
+    });
+
     resultStoreValueTests(() => s);
 
     it('expires records after their TTL', async () => {

@@ -18,9 +18,9 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  *
  * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
  * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate,
- * renew ('1': a renewal of the owner's own run, never a start; '0'), then
- * nCreate field/value pairs used only when the record does not exist yet, then nUpdate
- * field/value pairs always written.
+ * renew ('1': a renewal of the owner's own run, never a start; '0'), the idempotency key prefix
+ * ('' = none) and the job id (see endKey), then nCreate field/value pairs used only when the
+ * record does not exist yet, then nUpdate field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
  * wantRecord is '1'), {'refused', reason, state or '', leaseRemainingMs?} or {'error', message}.
  */
@@ -53,13 +53,28 @@ local function iso(ms)
 end
 local now = iso(nowMs)
 
+-- A finished job's idempotency key (when it still names the job: its id, or the producer's
+-- 'unconfirmed:<id>[:<fingerprint>]' mark) lives no longer than its record, so a key without a
+-- record always means a job that may still come (core's state/key-names.ts, the memory store's
+-- rule). The key is not in KEYS (its name is in the record): as the batch's job keys, it assumes
+-- one Redis node, not a cluster.
+local function endKey(ik, id, ttl)
+  local val = redis.pcall('GET', ik)
+  if type(val) ~= 'string' then return end
+  local mark = 'unconfirmed:' .. id
+  if val ~= id and val ~= mark and string.sub(val, 1, #mark + 1) ~= mark .. ':' then return end
+  local left = redis.call('TTL', ik)
+  if left == -1 or left > ttl then redis.call('EXPIRE', ik, ttl) end
+end
+
 -- One key's transition; its arguments are the JSON array in arg.
 local function transition(key, arg)
   local v = cjson.decode(arg)
   local to, ttl, owner, leaseMs, channel = v[1], v[2], v[3], tonumber(v[4]), v[5]
   local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
   local renew = v[9] == '1'
-  local createAt = 10
+  local idemPrefix, id = v[10], v[11]
+  local createAt = 12
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
@@ -121,7 +136,11 @@ local function transition(key, arg)
   end
   redis.call('HSET', key, unpack(fields))
   redis.call('EXPIRE', key, ttl)
-  if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
+  if TERMINAL[to] then
+    redis.call('PUBLISH', channel, to)
+    local ik = redis.call('HGET', key, 'idempotencyKey')
+    if ik and idemPrefix ~= '' then endKey(idemPrefix .. ik, id, tonumber(ttl)) end
+  end
 
   if not wantRecord then return {'ok', from or ''} end
   local reply = redis.call('HGETALL', key)
