@@ -38,9 +38,10 @@ it('dashboards and scrapes within half a second share one broker read per queue'
       ...Array.from({ length: 5 }, () => fetch(`${base}/status.json`).then((r) => r.json())),
       ...Array.from({ length: 2 }, () => fetch(`${base}/metrics`).then((r) => r.text())),
     ]);
-    expect(Date.now() - t0).toBeLessThan(450); // all within the time the reads are shared for
+    const elapsed = Date.now() - t0;
     expect(answers[0].queues.find((r: { name: string }) => r.name === q).depth).toBe(0);
-    expect(reads.filter((n) => n === q)).toHaveLength(1);
+    // One read per half second at most (a loaded machine may spread the requests over several).
+    expect(reads.filter((n) => n === q).length).toBeLessThanOrEqual(1 + Math.floor(elapsed / 500));
   } finally {
     await new Promise((r) => server.close(r));
     await broker.close();
