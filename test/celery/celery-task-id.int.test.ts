@@ -143,4 +143,17 @@ print(json.dumps({'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
       await conn.close();
     }
   }, 60_000);
+  it('the same custom id sent twice back to back (the second arrives while the first runs) runs once', async () => {
+    const taskId = `twice-${stack.run}`;
+    const out = await py<{ results: string[]; derived: string }>(
+      `rs = [app.send_task('demo.sleepy', kwargs={'ms': 1500}, queue=CELERY_QUEUE, task_id=${JSON.stringify(taskId)}) for _ in range(2)]
+print(json.dumps({'results': [r.get(timeout=15) for r in rs], 'derived': str(uuid.uuid5(NS, ${JSON.stringify(taskId)}))}))`,
+    );
+    expect(out.results).toEqual(['woke', 'woke']);
+    // The second copy was put back behind the first run's lease (core's rule for any duplicate);
+    // when it comes back the job is finished and it is skipped, long after this test.
+    const mine = stack.events.filter((e) => e.job.id === out.derived);
+    expect(mine.filter((e) => e.type === 'deferred')).toHaveLength(1);
+    expect(started(out.derived)).toBe(1);
+  }, 60_000);
 });
