@@ -1,10 +1,8 @@
-import { celeryRevokeOnCancel } from '@warren/amqp';
-import { createProducer } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { serveRedisRest } from '@warren/results';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
+import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
@@ -34,26 +32,8 @@ export async function dev(opts: DevOptions): Promise<void> {
     ),
     processMetrics: true,
   });
-  const results = obs.results(rt.results);
-  const producer = createProducer({
-    config,
-    publishers: rt.publishers,
-    results,
-    onEvent: obs.producerEvents,
-    onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
-  });
-  obs.useRouter(producer.router);
-  const app = createIngestApp({
-    config,
-    producer,
-    results,
-    readiness: rt.checks,
-    onRequest: obs.onRequest,
-    extend: obs.extend,
-    onError: (err) => console.error(err),
-    onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
-  });
-  const server = await serveNode(app, opts.port);
+  // The same ingest as `warren ingest` (readiness details, revokes, metrics), over this runtime.
+  const { server, results } = await startIngest(config, rt, opts.port, obs);
   const worker = opts.worker
     ? createWorker({
         config,

@@ -15,6 +15,7 @@ export async function startIngest(config: WarrenConfig, rt: Runtime, port: numbe
     onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
   });
   obs?.useRouter(producer.router);
+  const router = producer.router;
   const app = createIngestApp({
     config,
     producer,
@@ -22,13 +23,12 @@ export async function startIngest(config: WarrenConfig, rt: Runtime, port: numbe
     onRequest: obs?.onRequest,
     extend: obs?.extend,
     readiness: rt.checks,
-    readinessDetails: () => ({
-      regions: 'status' in producer.router ? (producer.router as { status(): unknown }).status() : undefined,
-    }),
+    // Each region's circuit state, when the router keeps one (several located regions).
+    readinessDetails: router.status && (() => ({ regions: router.status!() })),
     onError: (err) => console.error(err),
     // A cancelled job on a Celery queue is revoked on every region's broker (Python workers skip it).
     onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
   });
   const server = await serveNode(app, port);
-  return { app, producer, server };
+  return { app, producer, server, results };
 }
