@@ -22,7 +22,14 @@ export interface DevOptions {
 export async function dev(opts: DevOptions): Promise<void> {
   const config = await loadConfig();
   const logger = createLogger({ name: 'warren-dev' });
-  const rt = await createRuntime(config, process.env, { logger, embedded: true });
+  // The observability needs the runtime's broker (queue depths), the runtime its broker events
+  // (dead-lettered messages), as in `warren worker`.
+  let brokerEvents: ((e: { type: string; queue?: string }) => void) | undefined;
+  const rt = await createRuntime(config, process.env, {
+    logger,
+    embedded: true,
+    onBrokerEvent: (e) => brokerEvents?.(e),
+  });
   let consuming: readonly string[] = [];
   const obs = createObservability({
     config,
@@ -31,7 +38,9 @@ export async function dev(opts: DevOptions): Promise<void> {
       consuming.includes(q) ? 1 : 0,
     ),
     processMetrics: true,
+    roles: opts.worker ? ['enqueue', 'run'] : ['enqueue'],
   });
+  brokerEvents = obs.brokerEvents;
   // The same ingest as `warren ingest` (readiness details, revokes, metrics), over this runtime.
   const { server, results } = await startIngest(config, rt, opts.port, obs);
   const worker = opts.worker

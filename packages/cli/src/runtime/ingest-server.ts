@@ -7,12 +7,16 @@ import type { Runtime } from './create-runtime';
 /** Builds and serves the ingest over a runtime's adapters (shared by `warren dev` and `warren ingest`). */
 export async function startIngest(config: WarrenConfig, rt: Runtime, port: number, obs?: Observability) {
   const results = obs ? obs.results(rt.results) : rt.results;
+  // Through the logger when there is one: its redaction masks URL passwords and secrets.
+  const report = (err: unknown, msg: string, fields: Record<string, unknown> = {}) =>
+    obs ? obs.logger.error({ ...fields, err }, msg) : console.error(`${msg}:`, err);
   const producer = createProducer({
     config,
     publishers: rt.publishers,
     results,
     onEvent: obs?.producerEvents,
-    onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
+    onRecordError: (err, job) =>
+      report(err, `record write failed for ${job.id} (job accepted)`, { jobId: job.id, task: job.task }),
   });
   obs?.useRouter(producer.router);
   const router = producer.router;
@@ -25,7 +29,7 @@ export async function startIngest(config: WarrenConfig, rt: Runtime, port: numbe
     readiness: rt.checks,
     // Each region's circuit state, when the router keeps one (several located regions).
     readinessDetails: router.status && (() => ({ regions: router.status!() })),
-    onError: (err) => console.error(err),
+    onError: (err) => report(err, 'ingest error'),
     // A cancelled job on a Celery queue is revoked on every region's broker (Python workers skip it).
     onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
   });
