@@ -6,7 +6,11 @@ export interface TaskContext {
   readonly attempt: number;
   readonly maxAttempts: number;
   readonly queue: string;
-  /** Aborted on timeout, cancellation (seen within ~2 s, with a JobCancelledError) or shutdown; pass it to fetch and friends. */
+  /**
+   * Aborted on timeout, cancellation (seen within ~2 s, with a JobCancelledError), a lost lease
+   * (the job moved on without this run: LeaseLostError; its result would be refused) or shutdown;
+   * pass it to fetch and friends.
+   */
   readonly signal: AbortSignal;
   /** W3C trace context of this run (its span when observability runs the worker): pass it on to child jobs and calls. */
   readonly traceparent?: string;
