@@ -21,8 +21,7 @@ describe('3-node cluster failover', () => {
   const events: AmqpEvent[] = [];
 
   beforeAll(async () => {
-    nodes = await harness.start(PORTS.map((port, i) => ({ name: `warren-amqp-${'abc'[i]}`, port })));
-    await harness.cluster(nodes[0]!, nodes.slice(1));
+    nodes = await harness.startCluster(PORTS.map((port, i) => ({ name: `warren-amqp-${'abc'[i]}`, port })));
     broker = createAmqpBroker({
       urls: nodes.map((n) => n.url),
       strategy: 'round-robin',
@@ -229,23 +228,20 @@ describe('3-node cluster failover', () => {
         healthIntervalMs: 0,
         delayTiersMs: [1000],
       });
+    // The file's last test: the node stays down (a restart cost ~8 s), afterAll ends every node.
     const down = nodes[1]!;
     await down.stop();
-    try {
-      const picked: (RabbitNode | undefined)[] = [];
-      for (let i = 0; i < 4; i++) {
-        const b = make();
-        await b.checkHealth();
-        const states = b.nodes();
-        expect(states.map((s) => s.healthy)).toEqual([true, false, true]);
-        await b.connect();
-        picked.push(nodeOf(b.currentNode()));
-        await b.close();
-      }
-      expect(picked).not.toContain(down);
-      expect(picked.every((n) => n !== undefined)).toBe(true);
-    } finally {
-      await down.start();
+    const picked: (RabbitNode | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      const b = make();
+      await b.checkHealth();
+      const states = b.nodes();
+      expect(states.map((s) => s.healthy)).toEqual([true, false, true]);
+      await b.connect();
+      picked.push(nodeOf(b.currentNode()));
+      await b.close();
     }
+    expect(picked).not.toContain(down);
+    expect(picked.every((n) => n !== undefined)).toBe(true);
   }, 120_000);
 });
