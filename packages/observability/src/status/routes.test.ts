@@ -18,7 +18,7 @@ describe('status routes', () => {
     for (const path of ['/metrics', '/status.json']) {
       const none = await get(a, path);
       expect(none.status).toBe(401);
-      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="warren"');
       expect((await get(a, path, 'Bearer key-on')).status).toBe(401);
       expect((await get(a, path, 'Bearer key-one-and-more')).status).toBe(401);
       expect((await get(a, path, 'Basic key-one')).status).toBe(401);

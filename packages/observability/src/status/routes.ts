@@ -1,5 +1,6 @@
-import { constantTimeEqual } from '@warren/core';
-import type { Hono } from 'hono';
+import { WarrenError } from '@warren/core';
+import { bearerAuth, problemResponse } from '@warren/ingest/middleware';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { StatusSnapshot } from './collect-status';
 
@@ -13,33 +14,35 @@ export interface StatusRoutesOptions {
 /**
  * `GET /metrics` (Prometheus text) and `GET /status.json`, mounted through `createIngestApp({ extend })`
  * or on a bare Hono app for workers and forwarders. Both expose internals (queue names, errors),
- * so they take the ingest's API keys when there are any.
+ * so they take the ingest's API keys when there are any, checked by the ingest's own bearerAuth.
  */
 export function mountStatusRoutes(app: Hono, opts: StatusRoutesOptions): void {
-  const keys = opts.keys ?? [];
-  const allowed = (auth: string | undefined) => {
-    if (keys.length === 0) return true;
-    const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
-    if (!m) return false;
-    const given = m[1]!.trim();
-    // Every key compared, in constant time: the time taken says nothing about any key.
-    let ok = false;
-    for (const k of keys) ok = constantTimeEqual(k, given) || ok;
-    return ok;
-  };
-  const denied = () =>
-    new Response(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }), {
-      status: 401,
-      headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' },
-    });
-  app.get('/metrics', async (c) => {
-    if (!allowed(c.req.header('authorization'))) return denied();
+  const auth = statusAuth(opts.keys ?? []);
+  app.get('/metrics', auth, async (c) => {
     const body = await opts.registry.metrics();
     return c.body(body, 200, { 'content-type': opts.registry.contentType });
   });
-  app.get('/status.json', async (c) => {
-    if (!allowed(c.req.header('authorization'))) return denied();
+  app.get('/status.json', auth, async (c) => {
     c.header('cache-control', 'no-store');
     return c.json(await opts.status());
   });
+}
+
+/**
+ * The ingest's bearerAuth, its refusals answered here as the ingest's problem+json (type URL,
+ * detail, instance, WWW-Authenticate): a bare app (serveStatus, or a user's) may have no
+ * problem-rendering onError, and Hono's default would turn them into a 500.
+ */
+function statusAuth(keys: readonly string[]): MiddlewareHandler {
+  const check = bearerAuth(keys.map((key) => ({ key })));
+  const pass = async () => {};
+  return async (c, next) => {
+    try {
+      await check(c, pass);
+    } catch (err) {
+      if (err instanceof WarrenError) return problemResponse(c, err);
+      throw err;
+    }
+    return next();
+  };
 }
