@@ -55,7 +55,8 @@ async function scenario(kind: 'rejection' | 'throw') {
   return { w, slow };
 }
 
-describe('warren worker and a stray error from a task', () => {
+// Concurrent: each scenario has its own queue and worker process; most of the time is spawning it.
+describe.concurrent('warren worker and a stray error from a task', () => {
   it('an unhandled rejection is logged; the worker and its other jobs carry on', async () => {
     const { w, slow } = await scenario('rejection');
     await eventually(async () => (await results.get(slow.id))?.state === 'succeeded', 20_000);
