@@ -63,6 +63,31 @@ const awsSdkExternal: Plugin = {
   },
 };
 
+/**
+ * @warren/observability's modules define functions and have no import-time effects, but its
+ * package.json does not say so: without this, importing the logger from its index bundled every
+ * module the index re-exports (prom-client, hono, the status routes: +180 KB in a worker).
+ * Marked side-effect free, a Lambda entry carries only the logging it uses.
+ */
+const OBSERVABILITY_SRC = join(ROOT, 'packages/observability/src');
+const observabilityPure: Plugin = {
+  name: 'observability-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === observabilityPure) return undefined;
+      const own = args.importer.startsWith(OBSERVABILITY_SRC) && args.path.startsWith('.');
+      if (args.path !== '@warren/observability' && !own) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: observabilityPure,
+      });
+      return r.errors.length ? { errors: r.errors } : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 /** The entry's output and the chunks it imports statically, transitively (what `import()` of it loads). */
 function staticClosure(meta: Metafile, entry: string): Set<string> {
   const seen = new Set<string>();
@@ -93,7 +118,7 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    plugins: [awsSdkExternal],
+    plugins: [awsSdkExternal, observabilityPure],
     legalComments: 'none',
     absWorkingDir: ROOT,
     logLevel: 'warning',

@@ -6,22 +6,36 @@
  * first retry or dead letter (see createLambdaRecordMapper): a cold start that only runs
  * successful jobs does not load @aws-sdk/client-sqs at all.
  */
+import { logExecutorEvents } from '@warren/observability';
 import { createLambdaRecordMapper } from '@warren/sqs';
 import { createWorker, type InvocationContext } from '@warren/worker';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaItemFields, lambdaLogger } from './shared/lambda-logs';
 import { resultsFromEnv } from './shared/results-env';
 import { lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
+
+const logger = lambdaLogger('warren-sqs-worker');
 
 const runtime = lazy(async () => {
   const env = workerEnv();
   const config = await loadWorkerConfig(env);
+  // Job lines (started, outcome) with jobId, task, queue, attempt and the trace id; each task runs
+  // inside its job's span, continuing the envelope's traceparent (as `warren worker` does).
+  const jobLogs = logExecutorEvents(logger);
   return createWorker({
     config,
     results: await resultsFromEnv(env, config),
     sqs: createLambdaRecordMapper({
-      onDrop: (m, reason) => console.warn(`no DLQ for ${m.queueUrl}; dropped ${m.messageId}: ${reason}`),
+      onDrop: (m, reason) =>
+        logger.warn(
+          { messageId: m.messageId, queueUrl: m.queueUrl, reason },
+          'no DLQ for the queue; message dropped',
+        ),
     }),
-    onLambdaError: (err) => console.error('infrastructure failure; the record will be retried', err),
+    onEvent: jobLogs,
+    runScope: jobLogs.runScope,
+    onLambdaError: (err, item) =>
+      logger.error({ ...lambdaItemFields(item), err }, 'infrastructure failure; the record will be retried'),
   });
 });
 

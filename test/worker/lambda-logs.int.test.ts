@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { uuidv7 } from '@warren/core';
+import { makeJob } from '@warren/core/testing';
+import { createRedisResultStore } from '@warren/results';
+import { createSqsPublisher } from '@warren/sqs';
+import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltFunction, buildFunction, FUNCTIONS_SRC, ROOT } from '../../scripts/build-functions';
+import { pollOnce } from './support/sqs-event-source';
+
+// The Lambda entries logged with console.error (raw, credentials and all) and their jobs not at
+// all; `warren worker` writes pino JSON lines with job bindings, trace id and redaction. Each case
+// runs the bundled entry (as deployed) in a fresh Node process on a real-shaped event and reads
+// what it wrote: stdout and stderr are what CloudWatch ingests.
+
+const PORT = 26640;
+const REDIS = 'redis://127.0.0.1:6379';
+const RUN = `wll-${uuidv7().slice(-8)}`;
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+// fetch refuses a URL with credentials, naming the whole URL in its error.
+const STORE_WITH_PASSWORD = {
+  UPSTASH_REDIS_REST_URL: 'http://bob:s3cret-pw@127.0.0.1:1',
+  UPSTASH_REDIS_REST_TOKEN: 't',
+};
+mkdirSync(join(ROOT, '.build'), { recursive: true });
+const outDir = mkdtempSync(join(ROOT, '.build/test-logs-'));
+const results = createRedisResultStore({ redis: REDIS, prefix: `${RUN}:` });
+const built = new Map<string, Promise<BuiltFunction>>();
+const bundle = (name: string) => {
+  let p = built.get(name);
+  if (!p) {
+    p = buildFunction(join(FUNCTIONS_SRC, `${name}.ts`), outDir);
+    built.set(name, p);
+  }
+  return p;
+};
+let sqs: LocalSqs;
+
+interface Invocation {
+  out: { ok?: unknown; error?: string };
+  /** stdout + stderr, everything the function printed. */
+  text: string;
+  /** The JSON lines among them. */
+  lines: Record<string, unknown>[];
+}
+
+/** Runs the bundle's `handler` on `events` (one invocation each, one warm process) with only `env`. */
+async function invoke(name: string, events: unknown[], env: Record<string, string>): Promise<Invocation> {
+  const b = await bundle(name);
+  const script = `
+    const { handler } = await import(${JSON.stringify(b.file)});
+    const outs = [];
+    for (const ev of JSON.parse(process.env.EVENTS))
+      outs.push(await handler(ev, { awsRequestId: 'r', getRemainingTimeInMillis: () => 30000 })
+        .then((r) => ({ ok: r ?? null }), (e) => ({ error: String(e) })));
+    await new Promise((r) => setTimeout(r, 100));
+    process.stdout.write('RESULT ' + JSON.stringify(outs.at(-1)) + '\\n', () => process.exit(0));`;
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    {
+      cwd: outDir,
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, EVENTS: JSON.stringify(events), WARREN_REDIS_PREFIX: `${RUN}:`, ...env },
+    },
+  );
+  const all = stdout.split('\n');
+  const result = all.find((l) => l.startsWith('RESULT '));
+  const lines = all.flatMap((l) => {
+    if (!l.startsWith('{')) return [];
+    try {
+      return [JSON.parse(l) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  return { out: result ? JSON.parse(result.slice(7)) : {}, text: stdout + stderr, lines };
+}
+
+const SQS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+};
+
+beforeAll(async () => {
+  sqs = await startLocalSqs(PORT);
+});
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true });
+  await results.close();
+  await sqs?.close();
+});
+
+describe('Lambda entry bundles log JSON lines with job bindings and redaction', () => {
+  it('sqs-worker: each job its started/outcome lines with jobId, task, queue, attempt and the traceparent trace id', async () => {
+    const q = await sqs.createQueue(`${RUN}-q`);
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { default: q.url } });
+    const ok = makeJob({ task: 'demo.add', input: { a: 1, b: 2 }, traceparent: TRACEPARENT });
+    const fail = makeJob({ task: 'demo.fail', input: {}, maxAttempts: 3 });
+    await pub.publish('default', ok);
+    await pub.publish('default', fail);
+    let run: Invocation | undefined;
+    await pollOnce(sqs, q, async (event) => {
+      run = await invoke('sqs-worker', [event], {
+        ...SQS_ENV,
+        REDIS_URL: REDIS,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      });
+      return run.out.ok as never;
+    });
+    await pub.close();
+    expect(run?.out).toHaveProperty('ok');
+    const of = (id: string) => run!.lines.filter((l) => l.jobId === id);
+    expect(of(ok.id).map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
+    for (const l of of(ok.id))
+      expect(l).toMatchObject({
+        task: 'demo.add',
+        queue: 'default',
+        attempt: 1,
+        traceId: TRACE_ID,
+        level: 'info',
+      });
+    expect(of(fail.id).map((l) => l.msg)).toEqual(['job started', 'job attempt failed; retrying']);
+    expect(of(fail.id)[1]).toMatchObject({ task: 'demo.fail', attempt: 1, level: 'warn' });
+    expect(run!.lines.every((l) => l.name === 'warren-sqs-worker')).toBe(true);
+  }, 120_000);
+
+  it('sqs-worker: an infrastructure failure is one error line naming the record, the store URL password masked', async () => {
+    const q = await sqs.createQueue(`${RUN}-infra`);
+    const pub = createSqsPublisher({ client: sqs.client, queueUrls: { default: q.url } });
+    const job = makeJob({ task: 'demo.add', input: { a: 1, b: 2 } });
+    await pub.publish('default', job);
+    let run: Invocation | undefined;
+    const r = await pollOnce(sqs, q, async (event) => {
+      run = await invoke('sqs-worker', [event], {
+        ...SQS_ENV,
+        ...STORE_WITH_PASSWORD,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      });
+      return run.out.ok as never;
+    });
+    await pub.close();
+    const errors = run!.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      messageId: r!.event.Records[0]!.messageId,
+      jobId: job.id,
+      task: 'demo.add',
+    });
+    expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
+    expect(run!.text).not.toContain('s3cret-pw');
+  }, 120_000);
+});
