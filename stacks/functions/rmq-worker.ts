@@ -13,8 +13,10 @@ import {
   republishProperties,
   warrenCodec,
 } from '@warren/amqp';
+import { logExecutorEvents } from '@warren/observability';
 import { celeryRefusalSink } from '@warren/results/celery';
 import { createWorker, type InvocationContext, type RmqEvent, type RmqSink } from '@warren/worker';
+import { lambdaItemFields, lambdaLogger } from './shared/lambda-logs';
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
@@ -34,6 +36,8 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
   };
 }
 
+const logger = lambdaLogger('warren-rmq-worker');
+
 const runtime = lazy(async () => {
   const env = workerEnv();
   const config = await loadWorkerConfig(env);
@@ -43,9 +47,13 @@ const runtime = lazy(async () => {
   const codecs = celeryCodecsFor(config, { onRefused: celeryRefusalSink(results) });
   const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues, codecs });
   await broker.connect();
+  // Job lines with jobId, task, queue, attempt and trace id; tasks run in their job's span.
+  const jobLogs = logExecutorEvents(logger);
   return createWorker({
     config,
     results,
+    onEvent: jobLogs,
+    runScope: jobLogs.runScope,
     publisher: broker.publisher,
     rmq: amqpRmqSink(broker),
     decode: (m) =>
@@ -53,7 +61,8 @@ const runtime = lazy(async () => {
         content: m.content,
         properties: m.properties as unknown as IncomingMessage['properties'],
       }),
-    onLambdaError: (err) => console.error('infrastructure failure; the batch will be redelivered', err),
+    onLambdaError: (err, m) =>
+      logger.error({ ...lambdaItemFields(m), err }, 'infrastructure failure; the batch will be redelivered'),
   });
 });
 

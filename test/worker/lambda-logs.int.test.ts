@@ -2,13 +2,16 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createAmqpBroker } from '@warren/amqp';
 import { uuidv7 } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createSqsPublisher } from '@warren/sqs';
 import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
+import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltFunction, buildFunction, FUNCTIONS_SRC, ROOT } from '../../scripts/build-functions';
+import { takeAsRmqEvent } from './support/rmq-event-source';
 import { pollOnce } from './support/sqs-event-source';
 
 // The Lambda entries logged with console.error (raw, credentials and all) and their jobs not at
@@ -17,6 +20,7 @@ import { pollOnce } from './support/sqs-event-source';
 // what it wrote: stdout and stderr are what CloudWatch ingests.
 
 const PORT = 26640;
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS = 'redis://127.0.0.1:6379';
 const RUN = `wll-${uuidv7().slice(-8)}`;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -154,5 +158,58 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
     });
     expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
     expect(run!.text).not.toContain('s3cret-pw');
+  }, 120_000);
+
+  it('rmq-worker: job lines with jobId, task, queue, attempt and trace id, on a real Amazon MQ-shaped event', async () => {
+    const queue = `${RUN}.rmq`;
+    const broker = createAmqpBroker({ urls: [AMQP] });
+    await broker.connect();
+    await broker.ensureQueue(queue);
+    const conn = await amqplib.connect(AMQP);
+    const ch = await conn.createChannel();
+    try {
+      const ok = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 }, traceparent: TRACEPARENT });
+      await broker.publisher.publish(queue, ok);
+      const event = await takeAsRmqEvent(ch, queue);
+      const run = await invoke('rmq-worker', [event], { REDIS_URL: REDIS, RABBITMQ_URL: AMQP });
+      expect(run.out).toEqual({ ok: null });
+      const lines = run.lines.filter((l) => l.jobId === ok.id);
+      expect(lines.map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
+      for (const l of lines)
+        expect(l).toMatchObject({ task: 'demo.add', queue, attempt: 1, traceId: TRACE_ID });
+      expect((await results.get(ok.id))?.result).toBe(5);
+    } finally {
+      await ch.deleteQueue(queue).catch(() => {});
+      await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
+      await conn.close();
+      await broker.close();
+    }
+  }, 120_000);
+
+  it('rmq-worker: an infrastructure failure is an error line naming the message, the store URL password masked there and in what the invocation throws', async () => {
+    const queue = `${RUN}.rmq-infra`;
+    const broker = createAmqpBroker({ urls: [AMQP] });
+    await broker.connect();
+    await broker.ensureQueue(queue);
+    const conn = await amqplib.connect(AMQP);
+    const ch = await conn.createChannel();
+    try {
+      const job = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 } });
+      await broker.publisher.publish(queue, job);
+      const event = await takeAsRmqEvent(ch, queue);
+      const run = await invoke('rmq-worker', [event], { ...STORE_WITH_PASSWORD, RABBITMQ_URL: AMQP });
+      const errors = run.lines.filter((l) => l.level === 'error' && l.messageId === job.id);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ queue, task: 'demo.add' });
+      expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
+      // What the Lambda runtime prints for a failed invocation (errorMessage) is the thrown error.
+      expect(run.out.error ?? '').not.toContain('s3cret-pw');
+      expect(run.text).not.toContain('s3cret-pw');
+    } finally {
+      await ch.deleteQueue(queue).catch(() => {});
+      await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
+      await conn.close();
+      await broker.close();
+    }
   }, 120_000);
 });
