@@ -10,10 +10,12 @@ import { celeryRevokeOnCancel } from '@warren/amqp';
 import { applyEnv, createRuntime } from '@warren/cli';
 import { createProducer } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
+import { jobBindings, logProducerEvents } from '@warren/observability';
 import { Resource } from 'sst/resource';
 // Bundled into the function: the same config `sst deploy` planned the infrastructure from.
 import config from '../../warren.config';
 import { resolveWarrenEnv } from './shared/deploy-env';
+import { lambdaLogger } from './shared/lambda-logs';
 
 type LambdaHandler = ReturnType<typeof createLambdaIngest>;
 
@@ -27,22 +29,30 @@ function linkedSecret(name: string): string | undefined {
   }
 }
 
+const logger = lambdaLogger('warren-ingest');
+
 async function build(): Promise<LambdaHandler> {
   const env = resolveWarrenEnv(process.env, linkedSecret) as NodeJS.ProcessEnv;
   const cfg = applyEnv(config, env);
-  const rt = await createRuntime(cfg, env);
+  // Broker connection events (connect failures, disconnects) as lines, as `warren ingest` logs them.
+  const rt = await createRuntime(cfg, env, { logger });
   const producer = createProducer({
     config: cfg,
     publishers: rt.publishers,
     results: rt.results,
-    onRecordError: (err, job) => console.error(`record write failed for ${job.id} (job accepted):`, err),
+    // One line per accepted job (jobId, task, queue, region, the traceparent's trace id) and per
+    // region that did not confirm, as `warren ingest` writes them.
+    onEvent: logProducerEvents(logger),
+    onRecordError: (err, job) =>
+      logger.error({ ...jobBindings(job), err }, `record write failed for ${job.id} (job accepted)`),
   });
   return createLambdaIngest({
     config: cfg,
     producer,
     results: rt.results,
     readiness: rt.checks,
-    onError: (err) => console.error(err),
+    // Through the logger: its redaction masks a store or broker URL's password in the error.
+    onError: (err) => logger.error({ err }, 'ingest error'),
     onCancelled: celeryRevokeOnCancel(cfg, rt.brokers.values()),
   });
 }
