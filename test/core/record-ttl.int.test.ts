@@ -46,7 +46,8 @@ const tasks = [
 ];
 const config = defineConfig({ queues: { [QUEUE]: { type: 'classic' } }, tasks });
 
-describe('job records outlive the wait for their job (short resultTtlS)', () => {
+// Concurrent: most of each test is a wait (a delay, a retry, a TTL); each has its own jobs and keys.
+describe.concurrent('job records outlive the wait for their job (short resultTtlS)', () => {
   let broker: AmqpBroker;
   let redis: Redis;
   let results: ResultStore;
