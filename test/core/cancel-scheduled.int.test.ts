@@ -42,7 +42,8 @@ const config = defineConfig({
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('cancelling a scheduled job', () => {
+// Concurrent: each test is mostly a wait for its jobs' run dates; each checks only its own jobs.
+describe.concurrent('cancelling a scheduled job', () => {
   let broker: AmqpBroker;
   let redis: Redis;
   let results: ResultStore;
@@ -84,7 +85,7 @@ describe('cancelling a scheduled job', () => {
     for (const id of [viaHttp, viaDirect])
       expect(await results.get(id)).toMatchObject({ state: 'cancelled' });
     await sleep(3500); // both came due
-    expect(ran).toEqual([]);
+    expect(ran.filter((r) => r === viaHttp || r === viaDirect)).toEqual([]);
   }, 30_000);
 
   it('a job cancelled while it waits for its retry is not retried', async () => {
