@@ -11,10 +11,13 @@
 import { type DrainResult, drain, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import type { Context } from 'aws-lambda';
 import { ENV, type ForwardLinkEnv } from './shared/deploy-env';
+import { lambdaLogger } from './shared/lambda-logs';
 import { loadWorkerConfig, workerEnv } from './shared/worker-env';
 
 /** Time kept back from Lambda's deadline for closing connections after settling. */
 const SAFETY_MS = 2000;
+
+const logger = lambdaLogger('warren-forwarder');
 
 export interface DrainSummary {
   stoppedBecause: DrainResult['stoppedBecause'];
@@ -36,8 +39,17 @@ export async function handler(
     links,
     deadlineMs: Date.now() + remaining - SAFETY_MS,
     settleMs: Math.min(5000, Math.max(500, remaining / 10)),
-    log: (m) => console.log(m),
+    // As `warren forward` logs its links: running and standby at info, a restart (the link's error) at warn.
+    log: (m, level = 'info') => logger[level](m),
   });
+  // What a run did, per link: a scheduled function's return value is not logged anywhere.
+  for (const l of result.links) {
+    const { name, forwarded, deadLettered, lag, lastError } = l;
+    logger[lastError ? 'warn' : 'info'](
+      { link: name, stoppedBecause: result.stoppedBecause, forwarded, deadLettered, lag, lastError },
+      'link drained',
+    );
+  }
   return {
     stoppedBecause: result.stoppedBecause,
     links: result.links.map(({ name, forwarded, deadLettered, lag, lastError }) => ({
