@@ -56,7 +56,9 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} revoke on cancel`
     );
 
   // 8 s: the 5 s delay tier hands the job to the Python queue early, where the worker holds it ~3 s.
-  it('DELETE /v1/jobs/:id of a job a Python worker holds for its ETA: the worker skips it, REVOKED stays', async () => {
+  // The two cancel paths wait for their ETAs side by side (each checks only its own job); the
+  // broadcast tests below run after them, alone on celery.pidbox.
+  it.concurrent('DELETE /v1/jobs/:id of a job a Python worker holds for its ETA: the worker skips it, REVOKED stays', async () => {
     const res = await fetch(`${stack.base}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -72,7 +74,7 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} revoke on cancel`
     await expectSkipped(job);
   }, 60_000);
 
-  it("the direct client's cancel revokes the same way", async () => {
+  it.concurrent("the direct client's cancel revokes the same way", async () => {
     const direct = createDirectClient({
       config: stack.config,
       publishers: new Map([['local', stack.broker.publisher]]),
