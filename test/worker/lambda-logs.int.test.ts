@@ -156,6 +156,8 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
       messageId: r!.event.Records[0]!.messageId,
       jobId: job.id,
       task: 'demo.add',
+      // The class's own name, as `warren worker` logs it (a minified bundle named it 'Q').
+      err: { type: 'TransportError' },
     });
     expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
     expect(run!.text).not.toContain('s3cret-pw');
@@ -201,7 +203,7 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
       const run = await invoke('rmq-worker', [event], { ...STORE_WITH_PASSWORD, RABBITMQ_URL: AMQP });
       const errors = run.lines.filter((l) => l.level === 'error' && l.messageId === job.id);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatchObject({ queue, task: 'demo.add' });
+      expect(errors[0]).toMatchObject({ queue, task: 'demo.add', err: { type: 'TransportError' } });
       expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
       // What the Lambda runtime prints for a failed invocation (errorMessage) is the thrown error.
       expect(run.out.error ?? '').not.toContain('s3cret-pw');
