@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { levelFromEnv } from './log-level';
 import { CENSOR, redactSecrets, TOP_LEVEL_PATHS } from './redact-secrets';
 import { redactUrlCredentials } from './redact-url-credentials';
 
@@ -20,7 +21,7 @@ export interface LoggerFactoryOptions {
 export function createLogger(opts: LoggerFactoryOptions = {}): Logger {
   const logger = pino(
     {
-      level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: opts.level ?? levelFromEnv(process.env.LOG_LEVEL),
       name: opts.name,
       base: { pid: process.pid, ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
