@@ -15,7 +15,7 @@ import { Resource } from 'sst/resource';
 // Bundled into the function: the same config `sst deploy` planned the infrastructure from.
 import config from '../../warren.config';
 import { resolveWarrenEnv } from './shared/deploy-env';
-import { lambdaLogger } from './shared/lambda-logs';
+import { lambdaLogger, startupFailed } from './shared/lambda-logs';
 
 type LambdaHandler = ReturnType<typeof createLambdaIngest>;
 
@@ -63,7 +63,7 @@ let ready: Promise<LambdaHandler> | undefined;
 export const handler: LambdaHandler = async (event, context) => {
   ready ??= build().catch((err) => {
     ready = undefined;
-    throw err;
+    return startupFailed(logger)(err);
   });
   return (await ready)(event, context);
 };

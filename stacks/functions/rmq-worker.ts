@@ -16,7 +16,7 @@ import {
 import { logExecutorEvents } from '@warren/observability';
 import { celeryRefusalSink } from '@warren/results/celery';
 import { createWorker, type InvocationContext, type RmqEvent, type RmqSink } from '@warren/worker';
-import { lambdaItemFields, lambdaLogger } from './shared/lambda-logs';
+import { lambdaItemFields, lambdaLogger, startupFailed } from './shared/lambda-logs';
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
@@ -67,5 +67,5 @@ const runtime = lazy(async () => {
 });
 
 export async function handler(event: RmqEvent, context?: InvocationContext): Promise<void> {
-  return (await runtime()).rmqHandler(event, context);
+  return (await runtime().catch(startupFailed(logger))).rmqHandler(event, context);
 }

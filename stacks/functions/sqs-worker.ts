@@ -10,7 +10,7 @@ import { logExecutorEvents } from '@warren/observability';
 import { createLambdaRecordMapper } from '@warren/sqs';
 import { createWorker, type InvocationContext } from '@warren/worker';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lambdaItemFields, lambdaLogger } from './shared/lambda-logs';
+import { lambdaItemFields, lambdaLogger, startupFailed } from './shared/lambda-logs';
 import { resultsFromEnv } from './shared/results-env';
 import { lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
@@ -40,5 +40,5 @@ const runtime = lazy(async () => {
 });
 
 export async function handler(event: SQSEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
-  return (await runtime()).sqsHandler(event, context);
+  return (await runtime().catch(startupFailed(logger))).sqsHandler(event, context);
 }

@@ -382,4 +382,42 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
       await conn.close();
     }
   }, 120_000);
+
+  it('a start-up that fails (no store configured, a broker that does not answer) is an error line before the invocation fails', async () => {
+    const broker = 'amqp://bob:s3cret-pw@127.0.0.1:1'; // nothing listens there
+    const cases: [string, unknown, Record<string, string>, string][] = [
+      ['sqs-worker', { Records: [] }, SQS_ENV, 'ConfigError'],
+      [
+        'rmq-worker',
+        { eventSource: 'aws:rmq', eventSourceArn: 'arn:aws:mq:us-east-1:1:broker:b', rmqMessagesByQueue: {} },
+        { REDIS_URL: REDIS, RABBITMQ_URL: broker },
+        'TransportError',
+      ],
+      [
+        'ingest',
+        httpEvent('GET', '/healthz'),
+        {
+          ...ingestEnv,
+          REDIS_URL: REDIS,
+          WARREN_REGIONS: JSON.stringify([{ id: 'local', location: { lat: 0, lon: 0 }, brokers: [broker] }]),
+          WARREN_BROKER_SOURCES: '{}',
+        },
+        'TransportError',
+      ],
+    ];
+    for (const [name, event, env, type] of cases) {
+      const run = await invoke(name, [event], env);
+      expect(run.out.error, name).toBeDefined();
+      expect(
+        run.lines.filter((l) => l.level === 'error'),
+        name,
+      ).toEqual([
+        expect.objectContaining({
+          msg: expect.stringMatching(/^start-up failed/),
+          err: expect.objectContaining({ type }),
+        }),
+      ]);
+      expect(run.text, name).not.toContain('s3cret-pw');
+    }
+  }, 120_000);
 });

@@ -42,3 +42,15 @@ export function rmqMessageFields(m: DecodedRmqMessage): Record<string, unknown> 
 /** The record or message a Lambda handler's infrastructure failure concerns, as log fields. */
 export const lambdaItemFields = (item: SQSRecord | DecodedRmqMessage): Record<string, unknown> =>
   'receiptHandle' in item ? sqsRecordFields(item) : rmqMessageFields(item);
+
+/**
+ * `.catch()` for a function's start-up (config, result store, broker connection): one error line,
+ * then the invocation fails as before (Lambda reports it; the next invocation starts up again).
+ * Without it the only trace was the runtime's plain-text dump of the error, beside the JSON lines.
+ */
+export const startupFailed =
+  (logger: Logger) =>
+  (err: unknown): never => {
+    logger.error({ err }, 'start-up failed; this invocation fails and the next one starts again');
+    throw err;
+  };
