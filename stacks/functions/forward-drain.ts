@@ -11,7 +11,7 @@
 import { type DrainResult, drain, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import type { Context } from 'aws-lambda';
 import { ENV, type ForwardLinkEnv } from './shared/deploy-env';
-import { lambdaLogger } from './shared/lambda-logs';
+import { lambdaLogger, startupFailed } from './shared/lambda-logs';
 import { loadWorkerConfig, workerEnv } from './shared/worker-env';
 
 /** Time kept back from Lambda's deadline for closing connections after settling. */
@@ -28,12 +28,7 @@ export async function handler(
   _event: unknown,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DrainSummary> {
-  const env = workerEnv();
-  const config = await loadWorkerConfig(env);
-  const planned = env[ENV.forwardLinks];
-  const links = planned
-    ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions)
-    : linksFromConfig(config, { region: config.region });
+  const links = await plannedLinks().catch(startupFailed(logger));
   const remaining = context.getRemainingTimeInMillis();
   const result = await drain({
     links,
@@ -60,6 +55,16 @@ export async function handler(
       lastError,
     })),
   };
+}
+
+/** This region's links: the plan's (WARREN_FORWARD_LINKS), else those the bundled config implies. */
+async function plannedLinks(): Promise<LinkSpec[]> {
+  const env = workerEnv();
+  const config = await loadWorkerConfig(env);
+  const planned = env[ENV.forwardLinks];
+  return planned
+    ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions)
+    : linksFromConfig(config, { region: config.region });
 }
 
 /** The deploy plan's link descriptions, with broker URLs looked up in the region catalogue. */

@@ -383,7 +383,7 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
     }
   }, 120_000);
 
-  it('a start-up that fails (no store configured, a broker that does not answer) is an error line before the invocation fails', async () => {
+  it('a start-up that fails (no store configured, a broker that does not answer, a link without brokers) is an error line before the invocation fails', async () => {
     const broker = 'amqp://bob:s3cret-pw@127.0.0.1:1'; // nothing listens there
     const cases: [string, unknown, Record<string, string>, string][] = [
       ['sqs-worker', { Records: [] }, SQS_ENV, 'ConfigError'],
@@ -403,6 +403,18 @@ describe('Lambda entry bundles log JSON lines with job bindings and redaction', 
           WARREN_BROKER_SOURCES: '{}',
         },
         'TransportError',
+      ],
+      [
+        'forward-drain',
+        { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+        {
+          WARREN_REGION: 'eu',
+          WARREN_REGIONS: JSON.stringify([{ id: 'eu', location: { lat: 0, lon: 0 }, brokers: [] }]),
+          WARREN_FORWARD_LINKS: JSON.stringify([
+            { name: 'x', queue: 'q', from: 'eu', to: { kind: 'amqp', region: 'eu' } },
+          ]),
+        },
+        'Error',
       ],
     ];
     for (const [name, event, env, type] of cases) {
