@@ -132,7 +132,7 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
             ms(q.meanDurationMs),
             String(q.totals.succeeded),
             q.totals.failed ? paint('red', String(q.totals.failed)) : '0',
-            paint('bold', String(q.scaling.recommendedWorkers)),
+            paint('bold', n(q.scaling.recommendedWorkers)),
           ]),
           [1, 2, 3, 4, 5, 6, 7, 8, 9],
         )

@@ -42,7 +42,8 @@ export const dashboardScript = `
   function render(s) {
     setText('home', 'region ' + s.region);
     var backlog = 0, inRate = 0, doneRate = 0, failed = 0, workers = 0;
-    s.queues.forEach(function (q) { backlog += q.depth || 0; inRate += q.rates.enqueued; doneRate += q.rates.succeeded + q.rates.failed; failed += q.totals.failed; workers += q.scaling.recommendedWorkers; });
+    // A queue whose depth the broker did not give has no advice (null): the total is unknown too.
+    s.queues.forEach(function (q) { backlog += q.depth || 0; inRate += q.rates.enqueued; doneRate += q.rates.succeeded + q.rates.failed; failed += q.totals.failed; workers = workers == null || q.scaling.recommendedWorkers == null ? null : workers + q.scaling.recommendedWorkers; });
     setText('t-backlog', fmt(backlog)); setText('t-in', rate(inRate)); setText('t-out', rate(doneRate));
     setText('t-failed', fmt(failed)); setText('t-workers', fmt(workers));
 
@@ -66,7 +67,7 @@ export const dashboardScript = `
           el('span', { class: 'pill ' + (q.consumers ? 'ok' : 'warn') }, [q.consumers == null ? 'consumers ?' : q.consumers + (q.consumers === 1 ? ' consumer' : ' consumers')])]),
         el('div', { class: 'depth' }, [el('div', null, [el('div', { class: 'label' }, ['depth']), el('div', { class: 'big', 'data-depth': q.depth == null ? '' : q.depth }, [fmt(q.depth)])]), spark(h)]),
         kv([['in / s', rate(q.rates.enqueued)], ['done / s', rate(q.rates.succeeded)], ['failed / s', rate(q.rates.failed)],
-            ['mean run', ms(q.meanDurationMs)], ['workers needed', String(q.scaling.recommendedWorkers)], ['ok / failed', fmt(q.totals.succeeded) + ' / ' + fmt(q.totals.failed)]])
+            ['mean run', ms(q.meanDurationMs)], ['workers needed', fmt(q.scaling.recommendedWorkers)], ['ok / failed', fmt(q.totals.succeeded) + ' / ' + fmt(q.totals.failed)]])
       ]);
     })) : el('div', { class: 'card empty' }, ['No queues reported']));
 

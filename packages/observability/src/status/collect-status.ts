@@ -27,7 +27,11 @@ export interface QueueStatus {
   meanDurationMs: number | null;
   /** Since this process started. */
   totals: Counts;
-  scaling: { recommendedWorkers: number; arrivalPerS: number; steady: number; drain: number };
+  /**
+   * recommendedWorkers and drain are null while the broker cannot be read (depth null): advice
+   * for an empty backlog would tell a scaler to shed workers in an outage.
+   */
+  scaling: { recommendedWorkers: number | null; arrivalPerS: number; steady: number; drain: number | null };
 }
 
 export interface StatusSnapshot {
@@ -77,6 +81,8 @@ export async function collectStatus(src: StatusSources): Promise<StatusSnapshot>
     const s = stats[i];
     if (s) src.rates?.observeDepth(name, s.messageCount, s.consumerCount);
     const snap = src.rates?.snapshot(name);
+    // The broker did not answer: the backlog is unknown, so is the advice (as the gauge's).
+    const unknown = src.queueStats !== undefined && s === undefined;
     const advice = src.rates?.recommend(name, s?.messageCount ?? 0);
     const r = snap?.perS;
     return {
@@ -100,10 +106,10 @@ export async function collectStatus(src: StatusSources): Promise<StatusSnapshot>
         deadLettered: 0,
       },
       scaling: {
-        recommendedWorkers: advice?.workers ?? 0,
+        recommendedWorkers: unknown ? null : (advice?.workers ?? 0),
         arrivalPerS: round(snap?.arrivalPerS ?? 0),
         steady: round(advice?.steady ?? 0),
-        drain: round(advice?.drain ?? 0),
+        drain: unknown ? null : round(advice?.drain ?? 0),
       },
     };
   });
