@@ -72,7 +72,7 @@ export function startCeleryWorker(
     '--pool',
     'solo',
   ];
-  args.push('-l', 'info', '-n', `${name}@%h`, '--without-mingle', '--without-gossip', '--without-heartbeat');
+  args.push('-l', 'info', '-n', `${name}@%h`, '--without-mingle', '--without-gossip');
   const child: ChildProcess = spawn(PY, args, { cwd: PY_DIR, env: { ...process.env, ...env } });
   let out = '';
   const worker: CeleryWorker = {
