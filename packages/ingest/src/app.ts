@@ -26,7 +26,11 @@ export interface IngestDeps {
    * cancelled and goes to `onError`.
    */
   onCancelled?: (rec: JobRecord) => Promise<void>;
-  /** Called once per request with the matched route pattern (for HTTP metrics). */
+  /**
+   * Called once per request with the matched route pattern (for HTTP metrics), suffixed `?wait`
+   * for a long-poll (`GET /v1/jobs/:id?wait=…`): it waits on purpose, and timed with plain reads
+   * it would make their latency its own.
+   */
   onRequest?: (r: { route: string; method: string; status: number; ms: number }) => void;
   /** Mounts extra routes before the API (e.g. `/metrics`, `/dashboard`), keeping Node-only code out of here. */
   extend?: (app: Hono) => void;
@@ -35,6 +39,13 @@ export interface IngestDeps {
    * answers before the invocation times out. Unbounded (but for the 30 s cap) when absent.
    */
   waitBudgetMs?: (c: Context) => number | undefined;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by `GET /v1/jobs/:id` when it long-polls (`?wait=` > 0), for onRequest's route label. */
+    longPoll: boolean | undefined;
+  }
 }
 
 /** The ingest as a Web-standard Hono app; the Node server and the Lambda handler wrap this object. */
@@ -52,7 +63,7 @@ export function createIngestApp(deps: IngestDeps) {
       const t0 = performance.now();
       await next();
       onRequest({
-        route: c.req.routePath,
+        route: c.get('longPoll') ? `${c.req.routePath}?wait` : c.req.routePath,
         method: c.req.method,
         status: c.res.status,
         ms: performance.now() - t0,

@@ -66,6 +66,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
 
   app.get('/:id', async (c) => {
     const wanted = parseWait(c.req.query('wait'));
+    if (wanted > 0) c.set('longPoll', true);
     const budget = wanted > 0 ? deps.waitBudgetMs?.(c) : undefined;
     const rec = await visibleJob(c, deps.results, budget === undefined ? wanted : Math.min(wanted, budget));
     return c.json(rec);
