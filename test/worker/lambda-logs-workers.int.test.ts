@@ -1,9 +1,10 @@
 import { createAmqpBroker } from '@warren/amqp';
-import { uuidv7 } from '@warren/core';
+import { type JobEnvelope, uuidv7 } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createSqsPublisher } from '@warren/sqs';
 import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
+import type { RmqEvent } from '@warren/worker';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,10 +31,34 @@ const { invoke, close } = bundleRunner(RUN);
 const results = createRedisResultStore({ redis: REDIS, prefix: `${RUN}:` });
 let sqs: LocalSqs;
 
+const queues: string[] = [];
+
+/** Publishes `job` to its queue (declared here) and takes it off as Lambda's Amazon MQ trigger hands it over. */
+async function rmqEventWith(job: JobEnvelope): Promise<RmqEvent> {
+  queues.push(job.queue);
+  const broker = createAmqpBroker({ urls: [AMQP] });
+  await broker.connect();
+  const conn = await amqplib.connect(AMQP);
+  try {
+    await broker.ensureQueue(job.queue);
+    await broker.publisher.publish(job.queue, job);
+    const event = await takeAsRmqEvent(await conn.createChannel(), job.queue);
+    if (!event) throw new Error(`nothing to take from ${job.queue}`);
+    return event;
+  } finally {
+    await conn.close();
+    await broker.close();
+  }
+}
+
 beforeAll(async () => {
   sqs = await startLocalSqs(PORT);
 });
 afterAll(async () => {
+  const conn = await amqplib.connect(AMQP);
+  const ch = await conn.createChannel();
+  for (const q of queues.flatMap((q) => [q, `${q}.dlq`])) await ch.deleteQueue(q).catch(() => {});
+  await conn.close();
   await results.close();
   await sqs?.close();
   await close();
@@ -103,54 +128,32 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
 
   it('rmq-worker: job lines with jobId, task, queue, attempt and trace id, on a real Amazon MQ-shaped event', async () => {
     const queue = `${RUN}.rmq`;
-    const broker = createAmqpBroker({ urls: [AMQP] });
-    await broker.connect();
-    await broker.ensureQueue(queue);
-    const conn = await amqplib.connect(AMQP);
-    const ch = await conn.createChannel();
-    try {
-      const ok = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 }, traceparent: TRACEPARENT });
-      await broker.publisher.publish(queue, ok);
-      const event = await takeAsRmqEvent(ch, queue);
-      const run = await invoke('rmq-worker', [event], { REDIS_URL: REDIS, RABBITMQ_URL: AMQP });
-      expect(run.out).toEqual({ ok: null });
-      const lines = run.lines.filter((l) => l.jobId === ok.id);
-      expect(lines.map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
-      for (const l of lines)
-        expect(l).toMatchObject({ task: 'demo.add', queue, attempt: 1, traceId: TRACE_ID });
-      expect((await results.get(ok.id))?.result).toBe(5);
-    } finally {
-      await ch.deleteQueue(queue).catch(() => {});
-      await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
-      await conn.close();
-      await broker.close();
-    }
+    const ok = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 }, traceparent: TRACEPARENT });
+    const run = await invoke('rmq-worker', [await rmqEventWith(ok)], {
+      REDIS_URL: REDIS,
+      RABBITMQ_URL: AMQP,
+    });
+    expect(run.out).toEqual({ ok: null });
+    const lines = run.lines.filter((l) => l.jobId === ok.id);
+    expect(lines.map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
+    for (const l of lines)
+      expect(l).toMatchObject({ task: 'demo.add', queue, attempt: 1, traceId: TRACE_ID });
+    expect((await results.get(ok.id))?.result).toBe(5);
   }, 120_000);
 
   it('rmq-worker: an infrastructure failure is an error line naming the message, the store URL password masked there and in what the invocation throws', async () => {
     const queue = `${RUN}.rmq-infra`;
-    const broker = createAmqpBroker({ urls: [AMQP] });
-    await broker.connect();
-    await broker.ensureQueue(queue);
-    const conn = await amqplib.connect(AMQP);
-    const ch = await conn.createChannel();
-    try {
-      const job = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 } });
-      await broker.publisher.publish(queue, job);
-      const event = await takeAsRmqEvent(ch, queue);
-      const run = await invoke('rmq-worker', [event], { ...STORE_WITH_PASSWORD, RABBITMQ_URL: AMQP });
-      const errors = run.lines.filter((l) => l.level === 'error' && l.messageId === job.id);
-      expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatchObject({ queue, task: 'demo.add', err: { type: 'TransportError' } });
-      expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
-      // What the Lambda runtime prints for a failed invocation (errorMessage) is the thrown error.
-      expect(run.out.error ?? '').not.toContain('s3cret-pw');
-      expect(run.text).not.toContain('s3cret-pw');
-    } finally {
-      await ch.deleteQueue(queue).catch(() => {});
-      await ch.deleteQueue(`${queue}.dlq`).catch(() => {});
-      await conn.close();
-      await broker.close();
-    }
+    const job = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 } });
+    const run = await invoke('rmq-worker', [await rmqEventWith(job)], {
+      ...STORE_WITH_PASSWORD,
+      RABBITMQ_URL: AMQP,
+    });
+    const errors = run.lines.filter((l) => l.level === 'error' && l.messageId === job.id);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ queue, task: 'demo.add', err: { type: 'TransportError' } });
+    expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
+    // What the Lambda runtime prints for a failed invocation (errorMessage) is the thrown error.
+    expect(run.out.error ?? '').not.toContain('s3cret-pw');
+    expect(run.text).not.toContain('s3cret-pw');
   }, 120_000);
 });
