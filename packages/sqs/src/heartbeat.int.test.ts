@@ -47,7 +47,8 @@ async function run(handle: (d: Delivery, seen: number) => Promise<void>, until: 
   };
 }
 
-describe('poll consumer visibility heartbeat', () => {
+// Concurrent: both tests are long waits (a 5 s run, a 4 s retry), each on its own queue.
+describe.concurrent('poll consumer visibility heartbeat', () => {
   it('a 5 s task on a 2 s visibility timeout is delivered once', async () => {
     let done = false;
     const r = await run(
