@@ -16,7 +16,9 @@ const PARENT = '00f067aa0ba902b7';
 // The path a traced job takes in production: a caller's traceparent header at the Node ingest,
 // RabbitMQ, a forwarder link into another queue, a worker there. Its log lines and the
 // traceparent its task sends on must carry the caller's trace id; a malformed header must not
-// fail the enqueue nor invent a trace. (No defect found: this holds.)
+// fail the enqueue. A job sent with no traceparent (or one that is not: W3C trace-context 4.3
+// restarts the trace) had none, so its worker lines had no trace id and nothing tied the
+// ingest's request to the run: the ingest now starts a trace for it, as an OpenTelemetry server does.
 it('the caller trace id reaches the worker logs and the task across a forwarder hop', async () => {
   const run = `obs-tr-${uuidv7().slice(-8)}`;
   const [a, b] = [`${run}.a`, `${run}.b`];
@@ -49,7 +51,8 @@ it('the caller trace id reaches the worker logs and the task across a forwarder 
   try {
     await worker.start();
     fwd.start();
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | undefined> = {
+      none: undefined,
       v00: `00-${TRACE}-${PARENT}-01`,
       v01: `01-${TRACE}-${PARENT}-01-future-field`,
       garbage: 'not-a-traceparent',
@@ -59,13 +62,13 @@ it('the caller trace id reaches the worker logs and the task across a forwarder 
     for (const [tag, tp] of Object.entries(headers)) {
       const res = await fetch(`${ingest.url}/v1/jobs`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: tp },
+        headers: { 'content-type': 'application/json', ...(tp ? { traceparent: tp } : {}) },
         body: JSON.stringify({ task: 'tr.echo', input: { tag } }),
       });
       expect(res.status).toBe(202);
       ids.set(tag, ((await res.json()) as { id: string }).id);
     }
-    await eventually(() => seen.size === 4, 20_000);
+    await eventually(() => seen.size === 5, 20_000);
     const done = (tag: string) => lines.find((l) => l.jobId === ids.get(tag) && l.msg === 'job succeeded');
     await eventually(() => [...ids.keys()].every(done));
     for (const tag of ['v00', 'v01']) {
@@ -74,10 +77,15 @@ it('the caller trace id reaches the worker logs and the task across a forwarder 
       expect(tp).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
       expect(tp.slice(36, 52)).not.toBe(PARENT); // a child of the caller's span, not the caller's
     }
-    for (const tag of ['garbage', 'upper']) {
-      expect(done(tag)?.traceId).toBeUndefined();
-      expect(seen.get(tag)).toBeUndefined();
+    const started = new Set<string>();
+    for (const tag of ['none', 'garbage', 'upper']) {
+      const traceId = done(tag)?.traceId as string;
+      expect(traceId, tag).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      expect(traceId).not.toBe(TRACE);
+      expect(seen.get(tag)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      started.add(traceId);
     }
+    expect(started.size).toBe(3); // a trace of its own for each
   } finally {
     await fwd.stop(2000);
     await worker.stop(1000);

@@ -307,9 +307,13 @@ describe('ingest extension points', () => {
 describe('ingest trace context', () => {
   const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
   const PARENT = '00f067aa0ba902b7';
-  const published = async (traceparent: string) => {
+  const published = async (traceparent?: string) => {
     const { app, broker } = testIngest({ config: { auth } });
-    const res = await post(app, { task: 'demo.add', input: { a: 1, b: 2 } }, { traceparent });
+    const res = await post(
+      app,
+      { task: 'demo.add', input: { a: 1, b: 2 } },
+      traceparent ? { traceparent } : {},
+    );
     expect(res.status).toBe(202);
     return new Promise<string | undefined>((resolve) => {
       void broker.consume('default', async (d) => {
@@ -319,10 +323,13 @@ describe('ingest trace context', () => {
     });
   };
 
-  it('continues a newer-version traceparent (sent on as version 00) and drops an invalid one', async () => {
+  it('continues a newer-version traceparent (sent on as version 00); none or an invalid one starts a trace', async () => {
     // Before: anything but the exact four-field shape was dropped, so a newer caller's trace broke.
     expect(await published(`01-${TRACE}-${PARENT}-01-future-field`)).toBe(`00-${TRACE}-${PARENT}-01`);
     expect(await published(`00-${TRACE}-${PARENT}-01`)).toBe(`00-${TRACE}-${PARENT}-01`);
-    expect(await published(`00-${'0'.repeat(32)}-${PARENT}-01`)).toBeUndefined();
+    // Before: the job had no traceparent, so its worker lines had no trace id.
+    const fresh = [await published(`00-${'0'.repeat(32)}-${PARENT}-01`), await published()];
+    for (const tp of fresh) expect(tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(fresh[0]!.slice(3, 35)).not.toBe(fresh[1]!.slice(3, 35));
   });
 });

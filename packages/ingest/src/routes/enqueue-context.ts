@@ -1,12 +1,14 @@
 import { callerLocation, type EnqueueContext, type LatLon, normalizeTraceparent } from '@warren/core';
 import type { Context } from 'hono';
+import { newTraceparent } from './new-traceparent';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
 export function enqueueContext(c: Context): EnqueueContext {
   let located: [LatLon | undefined] | undefined;
   return {
-    // A newer version is continued (as 00), an invalid one dropped: the job starts a trace of its own.
-    traceparent: normalizeTraceparent(c.req.header('traceparent')),
+    // A newer version is continued (as 00); none, or an invalid one, starts a trace of the job's
+    // own here (as an OpenTelemetry server would), so its worker lines carry a trace id.
+    traceparent: normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
     // Links name the URL the caller used: behind a TLS-terminating proxy its scheme, behind a
     // proxy or an API Gateway stage that serves the API under a path, that path.
     baseUrl:
