@@ -28,7 +28,9 @@ afterAll(async () => {
   await sqs?.close();
 });
 
-describe('SQS delays longer than DelaySeconds allows', () => {
+// Concurrent: the consumer tests are waits for a notBefore (2-2.5 s, then 2.5 s of silence), each
+// on a queue of its own.
+describe.concurrent('SQS delays longer than DelaySeconds allows', () => {
   it('the publisher sends DelaySeconds 900 and stamps notBefore when the envelope has none', async () => {
     const q = await freshQueue();
     const sent: SendMessageBatchCommand['input'][] = [];
