@@ -4,12 +4,21 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const help = async (cmd: string) =>
-  (
-    await promisify(execFile)(process.execPath, ['packages/cli/bin/warren.js', cmd, '--help'], { cwd: ROOT })
-  ).stdout.replace(/\s+/g, ' ');
+// One CLI process per command, shared by the tests that read its help (each start costs ~1 s,
+// several under a loaded full run).
+const helps = new Map<string, Promise<string>>();
+const help = (cmd: string) => {
+  if (!helps.has(cmd))
+    helps.set(
+      cmd,
+      promisify(execFile)(process.execPath, ['packages/cli/bin/warren.js', cmd, '--help'], {
+        cwd: ROOT,
+      }).then((r) => r.stdout.replace(/\s+/g, ' ')),
+    );
+  return helps.get(cmd)!;
+};
 
-describe('warren <command> --help says what the command does', () => {
+describe.concurrent('warren <command> --help says what the command does', () => {
   it.each(['worker', 'forward'])('%s --metrics-port names /healthz, which it serves too', async (cmd) => {
     expect(await help(cmd)).toMatch(/--metrics-port <n> serve \/metrics, \/status\.json and \/healthz/);
   });
