@@ -17,6 +17,7 @@ import { logExecutorEvents } from '@warren/observability';
 import { celeryRefusalSink } from '@warren/results/celery';
 import { createWorker, type InvocationContext, type RmqEvent, type RmqSink } from '@warren/worker';
 import { lambdaItemFields, lambdaLogger, startupFailed } from './shared/lambda-logs';
+import { pendingWrites } from './shared/pending-writes';
 import { resultsFromEnv } from './shared/results-env';
 import { brokerUrlsFromEnv, lazy, loadWorkerConfig, workerEnv } from './shared/worker-env';
 
@@ -37,6 +38,13 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
 }
 
 const logger = lambdaLogger('warren-rmq-worker');
+/**
+ * The codec reports a refused Celery message without waiting for its FAILURE meta to be written
+ * (decoding is synchronous). Lambda freezes the process once the handler returns, so the handler
+ * waits for those writes: otherwise a write still in flight happened on the next invocation, or
+ * never, and the Celery client's AsyncResult.get waited meanwhile.
+ */
+const refusals = pendingWrites();
 
 const runtime = lazy(async () => {
   const env = workerEnv();
@@ -44,12 +52,13 @@ const runtime = lazy(async () => {
   const results = await resultsFromEnv(env, config);
   // `protocol: 'celery'` queues decode (and re-encode their retries) as Celery messages; a refused
   // one gets its FAILURE meta, so the Celery client's AsyncResult.get raises instead of hanging.
-  const codecs = celeryCodecsFor(config, { onRefused: celeryRefusalSink(results) });
+  const refusalSink = celeryRefusalSink(results);
+  const codecs = celeryCodecsFor(config, { onRefused: refusalSink && refusals.track(refusalSink) });
   const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues, codecs });
   await broker.connect();
   // Job lines with jobId, task, queue, attempt and trace id; tasks run in their job's span.
   const jobLogs = logExecutorEvents(logger);
-  return createWorker({
+  const worker = createWorker({
     config,
     results,
     onEvent: jobLogs,
@@ -64,8 +73,14 @@ const runtime = lazy(async () => {
     onLambdaError: (err, m) =>
       logger.error({ ...lambdaItemFields(m), err }, 'infrastructure failure; the batch will be redelivered'),
   });
+  return worker;
 });
 
 export async function handler(event: RmqEvent, context?: InvocationContext): Promise<void> {
-  return (await runtime().catch(startupFailed(logger))).rmqHandler(event, context);
+  const worker = await runtime().catch(startupFailed(logger));
+  try {
+    return await worker.rmqHandler(event, context);
+  } finally {
+    await refusals.settled();
+  }
 }
