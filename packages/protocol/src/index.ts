@@ -5,4 +5,5 @@ export * from './job-record';
 export * from './names';
 export * from './problem';
 export * from './states';
+export * from './trace-ids';
 export * from './trace-parent';

@@ -1,6 +1,11 @@
-import { callerLocation, type EnqueueContext, type LatLon, normalizeTraceparent } from '@warren/core';
+import {
+  callerLocation,
+  type EnqueueContext,
+  type LatLon,
+  newTraceparent,
+  normalizeTraceparent,
+} from '@warren/core';
 import type { Context } from 'hono';
-import { newTraceparent } from './new-traceparent';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
 export function enqueueContext(c: Context): EnqueueContext {

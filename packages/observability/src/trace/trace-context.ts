@@ -1,5 +1,5 @@
 import { context, type Span, type SpanContext, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import { normalizeTraceparent } from '@warren/core';
+import { newSpanId, newTraceparent, normalizeTraceparent } from '@warren/core';
 
 /** The span context a W3C `traceparent` names, or undefined when absent or invalid (a newer version is read by its first four fields). */
 export function parseTraceparent(tp: string | undefined): SpanContext | undefined {
@@ -18,11 +18,8 @@ export const formatTraceparent = (sc: SpanContext): string =>
 
 export const traceIdOf = (tp: string | undefined): string | undefined => parseTraceparent(tp)?.traceId;
 
-const randomHex = (bytes: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-/** A fresh root traceparent (sampled), for jobs enqueued without one. */
-export const newTraceparent = (): string => `00-${randomHex(16)}-${randomHex(8)}-01`;
+/** A fresh root traceparent (sampled); the ingest gives one to jobs enqueued without one. */
+export { newTraceparent };
 
 export interface JobSpan {
   span: Span;
@@ -66,7 +63,7 @@ export function startJobSpan(
     : parent
       ? formatTraceparent({
           ...parent,
-          spanId: randomHex(8),
+          spanId: newSpanId(),
           traceFlags: parent.traceFlags ?? TraceFlags.NONE,
         })
       : undefined;
