@@ -52,7 +52,13 @@ const runtime = lazy(async () => {
   const results = await resultsFromEnv(env, config);
   // `protocol: 'celery'` queues decode (and re-encode their retries) as Celery messages; a refused
   // one gets its FAILURE meta, so the Celery client's AsyncResult.get raises instead of hanging.
-  const refusalSink = celeryRefusalSink(results);
+  // Its default reports a failed meta write with console.error, past the logger's redaction.
+  const refusalSink = celeryRefusalSink(results, (err, r) =>
+    logger.error(
+      { taskId: r.taskId, task: r.task, queue: r.queue, err },
+      'Celery FAILURE meta for a refused message not written (the message is in the DLQ)',
+    ),
+  );
   const codecs = celeryCodecsFor(config, { onRefused: refusalSink && refusals.track(refusalSink) });
   const broker = createAmqpBroker({ urls: brokerUrlsFromEnv(env, config), queues: config.queues, codecs });
   await broker.connect();

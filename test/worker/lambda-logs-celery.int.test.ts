@@ -6,7 +6,7 @@ import type { RmqEvent, RmqHeaderValue } from '@warren/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTcpProxy } from '../support/tcp-proxy';
-import { AMQP, bundleRunner, REDIS } from './support/invoke-bundle';
+import { AMQP, bundleRunner, REDIS, STORE_WITH_PASSWORD } from './support/invoke-bundle';
 
 // A Celery message the Amazon MQ worker refuses gets a FAILURE meta in the result store, so the
 // Celery client's AsyncResult.get raises instead of waiting. Each case runs the bundled entry
@@ -88,4 +88,22 @@ it('rmq-worker: a refused Celery message has its FAILURE meta written when the i
     await far.close();
     await redis.del(key);
   }
+}, 120_000);
+
+it('rmq-worker: a refused Celery message whose FAILURE meta cannot be written is an error line, the store URL password masked', async () => {
+  const taskId = uuidv7();
+  const run = await invoke('rmq-worker', [refusedCeleryEvent(taskId)], {
+    ...STORE_WITH_PASSWORD,
+    RABBITMQ_URL: `${AMQP}/${vhost}`,
+  });
+  const errors = run.lines.filter((l) => l.level === 'error');
+  expect(errors).toEqual([
+    expect.objectContaining({
+      taskId,
+      queue: 'celery',
+      err: expect.objectContaining({ type: 'TransportError' }),
+    }),
+  ]);
+  expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
+  expect(run.text).not.toContain('s3cret-pw');
 }, 120_000);
