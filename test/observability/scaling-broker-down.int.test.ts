@@ -126,6 +126,8 @@ it('/status.json says null workers needed while the broker cannot be read; the d
     const card = (await page.locator(`[data-queue="${q}"]`).textContent()) ?? '';
     expect(card).toContain('—workers needed');
     expect(await page.locator('#t-workers').textContent()).toBe('—');
+    // The Backlog tile summed unknown depths as 0: '0 jobs' for a queue 100 deep.
+    expect(await page.locator('#t-backlog').textContent()).toBe('—');
     for (const sel of ['.tiles', '#queues'])
       expect(await page.locator(sel).textContent()).not.toMatch(/null|NaN/);
   } finally {

@@ -42,8 +42,8 @@ export const dashboardScript = `
   function render(s) {
     setText('home', 'region ' + s.region);
     var backlog = 0, inRate = 0, doneRate = 0, failed = 0, workers = 0;
-    // A queue whose depth the broker did not give has no advice (null): the total is unknown too.
-    s.queues.forEach(function (q) { backlog += q.depth || 0; inRate += q.rates.enqueued; doneRate += q.rates.succeeded + q.rates.failed; failed += q.totals.failed; workers = workers == null || q.scaling.recommendedWorkers == null ? null : workers + q.scaling.recommendedWorkers; });
+    // A queue whose depth the broker did not give (null) has no advice either: totals over it are unknown too.
+    s.queues.forEach(function (q) { backlog = backlog == null || q.depth == null ? null : backlog + q.depth; inRate += q.rates.enqueued; doneRate += q.rates.succeeded + q.rates.failed; failed += q.totals.failed; workers = workers == null || q.scaling.recommendedWorkers == null ? null : workers + q.scaling.recommendedWorkers; });
     setText('t-backlog', fmt(backlog)); setText('t-in', rate(inRate)); setText('t-out', rate(doneRate));
     setText('t-failed', fmt(failed)); setText('t-workers', fmt(workers));
 
@@ -59,7 +59,8 @@ export const dashboardScript = `
 
     setText('n-queues', s.queues.length);
     replace('queues', s.queues.length ? el('div', { class: 'grid queues' }, s.queues.map(function (q) {
-      var h = depthHistory[q.name] = (depthHistory[q.name] || []).concat([q.depth || 0]).slice(-HISTORY);
+      // An unknown depth is no point on the line (as 0 it drew the queue emptying in an outage).
+      var h = depthHistory[q.name] = (depthHistory[q.name] || []).concat(q.depth == null ? [] : [q.depth]).slice(-HISTORY);
       var lvl = q.depth > 0 && !q.consumers ? 'warn' : q.rates.failed > 0 ? 'bad' : 'ok';
       return el('div', { class: 'card queue', 'data-queue': q.name }, [
         el('div', { class: 'bar ' + lvl }),
