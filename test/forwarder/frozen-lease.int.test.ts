@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ForwardLink, type LinkSpec } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, freshQueue, killHard, publishMany, sleep, spawnLink, until } from './support';
+import { leaseName } from '../../packages/forwarder/src/source-lease';
+import { collect, freshQueue, killHard, publishMany, spawnLink, until } from './support';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const sfx = randomUUID().slice(0, 8);
@@ -17,6 +18,25 @@ afterAll(async () => {
   for (const q of [src, dst]) await ch.deleteQueue(q).catch(() => {});
   await conn.close();
 });
+
+/**
+ * True once another connection holds the link's lease, a connection-exclusive queue (see
+ * source-lease.ts): a passive declare of it is then refused with 405 RESOURCE_LOCKED (404 while
+ * nobody holds it).
+ */
+async function leaseHeldElsewhere(link: string): Promise<boolean> {
+  const conn = await amqp.connect(URL);
+  try {
+    const ch = await conn.createChannel();
+    ch.on('error', () => {});
+    return await ch.checkQueue(leaseName(link)).then(
+      () => false,
+      (err: { code?: number }) => err.code === 405,
+    );
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
 
 describe('a forwarder frozen while it holds its link lease (SIGSTOP, a Lambda frozen mid-drain, a paused VM)', () => {
   // A frozen process sends no heartbeats; its kernel still answers TCP, so only the broker's
@@ -35,7 +55,9 @@ describe('a forwarder frozen while it holds its link lease (SIGSTOP, a Lambda fr
     cleanup.push(() => killHard(child));
     const standby = new ForwardLink(spec);
     cleanup.push(() => standby.stop(500));
-    await sleep(2000); // the child takes the lease first
+    // The child takes the lease first (a fixed 2 s here before: ~1 s too long alone, maybe too
+    // short on a loaded box).
+    await until(() => leaseHeldElsewhere(spec.name), 15_000, 'the child holding the lease');
     standby.start();
     await until(() => standby.status().state === 'standby', 15_000, 'the standby waiting');
     child.kill('SIGSTOP');
