@@ -119,6 +119,7 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
       messageId: r!.event.Records[0]!.messageId,
       jobId: job.id,
       task: 'demo.add',
+      attempt: 1, // as the job's own lines count it: the envelope's attempt and SQS's receive count
       // The class's own name, as `warren worker` logs it (a minified bundle named it 'Q').
       err: { type: 'TransportError' },
     });

@@ -21,13 +21,15 @@ export function lambdaLogger(name: string): Logger {
 
 /** What an error line says about the SQS record it concerns: the message, and its job when the body is one. */
 export function sqsRecordFields(record: SQSRecord): Record<string, unknown> {
-  const fields = {
-    messageId: record.messageId,
-    receiveCount: Number(record.attributes?.ApproximateReceiveCount) || undefined,
-  };
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || undefined;
+  const fields = { messageId: record.messageId, receiveCount };
   try {
     const job = jobEnvelopeSchema.safeParse(JSON.parse(record.body));
-    return job.success ? { ...jobBindings(job.data), ...fields } : fields;
+    if (!job.success) return fields;
+    // The delivery's attempt as @warren/sqs counts it (sqs-delivery.ts): the attempts the envelope
+    // arrived with, plus this message's receives.
+    const attempt = job.data.attempt - 1 + Math.max(1, receiveCount ?? 1);
+    return { ...jobBindings(job.data, { attempt }), ...fields };
   } catch {
     return fields; // not JSON: the mapper dead-letters it, with its own reason
   }
