@@ -81,3 +81,35 @@ it("a worker's status port (serveStatus) answers 401 the same way over HTTP", as
     await new Promise((r) => server.close(r));
   }
 });
+
+// A key limited to task patterns (auth.keys[].tasks) may not read another task's job (403 on
+// GET /v1/jobs/:id), but /status.json gave it every task's recent failures (job ids and error
+// messages) and /metrics every queue and task: what the scope hides on one route, the status
+// routes showed. They need a key without a task limit; a scoped one is a 403 as on /v1.
+it('a key limited to some tasks is refused on /metrics and /status.json with a 403 problem', async () => {
+  const scoped = 'status-scoped-key-0123456789';
+  const cfg = defineConfig({
+    tasks: [defineTask({ name: 'demo.echo', input: z.unknown(), handler: (x) => x })],
+    auth: { keys: [{ key }, { key: scoped, name: 'emails', tasks: ['email.*'] }] },
+  });
+  const obs = createObservability({ config: cfg, logger: createLogger({ level: 'silent' }) });
+  const server = await serveStatus(obs, 0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const path of ['/metrics', '/status.json']) {
+      const res = await fetch(base + path, { headers: { authorization: `Bearer ${scoped}` } });
+      const got = await shape(res);
+      expect(got).toMatchObject({
+        status: 403,
+        contentType: 'application/problem+json',
+        body: { type: 'https://warren.dev/problems/forbidden', status: 403, instance: path },
+      });
+      expect(got.body.detail).toMatch(/"emails".*without a task limit/);
+      const ok = await fetch(base + path, { headers: { authorization: `Bearer ${key}` } });
+      expect(ok.status).toBe(200);
+      await ok.arrayBuffer();
+    }
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});

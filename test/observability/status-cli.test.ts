@@ -8,6 +8,7 @@ import { portInRange } from './browser';
 import { observedStack } from './observed-stack';
 
 const KEY = 'status-test-key-0123456789';
+const SCOPED_KEY = 'status-scoped-key-0123456789';
 
 function warren(
   args: string[],
@@ -31,7 +32,7 @@ describe('warren status', () => {
   const config = defineConfig({
     tasks: exampleTasks,
     queues: { reports: {} },
-    auth: { keys: [{ key: KEY }] },
+    auth: { keys: [{ key: KEY }, { key: SCOPED_KEY, name: 'emails', tasks: ['email.*'] }] },
     worker: { queues: ['default'] },
   });
   const s = observedStack({ config });
@@ -71,6 +72,12 @@ describe('warren status', () => {
     const { code, err } = await warren(['status', '--url', url], { WARREN_API_KEY: '' });
     expect(code).toBe(1);
     expect(err).toMatch(/401 — pass --api-key or set WARREN_API_KEY/);
+  });
+
+  it('refuses a key limited to some tasks and says why', async () => {
+    const { code, err } = await warren(['status', '--url', url], { WARREN_API_KEY: SCOPED_KEY });
+    expect(code).toBe(1);
+    expect(err).toMatch(/HTTP 403: API key "emails" is limited to tasks email\.\*; .*without a task limit/);
   });
 
   it('renders the same snapshot as aligned tables', async () => {

@@ -131,7 +131,7 @@ export function createObservability(opts: ObservabilityOptions) {
       mountStatusRoutes(app, {
         registry: metrics.registry,
         status,
-        keys: config.auth.keys.map((k) => k.key),
+        keys: config.auth.keys,
       });
     },
   };

@@ -21,7 +21,14 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
       throw new Error(`cannot reach ${url}: ${err.cause instanceof Error ? err.cause.message : err.message}`);
     });
     if (res.status === 401) throw new Unauthorized(`${url}: 401 — pass --api-key or set WARREN_API_KEY`);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    if (!res.ok) {
+      // A problem+json's detail says why (e.g. a 403: the key is limited to some tasks).
+      const detail = await res
+        .json()
+        .then((p: { detail?: unknown }) => (typeof p.detail === 'string' ? p.detail : undefined))
+        .catch(() => undefined);
+      throw new Error(`${url}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+    }
     return (await res.json()) as StatusSnapshot;
   };
   if (opts.json) {
