@@ -14,15 +14,23 @@ it('is a valid version-00 sampled traceparent, a new trace each time, across poo
   expect(seen.size).toBe(1000);
 });
 
+/** The fastest of several blocks, ns per call: the block least disturbed by other work. */
+function fastest(f: () => unknown, blocks = 15, n = 5000): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < blocks; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    best = Math.min(best, ((performance.now() - t0) * 1e6) / n);
+  }
+  return best;
+}
+
 // The ingest is benchmarked: one of these per enqueue without a traceparent must stay cheap
-// (~0.2-0.8 µs measured; an Array.from/join per id took ~7 µs). The bound leaves room for a
-// loaded machine; the measured mean is printed.
+// (~0.2 µs; an Array.from/join over a fresh getRandomValues per id took ~7 µs). The fastest
+// block is robust to a loaded machine (a mean over a busy test run was not); it is printed.
 it('costs well under the old 7 µs per call (micro-benchmark)', () => {
-  for (let i = 0; i < 20_000; i++) newTraceparent();
-  const n = 100_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) newTraceparent();
-  const nsPerCall = ((performance.now() - t0) * 1e6) / n;
-  console.log(`newTraceparent: ${nsPerCall.toFixed(0)} ns per call`);
-  expect(nsPerCall).toBeLessThan(3000);
+  fastest(newTraceparent, 3);
+  const ns = fastest(newTraceparent);
+  console.log(`newTraceparent: ${ns.toFixed(0)} ns per call (fastest block)`);
+  expect(ns).toBeLessThan(1500);
 });
