@@ -88,6 +88,23 @@ const observabilityPure: Plugin = {
   },
 };
 
+/**
+ * pino loads thread-stream (worker-thread transports) whether or not a transport is used. The
+ * functions log through createLogger onto process.stdout and never start one, so it is replaced
+ * by a stub that says so if anything ever does: ~10 KB less to load at every cold start.
+ */
+const noPinoTransports: Plugin = {
+  name: 'no-pino-transports',
+  setup(b) {
+    b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      loader: 'js',
+      contents:
+        "module.exports = class ThreadStream { constructor() { throw new Error('pino transports are not bundled into the Lambda functions (scripts/build-functions.ts)'); } };",
+    }));
+  },
+};
+
 /** The entry's output and the chunks it imports statically, transitively (what `import()` of it loads). */
 function staticClosure(meta: Metafile, entry: string): Set<string> {
   const seen = new Set<string>();
@@ -123,7 +140,7 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    plugins: [awsSdkExternal, observabilityPure],
+    plugins: [awsSdkExternal, observabilityPure, noPinoTransports],
     legalComments: 'none',
     absWorkingDir: ROOT,
     logLevel: 'warning',
