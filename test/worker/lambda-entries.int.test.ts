@@ -10,6 +10,7 @@ import { createRedisResultStore } from '@warren/results';
 import { createSqsPublisher } from '@warren/sqs';
 import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import amqplib from 'amqplib';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunction, FUNCTIONS_SRC, ROOT } from '../../scripts/build-functions';
 import { takeAsRmqEvent } from './support/rmq-event-source';
@@ -46,6 +47,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
+  // The records the bundles wrote under the run's prefix (they would stay until their TTL).
+  const redis = new Redis(REDIS);
+  const keys = await redis.keys(`${RUN}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
   await results.close();
   await sqs?.close();
 });
