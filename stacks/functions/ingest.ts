@@ -51,6 +51,9 @@ async function build(): Promise<LambdaHandler> {
     producer,
     results: rt.results,
     readiness: rt.checks,
+    // Each region's circuit state, when the router keeps one (several located regions), as
+    // `warren ingest` shows it (startIngest).
+    readinessDetails: producer.router.status && (() => ({ regions: producer.router.status!() })),
     // Through the logger: its redaction masks a store or broker URL's password in the error.
     onError: (err) => logger.error({ err }, 'ingest error'),
     onCancelled: celeryRevokeOnCancel(cfg, rt.brokers.values()),
