@@ -96,11 +96,9 @@ const observabilityPure: Plugin = {
 const noPinoTransports: Plugin = {
   name: 'no-pino-transports',
   setup(b) {
-    b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      loader: 'js',
-      contents:
-        "module.exports = class ThreadStream { constructor() { throw new Error('pino transports are not bundled into the Lambda functions (scripts/build-functions.ts)'); } };",
+    // A real file, not a virtual module: the metafile's inputs are read as files (by tests too).
+    b.onResolve({ filter: /^thread-stream$/ }, () => ({
+      path: join(ROOT, 'scripts/thread-stream-stub.cjs'),
     }));
   },
 };
