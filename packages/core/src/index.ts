@@ -28,6 +28,7 @@ export { MemoryResultStore } from './memory/memory-result-store';
 export { msUntil } from './ms-until';
 export type * from './ports/index';
 export { bareUrl, redactUrl } from './redact-url';
+export { redactUrlCredentials } from './redact-url-credentials';
 export { backoffDelay, DEFAULT_BACKOFF } from './retry/backoff';
 export { callerLocation } from './routing/caller-location';
 export { countryCentroid } from './routing/country-centroids';

@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/core';
+import { redactUrlCredentials, TransportError } from '@warren/core';
 
 /**
  * Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. OOM
@@ -26,7 +26,9 @@ const refusedStatus = (status: number | undefined): boolean =>
 export function toStoreError(err: unknown, op: string): TransportError {
   if (err instanceof TransportError) return err;
   const e = err as { name?: string; message?: string; status?: number };
-  const msg = e?.message ?? String(err);
+  // Driver messages quote the URL they failed on (fetch: "…from a URL that includes credentials:
+  // http://user:pass@…"); this message reaches logs and, as a 503's detail, API callers.
+  const msg = redactUrlCredentials(e?.message ?? String(err));
   const replyError =
     e?.name === 'ReplyError' ||
     (e?.name === 'UpstashError' && (refusedStatus(e.status) || /^(ERR|NOSCRIPT|WRONGTYPE)\b/.test(msg)));

@@ -1,20 +1,2 @@
-/**
- * `scheme://user:pass@host` → `scheme://user:[Redacted]@host` (user may be empty:
- * `redis://:pass@host`), wherever it appears in a string: a plain message or a JSON log line.
- *
- * The password runs to the last `@` before whitespace or the end of a JSON string, because
- * people paste passwords with unencoded `/ ? # @ ' "` and drivers accept many of them (a JSON
- * line escapes `"` and `\` as `\"`, `\\`; a raw `"` followed by `, } ] :` ends a JSON string).
- * A port followed by a path or a quote (`host:443/@scope`) is not a password.
- */
-const URL_CREDENTIALS =
-  /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]*):(?!\d+(?:[/?#"'\\]|$))(?:\\.|"(?![,}\]:])|[^\s\\"])+@/g;
-/**
- * A query parameter named like a secret (`api_key=`, `access_token=`, `X-Amz-Signature=`,
- * `sig=`, `password=`): its value, up to the next `&`, `#`, whitespace or quote (a JSON line's
- * escapes read as pairs). Error messages quote the URL a request failed on, query and all.
- */
-const QUERY_SECRET =
-  /([?&;][\w.-]*?(?:token|api[-_]?key|key|passw(?:or)?d|pass|pwd|secret|signature|sig|auth|credential)=)(?:\\.|[^&#\s"'\\])+/gi;
-export const redactUrlCredentials = (s: string): string =>
-  s.replace(URL_CREDENTIALS, '$1:[Redacted]@').replace(QUERY_SECRET, '$1[Redacted]');
+// One masker for logs, status and store errors alike: it lives in core (edge-safe, no deps).
+export { redactUrlCredentials } from '@warren/core';
