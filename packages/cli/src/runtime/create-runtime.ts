@@ -55,7 +55,13 @@ export async function createRuntime(
     opts.onBrokerEvent,
   );
   const res = await resultsFromEnv(config, env);
-  onRefused = celeryRefusalSink(res.results);
+  // A failed write is logged through the logger (its redaction), not printed raw.
+  const log = opts.logger;
+  onRefused = celeryRefusalSink(
+    res.results,
+    log &&
+      ((err, r) => log.warn({ err, taskId: r.taskId }, 'Celery meta FAILURE for a refused task not written')),
+  );
   return {
     publishers: broker.publishers,
     consumer: broker.consumer,
