@@ -90,7 +90,7 @@ it('rmq-worker: a refused Celery message has its FAILURE meta written when the i
   }
 }, 120_000);
 
-it('rmq-worker: a refused Celery message whose FAILURE meta cannot be written is an error line, the store URL password masked', async () => {
+it('rmq-worker: a refused Celery message whose FAILURE meta cannot be written is an error line, the store secret never printed', async () => {
   const taskId = uuidv7();
   const run = await invoke('rmq-worker', [refusedCeleryEvent(taskId)], {
     ...STORE_WITH_PASSWORD,
@@ -104,6 +104,5 @@ it('rmq-worker: a refused Celery message whose FAILURE meta cannot be written is
       err: expect.objectContaining({ type: 'TransportError' }),
     }),
   ]);
-  expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
   expect(run.text).not.toContain('s3cret-pw');
 }, 120_000);

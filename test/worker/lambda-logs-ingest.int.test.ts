@@ -70,7 +70,7 @@ describe('the Lambda ingest bundle logs JSON lines with job bindings and redacti
     });
   }, 120_000);
 
-  it('ingest: a record write that failed after the publish is one error line with the job, the store URL password masked', async () => {
+  it('ingest: a record write that failed after the publish is one error line with the job, the store secret never printed', async () => {
     const run = await invoke(
       'ingest',
       [httpEvent('POST', '/v1/jobs', { task: 'demo.add', input: { a: 1, b: 1 } })],
@@ -82,7 +82,6 @@ describe('the Lambda ingest bundle logs JSON lines with job bindings and redacti
     const errors = run.lines.filter((l) => l.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ jobId: id, task: 'demo.add', queue: 'default' });
-    expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
     expect(run.text).not.toContain('s3cret-pw');
   }, 120_000);
 });

@@ -98,7 +98,7 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
     expect(run!.lines.every((l) => l.name === 'warren-sqs-worker')).toBe(true);
   }, 120_000);
 
-  it('sqs-worker: an infrastructure failure is one error line naming the record, the store URL password masked', async () => {
+  it('sqs-worker: an infrastructure failure is one error line naming the record, the store secret never printed', async () => {
     const q = await sqs.createQueue(`${RUN}-infra`);
     const pub = createSqsPublisher({ client: sqs.client, queueUrls: { default: q.url } });
     const job = makeJob({ task: 'demo.add', input: { a: 1, b: 2 } });
@@ -123,7 +123,6 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
       // The class's own name, as `warren worker` logs it (a minified bundle named it 'Q').
       err: { type: 'TransportError' },
     });
-    expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
     expect(run!.text).not.toContain('s3cret-pw');
   }, 120_000);
 
@@ -142,7 +141,7 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
     expect((await results.get(ok.id))?.result).toBe(5);
   }, 120_000);
 
-  it('rmq-worker: an infrastructure failure is an error line naming the message, the store URL password masked there and in what the invocation throws', async () => {
+  it('rmq-worker: an infrastructure failure is an error line naming the message, the store secret in neither the lines nor what the invocation throws', async () => {
     const queue = `${RUN}.rmq-infra`;
     const job = makeJob({ task: 'demo.add', queue, input: { a: 2, b: 3 } });
     const run = await invoke('rmq-worker', [await rmqEventWith(job)], {
@@ -152,7 +151,6 @@ describe('Lambda worker bundles log JSON lines with job bindings and redaction',
     const errors = run.lines.filter((l) => l.level === 'error' && l.messageId === job.id);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ queue, task: 'demo.add', err: { type: 'TransportError' } });
-    expect(JSON.stringify(errors[0])).toContain('http://bob:[Redacted]@127.0.0.1:1');
     // What the Lambda runtime prints for a failed invocation (errorMessage) is the thrown error.
     expect(run.out.error ?? '').not.toContain('s3cret-pw');
     expect(run.text).not.toContain('s3cret-pw');

@@ -9,10 +9,13 @@ export const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 export const REDIS = 'redis://127.0.0.1:6379';
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 export const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
-/** A result store whose URL holds a password: fetch refuses it, naming the whole URL in its error. */
+/**
+ * A result store nothing answers, reached with a secret (the REST token) that must never be
+ * printed. (A URL holding user:password@ is refused at start since 5b71616: fetch quoted it.)
+ */
 export const STORE_WITH_PASSWORD = {
-  UPSTASH_REDIS_REST_URL: 'http://bob:s3cret-pw@127.0.0.1:1',
-  UPSTASH_REDIS_REST_TOKEN: 't',
+  UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1',
+  UPSTASH_REDIS_REST_TOKEN: 's3cret-pw',
 };
 /** What the AWS SDK reads on Lambda (the endpoint of a local SQS API is added per test). */
 export const SQS_ENV = {
