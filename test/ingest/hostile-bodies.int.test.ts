@@ -94,6 +94,10 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
     };
     expect(results.map((r) => r.status)).toEqual([413, 202]);
     expect(results[0]!.problem).toMatchObject({ instance: '/v1/jobs/batch#0' });
+    // The item as a whole is what is too large: its problem names it, as other items' name fields.
+    expect(results[0]!.problem?.errors).toEqual([
+      { path: 'jobs.0', message: expect.stringMatching(/over the \d+-byte limit of one job/) },
+    ]);
     await new Promise((r) => setTimeout(r, 200)); // queue counts lag the confirm slightly
     expect((await depth()) - before).toBe(1);
   });

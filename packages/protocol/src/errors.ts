@@ -63,8 +63,9 @@ export class ConflictError extends WarrenError {
   }
 }
 export class PayloadTooLargeError extends WarrenError {
-  constructor(limit: number) {
-    super(413, 'payload-too-large', `body exceeds ${limit} bytes`);
+  /** `errors`: what is too large when that is not the whole body (a batch item: path ''). */
+  constructor(limit: number, errors?: FieldError[]) {
+    super(413, 'payload-too-large', `body exceeds ${limit} bytes`, { errors });
   }
 }
 export class UnsupportedMediaTypeError extends WarrenError {

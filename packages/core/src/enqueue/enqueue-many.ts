@@ -70,7 +70,10 @@ export async function enqueueMany(
         // The parse names fields under the item already; the later checks (unknown task or
         // queue, input, idempotency key: 422) name them within the item, as for one job.
         if (parsed && problem.errors)
-          problem.errors = problem.errors.map((e) => ({ ...e, path: `${prefix}.${e.path}` }));
+          problem.errors = problem.errors.map((e) => ({
+            ...e,
+            path: e.path ? `${prefix}.${e.path}` : prefix,
+          }));
         return { status: err.status, problem };
       }
     }),

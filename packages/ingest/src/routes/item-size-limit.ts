@@ -10,7 +10,12 @@ const utf8 = new TextEncoder();
 export function limitItemSize(producer: Pick<Producer, 'enqueue'>, limit: number): Pick<Producer, 'enqueue'> {
   return {
     enqueue: (req, ctx) => {
-      if (utf8.encode(JSON.stringify(req)).byteLength > limit) throw new PayloadTooLargeError(limit);
+      const bytes = utf8.encode(JSON.stringify(req)).byteLength;
+      if (bytes > limit) {
+        // Path '' is the item itself (enqueueMany names it jobs.<index>).
+        const message = `the job is ${bytes} bytes, over the ${limit}-byte limit of one job`;
+        throw new PayloadTooLargeError(limit, [{ path: '', message }]);
+      }
       return producer.enqueue(req, ctx);
     },
   };
