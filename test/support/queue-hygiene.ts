@@ -49,6 +49,36 @@ async function listQueues(): Promise<Map<string, number>> {
   });
 }
 
+/** `warren.delay.*` queues holding messages that are neither ready nor unacked: stuck in dead-lettering. */
+async function stuckTiers(): Promise<string[]> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(
+      'rabbitmqctl',
+      [
+        '-q',
+        'list_queues',
+        'name',
+        'messages',
+        'messages_ready',
+        'messages_unacknowledged',
+        '--no-table-headers',
+      ],
+      { timeout: 60_000 },
+      (err, out) => {
+        const stuck: string[] = [];
+        if (!err)
+          for (const line of out.split('\n')) {
+            const [name, all, ready, unacked] = line.trim().split(/\s+/);
+            if (name?.startsWith('warren.delay.') && Number(all) - Number(ready) - Number(unacked) > 0)
+              stuck.push(name);
+          }
+        resolve(stuck);
+      },
+    );
+  });
+}
+
 /**
  * Snapshot the shared broker's queues now; the returned teardown deletes every queue the run
  * added and nobody consumes, unless another run is still in progress. Test files create hundreds
@@ -75,6 +105,13 @@ export async function queueHygiene(log: (m: string) => void): Promise<() => Prom
     const added = [...(await listQueues())]
       .filter(([q, consumers]) => !before.has(q) && consumers === 0)
       .map(([q]) => q);
+    // Delay tiers holding expired messages their (deleted) queue can no longer take: at-least-once
+    // dead-lettering keeps them, and some 30 jam the tier for every queue (packages/amqp README),
+    // so a few runs on one broker made every delayed test fail. warren declares a tier again on use.
+    const jammed = await stuckTiers();
+    if (jammed.length > 0)
+      log(`deleting delay tiers with expired messages no queue takes: ${jammed.join(', ')}`);
+    added.push(...jammed);
     if (added.length === 0) return;
     const conn = await amqp.connect(URL).catch(() => undefined);
     if (!conn) return;
@@ -89,6 +126,6 @@ export async function queueHygiene(log: (m: string) => void): Promise<() => Prom
       await ch.close().catch(() => {});
     }
     await conn.close().catch(() => {});
-    log(`deleted ${deleted} queues this run created`);
+    log(`deleted ${deleted} queues (this run's${jammed.length ? ', jammed delay tiers' : ''})`);
   };
 }
