@@ -31,6 +31,15 @@ describe('warren worker with nothing to consume', () => {
     expect({ code, out }).toEqual({ code: 1, out: expect.stringMatching(/no queues to consume/) });
   }, 30_000);
 
+  it('warns of a --queues name the config does not have, naming the ones it has', async () => {
+    // A typo declared and consumed a new, empty queue, silently: a worker up and idle while its
+    // jobs waited. (Still consumed: producers that publish straight to a queue, as the fault
+    // tests do, need no config entry.)
+    const { out } = await worker(['--queues', 'fx-cli-wrok'], 'packages/cli/src/testing/fx-cli.config.ts');
+    expect(out).toMatch(/queue \\?"fx-cli-wrok\\?" is not in the config \(its queues: .*fx-cli-work/);
+    expect(out).toMatch(/consuming/);
+  }, 30_000);
+
   it('refuses an empty --queues list', async () => {
     const { code, out } = await worker(['--queues', ','], 'packages/cli/src/testing/fx-cli.config.ts');
     expect({ code, out }).toEqual({ code: 1, out: expect.stringMatching(/no queues to consume/) });

@@ -25,6 +25,15 @@ export interface WorkerCommandOptions {
 export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const config = await loadConfig();
   const logger = createLogger({ name: 'warren-worker' });
+  // A typo consumed a new, empty queue in silence: say so (still consumed: a producer publishing
+  // straight to a queue needs no config entry, but the ingest and the SDK refuse such a queue).
+  for (const q of (opts.queues ?? []).filter((name) => name && !config.queues[name])) {
+    const known = Object.keys(config.queues).join(', ');
+    logger.warn(
+      { queue: q },
+      `queue "${q}" is not in the config (its queues: ${known}): consumed with default settings; no enqueue through the ingest or the SDK reaches it`,
+    );
+  }
   // The observability needs the runtime's broker (queue depths), the runtime its broker events.
   let brokerEvents: ((e: { type: string; queue?: string }) => void) | undefined;
   const rt = await createRuntime(config, process.env, {
