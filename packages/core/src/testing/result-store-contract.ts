@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../ids';
-import type { ResultStore, TransitionPatch } from '../ports/result-store';
+import type { ResultStore } from '../ports/result-store';
 import { sleep } from './fixtures';
+import { creation } from './record-creation';
+import { resultStoreIdempotencyTests } from './result-store-idempotency-contract';
+import { resultStoreLeaseTests } from './result-store-lease-contract';
 import { resultStoreValueTests } from './result-store-values-contract';
-
-const creation = (over: TransitionPatch = {}): TransitionPatch => ({
-  task: 'demo.add',
-  queue: 'default',
-  input: { a: 2, b: 3 },
-  enqueuedAt: new Date().toISOString(),
-  maxAttempts: 3,
-  region: 'local',
-  ttlS: 60,
-  ...over,
-});
 
 /** The ResultStore contract: the memory store, Redis over TCP and over Upstash REST all pass it. */
 export function resultStoreContract(name: string, setup: () => Promise<ResultStore>) {
@@ -186,88 +178,7 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect(rec).toMatchObject({ state: 'running', attempts: 2, error: err });
     });
 
-    it('holds a running lease against other owners until it lapses', async () => {
-      const id = uuidv7();
-      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 300 }));
-      const early = await s.transition(id, 'running', { owner: 'new', attempts: 1 });
-      expect(early).toMatchObject({ ok: false, reason: 'lease-held', state: 'running' });
-      if (!early.ok) expect(early.leaseRemainingMs).toBeGreaterThan(0);
-      await sleep(400);
-      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2, leaseMs: 10_000 })).ok).toBe(
-        true,
-      );
-      // The stale holder cannot overwrite the newer owner's job.
-      expect(await s.transition(id, 'succeeded', { owner: 'old', result: 1 })).toMatchObject({
-        ok: false,
-        reason: 'not-owner',
-      });
-      expect((await s.transition(id, 'succeeded', { owner: 'new', result: 2 })).ok).toBe(true);
-      expect((await s.get(id))!.result).toBe(2);
-    });
-
-    // A holder whose lease lapsed while it hung: another worker took the job over and scheduled
-    // its retry. The stale holder's final `failed` must not end the job the newer run goes on with.
-    it('refuses a stale holder once the newer owner has moved the job out of running', async () => {
-      const id = uuidv7();
-      const error = { type: 'E', message: 'boom', retryable: false };
-      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 200 }));
-      await sleep(300);
-      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2 })).ok).toBe(true);
-      expect((await s.transition(id, 'retrying', { owner: 'new', error })).ok).toBe(true);
-      expect(await s.transition(id, 'failed', { owner: 'old', error })).toMatchObject({
-        ok: false,
-        reason: 'not-owner',
-        state: 'retrying',
-      });
-      expect((await s.get(id))?.state).toBe('retrying');
-      // Writes that name no owner (a cancel, a failure before any run) are not a run's.
-      expect((await s.transition(id, 'failed', { error })).ok).toBe(true);
-    });
-
-    it('renews the lease and stores progress without resetting startedAt', async () => {
-      const id = uuidv7();
-      await s.transition(id, 'running', creation({ owner: 'w', attempts: 1, leaseMs: 10_000 }));
-      const startedAt = (await s.get(id))!.startedAt;
-      await sleep(5);
-      const out = await s.transition(id, 'running', { owner: 'w', progress: { pct: 50 }, leaseMs: 10_000 });
-      expect(out.ok).toBe(true);
-      expect(await s.get(id)).toMatchObject({ state: 'running', progress: { pct: 50 }, startedAt });
-    });
-
-    // A renewal (a progress write, a heartbeat) is the caller's own run going on: it may only
-    // extend that run. A holder whose lease lapsed (an event-loop stall) keeps running its task;
-    // its progress must not revive the job another run has moved on, nor take it over.
-    it('refuses a renewal unless the job is running under the same owner', async () => {
-      const id = uuidv7();
-      const error = { type: 'E', message: 'flaky', retryable: true };
-      const renew = (owner: string, progress: unknown) =>
-        s.transition(id, 'running', { owner, progress, leaseMs: 200, renew: true });
-      await s.transition(id, 'running', creation({ owner: 'old', attempts: 1, leaseMs: 200 }));
-      await sleep(300);
-      // Lapsed but not taken over: still the holder's own run, startedAt kept.
-      const startedAt = (await s.get(id))?.startedAt;
-      expect(await renew('old', 1)).toMatchObject({ ok: true, from: 'running' });
-      expect(await s.get(id)).toMatchObject({ state: 'running', progress: 1, startedAt });
-      await sleep(300);
-      expect((await s.transition(id, 'running', { owner: 'new', attempts: 2, leaseMs: 200 })).ok).toBe(true);
-      // Taken over: refused while the newer lease holds, and after it lapsed (no takeover).
-      expect(await renew('old', 2)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
-      await sleep(300);
-      expect(await renew('old', 3)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
-      // Moved on to its retry: the stale holder's progress does not bring it back to running.
-      expect((await s.transition(id, 'retrying', { owner: 'new', error })).ok).toBe(true);
-      expect(await renew('old', 4)).toMatchObject({ ok: false, reason: 'not-owner', state: 'retrying' });
-      expect(await s.get(id)).toMatchObject({ state: 'retrying', attempts: 2, error, progress: 1 });
-      // The retry's run starts as usual.
-      expect((await s.transition(id, 'running', { owner: 'next', attempts: 3 })).ok).toBe(true);
-      // No record (it expired): a renewal does not create one.
-      const gone = uuidv7();
-      expect(await s.transition(gone, 'running', { owner: 'old', renew: true })).toMatchObject({
-        ok: false,
-        reason: 'not-owner',
-      });
-      expect(await s.get(gone)).toBeUndefined();
-    });
+    resultStoreLeaseTests(() => s);
 
     it('lets exactly one of 50 concurrent finishers win', async () => {
       const id = uuidv7();
@@ -323,58 +234,7 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       });
     });
 
-    it('claims an idempotency key once, and frees it only for its owner', async () => {
-      const key = `key-${uuidv7()}`;
-      const a = uuidv7();
-      const b = uuidv7();
-      expect(await s.claimIdempotencyKey(key, a, 60)).toBe(a);
-      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(a);
-      await s.releaseIdempotencyKey(key, b);
-      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(a);
-      await s.releaseIdempotencyKey(key, a);
-      expect(await s.claimIdempotencyKey(key, b, 60)).toBe(b);
-    });
-
-    it('makes concurrent claims of one key agree on a single owner', async () => {
-      const key = `key-${uuidv7()}`;
-      const ids = Array.from({ length: 20 }, () => uuidv7());
-      const owners = await Promise.all(ids.map((id) => s.claimIdempotencyKey(key, id, 60)));
-      expect(new Set(owners).size).toBe(1);
-    });
-
-    // A key outliving its job's finished record would name a job that is gone, which a retry
-    // cannot tell from one accepted but not yet recorded (still in its queue): so the key ends
-    // with the finished record, and a key without a record always means the job may still come.
-    it("ends a job's idempotency key with its finished record, and only then", async () => {
-      const [done, marked, waiting, cancelled, ids] = [uuidv7(), uuidv7(), uuidv7(), uuidv7(), uuidv7()];
-      const k = (n: string) => `key-${n}-${ids}`;
-      const keyed = (key: string, ttlS: number) => creation({ idempotencyKey: key, ttlS });
-      // Finished, with a short result TTL: the key goes with the record...
-      await s.claimIdempotencyKey(k('done'), done, 600);
-      await s.create(done, 'queued', keyed(k('done'), 600));
-      await s.transition(done, 'running', { owner: 'w', ttlS: 600 });
-      await s.transition(done, 'succeeded', { owner: 'w', result: 1, ttlS: 1 });
-      // ...also when it marks a publish of unknown outcome (the producer's `unconfirmed:<id>:…`)...
-      await s.claimIdempotencyKey(k('marked'), `unconfirmed:${marked}:fp`, 600);
-      await s.transition(marked, 'running', { ...keyed(k('marked'), 600), owner: 'w' });
-      await s.transition(marked, 'failed', { owner: 'w', ttlS: 1 });
-      // ...but a key naming another job stays, as does the key of a job not finished...
-      await s.claimIdempotencyKey(k('other'), ids, 600);
-      await s.transition(uuidv7(), 'expired', keyed(k('other'), 1));
-      await s.claimIdempotencyKey(k('waiting'), waiting, 600);
-      await s.create(waiting, 'queued', keyed(k('waiting'), 1));
-      // ...and a longer-lived finished record does not lengthen its key.
-      await s.claimIdempotencyKey(k('cancelled'), cancelled, 1);
-      await s.create(cancelled, 'queued', keyed(k('cancelled'), 1));
-      await s.transition(cancelled, 'cancelled', { ttlS: 600 });
-      await sleep(1300);
-      const fresh = uuidv7();
-      expect(await s.claimIdempotencyKey(k('done'), fresh, 60)).toBe(fresh);
-      expect(await s.claimIdempotencyKey(k('marked'), fresh, 60)).toBe(fresh);
-      expect(await s.claimIdempotencyKey(k('other'), fresh, 60)).toBe(ids);
-      expect(await s.claimIdempotencyKey(k('waiting'), fresh, 60)).toBe(waiting);
-      expect(await s.claimIdempotencyKey(k('cancelled'), fresh, 60)).toBe(fresh);
-    });
+    resultStoreIdempotencyTests(() => s);
 
     resultStoreValueTests(() => s);
 
