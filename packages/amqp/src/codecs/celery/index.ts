@@ -5,9 +5,9 @@ export {
   type CeleryRefusal,
   celeryCodec,
   createCeleryCodec,
-  pyIsoformat,
   WARREN_HEADER,
 } from './celery-codec';
+export { pyIsoformat } from './celery-header-values';
 export {
   CELERY_CONTROL_EXCHANGE,
   type CeleryRevoker,
