@@ -1,13 +1,16 @@
 import { nameSchema } from '@warren/protocol';
 import * as z from 'zod';
 
-export const regionSchema = z.object({
+// Strict objects throughout: configs load through tsx, which strips types, so a misspelt key
+// (`queus`, `maxLenght`) would otherwise be dropped without a word and its setting never applied.
+
+export const regionSchema = z.strictObject({
   id: nameSchema,
-  location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
   /** Node URLs of this region's broker cluster (amqp:// or amqps://); empty = the embedded broker. */
   brokers: z.array(z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL')).default([]),
   /** SQS queue URL prefix for this region (`https://sqs.<region>.amazonaws.com/<account>/`). */
-  sqs: z.object({ queueUrlPrefix: z.string().url(), awsRegion: z.string().optional() }).optional(),
+  sqs: z.strictObject({ queueUrlPrefix: z.string().url(), awsRegion: z.string().optional() }).optional(),
   weight: z.number().positive().optional(),
   /** Deploy only: the AWS region of this region's stack (default: `sqs.awsRegion`, else the id). */
   awsRegion: z
@@ -16,7 +19,7 @@ export const regionSchema = z.object({
     .optional(),
   /** Deploy only: create an Amazon MQ for RabbitMQ broker here (else `brokers` come from a secret). */
   amazonMq: z
-    .object({
+    .strictObject({
       deploymentMode: z.enum(['cluster', 'single']).default('cluster'),
       instanceType: z.string().default('mq.m5.large'),
       engineVersion: z.string().default('3.13'),
@@ -27,7 +30,7 @@ export const regionSchema = z.object({
 });
 export type Region = z.infer<typeof regionSchema>;
 
-export const queueConfigSchema = z.object({
+export const queueConfigSchema = z.strictObject({
   /** RabbitMQ queue type: quorum (replicated, default) or classic (needed for priorities on 3.10). */
   type: z.enum(['quorum', 'classic']).default('quorum'),
   /** Messages beyond this are refused (`x-overflow: reject-publish`) → QueueFullError / HTTP 429. */
@@ -38,12 +41,12 @@ export const queueConfigSchema = z.object({
   /** Jobs landing elsewhere are forwarded to this region. */
   homeRegion: nameSchema.optional(),
   /** Bridge this queue into SQS in every region that has `sqs` (for Lambda workers). */
-  sqs: z.union([z.boolean(), z.object({ fifo: z.boolean().default(false) })]).optional(),
+  sqs: z.union([z.boolean(), z.strictObject({ fifo: z.boolean().default(false) })]).optional(),
   /** `celery`: speak Celery message protocol v2 on this queue. */
   protocol: z.enum(['warren', 'celery']).default('warren'),
   /** Deploy only: a Lambda worker fed from SQS (`sqs`, needs `sqs`) or straight from Amazon MQ (`rmq`). */
   lambda: z
-    .object({
+    .strictObject({
       consumer: z.enum(['sqs', 'rmq']).default('sqs'),
       batchSize: z.number().int().min(1).max(10_000).optional(),
       batchingWindowS: z.number().int().min(0).max(300).optional(),
@@ -54,7 +57,7 @@ export const queueConfigSchema = z.object({
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
 export type QueueConfigInput = z.input<typeof queueConfigSchema>;
 
-export const apiKeySchema = z.object({
+export const apiKeySchema = z.strictObject({
   key: z.string().min(16, 'API keys must be at least 16 characters'),
   name: z.string().optional(),
   /** Task name patterns this key may enqueue (`*` wildcard); omitted = all tasks. */
@@ -62,15 +65,15 @@ export const apiKeySchema = z.object({
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;
 
-export const configShapeSchema = z.object({
+export const configShapeSchema = z.strictObject({
   /** Region this process runs in (the fallback for routing and the `origin` of its jobs). */
   region: nameSchema.default('local'),
   regions: z.array(regionSchema).default([]),
   queues: z.record(nameSchema, queueConfigSchema).default({}),
-  results: z.object({ ttlS: z.number().int().positive().default(86_400) }).default({ ttlS: 86_400 }),
-  auth: z.object({ keys: z.array(apiKeySchema).default([]) }).default({ keys: [] }),
+  results: z.strictObject({ ttlS: z.number().int().positive().default(86_400) }).default({ ttlS: 86_400 }),
+  auth: z.strictObject({ keys: z.array(apiKeySchema).default([]) }).default({ keys: [] }),
   ingest: z
-    .object({
+    .strictObject({
       bodyLimitBytes: z
         .number()
         .int()
@@ -82,7 +85,7 @@ export const configShapeSchema = z.object({
     })
     .default({ bodyLimitBytes: 256 * 1024, publishTimeoutMs: 5000 }),
   worker: z
-    .object({
+    .strictObject({
       concurrency: z.number().int().positive().default(16),
       queues: z.array(nameSchema).optional(),
       shutdownTimeoutMs: z.number().int().positive().default(30_000),

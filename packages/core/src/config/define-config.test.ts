@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { defineTask } from '../task/define-task';
+import { type ConfigInput, defineConfig } from './define-config';
+
+const task = defineTask({ name: 'h56.t', queue: 'work', input: {} as never });
+// Configs are loaded through tsx, which strips types: a misspelt key reaches defineConfig as is.
+const define = (input: Record<string, unknown>) => () =>
+  defineConfig({ tasks: [task], ...input } as ConfigInput);
+
+describe('defineConfig: unknown keys', () => {
+  it.each([
+    ['queus', { queus: { work: { type: 'classic' } } }],
+    ['queues.work.maxLenght', { queues: { work: { maxLenght: 5 } } }],
+    ['queues.work.lambda.batchSzie', { queues: { work: { lambda: { batchSzie: 5 } } } }],
+    ['worker.concurency', { worker: { concurency: 4 } }],
+    ['ingest.corsOrigin', { ingest: { corsOrigin: ['*'] } }],
+    ['results.ttl', { results: { ttl: 60 } }],
+    ['auth.key', { auth: { key: [] } }],
+    ['auth.keys.0.task', { auth: { keys: [{ key: 'k'.repeat(16), task: ['a.*'] }] } }],
+    [
+      'regions.0.broker',
+      { regions: [{ id: 'eu', location: { lat: 1, lon: 2 }, broker: ['amqp://h'] }], region: 'eu' },
+    ],
+    [
+      'regions.0.location.lng',
+      { regions: [{ id: 'eu', location: { lat: 1, lon: 2, lng: 2 } }], region: 'eu' },
+    ],
+  ])('refuses %s, naming its path', (path, input) => {
+    expect(define(input)).toThrow(`  ${path}: unknown field`);
+  });
+
+  it('still takes every documented key', () => {
+    const cfg = define({
+      region: 'eu',
+      regions: [
+        {
+          id: 'eu',
+          location: { lat: 53.3, lon: -6.3 },
+          brokers: ['amqp://h'],
+          sqs: { queueUrlPrefix: 'https://sqs.eu-west-1.amazonaws.com/1/', awsRegion: 'eu-west-1' },
+          weight: 1,
+          awsRegion: 'eu-west-1',
+          amazonMq: {
+            deploymentMode: 'single',
+            instanceType: 'mq.t3.micro',
+            engineVersion: '3.13',
+            publiclyAccessible: true,
+          },
+        },
+      ],
+      queues: {
+        work: {
+          type: 'classic',
+          maxLength: 10,
+          messageTtlMs: 1000,
+          maxPriority: 5,
+          homeRegion: 'eu',
+          sqs: { fifo: false },
+          protocol: 'warren',
+          lambda: { consumer: 'sqs', batchSize: 10, batchingWindowS: 1, memoryMb: 256 },
+        },
+      },
+      results: { ttlS: 60 },
+      auth: { keys: [{ key: 'k'.repeat(16), name: 'ci', tasks: ['h56.*'] }] },
+      ingest: { bodyLimitBytes: 1024, publishTimeoutMs: 100, corsOrigins: ['*'] },
+      worker: { concurrency: 2, queues: ['work'], shutdownTimeoutMs: 100 },
+    })();
+    expect(cfg.queues.work?.maxLength).toBe(10);
+  });
+});
