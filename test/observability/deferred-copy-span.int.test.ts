@@ -5,7 +5,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { createAmqpBroker } from '@warren/amqp';
+import { createAmqpBroker, tierName } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { captureLines, createLogger, createObservability } from '@warren/observability';
@@ -88,8 +88,8 @@ it("a copy deferred behind a running attempt leaves that attempt's span open unt
     await cleanUpRun(q, redis, `${run}:`);
     const conn = await amqp.connect(AMQP_URL);
     const ch = await conn.createChannel();
-    await ch.deleteQueue(`warren.delay.${tierMs}`);
-    await ch.deleteExchange(`warren.delay.${tierMs}`);
+    await ch.deleteQueue(tierName(tierMs));
+    await ch.deleteExchange(tierName(tierMs));
     await conn.close();
   }
 }, 30_000);

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createAmqpBroker } from '@warren/amqp';
+import { createAmqpBroker, tierName } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore, uuidv7 } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
@@ -69,8 +69,8 @@ it('jobs scheduled for later are not counted as arrivals by the scaling signal',
     await cleanUpRun(q, undefined, '');
     const conn = await amqp.connect(AMQP_URL);
     const ch = await conn.createChannel();
-    await ch.deleteQueue(`warren.delay.${tierMs}`);
-    await ch.deleteExchange(`warren.delay.${tierMs}`);
+    await ch.deleteQueue(tierName(tierMs));
+    await ch.deleteExchange(tierName(tierMs));
     await conn.close();
   }
 }, 30_000);

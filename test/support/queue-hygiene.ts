@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PARKED_DELAYS_QUEUE } from '@warren/amqp';
 import amqp from 'amqplib';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -105,16 +106,25 @@ export async function queueHygiene(log: (m: string) => void): Promise<() => Prom
     const added = [...(await listQueues())]
       .filter(([q, consumers]) => !before.has(q) && consumers === 0)
       .map(([q]) => q);
-    // Delay tiers holding expired messages their (deleted) queue can no longer take: at-least-once
-    // dead-lettering keeps them, and some 30 jam the tier for every queue (packages/amqp README),
-    // so a few runs on one broker made every delayed test fail. warren declares a tier again on use.
+    // Delay tiers of the first layout (`warren.delay.<ms>`, before the parking queue) holding
+    // expired messages their (deleted) queue can no longer take: at-least-once dead-lettering
+    // keeps them, and some 30 jam the tier for every queue, so a few runs on one broker made every
+    // delayed test fail. A broker that ran older checkouts' tests still has them.
     const jammed = await stuckTiers();
     if (jammed.length > 0)
       log(`deleting delay tiers with expired messages no queue takes: ${jammed.join(', ')}`);
     added.push(...jammed);
-    if (added.length === 0) return;
     const conn = await amqp.connect(URL).catch(() => undefined);
     if (!conn) return;
+    // Delayed jobs of queues the tests deleted: parked, by design, where an operator would look.
+    const parking = await conn.createChannel();
+    parking.on('error', () => {});
+    const purged = await parking.purgeQueue(PARKED_DELAYS_QUEUE).then(
+      (r) => r.messageCount,
+      () => 0,
+    );
+    await parking.close().catch(() => {});
+    if (purged > 0) log(`purged ${purged} parked delayed messages of deleted test queues`);
     let deleted = 0;
     for (const q of added) {
       const ch = await conn.createChannel();
@@ -126,6 +136,7 @@ export async function queueHygiene(log: (m: string) => void): Promise<() => Prom
       await ch.close().catch(() => {});
     }
     await conn.close().catch(() => {});
-    log(`deleted ${deleted} queues (this run's${jammed.length ? ', jammed delay tiers' : ''})`);
+    if (added.length > 0)
+      log(`deleted ${deleted} queues (this run's${jammed.length ? ', jammed delay tiers' : ''})`);
   };
 }

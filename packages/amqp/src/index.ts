@@ -16,5 +16,12 @@ export type { DeadLetterRecord } from './consumer/peek-dead-letters';
 export { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from './create-amqp-broker';
 export { classifyAmqpError } from './errors/classify-amqp-error';
 export { createPicker, type NodePicker, type NodeState, type StrategyName } from './strategies/node-picker';
-export { DEFAULT_DELAY_TIERS_MS, DUE_HEADER, pickTier, tierName } from './topology/delay-tiers';
+export {
+  DEFAULT_DELAY_TIERS_MS,
+  DUE_EXCHANGE,
+  DUE_HEADER,
+  PARKED_DELAYS_QUEUE,
+  pickTier,
+  tierName,
+} from './topology/delay-tiers';
 export { dlqName, type QueueSpec, workQueueArguments } from './topology/queue-arguments';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickTier, tierQueueArguments } from './delay-tiers';
+import { DUE_EXCHANGE, pickTier, tierQueueArguments } from './delay-tiers';
 import { workQueueArguments } from './queue-arguments';
 
 describe('topology arguments', () => {
@@ -28,10 +28,10 @@ describe('topology arguments', () => {
     expect(pickTier(tiers, 3 * 3_600_000)).toBe(3_600_000);
   });
 
-  it('tier queues dead-letter through the default exchange (the message keeps its own routing key)', () => {
+  it('tier queues dead-letter through the due exchange (the message keeps its own routing key)', () => {
     const args = tierQueueArguments(5000);
     expect(args['x-message-ttl']).toBe(5000);
-    expect(args['x-dead-letter-exchange']).toBe('');
+    expect(args['x-dead-letter-exchange']).toBe(DUE_EXCHANGE);
     expect(args['x-dead-letter-routing-key']).toBeUndefined();
     expect(args['x-dead-letter-strategy']).toBe('at-least-once');
   });

@@ -2,7 +2,7 @@ import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import { NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
-import { tierName, tierQueueArguments } from './delay-tiers';
+import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
 
 /** A publish's channel was closed because a delay tier's exchange does not exist (404). */
@@ -116,24 +116,37 @@ export class Topology {
     return this.specs.get(queue)?.maxLength;
   }
 
+  /** Where expired delays go (DUE_EXCHANGE, its parking queue), then each tier. */
   private async declareTiers(model: ChannelModel): Promise<void> {
+    await this.declareOrReport(model, DUE_EXCHANGE, async (ch) => {
+      await ch.assertExchange(PARKED_DELAYS_QUEUE, 'fanout', { durable: true });
+      await ch.assertQueue(PARKED_DELAYS_QUEUE, {
+        durable: true,
+        arguments: { 'x-queue-type': this.tierType },
+      });
+      await ch.bindQueue(PARKED_DELAYS_QUEUE, PARKED_DELAYS_QUEUE, '');
+      await ch.assertExchange(DUE_EXCHANGE, 'direct', {
+        durable: true,
+        alternateExchange: PARKED_DELAYS_QUEUE,
+      });
+    });
     for (const ms of this.tiersMs) {
       const name = tierName(ms);
-      try {
-        await this.withChannel(
-          model,
-          async (ch) => {
-            await ch.assertExchange(name, 'fanout', { durable: true });
-            await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
-            await ch.bindQueue(name, name, '');
-          },
-          `declare ${name}`,
-        );
-      } catch (err) {
-        const e = classifyAmqpError(err, `declare ${name}`);
-        if (e.recoverable) throw e; // the connection is going away: fail this connect
-        this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
-      }
+      await this.declareOrReport(model, name, async (ch) => {
+        await ch.assertExchange(name, 'fanout', { durable: true });
+        await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
+        await ch.bindQueue(name, name, '');
+      });
+    }
+  }
+
+  private async declareOrReport(model: ChannelModel, name: string, fn: (ch: Channel) => Promise<void>) {
+    try {
+      await this.withChannel(model, fn, `declare ${name}`);
+    } catch (err) {
+      const e = classifyAmqpError(err, `declare ${name}`);
+      if (e.recoverable) throw e; // the connection is going away: fail this connect
+      this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
     }
   }
 
@@ -153,9 +166,18 @@ export class Topology {
         await ch.assertQueue(name, { durable: true, arguments: args });
       },
       `declare queue ${name}`,
-    ).catch((err) => {
-      throw classifyAmqpError(err, `declare queue ${name}`);
-    });
+    )
+      .catch((err) => {
+        throw classifyAmqpError(err, `declare queue ${name}`);
+      })
+      .then(() =>
+        // Its expired delays come back through DUE_EXCHANGE by this binding (see delay-tiers.ts).
+        // Without it (the exchange deleted by hand) they are parked, not lost, and the queue still
+        // takes jobs: reported, not failed; the next connect declares the exchange again.
+        this.declareOrReport(model, `binding ${DUE_EXCHANGE} → ${name}`, (ch) =>
+          ch.bindQueue(name, DUE_EXCHANGE, name).then(() => {}),
+        ),
+      );
   }
 
   private withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>, what: string): Promise<void> {
