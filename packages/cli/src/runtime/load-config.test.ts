@@ -15,4 +15,16 @@ describe('loadConfig', () => {
       /fx-plain\.config\.ts must default-export defineConfig\(\{\.\.\.\}\)/,
     );
   });
+
+  it("names the file of defineConfig's error, and the field", async () => {
+    await expect(loadConfig({}, fixture('fx-typo.config.ts'))).rejects.toThrow(
+      `${fixture('fx-typo.config.ts')}: invalid warren config:\n  queus: unknown field`,
+    );
+  });
+
+  it('names the file of a config module that throws while loading', async () => {
+    await expect(loadConfig({}, fixture('fx-throws.config.ts'))).rejects.toThrow(
+      `${fixture('fx-throws.config.ts')}: TASKS_DIR is not set`,
+    );
+  });
 });

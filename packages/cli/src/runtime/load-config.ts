@@ -25,7 +25,14 @@ export async function loadConfig(
     : [resolve(process.cwd(), 'warren.config.ts'), resolve(repoRoot(), 'warren.config.ts')];
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new ConfigError(`no warren config found (looked at ${candidates.join(', ')})`);
-  const mod = (await import(pathToFileURL(file).href)) as { default?: WarrenConfig };
+  let mod: { default?: WarrenConfig };
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    // defineConfig's error (or the module's own) does not know which file it came from.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(message.includes(file) ? message : `${file}: ${message}`, { cause: err });
+  }
   // A plain object (defineConfig forgotten) used to fail later as "config.regions is not iterable".
   if (!(mod.default?.tasks instanceof Map)) {
     const got = Array.isArray((mod.default as { tasks?: unknown } | undefined)?.tasks)

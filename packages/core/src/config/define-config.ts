@@ -11,8 +11,8 @@ export type WarrenConfig = z.output<typeof configShapeSchema> & {
 };
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }
