@@ -83,7 +83,7 @@ describe('attempts beyond the queue maxReceiveCount', () => {
     await pub.close();
   });
 
-  it('Lambda records: the last receive is recorded failed and left for the redrive (reported)', async () => {
+  it('Lambda records: the last receive is recorded failed and dead-lettered with its reason', async () => {
     const { name, q, dlq } = await queuePair();
     const { results, executor } = setup();
     const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } });
@@ -126,9 +126,11 @@ describe('attempts beyond the queue maxReceiveCount', () => {
     }
     expect(counts).toEqual([1, 3]);
     expect((await results.get(job.id))?.state).toBe('failed');
-    // Reported with visibility 0: the next receive moves it to the DLQ (SQS's own redrive).
-    await sqs.receive(q.url);
-    expect((await sqs.receive(dlq.url, 1)).map((m) => m.Body)).toEqual([JSON.stringify(job)]);
+    // Copied to the DLQ with the reason, as on any other receive (SQS's own redrive says no why).
+    const dead = await sqs.receive(dlq.url, 1);
+    expect(dead.map((m) => m.Body)).toEqual([JSON.stringify(job)]);
+    expect(dead[0]!.MessageAttributes?.['warren-reason']?.StringValue).toMatch(/never works/);
+    expect(await sqs.receive(q.url)).toEqual([]);
     await pub.close();
   });
 

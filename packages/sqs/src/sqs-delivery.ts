@@ -152,9 +152,9 @@ export function lastReceiveCap(
 }
 
 /**
- * Moves a message to its queue's dead-letter queue. Returns true when the message must stay
- * on the queue for SQS's own redrive (Lambda, receive count at `maxReceiveCount`: the next
- * receive moves it, so the record is reported and made visible at once).
+ * Moves a message to its queue's dead-letter queue, with the reason, on every receive (the last
+ * one included: left to SQS's own redrive, it arrived in the DLQ without any). Returns whether
+ * the message stays on the queue (Lambda: report it): never, it is copied and deleted, or dropped.
  */
 export async function deadLetterMessage(
   ctx: SqsContext,
@@ -168,10 +168,6 @@ export async function deadLetterMessage(
     ctx.onDrop?.(message, reason);
     if (mode === 'poll') await deleteMessage(ctx.client, message);
     return false;
-  }
-  if (mode === 'lambda' && message.receiveCount >= redrive.maxReceiveCount) {
-    await setVisibility(ctx.client, message, 0);
-    return true;
   }
   await sendToDeadLetter(ctx.client, redrive.deadLetterUrl, message, reason);
   return false;

@@ -5,7 +5,7 @@ import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
 export interface LambdaSqsDelivery extends Delivery {
-  /** The record must be listed in `batchItemFailures` (retry, release, or left for redrive). */
+  /** The record must be listed in `batchItemFailures` (retry, release). */
   readonly keep: boolean;
   /**
    * Hands the message back unrun, to be received again after `delayMs` (a visibility change:
@@ -40,8 +40,8 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
 
 /**
  * SQS event → partial batch response. Records listed in `batchItemFailures` (by SQS message id)
- * come back: retries after the visibility timeout the executor set to the backoff delay, the
- * last failed attempt through the queue's redrive policy. Anything unexpected (result store
+ * come back: retries after the visibility timeout the executor set to the backoff delay (a failed
+ * job is copied to the DLQ with its reason by the mapper, and not listed). Anything unexpected (result store
  * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
  * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
