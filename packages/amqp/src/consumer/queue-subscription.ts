@@ -49,9 +49,15 @@ export class QueueSubscription {
     private readonly timeoutMs = 5000,
   ) {}
 
-  async start(model: ChannelModel): Promise<void> {
+  /**
+   * `redeclare`: declare the queue again first, even if it was declared on this connection. A
+   * restart does: the broker cancels a consumer when its queue is deleted (by an operator, to
+   * empty it), and a consume on the cached declaration failed with 404 forever, every 30 s,
+   * while the worker looked up. Celery's worker declares the queue on each consume too.
+   */
+  async start(model: ChannelModel, redeclare = false): Promise<void> {
     try {
-      await bounded(this.subscribe(model), this.timeoutMs, `consume ${this.queue}`);
+      await bounded(this.subscribe(model, redeclare), this.timeoutMs, `consume ${this.queue}`);
     } catch (err) {
       // The current connection stopped answering: drop it (during a connect, the failed hook does).
       if (err instanceof NoAnswerError && this.deps.conn.current() === model) this.deps.conn.failover();
@@ -60,9 +66,10 @@ export class QueueSubscription {
     }
   }
 
-  private async subscribe(model: ChannelModel): Promise<void> {
+  private async subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
     if (!this.open || this.channel) return;
-    await this.deps.topology.ensure(this.queue);
+    const { topology } = this.deps;
+    await (redeclare ? topology.redeclare(this.queue) : topology.ensure(this.queue));
     const ch = await model.createChannel();
     ch.on('error', (err: Error) =>
       this.deps.onEvent({ type: 'consumer-error', queue: this.queue, error: err.message }),
@@ -125,7 +132,7 @@ export class QueueSubscription {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.open && !this.channel && this.deps.conn.current() === model)
-        this.start(model).catch(() => this.scheduleRestart(model));
+        this.start(model, true).catch(() => this.scheduleRestart(model));
     }, delayMs);
   }
 
