@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { defineTask } from '../task/define-task';
 import { type ConfigInput, defineConfig } from './define-config';
 
-const task = defineTask({ name: 'h56.t', queue: 'work', input: {} as never });
+const task = defineTask({ name: 'h56.t', queue: 'work', input: z.unknown() });
 // Configs are loaded through tsx, which strips types: a misspelt key reaches defineConfig as is.
 const define = (input: Record<string, unknown>) => () =>
   defineConfig({ tasks: [task], ...input } as ConfigInput);

@@ -39,4 +39,26 @@ describe('defineTask', () => {
     expect(() => retry({ kind: 'exponential', baseMs: 2000, maxMs: 1000 })).toThrow(/retry\.backoff\.baseMs/);
     expect(retry({ kind: 'fixed', baseMs: 1000, maxMs: 1000 }).retry.backoff.baseMs).toBe(1000);
   });
+
+  // Task modules load through tsx, which strips types: a misspelt option reached defineTask as is.
+  it('refuses an option it does not know, naming it (it was dropped: the default applied)', () => {
+    const define = (opts: object) => () => defineTask({ ...base, ...opts } as never);
+    expect(define({ retries: 5 })).toThrow('task t: unknown option retries');
+    expect(define({ timeout: 1000 })).toThrow('task t: unknown option timeout');
+    expect(define({ retry: { attempts: 5 } })).toThrow('task t: unknown option retry.attempts');
+    expect(define({ retry: { backoff: { base: 10 } } })).toThrow('task t: retry.backoff.base: unknown field');
+  });
+
+  it("names a bad backoff field instead of dumping zod's issues as JSON", () => {
+    const bad = () => defineTask({ ...base, retry: { backoff: { kind: 'expo' as 'fixed', baseMs: -1 } } });
+    expect(bad).toThrow(/^task t: retry\.backoff\.kind: Invalid option.*; retry\.backoff\.baseMs: /);
+  });
+
+  it('refuses an input that is not a zod schema, and a handler that is not a function', () => {
+    const define = (opts: object) => () => defineTask({ name: 't', ...opts } as never);
+    expect(define({})).toThrow('task t: input must be a zod schema');
+    expect(define({ input: { a: 1 } })).toThrow('task t: input must be a zod schema');
+    expect(define({ input: z.unknown(), output: 'x' })).toThrow('task t: output must be a zod schema');
+    expect(define({ input: z.unknown(), handler: 'run' })).toThrow('task t: handler must be a function');
+  });
 });

@@ -1,5 +1,6 @@
-import { type Backoff, backoffSchema, MAX_ATTEMPTS, NAME_PATTERN } from '@warren/protocol';
+import { type Backoff, MAX_ATTEMPTS, NAME_PATTERN } from '@warren/protocol';
 import type { z } from 'zod';
+import { checkTaskOptions, parseTaskBackoff } from './check-task-options';
 
 export interface TaskContext {
   readonly jobId: string;
@@ -63,6 +64,7 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
 ): Task<TIn, TOut> {
   if (!NAME_PATTERN.test(opts.name))
     throw new TypeError(`task name "${opts.name}" must match ${NAME_PATTERN}`);
+  checkTaskOptions(opts.name, opts);
   const queue = opts.queue ?? DEFAULT_QUEUE;
   if (!NAME_PATTERN.test(queue))
     throw new TypeError(`task ${opts.name}: queue "${queue}" must match ${NAME_PATTERN}`);
@@ -80,7 +82,7 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
   if (opts.resultTtlS !== undefined && (!Number.isInteger(opts.resultTtlS) || opts.resultTtlS < 1)) {
     throw new TypeError(`task ${opts.name}: resultTtlS must be an integer ≥ 1`);
   }
-  const backoff = backoffSchema.parse(opts.retry?.backoff ?? {});
+  const backoff = parseTaskBackoff(opts.name, opts.retry?.backoff);
   // maxMs bounds every delay (a fixed one used to ignore it): a base above it is a config mistake.
   if (backoff.baseMs > backoff.maxMs) {
     const dflt = opts.retry?.backoff?.maxMs === undefined ? ', the default' : '';
