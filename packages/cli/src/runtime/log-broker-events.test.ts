@@ -26,6 +26,22 @@ describe('logBrokerEvents', () => {
     expect(lines[0]).toMatchObject({ error: expect.stringContaining('ECONNREFUSED') });
   });
 
+  it('warns when the broker closes a consumer or refuses a queue declaration', async () => {
+    const { lines, stream } = captureLines();
+    const sink = logBrokerEvents(createLogger({ stream }), 'eu');
+    const timedOut =
+      'Channel closed by server: 406 (PRECONDITION-FAILED) with message "PRECONDITION_FAILED - delivery acknowledgement on channel 2 timed out. Timeout value used: 1800000 ms."';
+    sink({ type: 'consumer-error', queue: 'emails', error: timedOut });
+    sink({ type: 'topology-error', queue: 'emails', error: 'PRECONDITION_FAILED - inequivalent arg' });
+    sink({ type: 'delay-hop', queue: 'emails', tierMs: 1000 }); // per message: not a log line
+    await settle();
+    expect(lines.map((l) => [l.level, l.event, l.queue])).toEqual([
+      ['warn', 'consumer-error', 'emails'],
+      ['warn', 'topology-error', 'emails'],
+    ]);
+    expect(lines[0]).toMatchObject({ error: timedOut, region: 'eu' });
+  });
+
   it('createRuntime logs why the broker could not be reached', async () => {
     const { lines, stream } = captureLines();
     const config = defineConfig({ tasks: [] });

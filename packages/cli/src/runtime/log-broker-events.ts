@@ -1,7 +1,10 @@
 import type { AmqpEvent, EventSink } from '@warren/amqp';
 import type { Logger } from '@warren/observability';
 
-// Connection state changes only: per-publish and per-message events would flood the log.
+// Connection state changes and failures only: per-publish and per-message events would flood the
+// log. A consumer's channel closed by the broker (consumer_timeout: a task ran past it unacked; its
+// queue deleted; a consume refused) and a queue that could not be declared were silent: a worker
+// that stopped taking a queue's jobs said nothing.
 const LEVEL: Partial<Record<AmqpEvent['type'], 'info' | 'warn'>> = {
   connected: 'info',
   disconnected: 'warn',
@@ -9,6 +12,8 @@ const LEVEL: Partial<Record<AmqpEvent['type'], 'info' | 'warn'>> = {
   'reconnect-scheduled': 'warn',
   blocked: 'warn',
   unblocked: 'info',
+  'consumer-error': 'warn',
+  'topology-error': 'warn',
 };
 
 /**
