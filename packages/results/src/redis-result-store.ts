@@ -15,6 +15,7 @@ import { DEFAULT_TTL_S, type KeyLayout } from './keys';
 import { createArgs, decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
+import { beforeWaitEnd } from './wait-deadline';
 
 export type ScriptName = 'transition' | 'create' | 'claim' | 'release';
 
@@ -114,9 +115,16 @@ export class RedisResultStore implements ResultStore {
     await this.driver.close();
   }
 
-  /** The record once it is terminal, or whatever it is when `timeoutMs` runs out (undefined if none). */
+  /**
+   * The record once it is terminal, or whatever it is when `timeoutMs` runs out (undefined if
+   * none); a recoverable TransportError if the store does not answer by then (beforeWaitEnd).
+   */
   async waitFor(id: string, timeoutMs: number, opts: WaitOptions = {}): Promise<JobRecord | undefined> {
-    return pollUntilTerminal(() => this.get(id), timeoutMs, { ...REST_POLL, signal: opts.signal });
+    const until = Date.now() + timeoutMs;
+    return pollUntilTerminal(() => beforeWaitEnd(this.get(id), until, 'get'), timeoutMs, {
+      ...REST_POLL,
+      signal: opts.signal,
+    });
   }
 
   /** Runs a store call, its failures (thrown or rejected) as TransportErrors; chained, no async frame. */

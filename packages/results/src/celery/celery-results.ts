@@ -10,6 +10,7 @@ import {
 import type { Redis } from 'ioredis';
 import { REST_POLL, type WaitOptions } from '../redis-result-store';
 import { toStoreError } from '../store-errors';
+import { beforeWaitEnd } from '../wait-deadline';
 import {
   buildCeleryMeta,
   CELERY_KEY_PREFIX,
@@ -134,10 +135,14 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       // A job on a warren queue ends with the store's own write: its waitFor hears of it (pub/sub
       // on TCP). Polling it too made every long-poll answer up to 1 s late once a config had one
       // Celery queue. Only Celery jobs need the metas read, so only they are polled.
-      const rec = await store.get(id);
+      const until = Date.now() + timeoutMs;
+      const rec = await beforeWaitEnd(store.get(id), until, 'get');
       if (store.waitFor && rec && !opts.isCeleryQueue(rec.queue))
-        return store.waitFor(id, timeoutMs, waitOpts);
-      return pollUntilTerminal(() => get(id), timeoutMs, { ...REST_POLL, signal: waitOpts.signal });
+        return store.waitFor(id, Math.max(0, until - Date.now()), waitOpts);
+      return pollUntilTerminal(() => beforeWaitEnd(get(id), until, 'get'), until - Date.now(), {
+        ...REST_POLL,
+        signal: waitOpts.signal,
+      });
     },
     async refused(r) {
       await redis.storeMeta(key(r.taskId), JSON.stringify(refusalMeta(r)), expiresS);

@@ -5,7 +5,8 @@ import { CREATE_LUA } from '../lua/create-script';
 import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
 import { TRANSITION_LUA } from '../lua/transition-script';
 import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
-import { DoneSubscriber } from './done-subscriber';
+import { beforeWaitEnd } from '../wait-deadline';
+import { DoneSubscriber, type Wake } from './done-subscriber';
 
 export interface RedisResultStoreOptions {
   /** An ioredis instance (used as is, not closed by the store) or a redis:// URL. */
@@ -77,7 +78,8 @@ export class TcpResultStore extends RedisResultStore {
 
   /**
    * Waits on the `done` channel the transition script publishes to, re-reading on every wake-up
-   * and at least every 5 s (a safety net for a message lost to a reconnect).
+   * and at least every 5 s (a safety net for a message lost to a reconnect). A Redis that stops
+   * answering fails it about when the wait ends (beforeWaitEnd), not at the command timeout.
    */
   override async waitFor(
     id: string,
@@ -85,11 +87,22 @@ export class TcpResultStore extends RedisResultStore {
     opts: WaitOptions = {},
   ): Promise<JobRecord | undefined> {
     const until = Date.now() + timeoutMs;
-    const wake = await this.call('subscribe', () => this.done.watch(this.keys.done(id)));
+    const watching = this.call('subscribe', () => this.done.watch(this.keys.done(id)));
+    let wake: Wake;
+    try {
+      wake = await beforeWaitEnd(watching, until, 'subscribe');
+    } catch (err) {
+      // A SUBSCRIBE landing after we gave up on it: its channel is not left subscribed.
+      watching.then(
+        (w) => w.stop(),
+        () => {},
+      );
+      throw err;
+    }
     try {
       // Subscribed before reading, so a transition between the two cannot be missed.
       for (;;) {
-        const rec = await this.get(id);
+        const rec = await beforeWaitEnd(this.get(id), until, 'get');
         const left = until - Date.now();
         if ((rec && isTerminal(rec.state)) || left <= 0 || opts.signal?.aborted || wake.closed()) return rec;
         await wake.wait(Math.min(left, 5000), opts.signal);

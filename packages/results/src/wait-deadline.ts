@@ -1,0 +1,42 @@
+import { TransportError } from '@warren/core';
+
+/** How long past a wait's end a store call started within it may still answer (a read at the end). */
+export const WAIT_GRACE_MS = 500;
+
+// Edge runtimes have no setImmediate: a timer comes after I/O there too.
+const afterIo: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
+/**
+ * `p`, or a recoverable TransportError once it is still pending WAIT_GRACE_MS after `until`.
+ * A Redis that stops answering (a partition, a frozen server) holds each call until its 10 s
+ * command timeout, so a `waitFor(id, 1000)` (the ingest's `?wait=1s`) answered after 10 s, and
+ * a 30 s wait past any gateway's limit. The call itself goes on and ends at its own timeout.
+ */
+export function beforeWaitEnd<T>(p: Promise<T>, until: number, op: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      // After this turn's I/O: a reply already read off the socket settles `p` first, so a busy
+      // event loop (both due at once) does not turn an answered call into an error.
+      () =>
+        afterIo(() =>
+          reject(
+            new TransportError(`result store ${op} did not answer by the end of the wait`, true, {
+              code: 'result-store-unavailable',
+            }),
+          ),
+        ),
+      Math.max(0, until - Date.now()) + WAIT_GRACE_MS,
+    );
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
