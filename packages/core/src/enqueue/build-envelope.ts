@@ -3,6 +3,7 @@ import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
 import { parseSchema, type SchemaParse } from '../task/parse-schema';
+import { assertFitsSqs } from './sqs-job-size';
 
 export interface BuiltJob {
   task: AnyTask;
@@ -84,5 +85,6 @@ function build(
   if (priority !== undefined) envelope.priority = priority;
   if (req.idempotencyKey) envelope.idempotencyKey = req.idempotencyKey;
   if (opts.traceparent) envelope.traceparent = opts.traceparent;
+  if (config.queues[queue]!.sqs) assertFitsSqs(envelope);
   return { task, envelope, delayMs };
 }

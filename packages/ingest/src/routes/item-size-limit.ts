@@ -5,7 +5,8 @@ const utf8 = new TextEncoder();
 /**
  * A producer that refuses (413) a batch item whose request, serialised, is over the single-job
  * body limit: the batch body may be 16 × that limit, but one job must not be larger in a batch
- * than `POST /v1/jobs` accepts (the limit protects the brokers and SQS's 256 KiB messages).
+ * than `POST /v1/jobs` accepts (the limit protects the brokers; a job for a queue consumed from
+ * SQS is also held to SQS's message size when its envelope is built, see assertFitsSqs).
  */
 export function limitItemSize(producer: Pick<Producer, 'enqueue'>, limit: number): Pick<Producer, 'enqueue'> {
   return {
