@@ -36,6 +36,11 @@ const shutdownTimeout = (dflt = '30000') =>
   new Option('--shutdown-timeout <ms>', `exit 1 if shutdown takes longer (default ${dflt})`)
     .env('WARREN_SHUTDOWN_TIMEOUT_MS')
     .argParser(int);
+// Read through .env(), not as a default value: commander prints a default in --help, and
+// these may hold a secret (the key, or credentials in the URL).
+const urlOption = () =>
+  new Option('-u, --url <url>', 'ingest URL').env('WARREN_URL').default('http://localhost:8787');
+const apiKeyOption = () => new Option('-k, --api-key <key>', 'API key').env('WARREN_API_KEY');
 const METRICS_PORT = 'serve /metrics, /status.json and /healthz on this port';
 
 const program = new Command('warren').description('job orchestration for serverless and edge apps');
@@ -77,8 +82,8 @@ program
 program
   .command('enqueue <task> [input]')
   .description('enqueue one job through the ingest HTTP API; input is JSON')
-  .option('-u, --url <url>', 'ingest URL', process.env.WARREN_URL ?? 'http://localhost:8787')
-  .option('-k, --api-key <key>', 'API key (default: $WARREN_API_KEY)', process.env.WARREN_API_KEY)
+  .addOption(urlOption())
+  .addOption(apiKeyOption())
   .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', int)
   .option('--queue <name>', 'override the task queue')
   .option('--idempotency-key <key>', 'a repeated key returns the first job')
@@ -101,8 +106,8 @@ program
 program
   .command('status')
   .description('regions, queues (depth, rates, recommended workers), links and recent failures of an ingest')
-  .option('-u, --url <url>', 'ingest URL', process.env.WARREN_URL ?? 'http://localhost:8787')
-  .option('-k, --api-key <key>', 'API key (default: $WARREN_API_KEY)', process.env.WARREN_API_KEY)
+  .addOption(urlOption())
+  .addOption(apiKeyOption())
   .option('--json', 'print the raw snapshot (for autoscalers and scripts)')
   .option('-w, --watch <ms>', 'redraw every <ms>', int)
   .action((o) => status(o));
