@@ -6,6 +6,13 @@ import { redactUrlCredentials, TransportError } from '@warren/core';
  * freed; it refuses every write alike, so it says nothing about the job being written.
  */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM)\b/;
+/**
+ * Upstash's plan limits (ERR replies, a 400 over REST): its OOM (capacity) and its request and
+ * connection quotas, which pass the same way. Its limits on one request (size of the request,
+ * a record, a key) are not here: the same write is refused again.
+ */
+const PLAN_LIMIT_REPLY =
+  /^ERR (max (daily request|requests) limit exceeded|max concurrent connections exceeded|DB capacity quota exceeded)/;
 
 /** HTTP statuses that say "later": request timeout, rate limit. */
 const RETRY_LATER_STATUS = new Set([408, 429]);
@@ -34,7 +41,8 @@ export function toStoreError(err: unknown, op: string): TransportError {
     (e?.name === 'UpstashError' && (refusedStatus(e.status) || /^(ERR|NOSCRIPT|WRONGTYPE)\b/.test(msg)));
   const unauthorized = /Unauthorized|WRONGPASS|NOAUTH/i.test(msg);
   const later = e?.name === 'UpstashError' && RETRY_LATER_STATUS.has(e.status ?? 0);
-  const recoverable = TRANSIENT_REPLY.test(msg) || later || (!replyError && !unauthorized);
+  const recoverable =
+    TRANSIENT_REPLY.test(msg) || PLAN_LIMIT_REPLY.test(msg) || later || (!replyError && !unauthorized);
   return new TransportError(`result store ${op} failed: ${msg}`, recoverable, {
     cause: err,
     code: 'result-store-unavailable',
