@@ -75,7 +75,7 @@ describe('warren redis-rest (CLI)', () => {
       out += d.toString();
     });
     const until = Date.now() + 60_000;
-    while (!out.includes('UPSTASH_REDIS_REST_TOKEN=') && Date.now() < until) {
+    while (!out.includes('token: the one from --token') && Date.now() < until) {
       if (child.exitCode !== null) throw new Error(`warren redis-rest exited: ${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }

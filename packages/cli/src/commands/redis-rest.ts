@@ -14,7 +14,12 @@ export interface RedisRestCommandOptions {
  */
 export async function redisRest(opts: RedisRestCommandOptions): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const token = opts.token ?? process.env.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(18).toString('base64url');
+  const given = opts.token
+    ? '--token'
+    : process.env.UPSTASH_REDIS_REST_TOKEN
+      ? 'UPSTASH_REDIS_REST_TOKEN'
+      : undefined;
+  const token = opts.token || process.env.UPSTASH_REDIS_REST_TOKEN || randomBytes(18).toString('base64url');
   const srv = await serveRedisRest({
     port: opts.port,
     redisUrl,
@@ -24,6 +29,7 @@ export async function redisRest(opts: RedisRestCommandOptions): Promise<void> {
   });
   console.log(`warren redis-rest — Upstash REST on ${srv.url} over ${redactUrl(redisUrl)}`);
   console.log(`  UPSTASH_REDIS_REST_URL=${srv.url}`);
-  console.log(`  UPSTASH_REDIS_REST_TOKEN=${token}`);
+  // A token the caller set is a secret (as in warren dev): not echoed. A random one must be, to be used.
+  console.log(given ? `  token: the one from ${given}` : `  UPSTASH_REDIS_REST_TOKEN=${token}`);
   onShutdown(() => srv.close());
 }
