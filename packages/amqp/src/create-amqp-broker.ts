@@ -1,6 +1,6 @@
 import type { Consumer, Publisher } from '@warren/core';
 import type { Options, Replies } from 'amqplib';
-import type { MessageCodec } from './codec';
+import type { IncomingMessage, MessageCodec } from './codec';
 import { celeryCodec } from './codecs/celery';
 import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection, type ClusterConnectionOptions, timeoutMs } from './connection/cluster-connection';
@@ -9,6 +9,7 @@ import { bounded, NoAnswerError, onTempChannel } from './connection/no-answer';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
+import { type DeadLetterTake, takeDeadLetters } from './consumer/take-dead-letters';
 import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
 import { JobPublisher, type SendOptions } from './publisher/job-publisher';
@@ -55,8 +56,16 @@ export interface AmqpBroker {
     props?: Options.Publish,
     opts?: SendOptions,
   ): Promise<void>;
-  /** The first `max` messages of `<queue>.dlq` with their reasons, left in place. */
-  peekDeadLetters(queue: string, max?: number): Promise<DeadLetterRecord[]>;
+  /**
+   * The first `max` messages of `<queue>.dlq` with their reasons, left in place; `decode`: with
+   * the queue's codec's reading of each body (a Celery codec's `onRefused` hears of unreadable ones).
+   */
+  peekDeadLetters(queue: string, max?: number, opts?: { decode?: boolean }): Promise<DeadLetterRecord[]>;
+  /**
+   * Holds the first `max` messages of `<queue>.dlq`, decoded, until `end()`: ack the ones dealt
+   * with, the rest go back (`warren dlq replay`).
+   */
+  takeDeadLetters(queue: string, max: number): Promise<DeadLetterTake>;
   /** Probes every node now (the periodic check does this on its own). */
   checkHealth(): Promise<void>;
   nodes(): readonly { url: string; healthy?: boolean; latencyMs?: number }[];
@@ -113,6 +122,12 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   conn.onConnect((model) => bounded(confirm.attach(model), timeoutMs(opts), 'open the publisher channel'));
   conn.onConnect(consumer.attach);
 
+  // A DLQ read that got no answer moves the connection on; a channel error (no such queue) says why.
+  const failedOn = (what: string) => (err: unknown) => {
+    if (err instanceof NoAnswerError) conn.failover(); // the connection stopped answering
+    throw classifyAmqpError(err, what);
+  };
+
   return {
     publisher,
     consumer,
@@ -132,13 +147,17 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     },
     publishRaw: (queue, body, props = {}, opts = {}) =>
       publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, { ...props }, opts),
-    peekDeadLetters: async (queue, max = 1000) => {
+    peekDeadLetters: async (queue, max = 1000, peek = {}) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
-      return peekDeadLetters(model, queue, max, timeoutMs(opts)).catch((err) => {
-        if (err instanceof NoAnswerError) conn.failover(); // the connection stopped answering
-        throw err;
-      });
+      const decode = peek.decode ? (m: IncomingMessage) => codecFor(queue).decode(m) : undefined;
+      return peekDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`peek ${queue}.dlq`));
+    },
+    takeDeadLetters: async (queue, max) => {
+      const model = conn.current();
+      if (!model) throw classifyAmqpError(new Error('not connected'), `take ${queue}.dlq`);
+      const decode = (m: IncomingMessage) => codecFor(queue).decode(m);
+      return takeDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`take ${queue}.dlq`));
     },
     checkHealth: () => conn.checkHealth(),
     nodes: () => conn.nodes,

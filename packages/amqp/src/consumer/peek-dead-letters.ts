@@ -1,4 +1,5 @@
-import type { ChannelModel } from 'amqplib';
+import type { ChannelModel, GetMessage } from 'amqplib';
+import type { DecodeResult, IncomingMessage } from '../codec';
 import { bounded, NoAnswerError } from '../connection/no-answer';
 import { dlqName } from '../topology/queue-arguments';
 import { DEAD_AT_HEADER, REASON_HEADER } from './dead-letter';
@@ -8,6 +9,27 @@ export interface DeadLetterRecord {
   body: string;
   messageId?: string;
   deadAt?: number;
+  /** The queue's codec's reading of the body, when asked for (`decode`). */
+  decoded?: DecodeResult;
+}
+
+/** What a dead letter's headers say: its reason and when it died (epoch ms, when known). */
+export function deadLetterFields(m: GetMessage): Omit<DeadLetterRecord, 'decoded'> {
+  const h = m.properties.headers ?? {};
+  const reason = h[REASON_HEADER] ?? h['x-first-death-reason'] ?? 'dead-lettered by the broker';
+  return {
+    reason: Buffer.isBuffer(reason) ? reason.toString() : String(reason),
+    body: m.content.toString(),
+    messageId: m.properties.messageId as string | undefined,
+    deadAt: typeof h[DEAD_AT_HEADER] === 'number' ? h[DEAD_AT_HEADER] : brokerDeathAt(h['x-death']),
+  };
+}
+
+/** A message the broker itself dead-lettered (TTL, a reject) has only `x-death`: its time, in seconds. */
+function brokerDeathAt(xDeath: unknown): number | undefined {
+  const t = Array.isArray(xDeath) ? (xDeath[0] as { time?: unknown } | undefined)?.time : undefined;
+  const s = typeof t === 'number' ? t : (t as { value?: unknown } | undefined)?.value;
+  return typeof s === 'number' ? s * 1000 : undefined;
 }
 
 /**
@@ -15,12 +37,14 @@ export interface DeadLetterRecord {
  * throwaway channel, whose close hands them all back. Sorted by dead-letter time (requeued
  * messages need not keep their order). Each reply is awaited at most `ms` (NoAnswerError): a
  * silent broker must not hang the caller; a long peek is many quick replies, so not the whole.
+ * With `decode`, each record carries the queue's codec's reading of its body.
  */
 export async function peekDeadLetters(
   model: ChannelModel,
   queue: string,
   max: number,
   ms: number,
+  decode?: (m: IncomingMessage) => DecodeResult,
 ): Promise<DeadLetterRecord[]> {
   const what = `peek ${dlqName(queue)}`;
   const ch = await bounded(model.createChannel(), ms, what);
@@ -34,15 +58,7 @@ export async function peekDeadLetters(
         throw err;
       });
       if (!m) break;
-      const h = m.properties.headers ?? {};
-      const reason = h[REASON_HEADER] ?? h['x-first-death-reason'] ?? 'dead-lettered by the broker';
-      out.push({
-        n,
-        reason: Buffer.isBuffer(reason) ? reason.toString() : String(reason),
-        body: m.content.toString(),
-        messageId: m.properties.messageId as string | undefined,
-        deadAt: typeof h[DEAD_AT_HEADER] === 'number' ? h[DEAD_AT_HEADER] : undefined,
-      });
+      out.push({ n, ...deadLetterFields(m), ...(decode ? { decoded: decode(m) } : {}) });
     }
   } finally {
     // A broker that left a get unanswered will not answer the close either: not waited for.
