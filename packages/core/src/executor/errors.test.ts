@@ -19,7 +19,24 @@ describe('toJobError', () => {
     expect(toJobError({ message: 'from a lib', code: 7 }, true).message).toBe('from a lib');
     const cyclic: Record<string, unknown> = { n: 1 };
     cyclic.self = cyclic;
-    expect(toJobError(cyclic, true).message).toBe('[object Object]');
+    expect(toJobError(cyclic, true).message).toBe('{"n":1,"self":"[Circular]"}');
+  });
+
+  it('records a thrown plain object by its JSON, not "[object Object]"', () => {
+    expect(toJobError({ code: 'E_QUOTA', status: 429 }, true).message).toBe(
+      '{"code":"E_QUOTA","status":429}',
+    );
+    const shared = { id: 1 };
+    expect(toJobError({ a: shared, b: shared, n: 10n }, true).message).toBe(
+      '{"a":{"id":1},"b":{"id":1},"n":"10n"}',
+    );
+    expect(toJobError([1, 'x'], true).message).toBe('1,x');
+    class Custom {
+      toString() {
+        return 'custom text';
+      }
+    }
+    expect(toJobError(new Custom(), true).message).toBe('custom text');
   });
 
   it('never throws, whatever was thrown', () => {

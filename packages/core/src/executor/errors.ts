@@ -31,16 +31,34 @@ function describe(err: unknown): string {
 
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
+  let s: string | undefined;
   try {
-    return String(v);
+    s = String(v);
   } catch {
     // No usable toString (Object.create(null), a throwing Symbol.toPrimitive): name its shape.
-    try {
-      return JSON.stringify(v) ?? Object.prototype.toString.call(v);
-    } catch {
-      return Object.prototype.toString.call(v);
-    }
   }
+  // A thrown plain object ({ code: 'E_QUOTA', status: 429 }) was recorded as '[object Object]',
+  // which says nothing: its JSON does (as Celery records an exception's repr).
+  if (s !== undefined && !(typeof v === 'object' && v !== null && s.startsWith('[object '))) return s;
+  try {
+    return jsonOf(v) ?? s ?? Object.prototype.toString.call(v);
+  } catch {
+    return s ?? Object.prototype.toString.call(v);
+  }
+}
+
+/** JSON of a thrown value; a reference back to an enclosing object is written "[Circular]". */
+function jsonOf(v: unknown): string | undefined {
+  const ancestors: unknown[] = [];
+  return JSON.stringify(v, function (this: unknown, _key, value: unknown) {
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value !== 'object' || value === null) return value;
+    // `this` is the object holding `value`: the ancestors above it are done with.
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
+    return value;
+  });
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
