@@ -17,6 +17,19 @@ describe('createRuntime', () => {
     ).rejects.toThrow(/warren worker: no result store .*REDIS_URL/);
   });
 
+  it.each([',', ' , ', '  '])(
+    'refuses a RABBITMQ_URL of %o, which names no node (a list of unset variables), as unset',
+    async (RABBITMQ_URL) => {
+      await expect(
+        createRuntime(
+          config,
+          { RABBITMQ_URL, REDIS_URL: 'redis://127.0.0.1:6379' },
+          { command: 'warren worker' },
+        ),
+      ).rejects.toThrow(/warren worker: no broker \(set RABBITMQ_URL/);
+    },
+  );
+
   it('uses the in-memory broker and store only when asked to (--embedded, warren dev)', async () => {
     const rt = await createRuntime(config, {}, { embedded: true });
     expect(rt.describe.join(' ')).toMatch(/in-memory/);

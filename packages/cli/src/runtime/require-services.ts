@@ -1,8 +1,12 @@
+import { parseNodeUrls } from '@warren/amqp';
 import { ConfigError, type WarrenConfig } from '@warren/core';
 
-/** Whether the environment or config names a RabbitMQ cluster (else brokerFromEnv embeds one). */
+/**
+ * Whether the environment or config names a RabbitMQ cluster (else brokerFromEnv embeds one).
+ * Read as brokerFromEnv reads it: `RABBITMQ_URL=$A,$B` with both unset is ',' and names no node.
+ */
 export const hasBroker = (config: WarrenConfig, env: NodeJS.ProcessEnv): boolean =>
-  !!env.RABBITMQ_URL?.trim() || config.regions.some((r) => r.brokers.length > 0);
+  parseNodeUrls(env.RABBITMQ_URL).length > 0 || config.regions.some((r) => r.brokers.length > 0);
 
 /** Whether the environment names a result store (else resultsFromEnv embeds one). */
 export const hasResultStore = (env: NodeJS.ProcessEnv): boolean =>
