@@ -11,6 +11,7 @@ import {
 import { ConfigError, type Consumer, MemoryBroker, type Publisher, type WarrenConfig } from '@warren/core';
 import type { Logger } from '@warren/observability';
 import * as z from 'zod';
+import { checkNodeUrls } from './check-node-urls';
 import { logBrokerEvents } from './log-broker-events';
 
 export interface BrokerRuntime {
@@ -69,6 +70,8 @@ export async function brokerFromEnv(
   for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
   const envUrls = parseNodeUrls(env.RABBITMQ_URL);
   if (envUrls.length > 0) clusters.set(config.region, envUrls);
+  for (const [region, urls] of clusters)
+    checkNodeUrls(urls === envUrls ? 'RABBITMQ_URL' : `regions.${region}.brokers`, urls);
 
   if (clusters.size === 0) {
     const broker = new MemoryBroker();
