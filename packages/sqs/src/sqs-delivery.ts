@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Delivery, type JobEnvelope, msUntil } from '@warren/core';
 import { deferMessage } from './defer-message';
-import { MAX_DEFER_MS } from './limits';
+import { MAX_DEFER_MS, MAX_DELAY_S } from './limits';
 import type { QueueDirectory } from './queue-directory';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
@@ -109,14 +109,19 @@ export function createBoundSqsDelivery(
     },
     async release() {
       await settle('release');
-      keep = true;
-      // Lambda: leave the visibility timeout as is, so a dead dependency is not hammered.
-      if (mode !== 'poll') return;
+      keep = true; // reported if SQS fails too: back after the visibility timeout
       // Shown again, it would be received again, and every receive counts towards the redrive's
       // maxReceiveCount: a result store down for a few receives moved the job to the DLQ unrun.
       // A fresh copy (receive count 0) carrying this delivery's attempt spends none of them.
       const { ctx, message: m } = await bind();
-      keep = await deferMessage(ctx, m, job, attempt, 0, mode, true);
+      // Lambda: the copy waits what a reported record would (the queue's visibility timeout, at
+      // most DelaySeconds' 15 min), so a dead dependency is not hammered by invocations. The poll
+      // consumer pauses before it releases.
+      const pauseMs =
+        mode === 'poll'
+          ? 0
+          : Math.min(MAX_DELAY_S, await ctx.directory.visibilityTimeoutS(m.queueUrl).catch(() => 30)) * 1000;
+      keep = await deferMessage(ctx, m, job, attempt, pauseMs, mode, true);
     },
     async defer(delayMs: number) {
       await settle('release');

@@ -7,6 +7,8 @@ import { mapLimit } from './map-limit';
 export interface LambdaSqsDelivery extends Delivery {
   /** The record must be listed in `batchItemFailures` (retry, release). */
   readonly keep: boolean;
+  /** How it was settled; undefined while it is not. */
+  readonly settlement?: string;
   /**
    * Hands the message back unrun, to be received again after `delayMs` (a visibility change:
    * `keep`, report it; or a fresh copy: not `keep`, the original is deleted). No record write.
@@ -41,8 +43,9 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
 /**
  * SQS event → partial batch response. Records listed in `batchItemFailures` (by SQS message id)
  * come back: retries after the visibility timeout the executor set to the backoff delay (a failed
- * job is copied to the DLQ with its reason by the mapper, and not listed). Anything unexpected (result store
- * down) reports that one record rather than failing the batch. Records not yet due (`notBefore`)
+ * job is copied to the DLQ with its reason by the mapper, and not listed). A record whose run the
+ * result store failed is handed back unspent (a fresh copy after the queue's visibility timeout;
+ * reported if SQS fails too), never failing the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
  * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
  * start them (its timeout is too short): those fail into the DLQ. FIFO batches run in order; a
@@ -51,10 +54,11 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
+    let d: LambdaSqsDelivery | undefined;
     try {
       const mapped = await deps.records.map(record);
       if (!mapped.ok) return !(await deps.records.deadLetter(record, mapped.reason));
-      const d = mapped.delivery;
+      d = mapped.delivery;
       // Delayed past SQS's 15 min DelaySeconds: keep it hidden until due (the RMQ handler hops).
       const wait = msUntil(d.job.notBefore);
       if (wait > 0) {
@@ -82,6 +86,16 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       return !d.keep;
     } catch (err) {
       deps.onError?.(err, record);
+      // Not settled (the result store failed around the run): handed back unspent, as the poll
+      // consumer and the RMQ handler do. Reported, each invocation counted a receive towards the
+      // redrive's maxReceiveCount, and an outage that long moved the job to the DLQ unrun.
+      if (d && d.settlement === undefined) {
+        const back = await d.release().then(
+          () => true,
+          () => false,
+        );
+        if (back) return !d.keep;
+      }
       return false;
     }
   }
