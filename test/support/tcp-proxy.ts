@@ -4,6 +4,8 @@ export interface TcpProxy {
   port: number;
   /** Extra one-way delay (ms) added to every chunk in both directions. */
   delayMs: number;
+  /** Drops every open connection at once (a network cut); new ones are still accepted. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,9 @@ export function startTcpProxy(target: number, delayMs = 0): Promise<TcpProxy> {
   const proxy: TcpProxy = {
     port: 0,
     delayMs,
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

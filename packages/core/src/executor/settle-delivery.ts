@@ -39,10 +39,16 @@ export async function failJob(
 }
 
 /**
- * Dead-lettering removes a failed job's message, so one that comes back is a DLQ copy that was
- * not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
+ * Dead-lettering removes a failed job's message, so one of its last attempt that comes back is a
+ * DLQ copy that was not confirmed (an SQS send error, a missing DLQ): acked, it would be lost.
+ * A copy of an earlier attempt is a duplicate (its attempt was retried since): one redelivered
+ * after a connection loss and deferred behind the run's lease came back after the job had failed
+ * and was dead-lettered a second time, two DLQ messages for one job.
  */
 export async function deadLetterAgain(x: JobExecution): Promise<ExecutionOutcome> {
+  // Read only on this rare path: the refusal does not carry the record.
+  const record = await x.deps.results.get(x.job.id);
+  if (record && record.attempts > x.attempt) return skip(x, 'already-finished');
   const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
   await x.delivery.deadLetter(reason);
   x.emit({ type: 'failed', job: x.job, attempt: x.attempt, reason, repeat: true });

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MemoryResultStore } from '../memory/memory-result-store';
+import { defineTask } from '../task/define-task';
+import { makeJob } from '../testing/fixtures';
+import { recordingDelivery } from '../testing/recording-delivery';
+import { createExecutor, type ExecutionEvent } from './execute-job';
+
+const always = defineTask({
+  name: 'always',
+  input: z.unknown(),
+  retry: { maxAttempts: 3 },
+  handler: (_i, ctx) => {
+    throw new Error(`fails (attempt ${ctx.attempt})`);
+  },
+});
+
+/** A job run to its last attempt and failed into the DLQ. */
+async function failedJob() {
+  const results = new MemoryResultStore();
+  const events: ExecutionEvent[] = [];
+  const ex = createExecutor({
+    tasks: new Map([['always', always]]),
+    results,
+    workerId: 'w',
+    resultTtlS: 60,
+    onEvent: (e) => events.push(e),
+  });
+  const job = makeJob({ task: 'always', maxAttempts: 3 });
+  for (const attempt of [1, 2])
+    expect(await ex.execute(recordingDelivery({ ...job, attempt }).d)).toBe('retried');
+  const last = recordingDelivery({ ...job, attempt: 3 });
+  expect(await ex.execute(last.d)).toBe('failed');
+  expect(last.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/failed after 3 attempts/) }]);
+  return { ex, results, events, job };
+}
+
+describe('executor: a copy of an earlier attempt of a job that failed since', () => {
+  // The connection dropped while attempt 1 ran: its message came back, found the run's lease and
+  // was deferred (a copy, attempt 1); the run then failed into retries, and attempt 3 into the DLQ.
+  // The copy came back after the lease and was dead-lettered again: two DLQ messages for one job
+  // (seen on real RabbitMQ). Its own attempt was retried long ago: it is a duplicate, acked.
+  it('is acked as a duplicate, not dead-lettered a second time', async () => {
+    const { ex, results, events, job } = await failedJob();
+    const stale = recordingDelivery({ ...job, attempt: 1 });
+    expect(await ex.execute(stale.d)).toBe('skipped');
+    expect(stale.calls).toEqual([{ op: 'ack' }]);
+    expect(events.at(-1)).toMatchObject({ type: 'skipped', reason: 'already-finished', attempt: 1 });
+    expect(await results.get(job.id)).toMatchObject({ state: 'failed', attempts: 3 });
+  });
+
+  it('a copy of the last attempt is still dead-lettered again (its DLQ copy may not have landed)', async () => {
+    const { ex, job } = await failedJob();
+    const back = recordingDelivery({ ...job, attempt: 3 });
+    expect(await ex.execute(back.d)).toBe('failed');
+    expect(back.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/already failed/) }]);
+  });
+});

@@ -1,0 +1,85 @@
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { defineConfig, defineTask, type ExecutionEvent, uuidv7 } from '@warren/core';
+import { eventually, makeJob } from '@warren/core/testing';
+import { createRedisResultStore } from '@warren/results';
+import { createWorker } from '@warren/worker';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const RUN = `h54-cl-${uuidv7().slice(-8)}`;
+const Q = `${RUN}.q`;
+const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
+let proxy: TcpProxy;
+let broker: AmqpBroker;
+const runs = new Map<string, number>();
+const events: ExecutionEvent[] = [];
+
+// 3 s: the lease (timeout + 30 s) a redelivered copy waits behind stays short.
+const slow = defineTask({
+  name: 'h54.slow',
+  input: z.object({ ms: z.number(), fail: z.boolean() }),
+  queue: Q,
+  timeoutMs: 3000,
+  retry: { maxAttempts: 2, backoff: { kind: 'fixed', baseMs: 300, maxMs: 300, jitter: false } },
+  handler: async ({ ms, fail }, ctx) => {
+    runs.set(ctx.jobId, (runs.get(ctx.jobId) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, ms));
+    if (fail) throw new Error(`boom (attempt ${ctx.attempt})`);
+    return 'ok';
+  },
+});
+
+beforeAll(async () => {
+  proxy = await startTcpProxy(5672);
+  broker = createAmqpBroker({ urls: [`amqp://guest:guest@127.0.0.1:${proxy.port}`], queues: { [Q]: {} } });
+  await broker.connect();
+});
+afterAll(async () => {
+  await broker?.close().catch(() => {});
+  await proxy?.close();
+  await results.close();
+  const c = await amqp.connect(AMQP);
+  const ch = await c.createChannel();
+  for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q);
+  await c.close();
+});
+
+/**
+ * The connection drops while jobs run: RabbitMQ requeues their messages, the worker reconnects
+ * and gets them again while the first runs go on. Each job must run once, be recorded once, and a
+ * failed one must reach the DLQ once (a deferred copy of attempt 1 came back after the failure
+ * and was dead-lettered a second time).
+ */
+it('connection lost mid-task: each job runs once, one outcome each, one DLQ message for the failed one', async () => {
+  const worker = createWorker({
+    config: defineConfig({ tasks: [slow] }),
+    consumer: broker.consumer,
+    results,
+    queues: [Q],
+    concurrency: 4,
+    onEvent: (e) => events.push(e),
+  });
+  await worker.start();
+  const ok = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: false }, maxAttempts: 2 });
+  const bad = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: true }, maxAttempts: 2 });
+  for (const j of [ok, bad]) await broker.publisher.publish(Q, j);
+  await eventually(() => events.filter((e) => e.type === 'started').length === 2, 10_000);
+  proxy.cut();
+  // The redelivered copies find the runs' leases and wait behind them (deferred).
+  await eventually(() => events.filter((e) => e.type === 'deferred').length === 2, 15_000);
+  await eventually(async () => (await results.get(bad.id))?.state === 'failed', 15_000);
+  expect((await results.get(ok.id))?.state).toBe('succeeded');
+  // The deferred copies come back once the leases (timeout + 30 s from the start) are gone.
+  await eventually(() => events.filter((e) => e.type === 'skipped').length === 2, 45_000, 250);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(runs.get(ok.id)).toBe(1);
+  expect(runs.get(bad.id)).toBe(2); // attempts 1 and 2, none twice
+  const dead = await broker.peekDeadLetters(Q);
+  expect(dead.map((d) => d.messageId)).toEqual([bad.id]);
+  expect(dead[0]!.reason).toMatch(/^failed after 2 attempts: Error: boom \(attempt 2\)/);
+  expect((await broker.checkQueue(Q)).messageCount).toBe(0);
+  await worker.stop();
+}, 90_000);
