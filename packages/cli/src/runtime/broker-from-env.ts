@@ -49,6 +49,24 @@ function parseWeights(raw: string): number[] {
   throw new ConfigError(`RABBITMQ_WEIGHTS: ${issue.message}${at}`);
 }
 
+/** Weights a strategy ignores, or of another count than the nodes, were dropped without a word. */
+function checkWeightsApply(
+  weights: number[],
+  strategy: StrategyName,
+  own: string[] | undefined,
+  envUrls: string[],
+) {
+  if (strategy !== 'weighted-round-robin')
+    throw new ConfigError(
+      `RABBITMQ_WEIGHTS: used by RABBITMQ_STRATEGY=weighted-round-robin only (the strategy is ${strategy})`,
+    );
+  const nodes = own?.length ?? 0;
+  if (weights.length !== nodes)
+    throw new ConfigError(
+      `RABBITMQ_WEIGHTS: ${weights.length} weight(s) for ${nodes} nodes of ${own === envUrls ? 'RABBITMQ_URL' : "this region's brokers"} (one per node, in its order)`,
+    );
+}
+
 const STRATEGIES: StrategyName[] = ['round-robin', 'weighted-round-robin', 'health-based', 'random'];
 
 /**
@@ -89,6 +107,7 @@ export async function brokerFromEnv(
   if (!STRATEGIES.includes(strategy))
     throw new Error(`RABBITMQ_STRATEGY must be one of ${STRATEGIES.join(', ')} (got ${strategy})`);
   const weights = env.RABBITMQ_WEIGHTS ? parseWeights(env.RABBITMQ_WEIGHTS) : undefined;
+  if (weights) checkWeightsApply(weights, strategy, clusters.get(config.region), envUrls);
 
   const brokers = new Map<string, AmqpBroker>();
   for (const [region, urls] of clusters)

@@ -45,4 +45,18 @@ describe('RABBITMQ_WEIGHTS', () => {
       /RABBITMQ_WEIGHTS: /,
     );
   });
+
+  // Both were dropped without a word: the nodes got equal shares.
+  it('refuses weights the strategy would ignore (RABBITMQ_STRATEGY left at round-robin)', async () => {
+    await expect(createRuntime(config, { ...env, RABBITMQ_WEIGHTS: '3,1' })).rejects.toThrow(
+      'RABBITMQ_WEIGHTS: used by RABBITMQ_STRATEGY=weighted-round-robin only (the strategy is round-robin)',
+    );
+  });
+
+  it.each(['3', '3,1,1'])('refuses %s, a weight count other than the 2 nodes of RABBITMQ_URL', async (w) => {
+    const weighted = { ...env, RABBITMQ_STRATEGY: 'weighted-round-robin', RABBITMQ_WEIGHTS: w };
+    await expect(createRuntime(config, weighted)).rejects.toThrow(
+      `RABBITMQ_WEIGHTS: ${w.split(',').length} weight(s) for 2 nodes of RABBITMQ_URL (one per node, in its order)`,
+    );
+  });
 });
