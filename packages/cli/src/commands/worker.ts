@@ -11,6 +11,7 @@ import { createRuntime } from '../runtime/create-runtime';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
+import { consumerTimeoutWarnings } from './consumer-timeout-warning';
 
 export interface WorkerCommandOptions {
   queues?: string[];
@@ -82,6 +83,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     const why = opts.queues ? 'the --queues list is empty' : 'no task in the config has a handler';
     throw new ConfigError(`warren worker: no queues to consume (${why}; name them with --queues)`);
   }
+  if (rt.brokers.size > 0) for (const msg of consumerTimeoutWarnings(config, w.queues)) logger.warn(msg);
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
   // Bound before consuming: a port in use must stop the start-up before any job is taken.
   const metrics = metricsPort ? await serveStatus(obs, metricsPort, undefined, () => w.health()) : undefined;
