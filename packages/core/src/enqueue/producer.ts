@@ -4,6 +4,7 @@ import type { Publisher } from '../ports/publisher';
 import type { ResultStore } from '../ports/result-store';
 import { createGeoRouter } from '../routing/geo-router';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
+import { waitingTtlS } from '../state/waiting-ttl';
 import { buildEnvelope } from './build-envelope';
 import { createIdempotency } from './idempotency-claim';
 import { createPublishWithFailover } from './publish-with-failover';
@@ -79,8 +80,8 @@ export function createProducer(deps: ProducerDeps) {
     const baseUrl = ctx.baseUrl ?? '';
     const key = envelope.idempotencyKey;
     // The record (and the key naming it) must last until the job runs, also behind a backlog: a
-    // task's shorter resultTtlS counts from the job's end, so it is not used while the job waits.
-    const ttlS = Math.max(task.resultTtlS ?? 0, config.results.ttlS) + Math.ceil(delayMs / 1000);
+    // shorter resultTtlS or results.ttlS counts from the job's end, so it is not used while it waits.
+    const ttlS = waitingTtlS(Math.max(task.resultTtlS ?? 0, config.results.ttlS), delayMs);
     let claimed = false;
     if (key) {
       const c = await idempotency.claim(key, envelope, ttlS, baseUrl);

@@ -1,4 +1,5 @@
 import { backoffDelay } from '../retry/backoff';
+import { waitingTtlS } from '../state/waiting-ttl';
 import { classify, OutputSchemaError, toJobError, withinDeferWindow } from './errors';
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { deferDelivery, failJob, skip } from './settle-delivery';
@@ -17,7 +18,7 @@ export async function settleThrown(
   const { deps, delivery, job, attempt, owner, ttlS, write } = x;
   if (signal?.aborted) {
     // Shutdown, not the job's fault: hand it back without spending an attempt.
-    const ttl = Math.max(ttlS, deps.resultTtlS); // handed back: it waits in the queue again
+    const ttl = waitingTtlS(Math.max(ttlS, deps.resultTtlS)); // handed back: it waits in the queue again
     await write(job.id, 'retrying', { error: toJobError(err, true), owner, ttlS: ttl });
     await delivery.release();
     x.emit({ type: 'released', job, attempt, durationMs, reason: 'shutdown' });
@@ -35,7 +36,7 @@ export async function settleThrown(
   }
   const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
   // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
-  const waitTtlS = Math.max(ttlS, deps.resultTtlS) + Math.ceil(delayMs / 1000);
+  const waitTtlS = waitingTtlS(Math.max(ttlS, deps.resultTtlS), delayMs);
   const out = await write(job.id, 'retrying', {
     error: deferring ? undefined : error,
     owner,

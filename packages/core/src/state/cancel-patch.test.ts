@@ -11,11 +11,14 @@ const config = defineConfig({
 const now = Date.parse('2030-01-01T00:00:00.000Z');
 
 describe('cancelPatch', () => {
-  it('keeps a cancelled record until the job could next be delivered', () => {
-    expect(cancelPatch({ task: 'long', state: 'queued' }, config, now)).toEqual({ ttlS: 60 });
+  it('keeps a cancelled record until the job could next be delivered, behind a backlog too', () => {
+    // A waiting record's day (WAITING_RECORD_TTL_S), not the 60 s a finished one keeps.
+    expect(cancelPatch({ task: 'long', state: 'queued' }, config, now)).toEqual({ ttlS: 86_400 });
     const notBefore = new Date(now + 3_600_000).toISOString();
-    expect(cancelPatch({ task: 'long', state: 'scheduled', notBefore }, config, now)).toEqual({ ttlS: 3660 });
-    expect(cancelPatch({ task: 'long', state: 'retrying' }, config, now)).toEqual({ ttlS: 60 + 86_400 });
+    expect(cancelPatch({ task: 'long', state: 'scheduled', notBefore }, config, now)).toEqual({
+      ttlS: 86_400 + 3600,
+    });
+    expect(cancelPatch({ task: 'long', state: 'retrying' }, config, now)).toEqual({ ttlS: 86_400 + 86_400 });
   });
 
   it('a running job: past a copy deferred behind its lease (timeout + 30 s), which must find it cancelled', () => {

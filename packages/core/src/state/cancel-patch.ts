@@ -5,14 +5,17 @@ import { LEASE_MARGIN_MS } from '../executor/execute-job';
 import { msUntil } from '../ms-until';
 import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { DEFAULT_TIMEOUT_MS } from '../task/define-task';
+import { waitingTtlS } from './waiting-ttl';
 
 /**
  * The patch that cancels `rec` (`DELETE /v1/jobs/:id`, the direct client's `cancel`). The record
  * must outlive the job's next delivery: one that found no record then was run (the worker creates
- * the record). So it keeps the longer of the result TTLs (config's, the task's), plus the time
+ * the record). So it keeps the longer of the result TTLs (config's, the task's), plus a lease and
+ * a minute for a running job (a copy deferred behind its lease comes back then); a job still
+ * waiting in its queue keeps it as long as a waiting record (at least a day: the queue may have a
+ * backlog; with `results.ttlS: 2` a queued job cancelled and reached 3 s later ran), plus the time
  * left until `notBefore` for a scheduled job, or the longest retry delay (24 h: backoff and
- * RetryAfterError are capped there) for a job waiting for its retry, whose due time is not kept,
- * or a lease and a minute for a running one (a copy deferred behind its lease comes back then).
+ * RetryAfterError are capped there) for a job waiting for its retry, whose due time is not kept.
  */
 export function cancelPatch(
   rec: Pick<JobRecord, 'task' | 'state' | 'notBefore'>,
@@ -21,14 +24,13 @@ export function cancelPatch(
 ): TransitionPatch {
   const task = config.tasks.get(rec.task);
   const ttlS = Math.max(config.results.ttlS, task?.resultTtlS ?? 0);
-  const waitMs =
-    rec.state === 'retrying'
-      ? MAX_RETRY_AFTER_MS
-      : rec.state === 'running'
-        ? // A copy delivered during the run is deferred behind its lease, plus lateness.
-          (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS + 60_000
-        : msUntil(rec.notBefore, nowMs);
-  return { ttlS: ttlS + Math.ceil(waitMs / 1000) };
+  if (rec.state === 'running') {
+    // A copy delivered during the run is deferred behind its lease, plus lateness.
+    const deferredMs = (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS + 60_000;
+    return { ttlS: ttlS + Math.ceil(deferredMs / 1000) };
+  }
+  const waitMs = rec.state === 'retrying' ? MAX_RETRY_AFTER_MS : msUntil(rec.notBefore, nowMs);
+  return { ttlS: waitingTtlS(ttlS, waitMs) };
 }
 
 /** Who else hears of a cancel: consumers the record does not reach (a Celery worker holding the job). */
