@@ -13,7 +13,10 @@ class Unauthorized extends Error {}
 /** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
 export async function status(opts: StatusCommandOptions): Promise<void> {
   const fetchOnce = async (): Promise<StatusSnapshot> => {
-    const url = new URL('/status.json', opts.url);
+    // Beside the ingest's own path, as the SDK (warren enqueue) and the dashboard resolve theirs:
+    // an ingest published under a prefix (https://gw/warren) serves it at https://gw/warren/status.json.
+    const url = new URL(opts.url);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/status.json`;
     const res = await fetch(url, {
       headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {},
       signal: AbortSignal.timeout(10_000),
