@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dev } from './commands/dev';
+import { dlqCommand } from './commands/dlq-command';
 import { enqueue } from './commands/enqueue';
 import { forward } from './commands/forward';
 import { ingest } from './commands/ingest';
@@ -127,6 +128,8 @@ program
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
   .addOption(shutdownTimeout())
   .action((o) => forward(o));
+
+program.addCommand(dlqCommand());
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

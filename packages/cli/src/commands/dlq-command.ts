@@ -1,0 +1,40 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { dlqList, dlqReplay } from './dlq';
+
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const ids = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+/** `warren dlq list|replay`: what RabbitMQ's `<queue>.dlq` holds, and re-running it as new jobs. */
+export function dlqCommand(): Command {
+  const dlq = new Command('dlq').description(
+    "dead-lettered jobs of a queue (RabbitMQ's <queue>.dlq; RABBITMQ_URL, WARREN_CONFIG): list, replay",
+  );
+  dlq
+    .command('list <queue>')
+    .description('list <queue>.dlq without consuming it: job id, task, attempt, dead-at, reason')
+    .option('-n, --limit <n>', 'at most this many', positive, 100)
+    .option('--json', 'machine-readable records (with each job input)')
+    .action((queue, o) => dlqList(queue, { limit: o.limit, json: o.json }));
+  dlq
+    .command('replay <queue>')
+    .description(
+      're-enqueue dead-lettered jobs as new jobs (fresh attempts; needs REDIS_URL), removing each ' +
+        'from <queue>.dlq only after its new job is confirmed; replaying again enqueues nothing new',
+    )
+    .option('--all', 'every readable job read (up to --limit)')
+    .option('--id <jobId>', 'only this old job id (repeatable, or comma-separated)', ids)
+    .option('-n, --limit <n>', 'read at most this many letters of <queue>.dlq', positive, 1000)
+    .option('--dry-run', 'say what would be replayed; enqueue and remove nothing')
+    .action((queue, o) => dlqReplay(queue, { all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun }));
+  return dlq;
+}

@@ -1,0 +1,97 @@
+import type { DeadLetterRecord, DecodeResult } from '@warren/amqp';
+import type { ReplayReport } from './dlq-replay';
+
+/**
+ * Control characters as visible escapes, as `warren status` shows a job's error: a reason quotes
+ * the task's error message (often its input), and an escape sequence printed raw could clear or
+ * rewrite the operator's terminal.
+ */
+export const printable = (v: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  v.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+
+/** Shortened (by code point, never a half surrogate pair) after escaping, so a line stays one line. */
+export function clip(v: string, max = 160): string {
+  const chars = [...printable(v)];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const iso = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? '-' : new Date(ms).toISOString();
+
+/** One dead letter as `dlq list --json` prints it. */
+export interface DeadLetterJson {
+  jobId: string | null;
+  task: string | null;
+  attempt: number | null;
+  maxAttempts: number | null;
+  deadAt: string | null;
+  reason: string;
+  /** Why the queue's codec cannot read the body (null: readable). */
+  unreadable: string | null;
+  messageId: string | null;
+  input?: unknown;
+}
+
+export function deadLetterJson(r: DeadLetterRecord & { decoded?: DecodeResult }): DeadLetterJson {
+  const d = r.decoded;
+  const job = d?.ok ? d.job : undefined;
+  return {
+    jobId: job?.id ?? null,
+    task: job?.task ?? null,
+    attempt: d?.ok ? (d.attempt ?? d.job.attempt) : null,
+    maxAttempts: job?.maxAttempts ?? null,
+    deadAt: r.deadAt === undefined ? null : iso(r.deadAt),
+    reason: r.reason,
+    unreadable: d && !d.ok ? d.reason : null,
+    messageId: r.messageId ?? null,
+    ...(job ? { input: job.input } : {}),
+  };
+}
+
+/** `dlq list`: one line per letter (job id, task, attempt, dead-at, reason), then what is left. */
+export function listLines(queue: string, records: DeadLetterJson[], more: number): string[] {
+  if (records.length === 0) return [`${queue}.dlq is empty`];
+  const out = records.map((r) =>
+    r.jobId === null
+      ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(`${r.unreadable}; dead-lettered: ${r.reason}`)}`
+      : `${r.jobId}  ${clip(r.task ?? '-', 60)}  attempt ${r.attempt}/${r.maxAttempts}  ${r.deadAt ?? '-'}  ${clip(r.reason)}`,
+  );
+  out.push(
+    more > 0
+      ? `${records.length} shown, ${more} more in ${queue}.dlq (--limit to see more)`
+      : `${records.length} in ${queue}.dlq`,
+  );
+  return out;
+}
+
+/** `dlq replay`: old id → new id per job, what was left and why, and a summary. */
+export function replayLines(queue: string, r: ReplayReport, dryRun: boolean): string[] {
+  const out: string[] = [];
+  if (r.outcomes.length === 0 && !r.skipped && !r.notFound.length)
+    return [`${queue}.dlq is empty`, ...(r.endError ? [r.endError] : [])];
+  for (const o of r.outcomes) {
+    if (o.kind === 'replayed')
+      out.push(
+        `${o.oldId} → ${o.newId}  ${clip(o.task, 60)}${o.earlier ? '  (replayed before: same job)' : ''}`,
+      );
+    else if (o.kind === 'would-replay') out.push(`${o.oldId}  ${clip(o.task, 60)}  would be replayed`);
+    else if (o.kind === 'failed') out.push(`${o.oldId}  ${clip(o.task, 60)}  NOT replayed: ${clip(o.error)}`);
+    else out.push(`(unreadable)  left in ${queue}.dlq: ${clip(o.reason)}`);
+  }
+  const count = (k: string) => r.outcomes.filter((o) => o.kind === k).length;
+  const parts = dryRun
+    ? [`${count('would-replay')} would be replayed (dry run: nothing enqueued or removed)`]
+    : [`${count('replayed')} replayed`];
+  if (count('failed')) parts.push(`${count('failed')} failed (left in ${queue}.dlq)`);
+  if (count('unreadable')) parts.push(`${count('unreadable')} unreadable (left)`);
+  if (r.skipped) parts.push(`${r.skipped} not chosen (left)`);
+  if (r.notFound.length)
+    parts.push(`not found among them: ${r.notFound.map((id) => clip(id, 60)).join(', ')}`);
+  if (r.remaining) parts.push(`${r.remaining} more in ${queue}.dlq not read (--limit)`);
+  out.push(parts.join('; '));
+  if (r.endError) out.push(r.endError);
+  return out;
+}

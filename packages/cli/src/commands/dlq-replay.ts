@@ -1,0 +1,116 @@
+import type { DeadLetterTake, TakenDeadLetter } from '@warren/amqp';
+import { type EnqueueRequest, type Producer, WarrenError } from '@warren/core';
+
+export type ReplayOutcome =
+  /** `earlier`: the key's job already existed (a replay whose DLQ ack was lost, now completed). */
+  | { kind: 'replayed'; oldId: string; newId: string; task: string; earlier: boolean }
+  | { kind: 'would-replay'; oldId: string; task: string }
+  | { kind: 'failed'; oldId: string; task: string; error: string }
+  | { kind: 'unreadable'; reason: string };
+
+export interface ReplayReport {
+  outcomes: ReplayOutcome[];
+  /** Readable letters not chosen (`ids` given): handed back. */
+  skipped: number;
+  /** Chosen ids not among the letters read. */
+  notFound: string[];
+  /** Letters left in the DLQ behind the ones read (the limit). */
+  remaining: number;
+  /** The acks could not be confirmed (the DLQ may still hold replayed letters). */
+  endError?: string;
+}
+
+export interface ReplayOptions {
+  /** Only these old job ids; undefined: every readable letter read. */
+  ids?: readonly string[];
+  dryRun?: boolean;
+  /** The queue's maxPriority: a priority is carried only when the queue has them. */
+  priorities?: boolean;
+}
+
+/**
+ * The idempotency key of a letter's replay: the old id and its dead-letter time name one death,
+ * so a replay whose ack was lost, or a second run over the same letter, gets the same new job.
+ */
+export const replayKey = (l: TakenDeadLetter, oldId: string) =>
+  `dlq-replay:${oldId}:${l.deadAt ?? 'unknown'}`;
+
+/**
+ * Re-enqueues the chosen dead letters of `queue` as new jobs through the producer (validation,
+ * confirms, the record; a fresh attempt count), then acks each letter only after its new job is
+ * confirmed. Everything else is handed back: not chosen, unreadable, failed, and (the channel
+ * gone) whatever was not reached. The old job's record stays as it is: terminal states never change.
+ */
+export async function replayDeadLetters(
+  take: DeadLetterTake,
+  enqueue: Producer['enqueue'],
+  queue: string,
+  opts: ReplayOptions = {},
+): Promise<ReplayReport> {
+  const wanted = opts.ids ? new Set(opts.ids) : undefined;
+  const report: ReplayReport = { outcomes: [], skipped: 0, notFound: [], remaining: take.remaining };
+  const seen = new Set<string>();
+  let stop = false;
+  // Oldest death first (a quorum DLQ need not keep that order): the new jobs go out in that order.
+  const byDeath = [...take.letters].sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
+  for (const letter of byDeath) {
+    if (!letter.decoded.ok) {
+      if (!wanted) report.outcomes.push({ kind: 'unreadable', reason: letter.decoded.reason });
+      continue;
+    }
+    const job = letter.decoded.job;
+    seen.add(job.id);
+    if (wanted && !wanted.has(job.id)) {
+      report.skipped++;
+      continue;
+    }
+    if (stop || opts.dryRun) {
+      report.outcomes.push(
+        stop
+          ? { kind: 'failed', oldId: job.id, task: job.task, error: 'not attempted (see above)' }
+          : { kind: 'would-replay', oldId: job.id, task: job.task },
+      );
+      continue;
+    }
+    const req: EnqueueRequest = {
+      task: job.task,
+      input: job.input,
+      queue,
+      maxAttempts: job.maxAttempts,
+      idempotencyKey: replayKey(letter, job.id),
+    };
+    if (opts.priorities && job.priority !== undefined) req.priority = job.priority;
+    let newId: string;
+    let earlier: boolean;
+    try {
+      const res = await enqueue(req);
+      newId = res.response.id;
+      earlier = res.replayed;
+    } catch (err) {
+      report.outcomes.push({ kind: 'failed', oldId: job.id, task: job.task, error: describe(err) });
+      // The broker or the store refused: the next ones would wait out the same refusal.
+      stop = !(err instanceof WarrenError) || err.status >= 500;
+      continue;
+    }
+    try {
+      take.ack(letter);
+      report.outcomes.push({ kind: 'replayed', oldId: job.id, newId, task: job.task, earlier });
+    } catch (err) {
+      const error = `enqueued as ${newId}, but the letter stays in the DLQ (${describe(err)}); replaying it again answers with that same job`;
+      report.outcomes.push({ kind: 'failed', oldId: job.id, task: job.task, error });
+      stop = true;
+    }
+  }
+  if (wanted) report.notFound = [...wanted].filter((id) => !seen.has(id));
+  try {
+    await take.end();
+  } catch (err) {
+    const replayed = report.outcomes.some((o) => o.kind === 'replayed');
+    report.endError = replayed
+      ? `${describe(err)}: the DLQ may still hold letters replayed above; replaying them again answers with the same new jobs`
+      : describe(err);
+  }
+  return report;
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
