@@ -1,5 +1,6 @@
 import { createClient } from '@warren/sdk';
 import { describeHttpFailure } from './http-failure';
+import { ingestUrl } from './ingest-url';
 
 export interface EnqueueCommandOptions {
   url: string;
@@ -22,7 +23,7 @@ export async function enqueue(
   } catch (err) {
     throw new Error(`input is not JSON: ${(err as Error).message}`);
   }
-  const client = createClient({ url: opts.url, apiKey: opts.apiKey });
+  const client = createClient({ url: ingestUrl(opts.url), apiKey: opts.apiKey });
   try {
     const job = await client.enqueue(task, parsed, {
       delayMs: opts.delayMs,

@@ -1,4 +1,5 @@
 import type { StatusSnapshot } from '@warren/observability';
+import { ingestUrl } from './ingest-url';
 
 export interface StatusCommandOptions {
   url: string;
@@ -12,10 +13,11 @@ class Unauthorized extends Error {}
 
 /** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
 export async function status(opts: StatusCommandOptions): Promise<void> {
+  const base = ingestUrl(opts.url);
   const fetchOnce = async (): Promise<StatusSnapshot> => {
     // Beside the ingest's own path, as the SDK (warren enqueue) and the dashboard resolve theirs:
     // an ingest published under a prefix (https://gw/warren) serves it at https://gw/warren/status.json.
-    const url = new URL(opts.url);
+    const url = new URL(base);
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/status.json`;
     const res = await fetch(url, {
       headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {},
