@@ -71,6 +71,28 @@ describe('direct client', () => {
     expect(asked).toEqual([50]);
   });
 
+  it('wait refuses a NaN timeout, as the HTTP client does, instead of re-reading the store forever', async () => {
+    let reads = 0;
+    const results = Object.assign(new MemoryResultStore(), {
+      get: (id: string) => {
+        reads++;
+        return MemoryResultStore.prototype.get.call(results, id);
+      },
+    });
+    const mem = new MemoryBroker();
+    broker = mem;
+    const client = createDirectClient({ config, publishers: new Map([[config.region, mem]]), results });
+    const job = await client.enqueue(add, { a: 1, b: 1 }); // no worker: it never finishes
+    const ac = new AbortController();
+    const settled = client.wait(job, { timeoutMs: Number.NaN, signal: ac.signal }).catch((e: unknown) => e);
+    const timer = setTimeout(() => ac.abort(new Error('still waiting')), 1_000);
+    const out = await settled;
+    clearTimeout(timer);
+    // Every bound is false for NaN: it polled on a 1 ms timer (~600 reads a second on Redis).
+    expect(reads).toBeLessThan(5);
+    expect(out).toBeInstanceOf(RangeError);
+  });
+
   it('enqueue records the job queued, a worker runs it, wait returns the typed result', async () => {
     const s = await setup();
     broker = s.broker;

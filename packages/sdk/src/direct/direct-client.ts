@@ -115,6 +115,8 @@ export function createDirectClient(
     { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = typeof job === 'string' ? job : job.id;
+    // NaN makes every bound false: the store re-read on a 1 ms timer, for good (the HTTP client's check).
+    if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     signal?.throwIfAborted();
     const first = await get<TOut>(id);
     if (isTerminal(first.state)) return first;
