@@ -7,7 +7,7 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 
 /** The real CLI; resolves with its exit code and stderr (no ingest runs at these URLs). */
 async function warren(args: string[], url: string): Promise<{ code: number; err: string }> {
-  const env = { ...process.env, WARREN_URL: url };
+  const env: NodeJS.ProcessEnv = { ...process.env, WARREN_URL: url };
   delete env.WARREN_API_KEY;
   try {
     await promisify(execFile)(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
