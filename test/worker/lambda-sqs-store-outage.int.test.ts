@@ -1,3 +1,4 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { defineConfig, defineTask } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
@@ -81,6 +82,46 @@ it('a result store outage longer than the queue maxReceiveCount loses nothing to
     expect(await sqs.receive(dlq.url, 0)).toEqual([]);
   } finally {
     await pub.close();
+    await results.close();
+  }
+}, 60_000);
+
+it('a failure that is not the store being unreachable is not handed back for ever: it spends its receives', async () => {
+  const task = defineTask({ name: 'lso.deep', input: z.unknown(), queue: `${RUN}-deep`, handler: () => 1 });
+  const dlq = await sqs.createQueue(`${RUN}-deep-dlq`);
+  const q = await sqs.createQueue(`${RUN}-deep`, {
+    deadLetterArn: dlq.arn,
+    maxReceiveCount: 2,
+    visibilityTimeoutS: 1,
+  });
+  await redis.start().catch(() => {}); // up (the first case may have started it already)
+  const results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
+  const failures: unknown[] = [];
+  const worker = createWorker({
+    config: defineConfig({ tasks: [task] }),
+    results,
+    sqs: createLambdaRecordMapper({ client: sqs.client }),
+    onLambdaError: (err) => failures.push(err),
+  });
+  // Input nested deeper than the record's JSON.stringify can go (the ingest refuses it; another
+  // producer may not): the store write throws a RangeError on every receive, not a TransportError.
+  const job = makeJob({ task: 'lso.deep', queue: `${RUN}-deep`, input: 'X' });
+  const body = JSON.stringify(job).replace('"X"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  await sqs.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: body }));
+  try {
+    const ids = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const r = await pollOnce(sqs, q, worker.sqsHandler, { waitS: 0, visibilityTimeoutS: 1 });
+      for (const rec of r?.event.Records ?? []) ids.add(rec.messageId);
+      await new Promise((res) => setTimeout(res, 1100)); // past the reported record's visibility
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures[0]).toBeInstanceOf(RangeError);
+    // One message throughout (no copies), moved by the redrive after its 2 receives.
+    expect(ids.size).toBe(1);
+    expect(await sqs.receive(q.url, 0)).toEqual([]);
+    expect((await sqs.receive(dlq.url, 1)).length).toBe(1);
+  } finally {
     await results.close();
   }
 }, 60_000);

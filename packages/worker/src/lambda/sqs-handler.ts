@@ -1,4 +1,4 @@
-import { type Delivery, type ExecuteOptions, type Executor, msUntil } from '@warren/core';
+import { type Delivery, type ExecuteOptions, type Executor, msUntil, TransportError } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
 import { mapLimit } from './map-limit';
@@ -43,9 +43,10 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
 /**
  * SQS event → partial batch response. Records listed in `batchItemFailures` (by SQS message id)
  * come back: retries after the visibility timeout the executor set to the backoff delay (a failed
- * job is copied to the DLQ with its reason by the mapper, and not listed). A record whose run the
- * result store failed is handed back unspent (a fresh copy after the queue's visibility timeout;
- * reported if SQS fails too), never failing the batch. Records not yet due (`notBefore`)
+ * job is copied to the DLQ with its reason by the mapper, and not listed). A record whose run
+ * found the result store unreachable is handed back unspent (a fresh copy after the queue's
+ * visibility timeout; reported if SQS fails too); other errors report the record; neither fails
+ * the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
  * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
  * start them (its timeout is too short): those fail into the DLQ. FIFO batches run in order; a
@@ -86,10 +87,12 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       return !d.keep;
     } catch (err) {
       deps.onError?.(err, record);
-      // Not settled (the result store failed around the run): handed back unspent, as the poll
-      // consumer and the RMQ handler do. Reported, each invocation counted a receive towards the
-      // redrive's maxReceiveCount, and an outage that long moved the job to the DLQ unrun.
-      if (d && d.settlement === undefined) {
+      // Not settled, the result store unreachable: handed back unspent, as the poll consumer and
+      // the RMQ handler do. Reported, each invocation counted a receive towards the redrive's
+      // maxReceiveCount, and an outage that long moved the job to the DLQ unrun. Anything else
+      // (a refused write, a bug) would fail the same way again: reported, it spends its receives
+      // and the redrive ends it, where copies would go round for ever.
+      if (d && d.settlement === undefined && err instanceof TransportError && err.recoverable) {
         const back = await d.release().then(
           () => true,
           () => false,
