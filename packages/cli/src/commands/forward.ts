@@ -42,12 +42,24 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
     config = defineConfig({ tasks: [] });
   } else {
     config = await loadConfig();
-    links = linksFromConfig(config, {
-      region: o.region,
+    const regions = config.regions.map((r) => r.id);
+    // A misspelt --region filtered every link out, and the error below blamed the config.
+    if (o.region && !regions.includes(o.region))
+      throw new Error(
+        `warren forward: --region ${o.region} is not one of the config's regions (${regions.join(', ')})`,
+      );
+    const all = linksFromConfig(config, {
       prefetch: o.prefetch,
       publishChannels: o.publishChannels,
       sqsEndpoint: o.sqsEndpoint,
     });
+    links = o.region ? all.filter((l) => l.source.region === o.region) : all;
+    if (links.length === 0 && all.length > 0) {
+      const from = [...new Set(all.map((l) => l.source.region))].join(', ');
+      throw new Error(
+        `warren forward: the config implies no links from region ${o.region} (links leave ${from})`,
+      );
+    }
     if (links.length === 0) {
       throw new Error(
         'warren forward: the config implies no links (no queue with homeRegion or sqs, or no regions with brokers); use --from/--queue/--to for an ad-hoc link',

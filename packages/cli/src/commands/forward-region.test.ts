@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const CONFIG = resolve(ROOT, 'packages/cli/src/testing/fx-regions.config.ts');
+
+/** The real CLI in config mode; each case here exits before connecting anywhere. */
+async function forward(args: string[]): Promise<{ code: number; err: string }> {
+  const env = { ...process.env, WARREN_CONFIG: CONFIG };
+  try {
+    await promisify(execFile)(process.execPath, ['packages/cli/bin/warren.js', 'forward', ...args], {
+      cwd: ROOT,
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, err: '' };
+  } catch (e) {
+    const { code, stderr } = e as { code: number; stderr: string };
+    return { code, err: stderr.replace(/^warren: running from the TypeScript sources.*\n/, '').trim() };
+  }
+}
+
+describe.concurrent('warren forward --region (config mode)', () => {
+  it('names a region the config does not have, instead of saying the config implies no links', async () => {
+    expect(await forward(['--region', 'typo'])).toEqual({
+      code: 1,
+      err: "warren forward: --region typo is not one of the config's regions (a, b)",
+    });
+  });
+
+  it('says a known region has no links of its own, naming the regions that do', async () => {
+    expect(await forward(['--region', 'b'])).toEqual({
+      code: 1,
+      err: 'warren forward: the config implies no links from region b (links leave a)',
+    });
+  });
+});
