@@ -73,3 +73,34 @@ describe('waitFor when Redis stops answering', () => {
     }
   });
 });
+
+describe('waitFor with no end', () => {
+  // Straight to Redis: the proxied connections above still carry the held replies.
+  let direct: TcpResultStore;
+  let directRest: RedisRestServer;
+  let directUpstash: RedisResultStore;
+  beforeAll(async () => {
+    direct = createRedisResultStore({ redis: REDIS_URL, prefix: PREFIX });
+    directRest = await serveRedisRest({ port: 0, redisUrl: REDIS_URL, token: 'h55' });
+    directUpstash = createUpstashResultStore({
+      url: directRest.url,
+      token: 'h55',
+      prefix: PREFIX,
+      retry: false,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([direct?.close(), directRest?.close()]);
+  });
+
+  it.each([
+    ['TCP', () => direct],
+    ['REST', () => directUpstash],
+  ])('%s: Infinity is not cut short', async (_, store) => {
+    const id = uuidv7();
+    await store().create(id, 'queued', { task: 't', queue: 'q' });
+    setTimeout(() => void store().transition(id, 'cancelled', {}), 300);
+    // Node fires a timer past 2^31 - 1 ms at once: bounded by one, it failed in 2 ms.
+    expect((await timed(store(), id, Number.POSITIVE_INFINITY)).out).toBe('cancelled');
+  });
+});

@@ -2,6 +2,8 @@ import { TransportError } from '@warren/core';
 
 /** How long past a wait's end a store call started within it may still answer (a read at the end). */
 export const WAIT_GRACE_MS = 500;
+/** The longest delay setTimeout takes (2^31 - 1 ms, ~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Edge runtimes have no setImmediate: a timer comes after I/O there too.
 const afterIo: (fn: () => void) => void =
@@ -14,6 +16,9 @@ const afterIo: (fn: () => void) => void =
  * a 30 s wait past any gateway's limit. The call itself goes on and ends at its own timeout.
  */
 export function beforeWaitEnd<T>(p: Promise<T>, until: number, op: string): Promise<T> {
+  const ms = Math.max(0, until - Date.now()) + WAIT_GRACE_MS;
+  // A wait with no end (Infinity, or past what a timer holds: Node fires those at once) bounds nothing.
+  if (!(ms <= MAX_TIMER_MS)) return p;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       // After this turn's I/O: a reply already read off the socket settles `p` first, so a busy
@@ -26,7 +31,7 @@ export function beforeWaitEnd<T>(p: Promise<T>, until: number, op: string): Prom
             }),
           ),
         ),
-      Math.max(0, until - Date.now()) + WAIT_GRACE_MS,
+      ms,
     );
     p.then(
       (v) => {
