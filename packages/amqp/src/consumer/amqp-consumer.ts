@@ -1,7 +1,16 @@
-import type { ConsumeOptions, Consumer, DeliveryHandler, Subscription } from '@warren/core';
+import {
+  type ConsumeOptions,
+  type Consumer,
+  type DeliveryHandler,
+  type Subscription,
+  TransportError,
+} from '@warren/core';
 import type { ChannelModel } from 'amqplib';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { QueueSubscription, type SubscriptionDeps } from './queue-subscription';
+
+/** basic.qos carries the prefetch count in 16 bits (0: no limit). */
+const MAX_PREFETCH = 65_535;
 
 /** The Consumer port: subscriptions that survive reconnections (re-established by the connect hook). */
 export class AmqpConsumer implements Consumer {
@@ -31,6 +40,13 @@ export class AmqpConsumer implements Consumer {
     opts: ConsumeOptions = {},
   ): Promise<Subscription> {
     const prefetch = opts.prefetch ?? this.defaultPrefetch;
+    // amqplib throws a RangeError on each subscribe, which reads as recoverable: the consumer
+    // retried every 1..30 s forever, consuming nothing, while consume() had resolved.
+    if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > MAX_PREFETCH)
+      throw new TransportError(
+        `consume ${queue}: prefetch ${prefetch} (the worker's concurrency) must be an integer from 0 to ${MAX_PREFETCH}, RabbitMQ's limit`,
+        false,
+      );
     const sub = new QueueSubscription(queue, onDelivery, prefetch, this.deps, this.timeoutMs);
     this.subs.add(sub);
     // Not connected yet: the subscription starts with the next connection.
