@@ -134,6 +134,61 @@ describe('attempts beyond the queue maxReceiveCount', () => {
     await pub.close();
   });
 
+  it("Lambda: a retry on a first receive that is also the queue's last is a fresh copy, not lost to the redrive", async () => {
+    // maxReceiveCount 1: the queue's tasks do not retry, but this job was enqueued with
+    // maxAttempts 3. The mapper does not look the redrive up on a first receive (cold start).
+    const name = `${RUN}-${n++}`;
+    const dlq = await sqs.createQueue(`${name}-dlq`);
+    const q = await sqs.createQueue(name, {
+      deadLetterArn: dlq.arn,
+      maxReceiveCount: 1,
+      visibilityTimeoutS: 30,
+    });
+    const { results, executor } = setup();
+    const job = makeJob({
+      task: 'm.never',
+      queue: name,
+      maxAttempts: 3,
+      backoff: tasks.get('m.never')!.retry.backoff,
+    });
+    await createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } }).publish(name, job);
+    const mapper = createLambdaRecordMapper({ client: sqs.client });
+    const attempts: number[] = [];
+    for (let i = 0; i < 12 && (await results.get(job.id))?.state !== 'failed'; i++) {
+      const out = await sqs.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: q.url,
+          WaitTimeSeconds: 1,
+          AttributeNames: ['All' as QueueAttributeName],
+        }),
+      );
+      for (const m of out.Messages ?? []) {
+        const mapped = await mapper.map({
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: m.Attributes!.ApproximateReceiveCount! },
+          eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${name}`,
+        } as SQSRecord);
+        if (!mapped.ok) throw new Error(mapped.reason);
+        attempts.push(mapped.delivery.attempt);
+        await executor.execute(mapped.delivery);
+        if (!mapped.delivery.keep) {
+          await sqs.client.send(
+            new DeleteMessageCommand({ QueueUrl: q.url, ReceiptHandle: m.ReceiptHandle! }),
+          );
+        }
+      }
+    }
+    // Every attempt the job allows ran; the last failure is dead-lettered with its reason.
+    expect(attempts).toEqual([1, 2, 3]);
+    expect((await results.get(job.id))?.state).toBe('failed');
+    const dead = await sqs.receive(dlq.url, 1);
+    expect(dead.map((m) => m.MessageAttributes?.['warren-reason']?.StringValue)).toEqual([
+      expect.stringMatching(/never works/),
+    ]);
+  });
+
   it('a job handed back unrun on the last receive is sent again as a fresh message, not left to the redrive', async () => {
     const name = `${RUN}-${n++}`;
     const dlq = await sqs.createQueue(`${name}-dlq`);

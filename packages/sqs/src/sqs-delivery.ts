@@ -103,8 +103,16 @@ export function createBoundSqsDelivery(
       keep = true;
       const { ctx, message: m } = await bind();
       // Visibility hides a message ≤ 12 h; a longer wait (backoff and Retry-After reach 24 h)
-      // becomes a copy with notBefore, carrying the attempt this run spent.
-      if (delayMs > MAX_DEFER_MS) keep = await deferMessage(ctx, m, job, attempt + 1, delayMs, mode);
+      // becomes a copy with notBefore, carrying the attempt this run spent. So does a retry on
+      // the queue's last receive (its maxReceiveCount unknown when mapped: a Lambda first receive
+      // skips the lookup): shown again, SQS's redrive would move it to the DLQ unrun, its record
+      // `retrying` for good.
+      const max =
+        extra.maxReceiveCount ??
+        (await ctx.directory.redrive(m.queueUrl).catch(() => undefined))?.maxReceiveCount;
+      const lastReceive = max !== undefined && m.receiveCount >= max;
+      if (delayMs > MAX_DEFER_MS || lastReceive)
+        keep = await deferMessage(ctx, m, job, attempt + 1, delayMs, mode);
       else await setVisibility(ctx.client, m, delayMs);
     },
     async release() {
