@@ -1,5 +1,6 @@
 import type { TransitionOutcome } from '../ports/result-store';
 import type { ExecutionOutcome, JobExecution } from './executor-types';
+import { writeRunEnd } from './record-lost';
 import { resultJsonProblem, resultStoreRefusal, unstorable } from './result-json';
 import { failJob } from './settle-delivery';
 
@@ -14,7 +15,7 @@ export async function recordResult(
   let done: TransitionOutcome;
   try {
     if (unstorable(value)) throw new TypeError('unstorable result');
-    done = await x.write(job.id, 'succeeded', { result: value ?? null, owner, ttlS: doneTtlS });
+    done = await writeRunEnd(x, 'succeeded', { result: value ?? null, owner, ttlS: doneTtlS });
   } catch (err) {
     // A result JSON cannot hold, or one the store refuses for good, fails the job: rethrown, the
     // delivery would be released and the job run again, forever (each time behind its own lease).

@@ -2,6 +2,7 @@ import { backoffDelay } from '../retry/backoff';
 import { waitingTtlS } from '../state/waiting-ttl';
 import { classify, OutputSchemaError, toJobError, withinDeferWindow } from './errors';
 import type { ExecutionOutcome, JobExecution } from './executor-types';
+import { writeRunEnd } from './record-lost';
 import { deferDelivery, failJob, skip } from './settle-delivery';
 
 /**
@@ -37,7 +38,7 @@ export async function settleThrown(
   const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
   // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
   const waitTtlS = waitingTtlS(Math.max(ttlS, deps.resultTtlS), delayMs);
-  const out = await write(job.id, 'retrying', {
+  const out = await writeRunEnd(x, 'retrying', {
     error: deferring ? undefined : error,
     owner,
     ttlS: waitTtlS,

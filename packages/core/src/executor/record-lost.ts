@@ -1,0 +1,27 @@
+import type { JobState } from '@warren/protocol';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import type { JobExecution } from './executor-types';
+import { recordPatch } from './record-patch';
+import { LEASE_MARGIN_MS } from './run-budget';
+
+/**
+ * The end of this run's write (`succeeded`, `retrying`), made again on a record remade from the
+ * envelope when the job has no record any more: its Redis lost it while the job ran (a restart
+ * without persistence, a failover to a replica that lacked it, an eviction under a volatile-*
+ * maxmemory policy). The store refuses those moves from no record ('illegal', no state), and
+ * the refusal read as a duplicate's: the delivery was acked, a succeeded job's result and a
+ * retry dropped, the job gone. The record comes back as this run's (`running`, its owner, a
+ * short lease), so a run that took the job meanwhile (a lease then held) still wins.
+ */
+export async function writeRunEnd(
+  x: JobExecution,
+  to: JobState,
+  patch: TransitionPatch,
+): Promise<TransitionOutcome> {
+  const out = await x.write(x.job.id, to, patch);
+  if (out.ok || out.reason !== 'illegal' || out.state !== undefined) return out;
+  const { job, attempt, owner } = x;
+  const ttlS = patch.ttlS ?? x.ttlS;
+  const took = await x.write(job.id, 'running', recordPatch(job, ttlS, attempt, owner, LEASE_MARGIN_MS));
+  return took.ok ? x.write(job.id, to, patch) : took;
+}
