@@ -69,3 +69,16 @@ describe('defineConfig: unknown keys', () => {
     expect(cfg.queues.work?.maxLength).toBe(10);
   });
 });
+
+describe('defineConfig: worker.queues', () => {
+  it('refuses a queue the config does not have (a worker consumed the empty typo in silence)', () => {
+    expect(define({ worker: { queues: ['wrok'] } })).toThrow(
+      'invalid warren config: worker.queues: "wrok" is not a queue of this config (work, default): declare it under queues, or fix the name',
+    );
+  });
+
+  it('takes the queues of tasks, of queues and default', () => {
+    const cfg = define({ queues: { extra: {} }, worker: { queues: ['work', 'extra', 'default'] } })();
+    expect(cfg.worker.queues).toEqual(['work', 'extra', 'default']);
+  });
+});

@@ -39,6 +39,13 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
   queues.default ??= queueConfigSchema.parse({});
 
   assertRegionRefs(cfg.regions, queues, 'invalid warren config');
+  // A misspelt name here had the worker consume a new, empty queue while the jobs waited elsewhere.
+  for (const q of cfg.worker.queues ?? []) {
+    if (!queues[q])
+      throw new ConfigError(
+        `invalid warren config: worker.queues: "${q}" is not a queue of this config (${Object.keys(queues).join(', ')}): declare it under queues, or fix the name`,
+      );
+  }
   for (const [name, q] of Object.entries(queues)) {
     if (q.maxPriority && q.type === 'quorum') {
       throw new ConfigError(
