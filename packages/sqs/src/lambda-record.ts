@@ -28,6 +28,8 @@ export interface LambdaRecordMapperOptions {
   onDrop?: SqsContext['onDrop'];
 }
 
+const isFifoArn = (arn: string | undefined) => arn?.endsWith('.fifo') === true;
+
 const info = (record: SQSRecord): MessageInfo => ({
   messageId: record.messageId,
   receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
@@ -81,11 +83,15 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const i = info(record);
       const job = parsed.job;
-      // Whether this receive is the queue's last matters only while the job could still retry,
-      // and only from the second receive: a first receive that is also the last needs
-      // maxReceiveCount 1, which the stack never plans for a task that retries. Skipping it keeps
-      // the SQS SDK out of a cold start that only runs fresh jobs.
-      const couldRetry = i.receiveCount > 1 && job.attempt - 1 + i.receiveCount < job.maxAttempts;
+      // Whether this receive is the queue's last matters only while the job could still retry.
+      // On a standard queue, only from the second receive: a retry on a first receive that was
+      // also the last becomes a fresh copy (see retry), so skipping the lookup keeps the SQS SDK
+      // out of a cold start that only runs fresh jobs. A FIFO queue cannot copy (the message
+      // would lose its place in its group), so there the job must know from the first receive
+      // (maxReceiveCount 1 with a job enqueued with more attempts than its task's).
+      const couldRetry =
+        (i.receiveCount > 1 || isFifoArn(record.eventSourceARN)) &&
+        job.attempt - 1 + i.receiveCount < job.maxAttempts;
       const maxReceiveCount = couldRetry ? await maxReceiveCountOf(bind(record)) : undefined;
       return {
         ok: true,

@@ -189,6 +189,43 @@ describe('attempts beyond the queue maxReceiveCount', () => {
     ]);
   });
 
+  it("Lambda, FIFO: a first receive that is also the queue's last is the job's last attempt (a copy would lose its place)", async () => {
+    const name = `${RUN}-${n++}`;
+    const dlq = await sqs.createQueue(`${name}-dlq.fifo`, { fifo: true });
+    const q = await sqs.createQueue(`${name}.fifo`, {
+      fifo: true,
+      deadLetterArn: dlq.arn,
+      maxReceiveCount: 1,
+      visibilityTimeoutS: 30,
+    });
+    const { results, executor } = setup();
+    const job = makeJob({
+      task: 'm.never',
+      queue: name,
+      maxAttempts: 3,
+      backoff: tasks.get('m.never')!.retry.backoff,
+    });
+    await createSqsPublisher({ client: sqs.client, queueUrls: { [name]: q.url } }).publish(name, job);
+    const [m] = await sqs.receive(q.url, 1);
+    const mapper = createLambdaRecordMapper({ client: sqs.client });
+    const mapped = await mapper.map({
+      messageId: m!.MessageId!,
+      receiptHandle: m!.ReceiptHandle!,
+      body: m!.Body!,
+      attributes: { ApproximateReceiveCount: m!.Attributes!.ApproximateReceiveCount! },
+      eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${name}.fifo`,
+    } as SQSRecord);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    await executor.execute(mapped.delivery);
+    // Retried, SQS's redrive would have moved it to the DLQ unrun, its record `retrying` for good.
+    expect((await results.get(job.id))?.state).toBe('failed');
+    expect(mapped.delivery.keep).toBe(false);
+    const dead = await sqs.receive(dlq.url, 1);
+    expect(dead.map((d) => d.MessageAttributes?.['warren-reason']?.StringValue)).toEqual([
+      expect.stringMatching(/never works/),
+    ]);
+  });
+
   it('a job handed back unrun on the last receive is sent again as a fresh message, not left to the redrive', async () => {
     const name = `${RUN}-${n++}`;
     const dlq = await sqs.createQueue(`${name}-dlq`);
