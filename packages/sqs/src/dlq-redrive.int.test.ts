@@ -51,7 +51,9 @@ describe('SQS DLQ redrive (StartMessageMoveTask) of a warren job', () => {
     const consumer = createSqsConsumer({ client: sqs.client, queueUrls: { [RUN]: q.url }, waitTimeS: 1 });
     let results = new MemoryResultStore();
     let executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 600 });
-    const sub = await consumer.consume(RUN, (d) => executor.execute(d));
+    const sub = await consumer.consume(RUN, async (d) => {
+      await executor.execute(d);
+    });
     await eventually(async () => (await results.get(job.id))?.state === 'failed', 10_000);
 
     const redrive = async () => {
