@@ -84,6 +84,13 @@ export async function brokerFromEnv(
   celery: Pick<CeleryCodecOptions, 'onRefused'> = {},
   onEvent?: EventSink,
 ): Promise<BrokerRuntime> {
+  // Else the first region's broker was taken as this process's own: a worker consumed, and an
+  // ingest stamped its jobs' origin for, a region it is not in. (WARREN_REGION is checked so.)
+  const ids = config.regions.map((r) => r.id);
+  if (ids.length > 0 && !ids.includes(config.region))
+    throw new ConfigError(
+      `region "${config.region}" is not one of the config's regions (${ids.join(', ')}): set region in the config, or WARREN_REGION`,
+    );
   const clusters = new Map<string, string[]>();
   for (const r of config.regions) if (r.brokers.length > 0) clusters.set(r.id, r.brokers);
   const envUrls = parseNodeUrls(env.RABBITMQ_URL);

@@ -30,6 +30,18 @@ describe('createRuntime', () => {
     },
   );
 
+  it("refuses an own region that is not one of the config's regions (WARREN_REGION's check, for the file)", async () => {
+    const location = { lat: 0, lon: 0 };
+    const mismatched = defineConfig({
+      tasks: [],
+      region: 'eu-west',
+      regions: [{ id: 'us-east', location, brokers: ['amqp://127.0.0.1:1'] }],
+    });
+    await expect(createRuntime(mismatched, { REDIS_URL: 'redis://127.0.0.1:6379' })).rejects.toThrow(
+      `region "eu-west" is not one of the config's regions (us-east): set region in the config, or WARREN_REGION`,
+    );
+  });
+
   it('uses the in-memory broker and store only when asked to (--embedded, warren dev)', async () => {
     const rt = await createRuntime(config, {}, { embedded: true });
     expect(rt.describe.join(' ')).toMatch(/in-memory/);
