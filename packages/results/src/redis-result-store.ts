@@ -37,6 +37,11 @@ export interface RedisStoreOptions {
   defaultTtlS?: number;
   /** Lease when a `running` transition names none. */
   defaultLeaseMs?: number;
+  /**
+   * What the driver puts before the keys a command names but not before those a script builds
+   * itself (the idempotency key a terminal write ends): ioredis' `keyPrefix`.
+   */
+  driverKeyPrefix?: string;
 }
 
 /** Options for waiting on a job to reach a terminal state. */
@@ -49,6 +54,8 @@ export class RedisResultStore implements ResultStore {
   readonly keys: KeyLayout;
   private readonly ttlS: number;
   private readonly leaseMs: number;
+  /** The idempotency keys' prefix as a script must name them (see driverKeyPrefix). */
+  private readonly idemPrefix: string;
   private readonly batcher: TransitionBatcher;
   private readonly creates: TransitionBatcher;
 
@@ -59,6 +66,7 @@ export class RedisResultStore implements ResultStore {
     this.keys = opts.keys;
     this.ttlS = opts.defaultTtlS ?? DEFAULT_TTL_S;
     this.leaseMs = opts.defaultLeaseMs ?? DEFAULT_LEASE_MS;
+    this.idemPrefix = (opts.driverKeyPrefix ?? '') + opts.keys.idem('');
     this.batcher = new TransitionBatcher((keys, args) => this.driver.script('transition', keys, args));
     this.creates = new TransitionBatcher((keys, args) => this.driver.script('create', keys, args));
   }
@@ -74,7 +82,7 @@ export class RedisResultStore implements ResultStore {
       leaseMs: this.leaseMs,
       channel: this.keys.done(id),
       // A terminal write ends the job's idempotency key with its record (see the script).
-      ...(isTerminal(to) ? { idemPrefix: this.keys.idem(''), id } : {}),
+      ...(isTerminal(to) ? { idemPrefix: this.idemPrefix, id } : {}),
     });
     const reply = await this.call('transition', () =>
       this.batcher.run(this.keys.job(id), [encodeSegment(args)]),

@@ -72,6 +72,9 @@ export class TcpResultStore extends RedisResultStore {
       keys: keyLayout(opts.prefix ?? DEFAULT_PREFIX),
       defaultTtlS: opts.defaultTtlS,
       defaultLeaseMs: opts.defaultLeaseMs,
+      // An application's ioredis instance may carry one: the idempotency key a terminal write
+      // ends was named without it, missed, and outlived its record (a 409 for its whole TTL).
+      driverKeyPrefix: redis.options.keyPrefix,
     });
     this.done = done;
   }
