@@ -9,6 +9,7 @@ export * from './limits';
 export { createSqsPublisher, type SqsPublisherOptions } from './publisher';
 export { QueueDirectory, type RedriveInfo } from './queue-directory';
 export { type QueueUrlOptions, sqsQueueName } from './queue-urls';
+export { createSqsClient, type SqsClientOptions } from './sqs-client';
 export {
   createBoundSqsDelivery,
   createSqsDelivery,
@@ -23,3 +24,4 @@ export {
   type SqsMode,
 } from './sqs-delivery';
 export type { ReceivedMessage } from './sqs-ops';
+export { type SqsDeadLetter, type SqsDeadLetterTake, takeSqsDeadLetters } from './take-dead-letters';

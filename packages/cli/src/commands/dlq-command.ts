@@ -17,16 +17,27 @@ const ids = (v: string, prev: string[] = []) => [
 /** `warren dlq list|replay`: what RabbitMQ's `<queue>.dlq` holds, and re-running it as new jobs. */
 export function dlqCommand(): Command {
   const dlq = new Command('dlq').description(
-    "dead-lettered jobs of a queue (RabbitMQ's <queue>.dlq; RABBITMQ_URL, WARREN_CONFIG): list, replay",
+    "dead-lettered jobs of a queue (RabbitMQ's <queue>.dlq, or with --sqs its SQS DLQ): list, replay",
   );
-  dlq
-    .command('list <queue>')
+  const where = (c: Command) =>
+    c
+      .option('--sqs', "the queue's SQS dead-letter queue (its redrive policy's) instead of RabbitMQ's")
+      .option(
+        '--sqs-queue-url <url>',
+        "with --sqs: the queue's URL (default: the region's sqs.queueUrlPrefix + queue)",
+      )
+      .option('--sqs-endpoint <url>', 'with --sqs: SQS endpoint override (local-aws-sqs)');
+  const sqs = (o: { sqs?: boolean; sqsQueueUrl?: string; sqsEndpoint?: string }) => ({
+    sqs: o.sqs,
+    sqsQueueUrl: o.sqsQueueUrl,
+    sqsEndpoint: o.sqsEndpoint,
+  });
+  where(dlq.command('list <queue>'))
     .description('list <queue>.dlq without consuming it: job id, task, attempt, dead-at, reason')
     .option('-n, --limit <n>', 'at most this many', positive, 100)
     .option('--json', 'machine-readable records (with each job input)')
-    .action((queue, o) => dlqList(queue, { limit: o.limit, json: o.json }));
-  dlq
-    .command('replay <queue>')
+    .action((queue, o) => dlqList(queue, { ...sqs(o), limit: o.limit, json: o.json }));
+  where(dlq.command('replay <queue>'))
     .description(
       're-enqueue dead-lettered jobs as new jobs (fresh attempts; needs REDIS_URL), removing each ' +
         'from <queue>.dlq only after its new job is confirmed; replaying again enqueues nothing new',
@@ -35,6 +46,8 @@ export function dlqCommand(): Command {
     .option('--id <jobId>', 'only this old job id (repeatable, or comma-separated)', ids)
     .option('-n, --limit <n>', 'read at most this many letters of <queue>.dlq', positive, 1000)
     .option('--dry-run', 'say what would be replayed; enqueue and remove nothing')
-    .action((queue, o) => dlqReplay(queue, { all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun }));
+    .action((queue, o) =>
+      dlqReplay(queue, { ...sqs(o), all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun }),
+    );
   return dlq;
 }

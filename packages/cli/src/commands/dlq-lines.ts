@@ -51,27 +51,32 @@ export function deadLetterJson(r: DeadLetterRecord & { decoded?: DecodeResult })
   };
 }
 
-/** `dlq list`: one line per letter (job id, task, attempt, dead-at, reason), then what is left. */
-export function listLines(queue: string, records: DeadLetterJson[], more: number): string[] {
-  if (records.length === 0) return [`${queue}.dlq is empty`];
+/**
+ * `dlq list`: one line per letter (job id, task, attempt, dead-at, reason), then what is left
+ * (`more` undefined: the DLQ cannot say, as SQS's). `dlq` names it (`emails.dlq`, an SQS URL).
+ */
+export function listLines(dlq: string, records: DeadLetterJson[], more: number | undefined): string[] {
+  if (records.length === 0) return [`${dlq} is empty`];
   const out = records.map((r) =>
     r.jobId === null
       ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(`${r.unreadable}; dead-lettered: ${r.reason}`)}`
       : `${r.jobId}  ${clip(r.task ?? '-', 60)}  attempt ${r.attempt}/${r.maxAttempts}  ${r.deadAt ?? '-'}  ${clip(r.reason)}`,
   );
   out.push(
-    more > 0
-      ? `${records.length} shown, ${more} more in ${queue}.dlq (--limit to see more)`
-      : `${records.length} in ${queue}.dlq`,
+    more === undefined
+      ? `${records.length} shown (--limit for more)`
+      : more > 0
+        ? `${records.length} shown, ${more} more in ${dlq} (--limit to see more)`
+        : `${records.length} in ${dlq}`,
   );
   return out;
 }
 
 /** `dlq replay`: old id → new id per job, what was left and why, and a summary. */
-export function replayLines(queue: string, r: ReplayReport, dryRun: boolean): string[] {
+export function replayLines(dlq: string, r: ReplayReport, dryRun: boolean): string[] {
   const out: string[] = [];
   if (r.outcomes.length === 0 && !r.skipped && !r.notFound.length)
-    return [`${queue}.dlq is empty`, ...(r.endError ? [r.endError] : [])];
+    return [`${dlq} is empty`, ...(r.endError ? [r.endError] : [])];
   for (const o of r.outcomes) {
     if (o.kind === 'replayed')
       out.push(
@@ -79,18 +84,18 @@ export function replayLines(queue: string, r: ReplayReport, dryRun: boolean): st
       );
     else if (o.kind === 'would-replay') out.push(`${o.oldId}  ${clip(o.task, 60)}  would be replayed`);
     else if (o.kind === 'failed') out.push(`${o.oldId}  ${clip(o.task, 60)}  NOT replayed: ${clip(o.error)}`);
-    else out.push(`(unreadable)  left in ${queue}.dlq: ${clip(o.reason)}`);
+    else out.push(`(unreadable)  left in ${dlq}: ${clip(o.reason)}`);
   }
   const count = (k: string) => r.outcomes.filter((o) => o.kind === k).length;
   const parts = dryRun
     ? [`${count('would-replay')} would be replayed (dry run: nothing enqueued or removed)`]
     : [`${count('replayed')} replayed`];
-  if (count('failed')) parts.push(`${count('failed')} failed (left in ${queue}.dlq)`);
+  if (count('failed')) parts.push(`${count('failed')} failed (left in ${dlq})`);
   if (count('unreadable')) parts.push(`${count('unreadable')} unreadable (left)`);
   if (r.skipped) parts.push(`${r.skipped} not chosen (left)`);
   if (r.notFound.length)
     parts.push(`not found among them: ${r.notFound.map((id) => clip(id, 60)).join(', ')}`);
-  if (r.remaining) parts.push(`${r.remaining} more in ${queue}.dlq not read (--limit)`);
+  if (r.remaining) parts.push(`${r.remaining} more in ${dlq} not read (--limit)`);
   out.push(parts.join('; '));
   if (r.endError) out.push(r.endError);
   return out;

@@ -1,5 +1,19 @@
-import type { DeadLetterTake, TakenDeadLetter } from '@warren/amqp';
-import { type EnqueueRequest, type Producer, WarrenError } from '@warren/core';
+import { type EnqueueRequest, type JobEnvelope, type Producer, WarrenError } from '@warren/core';
+
+/** A dead letter as a replay reads it (RabbitMQ's takeDeadLetters, SQS's takeSqsDeadLetters). */
+export interface ReplayLetter {
+  deadAt?: number;
+  decoded: { ok: true; job: JobEnvelope } | { ok: false; reason: string };
+}
+
+/** Letters held until `end`: acked ones leave their DLQ, the rest are handed back. */
+export interface ReplayTake<L extends ReplayLetter = ReplayLetter> {
+  readonly letters: readonly L[];
+  /** Letters left behind the ones taken, when the DLQ says. */
+  readonly remaining?: number;
+  ack(letter: L): void | Promise<void>;
+  end(): Promise<void>;
+}
 
 export type ReplayOutcome =
   /** `earlier`: the key's job already existed (a replay whose DLQ ack was lost, now completed). */
@@ -32,8 +46,7 @@ export interface ReplayOptions {
  * The idempotency key of a letter's replay: the old id and its dead-letter time name one death,
  * so a replay whose ack was lost, or a second run over the same letter, gets the same new job.
  */
-export const replayKey = (l: TakenDeadLetter, oldId: string) =>
-  `dlq-replay:${oldId}:${l.deadAt ?? 'unknown'}`;
+export const replayKey = (l: ReplayLetter, oldId: string) => `dlq-replay:${oldId}:${l.deadAt ?? 'unknown'}`;
 
 /**
  * Re-enqueues the chosen dead letters of `queue` as new jobs through the producer (validation,
@@ -41,14 +54,14 @@ export const replayKey = (l: TakenDeadLetter, oldId: string) =>
  * confirmed. Everything else is handed back: not chosen, unreadable, failed, and (the channel
  * gone) whatever was not reached. The old job's record stays as it is: terminal states never change.
  */
-export async function replayDeadLetters(
-  take: DeadLetterTake,
+export async function replayDeadLetters<L extends ReplayLetter>(
+  take: ReplayTake<L>,
   enqueue: Producer['enqueue'],
   queue: string,
   opts: ReplayOptions = {},
 ): Promise<ReplayReport> {
   const wanted = opts.ids ? new Set(opts.ids) : undefined;
-  const report: ReplayReport = { outcomes: [], skipped: 0, notFound: [], remaining: take.remaining };
+  const report: ReplayReport = { outcomes: [], skipped: 0, notFound: [], remaining: take.remaining ?? 0 };
   const seen = new Set<string>();
   let stop = false;
   // Oldest death first (a quorum DLQ need not keep that order): the new jobs go out in that order.
@@ -93,7 +106,7 @@ export async function replayDeadLetters(
       continue;
     }
     try {
-      take.ack(letter);
+      await take.ack(letter);
       report.outcomes.push({ kind: 'replayed', oldId: job.id, newId, task: job.task, earlier });
     } catch (err) {
       const error = `enqueued as ${newId}, but the letter stays in the DLQ (${describe(err)}); replaying it again answers with that same job`;

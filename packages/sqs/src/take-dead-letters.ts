@@ -1,0 +1,118 @@
+import type { Message, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
+import { type EnvelopeParse, parseEnvelope } from '@warren/core';
+import { sqsCall } from './errors';
+import { loadSqsSdk } from './sdk';
+
+export interface SqsDeadLetter {
+  /** `warren-reason`, or what SQS's own redrive leaves (no reason). */
+  reason: string;
+  body: string;
+  messageId?: string;
+  /** When the copy reached the DLQ (its SentTimestamp, epoch ms): stable across receives. */
+  deadAt?: number;
+  /** The envelope; `attempt`: the receive count it died on (`warren-receive-count`). */
+  decoded: (EnvelopeParse & { attempt?: number }) | { ok: false; reason: string };
+}
+
+/** Dead letters held invisible (`holdS`) until `end`; what `warren dlq` replays from an SQS DLQ. */
+export interface SqsDeadLetterTake {
+  readonly letters: readonly SqsDeadLetter[];
+  /** Deletes the letter from the DLQ. */
+  ack(letter: SqsDeadLetter): Promise<void>;
+  /**
+   * Makes every letter not acked visible again at once. Rejects when SQS refuses: those letters
+   * reappear on their own after the hold, none is lost.
+   */
+  end(): Promise<void>;
+}
+
+/**
+ * Receives up to `max` messages of the SQS dead-letter queue `dlqUrl`, each hidden for `holdS`
+ * (SQS has no peek: a list is a take handed back at once). Stops at `max` or after two empty
+ * long polls of a second (a short answer can be empty while messages are there).
+ */
+export async function takeSqsDeadLetters(
+  client: SQSClient,
+  dlqUrl: string,
+  max: number,
+  holdS = 300,
+): Promise<SqsDeadLetterTake> {
+  const sdk = await loadSqsSdk();
+  const letters: SqsDeadLetter[] = [];
+  const held = new Map<SqsDeadLetter, string>();
+  const handBack = (receipts: string[]) =>
+    Promise.all(
+      receipts.map((r) =>
+        sqsCall('ChangeMessageVisibility (dead letter)', () =>
+          client.send(
+            new sdk.ChangeMessageVisibilityCommand({
+              QueueUrl: dlqUrl,
+              ReceiptHandle: r,
+              VisibilityTimeout: 0,
+            }),
+          ),
+        ),
+      ),
+    );
+  try {
+    for (let empty = 0; letters.length < max && empty < 2; ) {
+      const out = await sqsCall('ReceiveMessage (dead letters)', () =>
+        client.send(
+          new sdk.ReceiveMessageCommand({
+            QueueUrl: dlqUrl,
+            MaxNumberOfMessages: Math.min(10, max - letters.length),
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: holdS,
+            // The (deprecated) AttributeNames: local-aws-sqs honours only it; AWS still does.
+            AttributeNames: ['SentTimestamp' as QueueAttributeName],
+            MessageAttributeNames: ['All'],
+          }),
+        ),
+      );
+      const got = out.Messages ?? [];
+      empty = got.length ? 0 : empty + 1;
+      for (const m of got) {
+        const letter = readLetter(m);
+        letters.push(letter);
+        held.set(letter, m.ReceiptHandle!);
+      }
+    }
+  } catch (err) {
+    await handBack([...held.values()]).catch(() => {}); // else they reappear after holdS
+    throw err;
+  }
+  return {
+    letters,
+    async ack(letter) {
+      const receipt = held.get(letter);
+      if (!receipt) return;
+      await sqsCall('DeleteMessage (dead letter)', () =>
+        client.send(new sdk.DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: receipt })),
+      );
+      held.delete(letter);
+    },
+    async end() {
+      const receipts = [...held.values()];
+      held.clear();
+      await handBack(receipts).catch((err: Error) => {
+        throw new Error(`${err.message}; the letters not replayed reappear in ${dlqUrl} within ${holdS} s`, {
+          cause: err,
+        });
+      });
+    },
+  };
+}
+
+function readLetter(m: Message): SqsDeadLetter {
+  const attr = (name: string) => m.MessageAttributes?.[name]?.StringValue;
+  const sent = Number(m.Attributes?.SentTimestamp);
+  const parsed = parseEnvelope(m.Body ?? '');
+  const count = Number(attr('warren-receive-count'));
+  return {
+    reason: attr('warren-reason') ?? 'moved by SQS redrive (no reason recorded)',
+    body: m.Body ?? '',
+    messageId: m.MessageId,
+    deadAt: Number.isFinite(sent) && sent > 0 ? sent : undefined,
+    decoded: parsed.ok && count > 0 ? { ...parsed, attempt: count } : parsed,
+  };
+}
