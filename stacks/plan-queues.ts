@@ -64,7 +64,10 @@ export function sqsQueuePlan(
   if (!fifo && size > 10 && windowS < 1) {
     problems.push(`${at}.batchingWindowS: a batchSize above 10 needs a batching window of at least 1 s`);
   }
-  const maxReceiveCount = Math.max(1, ...tasks.map((t) => t.retry.maxAttempts));
+  // Every attempt the tasks allow, and never fewer than AWS advises: with 1 (tasks that do not
+  // retry), one invocation that died sent its whole batch to the DLQ unrun, with no reason.
+  const attempts = tasks.length === 0 ? [DEFAULT_MAX_ATTEMPTS] : tasks.map((t) => t.retry.maxAttempts);
+  const maxReceiveCount = Math.max(LIMITS.sqsMinReceiveCount, ...attempts);
   const name = `${b.prefix}${pascal(b.queue)}Queue`;
   const worker = fn(`${b.prefix}${pascal(b.queue)}SqsWorker`, 'sqs-worker', {
     timeoutS: b.timeoutS,
@@ -97,7 +100,7 @@ export function sqsQueuePlan(
     fifo,
     visibilityTimeoutS: Math.min(LIMITS.sqsMaxVisibilityS, LIMITS.visibilityFactor * b.timeoutS + windowS),
     dlq: { name: `${name}Dlq`, retentionS: LIMITS.dlqRetentionS },
-    maxReceiveCount: tasks.length === 0 ? DEFAULT_MAX_ATTEMPTS : maxReceiveCount,
+    maxReceiveCount,
     worker,
     batch: { size, windowS, partialResponses: true },
   };

@@ -8,6 +8,11 @@ export const LIMITS = {
   /** AWS: a queue's visibility timeout should be at least 6× its function's timeout. */
   visibilityFactor: 6,
   sqsMaxVisibilityS: 43_200,
+  /**
+   * AWS: a queue feeding Lambda should allow at least 5 receives. An invocation that dies (timeout,
+   * out of memory, throttled) leaves its whole batch to come back with one more receive each.
+   */
+  sqsMinReceiveCount: 5,
   sqsDefaultBatch: 10,
   sqsFifoMaxBatch: 10,
   rmqDefaultBatch: 10,

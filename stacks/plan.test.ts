@@ -192,8 +192,15 @@ describe('planDeployment: SQS queues and workers', () => {
     });
   });
 
-  it('maxReceiveCount is the largest maxAttempts of the queue tasks', () => {
-    expect(plan(sqsConfig()).regions[0]!.sqsQueues[0]!.maxReceiveCount).toBe(5);
+  it('maxReceiveCount is the largest maxAttempts of the queue tasks, at least 5 (AWS advice for Lambda)', () => {
+    const count = (maxAttempts: number) =>
+      plan(sqsConfig(undefined, true, [task('t', 'jobs', { maxAttempts })])).regions[0]!.sqsQueues[0]!
+        .maxReceiveCount;
+    expect(count(8)).toBe(8);
+    // Tasks that do not retry: an invocation that died (timeout, out of memory, throttled) once
+    // would have sent its whole batch to the DLQ unrun with maxReceiveCount 1.
+    expect(count(1)).toBe(LIMITS.sqsMinReceiveCount);
+    expect(LIMITS.sqsMinReceiveCount).toBe(5);
   });
 
   it('worker timeout = longest task timeout + slack; visibility timeout = 6 × worker timeout + batching window', () => {
@@ -215,12 +222,12 @@ describe('planDeployment: SQS queues and workers', () => {
     }
   });
 
-  it('queues without tasks use the defaults (60 s timeout, 3 attempts)', () => {
+  it('queues without tasks use the defaults (60 s timeout, 3 attempts, so 5 receives)', () => {
     const q = plan({ queues: { idle: { sqs: true } } }).regions[0]!.sqsQueues.find(
       (s) => s.queue === 'idle',
     )!;
     expect(q.worker.timeoutS).toBe(60 + LIMITS.workerSlackS);
-    expect(q.maxReceiveCount).toBe(3);
+    expect(q.maxReceiveCount).toBe(5);
   });
 
   it('memory from lambda.memoryMb; FIFO queues are planned as FIFO', () => {
