@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const PORT = 18_871; // the REST endpoint is PORT + 1 (18872); no other test listens on either
-let stop: (() => void) | undefined;
+let stop: (() => Promise<unknown>) | undefined;
+// Awaited: the next test binds PORT + 1 itself, which a dying dev server may still hold.
 afterEach(() => stop?.());
 
 /** Starts `warren dev` on a real Redis (embedded broker); resolves with its start-up output. */
@@ -23,7 +26,11 @@ function startDev(extra: NodeJS.ProcessEnv): Promise<string> {
     cwd: ROOT,
     env,
   });
-  stop = () => child.kill('SIGKILL');
+  stop = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    child.kill('SIGKILL');
+    return once(child, 'exit');
+  };
   let out = '';
   return new Promise((ready, fail) => {
     const on = (b: Buffer) => {
@@ -59,5 +66,23 @@ describe('warren dev with REDIS_URL: the Upstash-REST endpoint beside the ingest
     const out = await startDev({ UPSTASH_REDIS_REST_TOKEN: 'fx-dev-rest-secret' });
     expect(out).not.toContain('fx-dev-rest-secret');
     expect((await ping(`http://127.0.0.1:${PORT + 1}`, 'fx-dev-rest-secret')).status).toBe(200);
+  });
+});
+
+describe('warren dev with REDIS_URL when PORT + 1 is taken', () => {
+  it('names the REST endpoint and PORT + 1 in its refusal, not only the busy address', async () => {
+    const busy = createServer();
+    await new Promise<void>((r, fail) => busy.once('error', fail).listen(PORT + 1, '127.0.0.1', r));
+    try {
+      const err = await startDev({}).then(
+        (out) => new Error(`started: ${out}`),
+        (e: Error) => e,
+      );
+      expect(err.message).toContain(
+        `the Upstash REST endpoint warren dev serves with REDIS_URL on PORT + 1 (${PORT + 1}): listen EADDRINUSE`,
+      );
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
   });
 });

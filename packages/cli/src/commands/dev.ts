@@ -63,6 +63,12 @@ export async function dev(opts: DevOptions): Promise<void> {
         redisUrl: process.env.REDIS_URL,
         token: restToken ?? DEV_REST_TOKEN,
         onError: (err) => console.error(`redis-rest: ${err.message}`),
+      }).catch((err: Error) => {
+        // Alone, 'listen EADDRINUSE ...:8788' named a port the user never asked for.
+        throw new Error(
+          `the Upstash REST endpoint warren dev serves with REDIS_URL on PORT + 1 (${opts.port + 1}): ${err.message}`,
+          { cause: err },
+        );
       })
     : undefined;
 
