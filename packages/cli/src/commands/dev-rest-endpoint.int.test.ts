@@ -69,6 +69,16 @@ describe('warren dev with REDIS_URL: the Upstash-REST endpoint beside the ingest
   });
 });
 
+describe('warren dev with REDIS_URL and an empty UPSTASH_REDIS_REST_TOKEN', () => {
+  it('takes it as unset: the printed token works, not an empty one', async () => {
+    const out = await startDev({ UPSTASH_REDIS_REST_TOKEN: '' });
+    const token = /UPSTASH_REDIS_REST_TOKEN=(\S+)/.exec(out)?.[1];
+    expect(token, out).toBeDefined();
+    expect((await ping(`http://127.0.0.1:${PORT + 1}`, token!)).status).toBe(200);
+    expect((await ping(`http://127.0.0.1:${PORT + 1}`, '')).status).toBe(401);
+  });
+});
+
 describe('warren dev with REDIS_URL when PORT + 1 is taken', () => {
   it('names the REST endpoint and PORT + 1 in its refusal, not only the busy address', async () => {
     const busy = createServer();

@@ -56,7 +56,8 @@ export async function dev(opts: DevOptions): Promise<void> {
   consuming = worker?.queues ?? [];
   // With a real Redis, also serve the Upstash-REST-compatible endpoint beside the ingest, so
   // edge/Lambda-style code using @upstash/redis (the REST result store) runs against it locally.
-  const restToken = process.env.UPSTASH_REDIS_REST_TOKEN;
+  // Empty is unset: an empty token would be the endpoint's own, printed as taken from the variable.
+  const restToken = process.env.UPSTASH_REDIS_REST_TOKEN || undefined;
   const rest = process.env.REDIS_URL
     ? await serveRedisRest({
         port: opts.port + 1,
