@@ -7,6 +7,7 @@ import { TRANSITION_LUA } from '../lua/transition-script';
 import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
 import { beforeWaitEnd } from '../wait-deadline';
 import { DoneSubscriber, type Wake } from './done-subscriber';
+import { dropOnTimeout } from './drop-on-timeout';
 
 export interface RedisResultStoreOptions {
   /** An ioredis instance (used as is, not closed by the store) or a redis:// URL. */
@@ -59,10 +60,15 @@ export class TcpResultStore extends RedisResultStore {
       if (!(c.name in redis)) redis.defineCommand(c.name, { lua: c.lua });
     }
     const done = new DoneSubscriber(redis, opts.onError);
+    // An instance of the caller's keeps its own connection handling ("used as is").
+    const dropped = opts.owned ? dropOnTimeout(redis) : undefined;
+    const drop = <T>(p: Promise<T>): Promise<T> => (dropped ? p.catch(dropped) : p);
     const driver: RedisDriver = {
       script: (name, keys, args) =>
-        (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(keys.length, ...keys, ...args),
-      hgetall: (key) => redis.hgetall(key),
+        drop(
+          (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(keys.length, ...keys, ...args),
+        ),
+      hgetall: (key) => drop(redis.hgetall(key)),
       close: async () => {
         await done.close();
         if (opts.owned) await redis.quit().catch(() => redis.disconnect());

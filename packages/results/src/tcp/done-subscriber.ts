@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { dropOnTimeout } from './drop-on-timeout';
 
 export interface Wake {
   /**
@@ -50,7 +51,8 @@ export class DoneSubscriber {
     }
     set.add(fire);
     this.stale.delete(channel);
-    if (!this.subscribed.has(channel)) this.subscribed.set(channel, sub.subscribe(channel));
+    if (!this.subscribed.has(channel))
+      this.subscribed.set(channel, sub.subscribe(channel).catch(dropOnTimeout(sub)));
     try {
       await this.subscribed.get(channel);
     } catch (err) {
