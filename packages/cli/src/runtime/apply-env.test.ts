@@ -17,6 +17,20 @@ describe('applyEnv', () => {
     const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef:billing:*|reports:daily' });
     expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['billing:*', 'reports:daily'] }]);
   });
+  // 'key:' + an unset variable: the key was meant to be limited and was given every task instead.
+  it.each(['k-0123456789abcdef:', 'k-0123456789abcdef:email.*|', 'k-0123456789abcdef: | '])(
+    'refuses %s, an empty task pattern, without echoing the key',
+    (entry) => {
+      const run = () => applyEnv(base, { WARREN_API_KEYS: `k0-0123456789abcdef, ${entry}` });
+      expect(run).toThrow(
+        "WARREN_API_KEYS: entry 2 has an empty task pattern after ':' (patterns are separated by |)",
+      );
+    },
+  );
+  it('trims each task pattern (" demo.add" matched no task)', () => {
+    const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef:email.* | demo.add' });
+    expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['email.*', 'demo.add'] }]);
+  });
   it('refuses short keys from the environment as it does in config', () => {
     expect(() => applyEnv(base, { WARREN_API_KEYS: 'ab' })).toThrow(/WARREN_API_KEYS: .*16 characters/);
   });

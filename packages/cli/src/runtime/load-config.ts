@@ -49,13 +49,24 @@ export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenCo
     const keys = env.WARREN_API_KEYS.split(',')
       .map((k) => k.trim())
       .filter(Boolean)
-      .map((entry) => {
+      .map((entry, i) => {
         // `key` or `key:pattern|pattern` to limit a key to task name patterns. Split at the first
         // ':' only: task names (so patterns) may contain ':' themselves.
         const at = entry.indexOf(':');
         const key = at < 0 ? entry : entry.slice(0, at);
-        const patterns = at < 0 ? undefined : entry.slice(at + 1);
-        const parsed = apiKeySchema.safeParse({ key, ...(patterns ? { tasks: patterns.split('|') } : {}) });
+        const patterns =
+          at < 0
+            ? undefined
+            : entry
+                .slice(at + 1)
+                .split('|')
+                .map((p) => p.trim());
+        // `key:` (an unset variable after the ':') read as no limit: the key could enqueue every task.
+        if (patterns?.some((p) => !p))
+          throw new ConfigError(
+            `WARREN_API_KEYS: entry ${i + 1} has an empty task pattern after ':' (patterns are separated by |)`,
+          );
+        const parsed = apiKeySchema.safeParse({ key, ...(patterns ? { tasks: patterns } : {}) });
         if (!parsed.success) throw new ConfigError(`WARREN_API_KEYS: ${parsed.error.issues[0]?.message}`);
         return parsed.data;
       });
