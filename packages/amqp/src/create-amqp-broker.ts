@@ -122,6 +122,14 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   conn.onConnect((model) => bounded(confirm.attach(model), timeoutMs(opts), 'open the publisher channel'));
   conn.onConnect(consumer.attach);
 
+  // As the consumer reads a message: a codec that throws is an unreadable body, not a failed read.
+  const decoderFor = (queue: string) => (m: IncomingMessage) => {
+    try {
+      return codecFor(queue).decode(m);
+    } catch (err) {
+      return { ok: false as const, reason: `decode failed: ${(err as Error).message}` };
+    }
+  };
   // A DLQ read that got no answer moves the connection on; a channel error (no such queue) says why.
   const failedOn = (what: string) => (err: unknown) => {
     if (err instanceof NoAnswerError) conn.failover(); // the connection stopped answering
@@ -150,13 +158,13 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     peekDeadLetters: async (queue, max = 1000, peek = {}) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
-      const decode = peek.decode ? (m: IncomingMessage) => codecFor(queue).decode(m) : undefined;
+      const decode = peek.decode ? decoderFor(queue) : undefined;
       return peekDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`peek ${queue}.dlq`));
     },
     takeDeadLetters: async (queue, max) => {
       const model = conn.current();
       if (!model) throw classifyAmqpError(new Error('not connected'), `take ${queue}.dlq`);
-      const decode = (m: IncomingMessage) => codecFor(queue).decode(m);
+      const decode = decoderFor(queue);
       return takeDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`take ${queue}.dlq`));
     },
     checkHealth: () => conn.checkHealth(),

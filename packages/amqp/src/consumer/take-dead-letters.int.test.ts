@@ -3,25 +3,38 @@ import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warrenCodec } from '../codecs/warren-codec';
-import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
+import { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from '../create-amqp-broker';
 import { dlqName } from '../topology/queue-arguments';
 import { deadLetterProperties } from './dead-letter';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `h57-take-${process.pid}`;
-const QUEUES = [`${RUN}-a`, `${RUN}-b`, `${RUN}-c`];
+const QUEUES = [`${RUN}-a`, `${RUN}-b`, `${RUN}-c`, `${RUN}-d`];
+
+const options = (): AmqpBrokerOptions => ({
+  urls: [URL],
+  queues: Object.fromEntries(QUEUES.map((q) => [q, {}])), // quorum, as in production
+  healthIntervalMs: 0,
+  delayTiersMs: [],
+  // A codec that throws on one body (a bug in a custom codec): that letter is unreadable.
+  codecs: {
+    [QUEUES[3]!]: {
+      name: 'throws',
+      encode: warrenCodec.encode,
+      decode: (m) => {
+        if (m.content.toString() === 'boom') throw new Error('codec bug');
+        return warrenCodec.decode(m);
+      },
+    },
+  },
+});
 
 describe('takeDeadLetters (shared node)', () => {
   let broker: AmqpBroker;
   let admin: amqp.ChannelModel;
 
   beforeAll(async () => {
-    broker = createAmqpBroker({
-      urls: [URL],
-      queues: Object.fromEntries(QUEUES.map((q) => [q, {}])), // quorum, as in production
-      healthIntervalMs: 0,
-      delayTiersMs: [],
-    });
+    broker = createAmqpBroker(options());
     await broker.connect();
     admin = await amqp.connect(URL);
   });
@@ -105,9 +118,23 @@ describe('takeDeadLetters (shared node)', () => {
     await broker.close();
     expect(() => take.ack(take.letters[0]!)).toThrow(TransportError);
     await expect(take.end()).rejects.toThrow(/went back to the DLQ/);
-    broker = createAmqpBroker({ urls: [URL], queues: { [q]: {} }, healthIntervalMs: 0, delayTiersMs: [] });
+    broker = createAmqpBroker(options());
     await broker.connect();
     expect(await ids(q)).toEqual(jobs.map((j) => j.id));
+  });
+
+  it('a codec that throws makes that letter unreadable, not the read a failure', async () => {
+    const q = QUEUES[3]!;
+    const [job] = await bury(q, 1);
+    await broker.publishRaw(dlqName(q), 'boom', {}, { declare: false });
+    const take = await broker.takeDeadLetters(q, 10);
+    expect(take.letters.map((l) => l.decoded)).toEqual([
+      expect.objectContaining({ ok: true, job: expect.objectContaining({ id: job!.id }) }),
+      { ok: false, reason: 'decode failed: codec bug' },
+    ]);
+    await take.end();
+    const peeked = await broker.peekDeadLetters(q, 10, { decode: true });
+    expect(peeked.map((r) => r.decoded?.ok)).toEqual([false, true]);
   });
 
   it('a DLQ that does not exist is a clear, non-recoverable error', async () => {

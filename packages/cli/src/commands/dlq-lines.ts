@@ -59,7 +59,7 @@ export function listLines(dlq: string, records: DeadLetterJson[], more: number |
   if (records.length === 0) return [`${dlq} is empty`];
   const out = records.map((r) =>
     r.jobId === null
-      ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(`${r.unreadable}; dead-lettered: ${r.reason}`)}`
+      ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(unreadableWhy(r))}`
       : `${r.jobId}  ${clip(r.task ?? '-', 60)}  attempt ${r.attempt}/${r.maxAttempts}  ${r.deadAt ?? '-'}  ${clip(r.reason)}`,
   );
   out.push(
@@ -71,6 +71,12 @@ export function listLines(dlq: string, records: DeadLetterJson[], more: number |
   );
   return out;
 }
+
+/** Why a letter cannot be read, and why it died when that says more (a poison body: the same). */
+const unreadableWhy = (r: DeadLetterJson) =>
+  !r.unreadable || r.reason.includes(r.unreadable)
+    ? r.reason
+    : `${r.unreadable} (dead-lettered: ${r.reason})`;
 
 /** `dlq replay`: old id → new id per job, what was left and why, and a summary. */
 export function replayLines(dlq: string, r: ReplayReport, dryRun: boolean): string[] {
