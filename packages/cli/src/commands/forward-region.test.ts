@@ -37,3 +37,18 @@ describe.concurrent('warren forward --region (config mode)', () => {
     });
   });
 });
+
+describe.concurrent('warren forward: flags of the other mode are refused, not ignored', () => {
+  const adHoc = ['--from', 'amqp://127.0.0.1:1', '--queue', 'q', '--to', 'amqp://127.0.0.1:2'];
+  it.each([
+    [['--to-queue', 'other'], '--to-queue applies to an ad-hoc link (--from, --queue, --to) only'],
+    [['--to-exchange', 'x'], '--to-exchange applies to an ad-hoc link (--from, --queue, --to) only'],
+    [[...adHoc, '--region', 'a'], "--region applies to the config's links only, not to an ad-hoc link"],
+    [
+      [...adHoc, '--to-queue', 'a', '--to-exchange', 'x'],
+      '--to-queue and --to-exchange are two destinations: pass one',
+    ],
+  ])('%o', async (args, message) => {
+    expect(await forward(args)).toEqual({ code: 1, err: `warren forward: ${message}` });
+  });
+});

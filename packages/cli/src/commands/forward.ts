@@ -36,11 +36,22 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
   const adHoc = o.from || o.to || o.queue;
   let links: LinkSpec[];
   let config: Awaited<ReturnType<typeof loadConfig>>;
+  // A flag of the other mode was ignored without a word (the exchange won over --to-queue).
+  const refuse = (message: string) => {
+    throw new Error(`warren forward: ${message}`);
+  };
+  if (o.toQueue && o.toExchange) refuse('--to-queue and --to-exchange are two destinations: pass one');
   if (adHoc) {
     if (!o.from || !o.queue || !o.to) throw new Error('warren forward: --from, --queue and --to go together');
+    if (o.region) refuse("--region applies to the config's links only, not to an ad-hoc link");
     links = [adHocLink({ ...o, from: o.from, queue: o.queue, to: o.to })];
     config = defineConfig({ tasks: [] });
   } else {
+    for (const [flag, set] of [
+      ['--to-queue', o.toQueue],
+      ['--to-exchange', o.toExchange],
+    ] as const)
+      if (set) refuse(`${flag} applies to an ad-hoc link (--from, --queue, --to) only`);
     config = await loadConfig();
     const regions = config.regions.map((r) => r.id);
     // A misspelt --region filtered every link out, and the error below blamed the config.
