@@ -82,3 +82,18 @@ describe('defineConfig: worker.queues', () => {
     expect(cfg.worker.queues).toEqual(['work', 'extra', 'default']);
   });
 });
+
+describe('defineConfig: Celery queues and SQS', () => {
+  it('refuses a Celery-protocol queue bridged into SQS (every job was dead-lettered unrun there)', () => {
+    expect(define({ queues: { work: { protocol: 'celery', sqs: true } } })).toThrow(
+      /queues\.work: protocol "celery" cannot be bridged into SQS/,
+    );
+    expect(define({ queues: { work: { protocol: 'celery', sqs: { fifo: true } } } })).toThrow(/celery/);
+  });
+
+  it('still takes a Celery queue without sqs, and sqs: false', () => {
+    expect(define({ queues: { work: { protocol: 'celery', sqs: false } } })().queues.work?.protocol).toBe(
+      'celery',
+    );
+  });
+});

@@ -52,6 +52,13 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
         `invalid warren config: queues.${name}.maxPriority needs type "classic" (RabbitMQ 3.10 quorum queues have no priorities)`,
       );
     }
+    // Accepted, such a job was forwarded without the headers that name it and dead-lettered unrun
+    // by the SQS worker, its record `queued` for good.
+    if (q.protocol === 'celery' && q.sqs) {
+      throw new ConfigError(
+        `invalid warren config: queues.${name}: protocol "celery" cannot be bridged into SQS (sqs): Celery keeps the task and job id in AMQP headers, which SQS does not carry, and the SQS worker reads warren envelopes only. Drop sqs (Celery workers consume the queue on RabbitMQ), or use protocol "warren"`,
+      );
+    }
   }
   return { ...cfg, tasks, queues };
 }
