@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -30,4 +31,22 @@ describe('warren status --watch', () => {
     child.kill('SIGKILL');
     expect(outcome, out).toBe('still watching');
   }, 30_000);
+});
+
+describe('warren status --json --watch', () => {
+  it('is refused: --json printed one snapshot and exited 0, the --watch dropped', async () => {
+    const run = promisify(execFile)(
+      process.execPath,
+      ['packages/cli/bin/warren.js', 'status', '--url', 'http://127.0.0.1:18797', '--json', '--watch', '200'],
+      { cwd: ROOT },
+    );
+    const err = await run.then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stderr).toContain(
+      'warren status: --json prints one snapshot and --watch redraws the tables: pass one',
+    );
+  });
 });

@@ -13,6 +13,9 @@ class Unauthorized extends Error {}
 
 /** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
 export async function status(opts: StatusCommandOptions): Promise<void> {
+  // Together, --json printed one snapshot and exited 0: a script polling with both got one reading.
+  if (opts.json && opts.watch)
+    throw new Error('warren status: --json prints one snapshot and --watch redraws the tables: pass one');
   const base = ingestUrl(opts.url);
   const fetchOnce = async (): Promise<StatusSnapshot> => {
     // Beside the ingest's own path, as the SDK (warren enqueue) and the dashboard resolve theirs:
