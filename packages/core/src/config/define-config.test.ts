@@ -97,3 +97,21 @@ describe('defineConfig: Celery queues and SQS', () => {
     );
   });
 });
+
+describe('defineConfig: ingest.corsOrigins', () => {
+  // The browser's Origin header is matched exactly: these never matched, so CORS stayed off in silence.
+  it.each([
+    'https://app.example.com/',
+    'app.example.com',
+    'https://app.example.com/path',
+    'HTTPS://App.example.com',
+  ])('refuses %s, which is not an origin as browsers send it', (origin) => {
+    expect(define({ ingest: { corsOrigins: [origin] } })).toThrow(
+      /ingest\.corsOrigins\.0: must be '\*' or an origin such as https:\/\/app\.example\.com/,
+    );
+  });
+
+  it.each(['*', 'https://app.example.com', 'http://localhost:5173'])('takes %s', (origin) => {
+    expect(define({ ingest: { corsOrigins: [origin] } })().ingest.corsOrigins).toEqual([origin]);
+  });
+});

@@ -4,6 +4,16 @@ import * as z from 'zod';
 // Strict objects throughout: configs load through tsx, which strips types, so a misspelt key
 // (`queus`, `maxLenght`) would otherwise be dropped without a word and its setting never applied.
 
+/** `*`, or an origin exactly as a browser sends it in `Origin` (the CORS middleware compares strings). */
+const isCorsOrigin = (o: string): boolean => {
+  if (o === '*') return true;
+  try {
+    return new URL(o).origin === o;
+  } catch {
+    return false;
+  }
+};
+
 export const regionSchema = z.strictObject({
   id: nameSchema,
   location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
@@ -81,7 +91,16 @@ export const configShapeSchema = z.strictObject({
         .default(256 * 1024),
       publishTimeoutMs: z.number().int().positive().default(5000),
       /** Browser origins allowed to call the API (CORS), e.g. `https://app.example.com`; `*` for any. Off when absent. */
-      corsOrigins: z.array(z.string().min(1)).optional(),
+      corsOrigins: z
+        .array(
+          z
+            .string()
+            .refine(
+              isCorsOrigin,
+              "must be '*' or an origin such as https://app.example.com (scheme, host and port, lower case, no path or trailing slash)",
+            ),
+        )
+        .optional(),
     })
     .default({ bodyLimitBytes: 256 * 1024, publishTimeoutMs: 5000 }),
   worker: z
