@@ -99,16 +99,25 @@ export function createDirectClient(
     });
   }
 
-  async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
+  async function read<TOut>(id: string): Promise<TypedJobRecord<TOut>> {
     const rec = await deps.results.get(id);
-    if (!rec) throw asHttpError(new NotFoundError(`no job ${id}`));
+    if (!rec) throw new NotFoundError(`no job ${id}`);
     return rec as TypedJobRecord<TOut>;
+  }
+
+  /**
+   * As `GET /v1/jobs/:id` through the HTTP client: a store failure is its 503 WarrenHttpError,
+   * retried as that client retries it (a TransportError came out raw, at once).
+   */
+  function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
+    return retrying(() => read<TOut>(id));
   }
 
   /**
    * Until terminal, through core's `waitUntilTerminal` (the store's push `waitFor`, else polling).
    * Reads first, as the ingest's long-poll does: no such job is a 404 at once, not a timeout.
-   * `signal` stops it with its reason, as the HTTP client's wait.
+   * `signal` stops it with its reason, as the HTTP client's wait. A store failure (a 503 over HTTP)
+   * is retried within `timeoutMs`, as that client retries its polls.
    */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
@@ -118,9 +127,13 @@ export function createDirectClient(
     // NaN makes every bound false: the store re-read on a 1 ms timer, for good (the HTTP client's check).
     if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     signal?.throwIfAborted();
-    const first = await get<TOut>(id);
+    const until = Date.now() + timeoutMs;
+    const first = await retrying(() => read<TOut>(id), { until, signal });
     if (isTerminal(first.state)) return first;
-    const rec = await waitUntilTerminal(deps.results, id, timeoutMs, { current: first, signal });
+    const rec = await retrying(
+      () => waitUntilTerminal(deps.results, id, Math.max(0, until - Date.now()), { current: first, signal }),
+      { until, signal },
+    );
     if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
     signal?.throwIfAborted();
     throw new WaitTimeoutError(id, timeoutMs);

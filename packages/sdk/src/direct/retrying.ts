@@ -12,9 +12,16 @@ import { asHttpError } from './as-http-error';
 export function createRetrying(opts?: RetryOptions) {
   const policy = retryPolicy(opts);
 
-  /** `fn` until it succeeds or fails for good; failures leave as the HTTP client's WarrenHttpError. */
-  async function retrying<T>(fn: () => Promise<T>): Promise<T> {
-    const until = Date.now() + policy.deadlineMs;
+  /**
+   * `fn` until it succeeds or fails for good; failures leave as the HTTP client's WarrenHttpError.
+   * Within the policy's deadline, or `until` (a wait's end, as the HTTP client's wait); `signal`
+   * ends a pause.
+   */
+  async function retrying<T>(
+    fn: () => Promise<T>,
+    opts: { until?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const until = opts.until ?? Date.now() + policy.deadlineMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
@@ -23,7 +30,7 @@ export function createRetrying(opts?: RetryOptions) {
         if (!(http instanceof WarrenHttpError) || !retryableItem(http.status)) throw http;
         const pauseMs = policy.pauseAfter(attempt, until, http.retryAfterMs);
         if (pauseMs === undefined) throw http;
-        await sleep(pauseMs);
+        await sleep(pauseMs, opts.signal);
       }
     }
   }
