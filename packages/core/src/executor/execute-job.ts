@@ -19,10 +19,12 @@ import { runWithTimeoutLazy } from './run-with-timeout';
 import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, skip } from './settle-delivery';
 import { settleThrown } from './settle-thrown';
 import { cancelWatch } from './watch-cancel';
+import { WorkerLostError } from './worker-lost-error';
 
 export type { ExecuteOptions, ExecutionEvent, ExecutionOutcome, ExecutorDeps } from './executor-types';
 export { LeaseLostError } from './lease-lost-error';
 export { LEASE_MARGIN_MS } from './run-budget';
+export { WorkerLostError } from './worker-lost-error';
 
 /**
  * Runs one delivery to a recorded outcome. Acks only after the result is written (acks_late);
@@ -71,6 +73,11 @@ export function createExecutor(deps: ExecutorDeps) {
       if (alreadyFailed(started)) return deadLetterAgain(x);
       return skip(x, started.reason); // already finished (or cancelled): a duplicate, recorded once
     }
+    // Still `running` under a lapsed lease: its worker died mid-run. Run again as the same attempt,
+    // a job that kills its worker ran forever (each time taking the worker's other jobs down). An
+    // attempt above the envelope's was counted by the transport already (SQS receive counts).
+    if (started.from === 'running' && opts.lostRunSpendsAttempt && attempt <= job.attempt)
+      return settleThrown(x, new WorkerLostError(job.id, attempt), 0, doneTtlS);
     emit({ type: 'started', job, attempt });
 
     const t0 = performance.now();

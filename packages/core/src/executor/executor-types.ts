@@ -48,6 +48,12 @@ export interface ExecuteOptions {
   deadlineMs?: number;
   /** Aborts the running task (shutdown). */
   signal?: AbortSignal;
+  /**
+   * The transport hands a message whose worker died back with the same attempt (AMQP; SQS counts
+   * each receive as an attempt already): taking over such a run spends its attempt (a
+   * WorkerLostError retry, or the job failed on its last attempt) instead of running it again.
+   */
+  lostRunSpendsAttempt?: boolean;
 }
 
 /** One delivery being executed: what each step of it (settling, expiring, recording) needs. */

@@ -23,6 +23,9 @@ export function createLongRunning(opts: LongRunningOptions) {
   const shutdown = new AbortController();
   // Running jobs share one listener on it (run-with-timeout); user code may add its own.
   setMaxListeners(0, shutdown.signal);
+  // A message whose worker died comes back with the same attempt (AMQP, and the in-memory broker):
+  // taking over that run spends the attempt, so a job that kills its worker cannot loop forever.
+  const runOptions = { signal: shutdown.signal, lostRunSpendsAttempt: true };
   let infraFailures = 0;
   let stopping: Promise<void> | undefined;
   // Prefetch bounds each queue; this bounds the process when it consumes several queues.
@@ -86,7 +89,7 @@ export function createLongRunning(opts: LongRunningOptions) {
       return;
     }
     try {
-      await opts.executor.execute(d, { signal: shutdown.signal });
+      await opts.executor.execute(d, runOptions);
       infraFailures = 0;
     } catch (err) {
       // The result store or broker failed mid-job: give the message back after a pause so a

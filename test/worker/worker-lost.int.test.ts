@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { uuidv7 } from '@warren/core';
+import { eventually, makeJob } from '@warren/core/testing';
+import { createRedisResultStore } from '@warren/results';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const REDIS = 'redis://127.0.0.1:6379';
+const RUN = `h54-wl-${uuidv7().slice(-8)}`;
+const Q = `${RUN}.q`;
+const TRACE = `${RUN}:trace`;
+const results = createRedisResultStore({ redis: REDIS, prefix: `${RUN}:` });
+const redis = new Redis(REDIS);
+let broker: AmqpBroker;
+const procs: WorkerProcess[] = [];
+
+const spawnWorker = () => {
+  const p = startWorkerProcess(Q, {
+    WARREN_CONFIG: resolve(import.meta.dirname, 'support/crash-config.ts'),
+    RABBITMQ_URL: AMQP,
+    REDIS_URL: REDIS,
+    WARREN_REDIS_PREFIX: `${RUN}:`,
+    TEST_TRACE_KEY: TRACE,
+  });
+  procs.push(p);
+  return p;
+};
+
+beforeAll(async () => {
+  broker = createAmqpBroker({ urls: [AMQP] });
+  await broker.connect();
+});
+afterAll(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await broker?.close();
+  await results.close();
+  const keys = await redis.keys(`${RUN}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  const c = await amqp.connect(AMQP);
+  const ch = await c.createChannel();
+  for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q);
+  await c.close();
+});
+
+/**
+ * A task that ends its worker's process left its record `running`; RabbitMQ handed the message
+ * back with the same attempt and the next worker, once the lease lapsed, ran it again as that
+ * attempt: with maxAttempts 2 it ran 5 times in 134 s, taking a worker down each time, never
+ * failed. Taking over a dead run now spends its attempt (BullMQ's stalled-job limit).
+ */
+it('a job that kills its worker on its last attempt is failed (WorkerLostError), not run again', async () => {
+  const job = makeJob({ task: 'w.crash', queue: Q, input: {}, maxAttempts: 1 });
+  await broker.publisher.publish(Q, job);
+  const a = spawnWorker();
+  expect(await a.exited).toBe(3);
+  const b = spawnWorker();
+  await b.ready;
+  // B gets the message back at once, defers it behind A's lease (1 s + 30 s), then takes it over.
+  const rec = await eventually(
+    async () => {
+      const r = await results.get(job.id);
+      return r?.state === 'failed' ? r : undefined;
+    },
+    60_000,
+    250,
+  );
+  expect(rec.error).toMatchObject({ type: 'WorkerLostError', retryable: false });
+  expect(await redis.lrange(TRACE, 0, -1)).toEqual([`${job.id}:1`]);
+  expect((await broker.peekDeadLetters(Q)).map((d) => d.messageId)).toEqual([job.id]);
+  expect(b.child.exitCode).toBeNull();
+  b.child.kill('SIGTERM');
+  expect(await b.exited).toBe(0);
+}, 90_000);
