@@ -1,5 +1,5 @@
 import { TransportError } from '@warren/core';
-import { makeJob } from '@warren/core/testing';
+import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warrenCodec } from '../codecs/warren-codec';
@@ -91,7 +91,8 @@ describe('takeDeadLetters (shared node)', () => {
     take.ack(take.letters[1]!);
     await take.end();
     expect(await ids(q)).toEqual([jobs[0]!.id, jobs[2]!.id, 'unreadable: not json']);
-    expect((await broker.checkQueue(dlqName(q))).messageCount).toBe(3);
+    // A quorum queue counts what was handed back a moment later (its log applies the returns).
+    await eventually(async () => (await broker.checkQueue(dlqName(q))).messageCount === 3, 5000);
     const peeked = await broker.peekDeadLetters(q, 10, { decode: true });
     expect(peeked.map((r) => r.decoded?.ok)).toEqual([false, true, true]); // no dead-at sorts first
   });
