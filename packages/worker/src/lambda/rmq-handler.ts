@@ -173,7 +173,8 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           return;
         }
         d = delivery(m, job, decoded.attempt ?? job.attempt);
-        const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs() };
+        // Amazon MQ hands a message back with the same attempt when an invocation died mid-run.
+        const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs(), lostRunSpendsAttempt: true };
         await deps.executor.execute(d, opts);
         if (d.released) await handBack(m, new Error(`job ${d.job.id} released`));
       } catch (err) {
