@@ -43,6 +43,19 @@ const config = defineConfig({
       },
     }),
     defineTask({
+      name: 'lost.progress',
+      queue: QUEUE,
+      input: z.unknown(),
+      retry: { maxAttempts: 1 },
+      // Reports progress after the loss, and stops when told its job is no longer its own.
+      handler: async (x, ctx) => {
+        await gate();
+        await ctx.progress({ half: true });
+        ctx.signal.throwIfAborted();
+        return { done: x };
+      },
+    }),
+    defineTask({
       name: 'lost.retry',
       queue: QUEUE,
       input: z.unknown(),
@@ -115,6 +128,15 @@ describe('a job whose record is lost while it runs (real RabbitMQ, private Redis
   it('a run that succeeds records its result', async () => {
     const id = await runThroughRestart('lost.ok');
     expect(await settled(id)).toMatchObject({ state: 'succeeded', result: { echoed: 7 }, task: 'lost.ok' });
+  }, 30_000);
+
+  it('a run that reports progress keeps its job (not aborted as taken over, then failed)', async () => {
+    const id = await runThroughRestart('lost.progress');
+    expect(await settled(id)).toMatchObject({
+      state: 'succeeded',
+      result: { done: 7 },
+      progress: { half: true },
+    });
   }, 30_000);
 
   it('a run that asks for a retry is retried, not dropped', async () => {

@@ -2,6 +2,7 @@ import type { JobEnvelope, JobState } from '@warren/protocol';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { TaskContext } from '../task/define-task';
 import { lostReason } from './lease-lost-error';
+import { recordPatch } from './record-patch';
 import type { LazyAbort } from './run-with-timeout';
 import type { CancelWatch } from './watch-cancel';
 
@@ -23,7 +24,7 @@ export class RunContext implements TaskContext {
   readonly queue: string;
   readonly traceparent: string | undefined;
   constructor(
-    job: JobEnvelope,
+    private readonly job: JobEnvelope,
     readonly attempt: number,
     private readonly abort: LazyAbort,
     private readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>,
@@ -60,7 +61,13 @@ export class RunContext implements TaskContext {
     const { owner, leaseMs, ttlS } = this;
     // A renewal: refused unless this run still holds the job (its lease lapsed in a stall and the
     // job moved on: a start would revive it).
-    const out = await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
+    let out = await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
+    // No record at all: Redis lost it (see record-lost.ts), no other run has the job. Made again
+    // as this run's; a run that took the job meanwhile holds its lease and still wins.
+    if (!out.ok && out.state === undefined) {
+      const patch = recordPatch(this.job, ttlS, this.attempt, owner, leaseMs);
+      out = await this.write(this.jobId, 'running', { ...patch, progress });
+    }
     // Refused: whatever the run does now is not recorded, and may clash with the run that has the
     // job now; its signal tells a cooperative task to stop.
     if (!out.ok) this.abort.abort(lostReason(this.jobId, out.state));
