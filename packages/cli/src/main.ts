@@ -13,6 +13,13 @@ const int = (v: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+// A timer holds at most 2^31 - 1 ms; past it setTimeout fires after 1 ms (a deadline hit at once,
+// a --watch redrawing every millisecond).
+const ms = (v: string) => {
+  const n = int(v);
+  if (n > 2_147_483_647) throw new InvalidArgumentError('must be at most 2147483647');
+  return n;
+};
 const port = (v: string) => {
   const n = int(v);
   if (n > 65535) throw new InvalidArgumentError('must be a port (1-65535)');
@@ -36,7 +43,7 @@ const EMBEDDED =
 const shutdownTimeout = (dflt = '30000') =>
   new Option('--shutdown-timeout <ms>', `exit 1 if shutdown takes longer (default ${dflt})`)
     .env('WARREN_SHUTDOWN_TIMEOUT_MS')
-    .argParser(int);
+    .argParser(ms);
 // Read through .env(), not as a default value: commander prints a default in --help, and
 // these may hold a secret (the key, or credentials in the URL).
 const urlOption = () =>
@@ -91,7 +98,7 @@ program
   .option(
     '-w, --wait <ms>',
     'wait up to this long for the result and print it (exit 1 unless it succeeded)',
-    int,
+    ms,
   )
   .action((task, input, o) => enqueue(task, input, o));
 
@@ -110,7 +117,7 @@ program
   .addOption(urlOption())
   .addOption(apiKeyOption())
   .option('--json', 'print the raw snapshot (for autoscalers and scripts)')
-  .option('-w, --watch <ms>', 'redraw every <ms>', int)
+  .option('-w, --watch <ms>', 'redraw every <ms>', ms)
   .action((o) => status(o));
 
 program

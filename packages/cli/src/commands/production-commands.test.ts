@@ -51,9 +51,24 @@ describe('numeric environment variables', () => {
       { WARREN_SHUTDOWN_TIMEOUT_MS: 'soon' },
       'WARREN_SHUTDOWN_TIMEOUT_MS',
     ],
+    // Past setTimeout's 2^31 - 1 ms the deadline fired after 1 ms: SIGTERM exited 1 at once.
+    [['ingest', '--embedded'], { WARREN_SHUTDOWN_TIMEOUT_MS: '3000000000' }, 'WARREN_SHUTDOWN_TIMEOUT_MS'],
   ])('warren %s refuses %o, naming the variable', async (args, env, name) => {
     const { code, out } = await warren(args, undefined, env);
     expect(code).toBe(1);
     expect(out).toContain(`from env '${name}' is invalid`);
+  });
+});
+
+describe('millisecond flags past what a timer holds (2^31 - 1)', () => {
+  it.each([
+    [['status', '--watch', '3000000000'], '--watch'],
+    [['enqueue', 'demo.add', '{}', '--wait', '3000000000'], '--wait'],
+  ])('warren %s is refused (status redrew every 1 ms)', async (args, flag) => {
+    const { code, out } = await warren(args);
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      new RegExp(`${flag} <ms>' argument '3000000000' is invalid. must be at most 2147483647`),
+    );
   });
 });

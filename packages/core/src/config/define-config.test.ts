@@ -115,3 +115,22 @@ describe('defineConfig: ingest.corsOrigins', () => {
     expect(define({ ingest: { corsOrigins: [origin] } })().ingest.corsOrigins).toEqual([origin]);
   });
 });
+
+describe('defineConfig: timeouts a timer can hold', () => {
+  // setTimeout runs anything past 2^31 - 1 ms after 1 ms: a SIGTERM cut the jobs at once (exit 1),
+  // every confirm timed out at once.
+  it.each([
+    ['worker.shutdownTimeoutMs', { worker: { shutdownTimeoutMs: 3_000_000_000 } }],
+    ['ingest.publishTimeoutMs', { ingest: { publishTimeoutMs: 3_000_000_000 } }],
+  ])('refuses %s past a day', (path, input) => {
+    expect(define(input)).toThrow(`  ${path}: Too big`);
+  });
+
+  it('takes a day', () => {
+    const cfg = define({
+      worker: { shutdownTimeoutMs: 86_400_000 },
+      ingest: { publishTimeoutMs: 86_400_000 },
+    })();
+    expect([cfg.worker.shutdownTimeoutMs, cfg.ingest.publishTimeoutMs]).toEqual([86_400_000, 86_400_000]);
+  });
+});

@@ -4,6 +4,8 @@ import * as z from 'zod';
 // Strict objects throughout: configs load through tsx, which strips types, so a misspelt key
 // (`queus`, `maxLenght`) would otherwise be dropped without a word and its setting never applied.
 
+const DAY_MS = 86_400_000;
+
 /** `*`, or an origin exactly as a browser sends it in `Origin` (the CORS middleware compares strings). */
 const isCorsOrigin = (o: string): boolean => {
   if (o === '*') return true;
@@ -89,7 +91,8 @@ export const configShapeSchema = z.strictObject({
         .int()
         .positive()
         .default(256 * 1024),
-      publishTimeoutMs: z.number().int().positive().default(5000),
+      // Bounded (a day): setTimeout runs anything past 2^31 - 1 ms after 1 ms.
+      publishTimeoutMs: z.number().int().positive().max(DAY_MS).default(5000),
       /** Browser origins allowed to call the API (CORS), e.g. `https://app.example.com`; `*` for any. Off when absent. */
       corsOrigins: z
         .array(
@@ -107,7 +110,7 @@ export const configShapeSchema = z.strictObject({
     .strictObject({
       concurrency: z.number().int().positive().default(16),
       queues: z.array(nameSchema).optional(),
-      shutdownTimeoutMs: z.number().int().positive().default(30_000),
+      shutdownTimeoutMs: z.number().int().positive().max(DAY_MS).default(30_000),
     })
     .default({ concurrency: 16, shutdownTimeoutMs: 30_000 }),
 });
