@@ -9,6 +9,7 @@ import {
   type TransportError,
 } from '@warren/core';
 import { sqsCall } from './errors';
+import { isFifoUrl } from './limits';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
@@ -31,6 +32,7 @@ export interface SqsConsumerOptions extends QueueUrlOptions {
  * ChangeMessageVisibility(delay), deadLetter = copy to the redrive DLQ with the reason + delete,
  * release = visibility 0. A job whose `notBefore` is ahead is hidden again until then, unrun.
  * While a handler runs, the message's visibility is extended every half timeout (keepHidden).
+ * On a FIFO queue a message group's messages run one at a time, in order (see inOrder).
  */
 export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
   const urlFor = queueUrlResolver(opts);
@@ -43,15 +45,17 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
 
   function startLoop(queueUrl: string, handler: DeliveryHandler, prefetch: number, visibilityS: number) {
     const abort = new AbortController();
+    const fifo = isFifoUrl(queueUrl);
     let inFlight = 0;
     let wake: (() => void) | undefined;
-    const handle = async (m: ReceivedMessage, sentAt: number) => {
+    /** Runs one message; true when it left the queue (acked, dead-lettered, or sent again as a copy). */
+    const handle = async (m: ReceivedMessage, sentAt: number): Promise<boolean> => {
       const parsed = parseEnvelope(m.body);
       let heartbeat: Heartbeat | undefined;
       try {
         if (!parsed.ok) {
           await deadLetterMessage(ctx, m, parsed.reason, 'poll');
-          return;
+          return true;
         }
         // Best effort: without the redrive policy the job keeps its own maxAttempts.
         const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
@@ -63,17 +67,39 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
         if (wait > 0) {
           // Delayed past SQS's 15 min DelaySeconds: hide it again until due, unrun.
           await d.defer(wait);
-          return;
+          return !d.keep;
         }
         heartbeat = keepHidden(opts.client, m, visibilityS, sentAt, opts.onError);
         await handler(d).catch(async (err) => {
           opts.onError?.(err);
           if (!d.settlement) await d.release();
         });
+        return d.settlement !== undefined && !d.keep;
       } catch (err) {
         opts.onError?.(err);
+        return false;
       } finally {
         await heartbeat?.stop(); // a handler may resolve without settling
+        inFlight--;
+        wake?.();
+      }
+    };
+    /**
+     * FIFO: SQS hands out several messages of one group at once, in order; they run in that order,
+     * one at a time (the others wait hidden). One not done (retried, given back) holds back the
+     * rest, unrun and left hidden until their visibility timeout, as the Lambda handler reports
+     * them: SQS hands none of the group out while any is in flight, so the one not done comes
+     * back first, the rest after it.
+     */
+    const inOrder = async (group: ReceivedMessage[], sentAt: number) => {
+      const waiting = group.map((m) => keepHidden(opts.client, m, visibilityS, sentAt, opts.onError));
+      let blocked = false;
+      for (const [i, m] of group.entries()) {
+        await waiting[i]!.stop();
+        if (!blocked) {
+          blocked = !(await handle(m, sentAt));
+          continue;
+        }
         inFlight--;
         wake?.();
       }
@@ -96,26 +122,34 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               WaitTimeSeconds: opts.waitTimeS ?? 20,
               VisibilityTimeout: opts.visibilityTimeoutS,
               // local-aws-sqs honours only the deprecated AttributeNames; AWS takes both.
-              AttributeNames: ['ApproximateReceiveCount' as QueueAttributeName],
-              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+              AttributeNames: [
+                'ApproximateReceiveCount',
+                'MessageGroupId',
+              ] as unknown as QueueAttributeName[],
+              MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId'],
               MessageAttributeNames: [HANDED_BACK],
             }),
             { abortSignal: abort.signal },
           );
+          const groups = new Map<string, ReceivedMessage[]>();
           for (const msg of out.Messages ?? []) {
             inFlight++;
-            void handle(
-              {
-                queueUrl,
-                messageId: msg.MessageId!,
-                receiptHandle: msg.ReceiptHandle!,
-                body: msg.Body ?? '',
-                receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
-                handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
-              },
-              sentAt,
-            );
+            const m: ReceivedMessage = {
+              queueUrl,
+              messageId: msg.MessageId!,
+              receiptHandle: msg.ReceiptHandle!,
+              body: msg.Body ?? '',
+              receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
+              handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
+            };
+            if (!fifo) {
+              void handle(m, sentAt);
+              continue;
+            }
+            const group = msg.Attributes?.MessageGroupId ?? '';
+            groups.set(group, [...(groups.get(group) ?? []), m]);
           }
+          for (const group of groups.values()) void inOrder(group, sentAt);
         } catch (err) {
           if (abort.signal.aborted) break;
           opts.onError?.(err);
