@@ -29,6 +29,12 @@ describe.concurrent('warren <command> --help says what the command does', () => 
     expect(text).not.toContain('dev with a worker');
   });
 
+  it("worker --queues and --concurrency name the config's settings as their defaults", async () => {
+    const text = await help('worker');
+    expect(text).toContain('(default: worker.queues in the config, else every queue with a task here)');
+    expect(text).toContain('jobs in flight (default: worker.concurrency in the config, 16)');
+  });
+
   it('dev --shutdown-timeout gives the drain default it has with a worker', async () => {
     expect(await help('dev')).toContain('with a worker: its drain + 10000');
   });

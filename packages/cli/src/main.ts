@@ -74,8 +74,12 @@ program
 program
   .command('worker')
   .description('long-running worker (refuses to start without RABBITMQ_URL and REDIS_URL)')
-  .option('-q, --queues <list>', 'comma-separated queues (default: every queue with a task here)', list)
-  .option('-c, --concurrency <n>', 'jobs in flight', int)
+  .option(
+    '-q, --queues <list>',
+    'comma-separated queues (default: worker.queues in the config, else every queue with a task here)',
+    list,
+  )
+  .option('-c, --concurrency <n>', 'jobs in flight (default: worker.concurrency in the config, 16)', int)
   .addOption(portOption('--metrics-port <n>', METRICS_PORT, 'METRICS_PORT'))
   .option('--embedded', EMBEDDED)
   .action((o) =>
