@@ -1,10 +1,11 @@
 import { defineConfig, defineTask } from '@warren/core';
 import { ForwardLink } from '@warren/forwarder';
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type LocalSqsFront, startLocalSqsFront } from '../forwarder/local-sqs';
 import { until } from '../forwarder/support';
-import { drainQueue, startNodeIngest } from './support';
+import { AMQP_URL, drainQueue, startNodeIngest } from './support';
 
 /**
  * A job for a queue consumed from SQS must fit an SQS message (256 KiB) once the forwarder has
@@ -41,8 +42,11 @@ describe('job size on a queue consumed from SQS', () => {
   }, 60_000);
   afterAll(async () => {
     await sqs?.close();
-    await drainQueue(PLAIN).catch(() => []);
     await ingest?.close();
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    for (const q of [PLAIN, `${PLAIN}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+    await conn.close();
   });
 
   const post = (body: string, path = '/v1/jobs') =>
