@@ -6,6 +6,7 @@ import { createLambdaRecordMapper, createSqsPublisher } from '@warren/sqs';
 import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import { createWorker } from '@warren/worker';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollOnce } from './support/sqs-event-source';
 import { jobFor, workerTestConfig } from './support/tasks';
@@ -41,6 +42,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await results.close();
   await sqs?.close();
+  // The records the run wrote (24 h TTL otherwise).
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${RUN}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
 });
 
 const newWorker = () =>
