@@ -37,7 +37,13 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
         .catch(() => undefined);
       throw new Error(`${url}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
     }
-    return (await res.json()) as StatusSnapshot;
+    const body: unknown = await res.json().catch(() => undefined);
+    // Another server's page or API answered: its body went on to a JSON parse error or a TypeError.
+    if (!isSnapshot(body)) {
+      const type = res.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+      throw new Error(`${url}: not a warren status snapshot (${type}); is --url a warren ingest?`);
+    }
+    return body;
   };
   if (opts.json) {
     console.log(JSON.stringify(await fetchOnce(), null, 2));
@@ -61,6 +67,14 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
     await new Promise((r) => setTimeout(r, opts.watch));
   }
 }
+
+/** The arrays renderStatus reads: enough to tell a snapshot from another server's JSON. */
+const isSnapshot = (v: unknown): v is StatusSnapshot =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['regions', 'queues', 'links', 'recentFailures'].every((k) =>
+    Array.isArray((v as Record<string, unknown>)[k]),
+  );
 
 const ANSI = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes is the point
