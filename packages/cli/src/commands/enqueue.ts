@@ -30,6 +30,9 @@ export async function enqueue(
       queue: opts.queue,
       idempotencyKey: opts.idempotencyKey,
     });
+    // The client takes any 2xx JSON as the job: another server's answer was printed as one, exit 0.
+    if (typeof job?.id !== 'string' || !job.id)
+      throw new Error(`${opts.url}: the answer is not a warren job (no id); is --url a warren ingest?`);
     if (opts.wait === undefined) {
       console.log(JSON.stringify(job, null, 2));
       return;

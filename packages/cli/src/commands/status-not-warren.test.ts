@@ -44,3 +44,22 @@ describe.concurrent('warren status at a URL that is not a warren ingest', () => 
     });
   });
 });
+
+describe('warren enqueue at a URL that is not a warren ingest', () => {
+  it('fails, instead of printing that server\'s JSON as the job (exit 0, "replayed": true)', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.WARREN_API_KEY;
+    const url = `http://127.0.0.1:${PORT}/api`;
+    const run = promisify(execFile)(
+      process.execPath,
+      ['packages/cli/bin/warren.js', 'enqueue', 'demo.add', '{}', '--url', url],
+      { cwd: ROOT, env },
+    );
+    const err = await run.then(
+      (r) => ({ code: 0, stderr: r.stdout }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err.code).toBe(1);
+    expect(err.stderr).toContain(`${url}: the answer is not a warren job (no id); is --url a warren ingest?`);
+  });
+});
