@@ -91,8 +91,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   // shutdown timeout, then close; the process exits regardless a little after that. Installed
   // before consuming: a signal during start-up (w.stop() ends the subscribing) drains too.
   let closing: Promise<void> | undefined;
+  // The in-memory broker (--embedded) holds no socket: with nothing else open, node exited 0 a
+  // second after 'consuming'. Held until shutdown, as a broker connection would hold it.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   const shutdown = () =>
     (closing ??= (async () => {
+      clearInterval(keepAlive);
       metrics?.close();
       await w.stop();
       console.error(`worker ${w.workerId} drained; closing connections`);
