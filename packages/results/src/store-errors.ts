@@ -3,9 +3,10 @@ import { redactUrlCredentials, TransportError } from '@warren/core';
 /**
  * Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. OOM
  * (maxmemory reached under noeviction, a managed plan's limit) passes as records expire or are
- * freed; it refuses every write alike, so it says nothing about the job being written.
+ * freed, MISCONF (writes stopped after a failed snapshot: a full or read-only disk) once one
+ * succeeds; each refuses every write alike, so it says nothing about the job being written.
  */
-const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM)\b/;
+const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM|MISCONF)\b/;
 /**
  * Upstash's plan limits (ERR replies, a 400 over REST): its OOM (capacity) and its request and
  * connection quotas, which pass the same way. Its limits on one request (size of the request,
