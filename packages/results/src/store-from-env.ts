@@ -48,6 +48,10 @@ export async function storeFromEnv(
     if (opts.ping) {
       try {
         await store.redis.ping();
+        // A database past the server's count: its SELECT at connect was refused as an 'error'
+        // event only, the connection stayed on database 0 and every record would land there.
+        const db = store.redis.options.db;
+        if (db) await store.redis.select(db);
       } catch (err) {
         // The caller gets no store to close: left open, it would reconnect (and report) forever.
         store.redis.disconnect();
