@@ -49,11 +49,12 @@ afterAll(async () => {
 
 /**
  * The connection drops while jobs run: RabbitMQ requeues their messages, the worker reconnects
- * and gets them again while the first runs go on. Each job must run once, be recorded once, and a
- * failed one must reach the DLQ once (a deferred copy of attempt 1 came back after the failure
- * and was dead-lettered a second time).
+ * and gets them again while the first runs go on (each copy is deferred behind its run's lease).
+ * Each attempt must run once, each job be recorded once, and a failed one reach the DLQ once: a
+ * copy of attempt 1 came back after the failure and was dead-lettered a second time, and one that
+ * came back while a later attempt waited for its retry ran attempt 1 again beside the retries.
  */
-it('connection lost mid-task: each job runs once, one outcome each, one DLQ message for the failed one', async () => {
+it('connection lost mid-task: each attempt runs once, one outcome each, one DLQ message per failed job', async () => {
   const worker = createWorker({
     config: defineConfig({ tasks: [slow] }),
     consumer: broker.consumer,
@@ -65,21 +66,35 @@ it('connection lost mid-task: each job runs once, one outcome each, one DLQ mess
   await worker.start();
   const ok = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: false }, maxAttempts: 2 });
   const bad = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: true }, maxAttempts: 2 });
-  for (const j of [ok, bad]) await broker.publisher.publish(Q, j);
-  await eventually(() => events.filter((e) => e.type === 'started').length === 2, 10_000);
+  // Attempt 2 runs at ~21 s and fails; the copy of attempt 1 is back at ~34 s (lease 33 s), while
+  // attempt 3 waits for its retry (~43 s).
+  const slowRetry = makeJob({
+    task: slow.name,
+    queue: Q,
+    input: { ms: 1500, fail: true },
+    maxAttempts: 3,
+    backoff: { kind: 'fixed', baseMs: 20_000, maxMs: 20_000, jitter: false },
+  });
+  for (const j of [ok, bad, slowRetry]) await broker.publisher.publish(Q, j);
+  await eventually(() => events.filter((e) => e.type === 'started').length === 3, 10_000);
   proxy.cut();
   // The redelivered copies find the runs' leases and wait behind them (deferred).
-  await eventually(() => events.filter((e) => e.type === 'deferred').length === 2, 15_000);
+  await eventually(() => events.filter((e) => e.type === 'deferred').length === 3, 15_000);
   await eventually(async () => (await results.get(bad.id))?.state === 'failed', 15_000);
   expect((await results.get(ok.id))?.state).toBe('succeeded');
   // The deferred copies come back once the leases (timeout + 30 s from the start) are gone.
-  await eventually(() => events.filter((e) => e.type === 'skipped').length === 2, 45_000, 250);
+  await eventually(async () => (await results.get(slowRetry.id))?.state === 'failed', 70_000, 250);
+  await eventually(() => events.filter((e) => e.type === 'skipped').length === 3, 10_000);
   await new Promise((r) => setTimeout(r, 1000));
   expect(runs.get(ok.id)).toBe(1);
   expect(runs.get(bad.id)).toBe(2); // attempts 1 and 2, none twice
+  expect(runs.get(slowRetry.id)).toBe(3);
+  const stale = events.find((e) => e.type === 'skipped' && e.job.id === slowRetry.id);
+  expect(stale).toMatchObject({ attempt: 1, reason: 'not-owner' });
   const dead = await broker.peekDeadLetters(Q);
-  expect(dead.map((d) => d.messageId)).toEqual([bad.id]);
+  expect(dead.map((d) => d.messageId)).toEqual([bad.id, slowRetry.id]);
   expect(dead[0]!.reason).toMatch(/^failed after 2 attempts: Error: boom \(attempt 2\)/);
+  expect(dead[1]!.reason).toMatch(/^failed after 3 attempts: Error: boom \(attempt 3\)/);
   expect((await broker.checkQueue(Q)).messageCount).toBe(0);
   await worker.stop();
-}, 90_000);
+}, 120_000);

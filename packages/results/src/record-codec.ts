@@ -39,7 +39,7 @@ const CREATION_FIELDS = [
   'expiresAt',
   'idempotencyKey',
 ] as const;
-/** Fields written on every transition that carries them. */
+/** Fields written on every transition that carries them ('attempts' first: the script reads it there). */
 const UPDATE_FIELDS = ['attempts', 'result', 'error', 'progress'] as const;
 
 const isJson = (f: string): boolean => (JSON_FIELDS as readonly string[]).includes(f);

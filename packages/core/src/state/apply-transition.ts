@@ -28,6 +28,17 @@ export function applyTransition(
     return { outcome: { ok: false, reason: 'not-owner', state: from } };
   }
 
+  // A copy of an earlier attempt (deferred behind a lease, redelivered after a lost ack) once a
+  // later attempt has started: the job moved past it; started, it ran beside the retries.
+  if (
+    to === 'running' &&
+    !patch.renew &&
+    current &&
+    (patch.attempts ?? 0) > 0 &&
+    current.attempts > patch.attempts!
+  ) {
+    return { outcome: { ok: false, reason: 'not-owner', state: from } };
+  }
   if (current && from === 'running' && current.owner) {
     const leaseLeft = (current.leaseUntil ?? 0) - nowMs;
     if (to === 'running' && patch.owner !== current.owner && leaseLeft > 0) {

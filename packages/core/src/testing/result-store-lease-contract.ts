@@ -44,6 +44,27 @@ export function resultStoreLeaseTests(store: () => ResultStore) {
     expect((await store().transition(id, 'failed', { error })).ok).toBe(true);
   });
 
+  // A copy of an earlier attempt (deferred behind a run's lease, or redelivered after its ack was
+  // lost with the connection) arriving once a later attempt has started: the job has moved past
+  // it. Started, it ran that attempt again beside the retries (more runs than maxAttempts).
+  it('refuses to start an attempt older than one the record has seen start (not-owner)', async () => {
+    const id = uuidv7();
+    const error = { type: 'E', message: 'flaky', retryable: true };
+    await store().transition(id, 'running', creation({ owner: 'a1', attempts: 1, leaseMs: 10_000 }));
+    expect((await store().transition(id, 'retrying', { owner: 'a1', error })).ok).toBe(true);
+    expect((await store().transition(id, 'running', { owner: 'a2', attempts: 2, leaseMs: 10_000 })).ok).toBe(
+      true,
+    );
+    expect((await store().transition(id, 'retrying', { owner: 'a2', error })).ok).toBe(true);
+    const stale = await store().transition(id, 'running', { owner: 'copy', attempts: 1, leaseMs: 10_000 });
+    expect(stale).toMatchObject({ ok: false, reason: 'not-owner', state: 'retrying' });
+    expect(await store().get(id)).toMatchObject({ state: 'retrying', attempts: 2 });
+    // The same attempt again (handed back at shutdown, a DeferError copy) still starts.
+    expect((await store().transition(id, 'running', { owner: 'a2b', attempts: 2, leaseMs: 10_000 })).ok).toBe(
+      true,
+    );
+  });
+
   it('renews the lease and stores progress without resetting startedAt', async () => {
     const id = uuidv7();
     await store().transition(id, 'running', creation({ owner: 'w', attempts: 1, leaseMs: 10_000 }));

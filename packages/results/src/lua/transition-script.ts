@@ -83,6 +83,15 @@ local function transition(key, arg)
   local legal = LEGAL[from or 'none']
   if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
 
+  -- A copy of an earlier attempt once a later one has started (applyTransition says why).
+  -- 'attempts' is the first update field when the patch has it (record-codec's UPDATE_FIELDS).
+  if to == 'running' and not renew and from and nUpdate > 0 and v[updateAt] == 'attempts' then
+    local attempt = tonumber(v[updateAt + 1]) or 0
+    if attempt > 0 and (tonumber(redis.call('HGET', key, 'attempts')) or 0) > attempt then
+      return {'refused', 'not-owner', from}
+    end
+  end
+
   local curOwner = nil
   if from == 'running' then
     curOwner = redis.call('HGET', key, 'owner')
