@@ -110,7 +110,9 @@ describe('a job whose record is lost while it runs (real RabbitMQ, private Redis
     expect((await results.get(response.id))?.state).toBe('running');
     await redis.stop();
     await redis.start();
-    await results.redis.ping().catch(() => results.redis.ping()); // reconnected
+    // Reconnected (ioredis retries every ≤ 1 s; a command meanwhile fails fast).
+    for (let i = 0; i < 50 && !(await results.redis.ping().then(Boolean, () => false)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await results.get(response.id)).toBeUndefined();
     release();
     return response.id;

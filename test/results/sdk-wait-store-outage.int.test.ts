@@ -57,6 +57,11 @@ describe('SDK wait through a result store outage (real RabbitMQ, private Redis, 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Once the store's connection is back (ioredis retries every ≤ 1 s; a command meanwhile fails fast). */
+  async function reconnected() {
+    for (let i = 0; i < 50 && !(await results.redis.ping().then(Boolean, () => false)); i++) await sleep(100);
+  }
+
   // Enough tries to outlast a 1.5 s outage (the default 4 may all fall within it).
   const retry = { attempts: 20, baseMs: 200, maxMs: 1000 };
 
@@ -68,7 +73,7 @@ describe('SDK wait through a result store outage (real RabbitMQ, private Redis, 
     const waiting = wait(job.id).catch((e: unknown) => e);
     await sleep(1_500);
     await redis.start();
-    await sleep(300);
+    await reconnected();
     // As a worker would: run it and record its result.
     await results.transition(job.id, 'running', { owner: 'w' });
     await results.transition(job.id, 'succeeded', { owner: 'w', result: 1 });
@@ -99,6 +104,7 @@ describe('SDK wait through a result store outage (real RabbitMQ, private Redis, 
       expect(err).toMatchObject({ status: 503 });
     } finally {
       await redis.start();
+      await reconnected();
     }
     expect(await direct.get(job.id)).toMatchObject({ state: 'queued' });
   }, 30_000);
