@@ -4,6 +4,7 @@ import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
 import amqp from 'amqplib';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -41,6 +42,10 @@ afterAll(async () => {
   await broker?.close().catch(() => {});
   await proxy?.close();
   await results.close();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${RUN}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
   const c = await amqp.connect(AMQP);
   const ch = await c.createChannel();
   for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q);
