@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { jsonDepthExceeds, MAX_MESSAGE_DEPTH } from './json-depth';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
 import { normalizeTraceparent } from './trace-parent';
 
@@ -45,6 +46,9 @@ export const jobEnvelopeSchema = z.object({
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 export type JobEnvelopeInput = z.input<typeof jobEnvelopeSchema>;
 
+/** The dead-letter reason of a message nested deeper than MAX_MESSAGE_DEPTH. */
+export const NESTED_TOO_DEEPLY = `arrays and objects nest deeper than ${MAX_MESSAGE_DEPTH} levels: the job cannot be recorded`;
+
 export type EnvelopeParse = { ok: true; job: JobEnvelope } | { ok: false; reason: string };
 
 const utf8 = new TextDecoder();
@@ -52,11 +56,13 @@ const utf8 = new TextDecoder();
 /** Parses raw bytes or text from a broker; never throws, so poison messages can be dead-lettered with a reason. */
 export function parseEnvelope(raw: string | Uint8Array): EnvelopeParse {
   let data: unknown;
+  const text = typeof raw === 'string' ? raw : utf8.decode(raw);
   try {
-    data = JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw));
+    data = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
   }
+  if (jsonDepthExceeds(text, MAX_MESSAGE_DEPTH)) return { ok: false, reason: NESTED_TOO_DEEPLY };
   const parsed = jobEnvelopeSchema.safeParse(data);
   if (parsed.success) return { ok: true, job: parsed.data };
   const issues = parsed.error.issues

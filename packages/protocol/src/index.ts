@@ -2,6 +2,7 @@ export * from './enqueue';
 export * from './envelope';
 export * from './errors';
 export * from './job-record';
+export * from './json-depth';
 export * from './names';
 export * from './problem';
 export * from './states';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { enqueueRequestSchema, MAX_DELAY_MS, parseEnqueueRequest } from './enqueue';
-import { parseEnvelope } from './envelope';
+import { NESTED_TOO_DEEPLY, parseEnvelope } from './envelope';
 import { QueueFullError, TransportError, ValidationError } from './errors';
+import { MAX_MESSAGE_DEPTH } from './json-depth';
 import { fieldErrors } from './problem';
 import { canTransition } from './states';
 
@@ -26,6 +27,18 @@ describe('protocol', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.reason).toMatch(/task: .*attempt: /s);
     expect(parseEnvelope(new TextEncoder().encode('{'))).toMatchObject({ ok: false, reason: /not JSON/ });
+  });
+
+  it('refuses a message nested deeper than MAX_MESSAGE_DEPTH (its record could not be written)', () => {
+    const nested = (n: number) =>
+      JSON.stringify({ ...envelope, input: 0 }).replace(
+        '"input":0',
+        `"input":${'['.repeat(n)}${']'.repeat(n)}`,
+      );
+    expect(parseEnvelope(nested(MAX_MESSAGE_DEPTH - 1)).ok).toBe(true); // the envelope is one level
+    expect(parseEnvelope(nested(MAX_MESSAGE_DEPTH))).toEqual({ ok: false, reason: NESTED_TOO_DEEPLY });
+    // Brackets inside strings are text, not nesting.
+    expect(parseEnvelope(JSON.stringify({ ...envelope, input: '['.repeat(5000) })).ok).toBe(true);
   });
 
   it('a traceparent that is not one is dropped, not the job: trace context never makes a job poison', () => {

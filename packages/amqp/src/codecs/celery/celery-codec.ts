@@ -5,6 +5,9 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   type JobEnvelope,
   jobEnvelopeSchema,
+  jsonDepthExceeds,
+  MAX_MESSAGE_DEPTH,
+  NESTED_TOO_DEEPLY,
 } from '@warren/core';
 import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
 import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './celery-header-values';
@@ -149,11 +152,13 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     }
     if (h.compression) return fail(`compressed Celery messages (${String(h.compression)}) are not supported`);
     let body: unknown;
+    const text = message.content.toString('utf8');
     try {
-      body = JSON.parse(message.content.toString('utf8'));
+      body = JSON.parse(text);
     } catch (err) {
       return fail(`body is not JSON: ${(err as Error).message}`);
     }
+    if (jsonDepthExceeds(text, MAX_MESSAGE_DEPTH)) return fail(NESTED_TOO_DEEPLY);
     if (typeof h.task !== 'string' || typeof h.id !== 'string') {
       const v1 = isPlainObject(body) && 'task' in body;
       return fail(

@@ -1,8 +1,8 @@
+import { MAX_JSON_DEPTH } from '@warren/core';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { problemHandler } from '../problem/problem';
 import { jsonBody } from './json-body';
-import { MAX_JSON_DEPTH } from './json-depth';
 
 function app(limit = 64) {
   const a = new Hono();

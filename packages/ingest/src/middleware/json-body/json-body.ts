@@ -1,6 +1,12 @@
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, WarrenError } from '@warren/core';
+import {
+  jsonDepthExceeds,
+  MAX_JSON_DEPTH,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  WarrenError,
+} from '@warren/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth';
 
 declare module 'hono' {
   interface ContextVariableMap {

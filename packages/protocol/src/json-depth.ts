@@ -1,9 +1,18 @@
 /**
- * The deepest nesting a body may have. The publish serialises the job recursively
+ * The deepest nesting an ingest body may have. The publish serialises the job recursively
  * (`JSON.stringify` overflows the stack near 4,000 levels, a 500), and workers in other languages
  * (Python's json: ~1,000) fail sooner; no task input needs anywhere near this.
  */
 export const MAX_JSON_DEPTH = 256;
+
+/**
+ * The deepest nesting a message a worker decodes may have (an envelope, a Celery body). Over it,
+ * the job's record cannot be written safely (`JSON.stringify` recursion; Python workers stop near
+ * here too), so the message is refused at decode and dead-lettered with this reason; read on, it
+ * failed every store write as an outage and went round the queue for good (100,000 levels). Above
+ * the ingest's limit: a direct producer's job that the ingest would refuse still runs up to here.
+ */
+export const MAX_MESSAGE_DEPTH = 1000;
 
 /**
  * Whether JSON text nests arrays/objects deeper than `max`: one pass over the text, brackets
