@@ -19,8 +19,13 @@ export interface EnvResultStore {
 export interface StoreFromEnvOptions {
   /** TCP connection errors while ioredis reconnects. */
   onError?: (err: Error) => void;
-  /** TCP: PING before returning, so a wrong REDIS_URL fails at start-up rather than on the first job. */
+  /**
+   * TCP: PING before returning, so a wrong REDIS_URL fails at start-up rather than on the first
+   * job; and read the eviction policy (see evictionWarning).
+   */
   ping?: boolean;
+  /** What is worth a line at start-up: a Redis that may evict job records. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -57,6 +62,8 @@ export async function storeFromEnv(
         store.redis.disconnect();
         throw toStoreError(err, `ping of ${redactUrl(env.REDIS_URL)}`);
       }
+      const warning = evictionWarning(await store.redis.info('memory').catch(() => ''));
+      if (warning) opts.onWarning?.(warning);
     }
     return {
       kind: 'tcp',
@@ -77,6 +84,19 @@ export async function storeFromEnv(
     describe: `results: upstash REST ${redactUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
     close: () => store.close(),
   };
+}
+
+/**
+ * A Redis with a maxmemory and an eviction policy drops keys under memory pressure without a
+ * word, job records among them (each has a TTL, so volatile-* takes them too): a queued job then
+ * reads 404 and a reused idempotency key enqueues a second job. BullMQ asks for noeviction too.
+ * Read from INFO (managed Redis often renames CONFIG); undefined when it cannot tell.
+ */
+export function evictionWarning(infoMemory: string): string | undefined {
+  const policy = /^maxmemory_policy:(\S+)/m.exec(infoMemory)?.[1];
+  const maxmemory = Number(/^maxmemory:(\d+)/m.exec(infoMemory)?.[1] ?? 0);
+  if (!policy || policy === 'noeviction' || maxmemory === 0) return undefined;
+  return `results redis: maxmemory-policy is ${policy}: at its maxmemory Redis evicts keys, job records and idempotency keys among them (a waiting job then reads 404, a reused key enqueues again); set maxmemory-policy noeviction (a full Redis then refuses writes, which workers retry)`;
 }
 
 /**

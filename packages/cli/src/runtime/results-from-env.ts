@@ -11,6 +11,7 @@ export async function resultsFromEnv(config: WarrenConfig, env: NodeJS.ProcessEn
   const store = await storeFromEnv(config, env, {
     ping: true, // fail at start-up, not on the first job
     onError: (err) => console.error(`results redis: ${err.message}`),
+    onWarning: (message) => console.warn(message),
   });
   if (store) return store;
   const results = new MemoryResultStore(config.results.ttlS);
