@@ -134,3 +134,22 @@ describe('defineConfig: timeouts a timer can hold', () => {
     expect([cfg.worker.shutdownTimeoutMs, cfg.ingest.publishTimeoutMs]).toEqual([86_400_000, 86_400_000]);
   });
 });
+
+describe('defineConfig: tasks', () => {
+  // An import that resolved to nothing (a misspelt name off a namespace import) failed as
+  // "Cannot read properties of undefined (reading 'name')".
+  it.each([
+    ['undefined', undefined],
+    ['a plain object', { name: 'x' }],
+  ])('names an entry that is not a task (%s)', (_what, entry) => {
+    expect(() => defineConfig({ tasks: [task, entry] } as unknown as ConfigInput)).toThrow(
+      'invalid warren config: tasks.1 is not a task (make it with defineTask)',
+    );
+  });
+
+  it('refuses tasks that is not a list', () => {
+    expect(() => defineConfig({ tasks: task } as unknown as ConfigInput)).toThrow(
+      'invalid warren config: tasks must be a list of tasks (defineTask)',
+    );
+  });
+});

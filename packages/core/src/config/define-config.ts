@@ -30,6 +30,12 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
   }
   const cfg = parsed.data;
   const tasks = new Map<string, AnyTask>();
+  if (!Array.isArray(taskList))
+    throw new ConfigError('invalid warren config: tasks must be a list of tasks (defineTask)');
+  // An import that resolved to nothing failed below as "Cannot read properties of undefined".
+  const bad = taskList.findIndex((t) => !isTask(t));
+  if (bad >= 0)
+    throw new ConfigError(`invalid warren config: tasks.${bad} is not a task (make it with defineTask)`);
   for (const t of taskList) {
     if (tasks.has(t.name)) throw new ConfigError(`invalid warren config: task ${t.name} is defined twice`);
     tasks.set(t.name, t);
@@ -62,6 +68,19 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
   }
   return { ...cfg, tasks, queues };
 }
+
+/** What defineTask returns (checked by shape: a task may come from another copy of this package). */
+const isTask = (t: unknown): t is AnyTask => {
+  const o = t as Partial<AnyTask> | null | undefined;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.name === 'string' &&
+    typeof o.queue === 'string' &&
+    typeof o.timeoutMs === 'number' &&
+    typeof o.retry === 'object'
+  );
+};
 
 /**
  * Region ids are unique and every queue's `homeRegion` is one of them (`label` starts each
