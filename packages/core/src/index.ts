@@ -37,6 +37,7 @@ export { createGeoRouter, type GeoRouterOptions, type RegionStatus } from './rou
 export { type CircuitState, DEFAULT_HEALTH, type HealthOptions } from './routing/region-health';
 export * from './routing/router';
 export { applyTransition, DEFAULT_LEASE_MS, type StoredRecord, toPublic } from './state/apply-transition';
+export { beforeWaitEnd, WAIT_GRACE_MS } from './state/before-wait-end';
 export { type CancelHooks, cancelJob, cancelPatch } from './state/cancel-patch';
 export { type PollOptions, pollUntilTerminal, waitUntilTerminal } from './state/wait-until-terminal';
 export * from './task/define-task';

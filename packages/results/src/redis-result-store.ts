@@ -1,4 +1,5 @@
 import {
+  beforeWaitEnd,
   type CreationState,
   DEFAULT_LEASE_MS,
   isTerminal,
@@ -15,7 +16,6 @@ import { DEFAULT_TTL_S, type KeyLayout } from './keys';
 import { createArgs, decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
 import { toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
-import { beforeWaitEnd } from './wait-deadline';
 
 export type ScriptName = 'transition' | 'create' | 'claim' | 'release';
 

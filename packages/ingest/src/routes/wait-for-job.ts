@@ -1,4 +1,5 @@
 import {
+  beforeWaitEnd,
   isTerminal,
   type JobRecord,
   type ResultStore,
@@ -32,7 +33,10 @@ export async function waitForJob(
   /** Runs on the first read, before any waiting: may the caller see this record at all? */
   check?: (rec: JobRecord) => void,
 ): Promise<JobRecord | undefined> {
-  const rec = await results.get(id);
+  // A long-poll's first read ends with its wait too: a Redis that stops answering held it for
+  // the store's 10 s command timeout whatever the wait (the store bounds the reads that follow).
+  const reading = results.get(id);
+  const rec = await (waitMs > 0 ? beforeWaitEnd(reading, Date.now() + waitMs, 'get') : reading);
   if (rec) check?.(rec);
   if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
   return waitUntilTerminal(results, id, waitMs, { signal, current: rec });

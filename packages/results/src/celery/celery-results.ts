@@ -1,4 +1,5 @@
 import {
+  beforeWaitEnd,
   isTerminal,
   type JobRecord,
   type JobState,
@@ -10,7 +11,6 @@ import {
 import type { Redis } from 'ioredis';
 import { REST_POLL, type WaitOptions } from '../redis-result-store';
 import { toStoreError } from '../store-errors';
-import { beforeWaitEnd } from '../wait-deadline';
 import {
   buildCeleryMeta,
   CELERY_KEY_PREFIX,

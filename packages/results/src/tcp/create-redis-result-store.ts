@@ -1,11 +1,10 @@
-import { isTerminal, type JobRecord } from '@warren/core';
+import { beforeWaitEnd, isTerminal, type JobRecord } from '@warren/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { DEFAULT_PREFIX, keyLayout } from '../keys';
 import { CREATE_LUA } from '../lua/create-script';
 import { CLAIM_KEY_LUA, RELEASE_KEY_LUA } from '../lua/idempotency-scripts';
 import { TRANSITION_LUA } from '../lua/transition-script';
 import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
-import { beforeWaitEnd } from '../wait-deadline';
 import { DoneSubscriber, type Wake } from './done-subscriber';
 import { dropOnTimeout } from './drop-on-timeout';
 

@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/core';
+import { TransportError } from '@warren/protocol';
 
 /** How long past a wait's end a store call started within it may still answer (a read at the end). */
 export const WAIT_GRACE_MS = 500;
@@ -6,8 +6,8 @@ export const WAIT_GRACE_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Edge runtimes have no setImmediate: a timer comes after I/O there too.
-const afterIo: (fn: () => void) => void =
-  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+const afterIo: (fn: () => void) => void = immediate ? (fn) => immediate(fn) : (fn) => setTimeout(fn, 0);
 
 /**
  * `p`, or a recoverable TransportError once it is still pending WAIT_GRACE_MS after `until`.
