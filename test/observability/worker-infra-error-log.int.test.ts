@@ -1,8 +1,12 @@
 import { createAmqpBroker } from '@warren/amqp';
 import { uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
+import { serveRedisRest } from '@warren/results';
 import { expect, it } from 'vitest';
 import { AMQP_URL, cleanUpRun } from '../ingest/support';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 import { startWorkerProcess } from '../worker/support/worker-process';
 
 // `warren worker` printed a delivery it released on an infrastructure error (result store down)
@@ -11,15 +15,18 @@ import { startWorkerProcess } from '../worker/support/worker-process';
 // password on stderr once per delivery.
 it('a released delivery is logged as one JSON line with the store secret never printed', async () => {
   const q = `obs-infra-${uuidv7().slice(-8)}`;
+  // The store answers the worker's start-up check, then goes away: every write then fails.
+  const rest = await serveRedisRest({ port: 18_593, redisUrl: REDIS_URL, token: 's3cret-pw' });
   const w = startWorkerProcess(q, {
     RABBITMQ_URL: AMQP_URL,
     REDIS_URL: '',
-    UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1',
+    UPSTASH_REDIS_REST_URL: rest.url,
     UPSTASH_REDIS_REST_TOKEN: 's3cret-pw', // a secret the lines must never carry
   });
   const broker = createAmqpBroker({ urls: [AMQP_URL] });
   try {
     await w.ready;
+    await rest.close();
     await broker.connect();
     const job = makeJob({ task: 'w.mark', queue: q, input: { ms: 1 } });
     await broker.publisher.publish(q, job);

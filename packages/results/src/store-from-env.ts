@@ -20,8 +20,8 @@ export interface StoreFromEnvOptions {
   /** TCP connection errors while ioredis reconnects. */
   onError?: (err: Error) => void;
   /**
-   * TCP: PING before returning, so a wrong REDIS_URL fails at start-up rather than on the first
-   * job; and read the eviction policy (see evictionWarning).
+   * PING before returning, so a wrong REDIS_URL (or Upstash URL or token) fails at start-up rather
+   * than on the first job; TCP: and read the eviction policy (see evictionWarning).
    */
   ping?: boolean;
   /** What is worth a line at start-up: a Redis that may evict job records. */
@@ -78,6 +78,17 @@ export async function storeFromEnv(
   if (!url || !token) throw new ConfigError('set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN');
   const client = upstashClient({ url, token });
   const store = createUpstashResultStore({ url, token, prefix, defaultTtlS, client });
+  // As REDIS_URL's: an endpoint that does not answer, or a wrong token, fails the start-up rather
+  // than every job (the worker had started, then released each delivery on a store error).
+  if (opts.ping) {
+    try {
+      await client.command(['PING']);
+    } catch (err) {
+      // fetch says only 'fetch failed'; its cause names the refusal (ECONNREFUSED, ENOTFOUND).
+      const why = err instanceof TypeError && err.cause instanceof Error ? err.cause : err;
+      throw toStoreError(why, `ping of ${redactUrl(url)}`);
+    }
+  }
   return {
     kind: 'upstash',
     results: withCeleryResultsFor(config, store, upstashCeleryMeta(client)),
