@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +51,29 @@ describe.concurrent('warren forward: flags of the other mode are refused, not ig
     ],
   ])('%o', async (args, message) => {
     expect(await forward(args)).toEqual({ code: 1, err: `warren forward: ${message}` });
+  });
+});
+
+describe('warren forward --metrics-port on a port in use', () => {
+  it('refuses before any link starts (links ran, then the process exited 1 under them)', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(18_595, '127.0.0.1', r)); // no other test uses it
+    try {
+      const args = ['forward', '--from', 'amqp://127.0.0.1:1', '--queue', 'q', '--to', 'amqp://127.0.0.1:2'];
+      const run = promisify(execFile)(
+        process.execPath,
+        ['packages/cli/bin/warren.js', ...args, '--metrics-port', '18595'],
+        { cwd: ROOT, timeout: 60_000 },
+      );
+      const out = await run.then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('EADDRINUSE');
+      expect(out.stdout).not.toContain('link(s)');
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
   });
 });

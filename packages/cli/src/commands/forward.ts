@@ -78,9 +78,6 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
     }
   }
   const fwd = createForwarder(links, { log: forwarderLog(logger) });
-  fwd.start();
-  console.log(`warren forward: ${links.length} link(s)`);
-  for (const s of fwd.status()) console.log(`  ${s.name}: ${s.source} → ${s.destination}`);
   let server: { close(cb: () => void): void } | undefined;
   if (o.metricsPort) {
     const obs = createObservability({
@@ -101,9 +98,14 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
           restarts: s.restarts,
         })),
     });
+    // Bound before any link starts: a port in use ended the process (exit 1) with links running,
+    // their confirmed but unacked messages then forwarded a second time.
     server = await serveStatus(obs, o.metricsPort);
-    console.log(`  /metrics and /status.json on :${o.metricsPort}`);
   }
+  fwd.start();
+  console.log(`warren forward: ${links.length} link(s)`);
+  for (const s of fwd.status()) console.log(`  ${s.name}: ${s.source} → ${s.destination}`);
+  if (o.metricsPort) console.log(`  /metrics and /status.json on :${o.metricsPort}`);
   const timer = setInterval(() => {
     for (const s of fwd.status()) {
       const { level, fields } = linkStatusLog(s);
