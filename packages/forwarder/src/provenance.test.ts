@@ -37,6 +37,21 @@ describe('prepareHop', () => {
     expect(o.headers?.[FORWARDED_HEADER]).toEqual([`link=l1;from=A;to=B;at=${now}`]);
   });
 
+  it('counts hops taken, not regions seen: a loop under region names that never repeat stops at 32', () => {
+    const entry = (i: number) => `link=l;from=A;to=B;at=${i}`;
+    const at = (n: number) =>
+      prepareHop(
+        env({ hops: Array.from({ length: n }, () => 'A') }),
+        props({
+          contentType: 'application/json',
+          headers: { [FORWARDED_HEADER]: Array.from({ length: n }, (_, i) => entry(i)) },
+        }),
+        { link: 'l', from: 'A', to: 'B', now: Date.now() },
+      );
+    expect(at(31).ok).toBe(true);
+    expect(at(32)).toEqual({ ok: false, reason: 'too many hops (32)' });
+  });
+
   it('refuses a message that already crossed the destination region (A → B → A)', () => {
     const first = prepareHop(env(), props(), { link: 'ab', from: 'A', to: 'B', now: 1 });
     if (!first.ok) throw new Error(first.reason);

@@ -60,7 +60,10 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
         reason: `loop: message already crossed region ${ctx.to} (hops: ${[...crossed].join(',')})`,
       };
     }
-    if (crossed.size >= MAX_HOPS) return { ok: false, reason: `too many hops (${crossed.size})` };
+    // Hops taken, not regions seen: a loop whose region names differ (one broker known by two host
+    // names, as URL-derived regions are) never crosses a name twice and went round for ever.
+    const taken = Math.max(prior.length, env ? env.hops.length : 0);
+    if (taken >= MAX_HOPS) return { ok: false, reason: `too many hops (${taken})` };
   }
 
   // Remaining TTL: only a message that had a per-message TTL gets one, never longer than it had left.
