@@ -7,19 +7,40 @@ export function exchangeNamed(err: Error): string | undefined {
 }
 
 /**
+ * The broker's max_message_size when the channel was closed for a message over it (406
+ * "message size N is larger than configured max size M"), else undefined.
+ */
+export function maxSizeNamed(err: Error): number | undefined {
+  const m = /message size \d+ is larger than configured max size (\d+)/.exec(err.message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
  * Why an unconfirmed publish failed when its channel closed. No channel error: the connection
- * went (recoverable). A channel error is the fault of the publishes to the exchange it names:
- * those get it, classified (404 NOT_FOUND names the exchange); the rest of the channel's
- * publishes were collateral and may be sent again (some may have landed: the message id dedupes).
+ * went (recoverable). A channel error is the fault of the publishes it names: those to the
+ * exchange it names (404 NOT_FOUND), or those over the max message size it names (406); they get
+ * it, classified. The rest of the channel's publishes were collateral and may be sent again (some
+ * may have landed: the message id dedupes).
  */
 export function channelCloseError(
   closeErr: Error | undefined,
   exchange: string,
   queue: string,
+  size: number,
 ): TransportError {
   if (!closeErr) return new TransportError('connection lost before the broker confirmed', true);
-  const named = exchangeNamed(closeErr);
-  if (named === undefined || named === exchange) return classifyAmqpError(closeErr, `publish to ${queue}`);
+  const max = maxSizeNamed(closeErr);
+  if (max !== undefined) {
+    if (size > max)
+      return new TransportError(
+        `publish to ${queue}: the message (${size} bytes) is larger than the broker's max_message_size (${max} bytes)`,
+        false,
+        { cause: closeErr },
+      );
+  } else {
+    const named = exchangeNamed(closeErr);
+    if (named === undefined || named === exchange) return classifyAmqpError(closeErr, `publish to ${queue}`);
+  }
   return new TransportError(
     `channel closed before the broker confirmed (publish to ${queue}): ${closeErr.message}`,
     true,

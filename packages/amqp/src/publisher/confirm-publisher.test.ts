@@ -44,20 +44,41 @@ describe('channelCloseError', () => {
   );
 
   it('the publish to the exchange the error names gets the classified error, not "connection lost"', () => {
-    const e = channelCloseError(notFound, 'warren.delay.5000', 'emails');
+    const e = channelCloseError(notFound, 'warren.delay.5000', 'emails', 100);
     expect(e.recoverable).toBe(false);
     expect(e.message).toMatch(/NOT_FOUND - no exchange 'warren\.delay\.5000'/);
   });
 
   it('the other publishes on that channel are recoverable and say why the channel closed', () => {
-    const e = channelCloseError(notFound, '', 'emails');
+    const e = channelCloseError(notFound, '', 'emails', 100);
     expect(e.recoverable).toBe(true);
     expect(e.message).toMatch(/channel closed .*NOT_FOUND/);
   });
 
   it('no channel error: the connection was lost (recoverable)', () => {
-    const e = channelCloseError(undefined, '', 'emails');
+    const e = channelCloseError(undefined, '', 'emails', 100);
     expect(e.recoverable).toBe(true);
     expect(e.message).toMatch(/connection lost/);
+  });
+
+  const tooLarge = Object.assign(
+    new Error(
+      'Channel closed by server: 406 (PRECONDITION-FAILED) with message "PRECONDITION_FAILED - message size 2097434 is larger than configured max size 1048576"',
+    ),
+    { code: 406 },
+  );
+
+  it('a channel closed for an oversized message: that publish is refused for good, saying so', () => {
+    const e = channelCloseError(tooLarge, '', 'emails', 2_097_434);
+    expect(e.recoverable).toBe(false);
+    expect(e.message).toMatch(
+      /2097434 bytes\) is larger than the broker's max_message_size \(1048576 bytes\)/,
+    );
+  });
+
+  it('the publishes of normal size on that channel are recoverable (before: the 406, not recoverable)', () => {
+    const e = channelCloseError(tooLarge, '', 'emails', 300);
+    expect(e.recoverable).toBe(true);
+    expect(e.message).toMatch(/channel closed .*larger than configured max size/);
   });
 });

@@ -99,7 +99,7 @@ export class ConfirmPublisher {
         }, 50).unref?.();
       for (const p of st.unconfirmed.values()) {
         this.window.release();
-        this.fail(p, channelCloseError(closeErr, p.exchange, p.queue));
+        this.fail(p, channelCloseError(closeErr, p.exchange, p.queue, p.size));
       }
       st.unconfirmed.clear();
     });
@@ -207,6 +207,7 @@ export class ConfirmPublisher {
         exchange,
         queue,
         messageId,
+        size: content.length,
         t0: this.opts.onEvent ? performance.now() : 0,
         deadline,
         heard: st.heard,

@@ -8,6 +8,7 @@ const pending = (heard: number, deadline: number): Pending => ({
   exchange: '',
   queue: 'q',
   messageId: 'm',
+  size: 1,
   t0: 0,
   deadline,
   heard,

@@ -6,6 +6,8 @@ export interface Pending {
   exchange: string;
   queue: string;
   messageId: string;
+  /** Body bytes: which publish a channel closed for an oversized message was about. */
+  size: number;
   t0: number;
   deadline: number;
   /** The channel's `heard` when this was sent: unchanged at the deadline means nothing came back. */
