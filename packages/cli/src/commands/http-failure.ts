@@ -8,7 +8,10 @@ import { WarrenHttpError } from '@warren/sdk';
 export function describeHttpFailure(err: unknown, url: string): Error {
   if (err instanceof WarrenHttpError) {
     const p = err.problem;
-    const head = `${url}: HTTP ${err.status}${p ? ` ${p.title}` : ''}${p?.detail ? `: ${p.detail}` : ''}`;
+    // Without a problem the SDK's message says what came instead (`HTTP 502`, not a warren job).
+    const head = p
+      ? `${url}: HTTP ${err.status} ${p.title}${p.detail ? `: ${p.detail}` : ''}`
+      : `${url}: ${err.message}`;
     const fields = (p?.errors ?? []).map((e) => `  ${e.path}: ${e.message}`);
     return new Error([head, ...fields].join('\n'), { cause: err });
   }

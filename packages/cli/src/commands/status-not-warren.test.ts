@@ -60,6 +60,8 @@ describe('warren enqueue at a URL that is not a warren ingest', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(err.code).toBe(1);
-    expect(err.stderr).toContain(`${url}: the answer is not a warren job (no id); is --url a warren ingest?`);
+    expect(err.stderr).toContain(
+      `${url}: POST ${url}/v1/jobs answered 200 with something that is not a warren job: is url a warren ingest?`,
+    );
   });
 });

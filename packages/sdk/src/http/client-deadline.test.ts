@@ -53,7 +53,9 @@ describe('HTTP client deadlines', () => {
       seen.push(Date.now());
       // An HTTP date has whole seconds: two seconds ahead is at least one second of pause.
       if (n === 1) return problem(res, 503, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() });
-      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: ID }));
+      res
+        .writeHead(202, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: ID, state: 'queued' }));
     });
     const client = createClient({ url, retry: { baseMs: 1 } });
     expect((await client.enqueue('demo.echo', 1)).id).toBe(ID);

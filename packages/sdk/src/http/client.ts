@@ -6,6 +6,7 @@ import type {
   JobRecord,
 } from '@warren/protocol';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError } from './errors';
+import { batchOf, JOB } from './expected';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
@@ -62,6 +63,7 @@ export function createClient(opts: ClientOptions) {
       '/v1/jobs',
       { ...options, task: name, input, idempotencyKey },
       startCall(),
+      JOB,
     );
     return { ...res.data, replayed: res.status === 200 };
   }
@@ -100,7 +102,13 @@ export function createClient(opts: ClientOptions) {
         const post = async (part: number[]): Promise<void> => {
           try {
             const body = { jobs: part.map((i) => items[i]) };
-            const res = await request<EnqueueBatchResponse>('POST', '/v1/jobs/batch', body, call);
+            const res = await request<EnqueueBatchResponse>(
+              'POST',
+              '/v1/jobs/batch',
+              body,
+              call,
+              batchOf(part.length),
+            );
             res.data.results.forEach((r, k) => {
               got[part[k]!] = renumberItem(r, k, part[k]!);
             });
@@ -133,7 +141,13 @@ export function createClient(opts: ClientOptions) {
 
   async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
     return (
-      await request<TypedJobRecord<TOut>>('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, startCall())
+      await request<TypedJobRecord<TOut>>(
+        'GET',
+        `/v1/jobs/${encodeURIComponent(id)}`,
+        undefined,
+        startCall(),
+        JOB,
+      )
     ).data;
   }
 
@@ -158,7 +172,7 @@ export function createClient(opts: ClientOptions) {
     const path = (waitMs: number) =>
       `/v1/jobs/${encodeURIComponent(id)}${waitMs > 0 ? `?wait=${Math.round(waitMs)}ms` : ''}`;
     for (;;) {
-      const rec = (await request<TypedJobRecord<TOut>>('GET', path, undefined, call)).data;
+      const rec = (await request<TypedJobRecord<TOut>>('GET', path, undefined, call, JOB)).data;
       if (TERMINAL.has(rec.state)) return rec;
       if (Date.now() >= call.until) throw new WaitTimeoutError(id, timeoutMs);
       // A server that answered before the wait ran out (or ignores `wait`) must not cause a hot loop.
@@ -170,7 +184,7 @@ export function createClient(opts: ClientOptions) {
     const path = `/v1/jobs/${encodeURIComponent(id)}`;
     const call = startCall();
     try {
-      return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, call)).data;
+      return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, call, JOB)).data;
     } catch (err) {
       // A retry's 409 may be this call's own earlier try, cancelled with its answer lost: success.
       if (!(call.retried && err instanceof WarrenHttpError && err.status === 409)) throw err;

@@ -6,8 +6,9 @@ export class WarrenHttpError extends Error {
     readonly status: number,
     readonly problem: Problem | undefined,
     readonly retryAfterMs?: number,
+    message?: string,
   ) {
-    super(messageOf(status, problem));
+    super(message ?? messageOf(status, problem));
     this.name = 'WarrenHttpError';
   }
 }

@@ -28,6 +28,12 @@ export interface Call {
   retried?: boolean;
 }
 
+/** What a call takes as its 2xx answer, by shape: another server's JSON (a wrong `url`) is not it. */
+export interface Expected {
+  what: string;
+  is(data: unknown): boolean;
+}
+
 /** setTimeout's limit: a longer delay fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -68,6 +74,7 @@ export function createRequester(opts: RequesterOptions) {
     path: string | ((waitMs: number) => string),
     body: unknown,
     call: Call,
+    expected: Expected,
   ) {
     // A POST's 409 means its idempotency key is still being accepted (an earlier try whose answer
     // was lost is publishing): retried, it answers that job (200), so it is not an error to show.
@@ -93,6 +100,12 @@ export function createRequester(opts: RequesterOptions) {
         if (res.ok) {
           // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
           if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
+          // JSON (or nothing) that is not what a warren ingest answers: the same again if retried.
+          if (!expected.is(data)) {
+            const shown = `${method} ${url.split('?')[0]} answered ${res.status}`;
+            const message = `${shown} with something that is not a warren ${expected.what}: is url a warren ingest?`;
+            throw new WarrenHttpError(res.status, undefined, undefined, message);
+          }
           // A 207 whose items were refused for now says when to send them again.
           return {
             status: res.status,
