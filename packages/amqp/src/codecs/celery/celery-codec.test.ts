@@ -159,7 +159,10 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
         /task_serializer/,
       ],
       [{ ...base, content: Buffer.from('[[1], {}') }, /not JSON/],
-      [{ ...base, content: Buffer.from(`[[${'['.repeat(2000)}${']'.repeat(2000)}], {}, {}]`) }, /nest deeper/],
+      [
+        { ...base, content: Buffer.from(`[[${'['.repeat(2000)}${']'.repeat(2000)}], {}, {}]`) },
+        /nest deeper/,
+      ],
       [{ ...base, content: Buffer.from('{"args": []}') }, /triple/],
       [
         {
