@@ -1,6 +1,6 @@
 import type { JobError, JobState } from '@warren/protocol';
 import type { Delivery } from '../ports/consumer';
-import type { TransitionPatch } from '../ports/result-store';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { parseJobInput, parseSchema } from '../task/parse-schema';
 import { OutputSchemaError } from './errors';
 import type {
@@ -13,10 +13,11 @@ import type {
 import { expireJob } from './expire-job';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
+import { recordNotStored, refusedForGood } from './refused-record';
 import { runBudget } from './run-budget';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
-import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, skip } from './settle-delivery';
+import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, failWith, skip } from './settle-delivery';
 import { settleThrown } from './settle-thrown';
 import { cancelWatch } from './watch-cancel';
 import { WorkerLostError } from './worker-lost-error';
@@ -67,7 +68,19 @@ export function createExecutor(deps: ExecutorDeps) {
     }
 
     const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(job, task.timeoutMs, ttlS, opts.deadlineMs);
-    const started = await write(job.id, 'running', recordPatch(job, runTtlS, attempt, owner, leaseMs));
+    let started: TransitionOutcome;
+    try {
+      started = await write(job.id, 'running', recordPatch(job, runTtlS, attempt, owner, leaseMs));
+    } catch (err) {
+      // Refused for good (an input over the store's request limit): handed back, every delivery
+      // would be refused again. Failed without its input if the store takes that; else it
+      // refuses every job, and the error hands the delivery back (see refused-record.ts).
+      if (!refusedForGood(err)) throw err;
+      const error = recordNotStored(x, err);
+      const patch = recordPatch(job, ttlS, undefined, undefined, undefined, error);
+      patch.input = undefined;
+      return failWith(x, patch, error, 'refused by the result store');
+    }
     if (!started.ok) {
       if (started.reason === 'lease-held') return deferBehindLease(x, started.leaseRemainingMs ?? leaseMs);
       if (alreadyFailed(started)) return deadLetterAgain(x);

@@ -1,5 +1,6 @@
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
+import { writeWithoutInputIfRefused } from './refused-record';
 import { LEASE_MARGIN_MS } from './run-budget';
 import { alreadyFailed, deadLetterAgain, deferBehindLease } from './settle-delivery';
 
@@ -8,10 +9,15 @@ export async function expireJob(x: JobExecution): Promise<ExecutionOutcome> {
   const { job, attempt, owner, ttlS, write } = x;
   // With this run's owner: a copy of a job that another run started before its expiry (the
   // same id published twice) must not expire it under that run, whose result would be lost.
-  let out = await write(job.id, 'expired', recordPatch(job, ttlS, undefined, owner));
+  // An input the store refuses for good is left out of the record (see refused-record.ts).
+  let out = await writeWithoutInputIfRefused(x, 'expired', recordPatch(job, ttlS, undefined, owner));
   if (!out.ok && out.reason === 'not-owner') {
     // Running elsewhere, or it was and that worker died: expire it once its lease is gone.
-    const took = await write(job.id, 'running', recordPatch(job, ttlS, undefined, owner, LEASE_MARGIN_MS));
+    const took = await writeWithoutInputIfRefused(
+      x,
+      'running',
+      recordPatch(job, ttlS, undefined, owner, LEASE_MARGIN_MS),
+    );
     if (!took.ok && took.reason === 'lease-held')
       return deferBehindLease(x, took.leaseRemainingMs ?? LEASE_MARGIN_MS);
     out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;

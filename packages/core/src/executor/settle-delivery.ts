@@ -1,7 +1,8 @@
 import type { JobError } from '@warren/protocol';
-import type { TransitionOutcome, TransitionRefusal } from '../ports/result-store';
+import type { TransitionOutcome, TransitionPatch, TransitionRefusal } from '../ports/result-store';
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
+import { writeWithoutInputIfRefused } from './refused-record';
 
 /** The job's record refused the write because the job already failed. */
 export const alreadyFailed = (out: TransitionOutcome): boolean =>
@@ -18,19 +19,25 @@ export async function skip(x: JobExecution, reason: TransitionRefusal): Promise<
  * Records the job failed and dead-letters it. `runOwner`: the run's, once one started (a stale run
  * may not fail a job another run has moved on).
  */
-export async function failJob(
+export function failJob(
   x: JobExecution,
   error: JobError,
   reason: string,
   runOwner?: string,
   failTtlS = x.ttlS,
 ): Promise<ExecutionOutcome> {
+  return failWith(x, recordPatch(x.job, failTtlS, undefined, runOwner, undefined, error), error, reason);
+}
+
+/** failJob with the `failed` write's patch given (its `error` is `error`). */
+export async function failWith(
+  x: JobExecution,
+  patch: TransitionPatch,
+  error: JobError,
+  reason: string,
+): Promise<ExecutionOutcome> {
   const { job, attempt } = x;
-  const out = await x.write(
-    job.id,
-    'failed',
-    recordPatch(job, failTtlS, undefined, runOwner, undefined, error),
-  );
+  const out = await writeWithoutInputIfRefused(x, 'failed', patch);
   // Refused because it already failed: this message outlived its dead-lettering (see below).
   if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) return skip(x, out.reason);
   await x.delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);

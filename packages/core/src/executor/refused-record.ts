@@ -1,0 +1,48 @@
+import { type JobError, type JobState, TransportError } from '@warren/protocol';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import type { JobExecution } from './executor-types';
+
+/**
+ * A store error that comes again for the same write (not recoverable): a request over the REST
+ * endpoint's size limit, a value Redis will not take, but also a store that refuses every write
+ * (a wrong token, NOPERM). Only a write of the same job without its bulk tells the two apart.
+ */
+export const refusedForGood = (err: unknown): err is TransportError =>
+  err instanceof TransportError && !err.recoverable;
+
+/**
+ * A write that carries the job's creation fields, made again without the input when the store
+ * refuses it for good: an input over the store's request limit (Upstash's 10 MB) was refused at
+ * every write, so the job could be neither run nor failed and went round the queue for ever. A
+ * record without its input can still say the job failed or expired. Refused again, the store
+ * refuses every job: the first error is thrown and the delivery handed back. Only on the failure
+ * path: the usual write is one call.
+ */
+export async function writeWithoutInputIfRefused(
+  x: JobExecution,
+  to: JobState,
+  patch: TransitionPatch,
+): Promise<TransitionOutcome> {
+  try {
+    return await x.write(x.job.id, to, patch);
+  } catch (err) {
+    if (!refusedForGood(err) || patch.input === undefined) throw err;
+    patch.input = undefined;
+    return x.write(x.job.id, to, patch).catch(() => {
+      throw err;
+    });
+  }
+}
+
+/** The record's error for a job the store would not record (its claim refused for good). */
+export function recordNotStored(x: JobExecution, err: TransportError): JobError {
+  let size = '';
+  try {
+    size = ` (its input is ${JSON.stringify(x.job.input)?.length ?? 0} characters of JSON)`;
+  } catch {}
+  return {
+    type: 'RecordNotStored',
+    message: `the result store refused the job's record${size}: ${err.message}`,
+    retryable: false,
+  };
+}
