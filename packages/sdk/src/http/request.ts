@@ -104,7 +104,12 @@ export function createRequester(opts: RequesterOptions) {
           if (!expected.is(data)) {
             const shown = `${method} ${url.split('?')[0]} answered ${res.status}`;
             const message = `${shown} with something that is not a warren ${expected.what}: is url a warren ingest?`;
-            throw new WarrenHttpError(res.status, undefined, undefined, message);
+            throw new WarrenHttpError(
+              res.status,
+              undefined,
+              undefined,
+              message + redirectNote(method, url, res),
+            );
           }
           // A 207 whose items were refused for now says when to send them again.
           return {
@@ -115,7 +120,9 @@ export function createRequester(opts: RequesterOptions) {
         }
         // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        lastErr = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
+        const err = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
+        err.message += redirectNote(method, url, res);
+        lastErr = err;
         if (!retryable(res.status)) throw lastErr;
       } catch (err) {
         if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
@@ -134,6 +141,17 @@ export function createRequester(opts: RequesterOptions) {
   const startCall = (signal?: AbortSignal): Call => ({ until: Date.now() + deadlineMs, signal });
 
   return { request, pauseAfter, startCall };
+}
+
+/**
+ * Why an answer that came through a redirect may be for another request than the one made: fetch
+ * drops Authorization on a redirect to another origin (http → https is one: a 401 for a client
+ * given its key) and turns a POST redirected by 301/302/303 into a GET without its body.
+ */
+function redirectNote(method: string, url: string, res: Response): string {
+  if (!res.redirected) return '';
+  const to = res.url.split('?')[0];
+  return ` (${method} ${url.split('?')[0]} was redirected to ${to}; fetch drops the Authorization header on a redirect to another origin and re-sends a POST redirected by 301, 302 or 303 as a GET without its body: set url to the address it redirects to)`;
 }
 
 /** A pause that ends early, rejecting with the reason, when `signal` aborts. */
