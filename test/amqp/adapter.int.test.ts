@@ -223,10 +223,11 @@ describe('amqp adapter on :5672', () => {
     const ch = await c.createChannel();
     await ch.deleteExchange(tierName(TIERS[0]!));
     await c.close();
+    // The publisher declares the tier again and sends that publish once more on a new channel.
     const failed = await broker.publisher
       .publish(name, makeJob({ queue: name }), { delayMs: TIERS[0]! })
       .catch((e) => e);
-    expect(failed).toBeInstanceOf(TransportError);
+    expect(failed).toBeUndefined();
     await eventually(
       () =>
         broker.publisher.publish(name, makeJob({ queue: name })).then(
@@ -236,7 +237,7 @@ describe('amqp adapter on :5672', () => {
       5000,
       100,
     );
-    // The tier exchange is back after the next reconnect; the queue holds the good messages.
+    // The queue holds the good messages.
     expect((await broker.checkQueue(name)).messageCount).toBeGreaterThanOrEqual(2);
   });
 

@@ -107,6 +107,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     waitForConnectionMs,
     onNack: createQueueFullCheck((q) => topology.maxLength(q), checkQueue),
     onChannelError: (err) => topology.repairAfter(err),
+    unroutable: (exchange, queue) => topology.unroutable(exchange, queue),
     onEvent: opts.onEvent, // per-confirm latency only when someone listens
   });
   const publisher = new JobPublisher(conn, topology, confirm, codecFor, {

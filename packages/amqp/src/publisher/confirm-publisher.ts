@@ -20,6 +20,8 @@ export interface ConfirmPublisherOptions {
   onNack: (queue: string) => Promise<TransportError>;
   /** A channel error closed the publisher channel (e.g. a deleted exchange: topology repairs it). */
   onChannelError?: (err: Error) => void;
+  /** The error for a publish the broker returned (default: no queue, not recoverable). */
+  unroutable?: (exchange: string, queue: string) => TransportError;
   onEvent?: EventSink;
 }
 
@@ -252,7 +254,10 @@ export class ConfirmPublisher {
     st.nacksInRow = 0;
     this.wedges = 0;
     if (this.returned.size > 0 && this.returned.delete(p.messageId)) {
-      this.fail(p, new TransportError(`unroutable: no queue ${p.queue} (basic.return)`, false));
+      const unroutable =
+        this.opts.unroutable?.(p.exchange, p.queue) ??
+        new TransportError(`unroutable: no queue ${p.queue} (basic.return)`, false);
+      this.fail(p, unroutable);
       return;
     }
     if (p.done) return;

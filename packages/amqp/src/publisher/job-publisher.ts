@@ -1,11 +1,17 @@
-import type { JobEnvelope, Publisher, PublishOptions } from '@warren/core';
+import { type JobEnvelope, type Publisher, type PublishOptions, TransportError } from '@warren/core';
 import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import { bounded, NoAnswerError } from '../connection/no-answer';
 import { DUE_HEADER, pickTier, tierName } from '../topology/delay-tiers';
-import type { Topology } from '../topology/topology';
+import { isMissingTier, type Topology } from '../topology/topology';
 import type { ConfirmPublisher } from './confirm-publisher';
+
+/** A missing tier is being declared again: a later publish may succeed (404 is otherwise fatal). */
+const missingTierRecoverable = (err: Error): Error =>
+  isMissingTier(err) && err instanceof TransportError && !err.recoverable
+    ? new TransportError(err.message, true, { cause: err })
+    : err;
 
 export interface SendOptions extends PublishOptions {
   /** Absolute due time (epoch ms) for a message that already carries one (delay-tier hops). */
@@ -63,13 +69,32 @@ export class JobPublisher implements Publisher {
     const now = Date.now();
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
     if (dueAt !== undefined && dueAt > now) {
-      // A tier exchange deleted under us is being declared again.
-      await bounded(this.topology.tiersReady(), deadline - now, 'declare the delay tiers');
-      const tier = pickTier(this.topology.tiersMs, dueAt - now);
       const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
-      return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
+      const sent = Date.now() + timeoutMs;
+      return this.sendDelayed(queue, content, props, dueAt, timeoutMs).catch((err: Error) => {
+        // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
+        // and the topology is declaring the tiers again; send once more (a fresh properties
+        // object, the id the first attempt set kept), within the first attempt's timeout.
+        if (!isMissingTier(err) || Date.now() >= sent) throw missingTierRecoverable(err);
+        return this.sendDelayed(queue, content, { ...props }, dueAt, sent - Date.now()).catch((e: Error) => {
+          throw missingTierRecoverable(e);
+        });
+      });
     }
     return this.confirm.publish('', queue, content, properties, queue, timeoutMs);
+  }
+
+  private async sendDelayed(
+    queue: string,
+    content: Buffer,
+    props: Options.Publish,
+    dueAt: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    // A tier deleted under us is being declared again.
+    await bounded(this.topology.tiersReady(), timeoutMs, 'declare the delay tiers');
+    const tier = pickTier(this.topology.tiersMs, dueAt - Date.now());
+    return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
   }
 
   /** The topology's own bound ran out: the connection stopped answering, so drop it (failover). */

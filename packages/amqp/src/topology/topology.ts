@@ -5,8 +5,24 @@ import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
 
-/** A publish's channel was closed because a delay tier's exchange does not exist (404). */
+/**
+ * A delayed publish the broker returned (basic.return): the tier's exchange has no queue (its
+ * queue deleted by hand or by a policy). Nothing was enqueued; recoverable once declared again.
+ */
+export class TierUnroutableError extends TransportError {
+  constructor(exchange: string, queue: string) {
+    super(`delay tier ${exchange} has no queue (deleted?): declaring it again (publish to ${queue})`, true);
+  }
+}
+
+const isTierExchange = (exchange: string) => exchange.startsWith('warren.delay.');
+
+/**
+ * A delay tier is missing: the publish's channel was closed because its exchange does not exist
+ * (404), or its exchange had no queue (TierUnroutableError). Either way nothing was enqueued.
+ */
 export const isMissingTier = (err: unknown): boolean =>
+  err instanceof TierUnroutableError ||
   /NOT.FOUND - no exchange 'warren\.delay\./.test((err as Error | undefined)?.message ?? '');
 
 /**
@@ -61,8 +77,23 @@ export class Topology {
    * or by a policy): declare the tiers again, so the next delayed publish finds them.
    */
   repairAfter(err: Error): void {
+    if (isMissingTier(err)) this.repairTiers();
+  }
+
+  /**
+   * Why a publish to `exchange` came back unroutable. A delay tier without its queue: the tiers
+   * are declared again and the publish may be sent again; else the target queue does not exist.
+   */
+  unroutable(exchange: string, queue: string): TransportError {
+    if (!isTierExchange(exchange))
+      return new TransportError(`unroutable: no queue ${queue} (basic.return)`, false);
+    this.repairTiers();
+    return new TierUnroutableError(exchange, queue);
+  }
+
+  private repairTiers(): void {
     const model = this.model;
-    if (!model || !isMissingTier(err)) return;
+    if (!model) return;
     if (!this.tiersRepair) {
       const p = this.declareTiers(model)
         .catch((e: Error) => this.onError('delay tiers', e))
