@@ -42,6 +42,11 @@ export const BATCH_MAX = 1000;
 const MAX_POLL_MS = 20_000;
 /** How long past its wait a long-poll's answer may take to arrive before the try is aborted. */
 const POLL_GRACE_MS = 5_000;
+/**
+ * How long past the wait's own end its last long-poll's answer may still arrive: the ingest answers
+ * at its wait's end (up to 0.5 s later when its store is slow), so a wait ends by then, not 5 s later.
+ */
+const POLL_LATE_MS = 1_000;
 
 /**
  * The producer client: `fetch` only, so it runs on Node, Lambda, Workers, Deno and browsers.
@@ -164,7 +169,7 @@ export function createClient(opts: ClientOptions) {
     if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     const call = {
       until: Date.now() + timeoutMs,
-      poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS },
+      poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS, lateMs: POLL_LATE_MS },
       signal,
     };
     // Built per try with the time left, so a retried poll never asks for more than that; in

@@ -20,9 +20,10 @@ export interface Call {
   until: number;
   /**
    * A long-poll: each try's path is built with its wait (the time left, at most `maxMs`), and the
-   * try is aborted `graceMs` after that wait if unanswered.
+   * try is aborted `graceMs` after that wait if unanswered, and never later than `lateMs` past
+   * `until`: the caller's timeout bounds the call, not the grace.
    */
-  poll?: { maxMs: number; graceMs: number };
+  poll?: { maxMs: number; graceMs: number; lateMs: number };
   signal?: AbortSignal;
   /** Set once a try failed and another is sent: the first may have taken effect. */
   retried?: boolean;
@@ -96,7 +97,8 @@ export function createRequester(opts: RequesterOptions) {
       const waitMs = call.poll ? Math.min(left, call.poll.maxMs) : left;
       try {
         const url = base + withQuery(typeof path === 'string' ? path : path(waitMs));
-        const { res, text, data } = await once(url, init, waitMs + (call.poll?.graceMs ?? 0), call.signal);
+        const tryMs = call.poll ? Math.min(waitMs + call.poll.graceMs, left + call.poll.lateMs) : waitMs;
+        const { res, text, data } = await once(url, init, tryMs, call.signal);
         if (res.ok) {
           // A 2xx that is not JSON is a broken hop (a proxy's page): retried like a network error.
           if (text && data === undefined) throw new Error(`HTTP ${res.status} with a body that is not JSON`);
