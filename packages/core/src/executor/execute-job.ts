@@ -11,6 +11,7 @@ import type {
   JobExecution,
 } from './executor-types';
 import { expireJob } from './expire-job';
+import { describeInputIssues } from './input-issues';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
 import { recordNotStored, refusedForGood } from './refused-record';
@@ -63,8 +64,8 @@ export function createExecutor(deps: ExecutorDeps) {
     const parsing = parseJobInput(task.input, job.input);
     const parsed = parsing instanceof Promise ? await parsing : parsing;
     if (!parsed.success) {
-      const msg = parsed.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
-      return failJob(x, { type: 'InvalidInput', message: msg, retryable: false }, 'invalid input');
+      const message = describeInputIssues(parsed.issues);
+      return failJob(x, { type: 'InvalidInput', message, retryable: false }, 'invalid input');
     }
 
     const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(job, task.timeoutMs, ttlS, opts.deadlineMs);
