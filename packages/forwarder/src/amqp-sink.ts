@@ -40,6 +40,9 @@ const amqplibPublisher = (ch: ConfirmChannel, exchange: string): Publisher => ({
 export function amqpSink(dest: AmqpDestination): OpenSink {
   if (!dest.queue && !dest.exchange) throw new Error('amqp destination needs a queue or an exchange');
   const count = channelCount(dest.channels);
+  // The destination's max_message_size once it refused a body (RabbitMQ does not announce it):
+  // kept across sessions, so the next one dead-letters that body instead of failing on it again.
+  let maxBody: number | undefined;
   return async (events: SinkEvents): Promise<Sink> => {
     const { conn, url } = await connectFirst(dest.urls, 'destination');
     let closing = false;
@@ -69,7 +72,10 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
         pub: publishWriter(ch, exchange) ?? amqplibPublisher(ch, exchange),
         returned: new ReturnedMessages(),
       };
-      ch.on('error', (err: Error) => fail(new Error(`destination channel: ${err.message}`)));
+      ch.on('error', (err: Error) => {
+        maxBody = refusedSize(err.message) ?? maxBody;
+        fail(new Error(`destination channel: ${err.message}`));
+      });
       ch.on('close', () => fail(new Error('destination channel closed')));
       ch.on('return', (msg) => {
         const why = (msg.fields as { replyText?: string }).replyText ?? 'NO_ROUTE';
@@ -91,6 +97,11 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
 
     const send = (item: OutItem, attempt = 0): void => {
       if (closing) return;
+      if (maxBody !== undefined && item.content.length > maxBody) {
+        const size = `${item.content.length} bytes, max_message_size ${maxBody}`;
+        events.rejected(item.tag, `larger than the destination takes (${size})`);
+        return;
+      }
       const key = fixedKey ?? item.routingKey;
       const out = pick();
       const onConfirm = (err: unknown) => {
@@ -130,4 +141,13 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       },
     };
   };
+}
+
+/**
+ * The limit named by RabbitMQ's refusal of a body over its max_message_size (406, which closes the
+ * channel, so the publish cannot be told apart from the others on it), else undefined.
+ */
+export function refusedSize(message: string): number | undefined {
+  const m = /message size \d+ is larger than configured max size (\d+)/.exec(message);
+  return m ? Number(m[1]) : undefined;
 }
