@@ -26,6 +26,22 @@ function messageOf(status: number, problem: Problem | undefined): string {
   return `${head} (${named.join('; ')})`;
 }
 
+/**
+ * An error answer's body as a problem, when it is one: a gateway in front of the ingest answers
+ * its own JSON (API Gateway's `{"message": "Forbidden"}`), which is not.
+ */
+export function problemIn(data: unknown): Problem | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const p = data as Record<string, unknown>;
+  return typeof p.title === 'string' || typeof p.detail === 'string' ? (data as Problem) : undefined;
+}
+
+/** The message of an answer without a problem: its status, and a gateway's `message` if it gave one. */
+export function statusMessage(status: number, data: unknown): string {
+  const said = (data as { message?: unknown } | undefined)?.message;
+  return typeof said === 'string' && said ? `HTTP ${status}: ${said.slice(0, 200)}` : `HTTP ${status}`;
+}
+
 export class WaitTimeoutError extends Error {
   constructor(id: string, ms: number) {
     super(`job ${id} did not finish within ${ms} ms`);

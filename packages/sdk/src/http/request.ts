@@ -1,5 +1,4 @@
-import type { Problem } from '@warren/protocol';
-import { isRetryableStatus, parseRetryAfter, WarrenHttpError } from './errors';
+import { isRetryableStatus, parseRetryAfter, problemIn, statusMessage, WarrenHttpError } from './errors';
 import { type RetryOptions, retryPolicy } from './retry-policy';
 
 export type { RetryOptions } from './retry-policy';
@@ -122,7 +121,9 @@ export function createRequester(opts: RequesterOptions) {
         }
         // An error page that is not JSON (a proxy, a wrong URL) still fails by its status.
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        const err = new WarrenHttpError(res.status, data as Problem | undefined, retryAfterMs);
+        const problem = problemIn(data);
+        const said = problem ? undefined : statusMessage(res.status, data);
+        const err = new WarrenHttpError(res.status, problem, retryAfterMs, said);
         err.message += redirectNote(method, url, res);
         lastErr = err;
         if (!retryable(res.status)) throw lastErr;
