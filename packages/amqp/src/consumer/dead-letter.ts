@@ -1,6 +1,7 @@
 import type { MessagePropertyHeaders, Options } from 'amqplib';
 import { DUE_HEADER } from '../topology/delay-tiers';
 import { dlqName } from '../topology/queue-arguments';
+import { writableHeader } from './writable-header';
 
 export const REASON_HEADER = 'x-warren-reason';
 export const QUEUE_HEADER = 'x-warren-queue';
@@ -40,7 +41,8 @@ export function republishProperties(
   extraHeaders: Record<string, unknown> = {},
 ): Options.Publish {
   const p = msg.properties;
-  const headers: MessagePropertyHeaders = { ...(p.headers ?? {}) };
+  const headers: MessagePropertyHeaders = {};
+  for (const [k, v] of Object.entries(p.headers ?? {})) headers[k] = writableHeader(v);
   for (const h of BROKER_HEADERS) delete headers[h];
   Object.assign(headers, extraHeaders);
   const out: Options.Publish = { headers };
