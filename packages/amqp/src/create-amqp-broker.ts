@@ -14,6 +14,7 @@ import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
 import { JobPublisher, type SendOptions } from './publisher/job-publisher';
 import { createQueueFullCheck } from './publisher/queue-full-check';
+import { createUnroutableCheck } from './publisher/unroutable-check';
 import { DEFAULT_DELAY_TIERS_MS } from './topology/delay-tiers';
 import type { QueueSpec } from './topology/queue-arguments';
 import { Topology } from './topology/topology';
@@ -101,13 +102,16 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     );
   };
 
+  const queueUnroutable = createUnroutableCheck(checkQueue);
   const confirm = new ConfirmPublisher(conn, {
     maxInFlight: opts.maxInFlight ?? 1000,
     confirmTimeoutMs,
     waitForConnectionMs,
     onNack: createQueueFullCheck((q) => topology.maxLength(q), checkQueue),
     onChannelError: (err) => topology.repairAfter(err),
-    unroutable: (exchange, queue) => topology.unroutable(exchange, queue),
+    // Through the default exchange: no such queue, or a classic queue whose node is down.
+    unroutable: (exchange, queue) =>
+      exchange === '' ? queueUnroutable(queue) : topology.unroutable(exchange, queue),
     onEvent: opts.onEvent, // per-confirm latency only when someone listens
   });
   const publisher = new JobPublisher(conn, topology, confirm, codecFor, {

@@ -21,7 +21,7 @@ export interface ConfirmPublisherOptions {
   /** A channel error closed the publisher channel (e.g. a deleted exchange: topology repairs it). */
   onChannelError?: (err: Error) => void;
   /** The error for a publish the broker returned (default: no queue, not recoverable). */
-  unroutable?: (exchange: string, queue: string) => TransportError;
+  unroutable?: (exchange: string, queue: string) => TransportError | Promise<TransportError>;
   onEvent?: EventSink;
 }
 
@@ -257,7 +257,12 @@ export class ConfirmPublisher {
       const unroutable =
         this.opts.unroutable?.(p.exchange, p.queue) ??
         new TransportError(`unroutable: no queue ${p.queue} (basic.return)`, false);
-      this.fail(p, unroutable);
+      if (unroutable instanceof Promise)
+        unroutable.then(
+          (e) => this.fail(p, e),
+          (e: Error) => this.fail(p, e),
+        );
+      else this.fail(p, unroutable);
       return;
     }
     if (p.done) return;
