@@ -75,6 +75,15 @@ describe('HTTP client deadlines', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it("the deadline's error names the URL without the base URL's query (a gateway's token)", async () => {
+    const url = await serve(() => {}); // accepts the request, never answers
+    const client = createClient({ url: `${url}/api?token=s3cret`, retry: { baseMs: 1, deadlineMs: 300 } });
+    const err = (await client.get(ID).catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe(`no answer from ${url}/api/v1/jobs/${ID} within the deadline`);
+    const waited = (await client.wait(ID, { timeoutMs: 300 }).catch((e: unknown) => e)) as Error;
+    expect(waited.message).toBe(`no answer from ${url}/api/v1/jobs/${ID} within the deadline`);
+  });
+
   it('wait: a long-poll cut by a proxy (504) is not polled again for the whole wait past timeoutMs', async () => {
     const waits: string[] = [];
     const url = await serve((req, res) => {

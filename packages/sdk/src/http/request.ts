@@ -57,7 +57,11 @@ export function createRequester(opts: RequesterOptions) {
     signal?.addEventListener('abort', onAbort);
     const timer =
       timeoutMs < MAX_TIMER_MS
-        ? setTimeout(() => ctl.abort(new Error(`no answer from ${url} within the deadline`)), timeoutMs)
+        ? // Without the query: the base URL's may be a gateway's token, and errors get logged.
+          setTimeout(
+            () => ctl.abort(new Error(`no answer from ${url.split('?')[0]} within the deadline`)),
+            timeoutMs,
+          )
         : undefined;
     try {
       const res = await doFetch(url, { ...init, signal: ctl.signal });
