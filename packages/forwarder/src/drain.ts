@@ -35,9 +35,12 @@ export async function drain(opts: DrainOptions): Promise<DrainResult> {
   while (Date.now() < opts.deadlineMs - settleMs - closeMs) {
     await new Promise((r) => setTimeout(r, 100));
     const st = links.map((l) => l.status());
+    // Idle: another instance holds the link, or its source queue does not exist (a region where
+    // no job for that queue was ever published), or it runs with nothing in flight or waiting.
     const busy = st.some(
       (s) =>
         s.state !== 'standby' &&
+        !s.sourceMissing &&
         (s.state !== 'running' || s.inFlight > 0 || s.lag === undefined || s.lag > 0),
     );
     if (busy) idleSince = Date.now();

@@ -88,6 +88,7 @@ export class ForwardLink {
           running: (route) => {
             this.st.state = 'running';
             this.st.standby = undefined;
+            this.st.sourceMissing = undefined;
             this.st.route = route;
             this.opts.log?.(`link ${this.name}: running ${route}`, 'info');
           },
@@ -126,7 +127,12 @@ export class ForwardLink {
         await this.sleep(retryMs);
         continue;
       }
-      this.setError(end.error.message);
+      this.st.sourceMissing = s.sourceMissing || undefined;
+      this.setError(
+        s.sourceMissing
+          ? `source queue ${this.spec.source.queue} does not exist (nothing to forward until it is declared)`
+          : end.error.message,
+      );
       this.st.restarts++;
       attempt = s.progressed ? 1 : attempt + 1;
       const delay = Math.max(
@@ -142,7 +148,7 @@ export class ForwardLink {
         ),
       );
       this.st.state = 'backoff';
-      this.opts.log?.(`link ${this.name}: ${end.error.message}; restarting in ${delay} ms`, 'warn');
+      this.opts.log?.(`link ${this.name}: ${this.st.lastError}; restarting in ${delay} ms`, 'warn');
       await this.sleep(delay);
     }
     this.st.state = 'stopped';

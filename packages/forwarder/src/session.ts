@@ -31,6 +31,8 @@ export interface SessionHooks {
 export class Session {
   readonly tracker = new AckTracker();
   progressed = false;
+  /** The source queue does not exist: nothing to forward until someone declares it. */
+  sourceMissing = false;
   private conn?: ChannelModel;
   private ch?: ConfirmChannel;
   private sink?: Sink;
@@ -109,7 +111,10 @@ export class Session {
     ch.on('error', (err: Error) => this.fail(err, 'source channel'));
     ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
     this.dlq = new DeadLetterQueue(conn, ch, source.queue, this.spec.name);
-    await ch.checkQueue(source.queue);
+    await ch.checkQueue(source.queue).catch((err: { code?: number }) => {
+      this.sourceMissing = err.code === 404; // the link says so (the channel's close event ends us first)
+      throw err;
+    });
     await takeLease(ch, this.spec.name);
     const sink = await this.openSink({
       confirmed: (tag) => this.settle(tag, true),

@@ -75,6 +75,8 @@ export interface LinkStatus {
   lastErrorAt?: string;
   /** Why the link waits in (or last waited in) standby; cleared once it runs. */
   standby?: string;
+  /** The source queue did not exist at the last start: nothing to forward (a drain counts it idle). */
+  sourceMissing?: boolean;
   restarts: number;
   lastProgressAt?: string;
   /** Why the last message was dead-lettered. */
