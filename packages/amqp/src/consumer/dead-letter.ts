@@ -42,8 +42,8 @@ export function republishProperties(
 ): Options.Publish {
   const p = msg.properties;
   const headers: MessagePropertyHeaders = {};
-  for (const [k, v] of Object.entries(p.headers ?? {})) headers[k] = writableHeader(v);
-  for (const h of BROKER_HEADERS) delete headers[h];
+  for (const [k, v] of Object.entries(p.headers ?? {}))
+    if (!BROKER_HEADERS.includes(k)) headers[k] = writableHeader(v);
   Object.assign(headers, extraHeaders);
   const out: Options.Publish = { headers };
   if (p.contentType) out.contentType = p.contentType;
