@@ -35,7 +35,8 @@ async function build(): Promise<LambdaHandler> {
   const env = resolveWarrenEnv(process.env, linkedSecret) as NodeJS.ProcessEnv;
   const cfg = applyEnv(config, env);
   // Broker connection events (connect failures, disconnects) as lines, as `warren ingest` logs them.
-  const rt = await createRuntime(cfg, env, { logger });
+  // No store ping: a store outage must not fail the cold start (the ingest still takes jobs).
+  const rt = await createRuntime(cfg, env, { logger, pingStore: false });
   const producer = createProducer({
     config: cfg,
     publishers: rt.publishers,

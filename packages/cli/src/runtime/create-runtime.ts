@@ -32,6 +32,13 @@ export interface RuntimeOptions {
   logger?: Pick<Logger, 'info' | 'warn'>;
   /** Every broker event as well (observability's brokerEvents: dead-lettered messages). */
   onBrokerEvent?: EventSink;
+  /**
+   * Ping the result store before returning (default true: a long-running process fails at
+   * start-up, not on its first job). The Lambda ingest says false: a cold start would pay a round
+   * trip, and a store outage would fail every enqueue, where the ingest still takes jobs (202,
+   * the record write's failure logged).
+   */
+  pingStore?: boolean;
 }
 
 /**
@@ -54,7 +61,7 @@ export async function createRuntime(
     { onRefused: (r) => onRefused?.(r) },
     opts.onBrokerEvent,
   );
-  const res = await resultsFromEnv(config, env);
+  const res = await resultsFromEnv(config, env, opts.pingStore ?? true);
   // A failed write is logged through the logger (its redaction), not printed raw.
   const log = opts.logger;
   onRefused = celeryRefusalSink(

@@ -7,9 +7,13 @@ export type ResultsRuntime = Omit<EnvResultStore, 'kind'>;
  * `REDIS_URL` → Redis over TCP, `UPSTASH_REDIS_REST_URL` + `UPSTASH_REDIS_REST_TOKEN` → Upstash
  * REST (see storeFromEnv); neither → the embedded in-memory store.
  */
-export async function resultsFromEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Promise<ResultsRuntime> {
+export async function resultsFromEnv(
+  config: WarrenConfig,
+  env: NodeJS.ProcessEnv,
+  ping = true, // fail at start-up, not on the first job
+): Promise<ResultsRuntime> {
   const store = await storeFromEnv(config, env, {
-    ping: true, // fail at start-up, not on the first job
+    ping,
     onError: (err) => console.error(`results redis: ${err.message}`),
     onWarning: (message) => console.warn(message),
   });
