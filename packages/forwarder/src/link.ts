@@ -35,6 +35,10 @@ export class ForwardLink {
     private readonly opts: LinkOptions = {},
   ) {
     this.name = spec.name;
+    // basic.qos carries a 16-bit count: a larger one failed every session's start, for ever.
+    const p = spec.prefetch;
+    if (p !== undefined && !(Number.isInteger(p) && p >= 1 && p <= 65_535))
+      throw new Error(`link ${spec.name}: prefetch must be an integer from 1 to 65535, got ${p}`);
     const d = spec.destination;
     this.st = {
       name: spec.name,
