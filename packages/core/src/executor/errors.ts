@@ -91,9 +91,16 @@ export function classify(err: unknown): { retryable: boolean; delayMs?: number; 
   return { retryable: true };
 }
 
-/** A DeferError spends no attempt while the job is this young; an enqueuedAt that does not parse is not. */
-export const withinDeferWindow = (job: Pick<JobEnvelope, 'enqueuedAt'>, nowMs = Date.now()): boolean =>
-  nowMs - Date.parse(job.enqueuedAt) < DEFER_WINDOW_MS;
+/**
+ * A DeferError spends no attempt while the job is this young; an enqueuedAt that does not parse is
+ * not. Nor is one further ahead of this clock than the window (a foreign producer's year 9999):
+ * every deferral was free for ever, the job deferred round the delay tiers without end. One ahead
+ * by less (a skewed producer clock) keeps its free deferrals, for two windows at most.
+ */
+export const withinDeferWindow = (job: Pick<JobEnvelope, 'enqueuedAt'>, nowMs = Date.now()): boolean => {
+  const age = nowMs - Date.parse(job.enqueuedAt);
+  return age < DEFER_WINDOW_MS && age > -DEFER_WINDOW_MS;
+};
 
 // NaN (a Retry-After header that did not parse) went to the broker as the delay, and Infinity
 // became a timer that fires at once: NaN falls back to the backoff policy, the rest is bounded.

@@ -92,4 +92,18 @@ describe('executor: DeferError (run me again later; not a failure)', () => {
     expect(last.calls[0]).toMatchObject({ op: 'deadLetter', arg: expect.stringMatching(/DeferError/) });
     expect(await results.get(job.id)).toMatchObject({ state: 'failed', attempts: 2 });
   });
+
+  // An enqueuedAt in the future made the job's age negative: every deferral free, for ever.
+  it('spends an attempt when the enqueuedAt is further ahead than the window; a skewed clock does not', async () => {
+    const { ex } = runner(() => {
+      throw new DeferError('still not ready', 1000);
+    });
+    const far = recordingDelivery(
+      makeJob({ task: 't', maxAttempts: 2, enqueuedAt: '9999-01-01T00:00:00.000Z' }),
+    );
+    expect(await ex.execute(far.d)).toBe('retried');
+    const skewed = new Date(Date.now() + 3_600_000).toISOString();
+    const near = recordingDelivery(makeJob({ task: 't', maxAttempts: 2, enqueuedAt: skewed }));
+    expect(await ex.execute(near.d)).toBe('deferred');
+  });
 });
