@@ -92,8 +92,10 @@ export function createRequester(opts: RequesterOptions) {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     };
+    // A wait's polls are retried until its end (it was asked to wait that long), the rest `attempts` times.
+    const tries = call.poll && attempts > 1 ? Number.POSITIVE_INFINITY : attempts;
     let lastErr: unknown;
-    for (let i = 1; i <= attempts; i++) {
+    for (let i = 1; i <= tries; i++) {
       call.signal?.throwIfAborted();
       let retryAfterMs: number | undefined;
       const left = Math.max(0, call.until - Date.now());
@@ -136,7 +138,7 @@ export function createRequester(opts: RequesterOptions) {
         if (call.signal?.aborted) throw call.signal.reason;
         lastErr = err;
       }
-      const pauseMs = pauseAfter(i, call.until, retryAfterMs);
+      const pauseMs = pauseAfter(i, call.until, retryAfterMs, tries);
       if (pauseMs === undefined) break;
       await sleep(pauseMs, call.signal);
       call.retried = true;

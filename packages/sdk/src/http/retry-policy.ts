@@ -1,5 +1,8 @@
 export interface RetryOptions {
-  /** Attempts in all (1 = no retries). Default 4. */
+  /**
+   * Attempts in all (1 = no retries). Default 4. A `wait`'s failed polls are retried until its
+   * `timeoutMs` instead (unless 1): it was asked to wait that long, so an ingest restart within it is ridden out.
+   */
   attempts?: number;
   /** Backoff cap of the first retry (ms, default 200), doubling per retry up to `maxMs` (default 5000). */
   baseMs?: number;
@@ -30,10 +33,18 @@ export function retryPolicy(opts: RetryOptions = {}) {
   const deadlineMs = opts.deadlineMs ?? 30_000;
   /** Full jitter: uniform in [0, min(max, base·2^(attempt-1))). */
   const backoffMs = (attempt: number) => Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-  /** The pause after try `attempt` failed, or undefined when no further try fits before `until`. */
-  const pauseAfter = (attempt: number, until: number, retryAfterMs = 0): number | undefined => {
+  /**
+   * The pause after try `attempt` failed, or undefined when no further try fits before `until` or
+   * `tries` (the attempts, unless the call allows more) are spent.
+   */
+  const pauseAfter = (
+    attempt: number,
+    until: number,
+    retryAfterMs = 0,
+    tries = attempts,
+  ): number | undefined => {
     const pauseMs = Math.max(retryAfterMs, backoffMs(attempt));
-    return attempt >= attempts || Date.now() + pauseMs >= until ? undefined : pauseMs;
+    return attempt >= tries || Date.now() + pauseMs >= until ? undefined : pauseMs;
   };
   return { attempts, deadlineMs, backoffMs, pauseAfter };
 }
