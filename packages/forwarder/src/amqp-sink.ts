@@ -51,7 +51,11 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
     };
     conn.on('error', (err: Error) => fail(new Error(`destination connection: ${err.message}`)));
     conn.on('close', () => fail(new Error('destination connection closed')));
-    conn.on('blocked', (reason: string) => events.warn?.(`destination blocked: ${reason}`));
+    conn.on('blocked', (reason: string) => {
+      events.blocked?.(true);
+      events.warn?.(`destination blocked: ${reason}`);
+    });
+    conn.on('unblocked', () => events.blocked?.(false));
     let channels: ConfirmChannel[];
     try {
       // Opened at once: each open is two round trips, which a far region makes slow.

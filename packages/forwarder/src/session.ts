@@ -51,6 +51,7 @@ export class Session {
   private dlq?: DeadLetterQueue;
   private finished?: SessionEnd;
   private tornDown = false;
+  private destinationBlocked = false;
   private resolveEnd!: (e: SessionEnd) => void;
   readonly ended = new Promise<SessionEnd>((r) => {
     this.resolveEnd = r;
@@ -121,6 +122,9 @@ export class Session {
       rejected: (tag, reason) => this.deadLetter(tag, reason),
       failed: (err) => this.fail(err, 'destination'),
       warn: (m) => this.hooks.warn(m),
+      blocked: (b) => {
+        this.destinationBlocked = b;
+      },
     });
     this.sink = sink;
     if (this.tornDown) return sink.close();
@@ -134,7 +138,9 @@ export class Session {
     const watchdogMs = this.spec.watchdogMs ?? 30_000;
     const watchdog = new ProgressWatchdog(
       watchdogMs,
-      () => this.tracker.inFlight,
+      // A blocked destination (alarm) is waited out: a restart left the old connection open with
+      // its publishes (it reads no close either) and met the same alarm on the new one.
+      () => (this.destinationBlocked ? 0 : this.tracker.inFlight),
       (err) => this.fail(err, 'watchdog'),
     );
     this.watchdog = watchdog;

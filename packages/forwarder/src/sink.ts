@@ -22,6 +22,11 @@ export interface SinkEvents {
   failed(err: Error): void;
   /** A transient problem worth showing in the status (throttled, nacked and retried). */
   warn?(message: string): void;
+  /**
+   * The destination stopped reading publishes (a memory or disk alarm: connection.blocked) or
+   * resumed: no confirms are to be expected meanwhile, and a new connection would be blocked too.
+   */
+  blocked?(blocked: boolean): void;
 }
 
 export interface Sink {
