@@ -37,7 +37,13 @@ export function createPublishWithFailover(deps: FailoverDeps) {
       try {
         // Usually the home region, which the envelope already names: no copy for that case.
         const out = env.origin === regionId ? env : { ...env, origin: regionId };
-        await publisher.publish(env.queue, out, { delayMs, timeoutMs });
+        // After a failed region, what is left of the delay: the job stays due when it was asked
+        // to be (its notBefore), not later by the time the failed attempts took.
+        const wait =
+          lastErr === undefined || !env.notBefore
+            ? delayMs
+            : Math.max(0, Date.parse(env.notBefore) - Date.now());
+        await publisher.publish(env.queue, out, { delayMs: wait, timeoutMs });
         const latencyMs = performance.now() - started;
         router.report(regionId, { ok: true, latencyMs });
         deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: true, latencyMs });
