@@ -36,6 +36,13 @@ describe('adHocLink (warren forward --from --queue --to)', () => {
     expect(adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://b'] }).destination).toMatchObject({
       queue: 'q',
     });
+    // Two virtual hosts of one broker hold different queues; `/`, `/%2F` and no path are one.
+    expect(adHocLink({ from: ['amqp://a/one'], queue: 'q', to: ['amqp://a/two'] }).destination).toMatchObject(
+      {
+        queue: 'q',
+      },
+    );
+    expect(() => adHocLink({ from: ['amqp://a/%2F'], queue: 'q', to: ['amqp://a'] })).toThrow(/same queue/);
   });
 
   it('AMQP → SQS queue URL', () => {

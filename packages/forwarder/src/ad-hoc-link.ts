@@ -1,4 +1,4 @@
-import { regionFromUrl } from './redact';
+import { sameBroker } from './same-broker';
 import type { LinkSpec } from './types';
 
 export interface AdHocLinkOptions {
@@ -30,8 +30,7 @@ export function adHocLink(o: AdHocLinkOptions): LinkSpec {
     throw new Error('--to-queue/--to-exchange/--publish-channels apply to AMQP destinations only');
   // A queue forwarded into itself (same cluster, same queue): each message would go round once and
   // then be dead-lettered as a loop, none left for the workers. Refused before it starts.
-  const sameNode =
-    !sqs && !o.toExchange && o.to.some((u) => o.from.some((f) => regionFromUrl(f) === regionFromUrl(u)));
+  const sameNode = !sqs && !o.toExchange && o.to.some((u) => o.from.some((f) => sameBroker(f, u)));
   if (sameNode && (o.toQueue ?? o.queue) === o.queue)
     throw new Error(
       `--from and --to name the same queue (${o.queue}) on the same broker: nothing to forward`,

@@ -17,4 +17,17 @@ describe('ForwardLink spec', () => {
       );
     for (const ok of [undefined, 1, 65_535]) expect(() => new ForwardLink(spec(ok))).not.toThrow();
   });
+
+  it('refuses a queue forwarded into itself (two regions given one broker), not another vhost or queue', () => {
+    const self = (to: string, queue = 'a'): LinkSpec => ({
+      name: 'eu->us',
+      source: { urls: ['amqp://u:p@rmq:5672'], queue: 'a', region: 'eu' },
+      destination: { kind: 'amqp', urls: ['amqp://other:5672', to], queue, region: 'us' },
+    });
+    expect(() => new ForwardLink(self('amqp://v:w@rmq'))).toThrow(
+      'link eu->us: its destination is its source (queue a on amqp://rmq): nothing to forward',
+    );
+    expect(() => new ForwardLink(self('amqp://rmq/tenant-b'))).not.toThrow();
+    expect(() => new ForwardLink(self('amqp://rmq', 'b'))).not.toThrow();
+  });
 });

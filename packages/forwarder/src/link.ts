@@ -1,6 +1,7 @@
 import { backoffDelay } from '@warren/core';
 import { amqpSink } from './amqp-sink';
 import { redactUrl, regionFromUrl } from './redact';
+import { sameBroker } from './same-broker';
 import { Session } from './session';
 import type { OpenSink } from './sink';
 import { sqsSink } from './sqs-sink';
@@ -40,6 +41,15 @@ export class ForwardLink {
     if (p !== undefined && !(Number.isInteger(p) && p >= 1 && p <= 65_535))
       throw new Error(`link ${spec.name}: prefetch must be an integer from 1 to 65535, got ${p}`);
     const d = spec.destination;
+    // A queue forwarded into itself (two regions given one broker, say): each job would go round
+    // until the hop limit dead-letters it, none left for the workers.
+    if (d.kind === 'amqp' && d.queue === spec.source.queue) {
+      const url = d.urls.find((u) => spec.source.urls.some((s) => sameBroker(s, u)));
+      if (url)
+        throw new Error(
+          `link ${spec.name}: its destination is its source (queue ${d.queue} on ${redactUrl(url)}): nothing to forward`,
+        );
+    }
     this.st = {
       name: spec.name,
       source: `${redactUrl(spec.source.urls[0] ?? '')} queue ${spec.source.queue}`,
