@@ -141,6 +141,7 @@ export class ForwardLink {
         await this.sleep(retryMs);
         continue;
       }
+      const stillMissing = s.sourceMissing && this.st.sourceMissing === true;
       this.st.sourceMissing = s.sourceMissing || undefined;
       this.setError(
         s.sourceMissing
@@ -162,7 +163,11 @@ export class ForwardLink {
         ),
       );
       this.st.state = 'backoff';
-      this.opts.log?.(`link ${this.name}: ${this.st.lastError}; restarting in ${delay} ms`, 'warn');
+      // A missing source queue is the usual state of a region where that queue gets no jobs: said
+      // once, at info, not as a warning every retry (cleared once it runs).
+      if (s.sourceMissing) {
+        if (!stillMissing) this.opts.log?.(`link ${this.name}: ${this.st.lastError}; retrying`, 'info');
+      } else this.opts.log?.(`link ${this.name}: ${this.st.lastError}; restarting in ${delay} ms`, 'warn');
       await this.sleep(delay);
     }
     this.st.state = 'stopped';
