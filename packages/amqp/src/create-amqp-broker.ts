@@ -28,6 +28,11 @@ export interface AmqpBrokerOptions extends Omit<ClusterConnectionOptions, 'onEve
   delayTierType?: 'quorum' | 'classic';
   maxInFlight?: number;
   confirmTimeoutMs?: number;
+  /**
+   * How often the delay topology (due exchange, parking queue, tiers) is declared again, in case
+   * something deleted part of it (default 30 s; 0 = only on connect).
+   */
+  topologyCheckMs?: number;
   /** How long a publish waits for a reconnection (default 500 ms with several nodes, else 0). */
   waitForConnectionMs?: number;
   prefetch?: number;
@@ -126,6 +131,11 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   conn.onConnect((model) => topology.declareAll(model));
   conn.onConnect((model) => bounded(confirm.attach(model), timeoutMs(opts), 'open the publisher channel'));
   conn.onConnect(consumer.attach);
+  const checkEvery = opts.topologyCheckMs ?? 30_000;
+  const topologyCheck =
+    checkEvery > 0
+      ? setInterval(() => void topology.checkDelays().catch(() => {}), checkEvery).unref()
+      : undefined;
 
   // As the consumer reads a message: a codec that throws is an unreadable body, not a failed read.
   const decoderFor = (queue: string) => (m: IncomingMessage) => {
@@ -176,6 +186,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     nodes: () => conn.nodes,
     currentNode: () => conn.currentNode(),
     close: async () => {
+      clearInterval(topologyCheck);
       // A silent broker never answers the cancels and channel closes; the connection is destroyed.
       await bounded(consumer.close(), timeoutMs(opts), 'close the consumers').catch(() => {});
       await confirm.close();

@@ -4,6 +4,7 @@ import { NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
+import { rebindToDue } from './rebind-to-due';
 
 /**
  * A delayed publish the broker returned (basic.return): the tier's exchange has no queue (its
@@ -38,6 +39,8 @@ export class Topology {
   private model: ChannelModel | undefined;
   /** A re-declaration of the tiers in progress (a delayed publish waits for it). */
   private tiersRepair: Promise<void> | undefined;
+  /** A periodic delay-topology check in progress. */
+  private checking = false;
 
   constructor(
     queues: Record<string, QueueSpec>,
@@ -147,9 +150,29 @@ export class Topology {
     return this.specs.get(queue)?.maxLength;
   }
 
+  /**
+   * Declares the delay topology again (the due exchange, the parking queue, the tiers) and binds
+   * every declared queue to the due exchange again. Run periodically: deleted by hand, the
+   * parking queue made an unroutable delay jam its tier for every queue again, and without the
+   * due exchange (or a queue's binding) a classic tier dropped every expired delay (at-most-once
+   * dead-lettering), until the next reconnect. Every binding, not only after finding the exchange
+   * gone: another process may have declared it again meanwhile, without this one's bindings.
+   */
+  async checkDelays(): Promise<void> {
+    const model = this.model;
+    if (!model || this.tiersRepair || this.checking) return;
+    this.checking = true; // a slow broker must not stack checks
+    try {
+      await this.declareTiers(model, false);
+      await rebindToDue(model, [...this.done], this.timeoutMs);
+    } finally {
+      this.checking = false;
+    }
+  }
+
   /** Where expired delays go (DUE_EXCHANGE, its parking queue), then each tier. */
-  private async declareTiers(model: ChannelModel): Promise<void> {
-    await this.declareOrReport(model, DUE_EXCHANGE, async (ch) => {
+  private async declareTiers(model: ChannelModel, report = true): Promise<void> {
+    await this.declareOrReport(model, DUE_EXCHANGE, report, async (ch) => {
       await ch.assertExchange(PARKED_DELAYS_QUEUE, 'fanout', { durable: true });
       await ch.assertQueue(PARKED_DELAYS_QUEUE, {
         durable: true,
@@ -163,7 +186,7 @@ export class Topology {
     });
     for (const ms of this.tiersMs) {
       const name = tierName(ms);
-      await this.declareOrReport(model, name, async (ch) => {
+      await this.declareOrReport(model, name, report, async (ch) => {
         await ch.assertExchange(name, 'fanout', { durable: true });
         await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
         await ch.bindQueue(name, name, '');
@@ -171,13 +194,19 @@ export class Topology {
     }
   }
 
-  private async declareOrReport(model: ChannelModel, name: string, fn: (ch: Channel) => Promise<void>) {
+  /** `report` false: the periodic check, whose refusals the connect already reported. */
+  private async declareOrReport(
+    model: ChannelModel,
+    name: string,
+    report: boolean,
+    fn: (ch: Channel) => Promise<void>,
+  ) {
     try {
       await this.withChannel(model, fn, `declare ${name}`);
     } catch (err) {
       const e = classifyAmqpError(err, `declare ${name}`);
       if (e.recoverable) throw e; // the connection is going away: fail this connect
-      this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
+      if (report) this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
     }
   }
 
@@ -205,7 +234,7 @@ export class Topology {
         // Its expired delays come back through DUE_EXCHANGE by this binding (see delay-tiers.ts).
         // Without it (the exchange deleted by hand) they are parked, not lost, and the queue still
         // takes jobs: reported, not failed; the next connect declares the exchange again.
-        this.declareOrReport(model, `binding ${DUE_EXCHANGE} → ${name}`, (ch) =>
+        this.declareOrReport(model, `binding ${DUE_EXCHANGE} → ${name}`, true, (ch) =>
           ch.bindQueue(name, DUE_EXCHANGE, name).then(() => {}),
         ),
       );
