@@ -1,3 +1,5 @@
+import type { ChannelModel } from 'amqplib';
+import { closeOrDestroy } from './no-answer';
 import { type OpenOptions, openConnection } from './open-connection';
 
 export interface ProbeResult {
@@ -20,15 +22,19 @@ export async function probeNode(url: string, opts: OpenOptions): Promise<ProbeRe
       opts.timeoutMs,
     );
   });
+  let model: ChannelModel | undefined;
+  let over = false;
+  // Closed however the probe ends, bounded (the socket destroyed if the close goes unanswered):
+  // a node silent after the handshake kept every timed-out probe's connection open for good,
+  // heartbeats flowing, one more per check. Not awaited: a silent node must not double the check.
+  const release = (m: ChannelModel) => void closeOrDestroy(m, opts.timeoutMs);
   const attempt = (async () => {
-    const model = await openConnection(url, { ...opts, connectionName: 'warren health check' });
-    try {
-      model.on('error', () => {});
-      const ch = await model.createChannel();
-      await ch.checkExchange('amq.direct');
-    } finally {
-      await model.close().catch(() => {});
-    }
+    const m = await openConnection(url, { ...opts, connectionName: 'warren health check' });
+    m.on('error', () => {});
+    if (over) return release(m); // opened just after the timeout
+    model = m;
+    const ch = await m.createChannel();
+    await ch.checkExchange('amq.direct');
   })();
   attempt.catch(() => {});
   try {
@@ -37,6 +43,8 @@ export async function probeNode(url: string, opts: OpenOptions): Promise<ProbeRe
   } catch (err) {
     return { ok: false, latencyMs: performance.now() - t0, error: (err as Error).message };
   } finally {
+    over = true;
     clearTimeout(timer);
+    if (model) release(model);
   }
 }

@@ -16,6 +16,8 @@ export interface AmqpFrameProxy {
   drop: (f: ProxiedFrame) => boolean;
   /** Destroys every proxied connection (the broker side too). */
   cut(): void;
+  /** Client connections open through the proxy now. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ const PROTOCOL_HEADER = 8;
  */
 export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Promise<AmqpFrameProxy> {
   const sockets = new Set<net.Socket>();
+  const clients = new Set<net.Socket>();
   const forward = (from: net.Socket, to: net.Socket, side: ProxiedFrame['from']) => {
     let buf = Buffer.alloc(0);
     let headerLeft = side === 'client' ? PROTOCOL_HEADER : 0;
@@ -57,6 +60,8 @@ export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Pr
   };
   const server = net.createServer((client) => {
     const upstream = net.connect(target, host);
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -70,6 +75,7 @@ export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Pr
     port,
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     drop: () => false,
+    open: () => clients.size,
     cut: () => {
       for (const s of sockets) s.destroy();
     },
