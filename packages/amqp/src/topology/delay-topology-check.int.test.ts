@@ -30,13 +30,13 @@ describe('the delay topology deleted in part under a running broker (private nod
     await harness.stopAll();
   }, 120_000);
 
-  const make = async (tierType: 'quorum' | 'classic', tierMs: number) => {
+  const make = async (tierType: 'quorum' | 'classic', tierMs: number, topologyCheckMs = 300) => {
     const b = createAmqpBroker({
       urls: [node.url],
       healthIntervalMs: 0,
       delayTiersMs: [tierMs],
       delayTierType: tierType,
-      topologyCheckMs: 300,
+      topologyCheckMs,
     });
     brokers.push(b);
     await b.connect();
@@ -78,5 +78,31 @@ describe('the delay topology deleted in part under a running broker (private nod
     const t0 = Date.now();
     while (Date.now() - t0 < 8000 && (await count('alive')) < 1) await sleep(200);
     expect(await count('alive')).toBe(1);
+  }, 30_000);
+
+  it('a parking queue of the other queue type does not keep the due exchange from being declared', async () => {
+    for (const b of brokers.splice(0)) await b.close();
+    // The earlier brokers (quorum, classic) left a quorum parking queue; delete it and the due
+    // exchange, and let a classic-tier process declare the parking queue as classic.
+    await (await make('classic', 1500, 0)).close();
+    brokers.length = 0;
+    await ch.deleteQueue(PARKED_DELAYS_QUEUE);
+    await ch.deleteExchange(DUE_EXCHANGE);
+    await (await make('classic', 1500, 0)).close();
+    brokers.length = 0;
+    await ch.deleteExchange(DUE_EXCHANGE); // and the due exchange is gone again
+    // A quorum-tier process connects: the parking queue refuses it (406, reported).
+    const broker = await make('quorum', 1000, 0);
+    await broker.ensureQueue('alive3');
+    // Before: the due exchange was declared after the parking queue, so not at all.
+    const c = await admin.createChannel();
+    c.on('error', () => {});
+    expect(
+      await c.checkExchange(DUE_EXCHANGE).then(
+        () => 'there',
+        (e: Error) => e.message,
+      ),
+    ).toBe('there');
+    await c.close().catch(() => {});
   }, 30_000);
 });

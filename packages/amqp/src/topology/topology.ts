@@ -173,16 +173,18 @@ export class Topology {
   /** Where expired delays go (DUE_EXCHANGE, its parking queue), then each tier. */
   private async declareTiers(model: ChannelModel, report = true): Promise<void> {
     await this.declareOrReport(model, DUE_EXCHANGE, report, async (ch) => {
+      // The exchanges first: the parking queue may exist with the other queue type (a process
+      // with classic tiers declared it), which refuses its declaration but not the due exchange.
       await ch.assertExchange(PARKED_DELAYS_QUEUE, 'fanout', { durable: true });
+      await ch.assertExchange(DUE_EXCHANGE, 'direct', {
+        durable: true,
+        alternateExchange: PARKED_DELAYS_QUEUE,
+      });
       await ch.assertQueue(PARKED_DELAYS_QUEUE, {
         durable: true,
         arguments: { 'x-queue-type': this.tierType },
       });
       await ch.bindQueue(PARKED_DELAYS_QUEUE, PARKED_DELAYS_QUEUE, '');
-      await ch.assertExchange(DUE_EXCHANGE, 'direct', {
-        durable: true,
-        alternateExchange: PARKED_DELAYS_QUEUE,
-      });
     });
     for (const ms of this.tiersMs) {
       const name = tierName(ms);
