@@ -5,7 +5,7 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
-import { EnqueueManyError, WaitTimeoutError, WarrenHttpError } from './errors';
+import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
@@ -69,7 +69,10 @@ export function createClient(opts: ClientOptions) {
       { ...options, task: name, input, idempotencyKey },
       startCall(),
       JOB,
-    );
+    ).catch((err: unknown) => {
+      // The job may have been accepted: the key lets the caller enqueue again without a second.
+      throw withIdempotencyKey(err, idempotencyKey);
+    });
     return { ...res.data, replayed: res.status === 200 };
   }
 

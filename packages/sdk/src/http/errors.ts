@@ -83,3 +83,19 @@ export class EnqueueManyError extends WarrenHttpError {
     this.name = 'EnqueueManyError';
   }
 }
+
+/**
+ * The idempotency key a failed `enqueue` sent (its own, or the one the client made up). An
+ * enqueue can fail after the ingest accepted the job (an answer cut off, a deadline): enqueueing
+ * again with this key answers with that job, never a second one. Undefined for other errors.
+ */
+export const idempotencyKeyOf = (err: unknown): string | undefined =>
+  typeof err === 'object' && err !== null ? keys.get(err) : undefined;
+
+const keys = new WeakMap<object, string>();
+
+/** Marks `err` as a failed enqueue of `key` (a WeakMap: any thrown value, frozen ones too). */
+export function withIdempotencyKey(err: unknown, key: string): unknown {
+  if (typeof err === 'object' && err !== null) keys.set(err, key);
+  return err;
+}

@@ -10,6 +10,7 @@ export {
 } from './client';
 export {
   EnqueueManyError,
+  idempotencyKeyOf,
   isRetryableStatus,
   parseRetryAfter,
   WaitTimeoutError,
