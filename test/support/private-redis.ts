@@ -8,7 +8,7 @@ import { freePort, waitForPort } from './ports';
 export interface PrivateRedis {
   readonly port: number;
   readonly url: string;
-  /** Starts it (again) on the same port; resolves once it listens. */
+  /** Starts it (again) on the same port, unless it runs; resolves once it listens. */
   start(): Promise<void>;
   /** SIGTERM, resolved once it exited; a later start() brings it back empty. */
   stop(): Promise<void>;
@@ -21,6 +21,10 @@ export async function privateRedis(what: string, opts: { port?: number; args?: s
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
+      // Already running: a second spawn would fail to bind and exit, and, kept as `child`, leave
+      // the running one to no stop() (a test calling start() "in case" left a redis-server behind
+      // on every run).
+      if (child && child.exitCode === null && child.signalCode === null) return;
       child = spawn(
         'redis-server',
         [
