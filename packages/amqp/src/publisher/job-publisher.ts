@@ -71,12 +71,13 @@ export class JobPublisher implements Publisher {
     if (dueAt !== undefined && dueAt > now) {
       const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
       const sent = Date.now() + timeoutMs;
-      return this.sendDelayed(queue, content, props, dueAt, timeoutMs).catch((err: Error) => {
+      return this.sendDelayed(queue, content, props, dueAt - now, timeoutMs).catch((err: Error) => {
         // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
         // and the topology is declaring the tiers again; send once more (a fresh properties
         // object, the id the first attempt set kept), within the first attempt's timeout.
         if (!isMissingTier(err) || Date.now() >= sent) throw missingTierRecoverable(err);
-        return this.sendDelayed(queue, content, { ...props }, dueAt, sent - Date.now()).catch((e: Error) => {
+        const left = dueAt - Date.now();
+        return this.sendDelayed(queue, content, { ...props }, left, sent - Date.now()).catch((e: Error) => {
           throw missingTierRecoverable(e);
         });
       });
@@ -88,12 +89,14 @@ export class JobPublisher implements Publisher {
     queue: string,
     content: Buffer,
     props: Options.Publish,
-    dueAt: number,
+    remainingMs: number,
     timeoutMs: number,
   ): Promise<void> {
+    // The tier from the delay as asked, not re-read after the await: a clock tick there made a
+    // 1,000 ms retry 999 ms, so it went through the 250 ms tier and came back early three times.
+    const tier = pickTier(this.topology.tiersMs, remainingMs);
     // A tier deleted under us is being declared again.
     await bounded(this.topology.tiersReady(), timeoutMs, 'declare the delay tiers');
-    const tier = pickTier(this.topology.tiersMs, dueAt - Date.now());
     return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
   }
 
