@@ -1,20 +1,10 @@
 import type { DeadLetterRecord, DecodeResult } from '@warren/amqp';
 import type { ReplayReport } from './dlq-replay';
-
-/**
- * Control characters as visible escapes, as `warren status` shows a job's error: a reason quotes
- * the task's error message (often its input), and an escape sequence printed raw could clear or
- * rewrite the operator's terminal.
- */
-export const printable = (v: string) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  v.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+import { visibleControls } from './visible-controls';
 
 /** Shortened (by code point, never a half surrogate pair) after escaping, so a line stays one line. */
 export function clip(v: string, max = 160): string {
-  const chars = [...printable(v)];
+  const chars = [...visibleControls(v)];
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 

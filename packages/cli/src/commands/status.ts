@@ -1,5 +1,6 @@
 import type { StatusSnapshot } from '@warren/observability';
 import { ingestUrl } from './ingest-url';
+import { visibleControls } from './visible-controls';
 
 export interface StatusCommandOptions {
   url: string;
@@ -79,17 +80,6 @@ const isSnapshot = (v: unknown): v is StatusSnapshot =>
 const ANSI = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes is the point
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
-
-/**
- * Control characters as visible escapes (`\x1b`, `\n`). A job's error message is the task's, often
- * quoting its input: printed raw, an escape sequence in it could clear or rewrite the operator's
- * terminal, and a newline broke the table.
- */
-const visibleControls = (v: string) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  v.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 
 /** Aligned text tables of a status snapshot (pure: the tests render it without a terminal). */
 export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean } = {}): string {
