@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client';
 import { WarrenHttpError } from './errors';
 
@@ -102,6 +102,29 @@ describe('HTTP client deadlines', () => {
     expect(took).toBeLessThan(1_600);
     // Any poll after the first asks only for the time left, not another full second.
     for (const w of waits.slice(1)) expect(Number(/^(\d+)ms$/.exec(w)?.[1] ?? 0)).toBeLessThan(500);
+  });
+
+  it('wait: a backoff that would pass the wait is cut to one last try at its end, not given up on at once', async () => {
+    // An ingest restarting: connections refused. The jitter's worst draw (random() → ~1) makes the
+    // first pause ~baseMs, past the wait's end: it waited 0 s of its 1 s before this.
+    const { port } = await new Promise<AddressInfo>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const a = probe.address() as AddressInfo;
+        probe.close(() => resolve(a));
+      });
+    });
+    const spy = vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    try {
+      const client = createClient({ url: `http://127.0.0.1:${port}`, retry: { baseMs: 5_000 } });
+      const started = Date.now();
+      const err = await client.wait(ID, { timeoutMs: 1_000 }).catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(err).toBeInstanceOf(TypeError); // fetch's own, ECONNREFUSED
+      expect(took).toBeGreaterThanOrEqual(950);
+      expect(took).toBeLessThan(1_600);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('wait stops when its signal aborts, with the reason given to abort()', async () => {

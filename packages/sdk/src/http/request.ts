@@ -138,7 +138,14 @@ export function createRequester(opts: RequesterOptions) {
         if (call.signal?.aborted) throw call.signal.reason;
         lastErr = err;
       }
-      const pauseMs = pauseAfter(i, call.until, retryAfterMs, tries);
+      let pauseMs = pauseAfter(i, call.until, retryAfterMs, tries);
+      // A wait was asked to last until its end: a backoff that would pass it is cut to one last try
+      // there, not given up on at once (a 3 s wait failed after 1.2 s of an ingest restart).
+      // A Retry-After past the end is still the ingest's word: not tried again.
+      if (pauseMs === undefined && call.poll && i < tries && retryAfterMs === undefined) {
+        const left = call.until - Date.now();
+        if (left > 0) pauseMs = left;
+      }
       if (pauseMs === undefined) break;
       await sleep(pauseMs, call.signal);
       call.retried = true;
