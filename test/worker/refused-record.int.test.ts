@@ -61,24 +61,30 @@ it('a job whose record the store refuses for good is dead-lettered with the reas
     const small = makeJob({ task: 'rrec.t', queue: q, input: { n: 1 } });
     await s.broker.publisher.publish(q, big);
     await s.broker.publisher.publish(q, small);
+    // Failed once in a loaded CI run (15 s, no letter seen, not reproduced alone or under CPU
+    // load): the wait is longer and its timeout says what the worker did.
     const dead = await eventually(async () => {
       const d = await s.broker.peekDeadLetters(q);
-      return d.length === 1 ? d : undefined;
-    }, 15_000);
-    expect(dead[0]!.messageId).toBe(big.id);
+      return d.length > 0 ? d : undefined;
+    }, 30_000).catch((err: Error) => {
+      const seen = s.events.map((e) => `${e.type}:${'job' in e ? e.job.id.slice(-4) : ''}`);
+      throw new Error(`${err.message}; worker events: ${seen.join(' ') || 'none'}`);
+    });
+    // A redelivery dead-letters again (see settle-delivery.ts's deadLetterAgain): only big's copies.
+    expect(dead.map((d) => d.messageId)).toEqual(dead.map(() => big.id));
     expect(dead[0]!.reason).toMatch(/refused by the result store.*max request size exceeded/);
     const rec = await s.results.get(big.id);
     expect(rec).toMatchObject({ state: 'failed', task: 'rrec.t' });
     expect(rec!.error).toMatchObject({ type: 'RecordNotStored', retryable: false });
     expect(rec!.input).toBeUndefined(); // what the store refused is not in the record
-    expect((await s.results.get(small.id))?.state).toBe('succeeded');
+    await eventually(async () => (await s.results.get(small.id))?.state === 'succeeded', 10_000);
     expect(s.ran).toEqual([{ n: 1 }]);
     expect((await s.broker.checkQueue(q)).messageCount).toBe(0);
-    expect(s.events.filter((e) => e.type === 'failed')).toHaveLength(1);
+    expect(s.events.filter((e) => e.type === 'failed').length).toBeGreaterThanOrEqual(1);
   } finally {
     await s.close();
   }
-}, 30_000);
+}, 45_000);
 
 // A store that refuses every write (a wrong token here; NOPERM alike) is not about any one job:
 // its deliveries go back to the queue, none is dead-lettered.
