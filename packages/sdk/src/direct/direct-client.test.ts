@@ -1,4 +1,11 @@
-import { createExecutor, defineConfig, defineTask, MemoryBroker, MemoryResultStore } from '@warren/core';
+import {
+  createExecutor,
+  defineConfig,
+  defineTask,
+  MemoryBroker,
+  MemoryResultStore,
+  TransportError,
+} from '@warren/core';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { WaitTimeoutError } from '../http/errors';
@@ -250,6 +257,53 @@ describe('direct client', () => {
     const started = Date.now();
     await expect(s.client.wait(job, { timeoutMs: 10_000, signal: ac.signal })).rejects.toThrow('caller gone');
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('wait: a store down for the whole wait is retried until its end, not given up on after 4 tries', async () => {
+    // The HTTP client's polls are retried until the wait's end; this one gave up after `attempts`
+    // (default 4: ~0.7 s of backoff at most) or when a backoff drew past the end.
+    const results = Object.assign(new MemoryResultStore(), {
+      get: async () => {
+        throw new TransportError('store unreachable', true);
+      },
+    });
+    const mem = new MemoryBroker();
+    broker = mem;
+    const client = createDirectClient({ config, publishers: new Map([[config.region, mem]]), results });
+    const started = Date.now();
+    const err = await client
+      .wait('01920000-0000-7000-8000-000000000001', { timeoutMs: 2_000 })
+      .catch((e) => e);
+    expect(err).toMatchObject({ status: 503 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('get, cancel and enqueue take a signal: a retry pause ends with its reason', async () => {
+    const results = Object.assign(new MemoryResultStore(), {
+      get: async () => {
+        throw new TransportError('store unreachable', true);
+      },
+    });
+    const mem = new MemoryBroker({ maxLength: { default: 0 } }); // every enqueue a 429
+    broker = mem;
+    const client = createDirectClient({
+      config,
+      publishers: new Map([[config.region, mem]]),
+      results,
+      retry: { baseMs: 5_000, attempts: 10 },
+    });
+    for (const call of [
+      (signal: AbortSignal) => client.get('01920000-0000-7000-8000-000000000001', { signal }),
+      (signal: AbortSignal) => client.cancel('01920000-0000-7000-8000-000000000001', { signal }),
+      (signal: AbortSignal) => client.enqueue(add, { a: 1, b: 2 }, { signal }),
+    ]) {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('caller gone')), 100);
+      const started = Date.now();
+      await expect(call(ac.signal)).rejects.toThrow('caller gone');
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
   });
 
   it('a typed task refuses wrong input at compile time', async () => {

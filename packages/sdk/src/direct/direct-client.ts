@@ -15,7 +15,14 @@ import {
   uuidv7,
   waitUntilTerminal,
 } from '@warren/core';
-import type { BatchJob, EnqueueOptions, JobHandle, RetryOptions, TypedJobRecord } from '../http/client';
+import type {
+  BatchJob,
+  CallOptions,
+  EnqueueOptions,
+  JobHandle,
+  RetryOptions,
+  TypedJobRecord,
+} from '../http/client';
 import { WaitTimeoutError } from '../http/errors';
 import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
@@ -50,8 +57,10 @@ export function createDirectClient(
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    options: EnqueueOptions = {},
+    { signal, ...options }: EnqueueOptions & CallOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
+    // A publish in flight is not stopped (its confirm decides); the signal ends a retry's pause.
+    signal?.throwIfAborted();
     // Checked as the ingest's route checks it: the producer takes a request as already valid.
     let req: EnqueueRequest;
     try {
@@ -64,7 +73,7 @@ export function createDirectClient(
     // with undefined when the request names none.
     const jobId = idFor(req.idempotencyKey);
     const ctx = jobId === undefined ? deps.hint : { ...deps.hint, jobId };
-    const { replayed, response } = await retrying(() => producer.enqueue(req, ctx));
+    const { replayed, response } = await retrying(() => producer.enqueue(req, ctx), { signal });
     return { ...response, replayed };
   }
 
@@ -76,7 +85,9 @@ export function createDirectClient(
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
+    { signal }: CallOptions = {},
   ): Promise<BatchItemResult[]> {
+    signal?.throwIfAborted();
     const items = jobs.map((j) => ({
       ...j,
       task: typeof j.task === 'string' ? j.task : j.task.name,
@@ -86,6 +97,7 @@ export function createDirectClient(
       max: MAX_BATCH,
       start: () => ({ until: Date.now() + deadlineMs }),
       pauseAfter,
+      signal,
       send: (pending) =>
         enqueueBatch(
           producer,
@@ -109,8 +121,9 @@ export function createDirectClient(
    * As `GET /v1/jobs/:id` through the HTTP client: a store failure is its 503 WarrenHttpError,
    * retried as that client retries it (a TransportError came out raw, at once).
    */
-  function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
-    return retrying(() => read<TOut>(id));
+  function get<TOut = unknown>(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<TOut>> {
+    signal?.throwIfAborted();
+    return retrying(() => read<TOut>(id), { signal });
   }
 
   /**
@@ -140,8 +153,8 @@ export function createDirectClient(
   }
 
   /** As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. */
-  async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
-    const rec = await get(id);
+  async function cancel(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<unknown>> {
+    const rec = await get(id, { signal });
     const out = await cancelJob(deps.results, rec as JobRecord, deps.config, {
       onCancelled: deps.onCancelled,
       onCancelError: deps.onCancelError,

@@ -18,6 +18,13 @@ export type ClientOptions = RequesterOptions;
 /** When the job may run: a delay or a date, not both (the ingest answers 400 to both). */
 type RunWhen = { delayMs?: number; runAt?: never } | { runAt?: string; delayMs?: never };
 export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input' | 'delayMs' | 'runAt'> & RunWhen;
+/**
+ * A call's own options: `signal` ends it (its try in flight, a retry's pause) with the signal's
+ * reason, as fetch does. An enqueue ended so may still have been accepted: `idempotencyKeyOf(err)`.
+ */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
 
 /** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
@@ -59,7 +66,7 @@ export function createClient(opts: ClientOptions) {
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    options: EnqueueOptions = {},
+    { signal, ...options }: EnqueueOptions & CallOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
     const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
@@ -67,7 +74,7 @@ export function createClient(opts: ClientOptions) {
       'POST',
       '/v1/jobs',
       { ...options, task: name, input, idempotencyKey },
-      startCall(),
+      startCall(signal),
       JOB,
     ).catch((err: unknown) => {
       // The job may have been accepted: the key lets the caller enqueue again without a second.
@@ -88,6 +95,7 @@ export function createClient(opts: ClientOptions) {
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
+    { signal }: CallOptions = {},
   ): Promise<BatchItemResult[]> {
     const items = jobs.map((j) => ({
       ...j,
@@ -95,11 +103,14 @@ export function createClient(opts: ClientOptions) {
       idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
     }));
     // Each batch, with its items' retries, within one deadline (startCall).
-    return sendInBursts(items.length, {
+    let answers: readonly (BatchItemResult | undefined)[] = [];
+    const sending = sendInBursts(items.length, {
       max: BATCH_MAX,
-      start: startCall,
+      start: () => startCall(signal),
       pauseAfter,
+      signal,
       send: async (pending, call, out) => {
+        answers = out;
         const got: (BatchItemResult | undefined)[] = [];
         let retryAfterMs: number | undefined;
         /**
@@ -145,15 +156,27 @@ export function createClient(opts: ClientOptions) {
         return { results: pending.map((i) => got[i]!), retryAfterMs };
       },
     });
+    // The signal may end a pause between retries: the answers so far and the keys, as for a failed batch.
+    return sending.catch((err: unknown) => {
+      if (err instanceof EnqueueManyError) throw err;
+      throw new EnqueueManyError(
+        err,
+        items.map((_, i) => answers[i]),
+        items.map((j) => j.idempotencyKey),
+      );
+    });
   }
 
-  async function get<TOut = unknown>(id: string): Promise<TypedJobRecord<TOut>> {
+  async function get<TOut = unknown>(
+    id: string,
+    { signal }: CallOptions = {},
+  ): Promise<TypedJobRecord<TOut>> {
     return (
       await request<TypedJobRecord<TOut>>(
         'GET',
         `/v1/jobs/${encodeURIComponent(id)}`,
         undefined,
-        startCall(),
+        startCall(signal),
         JOB,
       )
     ).data;
@@ -188,15 +211,15 @@ export function createClient(opts: ClientOptions) {
     }
   }
 
-  async function cancel(id: string): Promise<TypedJobRecord<unknown>> {
+  async function cancel(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<unknown>> {
     const path = `/v1/jobs/${encodeURIComponent(id)}`;
-    const call = startCall();
+    const call = startCall(signal);
     try {
       return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, call, JOB)).data;
     } catch (err) {
       // A retry's 409 may be this call's own earlier try, cancelled with its answer lost: success.
       if (!(call.retried && err instanceof WarrenHttpError && err.status === 409)) throw err;
-      const rec = await get(id);
+      const rec = await get(id, { signal });
       if (rec.state === 'cancelled') return rec;
       throw err;
     }

@@ -1,5 +1,6 @@
 export {
   type BatchJob,
+  type CallOptions,
   type ClientOptions,
   createClient,
   type EnqueueOptions,

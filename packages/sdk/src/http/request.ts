@@ -139,10 +139,10 @@ export function createRequester(opts: RequesterOptions) {
         lastErr = err;
       }
       let pauseMs = pauseAfter(i, call.until, retryAfterMs, tries);
-      // A wait was asked to last until its end: a backoff that would pass it is cut to one last try
-      // there, not given up on at once (a 3 s wait failed after 1.2 s of an ingest restart).
-      // A Retry-After past the end is still the ingest's word: not tried again.
-      if (pauseMs === undefined && call.poll && i < tries && retryAfterMs === undefined) {
+      // A wait was asked to last until its end: a pause (a backoff, a Retry-After) that would pass
+      // it is cut to one last try there, not given up on at once (a 3 s wait failed after 1.2 s of
+      // an ingest restart; a store outage's Retry-After: 1 ended a wait up to 1 s early).
+      if (pauseMs === undefined && call.poll && i < tries) {
         const left = call.until - Date.now();
         if (left > 0) pauseMs = left;
       }

@@ -12,6 +12,8 @@ export interface BurstOptions<C extends { until: number }> {
   start(): C;
   /** The pause after try `attempt` (at least `retryAfterMs`), or undefined when no further try fits before `until`. */
   pauseAfter(attempt: number, until: number, retryAfterMs?: number): number | undefined;
+  /** Ends a pause between tries with its reason. */
+  signal?: AbortSignal;
   /**
    * Sends the items at `indices` in one request; one answer per item, in order, and how long the
    * answer asked to wait before sending its refused items again (Retry-After), if it did.
@@ -47,7 +49,7 @@ export async function sendInBursts<C extends { until: number }>(
       const pauseMs = o.pauseAfter(attempt, call.until, retryAfterMs);
       if (again.length === 0 || pauseMs === undefined) break;
       pending = again;
-      await sleep(pauseMs);
+      await sleep(pauseMs, o.signal);
     }
     from += o.max;
   } while (from < count);
