@@ -88,6 +88,20 @@ export async function startCeleryStack(): Promise<CeleryStack> {
           });
         }),
     }),
+    // Inputs that are not a keyword object: a value, an array, an object with an `args` key.
+    defineTask({ name: 'demo.square', queue: celeryQueue, input: z.number(), handler: (n) => n * n }),
+    defineTask({
+      name: 'demo.sum',
+      queue: celeryQueue,
+      input: z.array(z.number()),
+      handler: (ns) => ns.reduce((a, b) => a + b, 0),
+    }),
+    defineTask({
+      name: 'demo.cmd',
+      queue: celeryQueue,
+      input: z.object({ args: z.array(z.string()) }),
+      handler: ({ args }) => args.join(' '),
+    }),
     defineTask({ name: 'py.mul', ...onPython, input: z.object({ a: z.number(), b: z.number() }) }),
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),

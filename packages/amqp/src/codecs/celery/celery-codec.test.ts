@@ -343,6 +343,40 @@ describe('celery codec: encoding warren jobs as Celery sends them', () => {
   });
 });
 
+describe('celery codec: inputs that are not keywords', () => {
+  const t = (name: string, input: z.ZodType) =>
+    defineTask({ name, queue: 'celery', input, handler: () => 1 });
+  const registry = new Map(
+    [
+      t('n', z.number()),
+      t('arr', z.array(z.number())),
+      t('cmd', z.object({ args: z.array(z.string()) })),
+      t('any', z.any()),
+    ].map((x) => [x.name, x] as const),
+  );
+  it('gives a warren job its value or array input back, and keeps an `args` key of the task as keywords', () => {
+    const codec = createCeleryCodec({ tasks: registry });
+    const cases: [string, unknown, unknown][] = [
+      ['n', 5, [[5], {}]],
+      ['arr', [1, 2], [[1, 2], {}]],
+      ['arr', [[1, 2]], [[[1, 2]], {}]],
+      ['any', 'x', [['x'], {}]],
+      ['cmd', { args: ['ls'] }, [[], { args: ['ls'] }]],
+      ['any', { args: ['ls'], kwargs: { a: 1 } }, [['ls'], { a: 1 }]], // no `args` key declared: explicit
+    ];
+    for (const [task, input, wire] of cases) {
+      const job = makeJob({ queue: 'celery', task, input });
+      const { content, properties } = codec.encode(job);
+      expect(JSON.parse(content.toString()).slice(0, 2), `${task} ${JSON.stringify(input)}`).toEqual(wire);
+      // Decoded by warren with or without the task registry: the input as it was sent.
+      for (const decoder of [codec, celeryCodec]) {
+        const r = decoder.decode({ content, properties: properties as MessageProperties });
+        expect(r.ok && r.job.input, `${task} ${JSON.stringify(input)}`).toEqual(input);
+      }
+    }
+  });
+});
+
 describe('celeryCodecsFor', () => {
   it('gives one codec per celery-protocol queue, decoding into that queue', () => {
     const config = defineConfig({

@@ -12,7 +12,7 @@ import {
 import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
 import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './celery-header-values';
 import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
-import { argsToInput, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
+import { argsToInput, type InputForm, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
 
 /**
@@ -64,6 +64,8 @@ interface WarrenExtras {
   origin?: string;
   hops?: string[];
   idempotencyKey?: string;
+  /** The input was an array or a value, not keywords (Python sees positional args either way). */
+  input?: InputForm;
 }
 
 export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
@@ -71,8 +73,8 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
   const now = opts.now ?? (() => new Date());
 
   function encode(job: JobEnvelope): EncodedMessage {
-    const { args, kwargs } = inputToArgs(job.input);
     const task = opts.tasks?.get(job.task);
+    const { args, kwargs, form } = inputToArgs(job.input, objectSchemaKeys(task?.input));
     // A job run under a custom Celery id's UUIDv5 goes out under the custom id (a retry, a
     // deferral): Celery clients and workers know that one, and decode maps it back.
     const taskId = celeryTaskIdOf(job);
@@ -84,6 +86,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       origin: job.origin,
       hops: job.hops,
       idempotencyKey: job.idempotencyKey,
+      input: form,
     };
     const headers: Record<string, unknown> = {
       lang: 'py',
@@ -184,7 +187,11 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       id: ids.id,
       task: h.task,
       queue: (message as { queue?: string }).queue ?? opts.queue ?? task?.queue ?? 'celery',
-      input: argsToInput({ args: body[0], kwargs: body[1] }, objectSchemaKeys(task?.input)),
+      input: argsToInput(
+        { args: body[0], kwargs: body[1] },
+        objectSchemaKeys(task?.input),
+        extras.input === 'array' || extras.input === 'value' ? extras.input : undefined,
+      ),
       attempt,
       maxAttempts: extras.maxAttempts ?? task?.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoff: extras.backoff ?? task?.retry.backoff ?? backoffSchema.parse({}),

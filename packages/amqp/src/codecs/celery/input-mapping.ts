@@ -2,9 +2,11 @@
  * How a warren job's `input` maps to Celery's `args`/`kwargs` and back (documented in the README):
  *
  * encode (warren → Celery)
- * - `{args: [...], kwargs: {...}}` (only those keys, either optional) → sent as is
+ * - `{args: [...], kwargs: {...}}` (only those keys, either optional) → sent as is, unless the
+ *   task's own input schema has an `args`/`kwargs` key: then it is that task's keyword input
  * - any other plain object → `kwargs` (`{a: 2, b: 3}` → `mul(a=2, b=3)`)
- * - an array → `args`; `undefined`/`null` → no arguments; another scalar → one positional arg
+ * - an array → `args`; `undefined`/`null` → no arguments; another scalar → one positional arg;
+ *   `form` says which of the two it was, so warren's decode gives back the same input
  *
  * decode (Celery → warren)
  * - no positional args → `input` is the kwargs object (`send_task('t', kwargs={'a': 2})` → `{a: 2}`)
@@ -17,17 +19,25 @@ export interface CeleryArgs {
   kwargs: Record<string, unknown>;
 }
 
+/** How a non-object input became `args` (an array: its items; a value: the one arg). */
+export type InputForm = 'array' | 'value';
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function inputToArgs(input: unknown): CeleryArgs {
+/** `paramNames`: the task's input keys when known (an `args` key there is not the explicit form). */
+export function inputToArgs(
+  input: unknown,
+  paramNames?: readonly string[],
+): CeleryArgs & { form?: InputForm } {
   if (input === undefined || input === null) return { args: [], kwargs: {} };
-  if (Array.isArray(input)) return { args: input, kwargs: {} };
-  if (!isPlainObject(input)) return { args: [input], kwargs: {} };
+  if (Array.isArray(input)) return { args: input, kwargs: {}, form: 'array' };
+  if (!isPlainObject(input)) return { args: [input], kwargs: {}, form: 'value' };
   const keys = Object.keys(input);
   const explicit =
     keys.length > 0 &&
+    !paramNames?.some((k) => k === 'args' || k === 'kwargs') &&
     keys.every((k) => k === 'args' || k === 'kwargs') &&
     (input.args === undefined || Array.isArray(input.args)) &&
     (input.kwargs === undefined || isPlainObject(input.kwargs));
@@ -45,7 +55,17 @@ export function inputToArgs(input: unknown): CeleryArgs {
  * known. Too many positional args for the names → kept as `{args, kwargs}` so the task's schema
  * reports the mismatch instead of values being dropped silently.
  */
-export function argsToInput({ args, kwargs }: CeleryArgs, paramNames?: readonly string[]): unknown {
+export function argsToInput(
+  { args, kwargs }: CeleryArgs,
+  paramNames?: readonly string[],
+  form?: InputForm,
+): unknown {
+  // A warren job's array or value input (its encode said so): given back as it was, else a task
+  // with `z.number()` or `z.array()` input got `{args, kwargs}` and failed its own jobs.
+  if (form && Object.keys(kwargs).length === 0) {
+    if (form === 'array') return args;
+    if (args.length === 1) return args[0];
+  }
   if (args.length === 0) return kwargs;
   if (paramNames && args.length <= paramNames.length) {
     const bound: Record<string, unknown> = {};
