@@ -22,6 +22,16 @@ describe('refusalMeta', () => {
       task_id: 'order-123',
     });
   });
+
+  it("is written under another id of the refused message (a chain's next step) naming the message's", () => {
+    const r = { taskId: 'first', queue: 'celery', reason: 'canvas', alsoTaskIds: ['last'] };
+    const meta = refusalMeta(r, new Date(), 'last');
+    expect(meta).toMatchObject({ status: 'FAILURE', task_id: 'last' });
+    expect(meta.result).toMatchObject({
+      exc_type: 'MessageRefused',
+      exc_message: ['canvas (moved to celery.dlq) (not run: refused with task first)'],
+    });
+  });
 });
 
 describe('celeryRefusalSink', () => {

@@ -11,6 +11,8 @@ export interface CeleryRefusal {
   task?: string;
   queue?: string;
   reason: string;
+  /** Other task ids the client may wait on (a refused chain's next steps, a chord's callback). */
+  alsoTaskIds?: readonly string[];
 }
 
 /** The exception type Python sees (no builtin: Celery makes a class of this name). */
@@ -20,18 +22,19 @@ export const REFUSED_EXC_TYPE = 'MessageRefused';
  * The FAILURE meta for a refused message, the reason as the exception, so `AsyncResult.get()`
  * raises at once: no warren record exists for it.
  */
-export function refusalMeta(r: CeleryRefusal, now = new Date()): CeleryMeta {
+export function refusalMeta(r: CeleryRefusal, now = new Date(), taskId = r.taskId): CeleryMeta {
   const where = r.queue ? ` (moved to ${r.queue}.dlq)` : '';
+  const via = taskId === r.taskId ? '' : ` (not run: refused with task ${r.taskId})`;
   const record: JobRecord = {
-    id: r.taskId,
+    id: taskId,
     task: r.task ?? 'unknown',
     queue: r.queue ?? 'unknown',
     state: 'failed',
     attempts: 1,
     enqueuedAt: now.toISOString(),
-    error: { type: REFUSED_EXC_TYPE, message: `${r.reason}${where}`, retryable: false },
+    error: { type: REFUSED_EXC_TYPE, message: `${r.reason}${where}${via}`, retryable: false },
   };
-  return buildCeleryMeta({ id: r.taskId, status: 'FAILURE', record, now });
+  return buildCeleryMeta({ id: taskId, status: 'FAILURE', record, now });
 }
 
 /**

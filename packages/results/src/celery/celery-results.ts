@@ -145,7 +145,12 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       });
     },
     async refused(r) {
-      await redis.storeMeta(key(r.taskId), JSON.stringify(refusalMeta(r)), expiresS);
+      // The client may wait on any of them: a chain's or chord's AsyncResult is its last task's.
+      const ids = new Set([r.taskId, ...(r.alsoTaskIds ?? [])]);
+      const now = new Date();
+      await Promise.all(
+        [...ids].map((id) => redis.storeMeta(key(id), JSON.stringify(refusalMeta(r, now, id)), expiresS)),
+      );
     },
     close: () => store.close(),
   };

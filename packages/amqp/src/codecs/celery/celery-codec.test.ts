@@ -228,6 +228,36 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(refused).toHaveLength(1);
   });
 
+  it('refuses canvas (chain, link, link_error, chord) naming it, with the ids the client may wait on', () => {
+    const base = incoming(msg('positional'));
+    const sig = (args: unknown[], taskId?: string) => ({
+      task: 'demo.add',
+      args,
+      kwargs: {},
+      options: taskId ? { task_id: taskId, reply_to: 'r' } : {},
+      subtask_type: null,
+      immutable: false,
+    });
+    const none = { callbacks: null, errbacks: null, chain: null, chord: null };
+    // As Celery 5.2 sends chain(add(2, 3), add(4), add(5)) and chord([...], add(100)): ids frozen.
+    const cases: [Record<string, unknown>, RegExp, string[]][] = [
+      [{ chain: [sig([5], 'c3'), sig([4], 'c2')] }, /a chain \(2 more tasks\)/, ['c3', 'c2']],
+      [{ callbacks: [sig([10])] }, /link callbacks/, []],
+      [{ errbacks: [sig([0, 0])] }, /link_error errbacks/, []],
+      [{ chord: sig([100], 'cb') }, /a chord callback/, ['cb']],
+    ];
+    for (const [embed, why, also] of cases) {
+      const refused: { alsoTaskIds?: string[] }[] = [];
+      const codec = createCeleryCodec({ tasks, onRefused: (r) => refused.push(r) });
+      const content = Buffer.from(JSON.stringify([[2, 3], {}, { ...none, ...embed }]));
+      const r = codec.decode({ ...base, content });
+      expect(r).toEqual({ ok: false, reason: expect.stringMatching(why) });
+      expect(refused[0]?.alsoTaskIds ?? []).toEqual(also);
+    }
+    const group = { ...base, content: Buffer.from(JSON.stringify([[2, 3], {}, none])) };
+    expect(createCeleryCodec({ tasks }).decode(group).ok).toBe(true);
+  });
+
   it('a throwing or rejecting onRefused does not change the refusal', async () => {
     const base = incoming(msg('positional'));
     const m = {

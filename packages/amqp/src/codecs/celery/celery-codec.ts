@@ -10,6 +10,7 @@ import {
   NESTED_TOO_DEEPLY,
 } from '@warren/core';
 import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
+import { canvasRefusal } from './celery-canvas';
 import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './celery-header-values';
 import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
 import { argsToInput, type InputForm, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
@@ -53,7 +54,11 @@ export interface CeleryRefusal {
   /** The queue it was read from; its dead letter goes to `<queue>.dlq`. */
   queue?: string;
   reason: string;
+  /** Other task ids the client may wait on, refused with this one (a chain's next steps). */
+  alsoTaskIds?: string[];
 }
+
+type ReadResult = DecodeResult & { alsoTaskIds?: string[] };
 
 interface WarrenExtras {
   maxAttempts?: number;
@@ -135,14 +140,15 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       const task = typeof h.task === 'string' ? h.task : undefined;
       // Reports its own failures: neither a throw nor a rejection may change this message's fate.
       try {
-        const p = opts.onRefused({ taskId: h.id, task, queue, reason: out.reason });
+        const also = 'alsoTaskIds' in out && out.alsoTaskIds?.length ? { alsoTaskIds: out.alsoTaskIds } : {};
+        const p = opts.onRefused({ taskId: h.id, task, queue, reason: out.reason, ...also });
         if (p instanceof Promise) p.catch(() => {});
       } catch {}
     }
-    return out;
+    return out.ok ? out : { ok: false, reason: out.reason };
   }
 
-  function read(message: IncomingMessage): DecodeResult {
+  function read(message: IncomingMessage): ReadResult {
     const p = message.properties;
     const h = (p.headers ?? {}) as Record<string, unknown>;
     if (p.contentType !== CELERY_CONTENT_TYPE) {
@@ -172,6 +178,8 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       return fail('body is not the protocol v2 triple [args, kwargs, embed]');
     }
     if (h.id === '') return fail('empty task id header');
+    const canvas = canvasRefusal(body[2]);
+    if (canvas) return { ok: false, reason: canvas.reason, alsoTaskIds: canvas.taskIds };
     if (h.id.length > MAX_CELERY_TASK_ID) return fail(`task id longer than ${MAX_CELERY_TASK_ID} characters`);
     const ids = jobIdForCeleryTaskId(h.id);
     const task = opts.tasks?.get(h.task);
