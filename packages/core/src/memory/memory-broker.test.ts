@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventually, makeJob, sleep } from '../testing/fixtures';
 import { MemoryBroker } from './memory-broker';
 
@@ -31,6 +31,53 @@ describe('MemoryBroker', () => {
     expect(String(retryError)).toMatch(/full/);
     expect(seen).toEqual(['first#1', 'other#1', 'first#1']);
     expect(broker.depth('q')).toBe(0);
+    await broker.close();
+  });
+});
+
+describe('MemoryBroker long delays', () => {
+  it('waits out a 30-day delay in timer-sized steps: no 1 ms loop, no TimeoutOverflowWarning', async () => {
+    const broker = new MemoryBroker();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const delayMs = 30 * 86_400_000;
+      // As the ingest publishes a delayed job: the delay and the notBefore it stamped.
+      const job = makeJob({ queue: 'later', notBefore: new Date(Date.now() + delayMs).toISOString() });
+      await broker.publish('later', job, { delayMs });
+      const seen: unknown[] = [];
+      await broker.consume('later', async (d) => {
+        seen.push(d.job.id);
+        await d.ack();
+      });
+      await sleep(300);
+      expect(seen).toEqual([]);
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await broker.close();
+    }
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it('delivers a 30-day delay once its 30 days are up, not before', async () => {
+    vi.useFakeTimers();
+    const broker = new MemoryBroker();
+    const seen: number[] = [];
+    await broker.consume('later', async (d) => {
+      seen.push(Date.now());
+      await d.ack();
+    });
+    const t0 = Date.now();
+    const delayMs = 30 * 86_400_000;
+    await broker.publish('later', makeJob({ queue: 'later' }), { delayMs });
+    await vi.advanceTimersByTimeAsync(delayMs - 60_000);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(seen.length).toBe(1);
+    expect(seen[0]! - t0).toBeGreaterThanOrEqual(delayMs);
     await broker.close();
   });
 });

@@ -27,6 +27,9 @@ export interface DeadLetter {
   at: string;
 }
 
+/** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 const unref = (t: unknown) => (t as { unref?: () => void }).unref?.();
 
 /**
@@ -101,11 +104,18 @@ export class MemoryBroker implements Publisher, Consumer {
     this.dispatch(queue);
   }
 
+  /**
+   * Enqueues `msg` in `delayMs`. A delay past the timer's limit waits in steps: one timer for
+   * all of it fired after 1 ms, so a 30-day delay without a notBefore ran at once, and one with
+   * it looped every millisecond (a TimeoutOverflowWarning on stderr each time) for 30 days.
+   */
   private later(queue: string, msg: Message, delayMs: number): void {
+    const step = Math.min(delayMs, MAX_TIMER_MS);
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.enqueue(queue, msg);
-    }, delayMs);
+      if (step < delayMs) this.later(queue, msg, delayMs - step);
+      else this.enqueue(queue, msg);
+    }, step);
     unref(t);
     this.timers.add(t);
   }

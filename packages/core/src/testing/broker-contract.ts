@@ -200,6 +200,15 @@ export function brokerContract(
       expect(seen[1]!.redelivered).toBe(true);
     });
 
+    it('holds a delay longer than a timer can wait (30 days) instead of delivering it early', async () => {
+      const q = await b.freshQueue();
+      // No notBefore: the publish's delay alone says when (setTimeout caps at ~24.8 days).
+      await b.publisher.publish(q, makeJob({ queue: q }), { delayMs: 30 * 86_400_000 });
+      const seen = await collect(q, (d) => d.ack());
+      await sleep(Math.max(1000, timing.settleMs * 3));
+      expect(seen.length).toBe(0);
+    });
+
     it('a closed subscription receives nothing more', async () => {
       const q = await b.freshQueue();
       const seen: Delivery[] = [];
