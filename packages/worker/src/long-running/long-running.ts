@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Consumer, Delivery, Executor, Runaways } from '@warren/core';
+import { createPoisonGuard, poisonReason } from './poison-guard';
 import { Subscriptions } from './subscriptions';
 
 export interface LongRunningOptions {
@@ -27,6 +28,7 @@ export function createLongRunning(opts: LongRunningOptions) {
   // taking over that run spends the attempt, so a job that kills its worker cannot loop forever.
   const runOptions = { signal: shutdown.signal, lostRunSpendsAttempt: true };
   let infraFailures = 0;
+  const poison = createPoisonGuard();
   let stopping: Promise<void> | undefined;
   // Prefetch bounds each queue; this bounds the process when it consumes several queues.
   let running = 0;
@@ -91,16 +93,33 @@ export function createLongRunning(opts: LongRunningOptions) {
     try {
       await opts.executor.execute(d, runOptions);
       infraFailures = 0;
+      poison.settled(d);
     } catch (err) {
+      opts.onError?.(err, d);
+      // The same non-infrastructure failure again and again: this message trips a defect, not an
+      // outage; dead-lettered with the error (see poison-guard.ts), never looped for good.
+      if (poison.failed(d, err) && (await deadLetterPoison(d, err))) return;
       // The result store or broker failed mid-job: give the message back after a pause so a
       // dead dependency does not turn into a hot redelivery loop.
-      opts.onError?.(err, d);
       infraFailures++;
       await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(infraFailures, 6))));
       await d.release().catch(() => {});
     } finally {
       releaseSlot();
     }
+  }
+
+  /** Failed in the store if it takes that (the executor's own `fail`), else moved as it is. */
+  async function deadLetterPoison(d: Delivery, err: unknown): Promise<boolean> {
+    const error = { type: 'WorkerError', message: poisonReason(err), retryable: false };
+    try {
+      await opts.executor.fail(d, error, 'worker error');
+      return true;
+    } catch {}
+    return d.deadLetter(poisonReason(err)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async function stop(timeoutMs: number): Promise<void> {
