@@ -15,9 +15,10 @@ brokerContract(
     return {
       publisher: broker.publisher,
       consumer: broker.consumer,
-      freshQueue: async () => {
+      freshQueue: async (spec) => {
         const q = `${RUN}-${n++}`;
-        await broker.ensureQueue(q);
+        // Priorities need a classic queue on RabbitMQ 3.10 (queue-arguments.ts).
+        await broker.ensureQueue(q, spec && { type: 'classic', ...spec });
         queues.push(q);
         return q;
       },

@@ -59,7 +59,7 @@ brokerContract(
     };
   },
   { settleMs: 500 },
-  { attemptCountsReceives: true },
+  { attemptCountsReceives: true, noQueueLimitsOrPriorities: true },
 );
 
 /** Takes what the DLQ holds now, oldest first (by SentTimestamp), deleting it. */

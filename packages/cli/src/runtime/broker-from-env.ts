@@ -99,7 +99,8 @@ export async function brokerFromEnv(
     checkNodeUrls(urls === envUrls ? 'RABBITMQ_URL' : `regions.${region}.brokers`, urls);
 
   if (clusters.size === 0) {
-    const broker = new MemoryBroker();
+    // The queues' maxLength and maxPriority, as RabbitMQ's queue arguments carry them.
+    const broker = new MemoryBroker({ queues: config.queues });
     return {
       publishers: new Map([[config.region, broker]]),
       consumer: broker,

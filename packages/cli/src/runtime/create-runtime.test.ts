@@ -1,4 +1,5 @@
-import { defineConfig } from '@warren/core';
+import { defineConfig, QueueFullError } from '@warren/core';
+import { eventually, makeJob } from '@warren/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from './create-runtime';
 
@@ -46,6 +47,28 @@ describe('createRuntime', () => {
     const rt = await createRuntime(config, {}, { embedded: true });
     expect(rt.describe.join(' ')).toMatch(/in-memory/);
     await rt.close();
+  });
+
+  it("hands the config's queues to the in-memory broker: maxLength refuses (429), maxPriority orders", async () => {
+    const queues = { limited: { maxLength: 1 }, prio: { type: 'classic' as const, maxPriority: 5 } };
+    const rt = await createRuntime(defineConfig({ tasks: [], queues }), {}, { embedded: true });
+    const publisher = rt.publishers.get('local')!;
+    try {
+      await publisher.publish('limited', makeJob({ queue: 'limited' }));
+      await expect(publisher.publish('limited', makeJob({ queue: 'limited' }))).rejects.toBeInstanceOf(
+        QueueFullError,
+      );
+      for (const priority of [1, 5, 3]) await publisher.publish('prio', makeJob({ queue: 'prio', priority }));
+      const seen: (number | undefined)[] = [];
+      await rt.consumer.consume('prio', async (d) => {
+        seen.push(d.job.priority);
+        await d.ack();
+      });
+      await eventually(() => seen.length === 3);
+      expect(seen).toEqual([5, 3, 1]);
+    } finally {
+      await rt.close();
+    }
   });
 });
 

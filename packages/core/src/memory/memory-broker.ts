@@ -6,7 +6,20 @@ import type { Publisher, PublishOptions } from '../ports/publisher';
 interface Message {
   body: string;
   redelivered: boolean;
+  /** 0 unless the queue has priorities; capped at its maxPriority, as RabbitMQ caps it. */
+  priority: number;
 }
+
+/** The parts of a queue's config (`config.queues[name]`) this broker honours. */
+export interface MemoryQueueSpec {
+  /** Publishes past it are refused (QueueFullError, HTTP 429), as `x-overflow: reject-publish` does. */
+  maxLength?: number;
+  /** Ready messages go out highest priority first (a message without one is 0). */
+  maxPriority?: number;
+}
+
+/** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 interface ConsumerSlot {
   handler: DeliveryHandler;
@@ -27,9 +40,6 @@ export interface DeadLetter {
   at: string;
 }
 
-/** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 const unref = (t: unknown) => (t as { unref?: () => void }).unref?.();
 
 /**
@@ -42,19 +52,32 @@ export class MemoryBroker implements Publisher, Consumer {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
 
-  constructor(private readonly opts: { maxLength?: Record<string, number> } = {}) {}
+  /**
+   * `queues`: config.queues (maxLength and maxPriority honoured, looked up at each publish);
+   * `maxLength`: limits by queue name (tests).
+   */
+  constructor(
+    private readonly opts: {
+      queues?: Record<string, MemoryQueueSpec>;
+      maxLength?: Record<string, number>;
+    } = {},
+  ) {}
 
   async publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
-    this.publishRaw(queue, JSON.stringify(job), opts.delayMs);
+    this.publishRaw(queue, JSON.stringify(job), opts.delayMs, job.priority);
   }
 
   /** Publishes any text, valid envelope or not (tests use it for poison messages). */
-  publishRaw(queue: string, body: string, delayMs = 0): void {
+  publishRaw(queue: string, body: string, delayMs = 0, priority?: number): void {
     if (this.closed) throw new TransportError('memory broker is closed', false);
     const q = this.queue(queue);
-    const limit = this.opts.maxLength?.[queue];
+    const spec = this.opts.queues?.[queue];
+    // Before, config.queues never reached this broker: `warren dev` took any number of jobs for
+    // a queue with maxLength (RabbitMQ answers 429) and ran a priority queue in arrival order.
+    const limit = this.opts.maxLength?.[queue] ?? spec?.maxLength;
     if (limit !== undefined && q.ready.length >= limit) throw new QueueFullError(queue);
-    const msg = { body, redelivered: false };
+    const max = spec?.maxPriority ?? 0;
+    const msg = { body, redelivered: false, priority: Math.min(max, priority ?? 0) };
     if (delayMs > 0) this.later(queue, msg, delayMs);
     else this.enqueue(queue, msg);
   }
@@ -98,9 +121,7 @@ export class MemoryBroker implements Publisher, Consumer {
 
   private enqueue(queue: string, msg: Message, front = false): void {
     if (this.closed) return;
-    const q = this.queue(queue);
-    if (front) q.ready.unshift(msg);
-    else q.ready.push(msg);
+    insertByPriority(this.queue(queue).ready, msg, front);
     this.dispatch(queue);
   }
 
@@ -170,14 +191,14 @@ export class MemoryBroker implements Publisher, Consumer {
       ack: settle(() => {}),
       retry: async (delayMs) => {
         const next = JSON.stringify({ ...job, attempt: job.attempt + 1 });
-        await settle(() => this.publishRaw(queue, next, delayMs))();
+        await settle(() => this.publishRaw(queue, next, delayMs, job.priority))();
       },
-      defer: async (delayMs) => settle(() => this.publishRaw(queue, msg.body, delayMs))(),
+      defer: async (delayMs) => settle(() => this.publishRaw(queue, msg.body, delayMs, job.priority))(),
       deadLetter: async (reason) => settle(() => this.deadLetter(queue, msg.body, reason))(),
       // Requeued on a macrotask so a handler that always rejects cannot starve the event loop.
       release: async () =>
         settle(() => {
-          const t = setTimeout(() => this.enqueue(queue, { body: msg.body, redelivered: true }, true), 0);
+          const t = setTimeout(() => this.enqueue(queue, { ...msg, redelivered: true }, true), 0);
           unref(t);
         })(),
     };
@@ -185,4 +206,21 @@ export class MemoryBroker implements Publisher, Consumer {
       if (!settled) void delivery.release();
     });
   }
+}
+
+/**
+ * Into `ready`, kept highest priority first: behind its equals (a publish), or ahead of them (a
+ * message handed back, as RabbitMQ requeues it near the head). Scans from the end it goes to,
+ * so a queue without priorities (all 0) costs what push/unshift did.
+ */
+function insertByPriority(ready: Message[], msg: Message, front: boolean): void {
+  if (front) {
+    let i = 0;
+    while (i < ready.length && ready[i]!.priority > msg.priority) i++;
+    ready.splice(i, 0, msg);
+    return;
+  }
+  let i = ready.length;
+  while (i > 0 && ready[i - 1]!.priority < msg.priority) i--;
+  ready.splice(i, 0, msg);
 }

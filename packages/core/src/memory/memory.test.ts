@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { brokerContract, resultStoreContract } from '../testing/index';
+import { brokerContract, type FreshQueueSpec, resultStoreContract } from '../testing/index';
 import { MemoryBroker } from './memory-broker';
 import { MemoryResultStore } from './memory-result-store';
 
 brokerContract('memory', async () => {
-  const broker = new MemoryBroker();
+  // Read by the broker as config.queues is: a queue's spec applies from its first publish.
+  const queues: Record<string, FreshQueueSpec> = {};
+  const broker = new MemoryBroker({ queues });
   let n = 0;
   return {
     publisher: broker,
     consumer: broker,
-    freshQueue: async () => `q${++n}`,
+    freshQueue: async (spec) => {
+      const q = `q${++n}`;
+      if (spec) queues[q] = spec;
+      return q;
+    },
     publishRaw: async (q, body) => broker.publishRaw(q, body),
     deadLetterReasons: async (q) => broker.deadLetters(q).map((d) => d.reason),
     close: () => broker.close(),

@@ -1,4 +1,4 @@
-import type { JobEnvelope } from '@warren/protocol';
+import { type JobEnvelope, QueueFullError } from '@warren/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer, Delivery, Subscription } from '../ports/consumer';
 import type { Publisher } from '../ports/publisher';
@@ -7,13 +7,19 @@ import { eventually, makeJob, sleep } from './fixtures';
 export interface BrokerUnderTest {
   publisher: Publisher;
   consumer: Consumer;
-  /** A fresh queue (declared, with its DLQ) no other test uses. */
-  freshQueue(): Promise<string>;
+  /** A fresh queue (declared, with its DLQ, as `spec` of config.queues asks) no other test uses. */
+  freshQueue(spec?: FreshQueueSpec): Promise<string>;
   /** Publish arbitrary bytes as a message body (poison-message tests). */
   publishRaw(queue: string, body: string): Promise<void>;
   /** Reasons recorded for messages dead-lettered from `queue`, oldest first. */
   deadLetterReasons(queue: string): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** The parts of a queue's config (`config.queues[name]`) the contract declares queues with. */
+export interface FreshQueueSpec {
+  maxPriority?: number;
+  maxLength?: number;
 }
 
 /** What an adapter declares about itself; each flag changes one rule, for that adapter only. */
@@ -23,6 +29,8 @@ export interface BrokerCapabilities {
    * too (a delivery the consumer gives back goes as a fresh copy and spends none).
    */
   attemptCountsReceives?: boolean;
+  /** SQS: no queue priorities and no length limit (config.queues' maxPriority and maxLength are RabbitMQ's). */
+  noQueueLimitsOrPriorities?: boolean;
 }
 
 /**
@@ -207,6 +215,37 @@ export function brokerContract(
       const seen = await collect(q, (d) => d.ack());
       await sleep(Math.max(1000, timing.settleMs * 3));
       expect(seen.length).toBe(0);
+    });
+
+    it('a queue with maxPriority hands out its highest priority first, FIFO within one', async (ctx) => {
+      if (caps.noQueueLimitsOrPriorities) ctx.skip();
+      const q = await b.freshQueue({ maxPriority: 5 });
+      const order = [1, undefined, 5, 3, 5, 9];
+      for (const [i, priority] of order.entries())
+        await b.publisher.publish(q, makeJob({ queue: q, priority, input: { i } }));
+      const seen = await collect(q, (d) => d.ack(), 1);
+      await eventually(() => seen.length === order.length, 10_000);
+      // 9 is over the queue's maximum: it counts as 5 (RabbitMQ's rule); none counts as 0.
+      expect(seen.map((d) => (d.job.input as { i: number }).i)).toEqual([2, 4, 5, 3, 0, 1]);
+    });
+
+    it('a queue with maxLength refuses a publish past it with QueueFullError, dropping nothing', async (ctx) => {
+      if (caps.noQueueLimitsOrPriorities) ctx.skip();
+      const q = await b.freshQueue({ maxLength: 2 });
+      let err: unknown;
+      let accepted = 0;
+      // A quorum queue lets the publish that crosses the limit in: refused by the 4th at most.
+      for (let i = 0; i < 4 && !err; i++)
+        err = await b.publisher.publish(q, makeJob({ queue: q })).then(
+          () => void accepted++,
+          (e) => e,
+        );
+      expect(err).toBeInstanceOf(QueueFullError);
+      expect(accepted).toBeGreaterThanOrEqual(2);
+      const seen = await collect(q, (d) => d.ack());
+      await eventually(() => seen.length === accepted, 10_000);
+      await sleep(timing.settleMs);
+      expect(seen.length).toBe(accepted);
     });
 
     it('a closed subscription receives nothing more', async () => {
