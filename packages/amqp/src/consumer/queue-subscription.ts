@@ -11,6 +11,7 @@ import type { Topology } from '../topology/topology';
 import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-delivery';
 import { ChannelAcks } from './channel-acks';
 import { dueAt, republishProperties } from './dead-letter';
+import { holdsInsteadOfHop, holdUntil } from './hold-until-due';
 import { restartDelayMs } from './restart-delay';
 
 export interface SubscriptionDeps {
@@ -168,8 +169,11 @@ export class QueueSubscription {
     }
     const due = dueAt(msg, decoded.job.notBefore);
     if (due > Date.now()) {
-      await this.hop(acks, msg, due).finally(() => this.settled());
-      return;
+      if (!holdsInsteadOfHop(this.deps.topology.tiersMs, due - Date.now())) {
+        await this.hop(acks, msg, due).finally(() => this.settled());
+        return;
+      }
+      await holdUntil(due); // nearly due: a tier hop would make it up to that tier late
     }
     const delivery = new AmqpDelivery(
       this.host(),

@@ -1,0 +1,58 @@
+import { makeJob } from '@warren/core/testing';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
+import { tierName } from '../topology/delay-tiers';
+
+const URL = 'amqp://guest:guest@127.0.0.1:5672';
+const Q = `h63-remainder-${process.pid}`;
+// A tier length unique to this run: the tier is ours alone on the shared broker.
+const TIER = 600 + (process.pid % 97);
+
+/**
+ * A delay that is a tier plus a little comes back from the tier with that little left. Sent
+ * through the smallest tier again for it, the job ran a whole tier late (measured with the
+ * default tiers: delayMs 5010 ran 255 ms late, 260 ran 251 ms late, against ~10 ms for 5000).
+ */
+describe('a delayed job back from its tier with less than the smallest tier left', () => {
+  let broker: AmqpBroker;
+
+  beforeAll(async () => {
+    broker = createAmqpBroker({ urls: [URL], healthIntervalMs: 0, delayTiersMs: [TIER] });
+    await broker.connect();
+    await broker.ensureQueue(Q);
+  });
+
+  afterAll(async () => {
+    await broker.close();
+    const conn = await amqp.connect(URL);
+    const ch = await conn.createChannel();
+    for (const q of [Q, `${Q}.dlq`, tierName(TIER)]) await ch.deleteQueue(q).catch(() => {});
+    await ch.deleteExchange(tierName(TIER)).catch(() => {});
+    await conn.close();
+  });
+
+  it('runs when due, not a tier later, and never early', async () => {
+    const due = new Map<string, number>();
+    const late = new Map<string, number>();
+    const sub = await broker.consumer.consume(Q, async (d) => {
+      late.set(d.job.id, Date.now() - due.get(d.job.id)!);
+      await d.ack();
+    });
+    // Remainders of 20, 80 and 160 ms after the tier (all below it, the smallest tier).
+    for (const extra of [20, 80, 160]) {
+      const job = makeJob({ queue: Q });
+      due.set(job.id, Date.now() + TIER + extra); // the publish stamps its due time after this
+      await broker.publisher.publish(Q, job, { delayMs: TIER + extra });
+    }
+    const deadline = Date.now() + 3 * TIER + 10_000;
+    while (late.size < due.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await sub.close();
+    expect(late.size).toBe(3);
+    for (const ms of late.values()) {
+      expect(ms).toBeGreaterThanOrEqual(0);
+      // A hop through the tier again made each at least TIER - 160 ms late (440+ ms here).
+      expect(ms).toBeLessThan(TIER / 2);
+    }
+  }, 30_000);
+});
