@@ -130,3 +130,37 @@ describe('createRmqHandler', () => {
     expect(hops).toEqual([JSON.stringify(jobs[1])]);
   });
 });
+
+describe('createRmqHandler: a message the worker itself fails on', () => {
+  it('is handed back 4 times, then dead-lettered with the error (its record failed), not looped', async () => {
+    const job = makeJob({ task: 'r.tick', queue: 'rq', input: { ms: 0 } });
+    // A defect on this one job: its `running` write throws a TypeError, every time.
+    class Flawed extends MemoryResultStore {
+      override transition(...args: Parameters<MemoryResultStore['transition']>) {
+        if (args[0] === job.id && args[1] === 'running')
+          return Promise.reject(new TypeError('x is undefined'));
+        return super.transition(...args);
+      }
+    }
+    const results = new Flawed();
+    const executor = createExecutor({ tasks, results, workerId: 't', resultTtlS: 60 });
+    const hops: string[] = [];
+    const dead: string[] = [];
+    const handler = createRmqHandler({
+      executor,
+      concurrency: 1,
+      publisher: { publish: async () => {}, close: async () => {} },
+      sink: {
+        deadLetter: async (_q, _m, reason) => void dead.push(reason),
+        dueAt: () => undefined,
+        hop: async (_q, m) => void hops.push(m.content.toString()),
+      },
+    });
+    lambda.remainingMs = 60_000;
+    for (let i = 0; i < 5; i++) await handler(event([job]), lambda);
+    expect(hops).toHaveLength(4);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatch(/failed on this message 5 times in a row.*TypeError: x is undefined/);
+    expect(await results.get(job.id)).toMatchObject({ state: 'failed', error: { type: 'WorkerError' } });
+  });
+});

@@ -6,6 +6,7 @@ import {
   type Publisher,
   parseEnvelope,
 } from '@warren/core';
+import { createPoisonGuard, poisonReason } from '../poison-guard';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
@@ -90,6 +91,10 @@ const HAND_BACK_PAUSE_MS = 2000;
  */
 export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
   const decode = deps.decode ?? defaultDecode;
+  // In the warm container's memory: a message handed back to it again and again for the same
+  // non-infrastructure failure goes to the DLQ with the error (see poison-guard.ts); spread over
+  // N containers, after 5·N at most.
+  const poison = createPoisonGuard();
 
   function delivery(m: DecodedRmqMessage, job: JobEnvelope, attempt: number) {
     let settled: string | undefined;
@@ -127,6 +132,16 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
       },
     };
     return d;
+  }
+
+  /** Failed through the executor (its record too) on a fresh delivery, else moved as it is. */
+  async function deadLetterPoison(m: DecodedRmqMessage, failed: Delivery, err: unknown): Promise<void> {
+    const error = { type: 'WorkerError', message: poisonReason(err), retryable: false };
+    try {
+      await deps.executor.fail(delivery(m, failed.job, failed.attempt), error, 'worker error');
+    } catch {
+      await deps.sink.deadLetter(m.queue, m, poisonReason(err));
+    }
   }
 
   return async (event, context) => {
@@ -176,11 +191,13 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
         // Amazon MQ hands a message back with the same attempt when an invocation died mid-run.
         const opts: ExecuteOptions = { deadlineMs: gate.deadlineMs(), lostRunSpendsAttempt: true };
         await deps.executor.execute(d, opts);
+        poison.settled(d);
         if (d.released) await handBack(m, new Error(`job ${d.job.id} released`));
       } catch (err) {
         deps.onError?.(err, m);
         // Settled (acked, retried, dead-lettered) before the error: handing it back would duplicate it.
         if (d?.settled && !d.released) causes.push(err);
+        else if (d && poison.failed(d, err)) await deadLetterPoison(m, d, err).catch(() => handBack(m, err));
         else await handBack(m, err);
       }
     });

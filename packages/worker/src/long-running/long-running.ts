@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Consumer, Delivery, Executor, Runaways } from '@warren/core';
-import { createPoisonGuard, poisonReason } from './poison-guard';
+import { createPoisonGuard, poisonReason } from '../poison-guard';
 import { Subscriptions } from './subscriptions';
 
 export interface LongRunningOptions {

@@ -10,7 +10,7 @@ import {
 import { eventually, makeJob } from '@warren/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createWorker } from '../create-worker';
+import { createWorker } from './create-worker';
 import { createPoisonGuard, POISON_LIMIT } from './poison-guard';
 
 const echo = defineTask({ name: 'pg.echo', input: z.unknown(), handler: (x) => x });
