@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
+import { withoutBodyOnGet } from './bodyless-methods';
 import { toAppEvent } from './stage-path';
 
 /** Time kept back from a long-poll for the answer to leave before the invocation times out. */
@@ -21,7 +22,7 @@ const GATEWAY_LIMIT_MS = 29_000;
 export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
   const handler = handle(createIngestApp({ ...deps, waitBudgetMs: remainingMs }));
-  return ((event, context) => handler(toAppEvent(event), context)) as typeof handler;
+  return ((event, context) => handler(toAppEvent(withoutBodyOnGet(event)), context)) as typeof handler;
 }
 
 type LambdaEnv = {
