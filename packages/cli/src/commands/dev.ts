@@ -1,3 +1,4 @@
+import { MemoryBroker } from '@warren/core';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { serveRedisRest } from '@warren/results';
 import { createWorker } from '@warren/worker';
@@ -100,6 +101,14 @@ export async function dev(opts: DevOptions): Promise<void> {
       server.close();
       await rest?.close();
       await worker?.stop();
+      // The embedded broker's jobs end with the process (RabbitMQ would keep them): said, not silent.
+      if (rt.consumer instanceof MemoryBroker) {
+        const { queued, delayed } = rt.consumer.pending();
+        if (queued + delayed > 0)
+          console.error(
+            `in-memory broker: ${queued} queued and ${delayed} delayed job(s) dropped (it keeps nothing across restarts; with RABBITMQ_URL and REDIS_URL they wait for the next start)`,
+          );
+      }
       await rt.close();
     },
     {

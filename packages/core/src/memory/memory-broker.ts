@@ -49,7 +49,8 @@ const unref = (t: unknown) => (t as { unref?: () => void }).unref?.();
 export class MemoryBroker implements Publisher, Consumer {
   private readonly queues = new Map<string, QueueState>();
   private readonly dead = new Map<string, DeadLetter[]>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Messages waiting on a timer: true for a delay, false for a hand-back (due at once). */
+  private readonly timers = new Map<ReturnType<typeof setTimeout>, boolean>();
   private closed = false;
 
   /**
@@ -103,9 +104,21 @@ export class MemoryBroker implements Publisher, Consumer {
     return this.dead.get(queue) ?? [];
   }
 
+  /**
+   * Messages it holds: queued (ready, or handed back and about to be) and delayed. Whatever it
+   * holds at close() is gone with the process: `warren dev` says how many.
+   */
+  pending(): { queued: number; delayed: number } {
+    let queued = 0;
+    let delayed = 0;
+    for (const q of this.queues.values()) queued += q.ready.length;
+    for (const isDelay of this.timers.values()) isDelay ? delayed++ : queued++;
+    return { queued, delayed };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.keys()) clearTimeout(t);
     this.timers.clear();
     for (const q of this.queues.values()) for (const c of q.consumers) c.open = false;
   }
@@ -130,15 +143,15 @@ export class MemoryBroker implements Publisher, Consumer {
    * all of it fired after 1 ms, so a 30-day delay without a notBefore ran at once, and one with
    * it looped every millisecond (a TimeoutOverflowWarning on stderr each time) for 30 days.
    */
-  private later(queue: string, msg: Message, delayMs: number): void {
+  private later(queue: string, msg: Message, delayMs: number, front = false): void {
     const step = Math.min(delayMs, MAX_TIMER_MS);
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (step < delayMs) this.later(queue, msg, delayMs - step);
-      else this.enqueue(queue, msg);
+      else this.enqueue(queue, msg, front);
     }, step);
     unref(t);
-    this.timers.add(t);
+    this.timers.set(t, delayMs > 0);
   }
 
   private deadLetter(queue: string, body: string, reason: string): void {
@@ -196,11 +209,7 @@ export class MemoryBroker implements Publisher, Consumer {
       defer: async (delayMs) => settle(() => this.publishRaw(queue, msg.body, delayMs, job.priority))(),
       deadLetter: async (reason) => settle(() => this.deadLetter(queue, msg.body, reason))(),
       // Requeued on a macrotask so a handler that always rejects cannot starve the event loop.
-      release: async () =>
-        settle(() => {
-          const t = setTimeout(() => this.enqueue(queue, { ...msg, redelivered: true }, true), 0);
-          unref(t);
-        })(),
+      release: async () => settle(() => this.later(queue, { ...msg, redelivered: true }, 0, true))(),
     };
     slot.handler(delivery).then(undefined, () => {
       if (!settled) void delivery.release();
