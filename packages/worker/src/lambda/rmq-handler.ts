@@ -79,6 +79,17 @@ function safeDecode(decode: NonNullable<RmqHandlerDeps['decode']>, m: DecodedRmq
 const HAND_BACK_PAUSE_MS = 2000;
 
 /**
+ * A message back from its tier with less than this left is waited out here: the smallest default
+ * delay tier, through which a hop would send it (and the event source's batching after it).
+ */
+const HOLD_UNDER_MS = 250;
+
+async function holdUntil(dueMs: number): Promise<void> {
+  for (let left = dueMs - Date.now(); left > 0; left = dueMs - Date.now())
+    await new Promise((r) => setTimeout(r, left));
+}
+
+/**
  * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
  * redelivers all of it when it throws (there is no partial batch response), so one bad job must
  * never throw: retries are republished to the delay tier, failures and poison messages go to
@@ -170,8 +181,11 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
         const job = decoded.job;
         const due = Math.max(deps.sink.dueAt(m) ?? 0, job.notBefore ? Date.parse(job.notBefore) || 0 : 0);
         if (due > Date.now()) {
-          await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
-          return;
+          if (due - Date.now() >= HOLD_UNDER_MS) {
+            await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
+            return;
+          }
+          await holdUntil(due); // nearly due: a tier hop would make it a tier (and a batch) late
         }
         const timeoutMs = deps.timeoutOf?.(job.task);
         if (gate.tooLate(timeoutMs) && gate.neverFits(timeoutMs)) {
