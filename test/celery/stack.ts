@@ -1,4 +1,11 @@
-import { type AmqpBroker, celeryRevokeOnCancel, createAmqpBroker, createCeleryCodec } from '@warren/amqp';
+import {
+  type AmqpBroker,
+  cancelOnCeleryRevoke,
+  celeryRevokeOnCancel,
+  createAmqpBroker,
+  createCeleryCodec,
+  listenForCeleryRevokes,
+} from '@warren/amqp';
 import {
   createProducer,
   defineConfig,
@@ -143,6 +150,12 @@ export async function startCeleryStack(): Promise<CeleryStack> {
     onEvent: (e) => events.push(e),
   });
   await worker.start();
+  // As `warren worker` does: a Celery client's revoke reaches warren's worker too.
+  const revokes = listenForCeleryRevokes({
+    urls: ['amqp://guest:guest@127.0.0.1:5672'],
+    onRevoke: cancelOnCeleryRevoke(config, results, celeryQueue),
+  });
+  await revokes.ready;
 
   return {
     run,
@@ -161,6 +174,7 @@ export async function startCeleryStack(): Promise<CeleryStack> {
       WARREN_PYTHON_QUEUE: pythonQueue,
     },
     async close() {
+      await revokes.close();
       await worker.stop(2000).catch(() => {});
       server.close();
       await broker.close().catch(() => {});

@@ -1,3 +1,4 @@
+import { cancelOnCeleryRevoke, listenForCeleryRevokes, type RevokeListener } from '@warren/amqp';
 import { ConfigError } from '@warren/core';
 import {
   createLogger,
@@ -91,6 +92,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   // shutdown timeout, then close; the process exits regardless a little after that. Installed
   // before consuming: a signal during start-up (w.stop() ends the subscribing) drains too.
   let closing: Promise<void> | undefined;
+  let revokes: RevokeListener | undefined;
   // The in-memory broker (--embedded) holds no socket: with nothing else open, node exited 0 a
   // second after 'consuming'. Held until shutdown, as a broker connection would hold it.
   const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -98,6 +100,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     (closing ??= (async () => {
       clearInterval(keepAlive);
       metrics?.close();
+      await revokes?.close();
       await w.stop();
       console.error(`worker ${w.workerId} drained; closing connections`);
       await rt.close();
@@ -115,6 +118,19 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     throw err;
   }
   consuming = w.queues;
+  // A Celery client's AsyncResult.revoke() of a task on a Celery queue this worker consumes: heard
+  // as a Celery worker hears it (celery.pidbox), else the task ran anyway.
+  const celeryQueue = w.queues.find((q) => config.queues[q]?.protocol === 'celery');
+  const own = rt.brokers.get(config.region);
+  if (celeryQueue && own && !closing) {
+    revokes = listenForCeleryRevokes({
+      urls: own.nodes().map((n) => n.url),
+      onRevoke: cancelOnCeleryRevoke(config, rt.results, celeryQueue),
+      onError: (err) => logger.warn({ err }, 'Celery revoke listener'),
+    });
+    // Listening once 'consuming' is printed, unless the broker is slow (it keeps trying).
+    await Promise.race([revokes.ready, new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
   if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);

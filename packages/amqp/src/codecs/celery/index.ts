@@ -25,4 +25,12 @@ export {
 export { type CeleryCodecConfig, celeryCodecsFor } from './codecs-for-config';
 export { argsToInput, type CeleryArgs, inputToArgs } from './input-mapping';
 export { pyRepr, pyTupleRepr } from './py-repr';
+export {
+  type HeardRevoke,
+  listenForCeleryRevokes,
+  parseRevoke,
+  type RevokeListener,
+  type RevokeListenerOptions,
+} from './revoke-listener';
 export { celeryRevokeOnCancel } from './revoke-on-cancel';
+export { cancelOnCeleryRevoke } from './revoke-to-cancel';
