@@ -21,6 +21,9 @@ export interface MemoryQueueSpec {
 /** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** How often a due delayed message looks again for room in its full queue. */
+const FULL_RECHECK_MS = 100;
+
 interface ConsumerSlot {
   handler: DeliveryHandler;
   prefetch: number;
@@ -71,16 +74,20 @@ export class MemoryBroker implements Publisher, Consumer {
   /** Publishes any text, valid envelope or not (tests use it for poison messages). */
   publishRaw(queue: string, body: string, delayMs = 0, priority?: number): void {
     if (this.closed) throw new TransportError('memory broker is closed', false);
-    const q = this.queue(queue);
-    const spec = this.opts.queues?.[queue];
     // Before, config.queues never reached this broker: `warren dev` took any number of jobs for
     // a queue with maxLength (RabbitMQ answers 429) and ran a priority queue in arrival order.
-    const limit = this.opts.maxLength?.[queue] ?? spec?.maxLength;
-    if (limit !== undefined && q.ready.length >= limit) throw new QueueFullError(queue);
-    const max = spec?.maxPriority ?? 0;
+    // A delayed one waits outside the queue, as in RabbitMQ's delay tiers: never refused here.
+    if (delayMs <= 0 && this.full(queue)) throw new QueueFullError(queue);
+    const max = this.opts.queues?.[queue]?.maxPriority ?? 0;
     const msg = { body, redelivered: false, priority: Math.min(max, priority ?? 0) };
     if (delayMs > 0) this.later(queue, msg, delayMs);
     else this.enqueue(queue, msg);
+  }
+
+  /** At its maxLength: only ready messages count, as in RabbitMQ (not those handed out). */
+  private full(queue: string): boolean {
+    const limit = this.opts.maxLength?.[queue] ?? this.opts.queues?.[queue]?.maxLength;
+    return limit !== undefined && this.queue(queue).ready.length >= limit;
   }
 
   async consume(queue: string, handler: DeliveryHandler, opts: ConsumeOptions = {}): Promise<Subscription> {
@@ -148,6 +155,9 @@ export class MemoryBroker implements Publisher, Consumer {
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (step < delayMs) this.later(queue, msg, delayMs - step);
+      // Due but the queue is full: it waits for room, as RabbitMQ's at-least-once dead-lettering
+      // from a delay tier does (a hand-back goes in regardless, as a requeue does).
+      else if (delayMs > 0 && this.full(queue)) this.later(queue, msg, FULL_RECHECK_MS);
       else this.enqueue(queue, msg, front);
     }, step);
     unref(t);

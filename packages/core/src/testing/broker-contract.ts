@@ -248,6 +248,39 @@ export function brokerContract(
       expect(seen.length).toBe(accepted);
     });
 
+    it('a queue at its maxLength still takes delayed publishes and retries, and delivers them once there is room', async (ctx) => {
+      if (caps.noQueueLimitsOrPriorities) ctx.skip();
+      const q = await b.freshQueue({ maxLength: 1 });
+      const first = makeJob({ queue: q, input: { n: 'first' } });
+      await b.publisher.publish(q, first);
+      // Full now. A delayed job waits outside the queue (a delay tier on RabbitMQ) until due,
+      // then for room: accepted, not refused with a 429.
+      await b.publisher.publish(q, makeJob({ queue: q, input: { n: 'delayed' } }), { delayMs: 300 });
+      const at: string[] = [];
+      let retriedAt = 0;
+      let firstAgainAt = 0;
+      await collect(
+        q,
+        async (d) => {
+          const n = (d.job.input as { n: string }).n;
+          at.push(`${n}#${d.attempt}`);
+          if (n === 'first' && d.attempt === 1) {
+            await b.publisher.publish(q, makeJob({ queue: q, input: { n: 'other' } })); // full again
+            retriedAt = Date.now();
+            await d.retry(500); // goes out through the delay as well: taken, not refused
+            return;
+          }
+          if (n === 'first') firstAgainAt = Date.now();
+          await d.ack();
+        },
+        1,
+      );
+      await eventually(() => at.length === 4, 20_000);
+      await sleep(timing.settleMs);
+      expect([...at].sort()).toEqual(['delayed#1', 'first#1', 'first#2', 'other#1']);
+      expect(firstAgainAt - retriedAt).toBeGreaterThanOrEqual(480);
+    });
+
     it('a closed subscription receives nothing more', async () => {
       const q = await b.freshQueue();
       const seen: Delivery[] = [];
