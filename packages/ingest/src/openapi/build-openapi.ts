@@ -64,8 +64,15 @@ function batchRequestSchema() {
  * document cannot drift from the code. Task names (and their input schemas) come from the config.
  */
 export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
-  const taskInputs = Object.fromEntries(
-    [...config.tasks.values()].map((t) => [t.name, schema(t.input, 'input')]),
+  // Each with an $id of its own: zod writes a schema used twice under `$defs` (`$ref:
+  // '#/$defs/X'`) and a recursive one as `$ref: '#'`, refs to the schema's own root, which inside
+  // the document resolved against the document (an invalid document; a tree's children described
+  // as OpenAPI documents). An $id makes the schema its refs' base.
+  const taskInputs: Record<string, Record<string, unknown>> = Object.fromEntries(
+    [...config.tasks.values()].map((t) => [
+      t.name,
+      { $id: `https://warren.dev/tasks/${encodeURIComponent(t.name)}/input`, ...schema(t.input, 'input') },
+    ]),
   );
   return {
     openapi: '3.1.0',
