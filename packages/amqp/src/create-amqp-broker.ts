@@ -9,6 +9,7 @@ import { bounded, NoAnswerError, onTempChannel } from './connection/no-answer';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
+import { type ParkedReport, releaseParked } from './consumer/release-parked';
 import { type DeadLetterTake, takeDeadLetters } from './consumer/take-dead-letters';
 import { classifyAmqpError } from './errors/classify-amqp-error';
 import { ConfirmPublisher } from './publisher/confirm-publisher';
@@ -72,6 +73,11 @@ export interface AmqpBroker {
    * with, the rest go back (`warren dlq replay`).
    */
   takeDeadLetters(queue: string, max: number): Promise<DeadLetterTake>;
+  /**
+   * The delayed jobs parked in `warren.delay.parked` (their queue was gone when they fell due), by
+   * queue; with `release`, those whose queue exists again are sent back to it (`warren parked`).
+   */
+  parked(opts?: { max?: number; release?: boolean; only?: string }): Promise<ParkedReport>;
   /** Probes every node now (the periodic check does this on its own). */
   checkHealth(): Promise<void>;
   nodes(): readonly { url: string; healthy?: boolean; latencyMs?: number }[];
@@ -181,6 +187,13 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
       if (!model) throw classifyAmqpError(new Error('not connected'), `take ${queue}.dlq`);
       const decode = decoderFor(queue);
       return takeDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`take ${queue}.dlq`));
+    },
+    parked: async ({ max = 10_000, release = false, only } = {}) => {
+      const model = conn.current();
+      if (!model) throw classifyAmqpError(new Error('not connected'), 'read the parked delays');
+      return releaseParked(model, { max, ms: timeoutMs(opts), release, only }).catch(
+        failedOn('read the parked delays'),
+      );
     },
     checkHealth: () => conn.checkHealth(),
     nodes: () => conn.nodes,

@@ -13,6 +13,7 @@ export {
   republishProperties,
 } from './consumer/dead-letter';
 export type { DeadLetterRecord } from './consumer/peek-dead-letters';
+export type { ParkedQueue, ParkedReport } from './consumer/release-parked';
 export type { DeadLetterTake, TakenDeadLetter } from './consumer/take-dead-letters';
 export { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from './create-amqp-broker';
 export { classifyAmqpError } from './errors/classify-amqp-error';

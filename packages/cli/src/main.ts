@@ -4,6 +4,7 @@ import { dlqCommand } from './commands/dlq-command';
 import { enqueue } from './commands/enqueue';
 import { forward } from './commands/forward';
 import { ingest } from './commands/ingest';
+import { parked } from './commands/parked';
 import { redisRest } from './commands/redis-rest';
 import { status } from './commands/status';
 import { worker } from './commands/worker';
@@ -141,6 +142,17 @@ program
   .action((o) => forward(o));
 
 program.addCommand(dlqCommand());
+
+program
+  .command('parked')
+  .description(
+    'delayed jobs RabbitMQ parked (warren.delay.parked) because their queue was gone when they fell due, by queue; --release sends those whose queue exists again back to it',
+  )
+  .option('--release', 'send the jobs of queues that exist again back to them (each removed once confirmed)')
+  .option('--queue <q>', 'with --release: only this queue')
+  .option('-n, --limit <n>', 'read at most this many parked jobs', int, 10_000)
+  .option('--json', 'machine-readable report')
+  .action((o) => parked({ release: o.release, queue: o.queue, limit: o.limit, json: o.json }));
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
