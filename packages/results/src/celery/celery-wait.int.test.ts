@@ -26,8 +26,8 @@ describe('withCeleryResults over the TCP store: waitFor of a job on a warren que
     );
     const started = Date.now();
     const waits = ids.map((id) => store.waitFor(id, 15_000).then(() => Date.now()));
-    // Finished 200 ms apart from 3 s on: polling (its pause grown to 1 s) sees the last ones
-    // up to 800 ms+ late whatever its phase.
+    // Finished 200 ms apart from 3 s on: polling (its pause grown to 1 s) answers them 0-1 s late
+    // depending on its phase.
     const finished = await Promise.all(
       ids.map(async (id, i) => {
         await new Promise((r) => setTimeout(r, 3_000 + 200 * i - (Date.now() - started)));
@@ -36,7 +36,10 @@ describe('withCeleryResults over the TCP store: waitFor of a job on a warren que
       }),
     );
     const answered = await Promise.all(waits);
-    const late = Math.max(...answered.map((t, i) => t - finished[i]!));
-    expect(late).toBeLessThan(600);
+    // The median: polling's phases spread its five answers 0-1 s late (median ~400-500 ms), the
+    // push answers each within a few ms; one answer held up by a loaded CI box (the max was
+    // checked before, < 600 ms, and flaked) does not move it.
+    const late = answered.map((t, i) => t - finished[i]!).sort((a, b) => a - b);
+    expect(late[2]).toBeLessThan(300);
   });
 });
