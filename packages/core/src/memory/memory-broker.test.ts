@@ -81,3 +81,24 @@ describe('MemoryBroker long delays', () => {
     await broker.close();
   });
 });
+
+describe('MemoryBroker dead letters', () => {
+  it('keeps the newest 1,000 per queue: a dev server left running does not hold every failed job', async () => {
+    const broker = new MemoryBroker();
+    const ids: string[] = [];
+    await broker.consume('dl', async (d) => d.deadLetter(`boom ${d.job.id}`), { prefetch: 100 });
+    for (let i = 0; i < 1500; i++) {
+      const job = makeJob({ queue: 'dl', input: 'x'.repeat(1000) });
+      ids.push(job.id);
+      await broker.publish('dl', job);
+    }
+    await eventually(
+      () => broker.pending().queued === 0 && broker.deadLetters('dl').at(-1)?.reason.endsWith(ids.at(-1)!),
+    );
+    const kept = broker.deadLetters('dl');
+    expect(kept.length).toBe(1000);
+    expect(kept[0]!.reason).toBe(`boom ${ids[500]}`);
+    expect(kept.at(-1)!.reason).toBe(`boom ${ids[1499]}`);
+    await broker.close();
+  });
+});

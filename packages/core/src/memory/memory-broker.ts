@@ -21,6 +21,9 @@ export interface MemoryQueueSpec {
 /** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** Dead letters kept per queue (the newest): nothing reads them but tests and tools in-process. */
+const MAX_DEAD_LETTERS = 1000;
+
 /** How often a due delayed message looks again for room in its full queue. */
 const FULL_RECHECK_MS = 100;
 
@@ -107,6 +110,7 @@ export class MemoryBroker implements Publisher, Consumer {
     return this.queues.get(queue)?.ready.length ?? 0;
   }
 
+  /** The queue's newest dead letters (at most 1,000), oldest first. */
   deadLetters(queue: string): readonly DeadLetter[] {
     return this.dead.get(queue) ?? [];
   }
@@ -167,6 +171,9 @@ export class MemoryBroker implements Publisher, Consumer {
   private deadLetter(queue: string, body: string, reason: string): void {
     const list = this.dead.get(queue) ?? [];
     list.push({ body, reason, at: new Date().toISOString() });
+    // Bounded: every letter (input included, up to the ingest's 256 KiB) was kept for the life
+    // of the process, while the records the store holds expire after a day.
+    if (list.length > MAX_DEAD_LETTERS) list.shift();
     this.dead.set(queue, list);
   }
 
