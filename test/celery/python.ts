@@ -53,25 +53,15 @@ export interface CeleryWorker {
   stop(): Promise<void>;
 }
 
-/** `python3 -m celery -A warren_test_tasks worker -Q <queue> -c 1 --pool solo`, resolved once ready. */
+/** `python3 -m celery -A warren_test_tasks worker -Q <queue> -c 1 --pool <pool>`, resolved once ready. */
 export function startCeleryWorker(
   queue: string,
   env: Record<string, string>,
   name: string,
+  /** `prefork` enforces time limits (solo does not); one child either way. */
+  pool: 'solo' | 'prefork' = 'solo',
 ): Promise<CeleryWorker> {
-  const args = [
-    '-m',
-    'celery',
-    '-A',
-    'warren_test_tasks',
-    'worker',
-    '-Q',
-    queue,
-    '-c',
-    '1',
-    '--pool',
-    'solo',
-  ];
+  const args = ['-m', 'celery', '-A', 'warren_test_tasks', 'worker', '-Q', queue, '-c', '1', '--pool', pool];
   args.push('-l', 'info', '-n', `${name}@%h`, '--without-mingle', '--without-gossip');
   const child: ChildProcess = spawn(PY, args, { cwd: PY_DIR, env: { ...process.env, ...env } });
   let out = '';

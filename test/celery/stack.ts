@@ -113,6 +113,7 @@ export async function startCeleryStack(): Promise<CeleryStack> {
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),
     defineTask({ name: 'py.when', ...onPython }),
+    defineTask({ name: 'py.capped', ...onPython, input: z.object({ s: z.number() }) }),
   ];
   const celeryQ = { type: 'classic', protocol: 'celery' } as const;
   const config = defineConfig({

@@ -25,3 +25,10 @@ def flaky(self, until):
 @app.task(name='py.when', bind=True)
 def when(self):
     return {'ranAt': time.time(), 'eta': self.request.eta, 'retries': self.request.retries}
+
+
+@app.task(name='py.capped', bind=True, time_limit=2)
+def capped(self, s):
+    """Python's own hard limit (2 s): enforced by a prefork worker unless a message says otherwise."""
+    time.sleep(s)
+    return {'slept': s, 'timelimit': self.request.timelimit}

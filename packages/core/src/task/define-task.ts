@@ -44,6 +44,12 @@ export interface Task<TIn extends z.ZodType = z.ZodType, TOut = unknown> {
   readonly queue: string;
   readonly retry: RetryPolicy;
   readonly timeoutMs: number;
+  /**
+   * True when `timeoutMs` is DEFAULT_TIMEOUT_MS because the task set none: warren's own executor
+   * applies it, but it is not the task's to pass on (a Celery message's time_limit would override
+   * the Python task's own limit).
+   */
+  readonly timeoutDefaulted?: boolean;
   readonly resultTtlS?: number;
   readonly handler?: (input: z.output<TIn>, ctx: TaskContext) => Promise<TOut> | TOut;
   /** Type carrier only (never set): lets the SDK infer input and result types. */
@@ -97,6 +103,7 @@ export function defineTask<TIn extends z.ZodType, TOut = unknown>(
     queue,
     retry: { maxAttempts, backoff },
     timeoutMs,
+    ...(opts.timeoutMs === undefined ? { timeoutDefaulted: true } : {}),
     resultTtlS: opts.resultTtlS,
     handler: opts.handler,
   });

@@ -332,15 +332,22 @@ describe('celery codec: encoding warren jobs as Celery sends them', () => {
       expiresAt: '2030-01-03T00:00:00.000Z',
       priority: 7,
     });
-    const out = createCeleryCodec({ tasks }).encode(job);
+    const limited = defineTask({ name: 'demo.add', input: z.any(), timeoutMs: 20_500, handler: () => 1 });
+    const out = createCeleryCodec({ tasks: new Map([['demo.add', limited]]) }).encode(job);
     expect(out.properties.headers).toMatchObject({
       retries: 2,
       // Python isoformat with microseconds: Celery 5.2 reads `.678` as 678 µs otherwise.
       eta: '2030-01-02T03:04:05.678000+00:00',
       expires: '2030-01-03T00:00:00.000000+00:00',
-      timelimit: [add.timeoutMs / 1000, null],
+      timelimit: [21, null],
     });
     expect(out.properties.priority).toBe(7);
+  });
+
+  it("sends no time limit for a task that set no timeoutMs (warren's default is not the Python task's)", () => {
+    const out = createCeleryCodec({ tasks }).encode(makeJob({}));
+    expect(out.properties.headers).toMatchObject({ timelimit: [null, null] });
+    expect(add.timeoutMs).toBe(60_000); // warren's own executor still applies its default
   });
 
   it('writes dates exactly as Celery does (its parser reads the fraction as microseconds)', () => {

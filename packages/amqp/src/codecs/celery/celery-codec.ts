@@ -104,7 +104,9 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       group_index: null,
       retries: job.attempt - 1,
       // [hard, soft] seconds — the order as_task_v2 writes [time_limit, soft_time_limit].
-      timelimit: [limitS(job.timeoutMs ?? task?.timeoutMs), null],
+      // Only a limit the task or job set: warren's 60 s default, sent as time_limit, overrode a
+      // Python task's own limit (longer or shorter) and capped tasks that had none.
+      timelimit: [limitS(job.timeoutMs ?? (task?.timeoutDefaulted ? undefined : task?.timeoutMs)), null],
       root_id: taskId,
       parent_id: null,
       argsrepr: truncateRepr(pyTupleRepr(args)),
