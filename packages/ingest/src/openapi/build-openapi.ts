@@ -36,6 +36,8 @@ const unauthorized = withHeaders(problem('Missing or invalid API key'), {
   'WWW-Authenticate': 'Bearer realm="warren"',
 });
 const forbidden = problem("The job's task is outside the key's task patterns");
+/** A read or cancel whose result store did not answer (a Redis outage): try again later. */
+const storeDown = withHeaders(problem('The result store did not answer'), retryAfter);
 /** Routes that need no API key: the document's top-level `security` must not apply to them. */
 const open = (summary: string, responses: Record<string, unknown>, type = 'application/json') => ({
   get: {
@@ -108,7 +110,12 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               'Unknown task, unknown queue, input failing the task schema, or an idempotency key used before for another request',
             ),
             429: withHeaders(problem('Queue full'), retryAfter),
-            503: withHeaders(problem('No region could confirm the publish'), retryAfter),
+            503: withHeaders(
+              problem(
+                'No region could confirm the publish, or the result store did not answer an idempotency key',
+              ),
+              retryAfter,
+            ),
           },
         },
       },
@@ -165,6 +172,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             401: unauthorized,
             403: forbidden,
             404: problem('No such job'),
+            503: storeDown,
           },
         },
         delete: {
@@ -177,6 +185,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             403: forbidden,
             404: problem('No such job'),
             409: problem('Already finished'),
+            503: storeDown,
           },
         },
       },
