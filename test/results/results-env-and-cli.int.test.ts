@@ -6,11 +6,12 @@ import { type RedisRestServer, RedisResultStore, serveRedisRest, TcpResultStore 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsFromEnv } from '../../packages/cli/src/runtime/results-from-env';
+import { freePort } from '../support/ports';
 import { deleteKeys } from './delete-keys';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REST_PORT = 26305; // this helper's range is 26300-26399
-const CLI_PORT = 26306;
+// Ports the OS picks: fixed ones collided with other runs on the machine.
+let CLI_PORT = 0;
 const prefix = `warren-test-env-${process.pid}-${Date.now().toString(36)}:`;
 const config = defineConfig({ tasks: [], results: { ttlS: 321 } });
 const raw = new Redis(REDIS_URL);
@@ -19,7 +20,7 @@ afterAll(() => raw.quit());
 describe('results from the environment', () => {
   let server: RedisRestServer;
   beforeAll(async () => {
-    server = await serveRedisRest({ port: REST_PORT, redisUrl: REDIS_URL, token: 'env-token' });
+    server = await serveRedisRest({ port: 0, redisUrl: REDIS_URL, token: 'env-token' });
   });
   afterAll(async () => {
     await server.close();
@@ -63,6 +64,7 @@ describe('warren redis-rest (CLI)', () => {
   let child: ChildProcess;
   let out = '';
   beforeAll(async () => {
+    CLI_PORT = await freePort();
     child = spawn(
       process.execPath,
       ['packages/cli/bin/warren.js', 'redis-rest', '--port', String(CLI_PORT), '--token', 'cli-token'],
