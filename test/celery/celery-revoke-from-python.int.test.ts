@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { cancelOnCeleryRevoke } from '@warren/amqp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCelery, runPython } from './python';
 import { type CeleryStack, startCeleryStack } from './stack';
@@ -66,6 +68,21 @@ print(json.dumps({'uuid': outcome(a, 5), 'custom': outcome(b, 5)}))`,
     expect(await stack.results.get(out.uuid?.id as string)).toMatchObject({ state: 'cancelled' });
     await stack.redis.del(`celery-task-meta-order-${stack.run}`);
   }, 60_000);
+
+  it('an id with no record: cancelled when no Celery worker has it (or its meta is already REVOKED), left alone when one wrote a meta', async () => {
+    // Every warren worker on the broker hears each revoke, another deployment's too (its records
+    // under another prefix): a REVOKED meta written by it must not stop this one from skipping it.
+    const onRevoke = cancelOnCeleryRevoke(stack.config, stack.results, stack.celeryQueue);
+    const meta = (status: string) => JSON.stringify({ status, result: null, task_id: 'x' });
+    const [none, revoked, started] = [randomUUID(), randomUUID(), randomUUID()];
+    await stack.redis.set(`celery-task-meta-${revoked}`, meta('REVOKED'), 'EX', 60);
+    await stack.redis.set(`celery-task-meta-${started}`, meta('STARTED'), 'EX', 60);
+    await onRevoke({ taskIds: [none, revoked, started], terminate: false });
+    expect(await stack.results.get(none)).toMatchObject({ state: 'cancelled' });
+    expect(await stack.results.get(revoked)).toMatchObject({ state: 'cancelled' });
+    expect(await stack.results.get(started)).toBeUndefined();
+    await stack.redis.del(...[none, revoked, started].map((id) => `celery-task-meta-${id}`));
+  }, 30_000);
 
   it('a revoke without terminate lets a running task finish; a finished task stays SUCCESS', async () => {
     const out = await send(

@@ -10,7 +10,9 @@ import { jobIdForCeleryTaskId } from './celery-task-id';
 import type { HeardRevoke } from './revoke-listener';
 
 /** A store that can also read Celery metas (@warren/results' withCeleryResults). */
-type MaybeCeleryStore = ResultStore & { celeryMeta?(taskId: string): Promise<unknown> };
+type MaybeCeleryStore = ResultStore & {
+  celeryMeta?(taskId: string): Promise<{ status?: string } | undefined>;
+};
 
 /**
  * What a warren worker does with a Celery revoke it hears (`listenForCeleryRevokes`), as a Celery
@@ -37,7 +39,10 @@ export function cancelOnCeleryRevoke(
       });
       return;
     }
-    if (results.celeryMeta && (await results.celeryMeta(taskId)) !== undefined) return;
+    // A Celery worker's meta (STARTED, RETRY, a result) says it holds or ran the task: its call.
+    // REVOKED (another warren deployment or a Celery worker heard the same revoke) is this too.
+    const meta = await results.celeryMeta?.(taskId);
+    if (meta && meta.status !== 'REVOKED') return;
     const patch = cancelPatch({ task: 'unknown', state: 'queued' }, config);
     await results.transition(id, 'cancelled', {
       ...patch,
