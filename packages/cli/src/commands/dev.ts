@@ -5,6 +5,7 @@ import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
+import { onParentExit } from '../runtime/parent-exit';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
 import { devTryLines } from './dev-try-lines';
@@ -117,4 +118,6 @@ export async function dev(opts: DevOptions): Promise<void> {
     },
   );
   handleStrayErrors(logger, begin); // tasks run in this process too
+  // `npm start` on a dash /bin/sh: a SIGTERM to npm ends npm and its shell, not this process.
+  onParentExit(() => begin('parent process exited', 0));
 }
