@@ -6,11 +6,19 @@ import { freePort, isListening, waitForPort } from './support/ports';
 // command, so a SIGTERM to npm (a process manager, `timeout npm start`, an IDE's stop button)
 // reaches only npm and sh: both exited and warren dev ran on, orphaned, holding its port, and the
 // next `npm start` failed with EADDRINUSE. It now notices its parent is gone and shuts down.
-it('warren dev whose parent shell dies shuts down (drained) instead of running on, orphaned', async () => {
+it('warren dev (an npm script) whose parent shell dies shuts down (drained) instead of running on, orphaned', async () => {
   const port = await freePort();
   // `; true` keeps any shell from exec'ing node in its place, as dash's `sh -c` does not.
   const sh = spawn('/bin/sh', ['-c', `"${process.execPath}" packages/cli/bin/warren.js dev; true`], {
-    env: { ...process.env, PORT: String(port), RABBITMQ_URL: '', REDIS_URL: '', NO_COLOR: '1' },
+    // As npm runs a script (it sets npm_lifecycle_event, which the watch asks for).
+    env: {
+      ...process.env,
+      npm_lifecycle_event: 'start',
+      PORT: String(port),
+      RABBITMQ_URL: '',
+      REDIS_URL: '',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

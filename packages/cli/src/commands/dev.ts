@@ -119,5 +119,6 @@ export async function dev(opts: DevOptions): Promise<void> {
   );
   handleStrayErrors(logger, begin); // tasks run in this process too
   // `npm start` on a dash /bin/sh: a SIGTERM to npm ends npm and its shell, not this process.
-  onParentExit(() => begin('parent process exited', 0));
+  // Only under an npm script: one started with nohup or `&` outlives its shell on purpose.
+  if (process.env.npm_lifecycle_event) onParentExit(() => begin('parent process exited', 0));
 }
