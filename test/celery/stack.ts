@@ -109,6 +109,7 @@ export async function startCeleryStack(): Promise<CeleryStack> {
       input: z.object({ args: z.array(z.string()) }),
       handler: ({ args }) => args.join(' '),
     }),
+    defineTask({ name: 'demo.echo', queue: celeryQueue, input: z.any(), handler: (input) => input }),
     defineTask({ name: 'py.mul', ...onPython, input: z.object({ a: z.number(), b: z.number() }) }),
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),

@@ -165,6 +165,10 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
       ],
       [{ ...base, content: Buffer.from('{"args": []}') }, /triple/],
       [
+        { ...base, content: Buffer.from('[[9223372036854775807], {}, {}]') },
+        /integer 9223372036854775807 .*2\^53/,
+      ],
+      [
         {
           content: Buffer.from('{"task": "t", "id": "x", "args": []}'),
           properties: { ...base.properties, headers: {} },

@@ -15,6 +15,7 @@ import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './ce
 import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
 import { argsToInput, type InputForm, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
+import { firstUnsafeInteger } from './unsafe-integer';
 
 /**
  * Celery message protocol v2 (Celery ≥ 4; checked against 5.2.6's `AMQP.as_task_v2` and real
@@ -170,6 +171,12 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       return fail(`body is not JSON: ${(err as Error).message}`);
     }
     if (jsonDepthExceeds(text, MAX_MESSAGE_DEPTH)) return fail(NESTED_TOO_DEEPLY);
+    const big = firstUnsafeInteger(text);
+    if (big !== undefined) {
+      return fail(
+        `integer ${big} is past what JavaScript holds exactly (±2^53 - 1) and would be read as ${Number(big)}: send it as a string`,
+      );
+    }
     if (typeof h.task !== 'string' || typeof h.id !== 'string') {
       const v1 = isPlainObject(body) && 'task' in body;
       return fail(
