@@ -97,4 +97,19 @@ print(json.dumps({'running': outcome(running), 'done': outcome(done)}))`,
     expect(out.running).toMatchObject({ err: null, result: 'woke', state: 'SUCCESS' });
     expect(out.done).toMatchObject({ err: null, result: 10, state: 'SUCCESS' });
   }, 60_000);
+
+  it('revoke(terminate=True) of a running task aborts it: REVOKED', async () => {
+    const out = await send(
+      `r = app.send_task('demo.sleepy', kwargs={'ms': 8000}, queue=CELERY_QUEUE)
+time.sleep(1)
+t0 = time.time()
+r.revoke(terminate=True)
+out = outcome(r, 6)
+out['took'] = time.time() - t0
+print(json.dumps({'running': out}))`,
+    );
+    expect(out.running).toMatchObject({ err: 'TaskRevokedError', state: 'REVOKED' });
+    expect((out.running as unknown as { took: number }).took).toBeLessThan(5);
+    expect(await stack.results.get(out.running?.id as string)).toMatchObject({ state: 'cancelled' });
+  }, 60_000);
 });
