@@ -7,6 +7,7 @@ import {
   WarrenError,
 } from '@warren/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import { inexactJsonNumber } from './inexact-number';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -55,6 +56,17 @@ export function jsonBody(limit: number): MiddlewareHandler {
     } catch (err) {
       throw new ValidationError('body is not valid JSON', [
         { path: '(body)', message: (err as Error).message },
+      ]);
+    }
+    // Published as parsed, such a number would reach the worker as another value: refused.
+    const inexact = inexactJsonNumber(text);
+    if (inexact) {
+      const { literal, parsed } = inexact;
+      const message = Number.isFinite(parsed)
+        ? `${literal} would arrive as ${parsed}: send integers past 2^53 (9007199254740991) as strings`
+        : `${literal} is past the largest number JSON here carries (it would arrive as null)`;
+      throw new ValidationError('body holds a number that cannot be kept exactly', [
+        { path: '(body)', message },
       ]);
     }
     await next();
