@@ -49,6 +49,19 @@ describe('createRuntime', () => {
     await rt.close();
   });
 
+  it('warns warren ingest/worker --embedded that their in-memory broker is theirs alone (warren dev is not warned)', async () => {
+    for (const command of ['warren ingest', 'warren worker']) {
+      const rt = await createRuntime(config, {}, { embedded: true, command });
+      expect(rt.describe.join('\n')).toContain(
+        `${command}: the in-memory broker lives in this process only: no other process (warren ingest or worker --embedded) sees its jobs; warren dev runs an ingest and a worker on one`,
+      );
+      await rt.close();
+    }
+    const dev = await createRuntime(config, {}, { embedded: true });
+    expect(dev.describe.join('\n')).not.toContain('this process only');
+    await dev.close();
+  });
+
   it("hands the config's queues to the in-memory broker: maxLength refuses (429), maxPriority orders", async () => {
     const queues = { limited: { maxLength: 1 }, prio: { type: 'classic' as const, maxPriority: 5 } };
     const rt = await createRuntime(defineConfig({ tasks: [], queues }), {}, { embedded: true });

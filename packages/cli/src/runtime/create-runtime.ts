@@ -75,11 +75,22 @@ export async function createRuntime(
     results: res.results,
     checks: (broker as { checks?: Record<string, () => Promise<unknown>> }).checks ?? {},
     brokers: broker.brokers,
-    describe: [broker.describe, res.describe],
+    describe: [broker.describe, res.describe, ...aloneWarning(opts.command, broker)],
     close: async () => {
       const ms = opts.closeTimeoutMs ?? 10_000;
       await settleWithin(broker.close(), ms, 'broker close');
       await settleWithin(res.close(), ms, 'result store close');
     },
   };
+}
+
+/**
+ * `warren ingest --embedded` answered 202 to jobs no worker would ever run (a `warren worker
+ * --embedded` beside it has a broker of its own), without a word. `warren dev` (no command) holds both.
+ */
+function aloneWarning(command: string | undefined, broker: BrokerRuntime): string[] {
+  if (!command || broker.brokers.size > 0) return [];
+  return [
+    `⚠ ${command}: the in-memory broker lives in this process only: no other process (warren ingest or worker --embedded) sees its jobs; warren dev runs an ingest and a worker on one`,
+  ];
 }
