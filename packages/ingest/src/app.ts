@@ -8,6 +8,7 @@ import { allowOnly, problemHandler } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
 import { docsPage } from './openapi/docs-page';
 import { batchRoutes } from './routes/batch';
+import { forwardedPrefix } from './routes/enqueue-context';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 
@@ -78,7 +79,11 @@ export function createIngestApp(deps: IngestDeps) {
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/openapi.json', (c) => {
     openapi ??= buildOpenApi(config);
-    return c.json(openapi);
+    // Behind an API Gateway stage or a proxy serving the API under a path, the document's server
+    // is that path (resolved against the document's URL); without one, clients generated from it
+    // called the host's root (`/v1/jobs`, not `/dev/v1/jobs`).
+    const prefix = forwardedPrefix(c.req.header('x-forwarded-prefix'));
+    return c.json(prefix ? { ...openapi, servers: [{ url: prefix }] } : openapi);
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/dashboard', (c) => c.html(dashboardPage()));
