@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCelery, runPython } from './python';
+import { type CeleryWorker, ensureCelery, runPython, startCeleryWorker } from './python';
 import { type CeleryStack, startCeleryStack } from './stack';
 
 /**
@@ -13,13 +13,33 @@ if (celery.skip) console.warn(celery.skip);
 
 describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} integers past 2^53`, () => {
   let stack: CeleryStack;
+  let worker: CeleryWorker | undefined;
 
   beforeAll(async () => {
     stack = await startCeleryStack();
+    worker = await startCeleryWorker(stack.pythonQueue, stack.pyEnv, stack.run);
   }, 90_000);
 
   afterAll(async () => {
+    await worker?.stop();
     await stack?.close();
+  }, 30_000);
+
+  it("a Python worker's result holding 2**63 - 1: GET gives its digits (as a string), not 9223372036854775808", async () => {
+    const res = await fetch(`${stack.base}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ task: 'py.big', input: {} }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const rec = (await (await fetch(`${stack.base}/v1/jobs/${id}?wait=15s`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(rec).toMatchObject({
+      state: 'succeeded',
+      result: { id: '9223372036854775807', small: 9007199254740991, text: '9223372036854775807' },
+    });
   }, 30_000);
 
   it('send_task with 2**63 - 1: refused naming the value, not run on 9223372036854775808; 2**53 - 1 runs', async () => {

@@ -115,6 +115,7 @@ export async function startCeleryStack(): Promise<CeleryStack> {
     defineTask({ name: 'py.flaky', ...onPython }),
     defineTask({ name: 'py.when', ...onPython }),
     defineTask({ name: 'py.capped', ...onPython, input: z.object({ s: z.number() }) }),
+    defineTask({ name: 'py.big', ...onPython }),
   ];
   const celeryQ = { type: 'classic', protocol: 'celery' } as const;
   const config = defineConfig({

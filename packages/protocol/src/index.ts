@@ -8,3 +8,4 @@ export * from './problem';
 export * from './states';
 export * from './trace-ids';
 export * from './trace-parent';
+export * from './unsafe-integer';

@@ -32,3 +32,9 @@ def capped(self, s):
     """Python's own hard limit (2 s): enforced by a prefork worker unless a message says otherwise."""
     time.sleep(s)
     return {'slept': s, 'timelimit': self.request.timelimit}
+
+
+@app.task(name='py.big')
+def big():
+    """A 64-bit id as Python returns it: past what a JavaScript number holds exactly."""
+    return {'id': 2**63 - 1, 'small': 2**53 - 1, 'text': '9223372036854775807'}

@@ -1,4 +1,4 @@
-import type { JobError, JobRecord, JobState } from '@warren/core';
+import { type JobError, type JobRecord, type JobState, quoteUnsafeIntegers } from '@warren/core';
 
 /**
  * Celery's Redis result-backend format (checked against Celery 5.2.6's
@@ -151,7 +151,9 @@ export function buildCeleryMeta({
 export function parseCeleryMeta(raw: string | null | undefined): CeleryMeta | undefined {
   if (!raw) return undefined;
   try {
-    const v = JSON.parse(raw) as CeleryMeta;
+    // A Python result's integer past 2^53 (a 64-bit id) keeps its digits, as a string: read as a
+    // number it became another one (2**63 - 1 → 9223372036854775808).
+    const v = JSON.parse(quoteUnsafeIntegers(raw)) as CeleryMeta;
     return v && typeof v === 'object' && typeof v.status === 'string' ? v : undefined;
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import {
   type Backoff,
   backoffSchema,
   DEFAULT_MAX_ATTEMPTS,
+  firstUnsafeInteger,
   type JobEnvelope,
   jobEnvelopeSchema,
   jsonDepthExceeds,
@@ -15,7 +16,6 @@ import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './ce
 import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
 import { argsToInput, type InputForm, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
-import { firstUnsafeInteger } from './unsafe-integer';
 
 /**
  * Celery message protocol v2 (Celery ≥ 4; checked against 5.2.6's `AMQP.as_task_v2` and real
