@@ -3,7 +3,7 @@ import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import { bounded, NoAnswerError } from '../connection/no-answer';
-import { DUE_HEADER, pickTier, tierName } from '../topology/delay-tiers';
+import { DUE_HEADER, pickTier } from '../topology/delay-tiers';
 import { isMissingTier, type Topology } from '../topology/topology';
 import type { ConfirmPublisher } from './confirm-publisher';
 
@@ -95,9 +95,15 @@ export class JobPublisher implements Publisher {
     // The tier from the delay as asked, not re-read after the await: a clock tick there made a
     // 1,000 ms retry 999 ms, so it went through the 250 ms tier and came back early three times.
     const tier = pickTier(this.topology.tiersMs, remainingMs);
-    // A tier deleted under us is being declared again.
+    // A tier deleted under us is being declared again; a limited queue's own tier on first use.
+    const deadline = Date.now() + timeoutMs;
     await bounded(this.topology.tiersReady(), timeoutMs, 'declare the delay tiers');
-    return this.confirm.publish(tierName(tier), queue, content, props, queue, timeoutMs);
+    const tierExchange = this.topology.tierExchange(queue, tier);
+    const exchange =
+      typeof tierExchange === 'string'
+        ? tierExchange
+        : await bounded(tierExchange, deadline - Date.now(), `declare the delay tier of ${queue}`);
+    return this.confirm.publish(exchange, queue, content, props, queue, deadline - Date.now());
   }
 
   /** The topology's own bound ran out: the connection stopped answering, so drop it (failover). */

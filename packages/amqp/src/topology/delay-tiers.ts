@@ -8,6 +8,14 @@ export const DEFAULT_DELAY_TIERS_MS = [250, 1000, 5000, 30_000, 120_000, 600_000
  */
 export const tierName = (ms: number) => `warren.delay.v2.${ms}`;
 
+/**
+ * The tier of one queue with a length limit (`maxLength`): its own, not the shared one. A full
+ * queue refuses what its tier dead-letters, at-least-once dead-lettering keeps retrying those, and
+ * ~32 of them stop the tier: in a shared tier every other queue's delays and retries stopped
+ * while that queue stayed full. In its own tier only that queue's wait, as they would anyway.
+ */
+export const queueTierName = (ms: number, queue: string) => `${tierName(ms)}.${queue}`;
+
 /** Direct exchange every work queue is bound to by its own name: where an expired delay goes. */
 export const DUE_EXCHANGE = 'warren.delay.due';
 

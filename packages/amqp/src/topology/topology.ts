@@ -3,6 +3,7 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
+import { OwnTiers } from './own-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
 import { rebindToDue } from './rebind-to-due';
 
@@ -41,6 +42,8 @@ export class Topology {
   private tiersRepair: Promise<void> | undefined;
   /** A periodic delay-topology check in progress. */
   private checking = false;
+  /** Tiers of queues with a length limit, used so far. */
+  private readonly own = new OwnTiers((model, name, ms, report) => this.declareTier(model, name, ms, report));
 
   constructor(
     queues: Record<string, QueueSpec>,
@@ -58,6 +61,7 @@ export class Topology {
     this.model = model;
     this.declared = new Map();
     this.done = new Set();
+    this.own.reset();
     await this.declareTiers(model);
     // One channel per queue: a PRECONDITION_FAILED (queue exists with other arguments) closes
     // only that channel, and the other queues still get declared.
@@ -151,6 +155,16 @@ export class Topology {
   }
 
   /**
+   * The exchange of the `ms` tier for `queue`: the shared one, or (a promise of) its own, declared
+   * on first use, when it has a length limit (see queueTierName).
+   */
+  tierExchange(queue: string, ms: number): string | Promise<string> {
+    const model = this.model;
+    if (this.maxLength(queue) === undefined || !model) return tierName(ms);
+    return this.own.exchange(model, queue, ms);
+  }
+
+  /**
    * Declares the delay topology again (the due exchange, the parking queue, the tiers) and binds
    * every declared queue to the due exchange again. Run periodically: deleted by hand, the
    * parking queue made an unroutable delay jam its tier for every queue again, and without the
@@ -186,14 +200,16 @@ export class Topology {
       });
       await ch.bindQueue(PARKED_DELAYS_QUEUE, PARKED_DELAYS_QUEUE, '');
     });
-    for (const ms of this.tiersMs) {
-      const name = tierName(ms);
-      await this.declareOrReport(model, name, report, async (ch) => {
-        await ch.assertExchange(name, 'fanout', { durable: true });
-        await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
-        await ch.bindQueue(name, name, '');
-      });
-    }
+    for (const ms of this.tiersMs) await this.declareTier(model, tierName(ms), ms, report);
+    await this.own.declareAgain(model, report);
+  }
+
+  private declareTier(model: ChannelModel, name: string, ms: number, report: boolean): Promise<void> {
+    return this.declareOrReport(model, name, report, async (ch) => {
+      await ch.assertExchange(name, 'fanout', { durable: true });
+      await ch.assertQueue(name, { durable: true, arguments: tierQueueArguments(ms, this.tierType) });
+      await ch.bindQueue(name, name, '');
+    });
   }
 
   /** `report` false: the periodic check, whose refusals the connect already reported. */
