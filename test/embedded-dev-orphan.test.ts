@@ -38,13 +38,13 @@ it('warren dev (an npm script) whose parent shell dies shuts down (drained) inst
     for (let i = 0; i < 100 && !pidOf(); i++) await new Promise((r) => setTimeout(r, 100));
     devPid = Number(pidOf());
     expect(devPid, out).toBeGreaterThan(0);
+    // Its stdout and stderr are the shell's pipes: they close when the last holder, warren dev,
+    // has exited (a check that holds where an orphan is left a zombie by a non-reaping init).
+    const closed = new Promise((r) => sh.once('close', () => r(true)));
     sh.kill('SIGTERM'); // the shell dies; warren dev is not signalled
-    let gone = false;
-    for (let i = 0; i < 150 && !gone; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      gone = !alive(devPid) && !(await isListening(port));
-    }
+    const gone = await Promise.race([closed, new Promise((r) => setTimeout(() => r(false), 15_000))]);
     expect(gone, out).toBe(true);
+    expect(await isListening(port)).toBe(false);
     // The job it was running ran out first, as on SIGTERM.
     expect(out).toMatch(/parent process exited: shutting down/);
     expect(out).toMatch(/"task":"demo.sleep".*"job succeeded"/);
