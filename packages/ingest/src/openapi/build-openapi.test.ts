@@ -113,3 +113,38 @@ describe('GET /openapi.json', () => {
     for (const bad of ['soon', '-1s', '10h', '']) expect(re.test(bad), bad).toBe(false);
   });
 });
+
+describe('the Idempotency-Key header in /openapi.json', () => {
+  const { app } = testIngest({ config: { auth: { keys: [{ key: KEY_ALL }] } } });
+  type Param = { name: string; in: string; schema: { minLength?: number; maxLength?: number } };
+  const headerOf = async (path: string) => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, { post: { parameters: Param[] } }>;
+    };
+    return doc.paths[path]!.post.parameters.find((p) => p.name === 'Idempotency-Key')!.schema;
+  };
+  const post = (path: string, key: string) =>
+    app.request(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${KEY_ALL}`,
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(
+        path.endsWith('batch')
+          ? { jobs: [{ task: 'demo.add', input: { a: 1, b: 2 } }] }
+          : { task: 'demo.add', input: { a: 1, b: 2 } },
+      ),
+    });
+
+  it('states the lengths the server takes: a key outside them is a 400, one inside is accepted', async () => {
+    for (const path of ['/v1/jobs', '/v1/jobs/batch']) {
+      const { minLength, maxLength } = await headerOf(path);
+      expect([minLength, maxLength], path).toEqual([1, path.endsWith('batch') ? 250 : 256]);
+      expect((await post(path, '')).status, `${path} empty`).toBe(400);
+      expect((await post(path, 'k'.repeat(maxLength! + 1))).status, `${path} too long`).toBe(400);
+      expect((await post(path, `${path}-${'k'.repeat(maxLength! - path.length - 1)}`)).status).toBe(202);
+    }
+  });
+});

@@ -89,7 +89,14 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       '/v1/jobs': {
         post: {
           summary: 'Enqueue a job',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              description: 'The idempotencyKey field, as a header (the same rules; both at once must agree)',
+              schema: { type: 'string', minLength: 1, maxLength: 256 },
+            },
+          ],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/EnqueueRequest' } } },
@@ -128,7 +135,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               in: 'header',
               description:
                 'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters)',
-              schema: { type: 'string', maxLength: 250 },
+              schema: { type: 'string', minLength: 1, maxLength: 250 },
             },
           ],
           requestBody: {
