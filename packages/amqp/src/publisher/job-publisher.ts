@@ -3,6 +3,7 @@ import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import { bounded, NoAnswerError } from '../connection/no-answer';
+import { holdsInsteadOfHop } from '../consumer/hold-until-due';
 import { DUE_HEADER, pickTier } from '../topology/delay-tiers';
 import { isMissingTier, type Topology } from '../topology/topology';
 import type { ConfirmPublisher } from './confirm-publisher';
@@ -70,6 +71,16 @@ export class JobPublisher implements Publisher {
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
     if (dueAt !== undefined && dueAt > now) {
       const props = { ...properties, headers: { ...properties.headers, [DUE_HEADER]: dueAt } };
+      // Shorter than the smallest tier, through which it ran up to that tier late (delayMs 1:
+      // 259 ms): straight to the queue, whose consumer holds it until due. Never a hop (dueAt):
+      // a consumer that hops rather than holds would get it straight back.
+      const { tiersMs } = this.topology;
+      if (
+        opts.dueAt === undefined &&
+        holdsInsteadOfHop(tiersMs, dueAt - now) &&
+        this.topology.holdsShortDelays(queue)
+      )
+        return this.confirm.publish('', queue, content, props, queue, timeoutMs);
       const sent = Date.now() + timeoutMs;
       return this.sendDelayed(queue, content, props, dueAt - now, timeoutMs).catch((err: Error) => {
         // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued

@@ -2,7 +2,7 @@ import type { QueueConfig } from '@warren/core';
 
 /** The subset of a queue's config the topology needs (config.queues entries, all optional here). */
 export type QueueSpec = Partial<
-  Pick<QueueConfig, 'type' | 'maxLength' | 'messageTtlMs' | 'maxPriority' | 'protocol'>
+  Pick<QueueConfig, 'type' | 'maxLength' | 'messageTtlMs' | 'maxPriority' | 'protocol' | 'sqs'>
 >;
 
 export const dlqName = (queue: string) => `${queue}.dlq`;

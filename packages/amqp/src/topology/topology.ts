@@ -155,6 +155,17 @@ export class Topology {
   }
 
   /**
+   * Whether a delay shorter than the smallest tier may go straight to `queue` with its due time,
+   * for the consumer to hold: warren's consumers do; a Celery worker and the SQS bridge read the
+   * envelope's notBefore only (a retry's due time is in the header alone), so those go through
+   * the tier as before.
+   */
+  holdsShortDelays(queue: string): boolean {
+    const spec = this.specs.get(queue);
+    return spec?.protocol !== 'celery' && !spec?.sqs;
+  }
+
+  /**
    * The exchange of the `ms` tier for `queue`: the shared one, or (a promise of) its own, declared
    * on first use, when it has a length limit (see queueTierName).
    */
