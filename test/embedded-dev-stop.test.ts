@@ -47,3 +47,46 @@ it('warren dev on SIGINT runs its started jobs out, then names the queued and de
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   }
 }, 120_000);
+
+// The same for `warren ingest --embedded`: no worker shares its broker, so every job it took is
+// still there at stop.
+it('warren ingest --embedded on SIGTERM names the jobs it drops', async () => {
+  const port = await freePort();
+  const key = 'h62-embedded-ingest-key-0123';
+  const proc = spawn(process.execPath, ['packages/cli/bin/warren.js', 'ingest', '--embedded'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      WARREN_API_KEYS: key,
+      RABBITMQ_URL: '',
+      REDIS_URL: '',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (b) => (out += b));
+  proc.stderr.on('data', (b) => (out += b));
+  const guard = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+  try {
+    await waitForPort(port, 30_000, 'warren ingest');
+    for (const body of [
+      { task: 'demo.add', input: { a: 1, b: 2 } },
+      { task: 'demo.echo', delayMs: 60_000 },
+    ]) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(202);
+    }
+    proc.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => proc.on('close', r));
+    expect(code, out).toBe(0);
+    expect(out).toContain('in-memory broker: 1 queued and 1 delayed job(s) dropped');
+  } finally {
+    clearTimeout(guard);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  }
+}, 90_000);

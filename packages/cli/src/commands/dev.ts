@@ -1,8 +1,8 @@
-import { MemoryBroker } from '@warren/core';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { serveRedisRest } from '@warren/results';
 import { createWorker } from '@warren/worker';
 import { createRuntime } from '../runtime/create-runtime';
+import { embeddedDrops } from '../runtime/embedded-drops';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
 import { onParentExit } from '../runtime/parent-exit';
@@ -103,13 +103,8 @@ export async function dev(opts: DevOptions): Promise<void> {
       await rest?.close();
       await worker?.stop();
       // The embedded broker's jobs end with the process (RabbitMQ would keep them): said, not silent.
-      if (rt.consumer instanceof MemoryBroker) {
-        const { queued, delayed } = rt.consumer.pending();
-        if (queued + delayed > 0)
-          console.error(
-            `in-memory broker: ${queued} queued and ${delayed} delayed job(s) dropped (it keeps nothing across restarts; with RABBITMQ_URL and REDIS_URL they wait for the next start)`,
-          );
-      }
+      const dropped = embeddedDrops(rt.consumer);
+      if (dropped) console.error(dropped);
       await rt.close();
     },
     {

@@ -2,6 +2,7 @@ import { assertAuthConfigured } from '@warren/ingest';
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { closeServer } from '../runtime/close-server';
 import { createRuntime } from '../runtime/create-runtime';
+import { embeddedDrops } from '../runtime/embedded-drops';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
 import { onShutdown } from '../runtime/shutdown';
@@ -37,6 +38,8 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
     async () => {
       // An enqueue in progress gets its publish timeout (and a second) to answer; long-polls are cut.
       await closeServer(server, config.ingest.publishTimeoutMs + 1000);
+      const dropped = embeddedDrops(rt.consumer); // --embedded: its jobs end with it
+      if (dropped) console.error(dropped);
       await rt.close();
     },
     { deadlineMs: opts.shutdownTimeoutMs },
