@@ -1,4 +1,4 @@
-import { createAmqpBroker } from '@warren/amqp';
+import { createAmqpBroker, DEFAULT_DELAY_TIERS_MS, tierName } from '@warren/amqp';
 import { brokerContract } from '@warren/core/testing';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -40,6 +40,12 @@ async function deleteQueues(queues: string[]) {
   for (const q of queues) {
     await ch.deleteQueue(q);
     await ch.deleteQueue(`${q}.dlq`);
+    // A queue with a length limit has delay tiers of its own (queueTierName), declared by its
+    // first delayed job: removed with it, not left on the shared broker run after run.
+    for (const ms of DEFAULT_DELAY_TIERS_MS) {
+      await ch.deleteQueue(`${tierName(ms)}.${q}`);
+      await ch.deleteExchange(`${tierName(ms)}.${q}`);
+    }
   }
   await c.close();
 }
