@@ -5,6 +5,8 @@ import {
   createAmqpBroker,
   createCeleryCodec,
   listenForCeleryRevokes,
+  RevokedIds,
+  skipRevokedCeleryTasks,
 } from '@warren/amqp';
 import {
   createProducer,
@@ -144,10 +146,11 @@ export async function startCeleryStack(): Promise<CeleryStack> {
   const onCancelled = celeryRevokeOnCancel(config, [broker]);
   const server = await serveNode(createIngestApp({ config, producer, results, onCancelled }), port);
   const events: ExecutionEvent[] = [];
+  const revoked = new RevokedIds();
   const worker: Worker = createWorker({
     config,
     consumer: broker.consumer,
-    results,
+    results: skipRevokedCeleryTasks(results, revoked, config),
     queues: [celeryQueue],
     concurrency: 4,
     onEvent: (e) => events.push(e),
@@ -156,7 +159,7 @@ export async function startCeleryStack(): Promise<CeleryStack> {
   // As `warren worker` does: a Celery client's revoke reaches warren's worker too.
   const revokes = listenForCeleryRevokes({
     urls: ['amqp://guest:guest@127.0.0.1:5672'],
-    onRevoke: cancelOnCeleryRevoke(config, results, celeryQueue),
+    onRevoke: cancelOnCeleryRevoke(config, results, revoked),
   });
   await revokes.ready;
 

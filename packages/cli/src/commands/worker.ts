@@ -1,4 +1,10 @@
-import { cancelOnCeleryRevoke, listenForCeleryRevokes, type RevokeListener } from '@warren/amqp';
+import {
+  cancelOnCeleryRevoke,
+  listenForCeleryRevokes,
+  RevokedIds,
+  type RevokeListener,
+  skipRevokedCeleryTasks,
+} from '@warren/amqp';
 import { ConfigError } from '@warren/core';
 import {
   createLogger,
@@ -57,10 +63,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     roles: ['run'],
   });
   brokerEvents = obs.brokerEvents;
+  // Celery revokes this worker heard (below): a delivery of one is cancelled, not run.
+  const revoked = new RevokedIds();
   const w = createWorker({
     config,
     consumer: rt.consumer,
-    results: obs.results(rt.results),
+    results: obs.results(skipRevokedCeleryTasks(rt.results, revoked, config)),
     onEvent: obs.executorEvents,
     runScope: obs.runScope,
     queues: opts.queues,
@@ -123,12 +131,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   consuming = w.queues;
   // A Celery client's AsyncResult.revoke() of a task on a Celery queue this worker consumes: heard
   // as a Celery worker hears it (celery.pidbox), else the task ran anyway.
-  const celeryQueue = w.queues.find((q) => config.queues[q]?.protocol === 'celery');
+  const celery = w.queues.some((q) => config.queues[q]?.protocol === 'celery');
   const own = rt.brokers.get(config.region);
-  if (celeryQueue && own && !closing) {
+  if (celery && own && !closing) {
     revokes = listenForCeleryRevokes({
       urls: own.nodes().map((n) => n.url),
-      onRevoke: cancelOnCeleryRevoke(config, rt.results, celeryQueue),
+      onRevoke: cancelOnCeleryRevoke(config, rt.results, revoked),
       onError: (err) => logger.warn({ err }, 'Celery revoke listener'),
     });
     // Listening once 'consuming' is printed, unless the broker is slow (it keeps trying).

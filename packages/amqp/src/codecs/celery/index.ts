@@ -33,4 +33,4 @@ export {
   type RevokeListenerOptions,
 } from './revoke-listener';
 export { celeryRevokeOnCancel } from './revoke-on-cancel';
-export { cancelOnCeleryRevoke } from './revoke-to-cancel';
+export { cancelOnCeleryRevoke, RevokedIds, skipRevokedCeleryTasks } from './revoke-to-cancel';
