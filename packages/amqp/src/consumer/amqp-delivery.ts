@@ -57,6 +57,17 @@ export async function deadLetterMessage(
 }
 
 /**
+ * The copy a retry or deferral publishes, its due time in the body too (`notBefore`, a Celery
+ * `eta`). A delay longer than a tier comes back to the queue early; warren's consumers send it on
+ * by the tier's header, but a Python Celery worker reads `eta` and the SQS bridge drops headers:
+ * with the job's first notBefore (none) they ran the early copy at once.
+ */
+export function copyDueIn(job: Delivery['job'], attempt: number, delayMs: number): Delivery['job'] {
+  if (!(delayMs > 0)) return { ...job, attempt };
+  return { ...job, attempt, notBefore: new Date(Date.now() + delayMs).toISOString() };
+}
+
+/**
  * One AMQP delivery as the core Delivery port. A class rather than closures per message: the
  * per-delivery functions (and their names, under tsx/esbuild keepNames) showed up in profiles.
  * Every settle runs at most once; a second one is a programming error.
@@ -103,7 +114,7 @@ export class AmqpDelivery implements Delivery {
     return this.settle(
       what,
       async () => {
-        const { content, properties } = this.host.codec.encode({ ...this.job, attempt });
+        const { content, properties } = this.host.codec.encode(copyDueIn(this.job, attempt, delayMs));
         await this.host.publisher.send(this.host.queue, content, properties, { delayMs });
         this.acks.ack(this.msg.fields.deliveryTag);
       },

@@ -1,4 +1,11 @@
-import { createExecutor, defineConfig, defineTask, type JobEnvelope, MemoryResultStore } from '@warren/core';
+import {
+  createExecutor,
+  defineConfig,
+  defineTask,
+  type JobEnvelope,
+  MemoryResultStore,
+  RetryAfterError,
+} from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -162,5 +169,37 @@ describe('createRmqHandler: a message the worker itself fails on', () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatch(/failed on this message 5 times in a row.*TypeError: x is undefined/);
     expect(await results.get(job.id)).toMatchObject({ state: 'failed', error: { type: 'WorkerError' } });
+  });
+
+  it("a retry's copy carries its due time in the body (notBefore: a Celery eta), not only the tier's header", async () => {
+    // Longer than a tier, it comes back to the queue early; a Python Celery worker reads eta and
+    // the SQS bridge drops headers: with no notBefore they ran it at once.
+    const later = defineTask({
+      name: 'r.later',
+      input: z.unknown(),
+      handler: () => {
+        throw new RetryAfterError('not yet', 90_000);
+      },
+    });
+    const config = defineConfig({ tasks: [later] });
+    const results = new MemoryResultStore();
+    const executor = createExecutor({ tasks: config.tasks, results, workerId: 't', resultTtlS: 60 });
+    const published: { job: JobEnvelope; delayMs?: number }[] = [];
+    const handler = createRmqHandler({
+      executor,
+      concurrency: 1,
+      publisher: {
+        publish: async (_q, job, opts) => void published.push({ job, delayMs: opts?.delayMs }),
+        close: async () => {},
+      },
+      sink: { deadLetter: async () => {}, dueAt: () => undefined, hop: async () => {} },
+    });
+    lambda.remainingMs = 60_000;
+    const t0 = Date.now();
+    await handler(event([makeJob({ task: 'r.later', queue: 'rq', maxAttempts: 3 })]), lambda);
+    expect(published.map((p) => [p.job.attempt, p.delayMs])).toEqual([[2, 90_000]]);
+    const due = Date.parse(published[0]!.job.notBefore ?? '');
+    expect(due).toBeGreaterThanOrEqual(t0 + 90_000);
+    expect(due).toBeLessThanOrEqual(Date.now() + 90_000);
   });
 });

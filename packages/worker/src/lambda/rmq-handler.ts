@@ -84,6 +84,16 @@ const HAND_BACK_PAUSE_MS = 2000;
  */
 const HOLD_UNDER_MS = 250;
 
+/**
+ * A retry's or deferral's copy, its due time in the body too: one longer than a tier comes back
+ * to the queue early, and readers that do not know the tier's header (a Python Celery worker
+ * reading `eta`, the SQS bridge) ran it at once (see the amqp adapter's copyDueIn).
+ */
+function copyDueIn(job: JobEnvelope, attempt: number, delayMs: number): JobEnvelope {
+  if (!(delayMs > 0)) return { ...job, attempt };
+  return { ...job, attempt, notBefore: new Date(Date.now() + delayMs).toISOString() };
+}
+
 async function holdUntil(dueMs: number): Promise<void> {
   for (let left = dueMs - Date.now(); left > 0; left = dueMs - Date.now())
     await new Promise((r) => setTimeout(r, left));
@@ -128,11 +138,11 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
       },
       async retry(delayMs) {
         settle('retry');
-        await deps.publisher.publish(m.queue, { ...job, attempt: attempt + 1 }, { delayMs });
+        await deps.publisher.publish(m.queue, copyDueIn(job, attempt + 1, delayMs), { delayMs });
       },
       async defer(delayMs) {
         settle('defer');
-        await deps.publisher.publish(m.queue, { ...job, attempt }, { delayMs });
+        await deps.publisher.publish(m.queue, copyDueIn(job, attempt, delayMs), { delayMs });
       },
       async deadLetter(reason) {
         settle('dead-letter');
