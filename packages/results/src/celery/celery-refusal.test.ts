@@ -1,6 +1,7 @@
 import type { ResultStore } from '@warren/core';
 import { describe, expect, it } from 'vitest';
 import { celeryRefusalSink, refusalMeta } from './celery-refusal';
+import { withCeleryResults } from './celery-results';
 
 describe('refusalMeta', () => {
   it('is a FAILURE with the reason as the exception (a class Python makes), naming the DLQ', () => {
@@ -42,5 +43,15 @@ describe('celeryRefusalSink', () => {
     const sink = celeryRefusalSink(store, (err) => errors.push(err));
     await expect(sink?.({ taskId: 'x', reason: 'r' })).resolves.toBeUndefined();
     expect(errors).toEqual([new Error('redis down')]);
+  });
+});
+
+describe('withCeleryResults().refused', () => {
+  it("writes the other ids' FAILURE before the message's own (a chain's get() raises on its first task's)", async () => {
+    const keys: string[] = [];
+    const redis = { storeMeta: async (k: string) => void keys.push(k), getMeta: async () => null };
+    const store = withCeleryResults({} as ResultStore, { redis, isCeleryQueue: () => true });
+    await store.refused({ taskId: 'first', reason: 'canvas', alsoTaskIds: ['last', 'mid', 'first'] });
+    expect(keys).toEqual(['celery-task-meta-last', 'celery-task-meta-mid', 'celery-task-meta-first']);
   });
 });

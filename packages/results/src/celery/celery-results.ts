@@ -146,11 +146,14 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
     },
     async refused(r) {
       // The client may wait on any of them: a chain's or chord's AsyncResult is its last task's.
-      const ids = new Set([r.taskId, ...(r.alsoTaskIds ?? [])]);
+      // Those first: Celery's get() of a chain's result raises its first task's failure as soon as
+      // it sees it, and the client then reading the result's own state found it still PENDING.
       const now = new Date();
-      await Promise.all(
-        [...ids].map((id) => redis.storeMeta(key(id), JSON.stringify(refusalMeta(r, now, id)), expiresS)),
-      );
+      const write = (id: string) =>
+        redis.storeMeta(key(id), JSON.stringify(refusalMeta(r, now, id)), expiresS);
+      const also = [...new Set(r.alsoTaskIds ?? [])].filter((id) => id !== r.taskId);
+      await Promise.all(also.map(write));
+      await write(r.taskId);
     },
     close: () => store.close(),
   };
