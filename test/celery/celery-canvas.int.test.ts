@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureCelery, runPython } from './python';
-import { type CeleryStack, startCeleryStack } from './stack';
+import { withPythonWorker } from './python-worker-suite';
+import type { CeleryStack } from './stack';
 
 /**
  * Celery canvas sent by a real Celery 5.2 client to a queue warren's TypeScript worker consumes.
@@ -8,7 +9,7 @@ import { type CeleryStack, startCeleryStack } from './stack';
  * its first task and drop the rest (the chain's AsyncResult then waits for ever). It is refused
  * into `<queue>.dlq` with the reason, and every task id the client may wait on (the message's,
  * the chain's next tasks', the chord callback's) gets the FAILURE meta. A group (independent
- * tasks, no callback) runs as usual.
+ * tasks, no callback) runs as usual, and so does a chain's last step sent by a Python worker.
  */
 const celery = await ensureCelery();
 if (celery.skip) console.warn(celery.skip);
@@ -16,7 +17,7 @@ if (celery.skip) console.warn(celery.skip);
 const py = (body: string) =>
   `import json, time
 import warren_test_tasks
-from tasks import app, CELERY_QUEUE
+from tasks import app, CELERY_QUEUE, PYTHON_QUEUE
 from celery import chain, chord, group
 def add(*args, **opts):
     return app.signature('demo.add', args=args, queue=CELERY_QUEUE, **opts)
@@ -47,13 +48,9 @@ describe.skipIf(!!celery.skip)(`Celery ${celery.version ?? ''} canvas sent to wa
     ) as Record<string, Outcome>;
   const started = (id: string) => stack.events.some((e) => e.job.id === id && e.type === 'started');
 
-  beforeAll(async () => {
-    stack = await startCeleryStack();
-  }, 90_000);
-
-  afterAll(async () => {
-    await stack?.close();
-  }, 30_000);
+  withPythonWorker((s) => {
+    stack = s;
+  });
 
   const refused = (what: RegExp) => ({
     err: 'MessageRefused',
@@ -92,6 +89,16 @@ print(json.dumps({'last': outcome(r), 'first': outcome(r.parent)}))`,
 print(json.dumps({'chord': outcome(r)}))`,
     );
     expect(out.chord).toMatchObject(refused(/chord/));
+  }, 60_000);
+
+  it("a chain whose warren step is its last runs: py.mul(2, 3) in Python, then demo.add(6, 4) in warren's worker", async () => {
+    // A Celery worker sends each next step as a plain message once its own step is done: the step
+    // reaching warren carries no chain. One with steps after it would (refused as above).
+    const out = await send(
+      `mul = app.signature('py.mul', args=(2, 3), queue=PYTHON_QUEUE)
+print(json.dumps({'chain': outcome(chain(mul, add(4)).apply_async())}))`,
+    );
+    expect(out.chain).toMatchObject({ err: null, result: 10, state: 'SUCCESS' });
   }, 60_000);
 
   it('group(add(1, 1), add(2, 2)) runs each task (no callback): [2, 4]', async () => {
