@@ -36,6 +36,19 @@ export async function settleThrown(
     return failJob(x, error, why, owner, doneTtlS);
   }
   const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
+  // Due after the job's expiry, the copy could only come back to be expired: expired now, the
+  // error kept, not left `retrying` (and a client waiting on it) for the whole delay.
+  if (job.expiresAt && Date.now() + delayMs >= Date.parse(job.expiresAt)) {
+    const out = await writeRunEnd(x, 'expired', {
+      error: deferring ? undefined : error,
+      owner,
+      ttlS: doneTtlS,
+    });
+    if (!out.ok) return skip(x, out.reason);
+    await delivery.ack();
+    x.emit({ type: 'expired', job, attempt });
+    return 'expired';
+  }
   // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.
   const waitTtlS = waitingTtlS(Math.max(ttlS, deps.resultTtlS), delayMs);
   const out = await writeRunEnd(x, 'retrying', {

@@ -25,7 +25,8 @@ const FIELD_DOCS: Record<string, string> = {
     'Not together with delayMs (400).',
   expiresInMs:
     'Counted from when the job may first run (after delayMs or runAt): a delivery after that, the first ' +
-    'or a retry, is recorded expired and not run.',
+    'or a retry, is recorded expired and not run (a failed attempt whose retry would come after it expires ' +
+    'the job at once).',
   priority: "0 to the queue's maxPriority, higher first (422 on a queue without priorities).",
   maxAttempts: "Tries in all, the first included; the task's retry policy when absent.",
   idempotencyKey:
