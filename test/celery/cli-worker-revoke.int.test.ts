@@ -73,7 +73,7 @@ r = app.send_task('demo.add', args=(1, 2), countdown=3, queue=CELERY_QUEUE)
 time.sleep(0.5)
 r.revoke()
 try:
-    out = {'err': None, 'result': r.get(timeout=8)}
+    out = {'err': None, 'result': r.get(timeout=20)}
 except Exception as e:
     out = {'err': type(e).__name__}
 out['state'] = r.state
