@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { firstFreePort } from '../support/ports';
 import { ensureCelery, runPython } from './python';
 
 /**
- * The real `warren worker` (CLI) on a `protocol: 'celery'` queue hears a Celery 5.2 client's
- * revoke: a task waiting for its countdown ends REVOKED and is not run.
+ * The real CLI's workers (`warren worker`, `warren dev` with RabbitMQ and Redis) on a
+ * `protocol: 'celery'` queue hear a Celery 5.2 client's revoke: a task waiting for its countdown
+ * ends REVOKED and is not run.
  */
 const celery = await ensureCelery();
 if (celery.skip) console.warn(celery.skip);
@@ -17,13 +19,18 @@ const Q = 'h65-cli-celery';
 const PREFIX = `h65-cli-${process.pid}:`;
 let child: ChildProcess | undefined;
 
-afterAll(async () => {
+async function stopChild(): Promise<void> {
   if (child && child.exitCode === null) {
     const exited = new Promise((r) => child?.once('exit', r));
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     child.kill('SIGKILL');
   }
+  child = undefined;
+}
+
+afterAll(async () => {
+  await stopChild();
   const c = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
   const ch = await c.createChannel();
   for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q).catch(() => {});
@@ -34,8 +41,10 @@ afterAll(async () => {
   redis.disconnect();
 }, 30_000);
 
-function startWorker(): Promise<() => string> {
-  const proc = spawn(process.execPath, ['packages/cli/bin/warren.js', 'worker'], {
+async function startWorker(command: 'worker' | 'dev'): Promise<() => string> {
+  // dev: the ingest on the port, its Upstash REST endpoint on the next one.
+  const args = command === 'dev' ? ['dev', '--port', String(await firstFreePort(28700, [0, 1]))] : [command];
+  const proc = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -51,7 +60,7 @@ function startWorker(): Promise<() => string> {
     const timer = setTimeout(() => fail(new Error(`worker not consuming in 45 s:\n${out}`)), 45_000);
     const on = (b: Buffer) => {
       out += b;
-      if (/consuming h65-cli-celery/.test(out)) {
+      if (/consuming h65-cli-celery|worker on h65-cli-celery/.test(out)) {
         clearTimeout(timer);
         done(() => out);
       }
@@ -62,11 +71,14 @@ function startWorker(): Promise<() => string> {
   });
 }
 
-describe.skipIf(!!celery.skip)('warren worker (CLI) and Celery revoke', () => {
-  it('AsyncResult.revoke() of a task waiting for its countdown: REVOKED, not run', async () => {
-    const logs = await startWorker();
-    const out = await runPython(
-      `import json, time
+describe.skipIf(!!celery.skip)('warren worker and warren dev (CLI) and Celery revoke', () => {
+  it.each(['worker', 'dev'] as const)(
+    'warren %s: AsyncResult.revoke() of a task waiting for its countdown: REVOKED, not run',
+    async (command) => {
+      await stopChild();
+      const logs = await startWorker(command);
+      const out = await runPython(
+        `import json, time
 import warren_test_tasks
 from tasks import app, CELERY_QUEUE
 r = app.send_task('demo.add', args=(1, 2), countdown=3, queue=CELERY_QUEUE)
@@ -78,17 +90,19 @@ except Exception as e:
     out = {'err': type(e).__name__}
 out['state'] = r.state
 print(json.dumps(out))`,
-      {
-        CELERY_BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672//',
-        CELERY_RESULT_BACKEND: 'redis://127.0.0.1:6379/0',
-        WARREN_CELERY_QUEUE: Q,
-        WARREN_PYTHON_QUEUE: Q,
-      },
-      30_000,
-    );
-    expect(JSON.parse(out.trim().split('\n').at(-1) as string), logs()).toEqual({
-      err: 'TaskRevokedError',
-      state: 'REVOKED',
-    });
-  }, 60_000);
+        {
+          CELERY_BROKER_URL: 'amqp://guest:guest@127.0.0.1:5672//',
+          CELERY_RESULT_BACKEND: 'redis://127.0.0.1:6379/0',
+          WARREN_CELERY_QUEUE: Q,
+          WARREN_PYTHON_QUEUE: Q,
+        },
+        30_000,
+      );
+      expect(JSON.parse(out.trim().split('\n').at(-1) as string), logs()).toEqual({
+        err: 'TaskRevokedError',
+        state: 'REVOKED',
+      });
+    },
+    60_000,
+  );
 });

@@ -1,6 +1,7 @@
 import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
 import { serveRedisRest } from '@warren/results';
 import { createWorker } from '@warren/worker';
+import { celeryRevokes } from '../runtime/celery-revokes';
 import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
 import { startIngest } from '../runtime/ingest-server';
@@ -45,17 +46,20 @@ export async function dev(opts: DevOptions): Promise<void> {
   brokerEvents = obs.brokerEvents;
   // The same ingest as `warren ingest` (readiness details, revokes, metrics), over this runtime.
   const { server, results } = await startIngest(config, rt, opts.port, obs);
+  // A Celery client's revoke of a task on a Celery queue the worker consumes, as in `warren worker`.
+  const revokes = celeryRevokes(config, rt.results, rt.brokers.get(config.region), logger);
   const worker = opts.worker
     ? createWorker({
         config,
         consumer: rt.consumer,
-        results,
+        results: revokes.store(results),
         onEvent: obs.executorEvents,
         runScope: obs.runScope,
       })
     : undefined;
   await worker?.start();
   consuming = worker?.queues ?? [];
+  const revokeListener = worker ? await revokes.listen(worker.queues) : undefined;
   // With a real Redis, also serve the Upstash-REST-compatible endpoint beside the ingest, so
   // edge/Lambda-style code using @upstash/redis (the REST result store) runs against it locally.
   // Empty is unset: an empty token would be the endpoint's own, printed as taken from the variable.
@@ -101,6 +105,7 @@ export async function dev(opts: DevOptions): Promise<void> {
     async () => {
       server.close();
       await rest?.close();
+      await revokeListener?.close();
       await worker?.stop();
       // The embedded broker's jobs end with the process (RabbitMQ would keep them): said, not silent.
       const dropped = embeddedDrops(rt.consumer);

@@ -1,10 +1,4 @@
-import {
-  cancelOnCeleryRevoke,
-  listenForCeleryRevokes,
-  RevokedIds,
-  type RevokeListener,
-  skipRevokedCeleryTasks,
-} from '@warren/amqp';
+import type { RevokeListener } from '@warren/amqp';
 import { ConfigError } from '@warren/core';
 import {
   createLogger,
@@ -14,6 +8,7 @@ import {
   serveStatus,
 } from '@warren/observability';
 import { createWorker } from '@warren/worker';
+import { celeryRevokes } from '../runtime/celery-revokes';
 import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
 import { loadConfig } from '../runtime/load-config';
@@ -63,12 +58,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     roles: ['run'],
   });
   brokerEvents = obs.brokerEvents;
-  // Celery revokes this worker heard (below): a delivery of one is cancelled, not run.
-  const revoked = new RevokedIds();
+  // Celery revokes this worker hears (once consuming): a delivery of one is cancelled, not run.
+  const revokes = celeryRevokes(config, rt.results, rt.brokers.get(config.region), logger);
   const w = createWorker({
     config,
     consumer: rt.consumer,
-    results: obs.results(skipRevokedCeleryTasks(rt.results, revoked, config)),
+    results: obs.results(revokes.store(rt.results)),
     onEvent: obs.executorEvents,
     runScope: obs.runScope,
     queues: opts.queues,
@@ -101,7 +96,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   // shutdown timeout, then close; the process exits regardless a little after that. Installed
   // before consuming: a signal during start-up (w.stop() ends the subscribing) drains too.
   let closing: Promise<void> | undefined;
-  let revokes: RevokeListener | undefined;
+  let revokeListener: RevokeListener | undefined;
   // The in-memory broker (--embedded) holds no socket: with nothing else open, node exited 0 a
   // second after 'consuming'. Held until shutdown, as a broker connection would hold it.
   const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -109,7 +104,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     (closing ??= (async () => {
       clearInterval(keepAlive);
       metrics?.close();
-      await revokes?.close();
+      await revokeListener?.close();
       await w.stop();
       console.error(`worker ${w.workerId} drained; closing connections`);
       const dropped = embeddedDrops(rt.consumer); // --embedded: its jobs end with it
@@ -129,19 +124,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     throw err;
   }
   consuming = w.queues;
-  // A Celery client's AsyncResult.revoke() of a task on a Celery queue this worker consumes: heard
-  // as a Celery worker hears it (celery.pidbox), else the task ran anyway.
-  const celery = w.queues.some((q) => config.queues[q]?.protocol === 'celery');
-  const own = rt.brokers.get(config.region);
-  if (celery && own && !closing) {
-    revokes = listenForCeleryRevokes({
-      urls: own.nodes().map((n) => n.url),
-      onRevoke: cancelOnCeleryRevoke(config, rt.results, revoked),
-      onError: (err) => logger.warn({ err }, 'Celery revoke listener'),
-    });
-    // Listening once 'consuming' is printed, unless the broker is slow (it keeps trying).
-    await Promise.race([revokes.ready, new Promise((r) => setTimeout(r, 5000).unref())]);
-  }
+  if (!closing) revokeListener = await revokes.listen(w.queues);
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
   if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
