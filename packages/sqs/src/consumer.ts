@@ -9,7 +9,7 @@ import {
   type TransportError,
 } from '@warren/core';
 import { sqsCall } from './errors';
-import { isFifoUrl } from './limits';
+import { HOLD_UNDER_MS, holdUntil, isFifoUrl } from './limits';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
@@ -64,11 +64,12 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           beforeSettle: () => heartbeat?.stop() ?? Promise.resolve(),
         });
         const wait = msUntil(parsed.job.notBefore);
-        if (wait > 0) {
+        if (wait >= HOLD_UNDER_MS) {
           // Delayed past SQS's 15 min DelaySeconds: hide it again until due, unrun.
           await d.defer(wait);
           return !d.keep;
         }
+        if (wait > 0) await holdUntil(parsed.job.notBefore!); // nearly due: a copy would be a second late
         heartbeat = keepHidden(opts.client, m, visibilityS, sentAt, opts.onError);
         await handler(d).catch(async (err) => {
           opts.onError?.(err);

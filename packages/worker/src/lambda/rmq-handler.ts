@@ -8,6 +8,7 @@ import {
 } from '@warren/core';
 import { createPoisonGuard, poisonReason } from '../poison-guard';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { holdUntil } from './hold-until';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
@@ -92,11 +93,6 @@ const HOLD_UNDER_MS = 250;
 function copyDueIn(job: JobEnvelope, attempt: number, delayMs: number): JobEnvelope {
   if (!(delayMs > 0)) return { ...job, attempt };
   return { ...job, attempt, notBefore: new Date(Date.now() + delayMs).toISOString() };
-}
-
-async function holdUntil(dueMs: number): Promise<void> {
-  for (let left = dueMs - Date.now(); left > 0; left = dueMs - Date.now())
-    await new Promise((r) => setTimeout(r, left));
 }
 
 /**

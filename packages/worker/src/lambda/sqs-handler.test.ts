@@ -94,6 +94,22 @@ describe('createSqsHandler', () => {
     expect((await results.get(now.id))?.state).toBe('succeeded');
   });
 
+  it('a job due in under a second is run when due in this invocation, not handed back a DelaySeconds round', async () => {
+    const { results, settled, handler } = setup();
+    const soon = makeJob({
+      task: 'h.add',
+      input: { a: 2, b: 2 },
+      notBefore: new Date(Date.now() + 300).toISOString(),
+    });
+    lambda.remainingMs = 60_000;
+    const out = await handler({ Records: [record(soon, 0)] }, lambda);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(settled.get(soon.id)).toBe('ack');
+    const rec = await results.get(soon.id);
+    expect(rec?.result).toBe(4);
+    expect(Date.parse(rec!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(soon.notBefore!));
+  });
+
   it('records that would start with too little invocation time left are handed back at once, not run', async () => {
     const { results, settled, handler } = setup();
     const jobs = [50_000, 4_000, 0, 0].map((ms) => makeJob({ task: 'h.tick', input: { ms } }));

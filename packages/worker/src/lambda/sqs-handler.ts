@@ -1,6 +1,7 @@
 import { type Delivery, type ExecuteOptions, type Executor, msUntil, TransportError } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { holdUntil } from './hold-until';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -53,6 +54,9 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * record that is not done is reported with everything after it in its message group, and other
  * groups go on.
  */
+/** A job due within this is waited out in the invocation (see processRecord). */
+const HOLD_UNDER_MS = 1000;
+
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
     let d: LambdaSqsDelivery | undefined;
@@ -62,10 +66,13 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       d = mapped.delivery;
       // Delayed past SQS's 15 min DelaySeconds: keep it hidden until due (the RMQ handler hops).
       const wait = msUntil(d.job.notBefore);
-      if (wait > 0) {
+      if (wait >= HOLD_UNDER_MS) {
         await d.defer(wait);
         return !d.keep; // not kept: the mapper sent a fresh copy, the original is to be deleted
       }
+      // Nearly due (a delay through RabbitMQ's tiers arrives up to a remainder early): handed
+      // back, DelaySeconds' whole seconds made it up to a second (and an invocation) late.
+      if (wait > 0) await holdUntil(Date.parse(d.job.notBefore!));
       const timeoutMs = deps.timeoutOf?.(d.job.task);
       if (gate.tooLate(timeoutMs)) {
         if (gate.neverFits(timeoutMs)) {
