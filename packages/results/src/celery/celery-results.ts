@@ -33,7 +33,10 @@ export interface CeleryResultsOptions {
   redis: Redis | CeleryMetaRedis;
   /** Queues with `protocol: 'celery'`. */
   isCeleryQueue(queue: string): boolean;
-  /** Celery's `result_expires` in seconds (default 1 day). */
+  /**
+   * Celery's `result_expires` in seconds. Unset: a meta lives as long as the job's record (the
+   * transition's TTL: `results.ttlS`, a task's `resultTtlS`), else Celery's 1 day.
+   */
   expiresS?: number;
   /** Celery's `task_track_started`: write STARTED when a warren worker starts the job. */
   trackStarted?: boolean;
@@ -75,10 +78,13 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
   };
   const prefix = opts.keyPrefix ?? CELERY_KEY_PREFIX;
   const expiresS = opts.expiresS ?? CELERY_RESULT_EXPIRES_S;
+  // Not a fixed day: with results kept a week, AsyncResult read PENDING after one day while
+  // GET /v1/jobs still answered; with a task's resultTtlS of minutes the meta outlived it.
+  const metaTtlS = (ttlS: number | undefined) => opts.expiresS ?? ttlS ?? CELERY_RESULT_EXPIRES_S;
   const worker = opts.worker ?? 'warren';
   const key = (id: string) => `${prefix}${id}`;
 
-  async function writeMeta(record: JobRecord, state: JobState): Promise<void> {
+  async function writeMeta(record: JobRecord, state: JobState, ttlS?: number): Promise<void> {
     const status = celeryStatusFor(state, opts.trackStarted);
     if (!status) return;
     // Under the id the client knows (a custom Celery task id runs under a derived job id).
@@ -90,7 +96,7 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       reason: state === 'expired' ? 'expired' : state === 'cancelled' ? 'cancelled' : undefined,
       extended: opts.extended ? { worker, ...argsOf(record.input) } : undefined,
     });
-    await redis.storeMeta(key(taskId), JSON.stringify(meta), expiresS);
+    await redis.storeMeta(key(taskId), JSON.stringify(meta), metaTtlS(ttlS));
   }
 
   async function celeryMeta(id: string): Promise<CeleryMeta | undefined> {
@@ -119,7 +125,7 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       // The Celery meta is written from the whole record, whatever the caller asked for.
       const out = await store.transition(id, to, { ...patch, returnRecord: true });
       if (out.ok) {
-        if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to);
+        if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to, patch?.ttlS);
       } else if (out.reason === 'already-finished') {
         // A redelivery after a crash between the warren write and the Celery write: repair it.
         const rec = await store.get(id);
