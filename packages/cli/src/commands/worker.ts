@@ -125,6 +125,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   }
   consuming = w.queues;
   if (!closing) revokeListener = await revokes.listen(w.queues);
+  if (closing) await revokeListener?.close(); // a signal came while it connected
   console.log(`warren worker ${w.workerId} consuming ${w.queues.join(', ')}`);
   for (const line of rt.describe) console.log(`  ${line}`);
   if (metricsPort) console.log(`  metrics: http://localhost:${metricsPort}/metrics`);
