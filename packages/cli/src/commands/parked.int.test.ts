@@ -14,7 +14,7 @@ const A = `${RUN}-a`;
 const B = `${RUN}-b`;
 
 /** The real CLI against the real broker; the fixture config's queue is none of this run's. */
-function warren(args: string[]): Promise<{ code: number | null; out: string }> {
+function warren(args: string[]): Promise<{ code: number | null; out: string; stdout: string }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     RABBITMQ_URL: AMQP,
@@ -24,9 +24,13 @@ function warren(args: string[]): Promise<{ code: number | null; out: string }> {
   };
   const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
   let out = '';
-  child.stdout.on('data', (b) => (out += b));
+  let stdout = '';
+  child.stdout.on('data', (b) => {
+    out += b;
+    stdout += b;
+  });
   child.stderr.on('data', (b) => (out += b));
-  return new Promise((done) => child.once('exit', (code) => done({ code, out })));
+  return new Promise((done) => child.once('exit', (code) => done({ code, out, stdout })));
 }
 
 describe('warren parked (real RabbitMQ, the real CLI)', () => {
@@ -97,7 +101,8 @@ describe('warren parked (real RabbitMQ, the real CLI)', () => {
     const stuck = await warren(['parked', '--release', '--queue', B]);
     expect(stuck.code).toBe(1);
     expect(stuck.out).toMatch(new RegExp(`${B} still missing`));
-    const json = JSON.parse((await warren(['parked', '--json'])).out);
+    // stdout alone: stderr may say the CLI runs from the sources (a build older than them).
+    const json = JSON.parse((await warren(['parked', '--json'])).stdout);
     expect(json.queues.filter((q: { queue: string }) => q.queue.startsWith(RUN))).toEqual([
       { queue: B, count: 1, exists: false, released: 0 },
     ]);
