@@ -135,8 +135,46 @@ export async function queueHygiene(log: (m: string) => void): Promise<() => Prom
       );
       await ch.close().catch(() => {});
     }
+    // A limited queue's own delay tiers (`warren.delay.v2.<ms>.<queue>`, see own-tiers.ts): their
+    // exchanges outlive the deleted queues (and their tier queues, from runs cut short).
+    const queues = await listQueues();
+    const orphanTiers = (await listExchanges()).filter((x) => {
+      const of = OWN_TIER.exec(x)?.[1];
+      return of !== undefined && !queues.has(of);
+    });
+    for (const x of orphanTiers) {
+      const ch = await conn.createChannel();
+      ch.on('error', () => {});
+      if (queues.has(x) && (queues.get(x) ?? 0) === 0) await ch.deleteQueue(x).catch(() => {});
+      await ch.deleteExchange(x).catch(() => {});
+      await ch.close().catch(() => {});
+    }
     await conn.close().catch(() => {});
     if (added.length > 0)
       log(`deleted ${deleted} queues (this run's${jammed.length ? ', jammed delay tiers' : ''})`);
+    if (orphanTiers.length > 0) log(`deleted ${orphanTiers.length} own delay tiers of deleted queues`);
   };
+}
+
+const OWN_TIER = /^warren\.delay\.v2\.\d+\.(.+)$/;
+
+/** Every exchange on the shared broker (vhost /), from rabbitmqctl. */
+async function listExchanges(): Promise<string[]> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(
+      'rabbitmqctl',
+      ['-q', 'list_exchanges', 'name', '--no-table-headers'],
+      { timeout: 60_000 },
+      (err, out) =>
+        resolve(
+          err
+            ? []
+            : out
+                .split('\n')
+                .map((l) => l.trim())
+                .filter(Boolean),
+        ),
+    );
+  });
 }
