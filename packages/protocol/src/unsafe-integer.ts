@@ -1,11 +1,10 @@
 /**
- * Integer literals in JSON text that JavaScript cannot hold exactly (past ±(2^53 - 1)). Python
- * ints have no size limit and its JSON writes them digit for digit (64-bit ids are common);
- * JSON.parse reads such a literal as the nearest double, another number. One pass, strings
- * skipped; text without a run of 16 digits cannot hold one and is not scanned.
+ * Number literals in JSON text, strings skipped: [start, end, integer]. JSON.parse reads each as
+ * the nearest double, so a literal past what a double holds comes back as another number (Python
+ * ints have no size limit and its JSON writes them digit for digit; 64-bit ids are common) or, past
+ * the largest double, as Infinity (published as null). One pass.
  */
-function* unsafeIntegerSpans(text: string): Generator<[number, number]> {
-  if (!/\d{16}/.test(text)) return;
+function* numberLiterals(text: string): Generator<[number, number, boolean]> {
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
@@ -19,16 +18,23 @@ function* unsafeIntegerSpans(text: string): Generator<[number, number]> {
       continue;
     }
     if (ch !== 0x2d && (ch < 0x30 || ch > 0x39)) continue;
-    // A number literal: sign, digits, then maybe a fraction or exponent (not an integer then).
     let j = i + (ch === 0x2d ? 1 : 0);
-    const start = j;
     while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
     const next = text[j];
     const integer = next !== '.' && next !== 'e' && next !== 'E';
-    if (integer && j - start >= 16 && !Number.isSafeInteger(Number(text.slice(i, j)))) yield [i, j];
-    // Skip the rest of the literal (fraction, exponent) so its digits are not read again.
+    // The rest of the literal (fraction, exponent), so its digits are not read again.
     while (j < text.length && /[0-9.eE+-]/.test(text[j] as string)) j++;
+    yield [i, j, integer];
     i = j - 1;
+  }
+}
+
+/** Integer literals past ±(2^53 - 1); text without a run of 16 digits cannot hold one and is not scanned. */
+function* unsafeIntegerSpans(text: string): Generator<[number, number]> {
+  if (!/\d{16}/.test(text)) return;
+  for (const [a, b, integer] of numberLiterals(text)) {
+    const digits = b - a - (text.charCodeAt(a) === 0x2d ? 1 : 0);
+    if (integer && digits >= 16 && !Number.isSafeInteger(Number(text.slice(a, b)))) yield [a, b];
   }
 }
 
@@ -47,4 +53,26 @@ export function quoteUnsafeIntegers(text: string): string {
     at = b;
   }
   return at === 0 ? text : out + text.slice(at);
+}
+
+/** Text that may hold a number JSON.parse changes: 16+ digits in a row, or a 3-digit exponent. */
+const MAYBE_INEXACT = /\d{16}|[eE]\+?\d{3}/;
+
+/**
+ * The first number in (valid) JSON text that JSON.parse cannot keep: an integer past 2^53 that
+ * rounds to another (1234567890123456789 parses as ...800; 2^54, exact, passes), or one past the
+ * largest double (1e400: Infinity). Decimals and exponents within range are floats by nature and
+ * pass. Typical bodies cost one regex test.
+ */
+export function firstInexactNumber(text: string): { literal: string; parsed: number } | undefined {
+  if (!MAYBE_INEXACT.test(text)) return undefined;
+  for (const [a, b, integer] of numberLiterals(text)) {
+    const literal = text.slice(a, b);
+    const parsed = Number(literal);
+    if (!Number.isFinite(parsed)) return { literal, parsed };
+    // 15 significant digits or fewer always survive; past that, compare exactly.
+    if (integer && literal.replace(/^-?0*/, '').length > 15 && BigInt(literal) !== BigInt(parsed))
+      return { literal, parsed };
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import {
+  firstInexactNumber,
   jsonDepthExceeds,
   MAX_JSON_DEPTH,
   PayloadTooLargeError,
@@ -7,7 +8,6 @@ import {
   WarrenError,
 } from '@warren/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { inexactJsonNumber } from './inexact-number';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -59,7 +59,7 @@ export function jsonBody(limit: number): MiddlewareHandler {
       ]);
     }
     // Published as parsed, such a number would reach the worker as another value: refused.
-    const inexact = inexactJsonNumber(text);
+    const inexact = firstInexactNumber(text);
     if (inexact) {
       const { literal, parsed } = inexact;
       const message = Number.isFinite(parsed)
