@@ -21,7 +21,8 @@ const JOB = ['task', 'queue'] as const;
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
 /** Confirms are ms on a LAN and up to seconds cross-region. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const JOB_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900];
+/** Jobs run from ms to hours (a task's timeout may be days): past 900 s, a p99 of 20 min and one of 5 h both read 900. */
+const JOB_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200, 21600];
 
 /**
  * Every warren metric in one registry. Counters are fed by the binders (producer, executor,
