@@ -99,11 +99,25 @@ export function sqsQueuePlan(
     name,
     fifo,
     visibilityTimeoutS: Math.min(LIMITS.sqsMaxVisibilityS, LIMITS.visibilityFactor * b.timeoutS + windowS),
+    retentionS: sourceRetentionS(maxReceiveCount),
     dlq: { name: `${name}Dlq`, retentionS: LIMITS.dlqRetentionS },
     maxReceiveCount,
     worker,
     batch: { size, windowS, partialResponses: true },
   };
+}
+
+/**
+ * A standard queue's messages expire by their first enqueue time, hidden or not (AWS SQS developer
+ * guide), 4 days by default. A retry or a deferral keeps the message in place, hidden up to 12 h per
+ * receive (longer waits, and the last receive, become fresh copies), so with 10 receives a job still
+ * retrying could be deleted unseen, its record left `retrying`. Kept for every receive's 12 h plus a
+ * day of backlog, at least the default (so the DLQ's 14 days stay longer, as AWS advises for the
+ * redrive, which keeps the timestamp) and at most SQS's 14 days.
+ */
+export function sourceRetentionS(maxReceiveCount: number): number {
+  const needed = maxReceiveCount * LIMITS.sqsMaxVisibilityS + LIMITS.sqsBacklogAllowanceS;
+  return Math.min(LIMITS.sqsMaxRetentionS, Math.max(LIMITS.sqsDefaultRetentionS, needed));
 }
 
 export function rmqWorkerPlan(

@@ -17,6 +17,11 @@ export const LIMITS = {
   sqsFifoMaxBatch: 10,
   rmqDefaultBatch: 10,
   rmqDefaultWindowS: 1,
+  /** SQS's default message retention (4 days) and its maximum (14 days). */
+  sqsDefaultRetentionS: 4 * 24 * 3600,
+  sqsMaxRetentionS: 14 * 24 * 3600,
+  /** Room in a source queue's retention for a message to wait in a backlog and run. */
+  sqsBacklogAllowanceS: 24 * 3600,
   dlqRetentionS: 14 * 24 * 3600,
   /** Lambda's environment is capped at 4 KB; the catalogue must leave room for the rest. */
   catalogueMaxBytes: 3072,

@@ -68,6 +68,8 @@ export interface SqsQueuePlan {
   name: string;
   fifo: boolean;
   visibilityTimeoutS: number;
+  /** How long the queue keeps a message (from its first enqueue; SQS deletes it after, hidden or not). */
+  retentionS: number;
   dlq: { name: string; retentionS: number };
   /** Receives before SQS moves a message to the DLQ (the queue's largest task maxAttempts). */
   maxReceiveCount: number;

@@ -203,6 +203,27 @@ describe('planDeployment: SQS queues and workers', () => {
     expect(LIMITS.sqsMinReceiveCount).toBe(5);
   });
 
+  it('the source queue keeps a message as long as its receives can hide it (SQS drops it at its retention)', () => {
+    const q = (maxAttempts: number) =>
+      plan(sqsConfig(undefined, true, [task('t', 'jobs', { maxAttempts })])).regions[0]!.sqsQueues[0]!;
+    // AWS: a standard queue's messages expire by their first enqueue time (default 4 days), hidden
+    // or not. Retries and deferrals hide a message in place up to 12 h per receive: with 10
+    // attempts that is up to 108 h, so a job still retrying was deleted unseen after 96 h.
+    const ten = q(10);
+    expect(ten.maxReceiveCount).toBe(10);
+    expect(ten.retentionS).toBeGreaterThanOrEqual(10 * 12 * 3600);
+    expect(ten.retentionS).toBeLessThanOrEqual(LIMITS.sqsMaxRetentionS);
+    // The AWS default where it suffices (5 receives), so the DLQ keeps longer, as AWS advises.
+    expect(q(3).retentionS).toBe(4 * 24 * 3600);
+    expect(q(3).dlq.retentionS).toBeGreaterThan(q(3).retentionS);
+    // Never past SQS's 14-day maximum.
+    expect(q(100).retentionS).toBe(14 * 24 * 3600);
+    for (const n of [1, 5, 8, 20, 26, 1000]) {
+      const p = q(n);
+      expect(p.dlq.retentionS).toBeGreaterThanOrEqual(p.retentionS);
+    }
+  });
+
   it('worker timeout = longest task timeout + slack; visibility timeout = 6 × worker timeout + batching window', () => {
     const q = plan(sqsConfig({ batchingWindowS: 20, batchSize: 100 })).regions[0]!.sqsQueues[0]!;
     expect(q.worker.timeoutS).toBe(120 + LIMITS.workerSlackS);

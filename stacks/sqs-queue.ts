@@ -23,6 +23,7 @@ export function deploySqsQueue(
       fifo: q.fifo,
       visibilityTimeout: `${q.visibilityTimeoutS} seconds`,
       dlq: { queue: dlq.arn, retry: q.maxReceiveCount },
+      transform: { queue: { messageRetentionSeconds: q.retentionS } },
     },
     opts,
   );

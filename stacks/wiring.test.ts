@@ -117,6 +117,8 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
       visibilityTimeout: `${6 * 40 + 3} seconds`,
       // The mail task allows 4 attempts; the redrive allows at least 5 receives (AWS's advice).
       dlq: { queue: 'arn:fake:sst.aws.Queue:EuWest1MailQueueDlq', retry: 5 },
+      // Set, not left to the default: the plan sizes it to the receives (4 days for 5).
+      transform: { queue: { messageRetentionSeconds: 345_600 } },
     });
     expect(named('UsReportsQueue').args).toMatchObject({ fifo: true });
   });
