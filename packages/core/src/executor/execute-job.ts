@@ -90,8 +90,9 @@ export function createExecutor(deps: ExecutorDeps) {
     // Still `running` under a lapsed lease: its worker died mid-run. Run again as the same attempt,
     // a job that kills its worker ran forever (each time taking the worker's other jobs down). An
     // attempt above the envelope's was counted by the transport already (SQS receive counts).
+    // No duration: nothing ran here (a 0 put a 0 s sample in the job-duration metrics per takeover).
     if (started.from === 'running' && opts.lostRunSpendsAttempt && attempt <= job.attempt)
-      return settleThrown(x, new WorkerLostError(job.id, attempt), 0, doneTtlS);
+      return settleThrown(x, new WorkerLostError(job.id, attempt), undefined, doneTtlS);
     emit({ type: 'started', job, attempt });
 
     const t0 = performance.now();

@@ -12,7 +12,7 @@ import { deferDelivery, failJob, skip } from './settle-delivery';
 export async function settleThrown(
   x: JobExecution,
   err: unknown,
-  durationMs: number,
+  durationMs: number | undefined,
   doneTtlS: number,
   signal?: AbortSignal,
 ): Promise<ExecutionOutcome> {
