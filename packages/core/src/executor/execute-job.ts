@@ -50,7 +50,17 @@ export function createExecutor(deps: ExecutorDeps) {
     const task = tasks.get(job.task);
     const ttlS = task?.resultTtlS ?? deps.resultTtlS;
     const owner = `${deps.workerId}/${++seq}`;
-    const x: JobExecution = { deps, delivery, job, attempt, owner, ttlS, emit, write };
+    const x: JobExecution = {
+      deps,
+      delivery,
+      job,
+      attempt,
+      owner,
+      ttlS,
+      emit,
+      write,
+      deadlineMs: opts.deadlineMs,
+    };
 
     if (!task?.handler) {
       const error = {

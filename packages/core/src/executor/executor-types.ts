@@ -69,4 +69,6 @@ export interface JobExecution {
   readonly emit: (e: ExecutionEvent) => void;
   /** A transition that needs only ok/refused: the store skips reading the record back. */
   readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>;
+  /** ExecuteOptions.deadlineMs: a store outage at the run's end is waited out only until then. */
+  readonly deadlineMs?: number;
 }

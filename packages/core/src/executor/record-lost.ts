@@ -3,6 +3,7 @@ import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
 import { LEASE_MARGIN_MS } from './run-budget';
+import { retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
 
 /**
  * The end of this run's write (`succeeded`, `retrying`), made again on a record remade from the
@@ -18,7 +19,8 @@ export async function writeRunEnd(
   to: JobState,
   patch: TransitionPatch,
 ): Promise<TransitionOutcome> {
-  const out = await x.write(x.job.id, to, patch);
+  // A store down for a moment as the run ends: waited out (see store-outage-retry.ts).
+  const out = await retryWhileStoreDown(() => x.write(x.job.id, to, patch), runEndRetryBudget(x.deadlineMs));
   if (out.ok || out.reason !== 'illegal' || out.state !== undefined) return out;
   const { job, attempt, owner } = x;
   const ttlS = patch.ttlS ?? x.ttlS;
