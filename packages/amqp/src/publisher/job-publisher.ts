@@ -62,10 +62,14 @@ export class JobPublisher implements Publisher {
     opts: SendOptions,
     timeoutMs: number,
   ): Promise<void> {
+    // One deadline for the whole publish: the wait for a connection, the declare and the confirm
+    // share `timeoutMs` (the ingest's publishTimeoutMs), so a failover comes within it. Each step
+    // given a fresh timeoutMs, a far region (100 ms each way) whose confirm never came was left
+    // after 3.5 s against a 2 s timeout: the declare's round trips came on top.
+    const deadline = Date.now() + timeoutMs;
     if (!this.conn.current()) {
       await this.conn.waitConnected(Math.min(this.defaults.waitForConnectionMs, timeoutMs));
     }
-    const deadline = Date.now() + timeoutMs;
     if (opts.declare !== false) await bounded(this.declare(queue), deadline - Date.now(), `declare ${queue}`);
     const now = Date.now();
     const dueAt = opts.dueAt ?? (opts.delayMs && opts.delayMs > 0 ? now + opts.delayMs : undefined);
@@ -80,20 +84,23 @@ export class JobPublisher implements Publisher {
         holdsInsteadOfHop(tiersMs, dueAt - now) &&
         this.topology.holdsShortDelays(queue)
       )
-        return this.confirm.publish('', queue, content, props, queue, timeoutMs);
-      const sent = Date.now() + timeoutMs;
-      return this.sendDelayed(queue, content, props, dueAt - now, timeoutMs).catch((err: Error) => {
-        // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
-        // and the topology is declaring the tiers again; send once more (a fresh properties
-        // object, the id the first attempt set kept), within the first attempt's timeout.
-        if (!isMissingTier(err) || Date.now() >= sent) throw missingTierRecoverable(err);
-        const left = dueAt - Date.now();
-        return this.sendDelayed(queue, content, { ...props }, left, sent - Date.now()).catch((e: Error) => {
-          throw missingTierRecoverable(e);
-        });
-      });
+        return this.confirm.publish('', queue, content, props, queue, deadline - Date.now());
+      return this.sendDelayed(queue, content, props, dueAt - now, deadline - Date.now()).catch(
+        (err: Error) => {
+          // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
+          // and the topology is declaring the tiers again; send once more (a fresh properties
+          // object, the id the first attempt set kept), within the first attempt's timeout.
+          if (!isMissingTier(err) || Date.now() >= deadline) throw missingTierRecoverable(err);
+          const left = dueAt - Date.now();
+          return this.sendDelayed(queue, content, { ...props }, left, deadline - Date.now()).catch(
+            (e: Error) => {
+              throw missingTierRecoverable(e);
+            },
+          );
+        },
+      );
     }
-    return this.confirm.publish('', queue, content, properties, queue, timeoutMs);
+    return this.confirm.publish('', queue, content, properties, queue, deadline - Date.now());
   }
 
   private async sendDelayed(
