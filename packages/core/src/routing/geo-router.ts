@@ -109,7 +109,9 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
             fast.push(r.id);
           } else open.push(r.id);
         } else if (isSlow(r.health, min)) {
-          if (t - r.health.lastProbeAt >= reprobeMs) {
+          // Likewise the re-measure: claimed behind a nearer region it is never sent, and a caller
+          // for whom this region is nearest waits another reprobeMs to see it measured again.
+          if (fast.length === 0 && t - r.health.lastProbeAt >= reprobeMs) {
             r.health.lastProbeAt = t;
             fast.push(r.id);
           } else slow.push(r.id);

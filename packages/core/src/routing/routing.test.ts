@@ -132,6 +132,21 @@ describe('geo router', () => {
     expect(router.order(nyc)[0]).toBe('us-east');
     expect(router.status().find((s) => s.id === 'us-east')).toMatchObject({ state: 'closed', slow: false });
   });
+  it('gives a slow region its re-measure only where it is tried first', () => {
+    const { router, tick } = clockRouter({ reprobeMs: 5000 });
+    for (let i = 0; i < 5; i++) {
+      router.report('us-east', { ok: true, latencyMs: 210 });
+      router.report('eu-west', { ok: true, latencyMs: 3 });
+    }
+    const nyc = { location: { lat: 40.7, lon: -74 } };
+    const delhi = { location: { lat: 28.6, lon: 77.2 } };
+    router.order(nyc); // the first re-measure
+    tick(5001);
+    // A caller in Delhi has two regions before us-east: its order must not use up the re-measure
+    // (us-east would be "probed" without a publish, and stay demoted for NYC for another 5 s).
+    expect(router.order(delhi)).toEqual(['ap-south', 'eu-west', 'us-east']);
+    expect(router.order(nyc)[0]).toBe('us-east');
+  });
   it('keeps every region in the order, open ones last', () => {
     const { router } = clockRouter();
     for (const r of regions) router.report(r.id, { ok: false, latencyMs: 1, recoverable: true });
