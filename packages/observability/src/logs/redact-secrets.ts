@@ -42,6 +42,15 @@ export const TOP_LEVEL_PATHS = [...SECRET_KEYS].flatMap((k) =>
   ].map((v) => (/^[A-Za-z_$][\w$]*$/.test(v) ? v : `["${v}"]`)),
 );
 
+/**
+ * Redis commands whose arguments hold a password: AUTH, HELLO … AUTH, MIGRATE … AUTH, CONFIG SET
+ * requirepass, ACL SETUSER >pass. ioredis puts the refused command on its ReplyError as
+ * `command: { name, args }`, so a wrong REDIS_URL password was printed as an AUTH's args.
+ */
+const SECRET_COMMANDS = new Set(['auth', 'hello', 'migrate', 'config', 'acl']);
+const isSecretCommand = (v: Record<string, unknown>): boolean =>
+  typeof v.name === 'string' && Array.isArray(v.args) && SECRET_COMMANDS.has(v.name.toLowerCase());
+
 const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
@@ -57,6 +66,7 @@ export function redactSecrets<T>(obj: T, depth = 0): T {
   if (depth > MAX_DEPTH) return (typeof obj === 'object' && obj !== null ? TRUNCATED : obj) as T;
   if (obj instanceof Error) return redactError(obj, depth) as T;
   if (!isPlain(obj)) return obj;
+  if (isSecretCommand(obj)) return { ...obj, args: [CENSOR] } as T;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
