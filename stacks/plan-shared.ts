@@ -30,6 +30,12 @@ export const LIMITS = {
   drainMemoryMb: 512,
   drainTimeoutS: 50,
   drainSchedule: 'rate(1 minute)',
+  /**
+   * A result store command's timeout (the Upstash REST client's timeoutMs, the TCP store's
+   * commandTimeout): an enqueue makes one before its publish (the idempotency claim) and one after
+   * (the record).
+   */
+  storeCommandTimeoutS: 10,
   /** The ingest's long-poll (`?wait=`) waits up to 30 s. */
   ingestLongPollS: 30,
 } as const;

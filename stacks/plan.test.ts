@@ -148,10 +148,17 @@ describe('planDeployment: regions', () => {
     expect(p.secrets[0]).toMatchObject({ name: SECRET.apiKeys, placeholder: '' });
   });
 
-  it('ingest timeout covers the 30 s long-poll and a publish attempt per region', () => {
+  it('ingest timeout covers the 30 s long-poll, and an enqueue: a publish attempt per region between two store writes', () => {
     expect(plan({}).regions[0]!.ingest.timeoutS).toBe(35);
     const many = plan({ regions: [EU, US], ingest: { publishTimeoutMs: 20_000, bodyLimitBytes: 1024 } });
-    expect(many.regions[0]!.ingest.timeoutS).toBe(45);
+    // An enqueue claims its idempotency key (a store command, up to its 10 s timeout), publishes
+    // (up to 20 s per region, failing over) and writes the record (another 10 s): 60 s. At 45 s
+    // Lambda ended it after the broker had confirmed, the client got an error for an accepted job
+    // and sent it again.
+    expect(many.regions[0]!.ingest.timeoutS).toBeGreaterThanOrEqual(2 * 10 + 2 * 20);
+    expect(many.regions[0]!.ingest.timeoutS).toBe(2 * 10 + 2 * 20 + 5);
+    const three = plan({ regions: [EU, US, { ...US, id: 'ap', awsRegion: 'ap-south-1' }] });
+    expect(three.regions[0]!.ingest.timeoutS).toBeGreaterThanOrEqual(2 * 10 + 3 * 5 + 5);
   });
 
   it('is pure: the same config gives the same plan and is not modified', () => {

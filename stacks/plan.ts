@@ -85,6 +85,10 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     const links = forwardLinks(config, r, sqsQueues, awsRegions.get(r.id)!);
     const ingestLinks = [SECRET.apiKeys, SECRET.upstashUrl, SECRET.upstashToken, ...brokerSecrets(sources)];
     const publishS = Math.ceil((config.ingest.publishTimeoutMs * config.regions.length) / 1000);
+    // An enqueue: claim its key, publish (failing over region by region), write its record. Ended
+    // by Lambda's timeout after the broker confirmed, the client got an error for an accepted job
+    // and sent it again (a duplicate, without an idempotency key).
+    const enqueueS = publishS + 2 * LIMITS.storeCommandTimeoutS;
     const region: RegionPlan = {
       id: r.id,
       prefix,
@@ -93,7 +97,7 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
       broker: source,
       ingest: {
         ...fn(`${prefix}Ingest`, 'ingest', {
-          timeoutS: Math.min(LIMITS.lambdaMaxTimeoutS, Math.max(LIMITS.ingestLongPollS, publishS) + 5),
+          timeoutS: Math.min(LIMITS.lambdaMaxTimeoutS, Math.max(LIMITS.ingestLongPollS, enqueueS) + 5),
           memoryMb: LIMITS.ingestMemoryMb,
           environment: {
             [ENV.region]: r.id,
