@@ -51,10 +51,13 @@ export function createMetrics(opts: MetricsOptions = {}) {
       'warren_jobs_skipped_total',
       'Deliveries acked with no outcome of their own: a copy of a finished job, or a run whose job was cancelled or taken over meanwhile',
     ),
-    expired: counter('warren_jobs_expired_total', 'Jobs past their expiresAt when delivered, not run'),
+    expired: counter(
+      'warren_jobs_expired_total',
+      'Jobs past their expiresAt when delivered (not run), or whose retry would come due after it',
+    ),
     deferred: counter(
       'warren_jobs_deferred_total',
-      "Copies put back until another run's lease lapses (no attempt spent)",
+      "Copies put back without spending an attempt: behind another run's lease, or the task threw a DeferError",
     ),
     released: counter(
       'warren_jobs_released_total',
