@@ -20,6 +20,7 @@ import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, failWith, skip } from './settle-delivery';
 import { settleThrown } from './settle-thrown';
+import { writeRunStart } from './store-outage-retry';
 import { cancelWatch } from './watch-cancel';
 import { WorkerLostError } from './worker-lost-error';
 
@@ -81,7 +82,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(job, task.timeoutMs, ttlS, opts.deadlineMs);
     let started: TransitionOutcome;
     try {
-      started = await write(job.id, 'running', recordPatch(job, runTtlS, attempt, owner, leaseMs));
+      started = await writeRunStart(x, recordPatch(job, runTtlS, attempt, owner, leaseMs));
     } catch (err) {
       // Refused for good (an input over the store's request limit): handed back, every delivery
       // would be refused again. Failed without its input if the store takes that; else it

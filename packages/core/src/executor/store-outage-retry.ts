@@ -1,4 +1,6 @@
 import { TransportError } from '@warren/protocol';
+import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import type { JobExecution } from './executor-types';
 import { LEASE_MARGIN_MS } from './run-budget';
 
 /**
@@ -11,27 +13,64 @@ export const RUN_END_RETRY_MS = LEASE_MARGIN_MS / 2;
 export const runEndRetryBudget = (deadlineMs?: number): number =>
   deadlineMs === undefined ? RUN_END_RETRY_MS : Math.min(RUN_END_RETRY_MS, deadlineMs - Date.now() - 1000);
 
+/**
+ * How long a start keeps trying: enough to learn whether a timed-out try was applied once the
+ * store answers again; a longer outage hands the delivery back as before (nothing ran yet).
+ */
+export const RUN_START_RETRY_MS = 500;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * `write` again while the store is unreachable (a recoverable TransportError), for up to
- * `budgetMs`. The end of a run is the one write that cannot be made later: thrown, the delivery
- * was handed back with the record still `running` under this run's lease, its copy deferred the
- * whole lease (timeout + 30 s) and then taken for a dead worker's run (WorkerLostError: failed on
- * a last attempt, run again otherwise) though the task had ended and no worker died. Celery's
- * result_backend_always_retry. Refusals and other errors are thrown at once.
+ * `budgetMs` after its first failure. The end of a run is the one write that cannot be made
+ * later: thrown, the delivery was handed back with the record still `running` under this run's
+ * lease, its copy deferred the whole lease (timeout + 30 s) and then taken for a dead worker's
+ * run (WorkerLostError: failed on a last attempt, run again otherwise) though the task had ended
+ * and no worker died. Celery's result_backend_always_retry. Refusals and other errors are thrown at once.
  */
 export async function retryWhileStoreDown<T>(
   write: () => Promise<T>,
   budgetMs = RUN_END_RETRY_MS,
 ): Promise<T> {
-  const until = Date.now() + budgetMs;
+  // Counted from the first failure: a try that timed out has used its whole command timeout.
+  let until: number | undefined;
   for (let pause = 100; ; pause = Math.min(pause * 2, 1000)) {
     try {
       return await write();
     } catch (err) {
+      until ??= Date.now() + budgetMs;
       if (!(err instanceof TransportError) || !err.recoverable || Date.now() + pause > until) throw err;
       await sleep(pause);
     }
   }
+}
+
+/**
+ * The write that starts a run, made again for a moment while the store is unreachable (with a
+ * deadline, a Lambda invocation's, one try as before: its time goes to the task). A try that timed out may
+ * have been applied, its reply lost: thrown, the delivery went back and its copy found the job
+ * `running` under this run's lease though no run had begun, was deferred the whole lease, then
+ * failed it as a dead worker's run (WorkerLostError) without running it. So each try after the
+ * first asks first to renew this run's lease: granted, the lost try had started the run.
+ */
+export function writeRunStart(
+  x: Pick<JobExecution, 'job' | 'owner' | 'write' | 'deadlineMs'>,
+  patch: TransitionPatch,
+): Promise<TransitionOutcome> {
+  const { job, owner, write } = x;
+  let tried = false;
+  return retryWhileStoreDown(
+    async () => {
+      if (tried) {
+        const { leaseMs, ttlS } = patch;
+        const mine = await write(job.id, 'running', { owner, leaseMs, ttlS, renew: true });
+        // The job was not queued as far as this run knows: no earlier run of it to take over.
+        if (mine.ok) return { ok: true, from: undefined };
+      }
+      tried = true;
+      return write(job.id, 'running', patch);
+    },
+    x.deadlineMs === undefined ? RUN_START_RETRY_MS : 0,
+  );
 }
