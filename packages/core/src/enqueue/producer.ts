@@ -3,6 +3,7 @@ import type { WarrenConfig } from '../config/define-config';
 import type { Publisher } from '../ports/publisher';
 import type { ResultStore } from '../ports/result-store';
 import { createGeoRouter } from '../routing/geo-router';
+import { DEFAULT_HEALTH } from '../routing/region-health';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { waitingTtlS } from '../state/waiting-ttl';
 import { buildEnvelope } from './build-envelope';
@@ -54,7 +55,16 @@ export function createProducer(deps: ProducerDeps) {
   const router =
     deps.router ??
     (located.length > 0
-      ? createGeoRouter({ regions: located, home: config.region })
+      ? createGeoRouter({
+          regions: located,
+          home: config.region,
+          // A half-open region's probe may take the whole publish timeout: until then it blocks
+          // other probes. With the 5 s default under a longer publishTimeoutMs (8 s), a request
+          // during the probe became a second probe and hung on the region (2.7 s) too.
+          health: {
+            probeTimeoutMs: Math.max(DEFAULT_HEALTH.probeTimeoutMs, config.ingest.publishTimeoutMs + 1000),
+          },
+        })
       : staticRouter([...publishers.keys()], config.region));
   const publishWithFailover = createPublishWithFailover({
     publishers,
