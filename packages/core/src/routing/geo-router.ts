@@ -108,9 +108,11 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
             r.health.startProbe(t);
             fast.push(r.id);
           } else open.push(r.id);
-        } else if (isSlow(r.health, min)) {
-          // Likewise the re-measure: claimed behind a nearer region it is never sent, and a caller
-          // for whom this region is nearest waits another reprobeMs to see it measured again.
+          // A hinted region is tried first while it confirms, slow or not: the hint passes over
+          // only a region that is down (README, OpenAPI), else its jobs silently land elsewhere.
+        } else if (r.id !== hint.region && isSlow(r.health, min)) {
+          // Like the probe, the re-measure: claimed behind a nearer region it is never sent, and
+          // a caller for whom this region is nearest waits another reprobeMs for its re-measure.
           if (fast.length === 0 && t - r.health.lastProbeAt >= reprobeMs) {
             r.health.lastProbeAt = t;
             fast.push(r.id);

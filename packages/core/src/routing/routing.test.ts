@@ -147,6 +147,16 @@ describe('geo router', () => {
     expect(router.order(delhi)).toEqual(['ap-south', 'eu-west', 'us-east']);
     expect(router.order(nyc)[0]).toBe('us-east');
   });
+  it('tries a hinted region first though it is slow (only one that is down is passed over)', () => {
+    const { router } = clockRouter({ reprobeMs: 5000 });
+    for (let i = 0; i < 5; i++) {
+      router.report('us-east', { ok: true, latencyMs: 210 });
+      router.report('eu-west', { ok: true, latencyMs: 3 });
+    }
+    router.order({ region: 'eu-west' });
+    expect(router.status().find((s) => s.id === 'us-east')?.slow).toBe(true);
+    for (let i = 0; i < 3; i++) expect(router.order({ region: 'us-east' })[0]).toBe('us-east');
+  });
   it('keeps every region in the order, open ones last', () => {
     const { router } = clockRouter();
     for (const r of regions) router.report(r.id, { ok: false, latencyMs: 1, recoverable: true });
