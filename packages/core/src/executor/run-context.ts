@@ -1,4 +1,4 @@
-import type { JobEnvelope, JobState } from '@warren/protocol';
+import { type JobEnvelope, type JobState, TransportError } from '@warren/protocol';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { TaskContext } from '../task/define-task';
 import { lostReason } from './lease-lost-error';
@@ -61,12 +61,20 @@ export class RunContext implements TaskContext {
     const { owner, leaseMs, ttlS } = this;
     // A renewal: refused unless this run still holds the job (its lease lapsed in a stall and the
     // job moved on: a start would revive it).
-    let out = await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
-    // No record at all: Redis lost it (see record-lost.ts), no other run has the job. Made again
-    // as this run's; a run that took the job meanwhile holds its lease and still wins.
-    if (!out.ok && out.state === undefined) {
-      const patch = recordPatch(this.job, ttlS, this.attempt, owner, leaseMs);
-      out = await this.write(this.jobId, 'running', { ...patch, progress });
+    let out: TransitionOutcome;
+    try {
+      out = await this.write(this.jobId, 'running', { owner, progress, leaseMs, ttlS, renew: true });
+      // No record at all: Redis lost it (see record-lost.ts), no other run has the job. Made again
+      // as this run's; a run that took the job meanwhile holds its lease and still wins.
+      if (!out.ok && out.state === undefined) {
+        const patch = recordPatch(this.job, ttlS, this.attempt, owner, leaseMs);
+        out = await this.write(this.jobId, 'running', { ...patch, progress });
+      }
+    } catch (err) {
+      // The store unreachable for a moment: this report is lost, not the run. Thrown into the
+      // task, it failed the attempt though the run's lease (taken for its whole timeout) held.
+      if (err instanceof TransportError && err.recoverable) return;
+      throw err;
     }
     // Refused: whatever the run does now is not recorded, and may clash with the run that has the
     // job now; its signal tells a cooperative task to stop.
