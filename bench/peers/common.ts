@@ -62,6 +62,9 @@ export async function deleteAmqpQueue(queue: string): Promise<void> {
     await ch.deleteQueue(queue);
     // warren declares `<queue>.dlq` with every work queue; left behind, they pile up run after run.
     await ch.deleteQueue(`${queue}.dlq`);
+    // Celery declares a direct exchange named after each queue it uses (kombu's default); left
+    // behind, one per bench round piles up on the shared broker. Deleting a missing one is a no-op.
+    await ch.deleteExchange(queue);
   } finally {
     await conn.close().catch(() => {});
   }
