@@ -102,9 +102,15 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   const confirmTimeoutMs = opts.confirmTimeoutMs ?? 5000;
   const waitForConnectionMs = opts.waitForConnectionMs ?? (opts.urls.length > 1 ? 500 : 0);
 
-  const checkQueue = async (name: string): Promise<Replies.AssertQueue> => {
+  /** The current connection, or a recoverable "not connected" error naming `what` was tried. */
+  const connected = (what: string) => {
     const model = conn.current();
-    if (!model) throw classifyAmqpError(new Error('not connected'), `check queue ${name}`);
+    if (!model) throw classifyAmqpError(new Error('not connected'), what);
+    return model;
+  };
+
+  const checkQueue = async (name: string): Promise<Replies.AssertQueue> => {
+    const model = connected(`check queue ${name}`);
     // Also the queue-full check of a nack: a silent broker must not hang that publish.
     return onTempChannel(model, timeoutMs(opts), `check queue ${name}`, (ch) => ch.checkQueue(name)).catch(
       (err) => {
@@ -177,20 +183,17 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     publishRaw: (queue, body, props = {}, opts = {}) =>
       publisher.send(queue, typeof body === 'string' ? Buffer.from(body) : body, { ...props }, opts),
     peekDeadLetters: async (queue, max = 1000, peek = {}) => {
-      const model = conn.current();
-      if (!model) throw classifyAmqpError(new Error('not connected'), `peek ${queue}.dlq`);
+      const model = connected(`peek ${queue}.dlq`);
       const decode = peek.decode ? decoderFor(queue) : undefined;
       return peekDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`peek ${queue}.dlq`));
     },
     takeDeadLetters: async (queue, max) => {
-      const model = conn.current();
-      if (!model) throw classifyAmqpError(new Error('not connected'), `take ${queue}.dlq`);
+      const model = connected(`take ${queue}.dlq`);
       const decode = decoderFor(queue);
       return takeDeadLetters(model, queue, max, timeoutMs(opts), decode).catch(failedOn(`take ${queue}.dlq`));
     },
     parked: async ({ max = 10_000, release = false, only } = {}) => {
-      const model = conn.current();
-      if (!model) throw classifyAmqpError(new Error('not connected'), 'read the parked delays');
+      const model = connected('read the parked delays');
       return releaseParked(model, { max, ms: timeoutMs(opts), release, only }).catch(
         failedOn('read the parked delays'),
       );

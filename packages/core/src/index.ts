@@ -22,6 +22,7 @@ export * from './executor/execute-job';
 export type { RunScope } from './executor/run-context';
 export { runWithTimeout } from './executor/run-with-timeout';
 export { type Runaway, Runaways } from './executor/runaways';
+export { copyDueIn, HOLD_UNDER_MS, holdUntil } from './hold-until';
 export { uuidv7 } from './ids';
 export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';

@@ -55,8 +55,11 @@ export function quoteUnsafeIntegers(text: string): string {
   return at === 0 ? text : out + text.slice(at);
 }
 
-/** Text that may hold a number JSON.parse changes: 16+ digits in a row, or a 3-digit exponent. */
-const MAYBE_INEXACT = /\d{16}|[eE]\+?\d{3}/;
+/**
+ * Text that may hold a number JSON.parse changes: 16+ digits in a row, or a 3-digit exponent
+ * (after a digit, as in every JSON number: an `e123` inside a hex id does not trigger the scan).
+ */
+const MAYBE_INEXACT = /\d{16}|\d[eE]\+?\d{3}/;
 
 /**
  * The first number in (valid) JSON text that JSON.parse cannot keep: an integer past 2^53 that

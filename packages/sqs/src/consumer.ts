@@ -3,13 +3,15 @@ import {
   type ConsumeOptions,
   type Consumer,
   type DeliveryHandler,
+  HOLD_UNDER_MS,
+  holdUntil,
   msUntil,
   parseEnvelope,
   type Subscription,
   type TransportError,
 } from '@warren/core';
 import { sqsCall } from './errors';
-import { HOLD_UNDER_MS, holdUntil, isFifoUrl } from './limits';
+import { isFifoUrl } from './limits';
 import { QueueDirectory } from './queue-directory';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
 import { createSqsDelivery, deadLetterMessage, type SqsContext } from './sqs-delivery';
@@ -69,7 +71,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           await d.defer(wait);
           return !d.keep;
         }
-        if (wait > 0) await holdUntil(parsed.job.notBefore!); // nearly due: a copy would be a second late
+        if (wait > 0) await holdUntil(Date.now() + wait); // nearly due: a copy would be a second late
         heartbeat = keepHidden(opts.client, m, visibilityS, sentAt, opts.onError);
         await handler(d).catch(async (err) => {
           opts.onError?.(err);

@@ -16,16 +16,3 @@ export const isFifoUrl = (url: string) => url.endsWith('.fifo');
 
 /** Milliseconds → whole seconds (rounded up so a delay is never shortened), capped. */
 export const toSeconds = (ms: number, cap: number) => Math.min(cap, Math.max(0, Math.ceil(ms / 1000)));
-
-/**
- * A job due within this is waited out by the consumer rather than handed back: a copy's
- * DelaySeconds is whole seconds, so it came back up to a second (and a receive) late.
- */
-export const HOLD_UNDER_MS = 1000;
-
-/** Resolves once `iso` (a notBefore) has passed by the wall clock (a timer may fire a tick early). */
-export async function holdUntil(iso: string): Promise<void> {
-  const due = Date.parse(iso);
-  for (let left = due - Date.now(); left > 0; left = due - Date.now())
-    await new Promise((r) => setTimeout(r, left));
-}

@@ -1,4 +1,4 @@
-import { type Delivery, TransportError, UnavailableError } from '@warren/core';
+import { type Delivery, type Executor, TransportError, UnavailableError } from '@warren/core';
 
 /** Deliveries of one job attempt whose handling threw a non-infrastructure error, before its DLQ. */
 export const POISON_LIMIT = 5;
@@ -38,7 +38,26 @@ export function createPoisonGuard(limit = POISON_LIMIT) {
 }
 
 /** The dead-letter reason for a delivery whose handling threw the same error `limit` times. */
-export function poisonReason(err: unknown, limit = POISON_LIMIT): string {
+function poisonReason(err: unknown, limit = POISON_LIMIT): string {
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return `the worker failed on this message ${limit} times in a row (not the task: ${what.slice(0, 500)})`;
+}
+
+/**
+ * Fails a delivery the guard gave up on through the executor (its record `failed` as WorkerError,
+ * then its DLQ); when that throws too (the defect may be in it), `moveAsIs` puts the message in
+ * the DLQ with the reason. Rejects only when both fail.
+ */
+export async function failPoisoned(
+  executor: Pick<Executor, 'fail'>,
+  d: Delivery,
+  err: unknown,
+  moveAsIs: (reason: string) => Promise<void>,
+): Promise<void> {
+  const reason = poisonReason(err);
+  try {
+    await executor.fail(d, { type: 'WorkerError', message: reason, retryable: false }, 'worker error');
+  } catch {
+    await moveAsIs(reason);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Delivery } from '@warren/core';
+import { copyDueIn, type Delivery } from '@warren/core';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { EventSink } from '../connection/events';
@@ -54,17 +54,6 @@ export async function deadLetterMessage(
   }
   acks.ack(msg.fields.deliveryTag);
   host.onEvent({ type: 'dead-lettered', queue: host.queue, reason });
-}
-
-/**
- * The copy a retry or deferral publishes, its due time in the body too (`notBefore`, a Celery
- * `eta`). A delay longer than a tier comes back to the queue early; warren's consumers send it on
- * by the tier's header, but a Python Celery worker reads `eta` and the SQS bridge drops headers:
- * with the job's first notBefore (none) they ran the early copy at once.
- */
-export function copyDueIn(job: Delivery['job'], attempt: number, delayMs: number): Delivery['job'] {
-  if (!(delayMs > 0)) return { ...job, attempt };
-  return { ...job, attempt, notBefore: new Date(Date.now() + delayMs).toISOString() };
 }
 
 /**

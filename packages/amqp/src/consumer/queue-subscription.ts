@@ -1,4 +1,4 @@
-import type { DeliveryHandler } from '@warren/core';
+import { type DeliveryHandler, holdUntil } from '@warren/core';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
@@ -11,7 +11,7 @@ import type { Topology } from '../topology/topology';
 import { AmqpDelivery, type DeliveryHost, deadLetterMessage } from './amqp-delivery';
 import { ChannelAcks } from './channel-acks';
 import { dueAt, republishProperties } from './dead-letter';
-import { holdsInsteadOfHop, holdUntil } from './hold-until-due';
+import { holdsInsteadOfHop } from './hold-until-due';
 import { restartDelayMs } from './restart-delay';
 
 export interface SubscriptionDeps {

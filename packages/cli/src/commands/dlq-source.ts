@@ -1,7 +1,6 @@
 import { dlqName } from '@warren/amqp';
-import { ConfigError, type Publisher, type WarrenConfig } from '@warren/core';
-import { brokerFromEnv } from '../runtime/broker-from-env';
-import { hasBroker } from '../runtime/require-services';
+import type { Publisher, WarrenConfig } from '@warren/core';
+import { withRegionBroker } from '../runtime/with-region-broker';
 import { settleWithin } from '../runtime/within';
 import { type DeadLetterJson, deadLetterJson } from './dlq-lines';
 import type { ReplayTake } from './dlq-replay';
@@ -38,16 +37,8 @@ export async function withDlqSource(
       await settleWithin(sqs.close(), 10_000, 'SQS client close');
     }
   }
-  const env = process.env;
-  if (!hasBroker(config, env))
-    throw new ConfigError(
-      `${command}: no broker (set RABBITMQ_URL, or regions[].brokers in the config; --sqs for SQS)`,
-    );
-  const rt = await brokerFromEnv(config, env);
-  try {
-    const broker = rt.brokers.get(config.region) ?? rt.brokers.values().next().value;
-    if (!broker) throw new ConfigError(`${command}: no RabbitMQ configured`);
-    await fn({
+  await withRegionBroker(command, config, process.env, '; --sqs for SQS', (broker) =>
+    fn({
       name: dlqName(queue),
       publisher: broker.publisher,
       list: async (limit) => {
@@ -56,8 +47,6 @@ export async function withDlqSource(
         return { records, more: Math.max(0, before - records.length) };
       },
       take: (limit) => broker.takeDeadLetters(queue, limit),
-    });
-  } finally {
-    await settleWithin(rt.close(), 10_000, 'broker close');
-  }
+    }),
+  );
 }

@@ -1,9 +1,6 @@
 import { PARKED_DELAYS_QUEUE, type ParkedReport } from '@warren/amqp';
-import { ConfigError } from '@warren/core';
-import { brokerFromEnv } from '../runtime/broker-from-env';
 import { loadConfig } from '../runtime/load-config';
-import { hasBroker } from '../runtime/require-services';
-import { settleWithin } from '../runtime/within';
+import { withRegionBroker } from '../runtime/with-region-broker';
 import { visibleControls } from './visible-controls';
 
 export interface ParkedOptions {
@@ -24,17 +21,9 @@ export interface ParkedOptions {
 export async function parked(o: ParkedOptions): Promise<void> {
   const env = process.env;
   const config = await loadConfig(env);
-  if (!hasBroker(config, env))
-    throw new ConfigError('warren parked: no broker (set RABBITMQ_URL, or regions[].brokers in the config)');
-  const rt = await brokerFromEnv(config, env);
-  let report: ParkedReport;
-  try {
-    const broker = rt.brokers.get(config.region) ?? rt.brokers.values().next().value;
-    if (!broker) throw new ConfigError('warren parked: no RabbitMQ configured');
-    report = await broker.parked({ max: o.limit, release: !!o.release, only: o.queue });
-  } finally {
-    await settleWithin(rt.close(), 10_000, 'broker close');
-  }
+  const report = await withRegionBroker('warren parked', config, env, '', (broker) =>
+    broker.parked({ max: o.limit, release: !!o.release, only: o.queue }),
+  );
   if (o.json) console.log(JSON.stringify({ parkingQueue: PARKED_DELAYS_QUEUE, ...report }, null, 2));
   else for (const line of parkedLines(report, !!o.release)) console.log(line);
   const stuck = report.queues.filter((q) => !q.exists && (o.queue === undefined || q.queue === o.queue));

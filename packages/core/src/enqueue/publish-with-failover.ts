@@ -1,4 +1,5 @@
 import { type JobEnvelope, TransportError, UnavailableError } from '@warren/protocol';
+import { msUntil } from '../ms-until';
 import type { Publisher } from '../ports/publisher';
 import type { RegionRouter, RoutingHint } from '../routing/router';
 import type { ProducerEvent } from './producer';
@@ -39,10 +40,7 @@ export function createPublishWithFailover(deps: FailoverDeps) {
         const out = env.origin === regionId ? env : { ...env, origin: regionId };
         // After a failed region, what is left of the delay: the job stays due when it was asked
         // to be (its notBefore), not later by the time the failed attempts took.
-        const wait =
-          lastErr === undefined || !env.notBefore
-            ? delayMs
-            : Math.max(0, Date.parse(env.notBefore) - Date.now());
+        const wait = lastErr === undefined || !env.notBefore ? delayMs : msUntil(env.notBefore);
         await publisher.publish(env.queue, out, { delayMs: wait, timeoutMs });
         const latencyMs = performance.now() - started;
         router.report(regionId, { ok: true, latencyMs });

@@ -1,7 +1,8 @@
 import type { JobEnvelope, JobError } from '@warren/protocol';
 import { DeferError, NonRetriableError, RetryAfterError } from '../task/task-errors';
 
-const MAX_TEXT = 4000;
+/** The longest message or stack a record's error keeps. */
+export const MAX_TEXT = 4000;
 
 /**
  * A thrown value as the record's error. Never throws itself: a task may throw anything (a string,

@@ -1,9 +1,8 @@
 import type { SchemaIssue } from '../task/parse-schema';
+import { MAX_TEXT } from './errors';
 
 /** Issues named in the record's error; the rest are counted. */
 const MAX_SHOWN = 20;
-/** As toJobError bounds a thrown error's message. */
-const MAX_TEXT = 4000;
 
 /**
  * The record's error message for an input the task's schema refuses. Bounded: a schema reports

@@ -28,15 +28,11 @@ export function createRetrying(opts?: RetryOptions) {
       } catch (err) {
         const http = asHttpError(err);
         if (!(http instanceof WarrenHttpError) || !retryableItem(http.status)) throw http;
-        // A wait (`until` given) is retried until its end, as the HTTP client's polls: a pause
-        // (a backoff, a Retry-After) past it is cut to one last try there.
-        const waiting = opts.until !== undefined && policy.attempts > 1;
-        const tries = waiting ? Number.POSITIVE_INFINITY : policy.attempts;
-        let pauseMs = policy.pauseAfter(attempt, until, http.retryAfterMs, tries);
-        if (pauseMs === undefined && waiting) {
-          const left = until - Date.now();
-          if (left > 0) pauseMs = left;
-        }
+        // A wait (`until` given) is retried until its end, as the HTTP client's polls.
+        const pauseMs =
+          opts.until !== undefined
+            ? policy.waitPauseAfter(attempt, until, http.retryAfterMs)
+            : policy.pauseAfter(attempt, until, http.retryAfterMs);
         if (pauseMs === undefined) throw http;
         await sleep(pauseMs, opts.signal);
       }

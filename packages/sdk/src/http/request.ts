@@ -48,7 +48,7 @@ export function createRequester(opts: RequesterOptions) {
   const base = (q < 0 ? opts.url : opts.url.slice(0, q)).replace(/\/+$/, '');
   const withQuery = (path: string) => (query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
   const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
-  const { attempts, deadlineMs, pauseAfter } = retryPolicy(opts.retry);
+  const { deadlineMs, pauseAfter, waitPauseAfter } = retryPolicy(opts.retry);
 
   /** One try: the answer's status, parsed body and headers; aborted at `timeoutMs` or by `signal`. */
   async function once(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal) {
@@ -92,10 +92,9 @@ export function createRequester(opts: RequesterOptions) {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     };
-    // A wait's polls are retried until its end (it was asked to wait that long), the rest `attempts` times.
-    const tries = call.poll && attempts > 1 ? Number.POSITIVE_INFINITY : attempts;
+    // A wait's polls are retried until its end (waitPauseAfter), the rest `attempts` times.
     let lastErr: unknown;
-    for (let i = 1; i <= tries; i++) {
+    for (let i = 1; ; i++) {
       call.signal?.throwIfAborted();
       let retryAfterMs: number | undefined;
       const left = Math.max(0, call.until - Date.now());
@@ -138,14 +137,9 @@ export function createRequester(opts: RequesterOptions) {
         if (call.signal?.aborted) throw call.signal.reason;
         lastErr = err;
       }
-      let pauseMs = pauseAfter(i, call.until, retryAfterMs, tries);
-      // A wait was asked to last until its end: a pause (a backoff, a Retry-After) that would pass
-      // it is cut to one last try there, not given up on at once (a 3 s wait failed after 1.2 s of
-      // an ingest restart; a store outage's Retry-After: 1 ended a wait up to 1 s early).
-      if (pauseMs === undefined && call.poll && i < tries) {
-        const left = call.until - Date.now();
-        if (left > 0) pauseMs = left;
-      }
+      const pauseMs = call.poll
+        ? waitPauseAfter(i, call.until, retryAfterMs)
+        : pauseAfter(i, call.until, retryAfterMs);
       if (pauseMs === undefined) break;
       await sleep(pauseMs, call.signal);
       call.retried = true;

@@ -46,5 +46,18 @@ export function retryPolicy(opts: RetryOptions = {}) {
     const pauseMs = Math.max(retryAfterMs, backoffMs(attempt));
     return attempt >= tries || Date.now() + pauseMs >= until ? undefined : pauseMs;
   };
-  return { attempts, deadlineMs, backoffMs, pauseAfter };
+  /**
+   * The pause after a wait's try `attempt` failed: a wait was asked to last until `until`, so it is
+   * retried until then (unless `attempts` is 1), and a pause (a backoff, a Retry-After) that would
+   * pass it is cut to one last try there, not given up on at once (a 3 s wait failed after 1.2 s
+   * of an ingest restart; a store outage's Retry-After: 1 ended a wait up to 1 s early).
+   */
+  const waitPauseAfter = (attempt: number, until: number, retryAfterMs?: number): number | undefined => {
+    if (attempts <= 1) return undefined;
+    const pauseMs = pauseAfter(attempt, until, retryAfterMs, Number.POSITIVE_INFINITY);
+    if (pauseMs !== undefined) return pauseMs;
+    const left = until - Date.now();
+    return left > 0 ? left : undefined;
+  };
+  return { attempts, deadlineMs, backoffMs, pauseAfter, waitPauseAfter };
 }

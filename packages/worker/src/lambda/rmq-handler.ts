@@ -1,14 +1,15 @@
 import {
+  copyDueIn,
   type Delivery,
   type ExecuteOptions,
   type Executor,
+  holdUntil,
   type JobEnvelope,
   type Publisher,
   parseEnvelope,
 } from '@warren/core';
-import { createPoisonGuard, poisonReason } from '../poison-guard';
+import { createPoisonGuard, failPoisoned } from '../poison-guard';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
-import { holdUntil } from './hold-until';
 import { mapLimit } from './map-limit';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
@@ -83,17 +84,7 @@ const HAND_BACK_PAUSE_MS = 2000;
  * A message back from its tier with less than this left is waited out here: the smallest default
  * delay tier, through which a hop would send it (and the event source's batching after it).
  */
-const HOLD_UNDER_MS = 250;
-
-/**
- * A retry's or deferral's copy, its due time in the body too: one longer than a tier comes back
- * to the queue early, and readers that do not know the tier's header (a Python Celery worker
- * reading `eta`, the SQS bridge) ran it at once (see the amqp adapter's copyDueIn).
- */
-function copyDueIn(job: JobEnvelope, attempt: number, delayMs: number): JobEnvelope {
-  if (!(delayMs > 0)) return { ...job, attempt };
-  return { ...job, attempt, notBefore: new Date(Date.now() + delayMs).toISOString() };
-}
+const HOLD_UNDER_TIER_MS = 250;
 
 /**
  * `aws:rmq` event handler. Lambda acknowledges the whole batch when the invocation succeeds and
@@ -151,16 +142,6 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
     return d;
   }
 
-  /** Failed through the executor (its record too) on a fresh delivery, else moved as it is. */
-  async function deadLetterPoison(m: DecodedRmqMessage, failed: Delivery, err: unknown): Promise<void> {
-    const error = { type: 'WorkerError', message: poisonReason(err), retryable: false };
-    try {
-      await deps.executor.fail(delivery(m, failed.job, failed.attempt), error, 'worker error');
-    } catch {
-      await deps.sink.deadLetter(m.queue, m, poisonReason(err));
-    }
-  }
-
   return async (event, context) => {
     const gate = startGate(context);
     const messages = rmqMessages(event);
@@ -187,7 +168,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
         const job = decoded.job;
         const due = Math.max(deps.sink.dueAt(m) ?? 0, job.notBefore ? Date.parse(job.notBefore) || 0 : 0);
         if (due > Date.now()) {
-          if (due - Date.now() >= HOLD_UNDER_MS) {
+          if (due - Date.now() >= HOLD_UNDER_TIER_MS) {
             await deps.sink.hop(m.queue, m, due); // a long delay cascades through the tiers
             return;
           }
@@ -217,7 +198,10 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
         deps.onError?.(err, m);
         // Settled (acked, retried, dead-lettered) before the error: handing it back would duplicate it.
         if (d?.settled && !d.released) causes.push(err);
-        else if (d && poison.failed(d, err)) await deadLetterPoison(m, d, err).catch(() => handBack(m, err));
+        else if (d && poison.failed(d, err))
+          await failPoisoned(deps.executor, delivery(m, d.job, d.attempt), err, (reason) =>
+            deps.sink.deadLetter(m.queue, m, reason),
+          ).catch(() => handBack(m, err));
         else await handBack(m, err);
       }
     });

@@ -1,7 +1,14 @@
-import { type Delivery, type ExecuteOptions, type Executor, msUntil, TransportError } from '@warren/core';
+import {
+  type Delivery,
+  type ExecuteOptions,
+  type Executor,
+  HOLD_UNDER_MS,
+  holdUntil,
+  msUntil,
+  TransportError,
+} from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
-import { holdUntil } from './hold-until';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -54,9 +61,6 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * record that is not done is reported with everything after it in its message group, and other
  * groups go on.
  */
-/** A job due within this is waited out in the invocation (see processRecord). */
-const HOLD_UNDER_MS = 1000;
-
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
     let d: LambdaSqsDelivery | undefined;
@@ -72,7 +76,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       }
       // Nearly due (a delay through RabbitMQ's tiers arrives up to a remainder early): handed
       // back, DelaySeconds' whole seconds made it up to a second (and an invocation) late.
-      if (wait > 0) await holdUntil(Date.parse(d.job.notBefore!));
+      if (wait > 0) await holdUntil(Date.now() + wait);
       const timeoutMs = deps.timeoutOf?.(d.job.task);
       if (gate.tooLate(timeoutMs)) {
         if (gate.neverFits(timeoutMs)) {

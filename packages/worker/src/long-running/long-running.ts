@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Consumer, Delivery, Executor, Runaways } from '@warren/core';
-import { createPoisonGuard, poisonReason } from '../poison-guard';
+import { createPoisonGuard, failPoisoned } from '../poison-guard';
 import { Subscriptions } from './subscriptions';
 
 export interface LongRunningOptions {
@@ -98,7 +98,12 @@ export function createLongRunning(opts: LongRunningOptions) {
       opts.onError?.(err, d);
       // The same non-infrastructure failure again and again: this message trips a defect, not an
       // outage; dead-lettered with the error (see poison-guard.ts), never looped for good.
-      if (poison.failed(d, err) && (await deadLetterPoison(d, err))) return;
+      if (poison.failed(d, err)) {
+        try {
+          await failPoisoned(opts.executor, d, err, (reason) => d.deadLetter(reason));
+          return;
+        } catch {} // neither took it: handed back as below
+      }
       // The result store or broker failed mid-job: give the message back after a pause so a
       // dead dependency does not turn into a hot redelivery loop.
       infraFailures++;
@@ -107,19 +112,6 @@ export function createLongRunning(opts: LongRunningOptions) {
     } finally {
       releaseSlot();
     }
-  }
-
-  /** Failed in the store if it takes that (the executor's own `fail`), else moved as it is. */
-  async function deadLetterPoison(d: Delivery, err: unknown): Promise<boolean> {
-    const error = { type: 'WorkerError', message: poisonReason(err), retryable: false };
-    try {
-      await opts.executor.fail(d, error, 'worker error');
-      return true;
-    } catch {}
-    return d.deadLetter(poisonReason(err)).then(
-      () => true,
-      () => false,
-    );
   }
 
   async function stop(timeoutMs: number): Promise<void> {
