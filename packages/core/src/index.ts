@@ -11,6 +11,11 @@ export { constantTimeEqual } from './constant-time-equal';
 export { type BuiltJob, buildEnvelope } from './enqueue/build-envelope';
 export { type EnqueueManyOptions, enqueueMany } from './enqueue/enqueue-many';
 export {
+  clientIdempotencyKey,
+  idempotencyScopeOf,
+  scopedIdempotencyKey,
+} from './enqueue/idempotency-scope';
+export {
   createProducer,
   type EnqueueContext,
   type EnqueueResult,

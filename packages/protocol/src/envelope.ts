@@ -32,7 +32,12 @@ export const jobEnvelopeSchema = z.object({
   priority: z.number().int().min(0).max(255).optional(),
   /** A shorter run time than the task's timeout, for this job only (Celery's per-call time_limit). */
   timeoutMs: z.number().int().min(1).max(2_147_483_647).optional(),
-  idempotencyKey: z.string().min(1).max(256).optional(),
+  /** A client's key (at most 256) after the ingest's scope (`ak_<16>:`, 20: core's idempotency-scope.ts). */
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(256 + 20)
+    .optional(),
   /** Region where the job was accepted. */
   origin: nameSchema,
   /** Regions (or links) already crossed, for loop prevention in the forwarder. */

@@ -3,6 +3,7 @@ import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
 import { parseSchema, type SchemaParse } from '../task/parse-schema';
+import { scopedIdempotencyKey } from './idempotency-scope';
 import { assertFitsSqs } from './sqs-job-size';
 
 export interface BuiltJob {
@@ -35,6 +36,8 @@ interface BuildOptions {
   traceparent?: string;
   origin: string;
   id?: string;
+  /** The caller's idempotency scope (see idempotency-scope.ts): the envelope carries the scoped key. */
+  idempotencyScope?: string;
 }
 
 /** Input issues a 422 names one by one. */
@@ -90,7 +93,10 @@ function build(
   if (delayMs > 0) envelope.notBefore = new Date(nowMs + delayMs).toISOString();
   if (req.expiresInMs) envelope.expiresAt = new Date(nowMs + delayMs + req.expiresInMs).toISOString();
   if (priority !== undefined) envelope.priority = priority;
-  if (req.idempotencyKey) envelope.idempotencyKey = req.idempotencyKey;
+  if (req.idempotencyKey)
+    envelope.idempotencyKey = opts.idempotencyScope
+      ? scopedIdempotencyKey(opts.idempotencyScope, req.idempotencyKey)
+      : req.idempotencyKey;
   if (opts.traceparent) envelope.traceparent = opts.traceparent;
   if (config.queues[queue]!.sqs) assertFitsSqs(envelope);
   return { task, envelope, delayMs };

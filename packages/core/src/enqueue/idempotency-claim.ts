@@ -8,6 +8,7 @@ import {
 import type { ResultStore } from '../ports/result-store';
 import { UNCONFIRMED } from '../state/key-names';
 import { canonicalJson } from './canonical-json';
+import { clientIdempotencyKey } from './idempotency-scope';
 import type { EnqueueResult, ProducerEvent } from './producer';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -47,9 +48,12 @@ export function createIdempotency(deps: IdempotencyDeps) {
       // record write failed, and it may wait in its queue for long. Never a second job under the
       // key while the first may still run: a finished job's key ends with its record (the stores
       // see to it), so only a key that expires frees it. Mostly a publish in flight: retry soon.
-      throw new ConflictError(`a request with idempotency key "${key}" is still being accepted`, {
-        retryAfterS: 1,
-      });
+      throw new ConflictError(
+        `a request with idempotency key "${clientIdempotencyKey(key)}" is still being accepted`,
+        {
+          retryAfterS: 1,
+        },
+      );
     }
     // Republishing another request's body under the earlier id would have the worker run
     // whichever copy comes first: only the same request may take the id.
@@ -112,6 +116,7 @@ async function sameRequest(rec: JobRecord | undefined, fingerprint: string | und
 }
 
 const reused = (key: string) =>
-  new UnprocessableError(`idempotency key "${key}" was used for a different request`, [
+  // The key as the caller sent it: its scope (the caller's API key) is ours, not its.
+  new UnprocessableError(`idempotency key "${clientIdempotencyKey(key)}" was used for a different request`, [
     { path: 'idempotencyKey', message: 'already used with a different task, queue or input' },
   ]);

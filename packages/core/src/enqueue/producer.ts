@@ -37,6 +37,11 @@ export interface EnqueueContext extends RoutingHint {
    * without the store round trip an idempotency key's claim costs. An idempotency key's claim wins.
    */
   jobId?: string;
+  /**
+   * The caller's idempotency scope (the ingest: from its API key, see idempotency-scope.ts): its
+   * idempotency keys are its own. None (an open ingest, a direct producer): keys are shared.
+   */
+  idempotencyScope?: string;
 }
 
 export interface EnqueueResult {
@@ -83,6 +88,7 @@ export function createProducer(deps: ProducerDeps) {
       traceparent: ctx.traceparent,
       origin: config.region,
       id: ctx.jobId,
+      idempotencyScope: ctx.idempotencyScope,
     });
     const built = building instanceof Promise ? await building : building;
     const { task, delayMs } = built;

@@ -2,6 +2,7 @@ import {
   enqueueBatchRequestSchema,
   enqueueMany,
   fieldErrors,
+  idempotencyScopeOf,
   MAX_BATCH,
   type Producer,
   ValidationError,
@@ -45,7 +46,10 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
           throw err;
         }),
     };
-    const results = await enqueueMany(producer, jobs, enqueueContext(c), {
+    const ctx = enqueueContext(c);
+    // The caller's idempotency keys (the header's, the items' own) are its own: idempotency-scope.ts.
+    ctx.idempotencyScope = await idempotencyScopeOf(key);
+    const results = await enqueueMany(producer, jobs, ctx, {
       check: (task) => assertTaskAllowed(key, task),
       instance: (i) => `${c.req.path}#${i}`,
     });

@@ -1,6 +1,8 @@
 import {
   type CancelHooks,
   cancelJob,
+  clientIdempotencyKey,
+  idempotencyScopeOf,
   JOB_ID_PATTERN,
   type JobRecord,
   NotFoundError,
@@ -52,7 +54,10 @@ export function jobRoutes(deps: JobRoutesDeps) {
       headerKey !== undefined && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
     );
     assertTaskAllowed(c.get('apiKey'), req.task);
-    const { replayed, response } = await deps.producer.enqueue(req, enqueueContext(c));
+    const ctx = enqueueContext(c);
+    // The caller's idempotency keys are its own (see idempotency-scope.ts).
+    if (req.idempotencyKey) ctx.idempotencyScope = await idempotencyScopeOf(c.get('apiKey'));
+    const { replayed, response } = await deps.producer.enqueue(req, ctx);
     // A Response with plain-object headers, not c.header() + c.json(): Hono turns two or more
     // headers into a Headers object, which the Node adapter then converts back per response
     // (~3 µs of the ingest's ~90 µs CPU per request); plain headers go out as they are.
@@ -69,12 +74,12 @@ export function jobRoutes(deps: JobRoutesDeps) {
     if (wanted > 0) c.set('longPoll', true);
     const budget = wanted > 0 ? deps.waitBudgetMs?.(c) : undefined;
     const rec = await visibleJob(c, deps.results, budget === undefined ? wanted : Math.min(wanted, budget));
-    return c.json(rec);
+    return c.json(asSent(rec));
   });
 
   app.delete('/:id', async (c) => {
     const rec = await visibleJob(c, deps.results, 0);
-    return c.json(await cancelJob(deps.results, rec, deps.config, deps.cancelHooks));
+    return c.json(asSent(await cancelJob(deps.results, rec, deps.config, deps.cancelHooks)));
   });
 
   app.all('/', allowOnly('POST'));
@@ -96,6 +101,13 @@ async function visibleJob(c: Context, results: ResultStore, waitMs: number): Pro
   const rec = await waitForJob(results, id, waitMs, signal, allowed);
   if (!rec) throw new NotFoundError(`no job ${id}`);
   return rec;
+}
+
+/** The record with its idempotency key as the client sent it (without the ingest's scope). */
+function asSent<R extends { idempotencyKey?: string } | undefined>(rec: R): R {
+  const key = rec?.idempotencyKey;
+  const sent = key === undefined ? key : clientIdempotencyKey(key);
+  return sent === key ? rec : { ...rec, idempotencyKey: sent };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
