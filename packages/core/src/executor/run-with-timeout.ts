@@ -122,7 +122,8 @@ export async function runWithTimeoutLazy<T>(
     return await Promise.race([run, aborted]);
   } finally {
     abort.end();
-    clearTimeout(timer);
+    // Workers' types take number | null, not undefined.
+    if (timer !== undefined) clearTimeout(timer);
     off?.();
   }
 }

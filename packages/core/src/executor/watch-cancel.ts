@@ -35,7 +35,7 @@ export function cancelWatch(results: ResultStore, pollMs = CANCEL_POLL_MS): Canc
     next();
     abort.watching(() => {
       stopped = true;
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     });
   };
 }

@@ -68,7 +68,8 @@ export function createRequester(opts: RequesterOptions) {
       const text = await res.text();
       return { res, text, data: parseJson(text) };
     } finally {
-      clearTimeout(timer);
+      // Workers' types take number | null, not undefined.
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
