@@ -31,6 +31,20 @@ describe('applyEnv', () => {
     const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef:email.* | demo.add' });
     expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['email.*', 'demo.add'] }]);
   });
+  // Only the first of two equal keys was ever matched: 'K,K:a.*' let K enqueue every task, and a
+  // config's unlimited K could not be limited by WARREN_API_KEYS. Which was meant is unknowable.
+  it('refuses a key listed twice, in the variable or in it and the config, without printing it', () => {
+    const k = 'dup-0123456789abcdef';
+    const run = (c: typeof base, v: string) => () => applyEnv(c, { WARREN_API_KEYS: v });
+    expect(run(base, `${k}, other-0123456789abcdef, ${k}:a.*`)).toThrow(
+      'WARREN_API_KEYS: entry 3 repeats the key of entry 1 (one key, one task limit)',
+    );
+    const withKey = defineConfig({ tasks: [], auth: { keys: [{ key: k }] } });
+    expect(run(withKey, `${k}:a.*`)).toThrow(
+      'WARREN_API_KEYS: entry 1 repeats the key of auth.keys.0 in the config (one key, one task limit)',
+    );
+    expect(run(withKey, `${k}:a.*`)).not.toThrow(k);
+  });
   it('refuses short keys from the environment as it does in config', () => {
     expect(() => applyEnv(base, { WARREN_API_KEYS: 'ab' })).toThrow(/WARREN_API_KEYS: .*16 characters/);
   });

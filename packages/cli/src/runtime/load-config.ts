@@ -70,6 +70,17 @@ export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenCo
         if (!parsed.success) throw new ConfigError(`WARREN_API_KEYS: ${parsed.error.issues[0]?.message}`);
         return parsed.data;
       });
+    // Only the first of two equal keys is matched: `K,K:a.*` gave K every task, and a config's
+    // unlimited K could not be limited here. Refused, naming entries (never the key).
+    const seen = new Map(out.auth.keys.map((k, i) => [k.key, `auth.keys.${i} in the config`]));
+    keys.forEach((k, i) => {
+      const earlier = seen.get(k.key);
+      if (earlier)
+        throw new ConfigError(
+          `WARREN_API_KEYS: entry ${i + 1} repeats the key of ${earlier} (one key, one task limit)`,
+        );
+      seen.set(k.key, `entry ${i + 1}`);
+    });
     out = { ...out, auth: { keys: [...out.auth.keys, ...keys] } };
   }
   return out;

@@ -153,3 +153,12 @@ describe('defineConfig: tasks', () => {
     );
   });
 });
+
+describe('defineConfig: API keys', () => {
+  it('refuses a key listed twice (only the first was matched), without printing it', () => {
+    const k = 'dup-0123456789abcdef';
+    const run = define({ auth: { keys: [{ key: k }, { key: k, tasks: ['a.*'] }] } });
+    expect(run).toThrow('auth.keys.1: repeats the key of auth.keys.0');
+    expect(run).not.toThrow(k);
+  });
+});

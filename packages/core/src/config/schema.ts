@@ -83,7 +83,22 @@ export const configShapeSchema = z.strictObject({
   regions: z.array(regionSchema).default([]),
   queues: z.record(nameSchema, queueConfigSchema).default({}),
   results: z.strictObject({ ttlS: z.number().int().positive().default(86_400) }).default({ ttlS: 86_400 }),
-  auth: z.strictObject({ keys: z.array(apiKeySchema).default([]) }).default({ keys: [] }),
+  auth: z
+    .strictObject({
+      // Only the first of two equal keys was ever matched, whatever limit the other meant to set.
+      keys: z
+        .array(apiKeySchema)
+        .default([])
+        .superRefine((keys, ctx) => {
+          const first = new Map<string, number>();
+          keys.forEach((k, i) => {
+            const at = first.get(k.key);
+            if (at === undefined) first.set(k.key, i);
+            else ctx.addIssue({ code: 'custom', path: [i], message: `repeats the key of auth.keys.${at}` });
+          });
+        }),
+    })
+    .default({ keys: [] }),
   ingest: z
     .strictObject({
       bodyLimitBytes: z
