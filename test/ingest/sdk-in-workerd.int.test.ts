@@ -85,6 +85,7 @@ describe('the SDK HTTP client in workerd (real ingest, RabbitMQ, Redis, worker)'
       script: code,
       compatibilityDate: '2026-04-01',
       bindings: { INGEST_URL: ingest.url, HUNG_URL: `http://127.0.0.1:${hungPort}`, API_KEY: KEY },
+      serviceBindings: { INGEST: { external: { address: ingest.url.slice('http://'.length), http: {} } } },
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {
         for (const s of [stdout, stderr]) s.on('data', (b: Buffer) => runtimeOut.push(b.toString()));
       },
@@ -118,6 +119,10 @@ describe('the SDK HTTP client in workerd (real ingest, RabbitMQ, Redis, worker)'
   it('enqueues a typed task, waits for its result and gets it', async () => {
     const out = await scenario<{ handle: { id: string }; state: string; sum: number; got: unknown }>('typed');
     expect(out).toMatchObject({ state: 'succeeded', sum: 5, got: { state: 'succeeded', result: 5 } });
+  });
+
+  it('runs through a service binding given as fetch', async () => {
+    expect(await scenario('binding')).toEqual({ state: 'succeeded', result: 42 });
   });
 
   it('enqueueMany answers per job, a bad one with its field paths', async () => {

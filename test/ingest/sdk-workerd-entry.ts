@@ -17,6 +17,8 @@ interface Env {
   INGEST_URL: string;
   HUNG_URL: string;
   API_KEY: string;
+  /** A service binding to the same ingest (its fetch must be called on the binding). */
+  INGEST: { fetch(url: string, init: RequestInit): Promise<Response> };
 }
 
 /** A task run elsewhere (the Node worker), typed here as an edge producer would define it. */
@@ -56,6 +58,16 @@ const scenarios: Record<string, (c: WarrenClient, env: Env) => Promise<unknown>>
       { task: add, input: { a: 'x' } as unknown as { a: number; b: number } },
       { task: 'sw.add', input: { a: 4, b: 5 } },
     ]);
+  },
+  async binding(_c, env) {
+    // Through a service binding, as a Worker reaches another service without a public URL.
+    const c = createClient({
+      url: 'https://ingest.internal',
+      apiKey: env.API_KEY,
+      fetch: (url, init) => env.INGEST.fetch(url, init),
+    });
+    const done = await c.wait(await c.enqueue(add, { a: 20, b: 22 }), { timeoutMs: 10_000 });
+    return { state: done.state, result: done.result };
   },
   async invalid(c) {
     return c.enqueue(add, { a: 'x' } as unknown as { a: number; b: number }).catch(shown);

@@ -3,7 +3,11 @@ import { type RetryOptions, retryPolicy } from './retry-policy';
 
 export type { RetryOptions } from './retry-policy';
 
-/** Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). */
+/**
+ * Any fetch-compatible function (global fetch, a Hono app's `request`, a proxying fetch). It is
+ * called on its own, so a Worker's service binding goes as `(url, init) => env.INGEST.fetch(url, init)`:
+ * `env.INGEST.fetch` alone loses its binding (workerd: "Illegal invocation", retried as a network error).
+ */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response> | Response;
 
 export interface RequesterOptions {
