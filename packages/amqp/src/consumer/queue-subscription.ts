@@ -40,6 +40,8 @@ export class QueueSubscription {
   private hopFailures = 0;
   /** Restarts since the last consume the broker accepted (the pause before the next one grows). */
   private restarts = 0;
+  /** The pause before the restart now scheduled. */
+  private restartDelay = 0;
 
   constructor(
     readonly queue: string,
@@ -130,10 +132,21 @@ export class QueueSubscription {
   private scheduleRestart(model: ChannelModel): void {
     if (!this.open || this.restartTimer) return;
     const delayMs = restartDelayMs(this.restarts++);
+    this.restartDelay = delayMs;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.open && !this.channel && this.deps.conn.current() === model)
-        this.start(model, true).catch(() => this.scheduleRestart(model));
+        this.start(model, true).catch((err) => {
+          this.scheduleRestart(model);
+          // Said on each try: a queue declared again elsewhere with other arguments (406), or a
+          // permission gone (403), left the worker consuming nothing and logging nothing.
+          if (this.restartTimer)
+            this.deps.onEvent({
+              type: 'consumer-error',
+              queue: this.queue,
+              error: `consume failed: ${(err as Error).message}; retrying in ${this.restartDelay / 1000} s`,
+            });
+        });
     }, delayMs);
   }
 
