@@ -20,6 +20,7 @@ describe('record codec', () => {
       '0',
       '',
       '',
+      '',
       'task',
       't',
       'queue',
@@ -46,11 +47,15 @@ describe('record codec', () => {
       '0',
       '',
       '',
+      '',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',
     );
     expect(transitionArgs('running', { renew: true }, { ttlS: 10, leaseMs: 5, channel: 'c' })[8]).toBe('1');
+    expect(transitionArgs('retrying', { nextAttempt: 2 }, { ttlS: 10, leaseMs: 5, channel: 'c' })[11]).toBe(
+      '2',
+    );
   });
 
   it('decodes a hash into the public record, keeping lease bookkeeping out', () => {
@@ -65,6 +70,7 @@ describe('record codec', () => {
       enqueuedAt: '2026-01-01T00:00:00.000Z',
       owner: 'w',
       leaseUntil: '123',
+      nextAttempt: '2',
     });
     expect(rec).toEqual({
       id: 'id1',

@@ -79,6 +79,7 @@ export function transitionArgs(
     patch.renew ? '1' : '0',
     opts.idemPrefix ?? '',
     opts.id ?? '',
+    patch.nextAttempt === undefined ? '' : String(patch.nextAttempt),
     ...create,
     ...update,
   ];

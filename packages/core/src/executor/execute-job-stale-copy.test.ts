@@ -56,3 +56,43 @@ describe('executor: a copy of an earlier attempt of a job that failed since', ()
     expect(back.calls).toEqual([{ op: 'deadLetter', arg: expect.stringMatching(/already failed/) }]);
   });
 });
+
+describe('executor: a copy of the attempt that just failed, its retry waiting', () => {
+  function setup() {
+    const results = new MemoryResultStore();
+    const events: ExecutionEvent[] = [];
+    const ex = createExecutor({
+      tasks: new Map([['always', always]]),
+      results,
+      workerId: 'w',
+      resultTtlS: 60,
+      onEvent: (e) => events.push(e),
+    });
+    return { ex, results, events, job: makeJob({ task: 'always', maxAttempts: 3 }) };
+  }
+
+  // Its ack lost with the connection (or deferred behind the run's lease) after the retry copy was
+  // confirmed: the record still said retrying after attempt 1, so it ran attempt 1 again beside
+  // attempt 2 (seen on real RabbitMQ: two runs of attempt 1, two copies of attempt 2).
+  it('is acked as a duplicate once the retry copy was confirmed', async () => {
+    const { ex, results, events, job } = setup();
+    expect(await ex.execute(recordingDelivery({ ...job, attempt: 1 }).d)).toBe('retried');
+    const stale = recordingDelivery({ ...job, attempt: 1 });
+    expect(await ex.execute(stale.d)).toBe('skipped');
+    expect(stale.calls).toEqual([{ op: 'ack' }]);
+    expect(events.at(-1)).toMatchObject({ type: 'skipped', reason: 'not-owner', attempt: 1 });
+    expect(await results.get(job.id)).toMatchObject({ state: 'retrying', attempts: 1 });
+    // The retry itself runs.
+    expect(await ex.execute(recordingDelivery({ ...job, attempt: 2 }).d)).toBe('retried');
+  });
+
+  it('runs when the retry copy was never confirmed (it is the only copy)', async () => {
+    const { ex, job } = setup();
+    const first = recordingDelivery({ ...job, attempt: 1 });
+    first.d.retry = () => Promise.reject(new Error('publish not confirmed'));
+    await expect(ex.execute(first.d)).rejects.toThrow('publish not confirmed');
+    const back = recordingDelivery({ ...job, attempt: 1 });
+    expect(await ex.execute(back.d)).toBe('retried');
+    expect(back.calls).toEqual([{ op: 'retry', arg: expect.any(Number) }]);
+  });
+});

@@ -59,6 +59,22 @@ export async function settleThrown(
   if (!out.ok) return skip(x, out.reason);
   if (deferring) return deferDelivery(x, delayMs, 'task', durationMs);
   await delivery.retry(delayMs);
+  await markRetryConfirmed(x, waitTtlS);
   x.emit({ type: 'retried', job, attempt, error, delayMs, durationMs });
   return 'retried';
+}
+
+/**
+ * Records that this attempt's retry copy is confirmed, so a copy of this attempt that comes later
+ * (its ack lost with the connection, a Lambda batch redelivered, a copy deferred behind this run's
+ * lease) is skipped, not run again beside the retry. After the confirm: a copy left while the
+ * retry was never confirmed is the job's only one and must run. Best effort: without the mark, a
+ * stale copy runs (as it did before); the delivery is settled already, so nothing is thrown.
+ */
+async function markRetryConfirmed(x: JobExecution, ttlS: number): Promise<void> {
+  try {
+    await x.write(x.job.id, 'retrying', { queue: x.job.queue, nextAttempt: x.attempt + 1, ttlS });
+  } catch {
+    // The store is unreachable: see above.
+  }
 }

@@ -52,7 +52,8 @@ export class MemoryResultStore implements ResultStore {
       const reason = isTerminal(existing.state) ? 'already-finished' : 'illegal';
       return { ok: false, reason, state: existing.state };
     }
-    const out = await this.transition(id, state, { ...patch, returnRecord: false });
+    // A creation is no retry mark (the Redis create script has no such argument either).
+    const out = await this.transition(id, state, { ...patch, nextAttempt: undefined, returnRecord: false });
     return out.ok ? { ok: true, from: undefined } : out;
   }
 

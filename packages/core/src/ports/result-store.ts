@@ -26,6 +26,15 @@ export interface TransitionPatch {
    * the job back from a newer run, nor bring back one that moved on (`retrying`), nor create it.
    */
   renew?: boolean;
+  /**
+   * With `retrying`, alone: the transport confirmed the retry copy (this attempt) of the job
+   * retrying after attempt `nextAttempt - 1`. No state change; refused `not-owner` once the record
+   * moved on (that attempt started, the job ended). A start of an earlier attempt is then refused
+   * `not-owner`: a copy of the failed attempt whose ack was lost (a connection drop, a Lambda
+   * batch redelivered), or deferred behind its run's lease, would otherwise run it again beside
+   * its retry. Without the mark (the copy never confirmed) that copy is the job's only one and runs.
+   */
+  nextAttempt?: number;
   /** Record TTL in seconds (reset on every transition; the terminal one is what counts). */
   ttlS?: number;
   /**

@@ -5,6 +5,8 @@ import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 export interface StoredRecord extends JobRecord {
   owner?: string;
   leaseUntil?: number;
+  /** The attempt whose retry copy the transport confirmed (TransitionPatch.nextAttempt). */
+  nextAttempt?: number;
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -23,19 +25,21 @@ export function applyTransition(
 ): { outcome: TransitionOutcome; next?: StoredRecord } {
   const from = current?.state;
   if (from && isTerminal(from)) return { outcome: { ok: false, reason: 'already-finished', state: from } };
+  if (patch.nextAttempt !== undefined) return markNextAttempt(current, to, patch.nextAttempt);
   if (!canTransition(from, to)) return { outcome: { ok: false, reason: 'illegal', state: from } };
   if (to === 'running' && patch.renew && (from !== 'running' || !sameOwner(patch.owner, current?.owner))) {
     return { outcome: { ok: false, reason: 'not-owner', state: from } };
   }
 
   // A copy of an earlier attempt (deferred behind a lease, redelivered after a lost ack) once a
-  // later attempt has started: the job moved past it; started, it ran beside the retries.
+  // later attempt has started, or its retry copy was confirmed (nextAttempt): the job moved past
+  // it; started, it ran beside the retries.
   if (
     to === 'running' &&
     !patch.renew &&
     current &&
     (patch.attempts ?? 0) > 0 &&
-    current.attempts > patch.attempts!
+    Math.max(current.attempts, current.nextAttempt ?? 0) > patch.attempts!
   ) {
     return { outcome: { ok: false, reason: 'not-owner', state: from } };
   }
@@ -86,12 +90,29 @@ export function applyTransition(
   return { outcome: { ok: true, record: toPublic(next), from }, next };
 }
 
+/**
+ * The retry copy of the job's last attempt was confirmed: kept on the record retrying after
+ * that attempt, not a move (see TransitionPatch.nextAttempt).
+ */
+function markNextAttempt(
+  current: StoredRecord | undefined,
+  to: JobState,
+  nextAttempt: number,
+): { outcome: TransitionOutcome; next?: StoredRecord } {
+  const from = current?.state;
+  if (to !== 'retrying' || from !== 'retrying' || current!.attempts !== nextAttempt - 1) {
+    return { outcome: { ok: false, reason: 'not-owner', state: from } };
+  }
+  const next: StoredRecord = { ...current!, nextAttempt };
+  return { outcome: { ok: true, record: toPublic(next), from }, next };
+}
+
 /** An empty owner is no owner, as in the Redis script (it cannot store one apart from the other). */
 const sameOwner = (a: string | undefined, b: string | undefined): boolean =>
   (a || undefined) === (b || undefined);
 
 export function toPublic(rec: StoredRecord): JobRecord {
-  const { owner: _o, leaseUntil: _l, ...pub } = rec;
+  const { owner: _o, leaseUntil: _l, nextAttempt: _n, ...pub } = rec;
   return pub;
 }
 

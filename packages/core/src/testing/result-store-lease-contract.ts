@@ -65,6 +65,30 @@ export function resultStoreLeaseTests(store: () => ResultStore) {
     );
   });
 
+  // The retry copy of attempt 1 was confirmed (nextAttempt 2): a copy of attempt 1 whose ack was
+  // lost, or that waited out the run's lease, then finds the record still retrying after attempt 1.
+  it('once the retry copy is marked confirmed, refuses to start the attempt it retries', async () => {
+    const id = uuidv7();
+    const error = { type: 'E', message: 'flaky', retryable: true };
+    const start = (owner: string, attempts: number) =>
+      store().transition(id, 'running', { owner, attempts, leaseMs: 10_000 });
+    const mark = (nextAttempt: number) => store().transition(id, 'retrying', { nextAttempt, ttlS: 60 });
+    await store().transition(id, 'running', creation({ owner: 'a1', attempts: 1, leaseMs: 10_000 }));
+    // Only on the record retrying after the attempt before it; not a move.
+    expect(await mark(2)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
+    expect((await store().transition(id, 'retrying', { owner: 'a1', error })).ok).toBe(true);
+    expect(await mark(3)).toMatchObject({ ok: false, reason: 'not-owner', state: 'retrying' });
+    expect(await mark(2)).toMatchObject({ ok: true, from: 'retrying' });
+    const rec = await store().get(id);
+    expect(rec).toMatchObject({ state: 'retrying', attempts: 1, error });
+    expect(rec).not.toHaveProperty('nextAttempt');
+    expect(await start('copy', 1)).toMatchObject({ ok: false, reason: 'not-owner', state: 'retrying' });
+    expect(await start('a2', 2)).toMatchObject({ ok: true, from: 'retrying' });
+    // Late (the retry already started): refused, nothing written.
+    expect(await mark(2)).toMatchObject({ ok: false, reason: 'not-owner', state: 'running' });
+    expect(await store().get(id)).toMatchObject({ state: 'running', attempts: 2 });
+  });
+
   it('renews the lease and stores progress without resetting startedAt', async () => {
     const id = uuidv7();
     await store().transition(id, 'running', creation({ owner: 'w', attempts: 1, leaseMs: 10_000 }));

@@ -64,6 +64,8 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
     progress: valueArb,
     // A renewal of the owner's own run (progress), never a start.
     renew: fc.boolean(),
+    // The retry copy of attempt nextAttempt - 1 confirmed: a mark, not a move.
+    nextAttempt: fc.integer({ min: 1, max: 3 }),
     returnRecord: fc.boolean(),
   },
   { requiredKeys: [] },

@@ -19,7 +19,7 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
  * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate,
  * renew ('1': a renewal of the owner's own run, never a start; '0'), the idempotency key prefix
- * ('' = none) and the job id (see endKey), then nCreate field/value pairs used only when the
+ * ('' = none), the job id (see endKey), nextAttempt ('' = none: see markNext), then nCreate field/value pairs used only when the
  * record does not exist yet, then nUpdate field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
  * wantRecord is '1'), {'refused', reason, state or '', leaseRemainingMs?} or {'error', message}.
@@ -67,28 +67,53 @@ local function endKey(ik, id, ttl)
   if left == -1 or left > ttl then redis.call('EXPIRE', ik, ttl) end
 end
 
+local function okReply(key, from, wantRecord)
+  if not wantRecord then return {'ok', from or ''} end
+  local reply = redis.call('HGETALL', key)
+  table.insert(reply, 1, from or '')
+  table.insert(reply, 1, 'ok')
+  return reply
+end
+
+-- The retry copy of the job's last attempt was confirmed: kept on the record retrying after that
+-- attempt, not a move (applyTransition's markNextAttempt).
+local function markNext(key, from, to, nextAttempt, ttl, wantRecord)
+  local attempts = tonumber(redis.call('HGET', key, 'attempts')) or 0
+  if to ~= 'retrying' or from ~= 'retrying' or attempts ~= tonumber(nextAttempt) - 1 then
+    return {'refused', 'not-owner', from or ''}
+  end
+  redis.call('HSET', key, 'nextAttempt', nextAttempt)
+  redis.call('EXPIRE', key, ttl)
+  return okReply(key, from, wantRecord)
+end
+
 -- One key's transition; its arguments are the JSON array in arg.
 local function transition(key, arg)
   local v = cjson.decode(arg)
   local to, ttl, owner, leaseMs, channel = v[1], v[2], v[3], tonumber(v[4]), v[5]
   local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
   local renew = v[9] == '1'
-  local idemPrefix, id = v[10], v[11]
-  local createAt = 12
+  local idemPrefix, id, nextAttempt = v[10], v[11], v[12]
+  local createAt = 13
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
   if not from then from = nil end
   if from and TERMINAL[from] then return {'refused', 'already-finished', from} end
+  if nextAttempt ~= '' then return markNext(key, from, to, nextAttempt, ttl, wantRecord) end
   local legal = LEGAL[from or 'none']
   if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
 
-  -- A copy of an earlier attempt once a later one has started (applyTransition says why).
-  -- 'attempts' is the first update field when the patch has it (record-codec's UPDATE_FIELDS).
+  -- A copy of an earlier attempt once a later one has started or its retry copy was confirmed
+  -- (applyTransition says why). 'attempts' is the first update field when the patch has it
+  -- (record-codec's UPDATE_FIELDS).
   if to == 'running' and not renew and from and nUpdate > 0 and v[updateAt] == 'attempts' then
     local attempt = tonumber(v[updateAt + 1]) or 0
-    if attempt > 0 and (tonumber(redis.call('HGET', key, 'attempts')) or 0) > attempt then
-      return {'refused', 'not-owner', from}
+    if attempt > 0 then
+      local seen = redis.call('HMGET', key, 'attempts', 'nextAttempt')
+      if math.max(tonumber(seen[1]) or 0, tonumber(seen[2]) or 0) > attempt then
+        return {'refused', 'not-owner', from}
+      end
     end
   end
 
@@ -151,10 +176,6 @@ local function transition(key, arg)
     if ik and idemPrefix ~= '' then endKey(idemPrefix .. ik, id, tonumber(ttl)) end
   end
 
-  if not wantRecord then return {'ok', from or ''} end
-  local reply = redis.call('HGETALL', key)
-  table.insert(reply, 1, from or '')
-  table.insert(reply, 1, 'ok')
-  return reply
+  return okReply(key, from, wantRecord)
 end
 ${perKeyLoop('transition')}`;
