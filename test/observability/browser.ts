@@ -5,10 +5,10 @@ import { aptInstall } from '../support/services';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Debian's chromium, installed from apt on a fresh machine, driven headless by playwright-core. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) aptInstall(['chromium'], (m) => console.log(`[dashboard test] ${m}`));
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+/** Debian's chromium, installed from apt on a fresh machine, driven headless by playwright-core; `args` are more switches. */
+export async function launchChromium(args: string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) aptInstall(['chromium'], (m) => console.log(`[browser test] ${m}`));
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', ...args] });
 }
 
 /** A port this helper may use (observability owns 28900-28999), free right now. */

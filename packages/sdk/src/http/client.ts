@@ -7,6 +7,7 @@ import type {
 } from '@warren/protocol';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
+import { randomUUID } from './random-uuid';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
@@ -69,7 +70,7 @@ export function createClient(opts: ClientOptions) {
     { signal, ...options }: EnqueueOptions & CallOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
-    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
+    const idempotencyKey = options.idempotencyKey ?? randomUUID();
     const res = await request<EnqueueResponse>(
       'POST',
       '/v1/jobs',
@@ -100,7 +101,7 @@ export function createClient(opts: ClientOptions) {
     const items = jobs.map((j) => ({
       ...j,
       task: typeof j.task === 'string' ? j.task : j.task.name,
-      idempotencyKey: j.idempotencyKey ?? crypto.randomUUID(),
+      idempotencyKey: j.idempotencyKey ?? randomUUID(),
     }));
     // Each batch, with its items' retries, within one deadline (startCall).
     let answers: readonly (BatchItemResult | undefined)[] = [];

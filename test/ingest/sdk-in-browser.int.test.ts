@@ -1,0 +1,77 @@
+import { defineConfig, defineTask } from '@warren/core';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { launchChromium } from '../observability/browser';
+import { startNodeIngest } from './support';
+
+/**
+ * The producer SDK's HTTP client in a real browser (Debian's chromium, headless) on a page served
+ * over plain http from a host name other than localhost (app.test, mapped to 127.0.0.1): not a
+ * secure context, as an app on a LAN address or an intranet host is. The page is served by the
+ * Node ingest itself (same origin) over real RabbitMQ (:5672) and Redis (:6379).
+ */
+const RUN = `sb${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'sdk-browser-key-0123456789abcdef';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'sb.echo', queue: QUEUE, input: z.number(), handler: (x) => x })],
+});
+
+/** The SDK as a page script: `window.warren` is the package's exports. */
+async function bundleSdk(): Promise<string> {
+  const out = await build({
+    stdin: { contents: "export * from '@warren/sdk';", resolveDir: import.meta.dirname, loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    globalName: 'warren',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+  });
+  return out.outputFiles[0]!.text;
+}
+
+describe('the SDK HTTP client in a browser page that is not a secure context', () => {
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
+  let browser: Browser;
+  let page = '';
+
+  beforeAll(async () => {
+    const sdk = await bundleSdk();
+    ingest = await startNodeIngest(config, RUN, QUEUE, {
+      extend: (app) => {
+        app.get('/sdk-test/sdk.js', (c) => c.body(sdk, 200, { 'content-type': 'text/javascript' }));
+        app.get('/sdk-test/', (c) => c.html('<!doctype html><script src="sdk.js"></script>'));
+      },
+    });
+    browser = await launchChromium(['--host-resolver-rules=MAP app.test 127.0.0.1']);
+    page = `${ingest.url.replace('127.0.0.1', 'app.test')}/sdk-test/`;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ingest?.close();
+  });
+
+  it('enqueues with the idempotency keys it makes up', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(page);
+    const out = await tab.evaluate(async (apiKey) => {
+      const w = (globalThis as unknown as { warren: typeof import('@warren/sdk') }).warren;
+      const client = w.createClient({ url: location.origin, apiKey });
+      const job = await client.enqueue('sb.echo', 1).catch((e: Error) => e.message);
+      const many = await client
+        .enqueueMany([{ task: 'sb.echo', input: 2 }])
+        .then((r) => r.map((x) => x.status))
+        .catch((e: Error) => e.message);
+      return { secure: isSecureContext, job, many };
+    }, KEY);
+    expect(out.secure).toBe(false);
+    expect(out.job).toMatchObject({ state: 'queued', replayed: false });
+    expect(out.many).toEqual([202]);
+  }, 20_000);
+});
