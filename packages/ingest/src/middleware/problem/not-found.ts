@@ -15,7 +15,7 @@ export function notFoundSuggesting(routes: () => readonly { path: string }[]): N
     const path = c.req.path;
     const shown = (p: string) => `${c.req.method} ${forwardedPrefix(c.req.header('x-forwarded-prefix'))}${p}`;
     let detail = `no route for ${shown(path)}`;
-    const trimmed = path.replace(/\/+$/, '');
+    const trimmed = withoutTrailingSlashes(path);
     if (trimmed && trimmed !== path) {
       // Built on the first such 404, once every route is registered; wildcards are middleware.
       patterns ??= routes()
@@ -30,3 +30,13 @@ export function notFoundSuggesting(routes: () => readonly { path: string }[]): N
 
 /** A route path segment as a regular expression: `:id` any one segment, the rest literal. */
 const segment = (s: string) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+/**
+ * By a walk back, not /\/+$/: that regex backtracks quadratically on a run of slashes followed by
+ * anything else (a 16,000-slash path, no API key needed, cost the ingest 0.5 s of CPU).
+ */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  return path.slice(0, end);
+}
