@@ -55,9 +55,10 @@ describe('GET /metrics after a known workload (embedded stack)', () => {
     ).toBe(1);
     expect(sample(text, 'warren_region_circuit_state', { region: 'local', state: 'closed' })).toBe(1);
     expect(sample(text, 'warren_region_circuit_state', { region: 'local', state: 'open' })).toBe(0);
-    // 8 jobs: 1 queued write (create) each; per attempt one running + one outcome write (8 + 2 retries → 10 attempts).
+    // 8 jobs: 1 queued write (create) each; per attempt one running + one outcome write (8 + 2 retries → 10 attempts),
+    // and per retry one mark once its copy is confirmed (93c421b).
     expect(sample(text, 'warren_result_store_seconds_count', { op: 'create' })).toBe(8);
-    expect(sample(text, 'warren_result_store_seconds_count', { op: 'transition' })).toBe(2 * 10);
+    expect(sample(text, 'warren_result_store_seconds_count', { op: 'transition' })).toBe(2 * 10 + 2);
   });
 
   it('reads queue depth and consumers from the broker on scrape, and the scaling signal', () => {
