@@ -18,6 +18,7 @@ const KEY = 'sdk-browser-key-0123456789abcdef';
 const config = defineConfig({
   queues: { [QUEUE]: {} },
   auth: { keys: [{ key: KEY }] },
+  ingest: { corsOrigins: ['*'] },
   tasks: [defineTask({ name: 'sb.echo', queue: QUEUE, input: z.number(), handler: (x) => x })],
 });
 
@@ -73,5 +74,28 @@ describe('the SDK HTTP client in a browser page that is not a secure context', (
     expect(out.secure).toBe(false);
     expect(out.job).toMatchObject({ state: 'queued', replayed: false });
     expect(out.many).toEqual([202]);
+  }, 20_000);
+
+  it('reads a cross-origin error answer: its problem and field paths, not a network error', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(page);
+    const out = await tab.evaluate(
+      async ({ apiKey, url }) => {
+        const w = (globalThis as unknown as { warren: typeof import('@warren/sdk') }).warren;
+        const client = w.createClient({ url, apiKey, retry: { attempts: 1 } });
+        const shown = (e: { name: string; status?: number; problem?: { errors?: { path: string }[] } }) => ({
+          name: e.name,
+          status: e.status,
+          paths: e.problem?.errors?.map((x) => x.path),
+        });
+        const invalid = await client.enqueue('sb.echo', 'x').catch(shown);
+        const job = await client.enqueue('sb.echo', 3);
+        return { origin: location.origin, invalid, job };
+      },
+      { apiKey: KEY, url: ingest.url },
+    );
+    expect(out.origin).not.toBe(ingest.url);
+    expect(out.invalid).toEqual({ name: 'WarrenHttpError', status: 422, paths: ['input'] });
+    expect(out.job).toMatchObject({ state: 'queued' });
   }, 20_000);
 });
