@@ -74,9 +74,10 @@ it('a failed attempt whose ack was lost after its retry was confirmed is not run
   await eventually(() => events.some((e) => e.type === 'retried'), 10_000);
   frames.drop = () => false;
   frames.cut();
-  await eventually(() => events.some((e) => e.type === 'skipped'), 10_000);
-  expect(events.find((e) => e.type === 'skipped')).toMatchObject({ attempt: 1, reason: 'not-owner' });
-  expect(await results.get(job.id)).toMatchObject({ state: 'retrying', attempts: 1 });
+  // Back within the retry's 3 s as a rule (not-owner: its retry waits); on a reconnect slower than
+  // that, after attempt 2 succeeded (already-finished). Either way it does not run.
+  const stale = await eventually(() => events.find((e) => e.type === 'skipped' && e.attempt === 1), 15_000);
+  expect(['not-owner', 'already-finished']).toContain(stale.reason);
   await eventually(async () => (await results.get(job.id))?.state === 'succeeded', 15_000, 100);
   await new Promise((r) => setTimeout(r, 500)); // a second copy of attempt 2 would show by now
   expect(runs).toEqual([1, 2]);
