@@ -45,6 +45,15 @@ describe('applyEnv', () => {
     );
     expect(run(withKey, `${k}:a.*`)).not.toThrow(k);
   });
+  // 'K : a.*' kept 'K ' (with its space) as the key, and a key with a space inside was taken: no
+  // Authorization: Bearer header can carry either, so the client got 401 with the right key.
+  it('trims the key before its ":", and refuses a key that a Bearer header cannot carry', () => {
+    const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef : email.*' });
+    expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['email.*'] }]);
+    expect(() => applyEnv(base, { WARREN_API_KEYS: 'inner space key 12345' })).toThrow(
+      /WARREN_API_KEYS: .*whitespace/,
+    );
+  });
   it('refuses short keys from the environment as it does in config', () => {
     expect(() => applyEnv(base, { WARREN_API_KEYS: 'ab' })).toThrow(/WARREN_API_KEYS: .*16 characters/);
   });

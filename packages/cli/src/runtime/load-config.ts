@@ -53,7 +53,7 @@ export function applyEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): WarrenCo
         // `key` or `key:pattern|pattern` to limit a key to task name patterns. Split at the first
         // ':' only: task names (so patterns) may contain ':' themselves.
         const at = entry.indexOf(':');
-        const key = at < 0 ? entry : entry.slice(0, at);
+        const key = (at < 0 ? entry : entry.slice(0, at)).trimEnd(); // `key : pattern`
         const patterns =
           at < 0
             ? undefined

@@ -70,7 +70,11 @@ export type QueueConfig = z.infer<typeof queueConfigSchema>;
 export type QueueConfigInput = z.input<typeof queueConfigSchema>;
 
 export const apiKeySchema = z.strictObject({
-  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  key: z
+    .string()
+    .min(16, 'API keys must be at least 16 characters')
+    // It travels as `Authorization: Bearer <key>`: a key with these could never be presented.
+    .regex(/^[^\s\p{Cc}]+$/u, 'API keys must not hold whitespace or control characters'),
   name: z.string().optional(),
   /** Task name patterns this key may enqueue (`*` wildcard); omitted = all tasks. */
   tasks: z.array(z.string()).optional(),
