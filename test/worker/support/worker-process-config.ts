@@ -32,6 +32,18 @@ export const markTask = defineTask({
   },
 });
 
+/** Blocks the event loop for `ms` (synchronous CPU work), then appends its job id to the trace list. */
+export const busyTask = defineTask({
+  name: 'w.busy',
+  input: z.object({ ms: z.number().int().min(0) }),
+  handler: async ({ ms }, ctx) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {}
+    await trace().rpush(process.env.TEST_TRACE_KEY ?? 'warren-test:trace', ctx.jobId);
+    return 'done';
+  },
+});
+
 /** Leaves a stray error behind (a fire-and-forget rejection, or a throw in a timer) and succeeds. */
 export const strayTask = defineTask({
   name: 'w.stray',
@@ -47,7 +59,7 @@ export const strayTask = defineTask({
 });
 
 export default defineConfig({
-  tasks: [...workerTestTasks, markTask, strayTask],
+  tasks: [...workerTestTasks, markTask, strayTask, busyTask],
   worker: {
     concurrency: Number(process.env.TEST_CONCURRENCY ?? 4),
     shutdownTimeoutMs: Number(process.env.TEST_SHUTDOWN_MS ?? 10_000),

@@ -12,6 +12,7 @@ import { celeryRevokes } from '../runtime/celery-revokes';
 import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
 import { loadConfig } from '../runtime/load-config';
+import { watchLoopStalls } from '../runtime/loop-stalls';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
 import { consumerTimeoutWarnings } from './consumer-timeout-warning';
@@ -60,11 +61,17 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   brokerEvents = obs.brokerEvents;
   // Celery revokes this worker hears (once consuming): a delivery of one is cancelled, not run.
   const revokes = celeryRevokes(config, rt.results, rt.brokers.get(config.region), logger);
+  // Task names of the runs in progress, by job id: named when the event loop was blocked.
+  const running = new Map<string, string>();
   const w = createWorker({
     config,
     consumer: rt.consumer,
     results: obs.results(revokes.store(rt.results)),
-    onEvent: obs.executorEvents,
+    onEvent: (e) => {
+      if (e.type === 'started') running.set(e.job.id, e.job.task);
+      else running.delete(e.job.id);
+      obs.executorEvents(e);
+    },
     runScope: obs.runScope,
     queues: opts.queues,
     concurrency: opts.concurrency,
@@ -103,6 +110,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const shutdown = () =>
     (closing ??= (async () => {
       clearInterval(keepAlive);
+      stopStallWatch();
       metrics?.close();
       await revokeListener?.close();
       await w.stop();
@@ -111,6 +119,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       if (dropped) console.error(dropped);
       await rt.close();
     })());
+  const stopStallWatch = watchLoopStalls((blockedMs, shorterBlocksBefore) =>
+    logger.warn(
+      { blockedMs, running: [...new Set(running.values())], shorterBlocksBefore },
+      'event loop blocked (synchronous work in a task?): no heartbeat, timer or I/O ran meanwhile; past the broker heartbeat timeout (10 s unless the URL sets heartbeat=) RabbitMQ drops the connection and requeues the unacked jobs (a running job is not run twice: its copy waits behind its lease). Run CPU-bound work in a worker thread or yield to the event loop',
+    ),
+  );
   const begin = onShutdown(shutdown, { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 });
   handleStrayErrors(logger, begin);
   try {
