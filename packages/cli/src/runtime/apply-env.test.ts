@@ -51,7 +51,7 @@ describe('applyEnv', () => {
     const cfg = applyEnv(base, { WARREN_API_KEYS: 'k-0123456789abcdef : email.*' });
     expect(cfg.auth.keys).toEqual([{ key: 'k-0123456789abcdef', tasks: ['email.*'] }]);
     expect(() => applyEnv(base, { WARREN_API_KEYS: 'inner space key 12345' })).toThrow(
-      /WARREN_API_KEYS: .*whitespace/,
+      /WARREN_API_KEYS: .*printable ASCII, without whitespace/,
     );
   });
   it('refuses short keys from the environment as it does in config', () => {

@@ -73,8 +73,10 @@ export const apiKeySchema = z.strictObject({
   key: z
     .string()
     .min(16, 'API keys must be at least 16 characters')
-    // It travels as `Authorization: Bearer <key>`: a key with these could never be presented.
-    .regex(/^[^\s\p{Cc}]+$/u, 'API keys must not hold whitespace or control characters'),
+    // It travels as `Authorization: Bearer <key>`: a key with whitespace or control characters
+    // could never be presented, and Node reads header bytes as Latin-1, so a non-ASCII key sent
+    // as UTF-8 never matched either.
+    .regex(/^[\x21-\x7e]+$/, 'API keys must be printable ASCII, without whitespace'),
   name: z.string().optional(),
   /** Task name patterns this key may enqueue (`*` wildcard); omitted = all tasks. */
   tasks: z.array(z.string()).optional(),
