@@ -125,7 +125,15 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       'event loop blocked (synchronous work in a task?): no heartbeat, timer or I/O ran meanwhile; past the broker heartbeat timeout (10 s unless the URL sets heartbeat=) RabbitMQ drops the connection and requeues the unacked jobs (a running job is not run twice: its copy waits behind its lease). Run CPU-bound work in a worker thread or yield to the event loop',
     ),
   );
-  const begin = onShutdown(shutdown, { deadlineMs: config.worker.shutdownTimeoutMs + 10_000 });
+  const begin = onShutdown(shutdown, {
+    deadlineMs: config.worker.shutdownTimeoutMs + 10_000,
+    onForce: () => {
+      const n = w.health().running;
+      return n === 0
+        ? 'no job was running'
+        : `${n} job(s) cut off mid-run: each stays running until its lease lapses (its timeout + 30 s), then another worker takes it over as a lost attempt`;
+    },
+  });
   handleStrayErrors(logger, begin);
   try {
     await w.start();

@@ -28,6 +28,19 @@ describe('onShutdown', () => {
     log.mockRestore();
   });
 
+  it('a second signal exits 130 at once, saying so and what it leaves behind', () => {
+    const proc = Object.assign(new EventEmitter(), { exit: vi.fn() });
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onShutdown(() => new Promise(() => {}), { process: proc, onForce: () => '2 job(s) cut off' });
+    proc.emit('SIGTERM', 'SIGTERM');
+    proc.emit('SIGINT', 'SIGINT');
+    expect(proc.exit).toHaveBeenCalledWith(130);
+    expect(log).toHaveBeenLastCalledWith(
+      'SIGINT again: exiting now without finishing the shutdown; 2 job(s) cut off',
+    );
+    log.mockRestore();
+  });
+
   it('a shutdown begun for an error (uncaught exception) runs the same drain and exits with its code', async () => {
     const proc = Object.assign(new EventEmitter(), { exit: vi.fn() });
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});

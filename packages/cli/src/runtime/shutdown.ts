@@ -11,6 +11,8 @@ export interface ShutdownOptions {
   /** Exit (code 1) if `fn` has not finished by then (default 30 s): a hung close must not keep the process alive. */
   deadlineMs?: number;
   process?: ShutdownProcess;
+  /** What a forced exit (a second signal) leaves behind, said on its line. */
+  onForce?: () => string;
 }
 
 /** Starts the shutdown for another reason than a signal; the process exits with `exitCode` once done. */
@@ -43,7 +45,12 @@ export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}):
     );
   };
   const handler = (sig: NodeJS.Signals) => {
-    if (stopping) return proc.exit(130);
+    if (stopping) {
+      // Said: a second Ctrl-C ended the process without a word, its jobs cut off mid-run.
+      const left = opts.onForce?.();
+      console.error(`${sig} again: exiting now without finishing the shutdown${left ? `; ${left}` : ''}`);
+      return proc.exit(130);
+    }
     begin(sig, 0);
   };
   proc.on('SIGTERM', handler);
