@@ -44,6 +44,14 @@ export const busyTask = defineTask({
   },
 });
 
+/** Sleeps `ms` and ignores its signal (a shutdown's abort too). */
+export const deafTask = defineTask({
+  name: 'w.deaf',
+  input: z.object({ ms: z.number().int().min(0) }),
+  timeoutMs: 60_000,
+  handler: ({ ms }) => new Promise((resolve) => setTimeout(() => resolve('done'), ms)),
+});
+
 /** Leaves a stray error behind (a fire-and-forget rejection, or a throw in a timer) and succeeds. */
 export const strayTask = defineTask({
   name: 'w.stray',
@@ -59,7 +67,7 @@ export const strayTask = defineTask({
 });
 
 export default defineConfig({
-  tasks: [...workerTestTasks, markTask, strayTask, busyTask],
+  tasks: [...workerTestTasks, markTask, strayTask, busyTask, deafTask],
   worker: {
     concurrency: Number(process.env.TEST_CONCURRENCY ?? 4),
     shutdownTimeoutMs: Number(process.env.TEST_SHUTDOWN_MS ?? 10_000),

@@ -85,9 +85,11 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     onRunaway: (change, r) =>
       logger[change === 'added' ? 'warn' : 'info'](
         { jobId: r.jobId, task: r.task, attempt: r.attempt, runaways: w.health().runaways },
-        change === 'added'
-          ? 'task still running after its timeout (runaway): it keeps its concurrency slot (with every slot held, consuming pauses and prefetched jobs go back to the queue)'
-          : 'runaway task settled; its slot is free again',
+        change !== 'added'
+          ? 'runaway task settled; its slot is free again'
+          : closing // aborted by the drain, not by its timeout: the line said "after its timeout"
+            ? 'task still running after the shutdown aborted it (it ignores ctx.signal): its job is recorded retrying and handed back; the task is cut off when the process exits'
+            : 'task still running after its timeout (runaway): it keeps its concurrency slot (with every slot held, consuming pauses and prefetched jobs go back to the queue)',
       ),
   });
   // Idling on no queue looked like a worker up and consuming while every job waited.
