@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import type { IngestApp } from '../../app';
+import { answerClientError } from './client-error';
 
 /**
  * How long an idle keep-alive connection stays open: longer than the load balancers in front
@@ -19,6 +20,7 @@ export function serveNode(app: IngestApp, port: number, hostname = '0.0.0.0'): P
       // idle time, or a request arriving just before it ends would be cut.
       server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
     }
+    server.on('clientError', answerClientError);
     server.once('error', reject);
   });
 }
