@@ -24,4 +24,12 @@ describe('canonicalJson', () => {
     const d = new Date(0);
     expect(same({ at: d }, { at: d.toISOString() })).toBe(true);
   });
+
+  // JSON.parse makes "__proto__" an own member; copied by assignment it set the copy's prototype
+  // and vanished, so a reused idempotency key with such a member added replayed (200), not 422.
+  it('keeps a "__proto__" member', () => {
+    const parsed = JSON.parse('{"a":1,"__proto__":{"amount":1000000}}');
+    expect(same(parsed, { a: 1 })).toBe(false);
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"amount":1000000},"a":1}');
+  });
 });

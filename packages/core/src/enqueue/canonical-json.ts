@@ -11,7 +11,8 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  // No prototype: a "__proto__" member (JSON.parse makes it an own one) stays a member when copied.
+  const out: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(src).sort()) out[k] = src[k];
   return out;
 }
