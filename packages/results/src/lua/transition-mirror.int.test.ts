@@ -1,6 +1,7 @@
 import {
   JOB_STATES,
   type JobRecord,
+  type JobState,
   MemoryResultStore,
   type ResultStore,
   type TransitionOutcome,
@@ -72,7 +73,14 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
 );
 
 // `create` (the producer's first write) is a transition from no record, run by its own script.
-const opArb = fc.record({ to: fc.constantFrom(...JOB_STATES), patch: patchArb, create: fc.boolean() });
+// `mark`: the move is to `retrying`, then the executor's retry mark as it sends it (the attempt
+// after the record's): the marks drawn in the patch are nearly all refused.
+const opArb = fc.record({
+  to: fc.constantFrom(...JOB_STATES),
+  patch: patchArb,
+  create: fc.boolean(),
+  mark: fc.constantFrom(false, false, true),
+});
 
 describe('the Lua transition mirrors applyTransition', () => {
   const memory = new MemoryResultStore();
@@ -85,7 +93,7 @@ describe('the Lua transition mirrors applyTransition', () => {
         const id = uuidv7();
         let prevMem: string | undefined;
         let prevRedis: string | undefined;
-        for (const { to, patch, create } of ops) {
+        const step = async (to: JobState, patch: TransitionPatch, create = false) => {
           const full = { ...patch, ttlS: 60 };
           const asCreate = create && (to === 'queued' || to === 'scheduled');
           const run = (s: ResultStore) => (asCreate ? s.create(id, to, full) : s.transition(id, to, full));
@@ -99,6 +107,12 @@ describe('the Lua transition mirrors applyTransition', () => {
           prevMem = gm?.startedAt;
           prevRedis = gr?.startedAt;
           await sleep(2); // so a fresh startedAt always differs from the previous one on both clocks
+        };
+        for (const { to, patch, create, mark } of ops) {
+          await step(mark ? 'retrying' : to, patch, create);
+          if (!mark) continue;
+          const nextAttempt = ((await memory.get(id))?.attempts ?? 0) + 1;
+          await step('retrying', { queue: 'q1', nextAttempt, returnRecord: patch.returnRecord });
         }
       }),
       { numRuns: 100 },
