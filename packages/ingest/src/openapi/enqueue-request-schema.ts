@@ -31,7 +31,8 @@ const FIELD_DOCS: Record<string, string> = {
   maxAttempts: "Tries in all, the first included; the task's retry policy when absent.",
   idempotencyKey:
     'The same key with the same task, queue and input answers 200 with the first job (Idempotent-Replayed), ' +
-    'without publishing again; with another request it is a 422. The Idempotency-Key header works too.',
+    "without publishing again; with another request it is a 422. Keys are per API key: another key's " +
+    'use of the same key is another job. The Idempotency-Key header works too.',
   // A soft hint by design (DESIGN.md "Regions"), so one client runs against any region list.
   region:
     'Routing hint: the id of the region to try first (before the edge geo headers). A region that is ' +
