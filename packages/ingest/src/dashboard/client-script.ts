@@ -6,7 +6,7 @@
 export const dashboardScript = `
 (function () {
   var POLL_MS = 1500, HISTORY = 40;
-  var depthHistory = {}; var lastOk = 0; var timer;
+  var depthHistory = {}; var lastOk = 0; var timer; var polling = false; var again = false;
   var key = (location.hash.match(/key=([^&]+)/) || [])[1];
   if (key) { localStorage.setItem('warren.key', decodeURIComponent(key)); window.history.replaceState(null, '', location.pathname); }
   function el(tag, attrs, kids) {
@@ -95,7 +95,12 @@ export const dashboardScript = `
       }))
     ]) : el('div', { class: 'empty' }, ['No failures — all quiet'])]));
   }
+  // One poll at a time: a tick while one is out (the key form submitted twice) asks that one to
+  // poll again when it ends; two loops each rescheduled themselves, doubling the requests for good.
   function tick() {
+    clearTimeout(timer);
+    if (polling) { again = true; return; }
+    polling = true;
     var headers = {}; var k = localStorage.getItem('warren.key'); if (k) headers.authorization = 'Bearer ' + k;
     fetch('status.json', { headers: headers, cache: 'no-store' }).then(function (res) {
       var banner = document.getElementById('banner');
@@ -104,7 +109,7 @@ export const dashboardScript = `
       return res.json().then(function (s) { banner.className = 'banner'; lastOk = Date.now(); render(s); document.body.setAttribute('data-ready', '1'); });
     }).catch(function (e) {
       var b = document.getElementById('banner'); b.className = 'banner show'; document.getElementById('banner-text').textContent = 'Cannot reach the status endpoint: ' + e.message;
-    }).finally(function () { timer = setTimeout(tick, POLL_MS); });
+    }).finally(function () { polling = false; timer = setTimeout(tick, again ? 0 : POLL_MS); again = false; });
   }
   setInterval(function () {
     var age = lastOk ? (Date.now() - lastOk) / 1000 : Infinity;
@@ -112,7 +117,7 @@ export const dashboardScript = `
     setText('live-text', lastOk ? 'live · updated ' + age.toFixed(age < 10 ? 1 : 0) + 's ago' : 'connecting…');
   }, 250);
   document.getElementById('keyform').addEventListener('submit', function (ev) {
-    ev.preventDefault(); localStorage.setItem('warren.key', document.getElementById('key').value.trim()); clearTimeout(timer); tick();
+    ev.preventDefault(); localStorage.setItem('warren.key', document.getElementById('key').value.trim()); tick();
   });
   tick();
 })();

@@ -1,0 +1,68 @@
+import type { ServerType } from '@hono/node-server';
+import { createProducer, defineConfig, MemoryBroker, MemoryResultStore } from '@warren/core';
+import { createIngestApp, serveNode } from '@warren/ingest';
+import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleTasks } from '../../examples/tasks';
+import { launchChromium, portInRange } from './browser';
+
+const KEY = 'dash-poll-key-0123456789';
+
+/** The dashboard's status.json requests from `page`, counted from now on. */
+function countPolls(page: Page) {
+  const polls = { n: 0 };
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/status.json') polls.n++;
+  });
+  return polls;
+}
+
+describe('dashboard polling (real browser, keyed ingest)', () => {
+  const config = defineConfig({ tasks: exampleTasks, auth: { keys: [{ key: KEY }] } });
+  const broker = new MemoryBroker();
+  const obs = createObservability({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    queueStats: queueStatsFrom(broker),
+  });
+  const results = new MemoryResultStore();
+  const producer = createProducer({ config, publishers: new Map([['local', broker]]), results });
+  const app = createIngestApp({ config, producer, results, extend: obs.extend });
+  let browser: Browser;
+  let server: ServerType;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await portInRange();
+    base = `http://127.0.0.1:${port}`;
+    [browser, server] = await Promise.all([launchChromium(), serveNode(app, port, '127.0.0.1')]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    await broker.close();
+  });
+
+  it('keeps one polling loop when the key form is submitted twice', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/dashboard`);
+      await page.waitForSelector('#keyform', { state: 'visible', timeout: 10_000 });
+      await page.fill('#key', KEY);
+      // A double click (or Enter pressed twice): the second submit came while the first poll was out.
+      await page.evaluate(() => {
+        const form = document.getElementById('keyform')!;
+        for (let i = 0; i < 3; i++) form.dispatchEvent(new Event('submit', { cancelable: true }));
+      });
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+      const polls = countPolls(page);
+      await page.waitForTimeout(4500);
+      // One loop polls every 1.5 s: at most 4 in 4.5 s. Each extra loop lived on (about 3 more each).
+      expect(polls.n).toBeGreaterThan(0);
+      expect(polls.n).toBeLessThanOrEqual(4);
+    } finally {
+      await page.close();
+    }
+  });
+});
