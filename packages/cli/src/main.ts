@@ -50,6 +50,7 @@ const shutdownTimeout = (dflt = '30000') =>
 const urlOption = () =>
   new Option('-u, --url <url>', 'ingest URL').env('WARREN_URL').default('http://localhost:8787');
 const apiKeyOption = () => new Option('-k, --api-key <key>', 'API key').env('WARREN_API_KEY');
+const DEV_HOST = 'listen address (default 127.0.0.1 while no API keys are configured, else 0.0.0.0)';
 const METRICS_PORT = 'serve /metrics, /status.json and /healthz on this port';
 
 const program = new Command('warren').description('job orchestration for serverless and edge apps');
@@ -60,9 +61,10 @@ program
     'ingest + in-process worker (in-memory broker and results unless RABBITMQ_URL/REDIS_URL are set)',
   )
   .addOption(portOption('-p, --port <n>', 'listen port', 'PORT', 8787))
+  .addOption(new Option('--host <addr>', DEV_HOST).env('WARREN_HOST'))
   .option('--no-worker', 'run the ingest only')
   .addOption(shutdownTimeout('30000; with a worker: its drain + 10000'))
-  .action((o) => dev({ port: o.port, worker: o.worker, shutdownTimeoutMs: o.shutdownTimeout }));
+  .action((o) => dev({ port: o.port, host: o.host, worker: o.worker, shutdownTimeoutMs: o.shutdownTimeout }));
 
 program
   .command('ingest')

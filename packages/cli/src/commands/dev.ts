@@ -16,6 +16,8 @@ const DEV_REST_TOKEN = 'warren-dev-token';
 
 export interface DevOptions {
   port: number;
+  /** Listen address; unset: loopback while no API keys are configured (an open ingest), else all. */
+  host?: string;
   worker: boolean;
   /** Exit 1 if shutdown takes longer (default 30 s). */
   shutdownTimeoutMs?: number;
@@ -45,7 +47,11 @@ export async function dev(opts: DevOptions): Promise<void> {
   });
   brokerEvents = obs.brokerEvents;
   // The same ingest as `warren ingest` (readiness details, revokes, metrics), over this runtime.
-  const { server, results } = await startIngest(config, rt, opts.port, obs);
+  // Open (no API keys), it answers this machine only unless asked: anyone on the network could
+  // otherwise enqueue the app's tasks (as Vite and Next.js dev servers keep to loopback).
+  const open = config.auth.keys.length === 0;
+  const host = opts.host || (open ? '127.0.0.1' : '0.0.0.0');
+  const { server, results } = await startIngest(config, rt, opts.port, obs, host);
   // A Celery client's revoke of a task on a Celery queue the worker consumes, as in `warren worker`.
   const revokes = celeryRevokes(config, rt.results, rt.brokers.get(config.region), logger);
   const worker = opts.worker
@@ -93,9 +99,13 @@ export async function dev(opts: DevOptions): Promise<void> {
     );
   const hints = devTryLines(url, config);
   console.log(`  dashboard: ${url}/dashboard · metrics: ${url}/metrics · status: ${hints.statusHint}`);
-  if (config.auth.keys.length === 0) {
+  if (open) {
+    const reach =
+      host === '127.0.0.1'
+        ? 'listening on 127.0.0.1 only (--host 0.0.0.0 or WARREN_HOST to expose it)'
+        : `listening on ${host}: anyone who can reach it`;
     console.warn(
-      '\n  ⚠  WARNING: no API keys configured — this ingest accepts jobs from anyone.\n' +
+      `\n  ⚠  WARNING: no API keys configured — this ingest accepts jobs from anyone; ${reach}.\n` +
         '     Fine for local development; set WARREN_API_KEYS before exposing it. `warren ingest` refuses to run open.\n',
     );
   }

@@ -5,7 +5,13 @@ import type { Observability } from '@warren/observability';
 import type { Runtime } from './create-runtime';
 
 /** Builds and serves the ingest over a runtime's adapters (shared by `warren dev` and `warren ingest`). */
-export async function startIngest(config: WarrenConfig, rt: Runtime, port: number, obs?: Observability) {
+export async function startIngest(
+  config: WarrenConfig,
+  rt: Runtime,
+  port: number,
+  obs?: Observability,
+  host?: string,
+) {
   const results = obs ? obs.results(rt.results) : rt.results;
   // Through the logger when there is one: its redaction masks URL passwords and secrets.
   const report = (err: unknown, msg: string, fields: Record<string, unknown> = {}) =>
@@ -33,6 +39,6 @@ export async function startIngest(config: WarrenConfig, rt: Runtime, port: numbe
     // A cancelled job on a Celery queue is revoked on every region's broker (Python workers skip it).
     onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
   });
-  const server = await serveNode(app, port);
+  const server = await serveNode(app, port, host);
   return { app, producer, server, results };
 }
