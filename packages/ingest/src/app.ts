@@ -7,6 +7,7 @@ import { notFoundSuggesting } from './middleware/problem/not-found';
 import { allowOnly, problemHandler } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
 import { docsPage } from './openapi/docs-page';
+import { servePage } from './pages/static-page';
 import { batchRoutes } from './routes/batch';
 import { forwardedPrefix } from './routes/enqueue-context';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
@@ -85,8 +86,8 @@ export function createIngestApp(deps: IngestDeps) {
     const prefix = forwardedPrefix(c.req.header('x-forwarded-prefix'));
     return c.json(prefix ? { ...openapi, servers: [{ url: prefix }] } : openapi);
   });
-  app.get('/docs', (c) => c.html(docsPage()));
-  app.get('/dashboard', (c) => c.html(dashboardPage()));
+  app.get('/docs', servePage(docsPage));
+  app.get('/dashboard', servePage(dashboardPage));
   for (const path of ['/openapi.json', '/docs', '/dashboard']) app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dashboardPage } from './dashboard-page';
 
 describe('dashboardPage', () => {
-  const html = dashboardPage();
+  const { html } = dashboardPage();
 
   it('is one self-contained page that polls status.json next to it', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);

@@ -1,3 +1,4 @@
+import type { StaticPage } from '../pages/static-page';
 import { dashboardScript } from './client-script';
 import { dashboardCss } from './styles';
 
@@ -10,9 +11,13 @@ const tile = (id: string, label: string, unit = '') =>
 /**
  * `GET /dashboard`: one self-contained page (no framework, no external assets, works on Lambda)
  * that polls `status.json` next to it every 1.5 s. `#key=<api key>` in the URL stores a key for
- * ingests that protect their status.
+ * ingests that protect their status. Its script and style are returned too, for the CSP's hashes.
  */
-export function dashboardPage(): string {
+export function dashboardPage(): StaticPage {
+  return { html: dashboardHtml(), scripts: [dashboardScript], styles: [dashboardCss] };
+}
+
+function dashboardHtml(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>warren · dashboard</title><meta name="color-scheme" content="light dark">
@@ -26,7 +31,7 @@ export function dashboardPage(): string {
   <div class="live"><span class="dot" id="live-dot"></span><span id="live-text">connecting…</span></div>
 </header>
 <div class="banner" id="banner"><span id="banner-text"></span>
-  <form id="keyform" style="display:none;gap:8px;flex:1"><input id="key" type="password" placeholder="API key" autocomplete="off"><button>Use key</button></form></div>
+  <form id="keyform"><input id="key" type="password" placeholder="API key" autocomplete="off"><button>Use key</button></form></div>
 <div class="tiles">${tile('backlog', 'Backlog', 'jobs')}${tile('in', 'Enqueued', '/s')}${tile('out', 'Finished', '/s')}${tile('failed', 'Failed', 'total')}${tile('workers', 'Workers needed')}</div>
 ${section('regions', 'Regions')}
 ${section('queues', 'Queues')}

@@ -68,6 +68,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .empty { padding: 18px 16px; color: var(--muted); text-align: center; }
 .banner { display: none; margin-bottom: 16px; padding: 10px 14px; border-radius: 10px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
 .banner.show { display: flex; gap: 10px; align-items: center; }
+#keyform { display: none; gap: 8px; flex: 1; }
 .banner input { flex: 1; max-width: 320px; padding: 6px 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--panel); color: var(--ink); }
 .banner button { padding: 6px 12px; border-radius: 8px; border: 0; background: var(--accent); color: #fff; font-weight: 600; cursor: pointer; }
 @media (max-width: 900px) { .tiles { grid-template-columns: repeat(2, 1fr); } }
