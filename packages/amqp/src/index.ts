@@ -27,3 +27,4 @@ export {
   tierName,
 } from './topology/delay-tiers';
 export { dlqName, type QueueSpec, workQueueArguments } from './topology/queue-arguments';
+export { QueueArgumentsMismatchError } from './topology/queue-mismatch';

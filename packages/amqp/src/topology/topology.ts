@@ -5,6 +5,7 @@ import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
 import { OwnTiers } from './own-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
+import { queueMismatch } from './queue-mismatch';
 import { rebindToDue } from './rebind-to-due';
 
 /**
@@ -233,7 +234,7 @@ export class Topology {
     try {
       await this.withChannel(model, fn, `declare ${name}`);
     } catch (err) {
-      const e = classifyAmqpError(err, `declare ${name}`);
+      const e = queueMismatch(err) ?? classifyAmqpError(err, `declare ${name}`);
       if (e.recoverable) throw e; // the connection is going away: fail this connect
       if (report) this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
     }
@@ -257,7 +258,7 @@ export class Topology {
       `declare queue ${name}`,
     )
       .catch((err) => {
-        throw classifyAmqpError(err, `declare queue ${name}`);
+        throw queueMismatch(err) ?? classifyAmqpError(err, `declare queue ${name}`);
       })
       .then(() =>
         // Its expired delays come back through DUE_EXCHANGE by this binding (see delay-tiers.ts).
