@@ -8,6 +8,8 @@ import { exampleTasks } from '../../examples/tasks';
 import { launchChromium, portInRange } from './browser';
 
 const KEY = 'dash-poll-key-0123456789';
+/** Printable ASCII, as keys may be: '%' that is no escape, '&'. */
+const ODD_KEY = 'odd-key-100%zz&more=0123';
 
 /** The dashboard's status.json requests from `page`, counted from now on. */
 function countPolls(page: Page) {
@@ -18,8 +20,8 @@ function countPolls(page: Page) {
   return polls;
 }
 
-describe('dashboard polling (real browser, keyed ingest)', () => {
-  const config = defineConfig({ tasks: exampleTasks, auth: { keys: [{ key: KEY }] } });
+describe('dashboard polling and its key (real browser, keyed ingest)', () => {
+  const config = defineConfig({ tasks: exampleTasks, auth: { keys: [{ key: KEY }, { key: ODD_KEY }] } });
   const broker = new MemoryBroker();
   const obs = createObservability({
     config,
@@ -61,6 +63,17 @@ describe('dashboard polling (real browser, keyed ingest)', () => {
       // One loop polls every 1.5 s: at most 4 in 4.5 s. Each extra loop lived on (about 3 more each).
       expect(polls.n).toBeGreaterThan(0);
       expect(polls.n).toBeLessThanOrEqual(4);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('takes a key with % and & from #key= as pasted', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/dashboard#key=${ODD_KEY}`);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+      expect(page.url()).toBe(`${base}/dashboard`); // the key leaves the address bar
     } finally {
       await page.close();
     }

@@ -7,8 +7,10 @@ export const dashboardScript = `
 (function () {
   var POLL_MS = 1500, HISTORY = 40;
   var depthHistory = {}; var lastOk = 0; var timer; var polling = false; var again = false;
-  var key = (location.hash.match(/key=([^&]+)/) || [])[1];
-  if (key) { localStorage.setItem('warren.key', decodeURIComponent(key)); window.history.replaceState(null, '', location.pathname); }
+  // #key=<key>: the rest of the fragment, as pasted (a key may hold '&' or a '%' that is no escape:
+  // decodeURIComponent threw on it and the page never started) or percent-encoded.
+  var key = (location.hash.match(/(?:^#|&)key=(.+)$/) || [])[1];
+  if (key) { try { key = decodeURIComponent(key); } catch (e) {} localStorage.setItem('warren.key', key); window.history.replaceState(null, '', location.pathname); }
   function el(tag, attrs, kids) {
     var n = document.createElement(tag);
     if (attrs) for (var k in attrs) { if (attrs[k] != null) n.setAttribute(k, attrs[k]); }
