@@ -124,7 +124,7 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const stopStallWatch = watchLoopStalls((blockedMs, shorterBlocksBefore) =>
     logger.warn(
       { blockedMs, running: [...new Set(running.values())], shorterBlocksBefore },
-      'event loop blocked (synchronous work in a task?): no heartbeat, timer or I/O ran meanwhile; once blocked for about twice the AMQP heartbeat (10 s unless the broker URL sets heartbeat=), RabbitMQ drops the connection and requeues the unacked jobs (a running job is not run twice: its copy waits behind its lease). Run CPU-bound work in a worker thread or yield to the event loop',
+      'event loop blocked (synchronous work in a task?): no heartbeat, timer or I/O ran meanwhile; once blocked for about twice the AMQP heartbeat (10 s unless the broker URL sets heartbeat=), RabbitMQ drops the connection and requeues the unacked jobs (the copy of a running job waits behind its lease, its timeout + 30 s, so it runs once unless the block outlasts that). Run CPU-bound work in a worker thread or yield to the event loop',
     ),
   );
   const begin = onShutdown(shutdown, {
