@@ -144,6 +144,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               body: msg.Body ?? '',
               receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
               handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
+              groupId: msg.Attributes?.MessageGroupId,
             };
             if (!fifo) {
               void handle(m, sentAt);

@@ -16,8 +16,13 @@ const MAX_DELAY_MS = MAX_DELAY_S * 1000;
  * covers hides this message until ≤ 15 min before due (one receive per 12 h), then a copy; one
  * it does not cover is a copy stamped with notBefore (hidden in place, the unchanged body would
  * run when shown again). On the queue's last receive a copy is sent whatever the wait, since the
- * next receive would move it to the DLQ unrun. FIFO queues only change the visibility (capped at
- * 12 h): a copy would lose its place in the group.
+ * next receive would move it to the DLQ unrun.
+ *
+ * FIFO queues hide the message in place (keeping its place in its group) while the wait fits one
+ * visibility change or notBefore covers it. Otherwise (a retry past 11 h 45, the last receive) the
+ * copy goes to the end of the same message group, with the whole wait in notBefore (FIFO refuses
+ * DelaySeconds per message) and this message's id as its MessageDeduplicationId: the job id the
+ * original was sent with would make SQS drop the copy for 5 minutes after that send.
  */
 export async function deferMessage(
   ctx: SqsContext,
@@ -29,28 +34,31 @@ export async function deferMessage(
   /** A released delivery's copy: marked so its next delivery reads as a redelivery. */
   handedBack = false,
 ): Promise<boolean> {
-  if (isFifoUrl(m.queueUrl)) {
-    await setVisibility(ctx.client, m, Math.min(delayMs, MAX_DEFER_MS));
-    return true;
-  }
-  const stamped = withNotBefore(job, delayMs);
-  if (delayMs > MAX_DELAY_MS && stamped === job) {
+  const fifo = isFifoUrl(m.queueUrl);
+  const stamped = withNotBefore(job, delayMs, fifo ? 0 : MAX_DELAY_MS);
+  const inPlace = fifo
+    ? delayMs <= MAX_DEFER_MS || stamped === job
+    : delayMs > MAX_DELAY_MS && stamped === job;
+  if (inPlace) {
     const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
     if (!redrive || m.receiveCount < redrive.maxReceiveCount) {
-      await setVisibility(ctx.client, m, Math.min(delayMs - MAX_DELAY_MS, MAX_DEFER_MS));
+      const hideMs = fifo ? delayMs : delayMs - MAX_DELAY_MS;
+      await setVisibility(ctx.client, m, Math.min(hideMs, MAX_DEFER_MS));
       return true;
     }
   }
   const body = attempt === job.attempt && stamped === job ? m.body : JSON.stringify({ ...stamped, attempt });
   await sqsCall('SendMessage (deferred copy)', async () => {
     const { SendMessageCommand } = await loadSqsSdk();
-    // A wait past DelaySeconds' 15 min is kept by the envelope's notBefore (stamped above).
-    const DelaySeconds = toSeconds(delayMs, MAX_DELAY_S);
     const MessageAttributes = handedBack
       ? { [HANDED_BACK]: { DataType: 'String', StringValue: '1' } }
       : undefined;
+    const placing = fifo
+      ? { MessageGroupId: m.groupId ?? job.queue, MessageDeduplicationId: m.messageId }
+      : // A wait past DelaySeconds' 15 min is kept by the envelope's notBefore (stamped above).
+        { DelaySeconds: toSeconds(delayMs, MAX_DELAY_S) };
     return ctx.client.send(
-      new SendMessageCommand({ QueueUrl: m.queueUrl, MessageBody: body, DelaySeconds, MessageAttributes }),
+      new SendMessageCommand({ QueueUrl: m.queueUrl, MessageBody: body, MessageAttributes, ...placing }),
     );
   });
   if (mode === 'poll') await deleteMessage(ctx.client, m);

@@ -74,6 +74,7 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
         queueUrl: await c.directory.urlForArn(record.eventSourceARN),
         receiptHandle: record.receiptHandle,
         body: record.body,
+        groupId: record.attributes?.MessageGroupId,
       };
       return { ctx: c, message };
     };

@@ -13,6 +13,8 @@ export interface ReceivedMessage {
   receiveCount: number;
   /** A copy this consumer sent back for a delivery it released (HANDED_BACK attribute): a redelivery. */
   handedBack?: boolean;
+  /** FIFO queues: the message's MessageGroupId (a copy of it goes to the same group). */
+  groupId?: string;
 }
 
 /** The message attribute a released delivery's fresh copy carries (see SqsDelivery.release). */
