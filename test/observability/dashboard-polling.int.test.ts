@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { ServerType } from '@hono/node-server';
 import { createProducer, defineConfig, MemoryBroker, MemoryResultStore } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -34,9 +35,16 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
   let browser: Browser;
   let server: ServerType;
   let base: string;
+  let port: number;
+  /** The ingest gone: listening no more, its kept-alive connections cut. */
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as Server).closeAllConnections();
+    });
 
   beforeAll(async () => {
-    const port = await portInRange();
+    port = await portInRange();
     base = `http://127.0.0.1:${port}`;
     [browser, server] = await Promise.all([launchChromium(), serveNode(app, port, '127.0.0.1')]);
   });
@@ -63,6 +71,29 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
       // One loop polls every 1.5 s: at most 4 in 4.5 s. Each extra loop lived on (about 3 more each).
       expect(polls.n).toBeGreaterThan(0);
       expect(polls.n).toBeLessThanOrEqual(4);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('backs off while the ingest is down, and comes back with it', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/dashboard#key=${KEY}`);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+      await stopServer();
+      let polls: { n: number };
+      try {
+        await page.waitForSelector('#banner.show', { timeout: 10_000 });
+        polls = countPolls(page);
+        await page.waitForTimeout(4500);
+      } finally {
+        server = await serveNode(app, port, '127.0.0.1');
+      }
+      // Every 1.5 s that was 3 or 4; backing off (3 s, then 6 s) it is 1 or 2.
+      expect(polls.n).toBeLessThanOrEqual(2);
+      expect(await page.locator('#banner-text').textContent()).toMatch(/trying again in \d+ s/);
+      await page.waitForSelector('#banner:not(.show)', { state: 'attached', timeout: 14_000 });
     } finally {
       await page.close();
     }
