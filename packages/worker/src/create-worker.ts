@@ -15,7 +15,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { DecodedRmqMessage } from './lambda/rmq-event';
 import { createRmqHandler, type RmqHandler, type RmqHandlerDeps, type RmqSink } from './lambda/rmq-handler';
 import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
-import { createLongRunning } from './long-running/long-running';
+import { createLongRunning, type WorkerHealth } from './long-running/long-running';
 
 export interface WorkerOptions {
   config: WarrenConfig;
@@ -117,9 +117,12 @@ export function createWorker(opts: WorkerOptions) {
     get inFlight(): number {
       return longRunning?.inFlight ?? 0;
     },
-    /** Long-running: not ok when runaway tasks hold every slot (restart it); else ok. */
-    health() {
-      return longRunning?.health() ?? { ok: true, running: 0, runaways: 0, concurrency };
+    /**
+     * Long-running: not ok when runaway tasks hold every slot (restart it), or a queue has had no
+     * consumer on the broker for a minute (notConsuming); else ok.
+     */
+    health(idleAfterMs?: number): WorkerHealth {
+      return longRunning?.health(idleAfterMs) ?? { ok: true, running: 0, runaways: 0, concurrency };
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     async stop(timeoutMs?: number): Promise<void> {

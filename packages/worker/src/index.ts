@@ -17,4 +17,4 @@ export {
   type SqsRecordMapper,
   type SqsRecordMapping,
 } from './lambda/sqs-handler';
-export { createLongRunning, type LongRunningOptions } from './long-running/long-running';
+export { createLongRunning, type LongRunningOptions, type WorkerHealth } from './long-running/long-running';

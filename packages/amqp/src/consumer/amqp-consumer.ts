@@ -69,6 +69,7 @@ export class AmqpConsumer implements Consumer {
         this.subs.delete(sub);
         await sub.close();
       },
+      idleSince: () => sub.idleSince(),
     };
   }
 

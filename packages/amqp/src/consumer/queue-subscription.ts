@@ -42,6 +42,8 @@ export class QueueSubscription {
   private restarts = 0;
   /** The pause before the restart now scheduled. */
   private restartDelay = 0;
+  /** Since when the broker has had no consumer of ours here (Subscription.idleSince). */
+  private downSince: number | undefined = Date.now();
 
   constructor(
     readonly queue: string,
@@ -80,6 +82,7 @@ export class QueueSubscription {
     ch.on('close', () => {
       if (this.channel !== ch) return;
       this.channel = undefined;
+      this.downSince ??= Date.now();
       // Connection still up (channel error, queue gone): try again here; else the connect hook does.
       this.scheduleRestart(model);
     });
@@ -100,6 +103,7 @@ export class QueueSubscription {
             queue: this.queue,
             error: 'consumer cancelled by broker',
           });
+          this.downSince ??= Date.now();
           void this.closeChannel();
           this.scheduleRestart(model);
         }
@@ -108,6 +112,12 @@ export class QueueSubscription {
     );
     this.tag = consumerTag;
     this.restarts = 0;
+    this.downSince = undefined;
+  }
+
+  /** See Subscription.idleSince: a worker's health reads it. */
+  idleSince(): number | undefined {
+    return this.open ? this.downSince : undefined;
   }
 
   async close(): Promise<void> {

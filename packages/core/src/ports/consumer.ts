@@ -32,6 +32,12 @@ export interface ConsumeOptions {
 export interface Subscription {
   /** Stop receiving new deliveries; deliveries already handed out can still be settled. */
   close(): Promise<void>;
+  /**
+   * Since when (epoch ms) the broker has had no consumer for this subscription while it is open
+   * (connection down, consumer cancelled, a restart the broker refuses); undefined while consuming.
+   * Optional: a transport that cannot tell omits it (then it counts as consuming).
+   */
+  idleSince?(): number | undefined;
 }
 
 /** If `onDelivery` rejects without settling, the adapter releases the message for redelivery. */

@@ -3,6 +3,18 @@ import type { Consumer, Delivery, Executor, Runaways } from '@warren/core';
 import { createPoisonGuard, failPoisoned } from '../poison-guard';
 import { Subscriptions } from './subscriptions';
 
+/** A queue with no consumer on the broker this long makes the worker unhealthy. */
+export const IDLE_UNHEALTHY_MS = 60_000;
+
+export interface WorkerHealth {
+  ok: boolean;
+  running: number;
+  runaways: number;
+  concurrency: number;
+  /** Queues the worker has not been consuming for IDLE_UNHEALTHY_MS or longer, with for how long. */
+  notConsuming?: { queue: string; forS: number }[];
+}
+
 export interface LongRunningOptions {
   executor: Executor;
   consumer: Consumer;
@@ -141,9 +153,22 @@ export function createLongRunning(opts: LongRunningOptions) {
      * Not ok once runaways hold every slot: the worker can take no job until one settles, maybe
      * never, so its orchestrator should restart it (Celery's hard time limit kills the child).
      */
-    health(): { ok: boolean; running: number; runaways: number; concurrency: number } {
+    health(idleAfterMs = IDLE_UNHEALTHY_MS): WorkerHealth {
       const held = runaways();
-      return { ok: held < opts.concurrency, running, runaways: held, concurrency: opts.concurrency };
+      const h: WorkerHealth = {
+        ok: held < opts.concurrency,
+        running,
+        runaways: held,
+        concurrency: opts.concurrency,
+      };
+      // A queue with no consumer for a minute: a worker that looks up but takes nothing (a broker
+      // down, a restart refused with 406) is what a health check is for. Shorter gaps are reconnects.
+      const idle = closing ? [] : subs.idle(idleAfterMs);
+      if (idle.length > 0) {
+        h.ok = false;
+        h.notConsuming = idle.map(({ queue, forMs }) => ({ queue, forS: Math.round(forMs / 1000) }));
+      }
+      return h;
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     stop(timeoutMs = opts.shutdownTimeoutMs): Promise<void> {

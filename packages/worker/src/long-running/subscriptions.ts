@@ -13,6 +13,8 @@ export class Subscriptions {
   private wanted = false;
   private chain: Promise<void> = Promise.resolve();
   private retry: ReturnType<typeof setTimeout> | undefined;
+  /** When queues were last wanted: one not subscribed since is idle since then. */
+  private wantedSince = 0;
 
   constructor(
     private readonly consumer: Consumer,
@@ -27,6 +29,7 @@ export class Subscriptions {
 
   /** Subscribes every queue not subscribed yet; rejects with the consumer's error (the first start reports it). */
   subscribe(): Promise<void> {
+    if (!this.wanted) this.wantedSince = Date.now();
     this.wanted = true;
     return this.serial(async () => {
       for (const q of this.queues) {
@@ -44,6 +47,21 @@ export class Subscriptions {
     this.subscribe().catch(() => {
       if (this.wanted) this.retry = setTimeout(() => this.resubscribe(), RESUBSCRIBE_PAUSE_MS).unref();
     });
+  }
+
+  /**
+   * The queues wanted but with no consumer on the broker for `afterMs` or longer (connection
+   * down, consumer cancelled, a restart refused, a subscribe failing), with how long each.
+   */
+  idle(afterMs: number, now = Date.now()): { queue: string; forMs: number }[] {
+    if (!this.wanted) return [];
+    const out: { queue: string; forMs: number }[] = [];
+    for (const queue of this.queues) {
+      const sub = this.subs.get(queue);
+      const since = sub ? sub.idleSince?.() : this.wantedSince;
+      if (since !== undefined && now - since >= afterMs) out.push({ queue, forMs: now - since });
+    }
+    return out;
   }
 
   /** Cancels every consumer; deliveries already handed out can still be settled. */
