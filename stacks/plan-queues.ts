@@ -113,7 +113,9 @@ export function sqsQueuePlan(
  * receive (longer waits, and the last receive, become fresh copies), so with 10 receives a job still
  * retrying could be deleted unseen, its record left `retrying`. Kept for every receive's 12 h plus a
  * day of backlog, at least the default (so the DLQ's 14 days stay longer, as AWS advises for the
- * redrive, which keeps the timestamp) and at most SQS's 14 days.
+ * redrive, which keeps the timestamp) and at most SQS's 14 days. Past 26 receives that is short of
+ * every receive's 12 h: there the worker sends a fresh copy instead of hiding a message that would
+ * come back within an hour of its retention's end (@warren/sqs outlivesRetention).
  */
 export function sourceRetentionS(maxReceiveCount: number): number {
   const needed = maxReceiveCount * LIMITS.sqsMaxVisibilityS + LIMITS.sqsBacklogAllowanceS;

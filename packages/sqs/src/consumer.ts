@@ -128,8 +128,9 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               AttributeNames: [
                 'ApproximateReceiveCount',
                 'MessageGroupId',
+                'SentTimestamp',
               ] as unknown as QueueAttributeName[],
-              MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId'],
+              MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId', 'SentTimestamp'],
               MessageAttributeNames: [HANDED_BACK],
             }),
             { abortSignal: abort.signal },
@@ -145,6 +146,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               receiveCount: Number(msg.Attributes?.ApproximateReceiveCount) || 1,
               handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
               groupId: msg.Attributes?.MessageGroupId,
+              sentAt: Number(msg.Attributes?.SentTimestamp) || undefined,
             };
             if (!fifo) {
               void handle(m, sentAt);

@@ -1,6 +1,7 @@
 import type { JobEnvelope } from '@warren/core';
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_DEFER_MS, MAX_DELAY_S, toSeconds } from './limits';
+import { outlivesRetention } from './retention';
 import { loadSqsSdk } from './sdk';
 import type { SqsContext, SqsMode } from './sqs-delivery';
 import { deleteMessage, HANDED_BACK, type ReceivedMessage, setVisibility } from './sqs-ops';
@@ -16,7 +17,8 @@ const MAX_DELAY_MS = MAX_DELAY_S * 1000;
  * covers hides this message until ≤ 15 min before due (one receive per 12 h), then a copy; one
  * it does not cover is a copy stamped with notBefore (hidden in place, the unchanged body would
  * run when shown again). On the queue's last receive a copy is sent whatever the wait, since the
- * next receive would move it to the DLQ unrun.
+ * next receive would move it to the DLQ unrun, and so it is when the message would come back past
+ * its retention (see outlivesRetention).
  *
  * FIFO queues hide the message in place (keeping its place in its group) while the wait fits one
  * visibility change or notBefore covers it. Otherwise (a retry past 11 h 45, the last receive) the
@@ -41,9 +43,10 @@ export async function deferMessage(
     : delayMs > MAX_DELAY_MS && stamped === job;
   if (inPlace) {
     const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
-    if (!redrive || m.receiveCount < redrive.maxReceiveCount) {
-      const hideMs = fifo ? delayMs : delayMs - MAX_DELAY_MS;
-      await setVisibility(ctx.client, m, Math.min(hideMs, MAX_DEFER_MS));
+    const hideMs = Math.min(fifo ? delayMs : delayMs - MAX_DELAY_MS, MAX_DEFER_MS);
+    const last = redrive !== undefined && m.receiveCount >= redrive.maxReceiveCount;
+    if (!last && !(await outlivesRetention(ctx, m, hideMs))) {
+      await setVisibility(ctx.client, m, hideMs);
       return true;
     }
   }

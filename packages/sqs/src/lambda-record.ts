@@ -75,6 +75,7 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
         receiptHandle: record.receiptHandle,
         body: record.body,
         groupId: record.attributes?.MessageGroupId,
+        sentAt: Number(record.attributes?.SentTimestamp) || undefined,
       };
       return { ctx: c, message };
     };

@@ -15,6 +15,7 @@ export class QueueDirectory {
   private readonly urls = new Map<string, Promise<string>>();
   private readonly redrives = new Map<string, Promise<RedriveInfo | undefined>>();
   private readonly visibilities = new Map<string, Promise<number>>();
+  private readonly retentions = new Map<string, Promise<number>>();
 
   constructor(private readonly client: SQSClient) {}
 
@@ -63,6 +64,19 @@ export class QueueDirectory {
         );
       });
       return Number(out.Attributes?.VisibilityTimeout ?? 30);
+    });
+  }
+
+  /** How long the queue keeps a message (MessageRetentionPeriod, seconds), counted from its send. */
+  retentionS(queueUrl: string): Promise<number> {
+    return memo(this.retentions, queueUrl, async () => {
+      const out = await sqsCall('GetQueueAttributes', async () => {
+        const { GetQueueAttributesCommand } = await loadSqsSdk();
+        return this.client.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['MessageRetentionPeriod'] }),
+        );
+      });
+      return Number(out.Attributes?.MessageRetentionPeriod ?? 345_600);
     });
   }
 }

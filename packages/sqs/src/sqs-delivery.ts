@@ -3,6 +3,7 @@ import { type Delivery, type JobEnvelope, msUntil } from '@warren/core';
 import { deferMessage } from './defer-message';
 import { MAX_DEFER_MS, MAX_DELAY_S } from './limits';
 import type { QueueDirectory } from './queue-directory';
+import { outlivesRetention } from './retention';
 import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
 /**
@@ -106,12 +107,12 @@ export function createBoundSqsDelivery(
       // becomes a copy with notBefore, carrying the attempt this run spent. So does a retry on
       // the queue's last receive (its maxReceiveCount unknown when mapped: a Lambda first receive
       // skips the lookup): shown again, SQS's redrive would move it to the DLQ unrun, its record
-      // `retrying` for good.
+      // `retrying` for good. And so does one the queue's retention would delete while hidden.
       const max =
         extra.maxReceiveCount ??
         (await ctx.directory.redrive(m.queueUrl).catch(() => undefined))?.maxReceiveCount;
       const lastReceive = max !== undefined && m.receiveCount >= max;
-      if (delayMs > MAX_DEFER_MS || lastReceive)
+      if (delayMs > MAX_DEFER_MS || lastReceive || (await outlivesRetention(ctx, m, delayMs)))
         keep = await deferMessage(ctx, m, job, attempt + 1, delayMs, mode);
       else await setVisibility(ctx.client, m, delayMs);
     },

@@ -15,6 +15,8 @@ export interface ReceivedMessage {
   handedBack?: boolean;
   /** FIFO queues: the message's MessageGroupId (a copy of it goes to the same group). */
   groupId?: string;
+  /** When SQS first accepted it (SentTimestamp, epoch ms): its retention counts from then. */
+  sentAt?: number;
 }
 
 /** The message attribute a released delivery's fresh copy carries (see SqsDelivery.release). */
