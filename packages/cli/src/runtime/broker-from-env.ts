@@ -99,7 +99,7 @@ export async function brokerFromEnv(
     checkNodeUrls(urls === envUrls ? 'RABBITMQ_URL' : `regions.${region}.brokers`, urls);
 
   if (clusters.size === 0) {
-    // The queues' maxLength and maxPriority, as RabbitMQ's queue arguments carry them.
+    // The queues' maxLength, maxPriority and messageTtlMs, as RabbitMQ's queue arguments carry them.
     const broker = new MemoryBroker({ queues: config.queues });
     return {
       publishers: new Map([[config.region, broker]]),

@@ -47,6 +47,11 @@ export const queueConfigSchema = z.strictObject({
   type: z.enum(['quorum', 'classic']).default('quorum'),
   /** Messages beyond this are refused (`x-overflow: reject-publish`) → QueueFullError / HTTP 429. */
   maxLength: z.number().int().positive().optional(),
+  /**
+   * A job not started within this time of its due time expires: its expiresAt (the request's
+   * `expiresInMs` if sooner), so it is recorded `expired` and its retries end there; on RabbitMQ
+   * also the queue's `x-message-ttl` (the broker dead-letters it to `<queue>.dlq`).
+   */
   messageTtlMs: z.number().int().positive().optional(),
   /** Enables priorities 0..maxPriority (classic queues only on RabbitMQ 3.10). */
   maxPriority: z.number().int().min(1).max(255).optional(),

@@ -91,7 +91,11 @@ function build(
     hops: [],
   };
   if (delayMs > 0) envelope.notBefore = new Date(nowMs + delayMs).toISOString();
-  if (req.expiresInMs) envelope.expiresAt = new Date(nowMs + delayMs + req.expiresInMs).toISOString();
+  // A queue's messageTtlMs is the job's deadline too: RabbitMQ dead-letters a job that waits
+  // longer without telling anyone, and its record stayed `queued` for good. With expiresAt the
+  // worker, the record's readers and the in-memory broker agree that it expired (the sooner wins).
+  const expiresInMs = minDefined(req.expiresInMs, config.queues[queue]!.messageTtlMs);
+  if (expiresInMs) envelope.expiresAt = new Date(nowMs + delayMs + expiresInMs).toISOString();
   if (priority !== undefined) envelope.priority = priority;
   if (req.idempotencyKey)
     envelope.idempotencyKey = opts.idempotencyScope
@@ -101,3 +105,6 @@ function build(
   if (config.queues[queue]!.sqs) assertFitsSqs(envelope);
   return { task, envelope, delayMs };
 }
+
+const minDefined = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);

@@ -8,6 +8,8 @@ interface Message {
   redelivered: boolean;
   /** 0 unless the queue has priorities; capped at its maxPriority, as RabbitMQ caps it. */
   priority: number;
+  /** When it first entered its queue (ms): what the queue's messageTtlMs counts from. */
+  at?: number;
 }
 
 /** The parts of a queue's config (`config.queues[name]`) this broker honours. */
@@ -16,6 +18,12 @@ export interface MemoryQueueSpec {
   maxLength?: number;
   /** Ready messages go out highest priority first (a message without one is 0). */
   maxPriority?: number;
+  /**
+   * A message not handed out within it is dead-lettered (reason `expired`) from the head of the
+   * queue, as RabbitMQ's `x-message-ttl` does. (The envelope's expiresAt, set from it at enqueue,
+   * is what the record and the worker go by.)
+   */
+  messageTtlMs?: number;
 }
 
 /** setTimeout's longest wait (2^31 - 1 ms, ~24.8 days): a longer one fires after 1 ms. */
@@ -107,6 +115,7 @@ export class MemoryBroker implements Publisher, Consumer {
   }
 
   depth(queue: string): number {
+    if (this.queues.has(queue)) this.dropExpired(queue);
     return this.queues.get(queue)?.ready.length ?? 0;
   }
 
@@ -145,6 +154,7 @@ export class MemoryBroker implements Publisher, Consumer {
 
   private enqueue(queue: string, msg: Message, front = false): void {
     if (this.closed) return;
+    msg.at ??= Date.now();
     insertByPriority(this.queue(queue).ready, msg, front);
     this.dispatch(queue);
   }
@@ -177,9 +187,20 @@ export class MemoryBroker implements Publisher, Consumer {
     this.dead.set(queue, list);
   }
 
+  /** Messages past the queue's messageTtlMs at its head, dead-lettered as RabbitMQ does. */
+  private dropExpired(queue: string): void {
+    const ttl = this.opts.queues?.[queue]?.messageTtlMs;
+    if (ttl === undefined) return;
+    const ready = this.queue(queue).ready;
+    const now = Date.now();
+    while (ready.length > 0 && now - (ready[0]!.at ?? now) >= ttl)
+      this.deadLetter(queue, ready.shift()!.body, 'expired');
+  }
+
   /** Round-robin over consumers with spare prefetch, like RabbitMQ's basic.qos. */
   private dispatch(queue: string): void {
     const q = this.queue(queue);
+    this.dropExpired(queue);
     while (q.ready.length > 0 && !this.closed) {
       const open = q.consumers.filter((c) => c.open && c.inFlight < c.prefetch);
       if (open.length === 0) return;

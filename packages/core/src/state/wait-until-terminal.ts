@@ -1,5 +1,7 @@
 import { isTerminal, type JobRecord } from '@warren/protocol';
+import type { WarrenConfig } from '../config/define-config';
 import type { ResultStore } from '../ports/result-store';
+import { expireOverdue, msUntilOverdue } from './expire-overdue';
 
 export interface PollOptions {
   signal?: AbortSignal;
@@ -35,12 +37,34 @@ export async function pollUntilTerminal(
  * The record once it is terminal, or as it is when `timeoutMs` runs out (undefined if there is
  * none): the store's own `waitFor` where it has one (the TCP Redis store answers on the job's
  * done message), else polling. Shared by the ingest's long-poll and `@warren/sdk/direct`'s `wait`.
+ * With `config`, a job still waiting at its expiresAt is recorded expired then (expireOverdue).
  */
-export function waitUntilTerminal(
+export async function waitUntilTerminal(
   results: ResultStore,
   id: string,
   timeoutMs: number,
-  opts: Pick<PollOptions, 'signal' | 'current'> = {},
+  opts: Pick<PollOptions, 'signal' | 'current'> & { config?: Pick<WarrenConfig, 'tasks' | 'results'> } = {},
+): Promise<JobRecord | undefined> {
+  const { config, signal } = opts;
+  if (!config) return waitOnce(results, id, timeoutMs, opts);
+  const until = Date.now() + timeoutMs;
+  let rec = opts.current;
+  for (;;) {
+    const left = until - Date.now();
+    const overdueIn = rec && msUntilOverdue(rec);
+    // Past it already: the first read of the loop records it.
+    const wait = overdueIn === undefined ? left : Math.max(0, Math.min(left, overdueIn + 1));
+    rec = await waitOnce(results, id, wait, { signal, current: rec });
+    if (rec) rec = await expireOverdue(results, rec, config);
+    if (!rec || isTerminal(rec.state) || wait >= left || signal?.aborted) return rec;
+  }
+}
+
+function waitOnce(
+  results: ResultStore,
+  id: string,
+  timeoutMs: number,
+  opts: Pick<PollOptions, 'signal' | 'current'>,
 ): Promise<JobRecord | undefined> {
   if (results.waitFor) return results.waitFor(id, timeoutMs, { signal: opts.signal });
   return pollUntilTerminal(() => results.get(id), timeoutMs, opts);

@@ -73,12 +73,17 @@ export function jobRoutes(deps: JobRoutesDeps) {
     const wanted = parseWait(c.req.query('wait'));
     if (wanted > 0) c.set('longPoll', true);
     const budget = wanted > 0 ? deps.waitBudgetMs?.(c) : undefined;
-    const rec = await visibleJob(c, deps.results, budget === undefined ? wanted : Math.min(wanted, budget));
+    const rec = await visibleJob(
+      c,
+      deps.results,
+      budget === undefined ? wanted : Math.min(wanted, budget),
+      deps.config,
+    );
     return c.json(asSent(rec));
   });
 
   app.delete('/:id', async (c) => {
-    const rec = await visibleJob(c, deps.results, 0);
+    const rec = await visibleJob(c, deps.results, 0, deps.config);
     return c.json(asSent(await cancelJob(deps.results, rec, deps.config, deps.cancelHooks)));
   });
 
@@ -89,7 +94,12 @@ export function jobRoutes(deps: JobRoutesDeps) {
 }
 
 /** The job: 404 if it does not exist, 403 if the caller's key may not use its task. */
-async function visibleJob(c: Context, results: ResultStore, waitMs: number): Promise<JobRecord> {
+async function visibleJob(
+  c: Context,
+  results: ResultStore,
+  waitMs: number,
+  config?: JobRoutesDeps['config'],
+): Promise<JobRecord> {
   const id = c.req.param('id')!;
   if (!JOB_ID_PATTERN.test(id)) throw new NotFoundError(`no job ${id}`);
   // The key's task patterns are checked on the first read: a job it may not see is a 403 at once,
@@ -98,7 +108,7 @@ async function visibleJob(c: Context, results: ResultStore, waitMs: number): Pro
   // The signal only for a long-poll (its caller hanging up ends the wait): on Node reading it
   // makes an AbortController, a cost a plain read need not pay.
   const signal = waitMs > 0 ? c.req.raw.signal : undefined;
-  const rec = await waitForJob(results, id, waitMs, signal, allowed);
+  const rec = await waitForJob(results, id, waitMs, signal, allowed, config);
   if (!rec) throw new NotFoundError(`no job ${id}`);
   return rec;
 }

@@ -1,9 +1,11 @@
 import {
   beforeWaitEnd,
+  expireOverdue,
   isTerminal,
   type JobRecord,
   type ResultStore,
   ValidationError,
+  type WarrenConfig,
   waitUntilTerminal,
 } from '@warren/core';
 
@@ -23,7 +25,8 @@ export function parseWait(value: string | undefined): number {
 /**
  * Long-poll: the record once it is terminal, or as it is when the wait runs out. A job that does
  * not exist (undefined) or is already finished answers from the first read; the rest waits in
- * core's `waitUntilTerminal` (the store's push `waitFor`, else polling).
+ * core's `waitUntilTerminal` (the store's push `waitFor`, else polling). With `config`, a job
+ * still waiting past its expiresAt is recorded expired (see expireOverdue), and a wait ends then.
  */
 export async function waitForJob(
   results: ResultStore,
@@ -32,12 +35,14 @@ export async function waitForJob(
   signal?: AbortSignal,
   /** Runs on the first read, before any waiting: may the caller see this record at all? */
   check?: (rec: JobRecord) => void,
+  config?: Pick<WarrenConfig, 'tasks' | 'results'>,
 ): Promise<JobRecord | undefined> {
   // A long-poll's first read ends with its wait too: a Redis that stops answering held it for
   // the store's 10 s command timeout whatever the wait (the store bounds the reads that follow).
   const reading = results.get(id);
-  const rec = await (waitMs > 0 ? beforeWaitEnd(reading, Date.now() + waitMs, 'get') : reading);
+  let rec = await (waitMs > 0 ? beforeWaitEnd(reading, Date.now() + waitMs, 'get') : reading);
   if (rec) check?.(rec);
+  if (rec && config) rec = await expireOverdue(results, rec, config);
   if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
-  return waitUntilTerminal(results, id, waitMs, { signal, current: rec });
+  return waitUntilTerminal(results, id, waitMs, { signal, current: rec, config });
 }

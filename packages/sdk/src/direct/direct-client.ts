@@ -5,6 +5,7 @@ import {
   createProducer,
   type EnqueueRequest,
   enqueueMany as enqueueBatch,
+  expireOverdue,
   isTerminal,
   type JobRecord,
   MAX_BATCH,
@@ -114,7 +115,8 @@ export function createDirectClient(
   async function read<TOut>(id: string): Promise<TypedJobRecord<TOut>> {
     const rec = await deps.results.get(id);
     if (!rec) throw new NotFoundError(`no job ${id}`);
-    return rec as TypedJobRecord<TOut>;
+    // Still waiting past its expiresAt: it never runs (see expireOverdue), as the ingest answers.
+    return (await expireOverdue(deps.results, rec, deps.config)) as TypedJobRecord<TOut>;
   }
 
   /**
@@ -144,7 +146,12 @@ export function createDirectClient(
     const first = await retrying(() => read<TOut>(id), { until, signal });
     if (isTerminal(first.state)) return first;
     const rec = await retrying(
-      () => waitUntilTerminal(deps.results, id, Math.max(0, until - Date.now()), { current: first, signal }),
+      () =>
+        waitUntilTerminal(deps.results, id, Math.max(0, until - Date.now()), {
+          current: first,
+          signal,
+          config: deps.config,
+        }),
       { until, signal },
     );
     if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
