@@ -99,12 +99,18 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
     }
   });
 
-  it('takes a key with % and & from #key= as pasted', async () => {
+  it('takes a key with % and & from #key= as pasted, and says when a key is refused', async () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${base}/dashboard#key=${ODD_KEY}`);
       await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
       expect(page.url()).toBe(`${base}/dashboard`); // the key leaves the address bar
+      // A key the ingest refuses (revoked, mistyped) is named as such, not as no key at all.
+      await page.reload();
+      await page.evaluate(() => localStorage.setItem('warren.key', 'revoked-key-0123456789'));
+      await page.reload();
+      await page.waitForSelector('#keyform', { state: 'visible', timeout: 10_000 });
+      expect(await page.locator('#banner-text').textContent()).toContain('refused the API key');
     } finally {
       await page.close();
     }

@@ -109,7 +109,7 @@ export const dashboardScript = `
     var headers = {}; var k = localStorage.getItem('warren.key'); if (k) headers.authorization = 'Bearer ' + k;
     fetch('status.json', { headers: headers, cache: 'no-store' }).then(function (res) {
       var banner = document.getElementById('banner');
-      if (res.status === 401 || res.status === 403) { banner.className = 'banner show'; document.getElementById('banner-text').textContent = res.status === 401 ? 'This ingest needs an API key to show its status.' : 'This API key is limited to some tasks: the status needs a key without a task limit.'; document.getElementById('keyform').style.display = 'flex'; fails++; return; }
+      if (res.status === 401 || res.status === 403) { banner.className = 'banner show'; document.getElementById('banner-text').textContent = res.status === 401 ? (k ? 'This ingest refused the API key this page holds: enter another.' : 'This ingest needs an API key to show its status.') : 'This API key is limited to some tasks: the status needs a key without a task limit.'; document.getElementById('keyform').style.display = 'flex'; fails++; return; }
       if (!res.ok) throw new Error('status.json answered ' + res.status);
       return res.json().then(function (s) { fails = 0; banner.className = 'banner'; lastOk = Date.now(); render(s); document.body.setAttribute('data-ready', '1'); });
     }).catch(function (e) {
