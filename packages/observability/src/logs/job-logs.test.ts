@@ -1,4 +1,4 @@
-import type { JobEnvelope } from '@warren/core';
+import { type JobEnvelope, TransportError } from '@warren/core';
 import { describe, expect, it } from 'vitest';
 import { captureLines } from './capture-lines';
 import { createLogger } from './create-logger';
@@ -86,6 +86,20 @@ describe('job log lines', () => {
       error: { type: 'Error' },
     });
     expect(JSON.stringify(lines)).not.toContain('hunter2');
+  });
+
+  it('a refused publish (not recoverable) does not say another region is tried', async () => {
+    const { lines, stream } = captureLines();
+    const onEvent = logProducerEvents(createLogger({ stream, name: 'ingest' }));
+    const publish = { type: 'publish', job, region: 'eu', ok: false, latencyMs: 4 } as const;
+    onEvent({ ...publish, error: new TransportError('queue emails exists with other arguments', false) });
+    onEvent({ ...publish, error: new TransportError('connection closed', true) });
+    await new Promise((r) => setImmediate(r));
+    // Before: both said 'publish not confirmed; trying the next region', and the first is the answer.
+    expect(lines.map((l) => l.msg)).toEqual([
+      'publish refused; not tried in another region (it would be refused the same way)',
+      'publish not confirmed; trying the next region, if any',
+    ]);
   });
 
   it('ends spans whose job never reported an outcome (result store down), keeping the open set bounded', async () => {

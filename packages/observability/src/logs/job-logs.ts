@@ -50,9 +50,14 @@ export function logProducerEvents(logger: Logger) {
         e.error instanceof Error
           ? { type: e.error.name, message: e.error.message }
           : { message: String(e.error) };
+      // Only a recoverable error moves on (publish-with-failover): a refusal (a queue declared
+      // with other arguments, a full queue) is the answer, and this line said a region was tried.
+      const moves = (e.error as { recoverable?: unknown } | undefined)?.recoverable !== false;
       logger.warn(
         { ...jobBindings(e.job, { region: e.region }), latencyMs: Math.round(e.latencyMs), error: err },
-        'publish not confirmed; trying the next region',
+        moves
+          ? 'publish not confirmed; trying the next region, if any'
+          : 'publish refused; not tried in another region (it would be refused the same way)',
       );
     } else if (e.type === 'replayed') {
       lines.info({ jobId: e.jobId }, 'idempotent replay');
