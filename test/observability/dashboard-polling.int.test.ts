@@ -99,7 +99,7 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
     }
   });
 
-  it('takes a key with % and & from #key= as pasted, and says when a key is refused', async () => {
+  it('takes a key with % and & from #key= as pasted, says when a key is refused, and takes a new one from the address bar', async () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${base}/dashboard#key=${ODD_KEY}`);
@@ -111,6 +111,12 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
       await page.reload();
       await page.waitForSelector('#keyform', { state: 'visible', timeout: 10_000 });
       expect(await page.locator('#banner-text').textContent()).toContain('refused the API key');
+      // A #key= link opened over the open page (no reload): the key is taken, and leaves the bar.
+      await page.evaluate((k) => {
+        location.hash = `key=${k}`;
+      }, KEY);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+      expect(page.url()).toBe(`${base}/dashboard`);
     } finally {
       await page.close();
     }

@@ -11,8 +11,15 @@ export const dashboardScript = `
   var depthHistory = {}; var lastOk = 0; var timer; var polling = false; var again = false;
   // #key=<key>: the rest of the fragment, as pasted (a key may hold '&' or a '%' that is no escape:
   // decodeURIComponent threw on it and the page never started) or percent-encoded.
-  var key = (location.hash.match(/(?:^#|&)key=(.+)$/) || [])[1];
-  if (key) { try { key = decodeURIComponent(key); } catch (e) {} localStorage.setItem('warren.key', key); window.history.replaceState(null, '', location.pathname); }
+  // Read at load and on a hash change (a #key= link opened over the open page does not reload it).
+  function keyFromHash() {
+    var key = (location.hash.match(/(?:^#|&)key=(.+)$/) || [])[1];
+    if (!key) return false;
+    try { key = decodeURIComponent(key); } catch (e) {}
+    localStorage.setItem('warren.key', key); window.history.replaceState(null, '', location.pathname);
+    return true;
+  }
+  keyFromHash();
   function el(tag, attrs, kids) {
     var n = document.createElement(tag);
     if (attrs) for (var k in attrs) { if (attrs[k] != null) n.setAttribute(k, attrs[k]); }
@@ -121,6 +128,7 @@ export const dashboardScript = `
     document.getElementById('live-dot').className = 'dot' + (age > 5 ? ' stale' : '');
     setText('live-text', lastOk ? 'live · updated ' + age.toFixed(age < 10 ? 1 : 0) + 's ago' : 'connecting…');
   }, 250);
+  window.addEventListener('hashchange', function () { if (keyFromHash()) tick(); });
   document.getElementById('keyform').addEventListener('submit', function (ev) {
     ev.preventDefault(); localStorage.setItem('warren.key', document.getElementById('key').value.trim()); tick();
   });
