@@ -34,7 +34,14 @@ export async function openSqsDlq(
   try {
     const redrive = await new QueueDirectory(client).redrive(queueUrl);
     if (!redrive) throw new ConfigError(`${queueUrl} has no redrive policy: it has no dead-letter queue`);
-    const publisher = createSqsPublisher({ client, queueUrls: { [queue]: queueUrl } });
+    // FIFO: each job its own message group, as the forwarder sends them. In one group the replayed
+    // jobs would run one at a time, and one failing would hold the rest back, each hold spending
+    // a receive of theirs towards maxReceiveCount (unrun, into the DLQ again).
+    const publisher = createSqsPublisher({
+      client,
+      queueUrls: { [queue]: queueUrl },
+      messageGroupId: (job) => job.id,
+    });
     return {
       name: redrive.deadLetterUrl,
       publisher,
