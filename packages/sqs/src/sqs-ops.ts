@@ -67,8 +67,10 @@ export async function sendToDeadLetter(
           m.queueUrl,
           m.receiveCount,
         ),
+        // FIFO: a group per letter. In one group SQS hands out none while any is in flight, and
+        // a take of the DLQ (warren dlq) holds what it received: it saw only the first 10.
         ...(isFifoUrl(deadLetterUrl)
-          ? { MessageGroupId: 'dead-letters', MessageDeduplicationId: m.messageId }
+          ? { MessageGroupId: m.messageId, MessageDeduplicationId: m.messageId }
           : {}),
       }),
     );
