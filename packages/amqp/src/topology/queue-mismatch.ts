@@ -36,9 +36,14 @@ export class QueueArgumentsMismatchError extends TransportError {
     readonly wanted: string,
     cause: unknown,
   ) {
-    const option = OPTION[argument] ? ` (${OPTION[argument]})` : '';
+    // A delay tier (warren.delay.*) comes from the adapter's tiers, not from config.queues.
+    const tier = queue.startsWith('warren.delay.');
+    const option = !tier && OPTION[argument] ? ` (${OPTION[argument]})` : '';
+    const wayOut = tier
+      ? "it is one of warren's delay queues: move its messages elsewhere and delete it, for warren to declare it again"
+      : 'put the config back, or drain and delete the queue for warren to declare it again';
     super(
-      `queue ${queue} exists with other arguments: ${argument}${option} is ${onBroker} on the broker, ${wanted} in warren's declare (406 PRECONDITION_FAILED; RabbitMQ names the first difference). A queue's arguments cannot change: put the config back, or drain and delete the queue for warren to declare it again (@warren/amqp README: "Changing a queue's settings")`,
+      `queue ${queue} exists with other arguments: ${argument}${option} is ${onBroker} on the broker, ${wanted} in warren's declare (406 PRECONDITION_FAILED; RabbitMQ names the first difference). A queue's arguments cannot change: ${wayOut} (@warren/amqp README: "Changing a queue's settings")`,
       false,
       { cause },
     );

@@ -5,7 +5,7 @@ import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
 import { OwnTiers } from './own-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
-import { queueMismatch } from './queue-mismatch';
+import { QueueArgumentsMismatchError, queueMismatch } from './queue-mismatch';
 import { rebindToDue } from './rebind-to-due';
 
 /**
@@ -13,8 +13,14 @@ import { rebindToDue } from './rebind-to-due';
  * queue deleted by hand or by a policy). Nothing was enqueued; recoverable once declared again.
  */
 export class TierUnroutableError extends TransportError {
-  constructor(exchange: string, queue: string) {
-    super(`delay tier ${exchange} has no queue (deleted?): declaring it again (publish to ${queue})`, true);
+  /** `refused`: the tier's queue exists with other arguments, so it was never bound (see below). */
+  constructor(exchange: string, queue: string, refused?: Error) {
+    super(
+      refused
+        ? `delay tier ${exchange} cannot take the delayed publish to ${queue}: ${refused.message}`
+        : `delay tier ${exchange} has no queue (deleted?): declaring it again (publish to ${queue})`,
+      true,
+    );
   }
 }
 
@@ -43,6 +49,12 @@ export class Topology {
   private tiersRepair: Promise<void> | undefined;
   /** A periodic delay-topology check in progress. */
   private checking = false;
+  /**
+   * Tiers whose queue exists with other arguments (made by hand or by another version): its
+   * declare is refused before the binding, so the tier's exchange returns every delay. Said in
+   * the publish's error, which otherwise blamed a deleted queue.
+   */
+  private readonly refusedTiers = new Map<string, QueueArgumentsMismatchError>();
   /** Tiers of queues with a length limit, used so far. */
   private readonly own = new OwnTiers((model, name, ms, report) => this.declareTier(model, name, ms, report));
 
@@ -96,7 +108,7 @@ export class Topology {
     if (!isTierExchange(exchange))
       return new TransportError(`unroutable: no queue ${queue} (basic.return)`, false);
     this.repairTiers();
-    return new TierUnroutableError(exchange, queue);
+    return new TierUnroutableError(exchange, queue, this.refusedTiers.get(exchange));
   }
 
   private repairTiers(): void {
@@ -233,8 +245,10 @@ export class Topology {
   ) {
     try {
       await this.withChannel(model, fn, `declare ${name}`);
+      this.refusedTiers.delete(name);
     } catch (err) {
       const e = queueMismatch(err) ?? classifyAmqpError(err, `declare ${name}`);
+      if (e instanceof QueueArgumentsMismatchError && isTierExchange(name)) this.refusedTiers.set(name, e);
       if (e.recoverable) throw e; // the connection is going away: fail this connect
       if (report) this.onError(name, e); // e.g. declared elsewhere with other arguments: report, carry on
     }
