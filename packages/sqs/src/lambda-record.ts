@@ -88,8 +88,8 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
       // Whether this receive is the queue's last matters only while the job could still retry.
       // On a standard queue, only from the second receive: a retry on a first receive that was
       // also the last becomes a fresh copy (see retry), so skipping the lookup keeps the SQS SDK
-      // out of a cold start that only runs fresh jobs. A FIFO queue cannot copy (the message
-      // would lose its place in its group), so there the job must know from the first receive
+      // out of a cold start that only runs fresh jobs. On a FIFO queue a copy goes to the
+      // end of its message group, so there the job must know from the first receive
       // (maxReceiveCount 1 with a job enqueued with more attempts than its task's).
       const couldRetry =
         (i.receiveCount > 1 || isFifoArn(record.eventSourceARN)) &&
