@@ -40,4 +40,13 @@ describe('SQS batching', () => {
     const f = toSqsEntry(item(3, 10, 'job-3'), true, SQS_LIMITS) as SqsEntry;
     expect(f.entry).toMatchObject({ MessageGroupId: 'job-3', MessageDeduplicationId: 'job-3' });
   });
+
+  it('FIFO: messages without an id are not deduplicated by body; ids SQS refuses are hashed', () => {
+    const dedup = (jobId?: string) =>
+      (toSqsEntry(item(1, 10, jobId), true, SQS_LIMITS) as SqsEntry).entry.MessageDeduplicationId!;
+    // Two messages with the same body and no id are two messages (a hash made one of them).
+    expect(dedup()).not.toBe(dedup());
+    for (const id of ['a b', 'é', 'x'.repeat(129)]) expect(dedup(id)).toMatch(/^[0-9a-f]{64}$/);
+    expect(dedup('x'.repeat(129))).not.toBe(dedup(`${'x'.repeat(128)}y`));
+  });
 });

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { FORWARDED_HEADER } from './provenance';
 import { optionsOf } from './raw-properties';
@@ -44,11 +44,22 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   const entry: SqsEntry['entry'] = { MessageBody: body, MessageAttributes: attrs };
   if (fifo) {
     // Each job its own group: no head-of-line blocking between jobs, Lambda scales per group.
-    const id = item.jobId ?? createHash('sha256').update(item.content).digest('hex');
-    entry.MessageGroupId = id.slice(0, 128);
-    entry.MessageDeduplicationId = id.slice(0, 128);
+    // The job id deduplicates a re-send (SQS drops a second send of it within 5 minutes). A
+    // message with no id gets a random one: a hash of its body made SQS drop the next message
+    // with the same body (two identical requests) as a duplicate, confirmed and never delivered.
+    const id = fifoToken(item.jobId ?? randomUUID());
+    entry.MessageGroupId = id;
+    entry.MessageDeduplicationId = id;
   }
   return { tag: item.tag, bytes, entry, attempts: 0 };
+}
+
+/**
+ * An id as SQS takes it for a group or deduplication id (1-128 printable ASCII characters), or its
+ * SHA-256: cut to 128, two ids sharing those characters would be one message to SQS.
+ */
+function fifoToken(id: string): string {
+  return /^[!-~]{1,128}$/.test(id) ? id : createHash('sha256').update(id).digest('hex');
 }
 
 /** Takes the next batch off `queue`: at most `maxEntries` entries and `maxBatchBytes` in total. */
