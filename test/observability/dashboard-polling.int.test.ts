@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import net from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import { createProducer, defineConfig, MemoryBroker, MemoryResultStore } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -20,6 +21,14 @@ function countPolls(page: Page) {
   });
   return polls;
 }
+
+/** The page's clock (page.clock.install) `ms` forward, in steps with real time between for each poll. */
+const runClock = (page: Page) => async (ms: number) => {
+  for (let t = 0; t < ms; t += 250) {
+    await page.clock.runFor(250);
+    await page.waitForTimeout(60);
+  }
+};
 
 describe('dashboard polling and its key (real browser, keyed ingest)', () => {
   const config = defineConfig({ tasks: exampleTasks, auth: { keys: [{ key: KEY }, { key: ODD_KEY }] } });
@@ -57,6 +66,7 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
   it('keeps one polling loop when the key form is submitted twice', async () => {
     const page = await browser.newPage();
     try {
+      await page.clock.install();
       await page.goto(`${base}/dashboard`);
       await page.waitForSelector('#keyform', { state: 'visible', timeout: 10_000 });
       await page.fill('#key', KEY);
@@ -67,7 +77,7 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
       });
       await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
       const polls = countPolls(page);
-      await page.waitForTimeout(4500);
+      await runClock(page)(4500);
       // One loop polls every 1.5 s: at most 4 in 4.5 s. Each extra loop lived on (about 3 more each).
       expect(polls.n).toBeGreaterThan(0);
       expect(polls.n).toBeLessThanOrEqual(4);
@@ -78,24 +88,53 @@ describe('dashboard polling and its key (real browser, keyed ingest)', () => {
 
   it('backs off while the ingest is down, and comes back with it', async () => {
     const page = await browser.newPage();
+    const run = runClock(page);
     try {
+      await page.clock.install();
       await page.goto(`${base}/dashboard#key=${KEY}`);
       await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
       await stopServer();
       let polls: { n: number };
       try {
-        await page.waitForSelector('#banner.show', { timeout: 10_000 });
+        await run(1750);
+        await page.waitForSelector('#banner.show', { timeout: 5000 });
         polls = countPolls(page);
-        await page.waitForTimeout(4500);
+        await run(4500);
       } finally {
         server = await serveNode(app, port, '127.0.0.1');
       }
-      // Every 1.5 s that was 3 or 4; backing off (3 s, then 6 s) it is 1 or 2.
+      // Every 1.5 s that was 3; backing off (3 s, then 6 s) it is 1 or 2.
       expect(polls.n).toBeLessThanOrEqual(2);
       expect(await page.locator('#banner-text').textContent()).toMatch(/trying again in \d+ s/);
-      await page.waitForSelector('#banner:not(.show)', { state: 'attached', timeout: 14_000 });
+      // The next try (at most 12 s on) finds the ingest back.
+      for (let i = 0; i < 60 && (await page.locator('#banner.show').count()) > 0; i++) await run(250);
+      expect(await page.locator('#banner.show').count()).toBe(0);
     } finally {
       await page.close();
+    }
+  });
+
+  it('gives up on a poll with no answer and says so (the ingest hangs)', async () => {
+    const page = await browser.newPage();
+    const held: net.Socket[] = [];
+    const silent = net.createServer((s) => held.push(s));
+    try {
+      await page.clock.install(); // the page's timers, run forward on demand
+      await page.goto(`${base}/dashboard#key=${KEY}`);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+      // A hung ingest: its port takes the connection and never answers.
+      await stopServer();
+      await new Promise<void>((r) => silent.listen(port, '127.0.0.1', r));
+      await page.clock.runFor(1600); // the next poll goes out
+      await expect.poll(() => held.length, { timeout: 5000 }).toBeGreaterThan(0);
+      await page.clock.runFor(10_000);
+      await page.waitForSelector('#banner.show', { timeout: 5000 });
+      expect(await page.locator('#banner-text').textContent()).toContain('no answer within 10 s');
+    } finally {
+      await page.close();
+      for (const s of held) s.destroy();
+      await new Promise((r) => silent.close(r));
+      server = await serveNode(app, port, '127.0.0.1');
     }
   });
 

@@ -7,7 +7,9 @@ export const dashboardScript = `
 (function () {
   // Polls every POLL_MS; after failures, twice as long each time up to MAX_WAIT_MS (a tab left open
   // on an ingest that is down, or refusing its key, asks once every 12 s, not every 1.5 s).
-  var POLL_MS = 1500, MAX_WAIT_MS = 12000, HISTORY = 40; var fails = 0;
+  // A poll without an answer in TIMEOUT_MS (a hung process, a dropped network) fails like any other:
+  // the page said 'live' over numbers that had stopped moving. Above status.json's own broker bound (5 s).
+  var POLL_MS = 1500, MAX_WAIT_MS = 12000, TIMEOUT_MS = 10000, HISTORY = 40; var fails = 0;
   var depthHistory = {}; var lastOk = 0; var timer; var polling = false; var again = false;
   // #key=<key>: the rest of the fragment, as pasted (a key may hold '&' or a '%' that is no escape:
   // decodeURIComponent threw on it and the page never started) or percent-encoded.
@@ -114,14 +116,15 @@ export const dashboardScript = `
     if (polling) { again = true; return; }
     polling = true;
     var headers = {}; var k = localStorage.getItem('warren.key'); if (k) headers.authorization = 'Bearer ' + k;
-    fetch('status.json', { headers: headers, cache: 'no-store' }).then(function (res) {
+    var ctl = new AbortController(); var limit = setTimeout(function () { ctl.abort(); }, TIMEOUT_MS);
+    fetch('status.json', { headers: headers, cache: 'no-store', signal: ctl.signal }).then(function (res) {
       var banner = document.getElementById('banner');
       if (res.status === 401 || res.status === 403) { banner.className = 'banner show'; document.getElementById('banner-text').textContent = res.status === 401 ? (k ? 'This ingest refused the API key this page holds: enter another.' : 'This ingest needs an API key to show its status.') : 'This API key is limited to some tasks: the status needs a key without a task limit.'; document.getElementById('keyform').style.display = 'flex'; fails++; return; }
       if (!res.ok) throw new Error('status.json answered ' + res.status);
       return res.json().then(function (s) { fails = 0; banner.className = 'banner'; lastOk = Date.now(); render(s); document.body.setAttribute('data-ready', '1'); });
     }).catch(function (e) {
-      var b = document.getElementById('banner'); b.className = 'banner show'; fails++; document.getElementById('banner-text').textContent = 'Cannot reach the status endpoint: ' + e.message + ' (trying again in ' + Math.round(wait() / 1000) + ' s)';
-    }).finally(function () { polling = false; timer = setTimeout(tick, again ? 0 : wait()); again = false; });
+      var b = document.getElementById('banner'); b.className = 'banner show'; fails++; document.getElementById('banner-text').textContent = 'Cannot reach the status endpoint: ' + (ctl.signal.aborted ? 'no answer within ' + TIMEOUT_MS / 1000 + ' s' : e.message) + ' (trying again in ' + Math.round(wait() / 1000) + ' s)';
+    }).finally(function () { clearTimeout(limit); polling = false; timer = setTimeout(tick, again ? 0 : wait()); again = false; });
   }
   setInterval(function () {
     var age = lastOk ? (Date.now() - lastOk) / 1000 : Infinity;
