@@ -112,7 +112,7 @@ export class JobPublisher implements Publisher {
   ): Promise<void> {
     // The tier from the delay as asked, not re-read after the await: a clock tick there made a
     // 1,000 ms retry 999 ms, so it went through the 250 ms tier and came back early three times.
-    const tier = pickTier(this.topology.tiersMs, remainingMs);
+    const tier = pickTier(this.topology.usableTiersMs(queue), remainingMs);
     // A tier deleted under us is being declared again; a limited queue's own tier on first use.
     const deadline = Date.now() + timeoutMs;
     await bounded(this.topology.tiersReady(), timeoutMs, 'declare the delay tiers');

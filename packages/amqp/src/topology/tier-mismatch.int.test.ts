@@ -11,7 +11,20 @@ const Q = `h75-tiermis-${process.pid}`;
 // A tier length unique to this run: the tier is ours alone on the shared broker.
 const TIER = 800 + (process.pid % 97);
 let admin: amqp.ChannelModel;
-let broker: AmqpBroker;
+const brokers: AmqpBroker[] = [];
+
+const connect = async (delayTiersMs: number[]) => {
+  const b = createAmqpBroker({
+    urls: [URL],
+    queues: { [Q]: { type: 'classic' } },
+    healthIntervalMs: 0,
+    delayTiersMs,
+  });
+  brokers.push(b);
+  await b.connect();
+  await b.publisher.publish(Q, makeJob({ queue: Q })); // declared
+  return b;
+};
 
 beforeAll(async () => {
   admin = await amqp.connect(URL);
@@ -19,32 +32,39 @@ beforeAll(async () => {
   // The tier's queue made by hand (or by another version) with other arguments: never bound.
   await ch.assertQueue(tierName(TIER), { durable: true, arguments: { 'x-message-ttl': TIER } });
   await ch.close();
-  broker = createAmqpBroker({
-    urls: [URL],
-    queues: { [Q]: { type: 'classic' } },
-    healthIntervalMs: 0,
-    delayTiersMs: [TIER],
-  });
-  await broker.connect();
 });
 
 afterAll(async () => {
-  await broker?.close();
+  for (const b of brokers) await b.close().catch(() => {});
   const ch = await admin.createChannel();
   for (const q of [Q, dlqName(Q), tierName(TIER)]) await ch.deleteQueue(q).catch(() => {});
   await ch.deleteExchange(tierName(TIER)).catch(() => {});
   await admin.close();
 });
 
-it('a delay tier whose queue exists with other arguments: the delayed publish says so; deleted, it works', async () => {
-  await broker.publisher.publish(Q, makeJob({ queue: Q })); // declared
+it('a delay goes through the smaller tiers around a tier whose queue exists with other arguments', async () => {
+  const broker = await connect([250, TIER]);
+  const job = makeJob({ queue: Q });
+  const sent = Date.now();
+  // Before: refused ('has no queue (deleted?)'); a worker's retry was handed back and its attempt
+  // run again and again.
+  await broker.publisher.publish(Q, job, { delayMs: TIER + 100 });
+  const got = await new Promise<number>((resolve) => {
+    void broker.consumer.consume(Q, async (d) => {
+      await d.ack();
+      if (d.job.id === job.id) resolve(Date.now());
+    });
+  });
+  expect(got - sent).toBeGreaterThanOrEqual(TIER + 100 - 50);
+}, 15_000);
+
+it('with no other tier the delayed publish says why; the queue deleted, it works', async () => {
+  const broker = await connect([TIER]);
   const err = await broker.publisher
     .publish(Q, makeJob({ queue: Q }), { delayMs: TIER + 100 })
     .catch((e: Error) => e);
   expect(err).toBeInstanceOf(TransportError);
   expect((err as TransportError).recoverable).toBe(true); // another region may take it
-  // Before: 'delay tier warren.delay.v2.<ms> has no queue (deleted?): declaring it again', on every
-  // delayed publish and every retry of a worker, while the queue was there all along.
   expect((err as Error).message).toContain(
     `delay tier ${tierName(TIER)} cannot take the delayed publish to ${Q}: queue ${tierName(TIER)} exists with other arguments: x-dead-letter-exchange is not set on the broker`,
   );

@@ -2,7 +2,13 @@ import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
 import { NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
-import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName, tierQueueArguments } from './delay-tiers';
+import {
+  DUE_EXCHANGE,
+  PARKED_DELAYS_QUEUE,
+  queueTierName,
+  tierName,
+  tierQueueArguments,
+} from './delay-tiers';
 import { OwnTiers } from './own-tiers';
 import { deadLetterQueueArguments, dlqName, type QueueSpec, workQueueArguments } from './queue-arguments';
 import { QueueArgumentsMismatchError, queueMismatch } from './queue-mismatch';
@@ -122,6 +128,22 @@ export class Topology {
         });
       this.tiersRepair = p;
     }
+  }
+
+  /**
+   * The tiers a delay for `queue` may go through: all but those whose queue exists with other
+   * arguments (refused, so never bound: their exchange returns every delay, and a worker's retry
+   * through one was handed back and its attempt run again and again). A delay then goes through a
+   * another tier (back early from a smaller one), and the consumer sends it on (more hops, on time). All
+   * refused: all, and the publish says why it fails.
+   */
+  usableTiersMs(queue: string): readonly number[] {
+    if (this.refusedTiers.size === 0) return this.tiersMs;
+    const own = this.maxLength(queue) !== undefined;
+    const ok = this.tiersMs.filter(
+      (ms) => !this.refusedTiers.has(own ? queueTierName(ms, queue) : tierName(ms)),
+    );
+    return ok.length > 0 ? ok : this.tiersMs;
   }
 
   /** Resolves once a tier repair in progress (if any) is done. */
