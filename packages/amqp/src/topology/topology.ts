@@ -133,9 +133,9 @@ export class Topology {
   /**
    * The tiers a delay for `queue` may go through: all but those whose queue exists with other
    * arguments (refused, so never bound: their exchange returns every delay, and a worker's retry
-   * through one was handed back and its attempt run again and again). A delay then goes through a
-   * another tier (back early from a smaller one), and the consumer sends it on (more hops, on time). All
-   * refused: all, and the publish says why it fails.
+   * through one was handed back and its attempt run again and again). A delay then goes through
+   * another tier (back early from a smaller one) and the consumer sends it on (more hops, on
+   * time). All refused: all, and the publish says why it fails.
    */
   usableTiersMs(queue: string): readonly number[] {
     if (this.refusedTiers.size === 0) return this.tiersMs;
