@@ -147,6 +147,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
               groupId: msg.Attributes?.MessageGroupId,
               sentAt: Number(msg.Attributes?.SentTimestamp) || undefined,
+              receivedAt: sentAt,
             };
             if (!fifo) {
               void handle(m, sentAt);

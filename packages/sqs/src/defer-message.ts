@@ -1,10 +1,10 @@
 import type { JobEnvelope } from '@warren/core';
 import { sqsCall } from './errors';
-import { isFifoUrl, MAX_DEFER_MS, MAX_DELAY_S, toSeconds } from './limits';
+import { isFifoUrl, MAX_DELAY_S, toSeconds } from './limits';
 import { outlivesRetention } from './retention';
 import { loadSqsSdk } from './sdk';
 import type { SqsContext, SqsMode } from './sqs-delivery';
-import { deleteMessage, HANDED_BACK, type ReceivedMessage, setVisibility } from './sqs-ops';
+import { deleteMessage, HANDED_BACK, maxHideMs, type ReceivedMessage, setVisibility } from './sqs-ops';
 import { withNotBefore } from './with-not-before';
 
 const MAX_DELAY_MS = MAX_DELAY_S * 1000;
@@ -38,12 +38,13 @@ export async function deferMessage(
 ): Promise<boolean> {
   const fifo = isFifoUrl(m.queueUrl);
   const stamped = withNotBefore(job, delayMs, fifo ? 0 : MAX_DELAY_MS);
+  const cap = maxHideMs(m);
   const inPlace = fifo
-    ? delayMs <= MAX_DEFER_MS || stamped === job
-    : delayMs > MAX_DELAY_MS && stamped === job;
+    ? delayMs <= cap || (stamped === job && cap > 0)
+    : delayMs > MAX_DELAY_MS && stamped === job && cap > 0;
   if (inPlace) {
     const redrive = await ctx.directory.redrive(m.queueUrl).catch(() => undefined);
-    const hideMs = Math.min(fifo ? delayMs : delayMs - MAX_DELAY_MS, MAX_DEFER_MS);
+    const hideMs = Math.min(fifo ? delayMs : delayMs - MAX_DELAY_MS, cap);
     const last = redrive !== undefined && m.receiveCount >= redrive.maxReceiveCount;
     if (!last && !(await outlivesRetention(ctx, m, hideMs))) {
       await setVisibility(ctx.client, m, hideMs);

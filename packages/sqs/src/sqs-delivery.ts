@@ -1,10 +1,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Delivery, type JobEnvelope, msUntil } from '@warren/core';
 import { deferMessage } from './defer-message';
-import { MAX_DEFER_MS, MAX_DELAY_S } from './limits';
+import { MAX_DELAY_S } from './limits';
 import type { QueueDirectory } from './queue-directory';
 import { outlivesRetention } from './retention';
-import { deleteMessage, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
+import { deleteMessage, maxHideMs, type ReceivedMessage, sendToDeadLetter, setVisibility } from './sqs-ops';
 
 /**
  * `lambda`: the event source mapping deletes every record not reported in `batchItemFailures`,
@@ -112,7 +112,7 @@ export function createBoundSqsDelivery(
         extra.maxReceiveCount ??
         (await ctx.directory.redrive(m.queueUrl).catch(() => undefined))?.maxReceiveCount;
       const lastReceive = max !== undefined && m.receiveCount >= max;
-      if (delayMs > MAX_DEFER_MS || lastReceive || (await outlivesRetention(ctx, m, delayMs)))
+      if (delayMs > maxHideMs(m) || lastReceive || (await outlivesRetention(ctx, m, delayMs)))
         keep = await deferMessage(ctx, m, job, attempt + 1, delayMs, mode);
       else await setVisibility(ctx.client, m, delayMs);
     },

@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAttributes } from './dead-letter-attributes';
 import { sqsCall } from './errors';
-import { isFifoUrl, MAX_VISIBILITY_S, toSeconds } from './limits';
+import { isFifoUrl, MAX_DEFER_MS, MAX_VISIBILITY_S, toSeconds } from './limits';
 import { loadSqsSdk } from './sdk';
 
 /** One received SQS message, wherever it came from (ReceiveMessage or a Lambda event record). */
@@ -17,6 +17,8 @@ export interface ReceivedMessage {
   groupId?: string;
   /** When SQS first accepted it (SentTimestamp, epoch ms): its retention counts from then. */
   sentAt?: number;
+  /** When it was received (epoch ms; the poll consumer): SQS's 12 h visibility counts from then. */
+  receivedAt?: number;
 }
 
 /** The message attribute a released delivery's fresh copy carries (see SqsDelivery.release). */
@@ -27,6 +29,17 @@ export function deleteMessage(client: SQSClient, m: ReceivedMessage): Promise<vo
     const { DeleteMessageCommand } = await loadSqsSdk();
     await client.send(new DeleteMessageCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle }));
   });
+}
+
+/**
+ * The longest this message can still be hidden in place: SQS refuses a visibility change past 12 h
+ * from the receive (a poll consumer's long task spent some of it), and MAX_DEFER_MS keeps a Lambda
+ * invocation's 15 min. A longer wait must be a copy.
+ */
+export function maxHideMs(m: ReceivedMessage): number {
+  if (m.receivedAt === undefined) return MAX_DEFER_MS;
+  const left = MAX_VISIBILITY_S * 1000 - (Date.now() - m.receivedAt) - 60_000;
+  return Math.max(0, Math.min(MAX_DEFER_MS, left));
 }
 
 /** Makes the message visible again after `delayMs` (SQS caps visibility at 12 h). */
