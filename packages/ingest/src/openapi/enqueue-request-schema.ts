@@ -26,7 +26,8 @@ const FIELD_DOCS: Record<string, string> = {
   expiresInMs:
     'Counted from when the job may first run (after delayMs or runAt): a delivery after that, the first ' +
     'or a retry, is recorded expired and not run (a failed attempt whose retry would come after it expires ' +
-    'the job at once).',
+    "the job at once; so is a job still waiting when it is read after it). The queue's messageTtlMs sets " +
+    'one too; the sooner applies.',
   priority: "0 to the queue's maxPriority, higher first (422 on a queue without priorities).",
   maxAttempts: "Tries in all, the first included; the task's retry policy when absent.",
   idempotencyKey:
