@@ -30,6 +30,8 @@ it('warren worker counts every message it moves to the DLQ, unreadable ones too'
     }, 15_000).catch(async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     expect(sample(text, 'warren_queue_dead_lettered_total', { queue: q })).toBe(2);
     expect((await ch.checkQueue(`${q}.dlq`)).messageCount).toBe(2);
+    // No WARREN_API_KEYS in this worker: its open /status.json (error messages) is said at start.
+    await eventually(() => /answer without a key \(no WARREN_API_KEYS here\)/.test(w.output()), 5_000);
   } finally {
     w.child.kill('SIGTERM');
     await w.exited;

@@ -101,6 +101,12 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
   const metricsPort = opts.metricsPort; // --metrics-port or METRICS_PORT, validated by the CLI
   // Bound before consuming: a port in use must stop the start-up before any job is taken.
   const metrics = metricsPort ? await serveStatus(obs, metricsPort, undefined, () => w.health()) : undefined;
+  // Keys are the ingest's setting, easily left out of a worker's environment: said, not silent.
+  if (metrics && config.auth.keys.length === 0)
+    logger.warn(
+      { port: metricsPort },
+      `/metrics and /status.json on port ${metricsPort} answer without a key (no WARREN_API_KEYS here): /status.json lists recent failures with their error messages; set WARREN_API_KEYS to require one, or keep the port private`,
+    );
   // Stop consuming, let in-flight jobs finish (or abort and release them) within the worker's
   // shutdown timeout, then close; the process exits regardless a little after that. Installed
   // before consuming: a signal during start-up (w.stop() ends the subscribing) drains too.
