@@ -3,13 +3,12 @@ import { defineConfig, defineTask, type ExecutionEvent, uuidv7 } from '@warren/c
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type AmqpFrameProxy, startAmqpFrameProxy } from '../../packages/amqp/src/testing/amqp-frame-proxy';
+import { cleanUpRun } from '../ingest/support';
 
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `h70-ral-${uuidv7().slice(-8)}`;
 const Q = `${RUN}.q`;
 const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
@@ -34,13 +33,7 @@ afterAll(async () => {
   await frames?.close();
   await results.close();
   const redis = new Redis('redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${RUN}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  const c = await amqp.connect(AMQP);
-  const ch = await c.createChannel();
-  for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q);
-  await c.close();
+  await cleanUpRun(Q, redis, `${RUN}:`);
 });
 
 /**

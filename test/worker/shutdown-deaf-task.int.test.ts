@@ -2,9 +2,9 @@ import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { uuidv7 } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanUpRun } from '../ingest/support';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
@@ -24,13 +24,7 @@ afterAll(async () => {
   await broker?.close();
   await results.close();
   const redis = new Redis(REDIS);
-  const keys = await redis.keys(`${RUN}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  const c = await amqp.connect(AMQP);
-  const ch = await c.createChannel();
-  for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q);
-  await c.close();
+  await cleanUpRun(Q, redis, `${RUN}:`);
 });
 
 /**
