@@ -220,6 +220,43 @@ describe('3-node cluster failover', () => {
     expect(nodesUsed.size).toBeGreaterThanOrEqual(2);
   }, 400_000);
 
+  it('connects to a node that answers while another node of the cluster is silent (SIGSTOP)', async () => {
+    const [silent, b] = nodes as [RabbitNode, RabbitNode];
+    // Its leader on b (declared through b): b and c confirm its publishes while `silent` is stopped.
+    const q = `cluster-led-b-${process.pid}`;
+    const topologyErrors: string[] = [];
+    const make = () =>
+      createAmqpBroker({
+        urls: [b.url],
+        queues: { [q]: { type: 'quorum' } },
+        delayTiersMs: [1000],
+        connectTimeoutMs: 2000,
+        healthIntervalMs: 0,
+        onEvent: (e) => {
+          if (e.type === 'topology-error') topologyErrors.push(e.error);
+        },
+      });
+    const first = make();
+    await first.connect(); // declares q and its DLQ through b
+    await first.close();
+    const late = make();
+    // Stopped, not gone: until the others give up on it (net_ticktime, ~60 s), RabbitMQ's metadata
+    // writes (a queue.bind, even of a binding that exists) wait for it; reads and quorum queues
+    // led elsewhere go on.
+    process.kill(silent.pid()!, 'SIGSTOP');
+    try {
+      // Before: every connect failed ('declare warren.delay.due timed out'), for as long as the node
+      // was stopped, although b answered and confirmed publishes to q.
+      await late.connect();
+      await late.publisher.publish(q, makeJob({ queue: q }));
+      expect(topologyErrors.some((e) => /no answer while the node answers reads/.test(e))).toBe(true);
+    } finally {
+      process.kill(silent.pid()!, 'SIGCONT');
+      await late.close();
+    }
+    await b.ctl('await_online_nodes', '3');
+  }, 60_000);
+
   it('health-based strategy avoids a stopped node', async () => {
     const make = () =>
       createAmqpBroker({

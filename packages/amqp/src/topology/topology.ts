@@ -61,6 +61,11 @@ export class Topology {
    * the publish's error, which otherwise blamed a deleted queue.
    */
   private readonly refusedTiers = new Map<string, QueueArgumentsMismatchError>();
+  /**
+   * The node answers but a declare or binding did not (the cluster's metadata store waits for a
+   * silent peer): further declarations on this connection are skipped until the next check.
+   */
+  private stuck = false;
   /** Tiers of queues with a length limit, used so far. */
   private readonly own = new OwnTiers((model, name, ms, report) => this.declareTier(model, name, ms, report));
 
@@ -81,6 +86,7 @@ export class Topology {
     this.declared = new Map();
     this.done = new Set();
     this.own.reset();
+    this.stuck = false;
     await this.declareTiers(model);
     // One channel per queue: a PRECONDITION_FAILED (queue exists with other arguments) closes
     // only that channel, and the other queues still get declared.
@@ -222,6 +228,7 @@ export class Topology {
     const model = this.model;
     if (!model || this.tiersRepair || this.checking) return;
     this.checking = true; // a slow broker must not stack checks
+    this.stuck = false;
     try {
       await this.declareTiers(model, false);
       await rebindToDue(model, [...this.done], this.timeoutMs);
@@ -265,10 +272,16 @@ export class Topology {
     report: boolean,
     fn: (ch: Channel) => Promise<void>,
   ) {
+    if (this.stuck) return; // reported once; the next check or connect declares it again
     try {
       await this.withChannel(model, fn, `declare ${name}`);
       this.refusedTiers.delete(name);
     } catch (err) {
+      if (err instanceof NoAnswerError && (await this.answers(model))) {
+        this.stuck = true;
+        if (report) this.onError(name, stuckError(name, err));
+        return;
+      }
       const e = queueMismatch(err) ?? classifyAmqpError(err, `declare ${name}`);
       if (e instanceof QueueArgumentsMismatchError && isTierExchange(name)) this.refusedTiers.set(name, e);
       if (e.recoverable) throw e; // the connection is going away: fail this connect
@@ -306,7 +319,32 @@ export class Topology {
       );
   }
 
+  /**
+   * Whether the node still answers a read (a passive declare of a built-in exchange). Seen on a
+   * 3-node cluster with one node stopped (SIGSTOP): until the others gave up on it (~60 s) every
+   * queue.bind waited for it, even of a binding that exists, while reads, declares of existing
+   * queues and exchanges, and publishes to quorum queues led elsewhere went on.
+   */
+  private answers(model: ChannelModel): Promise<boolean> {
+    const ms = Math.min(this.timeoutMs, 2000);
+    return onTempChannel(model, ms, 'check the connection', (ch) => ch.checkExchange('amq.direct')).then(
+      () => true,
+      () => false,
+    );
+  }
+
   private withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>, what: string): Promise<void> {
     return onTempChannel(model, this.timeoutMs, what, fn);
   }
 }
+
+/**
+ * A declaration the node left unanswered while it answers otherwise: reported and skipped (the
+ * objects exist unless this is the first connect ever; the periodic check declares them again).
+ */
+const stuckError = (name: string, err: Error) =>
+  new TransportError(
+    `declare ${name}: no answer while the node answers reads (${err.message}); a node of the cluster may be unreachable. Left, with the other declarations of this connection, to the next topology check`,
+    true,
+    { cause: err },
+  );
