@@ -13,9 +13,9 @@ import {
 } from '@warren/core';
 import type { SQSRecord } from 'aws-lambda';
 import type { DecodedRmqMessage } from './lambda/rmq-event';
-import { createRmqHandler, type RmqHandler, type RmqHandlerDeps, type RmqSink } from './lambda/rmq-handler';
+import type { RmqHandler, RmqHandlerDeps, RmqSink } from './lambda/rmq-handler';
 import { createSqsHandler, type SqsHandler, type SqsRecordMapper } from './lambda/sqs-handler';
-import { createLongRunning, type WorkerHealth } from './long-running/long-running';
+import type { LongRunning, WorkerHealth } from './long-running/long-running';
 
 export interface WorkerOptions {
   config: WarrenConfig;
@@ -73,15 +73,23 @@ export function createWorker(opts: WorkerOptions) {
     config.worker.queues ?? [
       ...new Set([...config.tasks.values()].filter((t) => t.handler).map((t) => t.queue)),
     ];
-  const longRunning = opts.consumer
-    ? createLongRunning({
-        executor,
-        consumer: opts.consumer,
-        queues,
-        concurrency,
-        shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
-        onError: opts.onError,
-        runaways,
+  // The long-running loop and the Amazon MQ handler are loaded only by the mode that uses them
+  // (dynamic imports: chunks of their own in a Lambda bundle), so an SQS Lambda does not load
+  // code it never runs (its bundle's budget is 250 KB at import).
+  let longRunning: LongRunning | undefined;
+  const consumer = opts.consumer;
+  const loadingLongRunning = consumer
+    ? import('./long-running/long-running').then(({ createLongRunning }) => {
+        longRunning = createLongRunning({
+          executor,
+          consumer,
+          queues,
+          concurrency,
+          shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+          onError: opts.onError,
+          runaways,
+        });
+        return longRunning;
       })
     : undefined;
   const timeoutOf = (task: string) => config.tasks.get(task)?.timeoutMs;
@@ -93,16 +101,17 @@ export function createWorker(opts: WorkerOptions) {
   const sqsHandler: SqsHandler = opts.sqs
     ? createSqsHandler({ executor, records: opts.sqs, ...lambda })
     : missing('sqsHandler', 'sqs');
-  const rmqHandler: RmqHandler =
+  const rmqDeps: RmqHandlerDeps | undefined =
     opts.publisher && opts.rmq
-      ? createRmqHandler({
-          executor,
-          publisher: opts.publisher,
-          sink: opts.rmq,
-          decode: opts.decode,
-          ...lambda,
-        })
-      : missing('rmqHandler', 'publisher and rmq');
+      ? { executor, publisher: opts.publisher, sink: opts.rmq, decode: opts.decode, ...lambda }
+      : undefined;
+  let rmq: Promise<RmqHandler> | undefined;
+  const rmqHandler: RmqHandler = rmqDeps
+    ? async (event, context) => {
+        rmq ??= import('./lambda/rmq-handler').then((m) => m.createRmqHandler(rmqDeps));
+        return (await rmq)(event, context);
+      }
+    : missing('rmqHandler', 'publisher and rmq');
 
   return {
     workerId,
@@ -111,8 +120,8 @@ export function createWorker(opts: WorkerOptions) {
     sqsHandler,
     rmqHandler,
     async start(): Promise<void> {
-      if (!longRunning) throw new Error('createWorker: start() needs the `consumer` option');
-      await longRunning.start();
+      if (!loadingLongRunning) throw new Error('createWorker: start() needs the `consumer` option');
+      await (await loadingLongRunning).start();
     },
     get inFlight(): number {
       return longRunning?.inFlight ?? 0;
@@ -126,7 +135,7 @@ export function createWorker(opts: WorkerOptions) {
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     async stop(timeoutMs?: number): Promise<void> {
-      await longRunning?.stop(timeoutMs);
+      await (await loadingLongRunning)?.stop(timeoutMs);
     },
   };
 }

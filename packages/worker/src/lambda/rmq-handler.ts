@@ -11,6 +11,7 @@ import {
 import { createPoisonGuard, failPoisoned } from '../poison-guard';
 import { functionTooShort, type InvocationContext, startGate } from './deadline';
 import { mapLimit } from './map-limit';
+import { RmqBatchError } from './rmq-batch-error';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
 
 export type RmqDecodeResult =
@@ -47,19 +48,7 @@ export interface RmqHandlerDeps {
   timeoutOf?: (task: string) => number | undefined;
 }
 
-/** The invocation failed for infrastructure reasons; Lambda will deliver the whole batch again. */
-export class RmqBatchError extends Error {
-  constructor(
-    readonly failures: number,
-    readonly total: number,
-    readonly causes: unknown[],
-  ) {
-    super(`${failures} of ${total} messages hit an infrastructure failure; the batch will be redelivered`, {
-      cause: causes[0],
-    });
-    this.name = 'RmqBatchError';
-  }
-}
+export { RmqBatchError };
 
 export type RmqHandler = (event: RmqEvent, context?: InvocationContext) => Promise<void>;
 

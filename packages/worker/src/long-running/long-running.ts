@@ -177,3 +177,5 @@ export function createLongRunning(opts: LongRunningOptions) {
     },
   };
 }
+
+export type LongRunning = ReturnType<typeof createLongRunning>;
