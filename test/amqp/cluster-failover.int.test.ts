@@ -40,6 +40,7 @@ describe('3-node cluster failover', () => {
     await harness.stopAll();
   }, 120_000);
 
+  const redactedUrl = (n: RabbitNode) => n.url.replace(':guest@', ':***@');
   const nodeOf = (url: string | undefined) => nodes.find((n) => url?.endsWith(`:${n.port}`));
 
   /** The node holding the quorum queue's leader, asked of any running node. */
@@ -222,36 +223,60 @@ describe('3-node cluster failover', () => {
 
   it('connects to a node that answers while another node of the cluster is silent (SIGSTOP)', async () => {
     const [silent, b] = nodes as [RabbitNode, RabbitNode];
-    // Its leader on b (declared through b): b and c confirm its publishes while `silent` is stopped.
+    // Quorum queue leaders are placed on the declaring node: q led by b (b and c confirm its
+    // publishes while `silent` is stopped), qs by the node to be stopped.
     const q = `cluster-led-b-${process.pid}`;
-    const topologyErrors: string[] = [];
-    const make = () =>
+    const qs = `cluster-led-silent-${process.pid}`;
+    const events: AmqpEvent[] = [];
+    const make = (url: string, queues: string[]) =>
       createAmqpBroker({
-        urls: [b.url],
-        queues: { [q]: { type: 'quorum' } },
+        urls: [url],
+        queues: Object.fromEntries(queues.map((name) => [name, { type: 'quorum' as const }])),
         delayTiersMs: [1000],
         connectTimeoutMs: 2000,
         healthIntervalMs: 0,
-        onEvent: (e) => {
-          if (e.type === 'topology-error') topologyErrors.push(e.error);
-        },
+        onEvent: (e) => events.push(e),
       });
-    const first = make();
-    await first.connect(); // declares q and its DLQ through b
-    await first.close();
-    const late = make();
+    for (const [node, queue] of [
+      [b, q],
+      [silent, qs],
+    ] as const) {
+      const first = make(node.url, [queue]);
+      await first.connect(); // declares the queue and its DLQ there
+      await first.close();
+    }
+    const late = make(b.url, [q, qs]);
+    const consumed: string[] = [];
+    for (const queue of [qs, q])
+      await late.consumer.consume(queue, async (d) => {
+        consumed.push(d.job.id);
+        await d.ack();
+      });
     // Stopped, not gone: until the others give up on it (net_ticktime, ~60 s), RabbitMQ's metadata
-    // writes (a queue.bind, even of a binding that exists) wait for it; reads and quorum queues
-    // led elsewhere go on.
+    // writes (a queue.bind, even of a binding that exists) and a consume of qs wait for it; reads
+    // and quorum queues led elsewhere go on.
     process.kill(silent.pid()!, 'SIGSTOP');
     try {
-      // Before: every connect failed ('declare warren.delay.due timed out'), for as long as the node
-      // was stopped, although b answered and confirmed publishes to q.
+      // Before: every connect failed ('declare warren.delay.due timed out', then 'consume <qs>
+      // timed out'), for as long as the node was stopped, although b served q.
       await late.connect();
-      await late.publisher.publish(q, makeJob({ queue: q }));
-      expect(topologyErrors.some((e) => /no answer while the node answers reads/.test(e))).toBe(true);
+      const job = makeJob({ queue: q });
+      await late.publisher.publish(q, job);
+      await eventually(() => consumed.includes(job.id), 10_000, 50);
+      const errors = events.flatMap((e) =>
+        e.type === 'topology-error' || e.type === 'consumer-error' ? [e.error] : [],
+      );
+      expect(errors.some((e) => /no answer while the node answers reads/.test(e))).toBe(true);
+      expect(late.currentNode()).toBe(redactedUrl(b));
     } finally {
       process.kill(silent.pid()!, 'SIGCONT');
+    }
+    try {
+      // The consume of qs left waiting completes once its leader answers again.
+      const job = makeJob({ queue: qs });
+      await late.publisher.publish(qs, job, { timeoutMs: 20_000 });
+      await eventually(() => consumed.includes(job.id), 20_000, 50);
+    } finally {
       await late.close();
     }
     await b.ctl('await_online_nodes', '3');

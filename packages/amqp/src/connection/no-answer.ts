@@ -60,3 +60,19 @@ export async function closeOrDestroy(model: ChannelModel, ms: number): Promise<v
     stream?.destroy(err);
   }
 }
+
+/**
+ * Whether the node still answers a read (a passive declare of a built-in exchange) within
+ * min(`ms`, 2 s). Seen on a 3-node cluster with one node stopped (SIGSTOP): until the others gave
+ * up on it (net_ticktime, ~60 s) every queue.bind, and a consume of a quorum queue it led, waited
+ * for it, while reads, declares of existing queues and exchanges, and publishes to quorum queues
+ * led elsewhere went on. Such a wait must not cost the connection to a node that serves.
+ */
+export function answersReads(model: ChannelModel, ms: number): Promise<boolean> {
+  return onTempChannel(model, Math.min(ms, 2000), 'check the connection', (ch) =>
+    ch.checkExchange('amq.direct'),
+  ).then(
+    () => true,
+    () => false,
+  );
+}

@@ -3,7 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import type { EventSink } from '../connection/events';
-import { bounded, NoAnswerError } from '../connection/no-answer';
+import { answersReads, bounded, NoAnswerError } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import type { JobPublisher } from '../publisher/job-publisher';
 import { pickTier } from '../topology/delay-tiers';
@@ -64,6 +64,18 @@ export class QueueSubscription {
     try {
       await bounded(this.subscribe(model, redeclare), this.timeoutMs, `consume ${this.queue}`);
     } catch (err) {
+      // The node answers, only not this consume (a quorum queue whose leader's node is stopped,
+      // until the cluster gives up on it): the connection serves the other queues, so it stays.
+      // A consume still waited for completes when the broker answers; else the restart tries again.
+      if (err instanceof NoAnswerError && (await answersReads(model, this.timeoutMs))) {
+        this.deps.onEvent({
+          type: 'consumer-error',
+          queue: this.queue,
+          error: `consume ${this.queue}: no answer while the node answers reads (${err.message}); waiting for the broker`,
+        });
+        if (!this.channel) this.scheduleRestart(model);
+        return;
+      }
       // The current connection stopped answering: drop it (during a connect, the failed hook does).
       if (err instanceof NoAnswerError && this.deps.conn.current() === model) this.deps.conn.failover();
       else if (classifyAmqpError(err).recoverable) this.scheduleRestart(model);

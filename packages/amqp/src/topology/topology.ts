@@ -1,6 +1,6 @@
 import { TransportError } from '@warren/core';
 import type { Channel, ChannelModel } from 'amqplib';
-import { NoAnswerError, onTempChannel } from '../connection/no-answer';
+import { answersReads, NoAnswerError, onTempChannel } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import {
   DUE_EXCHANGE,
@@ -277,7 +277,7 @@ export class Topology {
       await this.withChannel(model, fn, `declare ${name}`);
       this.refusedTiers.delete(name);
     } catch (err) {
-      if (err instanceof NoAnswerError && (await this.answers(model))) {
+      if (err instanceof NoAnswerError && (await answersReads(model, this.timeoutMs))) {
         this.stuck = true;
         if (report) this.onError(name, stuckError(name, err));
         return;
@@ -317,20 +317,6 @@ export class Topology {
           ch.bindQueue(name, DUE_EXCHANGE, name).then(() => {}),
         ),
       );
-  }
-
-  /**
-   * Whether the node still answers a read (a passive declare of a built-in exchange). Seen on a
-   * 3-node cluster with one node stopped (SIGSTOP): until the others gave up on it (~60 s) every
-   * queue.bind waited for it, even of a binding that exists, while reads, declares of existing
-   * queues and exchanges, and publishes to quorum queues led elsewhere went on.
-   */
-  private answers(model: ChannelModel): Promise<boolean> {
-    const ms = Math.min(this.timeoutMs, 2000);
-    return onTempChannel(model, ms, 'check the connection', (ch) => ch.checkExchange('amq.direct')).then(
-      () => true,
-      () => false,
-    );
   }
 
   private withChannel(model: ChannelModel, fn: (ch: Channel) => Promise<void>, what: string): Promise<void> {
