@@ -55,10 +55,15 @@ export async function closeOrDestroy(model: ChannelModel, ms: number): Promise<v
     await bounded(model.close(), ms, 'connection close');
   } catch (err) {
     if (!(err instanceof NoAnswerError)) return; // already closed
-    const stream = (model as unknown as { connection?: { stream?: { destroy(e?: Error): void } } }).connection
-      ?.stream;
-    stream?.destroy(err);
+    destroySocket(model, err);
   }
+}
+
+/** Ends the connection's socket now (amqplib fails every pending reply and emits 'close'). */
+export function destroySocket(model: ChannelModel, err: Error): void {
+  const stream = (model as unknown as { connection?: { stream?: { destroy(e?: Error): void } } }).connection
+    ?.stream;
+  stream?.destroy(err);
 }
 
 /**

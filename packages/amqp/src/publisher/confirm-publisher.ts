@@ -312,6 +312,6 @@ export class ConfirmPublisher {
       reason: 'confirms unanswered',
       failover: true,
     });
-    this.conn.failover();
+    this.conn.failover(true);
   }
 }

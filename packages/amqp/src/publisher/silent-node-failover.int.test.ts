@@ -64,4 +64,27 @@ describe('a node that goes silent while publishes are in flight (hot path)', () 
     expect(await settle(broker.publisher.publish(Q, makeJob({ queue: Q }), { timeoutMs: 2000 }))).toBe('ok');
     expect(events.some((e) => e.type === 'disconnected')).toBe(true);
   }, 20_000);
+  it('leaves the silent node at once: no wait for a close it will not answer', async () => {
+    proxy = await startAmqpFrameProxy();
+    broker = createAmqpBroker({
+      urls: [proxy.url, URL],
+      strategy: 'round-robin',
+      queues: { [Q]: { type: 'classic' } },
+      delayTiersMs: [],
+      healthIntervalMs: 0,
+      // Also the bound on the connection's close: before, the failover waited it out.
+      connectTimeoutMs: 30_000,
+      backoffInitialMs: 50,
+      onEvent: (e) => events.push(e),
+    });
+    await broker.connect();
+    await broker.publisher.publish(Q, makeJob({ queue: Q }));
+    // Nothing reaches the broker but heartbeats (type 8): the connection.close goes unanswered too.
+    proxy.drop = (f) => f.from === 'client' && f.type !== 8;
+    const err = await settle(broker.publisher.publish(Q, makeJob({ queue: Q }), { timeoutMs: 400 }));
+    expect((err as TransportError).recoverable).toBe(true);
+    // Before: on the silent node until the unanswered connection.close timed out (30 s here).
+    await eventually(() => broker?.currentNode() === 'amqp://guest:***@127.0.0.1:5672', 8000, 20);
+    expect(await settle(broker.publisher.publish(Q, makeJob({ queue: Q }), { timeoutMs: 2000 }))).toBe('ok');
+  }, 20_000);
 });
