@@ -8,6 +8,7 @@ import { dlqName } from '../topology/queue-arguments';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `h54-qdel-${process.pid}`;
+const Q2 = `h73-qargs-${process.pid}`;
 
 /**
  * An operator deletes a queue a worker consumes (to empty it, or by mistake): RabbitMQ cancels the
@@ -22,7 +23,7 @@ describe('a consumed queue deleted under the consumer (shared node)', () => {
   beforeAll(async () => {
     broker = createAmqpBroker({
       urls: [URL],
-      queues: { [Q]: { type: 'classic' } },
+      queues: { [Q]: { type: 'classic' }, [Q2]: { type: 'classic' } },
       healthIntervalMs: 0,
       onEvent: (e) => events.push(e),
     });
@@ -33,7 +34,7 @@ describe('a consumed queue deleted under the consumer (shared node)', () => {
   afterAll(async () => {
     await broker.close();
     const ch = await admin.createChannel();
-    for (const q of [Q, dlqName(Q)]) await ch.deleteQueue(q).catch(() => {});
+    for (const q of [Q, dlqName(Q), Q2, dlqName(Q2)]) await ch.deleteQueue(q).catch(() => {});
     await admin.close();
   });
 
@@ -65,4 +66,24 @@ describe('a consumed queue deleted under the consumer (shared node)', () => {
     await broker.publisher.publish(Q, job);
     await eventually(() => got.includes(job.id), 5000);
   }, 30_000);
+
+  /**
+   * Deleted and declared again by someone else with other arguments (no dead-letter exchange):
+   * each restart's declare is refused (PRECONDITION_FAILED). The real `warren worker` logged the
+   * cancel, then nothing while it consumed nothing for minutes.
+   */
+  it('says why it cannot consume the queue again after a cancel, on each try', async () => {
+    await broker.consumer.consume(Q2, async (d) => d.ack());
+    const ch = await admin.createChannel();
+    await ch.deleteQueue(Q2);
+    await ch.assertQueue(Q2, { durable: true });
+    await ch.close();
+    const refusals = () =>
+      events.filter(
+        (e) => e.type === 'consumer-error' && e.queue === Q2 && /PRECONDITION_FAILED/.test(e.error),
+      );
+    // Restarts come 1 s, then 2 s after the cancel (restart-delay.ts).
+    await eventually(() => refusals().length >= 2, 10_000, 100);
+    expect(refusals()[0]).toMatchObject({ queue: Q2, error: expect.stringMatching(/retrying in \d+ s/) });
+  }, 20_000);
 });
