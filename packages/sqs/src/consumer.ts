@@ -51,7 +51,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
     let inFlight = 0;
     let wake: (() => void) | undefined;
     /** Runs one message; true when it left the queue (acked, dead-lettered, or sent again as a copy). */
-    const handle = async (m: ReceivedMessage, sentAt: number): Promise<boolean> => {
+    const handle = async (m: ReceivedMessage): Promise<boolean> => {
       const parsed = parseEnvelope(m.body);
       let heartbeat: Heartbeat | undefined;
       try {
@@ -72,7 +72,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           return !d.keep;
         }
         if (wait > 0) await holdUntil(Date.now() + wait); // nearly due: a copy would be a second late
-        heartbeat = keepHidden(opts.client, m, visibilityS, sentAt, opts.onError);
+        heartbeat = keepHidden(opts.client, m, visibilityS, opts.onError);
         await handler(d).catch(async (err) => {
           opts.onError?.(err);
           if (!d.settlement) await d.release();
@@ -94,13 +94,13 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
      * them: SQS hands none of the group out while any is in flight, so the one not done comes
      * back first, the rest after it.
      */
-    const inOrder = async (group: ReceivedMessage[], sentAt: number) => {
-      const waiting = group.map((m) => keepHidden(opts.client, m, visibilityS, sentAt, opts.onError));
+    const inOrder = async (group: ReceivedMessage[]) => {
+      const waiting = group.map((m) => keepHidden(opts.client, m, visibilityS, opts.onError));
       let blocked = false;
       for (const [i, m] of group.entries()) {
         await waiting[i]!.stop();
         if (!blocked) {
-          blocked = !(await handle(m, sentAt));
+          blocked = !(await handle(m));
           continue;
         }
         inFlight--;
@@ -117,7 +117,7 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
           continue;
         }
         try {
-          const sentAt = Date.now();
+          const receivedAt = Date.now(); // when the ReceiveMessage went out
           const out = await opts.client.send(
             new ReceiveMessageCommand({
               QueueUrl: queueUrl,
@@ -147,16 +147,16 @@ export function createSqsConsumer(opts: SqsConsumerOptions): Consumer {
               handedBack: msg.MessageAttributes?.[HANDED_BACK] !== undefined,
               groupId: msg.Attributes?.MessageGroupId,
               sentAt: Number(msg.Attributes?.SentTimestamp) || undefined,
-              receivedAt: sentAt,
+              receivedAt,
             };
             if (!fifo) {
-              void handle(m, sentAt);
+              void handle(m);
               continue;
             }
             const group = msg.Attributes?.MessageGroupId ?? '';
             groups.set(group, [...(groups.get(group) ?? []), m]);
           }
-          for (const group of groups.values()) void inOrder(group, sentAt);
+          for (const group of groups.values()) void inOrder(group);
         } catch (err) {
           if (abort.signal.aborted) break;
           opts.onError?.(err);

@@ -17,7 +17,7 @@ export interface ReceivedMessage {
   groupId?: string;
   /** When SQS first accepted it (SentTimestamp, epoch ms): its retention counts from then. */
   sentAt?: number;
-  /** When it was received (epoch ms; the poll consumer): SQS's 12 h visibility counts from then. */
+  /** When its ReceiveMessage went out (epoch ms; the poll consumer): the visibility timeout (12 h at most) and its heartbeat count from then. */
   receivedAt?: number;
 }
 

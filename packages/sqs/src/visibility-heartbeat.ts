@@ -9,7 +9,7 @@ export interface Heartbeat {
 /**
  * Keeps a received message hidden while its task runs: every half visibility timeout it is
  * extended by a whole one, so a task longer than the timeout is not received again mid-run.
- * Timed from `receiveSentAt` (when the ReceiveMessage went out): the timeout may have started
+ * Timed from the message's `receivedAt` (when the ReceiveMessage went out): the timeout may have started
  * any time after that, and a long poll can hold the answer a while. Extensions run one after
  * another; an error is reported and the next tick tries again.
  */
@@ -17,7 +17,6 @@ export function keepHidden(
   client: SQSClient,
   m: ReceivedMessage,
   visibilityS: number,
-  receiveSentAt: number,
   onError?: (err: unknown) => void,
 ): Heartbeat {
   if (!(visibilityS > 0)) return { stop: async () => {} };
@@ -32,7 +31,7 @@ export function keepHidden(
     timer = setTimeout(tick, everyMs);
     timer.unref?.();
   };
-  timer = setTimeout(tick, Math.max(0, receiveSentAt + everyMs - Date.now()));
+  timer = setTimeout(tick, Math.max(0, (m.receivedAt ?? Date.now()) + everyMs - Date.now()));
   timer.unref?.();
   return {
     async stop() {
