@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DoneSubscriber } from './done-subscriber';
+import { DoneSubscriber, type Wake } from './done-subscriber';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = new Redis(url);
@@ -39,5 +39,41 @@ describe('DoneSubscriber', () => {
     await wake.wait(200);
     expect(Date.now() - again).toBeGreaterThanOrEqual(150);
     wake.stop();
+  });
+
+  // ioredis (5.8.2 on, redis/ioredis#2037) writes a SUBSCRIBE made between the socket's connect
+  // and its 'ready' at once, and its ready check's INFO after it: Redis refuses INFO in subscribe
+  // mode, the connection fails its ready check, and the waits in flight reject ('result store
+  // subscribe failed: ERR Can't execute 'info''; once in a CI run, two waitFor calls at once).
+  it('takes a second channel while its connection is still connecting', async () => {
+    const base = new Redis(url);
+    const dup = base.duplicate.bind(base);
+    const errors: string[] = [];
+    const ch2 = channel('second');
+    let second: Promise<Wake> | undefined;
+    const sub: DoneSubscriber = new DoneSubscriber(
+      Object.assign(base, {
+        duplicate: (o?: RedisOptions) =>
+          dup(o).once('connect', () => {
+            second = sub.watch(ch2);
+          }),
+      }),
+      (err) => errors.push(err.message),
+    );
+    try {
+      const first = await sub.watch(channel('first'));
+      const w2 = await second!;
+      const woken = w2.wait(5_000);
+      await redis.publish(ch2, 'succeeded');
+      const started = Date.now();
+      await woken;
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(errors).toEqual([]);
+      first.stop();
+      w2.stop();
+    } finally {
+      await sub.close();
+      await base.quit();
+    }
   });
 });

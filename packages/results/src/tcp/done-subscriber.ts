@@ -102,7 +102,10 @@ export class DoneSubscriber {
 
   private connection(): Redis {
     if (!this.sub) {
-      this.sub = this.redis.duplicate();
+      // No ready check (INFO) and no CLIENT SETINFO: ioredis writes a SUBSCRIBE made between
+      // connect and ready at once, and Redis refuses those after it (redis/ioredis#2037), which
+      // failed the connection and every wait on it. SUBSCRIBE needs neither.
+      this.sub = this.redis.duplicate({ enableReadyCheck: false, disableClientInfo: true });
       this.sub.on('error', (err: Error) => this.onError?.(err));
       this.sub.on('message', (channel: string) => {
         for (const fire of this.waiters.get(channel) ?? []) fire();
