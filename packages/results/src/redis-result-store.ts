@@ -14,7 +14,7 @@ import {
 import { ttlArg } from './arg-bounds';
 import { DEFAULT_TTL_S, type KeyLayout } from './keys';
 import { createArgs, decodeOutcome, decodeRecord, encodeSegment, transitionArgs } from './record-codec';
-import { toStoreError } from './store-errors';
+import { refusedForSize, toStoreError } from './store-errors';
 import { TransitionBatcher } from './transition-batcher';
 
 export type ScriptName = 'transition' | 'create' | 'claim' | 'release';
@@ -67,8 +67,14 @@ export class RedisResultStore implements ResultStore {
     this.ttlS = opts.defaultTtlS ?? DEFAULT_TTL_S;
     this.leaseMs = opts.defaultLeaseMs ?? DEFAULT_LEASE_MS;
     this.idemPrefix = (opts.driverKeyPrefix ?? '') + opts.keys.idem('');
-    this.batcher = new TransitionBatcher((keys, args) => this.driver.script('transition', keys, args));
-    this.creates = new TransitionBatcher((keys, args) => this.driver.script('create', keys, args));
+    this.batcher = new TransitionBatcher(
+      (keys, args) => this.driver.script('transition', keys, args),
+      refusedForSize,
+    );
+    this.creates = new TransitionBatcher(
+      (keys, args) => this.driver.script('create', keys, args),
+      refusedForSize,
+    );
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -15,6 +15,15 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN
 const PLAN_LIMIT_REPLY =
   /^ERR (max (daily request|requests) limit exceeded|max concurrent connections exceeded|DB capacity quota exceeded)/;
 
+/**
+ * The REST endpoint refused a request for its size before running any of it: Upstash answers
+ * "ERR max request size exceeded" (over 10 MB), the bundled stand-in the same with a 413.
+ */
+export const refusedForSize = (err: unknown): boolean => {
+  const e = err as { status?: number; message?: string } | undefined;
+  return e?.status === 413 || /max request size exceeded/i.test(e?.message ?? '');
+};
+
 /** HTTP statuses that say "later": request timeout, rate limit. */
 const RETRY_LATER_STATUS = new Set([408, 429]);
 

@@ -32,7 +32,14 @@ export class TransitionBatcher {
   private pendingChars = 0;
   private scheduled = false;
 
-  constructor(private readonly call: BatchCall) {}
+  /**
+   * `refusedWhole(err)`: the store refused the call as a whole before running any of it (a REST
+   * request over the endpoint's size limit); each transition is then tried again alone.
+   */
+  constructor(
+    private readonly call: BatchCall,
+    private readonly refusedWhole: (err: unknown) => boolean = () => false,
+  ) {}
 
   run(key: string, args: string[]): Promise<unknown> {
     let chars = key.length;
@@ -73,8 +80,21 @@ export class TransitionBatcher {
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(replies[i]);
       },
       (err) => {
-        for (const it of batch) it.reject(err);
+        // One job's write too large for a request alone must not fail the jobs batched with it
+        // (a worker dead-letters a job whose write is refused for good).
+        if (batch.length > 1 && this.refusedWhole(err)) for (const it of batch) this.runAlone(it);
+        else for (const it of batch) it.reject(err);
       },
+    );
+  }
+
+  private runAlone(it: Item): void {
+    this.call([it.key], it.args).then(
+      (replies) =>
+        Array.isArray(replies) && replies.length === 1
+          ? it.resolve(replies[0])
+          : it.reject(new Error('transition script: 1 key, unexpected reply')),
+      (err) => it.reject(err),
     );
   }
 }

@@ -47,4 +47,25 @@ describe('batched transitions over Upstash REST', () => {
     expect(Math.max(...sizes)).toBeLessThan(UPSTASH_MAX_REQUEST);
     expect(sizes.length).toBeLessThan(30); // still batched
   });
+
+  // A batch the endpoint refuses whole for its size (413, Upstash's "max request size exceeded")
+  // ran none of its transitions: each is one job's write, tried again alone, so only the job
+  // that is too large alone is refused. Before, a small job's write in the same turn as a large
+  // one was refused for good with it, and the worker dead-lettered the small job (stop 27's CI).
+  it('refuse only the transition too large alone, not its batch neighbours', async () => {
+    const small = await serveRedisRest({ port: 0, redisUrl, token: 't', maxRequestBytes: 64 * 1024 });
+    const store = createUpstashResultStore({ url: small.url, token: 't', prefix });
+    try {
+      const [big, ok] = await Promise.allSettled([
+        store.transition(uuidv7(), 'queued', { task: 't', input: 'x'.repeat(100_000), returnRecord: false }),
+        store.transition(uuidv7(), 'queued', { task: 't', input: { n: 1 }, returnRecord: false }),
+      ]);
+      expect(big.status).toBe('rejected');
+      expect(String((big as PromiseRejectedResult).reason)).toMatch(/max request size exceeded/);
+      expect(ok).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    } finally {
+      await store.close();
+      await small.close();
+    }
+  });
 });
