@@ -29,6 +29,7 @@ import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
+import { asSent } from './as-sent';
 import { createRetrying } from './retrying';
 
 /**
@@ -66,7 +67,7 @@ export function createDirectClient(
     let req: EnqueueRequest;
     try {
       const name = typeof task === 'string' ? task : task.name;
-      req = parseEnqueueRequest({ ...options, task: name, input });
+      req = parseEnqueueRequest({ ...options, task: name, input: asSent(input) });
     } catch (err) {
       throw asHttpError(err);
     }
@@ -92,6 +93,7 @@ export function createDirectClient(
     const items = jobs.map((j) => ({
       ...j,
       task: typeof j.task === 'string' ? j.task : j.task.name,
+      input: asSent(j.input),
     }));
     const ids = items.map((j) => idFor(j.idempotencyKey));
     return sendInBursts(items.length, {

@@ -20,7 +20,14 @@ const add = defineTask({
   input: z.object({ a: z.number(), b: z.number() }),
   handler: ({ a, b }) => a + b,
 });
-const config = defineConfig({ queues: { default: {}, full: {} }, tasks: [add] });
+// The input a worker reads is the JSON the producer sent: a Date arrives as its ISO string.
+const at = defineTask({ name: 'demo.at', input: z.object({ at: z.string() }), handler: ({ at }) => at });
+const atDate = defineTask({
+  name: 'demo.atDate',
+  input: z.object({ at: z.date() }),
+  handler: ({ at }) => at,
+});
+const config = defineConfig({ queues: { default: {}, full: {} }, tasks: [add, at, atDate] });
 
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -90,6 +97,38 @@ describe('direct and HTTP clients fail alike', () => {
     expect(viaHttp.map((f) => f.status)).toEqual([422, 422, 400, 429, 404, 404, 404, 409]);
     expect(viaHttp[0]!.problem?.errors?.[0]?.path).toBe('input.a');
     expect(viaDirect).toEqual(viaHttp);
+  });
+});
+
+describe('direct and HTTP clients validate the input the worker will read', () => {
+  it('its JSON: a Date is its ISO string, NaN is null', async () => {
+    const { http, direct, results } = await bothClients();
+    const when = new Date('2026-12-06T18:00:00.000Z');
+    const cases = (c: typeof http | typeof direct) => [
+      // Accepted over HTTP (the body holds the string); the direct client refused the Date.
+      c.enqueue(at, { at: when as unknown as string }),
+      // Refused over HTTP; the direct client accepted a job whose worker fails it as InvalidInput.
+      c.enqueue(atDate, { at: when }),
+      c.enqueue(add, { a: Number.NaN, b: 1 }),
+    ];
+    const outcome = async (p: Promise<{ id: string }>) =>
+      p.then(
+        async (j) => ({ input: (await results.get(j.id))?.input }),
+        (e: unknown) => failure(Promise.reject(e)),
+      );
+    const viaHttp = await Promise.all(cases(http).map(outcome));
+    const viaDirect = await Promise.all(cases(direct).map(outcome));
+    expect(viaHttp[0]).toEqual({ input: { at: '2026-12-06T18:00:00.000Z' } });
+    expect(viaHttp.slice(1).map((f) => (f as { status?: number }).status)).toEqual([422, 422]);
+    expect(viaDirect).toEqual(viaHttp);
+    const many = (c: typeof http | typeof direct) =>
+      c.enqueueMany([
+        { task: at, input: { at: when as unknown as string } },
+        { task: atDate, input: { at: when } },
+      ]);
+    const [h, d] = [await many(http), await many(direct)];
+    expect(d.map((r) => r.status)).toEqual(h.map((r) => r.status));
+    expect(h.map((r) => r.status)).toEqual([202, 422]);
   });
 });
 

@@ -1,0 +1,12 @@
+/**
+ * A job's input as the worker will read it: its JSON, as the HTTP client's body carries it (a Date
+ * becomes its ISO string, NaN null, undefined members and functions are dropped). The direct client
+ * validates this, not the caller's object: validated as given, a Date passed a `z.date()` schema
+ * here and the worker, reading a string, failed the job as InvalidInput, while the ingest answers
+ * such an enqueue 422 (and a `z.string()` schema refused here what the ingest accepts).
+ * A bigint throws JSON's TypeError, as the HTTP client's request does.
+ */
+export function asSent(input: unknown): unknown {
+  const text = JSON.stringify(input);
+  return text === undefined ? undefined : JSON.parse(text);
+}
