@@ -1,5 +1,7 @@
 import {
   type BatchItemResult,
+  enqueueBatchRequestSchema,
+  fieldErrors,
   MAX_BATCH,
   parseEnqueueRequest,
   ValidationError,
@@ -36,9 +38,9 @@ export async function enqueueMany(
   opts: EnqueueManyOptions = {},
 ): Promise<BatchItemResult[]> {
   if (items.length === 0 || items.length > MAX_BATCH) {
-    throw new ValidationError(`a batch holds 1 to ${MAX_BATCH} jobs`, [
-      { path: 'jobs', message: `${items.length} jobs` },
-    ]);
+    // The ingest's own check and wording, so the direct client's 400 is the HTTP client's.
+    const { issues } = enqueueBatchRequestSchema.shape.jobs.safeParse(items).error!;
+    throw new ValidationError(`a batch holds 1 to ${MAX_BATCH} jobs`, fieldErrors(issues, 'jobs'));
   }
   // The last item so far of each idempotency key, settled (answered either way).
   const lastOfKey = new Map<string, Promise<unknown>>();
