@@ -87,6 +87,7 @@ export function createBoundSqsDelivery(
     job: lastReceiveCap(job, attempt, message.receiveCount, extra.maxReceiveCount),
     messageId: message.messageId,
     attempt,
+    attemptCountsReceives: true,
     redelivered: message.receiveCount > 1 || message.handedBack === true,
     get settlement() {
       return settlement;

@@ -81,3 +81,33 @@ describe('executor: taking over a run whose worker died (lostRunSpendsAttempt, A
     expect(p.runs()).toBe(1);
   });
 });
+
+// SQS counts every receive (attemptCountsReceives): the receive after a crash counted the lost
+// run, and a copy deferred behind its lease carries that count in its envelope. Spending it again
+// cost the SQS poll worker two attempts per crash (a job with maxAttempts 2 failed unrun after one
+// crash), and a lost last attempt ran again as attempt 3 of 2 (helper-79).
+describe('executor: taking over a lost run on a transport that counts receives (SQS)', () => {
+  it('runs a deferred copy that carries the counted attempt, without spending another', async () => {
+    const o = await orphaned(2, 1);
+    const copy = { ...o.job, attempt: 2 };
+    const d = { ...recordingDelivery(copy, 2).d, attemptCountsReceives: true };
+    expect(await o.ex.execute(d, { lostRunSpendsAttempt: true })).toBe('succeeded');
+    expect(o.runs()).toBe(1);
+    expect(await o.results.get(o.job.id)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  it('fails the job, unrun, when the count passed maxAttempts: the lost run was the last', async () => {
+    const o = await orphaned(2, 2);
+    const { d: base, calls } = recordingDelivery(o.job, 3);
+    expect(await o.ex.execute({ ...base, attemptCountsReceives: true })).toBe('failed');
+    expect(o.runs()).toBe(0);
+    expect(calls).toEqual([
+      { op: 'deadLetter', arg: expect.stringMatching(/^failed after 2 attempts: WorkerLostError: /) },
+    ]);
+    expect(await o.results.get(o.job.id)).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+      error: { type: 'WorkerLostError' },
+    });
+  });
+});

@@ -47,7 +47,11 @@ export function createExecutor(deps: ExecutorDeps) {
   };
 
   async function execute(delivery: Delivery, opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
-    const { job, attempt } = delivery;
+    const { job } = delivery;
+    // Counting receives (SQS), runs lost with their worker take the count past maxAttempts: the
+    // last of them was the last attempt (see lostRunSpent), never an attempt 3 of 2.
+    const counted = delivery.attemptCountsReceives === true;
+    const attempt = counted ? Math.min(delivery.attempt, job.maxAttempts) : delivery.attempt;
     const task = tasks.get(job.task);
     const ttlS = task?.resultTtlS ?? deps.resultTtlS;
     const owner = `${deps.workerId}/${++seq}`;
@@ -99,10 +103,9 @@ export function createExecutor(deps: ExecutorDeps) {
       return skip(x, started.reason); // already finished (or cancelled): a duplicate, recorded once
     }
     // Still `running` under a lapsed lease: its worker died mid-run. Run again as the same attempt,
-    // a job that kills its worker ran forever (each time taking the worker's other jobs down). An
-    // attempt above the envelope's was counted by the transport already (SQS receive counts).
+    // a job that kills its worker ran forever (each time taking the worker's other jobs down).
     // No duration: nothing ran here (a 0 put a 0 s sample in the job-duration metrics per takeover).
-    if (started.from === 'running' && opts.lostRunSpendsAttempt && attempt <= job.attempt)
+    if (started.from === 'running' && lostRunSpent(delivery, attempt, opts))
       return settleThrown(x, new WorkerLostError(job.id, attempt), undefined, doneTtlS);
     emit({ type: 'started', job, attempt });
 
@@ -149,3 +152,17 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
+
+/**
+ * Whether taking over a lost run (its record `running` under a lapsed lease) spends `attempt`.
+ * A transport that keeps the attempt on redelivery (AMQP, the in-memory broker) hands the lost
+ * run's own attempt back: spent here (lostRunSpendsAttempt), unless it came above the envelope's.
+ * One that counts receives (SQS) counted the lost run already, and again in a deferred copy's
+ * envelope (a copy made behind the lost run's lease carries that count: spending it again cost a
+ * crash two attempts on the SQS poll worker): spent only once the count passed maxAttempts, i.e.
+ * the lost run was the last attempt, on every SQS worker kind.
+ */
+function lostRunSpent(delivery: Delivery, attempt: number, opts: ExecuteOptions): boolean {
+  if (delivery.attemptCountsReceives) return delivery.attempt > delivery.job.maxAttempts;
+  return opts.lostRunSpendsAttempt === true && attempt <= delivery.job.attempt;
+}

@@ -49,9 +49,10 @@ export interface ExecuteOptions {
   /** Aborts the running task (shutdown). */
   signal?: AbortSignal;
   /**
-   * The transport hands a message whose worker died back with the same attempt (AMQP; SQS counts
-   * each receive as an attempt already): taking over such a run spends its attempt (a
-   * WorkerLostError retry, or the job failed on its last attempt) instead of running it again.
+   * The transport hands a message whose worker died back with the same attempt (AMQP): taking
+   * over such a run spends its attempt (a WorkerLostError retry, or the job failed on its last
+   * attempt) instead of running it again. A delivery that counts receives (SQS) needs no option:
+   * see Delivery.attemptCountsReceives.
    */
   lostRunSpendsAttempt?: boolean;
 }

@@ -10,6 +10,12 @@ export interface Delivery {
   readonly attempt: number;
   /** The broker has delivered this message before (a crash or a requeue happened). */
   readonly redelivered: boolean;
+  /**
+   * `attempt` counts every receive (SQS's ApproximateReceiveCount): a run lost with its worker is
+   * counted by the redelivery itself, and may take `attempt` past `job.maxAttempts`. Unset: the
+   * broker hands a lost run back with its own attempt (AMQP, the in-memory broker).
+   */
+  readonly attemptCountsReceives?: boolean;
   ack(): Promise<void>;
   /** Re-enqueue as attempt+1 after `delayMs`; the original is acked only once the retry is confirmed. */
   retry(delayMs: number): Promise<void>;
