@@ -8,6 +8,7 @@ import { parked } from './commands/parked';
 import { redisRest } from './commands/redis-rest';
 import { status } from './commands/status';
 import { worker } from './commands/worker';
+import { InterruptedError } from './runtime/stop-on-signal';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -158,5 +159,6 @@ program
 
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  // A command stopped by a signal exits 128 + its number, as a shell reports it.
+  process.exit(err instanceof InterruptedError ? err.exitCode : 1);
 });

@@ -1,5 +1,5 @@
 import type { DeadLetterRecord, DecodeResult } from '@warren/amqp';
-import type { ReplayReport } from './dlq-replay';
+import type { ReplayOutcome, ReplayReport } from './dlq-replay';
 import { visibleControls } from './visible-controls';
 
 /** Shortened (by code point, never a half surrogate pair) after escaping, so a line stays one line. */
@@ -68,31 +68,37 @@ const unreadableWhy = (r: DeadLetterJson) =>
     ? r.reason
     : `${r.unreadable} (dead-lettered: ${r.reason})`;
 
+/** `dlq replay`: one outcome's line (old id → new id, or what was left and why). */
+export function outcomeLine(dlq: string, o: ReplayOutcome): string {
+  if (o.kind === 'replayed')
+    return `${o.oldId} → ${o.newId}  ${clip(o.task, 60)}${o.earlier ? '  (replayed before: same job)' : ''}`;
+  if (o.kind === 'would-replay') return `${o.oldId}  ${clip(o.task, 60)}  would be replayed`;
+  if (o.kind === 'failed') return `${o.oldId}  ${clip(o.task, 60)}  NOT replayed: ${clip(o.error)}`;
+  return `(unreadable)  left in ${dlq}: ${clip(o.reason)}`;
+}
+
 /** `dlq replay`: old id → new id per job, what was left and why, and a summary. */
 export function replayLines(dlq: string, r: ReplayReport, dryRun: boolean): string[] {
-  const out: string[] = [];
-  if (r.outcomes.length === 0 && !r.skipped && !r.notFound.length)
+  return [...r.outcomes.map((o) => outcomeLine(dlq, o)), ...replaySummary(dlq, r, dryRun)];
+}
+
+/** `dlq replay`'s closing lines: the counts, and what the acks' failure left (`endError`). */
+export function replaySummary(dlq: string, r: ReplayReport, dryRun: boolean): string[] {
+  if (r.outcomes.length === 0 && !r.skipped && !r.notFound.length && !r.interrupted)
     return [`${dlq} is empty`, ...(r.endError ? [r.endError] : [])];
-  for (const o of r.outcomes) {
-    if (o.kind === 'replayed')
-      out.push(
-        `${o.oldId} → ${o.newId}  ${clip(o.task, 60)}${o.earlier ? '  (replayed before: same job)' : ''}`,
-      );
-    else if (o.kind === 'would-replay') out.push(`${o.oldId}  ${clip(o.task, 60)}  would be replayed`);
-    else if (o.kind === 'failed') out.push(`${o.oldId}  ${clip(o.task, 60)}  NOT replayed: ${clip(o.error)}`);
-    else out.push(`(unreadable)  left in ${dlq}: ${clip(o.reason)}`);
-  }
   const count = (k: string) => r.outcomes.filter((o) => o.kind === k).length;
   const parts = dryRun
     ? [`${count('would-replay')} would be replayed (dry run: nothing enqueued or removed)`]
     : [`${count('replayed')} replayed`];
   if (count('failed')) parts.push(`${count('failed')} failed (left in ${dlq})`);
+  if (r.interrupted)
+    parts.push(
+      `${r.interrupted.notReached} not reached (interrupted by ${r.interrupted.by}; left in ${dlq})`,
+    );
   if (count('unreadable')) parts.push(`${count('unreadable')} unreadable (left)`);
   if (r.skipped) parts.push(`${r.skipped} not chosen (left)`);
   if (r.notFound.length)
     parts.push(`not found among them: ${r.notFound.map((id) => clip(id, 60)).join(', ')}`);
   if (r.remaining) parts.push(`${r.remaining} more in ${dlq} not read (--limit)`);
-  out.push(parts.join('; '));
-  if (r.endError) out.push(r.endError);
-  return out;
+  return [parts.join('; '), ...(r.endError ? [r.endError] : [])];
 }

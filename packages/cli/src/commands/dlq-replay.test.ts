@@ -69,6 +69,30 @@ describe('replayDeadLetters', () => {
     ]);
   });
 
+  it('interrupted: the letter in hand is enqueued and acked, the rest are left, counted, not attempted', async () => {
+    const { take, acked } = heldLetters([letter(1), letter(2), letter(3)]);
+    const ctl = new AbortController();
+    let calls = 0;
+    const seen: string[] = [];
+    const report = await replayDeadLetters(
+      take,
+      async (req) => {
+        calls++;
+        ctl.abort('SIGINT'); // arrives while the first enqueue is in flight
+        return accepted(req);
+      },
+      'q',
+      { signal: ctl.signal, onOutcome: (o) => seen.push(o.kind) },
+    );
+    expect(calls).toBe(1);
+    expect(acked).toHaveLength(1);
+    expect(seen).toEqual(['replayed']);
+    expect(report.interrupted).toEqual({ by: 'SIGINT', notReached: 2 });
+    expect(replayLines('q.dlq', report, false).at(-1)).toBe(
+      '1 replayed; 2 not reached (interrupted by SIGINT; left in q.dlq)',
+    );
+  });
+
   it('dry run enqueues and removes nothing; with ids, unreadable letters are not chosen', async () => {
     const unreadable: ReplayLetter = { decoded: { ok: false, reason: 'body is not JSON' } };
     const chosen = letter(5);

@@ -32,6 +32,8 @@ export interface ReplayReport {
   remaining: number;
   /** The acks could not be confirmed (the DLQ may still hold replayed letters). */
   endError?: string;
+  /** Stopped by `signal` (its reason, e.g. SIGINT): chosen letters not reached, left in the DLQ. */
+  interrupted?: { by: string; notReached: number };
 }
 
 export interface ReplayOptions {
@@ -40,6 +42,14 @@ export interface ReplayOptions {
   dryRun?: boolean;
   /** The queue's maxPriority: a priority is carried only when the queue has them. */
   priorities?: boolean;
+  /**
+   * Aborted (Ctrl-C): no new letter is started; the one in hand finishes (its enqueue, then its
+   * ack), so no idempotency key is left claimed for a job never published (that key answers
+   * 'still being accepted' to every later replay for a day).
+   */
+  signal?: AbortSignal;
+  /** Each outcome as it is decided, so a long replay shows its progress. */
+  onOutcome?: (o: ReplayOutcome) => void;
 }
 
 /**
@@ -62,13 +72,17 @@ export async function replayDeadLetters<L extends ReplayLetter>(
 ): Promise<ReplayReport> {
   const wanted = opts.ids ? new Set(opts.ids) : undefined;
   const report: ReplayReport = { outcomes: [], skipped: 0, notFound: [], remaining: take.remaining ?? 0 };
+  const outcome = (o: ReplayOutcome) => {
+    report.outcomes.push(o);
+    opts.onOutcome?.(o);
+  };
   const seen = new Set<string>();
   let stop = false;
   // Oldest death first (a quorum DLQ need not keep that order): the new jobs go out in that order.
   const byDeath = [...take.letters].sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
   for (const letter of byDeath) {
     if (!letter.decoded.ok) {
-      if (!wanted) report.outcomes.push({ kind: 'unreadable', reason: letter.decoded.reason });
+      if (!wanted) outcome({ kind: 'unreadable', reason: letter.decoded.reason });
       continue;
     }
     const job = letter.decoded.job;
@@ -77,8 +91,15 @@ export async function replayDeadLetters<L extends ReplayLetter>(
       report.skipped++;
       continue;
     }
+    if (opts.signal?.aborted && !stop) {
+      report.interrupted = {
+        by: String(opts.signal.reason),
+        notReached: (report.interrupted?.notReached ?? 0) + 1,
+      };
+      continue;
+    }
     if (stop || opts.dryRun) {
-      report.outcomes.push(
+      outcome(
         stop
           ? { kind: 'failed', oldId: job.id, task: job.task, error: 'not attempted (see above)' }
           : { kind: 'would-replay', oldId: job.id, task: job.task },
@@ -100,17 +121,17 @@ export async function replayDeadLetters<L extends ReplayLetter>(
       newId = res.response.id;
       earlier = res.replayed;
     } catch (err) {
-      report.outcomes.push({ kind: 'failed', oldId: job.id, task: job.task, error: describe(err) });
+      outcome({ kind: 'failed', oldId: job.id, task: job.task, error: describe(err) });
       // The broker or the store refused: the next ones would wait out the same refusal.
       stop = !(err instanceof WarrenError) || err.status >= 500;
       continue;
     }
     try {
       await take.ack(letter);
-      report.outcomes.push({ kind: 'replayed', oldId: job.id, newId, task: job.task, earlier });
+      outcome({ kind: 'replayed', oldId: job.id, newId, task: job.task, earlier });
     } catch (err) {
       const error = `enqueued as ${newId}, but the letter stays in the DLQ (${describe(err)}); replaying it again answers with that same job`;
-      report.outcomes.push({ kind: 'failed', oldId: job.id, task: job.task, error });
+      outcome({ kind: 'failed', oldId: job.id, task: job.task, error });
       stop = true;
     }
   }

@@ -2,8 +2,9 @@ import { ConfigError, createProducer } from '@warren/core';
 import { loadConfig } from '../runtime/load-config';
 import { hasResultStore } from '../runtime/require-services';
 import { resultsFromEnv } from '../runtime/results-from-env';
+import { InterruptedError, signalExitCode, stopOnSignal } from '../runtime/stop-on-signal';
 import { settleWithin } from '../runtime/within';
-import { listLines, replayLines } from './dlq-lines';
+import { listLines, outcomeLine, replaySummary } from './dlq-lines';
 import { replayDeadLetters } from './dlq-replay';
 import { withDlqSource } from './dlq-source';
 import type { SqsDlqOptions } from './dlq-sqs';
@@ -57,6 +58,10 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
       'warren dlq replay: no result store (set REDIS_URL, or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN): its idempotency keys make a replay happen once',
     );
   await withDlqSource('warren dlq replay', config, queue, opts, async (source) => {
+    const stop = stopOnSignal(
+      `stopping after the letter in hand; the letters not reached stay in ${source.name}`,
+      `the letters not acked go back to ${source.name}`,
+    );
     const res = opts.dryRun ? undefined : await resultsFromEnv(config, env);
     try {
       const producer =
@@ -73,12 +78,21 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
         ids: opts.id,
         dryRun: opts.dryRun,
         priorities: config.queues[queue]?.maxPriority !== undefined,
+        signal: stop.signal,
+        // Printed as they happen: an operator watching a long replay (or stopping it) sees where it is.
+        onOutcome: (o) => console.log(outcomeLine(source.name, o)),
       });
-      for (const line of replayLines(source.name, report, !!opts.dryRun)) console.log(line);
+      for (const line of replaySummary(source.name, report, !!opts.dryRun)) console.log(line);
+      if (report.interrupted)
+        throw new InterruptedError(
+          `warren dlq replay: interrupted by ${report.interrupted.by}; run it again to replay the rest`,
+          signalExitCode(report.interrupted.by),
+        );
       const failed = report.outcomes.filter((o) => o.kind === 'failed').length;
       if (failed || report.notFound.length || report.endError)
         throw new Error('warren dlq replay: not everything chosen was replayed (see above)');
     } finally {
+      stop.dispose();
       if (res) await settleWithin(res.close(), 10_000, 'result store close');
     }
   });
