@@ -10,7 +10,10 @@ export interface SqsDeadLetter {
   messageId?: string;
   /** When the copy reached the DLQ (its SentTimestamp, epoch ms): stable across receives. */
   deadAt?: number;
-  /** The envelope; `attempt`: the receive count it died on (`warren-receive-count`). */
+  /**
+   * The envelope; `attempt`: the attempt it died on, as its delivery counted it (the envelope's
+   * attempt offset by `warren-receive-count`, see createSqsDelivery).
+   */
   decoded: (EnvelopeParse & { attempt?: number }) | { ok: false; reason: string };
 }
 
@@ -113,6 +116,6 @@ function readLetter(m: Message): SqsDeadLetter {
     body: m.Body ?? '',
     messageId: m.MessageId,
     deadAt: Number.isFinite(sent) && sent > 0 ? sent : undefined,
-    decoded: parsed.ok && count > 0 ? { ...parsed, attempt: count } : parsed,
+    decoded: parsed.ok && count > 0 ? { ...parsed, attempt: parsed.job.attempt - 1 + count } : parsed,
   };
 }
