@@ -40,4 +40,37 @@ describe('storeFromEnv', () => {
       expect(inspect(err, { depth: 5 })).not.toMatch(/pa.ss/);
     },
   );
+
+  // ioredis takes the path of a URL whose scheme is not redis(s): as a Unix socket, so the
+  // reconnect errors ('connect ENOENT //user:<password>@host:port', printed by warren on each
+  // retry) carried the password; a redis: path that is not a number became SELECT NaN, refused
+  // as an uncaught error (a stack trace) instead of a start-up failure.
+  it.each([
+    ['https://user:pa55word@127.0.0.1:1', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['redis:/user:pa55word@127.0.0.1:1', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['redis://:pa55word@127.0.0.1:1/abc', /REDIS_URL: the database \(its path\) must be a number/],
+  ])('REDIS_URL %s is a ConfigError at once, the password in no message', async (url, why) => {
+    const said: string[] = [];
+    const err = await storeFromEnv(
+      config,
+      { REDIS_URL: url },
+      { ping: true, onError: (e) => said.push(e.message) },
+    )
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300)); // what a store left connecting would still report
+    expect(said.join('\n')).not.toMatch(/pa55word/);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(why);
+    expect(inspect(err, { depth: 5 })).not.toMatch(/pa55word/);
+  });
+
+  it.each(['redis://127.0.0.1:1', 'redis://127.0.0.1:1/', 'rediss://h:1/15', '127.0.0.1:1', 'localhost:1'])(
+    'takes %s (ioredis forms without a scheme too)',
+    async (url) => {
+      const rt = await storeFromEnv(config, { REDIS_URL: url });
+      await rt?.close();
+      expect(rt?.kind).toBe('tcp');
+    },
+  );
 });

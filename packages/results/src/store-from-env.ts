@@ -2,6 +2,7 @@ import { ConfigError, type ResultStore, redactUrl, type WarrenConfig } from '@wa
 import { upstashCeleryMeta } from './celery/celery-meta-redis';
 import { withCeleryResultsFor } from './celery/celery-results-for-config';
 import { DEFAULT_PREFIX } from './keys';
+import { checkRedisUrlShape } from './redis-url-shape';
 import { toStoreError } from './store-errors';
 import { createUpstashResultStore, upstashClient } from './upstash/create-upstash-result-store';
 
@@ -44,6 +45,7 @@ export async function storeFromEnv(
   const defaultTtlS = config.results.ttlS;
   if (env.REDIS_URL) {
     const { createRedisResultStore } = await import('./tcp/create-redis-result-store');
+    checkRedisUrlShape(env.REDIS_URL);
     let store: ReturnType<typeof createRedisResultStore>;
     try {
       store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS, onError: opts.onError });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
+import { checkRedisUrlShape } from '../redis-url-shape';
 import { STORE_REDIS_OPTIONS } from '../tcp/create-redis-result-store';
 import { createRedisRestApp } from './app';
 
@@ -23,6 +24,7 @@ export interface RedisRestServer {
 
 /** Serves createRedisRestApp on Node over its own ioredis connection; resolves once listening. */
 export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<RedisRestServer> {
+  checkRedisUrlShape(opts.redisUrl);
   // Fail fast like the stores: during an outage the caller must get an error, not a queued write.
   const redis = new Redis(opts.redisUrl, STORE_REDIS_OPTIONS);
   redis.on('error', (err: Error) => opts.onError?.(err));
