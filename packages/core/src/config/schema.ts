@@ -53,7 +53,10 @@ export const queueConfigSchema = z.strictObject({
    * also the queue's `x-message-ttl` (the broker dead-letters it to `<queue>.dlq`).
    */
   messageTtlMs: z.number().int().positive().optional(),
-  /** Enables priorities 0..maxPriority (classic queues only on RabbitMQ 3.10). */
+  /**
+   * Enables priorities 0..maxPriority (classic queues only on RabbitMQ 3.10). With `sqs` they
+   * order only the jobs waiting on RabbitMQ for the forwarder: SQS has no priorities.
+   */
   maxPriority: z.number().int().min(1).max(255).optional(),
   /** Jobs landing elsewhere are forwarded to this region. */
   homeRegion: nameSchema.optional(),

@@ -28,8 +28,13 @@ const FIELD_DOCS: Record<string, string> = {
     'or a retry, is recorded expired and not run (a failed attempt whose retry would come after it expires ' +
     "the job at once; so is a job still waiting when it is read after it). The queue's messageTtlMs sets " +
     'one too; the sooner applies.',
-  priority: "0 to the queue's maxPriority, higher first (422 on a queue without priorities).",
-  maxAttempts: "Tries in all, the first included; the task's retry policy when absent.",
+  priority:
+    "0 to the queue's maxPriority, higher first (422 on a queue without priorities). On a queue bridged " +
+    'into SQS (sqs) it orders only the jobs waiting on RabbitMQ: SQS has no priorities.',
+  maxAttempts:
+    "Tries in all, the first included; the task's retry policy when absent. On a queue bridged into SQS " +
+    "at most its redrive maxReceiveCount (the deploy's: the largest of the queue's tasks' maxAttempts, at " +
+    'least 5): the attempt on that receive is the last.',
   idempotencyKey:
     'The same key with the same task, queue and input answers 200 with the first job (Idempotent-Replayed), ' +
     "without publishing again; with another request it is a 422. Keys are per API key: another key's " +
