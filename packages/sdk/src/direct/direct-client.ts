@@ -24,7 +24,7 @@ import type {
   RetryOptions,
   TypedJobRecord,
 } from '../http/client';
-import { WaitTimeoutError } from '../http/errors';
+import { WaitTimeoutError, withIdempotencyKey } from '../http/errors';
 import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
@@ -59,7 +59,22 @@ export function createDirectClient(
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    { signal, ...options }: EnqueueOptions & CallOptions = {},
+    options: EnqueueOptions & CallOptions = {},
+  ): Promise<JobHandle<OutputFor<T>>> {
+    try {
+      return await enqueueOnce(task, input, options);
+    } catch (err) {
+      // As the HTTP client: `idempotencyKeyOf(err)` names the key to enqueue again with, without
+      // a second job. Only the caller's own: without one this client sends none (see idFor).
+      const key = options.idempotencyKey;
+      throw typeof key === 'string' ? withIdempotencyKey(err, key) : err;
+    }
+  }
+
+  async function enqueueOnce<T extends TaskArg>(
+    task: T,
+    input: InputFor<T>,
+    { signal, ...options }: EnqueueOptions & CallOptions,
   ): Promise<JobHandle<OutputFor<T>>> {
     // A publish in flight is not stopped (its confirm decides); the signal ends a retry's pause.
     signal?.throwIfAborted();

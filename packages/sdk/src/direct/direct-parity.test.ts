@@ -12,7 +12,7 @@ import { createIngestApp, serveNode } from '@warren/ingest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createClient, type RetryOptions } from '../http/client';
-import { WarrenHttpError } from '../http/errors';
+import { idempotencyKeyOf, WarrenHttpError } from '../http/errors';
 import { createDirectClient } from './direct-client';
 
 const add = defineTask({
@@ -98,6 +98,19 @@ describe('direct and HTTP clients fail alike', () => {
     expect(viaHttp.map((f) => f.status)).toEqual([422, 422, 400, 429, 404, 404, 404, 409, 400]);
     expect(viaHttp[0]!.problem?.errors?.[0]?.path).toBe('input.a');
     expect(viaDirect).toEqual(viaHttp);
+  });
+});
+
+describe('direct and HTTP clients name the key of a failed enqueue alike', () => {
+  it('idempotencyKeyOf(err) is the key the caller gave, to enqueue again without a second job', async () => {
+    const { http, direct } = await bothClients();
+    for (const c of [http, direct]) {
+      const err = await c
+        .enqueue(add, { a: 1, b: 1 }, { queue: 'full', idempotencyKey: 'order-9' })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(WarrenHttpError);
+      expect(idempotencyKeyOf(err)).toBe('order-9');
+    }
   });
 });
 
