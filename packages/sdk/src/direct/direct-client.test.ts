@@ -154,10 +154,9 @@ describe('direct client', () => {
     expect(last.result).toBe(2_344);
   });
 
-  it('enqueueMany refuses an empty list, and a full queue is a 429 item, not a thrown batch', async () => {
+  it('enqueueMany: a full queue is a 429 item, not a thrown batch', async () => {
     const s = await setup({ maxLength: 1 });
     broker = s.broker;
-    await expect(s.client.enqueueMany([])).rejects.toMatchObject({ status: 400 });
     const out = await s.client.enqueueMany([
       { task: add, input: { a: 1, b: 1 } },
       { task: add, input: { a: 1, b: 1 } },

@@ -26,9 +26,10 @@ export interface BurstOptions<C extends { until: number }> {
 }
 
 /**
- * `count` items in consecutive bursts of `max` (one at least: an empty list gets the batch's own
- * 400), each burst's retryable items sent again, alone, until answered or out of tries: how the
- * HTTP and the direct client both send enqueueMany.
+ * `count` items in consecutive bursts of `max`, each burst's retryable items sent again, alone,
+ * until answered or out of tries: how the HTTP and the direct client both send enqueueMany. No
+ * items, no request and no answers (as BullMQ's addBulk([])): the batch route's 400 for an empty
+ * list made every caller of a list that may come out empty guard against it.
  */
 export async function sendInBursts<C extends { until: number }>(
   count: number,
@@ -36,7 +37,7 @@ export async function sendInBursts<C extends { until: number }>(
 ): Promise<BatchItemResult[]> {
   const out: BatchItemResult[] = [];
   let from = 0;
-  do {
+  while (from < count) {
     let pending = Array.from({ length: Math.min(o.max, count - from) }, (_, k) => from + k);
     const call = o.start();
     for (let attempt = 1; ; attempt++) {
@@ -52,6 +53,6 @@ export async function sendInBursts<C extends { until: number }>(
       await sleep(pauseMs, o.signal);
     }
     from += o.max;
-  } while (from < count);
+  }
   return out;
 }
