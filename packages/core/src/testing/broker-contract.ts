@@ -26,7 +26,8 @@ export interface FreshQueueSpec {
 export interface BrokerCapabilities {
   /**
    * SQS: the attempt is ApproximateReceiveCount, so every receive spends one, a process crash's
-   * too (a delivery the consumer gives back goes as a fresh copy and spends none).
+   * too (a delivery the consumer gives back goes as a fresh copy and spends none). Its deliveries
+   * must say so (Delivery.attemptCountsReceives), and only such an adapter's may.
    */
   attemptCountsReceives?: boolean;
   /** SQS: no queue priorities and no length limit (config.queues' maxPriority and maxLength are RabbitMQ's). */
@@ -77,6 +78,9 @@ export function brokerContract(
       expect(seen[0]!.job).toEqual(job);
       expect(seen[0]!.attempt).toBe(1);
       expect(seen[0]!.redelivered).toBe(false);
+      // The executor reads it to count a run lost with its worker once (see lostRunSpent): an
+      // adapter counting receives without saying so would have such a run spend two attempts.
+      expect(seen[0]!.attemptCountsReceives === true).toBe(caps.attemptCountsReceives === true);
     });
 
     it('delivers many concurrent publishes exactly once and never exceeds prefetch', async () => {
