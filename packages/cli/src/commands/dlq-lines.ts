@@ -74,6 +74,8 @@ export function outcomeLine(dlq: string, o: ReplayOutcome): string {
     return `${o.oldId} → ${o.newId}  ${clip(o.task, 60)}${o.earlier ? '  (replayed before: same job)' : ''}`;
   if (o.kind === 'would-replay') return `${o.oldId}  ${clip(o.task, 60)}  would be replayed`;
   if (o.kind === 'failed') return `${o.oldId}  ${clip(o.task, 60)}  NOT replayed: ${clip(o.error)}`;
+  if (o.kind === 'duplicate')
+    return `${o.oldId}  ${clip(o.task, 60)}  another letter of the same job: ${o.newId ? `removed (replayed above as ${o.newId})` : 'would be removed'}`;
   return `(unreadable)  left in ${dlq}: ${clip(o.reason)}`;
 }
 
@@ -90,6 +92,8 @@ export function replaySummary(dlq: string, r: ReplayReport, dryRun: boolean): st
   const parts = dryRun
     ? [`${count('would-replay')} would be replayed (dry run: nothing enqueued or removed)`]
     : [`${count('replayed')} replayed`];
+  if (count('duplicate'))
+    parts.push(`${count('duplicate')} other letter(s) of the same jobs ${dryRun ? 'to remove' : 'removed'}`);
   if (count('failed')) parts.push(`${count('failed')} failed (left in ${dlq})`);
   if (r.interrupted)
     parts.push(

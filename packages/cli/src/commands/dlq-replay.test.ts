@@ -93,6 +93,28 @@ describe('replayDeadLetters', () => {
     );
   });
 
+  it('two letters of one job (dead-lettered again): one new job, both letters removed after it', async () => {
+    const first = letter(1);
+    const again: ReplayLetter = { ...first, deadAt: 2 };
+    const { take, acked } = heldLetters([again, first]);
+    const keys: string[] = [];
+    const report = await replayDeadLetters(
+      take,
+      (req) => {
+        keys.push(req.idempotencyKey!);
+        return accepted(req);
+      },
+      'q',
+    );
+    expect(keys).toHaveLength(1);
+    expect(acked).toEqual([first, again]);
+    expect(report.outcomes.map((o) => o.kind)).toEqual(['replayed', 'duplicate']);
+    const dry = await replayDeadLetters(heldLetters([first, again]).take, accepted, 'q', { dryRun: true });
+    expect(replayLines('q.dlq', dry, true).at(-1)).toBe(
+      '1 would be replayed (dry run: nothing enqueued or removed); 1 other letter(s) of the same jobs to remove',
+    );
+  });
+
   it('dry run enqueues and removes nothing; with ids, unreadable letters are not chosen', async () => {
     const unreadable: ReplayLetter = { decoded: { ok: false, reason: 'body is not JSON' } };
     const chosen = letter(5);

@@ -20,6 +20,8 @@ export type ReplayOutcome =
   | { kind: 'replayed'; oldId: string; newId: string; task: string; earlier: boolean }
   | { kind: 'would-replay'; oldId: string; task: string }
   | { kind: 'failed'; oldId: string; task: string; error: string }
+  /** Another letter of a job replayed (or, dry run, to be replayed) above: removed with it. */
+  | { kind: 'duplicate'; oldId: string; task: string; newId?: string }
   | { kind: 'unreadable'; reason: string };
 
 export interface ReplayReport {
@@ -77,6 +79,10 @@ export async function replayDeadLetters<L extends ReplayLetter>(
     opts.onOutcome?.(o);
   };
   const seen = new Set<string>();
+  // Old id → its new job, once replayed (dry run: ''). The worker can dead-letter one job twice
+  // (deadLetterAgain: a redelivery after a DLQ copy it could not confirm); each letter has its own
+  // dead-at, so its own key: both were replayed, and the job ran twice.
+  const replayedAs = new Map<string, string>();
   let stop = false;
   // Oldest death first (a quorum DLQ need not keep that order): the new jobs go out in that order.
   const byDeath = [...take.letters].sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
@@ -89,6 +95,22 @@ export async function replayDeadLetters<L extends ReplayLetter>(
     seen.add(job.id);
     if (wanted && !wanted.has(job.id)) {
       report.skipped++;
+      continue;
+    }
+    const earlierAs = replayedAs.get(job.id);
+    if (earlierAs !== undefined) {
+      if (opts.dryRun) {
+        outcome({ kind: 'duplicate', oldId: job.id, task: job.task });
+        continue;
+      }
+      try {
+        await take.ack(letter);
+        outcome({ kind: 'duplicate', oldId: job.id, task: job.task, newId: earlierAs });
+      } catch (err) {
+        const error = `another letter of the job replayed above as ${earlierAs}; it stays in the DLQ (${describe(err)})`;
+        outcome({ kind: 'failed', oldId: job.id, task: job.task, error });
+        stop = true;
+      }
       continue;
     }
     if (opts.signal?.aborted && !stop) {
@@ -104,6 +126,7 @@ export async function replayDeadLetters<L extends ReplayLetter>(
           ? { kind: 'failed', oldId: job.id, task: job.task, error: 'not attempted (see above)' }
           : { kind: 'would-replay', oldId: job.id, task: job.task },
       );
+      if (!stop) replayedAs.set(job.id, '');
       continue;
     }
     const req: EnqueueRequest = {
@@ -128,6 +151,7 @@ export async function replayDeadLetters<L extends ReplayLetter>(
     }
     try {
       await take.ack(letter);
+      replayedAs.set(job.id, newId);
       outcome({ kind: 'replayed', oldId: job.id, newId, task: job.task, earlier });
     } catch (err) {
       const error = `enqueued as ${newId}, but the letter stays in the DLQ (${describe(err)}); replaying it again answers with that same job`;
