@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { dlqList, dlqReplay } from './dlq';
+import { dlqDrop, dlqList, dlqReplay } from './dlq';
 
 const positive = (v: string) => {
   const n = Number(v);
@@ -14,10 +14,10 @@ const ids = (v: string, prev: string[] = []) => [
     .filter(Boolean),
 ];
 
-/** `warren dlq list|replay`: what RabbitMQ's `<queue>.dlq` holds, and re-running it as new jobs. */
+/** `warren dlq list|replay|drop`: what RabbitMQ's `<queue>.dlq` holds, and re-running it as new jobs. */
 export function dlqCommand(): Command {
   const dlq = new Command('dlq').description(
-    "dead-lettered jobs of a queue (RabbitMQ's <queue>.dlq, or with --sqs its SQS DLQ): list, replay",
+    "dead-lettered jobs of a queue (RabbitMQ's <queue>.dlq, or with --sqs its SQS DLQ): list, replay, drop",
   );
   const where = (c: Command) =>
     c
@@ -48,6 +48,26 @@ export function dlqCommand(): Command {
     .option('--dry-run', 'say what would be replayed; enqueue and remove nothing')
     .action((queue, o) =>
       dlqReplay(queue, { ...sqs(o), all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun }),
+    );
+  where(dlq.command('drop <queue>'))
+    .description(
+      'remove dead-lettered jobs for good (unreadable letters, jobs not to run again): nothing is ' +
+        'removed unless chosen; each is printed as it goes (dlq list --json first keeps their inputs)',
+    )
+    .option('--id <jobId>', 'this old job id (repeatable, or comma-separated)', ids)
+    .option('--unreadable', "the letters the queue's codec cannot read")
+    .option('--all', 'every letter read (up to --limit)')
+    .option('-n, --limit <n>', 'read at most this many letters of <queue>.dlq', positive, 1000)
+    .option('--dry-run', 'say what would be dropped; remove nothing')
+    .action((queue, o) =>
+      dlqDrop(queue, {
+        ...sqs(o),
+        all: o.all,
+        id: o.id,
+        unreadable: o.unreadable,
+        limit: o.limit,
+        dryRun: o.dryRun,
+      }),
     );
   return dlq;
 }

@@ -1,4 +1,5 @@
 import type { DeadLetterRecord, DecodeResult } from '@warren/amqp';
+import type { DropReport } from './dlq-drop';
 import type { ReplayOutcome, ReplayReport } from './dlq-replay';
 import { visibleControls } from './visible-controls';
 
@@ -47,11 +48,7 @@ export function deadLetterJson(r: DeadLetterRecord & { decoded?: DecodeResult })
  */
 export function listLines(dlq: string, records: DeadLetterJson[], more: number | undefined): string[] {
   if (records.length === 0) return [`${dlq} is empty`];
-  const out = records.map((r) =>
-    r.jobId === null
-      ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(unreadableWhy(r))}`
-      : `${r.jobId}  ${clip(r.task ?? '-', 60)}  attempt ${r.attempt}/${r.maxAttempts}  ${r.deadAt ?? '-'}  ${clip(r.reason)}`,
-  );
+  const out = records.map(letterLine);
   out.push(
     more === undefined
       ? `${records.length} shown (--limit for more)`
@@ -60,6 +57,36 @@ export function listLines(dlq: string, records: DeadLetterJson[], more: number |
         : `${records.length} in ${dlq}`,
   );
   return out;
+}
+
+/** One letter: job id, task, attempt, dead-at, reason (unreadable: its message id and why). */
+export const letterLine = (r: DeadLetterJson): string =>
+  r.jobId === null
+    ? `(unreadable)  ${clip(r.messageId ?? '-', 40)}  ${r.deadAt ?? '-'}  ${clip(unreadableWhy(r))}`
+    : `${r.jobId}  ${clip(r.task ?? '-', 60)}  attempt ${r.attempt}/${r.maxAttempts}  ${r.deadAt ?? '-'}  ${clip(r.reason)}`;
+
+/** `dlq drop`'s closing lines. */
+export function dropSummary(dlq: string, r: DropReport, dryRun: boolean): string[] {
+  const parts = [
+    dryRun
+      ? `${r.dropped.length} would be dropped (dry run: nothing removed)`
+      : `${r.dropped.length} dropped from ${dlq}`,
+  ];
+  if (r.interrupted)
+    parts.push(
+      `${r.interrupted.notReached} not reached (interrupted by ${r.interrupted.by}; left in ${dlq})`,
+    );
+  if (r.skipped) parts.push(`${r.skipped} not chosen (left)`);
+  if (r.notFound.length)
+    parts.push(`not found among them: ${r.notFound.map((id) => clip(id, 60)).join(', ')}`);
+  if (r.remaining) parts.push(`${r.remaining} more in ${dlq} not read (--limit)`);
+  return [
+    parts.join('; '),
+    ...(r.failed
+      ? [`a removal failed (${clip(r.failed)}): the letters not listed above are back in ${dlq}`]
+      : []),
+    ...(r.endError ? [r.endError] : []),
+  ];
 }
 
 /** Why a letter cannot be read, and why it died when that says more (a poison body: the same). */

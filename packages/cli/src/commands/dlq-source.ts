@@ -3,8 +3,11 @@ import type { Publisher, WarrenConfig } from '@warren/core';
 import { withRegionBroker } from '../runtime/with-region-broker';
 import { settleWithin } from '../runtime/within';
 import { type DeadLetterJson, deadLetterJson } from './dlq-lines';
-import type { ReplayTake } from './dlq-replay';
+import type { ReplayLetter, ReplayTake } from './dlq-replay';
 import { openSqsDlq, type SqsDlqOptions } from './dlq-sqs';
+
+/** A letter as both DLQs take it: what a replay reads, and what a list prints. */
+export type DlqLetter = ReplayLetter & Parameters<typeof deadLetterJson>[0];
 
 /** Where a queue's dead letters are, and where its replayed jobs go: RabbitMQ's, or SQS's (`sqs`). */
 export interface DlqSource {
@@ -14,7 +17,7 @@ export interface DlqSource {
   publisher: Publisher;
   /** The first letters, left in place; `more` when the DLQ can say. */
   list(limit: number): Promise<{ records: DeadLetterJson[]; more?: number }>;
-  take(limit: number): Promise<ReplayTake>;
+  take(limit: number): Promise<ReplayTake<DlqLetter>>;
 }
 
 /**

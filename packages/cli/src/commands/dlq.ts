@@ -4,7 +4,8 @@ import { hasResultStore } from '../runtime/require-services';
 import { resultsFromEnv } from '../runtime/results-from-env';
 import { InterruptedError, signalExitCode, stopOnSignal } from '../runtime/stop-on-signal';
 import { settleWithin } from '../runtime/within';
-import { listLines, outcomeLine, replaySummary } from './dlq-lines';
+import { dropDeadLetters } from './dlq-drop';
+import { dropSummary, letterLine, listLines, outcomeLine, replaySummary } from './dlq-lines';
 import { replayDeadLetters } from './dlq-replay';
 import { withDlqSource } from './dlq-source';
 import type { SqsDlqOptions } from './dlq-sqs';
@@ -17,6 +18,14 @@ interface DlqWhere extends SqsDlqOptions {
 export interface DlqListOptions extends DlqWhere {
   limit: number;
   json?: boolean;
+}
+
+export interface DlqDropOptions extends DlqWhere {
+  all?: boolean;
+  id?: string[];
+  unreadable?: boolean;
+  limit: number;
+  dryRun?: boolean;
 }
 
 export interface DlqReplayOptions extends DlqWhere {
@@ -94,6 +103,43 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
     } finally {
       stop.dispose();
       if (res) await settleWithin(res.close(), 10_000, 'result store close');
+    }
+  });
+}
+
+/**
+ * `warren dlq drop <queue>`: removes the chosen letters for good, each printed as it goes (run
+ * `dlq list --json` first to keep their inputs). Exits 1 when an --id was not found or a removal
+ * failed or is unconfirmed; 130/143 when stopped by a signal after the letter in hand.
+ */
+export async function dlqDrop(queue: string, opts: DlqDropOptions): Promise<void> {
+  if (!opts.all === !(opts.id?.length || opts.unreadable))
+    throw new ConfigError('warren dlq drop: pass --all, or --id <jobId>... and/or --unreadable');
+  const config = await loadConfig();
+  await withDlqSource('warren dlq drop', config, queue, opts, async (source) => {
+    const stop = stopOnSignal(
+      `stopping after the letter in hand; the letters not reached stay in ${source.name}`,
+      `the letters not acked go back to ${source.name}`,
+    );
+    try {
+      const report = await dropDeadLetters(await source.take(opts.limit), {
+        ids: opts.id,
+        unreadable: opts.unreadable,
+        all: opts.all,
+        dryRun: opts.dryRun,
+        signal: stop.signal,
+        onDropped: (l) => console.log(`${opts.dryRun ? 'would drop' : 'dropped'}  ${letterLine(l)}`),
+      });
+      for (const line of dropSummary(source.name, report, !!opts.dryRun)) console.log(line);
+      if (report.interrupted)
+        throw new InterruptedError(
+          `warren dlq drop: interrupted by ${report.interrupted.by}`,
+          signalExitCode(report.interrupted.by),
+        );
+      if (report.failed || report.notFound.length || report.endError)
+        throw new Error('warren dlq drop: not everything chosen was dropped (see above)');
+    } finally {
+      stop.dispose();
     }
   });
 }

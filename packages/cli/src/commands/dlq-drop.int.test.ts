@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { type AmqpBroker, createAmqpBroker, deadLetterProperties, dlqName, warrenCodec } from '@warren/amqp';
+import { defineConfig, defineTask, uuidv7 } from '@warren/core';
+import { eventually, makeJob } from '@warren/core/testing';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const RUN = `h80-dlqx-${uuidv7().slice(-8)}`;
+const Q = `${RUN}-work`;
+const config = defineConfig({
+  queues: { [Q]: {} },
+  tasks: [defineTask({ name: 'fx.flaky', queue: Q, input: z.object({ n: z.number() }) })],
+});
+let broker: AmqpBroker;
+
+/** The real CLI (no REDIS_URL: a drop needs none). */
+function warren(args: string[]): Promise<{ code: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RABBITMQ_URL: AMQP,
+    WARREN_CONFIG: 'packages/cli/src/testing/fx-dlq.config.ts',
+    FX_QUEUE: Q,
+    FX_FULL_QUEUE: `${RUN}-full`,
+  };
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
+  let out = '';
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (out += b));
+  return new Promise((done) => child.once('exit', (code) => done({ code, out })));
+}
+/** Old job ids left in the DLQ ('?': unreadable), once they settle to `want`. */
+const left = async (want: string[]) => {
+  const ids = async () =>
+    (await broker.peekDeadLetters(Q, 10, { decode: true })).map((r) =>
+      r.decoded?.ok ? r.decoded.job.id : '?',
+    );
+  await eventually(async () => JSON.stringify(await ids()) === JSON.stringify(want), 5000).catch(() => {});
+  return ids();
+};
+const [a, b] = [1, 2].map((n) => makeJob({ task: 'fx.flaky', queue: Q, input: { n } }));
+
+beforeAll(async () => {
+  broker = createAmqpBroker({ urls: [AMQP], queues: config.queues, healthIntervalMs: 0 });
+  await broker.connect();
+  const send = async (content: Buffer, props: object) =>
+    broker.sendDeadLetter(Q, content, deadLetterProperties({ properties: props as never }, Q, 'boom'));
+  for (const job of [a!, b!]) {
+    const msg = warrenCodec.encode(job);
+    await send(msg.content, msg.properties);
+  }
+  await send(Buffer.from('not json'), { messageId: 'raw-1' });
+});
+afterAll(async () => {
+  await broker?.close();
+  const admin = await amqp.connect(AMQP);
+  const ch = await admin.createChannel();
+  for (const q of [Q, dlqName(Q), `${RUN}-full`, dlqName(`${RUN}-full`)])
+    await ch.deleteQueue(q).catch(() => {});
+  await admin.close();
+});
+
+describe('warren dlq drop (real RabbitMQ)', () => {
+  it('removes only the letters chosen, each printed; nothing without a choice; a missing id exits 1', async () => {
+    const none = await warren(['dlq', 'drop', Q]);
+    expect(none.code).toBe(1);
+    expect(none.out).toMatch(/pass --all, or --id <jobId>\.\.\. and\/or --unreadable/);
+
+    const dry = await warren(['dlq', 'drop', Q, '--unreadable', '--id', a!.id, '--dry-run']);
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toMatch(/2 would be dropped \(dry run: nothing removed\); 1 not chosen \(left\)/);
+    expect(await left([a!.id, b!.id, '?'])).toEqual([a!.id, b!.id, '?']);
+
+    const missing = uuidv7();
+    const drop = await warren(['dlq', 'drop', Q, '--unreadable', '--id', `${a!.id},${missing}`]);
+    expect(drop.code, drop.out).toBe(1);
+    expect(drop.out).toMatch(new RegExp(`dropped  ${a!.id}  fx\\.flaky  attempt 1/\\d+  .*boom`));
+    expect(drop.out).toMatch(/dropped {2}\(unreadable\) {2}raw-1 /);
+    expect(drop.out).toContain(
+      `2 dropped from ${Q}.dlq; 1 not chosen (left); not found among them: ${missing}`,
+    );
+    expect(await left([b!.id])).toEqual([b!.id]);
+  }, 30_000);
+});
