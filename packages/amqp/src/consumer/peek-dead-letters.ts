@@ -16,13 +16,24 @@ export interface DeadLetterRecord {
 /** What a dead letter's headers say: its reason and when it died (epoch ms, when known). */
 export function deadLetterFields(m: GetMessage): Omit<DeadLetterRecord, 'decoded'> {
   const h = m.properties.headers ?? {};
-  const reason = h[REASON_HEADER] ?? h['x-first-death-reason'] ?? 'dead-lettered by the broker';
+  // The last death (x-death's first entry), not x-first-death-reason: a job that came through a
+  // delay tier died first of the tier's TTL, `expired`, whatever sent it to the DLQ afterwards.
+  const reason =
+    h[REASON_HEADER] ??
+    lastDeathReason(h['x-death']) ??
+    h['x-first-death-reason'] ??
+    'dead-lettered by the broker';
   return {
     reason: Buffer.isBuffer(reason) ? reason.toString() : String(reason),
     body: m.content.toString(),
     messageId: m.properties.messageId as string | undefined,
     deadAt: typeof h[DEAD_AT_HEADER] === 'number' ? h[DEAD_AT_HEADER] : brokerDeathAt(h['x-death']),
   };
+}
+
+/** The reason of the message's latest death (RabbitMQ keeps x-death newest first). */
+function lastDeathReason(xDeath: unknown): unknown {
+  return Array.isArray(xDeath) ? (xDeath[0] as { reason?: unknown } | undefined)?.reason : undefined;
 }
 
 /** A message the broker itself dead-lettered (TTL, a reject) has only `x-death`: its time, in seconds. */
