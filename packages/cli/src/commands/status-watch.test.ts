@@ -30,6 +30,9 @@ describe('warren status --watch', () => {
     ]);
     child.kill('SIGKILL');
     expect(outcome, out).toBe('still watching');
+    // Piped (a log, `tee`): no clear-screen codes between the turns, a dated separator instead.
+    expect(out).not.toContain('\x1b[');
+    expect(out).toMatch(/^--- \d{4}-\d\d-\d\dT[\d:.]+Z$/m);
   }, 30_000);
 });
 

@@ -50,7 +50,8 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
     console.log(JSON.stringify(await fetchOnce(), null, 2));
     return;
   }
-  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+  const tty = !!process.stdout.isTTY;
+  const color = tty && !process.env.NO_COLOR;
   if (!opts.watch) {
     console.log(renderStatus(await fetchOnce(), { color }));
     return;
@@ -64,7 +65,8 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
       if (err instanceof Unauthorized) throw err;
       text = `${new Date().toISOString()}  ${(err as Error).message}; retrying every ${opts.watch} ms`;
     }
-    process.stdout.write(`\x1b[2J\x1b[H${text}\n`);
+    // Piped into a log or `tee`, clear-screen codes are noise: each turn follows a dated line.
+    process.stdout.write(tty ? `\x1b[2J\x1b[H${text}\n` : `--- ${new Date().toISOString()}\n${text}\n`);
     await new Promise((r) => setTimeout(r, opts.watch));
   }
 }
