@@ -1,10 +1,11 @@
 /**
- * A job's input as the worker will read it: its JSON, as the HTTP client's body carries it (a Date
- * becomes its ISO string, NaN null, undefined members and functions are dropped). The direct client
- * validates this, not the caller's object: validated as given, a Date passed a `z.date()` schema
- * here and the worker, reading a string, failed the job as InvalidInput, while the ingest answers
- * such an enqueue 422 (and a `z.string()` schema refused here what the ingest accepts).
- * A bigint throws JSON's TypeError, as the HTTP client's request does.
+ * An enqueue request (its input above all) as the ingest and the worker read it: its JSON, as the
+ * HTTP client's body carries it (a Date becomes its ISO string, NaN null, undefined members and
+ * functions are dropped). The direct client validates this, not the caller's object: validated
+ * as given, a Date passed a `z.date()` input schema here and the worker, reading a string, failed
+ * the job as InvalidInput, while the ingest answers such an enqueue 422 (and a `z.string()` schema,
+ * or `runAt`, refused here a Date the ingest accepts). A bigint throws JSON's TypeError, as the
+ * HTTP client's request does.
  */
 export function asSent(input: unknown): unknown {
   const text = JSON.stringify(input);

@@ -82,7 +82,7 @@ export function createDirectClient(
     let req: EnqueueRequest;
     try {
       const name = typeof task === 'string' ? task : task.name;
-      req = parseEnqueueRequest({ ...options, task: name, input: asSent(input) });
+      req = parseEnqueueRequest(asSent({ ...options, task: name, input }));
     } catch (err) {
       throw asHttpError(err);
     }
@@ -105,11 +105,9 @@ export function createDirectClient(
     { signal }: CallOptions = {},
   ): Promise<BatchItemResult[]> {
     signal?.throwIfAborted();
-    const items = jobs.map((j) => ({
-      ...j,
-      task: typeof j.task === 'string' ? j.task : j.task.name,
-      input: asSent(j.input),
-    }));
+    const items = jobs.map(
+      (j) => asSent({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }) as BatchJob,
+    );
     const ids = items.map((j) => idFor(j.idempotencyKey));
     return sendInBursts(items.length, {
       max: MAX_BATCH,

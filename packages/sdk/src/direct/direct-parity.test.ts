@@ -151,6 +151,23 @@ describe('direct and HTTP clients validate the input the worker will read', () =
     expect(d.map((r) => r.status)).toEqual(h.map((r) => r.status));
     expect(h.map((r) => r.status)).toEqual([202, 422]);
   });
+
+  it('and the options as JSON carries them: a runAt Date is its ISO string, a NaN delayMs null', async () => {
+    const { http, direct } = await bothClients();
+    const soon = new Date(Date.now() + 60_000);
+    const cases = (c: typeof http | typeof direct) => [
+      c.enqueue(add, { a: 1, b: 1 }, { runAt: soon as unknown as string }),
+      c.enqueue(add, { a: 1, b: 1 }, { delayMs: Number.NaN }),
+    ];
+    const outcome = (p: Promise<{ notBefore?: string }>) =>
+      p.then(
+        (j) => ({ notBefore: j.notBefore }),
+        (e: unknown) => failure(Promise.reject(e)),
+      );
+    const viaHttp = await Promise.all(cases(http).map(outcome));
+    expect(viaHttp[0]).toEqual({ notBefore: soon.toISOString() });
+    expect(await Promise.all(cases(direct).map(outcome))).toEqual(viaHttp);
+  });
 });
 
 describe('direct and HTTP clients retry alike', () => {
