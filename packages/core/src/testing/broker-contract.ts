@@ -233,6 +233,34 @@ export function brokerContract(
       expect(seen.map((d) => (d.job.input as { i: number }).i)).toEqual([2, 4, 5, 3, 0, 1]);
     });
 
+    it('a retried job keeps its priority: back in its queue, it goes ahead of lower ones', async (ctx) => {
+      if (caps.noQueueLimitsOrPriorities) ctx.skip();
+      const q = await b.freshQueue({ maxPriority: 5 });
+      await b.publisher.publish(q, makeJob({ queue: q, priority: 5, input: { n: 'high' } }));
+      const first: Delivery[] = [];
+      const sub = await b.consumer.consume(
+        q,
+        async (d) => {
+          first.push(d);
+          await d.retry(300);
+        },
+        { prefetch: 1 },
+      );
+      await eventually(() => first.length === 1);
+      await sub.close();
+      for (let i = 0; i < 3; i++)
+        await b.publisher.publish(q, makeJob({ queue: q, input: { n: `low${i}` } }));
+      await sleep(300 + Math.max(1000, timing.settleMs * 2)); // the retry is back in the queue
+      const seen = await collect(q, (d) => d.ack(), 1);
+      await eventually(() => seen.length === 4, 10_000);
+      expect(seen.map((d) => `${(d.job.input as { n: string }).n}#${d.attempt}`)).toEqual([
+        'high#2',
+        'low0#1',
+        'low1#1',
+        'low2#1',
+      ]);
+    });
+
     it('a queue with maxLength refuses a publish past it with QueueFullError, dropping nothing', async (ctx) => {
       if (caps.noQueueLimitsOrPriorities) ctx.skip();
       const q = await b.freshQueue({ maxLength: 2 });
