@@ -109,6 +109,12 @@ describe('warren dlq --sqs (local-aws-sqs)', () => {
     expect(
       JSON.parse(left.out.slice(left.out.indexOf('{'))).letters.map((l: { jobId: string }) => l.jobId),
     ).toEqual([jobs[1]!.id]);
+
+    // Dropped: deleted from the SQS DLQ for good.
+    const drop = await warren(['dlq', 'drop', RUN, '--id', jobs[1]!.id]);
+    expect(drop.code, drop.out).toBe(0);
+    expect(drop.out).toContain(`dropped  ${jobs[1]!.id}  fx.flaky`);
+    expect((await warren(['dlq', 'list', RUN])).out).toMatch(/is empty/);
     await sub.close();
     await consumer.close();
     await pub.close();
