@@ -1,6 +1,6 @@
 import { createClient } from '@warren/sdk';
 import { describeHttpFailure } from './http-failure';
-import { ingestUrl } from './ingest-url';
+import { ingestUrl, shownUrl } from './ingest-url';
 
 export interface EnqueueCommandOptions {
   url: string;
@@ -32,7 +32,9 @@ export async function enqueue(
     });
     // The client takes any 2xx JSON as the job: another server's answer was printed as one, exit 0.
     if (typeof job?.id !== 'string' || !job.id)
-      throw new Error(`${opts.url}: the answer is not a warren job (no id); is --url a warren ingest?`);
+      throw new Error(
+        `${shownUrl(opts.url)}: the answer is not a warren job (no id); is --url a warren ingest?`,
+      );
     if (opts.wait === undefined) {
       console.log(JSON.stringify(job, null, 2));
       return;

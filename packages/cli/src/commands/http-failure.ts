@@ -1,11 +1,13 @@
 import { WarrenHttpError } from '@warren/sdk';
+import { shownUrl } from './ingest-url';
 
 /**
  * An SDK failure as the CLI prints it: the ingest's problem with every failing field on a line of
  * its own (the SDK's message runs them together on one line), or the unreachable URL with the network
  * cause (fetch's own message is just "fetch failed").
  */
-export function describeHttpFailure(err: unknown, url: string): Error {
+export function describeHttpFailure(err: unknown, given: string): Error {
+  const url = URL.canParse(given) ? shownUrl(given) : given;
   if (err instanceof WarrenHttpError) {
     const p = err.problem;
     // Without a problem the SDK's message says what came instead (`HTTP 502`, not a warren job).

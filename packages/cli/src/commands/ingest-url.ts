@@ -21,3 +21,14 @@ export function ingestUrl(raw: string): string {
     );
   return raw;
 }
+
+/**
+ * The ingest URL as messages show it: each query value masked (`?token=***`), since a gateway
+ * token often rides there (the SDK leaves the query out of its own messages likewise).
+ */
+export function shownUrl(url: string | URL): string {
+  const u = new URL(url);
+  if (!u.search) return String(url); // as given: http://h:8787, not http://h:8787/
+  const masked = [...u.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=***`).join('&');
+  return `${u.origin}${u.pathname}?${masked}${u.hash}`;
+}

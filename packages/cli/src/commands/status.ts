@@ -1,5 +1,5 @@
 import type { StatusSnapshot } from '@warren/observability';
-import { ingestUrl } from './ingest-url';
+import { ingestUrl, shownUrl } from './ingest-url';
 import { visibleControls } from './visible-controls';
 
 export interface StatusCommandOptions {
@@ -23,26 +23,29 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
     // an ingest published under a prefix (https://gw/warren) serves it at https://gw/warren/status.json.
     const url = new URL(base);
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/status.json`;
+    const shown = shownUrl(url);
     const res = await fetch(url, {
       headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {},
       signal: AbortSignal.timeout(10_000),
     }).catch((err: Error) => {
-      throw new Error(`cannot reach ${url}: ${err.cause instanceof Error ? err.cause.message : err.message}`);
+      throw new Error(
+        `cannot reach ${shown}: ${err.cause instanceof Error ? err.cause.message : err.message}`,
+      );
     });
-    if (res.status === 401) throw new Unauthorized(`${url}: 401 — pass --api-key or set WARREN_API_KEY`);
+    if (res.status === 401) throw new Unauthorized(`${shown}: 401 — pass --api-key or set WARREN_API_KEY`);
     if (!res.ok) {
       // A problem+json's detail says why (e.g. a 403: the key is limited to some tasks).
       const detail = await res
         .json()
         .then((p: { detail?: unknown }) => (typeof p.detail === 'string' ? p.detail : undefined))
         .catch(() => undefined);
-      throw new Error(`${url}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+      throw new Error(`${shown}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
     }
     const body: unknown = await res.json().catch(() => undefined);
     // Another server's page or API answered: its body went on to a JSON parse error or a TypeError.
     if (!isSnapshot(body)) {
       const type = res.headers.get('content-type')?.split(';')[0] ?? 'no content type';
-      throw new Error(`${url}: not a warren status snapshot (${type}); is --url a warren ingest?`);
+      throw new Error(`${shown}: not a warren status snapshot (${type}); is --url a warren ingest?`);
     }
     return body;
   };
