@@ -10,6 +10,7 @@ import {
   type JobRecord,
   MAX_BATCH,
   NotFoundError,
+  newTraceparent,
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
@@ -88,8 +89,9 @@ export function createDirectClient(
     }
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
-    const jobId = idFor(req.idempotencyKey);
-    const ctx = jobId === undefined ? deps.hint : { ...deps.hint, jobId };
+    // A trace of the job's own, as the ingest starts one for a request without a traceparent:
+    // without it the worker's lines for the job carried no traceId.
+    const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), traceparent: newTraceparent() };
     const { replayed, response } = await retrying(() => producer.enqueue(req, ctx), { signal });
     return { ...response, replayed };
   }
@@ -118,7 +120,8 @@ export function createDirectClient(
         enqueueBatch(
           producer,
           pending.map((i) => items[i]),
-          deps.hint,
+          // One trace per batch sent, as a batch request shares its request's.
+          { ...deps.hint, traceparent: newTraceparent() },
           { jobIds: pending.map((i) => ids[i]) },
         ).then(
           (results) => ({ results: results.map((r, k) => renumberItem(r, k, pending[k]!)) }),

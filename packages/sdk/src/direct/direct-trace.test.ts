@@ -1,0 +1,51 @@
+import {
+  defineConfig,
+  defineTask,
+  type JobEnvelope,
+  MemoryBroker,
+  MemoryResultStore,
+  type Publisher,
+} from '@warren/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createDirectClient } from './direct-client';
+
+const add = defineTask({
+  name: 'demo.add',
+  input: z.object({ a: z.number(), b: z.number() }),
+  handler: ({ a, b }) => a + b,
+});
+const config = defineConfig({ tasks: [add] });
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/;
+
+let broker: MemoryBroker | undefined;
+afterEach(async () => broker?.close());
+
+describe('direct client trace context', () => {
+  it('starts a trace per enqueue and per batch, as the ingest does for a request without one', async () => {
+    broker = new MemoryBroker();
+    const sent: JobEnvelope[] = [];
+    const publisher: Publisher = {
+      publish: async (queue, job, opts) => {
+        sent.push(job);
+        await broker!.publish(queue, job, opts);
+      },
+      close: async () => {},
+    };
+    const publishers = new Map([[config.region, publisher]]);
+    const direct = createDirectClient({ config, publishers, results: new MemoryResultStore() });
+    await direct.enqueue(add, { a: 1, b: 1 });
+    await direct.enqueue(add, { a: 1, b: 2 });
+    await direct.enqueueMany([
+      { task: add, input: { a: 2, b: 1 } },
+      { task: add, input: { a: 2, b: 2 } },
+    ]);
+    // Without one, a job's worker lines had no traceId (an HTTP-enqueued job's always have one).
+    expect(sent.map((j) => j.traceparent)).toEqual(Array(4).fill(expect.stringMatching(TRACEPARENT)));
+    const traceId = (j: JobEnvelope) => j.traceparent!.split('-')[1];
+    expect(traceId(sent[0]!)).not.toBe(traceId(sent[1]!));
+    // A batch shares its call's trace, as a batch request shares its request's.
+    expect(traceId(sent[2]!)).toBe(traceId(sent[3]!));
+    expect(traceId(sent[2]!)).not.toBe(traceId(sent[1]!));
+  });
+});
