@@ -64,10 +64,8 @@ export function sqsQueuePlan(
   if (!fifo && size > 10 && windowS < 1) {
     problems.push(`${at}.batchingWindowS: a batchSize above 10 needs a batching window of at least 1 s`);
   }
-  // Every attempt the tasks allow, and never fewer than AWS advises: with 1 (tasks that do not
-  // retry), one invocation that died sent its whole batch to the DLQ unrun, with no reason.
   const attempts = tasks.length === 0 ? [DEFAULT_MAX_ATTEMPTS] : tasks.map((t) => t.retry.maxAttempts);
-  const maxReceiveCount = Math.max(LIMITS.sqsMinReceiveCount, ...attempts);
+  const maxReceiveCount = redriveMaxReceiveCount(attempts);
   const name = `${b.prefix}${pascal(b.queue)}Queue`;
   const worker = fn(`${b.prefix}${pascal(b.queue)}SqsWorker`, 'sqs-worker', {
     timeoutS: b.timeoutS,
@@ -105,6 +103,21 @@ export function sqsQueuePlan(
     worker,
     batch: { size, windowS, partialResponses: true },
   };
+}
+
+/**
+ * An SQS queue's redrive maxReceiveCount for tasks allowing `attempts`: every attempt the tasks
+ * allow plus one, and never fewer than AWS advises: with 1 (tasks that do not retry), one
+ * invocation that died sent its whole batch to the DLQ unrun, with no reason. The one more: a run
+ * lost on the last attempt (its worker crashed) is recorded by the worker on the receive after it
+ * (WorkerLostError, the job failed into the DLQ with why); with none left, SQS's redrive moved the
+ * message to the DLQ unseen, without a reason, its record left `running`.
+ */
+export function redriveMaxReceiveCount(attempts: number[]): number {
+  // A task of 1000 attempts (the most there are) keeps SQS's limit: there the last receive is its
+  // last attempt, as before.
+  const wanted = Math.max(LIMITS.sqsMinReceiveCount, ...attempts.map((n) => n + 1));
+  return Math.min(LIMITS.sqsMaxReceiveCount, wanted);
 }
 
 /**

@@ -13,6 +13,8 @@ export const LIMITS = {
    * out of memory, throttled) leaves its whole batch to come back with one more receive each.
    */
   sqsMinReceiveCount: 5,
+  /** A redrive policy's maxReceiveCount is 1..1000 (AWS SQS API reference, RedrivePolicy). */
+  sqsMaxReceiveCount: 1000,
   sqsDefaultBatch: 10,
   sqsFifoMaxBatch: 10,
   rmqDefaultBatch: 10,

@@ -8,6 +8,7 @@ import { createWorker } from '@warren/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
+import { redriveMaxReceiveCount } from '../../stacks/plan-queues';
 import { freePort } from '../support/ports';
 import { pollOnce } from './support/sqs-event-source';
 
@@ -47,19 +48,30 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-/** A queue holding `job`, received once by a worker that died running it as `lostAttempt`. */
-async function crashed(name: string, job: JobEnvelope, lostAttempt: number) {
+/**
+ * A queue holding `job`, received `receives` times (the last by a worker that died running it as
+ * `lostAttempt`, the others runs that failed and retried).
+ */
+async function crashed(
+  name: string,
+  job: JobEnvelope,
+  lostAttempt: number,
+  receives = 1,
+  maxReceiveCount = 10,
+) {
   const dlq = await sqs.createQueue(`${RUN}-${name}-dlq`);
   const q = await sqs.createQueue(`${RUN}-${name}`, {
     deadLetterArn: dlq.arn,
-    maxReceiveCount: 10,
+    maxReceiveCount,
     visibilityTimeoutS: 30,
   });
   const pub = createSqsPublisher({ client: sqs.client, queueUrls: { [job.queue]: q.url } });
   await pub.publish(job.queue, job);
   await pub.close();
-  const got = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: q.url, VisibilityTimeout: 0 }));
-  expect(got.Messages?.length).toBe(1);
+  for (let i = 0; i < receives; i++) {
+    const got = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: q.url, VisibilityTimeout: 0 }));
+    expect(got.Messages?.length).toBe(1);
+  }
   await results.transition(job.id, 'running', {
     task: job.task,
     queue: job.queue,
@@ -141,4 +153,33 @@ it('Lambda SQS handler: a crash on the last attempt fails the job (WorkerLostErr
     error: 'WorkerLostError',
   });
   expect(runs).toEqual([]);
+}, 20_000);
+
+it('a crash on the last attempt, on a queue with the redrive the deploy plans, is failed, not left running', async () => {
+  runs.length = 0;
+  const queue = `${RUN}-d`;
+  // The deploy's redrive for a task of 5 attempts; the dead run was the 5th receive.
+  const maxReceiveCount = redriveMaxReceiveCount([5]);
+  const job = makeJob({ task: task.name, queue, input: {}, maxAttempts: 5 });
+  const { q, dlq } = await crashed('d', job, 5, 5, maxReceiveCount);
+  const consumer = createSqsConsumer({ client: sqs.client, queueUrls: { [queue]: q.url }, waitTimeS: 1 });
+  const worker = createWorker({ config, consumer, results, queues: [queue] });
+  await worker.start();
+  try {
+    // SQS's redrive moved the message to the DLQ unrun on the receive after the 5th: the record
+    // stayed `running` (until its TTL), the DLQ copy had no reason. RabbitMQ fails such a job.
+    const rec = await finished(job.id);
+    expect({ state: rec.state, attempts: rec.attempts, error: rec.error?.type }).toEqual({
+      state: 'failed',
+      attempts: 5,
+      error: 'WorkerLostError',
+    });
+  } finally {
+    await worker.stop(2000);
+  }
+  expect(runs).toEqual([]);
+  const dead = await sqs.receive(dlq.url, 1);
+  expect(dead.map((m) => m.MessageAttributes?.['warren-reason']?.StringValue)).toEqual([
+    expect.stringMatching(/^failed after 5 attempts: WorkerLostError: /),
+  ]);
 }, 20_000);

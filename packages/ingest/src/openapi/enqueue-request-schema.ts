@@ -33,8 +33,8 @@ const FIELD_DOCS: Record<string, string> = {
     'into SQS (sqs) it orders only the jobs waiting on RabbitMQ: SQS has no priorities.',
   maxAttempts:
     "Tries in all, the first included; the task's retry policy when absent. On a queue bridged into SQS " +
-    "at most its redrive maxReceiveCount (the deploy's: the largest of the queue's tasks' maxAttempts, at " +
-    'least 5): the attempt on that receive is the last.',
+    "at most its redrive maxReceiveCount (the deploy's: the largest of the queue's tasks' maxAttempts + 1, " +
+    'at least 5): the attempt on that receive is the last.',
   idempotencyKey:
     'The same key with the same task, queue and input answers 200 with the first job (Idempotent-Replayed), ' +
     "without publishing again; with another request it is a 422. Keys are per API key: another key's " +
