@@ -1,6 +1,7 @@
 import {
   type BatchItemResult,
   type CancelHooks,
+  ConflictError,
   cancelJob,
   createProducer,
   type EnqueueRequest,
@@ -177,14 +178,38 @@ export function createDirectClient(
     throw new WaitTimeoutError(id, timeoutMs);
   }
 
-  /** As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. */
+  /**
+   * As `DELETE /v1/jobs/:id`: the cancelled record; 404 for no such job, 409 once finished. A store
+   * failure on the write (a 503 over HTTP) is retried as the HTTP client retries the DELETE (it
+   * came out at once), and a retry's 409 that finds the job cancelled is this call's own earlier
+   * write, its answer lost: success, as there.
+   */
   async function cancel(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<unknown>> {
     const rec = await get(id, { signal });
-    const out = await cancelJob(deps.results, rec as JobRecord, deps.config, {
-      onCancelled: deps.onCancelled,
-      onCancelError: deps.onCancelError,
-    }).catch(rethrowAsHttp);
-    return (out ?? (await get(id))) as TypedJobRecord<unknown>;
+    let tries = 0;
+    const out = await retrying(
+      async () => {
+        tries++;
+        try {
+          const done = await cancelJob(deps.results, rec as JobRecord, deps.config, {
+            onCancelled: deps.onCancelled,
+            onCancelError: deps.onCancelError,
+          });
+          return { done };
+        } catch (err) {
+          // Final, not retried (retrying would take a 409 for a key still in flight).
+          if (err instanceof ConflictError) return { conflict: err };
+          throw err;
+        }
+      },
+      { signal },
+    );
+    if ('conflict' in out) {
+      const now = tries > 1 ? await get(id, { signal }) : undefined;
+      if (now?.state === 'cancelled') return now;
+      throw asHttpError(out.conflict);
+    }
+    return (out.done ?? (await get(id, { signal }))) as TypedJobRecord<unknown>;
   }
 
   return { enqueue, enqueueMany, get, wait, cancel, producer };

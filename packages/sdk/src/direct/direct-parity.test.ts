@@ -100,6 +100,30 @@ describe('direct and HTTP clients fail alike', () => {
   });
 });
 
+describe('direct and HTTP clients retry a cancel alike', () => {
+  const retry = { attempts: 3, baseMs: 1, maxMs: 5, deadlineMs: 10_000 };
+
+  it('a store failure on the cancel write (applied or not) is retried: the job ends cancelled, no error', async () => {
+    const { http, direct, results } = await bothClients(retry);
+    const transition = results.transition.bind(results);
+    for (const applied of [false, true]) {
+      for (const c of [http, direct]) {
+        const job = await c.enqueue(add, { a: 1, b: 1 }, { delayMs: 60_000 });
+        let failures = 1;
+        results.transition = async (id, state, patch) => {
+          if (state !== 'cancelled' || failures-- <= 0) return transition(id, state, patch);
+          // The write may have landed with its answer lost (applied), or not at all.
+          if (applied) await transition(id, state, patch);
+          throw new TransportError('store connection lost', true);
+        };
+        const out = await c.cancel(job.id).catch((e: unknown) => failure(Promise.reject(e)));
+        results.transition = transition;
+        expect({ applied, out }).toMatchObject({ applied, out: { id: job.id, state: 'cancelled' } });
+      }
+    }
+  });
+});
+
 describe('direct and HTTP clients take any number of jobs', () => {
   it("none: no answers and no request (BullMQ addBulk([]) is [] too), not the batch route's 400", async () => {
     const { http, direct, lossy } = await bothClients();
