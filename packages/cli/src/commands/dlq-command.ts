@@ -46,8 +46,12 @@ export function dlqCommand(): Command {
     .option('--id <jobId>', 'only this old job id (repeatable, or comma-separated)', ids)
     .option('-n, --limit <n>', 'read at most this many letters of <queue>.dlq', positive, 1000)
     .option('--dry-run', 'say what would be replayed; enqueue and remove nothing')
+    .option(
+      '--json',
+      'one machine-readable report at the end (each outcome: replayed with old and new id, failed, ...)',
+    )
     .action((queue, o) =>
-      dlqReplay(queue, { ...sqs(o), all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun }),
+      dlqReplay(queue, { ...sqs(o), all: o.all, id: o.id, limit: o.limit, dryRun: o.dryRun, json: o.json }),
     );
   where(dlq.command('drop <queue>'))
     .description(

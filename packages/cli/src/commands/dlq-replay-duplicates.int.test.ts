@@ -80,9 +80,16 @@ describe('warren dlq replay of a job with two letters (real RabbitMQ + Redis)', 
     expect(one.code, one.out).toBe(0);
     expect(one.out.match(/ → /g)).toHaveLength(1);
     expect(one.out).toMatch(new RegExp(`${a!.id}  fx\\.flaky  another letter of the same job: removed`));
-    const all = await warren(['dlq', 'replay', Q, '--all']);
+    // --json: one report, each outcome with its kind (what a nightly script parses).
+    const all = await warren(['dlq', 'replay', Q, '--all', '--json']);
     expect(all.code, all.out).toBe(0);
-    expect(all.out.match(/ → /g)).toHaveLength(1);
+    const report = JSON.parse(all.out.slice(all.out.indexOf('{')));
+    expect(report).toMatchObject({ queue: Q, dlq: dlqName(Q), dryRun: false, notFound: [], skipped: 0 });
+    expect(report.outcomes.map((o: { kind: string; oldId: string }) => [o.kind, o.oldId])).toEqual([
+      ['replayed', b!.id],
+      ['duplicate', b!.id],
+    ]);
+    expect(all.out).not.toMatch(/ → /);
     await eventually(async () => (await depth(dlqName(Q))) === 0, 5000).catch(() => {});
     expect(await depth(dlqName(Q))).toBe(0);
     expect(await depth(Q)).toBe(2); // one new job per dead job

@@ -29,6 +29,8 @@ export interface DlqDropOptions extends DlqWhere {
 }
 
 export interface DlqReplayOptions extends DlqWhere {
+  /** One JSON report at the end instead of the lines. */
+  json?: boolean;
   all?: boolean;
   id?: string[];
   limit: number;
@@ -89,9 +91,11 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
         priorities: config.queues[queue]?.maxPriority !== undefined,
         signal: stop.signal,
         // Printed as they happen: an operator watching a long replay (or stopping it) sees where it is.
-        onOutcome: (o) => console.log(outcomeLine(source.name, o)),
+        onOutcome: opts.json ? undefined : (o) => console.log(outcomeLine(source.name, o)),
       });
-      for (const line of replaySummary(source.name, report, !!opts.dryRun)) console.log(line);
+      if (opts.json)
+        console.log(JSON.stringify({ queue, dlq: source.name, dryRun: !!opts.dryRun, ...report }, null, 2));
+      else for (const line of replaySummary(source.name, report, !!opts.dryRun)) console.log(line);
       if (report.interrupted)
         throw new InterruptedError(
           `warren dlq replay: interrupted by ${report.interrupted.by}; run it again to replay the rest`,
