@@ -1,4 +1,10 @@
-import { type EnqueueRequest, type EnqueueResult, TransportError, UnprocessableError } from '@warren/core';
+import {
+  ConflictError,
+  type EnqueueRequest,
+  type EnqueueResult,
+  TransportError,
+  UnprocessableError,
+} from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import { describe, expect, it } from 'vitest';
 import { clip, replayLines } from './dlq-lines';
@@ -112,6 +118,20 @@ describe('replayDeadLetters', () => {
     const dry = await replayDeadLetters(heldLetters([first, again]).take, accepted, 'q', { dryRun: true });
     expect(replayLines('q.dlq', dry, true).at(-1)).toBe(
       '1 would be replayed (dry run: nothing enqueued or removed); 1 other letter(s) of the same jobs to remove',
+    );
+  });
+
+  it('a key left claimed by a replay cut off mid-enqueue is named as such, not as a request being accepted', async () => {
+    const { take, acked } = heldLetters([letter(1)]);
+    const report = await replayDeadLetters(
+      take,
+      () => Promise.reject(new ConflictError('a request with idempotency key "k" is still being accepted')),
+      'q',
+    );
+    expect(acked).toEqual([]);
+    const line = replayLines('q.dlq', report, false)[0]!;
+    expect(line).toMatch(
+      /NOT replayed: an earlier replay was cut off mid-enqueue: .*once its key expires \(a day by default\)$/,
     );
   });
 

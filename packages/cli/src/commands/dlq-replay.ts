@@ -1,4 +1,10 @@
-import { type EnqueueRequest, type JobEnvelope, type Producer, WarrenError } from '@warren/core';
+import {
+  ConflictError,
+  type EnqueueRequest,
+  type JobEnvelope,
+  type Producer,
+  WarrenError,
+} from '@warren/core';
 
 /** A dead letter as a replay reads it (RabbitMQ's takeDeadLetters, SQS's takeSqsDeadLetters). */
 export interface ReplayLetter {
@@ -144,7 +150,14 @@ export async function replayDeadLetters<L extends ReplayLetter>(
       newId = res.response.id;
       earlier = res.replayed;
     } catch (err) {
-      outcome({ kind: 'failed', oldId: job.id, task: job.task, error: describe(err) });
+      // The key names a job with no record: only a replay cut off between its claim and its record
+      // (a kill, a second Ctrl-C) leaves that. 'A request ... is still being accepted' told the
+      // operator nothing of what to do.
+      const error =
+        err instanceof ConflictError
+          ? 'an earlier replay was cut off mid-enqueue: if it published its job, a replay answers with it once it has run; if not, once its key expires (a day by default)'
+          : describe(err);
+      outcome({ kind: 'failed', oldId: job.id, task: job.task, error });
       // The broker or the store refused: the next ones would wait out the same refusal.
       stop = !(err instanceof WarrenError) || err.status >= 500;
       continue;
