@@ -73,8 +73,9 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
       `stopping after the letter in hand; the letters not reached stay in ${source.name}`,
       `the letters not acked go back to ${source.name}`,
     );
-    const res = opts.dryRun ? undefined : await resultsFromEnv(config, env);
+    let res: Awaited<ReturnType<typeof resultsFromEnv>> | undefined;
     try {
+      res = opts.dryRun ? undefined : await resultsFromEnv(config, env);
       const producer =
         res &&
         createProducer({
