@@ -23,6 +23,22 @@ describe('storeFromEnv', () => {
     expect(errors.length).toBe(seen);
   });
 
+  // The CLI printed two lines for one refused connection: 'results redis: connect ECONNREFUSED'
+  // (the reconnect error, through onError) and 'result store ping ... failed: Reached the max
+  // retries per request limit (which is 0). Refer to "maxRetriesPerRequest" option...'.
+  it('a refused start-up ping is one error naming why, with nothing reported beside it', async () => {
+    const errors: Error[] = [];
+    const err = await storeFromEnv(
+      config,
+      { REDIS_URL: 'redis://127.0.0.1:1' },
+      { ping: true, onError: (e) => errors.push(e) },
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      'result store ping of redis://127.0.0.1:1 failed: connect ECONNREFUSED 127.0.0.1:1',
+    );
+    expect(errors).toEqual([]);
+  });
+
   // A generated password often holds # / ? or %, which must be percent-encoded in a URL: the
   // parse error then must say which setting is wrong, and must not carry the password (Node's
   // ERR_INVALID_URL keeps the URL in its `input` field, which util.inspect and Lambda's

@@ -47,8 +47,17 @@ export async function storeFromEnv(
     const { createRedisResultStore } = await import('./tcp/create-redis-result-store');
     checkRedisUrlShape(env.REDIS_URL);
     let store: ReturnType<typeof createRedisResultStore>;
+    // Until the start-up check passes, connection errors are its failure's cause, not lines of
+    // their own: a refused connection printed 'connect ECONNREFUSED' and then the ping's 'Reached
+    // the max retries per request limit (which is 0)', which says nothing of why.
+    let checking = !!opts.ping;
+    let early: Error | undefined;
+    const onError = (err: Error) => {
+      if (checking) early = err;
+      else opts.onError?.(err);
+    };
     try {
-      store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS, onError: opts.onError });
+      store = createRedisResultStore({ redis: env.REDIS_URL, prefix, defaultTtlS, onError });
     } catch (err) {
       throw unparsableUrl(err);
     }
@@ -62,8 +71,10 @@ export async function storeFromEnv(
       } catch (err) {
         // The caller gets no store to close: left open, it would reconnect (and report) forever.
         store.redis.disconnect();
-        throw toStoreError(err, `ping of ${redactUrl(env.REDIS_URL)}`);
+        const cause = (err as Error)?.name === 'MaxRetriesPerRequestError' && early ? early : err;
+        throw toStoreError(cause, `ping of ${redactUrl(env.REDIS_URL)}`);
       }
+      checking = false;
       const warning = evictionWarning(await store.redis.info('memory').catch(() => ''));
       if (warning) opts.onWarning?.(warning);
     }
