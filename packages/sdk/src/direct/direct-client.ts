@@ -108,9 +108,14 @@ export function createDirectClient(
     { signal }: CallOptions = {},
   ): Promise<BatchItemResult[]> {
     signal?.throwIfAborted();
-    const items = jobs.map(
-      (j) => asSent({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }) as BatchJob,
-    );
+    // As one batch body, as the HTTP client sends it (a body nested too deeply is refused whole).
+    let items: BatchJob[];
+    try {
+      const named = jobs.map((j) => ({ ...j, task: typeof j.task === 'string' ? j.task : j.task.name }));
+      items = (asSent({ jobs: named }) as { jobs: BatchJob[] }).jobs;
+    } catch (err) {
+      throw asHttpError(err);
+    }
     const ids = items.map((j) => idFor(j.idempotencyKey));
     return sendInBursts(items.length, {
       max: MAX_BATCH,

@@ -27,7 +27,8 @@ const atDate = defineTask({
   input: z.object({ at: z.date() }),
   handler: ({ at }) => at,
 });
-const config = defineConfig({ queues: { default: {}, full: {} }, tasks: [add, at, atDate] });
+const echo = defineTask({ name: 'demo.echo', input: z.unknown(), handler: (x) => x });
+const config = defineConfig({ queues: { default: {}, full: {} }, tasks: [add, at, atDate, echo] });
 
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -97,6 +98,24 @@ describe('direct and HTTP clients fail alike', () => {
     expect(viaHttp.map((f) => f.status)).toEqual([422, 422, 400, 429, 404, 404, 404, 409]);
     expect(viaHttp[0]!.problem?.errors?.[0]?.path).toBe('input.a');
     expect(viaDirect).toEqual(viaHttp);
+  });
+});
+
+describe('direct and HTTP clients refuse a body nested too deeply alike', () => {
+  it("past the ingest's 256 levels: 400 (a direct job past 1,000 was accepted and never ran)", async () => {
+    const { http, direct } = await bothClients();
+    let deep: unknown = 1;
+    for (let i = 0; i < 1500; i++) deep = [deep];
+    const cases = (c: typeof http | typeof direct) => [
+      c.enqueue('demo.echo', deep),
+      c.enqueueMany([
+        { task: add, input: { a: 1, b: 1 } },
+        { task: 'demo.echo', input: deep },
+      ]),
+    ];
+    const viaHttp = await Promise.all(cases(http).map(failure));
+    expect(viaHttp.map((f) => f.status)).toEqual([400, 400]);
+    expect(await Promise.all(cases(direct).map(failure))).toEqual(viaHttp);
   });
 });
 

@@ -1,7 +1,6 @@
 import {
+  assertBodyDepth,
   firstInexactNumber,
-  jsonDepthExceeds,
-  MAX_JSON_DEPTH,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -46,11 +45,7 @@ export function jsonBody(limit: number): MiddlewareHandler {
     const bytes = Number.isFinite(declared) ? await readDeclared(c, limit) : await readLimited(c, limit);
     c.set('jsonBodyBytes', bytes.byteLength);
     const text = decodeUtf8(bytes);
-    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-      throw new ValidationError('body is nested too deeply', [
-        { path: '(body)', message: `arrays and objects nest at most ${MAX_JSON_DEPTH} levels deep` },
-      ]);
-    }
+    assertBodyDepth(text);
     try {
       c.set('jsonBody', JSON.parse(text));
     } catch (err) {
