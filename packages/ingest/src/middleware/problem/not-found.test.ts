@@ -12,7 +12,8 @@ describe('notFoundSuggesting', () => {
     const t0 = performance.now();
     const res = await app.request(`${'/'.repeat(100_000)}a`);
     expect(res.status).toBe(404);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // ~0.1 s alone; 1.2 s in a loaded full run once failed a 1 s bound. 14 s before the fix.
+    expect(performance.now() - t0).toBeLessThan(5000);
     const slash = await app.request('/v1/jobs/abc//');
     expect(((await slash.json()) as { detail: string }).detail).toBe(
       'no route for GET /v1/jobs/abc//: remove the trailing slash (GET /v1/jobs/abc)',
