@@ -121,6 +121,26 @@ describe('replayDeadLetters', () => {
     );
   });
 
+  // The second letter of one death (the worker's deadLetterAgain) can come minutes after the first
+  // was replayed: its own dead-at gave it its own key, so a second run enqueued the job again.
+  it('two letters of one death replayed in separate runs carry one key: the old record ends the death', async () => {
+    const first = letter(1);
+    const again: ReplayLetter = { ...first, deadAt: 90_000 };
+    const keys: string[] = [];
+    const enqueue = (req: EnqueueRequest) => {
+      keys.push(req.idempotencyKey!);
+      return accepted(req);
+    };
+    const deathOf = async () => '2026-12-06T18:00:00.000Z'; // the failed record's finishedAt
+    await replayDeadLetters(heldLetters([first]).take, enqueue, 'q', { deathOf });
+    await replayDeadLetters(heldLetters([again]).take, enqueue, 'q', { deathOf });
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    // No record (expired): the letter's own dead-at, as before.
+    await replayDeadLetters(heldLetters([again]).take, enqueue, 'q', { deathOf: async () => undefined });
+    expect(keys[2]).toMatch(/:90000$/);
+  });
+
   it('a key left claimed by a replay cut off mid-enqueue is named as such, not as a request being accepted', async () => {
     const { take, acked } = heldLetters([letter(1)]);
     const report = await replayDeadLetters(

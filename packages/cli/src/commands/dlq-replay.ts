@@ -1,8 +1,10 @@
 import {
   ConflictError,
   type EnqueueRequest,
+  isTerminal,
   type JobEnvelope,
   type Producer,
+  type ResultStore,
   WarrenError,
 } from '@warren/core';
 
@@ -56,6 +58,12 @@ export interface ReplayOptions {
    * 'still being accepted' to every later replay for a day).
    */
   signal?: AbortSignal;
+  /**
+   * When the old job ended (its terminal record's finishedAt), while the record lives: the key's
+   * death instead of the letter's dead-at, so two letters of one death (the worker dead-letters a
+   * failed job's redelivery again, maybe minutes later) share one key across runs.
+   */
+  deathOf?: (oldId: string) => Promise<string | undefined>;
   /** Each outcome as it is decided, so a long replay shows its progress. */
   onOutcome?: (o: ReplayOutcome) => void;
 }
@@ -64,7 +72,16 @@ export interface ReplayOptions {
  * The idempotency key of a letter's replay: the old id and its dead-letter time name one death,
  * so a replay whose ack was lost, or a second run over the same letter, gets the same new job.
  */
-export const replayKey = (l: ReplayLetter, oldId: string) => `dlq-replay:${oldId}:${l.deadAt ?? 'unknown'}`;
+export const replayKey = (l: ReplayLetter, oldId: string, death?: string) =>
+  `dlq-replay:${oldId}:${death ?? l.deadAt ?? 'unknown'}`;
+
+/** ReplayOptions.deathOf over the result store: the old job's terminal record's finishedAt. */
+export const recordDeath =
+  (results: Pick<ResultStore, 'get'>) =>
+  async (oldId: string): Promise<string | undefined> => {
+    const rec = await results.get(oldId);
+    return rec && isTerminal(rec.state) ? rec.finishedAt : undefined;
+  };
 
 /**
  * Re-enqueues the chosen dead letters of `queue` as new jobs through the producer (validation,
@@ -140,12 +157,13 @@ export async function replayDeadLetters<L extends ReplayLetter>(
       input: job.input,
       queue,
       maxAttempts: job.maxAttempts,
-      idempotencyKey: replayKey(letter, job.id),
+      idempotencyKey: '',
     };
     if (opts.priorities && job.priority !== undefined) req.priority = job.priority;
     let newId: string;
     let earlier: boolean;
     try {
+      req.idempotencyKey = replayKey(letter, job.id, await opts.deathOf?.(job.id));
       const res = await enqueue(req);
       newId = res.response.id;
       earlier = res.replayed;

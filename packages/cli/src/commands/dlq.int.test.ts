@@ -8,7 +8,7 @@ import { createWorker } from '@warren/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { replayDeadLetters } from './dlq-replay';
+import { recordDeath, replayDeadLetters } from './dlq-replay';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
@@ -64,6 +64,7 @@ let worker: ReturnType<typeof createWorker>;
 const producer = () =>
   createProducer({ config, publishers: new Map([[config.region, broker.publisher]]), results });
 const ids: string[] = []; // the dead jobs n=1..3
+const replayedAs = new Map<string, string>(); // old id → its replay's new id
 const depth = async (q: string) => (await broker.checkQueue(q)).messageCount;
 /**
  * Old job ids in <Q>.dlq, by dead-at (unreadable: '?'), once they equal `want`: a quorum queue
@@ -162,8 +163,9 @@ describe.sequential('warren dlq on real RabbitMQ + Redis', () => {
     // Crash after the confirmed publish, before the ack: the letters stay in the DLQ.
     const take = await broker.takeDeadLetters(Q, 100);
     const lost = { ...take, letters: take.letters, remaining: take.remaining, ack: () => {}, end: take.end };
-    const first = await replayDeadLetters(lost, producer().enqueue, Q);
+    const first = await replayDeadLetters(lost, producer().enqueue, Q, { deathOf: recordDeath(results) });
     const fresh = first.outcomes.flatMap((o) => (o.kind === 'replayed' ? [[o.oldId, o.newId]] : []));
+    for (const [old, id] of fresh) replayedAs.set(old!, id!);
     expect(fresh.map(([old]) => old)).toEqual([ids[0], ids[2]]);
     expect(await lettersSettle([ids[0]!, ids[2]!, '?'])).toEqual([ids[0], ids[2], '?']);
     await eventually(async () => runs.filter((n) => n === 1 || n === 3).length === 4, 10_000); // dead + replayed
@@ -177,6 +179,25 @@ describe.sequential('warren dlq on real RabbitMQ + Redis', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(runs.filter((n) => n === 1).length).toBe(2); // once dead, once replayed: not a third time
     expect(await depth(Q)).toBe(0);
+  }, 60_000);
+
+  // The worker dead-letters a failed job's redelivery again (deadLetterAgain), maybe minutes after
+  // the first letter was replayed: that letter has a dead-at of its own, and had a key of its own.
+  it('a later second letter of a death already replayed answers with the same job; it runs once', async () => {
+    const again = makeJob({ id: ids[0]!, task: 'fx.flaky', queue: Q, input: { n: 1 }, maxAttempts: 1 });
+    const msg = warrenCodec.encode(again);
+    const reason = 'already failed; redelivered after its dead-lettering, dead-lettered again';
+    await broker.sendDeadLetter(
+      Q,
+      msg.content,
+      deadLetterProperties({ properties: msg.properties as never }, Q, reason),
+    );
+    const { code, out } = await warren(['dlq', 'replay', Q, '--id', ids[0]!]);
+    expect(code, out).toBe(0);
+    expect(out).toContain(`${ids[0]} → ${replayedAs.get(ids[0]!)}  fx.flaky  (replayed before: same job)`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runs.filter((n) => n === 1).length).toBe(2); // dead once, replayed once
+    expect(await lettersSettle(['?'])).toEqual(['?']);
   }, 60_000);
 
   it('a broker that refuses the publish (queue full) leaves the letter in place; exit 1', async () => {

@@ -6,7 +6,7 @@ import { InterruptedError, signalExitCode, stopOnSignal } from '../runtime/stop-
 import { settleWithin } from '../runtime/within';
 import { dropDeadLetters } from './dlq-drop';
 import { dropSummary, letterLine, listLines, outcomeLine, replaySummary } from './dlq-lines';
-import { replayDeadLetters } from './dlq-replay';
+import { recordDeath, replayDeadLetters } from './dlq-replay';
 import { withDlqSource } from './dlq-source';
 import type { SqsDlqOptions } from './dlq-sqs';
 
@@ -91,6 +91,7 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
         dryRun: opts.dryRun,
         priorities: config.queues[queue]?.maxPriority !== undefined,
         signal: stop.signal,
+        deathOf: res && recordDeath(res.results),
         // Printed as they happen: an operator watching a long replay (or stopping it) sees where it is.
         onOutcome: opts.json ? undefined : (o) => console.log(outcomeLine(source.name, o)),
       });
