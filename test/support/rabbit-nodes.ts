@@ -23,6 +23,7 @@ import {
   tryKill,
   withBootLock,
 } from './rabbit-boot';
+import { startupsLogged, waitForStartupLogged } from './rabbit-startup-log';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/rabbitmq/bin';
@@ -185,6 +186,7 @@ export class RabbitHarness {
     const env = this.env(spec);
     const node = nodeName(spec);
     const pidFile = join(d, 'pid');
+    const logFile = join(d, 'log', `${node}.log`);
     const ctl = async (...args: string[]) => {
       const { stdout } = await run(`${BIN}/rabbitmqctl`, ['-n', node, ...args], { env, timeout: 60_000 });
       return stdout;
@@ -202,6 +204,7 @@ export class RabbitHarness {
         }
         // The server's own output goes to a file so a node that fails to boot can say why.
         const outFile = join(d, 'log', 'server.out');
+        const bootsBefore = startupsLogged(logFile);
         const out = openSync(outFile, 'a');
         const proc = spawn(`${BIN}/rabbitmq-server`, [], {
           env,
@@ -218,7 +221,11 @@ export class RabbitHarness {
         exited.catch(() => {});
         try {
           await Promise.race([waitForPort(spec.port, BOOT_TIMEOUT_MS, `rabbit node ${node}`), exited]);
-          await ctl('await_startup', '--timeout', '60');
+          // The AMQP listener opens near the end of the boot; plugins start after it.
+          await Promise.race([
+            waitForStartupLogged(logFile, bootsBefore, 60_000, `rabbit node ${node}`),
+            exited,
+          ]);
         } catch (err) {
           throw new Error(`${(err as Error).message}\n${bootReport(d, outFile)}`);
         }
