@@ -67,6 +67,8 @@ export const letterLine = (r: DeadLetterJson): string =>
 
 /** `dlq drop`'s closing lines. */
 export function dropSummary(dlq: string, r: DropReport, dryRun: boolean): string[] {
+  const nothingRead = !r.dropped.length && !r.skipped && !r.notFound.length && !r.interrupted && !r.failed;
+  if (nothingRead) return [`${dlq} is empty`, ...(r.endError ? [r.endError] : [])];
   const parts = [
     dryRun
       ? `${r.dropped.length} would be dropped (dry run: nothing removed)`
