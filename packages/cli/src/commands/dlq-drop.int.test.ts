@@ -69,6 +69,10 @@ describe('warren dlq drop (real RabbitMQ)', () => {
     const none = await warren(['dlq', 'drop', Q]);
     expect(none.code).toBe(1);
     expect(none.out).toMatch(/pass --all, or --id <jobId>\.\.\. and\/or --unreadable/);
+    // An SQS URL without --sqs was ignored: RabbitMQ's DLQ was the one emptied.
+    const notSqs = await warren(['dlq', 'drop', Q, '--all', '--sqs-queue-url', 'http://127.0.0.1:1/q/x']);
+    expect(notSqs.code, notSqs.out).toBe(1);
+    expect(notSqs.out).toMatch(/--sqs-queue-url and --sqs-endpoint go with --sqs/);
 
     const dry = await warren(['dlq', 'drop', Q, '--unreadable', '--id', a!.id, '--dry-run']);
     expect(dry.code, dry.out).toBe(0);

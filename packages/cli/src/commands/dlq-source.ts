@@ -1,5 +1,5 @@
 import { dlqName } from '@warren/amqp';
-import type { Publisher, WarrenConfig } from '@warren/core';
+import { ConfigError, type Publisher, type WarrenConfig } from '@warren/core';
 import { withRegionBroker } from '../runtime/with-region-broker';
 import { settleWithin } from '../runtime/within';
 import { type DeadLetterJson, deadLetterJson } from './dlq-lines';
@@ -32,6 +32,11 @@ export async function withDlqSource(
   opts: SqsDlqOptions & { sqs?: boolean },
   fn: (source: DlqSource) => Promise<void>,
 ): Promise<void> {
+  // Without --sqs they were ignored: 'dlq drop q --all --sqs-queue-url <url>' emptied RabbitMQ's DLQ.
+  if (!opts.sqs && (opts.sqsQueueUrl || opts.sqsEndpoint))
+    throw new ConfigError(
+      `${command}: --sqs-queue-url and --sqs-endpoint go with --sqs (without it, RabbitMQ's ${dlqName(queue)} is used)`,
+    );
   if (opts.sqs) {
     const sqs = await openSqsDlq(config, queue, opts);
     try {
