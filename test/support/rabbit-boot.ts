@@ -75,6 +75,41 @@ export function tryKill(pid: number): void {
   }
 }
 
+/**
+ * SIGTERM, RabbitMQ's graceful shutdown (the node logs 'SIGTERM received - shutting down' and
+ * stops its applications as `rabbitmqctl shutdown` does), then waits for the process to be gone.
+ * ~1.1 s against ~2.2 s for `rabbitmqctl shutdown`, which boots an Erlang VM of its own to ask.
+ * A node still there after `timeoutMs` is killed (-9), with a warning. `dir`: the harness dir (in the beam's -home).
+ */
+export async function stopGracefully(pid: number, dir: string, timeoutMs = 30_000): Promise<void> {
+  // Only a beam process started from this harness dir: a stale pid file's pid may be reused.
+  if (!cmdline(pid).includes(dir)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  for (const until = Date.now() + timeoutMs; isRunning(pid); await sleep(50)) {
+    if (Date.now() > until) {
+      console.warn(`[rabbit harness] node pid ${pid} still up ${timeoutMs} ms after SIGTERM: kill -9`);
+      tryKill(pid);
+      return;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Alive and not a zombie (an exited child not yet reaped counts as gone). */
+function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

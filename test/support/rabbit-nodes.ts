@@ -20,6 +20,7 @@ import {
   HARNESS_PREFIX,
   readPid,
   reapOrphanNodes,
+  stopGracefully,
   tryKill,
   withBootLock,
 } from './rabbit-boot';
@@ -231,7 +232,8 @@ export class RabbitHarness {
         }
       },
       stop: async () => {
-        await run('timeout', ['30', `${BIN}/rabbitmqctl`, '-n', node, 'shutdown'], { env }).catch(() => {});
+        const pid = readPid(pidFile);
+        if (pid) await stopGracefully(pid, this.dir);
       },
       kill: async () => {
         const pid = readPid(pidFile);
