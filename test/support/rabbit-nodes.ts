@@ -24,7 +24,7 @@ import {
   tryKill,
   withBootLock,
 } from './rabbit-boot';
-import { startupsLogged, waitForStartupLogged } from './rabbit-startup-log';
+import { startupsLogged, waitForLogged, waitForStartupLogged } from './rabbit-startup-log';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/rabbitmq/bin';
@@ -126,7 +126,13 @@ export class RabbitHarness {
         'cluster_formation.discovery_retry_limit = 240',
         'cluster_formation.discovery_retry_interval = 500',
       ]);
-      await seed.ctl('await_online_nodes', String(specs.length));
+      // What `rabbitmqctl await_online_nodes` waits for (without its Erlang VM): the seed logs
+      // each joiner's rabbit app up once it runs in the cluster.
+      await Promise.all(
+        joiners.map((j) =>
+          waitForLogged(this.logFile(specs[0]!), `rabbit on node '${j.node}' up`, 0, 60_000, seed.node),
+        ),
+      );
       return [seed, ...joiners];
     });
   }
@@ -148,6 +154,11 @@ export class RabbitHarness {
     this.nodes.push(...nodes);
     await Promise.all(nodes.map((n) => n.start()));
     return nodes;
+  }
+
+  /** A node's own log file (RabbitMQ names it after the node). */
+  private logFile(spec: NodeSpec): string {
+    return join(this.dir, spec.name, 'log', `${nodeName(spec)}.log`);
   }
 
   /** Ports a node holds besides AMQP: dist and, with the management plugin, HTTP. */
@@ -187,7 +198,7 @@ export class RabbitHarness {
     const env = this.env(spec);
     const node = nodeName(spec);
     const pidFile = join(d, 'pid');
-    const logFile = join(d, 'log', `${node}.log`);
+    const logFile = this.logFile(spec);
     const ctl = async (...args: string[]) => {
       const { stdout } = await run(`${BIN}/rabbitmqctl`, ['-n', node, ...args], { env, timeout: 60_000 });
       return stdout;
