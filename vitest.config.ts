@@ -2,17 +2,17 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Test files that run a minute or more (measured in a full run on 2 cores), longest first. They
+ * Test files that run longest (measured in a full run on 2 cores), longest first. They
  * start before everything else: vitest orders by the durations it cached on this machine, and
  * without that cache (a fresh CI checkout) by file size, which put the 2-minute sst type-check
  * (a small file) last, alone at the end of the run. (Defined here, not imported: vite warns on
  * an extensionless import in the config, and tsc refuses a `.ts` one.)
  */
 const LONG_POLES = [
-  'stacks/sst-typecheck.test.ts',
-  'test/worker/long-running-faults.int.test.ts',
   'test/amqp/cluster-failover.int.test.ts',
   'test/forwarder/two-nodes.int.test.ts',
+  'test/worker/long-running-faults.int.test.ts',
+  'stacks/sst-typecheck.test.ts',
 ];
 
 /** vitest's own order, with the files in LONG_POLES moved to the front. */

@@ -63,7 +63,11 @@ it('a WorkerLostError takeover adds no job-duration sample (nothing ran)', async
       async () => ((await results.get(job.id))?.state === 'succeeded' ? true : undefined),
       20_000,
     );
-    const text = await obs.registry.metrics();
+    // The succeeded event (and its metrics) follows the record's write by a moment: read after it.
+    const text = await eventually(async () => {
+      const t = await obs.registry.metrics();
+      return sample(t, 'warren_jobs_succeeded_total', labels) === 1 ? t : undefined;
+    }, 5_000);
     expect(sample(text, 'warren_jobs_retried_total', labels)).toBe(1); // the takeover
     expect(sample(text, 'warren_jobs_succeeded_total', labels)).toBe(1);
     expect(sample(text, 'warren_jobs_started_total', labels)).toBe(1); // only attempt 2 ran here
