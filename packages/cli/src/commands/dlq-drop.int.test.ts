@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { type AmqpBroker, createAmqpBroker, deadLetterProperties, dlqName, warrenCodec } from '@warren/amqp';
+import { type AmqpBroker, createAmqpBroker, deadLetterProperties, warrenCodec } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { AMQP, cleanUpDlqRun, dlqRun, warrenCli } from '../testing/dlq-cli-run';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `h80-dlqx-${uuidv7().slice(-8)}`;
-const Q = `${RUN}-work`;
+const R = dlqRun(`h80-dlqx-${uuidv7().slice(-8)}`);
+const Q = R.queue;
 const config = defineConfig({
   queues: { [Q]: {} },
   tasks: [defineTask({ name: 'fx.flaky', queue: Q, input: z.object({ n: z.number() }) })],
@@ -18,21 +14,7 @@ const config = defineConfig({
 let broker: AmqpBroker;
 
 /** The real CLI (no REDIS_URL: a drop needs none). */
-function warren(args: string[]): Promise<{ code: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    RABBITMQ_URL: AMQP,
-    WARREN_CONFIG: 'packages/cli/src/testing/fx-dlq.config.ts',
-    FX_QUEUE: Q,
-    FX_FULL_QUEUE: `${RUN}-full`,
-  };
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
-  let out = '';
-  child.stdout.on('data', (b) => (out += b));
-  child.stderr.on('data', (b) => (out += b));
-  return new Promise((done) => child.once('exit', (code) => done({ code, out })));
-}
+const warren = (args: string[]) => warrenCli(R, args, { redis: false });
 /** Old job ids left in the DLQ ('?': unreadable), once they settle to `want`. */
 const left = async (want: string[]) => {
   const ids = async () =>
@@ -57,11 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await broker?.close();
-  const admin = await amqp.connect(AMQP);
-  const ch = await admin.createChannel();
-  for (const q of [Q, dlqName(Q), `${RUN}-full`, dlqName(`${RUN}-full`)])
-    await ch.deleteQueue(q).catch(() => {});
-  await admin.close();
+  await cleanUpDlqRun(R);
 });
 
 describe('warren dlq drop (real RabbitMQ)', () => {

@@ -1,42 +1,19 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { type AmqpBroker, createAmqpBroker, deadLetterProperties, dlqName, warrenCodec } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { AMQP, cleanUpDlqRun, dlqRun, warrenCli } from '../testing/dlq-cli-run';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
-const REDIS = 'redis://127.0.0.1:6379';
-const RUN = `h80-dlqd-${uuidv7().slice(-8)}`;
-const Q = `${RUN}-work`;
-const PREFIX = `${RUN}:`;
+const R = dlqRun(`h80-dlqd-${uuidv7().slice(-8)}`);
+const Q = R.queue;
 const config = defineConfig({
   queues: { [Q]: {} },
   tasks: [defineTask({ name: 'fx.flaky', queue: Q, input: z.object({ n: z.number() }) })],
 });
 let broker: AmqpBroker;
 
-function warren(args: string[]): Promise<{ code: number | null; out: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    RABBITMQ_URL: AMQP,
-    REDIS_URL: REDIS,
-    WARREN_REDIS_PREFIX: PREFIX,
-    WARREN_CONFIG: 'packages/cli/src/testing/fx-dlq.config.ts',
-    FX_QUEUE: Q,
-    FX_FULL_QUEUE: `${RUN}-full`,
-  };
-  delete env.UPSTASH_REDIS_REST_URL;
-  const child = spawn(process.execPath, ['packages/cli/bin/warren.js', ...args], { cwd: ROOT, env });
-  let out = '';
-  child.stdout.on('data', (b) => (out += b));
-  child.stderr.on('data', (b) => (out += b));
-  return new Promise((done) => child.once('exit', (code) => done({ code, out })));
-}
+const warren = (args: string[]) => warrenCli(R, args);
 const depth = async (q: string) => (await broker.checkQueue(q)).messageCount;
 /** A letter of `job` as the worker dead-letters it, dead `ago` ms ago. */
 const deadLetter = async (job: ReturnType<typeof makeJob>, reason: string, ago: number) => {
@@ -52,15 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await broker?.close();
-  const admin = await amqp.connect(AMQP);
-  const ch = await admin.createChannel();
-  for (const q of [Q, dlqName(Q), `${RUN}-full`, dlqName(`${RUN}-full`)])
-    await ch.deleteQueue(q).catch(() => {});
-  await admin.close();
-  const redis = new Redis(REDIS);
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await cleanUpDlqRun(R);
 });
 
 describe('warren dlq replay of a job with two letters (real RabbitMQ + Redis)', () => {

@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import { type AmqpBroker, createAmqpBroker, deadLetterProperties, dlqName, warrenCodec } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { cleanUpDlqRun, dlqRun } from '../testing/dlq-cli-run';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
@@ -69,15 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await broker?.close();
-  const admin = await amqp.connect(AMQP);
-  const ch = await admin.createChannel();
-  for (const q of [Q, dlqName(Q), `${RUN}-full`, dlqName(`${RUN}-full`)])
-    await ch.deleteQueue(q).catch(() => {});
-  await admin.close();
-  const redis = new Redis(REDIS);
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await cleanUpDlqRun(dlqRun(RUN));
 });
 
 describe('warren dlq replay interrupted (real RabbitMQ + Redis)', () => {
