@@ -64,6 +64,10 @@ export class TransitionBatcher {
     if (batch.length === 0) return;
     this.pending = [];
     this.pendingChars = 0;
+    this.send(batch);
+  }
+
+  private send(batch: Item[]): void {
     const keys: string[] = [];
     const args: string[] = [];
     for (const it of batch) {
@@ -81,20 +85,10 @@ export class TransitionBatcher {
       },
       (err) => {
         // One job's write too large for a request alone must not fail the jobs batched with it
-        // (a worker dead-letters a job whose write is refused for good).
-        if (batch.length > 1 && this.refusedWhole(err)) for (const it of batch) this.runAlone(it);
+        // (a worker dead-letters a job whose write is refused for good): each goes again alone.
+        if (batch.length > 1 && this.refusedWhole(err)) for (const it of batch) this.send([it]);
         else for (const it of batch) it.reject(err);
       },
-    );
-  }
-
-  private runAlone(it: Item): void {
-    this.call([it.key], it.args).then(
-      (replies) =>
-        Array.isArray(replies) && replies.length === 1
-          ? it.resolve(replies[0])
-          : it.reject(new Error('transition script: 1 key, unexpected reply')),
-      (err) => it.reject(err),
     );
   }
 }

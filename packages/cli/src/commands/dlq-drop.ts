@@ -1,5 +1,5 @@
 import { type DeadLetterJson, deadLetterJson } from './dlq-lines';
-import type { ReplayLetter, ReplayTake } from './dlq-replay';
+import { countNotReached, describe, type ReplayLetter, type ReplayTake } from './dlq-replay';
 import type { DlqLetter } from './dlq-source';
 
 export interface DropOptions {
@@ -53,10 +53,7 @@ export async function dropDeadLetters<L extends ReplayLetter & DlqLetter>(
       continue;
     }
     if (opts.signal?.aborted) {
-      report.interrupted = {
-        by: String(opts.signal.reason),
-        notReached: (report.interrupted?.notReached ?? 0) + 1,
-      };
+      countNotReached(report, opts.signal);
       continue;
     }
     const json = deadLetterJson(letter);
@@ -64,7 +61,7 @@ export async function dropDeadLetters<L extends ReplayLetter & DlqLetter>(
       try {
         await take.ack(letter);
       } catch (err) {
-        report.failed = err instanceof Error ? err.message : String(err);
+        report.failed = describe(err);
         continue;
       }
     }
@@ -75,7 +72,7 @@ export async function dropDeadLetters<L extends ReplayLetter & DlqLetter>(
   try {
     await take.end();
   } catch (err) {
-    report.endError = `${err instanceof Error ? err.message : String(err)}: some letters listed above may still be in the DLQ`;
+    report.endError = `${describe(err)}: some letters listed above may still be in the DLQ`;
   }
   return report;
 }

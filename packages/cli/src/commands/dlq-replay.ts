@@ -137,10 +137,7 @@ export async function replayDeadLetters<L extends ReplayLetter>(
       continue;
     }
     if (opts.signal?.aborted && !stop) {
-      report.interrupted = {
-        by: String(opts.signal.reason),
-        notReached: (report.interrupted?.notReached ?? 0) + 1,
-      };
+      countNotReached(report, opts.signal);
       continue;
     }
     if (stop || opts.dryRun) {
@@ -202,4 +199,12 @@ export async function replayDeadLetters<L extends ReplayLetter>(
   return report;
 }
 
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+export const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** One more chosen letter left in the DLQ because `signal` stopped the command (Ctrl-C). */
+export function countNotReached(
+  report: { interrupted?: { by: string; notReached: number } },
+  signal: AbortSignal,
+) {
+  report.interrupted = { by: String(signal.reason), notReached: (report.interrupted?.notReached ?? 0) + 1 };
+}

@@ -69,10 +69,7 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
       'warren dlq replay: no result store (set REDIS_URL, or UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN): its idempotency keys make a replay happen once',
     );
   await withDlqSource('warren dlq replay', config, queue, opts, async (source) => {
-    const stop = stopOnSignal(
-      `stopping after the letter in hand; the letters not reached stay in ${source.name}`,
-      `the letters not acked go back to ${source.name}`,
-    );
+    const stop = stopAfterLetterInHand(source.name);
     let res: Awaited<ReturnType<typeof resultsFromEnv>> | undefined;
     try {
       res = opts.dryRun ? undefined : await resultsFromEnv(config, env);
@@ -123,10 +120,7 @@ export async function dlqDrop(queue: string, opts: DlqDropOptions): Promise<void
     throw new ConfigError('warren dlq drop: pass --all, or --id <jobId>... and/or --unreadable');
   const config = await loadConfig();
   await withDlqSource('warren dlq drop', config, queue, opts, async (source) => {
-    const stop = stopOnSignal(
-      `stopping after the letter in hand; the letters not reached stay in ${source.name}`,
-      `the letters not acked go back to ${source.name}`,
-    );
+    const stop = stopAfterLetterInHand(source.name);
     try {
       const report = await dropDeadLetters(await source.take(opts.limit), {
         ids: opts.id,
@@ -149,3 +143,10 @@ export async function dlqDrop(queue: string, opts: DlqDropOptions): Promise<void
     }
   });
 }
+
+/** Ctrl-C / SIGTERM in a replay or drop: the letter in hand is finished, the rest stay in the DLQ. */
+const stopAfterLetterInHand = (dlq: string) =>
+  stopOnSignal(
+    `stopping after the letter in hand; the letters not reached stay in ${dlq}`,
+    `the letters not acked go back to ${dlq}`,
+  );

@@ -1,8 +1,8 @@
-/** The parts of `process` used here; tests pass an EventEmitter. */
-export interface SignalProcess {
-  on(event: 'SIGTERM' | 'SIGINT', handler: (sig: NodeJS.Signals) => void): unknown;
+import type { ShutdownProcess } from './shutdown';
+
+/** The parts of `process` used here (shutdown's, and `off`); tests pass an EventEmitter. */
+export interface SignalProcess extends ShutdownProcess {
   off(event: 'SIGTERM' | 'SIGINT', handler: (sig: NodeJS.Signals) => void): unknown;
-  exit(code: number): void;
 }
 
 /** A one-shot command stopped by a signal: main exits with its code (128 + the signal's number). */
