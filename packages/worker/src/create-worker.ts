@@ -65,6 +65,7 @@ export function createWorker(opts: WorkerOptions) {
     results: opts.results,
     workerId,
     resultTtlS: config.results.ttlS,
+    leaseMarginMs: config.worker.leaseMarginMs,
     onEvent: opts.onEvent,
     runaways,
     runScope: opts.runScope,

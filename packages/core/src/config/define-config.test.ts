@@ -121,9 +121,16 @@ describe('defineConfig: timeouts a timer can hold', () => {
   // every confirm timed out at once.
   it.each([
     ['worker.shutdownTimeoutMs', { worker: { shutdownTimeoutMs: 3_000_000_000 } }],
+    ['worker.leaseMarginMs', { worker: { leaseMarginMs: 3_000_000_000 } }],
     ['ingest.publishTimeoutMs', { ingest: { publishTimeoutMs: 3_000_000_000 } }],
   ])('refuses %s past a day', (path, input) => {
     expect(define(input)).toThrow(`  ${path}: Too big`);
+  });
+
+  it('worker.leaseMarginMs: 30 s unless set, at least 1 s', () => {
+    expect(define({})().worker.leaseMarginMs).toBe(30_000);
+    expect(define({ worker: { leaseMarginMs: 2000 } })().worker.leaseMarginMs).toBe(2000);
+    expect(define({ worker: { leaseMarginMs: 500 } })).toThrow('  worker.leaseMarginMs: Too small');
   });
 
   it('takes a day', () => {

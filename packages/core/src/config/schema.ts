@@ -140,6 +140,12 @@ export const configShapeSchema = z.strictObject({
       concurrency: z.number().int().positive().default(16),
       queues: z.array(nameSchema).optional(),
       shutdownTimeoutMs: z.number().int().positive().max(DAY_MS).default(30_000),
+      /**
+       * A run's lease is its task's timeout plus this: the time its end has to be recorded after a
+       * timeout, and how long past the timeout a copy delivered meanwhile, or a crashed worker's
+       * job, waits. At least 1 s: the end of a run retries a store outage for half of it.
+       */
+      leaseMarginMs: z.number().int().min(1000).max(DAY_MS).default(30_000),
     })
-    .default({ concurrency: 16, shutdownTimeoutMs: 30_000 }),
+    .default({ concurrency: 16, shutdownTimeoutMs: 30_000, leaseMarginMs: 30_000 }),
 });

@@ -15,7 +15,7 @@ import { describeInputIssues } from './input-issues';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
 import { recordNotStored, refusedForGood } from './refused-record';
-import { runBudget } from './run-budget';
+import { leaseMargin, runBudget } from './run-budget';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, failWith, skip } from './settle-delivery';
@@ -83,7 +83,13 @@ export function createExecutor(deps: ExecutorDeps) {
       return failJob(x, { type: 'InvalidInput', message, retryable: false }, 'invalid input');
     }
 
-    const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(job, task.timeoutMs, ttlS, opts.deadlineMs);
+    const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(
+      job,
+      task.timeoutMs,
+      ttlS,
+      opts.deadlineMs,
+      leaseMargin(deps),
+    );
     let started: TransitionOutcome;
     try {
       started = await writeRunStart(x, recordPatch(job, runTtlS, attempt, owner, leaseMs));

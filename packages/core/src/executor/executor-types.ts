@@ -41,6 +41,12 @@ export interface ExecutorDeps {
   runScope?: RunScope;
   /** How often a running task that reads ctx.signal has its record checked for a cancellation. */
   cancelPollMs?: number;
+  /**
+   * A run's lease is its timeout plus this (default LEASE_MARGIN_MS, 30 s): the time its end has
+   * to be recorded after a timeout, and what a copy delivered meanwhile (or a dead worker's job)
+   * waits beyond the timeout. `worker.leaseMarginMs` in the config.
+   */
+  leaseMarginMs?: number;
 }
 
 export interface ExecuteOptions {

@@ -1,7 +1,7 @@
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
 import { writeWithoutInputIfRefused } from './refused-record';
-import { LEASE_MARGIN_MS } from './run-budget';
+import { leaseMargin } from './run-budget';
 import { alreadyFailed, deadLetterAgain, deferBehindLease } from './settle-delivery';
 
 /** A delivery past its envelope's expiresAt: recorded expired without running. */
@@ -13,13 +13,14 @@ export async function expireJob(x: JobExecution): Promise<ExecutionOutcome> {
   let out = await writeWithoutInputIfRefused(x, 'expired', recordPatch(job, ttlS, undefined, owner));
   if (!out.ok && out.reason === 'not-owner') {
     // Running elsewhere, or it was and that worker died: expire it once its lease is gone.
+    const marginMs = leaseMargin(x.deps);
     const took = await writeWithoutInputIfRefused(
       x,
       'running',
-      recordPatch(job, ttlS, undefined, owner, LEASE_MARGIN_MS),
+      recordPatch(job, ttlS, undefined, owner, marginMs),
     );
     if (!took.ok && took.reason === 'lease-held')
-      return deferBehindLease(x, took.leaseRemainingMs ?? LEASE_MARGIN_MS);
+      return deferBehindLease(x, took.leaseRemainingMs ?? marginMs);
     out = took.ok ? await write(job.id, 'expired', { owner, ttlS }) : took;
   }
   if (alreadyFailed(out)) return deadLetterAgain(x);

@@ -2,7 +2,7 @@ import type { JobState } from '@warren/protocol';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
-import { LEASE_MARGIN_MS } from './run-budget';
+import { leaseMargin } from './run-budget';
 import { retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
 
 /**
@@ -20,10 +20,10 @@ export async function writeRunEnd(
   patch: TransitionPatch,
 ): Promise<TransitionOutcome> {
   // A store down for a moment as the run ends: waited out (see store-outage-retry.ts).
-  const out = await retryWhileStoreDown(() => x.write(x.job.id, to, patch), runEndRetryBudget(x.deadlineMs));
+  const out = await retryWhileStoreDown(() => x.write(x.job.id, to, patch), runEndRetryBudget(x));
   if (out.ok || out.reason !== 'illegal' || out.state !== undefined) return out;
   const { job, attempt, owner } = x;
   const ttlS = patch.ttlS ?? x.ttlS;
-  const took = await x.write(job.id, 'running', recordPatch(job, ttlS, attempt, owner, LEASE_MARGIN_MS));
+  const took = await x.write(job.id, 'running', recordPatch(job, ttlS, attempt, owner, leaseMargin(x.deps)));
   return took.ok ? x.write(job.id, to, patch) : took;
 }

@@ -1,7 +1,15 @@
 import type { JobEnvelope } from '@warren/protocol';
+import type { ExecutorDeps } from './executor-types';
 
-/** A run's lease: its timeout plus this (a copy delivered meanwhile is deferred that long). */
+/**
+ * A run's lease: its timeout plus this (a copy delivered meanwhile is deferred that long). The
+ * default of the executor's `leaseMarginMs` (`worker.leaseMarginMs` in the config).
+ */
 export const LEASE_MARGIN_MS = 30_000;
+
+/** The lease margin this executor uses: its `leaseMarginMs`, else LEASE_MARGIN_MS. */
+export const leaseMargin = (deps: Pick<ExecutorDeps, 'leaseMarginMs'>): number =>
+  deps.leaseMarginMs ?? LEASE_MARGIN_MS;
 const DEADLINE_SAFETY_MS = 1_000;
 
 /** How long one run may take, how long it holds the job, and how long its record is kept. */
@@ -19,6 +27,7 @@ export function runBudget(
   taskTimeoutMs: number,
   ttlS: number,
   deadlineMs = Number.POSITIVE_INFINITY,
+  leaseMarginMs = LEASE_MARGIN_MS,
 ): RunBudget {
   const timeoutMs = Math.max(
     1,
@@ -27,7 +36,7 @@ export function runBudget(
       deadlineMs - Date.now() - DEADLINE_SAFETY_MS,
     ),
   );
-  const leaseMs = timeoutMs + LEASE_MARGIN_MS;
+  const leaseMs = timeoutMs + leaseMarginMs;
   return {
     timeoutMs,
     leaseMs,

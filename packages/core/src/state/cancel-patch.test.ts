@@ -26,4 +26,13 @@ describe('cancelPatch', () => {
       60 + 630,
     );
   });
+
+  it("a running job: the lease counts the workers' worker.leaseMarginMs", () => {
+    const wide = defineConfig({
+      results: { ttlS: 60 },
+      tasks: [...config.tasks.values()],
+      worker: { leaseMarginMs: 300_000 },
+    });
+    expect(cancelPatch({ task: 'long', state: 'running' }, wide, now).ttlS).toBeGreaterThanOrEqual(60 + 900);
+  });
 });

@@ -7,6 +7,11 @@ import type { ResultStore, TransitionPatch } from '../ports/result-store';
 import { DEFAULT_TIMEOUT_MS } from '../task/define-task';
 import { waitingTtlS } from './waiting-ttl';
 
+/** What a cancel reads of the config: the workers' lease margin when it has one (else the default). */
+export type CancelConfig = Pick<WarrenConfig, 'tasks' | 'results'> & {
+  worker?: Pick<WarrenConfig['worker'], 'leaseMarginMs'>;
+};
+
 /**
  * The patch that cancels `rec` (`DELETE /v1/jobs/:id`, the direct client's `cancel`). The record
  * must outlive the job's next delivery: one that found no record then was run (the worker creates
@@ -19,14 +24,15 @@ import { waitingTtlS } from './waiting-ttl';
  */
 export function cancelPatch(
   rec: Pick<JobRecord, 'task' | 'state' | 'notBefore'>,
-  config: Pick<WarrenConfig, 'tasks' | 'results'>,
+  config: CancelConfig,
   nowMs = Date.now(),
 ): TransitionPatch {
   const task = config.tasks.get(rec.task);
   const ttlS = Math.max(config.results.ttlS, task?.resultTtlS ?? 0);
   if (rec.state === 'running') {
     // A copy delivered during the run is deferred behind its lease, plus lateness.
-    const deferredMs = (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + LEASE_MARGIN_MS + 60_000;
+    const marginMs = config.worker?.leaseMarginMs ?? LEASE_MARGIN_MS;
+    const deferredMs = (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + marginMs + 60_000;
     return { ttlS: ttlS + Math.ceil(deferredMs / 1000) };
   }
   const waitMs = rec.state === 'retrying' ? MAX_RETRY_AFTER_MS : msUntil(rec.notBefore, nowMs);
@@ -48,7 +54,7 @@ export interface CancelHooks {
 export async function cancelJob(
   results: ResultStore,
   rec: JobRecord,
-  config: Pick<WarrenConfig, 'tasks' | 'results'>,
+  config: CancelConfig,
   hooks: CancelHooks = {},
 ): Promise<JobRecord | undefined> {
   if (isTerminal(rec.state)) throw new ConflictError(`job ${rec.id} already finished (${rec.state})`);
