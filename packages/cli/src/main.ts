@@ -15,6 +15,13 @@ const int = (v: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+// 0 is a delay the HTTP API and the SDK take (run now). An empty value is refused, not read as 0.
+const delayMs = (v: string) => {
+  const n = Number(v);
+  if (!v.trim() || !Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('must be an integer of 0 or more');
+  return n;
+};
 // A timer holds at most 2^31 - 1 ms; past it setTimeout fires after 1 ms (a deadline hit at once,
 // a --watch redrawing every millisecond).
 const ms = (v: string) => {
@@ -100,7 +107,7 @@ program
   .description('enqueue one job through the ingest HTTP API; input is JSON')
   .addOption(urlOption())
   .addOption(apiKeyOption())
-  .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', int)
+  .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', delayMs)
   .option('--queue <name>', 'override the task queue')
   .option('--idempotency-key <key>', 'a repeated key returns the first job')
   .option(

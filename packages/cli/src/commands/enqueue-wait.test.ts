@@ -64,3 +64,36 @@ describe('warren enqueue --wait', () => {
     expect(r.stderr).toMatch(/job \S+ failed: .*demo\.fail always fails/);
   }, 30_000);
 });
+
+describe('warren enqueue --delay-ms', () => {
+  const url = `http://localhost:${PORT}`;
+  it('takes 0 (run now), as the HTTP API and the SDK do', async () => {
+    const r = await warren([
+      'enqueue',
+      'demo.add',
+      '{"a":2,"b":3}',
+      '--url',
+      url,
+      '--delay-ms',
+      '0',
+      '--wait',
+      '10000',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ state: 'succeeded', result: 5 });
+  }, 30_000);
+
+  it('refuses a negative, fractional or empty delay with the reason, sending nothing', async () => {
+    const bad = ['-1', '1.5', ''];
+    const runs = await Promise.all(
+      bad.map((d) => warren(['enqueue', 'demo.add', '{"a":2,"b":3}', '--url', url, '--delay-ms', d])),
+    );
+    runs.forEach((r, i) => {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `--delay-ms <n>' argument '${bad[i]}' is invalid. must be an integer of 0 or more`,
+      );
+      expect(r.stdout).toBe('');
+    });
+  }, 30_000);
+});
