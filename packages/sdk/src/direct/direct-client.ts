@@ -27,6 +27,7 @@ import type {
   TypedJobRecord,
 } from '../http/client';
 import { WaitTimeoutError, withIdempotencyKey } from '../http/errors';
+import { jobId } from '../http/job-id';
 import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
@@ -145,9 +146,14 @@ export function createDirectClient(
 
   /**
    * As `GET /v1/jobs/:id` through the HTTP client: a store failure is its 503 WarrenHttpError,
-   * retried as that client retries it (a TransportError came out raw, at once).
+   * retried as that client retries it (a TransportError came out raw, at once). An id no job can
+   * have is that client's TypeError (jobId), as in `wait` and `cancel`, which reads through here.
    */
-  function get<TOut = unknown>(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<TOut>> {
+  async function get<TOut = unknown>(
+    id: string,
+    { signal }: CallOptions = {},
+  ): Promise<TypedJobRecord<TOut>> {
+    jobId(id);
     signal?.throwIfAborted();
     return retrying(() => read<TOut>(id), { signal });
   }
@@ -162,7 +168,7 @@ export function createDirectClient(
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
-    const id = typeof job === 'string' ? job : job.id;
+    const id = jobId(typeof job === 'string' ? job : job.id);
     // NaN makes every bound false: the store re-read on a 1 ms timer, for good (the HTTP client's check).
     if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     signal?.throwIfAborted();

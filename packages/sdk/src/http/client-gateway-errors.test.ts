@@ -51,7 +51,7 @@ describe('HTTP client: JSON errors that are not problem+json', () => {
   it("a gateway's 504 is retried, then fails with its message", async () => {
     calls = 0;
     const client = createClient({ url: `${url}/timeout`, retry: { attempts: 2, baseMs: 1 } });
-    const err = await failure(client.get('j1'));
+    const err = await failure(client.get('01920000-0000-7000-8000-000000000001'));
     expect(err).toMatchObject({
       status: 504,
       problem: undefined,

@@ -61,17 +61,20 @@ describe('HTTP client at a URL that is not a warren ingest', () => {
   });
 
   it('get and cancel fail naming it, instead of resolving with that JSON as the job', async () => {
-    for (const call of [client().get('j1'), client().cancel('j1')]) {
+    for (const call of [
+      client().get('01920000-0000-7000-8000-000000000001'),
+      client().cancel('01920000-0000-7000-8000-000000000001'),
+    ]) {
       const err = await failure(call);
       expect((err as Error).message).toContain(
-        '/api/v1/jobs/j1 answered 200 with something that is not a warren job',
+        '/api/v1/jobs/01920000-0000-7000-8000-000000000001 answered 200 with something that is not a warren job',
       );
     }
   });
 
   it('wait fails at once, not after its timeout as a job that did not finish', async () => {
     const t0 = Date.now();
-    const err = await failure(client().wait('j1', { timeoutMs: 3_000 }));
+    const err = await failure(client().wait('01920000-0000-7000-8000-000000000001', { timeoutMs: 3_000 }));
     expect((err as Error).message).toContain('answered 200 with something that is not a warren job');
     expect(Date.now() - t0).toBeLessThan(1_000);
   });

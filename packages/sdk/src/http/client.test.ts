@@ -175,10 +175,11 @@ describe('HTTP client', () => {
       url: 'http://x/api/?token=a?b',
       fetch: (u, init) => app.request(u as string, init),
     });
-    await client.get('j1');
-    await client.wait('j1', { timeoutMs: 2000 });
-    expect(urls[0]).toBe('http://x/api/v1/jobs/j1?token=a?b');
-    expect(urls[1]).toMatch(/^http:\/\/x\/api\/v1\/jobs\/j1\?wait=\d+ms&token=a\?b$/);
+    const id = '01920000-0000-7000-8000-000000000001';
+    await client.get(id);
+    await client.wait(id, { timeoutMs: 2000 });
+    expect(urls[0]).toBe(`http://x/api/v1/jobs/${id}?token=a?b`);
+    expect(urls[1]).toMatch(new RegExp(`^http://x/api/v1/jobs/${id}\\?wait=\\d+ms&token=a\\?b$`));
   });
 
   it('enqueueMany sends a list longer than a batch in consecutive batches, one result per job in order', async () => {

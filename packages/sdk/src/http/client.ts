@@ -7,6 +7,7 @@ import type {
 } from '@warren/protocol';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
+import { jobId } from './job-id';
 import { randomUUID } from './random-uuid';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
@@ -175,7 +176,7 @@ export function createClient(opts: ClientOptions) {
     return (
       await request<TypedJobRecord<TOut>>(
         'GET',
-        `/v1/jobs/${encodeURIComponent(id)}`,
+        `/v1/jobs/${encodeURIComponent(jobId(id))}`,
         undefined,
         startCall(signal),
         JOB,
@@ -191,7 +192,7 @@ export function createClient(opts: ClientOptions) {
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
-    const id = typeof job === 'string' ? job : job.id;
+    const id = jobId(typeof job === 'string' ? job : job.id);
     // NaN would make every bound false: a loop of GETs with no end.
     if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     const call = {
@@ -213,7 +214,7 @@ export function createClient(opts: ClientOptions) {
   }
 
   async function cancel(id: string, { signal }: CallOptions = {}): Promise<TypedJobRecord<unknown>> {
-    const path = `/v1/jobs/${encodeURIComponent(id)}`;
+    const path = `/v1/jobs/${encodeURIComponent(jobId(id))}`;
     const call = startCall(signal);
     try {
       return (await request<TypedJobRecord<unknown>>('DELETE', path, undefined, call, JOB)).data;
