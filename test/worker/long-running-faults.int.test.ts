@@ -44,13 +44,14 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-// Concurrent: the kill -9 test spends ~35 s waiting out the dead worker's lease (timeout + 30 s,
-// the product's margin); the others run meanwhile. Each test has its own queue and counts only
+// Concurrent: the kill -9 test spends ~10 s waiting out the dead worker's lease (timeout + its
+// worker.leaseMarginMs, 5 s here: the default 30 s cost this file 35 s); the others run meanwhile. Each test has its own queue and counts only
 // its own jobs in the shared trace list.
 describe.concurrent('long-running worker against real RabbitMQ + Redis', () => {
   it('kill -9 mid-job: the job is redelivered and recorded succeeded once', async () => {
     const q = `${RUN}.kill`;
-    const a = spawnWorker(q);
+    const lease = { TEST_LEASE_MARGIN_MS: '5000' };
+    const a = spawnWorker(q, lease);
     await a.ready;
     const job = jobFor('w.mark', q, { ms: 2500 });
     await broker.publisher.publish(q, job);
@@ -60,9 +61,9 @@ describe.concurrent('long-running worker against real RabbitMQ + Redis', () => {
     }, 20_000);
     a.child.kill('SIGKILL');
     await a.exited;
-    const b = spawnWorker(q);
+    const b = spawnWorker(q, lease);
     await b.ready;
-    // The dead worker's lease (task timeout + 30 s) must lapse before another may run the job.
+    // The dead worker's lease (task timeout + margin) must lapse before another may run the job.
     const rec = await eventually(
       async () => {
         const r = await results.get(job.id);

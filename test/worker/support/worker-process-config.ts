@@ -17,7 +17,7 @@ const trace = () => {
 export const markTask = defineTask({
   name: 'w.mark',
   input: z.object({ ms: z.number().int().min(0) }),
-  timeoutMs: 3000, // a short timeout keeps the lease (timeout + 30 s) of a killed worker short
+  timeoutMs: 3000, // a short timeout keeps the lease (timeout + margin) of a killed worker short
   handler: async ({ ms }, ctx) => {
     await ctx.progress({ pid: process.pid });
     await new Promise<void>((resolve, reject) => {
@@ -71,5 +71,7 @@ export default defineConfig({
   worker: {
     concurrency: Number(process.env.TEST_CONCURRENCY ?? 4),
     shutdownTimeoutMs: Number(process.env.TEST_SHUTDOWN_MS ?? 10_000),
+    // A test that waits out a killed worker's lease (timeout + margin) sets a short margin.
+    leaseMarginMs: Number(process.env.TEST_LEASE_MARGIN_MS ?? 30_000),
   },
 });
