@@ -25,6 +25,8 @@ const spawnWorker = () => {
     REDIS_URL: REDIS,
     WARREN_REDIS_PREFIX: `${RUN}:`,
     TEST_TRACE_KEY: TRACE,
+    // The lease B waits out is the task's timeout plus this margin (the default 30 s cost ~30 s).
+    TEST_LEASE_MARGIN_MS: '5000',
   });
   procs.push(p);
   return p;
@@ -54,7 +56,7 @@ it('a job that kills its worker on its last attempt is failed (WorkerLostError),
   expect(await a.exited).toBe(3);
   const b = spawnWorker();
   await b.ready;
-  // B gets the message back at once, defers it behind A's lease (1 s + 30 s), then takes it over.
+  // B gets the message back at once, defers it behind A's lease (1 s + 5 s), then takes it over.
   const rec = await eventually(
     async () => {
       const r = await results.get(job.id);

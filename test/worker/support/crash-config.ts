@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const crashTask = defineTask({
   name: 'w.crash',
   input: z.unknown(),
-  timeoutMs: 1000, // the dead run's lease (timeout + 30 s) lapses soon
+  timeoutMs: 1000, // the dead run's lease (timeout + margin) lapses soon
   retry: { maxAttempts: 1 },
   handler: async (_input, ctx) => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -18,4 +18,8 @@ export const crashTask = defineTask({
   },
 });
 
-export default defineConfig({ tasks: [crashTask] });
+export default defineConfig({
+  tasks: [crashTask],
+  // The dead run's lease (timeout + margin) is what the next worker waits out: a short margin.
+  worker: { leaseMarginMs: Number(process.env.TEST_LEASE_MARGIN_MS ?? 30_000) },
+});
