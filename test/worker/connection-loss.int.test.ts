@@ -17,7 +17,7 @@ let broker: AmqpBroker;
 const runs = new Map<string, number>();
 const events: ExecutionEvent[] = [];
 
-// 3 s: the lease (timeout + 30 s) a redelivered copy waits behind stays short.
+// 3 s: the lease (timeout + the worker's margin) a redelivered copy waits behind stays short.
 const slow = defineTask({
   name: 'h54.slow',
   input: z.object({ ms: z.number(), fail: z.boolean() }),
@@ -54,7 +54,8 @@ afterAll(async () => {
  */
 it('connection lost mid-task: each attempt runs once, one outcome each, one DLQ message per failed job', async () => {
   const worker = createWorker({
-    config: defineConfig({ tasks: [slow] }),
+    // The lease margin (30 s by default) sets the test's clock: 12 s, and slowRetry's backoff with it.
+    config: defineConfig({ tasks: [slow], worker: { leaseMarginMs: 12_000 } }),
     consumer: broker.consumer,
     results,
     queues: [Q],
@@ -64,14 +65,15 @@ it('connection lost mid-task: each attempt runs once, one outcome each, one DLQ 
   await worker.start();
   const ok = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: false }, maxAttempts: 2 });
   const bad = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: true }, maxAttempts: 2 });
-  // Attempt 2 runs at ~21 s and fails; the copy of attempt 1 is back at ~34 s (lease 33 s), while
-  // attempt 3 waits for its retry (~43 s).
+  // Attempt 2 runs at ~10.5 s and fails at ~12 s; the copy of attempt 1 is back at ~16 s (lease
+  // 3 + 12 s, then the deferral's 1 s), while attempt 3 waits for its retry (~21 s): 4-5 s of slack
+  // either side (with the default margin, a 20 s backoff: 11 s and 9 s, the file took 46 s).
   const slowRetry = makeJob({
     task: slow.name,
     queue: Q,
     input: { ms: 1500, fail: true },
     maxAttempts: 3,
-    backoff: { kind: 'fixed', baseMs: 20_000, maxMs: 20_000, jitter: false },
+    backoff: { kind: 'fixed', baseMs: 9000, maxMs: 9000, jitter: false },
   });
   for (const j of [ok, bad, slowRetry]) await broker.publisher.publish(Q, j);
   await eventually(() => events.filter((e) => e.type === 'started').length === 3, 10_000);
