@@ -13,7 +13,7 @@ import { type CoreStack, sleep, startCoreStack } from './support';
 /**
  * A second copy of a job (the same id published twice: an enqueue retried after a lost confirm)
  * that arrives while the first runs is deferred until the run's lease would lapse (timeout +
- * 30 s). On real RabbitMQ (:5672) and Redis (:6379): when it comes back the job must still be
+ * the worker's lease margin). On real RabbitMQ (:5672) and Redis (:6379): when it comes back the job must still be
  * known as finished, even with a resultTtlS shorter than that wait, or it runs a second time.
  */
 const RUN = `dc${process.pid}${Date.now() % 100_000}`;
@@ -21,6 +21,8 @@ const QUEUE = `${RUN}-work`;
 const runs: number[] = [];
 const config = defineConfig({
   queues: { [QUEUE]: { type: 'classic' } },
+  // The copy waits out the run's lease, its timeout plus this margin (the default 30 s made it 33 s).
+  worker: { leaseMarginMs: 5000 },
   tasks: [
     defineTask({
       name: 'dc.once',
@@ -63,7 +65,8 @@ describe('a deferred duplicate of a finished job', () => {
     for (let i = 0; i < 50 && !events.some((e) => e.job.id === id && e.type === 'deferred'); i++)
       await sleep(100);
     expect(events.some((e) => e.job.id === id && e.type === 'deferred')).toBe(true);
-    // The deferral waits out the lease (2 s timeout + 30 s), then the copy comes back.
+    // The deferral waits out the lease (2 s timeout + 5 s), then the copy comes back, past the
+    // record's resultTtlS (1 s): the record must still be there to say the job finished.
     for (let i = 0; i < 450 && !events.some((e) => e.job.id === id && e.type === 'skipped'); i++) {
       if (runs.length > 1) break;
       await sleep(100);
