@@ -52,6 +52,8 @@ export class Session {
   private finished?: SessionEnd;
   private tornDown = false;
   private destinationBlocked = false;
+  /** The source blocked this connection (an alarm, after a dead-letter copy was published on it). */
+  private sourceBlocked = false;
   private resolveEnd!: (e: SessionEnd) => void;
   readonly ended = new Promise<SessionEnd>((r) => {
     this.resolveEnd = r;
@@ -106,6 +108,18 @@ export class Session {
     if (this.tornDown) return closeQuietly(conn);
     conn.on('error', (err: Error) => this.fail(err, 'source connection'));
     conn.on('close', () => this.fail(new Error('closed'), 'source connection'));
+    // Dead-letter copies are publishes on this connection: under a memory or disk alarm the source
+    // then stops reading it (no acks, no close). A restart left it open, still holding the lease,
+    // and the new session waited in standby behind it ('another instance holds the lease') until
+    // the alarm cleared, then sent every confirmed message again. Waited out instead, as the
+    // destination's alarm is.
+    conn.on('blocked', (reason: string) => {
+      this.sourceBlocked = true;
+      this.hooks.warn(`source blocked: ${reason} (dead-letter copies and acks wait for it)`);
+    });
+    conn.on('unblocked', () => {
+      this.sourceBlocked = false;
+    });
     const ch = await conn.createConfirmChannel();
     this.ch = ch;
     this.acks.channel = ch;
@@ -138,9 +152,9 @@ export class Session {
     const watchdogMs = this.spec.watchdogMs ?? 30_000;
     const watchdog = new ProgressWatchdog(
       watchdogMs,
-      // A blocked destination (alarm) is waited out: a restart left the old connection open with
-      // its publishes (it reads no close either) and met the same alarm on the new one.
-      () => (this.destinationBlocked ? 0 : this.tracker.inFlight),
+      // A blocked destination or source (alarm) is waited out: a restart left the old connection
+      // open with its publishes (it reads no close either) and met the same alarm on the new one.
+      () => (this.destinationBlocked || this.sourceBlocked ? 0 : this.tracker.inFlight),
       (err) => this.fail(err, 'watchdog'),
     );
     this.watchdog = watchdog;
