@@ -1,9 +1,17 @@
 /** Default for the long-running commands: a broker that stopped answering must not hang a deploy. */
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 30_000;
 
+/**
+ * The signals that stop a long-running command gracefully. SIGHUP too: a foreground `warren
+ * worker` whose terminal closed (an ssh session dropped) was ended at once by Node's default,
+ * cutting off its jobs mid-run and leaving their records `running` until their leases lapsed.
+ */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
 /** The parts of `process` used here; tests pass an EventEmitter. */
 export interface ShutdownProcess {
-  on(event: 'SIGTERM' | 'SIGINT', handler: (sig: NodeJS.Signals) => void): unknown;
+  on(event: StopSignal, handler: (sig: NodeJS.Signals) => void): unknown;
   exit(code: number): void;
 }
 
@@ -19,7 +27,7 @@ export interface ShutdownOptions {
 export type BeginShutdown = (reason: string, exitCode: number) => void;
 
 /**
- * Runs `fn` once on SIGTERM/SIGINT (or the returned function), then exits; a second signal exits
+ * Runs `fn` once on SIGTERM/SIGINT/SIGHUP (or the returned function), then exits; a second signal exits
  * at once. The exit code is the highest asked for (0 for a signal) unless `fn` fails or hangs.
  */
 export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}): BeginShutdown {
@@ -53,7 +61,6 @@ export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}):
     }
     begin(sig, 0);
   };
-  proc.on('SIGTERM', handler);
-  proc.on('SIGINT', handler);
+  for (const sig of STOP_SIGNALS) proc.on(sig, handler);
   return begin;
 }
