@@ -15,6 +15,7 @@ export {
   idempotencyScopeOf,
   scopedIdempotencyKey,
 } from './enqueue/idempotency-scope';
+export { limitJobSize } from './enqueue/limit-job-size';
 export {
   createProducer,
   type EnqueueContext,

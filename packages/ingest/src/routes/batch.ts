@@ -3,6 +3,7 @@ import {
   enqueueMany,
   fieldErrors,
   idempotencyScopeOf,
+  limitJobSize,
   MAX_BATCH,
   type Producer,
   ValidationError,
@@ -13,7 +14,6 @@ import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
 import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
-import { limitItemSize } from './item-size-limit';
 
 /**
  * `POST /v1/jobs/batch`: up to 1,000 jobs, all publishes in flight at once (the broker confirms
@@ -33,7 +33,7 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     // Only a body over the single-job limit can hold an item over it: measure items only then.
     const sized =
       c.get('jsonBodyBytes') > deps.bodyLimitBytes
-        ? limitItemSize(deps.producer, deps.bodyLimitBytes)
+        ? limitJobSize(deps.producer, deps.bodyLimitBytes)
         : deps.producer;
     // Items refused for now (429 queue full, 503, 409 in flight) say when to come back, as the
     // same refusal of a single job does: the longest of their waits goes out as Retry-After.

@@ -9,6 +9,7 @@ import {
   expireOverdue,
   isTerminal,
   type JobRecord,
+  limitJobSize,
   MAX_BATCH,
   NotFoundError,
   newTraceparent,
@@ -46,6 +47,13 @@ export function createDirectClient(
   deps: ProducerDeps & {
     hint?: RoutingHint;
     retry?: RetryOptions;
+    /**
+     * The largest job, its request as JSON in UTF-8 bytes (default `config.ingest.bodyLimitBytes`,
+     * 256 KiB unless configured): a larger one is the ingest's 413, not published. Unlimited, a
+     * job too large for the result store's request limit was published, never recorded, and
+     * dead-lettered by the worker.
+     */
+    bodyLimitBytes?: number;
     /** After `cancel` wrote `cancelled`, e.g. `celeryRevokeOnCancel` (see CancelHooks). */
     onCancelled?: CancelHooks['onCancelled'];
     /** onCancelled failed (the job stays cancelled); default console.error. */
@@ -53,6 +61,8 @@ export function createDirectClient(
   },
 ) {
   const producer = createProducer(deps);
+  // Every job held to the ingest's limit (a batch's items one by one, as its batch route does).
+  const sized = limitJobSize(producer, deps.bodyLimitBytes ?? deps.config.ingest.bodyLimitBytes);
   const { retrying, pauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
   // A retry republishes the same job id (a worker runs an id once), fixed here when the caller
   // gives no key: a made-up key would cost a claim in the store on every enqueue, for the rare
@@ -94,7 +104,7 @@ export function createDirectClient(
     // A trace of the job's own, as the ingest starts one for a request without a traceparent:
     // without it the worker's lines for the job carried no traceId.
     const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), traceparent: newTraceparent() };
-    const { replayed, response } = await retrying(() => producer.enqueue(req, ctx), { signal });
+    const { replayed, response } = await retrying(() => sized.enqueue(req, ctx), { signal });
     return { ...response, replayed };
   }
 
@@ -125,7 +135,7 @@ export function createDirectClient(
       signal,
       send: (pending) =>
         enqueueBatch(
-          producer,
+          sized,
           pending.map((i) => items[i]),
           // One trace per batch sent, as a batch request shares its request's.
           { ...deps.hint, traceparent: newTraceparent() },
