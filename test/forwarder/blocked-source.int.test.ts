@@ -11,8 +11,11 @@ import { collect, depth, envelope, freshQueue, publishMany, sleep, until } from 
 const SHARED = 'amqp://guest:guest@127.0.0.1:5672';
 const harness = new RabbitHarness();
 let A: RabbitNode;
-const q = `fwd-blksrc-${randomUUID().slice(0, 8)}`;
+const sfx = randomUUID().slice(0, 8);
+const q = `fwd-blksrc-${sfx}`;
+const q2 = `fwd-blkstop-${sfx}`;
 let link: ForwardLink | undefined;
+let link2: ForwardLink | undefined;
 
 beforeAll(async () => {
   [A] = (await harness.start([{ name: 'fwd-blksrc', port: 27071 }])) as [RabbitNode];
@@ -20,40 +23,48 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await link?.stop(1000);
+  await link2?.stop(1000);
   await harness.stopAll();
   const conn = await amqp.connect(SHARED);
   const ch = await conn.createChannel();
-  await ch.deleteQueue(q).catch(() => {});
+  for (const name of [q, q2]) await ch.deleteQueue(name).catch(() => {});
   await conn.close();
 }, 120_000);
+
+/** A looping message first (it already crossed B: dead-lettered), then `n` jobs. */
+async function loopThenJobs(queue: string, n: number): Promise<void> {
+  await freshQueue(A.url, queue);
+  await freshQueue(SHARED, queue);
+  const conn = await amqp.connect(A.url);
+  const ch = await conn.createConfirmChannel();
+  ch.sendToQueue(queue, envelope('loop', 200, { hops: ['B'] }), {
+    persistent: true,
+    messageId: 'loop',
+    contentType: 'application/json',
+  });
+  await ch.waitForConfirms();
+  await conn.close();
+  await publishMany(A.url, queue, n, 'bs', 500);
+}
+
+const linkOf = (queue: string) =>
+  new ForwardLink({
+    name: queue,
+    source: { urls: [A.url], queue, region: 'A' },
+    destination: { kind: 'amqp', urls: [SHARED], queue, region: 'B' },
+    prefetch: 500,
+    watchdogMs: 1000,
+  });
 
 const sourceConnections = async () =>
   (await A.ctl('list_connections', 'peer_host', '--silent')).split('\n').filter((l) => l.trim()).length;
 
 describe('a source under a memory alarm with a message to dead-letter', () => {
   it('is waited out: no watchdog restart into standby behind its own blocked connection, nothing sent twice', async () => {
-    await freshQueue(A.url, q);
-    await freshQueue(SHARED, q);
-    // A looping message first (it already crossed B: dead-lettered), then 200 jobs.
-    const conn = await amqp.connect(A.url);
-    const ch = await conn.createConfirmChannel();
-    ch.sendToQueue(q, envelope('loop', 200, { hops: ['B'] }), {
-      persistent: true,
-      messageId: 'loop',
-      contentType: 'application/json',
-    });
-    await ch.waitForConfirms();
-    await conn.close();
-    await publishMany(A.url, q, 200, 'bs', 500);
+    await loopThenJobs(q, 200);
     await A.ctl('set_vm_memory_high_watermark', 'absolute', '1');
     try {
-      link = new ForwardLink({
-        name: q,
-        source: { urls: [A.url], queue: q, region: 'A' },
-        destination: { kind: 'amqp', urls: [SHARED], queue: q, region: 'B' },
-        prefetch: 500,
-        watchdogMs: 1000,
-      });
+      link = linkOf(q);
       link.start();
       const l = link;
       await until(() => /source blocked/.test(l.status().lastError ?? ''), 10_000, 'source blocked seen');
@@ -70,5 +81,29 @@ describe('a source under a memory alarm with a message to dead-letter', () => {
     const got = await collect(SHARED, q, 200, 5000);
     expect(got.ids.size).toBe(200);
     expect(got.duplicates).toBe(0);
+  }, 60_000);
+
+  it('stop() returns within its settle time while the source is blocked (its basic.cancel is never read)', async () => {
+    await loopThenJobs(q2, 50);
+    await A.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+    try {
+      const l = linkOf(q2);
+      l.start();
+      await until(() => /source blocked/.test(l.status().lastError ?? ''), 10_000, 'source blocked seen');
+      // A hang guard, not a timing: stop(1000) settles for 1 s and closes in ~2 s more at most.
+      const how = await Promise.race([l.stop(1000).then(() => 'stopped'), sleep(8000).then(() => 'hung')]);
+      expect(how).toBe('stopped');
+      expect(l.status().state).toBe('stopped');
+    } finally {
+      await A.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+    }
+    // Nothing lost: what the stopped link held went back to the source; another link moves it.
+    link2 = linkOf(q2);
+    const l2 = link2;
+    l2.start();
+    await until(async () => (await depth(A.url, q2)) === 0 && l2.status().inFlight === 0, 20_000, 'drained');
+    const got = await collect(SHARED, q2, 50, 5000);
+    expect(got.ids.size).toBe(50);
+    expect(await depth(A.url, `${q2}.dlq`)).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

@@ -217,8 +217,19 @@ export class Session {
   /** Graceful end: stop consuming, wait (bounded) for in-flight messages to be confirmed and acked. */
   async drain(settleMs: number): Promise<void> {
     if (this.finished) return;
-    if (this.consumerTag && this.ch) await this.ch.cancel(this.consumerTag).catch(() => {});
     const until = Date.now() + settleMs;
+    // Bounded by the settle time too: a source that stopped reading this connection (blocked by an
+    // alarm after a dead-letter copy, or frozen) never answers the cancel, and stop() hung with it.
+    if (this.consumerTag && this.ch) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.ch.cancel(this.consumerTag).catch(() => {}),
+        new Promise((r) => {
+          timer = setTimeout(r, settleMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     while (!this.finished && this.tracker.inFlight > 0 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 20));
     }
