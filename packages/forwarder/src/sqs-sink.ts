@@ -50,7 +50,11 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
       );
     } catch (err) {
       if (!opts.client) client.destroy();
-      throw err;
+      // Named as the AMQP destination's start errors are: the SDK's own message says neither that
+      // it is the destination nor which queue ('The specified queue does not exist.').
+      const e = err as Error;
+      const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+      throw new Error(`destination sqs ${dest.queueUrl}: ${name}${e.message}`);
     }
     const pending: SqsEntry[] = [];
     let inFlight = 0;
