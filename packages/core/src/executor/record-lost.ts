@@ -20,7 +20,21 @@ export async function writeRunEnd(
   patch: TransitionPatch,
 ): Promise<TransitionOutcome> {
   // A store down for a moment as the run ends: waited out (see store-outage-retry.ts).
-  const out = await retryWhileStoreDown(() => x.write(x.job.id, to, patch), runEndRetryBudget(x));
+  let failedTry = false;
+  const out = await retryWhileStoreDown(
+    () =>
+      x.write(x.job.id, to, patch).catch((err: unknown) => {
+        failedTry = true;
+        throw err;
+      }),
+    runEndRetryBudget(x),
+  );
+  // A failed try may have been applied with its reply lost (a timeout, a reset after the store
+  // ran it): the next try then met this write's own effect and was refused, and a 'retrying'
+  // refused was taken for another run's move: the delivery acked, the retry never sent, the job
+  // left 'retrying' for good. The record already in the state this write makes is this write's:
+  // no other run can move the job while this run holds its lease (the retries end well inside it).
+  if (!out.ok && failedTry && out.state === to) return { ok: true, from: 'running' };
   if (out.ok || out.reason !== 'illegal' || out.state !== undefined) return out;
   const { job, attempt, owner } = x;
   const ttlS = patch.ttlS ?? x.ttlS;
