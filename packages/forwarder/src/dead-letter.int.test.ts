@@ -9,13 +9,14 @@ const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const sfx = randomUUID().slice(0, 8);
 const src = `fx-fwd-dl-src-${sfx}`;
 const dst = `fx-fwd-dl-dst-${sfx}`;
+const src2 = `fx-fwd-dl-src2-${sfx}`;
 const links: ForwardLink[] = [];
 
 afterAll(async () => {
   await Promise.all(links.map((l) => l.stop(1000)));
   const conn = await amqp.connect(URL);
   const ch = await conn.createChannel();
-  for (const q of [src, dst, `${src}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+  for (const q of [src, dst, `${src}.dlq`, src2, `${src2}.dlq`]) await ch.deleteQueue(q).catch(() => {});
   await conn.close();
 });
 
@@ -27,6 +28,33 @@ async function sendLooping(id: string): Promise<void> {
     persistent: true,
     messageId: id,
     contentType: 'application/json',
+  });
+  await ch.waitForConfirms();
+  await conn.close();
+}
+
+/** A looping message with a delay tier's dead-letter history, as a job delayed at the source has. */
+async function sendLoopingAfterTier(id: string, tierDiedAt: number): Promise<void> {
+  const conn = await amqp.connect(URL);
+  const ch = await conn.createConfirmChannel();
+  ch.sendToQueue(src2, envelope(id, 200, { hops: ['B'] }), {
+    persistent: true,
+    messageId: id,
+    contentType: 'application/json',
+    headers: {
+      'x-death': [
+        {
+          count: 1,
+          reason: 'expired',
+          queue: 'warren.delay.1000',
+          exchange: '',
+          'routing-keys': [src2],
+          time: { '!': 'timestamp', value: Math.floor(tierDiedAt / 1000) },
+        },
+      ],
+      'x-first-death-reason': 'expired',
+      'x-first-death-queue': 'warren.delay.1000',
+    },
   });
   await ch.waitForConfirms();
   await conn.close();
@@ -71,5 +99,37 @@ describe('dead-letter copies', () => {
     expect(await depthOrMissing(`${src}.dlq`)).toBe(1);
     expect(await depth(URL, src)).toBe(0);
     expect(link.status().inFlight).toBe(0);
+  });
+
+  it("say when they died and from which queue, as warren's own letters do, not the source's dead-letter history", async () => {
+    // warren dlq list/replay/drop read a letter's death from x-warren-dead-at, else from x-death
+    // (a broker's dead-lettering): a letter without the first showed the time a delay tier at the
+    // source expired the job (an hour before, here), or none.
+    await freshQueue(URL, src2);
+    const conn = await amqp.connect(URL);
+    const link = new ForwardLink({
+      name: `fx-fwd-dl-at-${sfx}`,
+      source: { urls: [URL], queue: src2, region: 'A' },
+      destination: { kind: 'amqp', urls: [URL], queue: dst, region: 'B' },
+    });
+    links.push(link);
+    link.start();
+    await until(() => link.status().state === 'running', 20_000, 'running');
+    const before = Date.now();
+    await sendLoopingAfterTier('loop-tier', before - 3_600_000);
+    await until(() => link.status().deadLettered === 1, 10_000, 'dead letter');
+    const after = Date.now();
+    const ch = await conn.createChannel();
+    const letter = await ch.get(`${src2}.dlq`, { noAck: true });
+    await conn.close();
+    if (!letter) throw new Error('no letter in the DLQ');
+    const h = letter.properties.headers ?? {};
+    expect(h['x-warren-reason']).toMatch(/^loop: message already crossed region B/);
+    expect(h['x-warren-dead-at']).toBeGreaterThanOrEqual(before);
+    expect(h['x-warren-dead-at']).toBeLessThanOrEqual(after);
+    expect(h['x-warren-queue']).toBe(src2);
+    expect(h['x-death']).toBeUndefined();
+    expect(h['x-first-death-reason']).toBeUndefined();
+    expect(h['x-warren-forwarded']).toBeUndefined(); // it was never forwarded
   });
 });

@@ -13,6 +13,7 @@ const MAX_RETURNS = 3;
  */
 export class DeadLetterQueue {
   readonly name: string;
+  private readonly queue: string;
   private ready?: Promise<void>;
   private readonly returned = new ReturnedMessages<true>();
 
@@ -22,6 +23,7 @@ export class DeadLetterQueue {
     sourceQueue: string,
     private readonly link: string,
   ) {
+    this.queue = sourceQueue;
     this.name = `${sourceQueue}.dlq`;
     ch.on('return', (m: Message) => {
       if (m.fields.exchange === '' && m.fields.routingKey === this.name) this.returned.add(m.content, true);
@@ -37,7 +39,7 @@ export class DeadLetterQueue {
       this.ready = undefined;
       throw err;
     }
-    const options = deadLetterOptions(msg.properties, reason, this.link);
+    const options = deadLetterOptions(msg.properties, reason, this.link, this.queue);
     options.mandatory = true;
     await new Promise<void>((resolve, reject) => {
       this.ch.sendToQueue(this.name, msg.content, options, (err: unknown) =>

@@ -1,3 +1,4 @@
+import { DEAD_AT_HEADER, DUE_HEADER, QUEUE_HEADER } from '@warren/amqp';
 import type { MessageProperties, Options } from 'amqplib';
 import { viewEnvelope, withHop } from './envelope-splice';
 import { spliceForwarded, spliceLayout } from './props-splice';
@@ -139,12 +140,38 @@ function isJson(contentType: string | undefined): boolean {
   return !contentType || contentType === 'application/json' || contentType.startsWith('application/json;');
 }
 
-/** Properties for the dead-letter copy on the source: the original ones plus the reason. */
-export function deadLetterOptions(props: MessageProperties, reason: string, link: string): Options.Publish {
+/** Dead-letter history the broker adds while a message travels: not carried into a new letter. */
+const BROKER_HEADERS = [
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-delivery-count',
+];
+
+/**
+ * Properties for the dead-letter copy on the source (`queue`'s DLQ): the original ones plus the
+ * reason, when and from which queue, as warren's own letters carry them. `warren dlq` reads a
+ * letter's death from x-warren-dead-at, else from x-death: without the first, a job that had come
+ * through a delay tier showed (and was replayed or dropped in the order of) the tier's expiry.
+ */
+export function deadLetterOptions(
+  props: MessageProperties,
+  reason: string,
+  link: string,
+  queue: string,
+): Options.Publish {
+  const headers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props.headers ?? {})) if (!BROKER_HEADERS.includes(k)) headers[k] = v;
+  delete headers[DUE_HEADER]; // a letter is not held: as warren's own letters, without it
+  headers[REASON_HEADER] = reason;
+  headers[QUEUE_HEADER] = queue;
+  headers[DEAD_AT_HEADER] = Date.now();
+  headers['x-warren-link'] = link;
   return {
     contentType: props.contentType,
     contentEncoding: props.contentEncoding,
-    headers: { ...(props.headers ?? {}), [REASON_HEADER]: reason, 'x-warren-link': link },
+    headers,
     deliveryMode: 2,
     priority: props.priority,
     correlationId: props.correlationId,
