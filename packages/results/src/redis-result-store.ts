@@ -47,6 +47,11 @@ export interface RedisStoreOptions {
 /** Options for waiting on a job to reach a terminal state. */
 export interface WaitOptions {
   signal?: AbortSignal;
+  /**
+   * The record as the caller just read it (the ingest's long-poll, the direct client's wait):
+   * polling starts with a pause instead of reading it again. Upstash bills every request.
+   */
+  current?: JobRecord;
 }
 
 /** A ResultStore on Redis, whatever the transport; both the TCP and the REST store are one of these. */
@@ -138,6 +143,7 @@ export class RedisResultStore implements ResultStore {
     return pollUntilTerminal(() => beforeWaitEnd(this.get(id), until, 'get'), timeoutMs, {
       ...REST_POLL,
       signal: opts.signal,
+      current: opts.current,
     });
   }
 

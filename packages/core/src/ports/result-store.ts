@@ -86,8 +86,13 @@ export interface ResultStore {
   /**
    * Optional: the record once it is terminal, or as it is when `timeoutMs` runs out (undefined if
    * there is none). A store that hears of completions (Redis pub/sub) answers as soon as the job
-   * finishes; callers poll `get` when a store does not offer it.
+   * finishes; callers poll `get` when a store does not offer it. `current`: the record as the
+   * caller just read it, so a store that polls starts with a pause, not a second read.
    */
-  waitFor?(id: string, timeoutMs: number, opts?: { signal?: AbortSignal }): Promise<JobRecord | undefined>;
+  waitFor?(
+    id: string,
+    timeoutMs: number,
+    opts?: { signal?: AbortSignal; current?: JobRecord },
+  ): Promise<JobRecord | undefined>;
   close(): Promise<void>;
 }

@@ -66,6 +66,6 @@ function waitOnce(
   timeoutMs: number,
   opts: Pick<PollOptions, 'signal' | 'current'>,
 ): Promise<JobRecord | undefined> {
-  if (results.waitFor) return results.waitFor(id, timeoutMs, { signal: opts.signal });
+  if (results.waitFor) return results.waitFor(id, timeoutMs, { signal: opts.signal, current: opts.current });
   return pollUntilTerminal(() => results.get(id), timeoutMs, opts);
 }

@@ -142,12 +142,13 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       // on TCP). Polling it too made every long-poll answer up to 1 s late once a config had one
       // Celery queue. Only Celery jobs need the metas read, so only they are polled.
       const until = Date.now() + timeoutMs;
-      const rec = await beforeWaitEnd(store.get(id), until, 'get');
+      const rec = waitOpts.current ?? (await beforeWaitEnd(store.get(id), until, 'get'));
       if (store.waitFor && rec && !opts.isCeleryQueue(rec.queue))
         return store.waitFor(id, Math.max(0, until - Date.now()), waitOpts);
       return pollUntilTerminal(() => beforeWaitEnd(get(id), until, 'get'), until - Date.now(), {
         ...REST_POLL,
         signal: waitOpts.signal,
+        current: waitOpts.current,
       });
     },
     async refused(r) {
