@@ -10,10 +10,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * an extensionless import in the config, and tsc refuses a `.ts` one.)
  */
 const LONG_POLES = [
+  'packages/cli/src/commands/dlq-sqs.int.test.ts',
   'test/amqp/cluster-failover.int.test.ts',
+  'test/ingest/lambda-api-gateway.int.test.ts',
   'test/forwarder/two-nodes.int.test.ts',
-  'test/worker/long-running-faults.int.test.ts',
   'stacks/sst-typecheck.test.ts',
+  'test/worker/connection-loss.int.test.ts',
 ];
 
 /** vitest's own order, with the files in LONG_POLES moved to the front. */
