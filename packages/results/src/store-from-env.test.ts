@@ -81,6 +81,41 @@ describe('storeFromEnv', () => {
     expect(inspect(err, { depth: 5 })).not.toMatch(/pa55word/);
   });
 
+  // Upstash takes its token in the URL's query too (`?_token=`), and ioredis reads options such
+  // as `?password=` from a REDIS_URL's: the start-up line (printed as is by `warren worker`,
+  // `ingest` and `dev`, not through the log redaction) and the errors quoted the URL, query and all.
+  describe('a URL whose query carries the secret', () => {
+    const secret = 's3cr3t-in-query';
+    const rest = {
+      UPSTASH_REDIS_REST_URL: `http://127.0.0.1:1/?_token=${secret}`,
+      UPSTASH_REDIS_REST_TOKEN: 't',
+    };
+
+    it('is not shown in the start-up line (REST and TCP)', async () => {
+      const up = await storeFromEnv(config, rest);
+      expect(up?.describe).toMatch(/upstash REST http:\/\/127\.0\.0\.1:1\/\?_token=/);
+      expect(up?.describe).not.toMatch(secret);
+      await up?.close();
+      const tcp = await storeFromEnv(
+        config,
+        { REDIS_URL: `redis://127.0.0.1:1/0?password=${secret}` },
+        { onError: () => {} },
+      );
+      expect(tcp?.describe).not.toMatch(secret);
+      await tcp?.close();
+    });
+
+    it('is not in a failed start-up ping nor in a refused URL', async () => {
+      const err = await storeFromEnv(config, rest, { ping: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TransportError);
+      expect(inspect(err, { depth: 5 })).not.toMatch(secret);
+      const bad = { ...rest, UPSTASH_REDIS_REST_URL: `ftp://127.0.0.1:1/?_token=${secret}` };
+      const refused = await storeFromEnv(config, bad).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Error);
+      expect(inspect(refused, { depth: 5 })).not.toMatch(secret);
+    });
+  });
+
   it.each(['redis://127.0.0.1:1', 'redis://127.0.0.1:1/', 'rediss://h:1/15', '127.0.0.1:1', 'localhost:1'])(
     'takes %s (ioredis forms without a scheme too)',
     async (url) => {
