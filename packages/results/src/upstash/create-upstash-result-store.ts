@@ -62,6 +62,14 @@ export function createUpstashResultStore(opts: UpstashResultStoreOptions): Redis
  * that, so it becomes an error of that key (TRYAGAIN: recoverable; the delivery is released and
  * the next try sees the truth); an `ok` is this call's own. Not resending at all instead would
  * fail every write that met a stale keep-alive socket.
+ *
+ * An `ok` of a run's start may have met its own write too: the record `running` under this very
+ * owner, so the reply said from `running`, which the executor takes for a lost run to take over
+ * (WorkerLostError, the attempt spent where the transport keeps it: a job on its last attempt
+ * failed and dead-lettered without running). Resent, a start's `running` is unknown: reported as
+ * no earlier state, as writeRunStart reports a renewed lease after a try that timed out. A lost
+ * run met by a resend whose first try never ran is then run as a new one: its attempt is not
+ * spent, once.
  */
 function resentRefusalsUnknown(script: UpstashScript): UpstashScript {
   return {
@@ -69,14 +77,25 @@ function resentRefusalsUnknown(script: UpstashScript): UpstashScript {
       const info: CallInfo = {};
       const reply = await script.exec(keys, args, info);
       if (!info.resent || !Array.isArray(reply)) return reply;
-      return reply.map((r) =>
-        Array.isArray(r) && r[0] === 'refused'
-          ? [
-              'error',
-              `TRYAGAIN outcome unknown: sent again after a failure, refused ${r[1]} (${r[2] || 'none'})`,
-            ]
-          : r,
-      );
+      return reply.map((r, i) => {
+        if (!Array.isArray(r)) return r;
+        if (r[0] === 'refused')
+          return [
+            'error',
+            `TRYAGAIN outcome unknown: sent again after a failure, refused ${r[1]} (${r[2] || 'none'})`,
+          ];
+        return r[0] === 'ok' && r[1] === 'running' && isStart(args[i]) ? ['ok', '', ...r.slice(2)] : r;
+      });
     },
   };
+}
+
+/** Whether a transition's segment (record-codec's encodeSegment) starts a run: to `running`, not a renewal. */
+function isStart(segment: unknown): boolean {
+  try {
+    const v = JSON.parse(String(segment)) as unknown[];
+    return v[0] === 'running' && v[8] !== '1';
+  } catch {
+    return false;
+  }
 }

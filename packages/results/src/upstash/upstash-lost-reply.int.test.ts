@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TransportError, uuidv7 } from '@warren/core';
+import { createExecutor, defineTask, TransportError, uuidv7 } from '@warren/core';
+import { makeJob, recordingDelivery } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createRedisRestApp } from '../rest-server/app';
 import { createUpstashResultStore } from './create-upstash-result-store';
 import { UpstashRest } from './upstash-rest';
@@ -115,5 +117,40 @@ describe('Upstash REST store: a transition whose reply is lost after it ran', ()
       ok: true,
       from: 'running',
     });
+  });
+
+  // The resend of a run's start met its own write: the record was 'running' under this very
+  // owner, and the reply said from 'running', which the executor reads as a lost run to take
+  // over (WorkerLostError). The Lambda RMQ handler spends the attempt on that: a job on its
+  // last attempt was failed and dead-lettered without running, for a connection reset.
+  it('a resent start that met its own write does not report an earlier run', async () => {
+    const store = createUpstashResultStore({ url, token: 't', prefix });
+    const id = uuidv7();
+    await store.create(id, 'queued', { task: 't' });
+    const owner = `w-start-${id}/1`;
+    loseReplyOnce.add(owner);
+    const out = await store.transition(id, 'running', { owner, attempts: 1, returnRecord: false });
+    expect(out.ok).toBe(true);
+    expect(out.ok && out.from).not.toBe('running');
+    expect(loseReplyOnce.has(owner)).toBe(false);
+  });
+
+  it('so the executor runs the job, not failing it as a lost run on its last attempt', async () => {
+    const results = createUpstashResultStore({ url, token: 't', prefix });
+    let runs = 0;
+    const task = defineTask({ name: 't', input: z.unknown(), handler: () => ++runs });
+    const workerId = `w-exec-${uuidv7()}`;
+    const ex = createExecutor({ tasks: new Map([['t', task]]), results, workerId, resultTtlS: 60 });
+    const job = makeJob({ task: 't', maxAttempts: 1 });
+    const { d, calls } = recordingDelivery(job);
+    loseReplyOnce.add(`${workerId}/1`); // the start's reply
+    // As the Lambda RMQ handler runs a delivery (Amazon MQ keeps the attempt on redelivery).
+    const outcome = await ex.execute(d, { lostRunSpendsAttempt: true });
+    expect({ outcome, runs, calls: calls.map((c) => c.op) }).toEqual({
+      outcome: 'succeeded',
+      runs: 1,
+      calls: ['ack'],
+    });
+    expect((await results.get(job.id))?.state).toBe('succeeded');
   });
 });
