@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createAmqpBroker } from '@warren/amqp';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { depth, envelope, freshQueue, sleep, until } from '../../../test/forwarder/support';
@@ -10,13 +11,15 @@ const sfx = randomUUID().slice(0, 8);
 const src = `fx-fwd-dl-src-${sfx}`;
 const dst = `fx-fwd-dl-dst-${sfx}`;
 const src2 = `fx-fwd-dl-src2-${sfx}`;
+const classic = `fx-fwd-dl-classic-${sfx}`;
 const links: ForwardLink[] = [];
 
 afterAll(async () => {
   await Promise.all(links.map((l) => l.stop(1000)));
   const conn = await amqp.connect(URL);
   const ch = await conn.createChannel();
-  for (const q of [src, dst, `${src}.dlq`, src2, `${src2}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+  for (const q of [src, dst, `${src}.dlq`, src2, `${src2}.dlq`, classic, `${classic}.dlq`])
+    await ch.deleteQueue(q).catch(() => {});
   await conn.close();
 });
 
@@ -131,5 +134,45 @@ describe('dead-letter copies', () => {
     expect(h['x-death']).toBeUndefined();
     expect(h['x-first-death-reason']).toBeUndefined();
     expect(h['x-warren-forwarded']).toBeUndefined(); // it was never forwarded
+  });
+
+  it("of a classic queue go to a DLQ declared as warren declares it (classic too), so warren's next declare still works", async () => {
+    // warren's topology, as a worker or ingest declares it: the queue and its DLQ, both classic.
+    const warren = () => createAmqpBroker({ urls: [URL], queues: { [classic]: { type: 'classic' } } });
+    const first = warren();
+    await first.connect();
+    await first.ensureQueue(classic);
+    await first.close();
+    const conn = await amqp.connect(URL);
+    await (await conn.createChannel()).deleteQueue(`${classic}.dlq`); // an operator clears the DLQ
+    await conn.close();
+    const link = new ForwardLink({
+      name: `fx-fwd-dl-classic-${sfx}`,
+      source: { urls: [URL], queue: classic, region: 'A', type: 'classic' },
+      destination: { kind: 'amqp', urls: [URL], queue: dst, region: 'B' },
+    });
+    links.push(link);
+    link.start();
+    await until(() => link.status().state === 'running', 20_000, 'running');
+    const c = await amqp.connect(URL);
+    const ch = await c.createConfirmChannel();
+    ch.sendToQueue(classic, envelope('loop-classic', 200, { hops: ['B'] }), {
+      persistent: true,
+      messageId: 'loop-classic',
+      contentType: 'application/json',
+    });
+    await ch.waitForConfirms();
+    await c.close();
+    await until(() => link.status().deadLettered === 1, 10_000, 'dead letter');
+    // Declared as quorum, the DLQ made this fail for good: 'x-queue-type (type) is 'quorum' on the
+    // broker, 'classic' in warren's declare' (QueueArgumentsMismatchError).
+    const again = warren();
+    try {
+      await again.connect();
+      await again.ensureQueue(classic);
+    } finally {
+      await again.close();
+    }
+    expect(await depth(URL, `${classic}.dlq`)).toBe(1);
   });
 });

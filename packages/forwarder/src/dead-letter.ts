@@ -22,6 +22,7 @@ export class DeadLetterQueue {
     private readonly ch: ConfirmChannel,
     sourceQueue: string,
     private readonly link: string,
+    private readonly queueType: 'quorum' | 'classic' = 'quorum',
   ) {
     this.queue = sourceQueue;
     this.name = `${sourceQueue}.dlq`;
@@ -59,10 +60,12 @@ export class DeadLetterQueue {
       await probe.checkQueue(this.name);
       await probe.close();
     } catch {
-      // Missing: declare it the way warren's topology does (durable quorum queue).
+      // Missing: declare it the way warren's topology does (durable, the work queue's type; see
+      // @warren/amqp's queue-arguments.ts): a quorum DLQ of a classic queue made warren's next
+      // declare of that queue fail for good (QueueArgumentsMismatchError).
       const c = await this.conn.createChannel();
       c.on('error', () => {});
-      await c.assertQueue(this.name, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await c.assertQueue(this.name, { durable: true, arguments: { 'x-queue-type': this.queueType } });
       await c.close();
     }
   }

@@ -26,7 +26,7 @@ describe('linksFromConfig', () => {
   it('home region: a link from every other region to the home region', () => {
     expect(names.filter((n) => n.startsWith('billing:'))).toEqual(['billing:ap->eu', 'billing:us->eu']);
     const l = links.find((x) => x.name === 'billing:us->eu')!;
-    expect(l.source).toEqual({ urls: ['amqp://u:p@us:2'], queue: 'billing', region: 'us' });
+    expect(l.source).toEqual({ urls: ['amqp://u:p@us:2'], queue: 'billing', region: 'us', type: 'quorum' });
     expect(l.destination).toEqual({
       kind: 'amqp',
       urls: ['amqp://u:p@eu:1'],
@@ -72,5 +72,16 @@ describe('linksFromConfig', () => {
     ).toEqual(['billing:us->eu', 'orders:us->sqs', 'thumbs:us->sqs']);
     const perSource = links.map((l) => `${l.source.region}/${l.source.queue}`);
     expect(new Set(perSource).size).toBe(perSource.length);
+  });
+
+  it("carries each queue's type to its links' source (a missing <queue>.dlq is declared with it)", () => {
+    const withClassic = defineConfig({
+      tasks: [],
+      regions: [region('eu', 1, true), region('us', 2, true), region('ap', 3)],
+      queues: { prio: { homeRegion: 'eu', sqs: true, type: 'classic', maxPriority: 5 } },
+    });
+    const prio = linksFromConfig(withClassic);
+    expect(prio.map((l) => l.name).sort()).toEqual(['prio:ap->eu', 'prio:eu->sqs', 'prio:us->eu']);
+    for (const l of prio) expect(l.source.type).toBe('classic');
   });
 });

@@ -34,7 +34,7 @@ export function linksFromConfig(
         links.push({
           ...base,
           name: `${queue}:${r.id}->${home.id}`,
-          source: { urls: r.brokers, queue, region: r.id },
+          source: { urls: r.brokers, queue, region: r.id, ...(q.type ? { type: q.type } : {}) },
           destination: {
             kind: 'amqp',
             urls: home.brokers,
@@ -54,7 +54,7 @@ export function linksFromConfig(
         links.push({
           ...base,
           name: `${queue}:${r.id}->sqs`,
-          source: { urls: r.brokers, queue, region: r.id },
+          source: { urls: r.brokers, queue, region: r.id, ...(q.type ? { type: q.type } : {}) },
           destination: {
             kind: 'sqs',
             queueUrl: `${prefix}${queue}${fifo ? '.fifo' : ''}`,

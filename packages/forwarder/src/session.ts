@@ -125,7 +125,7 @@ export class Session {
     this.acks.channel = ch;
     ch.on('error', (err: Error) => this.fail(err, 'source channel'));
     ch.on('close', () => this.fail(new Error('closed'), 'source channel'));
-    this.dlq = new DeadLetterQueue(conn, ch, source.queue, this.spec.name);
+    this.dlq = new DeadLetterQueue(conn, ch, source.queue, this.spec.name, source.type);
     await ch.checkQueue(source.queue).catch((err: { code?: number }) => {
       this.sourceMissing = err.code === 404; // the link says so (the channel's close event ends us first)
       throw err;

@@ -4,6 +4,12 @@ export interface AmqpSource {
   queue: string;
   /** Region the queue lives in (for loop safety); default: derived from the first URL's host:port. */
   region?: string;
+  /**
+   * The source queue's type (config `queues.<q>.type`; default quorum, warren's default). A missing
+   * `<queue>.dlq` is declared with it, as warren's topology declares it: of another type, warren's
+   * next declare of the queue failed (its arguments cannot change).
+   */
+  type?: 'quorum' | 'classic';
 }
 
 export interface AmqpDestination {
