@@ -57,10 +57,12 @@ it('a result store outage longer than the queue maxReceiveCount loses nothing to
   try {
     const job = makeJob({ task: 'lso.add', queue: RUN, input: { a: 2, b: 3 } });
     await pub.publish(RUN, job);
-    // Redis down: more invocations fail on the store than the queue allows receives.
+    // Redis down: more invocations fail on the store than the queue allows receives. Each is a
+    // 3 s function under a 3 s visibility (AWS requires the visibility to cover the function's
+    // timeout): its run start is tried again for a moment (a try may have run, its reply lost).
     await eventually(
       async () => {
-        await pollOnce(sqs, q, worker.sqsHandler, { visibilityTimeoutS: 1, waitS: 1 });
+        await pollOnce(sqs, q, worker.sqsHandler, { visibilityTimeoutS: 3, remainingMs: 3000, waitS: 1 });
         return failures.length >= 4;
       },
       30_000,

@@ -15,7 +15,7 @@ import { describeInputIssues } from './input-issues';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
 import { recordNotStored, refusedForGood } from './refused-record';
-import { leaseMargin, runBudget } from './run-budget';
+import { leaseMargin, runBudget, runTimeoutAfterStart } from './run-budget';
 import { RunContext, type RunScope } from './run-context';
 import { runWithTimeoutLazy } from './run-with-timeout';
 import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, failWith, skip } from './settle-delivery';
@@ -83,13 +83,8 @@ export function createExecutor(deps: ExecutorDeps) {
       return failJob(x, { type: 'InvalidInput', message, retryable: false }, 'invalid input');
     }
 
-    const { timeoutMs, leaseMs, runTtlS, doneTtlS } = runBudget(
-      job,
-      task.timeoutMs,
-      ttlS,
-      opts.deadlineMs,
-      leaseMargin(deps),
-    );
+    const budget = runBudget(job, task.timeoutMs, ttlS, opts.deadlineMs, leaseMargin(deps));
+    const { leaseMs, runTtlS, doneTtlS } = budget;
     let started: TransitionOutcome;
     try {
       started = await writeRunStart(x, recordPatch(job, runTtlS, attempt, owner, leaseMs));
@@ -113,6 +108,10 @@ export function createExecutor(deps: ExecutorDeps) {
     // No duration: nothing ran here (a 0 put a 0 s sample in the job-duration metrics per takeover).
     if (started.from === 'running' && lostRunSpent(delivery, attempt, opts))
       return settleThrown(x, new WorkerLostError(job.id, attempt), undefined, doneTtlS);
+    // A start that took long (a store slow to answer, a retried try) ran into the time the run
+    // was given: under a deadline (a Lambda invocation's) the run is cut to what is left, or it
+    // ran past it and the invocation died mid-run (a lost run, its attempt spent on redelivery).
+    const timeoutMs = runTimeoutAfterStart(budget.timeoutMs, opts.deadlineMs);
     emit({ type: 'started', job, attempt });
 
     const t0 = performance.now();

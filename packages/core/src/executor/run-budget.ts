@@ -49,3 +49,12 @@ export function runBudget(
     doneTtlS: Math.max(ttlS, Math.ceil(leaseMs / 1000) + 60),
   };
 }
+
+/**
+ * The run's timeout once its start is written: `timeoutMs` (from runBudget, before the start),
+ * cut to what is left before `deadlineMs` less the same safety, never below 1 ms.
+ */
+export function runTimeoutAfterStart(timeoutMs: number, deadlineMs?: number): number {
+  if (deadlineMs === undefined) return timeoutMs;
+  return Math.max(1, Math.min(timeoutMs, deadlineMs - Date.now() - DEADLINE_SAFETY_MS));
+}

@@ -56,11 +56,13 @@ export async function retryWhileStoreDown<T>(
 
 /**
  * The write that starts a run, made again for a moment while the store is unreachable (with a
- * deadline, a Lambda invocation's, one try as before: its time goes to the task). A try that timed out may
- * have been applied, its reply lost: thrown, the delivery went back and its copy found the job
- * `running` under this run's lease though no run had begun, was deferred the whole lease, then
- * failed it as a dead worker's run (WorkerLostError) without running it. So each try after the
- * first asks first to renew this run's lease: granted, the lost try had started the run.
+ * deadline, a Lambda invocation's, only while 1 s of it is left: the run is then cut to what is
+ * left, see execute-job.ts). A try that timed out may have been applied, its reply lost: thrown,
+ * the delivery went back and its copy found the job `running` under this run's lease though no
+ * run had begun, was deferred the whole lease, then failed it as a dead worker's run
+ * (WorkerLostError) without running it (on Lambda too: one try there dead-lettered a job on its
+ * last attempt for one lost reply). So each try after the first asks first to renew this run's
+ * lease: granted, the lost try had started the run.
  */
 export function writeRunStart(
   x: Pick<JobExecution, 'job' | 'owner' | 'write' | 'deadlineMs'>,
@@ -79,6 +81,8 @@ export function writeRunStart(
       tried = true;
       return write(job.id, 'running', patch);
     },
-    x.deadlineMs === undefined ? RUN_START_RETRY_MS : 0,
+    x.deadlineMs === undefined
+      ? RUN_START_RETRY_MS
+      : Math.min(RUN_START_RETRY_MS, x.deadlineMs - Date.now() - 1000),
   );
 }
