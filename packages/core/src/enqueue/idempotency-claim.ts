@@ -6,11 +6,15 @@ import {
   UnprocessableError,
 } from '@warren/protocol';
 import type { ResultStore } from '../ports/result-store';
+import { beforeWaitEnd } from '../state/before-wait-end';
 import { UNCONFIRMED } from '../state/key-names';
 import { canonicalJson } from './canonical-json';
 import { clientIdempotencyKey } from './idempotency-scope';
 import type { EnqueueResult, ProducerEvent } from './producer';
 import { requestFingerprint } from './request-fingerprint';
+
+/** How long `unclaim` keeps trying to release a key whose claim failed in the store. */
+const UNCLAIM_MS = 1500;
 
 export type ClaimOutcome = { replay: EnqueueResult } | { replay?: undefined; id: string; claimed: boolean };
 
@@ -62,6 +66,30 @@ export function createIdempotency(deps: IdempotencyDeps) {
     return { id: mark.id, claimed: false };
   }
 
+  /**
+   * After a claim that failed in the store (a TransportError: a command timeout, a dropped
+   * connection): it may have run with only its reply lost, the key then naming `id`, a job never
+   * published, and every retry under the key would find it "still being accepted" (409) until
+   * the key expired, a day or more: the job never enqueued. Nothing was published under `id`, so
+   * the key is released if it names it (a no-op otherwise). Tried again for up to UNCLAIM_MS: the
+   * failure that lost the reply often took the connection with it (the TCP store drops one whose
+   * command timed out, and a command sent before it is back fails at once). A try that does not
+   * answer in time may still land late: still only if the key names `id`. (A store that is down
+   * outright answers such a request's 503 that much later.)
+   */
+  async function unclaim(key: string, id: string): Promise<void> {
+    const until = Date.now() + UNCLAIM_MS;
+    const released = () =>
+      beforeWaitEnd(results.releaseIdempotencyKey(key, id), until, 'release').then(
+        () => true,
+        () => false,
+      );
+    for (let pauseMs = 50; !(await released()); pauseMs *= 2) {
+      if (Date.now() + pauseMs >= until) return;
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
+
   /** After a failed publish: release the key only when nothing can have been enqueued under it. */
   async function settle(key: string, env: JobEnvelope, claimed: boolean, err: unknown, ttlS: number) {
     // UnavailableError: every region timed out or dropped before confirming, so the message may
@@ -90,7 +118,7 @@ export function createIdempotency(deps: IdempotencyDeps) {
     };
   }
 
-  return { claim, settle };
+  return { claim, unclaim, settle };
 }
 
 /** A key's value: a job id, or `unconfirmed:<id>[:<fingerprint>]` (no fingerprint from older producers). */

@@ -1,4 +1,4 @@
-import type { EnqueueRequest, EnqueueResponse, JobEnvelope } from '@warren/protocol';
+import { type EnqueueRequest, type EnqueueResponse, type JobEnvelope, WarrenError } from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
 import type { Publisher } from '../ports/publisher';
 import type { ResultStore } from '../ports/result-store';
@@ -7,7 +7,7 @@ import { DEFAULT_HEALTH } from '../routing/region-health';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { waitingTtlS } from '../state/waiting-ttl';
 import { buildEnvelope } from './build-envelope';
-import { createIdempotency } from './idempotency-claim';
+import { type ClaimOutcome, createIdempotency } from './idempotency-claim';
 import { createPublishWithFailover } from './publish-with-failover';
 
 export interface ProducerDeps {
@@ -100,7 +100,14 @@ export function createProducer(deps: ProducerDeps) {
     const ttlS = waitingTtlS(Math.max(task.resultTtlS ?? 0, config.results.ttlS), delayMs);
     let claimed = false;
     if (key) {
-      const c = await idempotency.claim(key, envelope, ttlS, baseUrl);
+      let c: ClaimOutcome;
+      try {
+        c = await idempotency.claim(key, envelope, ttlS, baseUrl);
+      } catch (err) {
+        // A store failure, not an answer (409, 422): the claim may have run, its reply lost.
+        if (!(err instanceof WarrenError) || err.status >= 500) await idempotency.unclaim(key, envelope.id);
+        throw err;
+      }
       if (c.replay) return c.replay;
       if (c.id !== envelope.id) envelope = { ...envelope, id: c.id };
       claimed = c.claimed;
