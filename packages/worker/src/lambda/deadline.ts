@@ -1,4 +1,4 @@
-import type { JobError } from '@warren/core';
+import type { JobEnvelope, JobError } from '@warren/core';
 
 /** What the handlers need from the Lambda context (a plain object works in tests). */
 export interface InvocationContext {
@@ -86,4 +86,16 @@ export function functionTooShort(task: string, timeoutMs: number | undefined, st
       `${s(SETTLE_RESERVE_MS)} kept to settle the message, leaves it no time; raise the function's timeout`,
     retryable: false,
   };
+}
+
+/**
+ * The time a job's run may take, for the start gate: its task's timeout, or the job's own when
+ * shorter (the envelope's timeoutMs, a Celery time_limit), as the executor runs it. Gated by the
+ * task's alone, a job that fits an invocation under a task that does not was started with any time
+ * above the floor and cut short (an attempt spent), and one under a task that fits was handed back
+ * while it still fitted.
+ */
+export function jobTimeoutMs(job: Pick<JobEnvelope, 'timeoutMs'>, taskTimeoutMs: number | undefined) {
+  if (job.timeoutMs === undefined) return taskTimeoutMs;
+  return taskTimeoutMs === undefined ? job.timeoutMs : Math.min(job.timeoutMs, taskTimeoutMs);
 }

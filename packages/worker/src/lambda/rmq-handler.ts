@@ -9,7 +9,7 @@ import {
   parseEnvelope,
 } from '@warren/core';
 import { createPoisonGuard, failPoisoned } from '../poison-guard';
-import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { functionTooShort, type InvocationContext, jobTimeoutMs, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 import { RmqBatchError } from './rmq-batch-error';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
@@ -163,7 +163,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
           }
           await holdUntil(due); // nearly due: a tier hop would make it a tier (and a batch) late
         }
-        const timeoutMs = deps.timeoutOf?.(job.task);
+        const timeoutMs = jobTimeoutMs(job, deps.timeoutOf?.(job.task));
         if (gate.tooLate(timeoutMs) && gate.neverFits(timeoutMs)) {
           // Sent back, it would come to an invocation as short as this one, for ever, unseen.
           d = delivery(m, job, decoded.attempt ?? job.attempt);

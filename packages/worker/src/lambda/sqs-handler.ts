@@ -8,7 +8,7 @@ import {
   TransportError,
 } from '@warren/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { functionTooShort, type InvocationContext, startGate } from './deadline';
+import { functionTooShort, type InvocationContext, jobTimeoutMs, startGate } from './deadline';
 import { mapLimit } from './map-limit';
 
 /** A delivery made from an SQS record in Lambda mode (see `@warren/sqs` createSqsDelivery). */
@@ -77,7 +77,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       // Nearly due (a delay through RabbitMQ's tiers arrives up to a remainder early): handed
       // back, DelaySeconds' whole seconds made it up to a second (and an invocation) late.
       if (wait > 0) await holdUntil(Date.now() + wait);
-      const timeoutMs = deps.timeoutOf?.(d.job.task);
+      const timeoutMs = jobTimeoutMs(d.job, deps.timeoutOf?.(d.job.task));
       if (gate.tooLate(timeoutMs)) {
         if (gate.neverFits(timeoutMs)) {
           // Handed back, the next invocation (as short) would hand it back too, for ever, unseen:
