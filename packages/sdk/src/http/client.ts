@@ -32,7 +32,11 @@ export interface CallOptions {
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
 
 export interface JobHandle<TOut = unknown> extends EnqueueResponse {
-  /** True when the ingest answered 200 for a repeated idempotency key. */
+  /**
+   * True when the ingest answered 200 for a repeated idempotency key: yours, sent before (or by
+   * this call's own earlier try, its answer lost). Never for a key the client made: that 200 is
+   * this call's earlier try, and the job is answered as that try would have been.
+   */
   replayed: boolean;
   /** Type carrier only: lets `wait(handle)` infer the result type. */
   readonly __output?: TOut;
@@ -82,7 +86,8 @@ export function createClient(opts: ClientOptions) {
       // The job may have been accepted: the key lets the caller enqueue again without a second.
       throw withIdempotencyKey(err, idempotencyKey);
     });
-    return { ...res.data, replayed: res.status === 200 };
+    // A key of the client's own was only ever sent by this call: its 200 is its own first try.
+    return { ...res.data, replayed: res.status === 200 && options.idempotencyKey !== undefined };
   }
 
   /**
@@ -131,7 +136,7 @@ export function createClient(opts: ClientOptions) {
               batchOf(part.length),
             );
             res.data.results.forEach((r, k) => {
-              got[part[k]!] = renumberItem(r, k, part[k]!);
+              got[part[k]!] = ownTry(renumberItem(r, k, part[k]!), jobs[part[k]!]!);
             });
             if (res.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, res.retryAfterMs);
           } catch (err) {
@@ -168,6 +173,13 @@ export function createClient(opts: ClientOptions) {
       );
     });
   }
+
+  /**
+   * An item replayed (200) under a key the client made was accepted by this call's own earlier
+   * try, its answer lost: answered as that try was (202), as `enqueue` answers `replayed: false`.
+   */
+  const ownTry = (r: BatchItemResult, job: BatchJob): BatchItemResult =>
+    r.status === 200 && job.idempotencyKey === undefined ? { ...r, status: 202 } : r;
 
   async function get<TOut = unknown>(
     id: string,
