@@ -13,8 +13,8 @@ import { clientIdempotencyKey } from './idempotency-scope';
 import type { EnqueueResult, ProducerEvent } from './producer';
 import { requestFingerprint } from './request-fingerprint';
 
-/** How long `unclaim` keeps trying to release a key whose claim failed in the store. */
-const UNCLAIM_MS = 1500;
+/** How long a release or mark of a key after a failure is tried again while the store fails. */
+const STORE_RETRY_MS = 1500;
 
 export type ClaimOutcome = { replay: EnqueueResult } | { replay?: undefined; id: string; claimed: boolean };
 
@@ -71,23 +71,12 @@ export function createIdempotency(deps: IdempotencyDeps) {
    * connection): it may have run with only its reply lost, the key then naming `id`, a job never
    * published, and every retry under the key would find it "still being accepted" (409) until
    * the key expired, a day or more: the job never enqueued. Nothing was published under `id`, so
-   * the key is released if it names it (a no-op otherwise). Tried again for up to UNCLAIM_MS: the
-   * failure that lost the reply often took the connection with it (the TCP store drops one whose
-   * command timed out, and a command sent before it is back fails at once). A try that does not
-   * answer in time may still land late: still only if the key names `id`. (A store that is down
-   * outright answers such a request's 503 that much later.)
+   * the key is released if it names it (a no-op otherwise), tried again while the store fails
+   * (persistently). (A store that is down outright answers such a request's 503 up to
+   * STORE_RETRY_MS later.)
    */
   async function unclaim(key: string, id: string): Promise<void> {
-    const until = Date.now() + UNCLAIM_MS;
-    const released = () =>
-      beforeWaitEnd(results.releaseIdempotencyKey(key, id), until, 'release').then(
-        () => true,
-        () => false,
-      );
-    for (let pauseMs = 50; !(await released()); pauseMs *= 2) {
-      if (Date.now() + pauseMs >= until) return;
-      await new Promise((r) => setTimeout(r, pauseMs));
-    }
+    await persistently(() => results.releaseIdempotencyKey(key, id));
   }
 
   /** After a failed publish: release the key only when nothing can have been enqueued under it. */
@@ -98,8 +87,32 @@ export function createIdempotency(deps: IdempotencyDeps) {
     const unknownOutcome = err instanceof UnavailableError;
     if (!claimed) return; // an earlier request's marked key: still unknown, keep the mark
     const mark = unknownOutcome ? `${UNCONFIRMED}${env.id}:${await requestFingerprint(env)}` : '';
-    await results.releaseIdempotencyKey(key, env.id);
-    if (mark) await results.claimIdempotencyKey(key, mark, ttlS);
+    // Both steps again while the store fails (as unclaim): a release that ran with its reply lost
+    // left the key free, the mark never written, and a retry then published a job of its own
+    // beside the one that may be queued. Again, the release is a no-op and the claim finds the mark.
+    await persistently(async () => {
+      await results.releaseIdempotencyKey(key, env.id);
+      if (mark) await results.claimIdempotencyKey(key, mark, ttlS);
+    });
+  }
+
+  /**
+   * `step` (store calls safe to repeat) until it succeeds, for up to STORE_RETRY_MS: the failure
+   * that lost a reply often took the connection with it (the TCP store drops one whose command
+   * timed out, and a command sent before it is back fails at once). A try that does not answer
+   * in time may still land late, which each step allows for.
+   */
+  async function persistently(step: () => Promise<unknown>): Promise<void> {
+    const until = Date.now() + STORE_RETRY_MS;
+    const done = () =>
+      beforeWaitEnd(step(), until, 'idempotency key').then(
+        () => true,
+        () => false,
+      );
+    for (let pauseMs = 50; !(await done()); pauseMs *= 2) {
+      if (Date.now() + pauseMs >= until) return;
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
   }
 
   function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
