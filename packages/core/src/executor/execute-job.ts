@@ -1,4 +1,4 @@
-import type { JobError, JobState } from '@warren/protocol';
+import { type JobError, type JobState, TransportError } from '@warren/protocol';
 import type { Delivery } from '../ports/consumer';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import { parseJobInput, parseSchema } from '../task/parse-schema';
@@ -12,6 +12,7 @@ import type {
 } from './executor-types';
 import { expireJob } from './expire-job';
 import { describeInputIssues } from './input-issues';
+import { lostStarts } from './lost-starts';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
 import { recordNotStored, refusedForGood } from './refused-record';
@@ -39,6 +40,7 @@ export function createExecutor(deps: ExecutorDeps) {
   const emit = (e: ExecutionEvent) => deps.onEvent?.(e);
   const scope: RunScope = deps.runScope ?? ((job, _attempt, run) => run(job.traceparent));
   const watchCancel = cancelWatch(results, deps.cancelPollMs);
+  const unconfirmed = lostStarts();
   // Every write here needs only ok/refused: the store skips reading the record back. Patches are
   // built by `execute` for the one job, so they are marked in place.
   const write = (id: string, to: JobState, patch: TransitionPatch) => {
@@ -54,7 +56,9 @@ export function createExecutor(deps: ExecutorDeps) {
     const attempt = counted ? Math.min(delivery.attempt, job.maxAttempts) : delivery.attempt;
     const task = tasks.get(job.task);
     const ttlS = task?.resultTtlS ?? deps.resultTtlS;
-    const owner = `${deps.workerId}/${++seq}`;
+    // A start of this job this executor made whose outcome it never learned (see lost-starts.ts).
+    const earlier = unconfirmed.take(`${job.id}/${attempt}`);
+    const owner = earlier ?? `${deps.workerId}/${++seq}`;
     const x: JobExecution = {
       deps,
       delivery,
@@ -87,8 +91,14 @@ export function createExecutor(deps: ExecutorDeps) {
     const { leaseMs, runTtlS, doneTtlS } = budget;
     let started: TransitionOutcome;
     try {
-      started = await writeRunStart(x, recordPatch(job, runTtlS, attempt, owner, leaseMs));
+      started = await writeRunStart(
+        x,
+        recordPatch(job, runTtlS, attempt, owner, leaseMs),
+        earlier !== undefined,
+      );
     } catch (err) {
+      if (err instanceof TransportError && err.recoverable)
+        unconfirmed.remember(`${job.id}/${attempt}`, owner);
       // Refused for good (an input over the store's request limit): handed back, every delivery
       // would be refused again. Failed without its input if the store takes that; else it
       // refuses every job, and the error hands the delivery back (see refused-record.ts).

@@ -67,9 +67,11 @@ export async function retryWhileStoreDown<T>(
 export function writeRunStart(
   x: Pick<JobExecution, 'job' | 'owner' | 'write' | 'deadlineMs'>,
   patch: TransitionPatch,
+  /** An earlier start by this owner may have been applied: ask to renew its lease first. */
+  mayHoldLease = false,
 ): Promise<TransitionOutcome> {
   const { job, owner, write } = x;
-  let tried = false;
+  let tried = mayHoldLease;
   return retryWhileStoreDown(
     async () => {
       if (tried) {
