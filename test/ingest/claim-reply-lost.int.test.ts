@@ -1,4 +1,4 @@
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -7,6 +7,7 @@ import { createClient } from '@warren/sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { replyLosingProxy } from './reply-losing-proxy';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
 /**
@@ -24,34 +25,6 @@ const config = defineConfig({
   queues: { [QUEUE]: {} },
   tasks: [defineTask({ name: 'cl.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
 });
-
-/** A TCP proxy to Redis; `mute()` loses every reply on the connections open now. */
-async function replyLosingProxy(target: number) {
-  const open = new Set<{ muted: boolean; sockets: net.Socket[] }>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ port: target, host: '127.0.0.1' });
-    const conn = { muted: false, sockets: [client, upstream] };
-    open.add(conn);
-    client.on('data', (c) => upstream.write(c));
-    upstream.on('data', (c) => conn.muted || client.write(c));
-    for (const s of conn.sockets)
-      s.on('close', () => {
-        open.delete(conn);
-        for (const o of conn.sockets) o.destroy();
-      }).on('error', () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    mute: () => {
-      for (const c of open) c.muted = true;
-    },
-    close: () => {
-      for (const c of open) for (const s of c.sockets) s.destroy();
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
 
 describe('an idempotency claim whose reply was lost', () => {
   let broker: AmqpBroker;
