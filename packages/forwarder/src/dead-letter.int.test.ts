@@ -12,13 +12,24 @@ const src = `fx-fwd-dl-src-${sfx}`;
 const dst = `fx-fwd-dl-dst-${sfx}`;
 const src2 = `fx-fwd-dl-src2-${sfx}`;
 const classic = `fx-fwd-dl-classic-${sfx}`;
+const src3 = `fx-fwd-dl-src3-${sfx}`;
 const links: ForwardLink[] = [];
 
 afterAll(async () => {
   await Promise.all(links.map((l) => l.stop(1000)));
   const conn = await amqp.connect(URL);
   const ch = await conn.createChannel();
-  for (const q of [src, dst, `${src}.dlq`, src2, `${src2}.dlq`, classic, `${classic}.dlq`])
+  for (const q of [
+    src,
+    dst,
+    `${src}.dlq`,
+    src2,
+    `${src2}.dlq`,
+    classic,
+    `${classic}.dlq`,
+    src3,
+    `${src3}.dlq`,
+  ])
     await ch.deleteQueue(q).catch(() => {});
   await conn.close();
 });
@@ -134,6 +145,37 @@ describe('dead-letter copies', () => {
     expect(h['x-death']).toBeUndefined();
     expect(h['x-first-death-reason']).toBeUndefined();
     expect(h['x-warren-forwarded']).toBeUndefined(); // it was never forwarded
+  });
+
+  it('keep a foreign double header amqplib would take for an int64 (-1e19), as warren own letters do', async () => {
+    // amqplib reads a double header as a plain number and, writing, guesses an int64 for a whole
+    // one: -1e19 is below -2^63, and the copy threw RangeError before it was sent (amqp's
+    // writableHeader, which warren's own dead letters and hops go through, sends it as a double).
+    await freshQueue(URL, src3);
+    const link = new ForwardLink({
+      name: `fx-fwd-dl-double-${sfx}`,
+      source: { urls: [URL], queue: src3, region: 'A' },
+      destination: { kind: 'amqp', urls: [URL], queue: dst, region: 'B' },
+    });
+    links.push(link);
+    link.start();
+    await until(() => link.status().state === 'running', 20_000, 'running');
+    const conn = await amqp.connect(URL);
+    const pub = await conn.createConfirmChannel();
+    pub.sendToQueue(src3, envelope('loop-double', 200, { hops: ['B'] }), {
+      persistent: true,
+      messageId: 'loop-double',
+      contentType: 'application/json',
+      headers: { 'x-foreign-score': { '!': 'double', value: -1e19 } },
+    });
+    await pub.waitForConfirms();
+    await until(() => link.status().deadLettered === 1, 10_000, 'dead letter');
+    const letter = await (await conn.createChannel()).get(`${src3}.dlq`, { noAck: true });
+    await conn.close();
+    if (!letter) throw new Error('no letter in the DLQ');
+    expect(letter.properties.headers?.['x-foreign-score']).toBe(-1e19);
+    expect(letter.properties.headers?.['x-warren-reason']).toMatch(/^loop: /);
+    expect(await depth(URL, src3)).toBe(0);
   });
 
   it("of a classic queue go to a DLQ declared as warren declares it (classic too), so warren's next declare still works", async () => {

@@ -1,4 +1,4 @@
-import { DEAD_AT_HEADER, DUE_HEADER, QUEUE_HEADER } from '@warren/amqp';
+import { deadLetterProperties } from '@warren/amqp';
 import type { MessageProperties, Options } from 'amqplib';
 import { viewEnvelope, withHop } from './envelope-splice';
 import { spliceForwarded, spliceLayout } from './props-splice';
@@ -140,20 +140,12 @@ function isJson(contentType: string | undefined): boolean {
   return !contentType || contentType === 'application/json' || contentType.startsWith('application/json;');
 }
 
-/** Dead-letter history the broker adds while a message travels: not carried into a new letter. */
-const BROKER_HEADERS = [
-  'x-death',
-  'x-first-death-exchange',
-  'x-first-death-queue',
-  'x-first-death-reason',
-  'x-delivery-count',
-];
-
 /**
- * Properties for the dead-letter copy on the source (`queue`'s DLQ): the original ones plus the
- * reason, when and from which queue, as warren's own letters carry them. `warren dlq` reads a
- * letter's death from x-warren-dead-at, else from x-death: without the first, a job that had come
- * through a delay tier showed (and was replayed or dropped in the order of) the tier's expiry.
+ * Properties for the dead-letter copy on the source (`queue`'s DLQ): warren's own letters' (the
+ * original properties without the broker's dead-letter history, the reason, when and from which
+ * queue: amqp's deadLetterProperties), plus the link, persistent. `warren dlq` reads a letter's
+ * death from x-warren-dead-at, else from x-death: without the first, a job that had come through a
+ * delay tier showed (and was replayed or dropped in the order of) the tier's expiry.
  */
 export function deadLetterOptions(
   props: MessageProperties,
@@ -161,23 +153,8 @@ export function deadLetterOptions(
   link: string,
   queue: string,
 ): Options.Publish {
-  const headers: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props.headers ?? {})) if (!BROKER_HEADERS.includes(k)) headers[k] = v;
-  delete headers[DUE_HEADER]; // a letter is not held: as warren's own letters, without it
-  headers[REASON_HEADER] = reason;
-  headers[QUEUE_HEADER] = queue;
-  headers[DEAD_AT_HEADER] = Date.now();
-  headers['x-warren-link'] = link;
-  return {
-    contentType: props.contentType,
-    contentEncoding: props.contentEncoding,
-    headers,
-    deliveryMode: 2,
-    priority: props.priority,
-    correlationId: props.correlationId,
-    messageId: props.messageId,
-    timestamp: props.timestamp,
-    type: props.type,
-    appId: props.appId,
-  };
+  const out = deadLetterProperties({ properties: props }, queue, reason);
+  out.headers!['x-warren-link'] = link;
+  out.deliveryMode = 2;
+  return out;
 }
