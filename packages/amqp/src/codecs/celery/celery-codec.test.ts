@@ -212,7 +212,7 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     }
   });
 
-  it('tells onRefused of a refused message that names a task id (its client waits on it), nothing else', () => {
+  it('tells onRefused of a refused message that names a task id (header, or v1 correlation id), nothing else', () => {
     const base = incoming(msg('positional'));
     const refused: unknown[] = [];
     const codec = createCeleryCodec({ tasks, queue: 'celery', onRefused: (r) => refused.push(r) });
@@ -228,8 +228,21 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     ]);
     expect(codec.decode(base).ok).toBe(true);
     const noId = { ...base.properties.headers, id: undefined };
-    expect(codec.decode({ ...base, properties: { ...base.properties, headers: noId } }).ok).toBe(false);
+    const bare = { ...base.properties, headers: noId, correlationId: undefined };
+    expect(codec.decode({ ...base, properties: bare }).ok).toBe(false);
     expect(refused).toHaveLength(1);
+    // Protocol 1: no id header; Celery sets the correlation id to the task id (the body's `id`).
+    const v1 = codec.decode({
+      content: Buffer.from('{"task": "demo.add", "id": "v1-task", "args": [2, 3], "kwargs": {}}'),
+      properties: { ...base.properties, headers: {}, correlationId: 'v1-task' },
+    });
+    expect(v1.ok).toBe(false);
+    expect(refused[1]).toEqual({
+      taskId: 'v1-task',
+      task: undefined,
+      queue: 'celery',
+      reason: 'Celery protocol v1 is not supported (use task_protocol 2)',
+    });
   });
 
   it('refuses canvas (chain, link, link_error, chord) naming it, with the ids the client may wait on', () => {

@@ -138,13 +138,14 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
   function decode(message: IncomingMessage): DecodeResult {
     const out = read(message);
     const h = message.properties.headers;
-    if (!out.ok && opts.onRefused && typeof h?.id === 'string' && h.id !== '') {
+    const taskId = out.ok ? undefined : refusedTaskId(message);
+    if (!out.ok && opts.onRefused && taskId) {
       const queue = (message as { queue?: string }).queue ?? opts.queue;
-      const task = typeof h.task === 'string' ? h.task : undefined;
+      const task = typeof h?.task === 'string' ? h.task : undefined;
       // Reports its own failures: neither a throw nor a rejection may change this message's fate.
       try {
         const also = 'alsoTaskIds' in out && out.alsoTaskIds?.length ? { alsoTaskIds: out.alsoTaskIds } : {};
-        const p = opts.onRefused({ taskId: h.id, task, queue, reason: out.reason, ...also });
+        const p = opts.onRefused({ taskId, task, queue, reason: out.reason, ...also });
         if (p instanceof Promise) p.catch(() => {});
       } catch {}
     }
@@ -240,6 +241,19 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
 export const celeryCodec: MessageCodec = createCeleryCodec();
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+
+/**
+ * The task id a refused message's client waits on: the `id` header (protocol 2), else the
+ * correlation id, which Celery sets to the task id in both protocols and is all protocol 1 has
+ * outside its body (a pickle body is never opened). Without it a v1 client waited for ever.
+ */
+function refusedTaskId(message: IncomingMessage): string | undefined {
+  const { headers, correlationId } = message.properties;
+  if (typeof headers?.id === 'string' && headers.id !== '') return headers.id;
+  if (headers?.id === undefined && typeof correlationId === 'string' && correlationId !== '')
+    return correlationId;
+  return undefined;
+}
 
 function readExtras(raw: unknown): WarrenExtras {
   if (typeof raw !== 'string') return {};
