@@ -15,6 +15,7 @@ export {
 export type { DeadLetterRecord } from './consumer/peek-dead-letters';
 export type { ParkedQueue, ParkedReport } from './consumer/release-parked';
 export type { DeadLetterTake, TakenDeadLetter } from './consumer/take-dead-letters';
+export { writableHeader } from './consumer/writable-header';
 export { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from './create-amqp-broker';
 export { classifyAmqpError } from './errors/classify-amqp-error';
 export { createPicker, type NodePicker, type NodeState, type StrategyName } from './strategies/node-picker';

@@ -1,4 +1,4 @@
-import { deadLetterProperties } from '@warren/amqp';
+import { deadLetterProperties, writableHeader } from '@warren/amqp';
 import type { MessageProperties, Options } from 'amqplib';
 import { viewEnvelope, withHop } from './envelope-splice';
 import { spliceForwarded, spliceLayout } from './props-splice';
@@ -44,7 +44,10 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     const fast = firstHopRaw(content, props, ctx);
     if (fast) return fast;
   }
-  const headers: Record<string, unknown> = props.headers ? { ...props.headers } : {};
+  // Re-encoded (not a first hop's byte copy): as amqp's republishing paths, a foreign double
+  // amqplib would take for an int64 (below -2^63) goes as a double, not a RangeError per try.
+  const headers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props.headers ?? {})) headers[k] = writableHeader(v);
   const prior = Array.isArray(headers[FORWARDED_HEADER]) ? (headers[FORWARDED_HEADER] as unknown[]) : NONE;
   const env = isJson(props.contentType) ? viewEnvelope(content) : undefined;
   // First hop (the usual case): nothing crossed yet, no set to build.
