@@ -77,6 +77,38 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(r.ok && r.job.maxAttempts).toBe(add.retry.maxAttempts);
   });
 
+  it('gives positional args alone as the value or array a non-keyword schema takes, else {args, kwargs}', () => {
+    const square = defineTask({
+      name: 'demo.square',
+      queue: 'celery',
+      input: z.number(),
+      handler: (n) => n * n,
+    });
+    const sum = defineTask({
+      name: 'demo.sum',
+      queue: 'celery',
+      input: z.array(z.number()),
+      handler: () => 0,
+    });
+    const echo = defineTask({ name: 'demo.echo', queue: 'celery', input: z.any(), handler: (v) => v });
+    const codec = createCeleryCodec({ tasks: new Map([square, sum, echo].map((t) => [t.name, t])) });
+    const base = incoming(msg('positional'));
+    const call = (task: string, args: unknown[], kwargs = {}) => {
+      const r = codec.decode({
+        content: Buffer.from(JSON.stringify([args, kwargs, {}])),
+        properties: { ...base.properties, headers: { ...base.properties.headers, task } },
+      });
+      return r.ok ? r.job.input : r.reason;
+    };
+    expect(call('demo.square', [7])).toBe(7);
+    expect(call('demo.sum', [[1, 2, 3]])).toEqual([1, 2, 3]);
+    expect(call('demo.sum', [1, 2, 3])).toEqual([1, 2, 3]);
+    expect(call('demo.echo', [1])).toEqual({ args: [1], kwargs: {} });
+    // Neither fits, or keywords were given: the documented form, which the task then refuses.
+    expect(call('demo.square', [1, 2])).toEqual({ args: [1, 2], kwargs: {} });
+    expect(call('demo.square', [7], { x: 1 })).toEqual({ args: [7], kwargs: { x: 1 } });
+  });
+
   it('binds positional args through zod wrappers of an object schema (transform, pipe, default)', () => {
     const shape = { a: z.number(), b: z.number() };
     for (const input of [

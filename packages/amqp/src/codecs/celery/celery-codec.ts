@@ -14,7 +14,14 @@ import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from
 import { canvasRefusal } from './celery-canvas';
 import { celeryDate, limitS, pyIsoformat, shorterLimit, timeLimitMs } from './celery-header-values';
 import { celeryTaskIdOf, jobIdForCeleryTaskId, MAX_CELERY_TASK_ID } from './celery-task-id';
-import { argsToInput, type InputForm, inputToArgs, isPlainObject, objectSchemaKeys } from './input-mapping';
+import {
+  argsToInput,
+  type InputForm,
+  inputToArgs,
+  isPlainObject,
+  objectSchemaKeys,
+  positionalInput,
+} from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
 
 /**
@@ -205,11 +212,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       id: ids.id,
       task: h.task,
       queue: (message as { queue?: string }).queue ?? opts.queue ?? task?.queue ?? 'celery',
-      input: argsToInput(
-        { args: body[0], kwargs: body[1] },
-        objectSchemaKeys(task?.input),
-        extras.input === 'array' || extras.input === 'value' ? extras.input : undefined,
-      ),
+      input: readInput(body[0], body[1], task, extras.input),
       attempt,
       maxAttempts: extras.maxAttempts ?? task?.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoff: extras.backoff ?? task?.retry.backoff ?? backoffSchema.parse({}),
@@ -241,6 +244,23 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
 export const celeryCodec: MessageCodec = createCeleryCodec();
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+
+/** A message's args and kwargs as its task's input (input-mapping.ts says how). */
+function readInput(
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  task: AnyTask | undefined,
+  form: unknown,
+) {
+  const keys = objectSchemaKeys(task?.input);
+  const warrenForm = form === 'array' || form === 'value' ? form : undefined;
+  // A Python call of a task whose input is one value or a list: `square(7)`, not square(n=7).
+  if (task && !keys && !warrenForm && args.length > 0 && Object.keys(kwargs).length === 0) {
+    const positional = positionalInput(args, task.input);
+    if (positional) return positional.input;
+  }
+  return argsToInput({ args, kwargs }, keys, warrenForm);
+}
 
 /**
  * The task id a refused message's client waits on: the `id` header (protocol 2), else the

@@ -12,7 +12,8 @@
  * - no positional args → `input` is the kwargs object (`send_task('t', kwargs={'a': 2})` → `{a: 2}`)
  * - positional args and the task's input schema is an object → args are bound to its keys in
  *   declaration order, kwargs merged over them, like a Python call (`args=(2, 3)` → `{a: 2, b: 3}`)
- * - otherwise → `{args, kwargs}`
+ * - otherwise → `{args, kwargs}`; but positional args alone for a task whose schema refuses that
+ *   and takes the one arg or the args array → that (`positionalInput`: `square(7)` → `7`)
  */
 export interface CeleryArgs {
   args: unknown[];
@@ -75,6 +76,31 @@ export function argsToInput(
     return { ...bound, ...kwargs };
   }
   return { args, kwargs };
+}
+
+/**
+ * A Python call's positional args for a task whose input is not a keyword object (`square(7)` for
+ * `z.number()`, `total([1, 2])` or `total(1, 2)` for `z.array()`): `{args, kwargs}`, the
+ * documented form, failed such a schema, so a natural Python call of the task could never run.
+ * Used only when the schema refuses `{args, kwargs}`: the one arg, else the args array, whichever
+ * it takes first; undefined when neither (the task reports its own mismatch). A schema that
+ * cannot check synchronously (async refinements) is left to the executor.
+ */
+export function positionalInput(args: unknown[], schema: unknown): { input: unknown } | undefined {
+  const s = schema as { safeParse?: (v: unknown) => { success: boolean } } | undefined;
+  if (typeof s?.safeParse !== 'function') return undefined;
+  const accepts = (v: unknown) => {
+    try {
+      return s.safeParse?.(v).success === true;
+    } catch {
+      return undefined;
+    }
+  };
+  const documented = accepts({ args, kwargs: {} });
+  if (documented !== false) return undefined;
+  if (args.length === 1 && accepts(args[0])) return { input: args[0] };
+  if (accepts(args)) return { input: args };
+  return undefined;
 }
 
 /**
