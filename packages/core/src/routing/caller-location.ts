@@ -29,8 +29,13 @@ export function callerLocation(header: HeaderGetter): LatLon | undefined {
   return undefined;
 }
 
+/** Plain decimal degrees, as the edges send them ("47.60620", "-122.3"). */
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+
 function parseCoord(v: string | null | undefined, limit: number): number | undefined {
-  if (v == null || v.trim() === '') return undefined;
+  // Number() also reads hex, binary and octal ("0x10" is 16): a junk or forged header would steer
+  // the request by a number no edge sent, not fall back as other junk does.
+  if (v == null || v.length > 32 || !DECIMAL.test(v)) return undefined;
   const n = Number(v);
   return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined;
 }
