@@ -9,7 +9,8 @@ import type { CeleryStack } from './stack';
  * its first task and drop the rest (the chain's AsyncResult then waits for ever). It is refused
  * into `<queue>.dlq` with the reason, and every task id the client may wait on (the message's,
  * the chain's next tasks', the chord callback's) gets the FAILURE meta. A group (independent
- * tasks, no callback) runs as usual, and so does a chain's last step sent by a Python worker.
+ * tasks, no callback) runs as usual, and so does a chain's last step, a chord's callback or a link
+ * sent by a Python worker.
  */
 const celery = await ensureCelery();
 if (celery.skip) console.warn(celery.skip);
@@ -99,6 +100,23 @@ print(json.dumps({'chord': outcome(r)}))`,
 print(json.dumps({'chain': outcome(chain(mul, add(4)).apply_async())}))`,
     );
     expect(out.chain).toMatchObject({ err: null, result: 10, state: 'SUCCESS' });
+  }, 60_000);
+
+  it("a chord of Python tasks whose callback is warren's demo.sum (z.array input), and a link to demo.square (z.number): run", async () => {
+    // The Python worker that completes the chord (or runs the linked task) sends the callback as a
+    // plain message with the results as its one positional arg: sum([6, 20]), square(6).
+    const out = await send(
+      `mul = lambda a, b: app.signature('py.mul', args=(a, b), queue=PYTHON_QUEUE)
+r = chord([mul(2, 3), mul(4, 5)], app.signature('demo.sum', queue=CELERY_QUEUE)).apply_async()
+l = app.send_task('py.mul', args=(2, 3), queue=PYTHON_QUEUE, link=app.signature('demo.square', queue=CELERY_QUEUE))
+l.get(timeout=10)
+for _ in range(50):
+    if l.children: break
+    time.sleep(0.1)
+print(json.dumps({'chord': outcome(r), 'link': outcome(l.children[0])}))`,
+    );
+    expect(out.chord).toMatchObject({ err: null, result: 26, state: 'SUCCESS' });
+    expect(out.link).toMatchObject({ err: null, result: 36, state: 'SUCCESS' });
   }, 60_000);
 
   it('group(add(1, 1), add(2, 2)) runs each task (no callback): [2, 4]', async () => {
