@@ -23,6 +23,10 @@ export const regionSchema = z.strictObject({
   brokers: z.array(z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL')).default([]),
   /** SQS queue URL prefix for this region (`https://sqs.<region>.amazonaws.com/<account>/`). */
   sqs: z.strictObject({ queueUrlPrefix: z.string().url(), awsRegion: z.string().optional() }).optional(),
+  /**
+   * Breaks ties between regions equally far from the caller (the same location): the heavier one
+   * is tried first. It does not split traffic between them.
+   */
   weight: z.number().positive().optional(),
   /** Deploy only: the AWS region of this region's stack (default: `sqs.awsRegion`, else the id). */
   awsRegion: z

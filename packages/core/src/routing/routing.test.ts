@@ -157,6 +157,15 @@ describe('geo router', () => {
     expect(router.status().find((s) => s.id === 'us-east')?.slow).toBe(true);
     for (let i = 0; i < 3; i++) expect(router.order({ region: 'us-east' })[0]).toBe('us-east');
   });
+  it('puts the heavier of two equally far regions first, every time (weight breaks ties, it does not split)', () => {
+    const twins = [
+      { id: 'dub-a', location: { lat: 53.3, lon: -6.3 }, weight: 1 },
+      { id: 'dub-b', location: { lat: 53.3, lon: -6.3 }, weight: 3 },
+      { id: 'us-east', location: { lat: 38.9, lon: -77.0 }, weight: 10 },
+    ];
+    const router = createGeoRouter({ regions: twins, home: 'dub-a' });
+    for (let i = 0; i < 4; i++) expect(router.order({})).toEqual(['dub-b', 'dub-a', 'us-east']);
+  });
   it('keeps every region in the order, open ones last', () => {
     const { router } = clockRouter();
     for (const r of regions) router.report(r.id, { ok: false, latencyMs: 1, recoverable: true });
