@@ -7,6 +7,7 @@ import {
 } from '@warren/core';
 import type { ChannelModel } from 'amqplib';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
+import { isQueueRefusal } from '../errors/queue-refusal';
 import { QueueSubscription, type SubscriptionDeps } from './queue-subscription';
 
 /** basic.qos carries the prefetch count in 16 bits (0: no limit). */
@@ -28,7 +29,10 @@ export class AmqpConsumer implements Consumer {
     for (const s of this.subs) {
       await s.start(model).catch((err) => {
         const e = classifyAmqpError(err, `consume ${s.queue}`);
-        if (e.recoverable) throw e;
+        // A refusal of this queue alone (its classic home node down: 404 until it is back) fails
+        // no connect: it did on every node, so no queue was consumed and nothing published until
+        // that node returned. The subscription has scheduled its own retry (start).
+        if (e.recoverable && !isQueueRefusal(err)) throw e;
         this.deps.onEvent({ type: 'consumer-error', queue: s.queue, error: e.message });
       });
     }
