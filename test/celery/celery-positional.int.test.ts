@@ -58,4 +58,45 @@ print(json.dumps({k: outcome(r) for k, r in rs.items()}))`,
       echo: { err: null, result: { args: [1], kwargs: {} } },
     });
   }, 60_000);
+
+  it('a call Python itself would refuse (too many positional args, a keyword given twice) is refused naming why, not run on defaults', async () => {
+    const out = JSON.parse(
+      (
+        await runPython(
+          `import json
+import warren_test_tasks
+from tasks import app, CELERY_QUEUE
+def outcome(r):
+    try:
+        return {'err': None, 'result': r.get(timeout=8)}
+    except Exception as e:
+        return {'err': type(e).__name__, 'message': str(e)}
+rs = {
+    'fits': app.send_task('demo.greet', args=('ann',), queue=CELERY_QUEUE),
+    'tooMany': app.send_task('demo.greet', args=('ann', '?', 'extra'), queue=CELERY_QUEUE),
+    'twice': app.send_task('demo.add', args=(1,), kwargs={'a': 5, 'b': 2}, queue=CELERY_QUEUE),
+}
+print(json.dumps({k: outcome(r) for k, r in rs.items()}))`,
+          stack.pyEnv,
+          60_000,
+        )
+      )
+        .trim()
+        .split('\n')
+        .at(-1) as string,
+    );
+    expect(out).toEqual({
+      fits: { err: null, result: 'hello ann!' },
+      tooMany: {
+        err: 'MessageRefused',
+        message: expect.stringMatching(
+          /^demo\.greet takes 2 positional arguments \(name, punct\) but 3 were given .*\.dlq/,
+        ),
+      },
+      twice: {
+        err: 'MessageRefused',
+        message: expect.stringMatching(/^demo\.add got multiple values for argument 'a' .*\.dlq/),
+      },
+    });
+  }, 60_000);
 });

@@ -112,6 +112,13 @@ export async function startCeleryStack(): Promise<CeleryStack> {
       handler: ({ args }) => args.join(' '),
     }),
     defineTask({ name: 'demo.echo', queue: celeryQueue, input: z.any(), handler: (input) => input }),
+    // Every keyword has a default, as Python parameters often do: greet(name='world', punct='!').
+    defineTask({
+      name: 'demo.greet',
+      queue: celeryQueue,
+      input: z.object({ name: z.string().default('world'), punct: z.string().default('!') }),
+      handler: ({ name, punct }) => `hello ${name}${punct}`,
+    }),
     defineTask({ name: 'py.mul', ...onPython, input: z.object({ a: z.number(), b: z.number() }) }),
     defineTask({ name: 'py.boom', ...onPython }),
     defineTask({ name: 'py.flaky', ...onPython }),

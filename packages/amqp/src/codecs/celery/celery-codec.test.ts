@@ -109,6 +109,18 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(call('demo.square', [7], { x: 1 })).toEqual({ args: [7], kwargs: { x: 1 } });
   });
 
+  it('refuses a call Python would refuse: more positional args than keys, a key given twice', () => {
+    const codec = createCeleryCodec({ tasks });
+    const base = incoming(msg('positional'));
+    const call = (args: unknown[], kwargs = {}) => {
+      const r = codec.decode({ ...base, content: Buffer.from(JSON.stringify([args, kwargs, {}])) });
+      return r.ok ? r.job.input : r.reason;
+    };
+    expect(call([1, 2, 3])).toBe('demo.add takes 2 positional arguments (a, b) but 3 were given');
+    expect(call([1], { a: 5, b: 2 })).toBe("demo.add got multiple values for argument 'a'");
+    expect(call([1], { b: 2 })).toEqual({ a: 1, b: 2 });
+  });
+
   it('binds positional args through zod wrappers of an object schema (transform, pipe, default)', () => {
     const shape = { a: z.number(), b: z.number() };
     for (const input of [

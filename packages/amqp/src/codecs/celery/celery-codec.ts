@@ -21,6 +21,7 @@ import {
   isPlainObject,
   objectSchemaKeys,
   positionalInput,
+  positionalMismatch,
 } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
 
@@ -207,12 +208,14 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     if (typeof eta === 'object') return eta;
     if (typeof expires === 'object') return expires;
     const attempt = retries + 1;
+    const input = readInput(body[0], body[1], task, extras.input);
+    if ('reason' in input) return fail(input.reason);
     const candidate = {
       v: 1,
       id: ids.id,
       task: h.task,
       queue: (message as { queue?: string }).queue ?? opts.queue ?? task?.queue ?? 'celery',
-      input: readInput(body[0], body[1], task, extras.input),
+      input: input.input,
       attempt,
       maxAttempts: extras.maxAttempts ?? task?.retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoff: extras.backoff ?? task?.retry.backoff ?? backoffSchema.parse({}),
@@ -245,21 +248,27 @@ export const celeryCodec: MessageCodec = createCeleryCodec();
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
 
-/** A message's args and kwargs as its task's input (input-mapping.ts says how). */
+/** A message's args and kwargs as its task's input (input-mapping.ts says how), or why not. */
 function readInput(
   args: unknown[],
   kwargs: Record<string, unknown>,
   task: AnyTask | undefined,
   form: unknown,
-) {
+): { input: unknown } | { reason: string } {
   const keys = objectSchemaKeys(task?.input);
   const warrenForm = form === 'array' || form === 'value' ? form : undefined;
   // A Python call of a task whose input is one value or a list: `square(7)`, not square(n=7).
   if (task && !keys && !warrenForm && args.length > 0 && Object.keys(kwargs).length === 0) {
     const positional = positionalInput(args, task.input);
-    if (positional) return positional.input;
+    if (positional) return positional;
   }
-  return argsToInput({ args, kwargs }, keys, warrenForm);
+  // What Python raises TypeError for: run anyway, the args were dropped (a schema whose keys all
+  // have defaults ran on its defaults) or a keyword silently won over a positional arg.
+  if (task && keys && args.length > 0) {
+    const mismatch = positionalMismatch(task.name, keys, args, kwargs);
+    if (mismatch) return { reason: mismatch };
+  }
+  return { input: argsToInput({ args, kwargs }, keys, warrenForm) };
 }
 
 /**

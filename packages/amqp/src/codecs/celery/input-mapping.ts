@@ -11,7 +11,8 @@
  * decode (Celery → warren)
  * - no positional args → `input` is the kwargs object (`send_task('t', kwargs={'a': 2})` → `{a: 2}`)
  * - positional args and the task's input schema is an object → args are bound to its keys in
- *   declaration order, kwargs merged over them, like a Python call (`args=(2, 3)` → `{a: 2, b: 3}`)
+ *   declaration order, kwargs beside them, like a Python call (`args=(2, 3)` → `{a: 2, b: 3}`);
+ *   more args than keys, or a key given both ways, is refused as Python's TypeError would be
  * - otherwise → `{args, kwargs}`; but positional args alone for a task whose schema refuses that
  *   and takes the one arg or the args array → that (`positionalInput`: `square(7)` → `7`)
  */
@@ -53,8 +54,8 @@ export function inputToArgs(
 
 /**
  * `paramNames`: the task's parameter names in order (keys of its object input schema), when
- * known. Too many positional args for the names → kept as `{args, kwargs}` so the task's schema
- * reports the mismatch instead of values being dropped silently.
+ * known. Too many positional args for the names → kept as `{args, kwargs}` (the codec refuses
+ * such a call first, `positionalMismatch`: a schema whose keys all had defaults ran on them).
  */
 export function argsToInput(
   { args, kwargs }: CeleryArgs,
@@ -101,6 +102,24 @@ export function positionalInput(args: unknown[], schema: unknown): { input: unkn
   if (args.length === 1 && accepts(args[0])) return { input: args[0] };
   if (accepts(args)) return { input: args };
   return undefined;
+}
+
+/**
+ * Why a Python call could not bind to a task's keyword input, as Python's TypeError says it
+ * (more positional args than keys; a key given positionally and as a keyword), else undefined.
+ */
+export function positionalMismatch(
+  task: string,
+  keys: readonly string[],
+  args: readonly unknown[],
+  kwargs: Record<string, unknown>,
+): string | undefined {
+  if (args.length > keys.length) {
+    const n = keys.length;
+    return `${task} takes ${n} positional argument${n === 1 ? '' : 's'} (${keys.join(', ')}) but ${args.length} were given`;
+  }
+  const twice = keys.slice(0, args.length).find((k) => Object.hasOwn(kwargs, k));
+  return twice === undefined ? undefined : `${task} got multiple values for argument '${twice}'`;
 }
 
 /**
