@@ -89,5 +89,16 @@ describe('reconnecting while a consumed queue is on a node that is down (2-node 
         (e) => e.type === 'consumer-error' && e.queue === ON_B && /down or inaccessible/.test(e.error),
       ),
     ).toBe(true);
-  }, 90_000);
+    // b back: ON_B is consumed again by the subscription's own retries (1, 2, 4... s apart).
+    await b.start();
+    const onB = makeJob({ queue: ON_B });
+    await eventually(
+      async () => {
+        await broker!.publisher.publish(ON_B, onB).catch(() => {});
+        return got.includes(onB.id);
+      },
+      40_000,
+      1000,
+    );
+  }, 120_000);
 });

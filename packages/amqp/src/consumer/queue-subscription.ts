@@ -73,12 +73,12 @@ export class QueueSubscription {
           queue: this.queue,
           error: `consume ${this.queue}: no answer while the node answers reads (${err.message}); waiting for the broker`,
         });
-        if (!this.channel) this.scheduleRestart(model);
+        if (!this.channel) this.scheduleRestart();
         return;
       }
       // The current connection stopped answering: drop it (during a connect, the failed hook does).
       if (err instanceof NoAnswerError && this.deps.conn.current() === model) this.deps.conn.failover();
-      else if (classifyAmqpError(err).recoverable) this.scheduleRestart(model);
+      else if (classifyAmqpError(err).recoverable) this.scheduleRestart();
       throw err;
     }
   }
@@ -96,7 +96,7 @@ export class QueueSubscription {
       this.channel = undefined;
       this.downSince ??= Date.now();
       // Connection still up (channel error, queue gone): try again here; else the connect hook does.
-      this.scheduleRestart(model);
+      this.scheduleRestart();
     });
     await ch.prefetch(this.prefetch);
     this.channel = ch;
@@ -117,7 +117,7 @@ export class QueueSubscription {
           });
           this.downSince ??= Date.now();
           void this.closeChannel();
-          this.scheduleRestart(model);
+          this.scheduleRestart();
         }
       },
       { noAck: false },
@@ -151,24 +151,29 @@ export class QueueSubscription {
     if (ch) await bounded(ch.close(), this.timeoutMs, `close ${this.queue}`).catch(() => {});
   }
 
-  private scheduleRestart(model: ChannelModel): void {
+  private scheduleRestart(): void {
     if (!this.open || this.restartTimer) return;
     const delayMs = restartDelayMs(this.restarts++);
     this.restartDelay = delayMs;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (this.open && !this.channel && this.deps.conn.current() === model)
-        this.start(model, true).catch((err) => {
-          this.scheduleRestart(model);
-          // Said on each try: a queue declared again elsewhere with other arguments (406), or a
-          // permission gone (403), left the worker consuming nothing and logging nothing.
-          if (this.restartTimer)
-            this.deps.onEvent({
-              type: 'consumer-error',
-              queue: this.queue,
-              error: `consume failed: ${(err as Error).message}; retrying in ${this.restartDelay / 1000} s`,
-            });
-        });
+      if (!this.open || this.channel) return;
+      // On the connection of now, not the one it was asked on: a restart pending when that one
+      // was lost did nothing when it came, and had kept the new connection's failed consume (its
+      // queue's node down) from scheduling its own: that queue was never tried again.
+      const model = this.deps.conn.current();
+      if (!model) return this.scheduleRestart(); // reconnecting: the connect hook may start it first
+      this.start(model, true).catch((err) => {
+        this.scheduleRestart();
+        // Said on each try: a queue declared again elsewhere with other arguments (406), or a
+        // permission gone (403), left the worker consuming nothing and logging nothing.
+        if (this.restartTimer)
+          this.deps.onEvent({
+            type: 'consumer-error',
+            queue: this.queue,
+            error: `consume failed: ${(err as Error).message}; retrying in ${this.restartDelay / 1000} s`,
+          });
+      });
     }, delayMs);
   }
 
