@@ -35,6 +35,7 @@ export function createPublishWithFailover(deps: FailoverDeps) {
       const publisher = publishers.get(regionId);
       if (!publisher) continue;
       const started = performance.now();
+      const settled = router.begin?.(regionId);
       try {
         // Usually the home region, which the envelope already names: no copy for that case.
         const out = env.origin === regionId ? env : { ...env, origin: regionId };
@@ -56,6 +57,8 @@ export function createPublishWithFailover(deps: FailoverDeps) {
           throw new UnavailableError('no region could confirm the publish', 2, err);
         }
         lastErr = err;
+      } finally {
+        settled?.();
       }
     }
     throw new UnavailableError('no region could confirm the publish', 2, lastErr);

@@ -14,6 +14,11 @@ export interface GeoRouterOptions {
   slowMarginMs?: number;
   /** How often a demoted (slow) region gets one request to re-measure it. */
   reprobeMs?: number;
+  /**
+   * A region where publishes have waited this long with none settling (at least; or `slowFactor`
+   * times its confirm EWMA, if longer) is passed over like an open one until they settle.
+   */
+  silentMs?: number;
   now?: () => number;
 }
 
@@ -36,6 +41,7 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
   const slowFactor = opts.slowFactor ?? 3;
   const slowMarginMs = opts.slowMarginMs ?? 50;
   const reprobeMs = opts.reprobeMs ?? 5000;
+  const silentMs = opts.silentMs ?? 1000;
   const regions = opts.regions.map((r) => ({
     ...r,
     health: new RegionHealth(healthOpts),
@@ -100,7 +106,18 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
       for (let k = 0; k < n; k++) {
         const r = regions[idx[k]!]!;
         const avail = r.health.available(t);
-        if (avail === 'no') open.push(r.id);
+        // A broker that stopped answering with its connection up (SIGSTOP, a partition) fails
+        // nothing until the first publish times out (publishTimeoutMs, 5 s): its circuit stays
+        // closed, and every request meanwhile waited that long on it too. Measured by what waits.
+        // Past the probe timeout a publish that never settled (a publisher without a bound) no
+        // longer counts: the region gets its probes again, as before.
+        const silent = r.health.silentFor(t);
+        if (
+          avail === 'no' ||
+          (silent > Math.max(silentMs, slowFactor * (r.health.ewmaMs ?? 0)) &&
+            silent < healthOpts.probeTimeoutMs)
+        )
+          open.push(r.id);
         else if (avail === 'probe') {
           // Claim the half-open probe only where this request will really try the region first;
           // behind a healthy region it would sit "probing" without ever being sent a publish.
@@ -122,6 +139,17 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
       for (const id of slow) fast.push(id);
       for (const id of open) fast.push(id);
       return fast;
+    },
+    begin(regionId) {
+      const h = byId.get(regionId)?.health;
+      if (!h) return () => {};
+      h.begin(now());
+      let settled = false;
+      return () => {
+        if (settled) return;
+        settled = true;
+        h.settle(now());
+      };
     },
     report(regionId, report) {
       const h = byId.get(regionId)?.health;

@@ -34,6 +34,10 @@ export class RegionHealth {
   openForMs: number;
   probeStartedAt = 0;
   lastProbeAt = 0;
+  /** Publishes sent and not yet settled; since when some have been; when the last one settled. */
+  inFlight = 0;
+  busySince = 0;
+  lastSettledAt = 0;
 
   constructor(private readonly opts: HealthOptions) {
     this.openForMs = opts.openMs;
@@ -45,6 +49,20 @@ export class RegionHealth {
     if (this.state === 'open' && now - this.openedAt >= this.openForMs) this.state = 'half-open';
     if (this.state === 'half-open' && now - this.probeStartedAt >= this.opts.probeTimeoutMs) return 'probe';
     return 'no';
+  }
+
+  begin(now: number): void {
+    if (this.inFlight++ === 0) this.busySince = now;
+  }
+
+  settle(now: number): void {
+    this.inFlight--;
+    this.lastSettledAt = now;
+  }
+
+  /** How long publishes have waited on this region with none settling (0 when none waits). */
+  silentFor(now: number): number {
+    return this.inFlight > 0 ? now - Math.max(this.busySince, this.lastSettledAt) : 0;
   }
 
   startProbe(now: number): void {

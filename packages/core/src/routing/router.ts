@@ -28,6 +28,11 @@ export interface PublishReport {
 export interface RegionRouter {
   order(hint: RoutingHint): string[];
   report(regionId: string, report: PublishReport): void;
+  /**
+   * A publish to the region begins; the function returned is called when it settles, however it
+   * ends (routers that notice a region gone silent while its publishes wait).
+   */
+  begin?(regionId: string): () => void;
   /** Each region's health, for /readyz and metrics (routers that track health). */
   status?(): RegionStatus[];
 }

@@ -166,6 +166,26 @@ describe('geo router', () => {
     const router = createGeoRouter({ regions: twins, home: 'dub-a' });
     for (let i = 0; i < 4; i++) expect(router.order({})).toEqual(['dub-b', 'dub-a', 'us-east']);
   });
+  it('passes over a region whose publishes have waited past silentMs with none settling, until they settle', () => {
+    const { router, tick } = clockRouter();
+    const nyc = { location: { lat: 40.7, lon: -74 } };
+    router.report('us-east', { ok: true, latencyMs: 5 });
+    const settle = router.begin('us-east');
+    tick(900);
+    expect(router.order(nyc)[0]).toBe('us-east'); // waiting, not yet silent
+    const second = router.begin('us-east');
+    tick(200);
+    expect(router.order(nyc)).toEqual(['eu-west', 'ap-south', 'us-east']);
+    settle(); // one settled (its confirm came): the region answers again
+    expect(router.order(nyc)[0]).toBe('us-east');
+    tick(1100);
+    expect(router.order(nyc)[0]).toBe('eu-west'); // the other still waits, and nothing settled since
+    tick(5000);
+    expect(router.order(nyc)[0]).toBe('us-east'); // past the probe timeout: a leak, not a silence
+    second();
+    second(); // settling twice counts once
+    expect(router.status().find((s) => s.id === 'us-east')).toMatchObject({ state: 'closed' });
+  });
   it('keeps every region in the order, open ones last', () => {
     const { router } = clockRouter();
     for (const r of regions) router.report(r.id, { ok: false, latencyMs: 1, recoverable: true });
