@@ -198,8 +198,8 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       },
       '/healthz': open('Process liveness', { 200: 'alive' }),
       '/readyz': open('Brokers and result store reachable', {
-        200: "ready: each check with its latency (another region's broker may be failing: requests fail over past it)",
-        503: "not ready: the result store or this ingest's own region's broker failing, with the errors",
+        200: 'ready: each check with its latency',
+        503: 'not ready: the failing checks with their errors',
       }),
       '/openapi.json': open('This document', { 200: 'OpenAPI 3.1' }),
       '/docs': open('API reference page', { 200: 'HTML' }, 'text/html'),
