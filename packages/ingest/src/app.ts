@@ -17,10 +17,7 @@ export interface IngestDeps {
   config: WarrenConfig;
   producer: Producer;
   results: ResultStore;
-  /**
-   * Named readiness checks for /readyz (each region's broker, `broker:<region id>`); the result
-   * store is always checked. Only the own region's broker is required: another region's is reported.
-   */
+  /** Named readiness checks for /readyz (each region's broker); the result store is always checked. */
   readiness?: Record<string, ReadinessCheck>;
   /** Extra /readyz detail, e.g. each region's circuit state. */
   readinessDetails?: () => unknown;
@@ -76,17 +73,9 @@ export function createIngestApp(deps: IngestDeps) {
     });
   }
   deps.extend?.(app);
-  const otherRegionChecks = new Set(
-    config.regions.filter((r) => r.id !== config.region).map((r) => `broker:${r.id}`),
-  );
   app.route(
     '/',
-    healthRoutes({
-      results: deps.results,
-      checks: deps.readiness,
-      details: deps.readinessDetails,
-      advisory: (name) => otherRegionChecks.has(name),
-    }),
+    healthRoutes({ results: deps.results, checks: deps.readiness, details: deps.readinessDetails }),
   );
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/openapi.json', (c) => {

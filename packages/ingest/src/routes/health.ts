@@ -10,16 +10,10 @@ export interface HealthDeps {
   checks?: Record<string, ReadinessCheck>;
   /** Extra detail shown by /readyz (e.g. each region's circuit state). */
   details?: () => unknown;
-  /**
-   * Checks reported but not required: another region's broker, which the router passes over
-   * (failing over to the rest). Required, one region's outage made every region's ingest 503,
-   * and a health check on /readyz took them all out of service while they still took jobs.
-   */
-  advisory?: (name: string) => boolean;
   timeoutMs?: number;
 }
 
-/** `/healthz`: the process answers. `/readyz`: every required dependency answers, else 503 with details. */
+/** `/healthz`: the process answers. `/readyz`: every dependency answers, else 503 with details. */
 export function healthRoutes(deps: HealthDeps) {
   const app = new Hono();
   const timeoutMs = deps.timeoutMs ?? 2000;
@@ -43,7 +37,7 @@ export function healthRoutes(deps: HealthDeps) {
         }
       }),
     );
-    const ok = entries.every(([name, r]) => r.ok || deps.advisory?.(name));
+    const ok = entries.every(([, r]) => r.ok);
     return c.json(
       { ok, checks: Object.fromEntries(entries), ...(deps.details ? { details: deps.details() } : {}) },
       ok ? 200 : 503,
