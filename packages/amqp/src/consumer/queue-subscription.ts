@@ -107,7 +107,9 @@ export class QueueSubscription {
       (msg) => {
         if (msg) {
           acks.delivered(msg.fields.deliveryTag);
-          void this.onMessage(acks, msg);
+          // Closed meanwhile (a consume that was under way, or sent before the cancel): not ours.
+          if (!this.open) acks.tryNack(msg.fields.deliveryTag, true);
+          else void this.onMessage(acks, msg);
         } else {
           // Server-side cancel (queue deleted, its node gone): drop this channel and resubscribe.
           this.deps.onEvent({
@@ -123,6 +125,9 @@ export class QueueSubscription {
       { noAck: false },
     );
     this.tag = consumerTag;
+    // close() came while this start was under way (after a cancel or a reconnection): it found
+    // no channel to close, and this consumer went on delivering to a closed subscription.
+    if (!this.open) return this.closeChannel();
     this.restarts = 0;
     this.downSince = undefined;
   }
