@@ -119,9 +119,11 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
     (closing ??= (async () => {
       clearInterval(keepAlive);
       stopStallWatch();
-      metrics?.close();
       await revokeListener?.close();
       await w.stop();
+      // Closed once drained, not before: the drain may last shutdownTimeoutMs (up to a day), and
+      // its scrapes (the outcomes of the jobs it finishes) and /healthz were refused meanwhile.
+      metrics?.close();
       console.error(`worker ${w.workerId} drained; closing connections`);
       const dropped = embeddedDrops(rt.consumer); // --embedded: its jobs end with it
       if (dropped) console.error(dropped);
