@@ -3,6 +3,7 @@ import {
   type EnqueueRequest,
   isTerminal,
   type JobEnvelope,
+  newTraceparent,
   type Producer,
   type ResultStore,
   WarrenError,
@@ -161,7 +162,10 @@ export async function replayDeadLetters<L extends ReplayLetter>(
     let earlier: boolean;
     try {
       req.idempotencyKey = replayKey(letter, job.id, await opts.deathOf?.(job.id));
-      const res = await enqueue(req);
+      // In the dead job's trace (its first run's context as parent): the replay is followed from the
+      // same trace id as its ingest, runs and death. A letter without one (a foreign producer's, or
+      // from before the ingest started traces) gets a trace of its own, as the ingest would give it.
+      const res = await enqueue(req, { traceparent: job.traceparent ?? newTraceparent() });
       newId = res.response.id;
       earlier = res.replayed;
     } catch (err) {
