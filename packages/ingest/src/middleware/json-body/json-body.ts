@@ -26,6 +26,16 @@ export function jsonBody(limit: number): MiddlewareHandler {
     const type = c.req.header('content-type');
     if (!type || !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
       throw new UnsupportedMediaTypeError(type);
+    // JSON is UTF-8 (RFC 8259 8.1) and is read as such: a body declared in another charset was
+    // decoded as UTF-8 all the same, bytes valid in both enqueued as other text than the caller's.
+    const charset = declaredCharset(type);
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      throw new WarrenError(
+        415,
+        'unsupported-media-type',
+        `charset ${charset} is not supported: send the JSON body as UTF-8 (charset=utf-8)`,
+      );
+    }
     // A compressed body is not JSON text: say so (415, RFC 9110 15.5.16), not "invalid UTF-8".
     const encoding = c.req.header('content-encoding');
     if (encoding && !/^\s*identity\s*$/i.test(encoding)) {
@@ -66,6 +76,13 @@ export function jsonBody(limit: number): MiddlewareHandler {
     }
     await next();
   };
+}
+
+/** The charset parameter of a Content-Type (unquoted), or undefined without one. */
+function declaredCharset(type: string): string | undefined {
+  if (!type.includes(';')) return undefined;
+  const m = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(type);
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 async function readDeclared(c: Context, limit: number): Promise<Uint8Array> {

@@ -1,0 +1,102 @@
+import { defineConfig, defineTask } from '@warren/core';
+import { createLambdaIngest } from '@warren/ingest';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type Answer,
+  albEvent,
+  functionUrlEvent,
+  lambdaAnswer,
+  type RawRequest,
+  restApiEvent,
+  sendNode,
+} from './lambda-request-events';
+import { drainQueue, startNodeIngest } from './support';
+
+/**
+ * A body whose Content-Type names a charset other than UTF-8, on the Node ingest and the Lambda
+ * ingest (Function URL, REST API, ALB) over real RabbitMQ (:5672) and Redis (:6379). The body was
+ * decoded as UTF-8 whatever the caller declared: `{"input":"Ã©"}` sent as ISO-8859-1 (bytes
+ * C3 83 C2 A9 read as UTF-8) was enqueued as "é", another string than the caller's. JSON is
+ * UTF-8 (RFC 8259 8.1): a declared non-UTF-8 charset is a 415 naming it, nothing published.
+ */
+const RUN = `dcs${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
+const QUEUE = `${RUN}-work`;
+const KEY = 'declared-charset-key-0123456789';
+const config = defineConfig({
+  queues: { [QUEUE]: {} },
+  auth: { keys: [{ key: KEY }] },
+  tasks: [defineTask({ name: 'dcs.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+const ctx = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const events = { 'Function URL': functionUrlEvent, 'REST API': restApiEvent, ALB: albEvent };
+
+describe('a declared charset on real RabbitMQ + Redis (Node and Lambda ingest)', () => {
+  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
+  let handler: (e: unknown, c: Context) => Promise<Parameters<typeof lambdaAnswer>[0]>;
+
+  beforeAll(async () => {
+    ingest = await startNodeIngest(config, RUN, QUEUE);
+    handler = createLambdaIngest({
+      config,
+      producer: ingest.producer,
+      results: ingest.results,
+    }) as unknown as typeof handler;
+  }, 60_000);
+  afterAll(async () => ingest?.close());
+
+  async function answers(r: RawRequest): Promise<Record<string, Answer>> {
+    const out: Record<string, Answer> = { Node: await sendNode(ingest.url, r) };
+    for (const [name, event] of Object.entries(events))
+      out[name] = lambdaAnswer(await handler(event(r), ctx));
+    return out;
+  }
+  const post = (
+    type: string,
+    path = '/v1/jobs',
+    body = JSON.stringify({ task: 'dcs.echo', input: 'Ã©' }),
+  ) => ({
+    method: 'POST',
+    path,
+    headers: [
+      ['Authorization', `Bearer ${KEY}`],
+      ['Content-Type', type],
+    ] as [string, string][],
+    body,
+  });
+
+  it('415 naming the charset for a body declared in another one (single and batch); nothing published', async () => {
+    const batch = JSON.stringify({ jobs: [{ task: 'dcs.echo', input: 'Ã©' }] });
+    for (const r of [
+      post('application/json; charset=iso-8859-1'),
+      post('application/json;charset="windows-1252"'),
+      post('application/json; charset=UTF-16'),
+      post('application/json; charset=latin1', '/v1/jobs/batch', batch),
+    ]) {
+      for (const [name, a] of Object.entries(await answers(r))) {
+        expect(a.status, `${name} ${r.headers[1]![1]}: ${a.body}`).toBe(415);
+        expect(a.headers['content-type'], name).toBe('application/problem+json');
+        expect(JSON.parse(a.body).detail, name).toMatch(/charset/);
+      }
+    }
+    expect(await drainQueue(QUEUE)).toEqual([]);
+  });
+
+  it('UTF-8 however spelled, or no charset, is taken as sent', async () => {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset="UTF-8"',
+      'application/json;charset=utf8',
+      'application/vnd.api+json; Charset=Utf-8',
+    ]) {
+      for (const [name, a] of Object.entries(await answers(post(type)))) {
+        expect(a.status, `${name} ${type}: ${a.body}`).toBe(202);
+        const { id } = JSON.parse(a.body) as { id: string };
+        expect(await ingest.results.get(id), name).toMatchObject({ input: 'Ã©' });
+      }
+    }
+    expect(await drainQueue(QUEUE)).toHaveLength(20);
+  });
+});
