@@ -93,8 +93,9 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
             {
               name: 'Idempotency-Key',
               in: 'header',
-              description: 'The idempotencyKey field, as a header (the same rules; both at once must agree)',
-              schema: { type: 'string', minLength: 1, maxLength: 256 },
+              description:
+                'The idempotencyKey field, as a header (the same rules, printable ASCII only; both at once must agree)',
+              schema: { type: 'string', minLength: 1, maxLength: 256, pattern: PRINTABLE_ASCII },
             },
           ],
           requestBody: {
@@ -134,8 +135,8 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               name: 'Idempotency-Key',
               in: 'header',
               description:
-                'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters)',
-              schema: { type: 'string', minLength: 1, maxLength: 250 },
+                'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters, printable ASCII)',
+              schema: { type: 'string', minLength: 1, maxLength: 250, pattern: PRINTABLE_ASCII },
             },
           ],
           requestBody: {
@@ -219,3 +220,6 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
     'x-warren-tasks': taskInputs,
   };
 }
+
+/** An Idempotency-Key header's characters (routes/idempotency-header.ts). */
+const PRINTABLE_ASCII = '^[\\x20-\\x7e]*$';

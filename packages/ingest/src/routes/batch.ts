@@ -14,6 +14,7 @@ import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
 import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
+import { idempotencyKeyHeader } from './idempotency-header';
 
 /**
  * `POST /v1/jobs/batch`: up to 1,000 jobs, all publishes in flight at once (the broker confirms
@@ -28,7 +29,7 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
     if (!parsed.success) {
       throw new ValidationError(`a batch holds 1 to ${MAX_BATCH} jobs`, fieldErrors(parsed.error.issues));
     }
-    const jobs = keyedItems(parsed.data.jobs, c.req.header('idempotency-key'));
+    const jobs = keyedItems(parsed.data.jobs, idempotencyKeyHeader(c));
     const key = c.get('apiKey');
     // Only a body over the single-job limit can hold an item over it: measure items only then.
     const sized =

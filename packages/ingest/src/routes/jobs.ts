@@ -17,6 +17,7 @@ import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
 import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
+import { idempotencyKeyHeader } from './idempotency-header';
 import { parseWait, waitForJob } from './wait-for-job';
 
 export interface JobRoutesDeps {
@@ -36,7 +37,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
 
   app.post('/', jsonBody(deps.bodyLimitBytes), async (c) => {
     const body = c.get('jsonBody');
-    const headerKey = c.req.header('idempotency-key');
+    const headerKey = idempotencyKeyHeader(c);
     // Two different keys in one request: deduplicating on either would surprise the caller.
     if (
       headerKey !== undefined &&

@@ -3,6 +3,7 @@ import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
 import { withoutBodyOnGet } from './bodyless-methods';
+import { asciiIdempotencyKey } from './idempotency-key-header';
 import { toAppEvent } from './stage-path';
 
 /** Time kept back from a long-poll for the answer to leave before the invocation times out. */
@@ -22,7 +23,8 @@ const GATEWAY_LIMIT_MS = 29_000;
 export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
   const handler = handle(createIngestApp({ ...deps, waitBudgetMs: remainingMs }));
-  return ((event, context) => handler(toAppEvent(withoutBodyOnGet(event)), context)) as typeof handler;
+  return ((event, context) =>
+    handler(toAppEvent(asciiIdempotencyKey(withoutBodyOnGet(event))), context)) as typeof handler;
 }
 
 type LambdaEnv = {
