@@ -37,6 +37,11 @@ const errorFields = (e: JobError | undefined) =>
   e && { type: e.type, message: e.message, retryable: e.retryable, ...(e.stack ? { stack: e.stack } : {}) };
 
 const NO_OUTCOME = { type: 'NoOutcome', message: 'no outcome was reported for this attempt' };
+/** The expired event carries no error: the run threw (or deferred) with its next try due past expiresAt. */
+const EXPIRED = {
+  type: 'Expired',
+  message: "the attempt's next try would come due after the job's expiresAt",
+};
 
 /** Producer events as log lines: one per accepted job, one per failed publish attempt. */
 export function logProducerEvents(logger: Logger) {
@@ -92,11 +97,16 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
         spans.delete(k);
       }
     }
-    // A deferred or expired copy, or a failed job's DLQ copy, never ran here, but carries the id
-    // and attempt of a run that may be in progress (the same job published twice): that run's
-    // span is not this event's to end.
-    const ran = e.type !== 'deferred' && e.type !== 'expired' && !e.repeat;
     const span = spans.get(key);
+    // A copy deferred behind a lease, or a failed job's DLQ copy, never ran here, but carries the
+    // id and attempt of a run that may be in progress (the same job published twice): that run's
+    // span is not this event's to end. A DeferError (reason 'task') is the end of a run, though,
+    // and so is an expiry with this attempt's span open: a copy that expires unrun while a run of
+    // its attempt holds the lease is deferred instead (expire-job.ts), so this is a run that threw
+    // with its retry due past expiresAt. Left open, the first was ended as NoOutcome at the job's
+    // next start (an error, as long as the deferral), the second never.
+    const ran =
+      !e.repeat && (e.type === 'deferred' ? e.reason === 'task' : e.type !== 'expired' || span !== undefined);
     const fields = jobBindings(e.job, { attempt: e.attempt, traceId: span?.traceId });
     const ms = e.durationMs !== undefined ? Math.round(e.durationMs) : undefined;
     switch (e.type) {
@@ -122,7 +132,9 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
         lines.info({ ...fields, reason: e.reason }, `job ${e.type}`);
     }
     if (!ran) return;
-    span?.end(e.type === 'failed' || e.type === 'retried' ? e.error : undefined);
+    span?.end(
+      e.type === 'failed' || e.type === 'retried' ? e.error : e.type === 'expired' ? EXPIRED : undefined,
+    );
     spans.delete(key);
   };
   /**
