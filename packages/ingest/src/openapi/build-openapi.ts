@@ -94,7 +94,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               name: 'Idempotency-Key',
               in: 'header',
               description:
-                'The idempotencyKey field, as a header (the same rules, printable ASCII only; both at once must agree)',
+                'The idempotencyKey field, as a header (the same rules, one header of printable ASCII without commas; both at once must agree)',
               schema: { type: 'string', minLength: 1, maxLength: 256, pattern: PRINTABLE_ASCII },
             },
           ],
@@ -135,7 +135,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
               name: 'Idempotency-Key',
               in: 'header',
               description:
-                'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters, printable ASCII)',
+                'Keys each item without an idempotencyKey as <key>#<index> (at most 250 characters, one header of printable ASCII without commas)',
               schema: { type: 'string', minLength: 1, maxLength: 250, pattern: PRINTABLE_ASCII },
             },
           ],
@@ -222,4 +222,4 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
 }
 
 /** An Idempotency-Key header's characters (routes/idempotency-header.ts). */
-const PRINTABLE_ASCII = '^[\\x20-\\x7e]*$';
+const PRINTABLE_ASCII = '^[\\x20-\\x2b\\x2d-\\x7e]*$';
