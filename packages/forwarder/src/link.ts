@@ -93,7 +93,8 @@ export class ForwardLink {
   private async run(): Promise<void> {
     let attempt = 0;
     while (!this.stopping) {
-      this.st.state = 'starting';
+      // Retrying while its source queue is missing is waiting, not a failing link: it stays idle.
+      this.st.state = this.st.sourceMissing ? 'idle' : 'starting';
       const s = new Session(
         this.spec,
         this.openSink,
@@ -148,7 +149,9 @@ export class ForwardLink {
           ? `source queue ${this.spec.source.queue} does not exist (nothing to forward until it is declared)`
           : end.error.message,
       );
-      this.st.restarts++;
+      // A missing source queue is no failure (see below): counted, a healthy region's link showed
+      // a restart at every retry, for ever, on warren_forwarder_restarts_total.
+      if (!s.sourceMissing) this.st.restarts++;
       attempt = s.progressed ? 1 : attempt + 1;
       const delay = Math.max(
         50,
@@ -162,7 +165,7 @@ export class ForwardLink {
           attempt,
         ),
       );
-      this.st.state = 'backoff';
+      this.st.state = s.sourceMissing ? 'idle' : 'backoff';
       // A missing source queue is the usual state of a region where that queue gets no jobs: said
       // once, at info, not as a warning every retry (cleared once it runs).
       if (s.sourceMissing) {

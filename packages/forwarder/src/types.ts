@@ -61,7 +61,8 @@ export interface LinkSpec {
   lagIntervalMs?: number;
 }
 
-export type LinkState = 'starting' | 'running' | 'standby' | 'backoff' | 'draining' | 'stopped';
+/** `idle`: its source queue does not exist (nothing to forward; the usual state in a region where that queue never got a job). */
+export type LinkState = 'starting' | 'running' | 'standby' | 'idle' | 'backoff' | 'draining' | 'stopped';
 
 export interface LinkStatus {
   name: string;

@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LinkStatusFn } from './types';
 
-const LINK_STATES = ['starting', 'running', 'standby', 'backoff', 'draining', 'stopped'];
+const LINK_STATES = ['starting', 'running', 'standby', 'idle', 'backoff', 'draining', 'stopped'];
 
 /**
  * The forwarder's per-link metrics, read on scrape. One scrape reads the links once (the
@@ -20,7 +20,7 @@ export function registerLinkMetrics(registers: Registry[], linkStatus: LinkStatu
   // Whether a link runs is the first thing to alert on: its counters only stop moving otherwise.
   new Gauge({
     name: 'warren_forwarder_link_state',
-    help: "1 for each link's current state (starting, running, standby, backoff, draining, stopped), 0 for the others",
+    help: "1 for each link's current state (starting, running, standby, idle: its source queue does not exist, backoff, draining, stopped), 0 for the others",
     labelNames: [...LINK, 'state'],
     registers,
     async collect() {
