@@ -56,16 +56,17 @@ export function quoteUnsafeIntegers(text: string): string {
 }
 
 /**
- * Text that may hold a number JSON.parse changes: 16+ digits in a row, or a 3-digit exponent
- * (after a digit, as in every JSON number: an `e123` inside a hex id does not trigger the scan).
+ * Text that may hold a number JSON.parse changes: 16+ digits in a row (also the zeros of a tiny
+ * decimal), or a 3-digit exponent either way (after a digit, as in every JSON number: an `e123`
+ * inside a hex id does not trigger the scan).
  */
-const MAYBE_INEXACT = /\d{16}|\d[eE]\+?\d{3}/;
+const MAYBE_INEXACT = /\d{16}|\d[eE][+-]?\d{3}/;
 
 /**
  * The first number in (valid) JSON text that JSON.parse cannot keep: an integer past 2^53 that
  * rounds to another (1234567890123456789 parses as ...800; 2^54, exact, passes), or one past the
- * largest double (1e400: Infinity). Decimals and exponents within range are floats by nature and
- * pass. Typical bodies cost one regex test.
+ * largest double (1e400: Infinity), or a nonzero one below the smallest (1e-400: 0). Decimals and
+ * exponents within range are floats by nature and pass. Typical bodies cost one regex test.
  */
 export function firstInexactNumber(text: string): { literal: string; parsed: number } | undefined {
   if (!MAYBE_INEXACT.test(text)) return undefined;
@@ -73,6 +74,8 @@ export function firstInexactNumber(text: string): { literal: string; parsed: num
     const literal = text.slice(a, b);
     const parsed = Number(literal);
     if (!Number.isFinite(parsed)) return { literal, parsed };
+    // Below the smallest double (5e-324) a nonzero number parses as 0.
+    if (parsed === 0 && /[1-9]/.test(literal.split(/[eE]/, 1)[0]!)) return { literal, parsed };
     // 15 significant digits or fewer always survive; past that, compare exactly.
     if (integer && literal.replace(/^-?0*/, '').length > 15 && BigInt(literal) !== BigInt(parsed))
       return { literal, parsed };

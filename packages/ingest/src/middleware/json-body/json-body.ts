@@ -67,9 +67,11 @@ export function jsonBody(limit: number): MiddlewareHandler {
     const inexact = firstInexactNumber(text);
     if (inexact) {
       const { literal, parsed } = inexact;
-      const message = Number.isFinite(parsed)
-        ? `${literal} would arrive as ${parsed}: send integers past 2^53 (9007199254740991) as strings`
-        : `${literal} is past the largest number JSON here carries (it would arrive as null)`;
+      const message = !Number.isFinite(parsed)
+        ? `${literal} is past the largest number JSON here carries (it would arrive as null)`
+        : parsed === 0
+          ? `${literal} would arrive as 0: below the smallest number JSON here carries (5e-324), send it as a string`
+          : `${literal} would arrive as ${parsed}: send integers past 2^53 (9007199254740991) as strings`;
       throw new ValidationError('body holds a number that cannot be kept exactly', [
         { path: '(body)', message },
       ]);
