@@ -10,7 +10,7 @@ import { celeryRevokeOnCancel } from '@warren/amqp';
 import { applyEnv, createRuntime } from '@warren/cli';
 import { createProducer } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
-import { jobBindings, logProducerEvents } from '@warren/observability';
+import { jobBindings, logJobCancelled, logProducerEvents } from '@warren/observability';
 import { Resource } from 'sst/resource';
 // Bundled into the function: the same config `sst deploy` planned the infrastructure from.
 import config from '../../warren.config';
@@ -47,6 +47,8 @@ async function build(): Promise<LambdaHandler> {
     onRecordError: (err, job) =>
       logger.error({ ...jobBindings(job), err }, `record write failed for ${job.id} (job accepted)`),
   });
+  const logCancel = logJobCancelled(logger);
+  const revoke = celeryRevokeOnCancel(cfg, rt.brokers.values());
   return createLambdaIngest({
     config: cfg,
     producer,
@@ -57,7 +59,11 @@ async function build(): Promise<LambdaHandler> {
     readinessDetails: producer.router.status && (() => ({ regions: producer.router.status!() })),
     // Through the logger: its redaction masks a store or broker URL's password in the error.
     onError: (err) => logger.error({ err }, 'ingest error'),
-    onCancelled: celeryRevokeOnCancel(cfg, rt.brokers.values()),
+    // One line per cancel (as `warren ingest` writes it), then the Celery revoke where one applies.
+    onCancelled: async (rec) => {
+      logCancel(rec);
+      await revoke?.(rec);
+    },
   });
 }
 

@@ -5,7 +5,13 @@ export {
   type LoggerFactoryOptions,
   redactUrlCredentials,
 } from './logs/create-logger';
-export { jobBindings, jobLogger, logExecutorEvents, logProducerEvents } from './logs/job-logs';
+export {
+  jobBindings,
+  jobLogger,
+  logExecutorEvents,
+  logJobCancelled,
+  logProducerEvents,
+} from './logs/job-logs';
 export { redactSecrets } from './logs/redact-secrets';
 export { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
 export { createMetrics, type Metrics, type MetricsOptions } from './metrics/create-metrics';

@@ -1,7 +1,7 @@
 import { celeryRevokeOnCancel } from '@warren/amqp';
-import { createProducer, type WarrenConfig } from '@warren/core';
+import { createProducer, type JobRecord, type WarrenConfig } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
-import type { Observability } from '@warren/observability';
+import { logJobCancelled, type Observability } from '@warren/observability';
 import type { Runtime } from './create-runtime';
 
 /** Builds and serves the ingest over a runtime's adapters (shared by `warren dev` and `warren ingest`). */
@@ -26,6 +26,17 @@ export async function startIngest(
   });
   obs?.useRouter(producer.router);
   const router = producer.router;
+  // A cancel is logged (the one state change no producer or executor event reports), then a job on
+  // a Celery queue is revoked on every region's broker (Python workers skip it).
+  const logCancel = obs && logJobCancelled(obs.logger);
+  const revoke = celeryRevokeOnCancel(config, rt.brokers.values());
+  const onCancelled =
+    logCancel || revoke
+      ? async (rec: JobRecord) => {
+          logCancel?.(rec);
+          await revoke?.(rec);
+        }
+      : undefined;
   const app = createIngestApp({
     config,
     producer,
@@ -36,8 +47,7 @@ export async function startIngest(
     // Each region's circuit state, when the router keeps one (several located regions).
     readinessDetails: router.status && (() => ({ regions: router.status!() })),
     onError: (err) => report(err, 'ingest error'),
-    // A cancelled job on a Celery queue is revoked on every region's broker (Python workers skip it).
-    onCancelled: celeryRevokeOnCancel(config, rt.brokers.values()),
+    onCancelled,
   });
   const server = await serveNode(app, port, host);
   return { app, producer, server, results };

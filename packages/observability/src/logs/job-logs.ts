@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import type { JobEnvelope, JobError, RunScope } from '@warren/core';
+import type { JobEnvelope, JobError, JobRecord, RunScope } from '@warren/core';
 import type { ExecutionEvent, ProducerEvent } from '../metrics/types';
 import { type JobSpan, startJobSpan, traceIdOf } from '../trace/trace-context';
 import type { Logger } from './create-logger';
@@ -67,6 +67,22 @@ export function logProducerEvents(logger: Logger) {
     } else if (e.type === 'replayed') {
       lines.info({ jobId: e.jobId }, 'idempotent replay');
     }
+  };
+}
+
+/**
+ * A job made cancelled (`DELETE /v1/jobs/:id`, the ingest's `onCancelled`): the one state change
+ * no producer or executor event reports. Without it the logs did not say when a job was cancelled;
+ * the worker's 'job skipped' came only once a copy reached a worker, maybe days later, or never.
+ * The record keeps no traceparent, so the line has no trace id; `attempts` is how many had started.
+ */
+export function logJobCancelled(logger: Logger) {
+  const lines = jobLines(logger);
+  return (rec: Pick<JobRecord, 'id' | 'task' | 'queue' | 'region' | 'attempts'>): void => {
+    lines.info(
+      { jobId: rec.id, task: rec.task, queue: rec.queue, region: rec.region, attempts: rec.attempts },
+      'job cancelled',
+    );
   };
 }
 
