@@ -3,6 +3,7 @@ import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
 import { withoutBodyOnGet } from './bodyless-methods';
+import { withFetchableMethod } from './forbidden-methods';
 import { asciiIdempotencyKey } from './idempotency-key-header';
 import { toAppEvent } from './stage-path';
 
@@ -24,7 +25,9 @@ export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
   const handler = handle(createIngestApp({ ...deps, waitBudgetMs: remainingMs }));
   return ((event, context) =>
-    handler(toAppEvent(asciiIdempotencyKey(withoutBodyOnGet(event))), context)) as typeof handler;
+    withFetchableMethod(toAppEvent(asciiIdempotencyKey(withoutBodyOnGet(event))), (e) =>
+      handler(e, context),
+    )) as typeof handler;
 }
 
 type LambdaEnv = {
