@@ -1,18 +1,6 @@
-import { defineConfig, defineTask } from '@warren/core';
-import { createLambdaIngest } from '@warren/ingest';
-import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  type Answer,
-  albEvent,
-  functionUrlEvent,
-  lambdaAnswer,
-  type RawRequest,
-  restApiEvent,
-  sendNode,
-} from './lambda-request-events';
-import { drainQueue, startNodeIngest } from './support';
+import { describe, expect, it } from 'vitest';
+import { nodeAndLambdaIngest } from './node-and-lambda-ingest';
+import { drainQueue } from './support';
 
 /**
  * A body whose Content-Type names a charset other than UTF-8, on the Node ingest and the Lambda
@@ -21,66 +9,33 @@ import { drainQueue, startNodeIngest } from './support';
  * C3 83 C2 A9 read as UTF-8) was enqueued as "é", another string than the caller's. JSON is
  * UTF-8 (RFC 8259 8.1): a declared non-UTF-8 charset is a 415 naming it, nothing published.
  */
-const RUN = `dcs${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-const QUEUE = `${RUN}-work`;
-const KEY = 'declared-charset-key-0123456789';
-const config = defineConfig({
-  queues: { [QUEUE]: {} },
-  auth: { keys: [{ key: KEY }] },
-  tasks: [defineTask({ name: 'dcs.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
-});
-const ctx = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-const events = { 'Function URL': functionUrlEvent, 'REST API': restApiEvent, ALB: albEvent };
-
 describe('a declared charset on real RabbitMQ + Redis (Node and Lambda ingest)', () => {
-  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
-  let handler: (e: unknown, c: Context) => Promise<Parameters<typeof lambdaAnswer>[0]>;
-
-  beforeAll(async () => {
-    ingest = await startNodeIngest(config, RUN, QUEUE);
-    handler = createLambdaIngest({
-      config,
-      producer: ingest.producer,
-      results: ingest.results,
-    }) as unknown as typeof handler;
-  }, 60_000);
-  afterAll(async () => ingest?.close());
-
-  async function answers(r: RawRequest): Promise<Record<string, Answer>> {
-    const out: Record<string, Answer> = { Node: await sendNode(ingest.url, r) };
-    for (const [name, event] of Object.entries(events))
-      out[name] = lambdaAnswer(await handler(event(r), ctx));
-    return out;
-  }
-  const post = (
-    type: string,
-    path = '/v1/jobs',
-    body = JSON.stringify({ task: 'dcs.echo', input: 'Ã©' }),
-  ) => ({
+  const t = nodeAndLambdaIngest('dcs');
+  const post = (type: string, path = '/v1/jobs', body = JSON.stringify({ task: t.task, input: 'Ã©' })) => ({
     method: 'POST',
     path,
     headers: [
-      ['Authorization', `Bearer ${KEY}`],
+      ['Authorization', `Bearer ${t.key}`],
       ['Content-Type', type],
     ] as [string, string][],
     body,
   });
 
   it('415 naming the charset for a body declared in another one (single and batch); nothing published', async () => {
-    const batch = JSON.stringify({ jobs: [{ task: 'dcs.echo', input: 'Ã©' }] });
+    const batch = JSON.stringify({ jobs: [{ task: t.task, input: 'Ã©' }] });
     for (const r of [
       post('application/json; charset=iso-8859-1'),
       post('application/json;charset="windows-1252"'),
       post('application/json; charset=UTF-16'),
       post('application/json; charset=latin1', '/v1/jobs/batch', batch),
     ]) {
-      for (const [name, a] of Object.entries(await answers(r))) {
+      for (const [name, a] of Object.entries(await t.answers(r))) {
         expect(a.status, `${name} ${r.headers[1]![1]}: ${a.body}`).toBe(415);
         expect(a.headers['content-type'], name).toBe('application/problem+json');
         expect(JSON.parse(a.body).detail, name).toMatch(/charset/);
       }
     }
-    expect(await drainQueue(QUEUE)).toEqual([]);
+    expect(await drainQueue(t.queue)).toEqual([]);
   });
 
   it('UTF-8 however spelled, or no charset, is taken as sent', async () => {
@@ -91,12 +46,12 @@ describe('a declared charset on real RabbitMQ + Redis (Node and Lambda ingest)',
       'application/json;charset=utf8',
       'application/vnd.api+json; Charset=Utf-8',
     ]) {
-      for (const [name, a] of Object.entries(await answers(post(type)))) {
+      for (const [name, a] of Object.entries(await t.answers(post(type)))) {
         expect(a.status, `${name} ${type}: ${a.body}`).toBe(202);
         const { id } = JSON.parse(a.body) as { id: string };
-        expect(await ingest.results.get(id), name).toMatchObject({ input: 'Ã©' });
+        expect(await t.results().get(id), name).toMatchObject({ input: 'Ã©' });
       }
     }
-    expect(await drainQueue(QUEUE)).toHaveLength(20);
+    expect(await drainQueue(t.queue)).toHaveLength(20);
   });
 });

@@ -1,18 +1,7 @@
-import { defineConfig, defineTask } from '@warren/core';
-import { createLambdaIngest } from '@warren/ingest';
-import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  type Answer,
-  albEvent,
-  functionUrlEvent,
-  lambdaAnswer,
-  type RawRequest,
-  restApiEvent,
-  sendNode,
-} from './lambda-request-events';
-import { drainQueue, startNodeIngest } from './support';
+import { describe, expect, it } from 'vitest';
+import type { RawRequest } from './lambda-request-events';
+import { nodeAndLambdaIngest } from './node-and-lambda-ingest';
+import { drainQueue } from './support';
 
 /**
  * The Idempotency-Key header sent twice, on the Node ingest and the Lambda ingest (Function URL,
@@ -23,42 +12,13 @@ import { drainQueue, startNodeIngest } from './support';
  * as a Function URL's join cannot be told from one value with a comma, the header's key has no
  * commas (the body's idempotencyKey takes any characters).
  */
-const RUN = `ihr${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-const QUEUE = `${RUN}-work`;
-const KEY = 'idempotency-repeat-key-012345678';
-const config = defineConfig({
-  queues: { [QUEUE]: {} },
-  auth: { keys: [{ key: KEY }] },
-  tasks: [defineTask({ name: 'ihr.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
-});
-const ctx = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-const events = { 'Function URL': functionUrlEvent, 'REST API': restApiEvent, ALB: albEvent };
-
 describe('a repeated Idempotency-Key header on real RabbitMQ + Redis (Node and Lambda ingest)', () => {
-  let ingest: Awaited<ReturnType<typeof startNodeIngest>>;
-  let handler: (e: unknown, c: Context) => Promise<Parameters<typeof lambdaAnswer>[0]>;
-
-  beforeAll(async () => {
-    ingest = await startNodeIngest(config, RUN, QUEUE);
-    handler = createLambdaIngest({
-      config,
-      producer: ingest.producer,
-      results: ingest.results,
-    }) as unknown as typeof handler;
-  }, 60_000);
-  afterAll(async () => ingest?.close());
-
-  async function answers(r: RawRequest): Promise<Record<string, Answer>> {
-    const out: Record<string, Answer> = { Node: await sendNode(ingest.url, r) };
-    for (const [name, event] of Object.entries(events))
-      out[name] = lambdaAnswer(await handler(event(r), ctx));
-    return out;
-  }
+  const t = nodeAndLambdaIngest('ihr');
   const post = (key: string, body: object, path = '/v1/jobs'): RawRequest => ({
     method: 'POST',
     path,
     headers: [
-      ['Authorization', `Bearer ${KEY}`],
+      ['Authorization', `Bearer ${t.key}`],
       ['Content-Type', 'application/json'],
       ['Idempotency-Key', key],
     ],
@@ -66,22 +26,17 @@ describe('a repeated Idempotency-Key header on real RabbitMQ + Redis (Node and L
   });
 
   it('400 naming Idempotency-Key for the header twice (same or other values) on every adapter; nothing published', async () => {
-    const both = (
-      a: string,
-      b: string,
-      path = '/v1/jobs',
-      body: object = { task: 'ihr.echo', input: 1 },
-    ) => ({
+    const both = (a: string, b: string, path = '/v1/jobs', body: object = { task: t.task, input: 1 }) => ({
       ...post(a, body, path),
       headers: [...post(a, body, path).headers, ['Idempotency-Key', b] as [string, string]],
     });
     for (const r of [
-      both(`${RUN}-k1`, `${RUN}-k2`),
-      both(`${RUN}-k3`, `${RUN}-k3`),
-      both(`${RUN}-k4`, `${RUN}-k5`, '/v1/jobs/batch', { jobs: [{ task: 'ihr.echo', input: 1 }] }),
-      post(`${RUN}-a,b`, { task: 'ihr.echo', input: 1 }),
+      both(`${t.run}-k1`, `${t.run}-k2`),
+      both(`${t.run}-k3`, `${t.run}-k3`),
+      both(`${t.run}-k4`, `${t.run}-k5`, '/v1/jobs/batch', { jobs: [{ task: t.task, input: 1 }] }),
+      post(`${t.run}-a,b`, { task: t.task, input: 1 }),
     ]) {
-      const all = await answers(r);
+      const all = await t.answers(r);
       for (const [name, a] of Object.entries(all)) {
         expect(a.status, `${name} ${JSON.stringify(r.headers)}: ${a.body}`).toBe(400);
         expect(JSON.parse(a.body), name).toEqual(JSON.parse(all.Node!.body));
@@ -90,18 +45,18 @@ describe('a repeated Idempotency-Key header on real RabbitMQ + Redis (Node and L
         ]);
       }
     }
-    expect(await drainQueue(QUEUE)).toEqual([]);
+    expect(await drainQueue(t.queue)).toEqual([]);
   });
 
   it('one header (semicolons and spaces allowed) or a body key with a comma: one job, replayed everywhere', async () => {
     for (const r of [
-      post(`${RUN} a; b`, { task: 'ihr.echo', input: 1 }),
+      post(`${t.run} a; b`, { task: t.task, input: 1 }),
       {
-        ...post('x', { task: 'ihr.echo', input: 1, idempotencyKey: `${RUN}-a,b` }),
+        ...post('x', { task: t.task, input: 1, idempotencyKey: `${t.run}-a,b` }),
         headers: post('x', {}).headers.slice(0, 2),
       },
     ]) {
-      const all = await answers(r);
+      const all = await t.answers(r);
       expect(all.Node!.status, all.Node!.body).toBe(202);
       const { id } = JSON.parse(all.Node!.body) as { id: string };
       for (const [name, a] of Object.entries(all).slice(1)) {
@@ -109,6 +64,6 @@ describe('a repeated Idempotency-Key header on real RabbitMQ + Redis (Node and L
         expect(JSON.parse(a.body).id, name).toBe(id);
       }
     }
-    expect(await drainQueue(QUEUE)).toHaveLength(2);
+    expect(await drainQueue(t.queue)).toHaveLength(2);
   });
 });
