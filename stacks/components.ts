@@ -27,7 +27,8 @@ export interface FunctionArgs {
   environment: Record<string, Input<string>>;
   link: unknown[];
   permissions: Array<{ actions: string[]; resources: Input<string>[] }>;
-  url?: boolean;
+  /** Always `{ cors: false }`: the ingest answers CORS itself (see function.ts). */
+  url?: { cors: false };
 }
 export interface FunctionLike {
   readonly arn: Output<string>;

@@ -27,7 +27,10 @@ export function createFunction(
       actions: p.actions,
       resources: p.resources.map((r) => refs.resolve(r)),
     })),
-    ...(plan.url ? { url: true } : {}),
+    // SST's `url: true` sets the Function URL's CORS to allow every origin, method and header,
+    // and Lambda answers preflights from it without invoking the function: the ingest's own CORS
+    // (on only with ingest.corsOrigins, as on Node) would never decide. Off here, so it does.
+    ...(plan.url ? { url: { cors: false as const } } : {}),
   };
   return new c.Function(plan.name, args, opts);
 }

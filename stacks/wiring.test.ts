@@ -77,7 +77,7 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
       handler: 'index.handler',
       bundle: '.build/functions/ingest',
       runtime: 'nodejs22.x',
-      url: true,
+      url: { cors: false },
       timeout: '35 seconds',
       memory: '1024 MB',
     });
@@ -199,6 +199,16 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
         to: { kind: 'sqs', queueUrl: 'https://sqs.fake/UsReportsQueue', fifo: true, awsRegion: 'us-east-1' },
       },
     ]);
+  });
+
+  it("the Function URL leaves CORS to the ingest (ingest.corsOrigins), not SST's allow-all default", () => {
+    // `url: true` makes SST configure the Function URL's CORS as allowOrigins/Methods/Headers `*`,
+    // and Lambda answers preflights from that config without invoking the function: any origin
+    // was allowed even with no ingest.corsOrigins (CORS off, the README says), unlike the Node ingest.
+    const { of } = deploy();
+    const withUrl = of('sst.aws.Function').filter((c) => (c.args as { url?: unknown }).url !== undefined);
+    expect(withUrl.map((c) => c.name).sort()).toEqual(['EuWest1Ingest', 'UsIngest']);
+    for (const c of withUrl) expect((c.args as { url: unknown }).url, c.name).toEqual({ cors: false });
   });
 
   it('no {ref:...} placeholder is left unresolved anywhere', () => {
