@@ -46,7 +46,9 @@ export async function settleThrown(
     });
     if (!out.ok) return skip(x, out.reason);
     await delivery.ack();
-    x.emit({ type: 'expired', job, attempt });
+    // Why it ended and how long it ran, as a retry's event says: the log line, the span's status
+    // and the job-duration histogram have them (a deferral is no failure: no error, as recorded).
+    x.emit({ type: 'expired', job, attempt, durationMs, ...(!deferring && { error }) });
     return 'expired';
   }
   // Waiting for its retry (and maybe a backlog after it): not the short TTL of a finished job.

@@ -37,7 +37,7 @@ const errorFields = (e: JobError | undefined) =>
   e && { type: e.type, message: e.message, retryable: e.retryable, ...(e.stack ? { stack: e.stack } : {}) };
 
 const NO_OUTCOME = { type: 'NoOutcome', message: 'no outcome was reported for this attempt' };
-/** The expired event carries no error: the run threw (or deferred) with its next try due past expiresAt. */
+/** An expired run with no error (it deferred) whose next try would come due past expiresAt. */
 const EXPIRED = {
   type: 'Expired',
   message: "the attempt's next try would come due after the job's expiresAt",
@@ -144,12 +144,23 @@ export function logExecutorEvents(logger: Logger, opts: { maxOpenSpans?: number 
           'job failed',
         );
         break;
+      case 'expired':
+        // After a run: why it ended (the error it threw) and how long it ran; before: neither.
+        lines.info(
+          { ...fields, durationMs: ms, error: errorFields(e.error), reason: e.reason },
+          'job expired',
+        );
+        break;
       default:
         lines.info({ ...fields, reason: e.reason }, `job ${e.type}`);
     }
     if (!ran) return;
     span?.end(
-      e.type === 'failed' || e.type === 'retried' ? e.error : e.type === 'expired' ? EXPIRED : undefined,
+      e.type === 'failed' || e.type === 'retried'
+        ? e.error
+        : e.type === 'expired'
+          ? (e.error ?? EXPIRED)
+          : undefined,
     );
     spans.delete(key);
   };

@@ -25,8 +25,11 @@ export function bindExecutorMetrics(m: Metrics, rates?: QueueRates, labelsOf: Jo
     const q = labels.queue;
     // Rates are per queue this process reports (status rows, scaling): not for a made-up one.
     const r = q === UNKNOWN_LABEL ? undefined : rates;
-    if (e.durationMs !== undefined && (e.type === 'succeeded' || e.type === 'retried' || e.type === 'failed'))
-      m.jobDuration.observe(labels, e.durationMs / 1000);
+    // Every run's end: an `expired` with a duration is a run whose retry fell due past expiresAt
+    // (one expired before it started has none). A deferral's and a release's are not run ends.
+    const runEnd =
+      e.type === 'succeeded' || e.type === 'retried' || e.type === 'failed' || e.type === 'expired';
+    if (e.durationMs !== undefined && runEnd) m.jobDuration.observe(labels, e.durationMs / 1000);
     switch (e.type) {
       case 'started':
         m.jobs.started.inc(labels);
@@ -48,8 +51,11 @@ export function bindExecutorMetrics(m: Metrics, rates?: QueueRates, labelsOf: Jo
         m.jobs.failed.inc(labels);
         r?.record(q, 'failed', e.durationMs);
         break;
-      case 'skipped':
       case 'expired':
+        m.jobs.expired.inc(labels);
+        if (e.durationMs !== undefined) r?.record(q, 'expired', e.durationMs);
+        break;
+      case 'skipped':
       case 'deferred':
       case 'released':
         m.jobs[e.type].inc(labels);

@@ -8,8 +8,9 @@ export interface QueueRatesOptions {
   now?: () => number;
 }
 
-type Kind = 'enqueued' | 'started' | 'succeeded' | 'failed' | 'retried';
-const KINDS: Kind[] = ['enqueued', 'started', 'succeeded', 'failed', 'retried'];
+// 'expired': a run that ended expired (its retry due past expiresAt) ran, so its time counts.
+type Kind = 'enqueued' | 'started' | 'succeeded' | 'failed' | 'retried' | 'expired';
+const KINDS: Kind[] = ['enqueued', 'started', 'succeeded', 'failed', 'retried', 'expired'];
 
 interface Bucket {
   sec: number;
@@ -50,7 +51,7 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
     if (!b || b.sec !== sec) {
       b = {
         sec,
-        counts: { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0 },
+        counts: { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, expired: 0 },
         durationSumS: 0,
         durations: 0,
       };
@@ -64,7 +65,14 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
 
   function snapshot(queue: string): QueueRateSnapshot {
     const cutoff = Math.floor(now() / 1000) - windowS;
-    const sums: Record<Kind, number> = { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0 };
+    const sums: Record<Kind, number> = {
+      enqueued: 0,
+      started: 0,
+      succeeded: 0,
+      failed: 0,
+      retried: 0,
+      expired: 0,
+    };
     let dSum = 0;
     let dN = 0;
     for (const b of queues.get(queue) ?? []) {
