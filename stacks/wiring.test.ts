@@ -217,3 +217,28 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
     expect(text).not.toContain('{ref:');
   });
 });
+
+describe('Amazon MQ broker names (CreateBroker: 1-50 letters, digits, - and _, unique in the account)', () => {
+  const brokerNames = (namePrefix: string) => {
+    const { components, calls } = recordingComponents();
+    deployWarren(planDeployment(config), components, { namePrefix });
+    return calls
+      .filter((c) => c.type === 'aws.mq.Broker')
+      .map((c) => (c.args as { brokerName: string }).brokerName);
+  };
+
+  it('a short stage keeps the readable name', () => {
+    expect(brokerNames('warren-prod')).toEqual(['warren-prod-EuWest1Broker']);
+  });
+
+  it('a long stage name still gives a valid name, distinct per stage', () => {
+    const a = brokerNames('warren-pr-1234-improve-the-forwarder-retries');
+    const b = brokerNames('warren-pr-1234-improve-the-forwarder-retriez');
+    for (const name of [...a, ...b]) {
+      expect(name.length, name).toBeLessThanOrEqual(50);
+      expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    expect(a[0]).not.toBe(b[0]);
+    expect(a[0]).toMatch(/^warren-pr-1234-/);
+  });
+});
