@@ -3,6 +3,7 @@ import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
 import { parseSchema, type SchemaParse } from '../task/parse-schema';
+import { protoMemberPath } from '../task/proto-member';
 import { scopedIdempotencyKey } from './idempotency-scope';
 import { assertFitsSqs } from './sqs-job-size';
 
@@ -24,6 +25,19 @@ export function buildEnvelope(
   const task = config.tasks.get(req.task);
   if (!task)
     throw new UnprocessableError(`unknown task "${req.task}"`, [{ path: 'task', message: 'unknown task' }]);
+  // A `__proto__` member would be published and stored, but the schema drops it before the
+  // handler (see proto-member.ts): refused here, for the ingest and a direct client alike.
+  const proto = protoMemberPath(req.input);
+  if (proto)
+    throw new UnprocessableError(
+      `input has a member named "__proto__", which task ${task.name} would not see`,
+      [
+        {
+          path: ['input', ...proto].join('.'),
+          message: 'a member named "__proto__" cannot reach a task (its schema leaves it out): rename it',
+        },
+      ],
+    );
   // Synchronous unless the task's schema is async (zod needs parseAsync for it).
   const parsed = parseSchema(task.input, req.input);
   return parsed instanceof Promise
