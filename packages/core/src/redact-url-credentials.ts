@@ -17,4 +17,7 @@ const URL_CREDENTIALS =
 const QUERY_SECRET =
   /([?&;][\w.-]*?(?:token|api[-_]?key|key|passw(?:or)?d|pass|pwd|secret|signature|sig|auth|credential)=)(?:\\.|[^&#\s"'\\])+/gi;
 export const redactUrlCredentials = (s: string): string =>
-  s.replace(URL_CREDENTIALS, '$1:[Redacted]@').replace(QUERY_SECRET, '$1[Redacted]');
+  redactQuerySecrets(s.replace(URL_CREDENTIALS, '$1:[Redacted]@'));
+
+/** Only the values of query parameters named like a secret (see QUERY_SECRET). */
+export const redactQuerySecrets = (s: string): string => s.replace(QUERY_SECRET, '$1[Redacted]');

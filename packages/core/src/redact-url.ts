@@ -1,11 +1,17 @@
+import { redactQuerySecrets } from './redact-url-credentials';
+
 /**
  * URLs fit for logs, errors and message headers: the one pair of redactors every package uses.
  * Single-argument on purpose, so `urls.map(redactUrl)` stays safe.
  */
 
-/** Keeps the user name, replaces the password with `***`: enough to tell nodes apart in logs. */
+/**
+ * Keeps the user name, replaces the password with `***`: enough to tell nodes apart in logs. The
+ * query stays, but the values of parameters named like a secret are masked: Upstash takes its
+ * token as `?_token=`, ioredis reads `?password=` from a REDIS_URL.
+ */
 export function redactUrl(url: string): string {
-  return redact(url, false);
+  return redactQuerySecrets(redact(url, false));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { ConfigError, type ResultStore, type WarrenConfig } from '@warren/core';
+import { ConfigError, type ResultStore, redactUrl, type WarrenConfig } from '@warren/core';
 import { upstashCeleryMeta } from './celery/celery-meta-redis';
 import { withCeleryResultsFor } from './celery/celery-results-for-config';
 import { DEFAULT_PREFIX } from './keys';
 import { checkRedisUrlShape } from './redis-url-shape';
-import { shownUrl } from './shown-url';
+
 import { toStoreError } from './store-errors';
 import { createUpstashResultStore, upstashClient } from './upstash/create-upstash-result-store';
 
@@ -73,7 +73,7 @@ export async function storeFromEnv(
         // The caller gets no store to close: left open, it would reconnect (and report) forever.
         store.redis.disconnect();
         const cause = (err as Error)?.name === 'MaxRetriesPerRequestError' && early ? early : err;
-        throw toStoreError(cause, `ping of ${shownUrl(env.REDIS_URL)}`);
+        throw toStoreError(cause, `ping of ${redactUrl(env.REDIS_URL)}`);
       }
       checking = false;
       const warning = evictionWarning(await store.redis.info('memory').catch(() => ''));
@@ -82,7 +82,7 @@ export async function storeFromEnv(
     return {
       kind: 'tcp',
       results: withCeleryResultsFor(config, store, store.redis),
-      describe: `results: redis ${shownUrl(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+      describe: `results: redis ${redactUrl(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
       close: () => store.close(),
     };
   }
@@ -100,13 +100,13 @@ export async function storeFromEnv(
     } catch (err) {
       // fetch says only 'fetch failed'; its cause names the refusal (ECONNREFUSED, ENOTFOUND).
       const why = err instanceof TypeError && err.cause instanceof Error ? err.cause : err;
-      throw toStoreError(why, `ping of ${shownUrl(url)}`);
+      throw toStoreError(why, `ping of ${redactUrl(url)}`);
     }
   }
   return {
     kind: 'upstash',
     results: withCeleryResultsFor(config, store, upstashCeleryMeta(client)),
-    describe: `results: upstash REST ${shownUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
+    describe: `results: upstash REST ${redactUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
     close: () => store.close(),
   };
 }

@@ -7,8 +7,7 @@
  * bench/suites/worker-cold-start.ts). The behaviour follows it: bearer auth, `{result}` /
  * `{error}` bodies, read-your-writes sync tokens, retries on network errors only.
  */
-import { ConfigError } from '@warren/core';
-import { shownUrl } from '../shown-url';
+import { ConfigError, redactUrl } from '@warren/core';
 
 export type UpstashRetry = false | { retries?: number; backoff?: (retryCount: number) => number };
 
@@ -73,11 +72,11 @@ export class UpstashRest {
 
   constructor(opts: UpstashRestOptions) {
     if (!/^https?:\/\/\S+$/.test(opts.url))
-      throw new TypeError(`Upstash REST URL must be http(s): ${shownUrl(opts.url)}`);
+      throw new TypeError(`Upstash REST URL must be http(s): ${redactUrl(opts.url)}`);
     // fetch refuses such a URL on every request, quoting it password and all; the token authenticates.
     if (/^https?:\/\/[^/?#]*@/.test(opts.url))
       throw new ConfigError(
-        `Upstash REST URL must not carry user:password@ (${shownUrl(opts.url)}): the token authenticates`,
+        `Upstash REST URL must not carry user:password@ (${redactUrl(opts.url)}): the token authenticates`,
       );
     this.url = opts.url.replace(/\/$/, '');
     this.headers = { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' };
