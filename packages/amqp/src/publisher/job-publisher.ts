@@ -1,4 +1,10 @@
-import { type JobEnvelope, type Publisher, type PublishOptions, TransportError } from '@warren/core';
+import {
+  type JobEnvelope,
+  type Publisher,
+  type PublishOptions,
+  QueueFullError,
+  TransportError,
+} from '@warren/core';
 import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
@@ -84,23 +90,39 @@ export class JobPublisher implements Publisher {
         holdsInsteadOfHop(tiersMs, dueAt - now) &&
         this.topology.holdsShortDelays(queue)
       )
-        return this.confirm.publish('', queue, content, props, queue, deadline - Date.now());
-      return this.sendDelayed(queue, content, props, dueAt - now, deadline - Date.now()).catch(
-        (err: Error) => {
-          // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
-          // and the topology is declaring the tiers again; send once more (a fresh properties
-          // object, the id the first attempt set kept), within the first attempt's timeout.
-          if (!isMissingTier(err) || Date.now() >= deadline) throw missingTierRecoverable(err);
-          const left = dueAt - Date.now();
-          return this.sendDelayed(queue, content, { ...props }, left, deadline - Date.now()).catch(
-            (e: Error) => {
-              throw missingTierRecoverable(e);
-            },
-          );
-        },
-      );
+        return this.confirm
+          .publish('', queue, content, props, queue, deadline - Date.now())
+          .catch((err: Error) => {
+            // At its maxLength: a delayed job waits outside the queue for room (its tier), as a
+            // longer delay and the in-memory broker's do. Refused, a delayed enqueue was a 429
+            // and a short-backoff retry failed. Nothing was enqueued: a fresh properties object.
+            if (!(err instanceof QueueFullError) || Date.now() >= deadline) throw err;
+            return this.viaTier(queue, content, { ...props }, dueAt, dueAt - Date.now(), deadline);
+          });
+      return this.viaTier(queue, content, props, dueAt, dueAt - now, deadline);
     }
     return this.confirm.publish('', queue, content, properties, queue, deadline - Date.now());
+  }
+
+  /** Through the delay tier for `remainingMs` (the delay as asked: see sendDelayed). */
+  private viaTier(
+    queue: string,
+    content: Buffer,
+    props: Options.Publish,
+    dueAt: number,
+    remainingMs: number,
+    deadline: number,
+  ): Promise<void> {
+    return this.sendDelayed(queue, content, props, remainingMs, deadline - Date.now()).catch((err: Error) => {
+      // The tier was missing (its exchange or its queue deleted by hand): nothing was enqueued
+      // and the topology is declaring the tiers again; send once more (a fresh properties
+      // object, the id the first attempt set kept), within the first attempt's timeout.
+      if (!isMissingTier(err) || Date.now() >= deadline) throw missingTierRecoverable(err);
+      const left = dueAt - Date.now();
+      return this.sendDelayed(queue, content, { ...props }, left, deadline - Date.now()).catch((e: Error) => {
+        throw missingTierRecoverable(e);
+      });
+    });
   }
 
   private async sendDelayed(
