@@ -12,6 +12,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** SIGTERM, resolved once it exited; a later start() brings it back empty. */
   stop(): Promise<void>;
+  /** Sends `sig` to it if it runs (SIGSTOP: a frozen server, its port still accepting; SIGKILL). */
+  signal(sig: NodeJS.Signals): void;
 }
 
 export async function privateRedis(what: string, opts: { port?: number; args?: string[] } = {}) {
@@ -40,8 +42,12 @@ export async function privateRedis(what: string, opts: { port?: number; args?: s
       child = undefined;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGCONT'); // a stopped one would hold its SIGTERM until continued
       c.kill('SIGTERM');
       await exited;
+    },
+    signal(sig) {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill(sig);
     },
   };
   return redis;

@@ -2,6 +2,7 @@ import {
   ConflictError,
   type JobEnvelope,
   type JobRecord,
+  TransportError,
   UnavailableError,
   UnprocessableError,
 } from '@warren/protocol';
@@ -15,6 +16,8 @@ import { requestFingerprint } from './request-fingerprint';
 
 /** How long a release or mark of a key after a failure is tried again while the store fails. */
 const STORE_RETRY_MS = 1500;
+/** The longest pause between a late release's tries (releaseLater). */
+const LATER_PAUSE_MS = 5000;
 
 export type ClaimOutcome = { replay: EnqueueResult } | { replay?: undefined; id: string; claimed: boolean };
 
@@ -73,10 +76,13 @@ export function createIdempotency(deps: IdempotencyDeps) {
    * the key expired, a day or more: the job never enqueued. Nothing was published under `id`, so
    * the key is released if it names it (a no-op otherwise), tried again while the store fails
    * (persistently). (A store that is down outright answers such a request's 503 up to
-   * STORE_RETRY_MS later.)
+   * STORE_RETRY_MS later.) A store that stays silent past that (a Redis frozen: a paused VM, a
+   * stalled fork) still holds the claim and runs it once it resumes: the release goes on after
+   * the answer (releaseLater) until one is answered, which a store runs after a claim it held.
    */
-  async function unclaim(key: string, id: string): Promise<void> {
-    await persistently(() => results.releaseIdempotencyKey(key, id));
+  async function unclaim(key: string, id: string, ttlS: number): Promise<void> {
+    const release = () => results.releaseIdempotencyKey(key, id);
+    if (!(await persistently(release))) releaseLater(release, ttlS);
   }
 
   /** After a failed publish: release the key only when nothing can have been enqueued under it. */
@@ -102,7 +108,7 @@ export function createIdempotency(deps: IdempotencyDeps) {
    * timed out, and a command sent before it is back fails at once). A try that does not answer
    * in time may still land late, which each step allows for.
    */
-  async function persistently(step: () => Promise<unknown>): Promise<void> {
+  async function persistently(step: () => Promise<unknown>): Promise<boolean> {
     const until = Date.now() + STORE_RETRY_MS;
     const done = () =>
       beforeWaitEnd(step(), until, 'idempotency key').then(
@@ -110,9 +116,10 @@ export function createIdempotency(deps: IdempotencyDeps) {
         () => false,
       );
     for (let pauseMs = 50; !(await done()); pauseMs *= 2) {
-      if (Date.now() + pauseMs >= until) return;
+      if (Date.now() + pauseMs >= until) return false;
       await new Promise((r) => setTimeout(r, pauseMs));
     }
+    return true;
   }
 
   function replayResponse(rec: JobRecord, baseUrl: string): EnqueueResult {
@@ -132,6 +139,30 @@ export function createIdempotency(deps: IdempotencyDeps) {
   }
 
   return { claim, unclaim, settle };
+}
+
+/**
+ * `release` tried again in the background, with growing pauses, until a try is answered, the
+ * store refuses it for good or the key would have expired (`ttlS`). A frozen store runs the claim
+ * it held when it resumes, before any command of a connection made since (each try waits for
+ * one), so an answered release came after it. The timers do not keep a process alive.
+ */
+function releaseLater(release: () => Promise<unknown>, ttlS: number): void {
+  const until = Date.now() + ttlS * 1000;
+  const again = (pauseMs: number) => {
+    if (Date.now() + pauseMs >= until) return;
+    const timer = setTimeout(
+      () =>
+        release().then(undefined, (err: unknown) => {
+          // Refused for good (not an outage): every try would be.
+          if (!(err instanceof TransportError && !err.recoverable))
+            again(Math.min(pauseMs * 2, LATER_PAUSE_MS));
+        }),
+      pauseMs,
+    ) as { unref?: () => void };
+    timer.unref?.();
+  };
+  again(100);
 }
 
 /** A key's value: a job id, or `unconfirmed:<id>[:<fingerprint>]` (no fingerprint from older producers). */

@@ -105,7 +105,8 @@ export function createProducer(deps: ProducerDeps) {
         c = await idempotency.claim(key, envelope, ttlS, baseUrl);
       } catch (err) {
         // A store failure, not an answer (409, 422): the claim may have run, its reply lost.
-        if (!(err instanceof WarrenError) || err.status >= 500) await idempotency.unclaim(key, envelope.id);
+        if (!(err instanceof WarrenError) || err.status >= 500)
+          await idempotency.unclaim(key, envelope.id, ttlS);
         throw err;
       }
       if (c.replay) return c.replay;
