@@ -48,7 +48,7 @@ describe('parked delayed jobs (warren parked)', () => {
       const e = mine(await broker.parked());
       return e?.count === 3 ? e : undefined;
     }, 15_000);
-    expect(parked).toEqual({ queue: gone, count: 3, exists: false, released: 0 });
+    expect(parked).toEqual({ queue: gone, count: 3, exists: false, released: 0, refused: 0 });
 
     // Released while the queue is still gone: nothing moves, nothing is lost.
     expect(mine(await broker.parked({ release: true, only: gone }))).toMatchObject({ count: 3, released: 0 });
@@ -60,6 +60,7 @@ describe('parked delayed jobs (warren parked)', () => {
       count: 3,
       exists: true,
       released: 3,
+      refused: 0,
     });
     await eventually(async () => (await ch.checkQueue(gone)).messageCount === 3, 5_000);
     expect(mine(await broker.parked())).toBeUndefined();

@@ -12,6 +12,8 @@ export interface ParkedQueue {
   exists: boolean;
   /** Sent back to the queue and removed from the parking queue (0 on a list or a dry run). */
   released: number;
+  /** Sent back but refused by the queue (a nack: at its maxLength): still parked. */
+  refused: number;
 }
 
 export interface ParkedReport {
@@ -51,7 +53,9 @@ export async function releaseParked(model: ChannelModel, o: ReleaseParkedOptions
   });
   const exists = queueChecker(model, o.ms);
   const byQueue = new Map<string, ParkedQueue>();
-  const sent: GetMessage[] = [];
+  // Each copy's own confirm: waitForConfirms sees only those still outstanding when it is called,
+  // so a nack that came before (a full queue refuses at once) was dropped and the job acked.
+  const sent: { m: GetMessage; entry: ParkedQueue; confirmed: Promise<boolean> }[] = [];
   let more = 0;
   try {
     for (let n = 0; n < o.max; n++) {
@@ -61,20 +65,32 @@ export async function releaseParked(model: ChannelModel, o: ReleaseParkedOptions
       const queue = m.fields.routingKey;
       let entry = byQueue.get(queue);
       if (!entry) {
-        entry = { queue, count: 0, exists: await exists(queue), released: 0 };
+        entry = { queue, count: 0, exists: await exists(queue), released: 0, refused: 0 };
         byQueue.set(queue, entry);
       }
       entry.count++;
       if (o.release && entry.exists && (o.only === undefined || o.only === queue)) {
-        ch.publish('', queue, m.content, { ...republishProperties(m), mandatory: true, persistent: true });
-        sent.push(m);
-        entry.released++;
+        const props = { ...republishProperties(m), mandatory: true, persistent: true };
+        const confirmed = new Promise<boolean>((done) =>
+          ch.publish('', queue, m.content, props, (err: unknown) => done(err == null)),
+        );
+        sent.push({ m, entry, confirmed });
       }
     }
     if (sent.length > 0) {
-      await bounded(ch.waitForConfirms(), o.ms, `send ${sent.length} parked jobs back`);
+      const oks = await bounded(
+        Promise.all(sent.map((s) => s.confirmed)),
+        o.ms,
+        `send ${sent.length} parked jobs back`,
+      );
       if (returned) throw new Error('a queue was deleted again while its parked jobs were sent back');
-      for (const m of sent) ch.ack(m);
+      // A refused copy's message is not acked: the channel's close hands it back, still parked.
+      sent.forEach(({ m, entry }, i) => {
+        if (oks[i]) {
+          ch.ack(m);
+          entry.released++;
+        } else entry.refused++;
+      });
     }
   } finally {
     await exists.close();

@@ -104,7 +104,7 @@ describe('warren parked (real RabbitMQ, the real CLI)', () => {
     // stdout alone: stderr may say the CLI runs from the sources (a build older than them).
     const json = JSON.parse((await warren(['parked', '--json'])).stdout);
     expect(json.queues.filter((q: { queue: string }) => q.queue.startsWith(RUN))).toEqual([
-      { queue: B, count: 1, exists: false, released: 0 },
+      { queue: B, count: 1, exists: false, released: 0, refused: 0 },
     ]);
   }, 60_000);
 });

@@ -31,6 +31,11 @@ export async function parked(o: ParkedOptions): Promise<void> {
     throw new Error(
       `warren parked: ${stuck.map((q) => q.queue).join(', ')} still missing: declare the queue (start its worker) and release again`,
     );
+  const refused = report.queues.filter((q) => q.refused > 0);
+  if (refused.length > 0)
+    throw new Error(
+      `warren parked: ${refused.map((q) => `${q.queue} refused ${q.refused}`).join(', ')} (at its maxLength?): they stay parked; release again once it has room`,
+    );
 }
 
 /** The report as a person reads it: one line per queue, then what was not read. */
@@ -43,7 +48,8 @@ export function parkedLines(r: ParkedReport, release: boolean): string[] {
   ];
   for (const q of r.queues) {
     const state = q.exists ? 'queue exists' : 'queue missing';
-    const moved = release ? `, ${q.released} sent back` : '';
+    const refused = q.refused > 0 ? `, ${q.refused} refused by the queue (still parked)` : '';
+    const moved = release ? `, ${q.released} sent back${refused}` : '';
     lines.push(
       `  ${visibleControls(q.queue).padEnd(width)}  ${String(q.count).padStart(6)}  ${state}${moved}`,
     );
