@@ -7,6 +7,7 @@ import { DEFAULT_HEALTH } from '../routing/region-health';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { waitingTtlS } from '../state/waiting-ttl';
 import { buildEnvelope } from './build-envelope';
+import { createLater } from './create-later';
 import { type ClaimOutcome, createIdempotency } from './idempotency-claim';
 import { createPublishWithFailover } from './publish-with-failover';
 
@@ -77,6 +78,7 @@ export function createProducer(deps: ProducerDeps) {
     timeoutMs: config.ingest.publishTimeoutMs,
     onEvent: deps.onEvent,
   });
+  const recordLater = createLater();
   const idempotency = createIdempotency({
     results,
     region: config.region,
@@ -126,22 +128,26 @@ export function createProducer(deps: ProducerDeps) {
     }
     const state = envelope.notBefore ? 'scheduled' : 'queued';
     deps.onEvent?.({ type: 'enqueued', job: { ...envelope, origin: region }, region });
+    const id = envelope.id;
+    const record = {
+      task: envelope.task,
+      queue: envelope.queue,
+      input: envelope.input,
+      enqueuedAt: envelope.enqueuedAt,
+      maxAttempts: envelope.maxAttempts,
+      region,
+      notBefore: envelope.notBefore,
+      expiresAt: envelope.expiresAt,
+      idempotencyKey: key,
+      ttlS,
+    };
     try {
-      await results.create(envelope.id, state, {
-        task: envelope.task,
-        queue: envelope.queue,
-        input: envelope.input,
-        enqueuedAt: envelope.enqueuedAt,
-        maxAttempts: envelope.maxAttempts,
-        region,
-        notBefore: envelope.notBefore,
-        expiresAt: envelope.expiresAt,
-        idempotencyKey: key,
-        ttlS,
-      });
+      await results.create(id, state, record);
     } catch (err) {
-      // The broker confirmed: the job is accepted and the worker will create the record.
+      // The broker confirmed: the job is accepted and the worker will create the record; a
+      // scheduled one's is tried again meanwhile (see create-later.ts).
       deps.onRecordError?.(err, envelope);
+      if (envelope.notBefore) recordLater(() => results.create(id, state, record), envelope.notBefore, err);
     }
     return {
       replayed: false,
