@@ -33,6 +33,8 @@ export async function dev(opts: DevOptions): Promise<void> {
   const rt = await createRuntime(config, process.env, {
     logger,
     embedded: true,
+    // Without its worker, an embedded broker's jobs run nowhere: named so that it says so.
+    command: opts.worker ? undefined : 'warren dev --no-worker',
     onBrokerEvent: (e) => brokerEvents?.(e),
   });
   let consuming: readonly string[] = [];
