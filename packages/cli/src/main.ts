@@ -9,6 +9,7 @@ import { redisRest } from './commands/redis-rest';
 import { status } from './commands/status';
 import { worker } from './commands/worker';
 import { InterruptedError } from './runtime/stop-on-signal';
+import { exitOnUsageError } from './runtime/usage-exit';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -164,6 +165,7 @@ program
   .option('--json', 'machine-readable report')
   .action((o) => parked({ release: o.release, queue: o.queue, limit: o.limit, json: o.json }));
 
+exitOnUsageError(program);
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   // A command stopped by a signal exits 128 + its number, as a shell reports it.

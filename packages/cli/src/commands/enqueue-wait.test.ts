@@ -89,7 +89,7 @@ describe('warren enqueue --delay-ms', () => {
       bad.map((d) => warren(['enqueue', 'demo.add', '{"a":2,"b":3}', '--url', url, '--delay-ms', d])),
     );
     runs.forEach((r, i) => {
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stderr).toContain(
         `--delay-ms <n>' argument '${bad[i]}' is invalid. must be an integer of 0 or more`,
       );

@@ -55,7 +55,7 @@ describe('numeric environment variables', () => {
     [['ingest', '--embedded'], { WARREN_SHUTDOWN_TIMEOUT_MS: '3000000000' }, 'WARREN_SHUTDOWN_TIMEOUT_MS'],
   ])('warren %s refuses %o, naming the variable', async (args, env, name) => {
     const { code, out } = await warren(args, undefined, env);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(out).toContain(`from env '${name}' is invalid`);
   });
 });
@@ -66,7 +66,7 @@ describe('millisecond flags past what a timer holds (2^31 - 1)', () => {
     [['enqueue', 'demo.add', '{}', '--wait', '3000000000'], '--wait'],
   ])('warren %s is refused (status redrew every 1 ms)', async (args, flag) => {
     const { code, out } = await warren(args);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(out).toMatch(
       new RegExp(`${flag} <ms>' argument '3000000000' is invalid. must be at most 2147483647`),
     );
