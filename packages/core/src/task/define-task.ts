@@ -31,7 +31,10 @@ export interface TaskOptions<TIn extends z.ZodType, TOut> {
   queue?: string;
   retry?: { maxAttempts?: number; backoff?: Partial<Backoff> };
   timeoutMs?: number;
-  /** Seconds the result record lives after the job finishes (default: config.results.ttlS). */
+  /**
+   * Seconds the result record lives after the job finishes (default: config.results.ttlS); after a
+   * run, at least its lease + 60 s (a copy of the job still on its way must find it finished).
+   */
   resultTtlS?: number;
   /** Omit for tasks implemented elsewhere (e.g. by Python Celery workers): they can be enqueued, not run. */
   handler?: (input: z.output<TIn>, ctx: TaskContext) => Promise<TOut> | TOut;
