@@ -57,7 +57,8 @@ export function createExecutor(deps: ExecutorDeps) {
     const task = tasks.get(job.task);
     const ttlS = task?.resultTtlS ?? deps.resultTtlS;
     // A start of this job this executor made whose outcome it never learned (see lost-starts.ts).
-    const earlier = unconfirmed.take(`${job.id}/${attempt}`);
+    const taking = unconfirmed.take(`${job.id}/${attempt}`);
+    const earlier = taking instanceof Promise ? await taking : taking;
     const owner = earlier ?? `${deps.workerId}/${++seq}`;
     const x: JobExecution = {
       deps,
@@ -97,8 +98,14 @@ export function createExecutor(deps: ExecutorDeps) {
         earlier !== undefined,
       );
     } catch (err) {
+      // Given back (`retrying` under this owner) once the store answers, for the record's life.
       if (err instanceof TransportError && err.recoverable)
-        unconfirmed.remember(`${job.id}/${attempt}`, owner);
+        unconfirmed.remember(
+          `${job.id}/${attempt}`,
+          owner,
+          () => write(job.id, 'retrying', { owner, ttlS: runTtlS }),
+          runTtlS * 1000,
+        );
       // Refused for good (an input over the store's request limit): handed back, every delivery
       // would be refused again. Failed without its input if the store takes that; else it
       // refuses every job, and the error hands the delivery back (see refused-record.ts).

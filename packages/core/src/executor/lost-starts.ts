@@ -1,5 +1,16 @@
 /** Job attempts remembered at once; the oldest is forgotten first (a Map keeps insertion order). */
 const MAX_REMEMBERED = 10_000;
+/** The longest pause between tries to give a lost start's job back (see `remember`). */
+const MAX_PAUSE_MS = 2000;
+
+interface Lost {
+  owner: string;
+  /** Over: given back (answered), taken by a copy, or forgotten. */
+  over: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  /** The try being made: resolves to whether the store answered it. */
+  trying?: Promise<boolean>;
+}
 
 /**
  * The owners of run starts this executor may have made without learning it: the write failed on
@@ -8,22 +19,60 @@ const MAX_REMEMBERED = 10_000;
  * though no run began: a copy coming back here would be deferred the whole lease, then take it
  * for a dead worker's run (WorkerLostError, its attempt spent: dead-lettered on the last one).
  * The copy asks first to renew that owner's lease instead; granted, the start was this
- * executor's and the run is its own. Only this process knows: a copy taken by another worker
- * (or Lambda container) meets the lease as before.
+ * executor's and the run is its own. A copy taken by another worker (or Lambda container) cannot
+ * know: so the start is also given back (`giveBack`: `retrying` under that owner, refused unless
+ * it holds the job) in the background until the store answers. A store that held the write (a
+ * frozen Redis) runs it before any command of a connection made since, so an answered give-back
+ * came after it; the copy then starts the job as any other, within the lease it would have waited.
  */
 export function lostStarts() {
-  const owners = new Map<string, string>();
+  const lost = new Map<string, Lost>();
+  const end = (key: string, l: Lost) => {
+    l.over = true;
+    if (l.timer !== undefined) clearTimeout(l.timer);
+    if (lost.get(key) === l) lost.delete(key);
+  };
   return {
-    remember(key: string, owner: string): void {
-      owners.delete(key);
-      owners.set(key, owner);
-      if (owners.size > MAX_REMEMBERED) owners.delete(owners.keys().next().value as string);
+    remember(key: string, owner: string, giveBack: () => Promise<unknown>, forMs: number): void {
+      const before = lost.get(key);
+      if (before) end(key, before);
+      const l: Lost = { owner, over: false };
+      lost.set(key, l);
+      if (lost.size > MAX_REMEMBERED) {
+        const [oldKey, old] = lost.entries().next().value as [string, Lost];
+        end(oldKey, old);
+      }
+      const until = Date.now() + forMs;
+      const again = (pauseMs: number) => {
+        if (l.over) return;
+        if (Date.now() + pauseMs >= until) return end(key, l);
+        l.timer = setTimeout(() => {
+          l.timer = undefined;
+          l.trying = giveBack().then(
+            () => true,
+            () => false,
+          );
+          void l.trying.then((answered) => {
+            l.trying = undefined;
+            if (answered) end(key, l);
+            else again(Math.min(pauseMs * 2, MAX_PAUSE_MS));
+          });
+        }, pauseMs);
+        (l.timer as { unref?: () => void }).unref?.();
+      };
+      again(100);
     },
-    /** The owner of a start of `key` (job id / attempt) that may have been applied, forgotten once taken. */
-    take(key: string): string | undefined {
-      const owner = owners.get(key);
-      owners.delete(key);
-      return owner;
+    /**
+     * The owner of a start of `key` (job id / attempt) that may have been applied, forgotten once
+     * taken; undefined once it was given back. A give-back in flight is waited for: landing after
+     * the copy renewed the lease, it took the job from a run.
+     */
+    take(key: string): string | undefined | Promise<string | undefined> {
+      const l = lost.get(key);
+      if (!l) return undefined;
+      end(key, l);
+      if (!l.trying) return l.owner;
+      return l.trying.then((answered) => (answered ? undefined : l.owner));
     },
   };
 }
