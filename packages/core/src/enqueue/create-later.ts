@@ -7,22 +7,28 @@ import { TransportError } from '@warren/protocol';
  * would show it waiting for good.
  */
 export const LATE_CREATE_MARGIN_MS = 30_000;
+/**
+ * A job due now has its record written again only when a record that ends it lasts this long: a
+ * try comes within MAX_PAUSE_MS of the store answering again, before a worker could have taken
+ * the job, ended it and seen that record expire (a run's end keeps it 61 s or more; a job failed
+ * unrun or cancelled, its task's resultTtlS). A held try lands before the worker's start.
+ */
+export const QUEUED_MIN_DONE_TTL_S = 60;
 /** Records tried again at once per producer (each holds its job's input); more are not. */
 const MAX_PENDING = 1000;
 const MAX_PAUSE_MS = 5000;
 
 /**
- * The record of a scheduled job whose write failed on a store down for a moment (the broker
- * confirmed: the job is accepted), written again in the background, with growing pauses, until
- * a try is answered (made, or refused: a record exists), the store refuses it for good or the job
- * is nearly due. Otherwise it had no record until a worker took it at its due time: GET and
- * DELETE answered 404 the whole delay, the job neither readable nor cancellable. (A job due now
- * gets its record from the worker that takes it, soon.) The timers do not keep a process alive.
+ * The record of a job whose write failed on a store down for a moment (the broker confirmed: the
+ * job is accepted), written again in the background, with growing pauses, until a try is
+ * answered (made, or refused: a record exists), the store refuses it for good or `until` (epoch
+ * ms). Otherwise it had no record until a worker took it: GET, the SDK's wait and DELETE answered
+ * 404 for a job the caller was told was accepted, behind a backlog or a delay (a scheduled job's
+ * whole delay, neither readable nor cancellable). The timers do not keep a process alive.
  */
 export function createLater() {
   let pending = 0;
-  return (write: () => Promise<unknown>, notBefore: string, err: unknown): void => {
-    const until = Date.parse(notBefore) - LATE_CREATE_MARGIN_MS;
+  return (write: () => Promise<unknown>, until: number, err: unknown): void => {
     if (!(err instanceof TransportError && err.recoverable) || pending >= MAX_PENDING) return;
     pending++;
     const again = (pauseMs: number) => {

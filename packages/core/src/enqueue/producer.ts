@@ -7,7 +7,7 @@ import { DEFAULT_HEALTH } from '../routing/region-health';
 import { type RegionRouter, type RoutingHint, staticRouter } from '../routing/router';
 import { waitingTtlS } from '../state/waiting-ttl';
 import { buildEnvelope } from './build-envelope';
-import { createLater } from './create-later';
+import { createLater, LATE_CREATE_MARGIN_MS, QUEUED_MIN_DONE_TTL_S } from './create-later';
 import { type ClaimOutcome, createIdempotency } from './idempotency-claim';
 import { createPublishWithFailover } from './publish-with-failover';
 
@@ -144,10 +144,15 @@ export function createProducer(deps: ProducerDeps) {
     try {
       await results.create(id, state, record);
     } catch (err) {
-      // The broker confirmed: the job is accepted and the worker will create the record; a
-      // scheduled one's is tried again meanwhile (see create-later.ts).
+      // The broker confirmed: the job is accepted and the worker will create the record; it is
+      // tried again meanwhile where a late write cannot outlive the job (see create-later.ts).
       deps.onRecordError?.(err, envelope);
-      if (envelope.notBefore) recordLater(() => results.create(id, state, record), envelope.notBefore, err);
+      const until = envelope.notBefore
+        ? Date.parse(envelope.notBefore) - LATE_CREATE_MARGIN_MS
+        : (task.resultTtlS ?? config.results.ttlS) >= QUEUED_MIN_DONE_TTL_S
+          ? Date.now() + ttlS * 1000
+          : 0;
+      recordLater(() => results.create(id, state, record), until, err);
     }
     return {
       replayed: false,
