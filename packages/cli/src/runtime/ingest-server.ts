@@ -49,6 +49,13 @@ export async function startIngest(
     onError: (err) => report(err, 'ingest error'),
     onCancelled,
   });
-  const server = await serveNode(app, port, host);
+  const server = await serveNode(app, port, host).catch((err: NodeJS.ErrnoException) => {
+    // Node's message alone said nothing of what to do (and `npm start` takes PORT, not a flag).
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new Error(
+      `${err.message}: port ${port} is taken (another warren dev?): choose another with --port or PORT`,
+      { cause: err },
+    );
+  });
   return { app, producer, server, results };
 }
