@@ -63,7 +63,7 @@ export function createDirectClient(
   const producer = createProducer(deps);
   // Every job held to the ingest's limit (a batch's items one by one, as its batch route does).
   const sized = limitJobSize(producer, deps.bodyLimitBytes ?? deps.config.ingest.bodyLimitBytes);
-  const { retrying, pauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
+  const { retrying, pauseAfter, acceptingPauseAfter, attempts, deadlineMs } = createRetrying(deps.retry);
   // A retry republishes the same job id (a worker runs an id once), fixed here when the caller
   // gives no key: a made-up key would cost a claim in the store on every enqueue, for the rare
   // retry. Without retries nothing is fixed.
@@ -132,6 +132,7 @@ export function createDirectClient(
       max: MAX_BATCH,
       start: () => ({ until: Date.now() + deadlineMs }),
       pauseAfter,
+      acceptingPauseAfter,
       signal,
       send: (pending) =>
         enqueueBatch(

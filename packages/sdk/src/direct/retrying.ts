@@ -28,11 +28,14 @@ export function createRetrying(opts?: RetryOptions) {
       } catch (err) {
         const http = asHttpError(err);
         if (!(http instanceof WarrenHttpError) || !retryableItem(http.status)) throw http;
-        // A wait (`until` given) is retried until its end, as the HTTP client's polls.
+        // A wait (`until` given) is retried until its end, as the HTTP client's polls; a key still
+        // being accepted (409) until the deadline, as the HTTP client's enqueue.
         const pauseMs =
           opts.until !== undefined
             ? policy.waitPauseAfter(attempt, until, http.retryAfterMs)
-            : policy.pauseAfter(attempt, until, http.retryAfterMs);
+            : http.status === 409
+              ? policy.acceptingPauseAfter(attempt, until, http.retryAfterMs)
+              : policy.pauseAfter(attempt, until, http.retryAfterMs);
         if (pauseMs === undefined) throw http;
         await sleep(pauseMs, opts.signal);
       }

@@ -67,7 +67,7 @@ const POLL_LATE_MS = 1_000;
  * sends an idempotency key, so a retried enqueue can never create a second job.
  */
 export function createClient(opts: ClientOptions) {
-  const { request, pauseAfter, startCall } = createRequester(opts);
+  const { request, pauseAfter, acceptingPauseAfter, startCall } = createRequester(opts);
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -95,8 +95,8 @@ export function createClient(opts: ClientOptions) {
    * in consecutive requests of BATCH_MAX (as `@warren/sdk/direct` does), a request too large for
    * the ingest's body limit in halves (a job too large alone is a 413 item). Items answered 429 or
    * 503 (the broker could not take them) are sent again, alone, after the answer's Retry-After
-   * (or a backoff) with their same idempotency keys, up to the client's attempts; what still
-   * fails is returned as its problem.
+   * (or a backoff) with their same idempotency keys, up to the client's attempts (409s, still
+   * being accepted, until its deadline); what still fails is returned as its problem.
    * A batch that fails as a whole throws an EnqueueManyError with the answers so far and every
    * job's key, so the caller can send the rest again without enqueuing anything twice.
    */
@@ -115,6 +115,7 @@ export function createClient(opts: ClientOptions) {
       max: BATCH_MAX,
       start: () => startCall(signal),
       pauseAfter,
+      acceptingPauseAfter,
       signal,
       send: async (pending, call, out) => {
         answers = out;

@@ -52,7 +52,7 @@ export function createRequester(opts: RequesterOptions) {
   const base = (q < 0 ? opts.url : opts.url.slice(0, q)).replace(/\/+$/, '');
   const withQuery = (path: string) => (query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
   const doFetch: FetchLike = opts.fetch ?? ((url, init) => fetch(url, init));
-  const { deadlineMs, pauseAfter, waitPauseAfter } = retryPolicy(opts.retry);
+  const { deadlineMs, pauseAfter, acceptingPauseAfter, waitPauseAfter } = retryPolicy(opts.retry);
 
   /** One try: the answer's status, parsed body and headers; aborted at `timeoutMs` or by `signal`. */
   async function once(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal) {
@@ -102,6 +102,7 @@ export function createRequester(opts: RequesterOptions) {
     for (let i = 1; ; i++) {
       call.signal?.throwIfAborted();
       let retryAfterMs: number | undefined;
+      let accepting = false;
       const left = Math.max(0, call.until - Date.now());
       const waitMs = call.poll ? Math.min(left, call.poll.maxMs) : left;
       try {
@@ -137,6 +138,7 @@ export function createRequester(opts: RequesterOptions) {
         err.message += redirectNote(method, url, res);
         lastErr = err;
         if (!retryable(res.status)) throw lastErr;
+        accepting = res.status === 409;
       } catch (err) {
         if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
         if (call.signal?.aborted) throw call.signal.reason;
@@ -144,7 +146,9 @@ export function createRequester(opts: RequesterOptions) {
       }
       const pauseMs = call.poll
         ? waitPauseAfter(i, call.until, retryAfterMs)
-        : pauseAfter(i, call.until, retryAfterMs);
+        : accepting
+          ? acceptingPauseAfter(i, call.until, retryAfterMs)
+          : pauseAfter(i, call.until, retryAfterMs);
       if (pauseMs === undefined) break;
       await sleep(pauseMs, call.signal);
       call.retried = true;
@@ -155,7 +159,7 @@ export function createRequester(opts: RequesterOptions) {
   /** The bounds of a call starting now. */
   const startCall = (signal?: AbortSignal): Call => ({ until: Date.now() + deadlineMs, signal });
 
-  return { request, pauseAfter, startCall };
+  return { request, pauseAfter, acceptingPauseAfter, startCall };
 }
 
 /**

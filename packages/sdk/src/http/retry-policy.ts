@@ -2,6 +2,7 @@ export interface RetryOptions {
   /**
    * Attempts in all (1 = no retries). Default 4. A `wait`'s failed polls are retried until its
    * `timeoutMs` instead (unless 1): it was asked to wait that long, so an ingest restart within it is ridden out.
+   * An enqueue answered 409 (its key still being accepted) is retried until `deadlineMs` too.
    */
   attempts?: number;
   /** Backoff cap of the first retry (ms, default 200), doubling per retry up to `maxMs` (default 5000). */
@@ -47,6 +48,15 @@ export function retryPolicy(opts: RetryOptions = {}) {
     return attempt >= tries || Date.now() + pauseMs >= until ? undefined : pauseMs;
   };
   /**
+   * The pause after a try answered 409 "still being accepted": an earlier try under the same key
+   * is still publishing (a lost answer, a broker slow to confirm) and ends within the ingest's
+   * publish timeout (5 s by default, past the attempts' pauses at its Retry-After of 1 s), its job
+   * then answered to a retry. So retried until `until`, not `attempts` times (unless `attempts`
+   * is 1): given up sooner, the call failed for a job that was accepted.
+   */
+  const acceptingPauseAfter = (attempt: number, until: number, retryAfterMs?: number) =>
+    attempts <= 1 ? undefined : pauseAfter(attempt, until, retryAfterMs, Number.POSITIVE_INFINITY);
+  /**
    * The pause after a wait's try `attempt` failed: a wait was asked to last until `until`, so it is
    * retried until then (unless `attempts` is 1), and a pause (a backoff, a Retry-After) that would
    * pass it is cut to one last try there, not given up on at once (a 3 s wait failed after 1.2 s
@@ -59,5 +69,5 @@ export function retryPolicy(opts: RetryOptions = {}) {
     const left = until - Date.now();
     return left > 0 ? left : undefined;
   };
-  return { attempts, deadlineMs, backoffMs, pauseAfter, waitPauseAfter };
+  return { attempts, deadlineMs, backoffMs, pauseAfter, acceptingPauseAfter, waitPauseAfter };
 }

@@ -12,6 +12,8 @@ export interface BurstOptions<C extends { until: number }> {
   start(): C;
   /** The pause after try `attempt` (at least `retryAfterMs`), or undefined when no further try fits before `until`. */
   pauseAfter(attempt: number, until: number, retryAfterMs?: number): number | undefined;
+  /** The same for items still being accepted (409): until `until`, not `attempts` times (retryPolicy). */
+  acceptingPauseAfter(attempt: number, until: number, retryAfterMs?: number): number | undefined;
   /** Ends a pause between tries with its reason. */
   signal?: AbortSignal;
   /**
@@ -42,12 +44,17 @@ export async function sendInBursts<C extends { until: number }>(
     const call = o.start();
     for (let attempt = 1; ; attempt++) {
       const { results, retryAfterMs } = await o.send(pending, call, out);
-      const again: number[] = [];
+      let again: number[] = [];
       results.forEach((r, k) => {
         out[pending[k]!] = r;
         if (retryableItem(r.status)) again.push(pending[k]!);
       });
-      const pauseMs = o.pauseAfter(attempt, call.until, retryAfterMs);
+      let pauseMs = o.pauseAfter(attempt, call.until, retryAfterMs);
+      if (pauseMs === undefined) {
+        // Out of attempts: items still being accepted go on, as a single enqueue's 409 does.
+        again = again.filter((i) => out[i]!.status === 409);
+        pauseMs = o.acceptingPauseAfter(attempt, call.until, retryAfterMs);
+      }
       if (again.length === 0 || pauseMs === undefined) break;
       pending = again;
       await sleep(pauseMs, o.signal);
