@@ -103,7 +103,7 @@ export function createExecutor(deps: ExecutorDeps) {
         unconfirmed.remember(
           `${job.id}/${attempt}`,
           owner,
-          () => write(job.id, 'retrying', { owner, ttlS: runTtlS }),
+          giveBack(write, job.id, owner, runTtlS),
           runTtlS * 1000,
         );
       // Refused for good (an input over the store's request limit): handed back, every delivery
@@ -174,6 +174,19 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
+
+/**
+ * A lost start's give-back (see lost-starts.ts): made here, not in `execute`, so that the closure
+ * kept for it holds these strings only, not the job (its input) with the rest of a run's scope.
+ */
+function giveBack(
+  write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>,
+  id: string,
+  owner: string,
+  ttlS: number,
+): () => Promise<TransitionOutcome> {
+  return () => write(id, 'retrying', { owner, ttlS });
+}
 
 /**
  * Whether taking over a lost run (its record `running` under a lapsed lease) spends `attempt`.
