@@ -1,4 +1,5 @@
 import { isRetryableStatus, parseRetryAfter, problemIn, statusMessage, WarrenHttpError } from './errors';
+import { onAbort } from './on-abort';
 import { type RetryOptions, retryPolicy } from './retry-policy';
 
 export type { RetryOptions } from './retry-policy';
@@ -57,8 +58,7 @@ export function createRequester(opts: RequesterOptions) {
   /** One try: the answer's status, parsed body and headers; aborted at `timeoutMs` or by `signal`. */
   async function once(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal) {
     const ctl = new AbortController();
-    const onAbort = () => ctl.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort);
+    const off = signal ? onAbort(signal, () => ctl.abort(signal.reason)) : undefined;
     const timer =
       timeoutMs < MAX_TIMER_MS
         ? // Without the query: the base URL's may be a gateway's token, and errors get logged.
@@ -74,7 +74,7 @@ export function createRequester(opts: RequesterOptions) {
     } finally {
       // Workers' types take number | null, not undefined.
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      off?.();
     }
   }
 
@@ -177,16 +177,16 @@ function redirectNote(method: string, url: string, res: Response): string {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener('abort', onAbort);
+    const timer = setTimeout(() => {
+      off?.();
       resolve();
-    };
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    }, ms);
+    const off = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        })
+      : undefined;
   });
 }
 
