@@ -5,7 +5,7 @@ const MAX_PAUSE_MS = 2000;
 
 interface Lost {
   owner: string;
-  /** Over: given back (answered), taken by a copy, or forgotten. */
+  /** No more give-back tries: one was answered, a copy took the owner, or it was forgotten. */
   over: boolean;
   timer?: ReturnType<typeof setTimeout>;
   /** The try being made: resolves to whether the store answered it. */
@@ -24,12 +24,17 @@ interface Lost {
  * it holds the job) in the background until the store answers. A store that held the write (a
  * frozen Redis) runs it before any command of a connection made since, so an answered give-back
  * came after it; the copy then starts the job as any other, within the lease it would have waited.
+ * A copy here still asks to renew first (a store that does not keep that order, REST, may run
+ * the start after its give-back).
  */
 export function lostStarts() {
   const lost = new Map<string, Lost>();
-  const end = (key: string, l: Lost) => {
+  const stop = (l: Lost) => {
     l.over = true;
     if (l.timer !== undefined) clearTimeout(l.timer);
+  };
+  const end = (key: string, l: Lost) => {
+    stop(l);
     if (lost.get(key) === l) lost.delete(key);
   };
   return {
@@ -54,7 +59,7 @@ export function lostStarts() {
           );
           void l.trying.then((answered) => {
             l.trying = undefined;
-            if (answered) end(key, l);
+            if (answered) stop(l);
             else again(Math.min(pauseMs * 2, MAX_PAUSE_MS));
           });
         }, pauseMs);
@@ -64,15 +69,14 @@ export function lostStarts() {
     },
     /**
      * The owner of a start of `key` (job id / attempt) that may have been applied, forgotten once
-     * taken; undefined once it was given back. A give-back in flight is waited for: landing after
-     * the copy renewed the lease, it took the job from a run.
+     * taken. A give-back in flight is waited for: landing after the copy renewed the lease, it
+     * took the job from a run.
      */
-    take(key: string): string | undefined | Promise<string | undefined> {
+    take(key: string): string | undefined | Promise<string> {
       const l = lost.get(key);
       if (!l) return undefined;
       end(key, l);
-      if (!l.trying) return l.owner;
-      return l.trying.then((answered) => (answered ? undefined : l.owner));
+      return l.trying ? l.trying.then(() => l.owner) : l.owner;
     },
   };
 }
