@@ -32,6 +32,7 @@ import { jobId } from '../http/job-id';
 import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
+import { waitTimeoutMs } from '../http/wait-timeout-ms';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
 import { asSent } from './as-sent';
 import { createRetrying } from './retrying';
@@ -180,10 +181,9 @@ export function createDirectClient(
     { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);
-    // NaN makes every bound false: the store re-read on a 1 ms timer, for good (the HTTP client's check).
-    if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
+    // NaN made the store re-read on a 1 ms timer, for good (the HTTP client's check).
+    const until = Date.now() + waitTimeoutMs(timeoutMs);
     signal?.throwIfAborted();
-    const until = Date.now() + timeoutMs;
     const first = await retrying(() => read<TOut>(id), { until, signal });
     if (isTerminal(first.state)) return first;
     const rec = await retrying(

@@ -13,6 +13,7 @@ import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
+import { waitTimeoutMs } from './wait-timeout-ms';
 
 export type { FetchLike, RetryOptions } from './request';
 export type ClientOptions = RequesterOptions;
@@ -206,10 +207,8 @@ export function createClient(opts: ClientOptions) {
     { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);
-    // NaN would make every bound false: a loop of GETs with no end.
-    if (Number.isNaN(timeoutMs)) throw new RangeError('timeoutMs is NaN');
     const call = {
-      until: Date.now() + timeoutMs,
+      until: Date.now() + waitTimeoutMs(timeoutMs),
       poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS, lateMs: POLL_LATE_MS },
       signal,
     };
