@@ -43,5 +43,5 @@ describe('warren dev --no-worker on the embedded broker', () => {
       'warren dev --no-worker: the in-memory broker lives in this process only: no other process (warren ingest or worker --embedded) sees its jobs',
     );
     expect(withWorker).not.toContain('this process only');
-  }, 30_000);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,12 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 const PORT = 18_863; // no other test uses it
 const KEY = 'fx-port-in-use-key-0123456789';
 let busy: Server;
+const children: ChildProcess[] = [];
 beforeAll(() => new Promise<void>((r) => (busy = createServer().listen(PORT, '127.0.0.1', r))));
-afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); // one that started after all
+  await new Promise<void>((r) => busy.close(() => r()));
+});
 
 /** The real CLI on the embedded broker and store; resolves with its exit code and stderr. */
 function warren(
@@ -24,13 +28,8 @@ function warren(
   child.stderr.on('data', (b: Buffer) => {
     err += b;
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000); // it started after all
-  return new Promise((done) =>
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      done({ code, err });
-    }),
-  );
+  children.push(child);
+  return new Promise((done) => child.once('exit', (code) => done({ code, err })));
 }
 
 // Node's 'listen EADDRINUSE: address already in use 127.0.0.1:8787' alone said nothing of what
@@ -49,5 +48,5 @@ describe('an ingest port already taken', () => {
       );
       expect(err).not.toMatch(/\n\s+at /);
     }
-  }, 60_000);
+  }, 120_000); // slow only on a loaded machine: two CLI starts from the TypeScript sources
 });

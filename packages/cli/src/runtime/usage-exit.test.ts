@@ -39,7 +39,7 @@ describe('a command line the CLI refuses exits 2, with the reason and no stack',
       expect(err).toMatch(reason);
       expect(err).not.toMatch(/\n\s+at /);
     });
-  }, 60_000);
+  }, 120_000);
 
   it('help asked for exits 0; a command that ran and failed still exits 1', async () => {
     const [help, subHelp, failed] = await Promise.all([
@@ -48,5 +48,5 @@ describe('a command line the CLI refuses exits 2, with the reason and no stack',
       warren(['ingest']), // refuses to start without API keys
     ]);
     expect([help.code, subHelp.code, failed.code]).toEqual([0, 0, 1]);
-  }, 60_000);
+  }, 120_000);
 });
