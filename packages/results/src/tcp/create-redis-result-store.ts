@@ -7,6 +7,7 @@ import { TRANSITION_LUA } from '../lua/transition-script';
 import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions } from '../redis-result-store';
 import { DoneSubscriber, type Wake } from './done-subscriber';
 import { dropOnTimeout } from './drop-on-timeout';
+import { explainOffline } from './offline-error';
 
 export interface RedisResultStoreOptions {
   /** An ioredis instance (used as is, not closed by the store) or a redis:// URL. */
@@ -61,7 +62,8 @@ export class TcpResultStore extends RedisResultStore {
     const done = new DoneSubscriber(redis, opts.onError);
     // An instance of the caller's keeps its own connection handling ("used as is").
     const dropped = opts.owned ? dropOnTimeout(redis) : undefined;
-    const drop = <T>(p: Promise<T>): Promise<T> => (dropped ? p.catch(dropped) : p);
+    const offline = opts.owned ? explainOffline(redis) : undefined;
+    const drop = <T>(p: Promise<T>): Promise<T> => (dropped ? p.catch(dropped).catch(offline) : p);
     const driver: RedisDriver = {
       script: (name, keys, args) =>
         drop(

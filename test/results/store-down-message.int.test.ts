@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
+import { createProducer, defineConfig, defineTask, uuidv7 } from '@warren/core';
+import { createIngestApp, serveNode } from '@warren/ingest';
+import { createRedisResultStore, type TcpResultStore } from '@warren/results';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AMQP_URL, cleanUpRun } from '../ingest/support';
+import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
+
+/**
+ * What a store failure says while Redis is down (stopped, restarting, unreachable): ioredis fails
+ * a command made while it reconnects with 'Reached the max retries per request limit (which is
+ * 0). Refer to "maxRetriesPerRequest" option for details.', which read as a setting to change and
+ * named no cause, in every 503's detail and every worker 'infrastructure error' line of an
+ * outage. Real Node ingest and RabbitMQ :5672, a private redis-server stopped.
+ */
+const RUN = `sdm${process.pid}${Date.now() % 100_000}`;
+const QUEUE = `${RUN}-work`;
+const config = defineConfig({
+  queues: { [QUEUE]: { type: 'classic' } },
+  tasks: [defineTask({ name: 'sdm.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+});
+
+describe('a store call while Redis is down', () => {
+  let redis: PrivateRedis;
+  let broker: AmqpBroker;
+  let results: TcpResultStore;
+  let server: Awaited<ReturnType<typeof serveNode>>;
+  let url = '';
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis('store down message');
+    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
+    await broker.connect();
+    results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
+    await results.get(uuidv7()); // connected, then Redis goes away
+    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
+    server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    server?.close();
+    await results?.close();
+    await broker?.close();
+    await cleanUpRun(QUEUE, undefined, '');
+    await redis?.stop();
+  });
+
+  it('names the connection error, not the maxRetriesPerRequest option', async () => {
+    await redis.stop();
+    const res = await fetch(`${url}/v1/jobs/${uuidv7()}`);
+    expect(res.status).toBe(503);
+    const { detail } = (await res.json()) as { detail: string };
+    expect(detail).not.toMatch(/maxRetriesPerRequest|max retries per request/);
+    expect(detail).toMatch(/^result store get failed: .*ECONNREFUSED/);
+    expect(detail).not.toContain(String(redis.port)); // Redis' address is not the caller's business
+    const err = await results.transition(uuidv7(), 'queued', {}).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^result store transition failed: .*ECONNREFUSED/);
+  });
+});
