@@ -58,5 +58,8 @@ describe('a store call while Redis is down', () => {
     expect(detail).not.toContain(String(redis.port)); // Redis' address is not the caller's business
     const err = await results.transition(uuidv7(), 'queued', {}).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/^result store transition failed: .*ECONNREFUSED/);
+    // A wait's subscription (its own connection) says so as well.
+    const waited = await results.waitFor(uuidv7(), 1000).catch((e: Error) => e);
+    expect((waited as Error).message).toMatch(/^result store subscribe failed: .*ECONNREFUSED/);
   });
 });

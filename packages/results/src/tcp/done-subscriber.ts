@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { dropOnTimeout } from './drop-on-timeout';
+import { explainOffline } from './offline-error';
 
 export interface Wake {
   /**
@@ -19,6 +20,8 @@ export interface Wake {
  */
 export class DoneSubscriber {
   private sub?: Redis;
+  /** Names the connection's error for a SUBSCRIBE made while it reconnects (see offline-error.ts). */
+  private offline?: (err: unknown) => never;
   private closed = false;
   private readonly waiters = new Map<string, Set<() => void>>();
   /** Per channel, the SUBSCRIBE in flight: a second waiter must not read before it is done. */
@@ -52,7 +55,7 @@ export class DoneSubscriber {
     set.add(fire);
     this.stale.delete(channel);
     if (!this.subscribed.has(channel))
-      this.subscribed.set(channel, sub.subscribe(channel).catch(dropOnTimeout(sub)));
+      this.subscribed.set(channel, sub.subscribe(channel).catch(dropOnTimeout(sub)).catch(this.offline));
     try {
       await this.subscribed.get(channel);
     } catch (err) {
@@ -107,6 +110,7 @@ export class DoneSubscriber {
       // failed the connection and every wait on it. SUBSCRIBE needs neither.
       this.sub = this.redis.duplicate({ enableReadyCheck: false, disableClientInfo: true });
       this.sub.on('error', (err: Error) => this.onError?.(err));
+      this.offline = explainOffline(this.sub);
       this.sub.on('message', (channel: string) => {
         for (const fire of this.waiters.get(channel) ?? []) fire();
       });
