@@ -41,17 +41,22 @@ export function reapOrphanNodes(log: (msg: string) => void = () => {}): void {
  * nodes one harness at a time: ten nodes booting at once on 2 cores, next to the other tests,
  * once took a node past a minute to listen (CI). Waiting here is cheaper than a timeout.
  */
-export async function withBootLock<T>(boot: () => Promise<T>): Promise<T> {
-  const release = await lockfile.lock(join(tmpdir(), 'warren-rabbit-boot'), {
+export function withBootLock<T>(boot: () => Promise<T>): Promise<T> {
+  return withMachineLock('warren-rabbit-boot', boot);
+}
+
+/** Runs `fn` while holding the machine-wide lock `name` (a lock file in the temp dir). */
+export async function withMachineLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const release = await lockfile.lock(join(tmpdir(), name), {
     realpath: false,
     stale: 20_000,
     // Default is to throw from a timer, which would kill the test worker; a lock taken over
-    // after 20 s without refresh only costs a concurrent boot.
-    onCompromised: (err) => console.warn(`[rabbit harness] boot lock: ${err.message}`),
+    // after 20 s without refresh only costs a concurrent holder.
+    onCompromised: (err) => console.warn(`[test lock ${name}] ${err.message}`),
     retries: { retries: 1_200, factor: 1, minTimeout: 250, maxTimeout: 250 },
   });
   try {
-    return await boot();
+    return await fn();
   } finally {
     await release().catch(() => {});
   }

@@ -1,28 +1,17 @@
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { takeParked, withParkedQueue } from '../../../../test/support/parked-queue';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { DUE_EXCHANGE, PARKED_DELAYS_QUEUE } from '../topology/delay-tiers';
+import { DUE_EXCHANGE } from '../topology/delay-tiers';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `qo-parked-full-${process.pid}`;
 let admin: amqp.ChannelModel;
 let broker: AmqpBroker;
 
-/** This run's messages in the shared parking queue, taken off it; the others are handed back. */
-async function takeOurParked(): Promise<number> {
-  const ch = await admin.createChannel();
-  let ours = 0;
-  for (let m = await ch.get(PARKED_DELAYS_QUEUE); m; m = await ch.get(PARKED_DELAYS_QUEUE)) {
-    if (m.fields.routingKey === Q) {
-      ch.ack(m);
-      ours++;
-    } else ch.nack(m, false, true);
-    if (m.fields.messageCount === 0) break;
-  }
-  await ch.close();
-  return ours;
-}
+/** This run's messages in the shared parking queue, taken off it; the others are left there. */
+const takeOurParked = () => takeParked(admin, (queue) => queue === Q);
 
 beforeAll(async () => {
   admin = await amqp.connect(URL);
@@ -43,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await broker?.close();
-  await takeOurParked().catch(() => {});
+  await withParkedQueue(takeOurParked).catch(() => {});
   const ch = await admin.createChannel();
   for (const q of [Q, `${Q}.dlq`]) await ch.deleteQueue(q).catch(() => {});
   await admin.close();
@@ -55,12 +44,18 @@ afterAll(async () => {
  * sees the confirms still outstanding): the job was acked off the parking queue all the same and
  * reported "sent back", so a release into a full queue lost every job the queue refused.
  */
-it('a parked job the queue refuses (at its maxLength) stays parked, not reported sent back and lost', async () => {
-  const report = await broker.parked({ release: true, only: Q });
-  const mine = report.queues.find((q) => q.queue === Q);
-  expect(mine?.count).toBe(3);
-  expect(mine?.released).toBe(1);
-  expect(mine?.refused).toBe(2);
-  expect((await broker.checkQueue(Q)).messageCount).toBe(1);
-  expect(await takeOurParked()).toBe(2);
-});
+it(
+  'a parked job the queue refuses (at its maxLength) stays parked, not reported sent back and lost',
+  () =>
+    // Alone among the files reading the parking queue (see withParkedQueue).
+    withParkedQueue(async () => {
+      const report = await broker.parked({ release: true, only: Q });
+      const mine = report.queues.find((q) => q.queue === Q);
+      expect(mine?.count).toBe(3);
+      expect(mine?.released).toBe(1);
+      expect(mine?.refused).toBe(2);
+      expect((await broker.checkQueue(Q)).messageCount).toBe(1);
+      expect(await takeOurParked()).toBe(2);
+    }),
+  60_000,
+);

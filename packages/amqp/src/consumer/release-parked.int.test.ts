@@ -1,8 +1,9 @@
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeParked, withParkedQueue } from '../../../../test/support/parked-queue';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
-import { PARKED_DELAYS_QUEUE, tierName } from '../topology/delay-tiers';
+import { tierName } from '../topology/delay-tiers';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `rpk-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
@@ -25,51 +26,54 @@ describe('parked delayed jobs (warren parked)', () => {
 
   afterAll(async () => {
     await broker.close();
-    for (let m = await ch.get(PARKED_DELAYS_QUEUE); m; m = await ch.get(PARKED_DELAYS_QUEUE)) {
-      if (m.fields.routingKey.startsWith(RUN)) ch.ack(m);
-      else {
-        ch.nack(m, false, true);
-        break;
-      }
-    }
+    await withParkedQueue(() => takeParked(conn, (queue) => queue.startsWith(RUN)));
     for (const q of [gone, `${gone}.dlq`, tierName(TIER)]) await ch.deleteQueue(q).catch(() => {});
     await ch.deleteExchange(tierName(TIER)).catch(() => {});
     await conn.close();
   });
 
-  it('are listed by queue, kept while the queue is gone, and sent back (all of them, once) when it exists again', async () => {
-    await broker.ensureQueue(gone);
-    const jobs = Array.from({ length: 3 }, (_, i) => makeJob({ queue: gone, input: { i } }));
-    for (const j of jobs) await broker.publisher.publish(gone, j, { delayMs: TIER });
-    await ch.deleteQueue(gone); // an operator removes the queue while its delayed jobs wait
-    await ch.deleteQueue(`${gone}.dlq`);
+  // Alone among the files reading the parking queue (see withParkedQueue).
+  it(
+    'are listed by queue, kept while the queue is gone, and sent back (all of them, once) when it exists again',
+    () =>
+      withParkedQueue(async () => {
+        await broker.ensureQueue(gone);
+        const jobs = Array.from({ length: 3 }, (_, i) => makeJob({ queue: gone, input: { i } }));
+        for (const j of jobs) await broker.publisher.publish(gone, j, { delayMs: TIER });
+        await ch.deleteQueue(gone); // an operator removes the queue while its delayed jobs wait
+        await ch.deleteQueue(`${gone}.dlq`);
 
-    const parked = await eventually(async () => {
-      const e = mine(await broker.parked());
-      return e?.count === 3 ? e : undefined;
-    }, 15_000);
-    expect(parked).toEqual({ queue: gone, count: 3, exists: false, released: 0, refused: 0 });
+        const parked = await eventually(async () => {
+          const e = mine(await broker.parked());
+          return e?.count === 3 ? e : undefined;
+        }, 15_000);
+        expect(parked).toEqual({ queue: gone, count: 3, exists: false, released: 0, refused: 0 });
 
-    // Released while the queue is still gone: nothing moves, nothing is lost.
-    expect(mine(await broker.parked({ release: true, only: gone }))).toMatchObject({ count: 3, released: 0 });
+        // Released while the queue is still gone: nothing moves, nothing is lost.
+        expect(mine(await broker.parked({ release: true, only: gone }))).toMatchObject({
+          count: 3,
+          released: 0,
+        });
 
-    // Declared again by hand (no binding to the due exchange): sent straight to it.
-    await ch.assertQueue(gone, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    expect(mine(await broker.parked({ release: true, only: gone }))).toEqual({
-      queue: gone,
-      count: 3,
-      exists: true,
-      released: 3,
-      refused: 0,
-    });
-    await eventually(async () => (await ch.checkQueue(gone)).messageCount === 3, 5_000);
-    expect(mine(await broker.parked())).toBeUndefined();
-    const ids: string[] = [];
-    for (let m = await ch.get(gone); m; m = await ch.get(gone)) {
-      ids.push(String(m.properties.messageId));
-      expect(m.properties.headers?.['x-warren-due']).toBeTypeOf('number'); // its due time kept
-      ch.ack(m);
-    }
-    expect(ids.sort()).toEqual(jobs.map((j) => j.id).sort());
-  }, 40_000);
+        // Declared again by hand (no binding to the due exchange): sent straight to it.
+        await ch.assertQueue(gone, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+        expect(mine(await broker.parked({ release: true, only: gone }))).toEqual({
+          queue: gone,
+          count: 3,
+          exists: true,
+          released: 3,
+          refused: 0,
+        });
+        await eventually(async () => (await ch.checkQueue(gone)).messageCount === 3, 5_000);
+        expect(mine(await broker.parked())).toBeUndefined();
+        const ids: string[] = [];
+        for (let m = await ch.get(gone); m; m = await ch.get(gone)) {
+          ids.push(String(m.properties.messageId));
+          expect(m.properties.headers?.['x-warren-due']).toBeTypeOf('number'); // its due time kept
+          ch.ack(m);
+        }
+        expect(ids.sort()).toEqual(jobs.map((j) => j.id).sort());
+      }),
+    70_000,
+  );
 });
