@@ -211,8 +211,15 @@ describe('dashboard of a three-region stack (in-process, memory adapters)', () =
       );
       // Let the sparkline show the drain, then capture while a backlog is still there.
       await page.waitForTimeout(4000);
-      const now = (await depthOf(page, 'default'))!;
-      expect(now).toBeLessThan(peak);
+      // Draining: below the depth first seen (on a loaded machine the backlog may still be
+      // growing 4 s in, so this waits for the fall rather than asserting it at a fixed time).
+      await page.waitForFunction(
+        (p) =>
+          Number(document.querySelector('[data-queue="default"] [data-depth]')?.getAttribute('data-depth')) <
+          p,
+        peak,
+        { timeout: 30_000 },
+      );
       // The README's docs/dashboard.png is refreshed only on request (WARREN_UPDATE_DOCS=1), so a
       // test run leaves the working tree clean.
       const shot = process.env.WARREN_UPDATE_DOCS === '1' ? 'docs/dashboard.png' : '.tmp/dashboard.png';
@@ -222,5 +229,5 @@ describe('dashboard of a three-region stack (in-process, memory adapters)', () =
     } finally {
       await page.close();
     }
-  });
+  }, 60_000);
 });

@@ -50,15 +50,24 @@ describe('worker.rmqHandler with a delayed job nearly due', () => {
       rmq: amqpRmqSink(broker),
       onEvent: (e) => events.push({ ...e, at: Date.now() }),
     });
-    const job = jobFor('w.add', Q, { a: 2, b: 2 });
-    await broker.publisher.publish(Q, job, { delayMs: TIER + 200 });
-    const event = await eventually(() => takeAsRmqEvent(ch, Q), 10_000);
-    const due = amqpRmqSink(broker).dueAt(rmqMessages(event)[0]!)!;
-    expect(due).toBeGreaterThan(Date.now()); // back from the tier early, as the test needs
+    // Back from the tier early (200 ms left), as the test needs. On a loaded machine the tier's
+    // expiry and the take can eat those 200 ms: such a copy (taken off, noAck) proves nothing,
+    // so the job is sent again, up to 5 times.
+    let job: ReturnType<typeof jobFor>;
+    let event: Awaited<ReturnType<typeof takeAsRmqEvent>>;
+    let due: number;
+    let tries = 0;
+    do {
+      job = jobFor('w.add', Q, { a: 2, b: 2 });
+      await broker.publisher.publish(Q, job, { delayMs: TIER + 200 });
+      event = await eventually(() => takeAsRmqEvent(ch, Q), 10_000);
+      due = amqpRmqSink(broker).dueAt(rmqMessages(event)[0]!)!;
+    } while (due <= Date.now() && ++tries < 5);
+    expect(due).toBeGreaterThan(Date.now());
     await worker.rmqHandler(event, ctx);
     expect((await results.get(job.id))?.result).toBe(4);
     const started = events.find((e) => e.type === 'started' && e.job.id === job.id);
     expect(started!.at).toBeGreaterThanOrEqual(due);
     expect((await broker.checkQueue(tierName(TIER))).messageCount).toBe(0);
-  }, 20_000);
+  }, 40_000);
 });
