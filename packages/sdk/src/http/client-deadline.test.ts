@@ -99,8 +99,8 @@ describe('HTTP client deadlines', () => {
     const took = Date.now() - started;
     expect(err).toMatchObject({ status: 504 });
     expect(took).toBeGreaterThanOrEqual(950);
-    expect(took).toBeLessThan(1_600);
-    // Any poll after the first asks only for the time left, not another full second.
+    // Any poll after the first asks only for the time left, not another full second (what an
+    // upper bound on `took` checked, without failing on a loaded machine).
     for (const w of waits.slice(1)) expect(Number(/^(\d+)ms$/.exec(w)?.[1] ?? 0)).toBeLessThan(500);
   });
 
@@ -121,7 +121,9 @@ describe('HTTP client deadlines', () => {
       const took = Date.now() - started;
       expect(err).toBeInstanceOf(TypeError); // fetch's own, ECONNREFUSED
       expect(took).toBeGreaterThanOrEqual(950);
-      expect(took).toBeLessThan(1_600);
+      // Cut at the wait's end, not after the 5 s pause (a bound far from 1 s: a loaded machine
+      // passed 1.6 s).
+      expect(took).toBeLessThan(4_000);
     } finally {
       spy.mockRestore();
     }
