@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
+import { cleanUpRun } from './support';
 
 /**
  * The ingest's HTTP contract on the Node adapter over real RabbitMQ (:5672) and real Redis
@@ -72,6 +73,8 @@ describe('ingest contract on real RabbitMQ + Redis (Node adapter)', () => {
     await worker?.stop(2000);
     server?.close();
     await broker?.close();
+    // Left on the shared broker, each run added four queues.
+    for (const q of [`${RUN}-work`, `${RUN}-full`]) await cleanUpRun(q, undefined, '');
     const keys = await redis.keys(`${RUN}:*`);
     if (keys.length) await redis.del(...keys);
     redis?.disconnect();

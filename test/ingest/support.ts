@@ -11,6 +11,7 @@ import { createIngestApp, type IngestDeps, serveNode } from '@warren/ingest';
 import { createRedisResultStore } from '@warren/results';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { takeOwnDelayed } from '../support/parked-queue';
 import { freePort } from '../support/ports';
 
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -32,6 +33,8 @@ export async function cleanUpRun(queue: string, redis: Redis | undefined, keyPre
   const conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createChannel();
   for (const q of [queue, `${queue}.dlq`]) await ch.deleteQueue(q).catch(() => {});
+  // Its delayed jobs still in the shared tiers (see takeOwnDelayed).
+  await takeOwnDelayed(conn, (q) => q === queue);
   await conn.close();
   if (!redis) return;
   const keys = await redis.keys(`${keyPrefix}*`);

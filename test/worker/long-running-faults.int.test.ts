@@ -6,6 +6,7 @@ import { createWorker } from '@warren/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { cleanUpRun } from '../ingest/support';
 import { jobFor } from './support/tasks';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
@@ -39,6 +40,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   await broker?.close();
+  // Left on the shared broker, each run added six queues.
+  for (const q of ['kill', 'term', 'fail']) await cleanUpRun(`${RUN}.${q}`, undefined, '');
   await results.close();
   await redis.del(TRACE);
   redis.disconnect();
