@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { dropUnwritableAtExit } from './drop-unwritable-at-exit';
 import { levelFromEnv } from './log-level';
 import { CENSOR, redactSecrets, TOP_LEVEL_PATHS } from './redact-secrets';
 import { redactUrlCredentials } from './redact-url-credentials';
@@ -30,7 +31,7 @@ export function createLogger(opts: LoggerFactoryOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }), log: redactSecrets, bindings: redactSecrets },
       hooks: { streamWrite: redactUrlCredentials },
     },
-    opts.stream ?? pino.destination({ dest: 1, sync: false }),
+    opts.stream ?? dropUnwritableAtExit(pino.destination({ dest: 1, sync: false })),
   );
   // pino runs no formatter over a child's bindings, only the top-level paths: `child({ req })`
   // would print req.headers.authorization. Walked here, once per child; children inherit this.
