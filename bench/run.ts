@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registerBrokerUser } from '../test/support/queue-hygiene';
 import { ensureServices } from '../test/support/services';
 import { parseBenchArgs, USAGE } from './lib/cli-args';
 import { describeMachine, formatMachine } from './lib/machine';
@@ -46,6 +47,8 @@ const selected = files.filter((_, i) => !args.only.length || args.only.includes(
 
 // A fresh machine: start (or apt-install) RabbitMQ and Redis the way the test setup does.
 await ensureServices((m) => console.error(m));
+// A test run ending while the bench runs leaves its queues alone (see registerBrokerUser).
+registerBrokerUser();
 const machine = await describeMachine();
 console.log(formatMachine(machine));
 console.log(

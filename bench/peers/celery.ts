@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { connectAmqp } from '../lib/amqp-connect';
 import { onRunEnd } from '../lib/run-end';
 import { BenchSkip } from '../lib/types';
 import { AMQP_URL, deleteAmqpQueue, deleteKeys, newRound, now, REDIS_URL, type Round } from './common';
@@ -40,7 +40,7 @@ export async function ensureCelery(log: (m: string) => void): Promise<string> {
 }
 
 async function consumers(queue: string): Promise<number> {
-  const conn = await amqp.connect(AMQP_URL);
+  const conn = await connectAmqp();
   try {
     const ch = await conn.createChannel();
     ch.on('error', () => {});
@@ -149,7 +149,7 @@ async function watchResults(round: Round, expect: number, onCount?: (n: number) 
 }
 
 async function purgeQueue(queue: string): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
+  const conn = await connectAmqp();
   try {
     await (await conn.createChannel()).purgeQueue(queue);
   } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import amqp from 'amqplib';
+import { connectAmqp } from '../lib/amqp-connect';
 import { AMQP_URL, REDIS_URL } from '../lib/machine';
 import { interrupted, onInterrupt } from '../lib/run-end';
 
@@ -56,7 +56,7 @@ export interface AddInput {
 }
 
 export async function deleteAmqpQueue(queue: string): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
+  const conn = await connectAmqp();
   try {
     const ch = await conn.createChannel();
     await ch.deleteQueue(queue);

@@ -1,6 +1,6 @@
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import { AMQP_URL, REDIS_URL } from './common';
+import { connectAmqp } from '../lib/amqp-connect';
+import { REDIS_URL } from './common';
 import type { StartWorker } from './worker-host';
 
 /**
@@ -9,7 +9,7 @@ import type { StartWorker } from './worker-host';
  * state machine, no retries.
  */
 export const startWorker: StartWorker = async (round, onResult) => {
-  const conn = await amqp.connect(AMQP_URL);
+  const conn = await connectAmqp();
   const ch = await conn.createChannel();
   const redis = new Redis(REDIS_URL);
   await ch.assertQueue(round.queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });

@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import {
-  AMQP_URL,
-  atRate,
-  deleteAmqpQueue,
-  deleteKeys,
-  inFlight,
-  now,
-  REDIS_URL,
-  type Round,
-} from './common';
+import { connectAmqp } from '../lib/amqp-connect';
+import { atRate, deleteAmqpQueue, deleteKeys, inFlight, now, REDIS_URL, type Round } from './common';
 import type { Producer } from './pipeline';
 
 /** amqplib ConfirmChannel → quorum queue, every publish confirmed (after fsync), many in flight. */
@@ -31,7 +23,7 @@ export function rawProducer(window = 1000): Producer {
   };
   return {
     async open(round: Round) {
-      conn = await amqp.connect(AMQP_URL);
+      conn = await connectAmqp();
       ch = await conn.createConfirmChannel();
       await ch.assertQueue(round.queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     },

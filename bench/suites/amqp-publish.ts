@@ -1,6 +1,7 @@
 import { type AmqpBroker, createAmqpBroker, workQueueArguments } from '@warren/amqp';
 import { type JobEnvelope, uuidv7 } from '@warren/core';
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { connectAmqp } from '../lib/amqp-connect';
 import type { BenchContext, BenchSuite } from '../lib/types';
 
 /**
@@ -104,7 +105,7 @@ const suite: BenchSuite = {
     broker = createAmqpBroker({ urls: [URL], healthIntervalMs: 0, maxInFlight: IN_FLIGHT });
     await broker.connect();
     await broker.ensureQueue(QUEUE);
-    rawConn = await amqp.connect(URL);
+    rawConn = await connectAmqp(URL);
     rawCh = await rawConn.createConfirmChannel();
     // Same queue, same arguments: assertQueue is a no-op on the adapter's declaration.
     await rawCh.assertQueue(QUEUE, { durable: true, arguments: workQueueArguments(QUEUE) });

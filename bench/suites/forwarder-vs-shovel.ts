@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { LinkSpec } from '@warren/forwarder';
-import amqp from 'amqplib';
 import { RabbitHarness, type RabbitNode } from '../../test/support/rabbit-nodes';
+import { connectAmqp } from '../lib/amqp-connect';
 import { CHILD_EXEC_ARGV } from '../lib/exec-argv';
 import { cpuMeter } from '../lib/proc-cpu';
 import { onInterrupt } from '../lib/run-end';
@@ -26,13 +26,13 @@ let B: RabbitNode;
 
 async function prepare(queue: string, n: number): Promise<void> {
   for (const node of [A, B]) {
-    const conn = await amqp.connect(node.url);
+    const conn = await connectAmqp(node.url);
     const ch = await conn.createChannel();
     await ch.deleteQueue(queue).catch(() => {});
     await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     await conn.close();
   }
-  const conn = await amqp.connect(A.url);
+  const conn = await connectAmqp(A.url);
   const ch = await conn.createConfirmChannel();
   const pad = 'x'.repeat(860);
   for (let start = 0; start < n; start += 2000) {
@@ -62,7 +62,7 @@ async function prepare(queue: string, n: number): Promise<void> {
 
 /** Polls B's depth (passive declare: exact for quorum queues) until all `n` arrived. */
 async function measure(queue: string, n: number, ctx: BenchContext): Promise<number> {
-  const conn = await amqp.connect(B.url);
+  const conn = await connectAmqp(B.url);
   const ch = await conn.createChannel();
   const bar = ctx.progress(`moved to B`, n);
   let first: { t: number; d: number } | undefined;
@@ -87,7 +87,7 @@ async function measure(queue: string, n: number, ctx: BenchContext): Promise<num
 
 async function drop(queue: string): Promise<void> {
   for (const node of [A, B]) {
-    const conn = await amqp.connect(node.url);
+    const conn = await connectAmqp(node.url);
     await (await conn.createChannel()).deleteQueue(queue).catch(() => {});
     await conn.close();
   }

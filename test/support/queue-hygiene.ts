@@ -29,6 +29,19 @@ function otherRuns(): number[] {
   return pids;
 }
 
+/**
+ * Marks this process, until it exits, as a user of the shared broker that a test run's teardown
+ * must not clean up after (see queueHygiene: it leaves every queue alone while another run is in
+ * progress). The bench registers so: between its rounds its queues have no consumer, and a test
+ * run that ended meanwhile deleted one under its publishes (RabbitMQ closed the connection, 541).
+ */
+export function registerBrokerUser(): void {
+  mkdirSync(RUNS, { recursive: true });
+  const file = join(RUNS, String(process.pid));
+  writeFileSync(file, '');
+  process.once('exit', () => rmSync(file, { force: true }));
+}
+
 /** Every queue on the shared broker (vhost /) with its consumer count, from rabbitmqctl. */
 async function listQueues(): Promise<Map<string, number>> {
   const { execFile } = await import('node:child_process');
