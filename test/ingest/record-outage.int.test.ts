@@ -10,16 +10,17 @@ import { AMQP_URL, cleanUpRun } from './support';
 
 /**
  * A job accepted while its result store was down for a moment (a restart, a failover): the broker
- * confirmed, so the ingest answered 202 `queued` and its record write failed. Its record was made
- * only when a worker took it: behind a backlog (or with no worker up) GET and the SDK's wait
- * answered 404 for a job the caller was told was accepted. Real Node ingest, RabbitMQ :5672 (no
- * worker: the job waits in its queue), a private redis-server stopped and started.
+ * confirmed, so the ingest answered 202 and its record write failed. Its record was made only when
+ * a worker took it: a scheduled job could be neither seen nor cancelled for its whole delay, and a
+ * queued one behind a backlog (or with no worker up) answered 404 to GET and the SDK's wait. Real
+ * Node ingest, RabbitMQ :5672 (no worker: the job waits), a private redis-server stopped and
+ * started around the POST.
  */
-const RUN = `qro${process.pid}${Date.now() % 100_000}`;
+const RUN = `ro${process.pid}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: { type: 'classic' } },
-  tasks: [defineTask({ name: 'qro.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
+  tasks: [defineTask({ name: 'ro.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x })],
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,7 +32,7 @@ describe('a job accepted while the result store is down', () => {
   let url = '';
 
   beforeAll(async () => {
-    redis = await startPrivateRedis('queued record outage');
+    redis = await startPrivateRedis('record outage');
     broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
     await broker.connect();
     results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
@@ -53,26 +54,42 @@ describe('a job accepted while the result store is down', () => {
     await redis?.stop();
   });
 
-  it('gets its record once the store is back, while it waits in its queue', async () => {
+  /** POSTs the job with the store down (started again after), then GETs it until it is there. */
+  async function acceptDuringOutage(
+    body: object,
+  ): Promise<{ accepted: { id: string; state: string }; got: Response }> {
     await redis.stop();
     let res: Response;
     try {
       res = await fetch(`${url}/v1/jobs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ task: 'qro.echo', input: 1 }),
+        body: JSON.stringify({ task: 'ro.echo', input: 1, ...body }),
       });
     } finally {
       await redis.start();
     }
     expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
+    const accepted = (await res.json()) as { id: string; state: string };
     let got: Response | undefined;
     for (let i = 0; i < 40 && got?.status !== 200; i++) {
       if (i > 0) await sleep(250);
-      got = await fetch(`${url}/v1/jobs/${id}`);
+      got = await fetch(`${url}/v1/jobs/${accepted.id}`);
     }
     expect(got?.status).toBe(200);
-    expect(await got?.json()).toMatchObject({ id, state: 'queued', task: 'qro.echo', input: 1 });
+    return { accepted, got: got! };
+  }
+
+  it('gets its record once the store is back, while it waits in its queue', async () => {
+    const { accepted, got } = await acceptDuringOutage({});
+    expect(await got.json()).toMatchObject({ id: accepted.id, state: 'queued', task: 'ro.echo', input: 1 });
+  }, 30_000);
+
+  it('a delayed one too: readable and cancellable before it is due', async () => {
+    const { accepted } = await acceptDuringOutage({ delayMs: 3_600_000 });
+    expect(accepted.state).toBe('scheduled');
+    const cancelled = await fetch(`${url}/v1/jobs/${accepted.id}`, { method: 'DELETE' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ id: accepted.id, state: 'cancelled' });
   }, 30_000);
 });
