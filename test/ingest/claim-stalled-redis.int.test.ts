@@ -1,12 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore, type TcpResultStore } from '@warren/results';
+import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
-import { AMQP_URL, cleanUpRun, drainQueue } from './support';
+import { startIngestOnPrivateRedis } from './private-redis-ingest';
+import { drainQueue } from './support';
 
 /**
  * An idempotency claim sent to a Redis that froze (SIGSTOP: a VM paused, a stalled fork) for
@@ -26,32 +23,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('an idempotency claim held by a frozen Redis past its timeout', () => {
   let redis: PrivateRedis;
-  let broker: AmqpBroker;
-  let results: TcpResultStore;
-  let server: Awaited<ReturnType<typeof serveNode>>;
+  let ingest: Awaited<ReturnType<typeof startIngestOnPrivateRedis>>;
   let url = '';
 
   beforeAll(async () => {
     redis = await startPrivateRedis('claim on a frozen redis');
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    results = createRedisResultStore({
-      redis: redis.url,
-      prefix: `${RUN}:`,
+    ingest = await startIngestOnPrivateRedis(config, RUN, QUEUE, redis, {
       redisOptions: { commandTimeout: 1000 },
     });
-    await results.get('00000000-0000-7000-8000-000000000000'); // connected before the freeze
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = ingest.url;
   }, 60_000);
 
   afterAll(async () => {
     redis?.signal('SIGCONT');
-    server?.close();
-    await results?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, undefined, '');
+    await ingest?.close();
     await redis?.stop();
   });
 

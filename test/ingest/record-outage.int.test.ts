@@ -1,12 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore, type TcpResultStore } from '@warren/results';
+import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
-import { AMQP_URL, cleanUpRun } from './support';
+import { startIngestOnPrivateRedis } from './private-redis-ingest';
 
 /**
  * A job accepted while its result store was down for a moment (a restart, a failover): the broker
@@ -26,31 +22,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a job accepted while the result store is down', () => {
   let redis: PrivateRedis;
-  let broker: AmqpBroker;
-  let results: TcpResultStore;
-  let server: Awaited<ReturnType<typeof serveNode>>;
+  let ingest: Awaited<ReturnType<typeof startIngestOnPrivateRedis>>;
   let url = '';
 
   beforeAll(async () => {
     redis = await startPrivateRedis('record outage');
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
-    const producer = createProducer({
-      config,
-      publishers: new Map([['local', broker.publisher]]),
-      results,
-      onRecordError: () => {},
-    });
-    server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ingest = await startIngestOnPrivateRedis(config, RUN, QUEUE, redis, { onRecordError: () => {} });
+    url = ingest.url;
   }, 60_000);
 
   afterAll(async () => {
-    server?.close();
-    await results?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, undefined, '');
+    await ingest?.close();
     await redis?.stop();
   });
 

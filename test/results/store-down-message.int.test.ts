@@ -1,11 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { createProducer, defineConfig, defineTask, uuidv7 } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createRedisResultStore, type TcpResultStore } from '@warren/results';
+import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AMQP_URL, cleanUpRun } from '../ingest/support';
+import { startIngestOnPrivateRedis } from '../ingest/private-redis-ingest';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 
 /**
@@ -24,27 +20,17 @@ const config = defineConfig({
 
 describe('a store call while Redis is down', () => {
   let redis: PrivateRedis;
-  let broker: AmqpBroker;
-  let results: TcpResultStore;
-  let server: Awaited<ReturnType<typeof serveNode>>;
+  let ingest: Awaited<ReturnType<typeof startIngestOnPrivateRedis>>;
   let url = '';
 
   beforeAll(async () => {
     redis = await startPrivateRedis('store down message');
-    broker = createAmqpBroker({ urls: [AMQP_URL], queues: config.queues });
-    await broker.connect();
-    results = createRedisResultStore({ redis: redis.url, prefix: `${RUN}:` });
-    await results.get(uuidv7()); // connected, then Redis goes away
-    const producer = createProducer({ config, publishers: new Map([['local', broker.publisher]]), results });
-    server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ingest = await startIngestOnPrivateRedis(config, RUN, QUEUE, redis);
+    url = ingest.url;
   }, 60_000);
 
   afterAll(async () => {
-    server?.close();
-    await results?.close();
-    await broker?.close();
-    await cleanUpRun(QUEUE, undefined, '');
+    await ingest?.close();
     await redis?.stop();
   });
 
@@ -56,10 +42,10 @@ describe('a store call while Redis is down', () => {
     expect(detail).not.toMatch(/maxRetriesPerRequest|max retries per request/);
     expect(detail).toMatch(/^result store get failed: .*ECONNREFUSED/);
     expect(detail).not.toContain(String(redis.port)); // Redis' address is not the caller's business
-    const err = await results.transition(uuidv7(), 'queued', {}).catch((e: Error) => e);
+    const err = await ingest.results.transition(uuidv7(), 'queued', {}).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/^result store transition failed: .*ECONNREFUSED/);
     // A wait's subscription (its own connection) says so as well.
-    const waited = await results.waitFor(uuidv7(), 1000).catch((e: Error) => e);
+    const waited = await ingest.results.waitFor(uuidv7(), 1000).catch((e: Error) => e);
     expect((waited as Error).message).toMatch(/^result store subscribe failed: .*ECONNREFUSED/);
   });
 });
