@@ -57,6 +57,12 @@ export function createIngestApp(deps: IngestDeps) {
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
   app.notFound(notFoundSuggesting(() => app.routes));
+  // Bodies quote what the caller sent (the path as a problem's instance, a task name in a
+  // detail): no client may take one for another type (markup in a crafted URL's 404 as a page).
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
   const origins = config.ingest.corsOrigins;
   if (origins?.length) app.use('*', corsFor(origins));
   if (deps.onRequest) {
