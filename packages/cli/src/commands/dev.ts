@@ -6,6 +6,7 @@ import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
+import { loopbackHostsOnly } from '../runtime/loopback-hosts';
 import { onParentExit } from '../runtime/parent-exit';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
@@ -53,7 +54,9 @@ export async function dev(opts: DevOptions): Promise<void> {
   // otherwise enqueue the app's tasks (as Vite and Next.js dev servers keep to loopback).
   const open = config.auth.keys.length === 0;
   const host = opts.host || (open ? '127.0.0.1' : '0.0.0.0');
-  const { server, results } = await startIngest(config, rt, opts.port, obs, host);
+  // Open on loopback by default: also only for loopback names (a DNS-rebound page names its own).
+  const hostCheck = open && !opts.host ? loopbackHostsOnly : undefined;
+  const { server, results } = await startIngest(config, rt, opts.port, obs, host, hostCheck);
   // A Celery client's revoke of a task on a Celery queue the worker consumes, as in `warren worker`.
   const revokes = celeryRevokes(config, rt.results, rt.brokers.get(config.region), logger);
   const worker = opts.worker

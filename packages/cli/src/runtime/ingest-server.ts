@@ -1,6 +1,6 @@
 import { celeryRevokeOnCancel } from '@warren/amqp';
 import { createProducer, type JobRecord, type WarrenConfig } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
+import { createIngestApp, type IngestDeps, serveNode } from '@warren/ingest';
 import { logJobCancelled, type Observability } from '@warren/observability';
 import type { Runtime } from './create-runtime';
 
@@ -11,6 +11,8 @@ export async function startIngest(
   port: number,
   obs?: Observability,
   host?: string,
+  /** Refuse requests naming another Host than loopback (an open ingest on loopback). */
+  loopbackHostsOnly?: (app: Parameters<NonNullable<IngestDeps['extend']>>[0]) => void,
 ) {
   const results = obs ? obs.results(rt.results) : rt.results;
   // Through the logger when there is one: its redaction masks URL passwords and secrets.
@@ -42,7 +44,10 @@ export async function startIngest(
     producer,
     results,
     onRequest: obs?.onRequest,
-    extend: obs?.extend,
+    extend: (app) => {
+      loopbackHostsOnly?.(app);
+      obs?.extend(app);
+    },
     readiness: rt.checks,
     // Each region's circuit state, when the router keeps one (several located regions).
     readinessDetails: router.status && (() => ({ regions: router.status!() })),
