@@ -30,8 +30,9 @@ export async function serveRedisRest(opts: ServeRedisRestOptions): Promise<Redis
   redis.on('error', (err: Error) => opts.onError?.(err));
   const app = createRedisRestApp({ redis, token: opts.token, maxRequestBytes: opts.maxRequestBytes });
   const hostname = opts.hostname ?? '127.0.0.1';
+  const fetch = LOOPBACK_ADDRESS.has(hostname) ? loopbackNamesOnly(app.fetch) : app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port, hostname }, () => resolve(s));
+    const s = serve({ fetch, port: opts.port, hostname }, () => resolve(s));
     s.once('error', reject);
   }).catch((err: unknown) => {
     redis.disconnect(); // left open, it would reconnect for good and keep the process alive
@@ -60,4 +61,22 @@ function reachableUrl({ address, family, port }: AddressInfo): string {
   const v6 = family === 'IPv6' || (family as unknown) === 6;
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
   return `http://${v6 ? `[${host}]` : host}:${port}`;
+}
+
+const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
+/** localhost (and its subdomains, which browsers resolve to loopback themselves), 127.0.0.1, [::1]. */
+const LOOPBACK_HOST = /^(?:(?:[\w-]+\.)*localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i;
+
+/**
+ * On loopback, only requests naming a loopback host: a web page can reach a loopback port by DNS
+ * rebinding (its own domain resolving to 127.0.0.1, so same-origin to the browser), and warren
+ * dev's token is a fixed, published one. The rebound request names the page's domain in Host.
+ */
+function loopbackNamesOnly(fetch: (req: Request) => Response | Promise<Response>) {
+  return (req: Request) => {
+    const host = req.headers.get('host') ?? '';
+    if (LOOPBACK_HOST.test(host)) return fetch(req);
+    const error = `ERR this endpoint on loopback answers only localhost, 127.0.0.1 and [::1], not Host ${JSON.stringify(host.slice(0, 100))}`;
+    return Response.json({ error }, { status: 403 });
+  };
 }
