@@ -15,6 +15,11 @@ export function serveStatus(
   health: () => { ok: boolean } = () => ({ ok: true }),
 ): Promise<ServerType> {
   const app = new Hono();
+  // As the ingest: /status.json quotes job error messages; no client may sniff another type.
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
   obs.extend(app);
   app.get('/healthz', (c) => {
     const h = health();
