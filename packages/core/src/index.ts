@@ -30,6 +30,7 @@ export { runWithTimeout } from './executor/run-with-timeout';
 export { type Runaway, Runaways } from './executor/runaways';
 export { copyDueIn, HOLD_UNDER_MS, holdUntil } from './hold-until';
 export { uuidv7 } from './ids';
+export { isLoopbackHost } from './loopback-host';
 export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';
 export { msUntil } from './ms-until';

@@ -1,4 +1,5 @@
 import { TransportError } from '@warren/protocol';
+import { retryInBackground } from './retry-in-background';
 
 /**
  * A scheduled job's record write is tried again only while it is due this long from now: a try
@@ -24,31 +25,13 @@ const MAX_PAUSE_MS = 5000;
  * answered (made, or refused: a record exists), the store refuses it for good or `until` (epoch
  * ms). Otherwise it had no record until a worker took it: GET, the SDK's wait and DELETE answered
  * 404 for a job the caller was told was accepted, behind a backlog or a delay (a scheduled job's
- * whole delay, neither readable nor cancellable). The timers do not keep a process alive.
+ * whole delay, neither readable nor cancellable).
  */
 export function createLater() {
   let pending = 0;
   return (write: () => Promise<unknown>, until: number, err: unknown): void => {
     if (!(err instanceof TransportError && err.recoverable) || pending >= MAX_PENDING) return;
     pending++;
-    const again = (pauseMs: number) => {
-      if (Date.now() + pauseMs >= until) {
-        pending--;
-        return;
-      }
-      const timer = setTimeout(
-        () =>
-          write().then(
-            () => pending--,
-            (e: unknown) => {
-              if (e instanceof TransportError && !e.recoverable) pending--;
-              else again(Math.min(pauseMs * 2, MAX_PAUSE_MS));
-            },
-          ),
-        pauseMs,
-      ) as { unref?: () => void };
-      timer.unref?.();
-    };
-    again(100);
+    retryInBackground(write, until, MAX_PAUSE_MS, () => pending--);
   };
 }

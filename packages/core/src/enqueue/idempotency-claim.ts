@@ -2,7 +2,6 @@ import {
   ConflictError,
   type JobEnvelope,
   type JobRecord,
-  TransportError,
   UnavailableError,
   UnprocessableError,
 } from '@warren/protocol';
@@ -13,10 +12,11 @@ import { canonicalJson } from './canonical-json';
 import { clientIdempotencyKey } from './idempotency-scope';
 import type { EnqueueResult, ProducerEvent } from './producer';
 import { requestFingerprint } from './request-fingerprint';
+import { retryInBackground } from './retry-in-background';
 
 /** How long a release or mark of a key after a failure is tried again while the store fails. */
 const STORE_RETRY_MS = 1500;
-/** The longest pause between a late release's tries (releaseLater). */
+/** The longest pause between a late release's tries (unclaim). */
 const LATER_PAUSE_MS = 5000;
 
 export type ClaimOutcome = { replay: EnqueueResult } | { replay?: undefined; id: string; claimed: boolean };
@@ -78,11 +78,14 @@ export function createIdempotency(deps: IdempotencyDeps) {
    * (persistently). (A store that is down outright answers such a request's 503 up to
    * STORE_RETRY_MS later.) A store that stays silent past that (a Redis frozen: a paused VM, a
    * stalled fork) still holds the claim and runs it once it resumes: the release goes on after
-   * the answer (releaseLater) until one is answered, which a store runs after a claim it held.
+   * the answer until one is answered, which a store runs after a claim it held.
    */
   async function unclaim(key: string, id: string, ttlS: number): Promise<void> {
     const release = () => results.releaseIdempotencyKey(key, id);
-    if (!(await persistently(release))) releaseLater(release, ttlS);
+    // Tried until the key would have expired: a frozen store runs the claim it held when it
+    // resumes, before any command of a connection made since (each try waits for one), so an
+    // answered release came after it.
+    if (!(await persistently(release))) retryInBackground(release, Date.now() + ttlS * 1000, LATER_PAUSE_MS);
   }
 
   /** After a failed publish: release the key only when nothing can have been enqueued under it. */
@@ -139,30 +142,6 @@ export function createIdempotency(deps: IdempotencyDeps) {
   }
 
   return { claim, unclaim, settle };
-}
-
-/**
- * `release` tried again in the background, with growing pauses, until a try is answered, the
- * store refuses it for good or the key would have expired (`ttlS`). A frozen store runs the claim
- * it held when it resumes, before any command of a connection made since (each try waits for
- * one), so an answered release came after it. The timers do not keep a process alive.
- */
-function releaseLater(release: () => Promise<unknown>, ttlS: number): void {
-  const until = Date.now() + ttlS * 1000;
-  const again = (pauseMs: number) => {
-    if (Date.now() + pauseMs >= until) return;
-    const timer = setTimeout(
-      () =>
-        release().then(undefined, (err: unknown) => {
-          // Refused for good (not an outage): every try would be.
-          if (!(err instanceof TransportError && !err.recoverable))
-            again(Math.min(pauseMs * 2, LATER_PAUSE_MS));
-        }),
-      pauseMs,
-    ) as { unref?: () => void };
-    timer.unref?.();
-  };
-  again(100);
 }
 
 /** A key's value: a job id, or `unconfirmed:<id>[:<fingerprint>]` (no fingerprint from older producers). */

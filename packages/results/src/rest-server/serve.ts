@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { isLoopbackHost } from '@warren/core';
 import { Redis } from 'ioredis';
 import { checkRedisUrlShape } from '../redis-url-shape';
 import { STORE_REDIS_OPTIONS } from '../tcp/create-redis-result-store';
@@ -64,18 +65,15 @@ function reachableUrl({ address, family, port }: AddressInfo): string {
 }
 
 const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
-/** localhost (and its subdomains, which browsers resolve to loopback themselves), 127.0.0.1, [::1]. */
-const LOOPBACK_HOST = /^(?:(?:[\w-]+\.)*localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i;
 
 /**
- * On loopback, only requests naming a loopback host: a web page can reach a loopback port by DNS
- * rebinding (its own domain resolving to 127.0.0.1, so same-origin to the browser), and warren
- * dev's token is a fixed, published one. The rebound request names the page's domain in Host.
+ * On loopback, only requests naming a loopback host (see isLoopbackHost): warren dev's token is
+ * a fixed, published one.
  */
 function loopbackNamesOnly(fetch: (req: Request) => Response | Promise<Response>) {
   return (req: Request) => {
     const host = req.headers.get('host') ?? '';
-    if (LOOPBACK_HOST.test(host)) return fetch(req);
+    if (isLoopbackHost(host)) return fetch(req);
     const error = `ERR this endpoint on loopback answers only localhost, 127.0.0.1 and [::1], not Host ${JSON.stringify(host.slice(0, 100))}`;
     return Response.json({ error }, { status: 403 });
   };
