@@ -33,6 +33,66 @@ describe('ConfirmPublisher', () => {
     expect(model.listenerCount('close')).toBe(1);
     await p.close();
   });
+
+  /** A channel that acks every publish at once, and a connection that stays up. */
+  const ackingChannel = () => {
+    const ch = Object.assign(new EventEmitter(), {
+      tag: 0,
+      close: async () => {},
+      publish: () => {
+        const deliveryTag = ++ch.tag;
+        queueMicrotask(() => ch.emit('ack', { deliveryTag, multiple: false }));
+        return true;
+      },
+    });
+    return ch;
+  };
+
+  it('a publish while a channel error has the channel reopening waits for the new channel', async () => {
+    const model = Object.assign(new EventEmitter(), { opens: 0, createConfirmChannel: vi.fn() });
+    const conn = { current: () => model, blocked: () => undefined, waitConnected: async () => true };
+    const p = new ConfirmPublisher(conn as unknown as ClusterConnection, {
+      maxInFlight: 10,
+      confirmTimeoutMs: 3000,
+      waitForConnectionMs: 0,
+      onNack: async () => new TransportError('nack', true),
+    });
+    const first = ackingChannel();
+    model.createConfirmChannel.mockResolvedValueOnce(first);
+    // A loaded broker: the reopen (channel.open + confirm.select) takes 400 ms.
+    model.createConfirmChannel.mockImplementationOnce(
+      () => new Promise((r) => setTimeout(() => r(ackingChannel()), 400)),
+    );
+    await p.attach(model as unknown as ChannelModel);
+    first.emit('error', new Error('Channel closed by server: 406 (PRECONDITION-FAILED)'));
+    first.emit('close');
+    // Before: after 100 ms, "not connected to any RabbitMQ node" (recoverable, but a failure).
+    await expect(p.publish('', 'q', Buffer.from('{}'), {}, 'q')).resolves.toBeUndefined();
+    expect(model.createConfirmChannel).toHaveBeenCalledTimes(2);
+    await p.close();
+  });
+
+  it('a reopen that fails is tried again while the connection lives', async () => {
+    const model = Object.assign(new EventEmitter(), { createConfirmChannel: vi.fn() });
+    const conn = { current: () => model, blocked: () => undefined, waitConnected: async () => true };
+    const p = new ConfirmPublisher(conn as unknown as ClusterConnection, {
+      maxInFlight: 10,
+      confirmTimeoutMs: 3000,
+      waitForConnectionMs: 0,
+      onNack: async () => new TransportError('nack', true),
+    });
+    const first = ackingChannel();
+    model.createConfirmChannel
+      .mockResolvedValueOnce(first)
+      .mockRejectedValueOnce(new Error('channel.open timed out'))
+      .mockResolvedValueOnce(ackingChannel());
+    await p.attach(model as unknown as ChannelModel);
+    first.emit('close');
+    // Before: the one failed reopen left no channel on a live connection: every publish failed.
+    await expect(p.publish('', 'q', Buffer.from('{}'), {}, 'q')).resolves.toBeUndefined();
+    expect(model.createConfirmChannel).toHaveBeenCalledTimes(3);
+    await p.close();
+  });
 });
 
 describe('channelCloseError', () => {

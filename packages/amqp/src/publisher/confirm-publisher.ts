@@ -5,6 +5,7 @@ import type { EventSink } from '../connection/events';
 import { bounded } from '../connection/no-answer';
 import { classifyAmqpError } from '../errors/classify-amqp-error';
 import { channelCloseError } from './channel-close-error';
+import { ChannelReady } from './channel-ready';
 import { ConfirmSweeper } from './confirm-sweeper';
 import { InFlightWindow } from './in-flight-window';
 import type { ChannelState, Pending } from './pending-publish';
@@ -49,6 +50,7 @@ export class ConfirmPublisher {
   /** Connections whose 'close' is already watched (one listener per connection, not per channel). */
   private readonly watched = new WeakSet<ChannelModel>();
   private readonly closedModels = new WeakSet<ChannelModel>();
+  private readonly channelReady = new ChannelReady();
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -95,10 +97,7 @@ export class ConfirmPublisher {
       this.live.delete(st);
       // Closed by a channel-level error (e.g. a publish to an exchange someone deleted) while the
       // connection lives on: open a new one; on a connection loss the connect hook does it.
-      if (!this.closed && !modelClosed())
-        setTimeout(() => {
-          if (!this.closed && !modelClosed() && !this.state) this.attach(model).catch(() => {});
-        }, 50).unref?.();
+      if (!this.closed && !modelClosed()) this.reopen(model, modelClosed, 50);
       for (const p of st.unconfirmed.values()) {
         this.window.release();
         this.fail(p, channelCloseError(closeErr, p.exchange, p.queue, p.size));
@@ -107,7 +106,19 @@ export class ConfirmPublisher {
     });
     this.live.add(st);
     this.state = st;
+    this.channelReady.ready();
   };
+
+  /**
+   * Opens a channel again on a connection that lives on, retrying (backoff up to 2 s) while that
+   * fails: before, one failed reopen left the publisher without a channel until the connection died.
+   */
+  private reopen(model: ChannelModel, modelClosed: () => boolean, ms: number): void {
+    setTimeout(() => {
+      if (this.closed || modelClosed() || this.state) return;
+      this.attach(model).catch(() => this.reopen(model, modelClosed, Math.min(ms * 2, 2000)));
+    }, ms).unref?.();
+  }
 
   inFlight(): number {
     return this.window.used;
@@ -148,6 +159,7 @@ export class ConfirmPublisher {
   async close(): Promise<void> {
     this.closed = true;
     this.sweeper.stop();
+    this.channelReady.ready();
     this.window.close(new TransportError('publisher is closed', false));
     const st = this.state;
     this.state = undefined;
@@ -174,14 +186,18 @@ export class ConfirmPublisher {
     if (!st) {
       const waitMs = Math.min(this.opts.waitForConnectionMs, deadline - Date.now());
       if (waitMs > 0 && (await this.conn.waitConnected(waitMs))) st = this.state;
-      // Connected but the channel is being reopened after a channel error: give it a moment.
-      if (!st && this.conn.current() && deadline - Date.now() > 100) {
-        await new Promise((r) => setTimeout(r, 100));
+      // Connected but the channel is being reopened after a channel error: wait for it (before:
+      // 100 ms at most, then "not connected", though a loaded broker takes longer to reopen).
+      while (!st && !this.closed && this.conn.current() && deadline > Date.now()) {
+        await this.channelReady.wait(deadline - Date.now());
         st = this.state;
       }
       if (!st) {
         this.window.release();
-        throw new TransportError(`not connected to any RabbitMQ node (publishing to ${queue})`, true);
+        const why = this.conn.current()
+          ? `the publisher channel was not reopened in time after a channel error`
+          : `not connected to any RabbitMQ node`;
+        throw new TransportError(`${why} (publishing to ${queue})`, true);
       }
     }
     return this.send(st, exchange, routingKey, content, properties, queue, deadline);
