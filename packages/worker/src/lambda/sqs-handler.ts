@@ -57,9 +57,9 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * the batch. Records not yet due (`notBefore`)
  * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
  * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
- * start them (its timeout is too short): those fail into the DLQ. FIFO batches run in order; a
- * record that is not done is reported with everything after it in its message group, and other
- * groups go on.
+ * start them (its timeout is too short): those fail into the DLQ. FIFO batches run each message
+ * group in order, groups side by side; a record that is not done is reported with everything
+ * after it in its message group, and other groups go on.
  */
 export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   async function processRecord(record: SQSRecord, gate: ReturnType<typeof startGate>): Promise<boolean> {
@@ -117,24 +117,37 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
   return async (event, context) => {
     const gate = startGate(context);
     const records = event.Records ?? [];
-    const failed: string[] = [];
+    const failed = new Set<SQSRecord>();
     if (records[0]?.eventSourceARN?.endsWith('.fifo')) {
-      // Order holds within a message group: a record not done holds back the rest of its group
-      // (reported unrun), and other groups go on. Stopping the whole batch held unrelated jobs
-      // back for a visibility timeout (the forwarder gives every job its own group).
-      const blocked = new Set<string>();
-      for (const record of records) {
-        const group = record.attributes?.MessageGroupId ?? '';
-        if (!blocked.has(group) && (await processRecord(record, gate))) continue;
-        blocked.add(group);
-        failed.push(record.messageId);
+      // Order holds within a message group: its records run one after the other, and one not
+      // done holds back the rest of its group (reported unrun). Groups run side by side up to
+      // the concurrency: one at a time, a batch of 10 (the forwarder gives every job its own
+      // group) took 10 task times and the start gate handed its tail back, each hand-back a
+      // receive FIFO counts as an attempt.
+      const groups = new Map<string, SQSRecord[]>();
+      for (const r of records) {
+        const group = r.attributes?.MessageGroupId ?? '';
+        const list = groups.get(group);
+        if (list) list.push(r);
+        else groups.set(group, [r]);
       }
+      await mapLimit([...groups.values()], deps.concurrency, async (group) => {
+        let blocked = false;
+        for (const record of group) {
+          if (!blocked && (await processRecord(record, gate))) continue;
+          blocked = true;
+          failed.add(record);
+        }
+      });
     } else {
       const done = await mapLimit(records, deps.concurrency, (r) => processRecord(r, gate));
       records.forEach((r, i) => {
-        if (!done[i]) failed.push(r.messageId);
+        if (!done[i]) failed.add(r);
       });
     }
-    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    const batchItemFailures = records
+      .filter((r) => failed.has(r))
+      .map((r) => ({ itemIdentifier: r.messageId }));
+    return { batchItemFailures };
   };
 }
