@@ -154,8 +154,21 @@ export function createGeoRouter(opts: GeoRouterOptions): Required<RegionRouter> 
     report(regionId, report) {
       const h = byId.get(regionId)?.health;
       if (!h) return;
-      if (report.ok) h.success(report.latencyMs);
-      else if (report.recoverable) h.failure(now());
+      if (report.ok) {
+        // A demoted region's fast confirm (its re-measure) restarts its EWMA there: 20 % steps
+        // from the second-long confirms of a stall kept it demoted for ~15 more re-measures (over
+        // a minute at 5 s each) after it answered fast again. Checked only for a sample well below
+        // the EWMA, so the steady state costs no scan of the regions.
+        if (h.samples >= 3 && report.latencyMs * slowFactor < h.ewmaMs!) {
+          const min = fastest();
+          if (
+            isSlow(h, min) &&
+            !(report.latencyMs > min * slowFactor && report.latencyMs - min > slowMarginMs)
+          )
+            h.ewmaMs = undefined;
+        }
+        h.success(report.latencyMs);
+      } else if (report.recoverable) h.failure(now());
     },
     status() {
       const min = fastest();
