@@ -31,9 +31,12 @@ export function createPublishWithFailover(deps: FailoverDeps) {
     hint: RoutingHint,
   ): Promise<string> {
     let lastErr: unknown;
+    // The regions tried, for the 503: their ids only (an adapter's error text may name hosts).
+    const tried: string[] = [];
     for (const regionId of router.order(hint)) {
       const publisher = publishers.get(regionId);
       if (!publisher) continue;
+      tried.push(regionId);
       const started = performance.now();
       const settled = router.begin?.(regionId);
       try {
@@ -54,13 +57,20 @@ export function createPublishWithFailover(deps: FailoverDeps) {
         deps.onEvent?.({ type: 'publish', job: env, region: regionId, ok: false, latencyMs, error: err });
         if (!err.recoverable) {
           if (lastErr === undefined) throw err;
-          throw new UnavailableError('no region could confirm the publish', 2, err);
+          throw unavailable(tried, err);
         }
         lastErr = err;
       } finally {
         settled?.();
       }
     }
-    throw new UnavailableError('no region could confirm the publish', 2, lastErr);
+    throw unavailable(tried, lastErr);
   };
 }
+
+const unavailable = (tried: string[], cause: unknown) =>
+  new UnavailableError(
+    `no region could confirm the publish${tried.length > 0 ? ` (tried ${tried.join(', ')})` : ''}`,
+    2,
+    cause,
+  );
