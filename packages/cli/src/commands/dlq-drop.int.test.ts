@@ -43,6 +43,7 @@ afterAll(async () => {
 });
 
 describe('warren dlq drop (real RabbitMQ)', () => {
+  // Five CLI runs (a process start each): on a loaded 2-core box 30 s was not enough.
   it('removes only the letters chosen, each printed; nothing without a choice; a missing id exits 1', async () => {
     const none = await warren(['dlq', 'drop', Q]);
     expect(none.code).toBe(1);
@@ -66,5 +67,5 @@ describe('warren dlq drop (real RabbitMQ)', () => {
       `2 dropped from ${Q}.dlq; 1 not chosen (left); not found among them: ${missing}`,
     );
     expect(await left([b!.id])).toEqual([b!.id]);
-  }, 30_000);
+  }, 60_000);
 });
