@@ -34,6 +34,8 @@ export function amqpRmqSink(broker: AmqpBroker): RmqSink {
     },
     dueAt: (m) => dueAt(m, undefined) || undefined,
     hop: (queue, m, dueAt) => send(queue, m.content, republishProperties(m), { dueAt }),
+    // Declared once per connection (broker.connect declares config.queues already).
+    prepare: (queue) => broker.ensureQueue(queue),
   };
 }
 

@@ -11,8 +11,10 @@ import {
 import { createPoisonGuard, failPoisoned } from '../poison-guard';
 import { functionTooShort, type InvocationContext, jobTimeoutMs, startGate } from './deadline';
 import { mapLimit } from './map-limit';
+import { prepareQueues } from './prepare-queues';
 import { RmqBatchError } from './rmq-batch-error';
 import { type DecodedRmqMessage, type RmqEvent, rmqMessages } from './rmq-event';
+import { safeDecode } from './safe-decode';
 
 export type RmqDecodeResult =
   | { ok: true; job: JobEnvelope; attempt?: number }
@@ -32,6 +34,8 @@ export interface RmqSink {
    * not in the future sends it straight back to the queue, body and properties unchanged.
    */
   hop(queue: string, message: DecodedRmqMessage, dueAt: number): Promise<void>;
+  /** Declares `queue` with its `<queue>.dlq` (see prepareQueues); optional. */
+  prepare?(queue: string): Promise<void>;
 }
 
 export interface RmqHandlerDeps {
@@ -53,18 +57,6 @@ export { RmqBatchError };
 export type RmqHandler = (event: RmqEvent, context?: InvocationContext) => Promise<void>;
 
 const defaultDecode = (m: DecodedRmqMessage): RmqDecodeResult => parseEnvelope(m.content);
-
-/**
- * A decode that throws reads as poison, as in the amqp consumer: handed back (the infrastructure
- * path) it came back every 2 s for ever, each time a Lambda invocation.
- */
-function safeDecode(decode: NonNullable<RmqHandlerDeps['decode']>, m: DecodedRmqMessage): RmqDecodeResult {
-  try {
-    return decode(m);
-  } catch (err) {
-    return { ok: false, reason: `decode failed: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
 
 /** How long a message handed back after an infrastructure failure waits before it comes again. */
 const HAND_BACK_PAUSE_MS = 2000;
@@ -134,6 +126,7 @@ export function createRmqHandler(deps: RmqHandlerDeps): RmqHandler {
   return async (event, context) => {
     const gate = startGate(context);
     const messages = rmqMessages(event);
+    await prepareQueues(messages, deps.sink);
     const causes: unknown[] = [];
     // A message whose job did not run to a result (result store or broker trouble) goes back to
     // its queue alone, after a pause. Failing the invocation instead would make Lambda redeliver
