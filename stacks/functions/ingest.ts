@@ -36,7 +36,8 @@ async function build(): Promise<LambdaHandler> {
   const cfg = applyEnv(config, env);
   // Broker connection events (connect failures, disconnects) as lines, as `warren ingest` logs them.
   // No store ping: a store outage must not fail the cold start (the ingest still takes jobs).
-  const rt = await createRuntime(cfg, env, { logger, pingStore: false });
+  // A cold start during this region's broker outage still serves (jobs fail over to the others).
+  const rt = await createRuntime(cfg, env, { logger, pingStore: false, producerOnly: true });
   const producer = createProducer({
     config: cfg,
     publishers: rt.publishers,

@@ -24,6 +24,7 @@ export async function ingest(opts: IngestCommandOptions): Promise<void> {
     logger,
     embedded: opts.embedded,
     command: 'warren ingest',
+    producerOnly: true,
   });
   const obs = createObservability({
     config,

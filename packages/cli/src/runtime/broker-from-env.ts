@@ -83,6 +83,11 @@ export async function brokerFromEnv(
   /** For the Celery codecs: `onRefused` (a refused message's FAILURE meta). */
   celery: Pick<CeleryCodecOptions, 'onRefused'> = {},
   onEvent?: EventSink,
+  /**
+   * A producer only (the ingest): with other regions, it may start while its own region's broker
+   * is down, as long as another region's connects (see the connect below).
+   */
+  { producerOnly = false }: { producerOnly?: boolean } = {},
 ): Promise<BrokerRuntime> {
   // Else the first region's broker was taken as this process's own: a worker consumed, and an
   // ingest stamped its jobs' origin for, a region it is not in. (WARREN_REGION is checked so.)
@@ -132,15 +137,22 @@ export async function brokerFromEnv(
       }),
     );
   const own = brokers.get(config.region) ?? brokers.values().next().value!;
+  const others = [...brokers.values()].filter((b) => b !== own);
   // The own region must be reachable to start; other regions keep reconnecting in the background
-  // (the router's circuit breaker skips them meanwhile).
+  // (the router's circuit breaker skips them meanwhile). A producer fails over to any region that
+  // confirms, so it starts on another region too (its own reconnects in the background): refusing,
+  // a restart or Lambda cold start during its region's outage made that outage the ingest's own.
+  let ownDown = false;
   try {
     await own.connect();
   } catch (err) {
-    await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
-    throw err;
+    ownDown = producerOnly && others.length > 0 && (await anyConnects(others));
+    if (!ownDown) {
+      await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
+      throw err;
+    }
   }
-  for (const b of brokers.values()) if (b !== own) b.connect().catch(() => {});
+  for (const b of others) b.connect().catch(() => {});
 
   const checks: Record<string, () => Promise<unknown>> = {};
   for (const [region, b] of brokers)
@@ -152,7 +164,10 @@ export async function brokerFromEnv(
 
   const ownId = [...brokers].find(([, b]) => b === own)![0];
   const describe = [...clusters]
-    .map(([region, urls]) => `${region}=${urls.map(redactUrl).join(',')}${region === ownId ? ' (own)' : ''}`)
+    .map(
+      ([region, urls]) =>
+        `${region}=${urls.map(redactUrl).join(',')}${region === ownId ? (ownDown ? ' (own, not reachable: reconnecting; jobs go to the other regions meanwhile)' : ' (own)') : ''}`,
+    )
     .join(' ');
   return {
     publishers: new Map([...brokers].map(([region, b]) => [region, b.publisher])),
@@ -164,6 +179,14 @@ export async function brokerFromEnv(
       await Promise.all([...brokers.values()].map((b) => b.close().catch(() => {})));
     },
   };
+}
+
+/** Whether any of `brokers` connects (each that does not keeps reconnecting in the background). */
+function anyConnects(brokers: AmqpBroker[]): Promise<boolean> {
+  return Promise.any(brokers.map((b) => b.connect())).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Both sinks, or the one given (none: no events are built at all). */

@@ -39,6 +39,11 @@ export interface RuntimeOptions {
    * the record write's failure logged).
    */
   pingStore?: boolean;
+  /**
+   * A producer only (the ingest): with several regions it starts while its own region's broker is
+   * down, if another region's connects (it fails over there; see brokerFromEnv).
+   */
+  producerOnly?: boolean;
 }
 
 /**
@@ -60,6 +65,7 @@ export async function createRuntime(
     opts.logger,
     { onRefused: (r) => onRefused?.(r) },
     opts.onBrokerEvent,
+    { producerOnly: opts.producerOnly },
   );
   const res = await resultsFromEnv(config, env, opts.pingStore ?? true);
   // A failed write is logged through the logger (its redaction), not printed raw.
