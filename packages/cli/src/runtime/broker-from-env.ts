@@ -152,7 +152,8 @@ export async function brokerFromEnv(
       throw err;
     }
   }
-  for (const b of others) b.connect().catch(() => {});
+  // Own region down: anyConnects already started these (again would add a second connect round).
+  if (!ownDown) for (const b of others) b.connect().catch(() => {});
 
   const checks: Record<string, () => Promise<unknown>> = {};
   for (const [region, b] of brokers)
