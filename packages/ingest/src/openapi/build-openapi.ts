@@ -198,9 +198,9 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
         },
       },
       '/healthz': open('Process liveness', { 200: 'alive' }),
-      '/readyz': open('Result store and at least one region broker reachable', {
-        200: 'ready: each check with its latency (a region down of several is listed failing)',
-        503: 'not ready: the store, or every region broker, failing (each check with its error)',
+      '/readyz': open('Brokers and result store reachable', {
+        200: 'ready: each check with its latency',
+        503: 'not ready: the failing checks with their errors',
       }),
       '/openapi.json': open('This document', { 200: 'OpenAPI 3.1' }),
       '/docs': open('API reference page', { 200: 'HTML' }, 'text/html'),
