@@ -6,23 +6,14 @@ export type ReadinessCheck = () => Promise<unknown>;
 
 export interface HealthDeps {
   results: ResultStore;
-  /**
-   * Named checks, e.g. `broker:eu-west`; each must resolve within `timeoutMs`. The `broker:` ones
-   * are alternatives (see `isReady`).
-   */
+  /** Named checks, e.g. `broker:eu-west`; each must resolve within `timeoutMs`. */
   checks?: Record<string, ReadinessCheck>;
   /** Extra detail shown by /readyz (e.g. each region's circuit state). */
   details?: () => unknown;
   timeoutMs?: number;
 }
 
-/** One region's broker check (`broker:<region>`). */
-const BROKER = 'broker:';
-
-/**
- * `/healthz`: the process answers. `/readyz`: the result store and at least one region's broker
- * answer (every check is listed with its error), else 503 with details.
- */
+/** `/healthz`: the process answers. `/readyz`: every dependency answers, else 503 with details. */
 export function healthRoutes(deps: HealthDeps) {
   const app = new Hono();
   const timeoutMs = deps.timeoutMs ?? 2000;
@@ -46,7 +37,7 @@ export function healthRoutes(deps: HealthDeps) {
         }
       }),
     );
-    const ok = isReady(entries);
+    const ok = entries.every(([, r]) => r.ok);
     return c.json(
       { ok, checks: Object.fromEntries(entries), ...(deps.details ? { details: deps.details() } : {}) },
       ok ? 200 : 503,
@@ -55,25 +46,6 @@ export function healthRoutes(deps: HealthDeps) {
   app.all('/healthz', allowOnly('GET', 'HEAD'));
   app.all('/readyz', allowOnly('GET', 'HEAD'));
   return app;
-}
-
-/**
- * Every check passes, except that one region's broker suffices: the producer fails over to any
- * region that confirms, so with one of several regions down the ingest still takes every job.
- * Answering 503 then took every ingest, in every region, out of its load balancer at once.
- */
-function isReady(entries: ReadonlyArray<readonly [string, { ok: boolean }]>): boolean {
-  let brokers = 0;
-  let brokersOk = 0;
-  for (const [name, r] of entries) {
-    if (!name.startsWith(BROKER)) {
-      if (!r.ok) return false;
-    } else {
-      brokers++;
-      if (r.ok) brokersOk++;
-    }
-  }
-  return brokers === 0 || brokersOk > 0;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
