@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, type AmqpEvent, createAmqpBroker, DUE_HEADER, tierName } from '@warren/amqp';
 import { type Delivery, QueueFullError, TransportError } from '@warren/core';
 import { eventually, makeJob, sleep } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `ad-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+const RUN = `ad-${FILE_ID}-${Math.random().toString(36).slice(2, 6)}`;
 // Tier lengths unique to this run so the tier queues are ours alone on the shared broker.
 const jitter = Math.floor(Math.random() * 90) + 1;
 const TIERS = [300 + jitter, 1200 + jitter, 2500 + jitter];

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -5,8 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type BrokerRuntime, brokerFromEnv } from '../../packages/cli/src/runtime/broker-from-env';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const QUEUE = `env-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+const QUEUE = `env-${FILE_ID}-${Math.random().toString(36).slice(2, 6)}`;
 const DEAD = 'amqp://guest:guest@127.0.0.1:26050'; // nothing listens here (our range)
 
 const config = (regions: { id: string; brokers: string[] }[] = []) =>

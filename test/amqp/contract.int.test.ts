@@ -1,9 +1,13 @@
+import { randomInt } from 'node:crypto';
 import { createAmqpBroker, DEFAULT_DELAY_TIERS_MS, tierName } from '@warren/amqp';
 import { brokerContract } from '@warren/core/testing';
 import { takeOwnDelayed } from '../support/parked-queue';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `ct-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+const RUN = `ct-${FILE_ID}-${Math.random().toString(36).slice(2, 6)}`;
 
 /** The core Publisher/Consumer contract against the real broker on :5672. */
 brokerContract(

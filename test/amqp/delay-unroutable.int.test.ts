@@ -1,10 +1,14 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker, DUE_EXCHANGE, PARKED_DELAYS_QUEUE, tierName } from '@warren/amqp';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `dun-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+const RUN = `dun-${FILE_ID}-${Math.random().toString(36).slice(2, 6)}`;
 // A tier length unique to this run, so the tier queue is ours alone on the shared broker.
 const TIER = 1500 + Math.floor(Math.random() * 90) + 1;
 // At-least-once dead-lettering keeps ~32 unconfirmed messages in flight per tier: more than that

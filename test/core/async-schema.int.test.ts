@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AmqpBroker } from '@warren/amqp';
 import {
   type createProducer,
@@ -11,13 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * Task schemas zod can only run with parseAsync (an async refinement or transform), and ones whose
  * refinement throws, on real RabbitMQ (:5672) and Redis (:6379): an enqueue is validated (202 or
  * 422, not a 500), and a worker records the outcome instead of rejecting, which released the
  * delivery to be run again, forever.
  */
-const RUN = `as${process.pid}${Date.now() % 100_000}`;
+const RUN = `as${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: { type: 'classic' } },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
@@ -10,12 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `ctx.signal` is documented as aborted on timeout, cancellation or shutdown. On real RabbitMQ
  * (:5672) and Redis (:6379): a running job cancelled the way `DELETE /v1/jobs/:id` does it (the
  * record moved to `cancelled`) sees its signal abort, long before its timeout.
  */
-const RUN = `cr${process.pid}${Date.now() % 100_000}`;
+const RUN = `cr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const aborted = new Map<string, { at: number; reason: unknown }>();
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type ResultStore, RetryAfterError } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
@@ -9,13 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A job cancelled while it waits for its run date stays cancelled until that date, on real
  * RabbitMQ (:5672) and Redis (:6379): its record must not expire before the job comes due, or
  * the worker finds no record then and runs it. Results live 1 s here (a day by default, against
  * delays of up to a year).
  */
-const RUN = `cs${process.pid}${Date.now() % 100_000}`;
+const RUN = `cs${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const ran: string[] = [];
 const config = defineConfig({

@@ -1,14 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { DeferError, defineConfig, defineTask, type ExecutionEvent } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A task that throws DeferError ("not a failure: run me again later", BullMQ's DelayedError) runs
  * again after the delay with its attempt unspent. On real RabbitMQ (:5672, the delay tiers) and
  * Redis (:6379): maxAttempts 1, so a deferral that spent the attempt would fail the job.
  */
-const RUN = `de${process.pid}${Date.now() % 100_000}`;
+const RUN = `de${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const DELAY_MS = 1500;
 const runs: { attempt: number; at: number }[] = [];

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
@@ -10,13 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A second copy of a job (the same id published twice: an enqueue retried after a lost confirm)
  * that arrives while the first runs is deferred until the run's lease would lapse (timeout +
  * the worker's lease margin). On real RabbitMQ (:5672) and Redis (:6379): when it comes back the job must still be
  * known as finished, even with a resultTtlS shorter than that wait, or it runs a second time.
  */
-const RUN = `dc${process.pid}${Date.now() % 100_000}`;
+const RUN = `dc${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const runs: number[] = [];
 const config = defineConfig({

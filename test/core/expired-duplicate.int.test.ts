@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
@@ -10,12 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A job that started before its `expiresAt` runs to its end, on real RabbitMQ (:5672) and Redis
  * (:6379), even when a second copy of it (the same id published twice: an enqueue retried after a
  * lost confirm) is delivered after the expiry while the first copy still runs.
  */
-const RUN = `ed${process.pid}${Date.now() % 100_000}`;
+const RUN = `ed${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 let release: () => void = () => {};
 const config = defineConfig({

@@ -1,14 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask, type ExecutionEvent } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A run whose lease lapsed (a stall) while another run moved its job on is told so through its
  * ctx.signal when its progress is refused, and its outcome is not recorded. Real RabbitMQ (:5672),
  * Redis (:6379) and worker.
  */
-const RUN = `ll${process.pid}${Date.now() % 100_000}`;
+const RUN = `ll${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 let release: () => void = () => {};
 const gate = () => new Promise<void>((r) => (release = r));

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type ResultStore } from '@warren/core';
 import { createRedisResultStore } from '@warren/results';
@@ -7,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A task whose input is optional (`.optional()`, `.default()`, `z.void()`) enqueued with no input,
  * on real RabbitMQ (:5672) and Redis (:6379): accepted at enqueue, it must run, not fail at the
  * worker because the input arrived as `null` (JSON has no undefined).
  */
-const RUN = `ni${process.pid}${Date.now() % 100_000}`;
+const RUN = `ni${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const task = (name: string, input: z.ZodType) =>
   defineTask({ name, queue: QUEUE, input, handler: (i: unknown) => ({ got: i ?? 'nothing' }) });

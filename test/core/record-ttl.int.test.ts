@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AmqpBroker } from '@warren/amqp';
 import {
   createProducer,
@@ -13,12 +14,15 @@ import { z } from 'zod';
 import { cleanUpRun } from '../ingest/support';
 import { type CoreStack, sleep, startCoreStack } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A task's `resultTtlS` says how long its result lives after the job finishes. On real RabbitMQ
  * (:5672) and Redis (:6379): a record must not expire while the job is still on its way, i.e.
  * while it waits for its delay or its retry, or while it runs.
  */
-const RUN = `rt${process.pid}${Date.now() % 100_000}`;
+const RUN = `rt${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const TTL_S = 1;
 const tasks = [

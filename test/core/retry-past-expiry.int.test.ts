@@ -1,14 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask, type ExecutionEvent, RetryAfterError } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CoreStack, sleep, startCoreStack } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A retry that would come due after the job's expiresAt can only come back to be expired. On real
  * RabbitMQ (:5672) and Redis (:6379): the job sat `retrying` for the whole retry delay (a client
  * waiting for it waited that long), though its outcome was known when the attempt failed.
  */
-const RUN = `rpe${process.pid}${Date.now() % 100_000}`;
+const RUN = `rpe${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const runs: { id: string; attempt: number }[] = [];
 const config = defineConfig({

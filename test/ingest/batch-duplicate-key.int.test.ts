@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type JobEnvelope, type ResultStore } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
@@ -8,12 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * One idempotency key twice in one batch, on real RabbitMQ (:5672) and Redis (:6379): the later
  * item gets what a replay of the earlier one gets (200 with its job, or 422 when the request
  * differs), never the 409 "still being accepted" of its own batch, and the job is published once.
  */
-const RUN = `bd${process.pid}${Date.now() % 100_000}`;
+const RUN = `bd${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'batch-duplicate-key-0123456789';
 const config = defineConfig({

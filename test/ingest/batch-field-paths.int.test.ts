@@ -1,14 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A batch item's problem names its fields under the item, `jobs.<index>.<field>`, whatever
  * refused it: the request schema (400) or the task, queue and idempotency checks (422). On the
  * Node ingest over real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `bf${process.pid}${Date.now() % 100_000}`;
+const RUN = `bf${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'batch-field-paths-0123456789ab';
 const config = defineConfig({

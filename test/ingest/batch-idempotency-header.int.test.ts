@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -8,12 +9,15 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `POST /v1/jobs/batch` with an `Idempotency-Key` header, on the Node ingest over real RabbitMQ
  * (:5672) and Redis (:6379): the key names the request, so sending the same batch again (a retry
  * after a lost answer) must not enqueue its jobs a second time.
  */
-const RUN = `bh${process.pid}${Date.now() % 100_000}`;
+const RUN = `bh${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'batch-idem-header-key-012345678';
 const config = defineConfig({

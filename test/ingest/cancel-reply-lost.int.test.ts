@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
@@ -12,6 +12,9 @@ import { z } from 'zod';
 import { replyLosingProxy } from './reply-losing-proxy';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A cancel whose write ran in Redis but whose reply was lost (the TCP store's command timeout):
  * the ingest answered 503 (the direct client saw the same failure), the retry found the job
@@ -19,7 +22,7 @@ import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
  * Real Node ingest, RabbitMQ :5672, Redis :6379 behind a proxy that loses the reply to the next
  * transition script call (the store times it out after 500 ms and reconnects).
  */
-const RUN = `cr${process.pid}${Date.now() % 100_000}`;
+const RUN = `cr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

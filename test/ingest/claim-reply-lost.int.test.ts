@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
@@ -10,6 +11,9 @@ import { z } from 'zod';
 import { replyLosingProxy } from './reply-losing-proxy';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * An idempotency key's claim that ran in Redis but whose reply was lost (the TCP store's command
  * timeout passed while the reply was on its way): the request answered 503 and published nothing,
@@ -19,7 +23,7 @@ import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
  * replies on the store's connection: its next command (the claim) runs, and the TCP store times it
  * out (1 s here), drops the connection and makes a new one, which works.
  */
-const RUN = `cl${process.pid}${Date.now() % 100_000}`;
+const RUN = `cl${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

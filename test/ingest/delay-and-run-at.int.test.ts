@@ -1,15 +1,19 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createDirectClient } from '@warren/sdk/direct';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `delayMs` and `runAt` say the same thing two ways: a body with both is a 400 naming both, not
  * one of them silently ignored. On the Node ingest over real RabbitMQ (:5672) and Redis (:6379),
  * and through @warren/sdk/direct, which validates as the ingest does.
  */
-const RUN = `dr${process.pid}${Date.now() % 100_000}`;
+const RUN = `dr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'delay-and-run-at-0123456789abc';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -9,13 +10,16 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A job delayed longer than its result TTL, on the Node ingest over real RabbitMQ (:5672, delay
  * tiers) and Redis (:6379). The TTL is how long a record lives after the job finishes
  * (`resultTtlS`), so until the job runs it must stay readable and cancellable, and its
  * idempotency key must keep answering with it.
  */
-const RUN = `dt${process.pid}${Date.now() % 100_000}`;
+const RUN = `dt${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'delayed-ttl-key-0123456789abcdef';
 const ran: unknown[] = [];

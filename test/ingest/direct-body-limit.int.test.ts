@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createUpstashResultStore, type RedisRestServer, serveRedisRest } from '@warren/results';
 import { createClient, WarrenHttpError } from '@warren/sdk';
@@ -6,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drainQueue, REDIS_URL, startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The direct client holds a job to the ingest's body limit (default 256 KiB), on real RabbitMQ
  * and a result store over Upstash REST (the bundled stand-in over real Redis, with Upstash's 10 MB
@@ -13,7 +17,7 @@ import { drainQueue, REDIS_URL, startNodeIngest } from './support';
  * published and answered `queued`; its record write was refused, `wait` answered 404 "no job",
  * and the worker failed the job into the DLQ: a job that could never be recorded.
  */
-const RUN = `dbl${process.pid}${Date.now() % 100_000}`;
+const RUN = `dbl${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-q`;
 const echo = defineTask({ name: 'dbl.echo', queue: QUEUE, input: z.unknown(), handler: (x) => x });
 const config = defineConfig({ queues: { [QUEUE]: {} }, tasks: [echo] });

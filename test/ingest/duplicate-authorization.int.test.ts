@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
@@ -8,13 +9,16 @@ import { z } from 'zod';
 import { setEventKey, v1Event } from './lambda-events';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * An Authorization header sent twice is a malformed request (RFC 9110: one credential; RFC 6750:
  * 400 invalid_request), not a bad key: 400 naming Authorization, on the Lambda ingest behind a
  * REST API (payload 1.0: both values in multiValueHeaders, which hono joins with ", ") or an ALB
  * (joined with "; ") and on the Node ingest (", "), over real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `da${process.pid}${Date.now() % 100_000}`;
+const RUN = `da${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'duplicate-auth-key-0123456789a';
 const config = defineConfig({

@@ -1,7 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * The Node ingest behind a TLS-terminating proxy (a load balancer, nginx), over real RabbitMQ
@@ -9,7 +13,7 @@ import { startNodeIngest } from './support';
  * X-Forwarded-Proto / X-Forwarded-Prefix. The job's link and Location must be the URL the caller
  * can use (an http:// link would send the next request, API key included, unencrypted).
  */
-const RUN = `fl${process.pid}${Date.now() % 100_000}`;
+const RUN = `fl${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'forwarded-links-key-0123456789';
 const config = defineConfig({

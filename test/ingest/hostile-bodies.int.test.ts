@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type ResultStore } from '@warren/core';
@@ -9,11 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../support/ports';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * Bodies a client can send that used to get past the ingest's checks, on the Node adapter over
  * real RabbitMQ (:5672) and Redis (:6379): deep nesting, oversized batch items, reused keys.
  */
-const RUN = `hb${process.pid}${Date.now() % 100_000}`;
+const RUN = `hb${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'hostile-bodies-key-0123456789ab';
 const config = defineConfig({

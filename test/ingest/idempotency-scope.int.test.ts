@@ -1,8 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * Idempotency keys belong to the API key that sent them (Stripe, QStash): on the Node ingest over
@@ -11,7 +15,7 @@ import { startNodeIngest } from './support';
  * that A sent such a request. A's own retries still replay, also through another ingest instance
  * (a config loaded afresh: the scope derives from the key, not from the process).
  */
-const RUN = `is${process.pid}${Date.now() % 100_000}`;
+const RUN = `is${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const A = 'client-a-key-0123456789abcdef';
 const B = 'client-b-key-0123456789abcdef';

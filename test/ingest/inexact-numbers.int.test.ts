@@ -1,7 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drainQueue, startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A number JSON.parse cannot keep (an integer past 2^53 that rounds: a Snowflake id from a Python
@@ -9,7 +13,7 @@ import { drainQueue, startNodeIngest } from './support';
  * ingest refuses it (400 naming it) instead of publishing another value. Real RabbitMQ (:5672)
  * and Redis (:6379), Node adapter.
  */
-const RUN = `inx${process.pid}${Date.now() % 100_000}`;
+const RUN = `inx${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'inexact-numbers-key-0123456789a';
 const config = defineConfig({

@@ -1,12 +1,16 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 // A schema reports one issue per bad element: 30,000 numbers where strings are expected (a
 // 170 KB body, within the 256 KiB limit) answered a 422 naming all 30,000, megabytes of problem
 // JSON built and sent for one small request. The problem names the first 100 and counts the rest.
-const RUN = `iib${process.pid}${Date.now() % 100_000}`;
+const RUN = `iib${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

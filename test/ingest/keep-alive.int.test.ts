@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type http from 'node:http';
 import net from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
@@ -10,6 +11,9 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The Node ingest behind a load balancer (real RabbitMQ :5672, Redis :6379). An ALB keeps idle
  * connections to its targets for 60 s and nginx's upstream keep-alive for 60 s too; a server
@@ -17,7 +21,7 @@ import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
  * balancer answers 502 (a POST it cannot resend: the job is neither accepted nor refused).
  * Node's default is 5 s. The ingest must keep an idle keep-alive connection open for longer.
  */
-const RUN = `ka${process.pid}${Date.now() % 100_000}`;
+const RUN = `ka${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'keep-alive-key-0123456789abcdef';
 const config = defineConfig({

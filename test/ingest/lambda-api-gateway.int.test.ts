@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
@@ -9,12 +10,15 @@ import { z } from 'zod';
 import { DOMAIN, httpApiEvent, setEventKey, v1Event } from './lambda-events';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The Lambda ingest behind API Gateway as AWS calls it, over real RabbitMQ (:5672) and Redis
  * (:6379). An HTTP API (payload 2.0, or 1.0) on a named stage puts the stage in the path
  * (`/dev/v1/jobs`); a REST API routes on the path without it, while its callers' URLs have it.
  */
-const RUN = `lg${process.pid}${Date.now() % 100_000}`;
+const RUN = `lg${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'lambda-gateway-key-0123456789ab';
 const config = defineConfig({

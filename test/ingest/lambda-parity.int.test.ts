@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
 import type { Context } from 'aws-lambda';
@@ -14,12 +15,15 @@ import {
 } from './lambda-request-events';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The Lambda ingest answers what the Node ingest answers, for the same request as a Function URL,
  * a REST API and an ALB hand it to the function (base64 bodies, multiValueHeaders, header case,
  * cookies, repeated query keys, a body on GET), over real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `lpar${process.pid}${Date.now() % 100_000}`;
+const RUN = `lpar${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'lambda-parity-key-0123456789abc';
 const config = defineConfig({

@@ -1,8 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * `GET /v1/jobs/:id` reads the request's abort signal only for a long-poll (`?wait=`): on the
@@ -10,7 +14,7 @@ import { startNodeIngest } from './support';
  * A long-poll still hears its caller hang up and stops waiting. On the Node ingest over real
  * RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `pa${process.pid}${Date.now() % 100_000}`;
+const RUN = `pa${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'long-poll-abort-0123456789abcd';
 const config = defineConfig({

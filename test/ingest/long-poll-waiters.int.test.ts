@@ -1,15 +1,19 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * Many long-polls (`?wait=`) at once on the Node ingest over real RabbitMQ (:5672) and Redis
  * (:6379, the store's done channel): all of them answer when the job finishes, and callers that
  * hang up leave no subscription behind.
  */
-const RUN = `lp${process.pid}${Date.now() % 100_000}`;
+const RUN = `lp${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'long-poll-key-0123456789abcdefg';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -8,12 +9,15 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * Methods a resource does not support, on the Node ingest over real RabbitMQ (:5672) and Redis
  * (:6379): 405 with Allow (RFC 9110 15.5.6) as problem+json, not a 404 saying the resource does
  * not exist; OPTIONS answers what is allowed. Nothing is published or deleted by them.
  */
-const RUN = `mt${process.pid}${Date.now() % 100_000}`;
+const RUN = `mt${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'methods-key-0123456789abcdefgh';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
 import type { Context } from 'aws-lambda';
@@ -6,6 +7,9 @@ import { z } from 'zod';
 import { DOMAIN, httpApiEvent, setEventKey, v1Event } from './lambda-events';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A client generated from /openapi.json calls the API where the document says: its `servers`
  * (none means `/`, resolved against the document's URL). Behind an API Gateway stage the API lives
@@ -13,7 +17,7 @@ import { startNodeIngest } from './support';
  * API Gateway events and the Node ingest behind a prefix-stripping proxy, over real RabbitMQ
  * (:5672) and Redis (:6379).
  */
-const RUN = `oas${process.pid}${Date.now() % 100_000}`;
+const RUN = `oas${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'openapi-servers-key-0123456789a';
 const config = defineConfig({

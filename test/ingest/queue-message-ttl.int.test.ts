@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createDirectClient } from '@warren/sdk/direct';
 import amqp from 'amqplib';
@@ -5,11 +6,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A queue with messageTtlMs and no worker taking its jobs in time, on the Node ingest over real
  * RabbitMQ and Redis: RabbitMQ dead-letters the job to <queue>.dlq without telling anyone.
  */
-const RUN = `h75ttl${process.pid}`;
+const RUN = `h75ttl${FILE_ID}`;
 const QUEUE = `${RUN}-q`;
 const KEY = 'queue-ttl-key-0123456789abcdef';
 const config = defineConfig({

@@ -1,7 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * A job body's `region` is a routing hint (DESIGN.md "Regions": where the caller is, before the
@@ -10,7 +14,7 @@ import { startNodeIngest } from './support';
  * client runs against deployments with different region lists (`warren dev` has one, `local`).
  * On the Node ingest over real RabbitMQ (:5672) and Redis (:6379); documented in /openapi.json.
  */
-const RUN = `rh${process.pid}${Date.now() % 100_000}`;
+const RUN = `rh${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'region-hint-key-0123456789abcd';
 const config = defineConfig({

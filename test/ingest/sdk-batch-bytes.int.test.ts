@@ -1,15 +1,19 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createClient } from '@warren/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drainQueue, startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The SDK's enqueueMany against a real ingest (Node adapter, RabbitMQ :5672, Redis :6379) whose
  * batch body limit (16 × the single-job limit) is reached before the 1,000-job count: every job
  * is within the limits, so every one must be enqueued, once.
  */
-const RUN = `sb${process.pid}${Date.now() % 100_000}`;
+const RUN = `sb${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-batch-bytes-key-0123456789';
 const LIMIT = 4096; // a batch body may be 64 KiB

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type BatchItemResult, defineConfig, defineTask } from '@warren/core';
 import { createClient } from '@warren/sdk';
 import { createDirectClient } from '@warren/sdk/direct';
@@ -5,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The SDK's enqueueMany sends a long list in several requests (bursts of 1,000, halves after a
  * 413, refused items again alone): a problem names the field by the caller's index in the list
  * (`jobs.1001.input`, instance `…#1001`), not by its index in the request that carried it. HTTP
  * client against the Node ingest and the direct client, over real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `sp${process.pid}${Date.now() % 100_000}`;
+const RUN = `sp${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-batch-paths-key-012345678';
 const LIMIT = 4096; // a batch body may be 64 KiB

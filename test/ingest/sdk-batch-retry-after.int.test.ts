@@ -1,8 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask, type JobEnvelope } from '@warren/core';
 import { createClient } from '@warren/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drainQueue, startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * Back-pressure on a batch, on the Node ingest over real RabbitMQ (:5672, a queue limited to 2
@@ -10,7 +14,7 @@ import { drainQueue, startNodeIngest } from './support';
  * (Retry-After, as a single enqueue's 429 does), and the SDK's enqueueMany waits that long before
  * sending them again, instead of spending its tries in the first second and a half.
  */
-const RUN = `sr${process.pid}${Date.now() % 100_000}`;
+const RUN = `sr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-full`;
 const KEY = 'sdk-retry-after-key-0123456789';
 const config = defineConfig({

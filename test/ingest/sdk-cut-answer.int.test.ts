@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import http from 'node:http';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
@@ -10,13 +11,16 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The SDK against the Node ingest (real RabbitMQ :5672, Redis :6379) through a proxy that cuts
  * the first answer to each kind of request in the middle of its body: the job was accepted, the
  * client saw a network error. The retry (same idempotency key) must answer that job, not enqueue
  * another one.
  */
-const RUN = `sc${process.pid}${Date.now() % 100_000}`;
+const RUN = `sc${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-cut-answer-key-0123456789ab';
 const config = defineConfig({

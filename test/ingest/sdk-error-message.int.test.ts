@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createClient } from '@warren/sdk';
 import { createDirectClient } from '@warren/sdk/direct';
@@ -5,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * An SDK error's message names the fields the ingest named (a log line of `err.message` says
  * what to fix), for the HTTP client against the Node ingest and the direct client alike, over
  * real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `se${process.pid}${Date.now() % 100_000}`;
+const RUN = `se${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-error-message-key-01234567';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
@@ -6,13 +7,16 @@ import { z } from 'zod';
 import { launchChromium } from '../observability/browser';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The producer SDK's HTTP client in a real browser (Debian's chromium, headless) on a page served
  * over plain http from a host name other than localhost (app.test, mapped to 127.0.0.1): not a
  * secure context, as an app on a LAN address or an intranet host is. The page is served by the
  * Node ingest itself (same origin) over real RabbitMQ (:5672) and Redis (:6379).
  */
-const RUN = `sb${process.pid}${Date.now() % 100_000}`;
+const RUN = `sb${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-browser-key-0123456789abcdef';
 const config = defineConfig({

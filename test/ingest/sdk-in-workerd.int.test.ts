@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,12 +12,15 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { AMQP_URL, cleanUpRun, drainQueue, startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The producer SDK's HTTP client in Cloudflare's real Workers runtime: sdk-workerd-entry.ts,
  * bundled by esbuild as a Worker, run in workerd (miniflare, no nodejs_compat) against the Node
  * ingest on localhost over real RabbitMQ (:5672) and Redis (:6379), with a real worker.
  */
-const RUN = `sw${process.pid}${Date.now() % 100_000}`;
+const RUN = `sw${FILE_ID}${Date.now() % 100_000}`;
 const WORK = `${RUN}-work`;
 const FULL = `${RUN}-full`;
 const KEY = 'sdk-workerd-key-0123456789abcdef';

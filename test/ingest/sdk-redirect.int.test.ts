@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineConfig, defineTask } from '@warren/core';
@@ -5,6 +6,9 @@ import { createClient, WarrenHttpError } from '@warren/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drainQueue, startNodeIngest } from './support';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * The SDK given a URL that redirects to the ingest (an http → https hop, a moved host), over the
@@ -14,7 +18,7 @@ import { drainQueue, startNodeIngest } from './support';
  * Authorization' to a client given its key, or refuses a GET nobody made. The error must say that
  * the URL redirected, and where to.
  */
-const RUN = `h60rd${process.pid}${Date.now() % 100_000}`;
+const RUN = `h60rd${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'sdk-redirect-key-0123456789abcd';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import { defineConfig, defineTask } from '@warren/core';
 import { createClient } from '@warren/sdk';
@@ -6,13 +7,16 @@ import { z } from 'zod';
 import { freePort } from '../support/ports';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `wait` rides out a short outage of the ingest (a rolling deploy, a restart: connections refused
  * for 3 s) within its timeout, as BullMQ's waitUntilFinished rides out a Redis reconnect. The Node
  * ingest over real RabbitMQ (:5672) and Redis (:6379), reached through a TCP forwarder on a fixed
  * port that stops listening and listens again; the job is cancelled (terminal) after it is back.
  */
-const RUN = `h60wr${process.pid}${Date.now() % 100_000}`;
+const RUN = `h60wr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

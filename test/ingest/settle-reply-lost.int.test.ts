@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, type Publisher, TransportError } from '@warren/core';
@@ -9,6 +10,9 @@ import { z } from 'zod';
 import { replyLosingProxy } from './reply-losing-proxy';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A publish whose confirm was lost (503: the job may be in its queue) keeps its idempotency key
  * naming the job id, marked unconfirmed, so a retry publishes that same id (a worker runs an id
@@ -18,7 +22,7 @@ import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
  * behind a proxy that, once told, throws away the replies on the store's connection (the store
  * times the command out after 500 ms, drops that connection and makes a new one, which works).
  */
-const RUN = `sr${process.pid}${Date.now() % 100_000}`;
+const RUN = `sr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
 import type { Context } from 'aws-lambda';
@@ -6,13 +7,16 @@ import { z } from 'zod';
 import { httpApiEvent, setEventKey } from './lambda-events';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A path with a trailing slash (`/v1/jobs/`) stays a 404 (a redirect would turn a POST into a GET
  * or drop its body in many clients, and one URL per resource keeps idempotency and links simple),
  * but its problem says which path was meant. The Node and the Lambda ingest answer alike, over real
  * RabbitMQ (:5672) and Redis (:6379); nothing is published.
  */
-const RUN = `ts${process.pid}${Date.now() % 100_000}`;
+const RUN = `ts${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'trailing-slash-key-0123456789a';
 const config = defineConfig({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import {
   createProducer,
@@ -14,12 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A publish whose confirm was lost (503) but whose message landed, on real RabbitMQ (:5672) and
  * Redis (:6379): a retry under the same Idempotency-Key must carry the same request, or two
  * different bodies would sit in the queue under one job id and the worker would run the first.
  */
-const RUN = `ur${process.pid}${Date.now() % 100_000}`;
+const RUN = `ur${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'unconfirmed-retry-key-0123456789';
 const config = defineConfig({

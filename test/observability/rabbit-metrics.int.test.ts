@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
 import { eventually } from '@warren/core/testing';
@@ -9,8 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sample } from './prom-text';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `obs-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+const Q = `obs-${FILE_ID}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe('queue depth and consumers from RabbitMQ on scrape (real broker on :5672)', () => {
   const config = defineConfig({

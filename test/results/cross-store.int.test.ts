@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type JobRecord, type TransitionPatch, uuidv7 } from '@warren/core';
 import { sleep } from '@warren/core/testing';
 import {
@@ -10,9 +11,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys } from './delete-keys';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PORT = 26303; // this helper's range is 26300-26399
-const prefix = `warren-test-x-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-x-${FILE_ID}-${Date.now().toString(36)}:`;
 
 const creation = (over: TransitionPatch = {}): TransitionPatch => ({
   task: 'demo.add',

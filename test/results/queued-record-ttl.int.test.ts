@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -9,13 +10,16 @@ import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
 import { freePort } from '../support/ports';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `results.ttlS` is how long a record lives after its job finishes: a job still waiting in its
  * queue (a backlog, no worker up yet) must stay readable and cancellable however short it is,
  * and a cancelled one must not run once its worker comes. On the Node ingest over real RabbitMQ
  * (:5672) and Redis (:6379).
  */
-const RUN = `h55q${process.pid}${Date.now() % 100_000}`;
+const RUN = `h55q${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const KEY = 'queued-ttl-key-0123456789abcdef';
 const ran: unknown[] = [];

@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { Redis as Upstash } from '@upstash/redis';
 import { type RedisRestServer, serveRedisRest } from '@warren/results';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PORT = 26304; // this helper's range is 26300-26399
 const TOKEN = 'endpoint-token';
-const p = `warren-test-rest-${process.pid}-${Date.now().toString(36)}:`;
+const p = `warren-test-rest-${FILE_ID}-${Date.now().toString(36)}:`;
 
 describe('local Upstash-REST endpoint', () => {
   let server: RedisRestServer;

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker, tierName } from '@warren/amqp';
 import { type ExecutionEvent, uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
@@ -9,11 +10,14 @@ import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
 import { takeAsRmqEvent } from './support/rmq-event-source';
 import { jobFor, workerTestConfig } from './support/tasks';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `h63rmq-${uuidv7().slice(-8)}`;
 const Q = `${RUN}.jobs`;
 // A tier length unique to this run: the tier is ours alone on the shared broker.
-const TIER = 600 + (process.pid % 97);
+const TIER = 600 + (FILE_ID % 97);
 const ctx = { getRemainingTimeInMillis: () => 60_000 };
 let broker: AmqpBroker;
 let conn: ChannelModel;

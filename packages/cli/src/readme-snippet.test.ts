@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const ROOT = resolve(import.meta.dirname, '../../..');
 // Inside the repo, so `@warren/*` and zod resolve as they do for a user's own file.
-const DIR = join(ROOT, '.tmp', `readme-snippet-${process.pid}`);
+const DIR = join(ROOT, '.tmp', `readme-snippet-${FILE_ID}`);
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 interface Snippet {

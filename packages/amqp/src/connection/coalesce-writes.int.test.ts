@@ -1,9 +1,13 @@
+import { randomInt } from 'node:crypto';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coalesceWrites } from './coalesce-writes';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const queue = `coalesce-writes-${process.pid}`;
+const queue = `coalesce-writes-${FILE_ID}`;
 
 type SocketWrite = (this: unknown, ...args: unknown[]) => unknown;
 

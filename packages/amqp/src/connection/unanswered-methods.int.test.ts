@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -12,9 +13,12 @@ import {
 import { tierName } from '../topology/delay-tiers';
 import type { AmqpEvent } from './events';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `unanswered-${process.pid}`;
-const TIER = 800_000 + (process.pid % 90_000);
+const Q = `unanswered-${FILE_ID}`;
+const TIER = 800_000 + (FILE_ID % 90_000);
 
 describe('a broker that stops answering after the handshake (proxy in front of the shared node)', () => {
   let proxy: AmqpFrameProxy;

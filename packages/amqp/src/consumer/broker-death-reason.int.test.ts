@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { dlqName } from '../topology/queue-arguments';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h79-death-reason-${process.pid}`;
+const Q = `h79-death-reason-${FILE_ID}`;
 
 /**
  * A letter the broker dead-lettered (no x-warren-reason) is listed with its last death's reason

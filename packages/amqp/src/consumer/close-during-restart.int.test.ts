@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Subscription } from '@warren/core';
 import { eventually, makeJob, sleep } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -7,8 +8,11 @@ import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { type AmqpFrameProxy, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 import { dlqName } from '../topology/queue-arguments';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `close-restart-${process.pid}`;
+const Q = `close-restart-${FILE_ID}`;
 const QUEUE_DECLARE = { classId: 50, methodId: 10 };
 
 /**

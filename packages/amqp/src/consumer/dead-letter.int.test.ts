@@ -1,12 +1,16 @@
+import { randomInt } from 'node:crypto';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { dlqName } from '../topology/queue-arguments';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `dlq-missing-${process.pid}`;
-const POISON = `dlq-missing-poison-${process.pid}`;
+const Q = `dlq-missing-${FILE_ID}`;
+const POISON = `dlq-missing-poison-${FILE_ID}`;
 
 /** An operator "purges" a DLQ by deleting it: dead-lettering must not lose the message. */
 describe('dead-lettering into a deleted <queue>.dlq (shared node)', () => {

@@ -1,10 +1,14 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h54-prefetch-${process.pid}`;
+const Q = `h54-prefetch-${FILE_ID}`;
 
 /**
  * basic.qos carries the prefetch in 16 bits. `warren worker -c 70000` made amqplib throw a

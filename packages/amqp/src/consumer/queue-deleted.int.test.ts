@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Delivery } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -6,9 +7,12 @@ import type { AmqpEvent } from '../connection/events';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { dlqName } from '../topology/queue-arguments';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h54-qdel-${process.pid}`;
-const Q2 = `h73-qargs-${process.pid}`;
+const Q = `h54-qdel-${FILE_ID}`;
+const Q2 = `h73-qargs-${FILE_ID}`;
 
 /**
  * An operator deletes a queue a worker consumes (to empty it, or by mistake): RabbitMQ cancels the

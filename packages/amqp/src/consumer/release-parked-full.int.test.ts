@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -5,8 +6,11 @@ import { takeParked, withParkedQueue } from '../../../../test/support/parked-que
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { DUE_EXCHANGE } from '../topology/delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `qo-parked-full-${process.pid}`;
+const Q = `qo-parked-full-${FILE_ID}`;
 let admin: amqp.ChannelModel;
 let broker: AmqpBroker;
 

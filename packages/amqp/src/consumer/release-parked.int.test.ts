@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,11 @@ import { takeParked, withParkedQueue } from '../../../../test/support/parked-que
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { tierName } from '../topology/delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `rpk-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+const RUN = `rpk-${FILE_ID}-${Math.random().toString(36).slice(2, 6)}`;
 // A tier length of this run's own, so the tier queue is ours alone on the shared broker.
 const TIER = 1600 + Math.floor(Math.random() * 90) + 1;
 

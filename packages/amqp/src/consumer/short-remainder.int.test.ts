@@ -1,14 +1,18 @@
+import { randomInt } from 'node:crypto';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { tierName } from '../topology/delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h63-remainder-${process.pid}`;
-const BRIDGED = `h63-bridged-${process.pid}`;
+const Q = `h63-remainder-${FILE_ID}`;
+const BRIDGED = `h63-bridged-${FILE_ID}`;
 // A tier length unique to this run: the tier is ours alone on the shared broker.
-const TIER = 600 + (process.pid % 97);
+const TIER = 600 + (FILE_ID % 97);
 
 /**
  * A delay that is a tier plus a little comes back from the tier with that little left. Sent

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -7,8 +8,11 @@ import { type AmqpBroker, type AmqpBrokerOptions, createAmqpBroker } from '../cr
 import { dlqName } from '../topology/queue-arguments';
 import { deadLetterProperties } from './dead-letter';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const RUN = `h57-take-${process.pid}`;
+const RUN = `h57-take-${FILE_ID}`;
 const QUEUES = [`${RUN}-a`, `${RUN}-b`, `${RUN}-c`, `${RUN}-d`];
 
 const options = (): AmqpBrokerOptions => ({

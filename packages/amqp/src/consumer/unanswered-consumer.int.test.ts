@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -10,8 +11,11 @@ import {
   startAmqpFrameProxy,
 } from '../testing/amqp-frame-proxy';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `unanswered-consumer-${process.pid}`;
+const Q = `unanswered-consumer-${FILE_ID}`;
 const SHARED = 'amqp://guest:***@127.0.0.1:5672';
 
 /** Two "nodes": a frame proxy in front of the shared node (first: round-robin starts there), then the node. */

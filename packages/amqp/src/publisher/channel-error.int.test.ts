@@ -1,12 +1,16 @@
+import { randomInt } from 'node:crypto';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { tierName } from '../topology/delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `chanerr-${process.pid}`;
-const TIER = 900_000 + (process.pid % 90_000);
+const Q = `chanerr-${FILE_ID}`;
+const TIER = 900_000 + (FILE_ID % 90_000);
 const job = (i: number) =>
   makeJob({ id: `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`, task: 't', queue: Q });
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -5,8 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `close-unconfirmed-${process.pid}`;
+const Q = `close-unconfirmed-${FILE_ID}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('broker.close() with a publish whose confirm never comes (proxy in front of the shared node)', () => {

@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import type { TransportError } from '@warren/core';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `returned-id-${process.pid}`;
+const Q = `returned-id-${FILE_ID}`;
 
 describe('a basic.return whose confirm never arrives (proxy in front of the shared node)', () => {
   let proxy: AmqpFrameProxy;
@@ -35,7 +39,7 @@ describe('a basic.return whose confirm never arrives (proxy in front of the shar
       if (f.methodId === 50) returned = true;
       return returned && f.methodId === 80;
     };
-    const id = `ret-${process.pid}`;
+    const id = `ret-${FILE_ID}`;
     const first = await settle(
       broker.publishRaw(Q, 'x', { messageId: id }, { declare: false, timeoutMs: 300 }),
     );

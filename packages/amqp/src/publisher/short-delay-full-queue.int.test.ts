@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Delivery } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -5,10 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { queueTierName } from '../topology/delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `qo-short-full-${process.pid}`;
+const Q = `qo-short-full-${FILE_ID}`;
 // The smallest tier, unique to this run; the delays below are shorter, so they skip the tiers.
-const TIER = 400 + (process.pid % 97);
+const TIER = 400 + (FILE_ID % 97);
 let broker: AmqpBroker;
 
 beforeAll(async () => {

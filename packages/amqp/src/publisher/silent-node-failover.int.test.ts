@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -6,8 +7,11 @@ import type { AmqpEvent } from '../connection/events';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { type AmqpFrameProxy, settle, startAmqpFrameProxy } from '../testing/amqp-frame-proxy';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `silent-hot-${process.pid}`;
+const Q = `silent-hot-${FILE_ID}`;
 
 /**
  * Two "nodes": a frame proxy in front of the shared node (first, so round-robin starts there) and

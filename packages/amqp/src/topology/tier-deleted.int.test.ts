@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,10 +6,13 @@ import type { AmqpEvent } from '../connection/events';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { tierName } from './delay-tiers';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h59-tierdel-${process.pid}`;
+const Q = `h59-tierdel-${FILE_ID}`;
 // A tier length unique to this run: the tier is ours alone on the shared broker.
-const TIER = 700 + (process.pid % 97);
+const TIER = 700 + (FILE_ID % 97);
 
 /** An operator (or a policy) deletes a delay tier's queue while warren runs (shared node). */
 describe('a delay tier queue deleted under a running publisher', () => {

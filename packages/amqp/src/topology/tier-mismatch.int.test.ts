@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { TransportError } from '@warren/core';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
@@ -6,10 +7,13 @@ import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import { tierName } from './delay-tiers';
 import { dlqName } from './queue-arguments';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
-const Q = `h75-tiermis-${process.pid}`;
+const Q = `h75-tiermis-${FILE_ID}`;
 // A tier length unique to this run: the tier is ours alone on the shared broker.
-const TIER = 800 + (process.pid % 97);
+const TIER = 800 + (FILE_ID % 97);
 let admin: amqp.ChannelModel;
 const brokers: AmqpBroker[] = [];
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   JOB_STATES,
   type JobRecord,
@@ -14,7 +15,10 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisResultStore } from '../tcp/create-redis-result-store';
 
-const prefix = `warren-test-mirror-${process.pid}-${Date.now().toString(36)}:`;
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
+const prefix = `warren-test-mirror-${FILE_ID}-${Date.now().toString(36)}:`;
 
 /** Times differ between the two clocks; what must agree is which ones are set and when they move. */
 function normalize(rec: JobRecord | undefined, prevStartedAt: string | undefined) {

@@ -1,10 +1,14 @@
+import { randomInt } from 'node:crypto';
 import { TransportError, uuidv7 } from '@warren/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisResultStore } from './create-redis-result-store';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `warren-test-isolation-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-isolation-${FILE_ID}-${Date.now().toString(36)}:`;
 const store = createRedisResultStore({ redis: url, prefix });
 const redis = new Redis(url);
 

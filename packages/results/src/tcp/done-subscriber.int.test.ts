@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DoneSubscriber, type Wake } from './done-subscriber';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redis = new Redis(url);
 const subscriber = new DoneSubscriber(redis);
-const channel = (name: string) => `warren-test-done-${process.pid}-${Date.now().toString(36)}-${name}`;
+const channel = (name: string) => `warren-test-done-${FILE_ID}-${Date.now().toString(36)}-${name}`;
 
 afterAll(async () => {
   await subscriber.close();

@@ -1,7 +1,11 @@
+import { randomInt } from 'node:crypto';
 import { resultStoreContract } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { createRedisResultStore } from './create-redis-result-store';
+
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
 
 /**
  * An ioredis instance of the application's, with its own `keyPrefix`: ioredis puts it before
@@ -9,7 +13,7 @@ import { createRedisResultStore } from './create-redis-result-store';
  * itself (the idempotency key a terminal write ends), so the store must add it to those.
  */
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `warren-test-kp-${process.pid}-${Date.now().toString(36)}:`;
+const keyPrefix = `warren-test-kp-${FILE_ID}-${Date.now().toString(36)}:`;
 const clients: Redis[] = [];
 
 resultStoreContract('redis over TCP, an ioredis instance with a keyPrefix', async () => {

@@ -1,10 +1,14 @@
+import { randomInt } from 'node:crypto';
 import { uuidv7 } from '@warren/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisResultStore } from './create-redis-result-store';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `warren-test-wait-close-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-wait-close-${FILE_ID}-${Date.now().toString(36)}:`;
 
 afterAll(async () => {
   const redis = new Redis(url);

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { uuidv7 } from '@warren/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,9 +6,12 @@ import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
 import { createUpstashResultStore } from './create-upstash-result-store';
 import { UpstashRest } from './upstash-rest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const PORT = 26307; // this helper's range is 26300-26399
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `warren-test-batch-size-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-batch-size-${FILE_ID}-${Date.now().toString(36)}:`;
 /** Upstash refuses a request over 10 MB ("ERR max request size exceeded"). */
 const UPSTASH_MAX_REQUEST = 10 * 1024 * 1024;
 

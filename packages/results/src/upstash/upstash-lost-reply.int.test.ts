@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExecutor, defineTask, TransportError, uuidv7 } from '@warren/core';
@@ -9,8 +10,11 @@ import { createRedisRestApp } from '../rest-server/app';
 import { createUpstashResultStore } from './create-upstash-result-store';
 import { UpstashRest } from './upstash-rest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const prefix = `warren-test-lost-reply-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-lost-reply-${FILE_ID}-${Date.now().toString(36)}:`;
 const app = createRedisRestApp({ redis, token: 't' });
 
 /** Bodies (as sent) whose reply is lost once: the endpoint runs the command, then the connection drops. */

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -6,13 +7,16 @@ import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
 import { toStoreError } from '../store-errors';
 import { UpstashError, UpstashRest } from './upstash-rest';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const TOKEN = 'rest-client-token';
-const prefix = `warren-test-rest-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-rest-${FILE_ID}-${Date.now().toString(36)}:`;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 let server: RedisRestServer;
 
 beforeAll(async () => {
-  for (let port = 26340 + (process.pid % 30); !server && port < 26399; port++)
+  for (let port = 26340 + (FILE_ID % 30); !server && port < 26399; port++)
     server = (await serveRedisRest({ port, redisUrl: 'redis://127.0.0.1:6379', token: TOKEN }).catch(
       () => undefined,
     )) as RedisRestServer;

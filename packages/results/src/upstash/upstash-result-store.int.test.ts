@@ -1,11 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { resultStoreContract } from '@warren/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { type RedisRestServer, serveRedisRest } from '../rest-server/serve';
 import { createUpstashResultStore } from './create-upstash-result-store';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 const PORT = 26301; // this helper's range is 26300-26399
-const prefix = `warren-test-${process.pid}-${Date.now().toString(36)}:`;
+const prefix = `warren-test-${FILE_ID}-${Date.now().toString(36)}:`;
 let server: RedisRestServer | undefined;
 
 afterAll(async () => {
