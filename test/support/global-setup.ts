@@ -1,3 +1,4 @@
+import { cliBuildForRun } from './cli-build';
 import { queueHygiene } from './queue-hygiene';
 import { ensureServices } from './services';
 
@@ -5,6 +6,11 @@ import { ensureServices } from './services';
 export default async function setup(): Promise<() => Promise<void>> {
   const log = (m: string) => console.log(`[test setup] ${m}`);
   await ensureServices(log);
+  const dropBuild = await cliBuildForRun(log);
+  const hygiene = await queueHygiene(log);
   // The returned function is vitest's global teardown.
-  return queueHygiene(log);
+  return async () => {
+    await hygiene();
+    dropBuild();
+  };
 }
