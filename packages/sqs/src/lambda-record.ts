@@ -100,6 +100,9 @@ export function createLambdaRecordMapper(opts: LambdaRecordMapperOptions = {}) {
         delivery: createBoundSqsDelivery(i, bind(record), job, 'lambda', { maxReceiveCount }),
       };
     },
+    /** Whether this is the queue's last receive of the record (its redrive's maxReceiveCount). */
+    lastReceive: async (record: SQSRecord) =>
+      info(record).receiveCount >= ((await maxReceiveCountOf(bind(record))) ?? Number.POSITIVE_INFINITY),
     deadLetter: async (record: SQSRecord, reason: string) => {
       const { ctx: c, message } = await bind(record)();
       return deadLetterMessage(c, message, reason, 'lambda');

@@ -34,6 +34,8 @@ export interface SqsRecordMapper {
   map(record: SQSRecord): Promise<SqsRecordMapping>;
   /** Dead-letters a record whose body is not a job; true = leave it on the queue (report it). */
   deadLetter(record: SQSRecord, reason: string): Promise<boolean>;
+  /** Whether this receive is the queue's last (its redrive moves the next one to the DLQ); never rejects. */
+  lastReceive?(record: SQSRecord): Promise<boolean>;
 }
 
 export interface SqsHandlerDeps {
@@ -53,9 +55,9 @@ export type SqsHandler = (event: SQSEvent, context?: InvocationContext) => Promi
  * come back: retries after the visibility timeout the executor set to the backoff delay (a failed
  * job is copied to the DLQ with its reason by the mapper, and not listed). A record whose run
  * found the result store unreachable is handed back unspent (a fresh copy after the queue's
- * visibility timeout; reported if SQS fails too); other errors report the record; neither fails
- * the batch. Records not yet due (`notBefore`)
- * or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
+ * visibility timeout; reported if SQS fails too); other errors report the record (on the queue's
+ * last receive, copy it to the DLQ with the error); neither fails the batch. Records not yet due
+ * (`notBefore`) or that would start too close to the invocation's end are handed back unrun (`defer`: reported,
  * or deleted when the mapper sent a fresh copy), unless no invocation of this function could
  * start them (its timeout is too short): those fail into the DLQ. FIFO batches run each message
  * group in order, groups side by side; a record that is not done is reported with everything
@@ -102,7 +104,7 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
       // the RMQ handler do. Reported, each invocation counted a receive towards the redrive's
       // maxReceiveCount, and an outage that long moved the job to the DLQ unrun. Anything else
       // (a refused write, a bug) would fail the same way again: reported, it spends its receives
-      // and the redrive ends it, where copies would go round for ever.
+      // (copies would go round for ever), and its last is dead-lettered with the error below.
       if (d && d.settlement === undefined && err instanceof TransportError && err.recoverable) {
         const back = await d.release().then(
           () => true,
@@ -110,6 +112,13 @@ export function createSqsHandler(deps: SqsHandlerDeps): SqsHandler {
         );
         if (back) return !d.keep;
       }
+      // So on every receive, the redrive would move it to the DLQ after its last, with no reason
+      // (and its record unchanged): on the last, it is copied there here, with the error.
+      if (d && d.settlement === undefined && (await deps.records.lastReceive?.(record)))
+        return deps.records.deadLetter(record, `worker error on its last receive: ${err}`).then(
+          (kept) => !kept,
+          () => false,
+        );
       return false;
     }
   }
