@@ -1,6 +1,6 @@
 import { ConfigError, type ResultStore, redactUrl, type WarrenConfig } from '@warren/core';
-import { upstashCeleryMeta } from './celery/celery-meta-redis';
-import { withCeleryResultsFor } from './celery/celery-results-for-config';
+import type { Redis } from 'ioredis';
+import type { CeleryMetaRedis } from './celery/celery-meta-redis';
 import { DEFAULT_PREFIX } from './keys';
 import { checkRedisUrlShape } from './redis-url-shape';
 
@@ -81,7 +81,7 @@ export async function storeFromEnv(
     }
     return {
       kind: 'tcp',
-      results: withCeleryResultsFor(config, store, store.redis),
+      results: await withCeleryResultsLoaded(config, store, () => store.redis),
       describe: `results: redis ${redactUrl(env.REDIS_URL)} (TCP, keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
       close: () => store.close(),
     };
@@ -105,10 +105,27 @@ export async function storeFromEnv(
   }
   return {
     kind: 'upstash',
-    results: withCeleryResultsFor(config, store, upstashCeleryMeta(client)),
+    results: await withCeleryResultsLoaded(config, store, async () =>
+      (await import('./celery/celery-meta-redis')).upstashCeleryMeta(client),
+    ),
     describe: `results: upstash REST ${redactUrl(url)} (keys ${prefix}job:<id>, ttl ${defaultTtlS}s)`,
     close: () => store.close(),
   };
+}
+
+/**
+ * The store wrapped for the config's `protocol: 'celery'` queues (withCeleryResultsFor), the
+ * Celery layer loaded only when there is one: a chunk of its own in a Lambda bundle, out of the
+ * SQS worker's import budget (its queues cannot be Celery ones).
+ */
+async function withCeleryResultsLoaded(
+  config: WarrenConfig,
+  store: ResultStore,
+  redis: () => Redis | CeleryMetaRedis | Promise<CeleryMetaRedis>,
+): Promise<ResultStore> {
+  if (!Object.values(config.queues).some((q) => q.protocol === 'celery')) return store;
+  const { withCeleryResultsFor } = await import('./celery/celery-results-for-config');
+  return withCeleryResultsFor(config, store, await redis());
 }
 
 /**
