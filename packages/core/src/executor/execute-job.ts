@@ -24,6 +24,7 @@ import { settleThrown } from './settle-thrown';
 import { writeRunStart } from './store-outage-retry';
 import { cancelWatch } from './watch-cancel';
 import { WorkerLostError } from './worker-lost-error';
+import { writeBefore } from './write-before';
 
 export type { ExecuteOptions, ExecutionEvent, ExecutionOutcome, ExecutorDeps } from './executor-types';
 export { LeaseLostError } from './lease-lost-error';
@@ -68,7 +69,7 @@ export function createExecutor(deps: ExecutorDeps) {
       owner,
       ttlS,
       emit,
-      write,
+      write: opts.deadlineMs === undefined ? write : writeBefore(write, opts.deadlineMs),
       deadlineMs: opts.deadlineMs,
     };
 

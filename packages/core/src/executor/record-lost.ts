@@ -3,7 +3,7 @@ import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
 import { leaseMargin } from './run-budget';
-import { retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
+import { retryNotAfter, retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
 
 /**
  * The end of this run's write (`succeeded`, `retrying`), made again on a record remade from the
@@ -28,6 +28,7 @@ export async function writeRunEnd(
         throw err;
       }),
     runEndRetryBudget(x),
+    retryNotAfter(x),
   );
   // A failed try may have been applied with its reply lost (a timeout, a reset after the store
   // ran it): the next try then met this write's own effect and was refused, and a 'retrying'

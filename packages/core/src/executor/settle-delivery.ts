@@ -3,7 +3,7 @@ import type { TransitionOutcome, TransitionPatch, TransitionRefusal } from '../p
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
 import { writeWithoutInputIfRefused } from './refused-record';
-import { retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
+import { retryNotAfter, retryWhileStoreDown, runEndRetryBudget } from './store-outage-retry';
 
 /** The job's record refused the write because the job already failed. */
 export const alreadyFailed = (out: TransitionOutcome): boolean =>
@@ -41,7 +41,9 @@ export async function failWith(
   // A run's end (it has an owner) waits out a store down for a moment, as its success would (see
   // store-outage-retry.ts): handed back, the job ended a lost worker's (WorkerLostError).
   const write = () => writeWithoutInputIfRefused(x, 'failed', patch);
-  const out = await (patch.owner ? retryWhileStoreDown(write, runEndRetryBudget(x)) : write());
+  const out = await (patch.owner
+    ? retryWhileStoreDown(write, runEndRetryBudget(x), retryNotAfter(x))
+    : write());
   // Refused because it already failed: this message outlived its dead-lettering (see below).
   if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) return skip(x, out.reason);
   await x.delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);

@@ -21,6 +21,10 @@ export const runEndRetryBudget = ({
   return deadlineMs === undefined ? budgetMs : Math.min(budgetMs, deadlineMs - Date.now() - 1000);
 };
 
+/** When a run's retried writes stop under a deadline: 1 s before it, as runEndRetryBudget counts. */
+export const retryNotAfter = (x: Pick<JobExecution, 'deadlineMs'>) =>
+  (x.deadlineMs ?? Number.POSITIVE_INFINITY) - 1000;
+
 /**
  * How long a start keeps trying: enough to learn whether a timed-out try was applied once the
  * store answers again; a longer outage hands the delivery back as before (nothing ran yet).
@@ -40,6 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function retryWhileStoreDown<T>(
   write: () => Promise<T>,
   budgetMs = RUN_END_RETRY_MS,
+  /** No try starts after this (epoch ms): a deadline's, which a budget counted from the first failure outlasted. */
+  notAfterMs = Number.POSITIVE_INFINITY,
 ): Promise<T> {
   // Counted from the first failure: a try that timed out has used its whole command timeout.
   let until: number | undefined;
@@ -47,7 +53,7 @@ export async function retryWhileStoreDown<T>(
     try {
       return await write();
     } catch (err) {
-      until ??= Date.now() + budgetMs;
+      until ??= Math.min(Date.now() + budgetMs, notAfterMs);
       if (!(err instanceof TransportError) || !err.recoverable || Date.now() + pause > until) throw err;
       await sleep(pause);
     }
@@ -86,5 +92,6 @@ export function writeRunStart(
     x.deadlineMs === undefined
       ? RUN_START_RETRY_MS
       : Math.min(RUN_START_RETRY_MS, x.deadlineMs - Date.now() - 1000),
+    retryNotAfter(x),
   );
 }
