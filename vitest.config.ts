@@ -40,14 +40,15 @@ const INCLUDE = [
 /**
  * What a test file must not do to share its worker's module graph with other files: mock modules
  * (vi.mock, Pulumi's setMocks), fake timers, stub or set the environment, add process handlers,
- * start or signal processes (itself, workers, a CLI, Python, RabbitMQ nodes, proxies, private
- * Redis), use the pid as a name, or register global telemetry (OpenTelemetry, prom-client). A file
- * that does any of it, even through a helper it names, keeps a module graph of its own (vitest's
- * default isolation). local-aws-sqs (startLocalSqs) is no reason: an HTTP server in the file's
- * own process, whose queues live in that server (a second server in the process sees none).
+ * start or signal processes (itself, workers, a CLI, Python, RabbitMQ nodes, private Redis), use
+ * the pid as a name, or register global telemetry (OpenTelemetry, prom-client). A file that does
+ * any of it, even through a helper it names, keeps a module graph of its own (vitest's default
+ * isolation). Servers in the file's own process are no reason: local-aws-sqs (startLocalSqs; its
+ * queues live in that server, a second server in the process sees none) and the TCP and AMQP
+ * frame proxies (startTcpProxy, startAmqpFrameProxy) are closed by the file and hold no globals.
  */
 const SHARES_STATE =
-  /vi\.mock|vi\.doMock|resetModules|useFakeTimers|setSystemTime|stubEnv|stubGlobal|process\.env\.[A-Z_]+ =|process\.on\(|child_process|spawn|execFile|fork\(|bin\/warren|RabbitHarness|startTcpProxy|private-redis|celery|python|process\.pid|process\.kill|opentelemetry|prom-client|setMocks|pulumi|Mocks/;
+  /vi\.mock|vi\.doMock|resetModules|useFakeTimers|setSystemTime|stubEnv|stubGlobal|process\.env\.[A-Z_]+ =|process\.on\(|child_process|spawn|execFile|fork\(|bin\/warren|RabbitHarness|private-redis|celery|python|process\.pid|process\.kill|opentelemetry|prom-client|setMocks|pulumi|Mocks/;
 
 const ROOT = import.meta.dirname;
 /** `dir`'s test files, recursively, as paths from the root. */

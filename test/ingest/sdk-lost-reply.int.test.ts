@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask, type ResultStore } from '@warren/core';
 import { createClient } from '@warren/sdk';
 import { createDirectClient } from '@warren/sdk/direct';
@@ -6,12 +7,15 @@ import { z } from 'zod';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { drainQueue, startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * Answers lost after the server did the work (real Node ingest, RabbitMQ :5672, Redis :6379):
  * a retry must answer what the first try would have, never an error and never a second job.
  * The lost answer is read in full by a fetch wrapper and then thrown away as a network error.
  */
-const RUN = `lr${process.pid}${Date.now() % 100_000}`;
+const RUN = `lr${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
@@ -10,6 +11,9 @@ import { freePort } from '../support/ports';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { cleanUpRun, drainQueue, REDIS_URL } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * A lost answer while the broker is slow to confirm (real Node ingest, real Redis :6379, real
  * RabbitMQ :5672 reached through a proxy adding 1.8 s each way, as a broker under flow control):
@@ -17,7 +21,7 @@ import { cleanUpRun, drainQueue, REDIS_URL } from './support';
  * accepted" (Retry-After: 1). The call has its 30 s deadline left: it must go on until the first
  * try's job answers, not fail with that 409 after its 4 attempts (3 s) while the job is accepted.
  */
-const RUN = `sp${process.pid}${Date.now() % 100_000}`;
+const RUN = `sp${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { defineConfig, defineTask } from '@warren/core';
 import { createClient, WaitTimeoutError } from '@warren/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,13 +6,16 @@ import { z } from 'zod';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { startNodeIngest } from './support';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `wait({ timeoutMs })` ends at its timeout, for a job that never finishes (nothing consumes its
  * queue) on the Node ingest over real RabbitMQ (:5672) and Redis (:6379), and when the network to
  * the ingest stalls (a TCP proxy holding every chunk for a minute): the caller's timeout, not the
  * client's own grace for a long-poll's answer, bounds the call.
  */
-const RUN = `h60wt${process.pid}${Date.now() % 100_000}`;
+const RUN = `h60wt${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: {} },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
@@ -9,13 +10,16 @@ import { AMQP_URL, cleanUpRun } from '../ingest/support';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { deleteKeys } from './delete-keys';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * `GET /v1/jobs/:id?wait=1s` when Redis stops answering (a partition, a frozen server) before
  * the request: the long-poll answers about when its wait ends (a 503), not at the store's 10 s
  * command timeout. The Node ingest over real RabbitMQ and the shared Redis behind a proxy that
  * holds every chunk.
  */
-const RUN = `h55lp${process.pid}${Date.now() % 100_000}`;
+const RUN = `h55lp${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 const config = defineConfig({
   queues: { [QUEUE]: { type: 'classic' } },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask } from '@warren/core';
 import { createRedisResultStore } from '@warren/results';
@@ -8,6 +9,9 @@ import { z } from 'zod';
 import { AMQP_URL, cleanUpRun, REDIS_URL } from '../ingest/support';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
+// Names this file's queues and keys apart from other files' (files share a worker process).
+const FILE_ID = randomInt(2 ** 22);
+
 /**
  * The worker's write that starts a job applied by Redis, its reply late past the store's command
  * timeout (real RabbitMQ :5672, Redis :6379 behind a delaying proxy for the worker only). The
@@ -15,7 +19,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
  * run that never began), was deferred the lease (timeout + 30 s), then took it for a dead
  * worker's run: WorkerLostError, the job failed (maxAttempts 1) without ever running.
  */
-const RUN = `h66sw${process.pid}${Date.now() % 100_000}`;
+const RUN = `h66sw${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
 let runs = 0;
 const tasks = [
