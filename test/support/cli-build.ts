@@ -54,7 +54,17 @@ export async function cliBuildForRun(log: (m: string) => void): Promise<() => vo
   if (!reason) return () => {};
   const dir = join(BUILDS, `${PREFIX}${process.pid}`);
   const t = performance.now();
-  await buildNode(dir);
+  try {
+    await buildNode(dir);
+  } catch (err) {
+    // A source mid-edit that does not compile: the CLI tests fail on it from the sources as well,
+    // the others must still run.
+    rmSync(dir, { recursive: true, force: true });
+    log(
+      `.build/node is stale (${reason}) and the sources did not build: CLI processes run from them (${err})`,
+    );
+    return () => {};
+  }
   process.env.WARREN_BUILD_DIR = dir;
   log(
     `.build/node is stale (${reason}): CLI processes run from ${dir} (built in ${Math.round(performance.now() - t)} ms)`,
