@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
-import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type AmqpFrameProxy, startAmqpFrameProxy } from '../../packages/amqp/src/testing/amqp-frame-proxy';
+import { deleteQueueAndDlq, SHARED_AMQP_URL, TWO_REGIONS } from './two-regions';
 
 // Region a (the ingest's own, nearest) is the shared broker behind a frame proxy that, once told to,
 // swallows every basic.publish with its content: a broker that stopped answering (SIGSTOP, a
 // partition) with the connection still up. Region b is the shared broker.
-const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const queue = `silent-new-${randomUUID().slice(0, 8)}`;
 const PUBLISH_TIMEOUT_MS = 4000;
 const brokers: { close(): Promise<void> }[] = [];
@@ -18,10 +17,7 @@ let frames: AmqpFrameProxy | undefined;
 afterAll(async () => {
   await frames?.close();
   for (const b of brokers) await b.close().catch(() => {});
-  const conn = await amqp.connect(URL);
-  const ch = await conn.createChannel();
-  for (const q of [queue, `${queue}.dlq`]) await ch.deleteQueue(q).catch(() => {});
-  await conn.close();
+  await deleteQueueAndDlq(queue);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,17 +26,14 @@ describe('a region whose broker stopped answering, before its first publish time
   it('is passed over by new requests once a publish has waited on it past a second, not given each of them too', async () => {
     const config = defineConfig({
       region: 'a',
-      regions: [
-        { id: 'a', location: { lat: 53.3, lon: -6.3 } },
-        { id: 'b', location: { lat: 38.9, lon: -77.0 } },
-      ],
+      regions: TWO_REGIONS,
       queues: { [queue]: {} },
       ingest: { publishTimeoutMs: PUBLISH_TIMEOUT_MS },
       tasks: [defineTask({ name: 'sn.noop', queue, input: z.unknown() })],
     });
     frames = await startAmqpFrameProxy(5672);
     const a = createAmqpBroker({ urls: [frames.url], queues: config.queues });
-    const b = createAmqpBroker({ urls: [URL], queues: config.queues });
+    const b = createAmqpBroker({ urls: [SHARED_AMQP_URL], queues: config.queues });
     brokers.push(a, b);
     await Promise.all([a.connect(), b.connect()]);
     const tried = new Map<string, string[]>();

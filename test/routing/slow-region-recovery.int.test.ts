@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createAmqpBroker } from '@warren/amqp';
 import { createGeoRouter, createProducer, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
-import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { deleteQueueAndDlq, SHARED_AMQP_URL, TWO_REGIONS } from './two-regions';
 
 /**
  * Region a (the ingest's own, nearest) is the shared RabbitMQ behind a delaying proxy; region b is
@@ -14,7 +14,6 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
  * re-measures (one per reprobeMs, 5 s by default: over a minute) that 20 % steps took to bring the
  * EWMA back down.
  */
-const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const queue = `slow-back-${randomUUID().slice(0, 8)}`;
 const brokers: { close(): Promise<void> }[] = [];
 let proxy: TcpProxy | undefined;
@@ -23,10 +22,7 @@ afterAll(async () => {
   proxy?.cut();
   await proxy?.close();
   for (const b of brokers) await b.close().catch(() => {});
-  const conn = await amqp.connect(URL);
-  const ch = await conn.createChannel();
-  for (const q of [queue, `${queue}.dlq`]) await ch.deleteQueue(q).catch(() => {});
-  await conn.close();
+  await deleteQueueAndDlq(queue);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,10 +31,7 @@ describe('a region demoted as slow after a stall', () => {
   it('is used again at its first fast re-measure', async () => {
     const config = defineConfig({
       region: 'a',
-      regions: [
-        { id: 'a', location: { lat: 53.3, lon: -6.3 } },
-        { id: 'b', location: { lat: 38.9, lon: -77.0 } },
-      ],
+      regions: TWO_REGIONS,
       queues: { [queue]: {} },
       ingest: { publishTimeoutMs: 8000 },
       tasks: [defineTask({ name: 'sb.noop', queue, input: z.unknown() })],
@@ -48,7 +41,7 @@ describe('a region demoted as slow after a stall', () => {
       urls: [`amqp://guest:guest@127.0.0.1:${proxy.port}`],
       queues: config.queues,
     });
-    const b = createAmqpBroker({ urls: [URL], queues: config.queues });
+    const b = createAmqpBroker({ urls: [SHARED_AMQP_URL], queues: config.queues });
     brokers.push(a, b);
     await Promise.all([a.connect(), b.connect()]);
     // The producer's own router, re-measuring a demoted region every 200 ms instead of 5 s.

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createAmqpBroker } from '@warren/amqp';
 import { createProducer, defineConfig, defineTask, MemoryResultStore } from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
-import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type AmqpFrameProxy, startAmqpFrameProxy } from '../../packages/amqp/src/testing/amqp-frame-proxy';
 import { freePort } from '../support/ports';
+import { deleteQueueAndDlq, TWO_REGIONS } from './two-regions';
 
 /**
  * Every region fails: a (the region the job body asks for) has no broker connected (its port is
@@ -14,7 +14,6 @@ import { freePort } from '../support/ports';
  * 503 must say which regions it tried, in order: "no region could confirm" alone left a caller
  * who pinned a region unable to tell whether that region was even tried.
  */
-const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const queue = `unavail-${randomUUID().slice(0, 8)}`;
 const brokers: { close(): Promise<void> }[] = [];
 let frames: AmqpFrameProxy | undefined;
@@ -22,20 +21,14 @@ let frames: AmqpFrameProxy | undefined;
 afterAll(async () => {
   await frames?.close();
   for (const b of brokers) await b.close().catch(() => {});
-  const conn = await amqp.connect(URL);
-  const ch = await conn.createChannel();
-  for (const q of [queue, `${queue}.dlq`]) await ch.deleteQueue(q).catch(() => {});
-  await conn.close();
+  await deleteQueueAndDlq(queue);
 });
 
 describe('a 503 when no region confirms', () => {
   it('names the regions tried, in the order tried, with Retry-After', async () => {
     const config = defineConfig({
       region: 'b',
-      regions: [
-        { id: 'a', location: { lat: 53.3, lon: -6.3 } },
-        { id: 'b', location: { lat: 38.9, lon: -77.0 } },
-      ],
+      regions: TWO_REGIONS,
       queues: { [queue]: {} },
       ingest: { publishTimeoutMs: 1000 },
       tasks: [defineTask({ name: 'un.noop', queue, input: z.unknown() })],

@@ -48,15 +48,20 @@ describe('ConfirmPublisher', () => {
     return ch;
   };
 
-  it('a publish while a channel error has the channel reopening waits for the new channel', async () => {
-    const model = Object.assign(new EventEmitter(), { opens: 0, createConfirmChannel: vi.fn() });
+  /** A publisher on a connection that stays up (its channels come from `model`). */
+  const onLiveConnection = (model: EventEmitter) => {
     const conn = { current: () => model, blocked: () => undefined, waitConnected: async () => true };
-    const p = new ConfirmPublisher(conn as unknown as ClusterConnection, {
+    return new ConfirmPublisher(conn as unknown as ClusterConnection, {
       maxInFlight: 10,
       confirmTimeoutMs: 3000,
       waitForConnectionMs: 0,
       onNack: async () => new TransportError('nack', true),
     });
+  };
+
+  it('a publish while a channel error has the channel reopening waits for the new channel', async () => {
+    const model = Object.assign(new EventEmitter(), { createConfirmChannel: vi.fn() });
+    const p = onLiveConnection(model);
     const first = ackingChannel();
     model.createConfirmChannel.mockResolvedValueOnce(first);
     // A loaded broker: the reopen (channel.open + confirm.select) takes 400 ms.
@@ -74,13 +79,7 @@ describe('ConfirmPublisher', () => {
 
   it('a reopen that fails is tried again while the connection lives', async () => {
     const model = Object.assign(new EventEmitter(), { createConfirmChannel: vi.fn() });
-    const conn = { current: () => model, blocked: () => undefined, waitConnected: async () => true };
-    const p = new ConfirmPublisher(conn as unknown as ClusterConnection, {
-      maxInFlight: 10,
-      confirmTimeoutMs: 3000,
-      waitForConnectionMs: 0,
-      onNack: async () => new TransportError('nack', true),
-    });
+    const p = onLiveConnection(model);
     const first = ackingChannel();
     model.createConfirmChannel
       .mockResolvedValueOnce(first)
