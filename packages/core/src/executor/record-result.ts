@@ -31,6 +31,7 @@ export async function recordResult(
       problem ? 'result not serializable' : 'result refused by the store',
       owner,
       doneTtlS,
+      durationMs,
     );
   }
   await x.delivery.ack();

@@ -18,7 +18,8 @@ export async function skip(x: JobExecution, reason: TransitionRefusal): Promise<
 
 /**
  * Records the job failed and dead-letters it. `runOwner`: the run's, once one started (a stale run
- * may not fail a job another run has moved on).
+ * may not fail a job another run has moved on). `durationMs`: the run's, when one ran (the event
+ * carries it as a retry's does: the job-duration histogram and the 'job failed' line).
  */
 export function failJob(
   x: JobExecution,
@@ -26,8 +27,15 @@ export function failJob(
   reason: string,
   runOwner?: string,
   failTtlS = x.ttlS,
+  durationMs?: number,
 ): Promise<ExecutionOutcome> {
-  return failWith(x, recordPatch(x.job, failTtlS, undefined, runOwner, undefined, error), error, reason);
+  return failWith(
+    x,
+    recordPatch(x.job, failTtlS, undefined, runOwner, undefined, error),
+    error,
+    reason,
+    durationMs,
+  );
 }
 
 /** failJob with the `failed` write's patch given (its `error` is `error`). */
@@ -36,6 +44,7 @@ export async function failWith(
   patch: TransitionPatch,
   error: JobError,
   reason: string,
+  durationMs?: number,
 ): Promise<ExecutionOutcome> {
   const { job, attempt } = x;
   // A run's end (it has an owner) waits out a store down for a moment, as its success would (see
@@ -47,7 +56,15 @@ export async function failWith(
   // Refused because it already failed: this message outlived its dead-lettering (see below).
   if (!out.ok && out.reason !== 'illegal' && !alreadyFailed(out)) return skip(x, out.reason);
   await x.delivery.deadLetter(`${reason}: ${error.type}: ${error.message}`);
-  x.emit({ type: 'failed', job, attempt, error, reason, ...(alreadyFailed(out) && { repeat: true }) });
+  x.emit({
+    type: 'failed',
+    job,
+    attempt,
+    error,
+    reason,
+    ...(durationMs !== undefined && { durationMs }),
+    ...(alreadyFailed(out) && { repeat: true }),
+  });
   return 'failed';
 }
 

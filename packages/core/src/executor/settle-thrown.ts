@@ -33,7 +33,7 @@ export async function settleThrown(
   const error = toJobError(err, steer.retryable && !lastAttempt);
   if (!error.retryable) {
     const why = steer.retryable ? `failed after ${attempt} attempts` : 'non-retriable error';
-    return failJob(x, error, why, owner, doneTtlS);
+    return failJob(x, error, why, owner, doneTtlS, durationMs);
   }
   const delayMs = steer.delayMs ?? backoffDelay(job.backoff, attempt, deps.random);
   // Due after the job's expiry, the copy could only come back to be expired: expired now, the
