@@ -41,12 +41,21 @@ export interface IngestDeps {
    * answers before the invocation times out. Unbounded (but for the 30 s cap) when absent.
    */
   waitBudgetMs?: (c: Context) => number | undefined;
+  /**
+   * The request's own span as a `traceparent`, when the process traces it (an OpenTelemetry SDK
+   * with HTTP instrumentation, an ADOT Lambda layer): observability's `traceparent`. A job then
+   * continues that span, so the request and the run are one trace; the caller's header is read
+   * only when there is none.
+   */
+  traceparent?: () => string | undefined;
 }
 
 declare module 'hono' {
   interface ContextVariableMap {
     /** Set by `GET /v1/jobs/:id` when it long-polls (`?wait=` > 0), for onRequest's route label. */
     longPoll: boolean | undefined;
+    /** IngestDeps.traceparent, read by enqueueContext inside the request's own span. */
+    spanTraceparent: (() => string | undefined) | undefined;
   }
 }
 
@@ -96,6 +105,12 @@ export function createIngestApp(deps: IngestDeps) {
   app.get('/dashboard', servePage(dashboardPage));
   for (const path of ['/openapi.json', '/docs', '/dashboard']) app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));
+  const spanTraceparent = deps.traceparent;
+  if (spanTraceparent)
+    app.use('/v1/*', (c, next) => {
+      c.set('spanTraceparent', spanTraceparent);
+      return next();
+    });
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
   app.route(
     '/v1/jobs',

@@ -37,6 +37,7 @@ export {
 export { createRecentFailures, type FailureEntry, type RecentFailures } from './status/recent-failures';
 export { mountStatusRoutes, type StatusRoutesOptions } from './status/routes';
 export {
+  activeTraceparent,
   formatTraceparent,
   type JobSpan,
   newTraceparent,

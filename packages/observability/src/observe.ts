@@ -14,6 +14,7 @@ import { createQueueRates } from './scaling/queue-rates';
 import { collectStatus } from './status/collect-status';
 import { createRecentFailures } from './status/recent-failures';
 import { mountStatusRoutes } from './status/routes';
+import { activeTraceparent } from './trace/trace-context';
 
 export interface ObservabilityOptions {
   config: WarrenConfig;
@@ -125,6 +126,8 @@ export function createObservability(opts: ObservabilityOptions) {
     /** `createWorker({ runScope })`: each task runs inside its job's span (see logExecutorEvents). */
     runScope: executorLogs.runScope,
     onRequest: bindHttpMetrics(metrics),
+    /** `createIngestApp({ traceparent })`: jobs continue the request's span, when one is traced. */
+    traceparent: activeTraceparent,
     results: (store: ResultStore): ResultStore => timedResultStore(store, metrics),
     /** `createIngestApp({ extend })`: adds `/metrics` and `/status.json`. */
     extend(app: Hono): void {

@@ -44,6 +44,7 @@ export async function startIngest(
     producer,
     results,
     onRequest: obs?.onRequest,
+    traceparent: obs?.traceparent,
     extend: (app) => {
       loopbackHostsOnly?.(app);
       obs?.extend(app);

@@ -11,9 +11,13 @@ import type { Context } from 'hono';
 export function enqueueContext(c: Context): EnqueueContext {
   let located: [LatLon | undefined] | undefined;
   return {
-    // A newer version is continued (as 00); none, or an invalid one, starts a trace of the job's
-    // own here (as an OpenTelemetry server would), so its worker lines carry a trace id.
-    traceparent: normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
+    // The request's span when the process traces it (it continues the caller's header itself):
+    // the caller's header instead split the trace, a header-less request's span in one trace and
+    // its job in another. Else a newer version is continued (as 00); none, or an invalid one,
+    // starts a trace of the job's own here (as an OpenTelemetry server would), so its worker
+    // lines carry a trace id.
+    traceparent:
+      c.get('spanTraceparent')?.() ?? normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
     // Links name the URL the caller used: behind a TLS-terminating proxy its scheme, behind a
     // proxy or an API Gateway stage that serves the API under a path, that path.
     baseUrl:

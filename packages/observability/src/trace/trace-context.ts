@@ -18,6 +18,15 @@ export const formatTraceparent = (sc: SpanContext): string =>
 
 export const traceIdOf = (tp: string | undefined): string | undefined => parseTraceparent(tp)?.traceId;
 
+/**
+ * The active span's context as a `traceparent` (the request's server span, when an OpenTelemetry
+ * SDK instruments the process), or undefined when there is none (no SDK, no span).
+ */
+export function activeTraceparent(): string | undefined {
+  const sc = trace.getActiveSpan()?.spanContext();
+  return sc && trace.isSpanContextValid(sc) ? formatTraceparent(sc) : undefined;
+}
+
 /** A fresh root traceparent (sampled); the ingest gives one to jobs enqueued without one. */
 export { newTraceparent };
 
