@@ -10,7 +10,7 @@ import { celeryRevokeOnCancel } from '@warren/amqp';
 import { applyEnv, createRuntime } from '@warren/cli';
 import { createProducer } from '@warren/core';
 import { createLambdaIngest } from '@warren/ingest';
-import { jobBindings, logJobCancelled, logProducerEvents } from '@warren/observability';
+import { activeTraceparent, jobBindings, logJobCancelled, logProducerEvents } from '@warren/observability';
 import { Resource } from 'sst/resource';
 // Bundled into the function: the same config `sst deploy` planned the infrastructure from.
 import config from '../../warren.config';
@@ -60,6 +60,8 @@ async function build(): Promise<LambdaHandler> {
     readinessDetails: producer.router.status && (() => ({ regions: producer.router.status!() })),
     // Through the logger: its redaction masks a store or broker URL's password in the error.
     onError: (err) => logger.error({ err }, 'ingest error'),
+    // An ADOT layer's span for this request, when one is registered: its jobs continue it.
+    traceparent: activeTraceparent,
     // One line per cancel (as `warren ingest` writes it), then the Celery revoke where one applies.
     onCancelled: async (rec) => {
       logCancel(rec);
