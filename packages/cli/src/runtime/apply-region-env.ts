@@ -27,7 +27,9 @@ export function applyRegionEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Wa
     try {
       raw = JSON.parse(env.WARREN_REGIONS);
     } catch (err) {
-      throw new ConfigError(`WARREN_REGIONS is not JSON: ${(err as Error).message}`);
+      throw new ConfigError(
+        `WARREN_REGIONS is not JSON: ${unquoted((err as Error).message)} (its text is not shown: it may hold broker passwords)`,
+      );
     }
     const parsed = z.array(regionSchema).safeParse(raw);
     out = { ...out, regions: parsed.success ? parsed.data : fail('WARREN_REGIONS', parsed.error.issues) };
@@ -39,6 +41,14 @@ export function applyRegionEnv(config: WarrenConfig, env: NodeJS.ProcessEnv): Wa
   checkRegions(out, env.WARREN_REGION ? `WARREN_REGION "${out.region}"` : `region "${out.region}"`);
   return out;
 }
+
+/**
+ * V8's JSON.parse message without what it quotes of the text (`Unexpected token ']', ..."retPw@mq",]}]"
+ * is not valid JSON`): the ~10 characters around the fault, in this variable a broker URL's
+ * password (with a short host, its end), printed at start past the log redaction.
+ */
+const unquoted = (message: string): string =>
+  message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/token '.*?'/, 'token');
 
 /** defineConfig's region cross-checks, plus: this process's region is one of the regions. */
 function checkRegions(config: WarrenConfig, regionLabel: string): void {
