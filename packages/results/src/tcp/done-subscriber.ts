@@ -1,3 +1,4 @@
+import { onAbort } from '@warren/protocol/on-abort';
 import type { Redis } from 'ioredis';
 import { dropOnTimeout } from './drop-on-timeout';
 import { explainOffline } from './offline-error';
@@ -72,14 +73,15 @@ export class DoneSubscriber {
             resolve();
             return;
           }
+          // One listener on a signal however many waits share it (Node warns past 10).
           const done = () => {
             clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
+            off?.();
             pending = undefined;
             resolve();
           };
           const timer = setTimeout(done, ms);
-          signal?.addEventListener('abort', done);
+          const off = signal && onAbort(signal, done);
           pending = done;
         }),
     };

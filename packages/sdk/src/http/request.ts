@@ -1,5 +1,5 @@
+import { onAbort } from '@warren/protocol/on-abort';
 import { isRetryableStatus, parseRetryAfter, problemIn, statusMessage, WarrenHttpError } from './errors';
-import { onAbort } from './on-abort';
 import { type RetryOptions, retryPolicy } from './retry-policy';
 
 export type { RetryOptions } from './retry-policy';

@@ -10,6 +10,7 @@ const hubs = new WeakMap<AbortSignal, Hub>();
  * however many calls share it: Node warns of a leak ("11 abort listeners added to [AbortSignal]")
  * past 10 on one signal, and one shutdown signal given to many calls at once is common (global
  * fetch takes it so without a warning). The listener goes once no call is left on it.
+ * A subpath of its own (`@warren/protocol/on-abort`): the SDK's HTTP client takes it without zod.
  */
 export function onAbort(signal: AbortSignal, fn: () => void): () => void {
   let hub = hubs.get(signal);
