@@ -1,4 +1,5 @@
 import { type JobError, type JobRecord, type JobState, quoteUnsafeIntegers } from '@warren/core';
+import { nonFiniteToNull } from './celery-non-finite';
 
 /**
  * Celery's Redis result-backend format (checked against Celery 5.2.6's
@@ -152,8 +153,8 @@ export function parseCeleryMeta(raw: string | null | undefined): CeleryMeta | un
   if (!raw) return undefined;
   try {
     // A Python result's integer past 2^53 (a 64-bit id) keeps its digits, as a string: read as a
-    // number it became another one (2**63 - 1 → 9223372036854775808).
-    const v = JSON.parse(quoteUnsafeIntegers(raw)) as CeleryMeta;
+    // number it became another one (2**63 - 1 → 9223372036854775808). Its inf / nan are null.
+    const v = JSON.parse(quoteUnsafeIntegers(nonFiniteToNull(raw))) as CeleryMeta;
     return v && typeof v === 'object' && typeof v.status === 'string' ? v : undefined;
   } catch {
     return undefined;
