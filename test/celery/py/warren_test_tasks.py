@@ -38,3 +38,9 @@ def capped(self, s):
 def big():
     """A 64-bit id as Python returns it: past what a JavaScript number holds exactly."""
     return {'id': 2**63 - 1, 'small': 2**53 - 1, 'text': '9223372036854775807'}
+
+
+@app.task(name='demo.add')
+def add_mirror(a, b):
+    """demo.add as Python runs it: a Celery worker sharing warren's queue (a migration period)."""
+    return a + b
