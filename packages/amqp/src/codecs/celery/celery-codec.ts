@@ -22,6 +22,7 @@ import {
   objectSchemaKeys,
   positionalInput,
   positionalMismatch,
+  unexpectedKeyword,
 } from './input-mapping';
 import { pyRepr, pyTupleRepr, truncateRepr } from './py-repr';
 
@@ -208,7 +209,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     if (typeof eta === 'object') return eta;
     if (typeof expires === 'object') return expires;
     const attempt = retries + 1;
-    const input = readInput(body[0], body[1], task, extras.input);
+    const input = readInput(body[0], body[1], task, extras.input, h[WARREN_HEADER] === undefined);
     if ('reason' in input) return fail(input.reason);
     const candidate = {
       v: 1,
@@ -254,6 +255,8 @@ function readInput(
   kwargs: Record<string, unknown>,
   task: AnyTask | undefined,
   form: unknown,
+  /** Sent by a Celery client, not re-sent by warren (a warren job's input is the ingest's to judge). */
+  fromCelery: boolean,
 ): { input: unknown } | { reason: string } {
   const keys = objectSchemaKeys(task?.input);
   const warrenForm = form === 'array' || form === 'value' ? form : undefined;
@@ -268,6 +271,9 @@ function readInput(
     const mismatch = positionalMismatch(task.name, keys, args, kwargs);
     if (mismatch) return { reason: mismatch };
   }
+  // A keyword the schema would drop: Python raises TypeError, warren ran without it (on defaults).
+  const unexpected = task && keys && fromCelery && unexpectedKeyword(task.name, task.input, kwargs);
+  if (unexpected) return { reason: unexpected };
   return { input: argsToInput({ args, kwargs }, keys, warrenForm) };
 }
 

@@ -12,7 +12,8 @@
  * - no positional args → `input` is the kwargs object (`send_task('t', kwargs={'a': 2})` → `{a: 2}`)
  * - positional args and the task's input schema is an object → args are bound to its keys in
  *   declaration order, kwargs beside them, like a Python call (`args=(2, 3)` → `{a: 2, b: 3}`);
- *   more args than keys, or a key given both ways, is refused as Python's TypeError would be
+ *   more args than keys, a key given both ways, or a keyword the schema would strip (not a loose
+ *   object) is refused as Python's TypeError would be
  * - otherwise → `{args, kwargs}`; but positional args alone for a task whose schema refuses that
  *   and takes the one arg or the args array → that (`positionalInput`: `square(7)` → `7`)
  */
@@ -129,9 +130,31 @@ export function positionalMismatch(
  * positional args for such a task were not bound and its input failed the schema.
  */
 export function objectSchemaKeys(schema: unknown): string[] | undefined {
+  const s = objectSchemaOf(schema);
+  return s ? Object.keys(s.shape as object) : undefined;
+}
+
+/**
+ * The first keyword a Python call gave that the task's object schema would silently strip (a
+ * zod object without catchall: not loose, not strict), as Python's TypeError names it, else
+ * undefined. Stripped, a misspelt keyword of a task whose keys have defaults ran on the defaults.
+ */
+export function unexpectedKeyword(
+  task: string,
+  schema: unknown,
+  kwargs: Record<string, unknown>,
+): string | undefined {
+  const s = objectSchemaOf(schema);
+  if (!s?._zod?.def || s._zod.def.catchall !== undefined) return undefined;
+  const keys = new Set(Object.keys(s.shape as object));
+  const extra = Object.keys(kwargs).find((k) => !keys.has(k));
+  return extra === undefined ? undefined : `${task} got an unexpected keyword argument '${extra}'`;
+}
+
+function objectSchemaOf(schema: unknown): ZodLike | undefined {
   let s = schema as ZodLike | undefined;
   for (let depth = 0; s && depth < 8; depth++) {
-    if (isPlainObject(s.shape)) return Object.keys(s.shape);
+    if (isPlainObject(s.shape)) return s;
     const def = s._zod?.def;
     s = def?.in ?? def?.innerType;
   }
@@ -140,5 +163,5 @@ export function objectSchemaKeys(schema: unknown): string[] | undefined {
 
 interface ZodLike {
   shape?: unknown;
-  _zod?: { def?: { in?: ZodLike; innerType?: ZodLike } };
+  _zod?: { def?: { in?: ZodLike; innerType?: ZodLike; catchall?: unknown } };
 }
