@@ -16,7 +16,8 @@ export type CancelConfig = Pick<WarrenConfig, 'tasks' | 'results'> & {
  * The patch that cancels `rec` (`DELETE /v1/jobs/:id`, the direct client's `cancel`). The record
  * must outlive the job's next delivery: one that found no record then was run (the worker creates
  * the record). So it keeps the longer of the result TTLs (config's, the task's), plus a lease and
- * a minute for a running job (a copy deferred behind its lease comes back then); a job still
+ * a minute for a running job (a copy deferred behind its lease comes back then), and as long as a
+ * job waiting for its retry (its run may fail as the cancel is written); a job still
  * waiting in its queue keeps it as long as a waiting record (at least a day: the queue may have a
  * backlog; with `results.ttlS: 2` a queued job cancelled and reached 3 s later ran), plus the time
  * left until `notBefore` for a scheduled job, or the longest retry delay (24 h: backoff and
@@ -33,7 +34,9 @@ export function cancelPatch(
     // A copy delivered during the run is deferred behind its lease, plus lateness.
     const marginMs = config.worker?.leaseMarginMs ?? LEASE_MARGIN_MS;
     const deferredMs = (task?.timeoutMs ?? DEFAULT_TIMEOUT_MS) + marginMs + 60_000;
-    return { ttlS: ttlS + Math.ceil(deferredMs / 1000) };
+    // The run may fail between the cancel's read and its write, the job then waiting for a retry
+    // copy (up to a day away) when `cancelled` is written: the record must outlive that copy too.
+    return { ttlS: Math.max(ttlS + Math.ceil(deferredMs / 1000), waitingTtlS(ttlS, MAX_RETRY_AFTER_MS)) };
   }
   const waitMs = rec.state === 'retrying' ? MAX_RETRY_AFTER_MS : msUntil(rec.notBefore, nowMs);
   return { ttlS: waitingTtlS(ttlS, waitMs) };
