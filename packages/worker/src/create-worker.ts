@@ -134,6 +134,10 @@ export function createWorker(opts: WorkerOptions) {
     health(idleAfterMs?: number): WorkerHealth {
       return longRunning?.health(idleAfterMs) ?? { ok: true, running: 0, runaways: 0, concurrency };
     },
+    /** Forced stop: abort running jobs (handed back unspent), wait up to `graceMs`; resolves with those still running. */
+    async abort(graceMs: number): Promise<number> {
+      return (await (await loadingLongRunning)?.abort(graceMs)) ?? 0;
+    },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     async stop(timeoutMs?: number): Promise<void> {
       await (await loadingLongRunning)?.stop(timeoutMs);

@@ -17,6 +17,9 @@ import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
 import { consumerTimeoutWarnings } from './consumer-timeout-warning';
 
+/** How long a forced stop (a second signal) waits for the aborted jobs to be handed back. */
+const FORCE_GRACE_MS = 3000;
+
 export interface WorkerCommandOptions {
   queues?: string[];
   concurrency?: number;
@@ -141,7 +144,15 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       const n = w.health().running;
       return n === 0
         ? 'no job was running'
-        : `${n} job(s) cut off mid-run: each stays running until its lease lapses (its timeout + 30 s), then another worker takes it over as a lost attempt`;
+        : `${n} job(s) cut off mid-run: each stays running until its lease lapses (its timeout + ${config.worker.leaseMarginMs / 1000} s), then another worker takes it over as a lost attempt`;
+    },
+    // A second Ctrl-C: running jobs aborted and handed back unspent (not left to their leases,
+    // then failed as a lost worker's on their last attempt), a few seconds at most.
+    beforeForce: async () => {
+      const left = await w.abort(FORCE_GRACE_MS);
+      return left === 0
+        ? `worker ${w.workerId}: running jobs handed back; exiting`
+        : `worker ${w.workerId}: ${left} job(s) did not stop within ${FORCE_GRACE_MS} ms: each stays running until its lease lapses (its timeout + ${config.worker.leaseMarginMs / 1000} s), then another worker takes it over as a lost attempt`;
     },
   });
   handleStrayErrors(logger, begin);

@@ -21,6 +21,11 @@ export interface ShutdownOptions {
   process?: ShutdownProcess;
   /** What a forced exit (a second signal) leaves behind, said on its line. */
   onForce?: () => string;
+  /**
+   * Run on a second signal before exiting (bounded by the caller): hands back what it can, and
+   * says what it did. A third signal exits at once.
+   */
+  beforeForce?: () => Promise<string>;
 }
 
 /** Starts the shutdown for another reason than a signal; the process exits with `exitCode` once done. */
@@ -52,7 +57,25 @@ export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}):
       },
     );
   };
+  let forcing = false;
   const handler = (sig: NodeJS.Signals) => {
+    if (stopping && opts.beforeForce && !forcing) {
+      forcing = true;
+      console.error(
+        `${sig} again: handing the running jobs back, then exiting (${sig} again to exit at once)`,
+      );
+      opts.beforeForce().then(
+        (said) => {
+          console.error(said);
+          proc.exit(130);
+        },
+        (err) => {
+          console.error(err);
+          proc.exit(130);
+        },
+      );
+      return;
+    }
     if (stopping) {
       // Said: a second Ctrl-C ended the process without a word, its jobs cut off mid-run.
       const left = opts.onForce?.();

@@ -170,6 +170,20 @@ export function createLongRunning(opts: LongRunningOptions) {
       }
       return h;
     },
+    /**
+     * A forced stop (a second Ctrl-C): abort every running job now (each is handed back unspent,
+     * as at the drain's deadline) and wait up to `graceMs` for them to settle. Resolves with how
+     * many are still running (deaf to the abort). Exiting without this left each run `running`
+     * until its lease lapsed, then taken over as a lost attempt: a job on its last one failed.
+     */
+    async abort(graceMs: number): Promise<number> {
+      closing = true;
+      for (const wake of waiting.splice(0)) wake();
+      void subs.unsubscribe();
+      shutdown.abort(new Error('worker shutting down'));
+      await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      return running;
+    },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
     stop(timeoutMs = opts.shutdownTimeoutMs): Promise<void> {
       stopping ??= stop(timeoutMs);
