@@ -58,8 +58,10 @@ describe('an ingest whose own region is down at start', () => {
     expect(((await res.json()) as { region: string }).region).toBe('us');
     const ready = await started.app.request('/readyz');
     const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
-    expect(ready.status).toBe(200);
+    // Issue #5: /readyz needs each region's broker: 503, naming the one down.
+    expect(ready.status).toBe(503);
     expect(body.checks['broker:eu']).toMatchObject({ ok: false });
+    expect(body.checks['broker:us']).toMatchObject({ ok: true });
   }, 30_000);
 
   it('still refuses to start when no region can be reached', async () => {
