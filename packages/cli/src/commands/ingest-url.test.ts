@@ -20,7 +20,10 @@ async function warren(args: string[], url: string): Promise<{ code: number; err:
 
 const commands = [['status'], ['enqueue', 'demo.echo', '{}']];
 
-describe.concurrent('warren status / enqueue: the ingest URL (--url, WARREN_URL)', () => {
+// Six CLI starts side by side, up to two in a row: on a loaded 2-core box 30 s was not enough.
+describe.concurrent('warren status / enqueue: the ingest URL (--url, WARREN_URL)', {
+  timeout: 60_000,
+}, () => {
   it.each(commands)('%s: a URL without http(s):// is named as such', async (...args) => {
     for (const url of ['127.0.0.1:18576', 'localhost:18576']) {
       const { code, err } = await warren(args, url);
