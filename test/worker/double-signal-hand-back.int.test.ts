@@ -1,40 +1,10 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
-import { uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
-import { createRedisResultStore } from '@warren/results';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cleanUpRun } from '../ingest/support';
+import { expect, it } from 'vitest';
 import { jobFor } from './support/tasks';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { workerProcessRun } from './support/worker-process-run';
 
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
-const REDIS = 'redis://127.0.0.1:6379';
-const RUN = `td-${uuidv7().slice(-8)}`;
-const Q = `${RUN}.q`;
-const TRACE = `${RUN}:trace`;
-const results = createRedisResultStore({ redis: REDIS, prefix: `${RUN}:` });
-const redis = new Redis(REDIS);
-let broker: AmqpBroker;
-const procs: WorkerProcess[] = [];
-const env = (extra: Record<string, string>) => ({
-  RABBITMQ_URL: AMQP,
-  REDIS_URL: REDIS,
-  WARREN_REDIS_PREFIX: `${RUN}:`,
-  TEST_TRACE_KEY: TRACE,
-  ...extra,
-});
-
-beforeAll(async () => {
-  broker = createAmqpBroker({ urls: [AMQP] });
-  await broker.connect();
-});
-afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await broker?.close();
-  await results.close();
-  await cleanUpRun(Q, redis, `${RUN}:`);
-});
+const run = workerProcessRun('td');
+const { Q, TRACE, results, redis } = run;
 
 /**
  * Ctrl-C twice (SIGTERM then SIGINT) while jobs run: the worker exits at once (130) but first
@@ -44,11 +14,10 @@ afterAll(async () => {
  */
 it('a second signal hands the running jobs back before exiting: none failed as lost, each run once', async () => {
   const jobs = Array.from({ length: 4 }, () => jobFor('w.mark', Q, { ms: 2500 }, { maxAttempts: 1 }));
-  for (const j of jobs) await broker.publisher.publish(Q, j);
+  for (const j of jobs) await run.broker.publisher.publish(Q, j);
   // A short lease margin: before the fix, the lapsed leases come within the test's time.
   const lease = { TEST_CONCURRENCY: '4', TEST_LEASE_MARGIN_MS: '2000' };
-  const a = startWorkerProcess(Q, env({ ...lease, TEST_SHUTDOWN_MS: '10000' }));
-  procs.push(a);
+  const a = run.start({ ...lease, TEST_SHUTDOWN_MS: '10000' });
   await a.ready;
   const states = async () => (await Promise.all(jobs.map((j) => results.get(j.id)))).map((r) => r?.state);
   await eventually(async () => (await states()).every((s) => s === 'running'), 20_000, 20);
@@ -59,8 +28,7 @@ it('a second signal hands the running jobs back before exiting: none failed as l
   expect(a.output()).toMatch(/running jobs handed back; exiting/);
   expect(await states()).toEqual(jobs.map(() => 'retrying'));
 
-  const b = startWorkerProcess(Q, env(lease));
-  procs.push(b);
+  const b = run.start(lease);
   await b.ready;
   await eventually(
     async () => (await states()).every((s) => s === 'succeeded' || s === 'failed'),
@@ -70,7 +38,7 @@ it('a second signal hands the running jobs back before exiting: none failed as l
   expect(await states()).toEqual(jobs.map(() => 'succeeded'));
   const trace = await redis.lrange(TRACE, 0, -1);
   expect(trace.sort()).toEqual(jobs.map((j) => j.id).sort());
-  expect((await broker.checkQueue(Q)).messageCount).toBe(0);
+  expect((await run.broker.checkQueue(Q)).messageCount).toBe(0);
   b.child.kill('SIGTERM');
   expect(await b.exited).toBe(0);
 }, 60_000);
