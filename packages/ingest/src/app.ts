@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
 import { corsFor } from './middleware/cors/cors';
+import { nosniff } from './middleware/nosniff/nosniff';
 import { notFoundSuggesting } from './middleware/problem/not-found';
 import { allowOnly, problemHandler } from './middleware/problem/problem';
 import { buildOpenApi } from './openapi/build-openapi';
@@ -54,8 +55,6 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Set by `GET /v1/jobs/:id` when it long-polls (`?wait=` > 0), for onRequest's route label. */
     longPoll: boolean | undefined;
-    /** IngestDeps.traceparent, read by enqueueContext inside the request's own span. */
-    spanTraceparent: (() => string | undefined) | undefined;
   }
 }
 
@@ -66,12 +65,7 @@ export function createIngestApp(deps: IngestDeps) {
   const app = new Hono();
   app.onError(problemHandler((err) => deps.onError?.(err)));
   app.notFound(notFoundSuggesting(() => app.routes));
-  // Bodies quote what the caller sent (the path as a problem's instance, a task name in a
-  // detail): no client may take one for another type (markup in a crafted URL's 404 as a page).
-  app.use('*', async (c, next) => {
-    await next();
-    c.res.headers.set('x-content-type-options', 'nosniff');
-  });
+  app.use('*', nosniff());
   const origins = config.ingest.corsOrigins;
   if (origins?.length) app.use('*', corsFor(origins));
   if (deps.onRequest) {
@@ -105,13 +99,8 @@ export function createIngestApp(deps: IngestDeps) {
   app.get('/dashboard', servePage(dashboardPage));
   for (const path of ['/openapi.json', '/docs', '/dashboard']) app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));
-  const spanTraceparent = deps.traceparent;
-  if (spanTraceparent)
-    app.use('/v1/*', (c, next) => {
-      c.set('spanTraceparent', spanTraceparent);
-      return next();
-    });
-  app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes }));
+  const { traceparent } = deps;
+  app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes, traceparent }));
   app.route(
     '/v1/jobs',
     jobRoutes({
@@ -120,6 +109,7 @@ export function createIngestApp(deps: IngestDeps) {
       bodyLimitBytes,
       config: deps.config,
       waitBudgetMs: deps.waitBudgetMs,
+      traceparent,
       cancelHooks: deps.onCancelled && {
         onCancelled: deps.onCancelled,
         onCancelError: deps.onError

@@ -9,19 +9,10 @@ import { LEASE_MARGIN_MS, leaseMargin } from './run-budget';
  */
 export const RUN_END_RETRY_MS = LEASE_MARGIN_MS / 2;
 
-/**
- * Half the executor's lease margin (RUN_END_RETRY_MS by default), cut to what is left before a
- * deadline (a Lambda invocation's end) less 1 s.
- */
-export const runEndRetryBudget = ({
-  deps,
-  deadlineMs,
-}: Pick<JobExecution, 'deps' | 'deadlineMs'>): number => {
-  const budgetMs = leaseMargin(deps) / 2;
-  return deadlineMs === undefined ? budgetMs : Math.min(budgetMs, deadlineMs - Date.now() - 1000);
-};
+/** Half the executor's lease margin (RUN_END_RETRY_MS by default); a deadline cuts it (retryNotAfter). */
+export const runEndRetryBudget = ({ deps }: Pick<JobExecution, 'deps'>): number => leaseMargin(deps) / 2;
 
-/** When a run's retried writes stop under a deadline: 1 s before it, as runEndRetryBudget counts. */
+/** When a run's retried writes stop under a deadline (a Lambda invocation's end): 1 s before it. */
 export const retryNotAfter = (x: Pick<JobExecution, 'deadlineMs'>) =>
   (x.deadlineMs ?? Number.POSITIVE_INFINITY) - 1000;
 
@@ -89,9 +80,7 @@ export function writeRunStart(
       tried = true;
       return write(job.id, 'running', patch);
     },
-    x.deadlineMs === undefined
-      ? RUN_START_RETRY_MS
-      : Math.min(RUN_START_RETRY_MS, x.deadlineMs - Date.now() - 1000),
+    RUN_START_RETRY_MS,
     retryNotAfter(x),
   );
 }

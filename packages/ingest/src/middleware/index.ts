@@ -2,4 +2,5 @@
 // routes (observability's /metrics and /status.json) to answer as the API does, without loading
 // the whole ingest (adapters, OpenAPI, SDK).
 export { bearerAuth } from './auth/auth';
+export { nosniff } from './nosniff/nosniff';
 export { problemHandler, problemResponse } from './problem/problem';

@@ -22,7 +22,12 @@ import { idempotencyKeyHeader } from './idempotency-header';
  * The body may be 16 × the single-job limit; each item must still be within it (413 item).
  * An `Idempotency-Key` header keys each item (see `keyedItems`).
  */
-export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLimitBytes: number }) {
+export function batchRoutes(deps: {
+  producer: Pick<Producer, 'enqueue'>;
+  bodyLimitBytes: number;
+  /** IngestDeps.traceparent: the request's span, read by enqueueContext. */
+  traceparent?: () => string | undefined;
+}) {
   const app = new Hono();
   app.post('/', jsonBody(deps.bodyLimitBytes * 16), async (c) => {
     const parsed = enqueueBatchRequestSchema.safeParse(c.get('jsonBody'));
@@ -47,7 +52,7 @@ export function batchRoutes(deps: { producer: Pick<Producer, 'enqueue'>; bodyLim
           throw err;
         }),
     };
-    const ctx = enqueueContext(c);
+    const ctx = enqueueContext(c, deps.traceparent);
     // The caller's idempotency keys (the header's, the items' own) are its own: idempotency-scope.ts.
     ctx.idempotencyScope = await idempotencyScopeOf(key);
     const results = await enqueueMany(producer, jobs, ctx, {

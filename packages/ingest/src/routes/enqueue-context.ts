@@ -8,7 +8,7 @@ import {
 import type { Context } from 'hono';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
-export function enqueueContext(c: Context): EnqueueContext {
+export function enqueueContext(c: Context, spanTraceparent?: () => string | undefined): EnqueueContext {
   let located: [LatLon | undefined] | undefined;
   return {
     // The request's span when the process traces it (it continues the caller's header itself):
@@ -16,8 +16,7 @@ export function enqueueContext(c: Context): EnqueueContext {
     // its job in another. Else a newer version is continued (as 00); none, or an invalid one,
     // starts a trace of the job's own here (as an OpenTelemetry server would), so its worker
     // lines carry a trace id.
-    traceparent:
-      c.get('spanTraceparent')?.() ?? normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
+    traceparent: spanTraceparent?.() ?? normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
     // Links name the URL the caller used: behind a TLS-terminating proxy its scheme, behind a
     // proxy or an API Gateway stage that serves the API under a path, that path.
     baseUrl:

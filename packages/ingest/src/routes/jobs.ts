@@ -30,6 +30,8 @@ export interface JobRoutesDeps {
   cancelHooks?: CancelHooks;
   /** The longest a long-poll may wait for this request (ms), when the platform bounds it. */
   waitBudgetMs?: (c: Context) => number | undefined;
+  /** IngestDeps.traceparent: the request's span, read by enqueueContext. */
+  traceparent?: () => string | undefined;
 }
 
 export function jobRoutes(deps: JobRoutesDeps) {
@@ -55,7 +57,7 @@ export function jobRoutes(deps: JobRoutesDeps) {
       headerKey !== undefined && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
     );
     assertTaskAllowed(c.get('apiKey'), req.task);
-    const ctx = enqueueContext(c);
+    const ctx = enqueueContext(c, deps.traceparent);
     // The caller's idempotency keys are its own (see idempotency-scope.ts).
     if (req.idempotencyKey) ctx.idempotencyScope = await idempotencyScopeOf(c.get('apiKey'));
     const { replayed, response } = await deps.producer.enqueue(req, ctx);

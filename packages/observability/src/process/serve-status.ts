@@ -1,4 +1,5 @@
 import { type ServerType, serve } from '@hono/node-server';
+import { nosniff } from '@warren/ingest/middleware';
 import { Hono } from 'hono';
 import type { Observability } from '../observe';
 
@@ -15,11 +16,8 @@ export function serveStatus(
   health: () => { ok: boolean } = () => ({ ok: true }),
 ): Promise<ServerType> {
   const app = new Hono();
-  // As the ingest: /status.json quotes job error messages; no client may sniff another type.
-  app.use('*', async (c, next) => {
-    await next();
-    c.res.headers.set('x-content-type-options', 'nosniff');
-  });
+  // As the ingest: /status.json quotes job error messages.
+  app.use('*', nosniff());
   obs.extend(app);
   app.get('/healthz', (c) => {
     const h = health();

@@ -126,18 +126,28 @@ export function createLongRunning(opts: LongRunningOptions) {
     }
   }
 
-  async function stop(timeoutMs: number): Promise<void> {
+  /** Takes no more deliveries: those waiting for a slot hand themselves back; unsubscribes. */
+  function stopTaking(): Promise<unknown> {
     closing = true;
     for (const wake of waiting.splice(0)) wake();
-    await subs.unsubscribe();
-    const drained = Promise.all([...inFlight]);
-    const timer = new Promise((r) => setTimeout(r, timeoutMs).unref());
-    await Promise.race([drained, timer]);
-    if (inFlight.size > 0) {
-      // Past the deadline: abort the tasks; the executor records them `retrying` and releases them.
-      shutdown.abort(new Error('worker shutting down'));
-      await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
-    }
+    return subs.unsubscribe();
+  }
+
+  /** The runs in flight settled, or `ms` passed. */
+  const settled = (ms: number) =>
+    Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, ms).unref())]);
+
+  /** Aborts the running tasks (the executor records them `retrying` and releases them); waits up to `ms`. */
+  function abortRunning(ms: number) {
+    shutdown.abort(new Error('worker shutting down'));
+    return settled(ms);
+  }
+
+  async function stop(timeoutMs: number): Promise<void> {
+    await stopTaking();
+    await settled(timeoutMs);
+    // Past the deadline: abort the tasks.
+    if (inFlight.size > 0) await abortRunning(5000);
   }
 
   return {
@@ -177,11 +187,8 @@ export function createLongRunning(opts: LongRunningOptions) {
      * until its lease lapsed, then taken over as a lost attempt: a job on its last one failed.
      */
     async abort(graceMs: number): Promise<number> {
-      closing = true;
-      for (const wake of waiting.splice(0)) wake();
-      void subs.unsubscribe();
-      shutdown.abort(new Error('worker shutting down'));
-      await Promise.race([Promise.all([...inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      void stopTaking();
+      await abortRunning(graceMs);
       return running;
     },
     /** Stop consuming, let in-flight jobs finish until `timeoutMs`, then abort them (they retry). */
