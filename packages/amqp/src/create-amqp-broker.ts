@@ -124,7 +124,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     maxInFlight: opts.maxInFlight ?? 1000,
     confirmTimeoutMs,
     waitForConnectionMs,
-    onNack: createQueueFullCheck((q) => topology.maxLength(q), checkQueue),
+    onNack: createQueueFullCheck((q) => topology.specs.get(q), checkQueue),
     onChannelError: (err) => topology.repairAfter(err),
     // Through the default exchange: no such queue, or a classic queue whose node is down.
     unroutable: (exchange, queue) =>
