@@ -21,6 +21,7 @@ describe('record codec', () => {
       '',
       '',
       '',
+      '0',
       'task',
       't',
       'queue',
@@ -48,6 +49,7 @@ describe('record codec', () => {
       '',
       '',
       '',
+      '0',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',
@@ -56,6 +58,9 @@ describe('record codec', () => {
     expect(transitionArgs('retrying', { nextAttempt: 2 }, { ttlS: 10, leaseMs: 5, channel: 'c' })[11]).toBe(
       '2',
     );
+    expect(
+      transitionArgs('expired', { unlessLeased: true }, { ttlS: 10, leaseMs: 5, channel: 'c' })[12],
+    ).toBe('1');
   });
 
   it('decodes a hash into the public record, keeping lease bookkeeping out', () => {

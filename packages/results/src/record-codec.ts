@@ -80,6 +80,7 @@ export function transitionArgs(
     opts.idemPrefix ?? '',
     opts.id ?? '',
     patch.nextAttempt === undefined ? '' : String(patch.nextAttempt),
+    patch.unlessLeased ? '1' : '0',
     ...create,
     ...update,
   ];

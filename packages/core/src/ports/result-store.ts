@@ -35,6 +35,14 @@ export interface TransitionPatch {
    * its retry. Without the mark (the copy never confirmed) that copy is the job's only one and runs.
    */
   nextAttempt?: number;
+  /**
+   * With an end state (`expired`): the job ends without a run, as a delivery found past its
+   * expiresAt ends it. Refused `lease-held` while another owner's run holds the job's lease (a
+   * copy must not end a run started before the expiry); from a waiting state, or a run whose
+   * lease lapsed, it ends the job at once. Never through `running`: that stamped `startedAt` on
+   * a job that never started.
+   */
+  unlessLeased?: boolean;
   /** Record TTL in seconds (reset on every transition; the terminal one is what counts). */
   ttlS?: number;
   /**

@@ -43,18 +43,20 @@ export function applyTransition(
   ) {
     return { outcome: { ok: false, reason: 'not-owner', state: from } };
   }
+  // An end without a run (unlessLeased): only a live run of another owner keeps the job.
+  const unrun = patch.unlessLeased === true && to !== 'running';
   if (current && from === 'running' && current.owner) {
     const leaseLeft = (current.leaseUntil ?? 0) - nowMs;
-    if (to === 'running' && patch.owner !== current.owner && leaseLeft > 0) {
+    if ((to === 'running' || unrun) && patch.owner !== current.owner && leaseLeft > 0) {
       return { outcome: { ok: false, reason: 'lease-held', state: from, leaseRemainingMs: leaseLeft } };
     }
-    if (to !== 'running' && patch.owner && patch.owner !== current.owner) {
+    if (to !== 'running' && !unrun && patch.owner && patch.owner !== current.owner) {
       return { outcome: { ok: false, reason: 'not-owner', state: from } };
     }
   }
   // A write naming an owner is that run's: once the job has left running (a newer owner took it
   // over and scheduled its retry), the run is stale and may not end the job.
-  if (from && from !== 'running' && to !== 'running' && patch.owner) {
+  if (!unrun && from && from !== 'running' && to !== 'running' && patch.owner) {
     return { outcome: { ok: false, reason: 'not-owner', state: from } };
   }
 

@@ -139,4 +139,39 @@ export function resultStoreLeaseTests(store: () => ResultStore) {
     });
     expect(await store().get(gone)).toBeUndefined();
   });
+
+  // A delivery found past its expiresAt ends the job without running it (the executor's expiry).
+  it('ends a job without a run (unlessLeased): never stamped started, refused by a live lease only', async () => {
+    const end = (id: string, owner?: string) =>
+      store().transition(id, 'expired', { owner, unlessLeased: true, ttlS: 60 });
+    // Waiting: ended at once, with no start (it went through running before).
+    for (const state of ['queued', 'scheduled'] as const) {
+      const id = uuidv7();
+      await store().create(id, state, creation({}));
+      expect(await end(id, 'w1')).toMatchObject({ ok: true, from: state });
+      const rec = await store().get(id);
+      expect(rec).toMatchObject({ state: 'expired', attempts: 0 });
+      expect(rec?.startedAt).toBeUndefined();
+    }
+    // Waiting for its retry (the last run moved on): ended too, though the owner is not that run's.
+    const retrying = uuidv7();
+    await store().transition(retrying, 'running', creation({ owner: 'run1', attempts: 1 }));
+    await store().transition(retrying, 'retrying', { owner: 'run1' });
+    expect(await end(retrying, 'w1')).toMatchObject({ ok: true, from: 'retrying' });
+    // Another owner's live run keeps the job: refused with the lease left, the record unchanged.
+    const running = uuidv7();
+    await store().transition(running, 'running', creation({ owner: 'run1', attempts: 1, leaseMs: 300 }));
+    const held = await end(running, 'w1');
+    expect(held).toMatchObject({ ok: false, reason: 'lease-held', state: 'running' });
+    if (!held.ok) expect(held.leaseRemainingMs).toBeGreaterThan(0);
+    expect(await end(running)).toMatchObject({ ok: false, reason: 'lease-held' });
+    expect((await store().get(running))?.state).toBe('running');
+    // Its own run (the same owner), or a run whose lease lapsed (its worker died): ended.
+    const own = uuidv7();
+    await store().transition(own, 'running', creation({ owner: 'w1', attempts: 1, leaseMs: 60_000 }));
+    expect(await end(own, 'w1')).toMatchObject({ ok: true, from: 'running' });
+    await sleep(400);
+    expect(await end(running, 'w1')).toMatchObject({ ok: true, from: 'running' });
+    expect((await store().get(running))?.state).toBe('expired');
+  });
 }

@@ -71,6 +71,8 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
     renew: fc.boolean(),
     // The retry copy of attempt nextAttempt - 1 confirmed: a mark, not a move.
     nextAttempt: fc.integer({ min: 1, max: 3 }),
+    // An end without a run (an expiry): refused only by another owner's live lease.
+    unlessLeased: fc.boolean(),
     returnRecord: fc.boolean(),
   },
   { requiredKeys: [] },

@@ -19,8 +19,9 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
  * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate,
  * renew ('1': a renewal of the owner's own run, never a start; '0'), the idempotency key prefix
- * ('' = none), the job id (see endKey), nextAttempt ('' = none: see markNext), then nCreate field/value pairs used only when the
- * record does not exist yet, then nUpdate field/value pairs always written.
+ * ('' = none), the job id (see endKey), nextAttempt ('' = none: see markNext), unlessLeased ('1': an
+ * end without a run, refused only by another owner's live lease; '0'), then nCreate field/value
+ * pairs used only when the record does not exist yet, then nUpdate field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
  * wantRecord is '1'), {'refused', reason, state or '', leaseRemainingMs?} or {'error', message}.
  */
@@ -94,7 +95,8 @@ local function transition(key, arg)
   local nCreate, wantRecord, nUpdate = tonumber(v[6]), v[7] == '1', tonumber(v[8])
   local renew = v[9] == '1'
   local idemPrefix, id, nextAttempt = v[10], v[11], v[12]
-  local createAt = 13
+  local unrun = v[13] == '1' and to ~= 'running'
+  local createAt = 14
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
@@ -127,14 +129,14 @@ local function transition(key, arg)
   end
   if curOwner then
     local left = (tonumber(redis.call('HGET', key, 'leaseUntil')) or 0) - nowMs
-    if to == 'running' and owner ~= curOwner and left > 0 then
+    if (to == 'running' or unrun) and owner ~= curOwner and left > 0 then
       return {'refused', 'lease-held', from, left}
     end
-    if to ~= 'running' and owner ~= '' and owner ~= curOwner then
+    if to ~= 'running' and not unrun and owner ~= '' and owner ~= curOwner then
       return {'refused', 'not-owner', from}
     end
   end
-  if from and from ~= 'running' and to ~= 'running' and owner ~= '' then
+  if not unrun and from and from ~= 'running' and to ~= 'running' and owner ~= '' then
     return {'refused', 'not-owner', from}
   end
 
