@@ -22,7 +22,7 @@ const THROTTLE = /throttl|RequestThrottled|TooManyRequests|SlowDown|ServiceUnava
  * batch; a client error that will not heal (no such queue, access denied) fails the link.
  */
 export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSink {
-  const limits = { ...SQS_LIMITS, ...opts.limits };
+  const base = { ...SQS_LIMITS, ...opts.limits };
   const fifo = dest.fifo ?? dest.queueUrl.endsWith('.fifo');
   const concurrency = opts.concurrency ?? 16;
   return async (events: SinkEvents): Promise<Sink> => {
@@ -44,10 +44,21 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
           throwOnRequestTimeout: true,
         },
       });
+    let limits = base;
     try {
-      await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: dest.queueUrl, AttributeNames: ['QueueArn'] }),
+      const res = await client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: dest.queueUrl,
+          AttributeNames: ['QueueArn', 'MaximumMessageSize'],
+        }),
       );
+      // The queue may take less than SQS's 256 KiB. Over its limit a FIFO queue refuses the whole
+      // batch (400 InvalidParameterValue; a standard queue fails that entry alone, dead-lettered
+      // with SQS's reason): the link restarted on that message for ever, and the entries batched
+      // with it never went. To a FIFO queue such a body is dead-lettered before it is sent.
+      const queueMax = Number(res.Attributes?.MaximumMessageSize);
+      if (fifo && queueMax > 0 && queueMax < base.maxMessageBytes)
+        limits = { ...base, maxMessageBytes: queueMax };
     } catch (err) {
       if (!opts.client) client.destroy();
       // Named as the AMQP destination's start errors are: the SDK's own message says neither that
