@@ -65,6 +65,25 @@ describe('SDK enqueueMany field paths across requests (real RabbitMQ + Redis)', 
     expect(pathsOf(out[60])).toEqual(['jobs.60.input']);
   });
 
+  it('a job too large for any batch body is a 413 naming jobs.<index> on both clients, as a smaller one over the limit is', async () => {
+    const jobs: Job[] = Array.from({ length: 10 }, (_, i) => ({ task: 'sp.echo', input: `${i}` }));
+    jobs[3] = { task: 'sp.echo', input: 'x'.repeat(LIMIT * 2) }; // goes in a batch body, over the job limit
+    jobs[7] = { task: 'sp.echo', input: 'x'.repeat(LIMIT * 20) }; // over the batch body limit by itself
+    const http = await createClient({ url: ingest.url, apiKey: KEY }).enqueueMany(jobs);
+    const direct = await createDirectClient({
+      config,
+      publishers: ingest.publishers,
+      results: ingest.results,
+    }).enqueueMany(jobs);
+    for (const out of [http, direct]) {
+      expect(out.map((r) => r.status)).toEqual(jobs.map((_, i) => (i === 3 || i === 7 ? 413 : 202)));
+      expect(pathsOf(out[3])).toEqual(['jobs.3']);
+      expect(pathsOf(out[7])).toEqual(['jobs.7']);
+    }
+    expect(http[3]!.problem?.instance).toBe('/v1/jobs/batch#3');
+    expect(http[7]!.problem?.instance).toBe('/v1/jobs/batch#7');
+  });
+
   it('direct client, two bursts: the same paths', async () => {
     const direct = createDirectClient({ config, publishers: ingest.publishers, results: ingest.results });
     expectCallerIndices(await direct.enqueueMany(longList()));

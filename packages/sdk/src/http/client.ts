@@ -13,6 +13,7 @@ import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
 import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
+import { tooLargeItem } from './too-large-item';
 import { waitTimeoutMs } from './wait-timeout-ms';
 
 export type { FetchLike, RetryOptions } from './request';
@@ -47,8 +48,6 @@ export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
   result?: TOut;
 }
 
-/** A 413 without a problem body (a gateway's own page). */
-const TOO_LARGE = { type: 'about:blank', title: 'payload too large', status: 413 };
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 /** The protocol's MAX_BATCH, written here so the client bundle takes no zod (a test holds them equal). */
 export const BATCH_MAX = 1000;
@@ -144,7 +143,7 @@ export function createClient(opts: ClientOptions) {
           } catch (err) {
             if (!(err instanceof WarrenHttpError && err.status === 413)) throw err;
             if (part.length === 1) {
-              got[part[0]!] = { status: 413, problem: err.problem ?? TOO_LARGE };
+              got[part[0]!] = tooLargeItem(err.problem, part[0]!, items[part[0]!]);
               return;
             }
             const mid = part.length >> 1;
