@@ -42,6 +42,17 @@ describe("a queue's messageTtlMs", () => {
     expect((await expireOverdue(results, (await results.get('b'))!, config)).state).toBe('running');
   });
 
+  it('a worker that starts the job between the read and the expiry wins (its run is not ended)', async () => {
+    const results = new MemoryResultStore();
+    const expiresAt = new Date(Date.now() - 1).toISOString();
+    await results.transition('c', 'queued', { task: 't', queue: 'q', expiresAt });
+    const read = (await results.get('c'))!; // queued, past its deadline
+    // A worker (its clock a little behind, or its check just before the deadline) starts it now.
+    await results.transition('c', 'running', { owner: 'w', attempts: 1, leaseMs: 60_000 });
+    expect((await expireOverdue(results, read, config)).state).toBe('running');
+    expect((await results.transition('c', 'succeeded', { owner: 'w', result: 1 })).ok).toBe(true);
+  });
+
   it('the in-memory broker dead-letters a message not handed out in time, as RabbitMQ does', async () => {
     const broker = new MemoryBroker({ queues: config.queues });
     await broker.publish('q', makeJob({ queue: 'q' }));

@@ -27,7 +27,9 @@ export async function expireOverdue(
   const left = msUntilOverdue(rec, nowMs);
   if (left === undefined || left > 0) return rec;
   const ttlS = config.tasks.get(rec.task)?.resultTtlS ?? config.results.ttlS;
-  const out = await results.transition(rec.id, 'expired', { ttlS });
+  // unlessLeased: a worker that started the job since `rec` was read keeps it (an ownerless end
+  // was a cancel's, which ends a running job too).
+  const out = await results.transition(rec.id, 'expired', { ttlS, unlessLeased: true });
   if (out.ok && out.record) return out.record;
   return (await results.get(rec.id)) ?? rec;
 }
