@@ -37,6 +37,10 @@ describe('SQS batching', () => {
     });
     const bin = { ...item(2, 1), content: Buffer.from([0xc3, 0x28]) };
     expect(toSqsEntry(bin, false, SQS_LIMITS)).toMatchObject({ reason: expect.stringMatching(/UTF-8/) });
+    const empty = { ...item(4, 0), content: Buffer.alloc(0) };
+    expect(toSqsEntry(empty, false, SQS_LIMITS)).toMatchObject({
+      reason: expect.stringMatching(/empty body/),
+    });
     const f = toSqsEntry(item(3, 10, 'job-3'), true, SQS_LIMITS) as SqsEntry;
     expect(f.entry).toMatchObject({ MessageGroupId: 'job-3', MessageDeduplicationId: 'job-3' });
   });

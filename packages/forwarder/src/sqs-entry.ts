@@ -26,6 +26,8 @@ export interface SqsEntry {
  * (SQS allows 10).
  */
 export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): SqsEntry | { reason: string } {
+  // SQS refuses an empty body, and a FIFO queue then the whole batch: the link restarted on it for ever.
+  if (item.content.length === 0) return { reason: 'empty body (SQS takes no empty message)' };
   if (!isUtf8(item.content)) return { reason: 'body is not UTF-8 text (SQS carries text only)' };
   const body = item.content.toString('utf8');
   const attrs: Record<string, MessageAttributeValue> = {};
