@@ -37,7 +37,8 @@ const alive = (pid: number): boolean => {
  * The tests start `warren` (packages/cli/bin/warren.js) a few hundred times a run. With
  * .build/node older than a source (any edit since `npm run build`), each start runs the CLI from
  * the TypeScript sources through tsx: measured 2.5 CPU-s and ~4-6 s on this 2-core box, against
- * 1.4 CPU-s from a build. Then the run builds the current sources once (~2 s) into
+ * ~0.8 CPU-s from a build (no loader hook until a config is loaded, see bin/warren.js). Then the
+ * run builds the current sources once (~2 s) into
  * .build/test-run-<pid> and points WARREN_BUILD_DIR at it, which the test workers and the CLI
  * processes they spawn inherit: the same bin and sources, as `npm run build` would compile them.
  * Returns the teardown that deletes that build.

@@ -4,6 +4,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apiKeySchema, ConfigError, type WarrenConfig } from '@warren/core';
 import { applyRegionEnv } from './apply-region-env';
 
+/**
+ * Left by bin/warren.js when it runs warren from the plain-JS build without loader hooks: it
+ * registers tsx (and the `@warren/*` → build hook), needed from here on for TypeScript configs.
+ * Absent when the hooks are already there (the sources under tsx, vitest).
+ */
+const loadTypeScript = (globalThis as { [k: symbol]: (() => Promise<void>) | undefined })[
+  Symbol.for('warren.loadTypeScript')
+];
+
 /** The repo holding this module (sources or .build/node/): the nearest folder with warren.config.ts. */
 function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -27,6 +36,7 @@ export async function loadConfig(
   if (!file) throw new ConfigError(`no warren config found (looked at ${candidates.join(', ')})`);
   let mod: { default?: WarrenConfig };
   try {
+    await loadTypeScript?.();
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
     // defineConfig's error (or the module's own) does not know which file it came from.
