@@ -63,14 +63,20 @@ async function plannedLinks(): Promise<LinkSpec[]> {
   const config = await loadWorkerConfig(env);
   const planned = env[ENV.forwardLinks];
   return planned
-    ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions)
+    ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions, config.queues)
     : linksFromConfig(config, { region: config.region });
 }
 
-/** The deploy plan's link descriptions, with broker URLs looked up in the region catalogue. */
+/**
+ * The deploy plan's link descriptions, with broker URLs looked up in the region catalogue and each
+ * source queue's type in the config's queues (as linksFromConfig gives it): a missing `<queue>.dlq`
+ * is declared with it. Without it a classic queue's DLQ was declared quorum, and warren's next
+ * declare of that queue failed for good (its arguments cannot change).
+ */
 export function linksFromEnv(
   links: ForwardLinkEnv[],
   regions: { id: string; brokers: string[] }[],
+  queues: Record<string, { type?: 'quorum' | 'classic' }> = {},
 ): LinkSpec[] {
   const brokers = (id: string) => {
     const b = regions.find((r) => r.id === id)?.brokers ?? [];
@@ -79,7 +85,7 @@ export function linksFromEnv(
   };
   return links.map((l) => ({
     name: l.name,
-    source: { urls: brokers(l.from), queue: l.queue, region: l.from },
+    source: { urls: brokers(l.from), queue: l.queue, region: l.from, type: queues[l.queue]?.type },
     destination:
       l.to.kind === 'sqs'
         ? { kind: 'sqs', queueUrl: l.to.queueUrl, fifo: l.to.fifo, awsRegion: l.to.awsRegion, region: l.from }
