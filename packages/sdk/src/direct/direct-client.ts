@@ -13,6 +13,7 @@ import {
   MAX_BATCH,
   NotFoundError,
   newTraceparent,
+  normalizeTraceparent,
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
@@ -25,6 +26,7 @@ import type {
   EnqueueOptions,
   JobHandle,
   RetryOptions,
+  SendOptions,
   TypedJobRecord,
 } from '../http/client';
 import { WaitTimeoutError, withIdempotencyKey } from '../http/errors';
@@ -44,6 +46,9 @@ import { createRetrying } from './retrying';
  * and retries as it does (`retry`: 429, 503 and 409 with backoff and Retry-After, each try under
  * the caller's idempotency key, or else the same job id, so a retry never runs a job twice).
  */
+/** The caller's trace context (an invalid one is dropped, as the ingest drops it), else a new trace. */
+const traceOf = (traceparent: string | undefined) => normalizeTraceparent(traceparent) ?? newTraceparent();
+
 export function createDirectClient(
   deps: ProducerDeps & {
     hint?: RoutingHint;
@@ -73,7 +78,7 @@ export function createDirectClient(
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    options: EnqueueOptions & CallOptions = {},
+    options: EnqueueOptions & SendOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     try {
       return await enqueueOnce(task, input, options);
@@ -88,7 +93,7 @@ export function createDirectClient(
   async function enqueueOnce<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    { signal, ...options }: EnqueueOptions & CallOptions,
+    { signal, traceparent, ...options }: EnqueueOptions & SendOptions,
   ): Promise<JobHandle<OutputFor<T>>> {
     // A publish in flight is not stopped (its confirm decides); the signal ends a retry's pause.
     signal?.throwIfAborted();
@@ -102,9 +107,9 @@ export function createDirectClient(
     }
     // The request's own region (in `req`) wins over the hint's; the hint must not be overwritten
     // with undefined when the request names none.
-    // A trace of the job's own, as the ingest starts one for a request without a traceparent:
-    // without it the worker's lines for the job carried no traceId.
-    const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), traceparent: newTraceparent() };
+    // The caller's trace, or one of the job's own, as the ingest starts one for a request without
+    // a traceparent: without it the worker's lines for the job carried no traceId.
+    const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), traceparent: traceOf(traceparent) };
     const { replayed, response } = await retrying(() => sized.enqueue(req, ctx), { signal });
     return { ...response, replayed };
   }
@@ -117,7 +122,7 @@ export function createDirectClient(
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
-    { signal }: CallOptions = {},
+    { signal, traceparent }: SendOptions = {},
   ): Promise<BatchItemResult[]> {
     signal?.throwIfAborted();
     // As one batch body, as the HTTP client sends it (a body nested too deeply is refused whole).
@@ -140,7 +145,7 @@ export function createDirectClient(
           sized,
           pending.map((i) => items[i]),
           // One trace per batch sent, as a batch request shares its request's.
-          { ...deps.hint, traceparent: newTraceparent() },
+          { ...deps.hint, traceparent: traceOf(traceparent) },
           { jobIds: pending.map((i) => ids[i]) },
         ).then(
           (results) => ({ results: results.map((r, k) => renumberItem(r, k, pending[k]!)) }),

@@ -48,4 +48,31 @@ describe('direct client trace context', () => {
     expect(traceId(sent[2]!)).toBe(traceId(sent[3]!));
     expect(traceId(sent[2]!)).not.toBe(traceId(sent[1]!));
   });
+
+  it("puts the jobs in the caller's trace when given a traceparent (an invalid one is dropped)", async () => {
+    broker = new MemoryBroker();
+    const sent: JobEnvelope[] = [];
+    const publisher: Publisher = {
+      publish: async (queue, job, opts) => {
+        sent.push(job);
+        await broker!.publish(queue, job, opts);
+      },
+      close: async () => {},
+    };
+    const direct = createDirectClient({
+      config,
+      publishers: new Map([[config.region, publisher]]),
+      results: new MemoryResultStore(),
+    });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await direct.enqueue(add, { a: 1, b: 1 }, { traceparent });
+    await direct.enqueueMany([{ task: add, input: { a: 2, b: 1 } }], { traceparent });
+    await direct.enqueue(add, { a: 1, b: 2 }, { traceparent: 'not-a-traceparent' });
+    expect(sent.map((j) => j.traceparent)).toEqual([
+      traceparent,
+      traceparent,
+      expect.stringMatching(TRACEPARENT),
+    ]);
+    expect(sent[2]!.traceparent).not.toContain('4bf92f3577b34da6a3ce929d0e0e4736');
+  });
 });

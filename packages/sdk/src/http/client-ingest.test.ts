@@ -8,6 +8,7 @@ import {
   type Publisher,
 } from '@warren/core';
 import { createIngestApp, serveNode } from '@warren/ingest';
+import type { JobEnvelope } from '@warren/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createClient } from './client';
@@ -35,13 +36,29 @@ async function startIngest(publishMs = 0) {
     close: () => broker.close(),
   };
   const results = new MemoryResultStore();
-  const producer = createProducer({ config, publishers: new Map([[config.region, slow]]), results });
+  const published: JobEnvelope[] = [];
+  const producer = createProducer({
+    config,
+    publishers: new Map([
+      [
+        config.region,
+        {
+          ...slow,
+          publish: (q, job, o) => {
+            published.push(job);
+            return slow.publish(q, job, o);
+          },
+        },
+      ],
+    ]),
+    results,
+  });
   const server = await serveNode(createIngestApp({ config, producer, results }), 0, '127.0.0.1');
   closers.push(
     () => new Promise((r) => server.close(r)),
     () => broker.close(),
   );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, broker };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, broker, published };
 }
 
 /** Global fetch, except that the first `drops` requests reach the server and then lose their answer. */
@@ -56,6 +73,28 @@ function droppingFetch(drops: number) {
 }
 
 describe('HTTP client against a real ingest', () => {
+  it("puts the jobs of enqueue and enqueueMany in the caller's trace (traceparent)", async () => {
+    const ingest = await startIngest();
+    const client = createClient({ url: ingest.url, retry: { attempts: 1 } });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    await client.enqueue(add, { a: 1, b: 2 }, { traceparent });
+    await client.enqueueMany(
+      [
+        { task: add, input: { a: 3, b: 4 } },
+        { task: 'demo.add', input: { a: 5, b: 6 } },
+      ],
+      {
+        traceparent,
+      },
+    );
+    await client.enqueue(add, { a: 7, b: 8 });
+    const ids = ingest.published.map((j) => j.traceparent?.split('-')[1]);
+    expect(ids.slice(0, 3)).toEqual([traceId, traceId, traceId]);
+    expect(ids[3]).toMatch(/^[0-9a-f]{32}$/);
+    expect(ids[3]).not.toBe(traceId);
+  });
+
   it('a retried enqueue whose first try is still being accepted answers that job, not a 409', async () => {
     const ingest = await startIngest(150);
     // Pauses of up to 0.2, 0.4, 0.8, 1.6 and 3.2 s (full jitter): far more than the 150 ms publish.

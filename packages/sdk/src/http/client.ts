@@ -30,6 +30,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * An enqueue's own options: `traceparent` (W3C trace context, e.g. your active span's) puts the
+ * job in your trace: the ingest's span and the job's runs become its children. Without one the
+ * ingest starts a trace per request.
+ */
+export interface SendOptions extends CallOptions {
+  traceparent?: string;
+}
+
+const traceHeaders = (traceparent: string | undefined) => (traceparent ? { traceparent } : undefined);
+
 /** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
 
@@ -72,7 +83,7 @@ export function createClient(opts: ClientOptions) {
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    { signal, ...options }: EnqueueOptions & CallOptions = {},
+    { signal, traceparent, ...options }: EnqueueOptions & SendOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
     const idempotencyKey = options.idempotencyKey ?? randomUUID();
@@ -82,6 +93,7 @@ export function createClient(opts: ClientOptions) {
       { ...options, task: name, input, idempotencyKey },
       startCall(signal),
       JOB,
+      traceHeaders(traceparent),
     ).catch((err: unknown) => {
       // The job may have been accepted: the key lets the caller enqueue again without a second.
       throw withIdempotencyKey(err, idempotencyKey);
@@ -102,7 +114,7 @@ export function createClient(opts: ClientOptions) {
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
-    { signal }: CallOptions = {},
+    { signal, traceparent }: SendOptions = {},
   ): Promise<BatchItemResult[]> {
     const items = jobs.map((j) => ({
       ...j,
@@ -135,6 +147,7 @@ export function createClient(opts: ClientOptions) {
               body,
               call,
               batchOf(part.length),
+              traceHeaders(traceparent),
             );
             res.data.results.forEach((r, k) => {
               got[part[k]!] = ownTry(renumberItem(r, k, part[k]!), jobs[part[k]!]!);

@@ -6,6 +6,7 @@ export {
   type EnqueueOptions,
   type JobHandle,
   type RetryOptions,
+  type SendOptions,
   type TypedJobRecord,
   type WarrenClient,
 } from './client';

@@ -84,6 +84,7 @@ export function createRequester(opts: RequesterOptions) {
     body: unknown,
     call: Call,
     expected: Expected,
+    headers?: Record<string, string>,
   ) {
     // A POST's 409 means its idempotency key is still being accepted (an earlier try whose answer
     // was lost is publishing): retried, it answers that job (200), so it is not an error to show.
@@ -94,6 +95,7 @@ export function createRequester(opts: RequesterOptions) {
         accept: 'application/json',
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     };
