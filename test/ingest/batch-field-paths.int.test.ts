@@ -60,4 +60,29 @@ describe('batch item field paths on real RabbitMQ + Redis (Node adapter)', () =>
       ['jobs.5.idempotencyKey'],
     ]);
   });
+
+  it('a body refused as a whole says what is wrong with it, not always the job count', async () => {
+    const send = async (body: unknown) => {
+      const res = await fetch(`${ingest.url}/v1/jobs/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+      return (await res.json()) as { detail: string; errors: { path: string }[] };
+    };
+    const job = { task: 'bf.mail', input: { to: 'a@b.co' } };
+    expect(await send({ jobs: [] })).toMatchObject({
+      detail: 'a batch holds 1 to 1000 jobs',
+      errors: [{ path: 'jobs' }],
+    });
+    expect(await send({ jobs: [job], extra: 1 })).toMatchObject({
+      detail: 'a batch is {"jobs": [1 to 1000 jobs]} and nothing else',
+      errors: [{ path: 'extra' }],
+    });
+    expect(await send([job])).toMatchObject({
+      detail: 'a batch is {"jobs": [1 to 1000 jobs]} and nothing else',
+      errors: [{ path: '(body)' }],
+    });
+  });
 });

@@ -32,7 +32,12 @@ export function batchRoutes(deps: {
   app.post('/', jsonBody(deps.bodyLimitBytes * 16), async (c) => {
     const parsed = enqueueBatchRequestSchema.safeParse(c.get('jsonBody'));
     if (!parsed.success) {
-      throw new ValidationError(`a batch holds 1 to ${MAX_BATCH} jobs`, fieldErrors(parsed.error.issues));
+      // The count's wording (core's enqueueMany says the same) only when the jobs list is at fault.
+      const { issues } = parsed.error;
+      const detail = issues.every((i) => i.path[0] === 'jobs')
+        ? `a batch holds 1 to ${MAX_BATCH} jobs`
+        : `a batch is {"jobs": [1 to ${MAX_BATCH} jobs]} and nothing else`;
+      throw new ValidationError(detail, fieldErrors(issues));
     }
     const jobs = keyedItems(parsed.data.jobs, idempotencyKeyHeader(c));
     const key = c.get('apiKey');
