@@ -98,16 +98,29 @@ describe('prepareHop', () => {
     const t0 = 1_000_000_000_000;
     // Published at t0 with a 60 s TTL; left A at t0 + 25 s: 35 s left, enqueued in B with that.
     const p0 = props({ contentType: 'application/json', expiration: '60000', timestamp: t0 / 1000 });
+    // (The timestamp's second is read as its last millisecond: 35,999.)
     const h1 = prepareHop(env(), p0, { link: 'ab', from: 'A', to: 'B', now: t0 + 25_000 });
     if (!h1.ok) throw new Error(h1.reason);
-    expect(h1.options?.expiration).toBe('35000');
-    // Leaves B 15 s later: 20 s left (the timestamp still says t0).
+    expect(h1.options?.expiration).toBe('35999');
+    // Leaves B 15 s later: 15 s less (from its at=, not from the timestamp, which still says t0).
     const p1 = props(h1.options as MessageProperties);
     const h2 = prepareHop(h1.content, p1, { link: 'bc', from: 'B', to: 'C', now: t0 + 40_000 });
     if (!h2.ok) throw new Error(h2.reason);
-    expect(h2.options?.expiration).toBe('20000');
+    expect(h2.options?.expiration).toBe('20999');
     const h2b = prepareHop(h1.content, p1, { link: 'bc', from: 'B', to: 'C', now: t0 + 30_000 });
-    expect(h2b.ok && h2b.options?.expiration).toBe('30000');
+    expect(h2b.ok && h2b.options?.expiration).toBe('30999');
+  });
+
+  it('keeps a live message with a TTL under a second: the AMQP timestamp is whole seconds', () => {
+    // Published at x.950 s with an 800 ms TTL (the timestamp says x.000), forwarded 20 ms later.
+    const publishedAt = 1_000_000_000_950;
+    const p0 = props({ expiration: '800', timestamp: Math.floor(publishedAt / 1000) });
+    const r = prepareHop(env(), p0, { link: 'ab', from: 'A', to: 'B', now: publishedAt + 20 });
+    if (!r.ok) throw new Error(r.reason);
+    expect(Number(r.options?.expiration)).toBe(800);
+    // Past the TTL even from the second's last millisecond: expired.
+    const late = prepareHop(env(), p0, { link: 'ab', from: 'A', to: 'B', now: 1_000_000_001_800 });
+    expect(late).toMatchObject({ ok: false, reason: expect.stringContaining('expired') });
   });
 
   it('strips credentials from URLs', () => {

@@ -70,14 +70,18 @@ export function prepareHop(content: Buffer, props: MessageProperties, ctx: HopCo
     if (taken >= MAX_HOPS) return { ok: false, reason: `too many hops (${taken})` };
   }
 
-  // Remaining TTL: only a message that had a per-message TTL gets one, never longer than it had left.
+  // Remaining TTL: only a message that had a per-message TTL gets one, no longer than it had left
+  // (to the AMQP timestamp's second, see below).
   let expiration = props.expiration as string | number | undefined;
   if (expiration !== undefined) {
     let left = Number(expiration);
     // `expiration` counts from when it was last set: the previous hop (its `at=`) if there was one,
     // else the publish (the AMQP timestamp, kept across hops, so only usable on the first hop).
-    const since = lastHopAt(prior) ?? (props.timestamp ? Number(props.timestamp) * 1000 : undefined);
-    // AMQP timestamps are seconds, so that bound is approximate to 1 s; `at=` and expiresAt are exact.
+    // AMQP timestamps are whole seconds: the publish is taken as the last millisecond of its
+    // second. Taken as the first, a live message with a short TTL (800 ms, published at x.95 s)
+    // was dead-lettered "expired in transit", a job lost; now the TTL carried may be up to 999 ms
+    // longer than it had left. `at=` and expiresAt are exact.
+    const since = lastHopAt(prior) ?? (props.timestamp ? Number(props.timestamp) * 1000 + 999 : undefined);
     if (since !== undefined) left = Math.min(left, Number(expiration) - (ctx.now - since));
     if (env?.expiresAt) left = Math.min(left, Date.parse(env.expiresAt) - ctx.now);
     if (!(left > 0)) return { ok: false, reason: `expired in transit (ttl ${expiration} ms)` };
