@@ -91,7 +91,10 @@ export interface AwsApi {
   };
   secretsmanager: {
     Secret: Ctor<{ name?: Input<string>; recoveryWindowInDays?: number }, { readonly arn: Output<string> }>;
-    SecretVersion: Ctor<{ secretId: Input<string>; secretString: Input<string> }, unknown>;
+    SecretVersion: Ctor<
+      { secretId: Input<string>; secretString: Input<string> },
+      { readonly arn: Output<string> }
+    >;
   };
 }
 

@@ -27,7 +27,10 @@ export function createSqsTrigger(
 /**
  * The credentials Lambda's Amazon MQ trigger logs in with: it reads them from Secrets Manager only,
  * so the SST secrets are copied into one. One per region (every trigger on the broker shares it).
- * Registers `{ref:<name>.arn}`.
+ * Registers `{ref:<name>.arn}` from the secret's version (on AWS the same ARN as the secret's), so
+ * whatever names it, the trigger above all, is created only once the credentials are stored: a
+ * trigger that logs in before the value exists fails EVENT_SOURCE_AUTHN_ERROR, which stops its
+ * consumer for good (AWS Lambda guide, "Troubleshoot Amazon MQ event source mapping errors").
  */
 export function createMqTriggerCredentials(
   name: string,
@@ -38,7 +41,7 @@ export function createMqTriggerCredentials(
   opts: ResourceOptions,
 ) {
   const secret = new c.aws.secretsmanager.Secret(name, { recoveryWindowInDays: 0 }, opts);
-  new c.aws.secretsmanager.SecretVersion(
+  const version = new c.aws.secretsmanager.SecretVersion(
     `${name}Version`,
     {
       secretId: secret.arn,
@@ -48,7 +51,7 @@ export function createMqTriggerCredentials(
     },
     opts,
   );
-  refs.set(name, { arn: secret.arn });
+  refs.set(name, { arn: version.arn });
   return secret;
 }
 

@@ -152,7 +152,12 @@ describe('raw aws.* resources under Pulumi runtime mocks', () => {
       batchSize: 10,
       maximumBatchingWindowInSeconds: 1,
       sourceAccessConfigurations: [
-        { type: 'BASIC_AUTH', uri: 'arn:mock:aws:secretsmanager/secret:Secret:EuWest1MqTriggerCredentials' },
+        // The version's ARN (on AWS the secret's own ARN): an input from the version makes Pulumi
+        // create the trigger only after the credentials are stored.
+        {
+          type: 'BASIC_AUTH',
+          uri: 'arn:mock:aws:secretsmanager/secretVersion:SecretVersion:EuWest1MqTriggerCredentialsVersion',
+        },
         { type: 'VIRTUAL_HOST', uri: '/' },
       ],
     });

@@ -163,7 +163,11 @@ describe('stacks wiring (recording stand-in for SST components and aws.* classes
       batchSize: 5,
       maximumBatchingWindowInSeconds: 1,
       sourceAccessConfigurations: [
-        { type: 'BASIC_AUTH', uri: 'arn:fake:aws.secretsmanager.Secret:EuWest1MqTriggerCredentials' },
+        // Through the version: the trigger is created only once the credentials are stored.
+        {
+          type: 'BASIC_AUTH',
+          uri: 'arn:fake:aws.secretsmanager.SecretVersion:EuWest1MqTriggerCredentialsVersion',
+        },
         { type: 'VIRTUAL_HOST', uri: '/' },
       ],
     });
