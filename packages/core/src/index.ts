@@ -48,6 +48,7 @@ export { applyTransition, DEFAULT_LEASE_MS, type StoredRecord, toPublic } from '
 export { beforeWaitEnd, WAIT_GRACE_MS } from './state/before-wait-end';
 export { type CancelHooks, cancelJob, cancelPatch } from './state/cancel-patch';
 export { expireOverdue, msUntilOverdue } from './state/expire-overdue';
+export { readJob } from './state/read-job';
 export { type PollOptions, pollUntilTerminal, waitUntilTerminal } from './state/wait-until-terminal';
 export * from './task/define-task';
 export * from './task/task-errors';

@@ -4,6 +4,7 @@ import {
   isTerminal,
   type JobRecord,
   type ResultStore,
+  readJob,
   ValidationError,
   type WarrenConfig,
   waitUntilTerminal,
@@ -39,10 +40,11 @@ export async function waitForJob(
 ): Promise<JobRecord | undefined> {
   // A long-poll's first read ends with its wait too: a Redis that stops answering held it for
   // the store's 10 s command timeout whatever the wait (the store bounds the reads that follow).
-  const reading = results.get(id);
+  // The id as the caller wrote it (UUIDs and ULIDs are case-insensitive): see readJob.
+  const reading = readJob(results, id);
   let rec = await (waitMs > 0 ? beforeWaitEnd(reading, Date.now() + waitMs, 'get') : reading);
   if (rec) check?.(rec);
   if (rec && config) rec = await expireOverdue(results, rec, config);
   if (!rec || isTerminal(rec.state) || waitMs <= 0) return rec;
-  return waitUntilTerminal(results, id, waitMs, { signal, current: rec, config });
+  return waitUntilTerminal(results, rec.id, waitMs, { signal, current: rec, config });
 }

@@ -17,6 +17,7 @@ import {
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
+  readJob,
   uuidv7,
   waitUntilTerminal,
 } from '@warren/core';
@@ -155,7 +156,8 @@ export function createDirectClient(
   }
 
   async function read<TOut>(id: string): Promise<TypedJobRecord<TOut>> {
-    const rec = await deps.results.get(id);
+    // The id as the caller wrote it (UUIDs and ULIDs are case-insensitive), as the ingest reads it.
+    const rec = await readJob(deps.results, id);
     if (!rec) throw new NotFoundError(`no job ${id}`);
     // Still waiting past its expiresAt: it never runs (see expireOverdue), as the ingest answers.
     return (await expireOverdue(deps.results, rec, deps.config)) as TypedJobRecord<TOut>;
@@ -193,7 +195,7 @@ export function createDirectClient(
     if (isTerminal(first.state)) return first;
     const rec = await retrying(
       () =>
-        waitUntilTerminal(deps.results, id, Math.max(0, until - Date.now()), {
+        waitUntilTerminal(deps.results, first.id, Math.max(0, until - Date.now()), {
           current: first,
           signal,
           config: deps.config,
