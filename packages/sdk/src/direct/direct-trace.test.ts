@@ -21,19 +21,25 @@ const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/;
 let broker: MemoryBroker | undefined;
 afterEach(async () => broker?.close());
 
+/** A direct client on the memory broker, and the jobs it published. */
+function startDirect() {
+  const b = new MemoryBroker();
+  broker = b;
+  const sent: JobEnvelope[] = [];
+  const publisher: Publisher = {
+    publish: async (queue, job, opts) => {
+      sent.push(job);
+      await b.publish(queue, job, opts);
+    },
+    close: async () => {},
+  };
+  const publishers = new Map([[config.region, publisher]]);
+  return { direct: createDirectClient({ config, publishers, results: new MemoryResultStore() }), sent };
+}
+
 describe('direct client trace context', () => {
   it('starts a trace per enqueue and per batch, as the ingest does for a request without one', async () => {
-    broker = new MemoryBroker();
-    const sent: JobEnvelope[] = [];
-    const publisher: Publisher = {
-      publish: async (queue, job, opts) => {
-        sent.push(job);
-        await broker!.publish(queue, job, opts);
-      },
-      close: async () => {},
-    };
-    const publishers = new Map([[config.region, publisher]]);
-    const direct = createDirectClient({ config, publishers, results: new MemoryResultStore() });
+    const { direct, sent } = startDirect();
     await direct.enqueue(add, { a: 1, b: 1 });
     await direct.enqueue(add, { a: 1, b: 2 });
     await direct.enqueueMany([
@@ -50,20 +56,7 @@ describe('direct client trace context', () => {
   });
 
   it("puts the jobs in the caller's trace when given a traceparent (an invalid one is dropped)", async () => {
-    broker = new MemoryBroker();
-    const sent: JobEnvelope[] = [];
-    const publisher: Publisher = {
-      publish: async (queue, job, opts) => {
-        sent.push(job);
-        await broker!.publish(queue, job, opts);
-      },
-      close: async () => {},
-    };
-    const direct = createDirectClient({
-      config,
-      publishers: new Map([[config.region, publisher]]),
-      results: new MemoryResultStore(),
-    });
+    const { direct, sent } = startDirect();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     await direct.enqueue(add, { a: 1, b: 1 }, { traceparent });
     await direct.enqueueMany([{ task: add, input: { a: 2, b: 1 } }], { traceparent });
