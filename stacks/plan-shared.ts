@@ -40,6 +40,8 @@ export const LIMITS = {
   storeCommandTimeoutS: 10,
   /** The ingest's long-poll (`?wait=`) waits up to 30 s. */
   ingestLongPollS: 30,
+  /** Added to the ingest's longest request (long-poll or enqueue): start-up, response. */
+  ingestSlackS: 5,
 } as const;
 
 const FUNCTIONS_DIR = '.build/functions';

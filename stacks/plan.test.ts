@@ -161,6 +161,17 @@ describe('planDeployment: regions', () => {
     expect(three.regions[0]!.ingest.timeoutS).toBeGreaterThanOrEqual(2 * 10 + 3 * 5 + 5);
   });
 
+  it("an enqueue that cannot fit Lambda's 900 s is refused, not cut at 900 s (a duplicate on the client's retry)", () => {
+    // 2 regions × 440 s + 2 × 10 s of store commands: 900 s, plus 5 s of slack, is more than Lambda allows.
+    expect(
+      problems({ regions: [EU, US], ingest: { publishTimeoutMs: 440_000, bodyLimitBytes: 1024 } }),
+    ).toEqual([
+      "ingest.publishTimeoutMs: 440000 ms per region × 2 regions, plus two result-store commands of up to 10 s, makes an enqueue longer than Lambda's 900 s: the ingest would be ended after the broker confirmed, and the client's retry would enqueue the job twice; lower it to at most 437500",
+    ]);
+    const fits = plan({ regions: [EU, US], ingest: { publishTimeoutMs: 437_500, bodyLimitBytes: 1024 } });
+    expect(fits.regions[0]!.ingest.timeoutS).toBe(900);
+  });
+
   it('is pure: the same config gives the same plan and is not modified', () => {
     const config = defineConfig({
       tasks: [task('a', 'jobs')],

@@ -63,6 +63,19 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     );
   }
 
+  // An enqueue: claim its key, publish (failing over region by region), write its record. Ended
+  // by Lambda's timeout after the broker confirmed, the client got an error for an accepted job
+  // and sent it again (a duplicate, without an idempotency key).
+  const publishMs = config.ingest.publishTimeoutMs * config.regions.length;
+  const enqueueS = Math.ceil(publishMs / 1000) + 2 * LIMITS.storeCommandTimeoutS;
+  const enqueueMaxS = LIMITS.lambdaMaxTimeoutS - LIMITS.ingestSlackS;
+  if (enqueueS > enqueueMaxS) {
+    const most = Math.floor(((enqueueMaxS - 2 * LIMITS.storeCommandTimeoutS) * 1000) / config.regions.length);
+    problems.push(
+      `ingest.publishTimeoutMs: ${config.ingest.publishTimeoutMs} ms per region × ${config.regions.length} regions, plus two result-store commands of up to ${LIMITS.storeCommandTimeoutS} s, makes an enqueue longer than Lambda's ${LIMITS.lambdaMaxTimeoutS} s: the ingest would be ended after the broker confirmed, and the client's retry would enqueue the job twice; lower it to at most ${most}`,
+    );
+  }
+
   const regions: RegionPlan[] = config.regions.map((r) => {
     const prefix = pascal(r.id);
     const source = sources.get(r.id)!;
@@ -84,11 +97,6 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     }
     const links = forwardLinks(config, r, sqsQueues, awsRegions.get(r.id)!);
     const ingestLinks = [SECRET.apiKeys, SECRET.upstashUrl, SECRET.upstashToken, ...brokerSecrets(sources)];
-    const publishS = Math.ceil((config.ingest.publishTimeoutMs * config.regions.length) / 1000);
-    // An enqueue: claim its key, publish (failing over region by region), write its record. Ended
-    // by Lambda's timeout after the broker confirmed, the client got an error for an accepted job
-    // and sent it again (a duplicate, without an idempotency key).
-    const enqueueS = publishS + 2 * LIMITS.storeCommandTimeoutS;
     const region: RegionPlan = {
       id: r.id,
       prefix,
@@ -97,7 +105,10 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
       broker: source,
       ingest: {
         ...fn(`${prefix}Ingest`, 'ingest', {
-          timeoutS: Math.min(LIMITS.lambdaMaxTimeoutS, Math.max(LIMITS.ingestLongPollS, enqueueS) + 5),
+          timeoutS: Math.min(
+            LIMITS.lambdaMaxTimeoutS,
+            Math.max(LIMITS.ingestLongPollS, enqueueS) + LIMITS.ingestSlackS,
+          ),
           memoryMb: LIMITS.ingestMemoryMb,
           environment: {
             [ENV.region]: r.id,
