@@ -36,6 +36,29 @@ export function forwardLinks(
   return links;
 }
 
+/**
+ * Queues this drain forwards whose `messageTtlMs` is shorter than a job may wait for a drain: the
+ * broker would expire (dead-letter) jobs published between two runs before any drain moved them,
+ * where `warren forward` moves them at once. Each queue is reported once (`reported`).
+ */
+export function drainTtlProblems(
+  config: WarrenConfig,
+  links: ForwardLinkEnv[],
+  reported: Set<string>,
+): string[] {
+  const minMs = LIMITS.drainMaxWaitS * 1000;
+  const out: string[] = [];
+  for (const { queue } of links) {
+    const ttl = config.queues[queue]?.messageTtlMs;
+    if (ttl === undefined || ttl >= minMs || reported.has(queue)) continue;
+    reported.add(queue);
+    out.push(
+      `queues.${queue}.messageTtlMs: ${ttl} ms is shorter than a job may wait on the broker for the region's forward drain (run ${LIMITS.drainSchedule}, then its start and the hop beyond it: ${LIMITS.drainMaxWaitS} s): jobs published between two drains would expire before they are forwarded; set at least ${minMs}, or leave it out`,
+    );
+  }
+  return out;
+}
+
 /** The region's drain function (only the brokers it talks to) and its schedule. */
 export function forwarderPlan(
   prefix: string,

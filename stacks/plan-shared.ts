@@ -33,6 +33,12 @@ export const LIMITS = {
   drainTimeoutS: 50,
   drainSchedule: 'rate(1 minute)',
   /**
+   * The longest a job may wait on the broker for a drain to forward it: a drain stops once idle, so
+   * a job published after that waits for the next run (the schedule's minute), then for that run's
+   * start (cold start, broker connections) and the hop beyond it (SQS to its worker): 30 s allowed.
+   */
+  drainMaxWaitS: 90,
+  /**
    * A result store command's timeout (the Upstash REST client's timeoutMs, the TCP store's
    * commandTimeout): an enqueue makes one before its publish (the idempotency claim) and one after
    * (the record).

@@ -316,6 +316,32 @@ describe('planDeployment: SQS queues and workers', () => {
     ]);
     expect(r.forwarder!.drain.timeoutS).toBeLessThan(60);
   });
+
+  it('a queue the drain forwards may not expire on the broker before a drain can take it (messageTtlMs)', () => {
+    // A drain runs once a minute and stops when idle: a job published after it stopped waits for the
+    // next one, so a 30 s TTL dead-letters it on RabbitMQ (expired) where `warren forward` moves it at once.
+    const at = (ms: number, homeRegion?: string) =>
+      problems({
+        regions: [EU, US],
+        tasks: [task('a', 'jobs')],
+        queues: { jobs: { sqs: true, messageTtlMs: ms, homeRegion } },
+      });
+    const refused =
+      "queues.jobs.messageTtlMs: 30000 ms is shorter than a job may wait on the broker for the region's forward drain (run rate(1 minute), then its start and the hop beyond it: 90 s): jobs published between two drains would expire before they are forwarded; set at least 90000, or leave it out";
+    expect(at(30_000)).toEqual([refused]); // once, though both regions drain it into SQS
+    expect(at(30_000, 'us')).toEqual([refused]); // the EU drain forwards it to its home
+    expect(() =>
+      plan({
+        regions: [EU],
+        tasks: [task('a', 'jobs')],
+        queues: { jobs: { sqs: true, messageTtlMs: 90_000 } },
+      }),
+    ).not.toThrow();
+    // Not drained (consumed straight from Amazon MQ, or by long-running workers): no such wait.
+    expect(() =>
+      plan({ tasks: [task('a', 'jobs')], queues: { jobs: { messageTtlMs: 30_000 } } }),
+    ).not.toThrow();
+  });
 });
 
 describe('planDeployment: home regions and forwarding', () => {

@@ -2,7 +2,7 @@ import type { WarrenConfig } from '@warren/core';
 import { type BrokerSource, ENV, SECRET } from './functions/shared/deploy-env';
 import { brokerSecrets, brokerSource } from './plan-brokers';
 import { envSizeProblems } from './plan-env-size';
-import { forwarderPlan, forwardLinks } from './plan-forwarder';
+import { drainTtlProblems, forwarderPlan, forwardLinks } from './plan-forwarder';
 import { lambdaConsumer, rmqWorkerPlan, sqsQueuePlan, workerTimeout } from './plan-queues';
 import { secretsFor } from './plan-secrets';
 import { fn, LIMITS, pascal } from './plan-shared';
@@ -76,6 +76,7 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     );
   }
 
+  const ttlReported = new Set<string>();
   const regions: RegionPlan[] = config.regions.map((r) => {
     const prefix = pascal(r.id);
     const source = sources.get(r.id)!;
@@ -96,6 +97,7 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
       } else rmqWorkers.push(rmqWorkerPlan(base, q, source, catalogueJson));
     }
     const links = forwardLinks(config, r, sqsQueues, awsRegions.get(r.id)!);
+    problems.push(...drainTtlProblems(config, links, ttlReported));
     const ingestLinks = [SECRET.apiKeys, SECRET.upstashUrl, SECRET.upstashToken, ...brokerSecrets(sources)];
     const region: RegionPlan = {
       id: r.id,
