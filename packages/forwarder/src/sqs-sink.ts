@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenSink, Sink, SinkEvents } from './sink';
 import { SQS_LIMITS, type SqsEntry, type SqsLimits, takeBatch, toSqsEntry } from './sqs-entry';
+import { sqsErrorKind, sqsErrorText } from './sqs-error';
 import type { SqsDestination } from './types';
 
 export interface SqsSinkOptions {
@@ -13,13 +14,12 @@ export interface SqsSinkOptions {
   requestTimeoutMs?: number;
 }
 
-const THROTTLE = /throttl|RequestThrottled|TooManyRequests|SlowDown|ServiceUnavailable|InternalError/i;
-
 /**
  * Destination on SQS: batches of ≤ 10 entries within the size limits, several batches in flight.
  * Per entry: success → confirmed; SenderFault → rejected (dead-lettered with the reason); other
  * failures are retried with backoff. A throttled or failed call backs off and resends the whole
- * batch; a client error that will not heal (no such queue, access denied) fails the link.
+ * batch; a client error that will not heal (no such queue, access denied) fails the link; a batch
+ * refused as a whole for what it carries is sent again one entry at a time (see sendBatch).
  */
 export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSink {
   const base = { ...SQS_LIMITS, ...opts.limits };
@@ -49,9 +49,17 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
       const res = await client.send(
         new GetQueueAttributesCommand({
           QueueUrl: dest.queueUrl,
-          AttributeNames: ['QueueArn', 'MaximumMessageSize'],
+          AttributeNames: ['QueueArn', 'MaximumMessageSize', 'FifoQueue'],
         }),
       );
+      // Sent as the other type, every message is refused: a batch refused for what it carries
+      // goes one entry at a time (sendBatch), so each would be dead-lettered. Refused here, the
+      // link restarts until its configuration is fixed, and dead-letters nothing.
+      const queueFifo = res.Attributes?.FifoQueue === 'true';
+      if (queueFifo !== fifo)
+        throw new Error(
+          `the queue is ${queueFifo ? 'FIFO' : 'standard'} but the link sends to it as ${fifo ? 'FIFO' : 'standard'}`,
+        );
       // The queue may take less than SQS's 256 KiB. Over its limit a FIFO queue refuses the whole
       // batch (400 InvalidParameterValue; a standard queue fails that entry alone, dead-lettered
       // with SQS's reason): the link restarted on that message for ever, and the entries batched
@@ -108,45 +116,81 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
       }, delayMs);
     };
 
-    const sendBatch = async (batch: SqsEntry[]) => {
+    /** Sends `batch` in one call; throws what the call throws, the entries' outcomes go to `events`. */
+    const sendEntries = async (batch: SqsEntry[]) => {
       const byId = new Map<string, SqsEntry>();
       const Entries = batch.map((e) => {
         const Id = `m${seq++}`;
         byId.set(Id, e);
         return { Id, ...e.entry };
       });
+      const res = await client.send(new SendMessageBatchCommand({ QueueUrl: dest.queueUrl, Entries }));
+      throttleStreak = 0;
+      if (closing) return;
+      for (const ok of res.Successful ?? []) {
+        const e = byId.get(ok.Id!);
+        if (e) events.confirmed(e.tag);
+      }
+      const retry: SqsEntry[] = [];
+      for (const f of res.Failed ?? []) {
+        const e = byId.get(f.Id!);
+        if (!e) continue;
+        if (f.SenderFault) events.rejected(e.tag, `sqs rejected: ${f.Code}: ${f.Message}`);
+        else {
+          e.attempts++;
+          retry.push(e);
+          events.warn?.(`sqs entry failed (${f.Code}), retrying`);
+        }
+      }
+      if (retry.length) requeue(retry, backoff(Math.max(...retry.map((e) => e.attempts))));
+    };
+
+    /** A throttled or unanswered call: the whole sink backs off, `entries` go again after it. */
+    const backOff = (entries: SqsEntry[], err: unknown) => {
+      throttleStreak++;
+      const delay = backoff(throttleStreak);
+      throttleUntil = Math.max(throttleUntil, Date.now() + delay);
+      events.warn?.(`sqs ${sqsErrorText(err)}; backing off ${delay} ms`);
+      requeue(entries, delay);
+    };
+
+    /** A failed call for `entries` that no entry caused: back off (transient) or restart the link. */
+    const onError = (entries: SqsEntry[], err: unknown) => {
+      if (sqsErrorKind(err) === 'transient') backOff(entries, err);
+      else events.failed(new Error(`sqs ${sqsErrorText(err)}`));
+    };
+    const refused = (e: SqsEntry, err: unknown) =>
+      events.rejected(e.tag, `sqs rejected: ${sqsErrorText(err)}`);
+
+    const sendBatch = async (batch: SqsEntry[]) => {
       try {
-        const res = await client.send(new SendMessageBatchCommand({ QueueUrl: dest.queueUrl, Entries }));
-        throttleStreak = 0;
-        if (closing) return;
-        for (const ok of res.Successful ?? []) {
-          const e = byId.get(ok.Id!);
-          if (e) events.confirmed(e.tag);
-        }
-        const retry: SqsEntry[] = [];
-        for (const f of res.Failed ?? []) {
-          const e = byId.get(f.Id!);
-          if (!e) continue;
-          if (f.SenderFault) events.rejected(e.tag, `sqs rejected: ${f.Code}: ${f.Message}`);
-          else {
-            e.attempts++;
-            retry.push(e);
-            events.warn?.(`sqs entry failed (${f.Code}), retrying`);
-          }
-        }
-        if (retry.length) requeue(retry, backoff(Math.max(...retry.map((e) => e.attempts))));
+        await sendEntries(batch);
       } catch (err) {
         if (closing) return;
-        const e = err as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string };
-        const status = e.$metadata?.httpStatusCode;
-        const transient =
-          THROTTLE.test(`${e.name} ${e.message}`) || !status || status >= 500 || status === 429;
-        if (!transient) return events.failed(new Error(`sqs ${e.name}: ${e.message}`));
-        throttleStreak++;
-        const delay = backoff(throttleStreak);
-        throttleUntil = Math.max(throttleUntil, Date.now() + delay);
-        events.warn?.(`sqs ${e.name}: ${e.message}; backing off ${delay} ms`);
-        requeue(batch, delay);
+        if (sqsErrorKind(err) !== 'refused') return onError(batch, err);
+        if (batch.length === 1) return refused(batch[0]!, err);
+        // SQS refused the whole batch for what it carries (a FIFO queue does so for one bad entry,
+        // e.g. one the pre-checks miss): restarting the link brought that message back first, for
+        // ever, holding back every message batched with it. Each entry goes again alone, in the
+        // batch's order, each call awaited before the next; one refused alone is dead-lettered
+        // with SQS's reason. A later entry of its FIFO group still goes, after it, as SQS's own
+        // redrive to a DLQ lets a group go on: holding the group would stall it for good, and
+        // dead-lettering the rest would dead-letter valid messages. (Groups are per job, see
+        // sqs-entry: such an entry is another copy of the same job.)
+        events.warn?.(
+          `sqs refused a batch of ${batch.length} (${sqsErrorText(err)}); sending its entries one by one`,
+        );
+        for (let i = 0; i < batch.length; i++) {
+          if (closing) return;
+          try {
+            await sendEntries([batch[i]!]);
+          } catch (err) {
+            if (closing) return;
+            if (sqsErrorKind(err) === 'refused') refused(batch[i]!, err);
+            // Throttled: this entry and those after it go again after the backoff, in their order.
+            else return onError(batch.slice(i), err);
+          }
+        }
       }
     };
 
