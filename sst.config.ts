@@ -18,8 +18,19 @@ export default $config({
     const { default: config } = await import('./warren.config');
     const { planDeployment } = await import('./stacks/plan');
     const { deployWarren } = await import('./stacks/index');
+    const { assertBundlesFresh } = await import('./stacks/bundle-freshness');
+    const plan = planDeployment(config);
+    // The bundles carry the config and tasks of their build: older ones would disagree with this plan.
+    assertBundlesFresh(
+      plan.regions.flatMap((r) => [
+        r.ingest.bundle,
+        ...r.sqsQueues.map((q) => q.worker.bundle),
+        ...r.rmqWorkers.map((w) => w.worker.bundle),
+        ...(r.forwarder ? [r.forwarder.drain.bundle] : []),
+      ]),
+    );
     return deployWarren(
-      planDeployment(config),
+      plan,
       {
         Function: sst.aws.Function,
         Queue: sst.aws.Queue,

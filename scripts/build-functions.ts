@@ -5,7 +5,7 @@
  * (ioredis when REDIS_URL is set, the SQS operations on a retry). Minified ESM for Node 22.
  * `@aws-sdk/*` stays external: the Lambda Node runtime ships it.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -165,6 +165,10 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
   const externals = Object.values(meta.outputs).flatMap((o) =>
     o.imports.filter((i) => i.external).map((i) => i.path),
   );
+  // Next to the bundle, not in it (SST ships the directory): what it was built from, for the
+  // deploy to refuse a bundle older than the config it plans from (stacks/bundle-freshness.ts).
+  const inputs = [...new Set(outputs.flatMap((o) => o.inputs))].sort();
+  writeFileSync(join(outDir, `${name}.inputs.json`), `${JSON.stringify({ inputs }, null, 1)}\n`);
   return {
     name,
     file,

@@ -42,6 +42,11 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
           expect(o.path.startsWith('..'), `${name}: ${o.path} outside its directory`).toBe(false);
           expect(existsSync(join(outDir, name, o.path))).toBe(true);
         }
+        // Beside the directory (not shipped): what it was built from, for the deploy's freshness check.
+        const manifest = JSON.parse(readFileSync(join(outDir, `${name}.inputs.json`), 'utf8'));
+        expect(manifest.inputs).toEqual(
+          expect.arrayContaining([`stacks/functions/${name}.ts`, 'warren.config.ts']),
+        );
         console.log(
           `${name}: ${(b.bytes / 1024).toFixed(1)} KB at import, ${(b.totalBytes / 1024).toFixed(1)} KB in ${b.outputs.length} file(s)`,
         );

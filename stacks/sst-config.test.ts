@@ -23,6 +23,16 @@ vi.mock('../warren.config', async (importOriginal) => {
   };
 });
 
+// The bundles' freshness is unit-tested in bundle-freshness.test.ts; here, that run() asks for it.
+const freshness = vi.hoisted(() => ({ asked: [] as string[][], stale: false }));
+vi.mock('./bundle-freshness', () => ({
+  assertBundlesFresh(bundles: string[]) {
+    freshness.asked.push(bundles);
+    if (freshness.stale)
+      throw new Error('stale Lambda bundles (run npm run build:functions, then deploy again)');
+  },
+}));
+
 type SstConfig = {
   app(input: { stage: string }): { name: string; home: string; removal: string; protect: boolean };
   run(): Promise<Record<string, { value: string }>>;
@@ -50,6 +60,8 @@ afterEach(() => {
   for (const k of ['$config', 'sst', 'aws', '$output', '$app'])
     delete (globalThis as Record<string, unknown>)[k];
   withRegions.on = false;
+  freshness.asked = [];
+  freshness.stale = false;
 });
 
 describe('sst.config.ts (run with a recording stand-in for SST globals)', () => {
@@ -86,5 +98,18 @@ describe('sst.config.ts (run with a recording stand-in for SST globals)', () => 
     );
     const broker = calls.find((c) => c.type === 'aws.mq.Broker');
     expect(broker).toBeUndefined();
+  });
+
+  it('run() refuses Lambda bundles older than the config and code the plan was made from, before creating anything', async () => {
+    withRegions.on = true;
+    freshness.stale = true;
+    const { config, calls } = await loadSstConfig();
+    await expect(config.run()).rejects.toThrow(/stale Lambda bundles \(run npm run build:functions/);
+    expect(calls).toEqual([]);
+    expect([...new Set(freshness.asked.flat())].sort()).toEqual([
+      '.build/functions/forward-drain',
+      '.build/functions/ingest',
+      '.build/functions/sqs-worker',
+    ]);
   });
 });
