@@ -219,7 +219,6 @@ export class ClusterConnection {
     }
     const generation = ++this.generation;
     this.blockedState.reset();
-    model.on('error', () => {}); // 'close' follows and carries the same error
     model.on('blocked', (reason: string) => {
       if (generation === this.generation) this.blockedState.reason = reason;
       this.opts.onEvent?.({ type: 'blocked', node: redactUrl(node.url), reason });

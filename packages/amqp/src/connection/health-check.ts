@@ -30,7 +30,6 @@ export async function probeNode(url: string, opts: OpenOptions): Promise<ProbeRe
   const release = (m: ChannelModel) => void closeOrDestroy(m, opts.timeoutMs);
   const attempt = (async () => {
     const m = await openConnection(url, { ...opts, connectionName: 'warren health check' });
-    m.on('error', () => {});
     if (over) return release(m); // opened just after the timeout
     model = m;
     const ch = await m.createChannel();

@@ -57,6 +57,11 @@ export function openConnection(url: string, opts: OpenOptions): Promise<ChannelM
       })
       .then(
         (model) => {
+          // At once, before anyone else holds it: a socket that drops while this connection is
+          // being closed unwanted (it opened after the timeout, or after the cluster connection
+          // was closed) emits 'error', and with no listener that crashed the process. 'close'
+          // follows with the same error for those who do use it.
+          model.on('error', () => {});
           clearTimeout(timer);
           if (timedOut) {
             model.close().catch(() => {});

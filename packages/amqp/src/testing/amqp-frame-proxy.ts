@@ -14,6 +14,13 @@ export interface AmqpFrameProxy {
   url: string;
   /** Frames for which this returns true are silently dropped (the socket stays open). */
   drop: (f: ProxiedFrame) => boolean;
+  /**
+   * Frames for which this returns true are held, with every later frame in their direction, until
+   * `release()`: a reply that comes late rather than never.
+   */
+  hold: (f: ProxiedFrame) => boolean;
+  /** Sends the held frames on, in order, and stops holding. */
+  release(): void;
   /** Destroys every proxied connection (the broker side too). */
   cut(): void;
   /** Client connections open through the proxy now. */
@@ -31,6 +38,7 @@ const PROTOCOL_HEADER = 8;
 export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Promise<AmqpFrameProxy> {
   const sockets = new Set<net.Socket>();
   const clients = new Set<net.Socket>();
+  const held: { to: net.Socket; frame: Buffer }[] = [];
   const forward = (from: net.Socket, to: net.Socket, side: ProxiedFrame['from']) => {
     let buf = Buffer.alloc(0);
     let headerLeft = side === 'client' ? PROTOCOL_HEADER : 0;
@@ -52,7 +60,9 @@ export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Pr
           f.classId = frame.readUInt16BE(7);
           f.methodId = frame.readUInt16BE(9);
         }
-        if (!proxy.drop(f) && to.writable) to.write(frame);
+        if (proxy.drop(f)) continue;
+        if (held.some((h) => h.to === to) || proxy.hold(f)) held.push({ to, frame });
+        else if (to.writable) to.write(frame);
       }
     });
     from.on('error', () => to.destroy());
@@ -75,6 +85,11 @@ export async function startAmqpFrameProxy(target = 5672, host = '127.0.0.1'): Pr
     port,
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     drop: () => false,
+    hold: () => false,
+    release: () => {
+      proxy.hold = () => false;
+      for (const { to, frame } of held.splice(0)) if (to.writable) to.write(frame);
+    },
     open: () => clients.size,
     cut: () => {
       for (const s of sockets) s.destroy();
