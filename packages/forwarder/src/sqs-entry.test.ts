@@ -45,6 +45,27 @@ describe('SQS batching', () => {
     expect(f.entry).toMatchObject({ MessageGroupId: 'job-3', MessageDeduplicationId: 'job-3' });
   });
 
+  it('refuses a body or an attribute with a character SQS refuses, naming it; takes the others', () => {
+    const withBody = (body: string) => ({ ...item(5, 1), content: Buffer.from(body) });
+    for (const [body, code] of [
+      ['a\u0000b', 'U+0000'],
+      ['{"x":"\u001b"}', 'U+001B'],
+      ['{"x":"\uffff"}', 'U+FFFF'],
+      ['\ufffe', 'U+FFFE'],
+    ] as const) {
+      expect(toSqsEntry(withBody(body), false, SQS_LIMITS)).toEqual({
+        reason: expect.stringContaining(`body has character ${code} at`),
+      });
+      expect(toSqsEntry(withBody(body), true, SQS_LIMITS)).toHaveProperty('reason');
+    }
+    const ok = 'tab\t lf\n cr\r é 中 \ud7ff \ue000 \ufffd 😀 \u{10ffff}';
+    expect(toSqsEntry(withBody(ok), true, SQS_LIMITS)).toHaveProperty('entry.MessageBody', ok);
+    const badId = { ...item(6, 10), options: { ...item(6, 10).options, messageId: 'id\u0001' } };
+    expect(toSqsEntry(badId, false, SQS_LIMITS)).toEqual({
+      reason: expect.stringContaining('message attribute amqp-message-id has character U+0001 at 2'),
+    });
+  });
+
   it('FIFO: messages without an id are not deduplicated by body; ids SQS refuses are hashed', () => {
     const dedup = (jobId?: string) =>
       (toSqsEntry(item(1, 10, jobId), true, SQS_LIMITS) as SqsEntry).entry.MessageDeduplicationId!;

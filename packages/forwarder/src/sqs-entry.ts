@@ -37,6 +37,8 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   if (o.messageId) attrs['amqp-message-id'] = { DataType: 'String', StringValue: String(o.messageId) };
   const hops = o.headers?.[FORWARDED_HEADER];
   if (Array.isArray(hops)) attrs[FORWARDED_HEADER] = { DataType: 'String', StringValue: hops.join(' | ') };
+  const refused = refusedChar('body', body) ?? firstRefusedAttr(attrs);
+  if (refused) return { reason: refused };
   let bytes = Buffer.byteLength(body);
   for (const [k, v] of Object.entries(attrs))
     bytes += k.length + v.DataType!.length + Buffer.byteLength(v.StringValue!);
@@ -54,6 +56,30 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
     entry.MessageDeduplicationId = id;
   }
   return { tag: item.tag, bytes, entry, attempts: 0 };
+}
+
+/**
+ * Characters SQS takes in a body and in a string attribute (the W3C XML character set; AWS API
+ * reference, SendMessage / SendMessageBatch and MessageAttributeValue). SQS refuses a message with
+ * any other (InvalidMessageContents; a FIFO queue the whole batch), or, as one version of those
+ * docs said, replaces them with U+FFFD: either way the message would not arrive as sent.
+ */
+const REFUSED_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const ALLOWED = '#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF';
+
+function refusedChar(what: string, text: string): string | undefined {
+  const m = REFUSED_CHAR.exec(text);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `${what} has character U+${code} at ${m.index}, which SQS refuses (it takes ${ALLOWED})`;
+}
+
+function firstRefusedAttr(attrs: Record<string, MessageAttributeValue>): string | undefined {
+  for (const [k, v] of Object.entries(attrs)) {
+    const r = refusedChar(`message attribute ${k}`, v.StringValue ?? '');
+    if (r) return r;
+  }
+  return undefined;
 }
 
 /**
