@@ -51,6 +51,9 @@ export class ClusterConnection {
   private connecting: Promise<boolean> | undefined;
   private healthTimer: ReturnType<typeof setInterval> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current connection was made, and how many in a row were lost young (see `lost`). */
+  private connectedAt = 0;
+  private flaps = 0;
   /** Bumped on every new connection so stale callbacks can tell they are stale. */
   generation = 0;
 
@@ -250,6 +253,7 @@ export class ClusterConnection {
     this.errors.clear(i);
     this.model = model;
     this.index = i;
+    this.connectedAt = Date.now();
     this.opts.onEvent?.({ type: 'connected', node: redactUrl(node.url), ms: performance.now() - t0 });
     for (const w of [...this.waiters]) w();
     return true;
@@ -264,7 +268,16 @@ export class ClusterConnection {
     if (wasCurrent)
       this.opts.onEvent?.({ type: 'disconnected', node: redactUrl(this.nodes[i]!.url), error: err?.message });
     this.nodes[i]!.healthy = false;
-    this.reconnect(i, 0);
+    if (!wasCurrent) return this.reconnect(i, 0);
+    // A connection lost before it lived one longest backoff (a node, or a balancer in front, that
+    // accepts and then drops every connection) was a failed attempt, not a recovery: the backoff
+    // goes on from there. Before, every such loss reconnected at once, ~20 times a second, each
+    // time declaring the whole topology again. A connection that lived longer is replaced at once.
+    this.errors.record(i, err ?? new Error('connection lost'));
+    const young = Date.now() - this.connectedAt < (this.opts.backoffMaxMs ?? 5000);
+    this.flaps = young ? this.flaps + 1 : 0;
+    if (this.flaps === 0) this.reconnect(i, 0);
+    else this.scheduleReconnect(this.flaps, i);
   }
 
   private reconnect(failed: number | undefined, attempt: number): void {
@@ -282,7 +295,8 @@ export class ClusterConnection {
     return p;
   }
 
-  private scheduleReconnect(attempt: number): void {
+  /** `skip`: the node just lost, tried last in that round. */
+  private scheduleReconnect(attempt: number, skip?: number): void {
     if (this.closed || this.retryTimer) return;
     const maxMs = this.opts.backoffMaxMs ?? 5000;
     // Every node refused the login/vhost: keep trying (it may be fixed) but never hammer the broker.
@@ -296,7 +310,7 @@ export class ClusterConnection {
     // Not unref'd: a worker waiting for its broker must stay alive; close() clears it.
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.model) this.reconnect(undefined, attempt);
+      if (!this.model) this.reconnect(skip, attempt);
     }, delayMs);
   }
 }
