@@ -11,6 +11,7 @@
 import { type DrainResult, drain, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import type { Context } from 'aws-lambda';
 import { ENV, type ForwardLinkEnv } from './shared/deploy-env';
+import { drainPrefetch } from './shared/drain-prefetch';
 import { lambdaLogger, startupFailed } from './shared/lambda-logs';
 import { loadWorkerConfig, workerEnv } from './shared/worker-env';
 
@@ -57,15 +58,24 @@ export async function handler(
   };
 }
 
-/** This region's links: the plan's (WARREN_FORWARD_LINKS), else those the bundled config implies. */
-async function plannedLinks(): Promise<LinkSpec[]> {
+/**
+ * This region's links: the plan's (WARREN_FORWARD_LINKS), else those the bundled config implies,
+ * each with the prefetch this function's memory allows (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, MB).
+ */
+export async function plannedLinks(): Promise<LinkSpec[]> {
   const env = workerEnv();
   const config = await loadWorkerConfig(env);
   const planned = env[ENV.forwardLinks];
-  return planned
+  const links = planned
     ? linksFromEnv(JSON.parse(planned) as ForwardLinkEnv[], config.regions, config.queues)
     : linksFromConfig(config, { region: config.region });
+  const memoryMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) || DEFAULT_MEMORY_MB;
+  const prefetch = drainPrefetch(memoryMb, links.length, config.ingest.bodyLimitBytes);
+  return links.map((l) => ({ ...l, prefetch: Math.min(l.prefetch ?? prefetch, prefetch) }));
 }
+
+/** Lambda's default memory, for a run outside Lambda (the plan gives the drain 512 MB). */
+const DEFAULT_MEMORY_MB = 512;
 
 /**
  * The deploy plan's link descriptions, with broker URLs looked up in the region catalogue and each
