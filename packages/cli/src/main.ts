@@ -149,6 +149,12 @@ program
   .option('--region <id>', 'config mode: only links from this region')
   .option('--metrics-port <n>', METRICS_PORT, port)
   .option('--sqs-endpoint <url>', 'SQS endpoint override (local-aws-sqs)')
+  .addOption(
+    new Option(
+      '--queue-type <type>',
+      "ad-hoc link: the source queue's type, for a missing <queue>.dlq (default: the config's, else the broker's)",
+    ).choices(['quorum', 'classic']),
+  )
   .addOption(shutdownTimeout())
   .action((o) => forward(o));
 

@@ -21,6 +21,11 @@ describe('adHocLink (warren forward --from --queue --to)', () => {
     ).toThrow(/--publish-channels/);
   });
 
+  it('--queue-type is the source type (for a missing DLQ)', () => {
+    const l = adHocLink({ from: ['amqp://a'], queue: 'q', to: ['amqp://b'], queueType: 'classic' });
+    expect(l.source).toEqual({ urls: ['amqp://a'], queue: 'q', type: 'classic' });
+  });
+
   it('refuses a queue forwarded into itself on the same broker, not another queue or broker', () => {
     expect(() => adHocLink({ from: ['amqp://u:p@a:5672'], queue: 'q', to: ['amqp://a'] })).toThrow(
       /same queue \(q\) on the same broker/,

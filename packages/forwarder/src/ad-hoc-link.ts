@@ -14,6 +14,8 @@ export interface AdHocLinkOptions {
   publishChannels?: number;
   name?: string;
   sqsEndpoint?: string;
+  /** The source queue's type: a missing `<queue>.dlq` is declared with it (default quorum). */
+  queueType?: 'quorum' | 'classic';
 }
 
 /** The link of `warren forward --from ... --queue ... --to ...`. */
@@ -39,7 +41,7 @@ export function adHocLink(o: AdHocLinkOptions): LinkSpec {
   const target = o.toExchange ? `exchange:${o.toExchange}` : (o.toQueue ?? o.queue);
   return {
     name: o.name ?? `${o.queue}->${sqs ? 'sqs' : target}`,
-    source: { urls: o.from, queue: o.queue },
+    source: { urls: o.from, queue: o.queue, ...(o.queueType ? { type: o.queueType } : {}) },
     destination: sqs
       ? { kind: 'sqs', queueUrl: o.to[0]!, ...(o.sqsEndpoint ? { endpoint: o.sqsEndpoint } : {}) }
       : o.toExchange

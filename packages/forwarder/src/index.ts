@@ -5,6 +5,7 @@ export { type DrainOptions, type DrainResult, drain } from './drain';
 export { createForwarder, type Forwarder } from './forwarder';
 export { ForwardLink, type LinkOptions } from './link';
 export { type LinksFromConfigOptions, linksFromConfig } from './links-from-config';
+export { probeQueueType, probeSourceQueueType } from './probe-queue-type';
 export { FORWARDED_HEADER, prepareHop, REASON_HEADER } from './provenance';
 export { redactUrl } from './redact';
 export type { OpenSink, OutItem, Sink, SinkEvents } from './sink';

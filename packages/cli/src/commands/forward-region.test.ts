@@ -44,6 +44,7 @@ describe.concurrent('warren forward: flags of the other mode are refused, not ig
   it.each([
     [['--to-queue', 'other'], '--to-queue applies to an ad-hoc link (--from, --queue, --to) only'],
     [['--to-exchange', 'x'], '--to-exchange applies to an ad-hoc link (--from, --queue, --to) only'],
+    [['--queue-type', 'classic'], '--queue-type applies to an ad-hoc link (--from, --queue, --to) only'],
     [[...adHoc, '--region', 'a'], "--region applies to the config's links only, not to an ad-hoc link"],
     [
       [...adHoc, '--to-queue', 'a', '--to-exchange', 'x'],

@@ -1,6 +1,7 @@
 import { defineConfig } from '@warren/core';
 import { adHocLink, createForwarder, type LinkSpec, linksFromConfig } from '@warren/forwarder';
 import { createLogger, createObservability, serveStatus } from '@warren/observability';
+import { adHocQueueType } from '../runtime/ad-hoc-queue-type';
 import { forwarderLog } from '../runtime/forwarder-log';
 import { linkStatusLog } from '../runtime/link-status-log';
 import { loadConfig } from '../runtime/load-config';
@@ -22,6 +23,8 @@ export interface ForwardCommandOptions {
   /** SQS endpoint override (local-aws-sqs); AWS otherwise. */
   sqsEndpoint?: string;
   name?: string;
+  /** Ad-hoc mode: the source queue's type (default: the config's, else what the broker says). */
+  queueType?: 'quorum' | 'classic';
   /** Exit 1 if shutdown takes longer (default 30 s). */
   shutdownTimeout?: number;
 }
@@ -44,12 +47,15 @@ export async function forward(o: ForwardCommandOptions): Promise<void> {
   if (adHoc) {
     if (!o.from || !o.queue || !o.to) throw new Error('warren forward: --from, --queue and --to go together');
     if (o.region) refuse("--region applies to the config's links only, not to an ad-hoc link");
-    links = [adHocLink({ ...o, from: o.from, queue: o.queue, to: o.to })];
+    const qt = await adHocQueueType({ from: o.from, queue: o.queue, queueType: o.queueType });
+    links = [adHocLink({ ...o, from: o.from, queue: o.queue, to: o.to, queueType: qt.type })];
+    console.log(`warren forward: source queue ${o.queue} is ${qt.type} (${qt.from})`);
     config = defineConfig({ tasks: [] });
   } else {
     for (const [flag, set] of [
       ['--to-queue', o.toQueue],
       ['--to-exchange', o.toExchange],
+      ['--queue-type', o.queueType],
     ] as const)
       if (set) refuse(`${flag} applies to an ad-hoc link (--from, --queue, --to) only`);
     config = await loadConfig();
