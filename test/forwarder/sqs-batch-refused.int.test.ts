@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   BatchRequestTooLong,
   DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  InvalidAttributeName,
   InvalidMessageContents,
   SendMessageBatchCommand,
   type SendMessageBatchRequest,
@@ -16,7 +18,8 @@ import { collect, depth, envelope, freshQueue, sleep, until } from './support';
 // Source: the shared broker (:5672, unique queue names). Destination: local-aws-sqs on 27054,
 // through a thin wrapper around a real SQS client that refuses chosen SendMessageBatch calls as a
 // whole, as AWS does for reasons local-aws-sqs does not check (characters it refuses, say). Every
-// other call goes to the real local queue.
+// other call goes to the real local queue. It also answers as AWS does where local-aws-sqs does not
+// (below).
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const sfx = randomUUID().slice(0, 8);
 const made: string[] = [];
@@ -56,6 +59,16 @@ function refusingClient(refuse: Refuse): { client: SQSClient; calls: Call[] } {
   const calls: Call[] = [];
   const send = client.send.bind(client) as (cmd: unknown) => Promise<unknown>;
   client.send = ((cmd: unknown) => {
+    // AWS refuses FifoQueue by name for a standard queue (InvalidAttributeName: Unknown Attribute
+    // FifoQueue, aws/aws-sdk-ruby#1350); local-aws-sqs answers without it.
+    const attrs = cmd instanceof GetQueueAttributesCommand ? cmd.input : undefined;
+    if (attrs?.AttributeNames?.includes('FifoQueue') && !attrs.QueueUrl?.endsWith('.fifo'))
+      return Promise.reject(
+        new InvalidAttributeName({
+          message: 'Unknown Attribute FifoQueue.',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     if (cmd instanceof SendMessageBatchCommand) {
       const err = refuse(cmd.input);
       const ids = (cmd.input.Entries ?? []).map((e) => idOf(e.MessageBody));

@@ -49,13 +49,15 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
       const res = await client.send(
         new GetQueueAttributesCommand({
           QueueUrl: dest.queueUrl,
-          AttributeNames: ['QueueArn', 'MaximumMessageSize', 'FifoQueue'],
+          AttributeNames: ['QueueArn', 'MaximumMessageSize'],
         }),
       );
       // Sent as the other type, every message is refused: a batch refused for what it carries
       // goes one entry at a time (sendBatch), so each would be dead-lettered. Refused here, the
-      // link restarts until its configuration is fixed, and dead-letters nothing.
-      const queueFifo = res.Attributes?.FifoQueue === 'true';
+      // link restarts until its configuration is fixed, and dead-letters nothing. The type is
+      // the ARN's: a FIFO queue's name ends in .fifo (AWS). Asked for by name, FifoQueue fails
+      // the call for a standard queue (InvalidAttributeName: Unknown Attribute FifoQueue).
+      const queueFifo = String(res.Attributes?.QueueArn ?? '').endsWith('.fifo');
       if (queueFifo !== fifo)
         throw new Error(
           `the queue is ${queueFifo ? 'FIFO' : 'standard'} but the link sends to it as ${fifo ? 'FIFO' : 'standard'}`,
