@@ -6,6 +6,7 @@ import { warrenCodec } from './codecs/warren-codec';
 import { ClusterConnection, type ClusterConnectionOptions, timeoutMs } from './connection/cluster-connection';
 import type { EventSink } from './connection/events';
 import { bounded, NoAnswerError, onTempChannel } from './connection/no-answer';
+import { ThawCheck } from './connection/thaw-check';
 import { AmqpConsumer } from './consumer/amqp-consumer';
 import { sendDeadLetterCopy } from './consumer/dead-letter';
 import { type DeadLetterRecord, peekDeadLetters } from './consumer/peek-dead-letters';
@@ -131,10 +132,15 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
       exchange === '' ? queueUnroutable(queue) : topology.unroutable(exchange, queue),
     onEvent: opts.onEvent, // per-confirm latency only when someone listens
   });
-  const publisher = new JobPublisher(conn, topology, confirm, codecFor, {
-    confirmTimeoutMs,
-    waitForConnectionMs,
-  });
+  const thaw = new ThawCheck(conn);
+  const publisher = new JobPublisher(
+    conn,
+    topology,
+    confirm,
+    codecFor,
+    { confirmTimeoutMs, waitForConnectionMs },
+    thaw,
+  );
   const consumer = new AmqpConsumer(
     { conn, topology, publisher, codecFor, onEvent },
     opts.prefetch,
@@ -203,6 +209,7 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
     currentNode: () => conn.currentNode(),
     close: async () => {
       clearInterval(topologyCheck);
+      thaw.stop();
       // A silent broker never answers the cancels and channel closes; the connection is destroyed.
       await bounded(consumer.close(), timeoutMs(opts), 'close the consumers').catch(() => {});
       await confirm.close();

@@ -9,6 +9,7 @@ import type { Options } from 'amqplib';
 import type { MessageCodec } from '../codec';
 import type { ClusterConnection } from '../connection/cluster-connection';
 import { bounded, NoAnswerError } from '../connection/no-answer';
+import type { ThawCheck } from '../connection/thaw-check';
 import { holdsInsteadOfHop } from '../consumer/hold-until-due';
 import { DUE_HEADER, pickTier } from '../topology/delay-tiers';
 import { isMissingTier, type Topology } from '../topology/topology';
@@ -39,6 +40,7 @@ export class JobPublisher implements Publisher {
     private readonly confirm: ConfirmPublisher,
     private readonly codecFor: (queue: string) => MessageCodec,
     private readonly defaults: { confirmTimeoutMs: number; waitForConnectionMs: number },
+    private readonly thaw?: ThawCheck,
   ) {}
 
   publish(queue: string, job: JobEnvelope, opts: PublishOptions = {}): Promise<void> {
@@ -54,6 +56,23 @@ export class JobPublisher implements Publisher {
   /** Any body and properties to `queue` (raw/poison publishes, codecs that pre-encode, hops). */
   send(queue: string, content: Buffer, properties: Options.Publish, opts: SendOptions = {}): Promise<void> {
     const timeoutMs = opts.timeoutMs ?? this.defaults.confirmTimeoutMs;
+    // After the process stood still (a Lambda thaw): is the connection alive? (see ThawCheck)
+    if (this.thaw?.due()) {
+      const t0 = Date.now();
+      return this.thaw
+        .verify(timeoutMs)
+        .then(() => this.sendNow(queue, content, properties, opts, timeoutMs - (Date.now() - t0)));
+    }
+    return this.sendNow(queue, content, properties, opts, timeoutMs);
+  }
+
+  private sendNow(
+    queue: string,
+    content: Buffer,
+    properties: Options.Publish,
+    opts: SendOptions,
+    timeoutMs: number,
+  ): Promise<void> {
     const delayed = opts.dueAt !== undefined || (opts.delayMs !== undefined && opts.delayMs > 0);
     // Hot path: connected, queue already declared, no delay: straight to the confirm channel.
     if (!delayed && this.conn.current() && (opts.declare === false || this.topology.isDeclared(queue)))
