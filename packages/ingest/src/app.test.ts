@@ -1,4 +1,4 @@
-import { MemoryResultStore, TransportError } from '@warren/core';
+import { type JobEnvelope, MemoryResultStore, TransportError } from '@warren/core';
 import { describe, expect, it } from 'vitest';
 import { KEY_ALL, KEY_EMAIL, testIngest } from './testing-helpers';
 
@@ -307,21 +307,19 @@ describe('ingest extension points', () => {
 describe('ingest trace context', () => {
   const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
   const PARENT = '00f067aa0ba902b7';
-  const published = async (traceparent?: string) => {
+  const publishedJob = async (headers: Record<string, string>) => {
     const { app, broker } = testIngest({ config: { auth } });
-    const res = await post(
-      app,
-      { task: 'demo.add', input: { a: 1, b: 2 } },
-      traceparent ? { traceparent } : {},
-    );
+    const res = await post(app, { task: 'demo.add', input: { a: 1, b: 2 } }, headers);
     expect(res.status).toBe(202);
-    return new Promise<string | undefined>((resolve) => {
+    return new Promise<JobEnvelope>((resolve) => {
       void broker.consume('default', async (d) => {
-        resolve(d.job.traceparent);
+        resolve(d.job);
         await d.ack();
       });
     });
   };
+  const published = async (traceparent?: string) =>
+    (await publishedJob(traceparent ? { traceparent } : {})).traceparent;
 
   it('continues a newer-version traceparent (sent on as version 00); none or an invalid one starts a trace', async () => {
     // Before: anything but the exact four-field shape was dropped, so a newer caller's trace broke.
@@ -331,5 +329,13 @@ describe('ingest trace context', () => {
     const fresh = [await published(`00-${'0'.repeat(32)}-${PARENT}-01`), await published()];
     for (const tp of fresh) expect(tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(fresh[0]!.slice(3, 35)).not.toBe(fresh[1]!.slice(3, 35));
+  });
+
+  it('carries the tracestate that came with a valid traceparent, normalized; none without one', async () => {
+    const traceparent = `00-${TRACE}-${PARENT}-01`;
+    const job = await publishedJob({ traceparent, tracestate: 'dd=s:1;o:rum , congo=t61rcWkgMzE' });
+    expect(job).toMatchObject({ traceparent, tracestate: 'dd=s:1;o:rum,congo=t61rcWkgMzE' });
+    expect((await publishedJob({ traceparent, tracestate: 'Not Valid' })).tracestate).toBeUndefined();
+    expect((await publishedJob({ tracestate: 'dd=s:1' })).tracestate).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { jsonDepthExceeds, MAX_MESSAGE_DEPTH } from './json-depth';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
-import { normalizeTraceparent } from './trace-parent';
+import { normalizeTraceparent, normalizeTracestate } from './trace-parent';
 
 export const backoffSchema = z.object({
   /** `exponential`: base·2^(attempt-1) capped at max, with full jitter. `fixed`: always base. */
@@ -47,6 +47,8 @@ export const jobEnvelopeSchema = z.object({
    * a bad tracing header from a foreign producer must not make the job poison (dead-lettered).
    */
   traceparent: z.string().transform(normalizeTraceparent).optional().catch(undefined),
+  /** W3C `tracestate` that came with the traceparent (vendors' sampling and routing data), read as normalizeTracestate reads it. */
+  tracestate: z.string().transform(normalizeTracestate).optional().catch(undefined),
 });
 export type JobEnvelope = z.infer<typeof jobEnvelopeSchema>;
 export type JobEnvelopeInput = z.input<typeof jobEnvelopeSchema>;

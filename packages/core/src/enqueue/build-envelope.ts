@@ -48,6 +48,8 @@ export function buildEnvelope(
 interface BuildOptions {
   nowMs?: number;
   traceparent?: string;
+  /** Kept only with a traceparent (W3C: a tracestate without its traceparent means nothing). */
+  tracestate?: string;
   origin: string;
   id?: string;
   /** The caller's idempotency scope (see idempotency-scope.ts): the envelope carries the scoped key. */
@@ -115,7 +117,10 @@ function build(
     envelope.idempotencyKey = opts.idempotencyScope
       ? scopedIdempotencyKey(opts.idempotencyScope, req.idempotencyKey)
       : req.idempotencyKey;
-  if (opts.traceparent) envelope.traceparent = opts.traceparent;
+  if (opts.traceparent) {
+    envelope.traceparent = opts.traceparent;
+    if (opts.tracestate) envelope.tracestate = opts.tracestate;
+  }
   if (config.queues[queue]!.sqs) assertFitsSqs(envelope);
   return { task, envelope, delayMs };
 }

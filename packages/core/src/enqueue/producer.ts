@@ -30,6 +30,8 @@ export type ProducerEvent =
 
 export interface EnqueueContext extends RoutingHint {
   traceparent?: string;
+  /** The W3C tracestate that came with `traceparent` (normalizeTracestate), carried to the job's runs. */
+  tracestate?: string;
   /** Base URL for `links.self`. */
   baseUrl?: string;
   /**
@@ -88,6 +90,7 @@ export function createProducer(deps: ProducerDeps) {
   async function enqueue(req: EnqueueRequest, ctx: EnqueueContext = {}): Promise<EnqueueResult> {
     const building = buildEnvelope(config, req, {
       traceparent: ctx.traceparent,
+      tracestate: ctx.tracestate,
       origin: config.region,
       id: ctx.jobId,
       idempotencyScope: ctx.idempotencyScope,

@@ -23,6 +23,7 @@ export class RunContext implements TaskContext {
   readonly maxAttempts: number;
   readonly queue: string;
   readonly traceparent: string | undefined;
+  readonly tracestate: string | undefined;
   constructor(
     private readonly job: JobEnvelope,
     readonly attempt: number,
@@ -39,6 +40,7 @@ export class RunContext implements TaskContext {
     this.maxAttempts = job.maxAttempts;
     this.queue = job.queue;
     this.traceparent = traceparent;
+    this.tracestate = job.tracestate;
   }
 
   get signal(): AbortSignal {

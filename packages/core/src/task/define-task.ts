@@ -15,6 +15,8 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** W3C trace context of this run (its span when observability runs the worker): pass it on to child jobs and calls. */
   readonly traceparent?: string;
+  /** The job's W3C tracestate, if its producer sent one: pass it on with `traceparent`. */
+  readonly tracestate?: string;
   /** Stores progress on the job record (also renews the lease); does nothing once the run is over (timed out, aborted). A report the store cannot take for the moment (unreachable) is dropped, not thrown. */
   progress(value: unknown): Promise<void>;
 }

@@ -4,19 +4,23 @@ import {
   type LatLon,
   newTraceparent,
   normalizeTraceparent,
+  normalizeTracestate,
 } from '@warren/core';
 import type { Context } from 'hono';
 
 /** What the producer needs from the HTTP request: trace context, link base, caller location. */
 export function enqueueContext(c: Context, spanTraceparent?: () => string | undefined): EnqueueContext {
   let located: [LatLon | undefined] | undefined;
+  const sent = normalizeTraceparent(c.req.header('traceparent'));
   return {
     // The request's span when the process traces it (it continues the caller's header itself):
     // the caller's header instead split the trace, a header-less request's span in one trace and
     // its job in another. Else a newer version is continued (as 00); none, or an invalid one,
     // starts a trace of the job's own here (as an OpenTelemetry server would), so its worker
     // lines carry a trace id.
-    traceparent: spanTraceparent?.() ?? normalizeTraceparent(c.req.header('traceparent')) ?? newTraceparent(),
+    traceparent: spanTraceparent?.() ?? sent ?? newTraceparent(),
+    // Only beside a valid traceparent (W3C §3.3); a span continuing it carries the same tracestate.
+    tracestate: sent ? normalizeTracestate(c.req.header('tracestate')) : undefined,
     // Links name the URL the caller used: behind a TLS-terminating proxy its scheme, behind a
     // proxy or an API Gateway stage that serves the API under a path, that path.
     baseUrl:

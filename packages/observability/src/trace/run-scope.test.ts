@@ -68,6 +68,37 @@ describe('a task runs inside its job span (OpenTelemetry SDK registered)', () =>
     expect(seen).toBe(`00-${TRACE}-${jobSpan.spanContext().spanId}-01`);
   });
 
+  it("the producer's tracestate is on the job span (from its parent) and in ctx.tracestate", async () => {
+    exporter.reset();
+    let seen: string | undefined;
+    const t = defineTask({
+      name: 'traced.state',
+      input: z.unknown(),
+      handler: (_input, ctx) => {
+        seen = ctx.tracestate;
+        return 1;
+      },
+    });
+    const obs = createObservability({
+      config: defineConfig({ tasks: [t] }),
+      logger: createLogger({ stream: captureLines().stream }),
+    });
+    const ex = createExecutor({
+      tasks: new Map([['traced.state', t]]),
+      results: new MemoryResultStore(),
+      workerId: 'w',
+      resultTtlS: 60,
+      onEvent: obs.executorEvents,
+      runScope: obs.runScope,
+    });
+    const tracestate = 'dd=s:1;o:rum,congo=t61rcWkgMzE';
+    const job = makeJob({ task: 'traced.state', traceparent: `00-${TRACE}-${PARENT}-01`, tracestate });
+    expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'run traced.state')!;
+    expect(span.spanContext().traceState?.serialize()).toBe(tracestate);
+    expect(seen).toBe(tracestate);
+  });
+
   // The run's outcome write failed (result store down), so it reported none; once its lease
   // lapsed a copy of the same attempt took the job over and started again. The first span was
   // replaced in the open set without being ended: with an SDK it was never exported.

@@ -1,8 +1,16 @@
-import { context, type Span, type SpanContext, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  context,
+  createTraceState,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { newSpanId, newTraceparent, normalizeTraceparent } from '@warren/core';
 
 /** The span context a W3C `traceparent` names, or undefined when absent or invalid (a newer version is read by its first four fields). */
-export function parseTraceparent(tp: string | undefined): SpanContext | undefined {
+export function parseTraceparent(tp: string | undefined, tracestate?: string): SpanContext | undefined {
   const v00 = normalizeTraceparent(tp);
   if (!v00) return undefined;
   return {
@@ -10,6 +18,7 @@ export function parseTraceparent(tp: string | undefined): SpanContext | undefine
     spanId: v00.slice(36, 52),
     traceFlags: Number.parseInt(v00.slice(53, 55), 16),
     isRemote: true,
+    ...(tracestate ? { traceState: createTraceState(tracestate) } : {}),
   };
 }
 
@@ -45,10 +54,12 @@ export interface JobSpan {
  * non-recording spans that merely carry the parent's context), so logs still get the trace id.
  */
 export function startJobSpan(
-  job: { id: string; task: string; queue: string; traceparent?: string },
+  job: { id: string; task: string; queue: string; traceparent?: string; tracestate?: string },
   attempt: number,
 ): JobSpan {
-  const parent = parseTraceparent(job.traceparent);
+  // With the producer's tracestate: a sampler or exporter reading it (vendors' sampling priority,
+  // routing) sees it on the run's parent, as an instrumented HTTP server sees a request's.
+  const parent = parseTraceparent(job.traceparent, job.tracestate);
   const ctx = parent ? trace.setSpanContext(context.active(), parent) : context.active();
   const span = trace.getTracer('warren').startSpan(
     `run ${job.task}`,

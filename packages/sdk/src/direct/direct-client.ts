@@ -14,6 +14,7 @@ import {
   NotFoundError,
   newTraceparent,
   normalizeTraceparent,
+  normalizeTracestate,
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
@@ -47,8 +48,16 @@ import { createRetrying } from './retrying';
  * and retries as it does (`retry`: 429, 503 and 409 with backoff and Retry-After, each try under
  * the caller's idempotency key, or else the same job id, so a retry never runs a job twice).
  */
-/** The caller's trace context (an invalid one is dropped, as the ingest drops it), else a new trace. */
-const traceOf = (traceparent: string | undefined) => normalizeTraceparent(traceparent) ?? newTraceparent();
+/**
+ * The caller's trace context (an invalid one is dropped, as the ingest drops it, and its
+ * tracestate with it), else a new trace.
+ */
+function traceOf({ traceparent, tracestate }: SendOptions): { traceparent: string; tracestate?: string } {
+  const sent = normalizeTraceparent(traceparent);
+  if (!sent) return { traceparent: newTraceparent() };
+  const state = normalizeTracestate(tracestate);
+  return state ? { traceparent: sent, tracestate: state } : { traceparent: sent };
+}
 
 export function createDirectClient(
   deps: ProducerDeps & {
@@ -94,7 +103,7 @@ export function createDirectClient(
   async function enqueueOnce<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    { signal, traceparent, ...options }: EnqueueOptions & SendOptions,
+    { signal, traceparent, tracestate, ...options }: EnqueueOptions & SendOptions,
   ): Promise<JobHandle<OutputFor<T>>> {
     // A publish in flight is not stopped (its confirm decides); the signal ends a retry's pause.
     signal?.throwIfAborted();
@@ -110,7 +119,7 @@ export function createDirectClient(
     // with undefined when the request names none.
     // The caller's trace, or one of the job's own, as the ingest starts one for a request without
     // a traceparent: without it the worker's lines for the job carried no traceId.
-    const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), traceparent: traceOf(traceparent) };
+    const ctx = { ...deps.hint, jobId: idFor(req.idempotencyKey), ...traceOf({ traceparent, tracestate }) };
     const { replayed, response } = await retrying(() => sized.enqueue(req, ctx), { signal });
     return { ...response, replayed };
   }
@@ -123,7 +132,7 @@ export function createDirectClient(
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
-    { signal, traceparent }: SendOptions = {},
+    { signal, ...trace }: SendOptions = {},
   ): Promise<BatchItemResult[]> {
     signal?.throwIfAborted();
     // As one batch body, as the HTTP client sends it (a body nested too deeply is refused whole).
@@ -146,7 +155,7 @@ export function createDirectClient(
           sized,
           pending.map((i) => items[i]),
           // One trace per batch sent, as a batch request shares its request's.
-          { ...deps.hint, traceparent: traceOf(traceparent) },
+          { ...deps.hint, ...traceOf(trace) },
           { jobIds: pending.map((i) => ids[i]) },
         ).then(
           (results) => ({ results: results.map((r, k) => renumberItem(r, k, pending[k]!)) }),

@@ -60,7 +60,10 @@ describe('direct client trace context', () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     await direct.enqueue(add, { a: 1, b: 1 }, { traceparent });
     await direct.enqueueMany([{ task: add, input: { a: 2, b: 1 } }], { traceparent });
-    await direct.enqueue(add, { a: 1, b: 2 }, { traceparent: 'not-a-traceparent' });
+    await direct.enqueue(add, { a: 1, b: 2 }, { traceparent: 'not-a-traceparent', tracestate: 'dd=s:1' });
+    await direct.enqueue(add, { a: 1, b: 3 }, { traceparent, tracestate: 'dd=s:1 , congo=t61' });
+    expect(sent.map((j) => j.tracestate)).toEqual([undefined, undefined, undefined, 'dd=s:1,congo=t61']);
+    sent.pop();
     expect(sent.map((j) => j.traceparent)).toEqual([
       traceparent,
       traceparent,

@@ -89,10 +89,18 @@ describe('HTTP client against a real ingest', () => {
       },
     );
     await client.enqueue(add, { a: 7, b: 8 });
+    await client.enqueue(add, { a: 9, b: 10 }, { traceparent, tracestate: 'dd=s:1,congo=t61' });
     const ids = ingest.published.map((j) => j.traceparent?.split('-')[1]);
     expect(ids.slice(0, 3)).toEqual([traceId, traceId, traceId]);
     expect(ids[3]).toMatch(/^[0-9a-f]{32}$/);
     expect(ids[3]).not.toBe(traceId);
+    expect(ingest.published.map((j) => j.tracestate)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'dd=s:1,congo=t61',
+    ]);
   });
 
   it('a retried enqueue whose first try is still being accepted answers that job, not a 409', async () => {

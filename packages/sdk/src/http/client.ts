@@ -37,9 +37,12 @@ export interface CallOptions {
  */
 export interface SendOptions extends CallOptions {
   traceparent?: string;
+  /** The W3C tracestate that goes with `traceparent` (ignored without one). */
+  tracestate?: string;
 }
 
-const traceHeaders = (traceparent: string | undefined) => (traceparent ? { traceparent } : undefined);
+const traceHeaders = ({ traceparent, tracestate }: SendOptions) =>
+  traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined;
 
 /** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
@@ -83,7 +86,7 @@ export function createClient(opts: ClientOptions) {
   async function enqueue<T extends TaskArg>(
     task: T,
     input: InputFor<T>,
-    { signal, traceparent, ...options }: EnqueueOptions & SendOptions = {},
+    { signal, traceparent, tracestate, ...options }: EnqueueOptions & SendOptions = {},
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
     const idempotencyKey = options.idempotencyKey ?? randomUUID();
@@ -93,7 +96,7 @@ export function createClient(opts: ClientOptions) {
       { ...options, task: name, input, idempotencyKey },
       startCall(signal),
       JOB,
-      traceHeaders(traceparent),
+      traceHeaders({ traceparent, tracestate }),
     ).catch((err: unknown) => {
       // The job may have been accepted: the key lets the caller enqueue again without a second.
       throw withIdempotencyKey(err, idempotencyKey);
@@ -114,7 +117,7 @@ export function createClient(opts: ClientOptions) {
    */
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
-    { signal, traceparent }: SendOptions = {},
+    { signal, ...trace }: SendOptions = {},
   ): Promise<BatchItemResult[]> {
     const items = jobs.map((j) => ({
       ...j,
@@ -147,7 +150,7 @@ export function createClient(opts: ClientOptions) {
               body,
               call,
               batchOf(part.length),
-              traceHeaders(traceparent),
+              traceHeaders(trace),
             );
             res.data.results.forEach((r, k) => {
               got[part[k]!] = ownTry(renumberItem(r, k, part[k]!), jobs[part[k]!]!);
