@@ -50,7 +50,7 @@ describe('SQS batching', () => {
     for (const [body, code] of [
       ['a\u0000b', 'U+0000'],
       ['{"x":"\u001b"}', 'U+001B'],
-      ['{"x":"\uffff"}', 'U+FFFF'],
+      ['{"x":"\uffff"', 'U+FFFF'], // not JSON (unterminated): the character is the text's own
       ['\ufffe', 'U+FFFE'],
     ] as const) {
       expect(toSqsEntry(withBody(body), false, SQS_LIMITS)).toEqual({
@@ -58,6 +58,9 @@ describe('SQS batching', () => {
       });
       expect(toSqsEntry(withBody(body), true, SQS_LIMITS)).toHaveProperty('reason');
     }
+    // In JSON (a warren job's input) U+FFFE and U+FFFF are sent as escapes: the same JSON value.
+    const json = toSqsEntry(withBody('{"x":"a\uffffb","y":["\ufffe"]}'), true, SQS_LIMITS);
+    expect(json).toHaveProperty('entry.MessageBody', '{"x":"a\\uffffb","y":["\\ufffe"]}');
     const ok = 'tab\t lf\n cr\r é 中 \ud7ff \ue000 \ufffd 😀 \u{10ffff}';
     expect(toSqsEntry(withBody(ok), true, SQS_LIMITS)).toHaveProperty('entry.MessageBody', ok);
     const badId = { ...item(6, 10), options: { ...item(6, 10).options, messageId: 'id\u0001' } };

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { sqsSafeJson } from '@warren/core';
 import { FORWARDED_HEADER } from './provenance';
 import { optionsOf } from './raw-properties';
 import type { OutItem } from './sink';
@@ -29,7 +30,7 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   // SQS refuses an empty body, and a FIFO queue then the whole batch: the link restarted on it for ever.
   if (item.content.length === 0) return { reason: 'empty body (SQS takes no empty message)' };
   if (!isUtf8(item.content)) return { reason: 'body is not UTF-8 text (SQS carries text only)' };
-  const body = item.content.toString('utf8');
+  const body = sqsTakes(item.content.toString('utf8'));
   const attrs: Record<string, MessageAttributeValue> = {};
   const o = optionsOf(item);
   if (o.contentType) attrs['content-type'] = { DataType: 'String', StringValue: o.contentType };
@@ -66,6 +67,24 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
  */
 const REFUSED_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 const ALLOWED = '#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF';
+
+/**
+ * A JSON body (every warren job) as SQS takes it when only U+FFFE / U+FFFF stood in the way:
+ * JSON.stringify leaves them raw in strings, and written as escapes they are the same JSON value
+ * (a job dead-lettered for a character in its input was lost to its workers). Any other body is
+ * left as it came, to be refused below.
+ */
+function sqsTakes(body: string): string {
+  if (!REFUSED_CHAR.test(body)) return body;
+  const escaped = sqsSafeJson(body);
+  if (escaped === body) return body;
+  try {
+    JSON.parse(escaped);
+    return escaped;
+  } catch {
+    return body; // not JSON: the characters are the message's own
+  }
+}
 
 function refusedChar(what: string, text: string): string | undefined {
   const m = REFUSED_CHAR.exec(text);

@@ -5,6 +5,7 @@ export * from './job-record';
 export * from './json-depth';
 export * from './names';
 export * from './problem';
+export * from './sqs-safe-json';
 export * from './states';
 export * from './trace-ids';
 export * from './trace-parent';

@@ -1,4 +1,4 @@
-import type { JobEnvelope } from '@warren/core';
+import { type JobEnvelope, sqsSafeJson } from '@warren/core';
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_DELAY_S, toSeconds } from './limits';
 import { outlivesRetention } from './retention';
@@ -51,7 +51,10 @@ export async function deferMessage(
       return true;
     }
   }
-  const body = attempt === job.attempt && stamped === job ? m.body : JSON.stringify({ ...stamped, attempt });
+  const body =
+    attempt === job.attempt && stamped === job
+      ? m.body
+      : sqsSafeJson(JSON.stringify({ ...stamped, attempt }));
   await sqsCall('SendMessage (deferred copy)', async () => {
     const { SendMessageCommand } = await loadSqsSdk();
     const MessageAttributes = handedBack

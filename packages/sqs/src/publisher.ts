@@ -4,7 +4,13 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type JobEnvelope, type Publisher, type PublishOptions, TransportError } from '@warren/core';
+import {
+  type JobEnvelope,
+  type Publisher,
+  type PublishOptions,
+  sqsSafeJson,
+  TransportError,
+} from '@warren/core';
 import { sqsCall } from './errors';
 import { isFifoUrl, MAX_BATCH_ENTRIES, MAX_DELAY_S, MAX_PAYLOAD_BYTES, toSeconds } from './limits';
 import { type QueueUrlOptions, queueUrlResolver } from './queue-urls';
@@ -90,7 +96,7 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       } catch (err) {
         return Promise.reject(new TransportError((err as Error).message, false, { cause: err }));
       }
-      const body = JSON.stringify(withNotBefore(job, po.delayMs));
+      const body = sqsSafeJson(JSON.stringify(withNotBefore(job, po.delayMs)));
       const bytes = encoder.encode(body).byteLength;
       if (bytes > MAX_PAYLOAD_BYTES) {
         return Promise.reject(

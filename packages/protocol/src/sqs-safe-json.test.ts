@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { sqsSafeJson } from './sqs-safe-json';
+
+describe('sqsSafeJson', () => {
+  it('writes U+FFFE and U+FFFF as escapes: the same JSON value, no character SQS refuses', () => {
+    const value = { a: 'x\uffffy', b: ['\ufffe'], c: 'plain \u{1f600} \ufffd' };
+    const raw = JSON.stringify(value);
+    expect(raw).toMatch(/[\ufffe\uffff]/); // what JSON.stringify leaves
+    const safe = sqsSafeJson(raw);
+    expect(safe).not.toMatch(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u);
+    expect(JSON.parse(safe)).toEqual(value);
+  });
+
+  it('returns other text unchanged', () => {
+    const raw = JSON.stringify({ a: 'é\u0000\t' });
+    expect(sqsSafeJson(raw)).toBe(raw);
+  });
+});
