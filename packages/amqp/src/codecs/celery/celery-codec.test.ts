@@ -143,6 +143,23 @@ describe('celery codec: decoding messages sent by Python Celery', () => {
     expect(r.ok && r.job.traceparent).toBeUndefined();
   });
 
+  it('carries a tracestate header with its traceparent, both ways; an invalid one is dropped', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const base = incoming(msg('positional'));
+    const withHeaders = (extra: Record<string, unknown>) => ({
+      ...base,
+      properties: { ...base.properties, headers: { ...base.properties.headers, ...extra } },
+    });
+    const r = celeryCodec.decode(withHeaders({ traceparent, tracestate: 'dd=s:1 ,congo=t61' }));
+    expect(r.ok && r.job.tracestate).toBe('dd=s:1,congo=t61');
+    if (!r.ok) throw new Error(r.reason);
+    expect(celeryCodec.encode(r.job).properties.headers?.tracestate).toBe('dd=s:1,congo=t61');
+    const bad = celeryCodec.decode(withHeaders({ traceparent, tracestate: 'Not Valid' }));
+    expect(bad.ok && bad.job.tracestate).toBeUndefined();
+    const alone = celeryCodec.decode(withHeaders({ tracestate: 'dd=s:1' }));
+    expect(alone.ok && alone.job.tracestate).toBeUndefined();
+  });
+
   it("reads a per-call timelimit [hard, soft] as the job's timeoutMs when shorter than the task's", () => {
     const base = incoming(msg('positional'));
     const withLimit = (timelimit: unknown) => ({

@@ -126,6 +126,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       [WARREN_HEADER]: JSON.stringify(extras),
     };
     if (job.traceparent) headers.traceparent = job.traceparent;
+    if (job.tracestate) headers.tracestate = job.tracestate;
     const body = [args, kwargs, { callbacks: null, errbacks: null, chain: null, chord: null }];
     return {
       content: Buffer.from(JSON.stringify(body), 'utf8'),
@@ -229,6 +230,9 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
       origin: extras.origin ?? region,
       hops: extras.hops ?? [],
       traceparent: typeof h.traceparent === 'string' ? h.traceparent : undefined,
+      // Only with its traceparent (W3C); an invalid one is dropped by the schema, never the task.
+      tracestate:
+        typeof h.traceparent === 'string' && typeof h.tracestate === 'string' ? h.tracestate : undefined,
     };
     const parsed = jobEnvelopeSchema.safeParse(candidate);
     if (!parsed.success) {
