@@ -50,5 +50,6 @@ export { type CancelHooks, cancelJob, cancelPatch } from './state/cancel-patch';
 export { expireOverdue, msUntilOverdue } from './state/expire-overdue';
 export { readJob } from './state/read-job';
 export { type PollOptions, pollUntilTerminal, waitUntilTerminal } from './state/wait-until-terminal';
+export { StillnessWatch } from './stood-still';
 export * from './task/define-task';
 export * from './task/task-errors';

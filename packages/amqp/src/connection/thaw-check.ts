@@ -1,4 +1,4 @@
-import { TransportError } from '@warren/core';
+import { StillnessWatch, TransportError } from '@warren/core';
 import type { ClusterConnection } from './cluster-connection';
 import { bounded, destroySocket } from './no-answer';
 
@@ -16,38 +16,28 @@ export interface ThawCheckOptions {
  * intervals after the thaw, and the first publish went out on the dead socket: a 503 at once (the
  * close or a RST came first) or after the whole publish timeout (no answer ever).
  *
- * So when the clock jumped past `gapMs` since the last tick of a cheap timer (a freeze stops
- * timers; so does a long block of the event loop, which misses heartbeats too), the next publish
- * first proves the connection answers (a channel open: one round trip), else replaces it and
- * waits for the new one. The message itself goes out once, after the check: nothing can land
- * twice. In the steady state a publish pays one clock read and a compare, no await.
+ * So when the process stood still past `gapMs` (StillnessWatch: a freeze, or a long block of the
+ * event loop, which misses heartbeats too), the next publish first proves the connection answers
+ * (a channel open: one round trip), else replaces it and waits for the new one. The message
+ * itself goes out once, after the check: nothing can land twice. In the steady state a publish
+ * pays one clock read and a compare, no await.
  */
 export class ThawCheck {
-  private tick = Date.now();
-  private stale = false;
   private checking: Promise<void> | undefined;
-  private readonly timer: ReturnType<typeof setInterval>;
-  private readonly gapMs: number;
+  private readonly still: StillnessWatch;
   private readonly probeMs: number;
 
   constructor(
     private readonly conn: ClusterConnection,
     opts: ThawCheckOptions = {},
   ) {
-    this.gapMs = opts.gapMs ?? 2000;
+    this.still = new StillnessWatch(opts.gapMs ?? 2000);
     this.probeMs = opts.probeMs ?? 1000;
-    // The timer notices a jump too, for an invocation that arrives after timers ran again.
-    this.timer = setInterval(() => {
-      const now = Date.now();
-      if (now - this.tick > this.gapMs) this.stale = true;
-      this.tick = now;
-    }, this.gapMs / 4);
-    this.timer.unref?.();
   }
 
   /** Whether a publish now must wait for `verify` first. */
   due(): boolean {
-    return this.stale || Date.now() - this.tick > this.gapMs;
+    return this.still.stoodStill();
   }
 
   /**
@@ -57,14 +47,13 @@ export class ThawCheck {
   verify(waitMs: number): Promise<void> {
     this.checking ??= this.run(Date.now() + waitMs).finally(() => {
       this.checking = undefined;
-      this.stale = false;
-      this.tick = Date.now();
+      this.still.clear();
     });
     return this.checking;
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.still.stop();
   }
 
   private async run(deadline: number): Promise<void> {

@@ -8,6 +8,7 @@ import { type RedisDriver, RedisResultStore, type ScriptName, type WaitOptions }
 import { DoneSubscriber, type Wake } from './done-subscriber';
 import { dropOnTimeout } from './drop-on-timeout';
 import { explainOffline } from './offline-error';
+import { RedisThawCheck } from './thaw-check';
 
 export interface RedisResultStoreOptions {
   /** An ioredis instance (used as is, not closed by the store) or a redis:// URL. */
@@ -63,14 +64,20 @@ export class TcpResultStore extends RedisResultStore {
     // An instance of the caller's keeps its own connection handling ("used as is").
     const dropped = opts.owned ? dropOnTimeout(redis) : undefined;
     const offline = opts.owned ? explainOffline(redis) : undefined;
-    const drop = <T>(p: Promise<T>): Promise<T> => (dropped ? p.catch(dropped).catch(offline) : p);
+    // The first command after a Lambda thaw checks the connection first (see RedisThawCheck).
+    const thaw = opts.owned ? new RedisThawCheck(redis) : undefined;
+    const drop = <T>(run: () => Promise<T>): Promise<T> => {
+      const p = thaw ? thaw.run(run) : run();
+      return dropped ? p.catch(dropped).catch(offline) : p;
+    };
     const driver: RedisDriver = {
       script: (name, keys, args) =>
-        drop(
+        drop(() =>
           (redis as unknown as Record<string, ScriptFn>)[COMMANDS[name].name]!(keys.length, ...keys, ...args),
         ),
-      hgetall: (key) => drop(redis.hgetall(key)),
+      hgetall: (key) => drop(() => redis.hgetall(key)),
       close: async () => {
+        thaw?.stop();
         await done.close();
         if (opts.owned) await redis.quit().catch(() => redis.disconnect());
       },
