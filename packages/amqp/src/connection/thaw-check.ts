@@ -7,6 +7,12 @@ export interface ThawCheckOptions {
   gapMs?: number;
   /** How long the broker has to answer the check before the connection is replaced. */
   probeMs?: number;
+  /**
+   * How long a publish waits for the new connection at most (within its own timeout). A broker
+   * that went down meanwhile must not hold the first request for its whole publish timeout before
+   * the next region is tried (before the check, a lost connection failed it at once).
+   */
+  reconnectMs?: number;
 }
 
 /**
@@ -26,6 +32,7 @@ export class ThawCheck {
   private checking: Promise<void> | undefined;
   private readonly still: StillnessWatch;
   private readonly probeMs: number;
+  private readonly reconnectMs: number;
 
   constructor(
     private readonly conn: ClusterConnection,
@@ -33,6 +40,7 @@ export class ThawCheck {
   ) {
     this.still = new StillnessWatch(opts.gapMs ?? 2000);
     this.probeMs = opts.probeMs ?? 1000;
+    this.reconnectMs = opts.reconnectMs ?? 2000;
   }
 
   /** Whether a publish now must wait for `verify` first. */
@@ -83,6 +91,6 @@ export class ThawCheck {
       }
     }
     // Lost (closed while frozen, or by the check): the reconnect has begun; wait for it.
-    await this.conn.waitConnected(deadline - Date.now());
+    await this.conn.waitConnected(Math.min(deadline - Date.now(), this.reconnectMs));
   }
 }
