@@ -15,6 +15,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { assertTaskAllowed } from '../middleware/auth/auth';
 import { jsonBody } from '../middleware/json-body/json-body';
+import { NOSNIFF_HEADER } from '../middleware/nosniff/nosniff';
 import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
 import { idempotencyKeyHeader } from './idempotency-header';
@@ -67,8 +68,10 @@ export function jobRoutes(deps: JobRoutesDeps) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       location: response.links.self,
+      ...NOSNIFF_HEADER,
     };
     if (replayed) headers['idempotent-replayed'] = 'true';
+    c.set('nosniffSent', true);
     return new Response(JSON.stringify(response), { status: replayed ? 200 : 202, headers });
   });
 
