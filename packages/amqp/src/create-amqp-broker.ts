@@ -86,7 +86,10 @@ export interface AmqpBroker {
   close(): Promise<void>;
 }
 
-/** The RabbitMQ adapter: one cluster connection, confirms, topology, consumer. */
+/**
+ * The RabbitMQ adapter: one cluster connection (a second AMQP connection for consumers, once one
+ * consumes), confirms, topology, consumer.
+ */
 export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   const onEvent: EventSink = opts.onEvent ?? (() => {});
   const conn = new ClusterConnection({ ...opts, onEvent });
@@ -148,7 +151,8 @@ export function createAmqpBroker(opts: AmqpBrokerOptions): AmqpBroker {
   );
   conn.onConnect((model) => topology.declareAll(model));
   conn.onConnect((model) => bounded(confirm.attach(model), timeoutMs(opts), 'open the publisher channel'));
-  conn.onConnect(consumer.attach);
+  // On a connection of their own: see ClusterConnection (a resource alarm blocks publishers).
+  conn.onConsumerConnect(consumer.attach);
   const checkEvery = opts.topologyCheckMs ?? 30_000;
   const topologyCheck =
     checkEvery > 0

@@ -27,7 +27,7 @@ export interface ClusterConnectionOptions {
   onEvent?: EventSink;
 }
 
-/** Runs on every (re)connection, in registration order: topology, publisher channel, consumers. */
+/** Runs on every (re)connection, in registration order: topology, publisher channel; then consumers. */
 export type ConnectHook = (model: ChannelModel) => Promise<void>;
 
 /** Bounds the connect, each reply a connect hook waits for (NoAnswerError), and a close. */
@@ -37,6 +37,12 @@ export const timeoutMs = (o: { connectTimeoutMs?: number }) => o.connectTimeoutM
  * One logical connection to a cluster: knows every node, picks one by strategy, health-checks
  * them all, and on loss reconnects to another node at once (then with backoff once a whole round
  * failed), re-running the hooks so topology and consumers exist again on the new node.
+ *
+ * Consumers get an AMQP connection of their own to the same node, opened once something consumes
+ * (a publish-only process keeps one): under a resource alarm RabbitMQ stops reading a connection
+ * that publishes, its acks included, so a worker that published a retry (or the health check's
+ * poke) stopped acking, its prefetch stayed full and the queue could not drain. The two are one
+ * unit: made on the same node in the same round, and the loss of either drops both.
  */
 export class ClusterConnection {
   readonly nodes: NodeState[];
@@ -46,6 +52,13 @@ export class ClusterConnection {
   private model: ChannelModel | undefined;
   private index: number | undefined;
   private readonly hooks: ConnectHook[] = [];
+  private readonly consumerHooks: ConnectHook[] = [];
+  /** The consumers' connection (never publishes, so an alarm never blocks it). */
+  private consumeModel: ChannelModel | undefined;
+  private wantsConsumer = false;
+  private openingConsumer: Promise<ChannelModel | undefined> | undefined;
+  /** The last generation whose loss was handled (either connection's close reports it). */
+  private lostGeneration = 0;
   private readonly waiters = new Set<() => void>();
   private closed = false;
   private connecting: Promise<boolean> | undefined;
@@ -66,6 +79,35 @@ export class ClusterConnection {
 
   onConnect(hook: ConnectHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Runs on every consumers' connection made with a (re)connection, after the `onConnect` hooks. */
+  onConsumerConnect(hook: ConnectHook): void {
+    this.consumerHooks.push(hook);
+  }
+
+  /** The consumers' connection, if connected and one was opened. */
+  consumerModel(): ChannelModel | undefined {
+    return this.model ? this.consumeModel : undefined;
+  }
+
+  /**
+   * The consumers' connection, opened to the current node on first use (no hooks: nothing
+   * consumed before). undefined while not connected: every later connection opens it and runs
+   * the consumer hooks. One that cannot be opened drops the pair, so both are made again.
+   */
+  async consumerConnection(): Promise<ChannelModel | undefined> {
+    this.wantsConsumer = true;
+    if (!this.model || this.consumeModel || this.index === undefined) return this.consumerModel();
+    this.openingConsumer ??= this.openConsumer(this.index, this.generation)
+      .catch(() => {
+        this.failover();
+        return undefined;
+      })
+      .finally(() => {
+        this.openingConsumer = undefined;
+      });
+    return this.openingConsumer;
   }
 
   /** The node currently connected to (redacted URL). */
@@ -166,9 +208,23 @@ export class ClusterConnection {
     clearInterval(this.healthTimer);
     clearTimeout(this.retryTimer);
     for (const w of [...this.waiters]) w();
-    const m = this.model;
+    const models = [this.model, this.consumeModel];
     this.model = undefined;
-    if (m) await closeOrDestroy(m, timeoutMs(this.opts));
+    this.consumeModel = undefined;
+    await Promise.all(models.map((m) => m && closeOrDestroy(m, timeoutMs(this.opts))));
+  }
+
+  /** A second connection to node `i` for the consumers, lost together with the publishing one. */
+  private async openConsumer(i: number, generation: number): Promise<ChannelModel> {
+    const opts = { ...this.openOptions(timeoutMs(this.opts)), connectionName: 'warren consumers' };
+    const m = await openConnection(this.nodes[i]!.url, opts);
+    if (generation !== this.generation || this.lostGeneration === generation || this.closed) {
+      await closeOrDestroy(m, timeoutMs(this.opts));
+      throw new TransportError("connection lost while opening the consumers' connection", true);
+    }
+    m.on('close', (err?: Error) => this.lost(generation, i, err));
+    this.consumeModel = m;
+    return m;
   }
 
   private openOptions(timeoutMs: number) {
@@ -233,6 +289,10 @@ export class ClusterConnection {
     model.on('close', (err?: Error) => this.lost(generation, i, err));
     try {
       for (const hook of this.hooks) await hook(model);
+      if (this.wantsConsumer) {
+        const consumers = await this.openConsumer(i, generation);
+        for (const hook of this.consumerHooks) await hook(consumers);
+      }
     } catch (err) {
       // A hook that cannot run (the node is going away mid-setup) counts as a failed connect.
       this.errors.record(i, err);
@@ -241,12 +301,12 @@ export class ClusterConnection {
         node: redactUrl(node.url),
         error: (err as Error).message,
       });
-      await closeOrDestroy(model, timeoutMs(this.opts));
+      await this.closeBoth(model, generation);
       return false;
     }
-    if (generation !== this.generation || this.closed) {
-      // Closed (or superseded) while the hooks ran: nobody will ever use or close this one.
-      await closeOrDestroy(model, timeoutMs(this.opts));
+    if (generation !== this.generation || this.lostGeneration === generation || this.closed) {
+      // Closed, superseded or lost while the hooks ran: nobody will ever use or close this one.
+      await this.closeBoth(model, generation);
       return false;
     }
     node.healthy = true;
@@ -259,16 +319,31 @@ export class ClusterConnection {
     return true;
   }
 
+  /** Closes a connection being set up and the consumers' one made with it, if any. */
+  private async closeBoth(model: ChannelModel, generation: number): Promise<void> {
+    const consumers = generation === this.generation ? this.consumeModel : undefined;
+    if (consumers) this.consumeModel = undefined;
+    await Promise.all([model, consumers].map((m) => m && closeOrDestroy(m, timeoutMs(this.opts))));
+  }
+
   private lost(generation: number, i: number, err?: Error): void {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation || this.lostGeneration === generation) return;
+    this.lostGeneration = generation;
     const wasCurrent = this.model !== undefined;
+    // Either connection lost drops the other: the reconnect makes both again, on one node.
+    const other = [this.model, this.consumeModel];
     this.model = undefined;
+    this.consumeModel = undefined;
     this.index = undefined;
+    for (const m of other) if (m) void closeOrDestroy(m, timeoutMs(this.opts));
     if (this.closed) return;
     if (wasCurrent)
       this.opts.onEvent?.({ type: 'disconnected', node: redactUrl(this.nodes[i]!.url), error: err?.message });
     this.nodes[i]!.healthy = false;
-    if (!wasCurrent) return this.reconnect(i, 0);
+    if (!wasCurrent) {
+      this.reconnect(i, 0);
+      return;
+    }
     // A connection lost before it lived one longest backoff (a node, or a balancer in front, that
     // accepts and then drops every connection) was a failed attempt, not a recovery: the backoff
     // goes on from there. Before, every such loss reconnected at once, ~20 times a second, each

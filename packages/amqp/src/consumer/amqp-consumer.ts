@@ -24,7 +24,7 @@ export class AmqpConsumer implements Consumer {
     private readonly timeoutMs = 5000,
   ) {}
 
-  /** Connect hook: every open subscription again on the new connection. */
+  /** Consumer connect hook: every open subscription again on the new consumers' connection. */
   readonly attach = async (model: ChannelModel): Promise<void> => {
     for (const s of this.subs) {
       await s.start(model).catch((err) => {
@@ -53,9 +53,9 @@ export class AmqpConsumer implements Consumer {
       );
     const sub = new QueueSubscription(queue, onDelivery, prefetch, this.deps, this.timeoutMs);
     this.subs.add(sub);
-    // Not connected yet: the subscription starts with the next connection.
-    const model = this.deps.conn.current();
-    if (model) {
+    // Not connected yet: the subscription starts with the next connection (its consumer hook).
+    const model = await this.deps.conn.consumerConnection();
+    if (model && model === this.deps.conn.consumerModel()) {
       try {
         // A connection that stopped answering is dropped by the subscription (failover).
         await sub.start(model);

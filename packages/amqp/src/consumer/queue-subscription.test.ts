@@ -26,7 +26,7 @@ async function setup() {
   };
   const model = { createChannel: async () => ch } as unknown as ChannelModel;
   const sub = new QueueSubscription('q', async () => {}, 10, {
-    conn: { current: () => model } as unknown as ClusterConnection,
+    conn: { consumerModel: () => model } as unknown as ClusterConnection,
     topology: { ensure: async () => {}, redeclare: async () => {}, tiersMs: [1000] } as unknown as Topology,
     publisher: { send: () => Promise.reject(new Error('tier not confirmed')) } as unknown as JobPublisher,
     codecFor: () => warrenCodec,
@@ -88,7 +88,7 @@ describe('QueueSubscription', () => {
       },
     } as unknown as ChannelModel;
     const sub = new QueueSubscription('q', async () => {}, 10, {
-      conn: { current: () => model } as unknown as ClusterConnection,
+      conn: { consumerModel: () => model } as unknown as ClusterConnection,
       topology: { ensure: async () => {}, redeclare: async () => {}, tiersMs: [1000] } as unknown as Topology,
       publisher: {} as unknown as JobPublisher,
       codecFor: () => warrenCodec,

@@ -77,7 +77,7 @@ export class QueueSubscription {
         return;
       }
       // The current connection stopped answering: drop it (during a connect, the failed hook does).
-      if (err instanceof NoAnswerError && this.deps.conn.current() === model) this.deps.conn.failover();
+      if (err instanceof NoAnswerError && this.deps.conn.consumerModel() === model) this.deps.conn.failover();
       else if (classifyAmqpError(err).recoverable) this.scheduleRestart();
       throw err;
     }
@@ -166,7 +166,7 @@ export class QueueSubscription {
       // On the connection of now, not the one it was asked on: a restart pending when that one
       // was lost did nothing when it came, and had kept the new connection's failed consume (its
       // queue's node down) from scheduling its own: that queue was never tried again.
-      const model = this.deps.conn.current();
+      const model = this.deps.conn.consumerModel();
       if (!model) return this.scheduleRestart(); // reconnecting: the connect hook may start it first
       this.start(model, true).catch((err) => {
         this.scheduleRestart();
