@@ -257,3 +257,73 @@ it('one connection until something consumes, then a second for the consumers; ei
   }
   await eventually(async () => (await mine()).length === 0, 10_000, 1000);
 }, 60_000);
+
+/**
+ * A consumer whose channel the broker closes during the alarm (consumer_timeout: a job held past
+ * it) subscribes again, which declares its queue again: on the blocked publishing connection that
+ * declare went unanswered until the alarm cleared, so the queue went unconsumed meanwhile.
+ */
+it('a consumer closed by the broker during the alarm subscribes again and drains', async () => {
+  const q = `${RUN}.restart`;
+  await node.ctl(
+    'eval',
+    'application:set_env(rabbit, consumer_timeout, 2000), application:set_env(rabbit, channel_tick_interval, 500).',
+  );
+  const errors: string[] = [];
+  const b = createAmqpBroker({
+    urls: [node.url],
+    queues: { [q]: { type: 'classic' } },
+    healthIntervalMs: 0,
+    connectTimeoutMs: 2000,
+    onEvent: (e) => {
+      if (e.type === 'consumer-error') errors.push(e.error);
+    },
+  });
+  brokers.push(b);
+  await b.connect();
+  const jobs = Array.from({ length: 10 }, () => makeJob({ queue: q }));
+  for (const j of jobs) await b.publisher.publish(q, j);
+  const acked = new Set<string>();
+  let held: string | undefined;
+  await b.consumer.consume(
+    q,
+    async (d) => {
+      // The first delivery is held past consumer_timeout: the broker closes the channel.
+      if (held === undefined) {
+        held = d.job.id;
+        return;
+      }
+      acked.add(d.job.id);
+      await d.ack();
+    },
+    { prefetch: 1 },
+  );
+  await eventually(() => held !== undefined, 10_000);
+  await node.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+  let cleared: Promise<void> | undefined;
+  try {
+    cleared = (await alarmProbe()).unblocked;
+    await eventually(
+      async () => {
+        await b.checkHealth();
+        return b.nodes()[0]!.healthy === false;
+      },
+      20_000,
+      100,
+    );
+    await eventually(() => errors.some((e) => /timed out|timeout/i.test(e)), 20_000, 100);
+    const drained = await eventually(() => acked.size === jobs.length, 20_000, 100).then(
+      () => true,
+      () => false,
+    );
+    console.log(
+      `restart: jobs acked during the alarm after the channel closed: ${acked.size} of ${jobs.length}`,
+    );
+    console.log(`restart: consumer errors: ${errors.join(' | ')}`);
+    expect(acked.size).toBe(jobs.length);
+    expect(drained).toBe(true);
+  } finally {
+    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+  }
+  await cleared;
+}, 120_000);

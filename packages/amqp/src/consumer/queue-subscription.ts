@@ -86,7 +86,9 @@ export class QueueSubscription {
   private async subscribe(model: ChannelModel, redeclare: boolean): Promise<void> {
     if (!this.open || this.channel) return;
     const { topology } = this.deps;
-    await (redeclare ? topology.redeclare(this.queue) : topology.ensure(this.queue));
+    // On the consumers' connection: the publishing one may be blocked by a resource alarm (it
+    // reads nothing then), which left a restart during the alarm unanswered until it cleared.
+    await (redeclare ? topology.redeclare(this.queue, model) : topology.ensure(this.queue, undefined, model));
     const ch = await model.createChannel();
     ch.on('error', (err: Error) =>
       this.deps.onEvent({ type: 'consumer-error', queue: this.queue, error: err.message }),

@@ -157,13 +157,16 @@ export class Topology {
     return this.tiersRepair ?? Promise.resolve();
   }
 
-  /** Declares `queue` (and its DLQ) on the current connection unless already done. */
-  ensure(queue: string, spec?: QueueSpec): Promise<void> {
+  /**
+   * Declares `queue` (and its DLQ) on the current connection unless already done; `on`: on that
+   * connection instead (a consumer's own, which a resource alarm does not block).
+   */
+  ensure(queue: string, spec?: QueueSpec, on?: ChannelModel): Promise<void> {
     if (spec) this.specs.set(queue, spec);
     else if (!this.specs.has(queue)) this.specs.set(queue, {});
     let p = this.declared.get(queue);
     if (!p) {
-      const model = this.model;
+      const model = on ?? this.model;
       if (!model) return Promise.reject(classifyAmqpError(new Error('not connected'), queue));
       p = this.declare(model, queue);
       this.declared.set(queue, p);
@@ -180,11 +183,14 @@ export class Topology {
     return p;
   }
 
-  /** Declares `queue` and its DLQ again (one was deleted under us), whatever was declared before. */
-  redeclare(queue: string): Promise<void> {
+  /**
+   * Declares `queue` and its DLQ again (one was deleted under us), whatever was declared before;
+   * `on` as for `ensure`.
+   */
+  redeclare(queue: string, on?: ChannelModel): Promise<void> {
     this.declared.delete(queue);
     this.done.delete(queue);
-    return this.ensure(queue);
+    return this.ensure(queue, undefined, on);
   }
 
   isDeclared(queue: string): boolean {
