@@ -33,6 +33,9 @@ export async function probeNode(url: string, opts: OpenOptions): Promise<ProbeRe
     if (over) return release(m); // opened just after the timeout
     model = m;
     const ch = await m.createChannel();
+    // As every other short-lived channel here: a channel the broker closes with an error emits
+    // 'error', which unlistened is an uncaught exception; the failing call rejects with it anyway.
+    ch.on('error', () => {});
     await ch.checkExchange('amq.direct');
   })();
   attempt.catch(() => {});
