@@ -48,7 +48,7 @@ const INCLUDE = [
  * frame proxies (startTcpProxy, startAmqpFrameProxy) are closed by the file and hold no globals.
  */
 const SHARES_STATE =
-  /vi\.mock|vi\.doMock|resetModules|useFakeTimers|setSystemTime|stubEnv|stubGlobal|process\.env\.[A-Z_]+ =|process\.on\(|child_process|spawn|execFile|fork\(|bin\/warren|RabbitHarness|private-redis|celery|python|process\.pid|process\.kill|opentelemetry|prom-client|setMocks|pulumi|Mocks/;
+  /vi\.mock|vi\.doMock|resetModules|useFakeTimers|setSystemTime|stubEnv|stubGlobal|process\.env\.[A-Z_]+ =|process\.on\(|child_process|spawn|execFile|fork\(|bin\/warren|RabbitHarness|private-redis|frozen-lambda|thawed-ingest|celery|python|process\.pid|process\.kill|opentelemetry|prom-client|setMocks|pulumi|Mocks/;
 
 const ROOT = import.meta.dirname;
 /** `dir`'s test files, recursively, as paths from the root. */
