@@ -5,20 +5,9 @@ import { QueueFullError, TransportError, ValidationError } from './errors';
 import { MAX_MESSAGE_DEPTH } from './json-depth';
 import { fieldErrors } from './problem';
 import { canTransition } from './states';
+import { TEST_ENVELOPE } from './test-envelope';
 
-const envelope = {
-  v: 1,
-  id: '01920000-0000-7000-8000-000000000000',
-  task: 'demo.add',
-  queue: 'default',
-  input: { a: 1 },
-  attempt: 1,
-  maxAttempts: 3,
-  backoff: { kind: 'exponential', baseMs: 1000, maxMs: 10_000, jitter: true },
-  enqueuedAt: '2026-01-01T00:00:00.000Z',
-  origin: 'eu',
-  hops: [],
-};
+const envelope = TEST_ENVELOPE;
 
 describe('protocol', () => {
   it('parses a valid envelope and names the fields of an invalid one', () => {

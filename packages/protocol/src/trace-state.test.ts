@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from './envelope';
+import { TEST_ENVELOPE } from './test-envelope';
 import { normalizeTracestate } from './trace-parent';
 
 describe('normalizeTracestate (W3C trace-context tracestate)', () => {
@@ -30,19 +31,7 @@ describe('normalizeTracestate (W3C trace-context tracestate)', () => {
   });
 
   it('an envelope keeps a valid one and drops an invalid one, never the job', () => {
-    const env = {
-      v: 1,
-      id: '01920000-0000-7000-8000-000000000000',
-      task: 'demo.add',
-      queue: 'default',
-      input: { a: 1 },
-      attempt: 1,
-      maxAttempts: 3,
-      backoff: { kind: 'exponential', baseMs: 1000, maxMs: 10_000, jitter: true },
-      enqueuedAt: '2026-01-01T00:00:00.000Z',
-      origin: 'eu',
-      hops: [],
-    };
+    const env = TEST_ENVELOPE;
     const ok = parseEnvelope(JSON.stringify({ ...env, tracestate: 'rojo=1' }));
     expect(ok.ok && ok.job.tracestate).toBe('rojo=1');
     const bad = parseEnvelope(JSON.stringify({ ...env, tracestate: 'Not Valid' }));

@@ -29,6 +29,23 @@ describe('a task runs inside its job span (OpenTelemetry SDK registered)', () =>
     context.disable();
   });
 
+  /** Runs `job` once through an executor with observability's run scope, as the worker does. */
+  const runObserved = (task: ReturnType<typeof defineTask>, job: ReturnType<typeof makeJob>) => {
+    const obs = createObservability({
+      config: defineConfig({ tasks: [task] }),
+      logger: createLogger({ stream: captureLines().stream }),
+    });
+    const ex = createExecutor({
+      tasks: new Map([[task.name, task]]),
+      results: new MemoryResultStore(),
+      workerId: 'w',
+      resultTtlS: 60,
+      onEvent: obs.executorEvents,
+      runScope: obs.runScope,
+    });
+    return ex.execute(recordingDelivery(job).d);
+  };
+
   it("the task's own spans and its ctx.traceparent are children of the job span", async () => {
     let seen: string | undefined;
     const fetchLike = defineTask({
@@ -41,20 +58,8 @@ describe('a task runs inside its job span (OpenTelemetry SDK registered)', () =>
         return 1;
       },
     });
-    const obs = createObservability({
-      config: defineConfig({ tasks: [fetchLike] }),
-      logger: createLogger({ stream: captureLines().stream }),
-    });
-    const ex = createExecutor({
-      tasks: new Map([['fetch.like', fetchLike]]),
-      results: new MemoryResultStore(),
-      workerId: 'w',
-      resultTtlS: 60,
-      onEvent: obs.executorEvents,
-      runScope: obs.runScope,
-    });
     const job = makeJob({ task: 'fetch.like', traceparent: `00-${TRACE}-${PARENT}-01` });
-    expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+    expect(await runObserved(fetchLike, job)).toBe('succeeded');
 
     const spans = exporter.getFinishedSpans();
     const jobSpan = spans.find((s) => s.name === 'run fetch.like')!;
@@ -79,21 +84,9 @@ describe('a task runs inside its job span (OpenTelemetry SDK registered)', () =>
         return 1;
       },
     });
-    const obs = createObservability({
-      config: defineConfig({ tasks: [t] }),
-      logger: createLogger({ stream: captureLines().stream }),
-    });
-    const ex = createExecutor({
-      tasks: new Map([['traced.state', t]]),
-      results: new MemoryResultStore(),
-      workerId: 'w',
-      resultTtlS: 60,
-      onEvent: obs.executorEvents,
-      runScope: obs.runScope,
-    });
     const tracestate = 'dd=s:1;o:rum,congo=t61rcWkgMzE';
     const job = makeJob({ task: 'traced.state', traceparent: `00-${TRACE}-${PARENT}-01`, tracestate });
-    expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+    expect(await runObserved(t, job)).toBe('succeeded');
     const span = exporter.getFinishedSpans().find((s) => s.name === 'run traced.state')!;
     expect(span.spanContext().traceState?.serialize()).toBe(tracestate);
     expect(seen).toBe(tracestate);
