@@ -12,6 +12,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const LONG_POLES = [
   'packages/cli/src/commands/dlq-sqs.int.test.ts',
   'test/amqp/cluster-failover.int.test.ts',
+  'test/worker/memory-alarm-acks.int.test.ts',
   'test/ingest/lambda-api-gateway.int.test.ts',
   'test/forwarder/two-nodes.int.test.ts',
   'stacks/sst-typecheck.test.ts',
