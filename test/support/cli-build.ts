@@ -1,28 +1,11 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildState } from '../../packages/cli/bin/build-state.mjs';
 import { buildNode } from '../../scripts/build-node';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILDS = join(ROOT, '.build');
 const PREFIX = 'test-run-';
-
-/** Why a build cannot serve `warren` (the check packages/cli/bin/register-build.mjs makes), or undefined. */
-function staleness(dir: string): string | undefined {
-  let builtAt: number;
-  let inputs: string[];
-  try {
-    builtAt = statSync(join(dir, 'manifest.json')).mtimeMs;
-    inputs = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).inputs;
-  } catch {
-    return `no build in ${dir}`;
-  }
-  for (const file of inputs) {
-    const path = join(ROOT, file);
-    if (!existsSync(path)) return `${file} is gone since the build`;
-    if (statSync(path).mtimeMs > builtAt) return `${file} changed since the build`;
-  }
-  return undefined;
-}
 
 const alive = (pid: number): boolean => {
   try {
@@ -51,7 +34,8 @@ export async function cliBuildForRun(log: (m: string) => void): Promise<() => vo
       rmSync(join(BUILDS, name), { recursive: true, force: true });
   }
   if (process.env.WARREN_BUILD_DIR) return () => {};
-  const reason = staleness(join(BUILDS, 'node'));
+  // The bin's own check (packages/cli/bin/build-state.mjs), of .build/node: WARREN_BUILD_DIR is unset here.
+  const { reason } = buildState();
   if (!reason) return () => {};
   const dir = join(BUILDS, `${PREFIX}${process.pid}`);
   const t = performance.now();

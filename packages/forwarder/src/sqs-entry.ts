@@ -30,7 +30,14 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   // SQS refuses an empty body, and a FIFO queue then the whole batch: the link restarted on it for ever.
   if (item.content.length === 0) return { reason: 'empty body (SQS takes no empty message)' };
   if (!isUtf8(item.content)) return { reason: 'body is not UTF-8 text (SQS carries text only)' };
-  const body = sqsTakes(item.content.toString('utf8'));
+  let body = item.content.toString('utf8');
+  // One scan of the body in the usual case; a JSON body refused only for U+FFFE / U+FFFF goes escaped.
+  let refusedBody = refusedChar('body', body);
+  const escaped = refusedBody ? escapedJson(body) : undefined;
+  if (escaped) {
+    body = escaped;
+    refusedBody = refusedChar('body', body);
+  }
   const attrs: Record<string, MessageAttributeValue> = {};
   const o = optionsOf(item);
   if (o.contentType) attrs['content-type'] = { DataType: 'String', StringValue: o.contentType };
@@ -38,7 +45,7 @@ export function toSqsEntry(item: OutItem, fifo: boolean, limits: SqsLimits): Sqs
   if (o.messageId) attrs['amqp-message-id'] = { DataType: 'String', StringValue: String(o.messageId) };
   const hops = o.headers?.[FORWARDED_HEADER];
   if (Array.isArray(hops)) attrs[FORWARDED_HEADER] = { DataType: 'String', StringValue: hops.join(' | ') };
-  const refused = refusedChar('body', body) ?? firstRefusedAttr(attrs);
+  const refused = refusedBody ?? firstRefusedAttr(attrs);
   if (refused) return { reason: refused };
   let bytes = Buffer.byteLength(body);
   for (const [k, v] of Object.entries(attrs))
@@ -69,20 +76,19 @@ const REFUSED_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 const ALLOWED = '#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF';
 
 /**
- * A JSON body (every warren job) as SQS takes it when only U+FFFE / U+FFFF stood in the way:
- * JSON.stringify leaves them raw in strings, and written as escapes they are the same JSON value
- * (a job dead-lettered for a character in its input was lost to its workers). Any other body is
- * left as it came, to be refused below.
+ * A JSON body (every warren job) with U+FFFE / U+FFFF written as escapes, or undefined when it
+ * holds neither or is not JSON (then the characters are the message's own). JSON.stringify leaves
+ * them raw in strings; escaped they are the same JSON value, which SQS takes (a job dead-lettered
+ * for a character in its input was lost to its workers).
  */
-function sqsTakes(body: string): string {
-  if (!REFUSED_CHAR.test(body)) return body;
+function escapedJson(body: string): string | undefined {
   const escaped = sqsSafeJson(body);
-  if (escaped === body) return body;
+  if (escaped === body) return undefined;
   try {
     JSON.parse(escaped);
     return escaped;
   } catch {
-    return body; // not JSON: the characters are the message's own
+    return undefined;
   }
 }
 
