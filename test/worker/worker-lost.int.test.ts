@@ -18,7 +18,7 @@ const redis = new Redis(REDIS);
 let broker: AmqpBroker;
 const procs: WorkerProcess[] = [];
 
-const spawnWorker = () => {
+const spawnWorker = (env: Record<string, string> = {}) => {
   const p = startWorkerProcess(Q, {
     WARREN_CONFIG: resolve(import.meta.dirname, 'support/crash-config.ts'),
     RABBITMQ_URL: AMQP,
@@ -27,6 +27,7 @@ const spawnWorker = () => {
     TEST_TRACE_KEY: TRACE,
     // The lease B waits out is the task's timeout plus this margin (the default 30 s cost ~30 s).
     TEST_LEASE_MARGIN_MS: '5000',
+    ...env,
   });
   procs.push(p);
   return p;
@@ -72,3 +73,34 @@ it('a job that kills its worker on its last attempt is failed (WorkerLostError),
   b.child.kill('SIGTERM');
   expect(await b.exited).toBe(0);
 }, 90_000);
+
+/**
+ * `results.ttlS` counts from the job's end. The dead run's record kept only that plus the lease:
+ * the copy deferred behind the lease came back once it lapsed, found no record and ran the job
+ * as a fresh start (taking its next worker down, and so on for good), and GET answered 404 for
+ * a job still on its way. A running record lasts as a waiting one does.
+ */
+it('a job that kills its worker is failed (WorkerLostError) also with a 1 s results.ttlS', async () => {
+  const short = { TEST_RESULT_TTL_S: '1', TEST_LEASE_MARGIN_MS: '1000' };
+  const job = makeJob({ task: 'w.crash', queue: Q, input: {}, maxAttempts: 1 });
+  await broker.publisher.publish(Q, job);
+  const a = spawnWorker(short);
+  expect(await a.exited).toBe(3);
+  const b = spawnWorker(short);
+  await b.ready;
+  // B defers the copy behind A's lease (1 s + 1 s), then takes it over; or runs it and dies.
+  const rec = await eventually(
+    async () => {
+      const r = await results.get(job.id);
+      return r?.state === 'failed' || b.child.exitCode !== null ? (r ?? 'no record') : undefined;
+    },
+    30_000,
+    100,
+  );
+  expect(b.child.exitCode).toBeNull();
+  expect(rec).toMatchObject({ state: 'failed', error: { type: 'WorkerLostError', retryable: false } });
+  const runs = (await redis.lrange(TRACE, 0, -1)).filter((t) => t.startsWith(job.id));
+  expect(runs).toEqual([`${job.id}:1`]);
+  b.child.kill('SIGTERM');
+  expect(await b.exited).toBe(0);
+}, 60_000);

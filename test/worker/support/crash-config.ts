@@ -22,4 +22,5 @@ export default defineConfig({
   tasks: [crashTask],
   // The dead run's lease (timeout + margin) is what the next worker waits out: a short margin.
   worker: { leaseMarginMs: Number(process.env.TEST_LEASE_MARGIN_MS ?? 30_000) },
+  results: { ttlS: Number(process.env.TEST_RESULT_TTL_S ?? 86_400) },
 });

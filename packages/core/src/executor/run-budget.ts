@@ -1,4 +1,5 @@
 import type { JobEnvelope } from '@warren/protocol';
+import { waitingTtlS } from '../state/waiting-ttl';
 import type { ExecutorDeps } from './executor-types';
 
 /**
@@ -42,7 +43,10 @@ export function runBudget(
     leaseMs,
     // ttlS counts from the job's end: a record kept only that long while the job runs (or waits
     // for its retry) expired under it, and the result write then found no record and was refused.
-    runTtlS: ttlS + Math.ceil(leaseMs / 1000),
+    // A run whose worker dies leaves its job waiting again (its copy deferred behind the lease,
+    // then the queue): kept only ttlS past the lease, the record was gone by then and the copy
+    // ran as a fresh start, a job that kills its worker for good (see lostRunSpent).
+    runTtlS: waitingTtlS(ttlS) + Math.ceil(leaseMs / 1000),
     // A copy of this job deferred while it ran (lease-held) comes back up to a lease later (plus
     // the delay tiers' and the queue's lateness): the finished record must still be there then,
     // or that copy would run the job again.
