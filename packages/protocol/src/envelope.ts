@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fastEnvelope } from './envelope-fast-path';
 import { jsonDepthExceeds, MAX_MESSAGE_DEPTH } from './json-depth';
 import { isoDateSchema, jobIdSchema, nameSchema } from './names';
 import { normalizeTraceparent, normalizeTracestate } from './trace-parent';
@@ -70,6 +71,8 @@ export function parseEnvelope(raw: string | Uint8Array): EnvelopeParse {
     return { ok: false, reason: `body is not JSON: ${(err as Error).message}` };
   }
   if (jsonDepthExceeds(text, MAX_MESSAGE_DEPTH)) return { ok: false, reason: NESTED_TOO_DEEPLY };
+  const fast = fastEnvelope(data);
+  if (fast) return { ok: true, job: fast };
   const parsed = jobEnvelopeSchema.safeParse(data);
   if (parsed.success) return { ok: true, job: parsed.data };
   const issues = parsed.error.issues
