@@ -53,6 +53,10 @@ export function openConnection(url: string, opts: OpenOptions): Promise<ChannelM
       .connect(withHeartbeat(url, opts.heartbeatS), {
         timeout: opts.timeoutMs,
         clientProperties: { connection_name: opts.connectionName ?? 'warren' },
+        // amqplib leaves Nagle on: a frame the broker never answers (an ack) held the next
+        // publish back until the broker's delayed TCP ACK, ~40 ms. coalesceWrites already
+        // batches each pass into one write, so there are no tiny segments to save.
+        noDelay: true,
         ...opts.socketOptions,
       })
       .then(
