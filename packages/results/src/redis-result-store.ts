@@ -2,7 +2,6 @@ import {
   beforeWaitEnd,
   type CreationState,
   DEFAULT_LEASE_MS,
-  isTerminal,
   type JobRecord,
   type JobState,
   type PollOptions,
@@ -92,8 +91,10 @@ export class RedisResultStore implements ResultStore {
       ttlS: this.ttlS,
       leaseMs: this.leaseMs,
       channel: this.keys.done(id),
-      // A terminal write ends the job's idempotency key with its record (see the script).
-      ...(isTerminal(to) ? { idemPrefix: this.idemPrefix, id } : {}),
+      // The job's idempotency key follows its record: kept while the job is on its way, ended
+      // with it (see the script's followKey).
+      idemPrefix: this.idemPrefix,
+      id,
     });
     const reply = await this.call('transition', () =>
       this.batcher.run(this.keys.job(id), [encodeSegment(args)]),

@@ -33,15 +33,20 @@ export class MemoryResultStore implements ResultStore {
       const expiresAt = now + (patch.ttlS ?? this.defaultTtlS) * 1000;
       this.records.set(id, { rec: next, expiresAt });
       this.expiries.add(this.records, id, expiresAt, now);
-      if (isTerminal(to) && next.idempotencyKey) this.endKeyWith(next.idempotencyKey, id, expiresAt, now);
+      if (next.idempotencyKey) this.followKey(next.idempotencyKey, id, expiresAt, now, isTerminal(to));
     }
     return structuredClone(outcome);
   }
 
-  /** The job's idempotency key, when it names the job, lives no longer than its finished record. */
-  private endKeyWith(key: string, id: string, expiresAt: number, now: number): void {
+  /**
+   * The job's idempotency key, when it names the job, follows its record: no longer than the
+   * finished record, at least as long as the record of a job still on its way (the Redis script's
+   * followKey).
+   */
+  private followKey(key: string, id: string, expiresAt: number, now: number, finished: boolean): void {
     const hit = this.live(this.keys, key);
-    if (!hit || !keyNames(hit.id, id) || hit.expiresAt <= expiresAt) return;
+    if (!hit || !keyNames(hit.id, id)) return;
+    if (finished ? hit.expiresAt <= expiresAt : hit.expiresAt >= expiresAt) return;
     hit.expiresAt = expiresAt;
     this.expiries.add(this.keys, key, expiresAt, now);
   }

@@ -30,6 +30,7 @@ export function resultStoreIdempotencyTests(store: () => ResultStore) {
   // with the finished record, and a key without a record always means the job may still come.
   it("ends a job's idempotency key with its finished record, and only then", async () => {
     const [done, marked, waiting, cancelled, ids] = [uuidv7(), uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    const [retried, unconfirmed] = [uuidv7(), uuidv7()];
     const k = (n: string) => `key-${n}-${ids}`;
     const keyed = (key: string, ttlS: number) => creation({ idempotencyKey: key, ttlS });
     // Finished, with a short result TTL: the key goes with the record...
@@ -50,6 +51,15 @@ export function resultStoreIdempotencyTests(store: () => ResultStore) {
     await store().claimIdempotencyKey(k('cancelled'), cancelled, 1);
     await store().create(cancelled, 'queued', keyed(k('cancelled'), 1));
     await store().transition(cancelled, 'cancelled', { ttlS: 600 });
+    // A job still on its way keeps its key as long as its record: a run or a retry that keeps the
+    // record longer than the claim did (a job retrying for over a day) lengthens the key with it,
+    // or a request under the key enqueued a second job beside the one still to run.
+    await store().claimIdempotencyKey(k('retried'), retried, 1);
+    await store().create(retried, 'queued', keyed(k('retried'), 1));
+    await store().transition(retried, 'running', { owner: 'w', attempts: 1, ttlS: 600 });
+    await store().transition(retried, 'retrying', { owner: 'w', ttlS: 600 });
+    await store().claimIdempotencyKey(k('unconfirmed'), `unconfirmed:${unconfirmed}:fp`, 1);
+    await store().transition(unconfirmed, 'running', { ...keyed(k('unconfirmed'), 600), owner: 'w' });
     await sleep(1300);
     const fresh = uuidv7();
     expect(await store().claimIdempotencyKey(k('done'), fresh, 60)).toBe(fresh);
@@ -57,5 +67,9 @@ export function resultStoreIdempotencyTests(store: () => ResultStore) {
     expect(await store().claimIdempotencyKey(k('other'), fresh, 60)).toBe(ids);
     expect(await store().claimIdempotencyKey(k('waiting'), fresh, 60)).toBe(waiting);
     expect(await store().claimIdempotencyKey(k('cancelled'), fresh, 60)).toBe(fresh);
+    expect(await store().claimIdempotencyKey(k('retried'), fresh, 60)).toBe(retried);
+    expect(await store().claimIdempotencyKey(k('unconfirmed'), fresh, 60)).toBe(
+      `unconfirmed:${unconfirmed}:fp`,
+    );
   });
 }

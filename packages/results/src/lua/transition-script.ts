@@ -19,8 +19,9 @@ const terminalTable = [...TERMINAL_STATES].map((s) => `['${s}'] = true`).join(',
  * KEYS: job hashes. ARGV: one JSON array of strings per key (record-codec's encodeSegment): to,
  * ttlS, owner ('' = none), leaseMs, done channel, nCreate, wantRecord ('1'/'0'), nUpdate,
  * renew ('1': a renewal of the owner's own run, never a start; '0'), the idempotency key prefix
- * ('' = none), the job id (see endKey), nextAttempt ('' = none: see markNext), unlessLeased ('1': an
- * end without a run, refused only by another owner's live lease; '0'), then nCreate field/value
+ * ('' = none), the job id (see followKey), nextAttempt ('' = none: see markNext), unlessLeased ('1': an
+ * end without a run, refused only by another owner's live lease; '0'), ifExists ('1': refused
+ * 'missing' when there is no record; '0'), then nCreate field/value
  * pairs used only when the record does not exist yet, then nUpdate field/value pairs always written.
  * Reply: one entry per key: {'ok', from or '', field, value, ...} (the whole hash only when
  * wantRecord is '1'), {'refused', reason, state or '', leaseRemainingMs?} or {'error', message}.
@@ -54,18 +55,28 @@ local function iso(ms)
 end
 local now = iso(nowMs)
 
--- A finished job's idempotency key (when it still names the job: its id, or the producer's
--- 'unconfirmed:<id>[:<fingerprint>]' mark) lives no longer than its record, so a key without a
--- record always means a job that may still come (core's state/key-names.ts, the memory store's
--- rule). The key is not in KEYS (its name is in the record): as the batch's job keys, it assumes
--- one Redis node, not a cluster.
-local function endKey(ik, id, ttl)
+-- The job's idempotency key, when it still names the job (its id, or the producer's
+-- 'unconfirmed:<id>[:<fingerprint>]' mark: core's state/key-names.ts, the memory store's rule),
+-- follows its record: a finished job's lives no longer than the record, so a key without a
+-- record always means a job that may still come; a job still on its way keeps its key as long
+-- as its record (a retry a day away lengthens both), or a request under the key enqueued a
+-- second job beside it. The key is not in KEYS (its name is in the record): as the batch's job
+-- keys, it assumes one Redis node, not a cluster.
+local function followKey(key, idemPrefix, id, ttl, finished)
+  if idemPrefix == '' then return end
+  local name = redis.call('HGET', key, 'idempotencyKey')
+  if not name then return end
+  local ik = idemPrefix .. name
   local val = redis.pcall('GET', ik)
   if type(val) ~= 'string' then return end
   local mark = 'unconfirmed:' .. id
   if val ~= id and val ~= mark and string.sub(val, 1, #mark + 1) ~= mark .. ':' then return end
   local left = redis.call('TTL', ik)
-  if left == -1 or left > ttl then redis.call('EXPIRE', ik, ttl) end
+  if finished then
+    if left == -1 or left > ttl then redis.call('EXPIRE', ik, ttl) end
+  elseif left >= 0 and left < ttl then
+    redis.call('EXPIRE', ik, ttl)
+  end
 end
 
 local function okReply(key, from, wantRecord)
@@ -78,13 +89,14 @@ end
 
 -- The retry copy of the job's last attempt was confirmed: kept on the record retrying after that
 -- attempt, not a move (applyTransition's markNextAttempt).
-local function markNext(key, from, to, nextAttempt, ttl, wantRecord)
+local function markNext(key, from, to, nextAttempt, ttl, wantRecord, idemPrefix, id)
   local attempts = tonumber(redis.call('HGET', key, 'attempts')) or 0
   if to ~= 'retrying' or from ~= 'retrying' or attempts ~= tonumber(nextAttempt) - 1 then
     return {'refused', 'not-owner', from or ''}
   end
   redis.call('HSET', key, 'nextAttempt', nextAttempt)
   redis.call('EXPIRE', key, ttl)
+  followKey(key, idemPrefix, id, tonumber(ttl), false)
   return okReply(key, from, wantRecord)
 end
 
@@ -96,13 +108,15 @@ local function transition(key, arg)
   local renew = v[9] == '1'
   local idemPrefix, id, nextAttempt = v[10], v[11], v[12]
   local unrun = v[13] == '1' and to ~= 'running'
-  local createAt = 14
+  local ifExists = v[14] == '1'
+  local createAt = 15
   local updateAt = createAt + 2 * nCreate
 
   local from = redis.call('HGET', key, 'state')
   if not from then from = nil end
   if from and TERMINAL[from] then return {'refused', 'already-finished', from} end
-  if nextAttempt ~= '' then return markNext(key, from, to, nextAttempt, ttl, wantRecord) end
+  if not from and ifExists then return {'refused', 'missing', ''} end
+  if nextAttempt ~= '' then return markNext(key, from, to, nextAttempt, ttl, wantRecord, idemPrefix, id) end
   local legal = LEGAL[from or 'none']
   if not legal or not legal[to] then return {'refused', 'illegal', from or ''} end
 
@@ -172,11 +186,8 @@ local function transition(key, arg)
   end
   redis.call('HSET', key, unpack(fields))
   redis.call('EXPIRE', key, ttl)
-  if TERMINAL[to] then
-    redis.call('PUBLISH', channel, to)
-    local ik = redis.call('HGET', key, 'idempotencyKey')
-    if ik and idemPrefix ~= '' then endKey(idemPrefix .. ik, id, tonumber(ttl)) end
-  end
+  if TERMINAL[to] then redis.call('PUBLISH', channel, to) end
+  followKey(key, idemPrefix, id, tonumber(ttl), TERMINAL[to])
 
   return okReply(key, from, wantRecord)
 end
