@@ -213,6 +213,8 @@ export function createDirectClient(
     );
     if (rec && isTerminal(rec.state)) return rec as TypedJobRecord<TOut>;
     signal?.throwIfAborted();
+    // Its record gone meanwhile (expired, evicted): the ingest's long-poll answers that 404.
+    if (!rec) throw asHttpError(new NotFoundError(`no job ${id}`));
     throw new WaitTimeoutError(id, timeoutMs);
   }
 

@@ -101,6 +101,22 @@ describe('direct and HTTP clients fail alike', () => {
   });
 });
 
+describe('direct and HTTP clients wait alike on a record that expires meanwhile', () => {
+  // A waiting record lives a day (or is evicted): its job may still be waited on as it goes.
+  it('404, as a GET after it answers, not a wait timeout on one of them', async () => {
+    const { http, direct, results } = await bothClients();
+    const ids = ['01920000-0000-7000-8000-0000000000e1', '01920000-0000-7000-8000-0000000000e2'];
+    for (const id of ids) await results.create(id, 'queued', { task: 'demo.add', ttlS: 1 });
+    const [viaHttp, viaDirect] = await Promise.all([
+      failure(http.wait(ids[0]!, { timeoutMs: 1500 })),
+      failure(direct.wait(ids[1]!, { timeoutMs: 1500 })),
+    ]);
+    expect(viaHttp.status).toBe(404);
+    const detail = (f: typeof viaHttp) => ({ ...f, problem: { ...f.problem, detail: undefined } });
+    expect(detail(viaDirect)).toEqual(detail(viaHttp));
+  });
+});
+
 describe('direct and HTTP clients refuse a body nested too deeply alike', () => {
   it("past the ingest's 256 levels: 400 (a direct job past 1,000 was accepted and never ran)", async () => {
     const { http, direct } = await bothClients();
