@@ -20,6 +20,11 @@ export interface SqsDeadLetter {
 /** Dead letters held invisible (`holdS`) until `end`; what `warren dlq` replays from an SQS DLQ. */
 export interface SqsDeadLetterTake {
   readonly letters: readonly SqsDeadLetter[];
+  /**
+   * Letters left in the DLQ behind the ones taken: SQS's ApproximateNumberOfMessages before the
+   * take, less those taken; undefined when SQS would not say.
+   */
+  readonly remaining?: number;
   /** Deletes the letter from the DLQ. */
   ack(letter: SqsDeadLetter): Promise<void>;
   /**
@@ -57,6 +62,10 @@ export async function takeSqsDeadLetters(
         ),
       ),
     );
+  // Said as RabbitMQ's take says it: a replay or list that stops at its limit otherwise reads as
+  // if the DLQ were done. Counted before the take (as a list of RabbitMQ's DLQ does): AWS leaves
+  // messages in flight out of ApproximateNumberOfMessages, local-aws-sqs counts them.
+  const before = await approximateCount(client, sdk, dlqUrl).catch(() => undefined);
   try {
     for (let empty = 0; letters.length < max && empty < 2; ) {
       const out = await sqsCall('ReceiveMessage (dead letters)', () =>
@@ -84,8 +93,10 @@ export async function takeSqsDeadLetters(
     await handBack([...held.values()]).catch(() => {}); // else they reappear after holdS
     throw err;
   }
+  const remaining = before === undefined ? undefined : Math.max(0, before - letters.length);
   return {
     letters,
+    remaining,
     async ack(letter) {
       const receipt = held.get(letter);
       if (!receipt) return;
@@ -104,6 +115,19 @@ export async function takeSqsDeadLetters(
       });
     },
   };
+}
+
+/** The queue's ApproximateNumberOfMessages (only a count: a refusal must not fail the take). */
+async function approximateCount(
+  client: SQSClient,
+  sdk: Awaited<ReturnType<typeof loadSqsSdk>>,
+  url: string,
+): Promise<number | undefined> {
+  const out = await client.send(
+    new sdk.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  const n = Number(out.Attributes?.ApproximateNumberOfMessages);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 function readLetter(m: Message): SqsDeadLetter {

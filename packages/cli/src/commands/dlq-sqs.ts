@@ -50,7 +50,7 @@ export async function openSqsDlq(
         const take = await takeSqsDeadLetters(client, redrive.deadLetterUrl, limit, 30);
         await take.end();
         const records = [...take.letters].sort((a, b) => (a.deadAt ?? 0) - (b.deadAt ?? 0));
-        return { records: records.map(deadLetterJson) };
+        return { records: records.map(deadLetterJson), more: take.remaining };
       },
       take: (limit) => takeSqsDeadLetters(client, redrive.deadLetterUrl, limit),
       close: async () => {
