@@ -22,6 +22,7 @@ describe('record codec', () => {
       '',
       '',
       '0',
+      '0',
       'task',
       't',
       'queue',
@@ -50,6 +51,7 @@ describe('record codec', () => {
       '',
       '',
       '0',
+      '0',
     ]);
     expect(transitionArgs('queued', { returnRecord: false }, { ttlS: 10, leaseMs: 5, channel: 'c' })[6]).toBe(
       '0',
@@ -61,6 +63,8 @@ describe('record codec', () => {
     expect(
       transitionArgs('expired', { unlessLeased: true }, { ttlS: 10, leaseMs: 5, channel: 'c' })[12],
     ).toBe('1');
+    const start = transitionArgs('running', { ifExists: true }, { ttlS: 10, leaseMs: 5, channel: 'c' });
+    expect([start[12], start[13]]).toEqual(['0', '1']);
   });
 
   it('decodes a hash into the public record, keeping lease bookkeeping out', () => {

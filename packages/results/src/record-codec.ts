@@ -81,6 +81,7 @@ export function transitionArgs(
     opts.id ?? '',
     patch.nextAttempt === undefined ? '' : String(patch.nextAttempt),
     patch.unlessLeased ? '1' : '0',
+    patch.ifExists ? '1' : '0',
     ...create,
     ...update,
   ];

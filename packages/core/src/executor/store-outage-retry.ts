@@ -78,6 +78,11 @@ export function writeRunStart(
         if (mine.ok) return { ok: true, from: undefined };
       }
       tried = true;
+      // The record nearly always exists (the producer wrote it): its creation fields (the input
+      // among them) go only when the store finds none.
+      const { attempts, leaseMs, ttlS } = patch;
+      const started = await write(job.id, 'running', { attempts, owner, leaseMs, ttlS, ifExists: true });
+      if (started.ok || started.reason !== 'missing') return started;
       return write(job.id, 'running', patch);
     },
     RUN_START_RETRY_MS,

@@ -57,8 +57,14 @@ export class MemoryResultStore implements ResultStore {
       const reason = isTerminal(existing.state) ? 'already-finished' : 'illegal';
       return { ok: false, reason, state: existing.state };
     }
-    // A creation is no retry mark (the Redis create script has no such argument either).
-    const out = await this.transition(id, state, { ...patch, nextAttempt: undefined, returnRecord: false });
+    // A creation is no retry mark and no start of an existing record (the Redis create script has
+    // neither argument).
+    const out = await this.transition(id, state, {
+      ...patch,
+      nextAttempt: undefined,
+      ifExists: undefined,
+      returnRecord: false,
+    });
     return out.ok ? { ok: true, from: undefined } : out;
   }
 

@@ -43,6 +43,13 @@ export interface TransitionPatch {
    * a job that never started.
    */
   unlessLeased?: boolean;
+  /**
+   * Applies to an existing record only: refused `missing` when there is none, and the patch's
+   * creation fields may be left out. A worker's start sends them only then (a job published
+   * straight to the broker): sent on every start, the input was encoded twice per job and
+   * decoded again by the store for the rare missing record.
+   */
+  ifExists?: boolean;
   /** Record TTL in seconds (reset on every transition; the terminal one is what counts). */
   ttlS?: number;
   /**
@@ -60,7 +67,9 @@ export type TransitionRefusal =
   /** Another owner holds an unexpired lease on `running`. */
   | 'lease-held'
   /** The caller's lease was taken over by a newer owner (or, for a renewal, is not running it). */
-  | 'not-owner';
+  | 'not-owner'
+  /** `ifExists` and there is no record: send the creation fields. */
+  | 'missing';
 
 /** The states a job's record starts in when the producer creates it. */
 export type CreationState = 'queued' | 'scheduled';

@@ -25,6 +25,7 @@ export function applyTransition(
 ): { outcome: TransitionOutcome; next?: StoredRecord } {
   const from = current?.state;
   if (from && isTerminal(from)) return { outcome: { ok: false, reason: 'already-finished', state: from } };
+  if (!current && patch.ifExists) return { outcome: { ok: false, reason: 'missing', state: undefined } };
   if (patch.nextAttempt !== undefined) return markNextAttempt(current, to, patch.nextAttempt);
   if (!canTransition(from, to)) return { outcome: { ok: false, reason: 'illegal', state: from } };
   if (to === 'running' && patch.renew && (from !== 'running' || !sameOwner(patch.owner, current?.owner))) {

@@ -167,6 +167,34 @@ export function resultStoreContract(name: string, setup: () => Promise<ResultSto
       expect((await s.transition(id, 'queued', creation())).ok).toBe(false);
     });
 
+    it('starts an existing record without its creation fields (ifExists), refuses `missing` without one', async () => {
+      const id = uuidv7();
+      const start = { owner: 'w1', attempts: 1, leaseMs: 60_000, ttlS: 60, ifExists: true };
+      expect(await s.transition(id, 'running', start)).toEqual({
+        ok: false,
+        reason: 'missing',
+        state: undefined,
+      });
+      expect(await s.get(id)).toBeUndefined(); // nothing created from defaults
+      await s.create(id, 'queued', creation({ input: { kept: true } }));
+      const out = await s.transition(id, 'running', { ...start, returnRecord: false });
+      expect(out).toMatchObject({ ok: true, from: 'queued' });
+      expect(await s.get(id)).toMatchObject({
+        state: 'running',
+        attempts: 1,
+        task: 'demo.add',
+        input: { kept: true },
+      });
+      // Refusals other than `missing` are as without the flag.
+      const done = uuidv7();
+      await s.create(done, 'queued', creation());
+      await s.transition(done, 'cancelled', {});
+      expect(await s.transition(done, 'running', start)).toMatchObject({
+        ok: false,
+        reason: 'already-finished',
+      });
+    });
+
     it('moves through retrying back to running and counts attempts', async () => {
       const id = uuidv7();
       await s.transition(id, 'queued', creation());

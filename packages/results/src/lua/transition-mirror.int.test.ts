@@ -73,6 +73,8 @@ const patchArb: fc.Arbitrary<TransitionPatch> = fc.record(
     nextAttempt: fc.integer({ min: 1, max: 3 }),
     // An end without a run (an expiry): refused only by another owner's live lease.
     unlessLeased: fc.boolean(),
+    // A start sent without creation fields: refused `missing` when there is no record.
+    ifExists: fc.boolean(),
     returnRecord: fc.boolean(),
   },
   { requiredKeys: [] },
