@@ -41,4 +41,26 @@ describe('Celery meta expiry', () => {
     expect(metaTtl).toBeGreaterThan(ttlS - 10);
     expect(metaTtl).toBeLessThanOrEqual(ttlS);
   });
+
+  // A redelivered copy finds the job finished: the meta is repaired only when the Celery write
+  // was lost, not written again (a failed job's FAILURE then lived a day past its record).
+  it.each([
+    ['failed', { error: { type: 'E', message: 'boom', retryable: false } }],
+    ['cancelled', {}],
+  ] as const)('is not renewed by a duplicate delivery of a %s job', async (end, patch) => {
+    const store = withCeleryResultsFor(
+      { queues: { [queue]: { protocol: 'celery' } } },
+      createRedisResultStore({ redis, prefix }),
+      redis,
+    );
+    const id = randomUUID();
+    ids.push(id);
+    const job = { task: 'demo.add', queue, enqueuedAt: new Date().toISOString() };
+    await store.transition(id, 'running', { ...job, attempts: 1, owner: 'w', ttlS: 600 });
+    await store.transition(id, end, { ...patch, owner: end === 'failed' ? 'w' : undefined, ttlS: 120 });
+    const dup = await store.transition(id, 'running', { ...job, attempts: 1, owner: 'w2', ttlS: 600 });
+    expect(dup).toMatchObject({ ok: false, reason: 'already-finished', state: end });
+    expect(await redis.ttl(`celery-task-meta-${id}`)).toBeLessThanOrEqual(120);
+    expect(await redis.ttl(`${prefix}job:${id}`)).toBeLessThanOrEqual(120);
+  });
 });

@@ -128,8 +128,13 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
         if (out.record && opts.isCeleryQueue(out.record.queue)) await writeMeta(out.record, to, patch?.ttlS);
       } else if (out.reason === 'already-finished') {
         // A redelivery after a crash between the warren write and the Celery write: repair it.
+        // Only then: written again, a meta took a fresh TTL at each duplicate (a failed job's
+        // FAILURE lived a day past its record).
         const rec = await store.get(id);
-        if (rec && isTerminal(rec.state) && opts.isCeleryQueue(rec.queue)) await writeMeta(rec, rec.state);
+        if (rec && isTerminal(rec.state) && opts.isCeleryQueue(rec.queue)) {
+          const meta = await celeryMeta(celeryMetaIdOf(rec));
+          if (!meta || !CELERY_READY_STATES.has(meta.status)) await writeMeta(rec, rec.state);
+        }
       }
       return out;
     },
