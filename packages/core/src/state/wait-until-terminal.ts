@@ -1,4 +1,5 @@
 import { isTerminal, type JobRecord } from '@warren/protocol';
+import { onAbort } from '@warren/protocol/on-abort';
 import type { WarrenConfig } from '../config/define-config';
 import type { ResultStore } from '../ports/result-store';
 import { expireOverdue, msUntilOverdue } from './expire-overdue';
@@ -28,9 +29,24 @@ export async function pollUntilTerminal(
   for (let delay = opts.firstMs ?? 25; ; delay = Math.min(delay * factor, maxMs)) {
     const left = until - Date.now();
     if ((rec && isTerminal(rec.state)) || left <= 0 || signal?.aborted) return rec;
-    await new Promise((r) => setTimeout(r, Math.min(delay, left)));
+    await pause(Math.min(delay, left), signal);
+    // Aborted meanwhile (a long-poll's caller hung up): no read for nobody (Upstash bills it).
+    if (signal?.aborted) return rec;
     rec = await read();
   }
+}
+
+/** `ms`, or until `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off?.();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const off = signal && onAbort(signal, done);
+  });
 }
 
 /**

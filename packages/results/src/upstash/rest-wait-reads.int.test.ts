@@ -12,6 +12,8 @@ const prefix = `warren-test-wait-reads-${process.pid}-${Date.now().toString(36)}
 let server: RedisRestServer;
 /** Requests the client made (Upstash bills each). */
 let requests = 0;
+/** Runs once a request is answered (before its caller reads it). */
+let onAnswer = () => {};
 let client: UpstashRest;
 
 beforeAll(async () => {
@@ -19,9 +21,11 @@ beforeAll(async () => {
   client = new UpstashRest({
     url: server.url,
     token: 't',
-    fetch: (url, init) => {
+    fetch: async (url, init) => {
       requests++;
-      return fetch(url, init);
+      const res = await fetch(url, init);
+      onAnswer();
+      return res;
     },
   });
 });
@@ -69,5 +73,35 @@ describe('a wait on the REST store given the record just read', () => {
       const { read, wait } = await waitCost(store, queue);
       expect({ queue, wait }).toEqual({ queue, wait: read });
     }
+  });
+});
+
+// The ingest's long-poll whose caller hung up, the direct client's wait given a signal: the
+// abort came during a pause, which ran out (up to 1 s) and then read the record once more.
+describe('a wait on the REST store aborted during a pause', () => {
+  it('ends then, without reading the record again', async () => {
+    const store = createUpstashResultStore({ url: server.url, token: 't', prefix, client });
+    const id = uuidv7();
+    await store.create(id, 'queued', { task: 't', queue: 'q' });
+    const current = await store.get(id);
+    const ac = new AbortController();
+    let atAbort = -1;
+    // After the third poll's answer: the next pause (112 ms or more) has begun when this fires.
+    let answers = 0;
+    onAnswer = () => {
+      if (++answers === 3)
+        setTimeout(() => {
+          atAbort = requests;
+          ac.abort();
+        }, 20);
+    };
+    try {
+      const rec = await waitUntilTerminal(store, id, 10_000, { current, signal: ac.signal });
+      expect(rec?.state).toBe('queued');
+    } finally {
+      onAnswer = () => {};
+    }
+    expect(atAbort).toBeGreaterThan(0);
+    expect(requests - atAbort).toBe(0);
   });
 });
