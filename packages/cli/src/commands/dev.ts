@@ -4,6 +4,7 @@ import { createWorker } from '@warren/worker';
 import { celeryRevokes } from '../runtime/celery-revokes';
 import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
+import { forceStopOptions } from '../runtime/force-stop';
 import { startIngest } from '../runtime/ingest-server';
 import { loadConfig } from '../runtime/load-config';
 import { loopbackHostsOnly } from '../runtime/loopback-hosts';
@@ -130,6 +131,8 @@ export async function dev(opts: DevOptions): Promise<void> {
     {
       // With a worker, leave it the drain its config allows before giving up, as `warren worker` does.
       deadlineMs: opts.shutdownTimeoutMs ?? (worker ? config.worker.shutdownTimeoutMs + 10_000 : undefined),
+      // A second Ctrl-C as in `warren worker`: it exited at once, its running jobs left to their leases.
+      ...(worker && forceStopOptions(worker, config.worker.leaseMarginMs, () => embeddedDrops(rt.consumer))),
     },
   );
   handleStrayErrors(logger, begin); // tasks run in this process too

@@ -11,14 +11,12 @@ import { createWorker } from '@warren/worker';
 import { celeryRevokes } from '../runtime/celery-revokes';
 import { createRuntime } from '../runtime/create-runtime';
 import { embeddedDrops } from '../runtime/embedded-drops';
+import { forceStopOptions } from '../runtime/force-stop';
 import { loadConfig } from '../runtime/load-config';
 import { watchLoopStalls } from '../runtime/loop-stalls';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
 import { consumerTimeoutWarnings } from './consumer-timeout-warning';
-
-/** How long a forced stop (a second signal) waits for the aborted jobs to be handed back. */
-const FORCE_GRACE_MS = 3000;
 
 export interface WorkerCommandOptions {
   queues?: string[];
@@ -138,21 +136,9 @@ export async function worker(opts: WorkerCommandOptions): Promise<void> {
       'event loop blocked (synchronous work in a task?): no heartbeat, timer or I/O ran meanwhile; once blocked for about twice the AMQP heartbeat (10 s unless the broker URL sets heartbeat=), RabbitMQ drops the connection and requeues the unacked jobs (the copy of a running job waits behind its lease, its timeout + 30 s, so it runs once unless the block outlasts that). Run CPU-bound work in a worker thread or yield to the event loop',
     ),
   );
-  const leftToLease = `each stays running until its lease lapses (its timeout + ${config.worker.leaseMarginMs / 1000} s), then another worker takes it over as a lost attempt`;
   const begin = onShutdown(shutdown, {
     deadlineMs: config.worker.shutdownTimeoutMs + 10_000,
-    onForce: () => {
-      const n = w.health().running;
-      return n === 0 ? 'no job was running' : `${n} job(s) cut off mid-run: ${leftToLease}`;
-    },
-    // A second Ctrl-C: running jobs aborted and handed back unspent (not left to their leases,
-    // then failed as a lost worker's on their last attempt), a few seconds at most.
-    beforeForce: async () => {
-      const left = await w.abort(FORCE_GRACE_MS);
-      return left === 0
-        ? `worker ${w.workerId}: running jobs handed back; exiting`
-        : `worker ${w.workerId}: ${left} job(s) did not stop within ${FORCE_GRACE_MS} ms: ${leftToLease}`;
-    },
+    ...forceStopOptions(w, config.worker.leaseMarginMs, () => embeddedDrops(rt.consumer)),
   });
   handleStrayErrors(logger, begin);
   try {
