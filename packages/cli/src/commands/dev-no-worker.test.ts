@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 /** `warren dev` on the embedded broker and store; resolves with its start-up output (to the Try block). */
-function startDev(port: number, args: string[]): Promise<string> {
+function startDev(port: number, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   for (const k of [
     'RABBITMQ_URL',
@@ -20,6 +20,7 @@ function startDev(port: number, args: string[]): Promise<string> {
     'WARREN_CONFIG',
   ])
     delete env[k];
+  Object.assign(env, extra);
   const child = spawn(process.execPath, ['packages/cli/bin/warren.js', 'dev', ...args], { cwd: ROOT, env });
   stops.push(() => child.kill('SIGKILL'));
   let out = '';
@@ -43,5 +44,18 @@ describe('warren dev --no-worker on the embedded broker', () => {
       'warren dev --no-worker: the in-memory broker lives in this process only: no other process (warren ingest or worker --embedded) sees its jobs',
     );
     expect(withWorker).not.toContain('this process only');
+  }, 120_000);
+});
+
+describe('warren dev on the embedded broker, a queue of its tasks that its worker does not consume', () => {
+  // The default config's py.mul (queue python, for Python's Celery worker) was taken (202) and
+  // stayed queued for ever without a word: nothing else can reach the in-memory broker.
+  it('names the queue and its tasks; a config whose queues are all consumed says nothing', async () => {
+    const [byDefault, allConsumed] = await Promise.all([
+      startDev(18_874, []),
+      startDev(18_875, [], { WARREN_CONFIG: resolve(ROOT, 'packages/cli/src/testing/fx-cli.config.ts') }),
+    ]);
+    expect(byDefault).toMatch(/⚠ no worker here consumes queue python \(py\.mul\): .*never run/);
+    expect(allConsumed).not.toContain('no worker here consumes');
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { loopbackHostsOnly } from '../runtime/loopback-hosts';
 import { onParentExit } from '../runtime/parent-exit';
 import { onShutdown } from '../runtime/shutdown';
 import { handleStrayErrors } from '../runtime/stray-errors';
+import { unconsumedQueuesWarning } from '../runtime/unconsumed-queues';
 import { devTryLines } from './dev-try-lines';
 
 /** The REST endpoint's token when UPSTASH_REDIS_REST_TOKEN is unset (printed at start). */
@@ -94,6 +95,9 @@ export async function dev(opts: DevOptions): Promise<void> {
   const url = `http://localhost:${opts.port}`;
   console.log(`warren dev — ingest on ${url}${worker ? `, worker on ${worker.queues.join(', ')}` : ''}`);
   for (const line of rt.describe) console.log(`  ${line}`);
+  // Embedded (no broker of a region): its worker is the only one there can be.
+  const idle = worker && rt.brokers.size === 0 ? unconsumedQueuesWarning(config, worker.queues) : undefined;
+  if (idle) console.log(`  ${idle}`);
   if (rest)
     console.log(
       `  Upstash REST endpoint: UPSTASH_REDIS_REST_URL=${rest.url} ${
