@@ -9,7 +9,7 @@ import { redisRest } from './commands/redis-rest';
 import { status } from './commands/status';
 import { worker } from './commands/worker';
 import { InterruptedError } from './runtime/stop-on-signal';
-import { exitOnUsageError } from './runtime/usage-exit';
+import { exitOnUsageError, USAGE_EXIT_CODE, UsageError } from './runtime/usage-exit';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -175,5 +175,7 @@ exitOnUsageError(program);
 program.parseAsync().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   // A command stopped by a signal exits 128 + its number, as a shell reports it.
-  process.exit(err instanceof InterruptedError ? err.exitCode : 1);
+  process.exit(
+    err instanceof InterruptedError ? err.exitCode : err instanceof UsageError ? USAGE_EXIT_CODE : 1,
+  );
 });

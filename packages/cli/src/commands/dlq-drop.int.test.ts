@@ -46,11 +46,11 @@ describe('warren dlq drop (real RabbitMQ)', () => {
   // Five CLI runs (a process start each): on a loaded 2-core box 30 s was not enough.
   it('removes only the letters chosen, each printed; nothing without a choice; a missing id exits 1', async () => {
     const none = await warren(['dlq', 'drop', Q]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2); // a usage error
     expect(none.out).toMatch(/pass --all, or --id <jobId>\.\.\. and\/or --unreadable/);
     // An SQS URL without --sqs was ignored: RabbitMQ's DLQ was the one emptied.
     const notSqs = await warren(['dlq', 'drop', Q, '--all', '--sqs-queue-url', 'http://127.0.0.1:1/q/x']);
-    expect(notSqs.code, notSqs.out).toBe(1);
+    expect(notSqs.code, notSqs.out).toBe(2);
     expect(notSqs.out).toMatch(/--sqs-queue-url and --sqs-endpoint go with --sqs/);
 
     const dry = await warren(['dlq', 'drop', Q, '--unreadable', '--id', a!.id, '--dry-run']);

@@ -1,5 +1,6 @@
 import { dlqName } from '@warren/amqp';
-import { ConfigError, type Publisher, type WarrenConfig } from '@warren/core';
+import type { Publisher, WarrenConfig } from '@warren/core';
+import { UsageError } from '../runtime/usage-exit';
 import { withRegionBroker } from '../runtime/with-region-broker';
 import { settleWithin } from '../runtime/within';
 import { type DeadLetterJson, deadLetterJson } from './dlq-lines';
@@ -34,7 +35,7 @@ export async function withDlqSource(
 ): Promise<void> {
   // Without --sqs they were ignored: 'dlq drop q --all --sqs-queue-url <url>' emptied RabbitMQ's DLQ.
   if (!opts.sqs && (opts.sqsQueueUrl || opts.sqsEndpoint))
-    throw new ConfigError(
+    throw new UsageError(
       `${command}: --sqs-queue-url and --sqs-endpoint go with --sqs (without it, RabbitMQ's ${dlqName(queue)} is used)`,
     );
   if (opts.sqs) {

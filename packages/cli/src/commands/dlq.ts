@@ -3,6 +3,7 @@ import { loadConfig } from '../runtime/load-config';
 import { hasResultStore } from '../runtime/require-services';
 import { resultsFromEnv } from '../runtime/results-from-env';
 import { InterruptedError, signalExitCode, stopOnSignal } from '../runtime/stop-on-signal';
+import { UsageError } from '../runtime/usage-exit';
 import { settleWithin } from '../runtime/within';
 import { dropDeadLetters } from './dlq-drop';
 import { dropSummary, letterLine, listLines, outcomeLine, replaySummary } from './dlq-lines';
@@ -57,7 +58,7 @@ export async function dlqList(queue: string, opts: DlqListOptions): Promise<void
  */
 export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<void> {
   if (!!opts.all === !!opts.id?.length)
-    throw new ConfigError('warren dlq replay: pass --all or --id <jobId>...');
+    throw new UsageError('warren dlq replay: pass --all or --id <jobId>...');
   const env = process.env;
   const config = await loadConfig(env);
   if (!config.queues[queue])
@@ -117,7 +118,7 @@ export async function dlqReplay(queue: string, opts: DlqReplayOptions): Promise<
  */
 export async function dlqDrop(queue: string, opts: DlqDropOptions): Promise<void> {
   if (!opts.all === !(opts.id?.length || opts.unreadable))
-    throw new ConfigError('warren dlq drop: pass --all, or --id <jobId>... and/or --unreadable');
+    throw new UsageError('warren dlq drop: pass --all, or --id <jobId>... and/or --unreadable');
   const config = await loadConfig();
   await withDlqSource('warren dlq drop', config, queue, opts, async (source) => {
     const stop = stopAfterLetterInHand(source.name);

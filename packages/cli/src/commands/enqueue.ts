@@ -1,4 +1,5 @@
 import { createClient } from '@warren/sdk';
+import { UsageError } from '../runtime/usage-exit';
 import { describeHttpFailure } from './http-failure';
 import { ingestUrl, shownUrl } from './ingest-url';
 
@@ -21,7 +22,7 @@ export async function enqueue(
   try {
     parsed = input === undefined ? undefined : JSON.parse(input);
   } catch (err) {
-    throw new Error(`input is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`input is not JSON: ${(err as Error).message}`);
   }
   const client = createClient({ url: ingestUrl(opts.url), apiKey: opts.apiKey });
   try {

@@ -30,6 +30,17 @@ describe('a command line the CLI refuses exits 2, with the reason and no stack',
     ['an invalid variable', ['dev'], { PORT: 'abc' }, /from env 'PORT' is invalid/],
     ['a nested subcommand', ['dlq', 'list', 'q', '--limit', '0'], {}, /'0' is invalid/],
     ['a group without its subcommand', ['dlq'], {}, /Usage: warren dlq/],
+    // Refused by the command itself, past commander's parsing: exited 1, as a failed run does.
+    ['an input that is not JSON', ['enqueue', 'demo.add', '{a:1}'], {}, /input is not JSON/],
+    ['a replay that chooses nothing', ['dlq', 'replay', 'q'], {}, /pass --all or --id/],
+    ['a replay that chooses twice', ['dlq', 'replay', 'q', '--all', '--id', 'x'], {}, /pass --all or --id/],
+    ['a drop that chooses nothing', ['dlq', 'drop', 'q'], {}, /pass --all, or --id/],
+    [
+      'an SQS option without --sqs',
+      ['dlq', 'list', 'q', '--sqs-endpoint', 'http://127.0.0.1:1'],
+      {},
+      /go with --sqs/,
+    ],
   ];
   it('each case', async () => {
     const runs = await Promise.all(cases.map(([, args, env]) => warren(args, env)));

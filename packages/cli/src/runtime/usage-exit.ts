@@ -8,6 +8,12 @@ import type { Command } from 'commander';
  */
 export const USAGE_EXIT_CODE = 2;
 
+/**
+ * A command line refused by the command itself, past commander's parsing (an option combination,
+ * an argument's content): exits USAGE_EXIT_CODE as commander's own refusals do.
+ */
+export class UsageError extends Error {}
+
 /** Sets it on `cmd` and every subcommand below it (an added command inherits no exit override). */
 export function exitOnUsageError(cmd: Command): void {
   cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT_CODE));
