@@ -36,8 +36,9 @@ export interface SqsDeadLetterTake {
 
 /**
  * Receives up to `max` messages of the SQS dead-letter queue `dlqUrl`, each hidden for `holdS`
- * (SQS has no peek: a list is a take handed back at once). Stops at `max` or after two empty
- * long polls of a second (a short answer can be empty while messages are there).
+ * (SQS has no peek: a list is a take handed back at once). Stops at `max` or after an empty long
+ * poll of a second: a long poll asks every SQS server, so it has no false empty answer (a short
+ * poll's sample can). A second empty poll cost every `warren dlq --sqs` a second for nothing.
  */
 export async function takeSqsDeadLetters(
   client: SQSClient,
@@ -67,7 +68,7 @@ export async function takeSqsDeadLetters(
   // messages in flight out of ApproximateNumberOfMessages, local-aws-sqs counts them.
   const before = await approximateCount(client, sdk, dlqUrl).catch(() => undefined);
   try {
-    for (let empty = 0; letters.length < max && empty < 2; ) {
+    for (let empty = false; letters.length < max && !empty; ) {
       const out = await sqsCall('ReceiveMessage (dead letters)', () =>
         client.send(
           new sdk.ReceiveMessageCommand({
@@ -82,7 +83,7 @@ export async function takeSqsDeadLetters(
         ),
       );
       const got = out.Messages ?? [];
-      empty = got.length ? 0 : empty + 1;
+      empty = got.length === 0;
       for (const m of got) {
         const letter = readLetter(m);
         letters.push(letter);
