@@ -56,9 +56,13 @@ describe('GET /metrics after a known workload (embedded stack)', () => {
     expect(sample(text, 'warren_region_circuit_state', { region: 'local', state: 'closed' })).toBe(1);
     expect(sample(text, 'warren_region_circuit_state', { region: 'local', state: 'open' })).toBe(0);
     // 8 jobs: 1 queued write (create) each; per attempt one running + one outcome write (8 + 2 retries → 10 attempts),
-    // and per retry one mark once its copy is confirmed (93c421b).
+    // and per retry one mark once its copy is confirmed (93c421b). A first run's start that comes
+    // before its producer's create (the in-memory broker delivers at once) is refused `missing`
+    // and sent again with the creation fields (9cce97a): up to one more write per job.
     expect(sample(text, 'warren_result_store_seconds_count', { op: 'create' })).toBe(8);
-    expect(sample(text, 'warren_result_store_seconds_count', { op: 'transition' })).toBe(2 * 10 + 2);
+    const transitions = sample(text, 'warren_result_store_seconds_count', { op: 'transition' });
+    expect(transitions).toBeGreaterThanOrEqual(2 * 10 + 2);
+    expect(transitions).toBeLessThanOrEqual(2 * 10 + 2 + 8);
   });
 
   it('reads queue depth and consumers from the broker on scrape, and the scaling signal', () => {
