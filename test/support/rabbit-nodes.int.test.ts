@@ -9,9 +9,11 @@ describe('extra RabbitMQ node harness', () => {
   });
   afterAll(() => h.stopAll());
 
-  it('starts a node that answers rabbitmqctl and AMQP, and stops it', async () => {
+  it('starts a node that answers rabbitmqctl, erl_call and AMQP, and stops it', async () => {
     const [a] = h.nodes;
     expect(await a!.ctl('status')).toMatch(/RabbitMQ version/);
+    expect(await a!.erl('node()')).toBe(`'${a!.node}'`);
+    await expect(a!.erl('no_such_module:f()')).rejects.toThrow(/undef/);
     expect(await isListening(a!.port)).toBe(true);
     expect(a!.pid()).toBeGreaterThan(0);
     await a!.stop();
