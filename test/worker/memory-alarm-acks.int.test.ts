@@ -58,13 +58,16 @@ const depth = async (q: string) => {
   }
 };
 
-/** Messages in queue `q`, ready and unacked (each look is a rabbitmqctl run). */
+/** Messages in queue `q`, ready and unacked (what `rabbitmqctl list_queues name messages` says). */
 const messages = async (q: string) => {
-  const line = (await node.ctl('list_queues', 'name', 'messages', '--silent'))
-    .split('\n')
-    .find((l) => l.split('\t')[0] === q);
-  return Number(line?.split('\t')[1]);
+  const info = 'rabbit_amqqueue:info_all(<<"/">>, [name, messages])';
+  const found = `[M || [{name, {resource, _, queue, N}}, {messages, M}] <- ${info}, N =:= <<"${q}">>]`;
+  return Number(await node.erl(`case ${found} of [M] -> M; [] -> none end`));
 };
+
+/** The memory alarm on (a 1-byte watermark) or off (the configured 1GB): set_vm_memory_high_watermark. */
+const memoryAlarm = (on: boolean) =>
+  node.erl(`vm_memory_monitor:set_vm_memory_high_watermark({absolute, ${on ? '1' : '"1GB"'}})`);
 
 /**
  * A worker drains a backlog (40 jobs that succeed, their results in Redis, and one that fails its
@@ -131,7 +134,7 @@ async function drainUnderAlarm(poke: boolean) {
   await worker.start();
   await eventually(() => events.filter((e) => e.type === 'started').length >= 4, 10_000);
 
-  await node.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+  await memoryAlarm(true);
   let cleared: Promise<void> | undefined;
   try {
     cleared = (await alarmProbe()).unblocked;
@@ -174,7 +177,7 @@ async function drainUnderAlarm(poke: boolean) {
     expect((await results.get(retrying.id))?.state).not.toBe('succeeded');
     expect((await depth(Q)).dlq.messageCount, 'dead-lettered during the alarm').toBe(0);
   } finally {
-    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+    await memoryAlarm(false);
   }
   await cleared;
   // Once the alarm clears, the retry goes out and its second attempt succeeds.
@@ -184,7 +187,7 @@ async function drainUnderAlarm(poke: boolean) {
     expect((await results.get(j.id))?.state).toBe('succeeded');
   // Nothing left, ready or unacked, once a copy still handed back meanwhile has come back and been
   // skipped (the retry written before the alarm was known lands after it: a duplicate, not a loss).
-  await eventually(async () => (await messages(Q)) === 0, 20_000, 1000);
+  await eventually(async () => (await messages(Q)) === 0, 20_000, 100);
   console.log(`flaky job's events at the end: ${kinds(retrying.id)}`);
   await worker.stop();
   expect((await depth(Q)).dlq.messageCount).toBe(0);
@@ -209,11 +212,15 @@ it('a retry published before the alarm is known does not stall the others either
 }, 120_000);
 
 /** warren's connections on the node (its own names; the test's other connections have none). */
-const ours = async () =>
-  (await node.ctl('list_connections', 'pid', 'client_properties', '--silent'))
-    .split('\n')
-    .map((l) => ({ pid: l.split('\t')[0]!, name: /\{"connection_name","([^"]+)"\}/.exec(l)?.[1] }))
+const ours = async () => {
+  const info = 'rabbit_networking:connection_info_all([pid, client_properties])';
+  const out = await node.erl(
+    `[{pid_to_list(P), binary_to_list(N)} || [{pid, P}, {client_properties, CP}] <- ${info}, {<<"connection_name">>, longstr, N} <- CP]`,
+  );
+  return [...out.matchAll(/\{"(<[\d.]+>)",\s*"([^"]*)"\}/g)]
+    .map(([, pid, name]) => ({ pid: pid!, name }))
     .filter((c) => c.name === 'warren' || c.name === 'warren consumers');
+};
 
 /** The connections of `ours()` not in `before` (the first test's broker is still connected). */
 const oursSince = async (before: { pid: string }[]) =>
@@ -239,14 +246,16 @@ it('one connection until something consumes, then a second for the consumers; ei
     expect(before.map((c) => c.name).sort()).toEqual(['warren', 'warren consumers']);
     // The consumers' connection closed by the broker: both are made again, and both work.
     const consumers = before.find((c) => c.name === 'warren consumers')!;
-    await node.ctl('close_connection', consumers.pid, 'test: consumers connection closed');
+    await node.erl(
+      `rabbit_networking:close_connection(list_to_pid("${consumers.pid}"), "test: consumers connection closed")`,
+    );
     const after = await eventually(
       async () => {
         const now = await mine();
         return now.length === 2 && now.every((c) => !before.some((o) => o.pid === c.pid)) && now;
       },
       20_000,
-      1000, // each look is a rabbitmqctl run
+      100,
     );
     expect(after.map((c) => c.name).sort()).toEqual(['warren', 'warren consumers']);
     const job = makeJob({ queue: q });
@@ -255,7 +264,7 @@ it('one connection until something consumes, then a second for the consumers; ei
   } finally {
     await b.close();
   }
-  await eventually(async () => (await mine()).length === 0, 10_000, 1000);
+  await eventually(async () => (await mine()).length === 0, 10_000, 100);
 }, 60_000);
 
 /**
@@ -265,9 +274,8 @@ it('one connection until something consumes, then a second for the consumers; ei
  */
 it('a consumer closed by the broker during the alarm subscribes again and drains', async () => {
   const q = `${RUN}.restart`;
-  await node.ctl(
-    'eval',
-    'application:set_env(rabbit, consumer_timeout, 2000), application:set_env(rabbit, channel_tick_interval, 500).',
+  await node.erl(
+    'application:set_env(rabbit, consumer_timeout, 2000), application:set_env(rabbit, channel_tick_interval, 500)',
   );
   const errors: string[] = [];
   const b = createAmqpBroker({
@@ -299,7 +307,7 @@ it('a consumer closed by the broker during the alarm subscribes again and drains
     { prefetch: 1 },
   );
   await eventually(() => held !== undefined, 10_000);
-  await node.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+  await memoryAlarm(true);
   let cleared: Promise<void> | undefined;
   try {
     cleared = (await alarmProbe()).unblocked;
@@ -323,7 +331,7 @@ it('a consumer closed by the broker during the alarm subscribes again and drains
     expect(acked.size).toBe(jobs.length);
     expect(drained).toBe(true);
   } finally {
-    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+    await memoryAlarm(false);
   }
   await cleared;
 }, 120_000);
