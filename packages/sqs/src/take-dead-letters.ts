@@ -1,6 +1,7 @@
 import type { Message, QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import { type EnvelopeParse, parseEnvelope } from '@warren/core';
 import { sqsCall } from './errors';
+import { renewHolds } from './hold-renewal';
 import { loadSqsSdk } from './sdk';
 
 export interface SqsDeadLetter {
@@ -67,6 +68,9 @@ export async function takeSqsDeadLetters(
   // if the DLQ were done. Counted before the take (as a list of RabbitMQ's DLQ does): AWS leaves
   // messages in flight out of ApproximateNumberOfMessages, local-aws-sqs counts them.
   const before = await approximateCount(client, sdk, dlqUrl).catch(() => undefined);
+  // A replay can outlast one hold (1,500 letters at 200 ms each): renewed until the end, else its
+  // later letters reappear while it still holds them (and a FIFO DLQ refuses their deletes).
+  const renewal = renewHolds(client, sdk, dlqUrl, () => [...held.values()], holdS);
   try {
     for (let empty = false; letters.length < max && !empty; ) {
       const out = await sqsCall('ReceiveMessage (dead letters)', () =>
@@ -91,6 +95,7 @@ export async function takeSqsDeadLetters(
       }
     }
   } catch (err) {
+    await renewal.stop();
     await handBack([...held.values()]).catch(() => {}); // else they reappear after holdS
     throw err;
   }
@@ -107,6 +112,7 @@ export async function takeSqsDeadLetters(
       held.delete(letter);
     },
     async end() {
+      await renewal.stop();
       const receipts = [...held.values()];
       held.clear();
       await handBack(receipts).catch((err: Error) => {
