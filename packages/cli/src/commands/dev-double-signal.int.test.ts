@@ -78,17 +78,17 @@ describe('warren dev, Ctrl-C twice while a job runs', () => {
       WARREN_REDIS_PREFIX: `${RUN}:`,
     });
     const id = await dev.runningJob();
-    expect(await dev.ctrlCTwice()).toBe(130);
+    expect(await dev.ctrlCTwice(), dev.output()).toBe(130);
     expect(dev.output()).toMatch(/running jobs handed back/);
     const redis = new Redis('redis://127.0.0.1:6379');
-    expect(await redis.hget(`${RUN}:job:${id}`, 'state')).toBe('retrying');
+    expect(await redis.hget(`${RUN}:job:${id}`, 'state'), dev.output()).toBe('retrying');
     redis.disconnect();
   }, 60_000);
 
   it('embedded: it says the running job is dropped with the in-memory broker, exit 130', async () => {
     const dev = await startDev({});
     await dev.runningJob();
-    expect(await dev.ctrlCTwice()).toBe(130);
+    expect(await dev.ctrlCTwice(), dev.output()).toBe(130);
     expect(dev.output()).toMatch(/in-memory broker: 1 queued and 0 delayed job\(s\) dropped/);
   }, 60_000);
 });

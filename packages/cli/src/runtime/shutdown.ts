@@ -50,7 +50,9 @@ export function onShutdown(fn: () => Promise<void>, opts: ShutdownOptions = {}):
       proc.exit(1);
     }, deadlineMs).unref();
     fn().then(
-      () => proc.exit(code),
+      // A forced hand-back under way ends the running jobs, so the drain may finish first: the
+      // hand-back says what it did and exits 130 (it exited 0 here, that line unsaid).
+      () => forcing || proc.exit(code),
       (err) => {
         console.error(err);
         proc.exit(1);
