@@ -2,6 +2,7 @@ import { type JobEnvelope, parseEnvelope, QueueFullError, TransportError } from 
 import { msUntil } from '../ms-until';
 import type { ConsumeOptions, Consumer, Delivery, DeliveryHandler, Subscription } from '../ports/consumer';
 import type { Publisher, PublishOptions } from '../ports/publisher';
+import { ReadyQueue } from './ready-queue';
 
 interface Message {
   body: string;
@@ -43,7 +44,7 @@ interface ConsumerSlot {
 }
 
 interface QueueState {
-  ready: Message[];
+  ready: ReadyQueue<Message>;
   consumers: ConsumerSlot[];
   next: number;
 }
@@ -146,7 +147,7 @@ export class MemoryBroker implements Publisher, Consumer {
   private queue(name: string): QueueState {
     let q = this.queues.get(name);
     if (!q) {
-      q = { ready: [], consumers: [], next: 0 };
+      q = { ready: new ReadyQueue<Message>(), consumers: [], next: 0 };
       this.queues.set(name, q);
     }
     return q;
@@ -155,7 +156,7 @@ export class MemoryBroker implements Publisher, Consumer {
   private enqueue(queue: string, msg: Message, front = false): void {
     if (this.closed) return;
     msg.at ??= Date.now();
-    insertByPriority(this.queue(queue).ready, msg, front);
+    this.queue(queue).ready.insert(msg, front);
     this.dispatch(queue);
   }
 
@@ -193,7 +194,7 @@ export class MemoryBroker implements Publisher, Consumer {
     if (ttl === undefined) return;
     const ready = this.queue(queue).ready;
     const now = Date.now();
-    while (ready.length > 0 && now - (ready[0]!.at ?? now) >= ttl)
+    while (ready.length > 0 && now - (ready.peek()!.at ?? now) >= ttl)
       this.deadLetter(queue, ready.shift()!.body, 'expired');
   }
 
@@ -253,21 +254,4 @@ export class MemoryBroker implements Publisher, Consumer {
       if (!settled) void delivery.release();
     });
   }
-}
-
-/**
- * Into `ready`, kept highest priority first: behind its equals (a publish), or ahead of them (a
- * message handed back, as RabbitMQ requeues it near the head). Scans from the end it goes to,
- * so a queue without priorities (all 0) costs what push/unshift did.
- */
-function insertByPriority(ready: Message[], msg: Message, front: boolean): void {
-  if (front) {
-    let i = 0;
-    while (i < ready.length && ready[i]!.priority > msg.priority) i++;
-    ready.splice(i, 0, msg);
-    return;
-  }
-  let i = ready.length;
-  while (i > 0 && ready[i - 1]!.priority < msg.priority) i--;
-  ready.splice(i, 0, msg);
 }
