@@ -20,18 +20,24 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/** The store as the runtime wires it for a Celery queue, and a fresh job id (cleaned up after). */
+function celeryJob() {
+  const store = withCeleryResultsFor(
+    { queues: { [queue]: { protocol: 'celery' } } },
+    createRedisResultStore({ redis, prefix }),
+    redis,
+  );
+  const id = randomUUID();
+  ids.push(id);
+  return { store, id };
+}
+
 describe('Celery meta expiry', () => {
   it.each([
     ['a week (results.ttlS 604800)', 604_800],
     ['two minutes (a task resultTtlS 120)', 120],
   ])('follows the record when warren keeps results %s', async (_, ttlS) => {
-    const store = withCeleryResultsFor(
-      { queues: { [queue]: { protocol: 'celery' } } },
-      createRedisResultStore({ redis, prefix }),
-      redis,
-    );
-    const id = randomUUID();
-    ids.push(id);
+    const { store, id } = celeryJob();
     const job = { task: 'demo.add', queue, enqueuedAt: new Date().toISOString(), ttlS };
     await store.transition(id, 'running', { ...job, attempts: 1, owner: 'w' });
     await store.transition(id, 'succeeded', { ...job, owner: 'w', result: 5 });
@@ -48,13 +54,7 @@ describe('Celery meta expiry', () => {
     ['failed', { error: { type: 'E', message: 'boom', retryable: false } }],
     ['cancelled', {}],
   ] as const)('is not renewed by a duplicate delivery of a %s job', async (end, patch) => {
-    const store = withCeleryResultsFor(
-      { queues: { [queue]: { protocol: 'celery' } } },
-      createRedisResultStore({ redis, prefix }),
-      redis,
-    );
-    const id = randomUUID();
-    ids.push(id);
+    const { store, id } = celeryJob();
     const job = { task: 'demo.add', queue, enqueuedAt: new Date().toISOString() };
     await store.transition(id, 'running', { ...job, attempts: 1, owner: 'w', ttlS: 600 });
     await store.transition(id, end, { ...patch, owner: end === 'failed' ? 'w' : undefined, ttlS: 120 });
