@@ -2,6 +2,7 @@ import { type AmqpBroker, type AmqpEvent, createAmqpBroker } from '@warren/amqp'
 import { TransportError } from '@warren/core';
 import { eventually, makeJob, sleep } from '@warren/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueInfo, queueLeader } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 
 const QUEUE = `cluster-${process.pid}`;
@@ -39,19 +40,10 @@ describe('3-node cluster failover', () => {
   const redactedUrl = (n: RabbitNode) => n.url.replace(':guest@', ':***@');
   const nodeOf = (url: string | undefined) => nodes.find((n) => url?.endsWith(`:${n.port}`));
 
-  /**
-   * `item` of the quorum queue as `rabbitmqctl list_queues name <item>` reads it (the same
-   * rabbit_amqqueue:info_all), asked of a running node through erl_call: no CLI VM (~1 CPU-s) a look.
-   */
-  const queueInfo = (ask: RabbitNode, item: 'leader' | 'online', of = 'V') =>
-    ask.erl(
-      `case [${of} || [{name, {resource, _, queue, N}}, {${item}, V}] <- rabbit_amqqueue:info_all(<<"/">>, [name, ${item}]), N =:= <<"${QUEUE}">>] of [X] -> X; [] -> none end`,
-    );
-
   /** The node holding the quorum queue's leader, asked of any running node. */
   async function leaderOf(alive: RabbitNode): Promise<RabbitNode> {
-    const out = await queueInfo(alive, 'leader');
-    const node = nodes.find((n) => `'${n.node}'` === out);
+    const out = await queueLeader(alive, QUEUE);
+    const node = nodes.find((n) => n.node === out);
     if (!node) throw new Error(`no leader for ${QUEUE} in: ${out}`);
     return node;
   }
@@ -61,7 +53,7 @@ describe('3-node cluster failover', () => {
    * up). A member online implies its node is: no separate await_online_nodes.
    */
   async function awaitMembersOnline(ask: RabbitNode): Promise<void> {
-    await eventually(async () => (await queueInfo(ask, 'online', 'length(V)')) === '3', 90_000, 200);
+    await eventually(async () => (await queueInfo(ask, QUEUE, 'online', 'length(V)')) === '3', 90_000, 200);
   }
 
   it('connects to a node that answers while another node of the cluster is silent (SIGSTOP)', async () => {

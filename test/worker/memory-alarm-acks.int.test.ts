@@ -7,6 +7,7 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
+import { queueMessages, setMemoryWatermark } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 
 // A private node (never the shared :5672) is put under a memory alarm: RabbitMQ then blocks every
@@ -58,16 +59,11 @@ const depth = async (q: string) => {
   }
 };
 
-/** Messages in queue `q`, ready and unacked (what `rabbitmqctl list_queues name messages` says). */
-const messages = async (q: string) => {
-  const info = 'rabbit_amqqueue:info_all(<<"/">>, [name, messages])';
-  const found = `[M || [{name, {resource, _, queue, N}}, {messages, M}] <- ${info}, N =:= <<"${q}">>]`;
-  return Number(await node.erl(`case ${found} of [M] -> M; [] -> none end`));
-};
+/** Messages in queue `q`, ready and unacked. */
+const messages = (q: string) => queueMessages(node, q);
 
-/** The memory alarm on (a 1-byte watermark) or off (the configured 1GB): set_vm_memory_high_watermark. */
-const memoryAlarm = (on: boolean) =>
-  node.erl(`vm_memory_monitor:set_vm_memory_high_watermark({absolute, ${on ? '1' : '"1GB"'}})`);
+/** The memory alarm on (a 1-byte watermark) or off (the configured 1GB). */
+const memoryAlarm = (on: boolean) => setMemoryWatermark(node, `{absolute, ${on ? '1' : '"1GB"'}}`);
 
 /**
  * A worker drains a backlog (40 jobs that succeed, their results in Redis, and one that fails its
