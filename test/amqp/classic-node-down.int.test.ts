@@ -65,7 +65,7 @@ describe('a classic queue whose node is down (2-node cluster)', () => {
 
     await b.kill();
     // Until a sees b gone, a publish still goes to the queue's process there (nacked).
-    await eventually(async () => (await a.ctl('eval', 'nodes().')).trim() === '[]', 30_000, 200);
+    await eventually(async () => (await a.erl('nodes()')) === '[]', 30_000, 50);
     // Before: 'unroutable: no queue <Q> (basic.return)', not recoverable: a caller dropped the job.
     expect(await outcome(broker.publisher.publish(Q, makeJob({ queue: Q })))).toMatch(
       /^recoverable=true .*down or inaccessible/,
