@@ -2,6 +2,7 @@ import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueMessages } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,11 +53,7 @@ describe('delayed jobs of a queue at its length limit (private node)', () => {
   };
 
   /** All messages of a tier queue, those stuck in dead-lettering too (not ready, not unacked). */
-  const tierMessages = async (q: string) => {
-    const out = await node.ctl('-q', 'list_queues', 'name', 'messages', '--no-table-headers');
-    const line = out.split('\n').find((l) => l.trim().split(/\s+/)[0] === q);
-    return Number(line?.trim().split(/\s+/)[1] ?? Number.NaN);
-  };
+  const tierMessages = (q: string) => queueMessages(node, q);
 
   it("do not hold up another queue's delays, and none is lost", async () => {
     const ids = new Set<string>();
@@ -92,9 +89,9 @@ describe('delayed jobs of a queue at its length limit (private node)', () => {
       seen.add(JSON.parse(m.content.toString()).id);
       ch.ack(m);
     });
-    // (rabbitmqctl's counts lag a second or so behind)
+    // (the counts may lag a little behind the consumer)
     let held = Number.NaN;
-    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(500)) {
+    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(200)) {
       held = await tierMessages(`warren.delay.v2.${TIER}.${full}`);
       if (seen.size + held === ids.size) break;
     }
