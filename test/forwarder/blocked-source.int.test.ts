@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ForwardLink } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionCount, setMemoryWatermark } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 import { collect, depth, envelope, freshQueue, publishMany, sleep, until } from './support';
 
@@ -56,13 +57,12 @@ const linkOf = (queue: string) =>
     watchdogMs: 1000,
   });
 
-const sourceConnections = async () =>
-  (await A.ctl('list_connections', 'peer_host', '--silent')).split('\n').filter((l) => l.trim()).length;
+const sourceConnections = () => connectionCount(A);
 
 describe('a source under a memory alarm with a message to dead-letter', () => {
   it('is waited out: no watchdog restart into standby behind its own blocked connection, nothing sent twice', async () => {
     await loopThenJobs(q, 200);
-    await A.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+    await setMemoryWatermark(A, '{absolute, 1}');
     try {
       link = linkOf(q);
       link.start();
@@ -72,7 +72,7 @@ describe('a source under a memory alarm with a message to dead-letter', () => {
       expect(l.status()).toMatchObject({ restarts: 0, state: 'running' });
       expect(await sourceConnections()).toBe(1);
     } finally {
-      await A.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+      await setMemoryWatermark(A, '{absolute, "1GB"}');
     }
     const l = link;
     await until(() => l.status().forwarded === 200 && l.status().deadLettered === 1, 15_000, 'all settled');
@@ -85,7 +85,7 @@ describe('a source under a memory alarm with a message to dead-letter', () => {
 
   it('stop() returns within its settle time while the source is blocked (its basic.cancel is never read)', async () => {
     await loopThenJobs(q2, 50);
-    await A.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+    await setMemoryWatermark(A, '{absolute, 1}');
     try {
       const l = linkOf(q2);
       l.start();
@@ -95,7 +95,7 @@ describe('a source under a memory alarm with a message to dead-letter', () => {
       expect(how).toBe('stopped');
       expect(l.status().state).toBe('stopped');
     } finally {
-      await A.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+      await setMemoryWatermark(A, '{absolute, "1GB"}');
     }
     // Nothing lost: what the stopped link held went back to the source; another link moves it.
     link2 = linkOf(q2);
