@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ForwardLink } from '@warren/forwarder';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionCount, setMemoryWatermark } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 import { collect, depth, freshQueue, publishMany, sleep, until } from './support';
 
@@ -27,15 +28,14 @@ afterAll(async () => {
   await conn.close();
 }, 120_000);
 
-const forwarderConnections = async () =>
-  (await B.ctl('list_connections', 'peer_host', '--silent')).split('\n').filter((l) => l.trim()).length;
+const forwarderConnections = () => connectionCount(B);
 
 describe('a destination under a memory alarm (connection.blocked)', () => {
   it('is waited out: no watchdog restarts, no connections left behind, every message once after it clears', async () => {
     await freshQueue(SHARED, q);
     await freshQueue(B.url, q);
     await publishMany(SHARED, q, 2000, 'blk', 2000);
-    await B.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+    await setMemoryWatermark(B, '{absolute, 1}');
     try {
       link = new ForwardLink({
         name: q,
@@ -52,7 +52,7 @@ describe('a destination under a memory alarm (connection.blocked)', () => {
       expect(l.status().lastError).toMatch(/destination blocked: low on memory/);
       expect(await forwarderConnections()).toBe(1);
     } finally {
-      await B.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+      await setMemoryWatermark(B, '{absolute, "1GB"}');
     }
     const l = link;
     await until(() => l.status().forwarded === 2000, 30_000, 'all forwarded after the alarm');
