@@ -2,6 +2,7 @@ import { TransportError } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setMemoryWatermark } from '../../../../test/support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../../../../test/support/rabbit-nodes';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import type { AmqpEvent } from './events';
@@ -45,7 +46,7 @@ describe('a blocked connection (memory alarm)', () => {
 
   it('rejects publishes at once (recoverable, nothing written) and reports the node unhealthy', async () => {
     await broker.publisher.publish(Q, makeJob({ queue: Q }));
-    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1MB');
+    await setMemoryWatermark(node, '{absolute, "1MB"}');
     // RabbitMQ says a connection is blocked only once it publishes: the health check pokes it.
     await eventually(
       async () => {
@@ -65,7 +66,7 @@ describe('a blocked connection (memory alarm)', () => {
     expect((err as TransportError).recoverable).toBe(true);
     expect((err as Error).message).toMatch(/broker blocked: .*memory/);
 
-    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1GB');
+    await setMemoryWatermark(node, '{absolute, "1GB"}');
     await eventually(() => events.some((e) => e.type === 'unblocked'), 20_000, 100);
     expect(await inQueue()).toBe(1);
     await broker.publisher.publish(Q, makeJob({ queue: Q }));
