@@ -4,6 +4,7 @@ import type { Delivery } from '@warren/core';
 import { eventually, makeJob, sleep } from '@warren/core/testing';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueLeader } from '../../../../test/support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../../../../test/support/rabbit-nodes';
 import type { AmqpEvent } from '../connection/events';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
@@ -40,16 +41,7 @@ describe('a quorum queue leader moving while consuming (3-node cluster)', () => 
       env: harness.env({ name: n.name, port: n.port }),
     }).then((r) => r.stdout);
 
-  async function leader(): Promise<string> {
-    const out = await nodes[1]!.ctl('list_queues', 'name', 'leader', '--quiet', '--no-table-headers');
-    return (
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${Q}\t`))
-        ?.split('\t')[1]
-        ?.trim() ?? ''
-    );
-  }
+  const leader = () => queueLeader(nodes[1]!, Q);
 
   it('keeps consuming every job once, with nothing left unacked', async () => {
     const [a] = nodes as [RabbitNode];
