@@ -22,9 +22,8 @@ describe('a consumer channel closed by consumer_timeout (private node)', () => {
 
   beforeAll(async () => {
     [node] = (await harness.start([{ name: 'warren-ctimeout', port: 26131 }])) as [RabbitNode];
-    await node.ctl(
-      'eval',
-      'application:set_env(rabbit, consumer_timeout, 2000), application:set_env(rabbit, channel_tick_interval, 500).',
+    await node.erl(
+      'application:set_env(rabbit, consumer_timeout, 2000), application:set_env(rabbit, channel_tick_interval, 500)',
     );
   }, 180_000);
 
