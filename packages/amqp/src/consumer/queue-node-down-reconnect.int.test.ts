@@ -70,7 +70,7 @@ describe('reconnecting while a consumed queue is on a node that is down (2-node 
     // The broker cancels ON_B's consumer; its restarts are refused while b is down.
     await eventually(() => events.some((e) => e.type === 'consumer-error' && e.queue === ON_B), 20_000, 50);
     const connects = events.filter((e) => e.type === 'connected').length;
-    await a.ctl('close_all_connections', 'probe: a network blip');
+    await a.erl('rabbit_networking:close_all_connections("probe: a network blip")'); // rabbitmqctl close_all_connections
     await eventually(() => events.some((e) => e.type === 'disconnected'), 5000, 20);
     // Before: every connect failed in the consumer hook ('consume ON_B: ... 404 ... down or
     // inaccessible'): no consumer and no publisher on any queue until b came back.
