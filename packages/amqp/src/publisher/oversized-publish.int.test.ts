@@ -21,7 +21,7 @@ describe('a publish larger than the broker max_message_size (private node)', () 
   beforeAll(async () => {
     [node] = (await harness.start([{ name: 'warren-amqp-maxsize', port: 26591 }])) as [RabbitNode];
     // Read by each channel as it opens: set before the broker connects.
-    await node.ctl('eval', `application:set_env(rabbit, max_message_size, ${MAX}).`);
+    await node.erl(`application:set_env(rabbit, max_message_size, ${MAX})`);
     broker = createAmqpBroker({
       urls: [node.url],
       queues: { [Q]: { type: 'classic' } },
