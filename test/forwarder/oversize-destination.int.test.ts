@@ -17,7 +17,7 @@ let link: ForwardLink | undefined;
 beforeAll(async () => {
   [B] = (await harness.start([{ name: 'fwd-max', port: 27061 }])) as [RabbitNode];
   // Read by each new channel: the destination refuses a larger publish by closing its channel.
-  await B.ctl('eval', `application:set_env(rabbit, max_message_size, ${LIMIT}).`);
+  await B.erl(`application:set_env(rabbit, max_message_size, ${LIMIT})`);
 }, 240_000);
 
 afterAll(async () => {
