@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../support/ports';
+import { setMemoryWatermark } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
 import { cleanUpRun } from './support';
 
@@ -230,7 +231,7 @@ describe('a broker that stops confirming (memory alarm on an extra node)', () =>
         },
         body: JSON.stringify({ task: 'rs.add', input: { a: 1, b: 2 } }),
       });
-    await node.ctl('set_vm_memory_high_watermark', 'absolute', '1');
+    await setMemoryWatermark(node, '{absolute, 1}');
     await new Promise((r) => setTimeout(r, 1500));
     const t0 = Date.now();
     const res = await post();
@@ -243,7 +244,7 @@ describe('a broker that stops confirming (memory alarm on an extra node)', () =>
     // so the retry below publishes that id again rather than a second job.
     expect(await redis.keys(`${RUN}a:job:*`)).toEqual([]);
 
-    await node.ctl('set_vm_memory_high_watermark', '0.4');
+    await setMemoryWatermark(node, '0.4');
     let again: Response | undefined;
     for (let i = 0; i < 20; i++) {
       again = await post();
