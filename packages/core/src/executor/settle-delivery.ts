@@ -18,8 +18,12 @@ export async function skip(x: JobExecution, reason: TransitionRefusal): Promise<
 
 /**
  * Records the job failed and dead-letters it. `runOwner`: the run's, once one started (a stale run
- * may not fail a job another run has moved on). `durationMs`: the run's, when one ran (the event
- * carries it as a retry's does: the job-duration histogram and the 'job failed' line).
+ * may not fail a job another run has moved on). Without one nothing ran (an unknown task, an
+ * input refused): an end without a run (unlessLeased), refused while another worker's run holds
+ * the job, whose copy this is (a rolling deploy adding the task, an older schema): written without
+ * an owner, it failed the job under that run, and the run's result was refused. `durationMs`: the
+ * run's, when one ran (the event carries it as a retry's does: the job-duration histogram and the
+ * 'job failed' line).
  */
 export function failJob(
   x: JobExecution,
@@ -29,13 +33,9 @@ export function failJob(
   failTtlS = x.ttlS,
   durationMs?: number,
 ): Promise<ExecutionOutcome> {
-  return failWith(
-    x,
-    recordPatch(x.job, failTtlS, undefined, runOwner, undefined, error),
-    error,
-    reason,
-    durationMs,
-  );
+  const patch = recordPatch(x.job, failTtlS, undefined, runOwner ?? x.owner, undefined, error);
+  if (runOwner === undefined) patch.unlessLeased = true;
+  return failWith(x, patch, error, reason, durationMs);
 }
 
 /** failJob with the `failed` write's patch given (its `error` is `error`). */
@@ -50,7 +50,7 @@ export async function failWith(
   // A run's end (it has an owner) waits out a store down for a moment, as its success would (see
   // store-outage-retry.ts): handed back, the job ended a lost worker's (WorkerLostError).
   const write = () => writeWithoutInputIfRefused(x, 'failed', patch);
-  const out = await (patch.owner
+  const out = await (patch.owner && !patch.unlessLeased
     ? retryWhileStoreDown(write, runEndRetryBudget(x), retryNotAfter(x))
     : write());
   // Refused because it already failed: this message outlived its dead-lettering (see below).
