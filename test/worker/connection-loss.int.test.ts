@@ -54,8 +54,8 @@ afterAll(async () => {
  */
 it('connection lost mid-task: each attempt runs once, one outcome each, one DLQ message per failed job', async () => {
   const worker = createWorker({
-    // The lease margin (30 s by default) sets the test's clock: 12 s, and slowRetry's backoff with it.
-    config: defineConfig({ tasks: [slow], worker: { leaseMarginMs: 12_000 } }),
+    // The lease margin (30 s by default) sets the test's clock: 8 s, and slowRetry's backoff with it.
+    config: defineConfig({ tasks: [slow], worker: { leaseMarginMs: 8000 } }),
     consumer: broker.consumer,
     results,
     queues: [Q],
@@ -65,15 +65,15 @@ it('connection lost mid-task: each attempt runs once, one outcome each, one DLQ 
   await worker.start();
   const ok = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: false }, maxAttempts: 2 });
   const bad = makeJob({ task: slow.name, queue: Q, input: { ms: 1500, fail: true }, maxAttempts: 2 });
-  // Attempt 2 runs at ~10.5 s and fails at ~12 s; the copy of attempt 1 is back at ~16 s (lease
-  // 3 + 12 s, then the deferral's 1 s), while attempt 3 waits for its retry (~21 s): 4-5 s of slack
-  // either side (with the default margin, a 20 s backoff: 11 s and 9 s, the file took 46 s).
+  // Attempt 2 runs at ~7.5 s and fails at ~9 s; the copy of attempt 1 is back at ~12 s (lease
+  // 3 + 8 s, then the deferral's 1 s), while attempt 3 waits for its retry (~15 s): 3 s of slack
+  // either side (a 12 s margin and 9 s backoff gave 4-5 s and took 24 s; the default margin, 46 s).
   const slowRetry = makeJob({
     task: slow.name,
     queue: Q,
     input: { ms: 1500, fail: true },
     maxAttempts: 3,
-    backoff: { kind: 'fixed', baseMs: 9000, maxMs: 9000, jitter: false },
+    backoff: { kind: 'fixed', baseMs: 6000, maxMs: 6000, jitter: false },
   });
   for (const j of [ok, bad, slowRetry]) await broker.publisher.publish(Q, j);
   await eventually(() => events.filter((e) => e.type === 'started').length === 3, 10_000);
