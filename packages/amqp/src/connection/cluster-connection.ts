@@ -24,6 +24,8 @@ export interface ClusterConnectionOptions {
   backoffMaxMs?: number;
   /** TLS options for amqps:// (ca, cert, key, servername, rejectUnauthorized). */
   socketOptions?: Record<string, unknown>;
+  /** TCP_NODELAY on every connection (see OpenOptions.noDelay; default off). */
+  noDelay?: boolean;
   onEvent?: EventSink;
 }
 
@@ -232,6 +234,7 @@ export class ClusterConnection {
       heartbeatS: this.opts.heartbeatS ?? 10,
       timeoutMs,
       socketOptions: this.opts.socketOptions,
+      noDelay: this.opts.noDelay,
     };
   }
 

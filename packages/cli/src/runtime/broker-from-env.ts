@@ -87,7 +87,7 @@ export async function brokerFromEnv(
    * A producer only (the ingest): with other regions, it may start while its own region's broker
    * is down, as long as another region's connects (see the connect below).
    */
-  { producerOnly = false }: { producerOnly?: boolean } = {},
+  { producerOnly = false, noDelay }: { producerOnly?: boolean; noDelay?: boolean } = {},
 ): Promise<BrokerRuntime> {
   // Else the first region's broker was taken as this process's own: a worker consumed, and an
   // ingest stamped its jobs' origin for, a region it is not in. (WARREN_REGION is checked so.)
@@ -134,6 +134,7 @@ export async function brokerFromEnv(
         confirmTimeoutMs: config.ingest.publishTimeoutMs,
         codecs: celeryCodecsFor(config, celery),
         onEvent: brokerEvents(logger && logBrokerEvents(logger, region), onEvent),
+        noDelay,
       }),
     );
   const own = brokers.get(config.region) ?? brokers.values().next().value!;
