@@ -17,7 +17,7 @@ it("the operator commands' RabbitMQ connections have TCP_NODELAY (shared node)",
   });
   // Each socket's last word (amqplib's own call comes after connect).
   const last = new Map<unknown, boolean>();
-  calls.mock.calls.forEach(([on], i) => last.set(calls.mock.contexts[i], on ?? true));
+  for (const [i, [on]] of calls.mock.calls.entries()) last.set(calls.mock.contexts[i], on ?? true);
   expect(last.size).toBeGreaterThan(0);
   expect([...last.values()].every((on) => on)).toBe(true);
 });
