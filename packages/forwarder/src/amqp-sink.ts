@@ -82,11 +82,12 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       });
       ch.on('close', () => fail(new Error('destination channel closed')));
       ch.on('return', (msg) => {
-        const why = (msg.fields as { replyText?: string }).replyText ?? 'NO_ROUTE';
+        const fields = msg.fields as { replyText?: string; routingKey?: string };
+        const why = fields.replyText ?? 'NO_ROUTE';
         // To a queue, unroutable means the queue is gone: the link is broken (a restart's passive
         // check then fails before consuming). Through an exchange it is this message's routing key:
         // only that message is refused (dead-lettered), matched to its confirm, which follows the return.
-        out.returned.add(msg.content, why);
+        out.returned.add(msg.content, fields.routingKey ?? '', why);
         if (dest.queue) fail(new Error(`destination returned a message as unroutable (${why}); queue gone?`));
       });
       return out;
@@ -111,7 +112,7 @@ export function amqpSink(dest: AmqpDestination): OpenSink {
       const onConfirm = (err: unknown) => {
         if (closing) return;
         if (!err) {
-          const why = out.returned.take(item.content);
+          const why = out.returned.take(item.content, key);
           if (why === undefined) return events.confirmed(item.tag);
           // Confirmed yet dropped: never settled. To a queue the link is failing; the message stays at the source.
           if (dest.queue) return;

@@ -27,7 +27,8 @@ export class DeadLetterQueue {
     this.queue = sourceQueue;
     this.name = `${sourceQueue}.dlq`;
     ch.on('return', (m: Message) => {
-      if (m.fields.exchange === '' && m.fields.routingKey === this.name) this.returned.add(m.content, true);
+      if (m.fields.exchange === '' && m.fields.routingKey === this.name)
+        this.returned.add(m.content, m.fields.routingKey, true);
     });
   }
 
@@ -47,7 +48,7 @@ export class DeadLetterQueue {
         err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
       );
     });
-    if (!this.returned.take(msg.content)) return;
+    if (!this.returned.take(msg.content, this.name)) return;
     this.ready = undefined;
     if (attempt >= MAX_RETURNS) throw new Error(`copy returned as unroutable ${attempt} times`);
     return this.send(msg, reason, attempt + 1);
