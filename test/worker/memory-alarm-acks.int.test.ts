@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { queueMessages, setMemoryWatermark } from '../support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../support/rabbit-nodes';
+import { untilUnhealthy } from '../support/until-unhealthy';
 
 // A private node (never the shared :5672) is put under a memory alarm: RabbitMQ then blocks every
 // connection that publishes, i.e. stops reading its socket, acks included.
@@ -135,15 +136,7 @@ async function drainUnderAlarm(poke: boolean) {
   try {
     cleared = (await alarmProbe()).unblocked;
     // The health check notices the alarm (it publishes a poke to learn of it): node unhealthy.
-    if (poke)
-      await eventually(
-        async () => {
-          await broker.checkHealth();
-          return broker.nodes()[0]!.healthy === false;
-        },
-        20_000,
-        100,
-      );
+    if (poke) await untilUnhealthy(broker);
     openGate();
     // Every job that needs no publish runs and is acked while the alarm holds.
     const drained = await eventually(() => okRuns.size === OK_JOBS, 20_000, 100).then(
@@ -307,14 +300,7 @@ it('a consumer closed by the broker during the alarm subscribes again and drains
   let cleared: Promise<void> | undefined;
   try {
     cleared = (await alarmProbe()).unblocked;
-    await eventually(
-      async () => {
-        await b.checkHealth();
-        return b.nodes()[0]!.healthy === false;
-      },
-      20_000,
-      100,
-    );
+    await untilUnhealthy(b);
     await eventually(() => errors.some((e) => /timed out|timeout/i.test(e)), 20_000, 100);
     const drained = await eventually(() => acked.size === jobs.length, 20_000, 100).then(
       () => true,

@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMemoryWatermark } from '../../../../test/support/rabbit-info';
 import { RabbitHarness, type RabbitNode } from '../../../../test/support/rabbit-nodes';
+import { untilUnhealthy } from '../../../../test/support/until-unhealthy';
 import { type AmqpBroker, createAmqpBroker } from '../create-amqp-broker';
 import type { AmqpEvent } from './events';
 
@@ -48,14 +49,7 @@ describe('a blocked connection (memory alarm)', () => {
     await broker.publisher.publish(Q, makeJob({ queue: Q }));
     await setMemoryWatermark(node, '{absolute, "1MB"}');
     // RabbitMQ says a connection is blocked only once it publishes: the health check pokes it.
-    await eventually(
-      async () => {
-        await broker.checkHealth();
-        return broker.nodes()[0]!.healthy === false;
-      },
-      20_000,
-      100,
-    );
+    await untilUnhealthy(broker);
     expect(events.some((e) => e.type === 'blocked')).toBe(true);
 
     const t0 = Date.now();
