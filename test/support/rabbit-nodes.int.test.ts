@@ -18,5 +18,7 @@ describe('extra RabbitMQ node harness', () => {
     expect(a!.pid()).toBeGreaterThan(0);
     await a!.stop();
     expect(await isListening(a!.port)).toBe(false);
+    // No node to connect to: tried again (erl-call.ts), then the connection's error, not a hang.
+    await expect(a!.erl('node()')).rejects.toThrow(/failed to connect/);
   });
 });
