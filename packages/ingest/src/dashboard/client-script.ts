@@ -10,7 +10,8 @@ export const dashboardScript = `
   // A poll without an answer in TIMEOUT_MS (a hung process, a dropped network) fails like any other:
   // the page said 'live' over numbers that had stopped moving. Above status.json's own broker bound (5 s).
   var POLL_MS = 1500, MAX_WAIT_MS = 12000, TIMEOUT_MS = 10000, HISTORY = 40; var fails = 0;
-  var depthHistory = {}; var lastOk = 0; var timer; var polling = false; var again = false;
+  // Keyed by queue name, and 'constructor' or 'toString' is one: no prototype to find them on.
+  var depthHistory = Object.create(null); var lastOk = 0; var timer; var polling = false; var again = false;
   // #key=<key>: the rest of the fragment, as pasted (a key may hold '&' or a '%' that is no escape:
   // decodeURIComponent threw on it and the page never started) or percent-encoded.
   // Read at load and on a hash change (a #key= link opened over the open page does not reload it).
