@@ -131,6 +131,9 @@ export async function startCeleryStack(): Promise<CeleryStack> {
     tasks,
     queues: { [celeryQueue]: celeryQ, [pythonQueue]: celeryQ },
     results: { ttlS: 600 },
+    // An unregistered task fails at once, as on a Celery worker (by default warren hands it back
+    // for a worker that knows it: worker.unknownTaskGraceMs).
+    worker: { unknownTaskGraceMs: 0 },
   });
   const redis = new Redis('redis://127.0.0.1:6379/0');
   const results = withCeleryResults(createRedisResultStore({ redis, prefix: `${run}:` }), {

@@ -66,6 +66,7 @@ export function createWorker(opts: WorkerOptions) {
     workerId,
     resultTtlS: config.results.ttlS,
     leaseMarginMs: config.worker.leaseMarginMs,
+    unknownTaskGraceMs: config.worker.unknownTaskGraceMs,
     onEvent: opts.onEvent,
     runaways,
     runScope: opts.runScope,

@@ -150,6 +150,18 @@ export const configShapeSchema = z.strictObject({
        * job, waits. At least 1 s: the end of a run retries a store outage for half of it.
        */
       leaseMarginMs: z.number().int().min(1000).max(DAY_MS).default(30_000),
+      /**
+       * A job of a task this worker does not know is handed back (unrun, no attempt spent) for a
+       * worker that knows it, until this long after the job was due; then it fails (UnknownTask)
+       * into the DLQ. The longest a rolling deploy may keep old workers beside new producers.
+       * 0: failed at once (Celery's way).
+       */
+      unknownTaskGraceMs: z.number().int().min(0).max(DAY_MS).default(300_000),
     })
-    .default({ concurrency: 16, shutdownTimeoutMs: 30_000, leaseMarginMs: 30_000 }),
+    .default({
+      concurrency: 16,
+      shutdownTimeoutMs: 30_000,
+      leaseMarginMs: 30_000,
+      unknownTaskGraceMs: 300_000,
+    }),
 });

@@ -22,6 +22,7 @@ import { runWithTimeoutLazy } from './run-with-timeout';
 import { alreadyFailed, deadLetterAgain, deferBehindLease, failJob, failWith, skip } from './settle-delivery';
 import { settleThrown } from './settle-thrown';
 import { writeRunStart } from './store-outage-retry';
+import { unknownTask } from './unknown-task';
 import { cancelWatch } from './watch-cancel';
 import { WorkerLostError } from './worker-lost-error';
 import { writeBefore } from './write-before';
@@ -73,15 +74,13 @@ export function createExecutor(deps: ExecutorDeps) {
       deadlineMs: opts.deadlineMs,
     };
 
+    const expired = job.expiresAt !== undefined && Date.parse(job.expiresAt) <= Date.now();
     if (!task?.handler) {
-      const error = {
-        type: 'UnknownTask',
-        message: `no handler for task ${job.task} here`,
-        retryable: false,
-      };
-      return failJob(x, error, 'unknown task');
+      // Not handed back past its expiry: a worker that knows the task would only expire it.
+      const graceMs = deps.unknownTaskGraceMs ?? 0;
+      return graceMs > 0 && expired ? expireJob(x) : unknownTask(x, graceMs);
     }
-    if (job.expiresAt && Date.parse(job.expiresAt) <= Date.now()) return expireJob(x);
+    if (expired) return expireJob(x);
     const parsing = parseJobInput(task.input, job.input);
     const parsed = parsing instanceof Promise ? await parsing : parsing;
     if (!parsed.success) {

@@ -47,6 +47,12 @@ export interface ExecutorDeps {
    * waits beyond the timeout. `worker.leaseMarginMs` in the config.
    */
   leaseMarginMs?: number;
+  /**
+   * How long after a job was due one of a task this executor lacks is handed back for a worker
+   * that has it (a rolling deploy), before it fails (see unknown-task.ts). Default 0: at once.
+   * `worker.unknownTaskGraceMs` in the config.
+   */
+  unknownTaskGraceMs?: number;
 }
 
 export interface ExecuteOptions {

@@ -87,12 +87,13 @@ export async function deadLetterAgain(x: JobExecution): Promise<ExecutionOutcome
 
 /**
  * Back on the queue after `delayMs` without spending an attempt (with `retry`, each deferral
- * cost one): nothing ran here (another run holds the lease), or the task asked (DeferError).
+ * cost one): nothing ran here (another run holds the lease, or the task is unknown here), or
+ * the task asked (DeferError).
  */
 export async function deferDelivery(
   x: JobExecution,
   delayMs: number,
-  reason: 'lease-held' | 'task',
+  reason: 'lease-held' | 'task' | 'unknown-task',
   durationMs?: number,
 ): Promise<ExecutionOutcome> {
   const { delivery } = x;

@@ -64,7 +64,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
     ),
     deferred: counter(
       'warren_jobs_deferred_total',
-      "Copies put back without spending an attempt: behind another run's lease, or the task threw a DeferError",
+      "Copies put back without spending an attempt: behind another run's lease, the task threw a DeferError, or its task is unknown to this worker (worker.unknownTaskGraceMs)",
     ),
     released: counter(
       'warren_jobs_released_total',
