@@ -88,7 +88,12 @@ export function createIngestApp(deps: IngestDeps) {
   );
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/openapi.json', (c) => {
-    openapi ??= buildOpenApi(config);
+    // Documented where mounted (by extend, e.g. observability's): a Lambda ingest has neither.
+    openapi ??= buildOpenApi(config, {
+      statusRoutes: ['/metrics', '/status.json'].every((p) =>
+        app.routes.some((r) => r.path === p && r.method === 'GET'),
+      ),
+    });
     // Behind an API Gateway stage or a proxy serving the API under a path, the document's server
     // is that path (resolved against the document's URL); without one, clients generated from it
     // called the host's root (`/v1/jobs`, not `/dev/v1/jobs`).

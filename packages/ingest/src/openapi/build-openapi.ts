@@ -62,10 +62,48 @@ function batchRequestSchema() {
 }
 
 /**
+ * `/metrics` and `/status.json`, where the process mounts them (observability's `extend`): with API
+ * keys configured they take one without a task limit (a scoped key is a 403), else they are open.
+ */
+function statusPaths(keyed: boolean) {
+  const op = (summary: string, type: string, description: string) => ({
+    get: {
+      summary,
+      ...(keyed ? {} : { security: [] }),
+      responses: {
+        200: { description, content: { [type]: {} } },
+        ...(keyed
+          ? {
+              400: problem('More than one Authorization header'),
+              401: unauthorized,
+              403: problem('The key is limited to some tasks: these routes show every task'),
+            }
+          : {}),
+      },
+    },
+  });
+  return {
+    '/metrics': op('Prometheus metrics', 'text/plain', 'Prometheus text exposition format 0.0.4'),
+    '/status.json': op(
+      'Status snapshot (regions, queues, rates, scaling advice, recent failures): what /dashboard and warren status show',
+      'application/json',
+      'The snapshot (never cached)',
+    ),
+  };
+}
+
+export interface OpenApiOptions {
+  serverUrl?: string;
+  /** The app serves `/metrics` and `/status.json` (mounted through `extend`). */
+  statusRoutes?: boolean;
+}
+
+/**
  * OpenAPI 3.1 for the ingest, generated from the same zod schemas that validate requests, so the
  * document cannot drift from the code. Task names (and their input schemas) come from the config.
  */
-export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
+export function buildOpenApi(config: WarrenConfig, opts: OpenApiOptions = {}) {
+  const { serverUrl } = opts;
   // Each with an $id of its own: zod writes a schema used twice under `$defs` (`$ref:
   // '#/$defs/X'`) and a recursive one as `$ref: '#'`, refs to the schema's own root, which inside
   // the document resolved against the document (an invalid document; a tree's children described
@@ -205,6 +243,7 @@ export function buildOpenApi(config: WarrenConfig, serverUrl?: string) {
       '/openapi.json': open('This document', { 200: 'OpenAPI 3.1' }),
       '/docs': open('API reference page', { 200: 'HTML' }, 'text/html'),
       '/dashboard': open('Live dashboard (polls /status.json)', { 200: 'HTML' }, 'text/html'),
+      ...(opts.statusRoutes ? statusPaths(config.auth.keys.length > 0) : {}),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
