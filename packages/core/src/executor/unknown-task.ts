@@ -28,7 +28,7 @@ const unknownTaskError = (task: string, detail: string, retryable: boolean): Job
  * Celery fails an unregistered task). Only jobs of unknown tasks come here: no cost to the others.
  */
 export async function unknownTask(x: JobExecution, graceMs: number): Promise<ExecutionOutcome> {
-  const { job, deps, delivery } = x;
+  const { job, deps } = x;
   if (!(graceMs > 0)) return failJob(x, unknownTaskError(job.task, '', false), 'unknown task');
   const waitTtlS = waitingTtlS(Math.max(x.ttlS, deps.resultTtlS));
   // Taken as a start is (the same refusals: a finished job, another worker's live run, a copy of
@@ -44,13 +44,8 @@ export async function unknownTask(x: JobExecution, graceMs: number): Promise<Exe
   );
   const endMs = dueMs + graceMs;
   const leftMs = endMs - Date.now();
-  // Where every receive is an attempt (a FIFO SQS queue hides the message in place), the last one
-  // is not spent waiting: SQS's redrive would move the message to the DLQ unseen, without a reason.
-  const lastReceive = delivery.attemptCountsReceives === true && x.attempt >= job.maxAttempts;
-  if (!(leftMs > 0) || lastReceive) {
-    const why = lastReceive
-      ? ' (its last receive: no worker that knows it took it before)'
-      : ` (no worker that knows it took it within ${graceMs / 1000} s of its due time: worker.unknownTaskGraceMs)`;
+  if (!(leftMs > 0)) {
+    const why = ` (no worker that knows it took it within ${graceMs / 1000} s of its due time: worker.unknownTaskGraceMs)`;
     return failJob(x, unknownTaskError(job.task, why, false), 'unknown task', x.owner);
   }
   const delayMs = Math.ceil(Math.min(handBackEveryMs(graceMs), leftMs));
