@@ -78,7 +78,8 @@ export function createExecutor(deps: ExecutorDeps) {
     if (!task?.handler) {
       // Not handed back past its expiry: a worker that knows the task would only expire it.
       const graceMs = deps.unknownTaskGraceMs ?? 0;
-      return graceMs > 0 && expired ? expireJob(x) : unknownTask(x, graceMs);
+      if (graceMs > 0 && expired) return expireJob(x);
+      return unknownTask(x, graceMs, () => lostRunSpent(delivery, attempt, opts));
     }
     if (expired) return expireJob(x);
     const parsing = parseJobInput(task.input, job.input);

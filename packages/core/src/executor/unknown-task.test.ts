@@ -72,4 +72,28 @@ describe('executor: a job of a task this worker lacks, within its grace', () => 
     const expired = makeJob({ task: 'demo.new', expiresAt: ago(1) });
     expect(await worker([], results, 'old').execute(recordingDelivery(expired).d)).toBe('expired');
   });
+
+  it("a job whose run was lost with its worker spends that run's attempt, as with a known task", async () => {
+    const results = new MemoryResultStore();
+    const job = makeJob({ task: 'demo.new', maxAttempts: 3 });
+    // A new-version worker started it and died: the record `running` under a lapsed lease.
+    await results.transition(job.id, 'running', {
+      task: job.task,
+      queue: job.queue,
+      enqueuedAt: job.enqueuedAt,
+      attempts: 1,
+      owner: 'dead/1',
+      leaseMs: 1,
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const { d, calls } = recordingDelivery(job);
+    // Handed back unspent, a job that kills its worker ran again and again while an old worker
+    // took its redeliveries (the lost run forgiven each time).
+    expect(await worker([], results, 'old').execute(d, { lostRunSpendsAttempt: true })).toBe('retried');
+    expect(calls[0]?.op).toBe('retry');
+    expect(await results.get(job.id)).toMatchObject({
+      state: 'retrying',
+      error: { type: 'WorkerLostError' },
+    });
+  });
 });

@@ -3,6 +3,8 @@ import { waitingTtlS } from '../state/waiting-ttl';
 import type { ExecutionOutcome, JobExecution } from './executor-types';
 import { recordPatch } from './record-patch';
 import { alreadyFailed, deadLetterAgain, deferDelivery, failJob, skip } from './settle-delivery';
+import { settleThrown } from './settle-thrown';
+import { WorkerLostError } from './worker-lost-error';
 
 /**
  * How often a job of an unknown task comes back while its grace lasts: ten times over the grace,
@@ -27,7 +29,12 @@ const unknownTaskError = (task: string, detail: string, retryable: boolean): Job
  * worker that knows it. After that, or with `graceMs` 0, it fails into the DLQ as before (as
  * Celery fails an unregistered task). Only jobs of unknown tasks come here: no cost to the others.
  */
-export async function unknownTask(x: JobExecution, graceMs: number): Promise<ExecutionOutcome> {
+export async function unknownTask(
+  x: JobExecution,
+  graceMs: number,
+  /** Whether taking over a run lost with its worker spends its attempt (execute-job's lostRunSpent). */
+  lostRunSpent: () => boolean = () => false,
+): Promise<ExecutionOutcome> {
   const { job, deps } = x;
   if (!(graceMs > 0)) return failJob(x, unknownTaskError(job.task, '', false), 'unknown task');
   const waitTtlS = waitingTtlS(Math.max(x.ttlS, deps.resultTtlS));
@@ -37,6 +44,11 @@ export async function unknownTask(x: JobExecution, graceMs: number): Promise<Exe
   const start = recordPatch(job, waitTtlS, x.attempt, x.owner, HAND_BACK_LEASE_MS);
   const started = await deps.results.transition(job.id, 'running', start);
   if (!started.ok) return alreadyFailed(started) ? deadLetterAgain(x) : skip(x, started.reason);
+  // A worker that knew the task died running it: that run's attempt is spent as it would be here
+  // with the task (WorkerLostError). Handed back unspent, a job that kills its worker ran again
+  // for every redelivery an old worker took.
+  if (started.from === 'running' && lostRunSpent())
+    return settleThrown(x, new WorkerLostError(job.id, x.attempt), undefined, x.ttlS);
   const rec = started.record;
   const dueMs = Math.max(
     Date.parse(rec?.enqueuedAt ?? job.enqueuedAt),
