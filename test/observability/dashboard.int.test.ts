@@ -203,6 +203,8 @@ describe('dashboard of a three-region stack (in-process, memory adapters)', () =
       expect(await page.locator('[data-region]').count()).toBe(3);
       expect(await page.locator('[data-region="ap-south"]').getAttribute('data-state')).toBe('open');
       expect(await page.locator('[data-region="eu-west"]').getAttribute('data-state')).toBe('closed');
+      // Both demo.fail jobs wait in default.dlq (the broker's count, shown on the queue's card).
+      await page.waitForSelector('[data-queue="default"] [data-dead-letters="2"]', { timeout: 10_000 });
       await page.waitForFunction(
         () =>
           document.querySelector('[data-queue="reports"] [data-depth]')?.getAttribute('data-depth') === '8',

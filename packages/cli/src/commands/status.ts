@@ -138,6 +138,7 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
             'QUEUE',
             'DEPTH',
             'CONSUMERS',
+            'DLQ',
             'IN/S',
             'DONE/S',
             'FAILED/S',
@@ -150,6 +151,8 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
             q.name,
             n(q.depth),
             n(q.consumers),
+            // Older snapshots have no deadLetters: shown as unknown.
+            q.deadLetters ? paint('red', String(q.deadLetters)) : n(q.deadLetters),
             n(q.rates.enqueued, 2),
             n(q.rates.succeeded, 2),
             n(q.rates.failed, 2),
@@ -158,7 +161,7 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
             q.totals.failed ? paint('red', String(q.totals.failed)) : '0',
             paint('bold', n(q.scaling.recommendedWorkers)),
           ]),
-          [1, 2, 3, 4, 5, 6, 7, 8, 9],
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
         )
       : '  (none)',
     '',

@@ -79,6 +79,8 @@ export const dashboardScript = `
       return el('div', { class: 'card queue', 'data-queue': q.name }, [
         el('div', { class: 'bar ' + lvl }),
         el('div', { class: 'card-head' }, [el('span', { class: 'card-title' }, [q.name]), el('span', { class: 'spacer' }),
+          // From the broker: letters every process left, also before this one started (totals are its own).
+          q.deadLetters ? el('span', { class: 'pill bad', 'data-dead-letters': q.deadLetters }, [fmt(q.deadLetters) + ' in DLQ']) : null,
           el('span', { class: 'pill ' + (q.consumers ? 'ok' : 'warn') }, [q.consumers == null ? 'consumers ?' : q.consumers + (q.consumers === 1 ? ' consumer' : ' consumers')])]),
         el('div', { class: 'depth' }, [el('div', null, [el('div', { class: 'label' }, ['depth']), el('div', { class: 'big', 'data-depth': q.depth == null ? '' : q.depth }, [fmt(q.depth)])]), spark(h)]),
         kv([['in / s', rate(q.rates.enqueued)], ['done / s', rate(q.rates.succeeded)], ['failed / s', rate(q.rates.failed)],
@@ -99,6 +101,7 @@ export const dashboardScript = `
     ]) : el('div', { class: 'empty' }, ['No forwarder links in this process'])]));
 
     setText('n-failures', s.recentFailures.length);
+    var letters = s.queues.reduce(function (n, q) { return n + (q.deadLetters || 0); }, 0);
     replace('failures', el('div', { class: 'card table' }, [s.recentFailures.length ? el('table', null, [
       el('thead', null, [el('tr', null, [el('th', null, ['when']), el('th', null, ['task']), el('th', null, ['job']), el('th', null, ['attempt']), el('th', null, ['outcome']), el('th', null, ['error'])])]),
       el('tbody', null, s.recentFailures.slice(0, 12).map(function (f) {
@@ -107,7 +110,7 @@ export const dashboardScript = `
           el('td', null, [el('span', { class: 'pill ' + (f.outcome === 'failed' ? 'bad' : 'warn') }, [f.outcome === 'failed' ? 'dead-lettered' : 'retrying'])]),
           el('td', { class: 'err' }, [el('b', null, [f.error.type + ': ']), f.error.message])]);
       }))
-    ]) : el('div', { class: 'empty' }, ['No failures — all quiet'])]));
+    ]) : el('div', { class: 'empty' }, [letters ? 'No failures seen by this process since it started; ' + fmt(letters) + ' dead-lettered jobs wait in the DLQs (warren dlq list <queue>)' : 'No failures — all quiet'])]));
   }
   function wait() { return Math.min(MAX_WAIT_MS, POLL_MS * Math.pow(2, fails)); }
   // One poll at a time: a tick while one is out (the key form submitted twice) asks that one to

@@ -8,6 +8,8 @@ export type { ExecutionEvent, RegionStatus };
 export interface QueueStats {
   messageCount: number;
   consumerCount?: number;
+  /** Messages in its dead-letter queue (`<queue>.dlq`); undefined when that could not be read. */
+  deadLetters?: number;
 }
 
 export type QueueStatsFn = (queue: string) => Promise<QueueStats | undefined> | QueueStats | undefined;

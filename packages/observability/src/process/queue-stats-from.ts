@@ -1,12 +1,15 @@
 import type { QueueStats, QueueStatsFn } from '../metrics/types';
 
 type CheckQueue = { checkQueue(name: string): Promise<{ messageCount: number; consumerCount: number }> };
-type Depth = { depth(name: string): number };
+type Depth = { depth(name: string): number; deadLetters?(name: string): readonly unknown[] };
 
 /**
  * A `queueStats` callback for whatever broker object a runtime holds: the AMQP adapter's
  * `checkQueue` (passive declare: depth and consumers from RabbitMQ), the memory broker's `depth`
  * (consumers then come from `consumers`, e.g. the queues this process's worker consumes).
+ * Also the depth of the queue's DLQ (`<queue>.dlq`, as amqp's dlqName): the dead letters that
+ * wait there, whichever process put them there and since when (the failure counters are this
+ * process's since it started, and an ingest runs no job).
  */
 export function queueStatsFrom(
   broker: unknown,
@@ -15,13 +18,20 @@ export function queueStatsFrom(
   if (broker && typeof (broker as CheckQueue).checkQueue === 'function') {
     const b = broker as CheckQueue;
     return async (q): Promise<QueueStats | undefined> => {
-      const r = await b.checkQueue(q);
-      return { messageCount: r.messageCount, consumerCount: r.consumerCount };
+      const [r, dlq] = await Promise.all([
+        b.checkQueue(q),
+        b.checkQueue(`${q}.dlq`).catch(() => undefined), // not there (yet): unknown, not 0
+      ]);
+      return { messageCount: r.messageCount, consumerCount: r.consumerCount, deadLetters: dlq?.messageCount };
     };
   }
   if (broker && typeof (broker as Depth).depth === 'function') {
     const b = broker as Depth;
-    return (q) => ({ messageCount: b.depth(q), consumerCount: consumers?.(q) });
+    return (q) => ({
+      messageCount: b.depth(q),
+      consumerCount: consumers?.(q),
+      deadLetters: b.deadLetters?.(q).length,
+    });
   }
   return undefined;
 }

@@ -22,6 +22,11 @@ export interface QueueStatus {
   name: string;
   depth: number | null;
   consumers: number | null;
+  /**
+   * Messages in the queue's dead-letter queue, from the broker (null: not read): unlike `totals`,
+   * every process's and from before this one started.
+   */
+  deadLetters: number | null;
   /** Per second over the last minute. */
   rates: { enqueued: number; started: number; succeeded: number; failed: number; retried: number };
   meanDurationMs: number | null;
@@ -89,6 +94,7 @@ export async function collectStatus(src: StatusSources): Promise<StatusSnapshot>
       name,
       depth: s?.messageCount ?? null,
       consumers: s?.consumerCount ?? null,
+      deadLetters: s?.deadLetters ?? null,
       rates: {
         enqueued: round(r?.enqueued ?? 0),
         started: round(r?.started ?? 0),
