@@ -1,6 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { defineConfig } from '@warren/core';
+import { createLogger, createObservability, serveStatus } from '@warren/observability';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -33,6 +36,33 @@ describe('warren status --watch', () => {
     // Piped (a log, `tee`): no clear-screen codes between the turns, a dated separator instead.
     expect(out).not.toContain('\x1b[');
     expect(out).toMatch(/^--- \d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+  }, 30_000);
+});
+
+describe('warren status --watch with a key limited to some tasks', () => {
+  it('ends with the 403 (a refused key will not mend itself), as with a 401', async () => {
+    const scoped = 'watch-scoped-key-0123456789';
+    const config = defineConfig({ tasks: [], auth: { keys: [{ key: scoped, tasks: ['mail.*'] }] } });
+    const obs = createObservability({ config, logger: createLogger({ level: 'silent' }) });
+    const server = await serveStatus(obs, 0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // Before: 'HTTP 403 ...; retrying every 200 ms' on every turn, for as long as it was left.
+      const run = promisify(execFile)(
+        process.execPath,
+        ['packages/cli/bin/warren.js', 'status', '--url', url, '--api-key', scoped, '--watch', '200'],
+        { cwd: ROOT, timeout: 8000 },
+      );
+      const err = await run.then(
+        () => undefined,
+        (e: { code: number | null; killed: boolean; stderr: string; stdout: string }) => e,
+      );
+      expect(err?.killed, err?.stdout).toBe(false);
+      expect(err?.code).toBe(1);
+      expect(err?.stderr).toMatch(/HTTP 403: API key is limited to tasks mail\.\*/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   }, 30_000);
 });
 

@@ -10,7 +10,8 @@ export interface StatusCommandOptions {
   watch?: number;
 }
 
-class Unauthorized extends Error {}
+/** A 401 or 403: the key is missing, wrong or limited to some tasks, which no retry mends. */
+class KeyRefused extends Error {}
 
 /** `warren status`: the dashboard's snapshot (`<url>/status.json`) as tables, or raw JSON for autoscalers. */
 export async function status(opts: StatusCommandOptions): Promise<void> {
@@ -32,14 +33,15 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
         `cannot reach ${shown}: ${err.cause instanceof Error ? err.cause.message : err.message}`,
       );
     });
-    if (res.status === 401) throw new Unauthorized(`${shown}: 401 — pass --api-key or set WARREN_API_KEY`);
+    if (res.status === 401) throw new KeyRefused(`${shown}: 401 — pass --api-key or set WARREN_API_KEY`);
     if (!res.ok) {
       // A problem+json's detail says why (e.g. a 403: the key is limited to some tasks).
       const detail = await res
         .json()
         .then((p: { detail?: unknown }) => (typeof p.detail === 'string' ? p.detail : undefined))
         .catch(() => undefined);
-      throw new Error(`${shown}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+      const message = `${shown}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`;
+      throw res.status === 403 ? new KeyRefused(message) : new Error(message);
     }
     const body: unknown = await res.json().catch(() => undefined);
     // Another server's page or API answered: its body went on to a JSON parse error or a TypeError.
@@ -65,7 +67,7 @@ export async function status(opts: StatusCommandOptions): Promise<void> {
       text = renderStatus(await fetchOnce(), { color });
     } catch (err) {
       // An ingest restarting (or a blip) must not end the watch; a refused key will not mend itself.
-      if (err instanceof Unauthorized) throw err;
+      if (err instanceof KeyRefused) throw err;
       text = `${new Date().toISOString()}  ${(err as Error).message}; retrying every ${opts.watch} ms`;
     }
     // Piped into a log or `tee`, clear-screen codes are noise: each turn follows a dated line.
