@@ -3,4 +3,4 @@
 // the whole ingest (adapters, OpenAPI, SDK).
 export { bearerAuth } from './auth/auth';
 export { nosniff } from './nosniff/nosniff';
-export { problemHandler, problemResponse } from './problem/problem';
+export { allowOnly, problemHandler, problemResponse } from './problem/problem';

@@ -1,5 +1,5 @@
 import { type ApiKey, ForbiddenError, WarrenError } from '@warren/core';
-import { bearerAuth, problemResponse } from '@warren/ingest/middleware';
+import { allowOnly, bearerAuth, problemResponse } from '@warren/ingest/middleware';
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { StatusSnapshot } from './collect-status';
@@ -29,6 +29,8 @@ export function mountStatusRoutes(app: Hono, opts: StatusRoutesOptions): void {
     c.header('cache-control', 'no-store');
     return c.json(await opts.status());
   });
+  // Another method is a 405 naming the allowed ones, as on the ingest's other routes (not a 404).
+  for (const path of ['/metrics', '/status.json']) app.all(path, allowOnly('GET', 'HEAD'));
 }
 
 /**
