@@ -27,6 +27,8 @@ it('task and queue names from the envelope that the config does not know share o
   const config = defineConfig({
     tasks: [defineTask({ name: 'card.ok', queue: Q, input: z.unknown(), handler: () => 1 })],
     queues: { [Q]: { type: 'classic' } },
+    // Made-up tasks dead-lettered at once (not handed back for a worker that knows them).
+    worker: { unknownTaskGraceMs: 0 },
   });
   const broker = createAmqpBroker({ urls: [URL], queues: config.queues, healthIntervalMs: 0 });
   await broker.connect();
