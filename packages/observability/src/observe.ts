@@ -1,6 +1,6 @@
 import type { RegionRouter, RegionStatus, ResultStore, WarrenConfig } from '@warren/core';
 import type { Hono } from 'hono';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { createLogger, type Logger } from './logs/create-logger';
 import { logExecutorEvents, logProducerEvents } from './logs/job-logs';
 import { bindExecutorMetrics, bindHttpMetrics, bindProducerMetrics } from './metrics/bind-events';
@@ -49,6 +49,7 @@ export function createObservability(opts: ObservabilityOptions) {
   });
   const failures = createRecentFailures();
   let router: RegionRouter | undefined;
+  let brokers: ReadonlyMap<string, { currentNode(): string | undefined }> | undefined;
   // Confirm-latency EWMA per region for routers that do not track health themselves.
   const ewma = new Map<string, number>();
   let publishing = false;
@@ -72,15 +73,34 @@ export function createObservability(opts: ObservabilityOptions) {
     processMetrics: opts.processMetrics,
   });
   zeroJobSeries(metrics, config, opts.roles ?? ['enqueue', 'run']);
+  new Gauge({
+    name: 'warren_region_broker_connected',
+    help: "1 while the region's broker has a node connected, else 0 (the circuit state learns only from publishes)",
+    labelNames: ['region'],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const r of regions()) {
+        const c = connected(r.id);
+        if (c !== undefined) this.set({ region: r.id }, c ? 1 : 0);
+      }
+    },
+  });
   const labels = jobLabels(config, queues);
   const producerMetrics = bindProducerMetrics(metrics, rates, labels);
   const producerLogs = logProducerEvents(logger);
   const executorMetrics = bindExecutorMetrics(metrics, rates, labels);
   const executorLogs = logExecutorEvents(logger);
+  /** Whether a region's broker has a node connected now (undefined: not known here, e.g. embedded). */
+  const connected = (region: string): boolean | undefined => {
+    const b = brokers?.get(region);
+    return b ? b.currentNode() !== undefined : undefined;
+  };
   const status = () =>
     collectStatus({
       region: config.region,
       regions,
+      connected,
       queues,
       queueStats,
       rates,
@@ -100,6 +120,14 @@ export function createObservability(opts: ObservabilityOptions) {
     /** The producer's router, once created (`producer.router`), for circuit states and confirm EWMA. */
     useRouter(r: RegionRouter): void {
       router = r;
+    },
+    /**
+     * Each region's broker (region id → anything with amqp's `currentNode()`): the status shows a
+     * region whose broker has no node connected as such. The circuit learns only from publishes,
+     * so a region no request was routed to (a failover target) read healthy while its broker was down.
+     */
+    useBrokers(b: ReadonlyMap<string, { currentNode(): string | undefined }>): void {
+      brokers = b;
     },
     producerEvents(e: ProducerEvent): void {
       if (e.type === 'publish') publishing = true;

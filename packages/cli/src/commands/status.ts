@@ -110,13 +110,16 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
   const ms = (v: number | null) =>
     v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
   const circuit = (r: StatusSnapshot['regions'][number]) =>
-    r.state === 'open'
-      ? paint('red', 'open')
-      : r.state === 'half-open'
-        ? paint('yellow', 'half-open')
-        : r.slow
-          ? paint('yellow', 'closed (slow)')
-          : paint('green', 'closed');
+    // The circuit learns only from publishes: a region no job went to reads closed, broker down or not.
+    r.connected === false
+      ? paint('red', `${r.state} (broker down)`)
+      : r.state === 'open'
+        ? paint('red', 'open')
+        : r.state === 'half-open'
+          ? paint('yellow', 'half-open')
+          : r.slow
+            ? paint('yellow', 'closed (slow)')
+            : paint('green', 'closed');
 
   const out = [
     `${paint('bold', 'warren')} · region ${s.region} · ${s.generatedAt} · up ${s.uptimeS}s`,

@@ -27,6 +27,7 @@ export async function startIngest(
       report(err, `record write failed for ${job.id} (job accepted)`, { jobId: job.id, task: job.task }),
   });
   obs?.useRouter(producer.router);
+  obs?.useBrokers(rt.brokers);
   const router = producer.router;
   // A cancel is logged (the one state change no producer or executor event reports), then a job on
   // a Celery queue is revoked on every region's broker (Python workers skip it).

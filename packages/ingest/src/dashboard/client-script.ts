@@ -35,6 +35,8 @@ export const dashboardScript = `
   function ms(n) { if (n == null) return '—'; if (n < 0.1) return '< 0.1 ms'; if (n >= 1000) return (n / 1000).toFixed(2) + ' s'; return (n >= 10 ? n.toFixed(0) : n.toFixed(1)) + ' ms'; }
   function ago(iso) { var s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000); return s < 60 ? Math.round(s) + 's ago' : s < 3600 ? Math.round(s / 60) + 'm ago' : Math.round(s / 3600) + 'h ago'; }
   function circuit(r) {
+    // The circuit learns only from publishes: a region no job went to keeps it closed, broker down or not.
+    if (r.connected === false) return { cls: 'bad', text: 'broker down' };
     if (r.state === 'open') return { cls: 'bad', text: 'circuit open' };
     if (r.state === 'half-open') return { cls: 'warn', text: 'probing' };
     if (r.slow) return { cls: 'warn', text: 'slow' };
@@ -64,7 +66,7 @@ export const dashboardScript = `
     setText('n-regions', s.regions.length);
     replace('regions', el('div', { class: 'grid' }, s.regions.map(function (r) {
       var c = circuit(r);
-      return el('div', { class: 'card region', 'data-region': r.id, 'data-state': r.state }, [
+      return el('div', { class: 'card region', 'data-region': r.id, 'data-state': r.state, 'data-connected': r.connected == null ? null : String(r.connected) }, [
         el('div', { class: 'bar ' + c.cls }),
         el('div', { class: 'card-head' }, [el('span', { class: 'card-title' }, [r.id]), r.home ? el('span', { class: 'pill' }, ['home']) : null, el('span', { class: 'spacer' }), el('span', { class: 'pill ' + c.cls }, [c.text])]),
         kv([['confirm (ewma)', ms(r.confirmLatencyMs)], ['circuit', r.state], ['failures', fmt(r.failures)]])

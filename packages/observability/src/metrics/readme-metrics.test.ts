@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { defineConfig } from '@warren/core';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from './create-metrics';
+import { createLogger } from '../logs/create-logger';
+import { createObservability } from '../observe';
 
 const README = resolve(import.meta.dirname, '../../README.md');
 
@@ -31,7 +33,11 @@ function documented(): Map<string, string[]> {
 
 describe('observability README metrics table', () => {
   it('names every metric warren registers, with its labels, and no other', async () => {
-    const { registry } = createMetrics();
+    // createMetrics' metrics and those createObservability adds (warren_region_broker_connected).
+    const { registry } = createObservability({
+      config: defineConfig({ tasks: [] }),
+      logger: createLogger({ level: 'silent' }),
+    });
     const registered = new Map(
       registry.getMetricsAsArray().map((m) => {
         const labels = (m as unknown as { labelNames: string[] }).labelNames;

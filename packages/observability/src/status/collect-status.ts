@@ -7,6 +7,8 @@ export interface StatusSources {
   /** This process's region. */
   region: string;
   regions: () => readonly RegionStatus[];
+  /** Whether the region's broker has a node connected (undefined: not known). */
+  connected?: (region: string) => boolean | undefined;
   queues: () => readonly string[];
   queueStats?: QueueStatsFn;
   rates?: QueueRates;
@@ -43,7 +45,12 @@ export interface StatusSnapshot {
   generatedAt: string;
   region: string;
   uptimeS: number;
-  regions: (Omit<RegionStatus, 'ewmaMs'> & { confirmLatencyMs: number | null; home: boolean })[];
+  regions: (Omit<RegionStatus, 'ewmaMs'> & {
+    confirmLatencyMs: number | null;
+    home: boolean;
+    /** Its broker has a node connected now; null when this process does not know (embedded broker). */
+    connected: boolean | null;
+  })[];
   queues: QueueStatus[];
   links: LinkStatus[];
   recentFailures: FailureEntry[];
@@ -127,6 +134,7 @@ export async function collectStatus(src: StatusSources): Promise<StatusSnapshot>
       ...r,
       confirmLatencyMs: ewmaMs !== undefined ? round(ewmaMs, 2) : null,
       home: r.id === src.region,
+      connected: src.connected?.(r.id) ?? null,
     })),
     queues,
     links,
