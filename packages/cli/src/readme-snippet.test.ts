@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,18 +61,58 @@ declare const consumer: Consumer;
     // The snippet's last line, a comment, names this call.
     tail: 'await serveStatus(obs, 9464);\nexport { app, worker };',
   },
+  {
+    readme: 'docs/deploy.md',
+    after: '## Config settings for the deploy',
+    prelude: `import { type AnyTask, defineConfig } from '@warren/core';
+declare const tasks: AnyTask[];
+`,
+    tail: '',
+  },
 ];
 
-function block({ readme, after }: Snippet): string {
+/** Where the snippet's block opens (its ```ts line) in its README. */
+function blockStart({ readme, after }: Snippet): number {
   const text = readFileSync(resolve(ROOT, readme), 'utf8');
   const at = text.indexOf(after);
   expect(at, `${readme} has "${after}"`).toBeGreaterThanOrEqual(0);
-  const from = text.indexOf('```ts\n', at) + 6;
+  return text.indexOf('```ts\n', at);
+}
+
+function block(s: Snippet): string {
+  const text = readFileSync(resolve(ROOT, s.readme), 'utf8');
+  const from = blockStart(s) + 6;
   return text.slice(from, text.indexOf('\n```', from));
 }
 
+/** Every Markdown file a user reads for warren (the READMEs and docs/), from the repo root. */
+function docFiles(): string[] {
+  const under = (dir: string, pick: (name: string) => boolean) =>
+    readdirSync(resolve(ROOT, dir), { withFileTypes: true })
+      .filter((e) => pick(e.name))
+      .map((e) => join(dir, e.name));
+  const packages = readdirSync(resolve(ROOT, 'packages')).map((p) => join('packages', p, 'README.md'));
+  return [
+    'README.md',
+    'bench/README.md',
+    'examples/python/README.md',
+    ...packages,
+    ...under('docs', (n) => n.endsWith('.md')),
+  ].filter((f) => existsSync(resolve(ROOT, f)));
+}
+
 describe('README TypeScript snippets', () => {
-  it('type-check as written, imports included (the root SDK snippet, @warren/amqp, @warren/observability)', () => {
+  it('cover every TypeScript block of the docs (a new one is added to SNIPPETS)', () => {
+    const checked = new Set(SNIPPETS.map((s) => `${s.readme} @ ${blockStart(s)}`));
+    const blocks = docFiles().flatMap((readme) => {
+      const text = readFileSync(resolve(ROOT, readme), 'utf8');
+      return [...text.matchAll(/^```(?:ts|typescript)\n/gm)].map((m) => `${readme} @ ${m.index}`);
+    });
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.filter((b) => !checked.has(b))).toEqual([]);
+  });
+
+  it('type-check as written, imports included (the root SDK snippet, @warren/amqp, @warren/observability, the deploy settings)', () => {
     mkdirSync(DIR, { recursive: true });
     const files = SNIPPETS.map((s, i) => {
       const file = join(DIR, `snippet-${i}.ts`);
