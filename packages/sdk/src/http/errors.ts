@@ -21,7 +21,8 @@ function messageOf(status: number, problem: Problem | undefined): string {
   const head = problem?.detail ?? problem?.title ?? `HTTP ${status}`;
   const errors = problem?.errors ?? [];
   if (errors.length === 0) return head;
-  const named = errors.slice(0, MAX_FIELDS).map((e) => `${e.path}: ${e.message}`);
+  // Path '' is the request itself (a job over its body limit): its message stands alone.
+  const named = errors.slice(0, MAX_FIELDS).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
   if (errors.length > MAX_FIELDS) named.push(`${errors.length - MAX_FIELDS} more`);
   return `${head} (${named.join('; ')})`;
 }
