@@ -18,10 +18,10 @@ export function queueStatsFrom(
   if (broker && typeof (broker as CheckQueue).checkQueue === 'function') {
     const b = broker as CheckQueue;
     return async (q): Promise<QueueStats | undefined> => {
-      const [r, dlq] = await Promise.all([
-        b.checkQueue(q),
-        b.checkQueue(`${q}.dlq`).catch(() => undefined), // not there (yet): unknown, not 0
-      ]);
+      const r = await b.checkQueue(q);
+      // After the queue's own read: a queue not declared yet has no DLQ either, and each passive
+      // declare of a missing queue is a channel error in the broker's log.
+      const dlq = await b.checkQueue(`${q}.dlq`).catch(() => undefined); // unknown, not 0
       return { messageCount: r.messageCount, consumerCount: r.consumerCount, deadLetters: dlq?.messageCount };
     };
   }
