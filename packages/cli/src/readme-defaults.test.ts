@@ -35,5 +35,14 @@ describe('README defaults', () => {
     );
     expect(text).toContain(`up to ${config.ingest.bodyLimitBytes / 1024} KiB`);
     expect(text).toContain(`gives each region ${seconds(config.ingest.publishTimeoutMs)} to confirm`);
+    expect(text).toContain(`timeout plus ${seconds(config.worker.leaseMarginMs)} (\`worker.leaseMarginMs\``);
+  });
+
+  it("names worker.unknownTaskGraceMs's default where it describes the unknown-task hand-back", () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const config = defineConfig({ tasks: [] });
+    const said = /`worker\.unknownTaskGraceMs` \([^)]*\) until [^;]*; default (\d+) min/.exec(readme);
+    expect(said, 'README describes the grace and its default').not.toBeNull();
+    expect(Number(said![1]) * 60_000).toBe(config.worker.unknownTaskGraceMs);
   });
 });
