@@ -208,8 +208,12 @@ export function buildOpenApi(config: WarrenConfig, opts: OpenApiOptions = {}) {
             {
               name: 'wait',
               in: 'query',
-              description: `Long-poll until the job finishes, at most this long (capped at ${MAX_WAIT_MS / 1000} s; on Lambda also by the invocation's time left, 29 s behind API Gateway); then the record as it is`,
-              schema: { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m)?$', examples: ['10s', '1500ms'] },
+              description: `Long-poll until the job finishes, at most this long: 10s, 1500ms, 2m; a bare number is seconds (capped at ${MAX_WAIT_MS / 1000} s; on Lambda also by the invocation's time left, 29 s behind API Gateway); then the record as it is`,
+              schema: {
+                type: 'string',
+                pattern: '^\\d+(\\.\\d+)?(ms|s|m)?$',
+                examples: ['10s', '1500ms', '2m'],
+              },
             },
           ],
           responses: {
