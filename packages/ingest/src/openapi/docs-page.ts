@@ -12,6 +12,7 @@ const docsCss = `
       pre { background: #0f1b26; color: #dbe7f3; padding: 12px; border-radius: 6px; overflow: auto; }
       .codes span { display: inline-block; margin: 2px 6px 2px 0; padding: 1px 8px; border-radius: 10px; background: #eef2f6; font-size: 12px; }
       details { margin-top: 8px; }
+      .params { margin: 6px 0 0; padding-left: 20px; font-size: 13px; }
     `;
 
 const docsScript = `
@@ -22,8 +23,11 @@ const docsScript = `
         let out = '';
         for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
           const body = op.requestBody && resolve(Object.values(op.requestBody.content)[0].schema);
+          const params = (op.parameters || []).map(p => '<li><code>' + esc(p.name) + '</code> (' + esc(p.in) + (p.required ? ', required' : '') + ')' + (p.description ? ' — ' + esc(p.description) : '') + '</li>').join('');
+          const heads = r => r.headers ? ' (' + Object.keys(r.headers).join(', ') + ')' : '';
           out += '<div class="op"><span class="m ' + esc(method) + '">' + esc(method.toUpperCase()) + '</span><code>' + esc(path) + '</code> — ' + esc(op.summary || '') +
-            '<div class="codes">' + Object.entries(op.responses).map(([c, r]) => '<span title="' + esc(r.description) + '">' + esc(c) + ' ' + esc(r.description) + '</span>').join('') + '</div>' +
+            (params ? '<ul class="params">' + params + '</ul>' : '') +
+            '<div class="codes">' + Object.entries(op.responses).map(([c, r]) => '<span title="' + esc(r.description) + '">' + esc(c) + ' ' + esc(r.description + heads(r)) + '</span>').join('') + '</div>' +
             (body ? '<details><summary>request body schema</summary><pre>' + esc(JSON.stringify(body, null, 2)) + '</pre></details>' : '') + '</div>';
         }
         out += '<div class="op"><b>Tasks</b><pre>' + esc(JSON.stringify(doc['x-warren-tasks'], null, 2)) + '</pre></div>';
