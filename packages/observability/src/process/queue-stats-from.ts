@@ -14,6 +14,8 @@ type Depth = { depth(name: string): number; deadLetters?(name: string): readonly
 export function queueStatsFrom(
   broker: unknown,
   consumers?: (queue: string) => number | undefined,
+  /** How long the DLQ's read may add to the queue's (AMQP). */
+  dlqBudgetMs = 1000,
 ): QueueStatsFn | undefined {
   if (broker && typeof (broker as CheckQueue).checkQueue === 'function') {
     const b = broker as CheckQueue;
@@ -21,7 +23,15 @@ export function queueStatsFrom(
       const r = await b.checkQueue(q);
       // After the queue's own read: a queue not declared yet has no DLQ either, and each passive
       // declare of a missing queue is a channel error in the broker's log.
-      const dlq = await b.checkQueue(`${q}.dlq`).catch(() => undefined); // unknown, not 0
+      // Bounded apart: the queue's read may have taken most of the broker's 5 s already, and
+      // /status.json answers within that (the dashboard gives up at 10 s). Late: unknown, not 0.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const dlq = await Promise.race([
+        b.checkQueue(`${q}.dlq`).catch(() => undefined),
+        new Promise<undefined>((r) => {
+          timer = setTimeout(() => r(undefined), dlqBudgetMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
       return { messageCount: r.messageCount, consumerCount: r.consumerCount, deadLetters: dlq?.messageCount };
     };
   }
