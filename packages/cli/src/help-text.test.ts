@@ -35,6 +35,12 @@ describe.concurrent('warren <command> --help says what the command does', () => 
     expect(text).toContain('jobs in flight (default: worker.concurrency in the config, 16)');
   });
 
+  it('redis-rest names its listen address and the variable it also reads (HOST)', async () => {
+    expect(await help('redis-rest')).toContain(
+      '--host <addr> listen address (default: "127.0.0.1", env: HOST)',
+    );
+  });
+
   it('dev --shutdown-timeout gives the drain default it has with a worker', async () => {
     expect(await help('dev')).toContain('with a worker: its drain + 10000');
   });

@@ -124,8 +124,9 @@ program
     'local Upstash-REST-compatible endpoint over REDIS_URL (for @upstash/redis and the REST result store)',
   )
   .addOption(portOption('-p, --port <n>', 'listen port', 'REDIS_REST_PORT', 8079))
+  .addOption(new Option('--host <addr>', 'listen address').env('HOST').default('127.0.0.1'))
   .option('-t, --token <token>', 'bearer token (default: UPSTASH_REDIS_REST_TOKEN or a random one, printed)')
-  .action((o) => redisRest({ port: o.port, token: o.token }));
+  .action((o) => redisRest({ port: o.port, host: o.host, token: o.token }));
 
 program
   .command('status')

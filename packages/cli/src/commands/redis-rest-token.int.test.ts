@@ -36,14 +36,14 @@ async function start(port: number, args: string[], env: NodeJS.ProcessEnv): Prom
   return out;
 }
 
-const ping = (port: number, token: string) =>
-  fetch(`http://127.0.0.1:${port}/`, {
+const ping = (port: number, token: string, host = '127.0.0.1') =>
+  fetch(`http://${host}:${port}/`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
     body: JSON.stringify(['PING']),
   }).then((r) => r.json());
 
-describe('warren redis-rest: the token', () => {
+describe('warren redis-rest: the token and the listen address', () => {
   it('is not echoed when the caller set it (UPSTASH_REDIS_REST_TOKEN or --token), and works', async () => {
     const secret = 'h56-rest-token-from-env';
     const out = await start(18564, [], { UPSTASH_REDIS_REST_TOKEN: secret });
@@ -60,5 +60,14 @@ describe('warren redis-rest: the token', () => {
     const token = /UPSTASH_REDIS_REST_TOKEN=(\S+)/.exec(out)?.[1];
     expect(token).toMatch(/^[\w-]{20,}$/);
     expect(await ping(18566, token!)).toEqual({ result: 'PONG' });
+  });
+
+  it('listens where --host says, else on HOST (default 127.0.0.1), and prints that URL', async () => {
+    const flag = await start(18567, ['--token', 'h56-host', '--host', '127.0.0.2'], { HOST: '127.0.0.3' });
+    expect(flag).toContain('UPSTASH_REDIS_REST_URL=http://127.0.0.2:18567');
+    expect(await ping(18567, 'h56-host', '127.0.0.2')).toEqual({ result: 'PONG' });
+    const env = await start(18568, ['--token', 'h56-host'], { HOST: '127.0.0.3' });
+    expect(env).toContain('UPSTASH_REDIS_REST_URL=http://127.0.0.3:18568');
+    expect(await ping(18568, 'h56-host', '127.0.0.3')).toEqual({ result: 'PONG' });
   });
 });

@@ -5,6 +5,8 @@ import { onShutdown } from '../runtime/shutdown';
 
 export interface RedisRestCommandOptions {
   port: number;
+  /** Listen address (`--host`, else HOST; default 127.0.0.1). */
+  host?: string;
   token?: string;
 }
 
@@ -24,7 +26,7 @@ export async function redisRest(opts: RedisRestCommandOptions): Promise<void> {
     port: opts.port,
     redisUrl,
     token,
-    hostname: process.env.HOST ?? '127.0.0.1',
+    hostname: opts.host ?? process.env.HOST ?? '127.0.0.1',
     onError: (err) => console.error(`redis: ${err.message}`),
   });
   console.log(`warren redis-rest — Upstash REST on ${srv.url} over ${redactUrl(redisUrl)}`);
