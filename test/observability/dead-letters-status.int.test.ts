@@ -9,6 +9,7 @@ import amqp from 'amqplib';
 import { afterAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderStatus } from '../../packages/cli/src/commands/status';
+import { sample } from './prom-text';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const Q = `obs-dlq-${uuidv7().slice(-8)}`;
@@ -65,6 +66,9 @@ it('a process that did not fail the jobs reports the dead letters waiting in the
     const dlq = header.trim().split(/\s+/).indexOf('DLQ');
     expect(dlq).toBeGreaterThan(0);
     expect(line.trim().split(/\s+/)[dlq]).toBe('2');
+    const scrape = await (await fetch(`${base}/metrics`)).text();
+    expect(sample(scrape, 'warren_queue_dead_letters', { queue: Q })).toBe(2);
+    expect(sample(scrape, 'warren_queue_dead_lettered_total', { queue: Q })).toBe(0); // this process's
   } finally {
     await new Promise((r) => server.close(r));
     await worker.stop(1000);
