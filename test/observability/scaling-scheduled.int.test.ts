@@ -60,6 +60,9 @@ it('jobs scheduled for later are not counted as arrivals by the scaling signal',
       (r: { name: string }) => r.name === q,
     );
     expect(row.totals.enqueued).toBe(200); // the counter still counts every accepted job
+    // And so does the enqueue rate the dashboard and warren status show (it read 0/s: the jobs
+    // were left out of the rates altogether, not only out of the arrivals).
+    expect(row.rates.enqueued).toBeGreaterThan(0);
     expect(row.depth).toBe(0);
     expect(row.scaling.arrivalPerS).toBe(0);
     expect(row.scaling.recommendedWorkers).toBe(0);

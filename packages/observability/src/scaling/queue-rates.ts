@@ -9,8 +9,18 @@ export interface QueueRatesOptions {
 }
 
 // 'expired': a run that ended expired (its retry due past expiresAt) ran, so its time counts.
-type Kind = 'enqueued' | 'started' | 'succeeded' | 'failed' | 'retried' | 'expired';
-const KINDS: Kind[] = ['enqueued', 'started', 'succeeded', 'failed', 'retried', 'expired'];
+// 'arrived': an enqueue due within the window (λ); 'enqueued' counts every accepted job (shown).
+type Kind = 'enqueued' | 'arrived' | 'started' | 'succeeded' | 'failed' | 'retried' | 'expired';
+const KINDS: Kind[] = ['enqueued', 'arrived', 'started', 'succeeded', 'failed', 'retried', 'expired'];
+const zero = (): Record<Kind, number> => ({
+  enqueued: 0,
+  arrived: 0,
+  started: 0,
+  succeeded: 0,
+  failed: 0,
+  retried: 0,
+  expired: 0,
+});
 
 interface Bucket {
   sec: number;
@@ -49,12 +59,7 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
     }
     let b = list[list.length - 1];
     if (!b || b.sec !== sec) {
-      b = {
-        sec,
-        counts: { enqueued: 0, started: 0, succeeded: 0, failed: 0, retried: 0, expired: 0 },
-        durationSumS: 0,
-        durations: 0,
-      };
+      b = { sec, counts: zero(), durationSumS: 0, durations: 0 };
       list.push(b);
       while (list.length > 0 && list[0]!.sec <= sec - windowS) list.shift();
     }
@@ -65,14 +70,7 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
 
   function snapshot(queue: string): QueueRateSnapshot {
     const cutoff = Math.floor(now() / 1000) - windowS;
-    const sums: Record<Kind, number> = {
-      enqueued: 0,
-      started: 0,
-      succeeded: 0,
-      failed: 0,
-      retried: 0,
-      expired: 0,
-    };
+    const sums = zero();
     let dSum = 0;
     let dN = 0;
     for (const b of queues.get(queue) ?? []) {
@@ -83,7 +81,7 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
     }
     const s = span();
     const perS = Object.fromEntries(KINDS.map((k) => [k, sums[k] / s])) as Record<Kind, number>;
-    let arrivalPerS = perS.enqueued;
+    let arrivalPerS = perS.arrived;
     if (arrivalPerS === 0) {
       // A worker-only process sees no enqueues: arrivals = departures + backlog growth. It starts
       // only its share of the queue's jobs (the broker spreads them over the consumers, one per
@@ -101,14 +99,15 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
 
   return {
     /**
-     * One event now. `dueAtMs` (a scheduled enqueue): counted only if due within the window; one
-     * due later is no arrival yet (it shows as backlog or starts once due): 200 jobs for an hour
-     * later asked for 200 workers at once.
+     * One event now. `dueAtMs` (a scheduled enqueue): an arrival only if due within the window;
+     * one due later is no arrival yet (it shows as backlog or starts once due: 200 jobs for an hour
+     * later asked for 200 workers at once), but is an enqueue all the same (the rate shown).
      */
-    record(queue: string, kind: Kind, durationMs?: number, dueAtMs?: number): void {
-      if (dueAtMs !== undefined && dueAtMs - now() > windowS * 1000) return;
+    record(queue: string, kind: Exclude<Kind, 'arrived'>, durationMs?: number, dueAtMs?: number): void {
       const b = bucket(queue);
       b.counts[kind]++;
+      if (kind === 'enqueued' && (dueAtMs === undefined || dueAtMs - now() <= windowS * 1000))
+        b.counts.arrived++;
       if (durationMs !== undefined) {
         b.durationSumS += durationMs / 1000;
         b.durations++;
