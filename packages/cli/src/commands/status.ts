@@ -106,6 +106,16 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
         .trimEnd()}`;
     return [paint('dim', line(head)), ...rows.map(line)].join('\n');
   };
+  // A failure's age at the snapshot, as the dashboard shows it: its time of day alone (10:23:08)
+  // read as today's for a failure days old (the list keeps the last 50, however old).
+  const ago = (at: string) => {
+    const sec = Math.max(0, (Date.parse(s.generatedAt) - Date.parse(at)) / 1000);
+    if (!Number.isFinite(sec)) return at;
+    if (sec < 60) return `${Math.round(sec)}s`;
+    if (sec < 3600) return `${Math.floor(sec / 60)}m`;
+    if (sec < 86_400) return `${Math.floor(sec / 3600)}h`;
+    return `${Math.floor(sec / 86_400)}d`;
+  };
   const n = (v: number | null | undefined, d = 0) => (v === null || v === undefined ? '—' : v.toFixed(d));
   const ms = (v: number | null) =>
     v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
@@ -189,11 +199,11 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
     paint('bold', 'RECENT FAILURES'),
     s.recentFailures.length
       ? table(
-          ['AT', 'TASK', 'JOB', 'ATTEMPT', 'OUTCOME', 'ERROR'],
+          ['AGO', 'TASK', 'JOB', 'ATTEMPT', 'OUTCOME', 'ERROR'],
           s.recentFailures
             .slice(0, 10)
             .map((f) => [
-              f.at.slice(11, 19),
+              ago(f.at),
               f.task,
               f.jobId,
               `${f.attempt}/${f.maxAttempts}`,
