@@ -11,6 +11,9 @@ function runOnce(node: string, env: NodeJS.ProcessEnv, expr: string): Promise<st
       if (err) return reject(new Error(`erl_call on ${node} failed: ${err.message}`));
       resolve(stdout);
     });
+    // erl_call exits at once when it cannot connect, maybe before reading its stdin: the write's
+    // EPIPE is that same failure (reported by the callback above), not an error of its own.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(`${expr.trim().replace(/\.$/, '')}.\n`);
   });
 }
