@@ -86,14 +86,14 @@ export function createIngestApp(deps: IngestDeps) {
     '/',
     healthRoutes({ results: deps.results, checks: deps.readiness, details: deps.readinessDetails }),
   );
+  // /metrics and /status.json where extend (observability's) mounted them: a Lambda ingest has
+  // neither, and so no dashboard, which is status.json drawn (it could only say it cannot reach it).
+  const statusRoutes = ['/metrics', '/status.json'].every((p) =>
+    app.routes.some((r) => r.path === p && r.method === 'GET'),
+  );
   let openapi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/openapi.json', (c) => {
-    // Documented where mounted (by extend, e.g. observability's): a Lambda ingest has neither.
-    openapi ??= buildOpenApi(config, {
-      statusRoutes: ['/metrics', '/status.json'].every((p) =>
-        app.routes.some((r) => r.path === p && r.method === 'GET'),
-      ),
-    });
+    openapi ??= buildOpenApi(config, { statusRoutes });
     // Behind an API Gateway stage or a proxy serving the API under a path, the document's server
     // is that path (resolved against the document's URL); without one, clients generated from it
     // called the host's root (`/v1/jobs`, not `/dev/v1/jobs`).
@@ -101,8 +101,9 @@ export function createIngestApp(deps: IngestDeps) {
     return c.json(prefix ? { ...openapi, servers: [{ url: prefix }] } : openapi);
   });
   app.get('/docs', servePage(docsPage));
-  app.get('/dashboard', servePage(dashboardPage));
-  for (const path of ['/openapi.json', '/docs', '/dashboard']) app.all(path, allowOnly('GET', 'HEAD'));
+  if (statusRoutes) app.get('/dashboard', servePage(dashboardPage));
+  for (const path of ['/openapi.json', '/docs', ...(statusRoutes ? ['/dashboard'] : [])])
+    app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));
   const { traceparent } = deps;
   app.route('/v1/jobs/batch', batchRoutes({ producer: deps.producer, bodyLimitBytes, traceparent }));

@@ -94,7 +94,7 @@ function statusPaths(keyed: boolean) {
 
 export interface OpenApiOptions {
   serverUrl?: string;
-  /** The app serves `/metrics` and `/status.json` (mounted through `extend`). */
+  /** The app serves `/metrics` and `/status.json` (mounted through `extend`), and so `/dashboard`. */
   statusRoutes?: boolean;
 }
 
@@ -246,8 +246,12 @@ export function buildOpenApi(config: WarrenConfig, opts: OpenApiOptions = {}) {
       }),
       '/openapi.json': open('This document', { 200: 'OpenAPI 3.1' }),
       '/docs': open('API reference page', { 200: 'HTML' }, 'text/html'),
-      '/dashboard': open('Live dashboard (polls /status.json)', { 200: 'HTML' }, 'text/html'),
-      ...(opts.statusRoutes ? statusPaths(config.auth.keys.length > 0) : {}),
+      ...(opts.statusRoutes
+        ? {
+            '/dashboard': open('Live dashboard (polls /status.json)', { 200: 'HTML' }, 'text/html'),
+            ...statusPaths(config.auth.keys.length > 0),
+          }
+        : {}),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
