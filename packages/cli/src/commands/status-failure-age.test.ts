@@ -27,3 +27,13 @@ it("shows a recent failure's age at the snapshot, days included", async () => {
   expect(row(at + 7 * 60_000)).toBe('7m');
   expect(row(at + 4000)).toBe('4s');
 });
+
+// A worker's or forwarder's snapshot (--metrics-port) has no regions: the table was a bare header.
+it('says a process without regions has none, as for queues and links', async () => {
+  const obs = createObservability({
+    config: defineConfig({ tasks: [] }),
+    logger: createLogger({ level: 'silent' }),
+  });
+  const text = renderStatus(await obs.status());
+  expect(text).toMatch(/^REGIONS\n {2}\(none: this process publishes to no region\)$/m);
+});

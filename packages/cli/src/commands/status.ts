@@ -135,16 +135,19 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
     `${paint('bold', 'warren')} · region ${s.region} · ${s.generatedAt} · up ${s.uptimeS}s`,
     '',
     paint('bold', 'REGIONS'),
-    table(
-      ['REGION', 'CIRCUIT', 'CONFIRM (EWMA)', 'FAILURES'],
-      s.regions.map((r) => [
-        r.id + (r.home ? ' *' : ''),
-        circuit(r),
-        ms(r.confirmLatencyMs),
-        String(r.failures),
-      ]),
-      [2, 3],
-    ),
+    // A worker's or forwarder's status (--metrics-port) has none: it publishes to no region.
+    s.regions.length
+      ? table(
+          ['REGION', 'CIRCUIT', 'CONFIRM (EWMA)', 'FAILURES'],
+          s.regions.map((r) => [
+            r.id + (r.home ? ' *' : ''),
+            circuit(r),
+            ms(r.confirmLatencyMs),
+            String(r.failures),
+          ]),
+          [2, 3],
+        )
+      : '  (none: this process publishes to no region)',
     '',
     paint('bold', 'QUEUES'),
     s.queues.length
