@@ -102,11 +102,13 @@ export const dashboardScript = `
       }))
     ]) : el('div', { class: 'empty' }, ['No forwarder links in this process'])]));
 
-    setText('n-failures', s.recentFailures.length);
+    // The table shows the newest SHOWN of the (up to 50) listed: the heading says so.
+    var SHOWN = 12, listed = s.recentFailures.length;
+    setText('n-failures', listed > SHOWN ? SHOWN + ' of ' + listed : listed);
     var letters = s.queues.reduce(function (n, q) { return n + (q.deadLetters || 0); }, 0);
     replace('failures', el('div', { class: 'card table' }, [s.recentFailures.length ? el('table', null, [
       el('thead', null, [el('tr', null, [el('th', null, ['when']), el('th', null, ['task']), el('th', null, ['job']), el('th', null, ['attempt']), el('th', null, ['outcome']), el('th', null, ['error'])])]),
-      el('tbody', null, s.recentFailures.slice(0, 12).map(function (f) {
+      el('tbody', null, s.recentFailures.slice(0, SHOWN).map(function (f) {
         return el('tr', null, [el('td', { class: 'muted', title: f.at }, [ago(f.at)]), el('td', null, [el('b', null, [f.task]), el('div', { class: 'muted' }, [f.queue])]),
           el('td', { class: 'mono muted', title: f.jobId }, ['…' + f.jobId.slice(-12)]), el('td', null, [f.attempt + ' / ' + f.maxAttempts]),
           el('td', null, [el('span', { class: 'pill ' + (f.outcome === 'failed' ? 'bad' : 'warn') }, [f.outcome === 'failed' ? 'dead-lettered' : 'retrying'])]),
