@@ -210,7 +210,11 @@ export function renderStatus(snapshot: StatusSnapshot, opts: { color?: boolean }
               f.task,
               f.jobId,
               `${f.attempt}/${f.maxAttempts}`,
-              f.outcome === 'failed' ? paint('red', 'dead-lettered') : paint('yellow', 'retrying'),
+              f.outcome === 'failed'
+                ? paint('red', 'dead-lettered')
+                : f.outcome === 'expired'
+                  ? paint('red', 'expired')
+                  : paint('yellow', 'retrying'),
               `${f.error.type}: ${f.error.message}`.slice(0, 100),
             ]),
         )

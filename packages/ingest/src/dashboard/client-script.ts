@@ -111,7 +111,7 @@ export const dashboardScript = `
       el('tbody', null, s.recentFailures.slice(0, SHOWN).map(function (f) {
         return el('tr', null, [el('td', { class: 'muted', title: f.at }, [ago(f.at)]), el('td', null, [el('b', null, [f.task]), el('div', { class: 'muted' }, [f.queue])]),
           el('td', { class: 'mono muted', title: f.jobId }, ['…' + f.jobId.slice(-12)]), el('td', null, [f.attempt + ' / ' + f.maxAttempts]),
-          el('td', null, [el('span', { class: 'pill ' + (f.outcome === 'failed' ? 'bad' : 'warn') }, [f.outcome === 'failed' ? 'dead-lettered' : 'retrying'])]),
+          el('td', null, [el('span', { class: 'pill ' + (f.outcome === 'retried' ? 'warn' : 'bad') }, [f.outcome === 'failed' ? 'dead-lettered' : f.outcome === 'expired' ? 'expired' : 'retrying'])]),
           el('td', { class: 'err' }, [el('b', null, [f.error.type + ': ']), f.error.message])]);
       }))
     ]) : el('div', { class: 'empty' }, [letters ? 'No failures seen by this process since it started; ' + fmt(letters) + ' dead-lettered jobs wait in the DLQs (warren dlq list <queue>)' : 'No failures — all quiet'])]));

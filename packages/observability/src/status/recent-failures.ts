@@ -9,8 +9,11 @@ export interface FailureEntry {
   region: string;
   attempt: number;
   maxAttempts: number;
-  /** `retried`: another attempt follows; `failed`: final, dead-lettered. */
-  outcome: 'retried' | 'failed';
+  /**
+   * `retried`: another attempt follows; `failed`: final, dead-lettered; `expired`: the run threw
+   * and its retry would come due after the job's expiresAt, so the job ended expired (no DLQ).
+   */
+  outcome: 'retried' | 'failed' | 'expired';
   error: { type: string; message: string };
 }
 
@@ -19,7 +22,9 @@ export function createRecentFailures(size = 50) {
   const ring: FailureEntry[] = [];
   return {
     onEvent(e: ExecutionEvent): void {
-      if ((e.type !== 'failed' && e.type !== 'retried') || e.repeat) return; // a repeat is listed already
+      if (e.repeat) return; // a repeat is listed already
+      // An expiry with an error is a run that threw (one expired before it ran, or a deferral, has none).
+      if (e.type !== 'failed' && e.type !== 'retried' && !(e.type === 'expired' && e.error)) return;
       ring.unshift({
         at: new Date().toISOString(),
         jobId: e.job.id,
