@@ -1,40 +1,27 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createLambdaRecordMapper, createSqsPublisher } from '@warren/sqs';
 import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import { createWorker } from '@warren/worker';
-import amqplib, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
 import { freePort } from '../support/ports';
+import { amqpQueue } from './support/amqp-queue';
 import { takeAsRmqEvent } from './support/rmq-event-source';
 import { pollOnce } from './support/sqs-event-source';
 
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `wfit-${uuidv7().slice(-8)}`;
 const Q = `${RUN}.jobs`;
+const amqp = amqpQueue(Q);
 let sqs: LocalSqs;
-let broker: AmqpBroker;
-let conn: ChannelModel;
-let ch: Channel;
 const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
 
 beforeAll(async () => {
   sqs = await startLocalSqs(await freePort());
-  broker = createAmqpBroker({ urls: [AMQP], queues: { [Q]: {} } });
-  await broker.connect();
-  await broker.ensureQueue(Q);
-  conn = await amqplib.connect(AMQP);
-  ch = await conn.createChannel();
 });
 afterAll(async () => {
-  await ch?.deleteQueue(Q).catch(() => {});
-  await ch?.deleteQueue(`${Q}.dlq`).catch(() => {});
-  await conn?.close().catch(() => {});
-  await broker?.close();
   await results.close();
   await sqs?.close();
 });
@@ -89,21 +76,26 @@ describe('Lambda handlers: a record no invocation of this function could start g
 
   it('rmq: failed into <queue>.dlq with the reason, not sent back to its queue on every invocation', async () => {
     const job = makeJob({ task: quick.name, queue: Q, input: {} });
-    await broker.publisher.publish(Q, job);
-    const worker = createWorker({ config, results, publisher: broker.publisher, rmq: amqpRmqSink(broker) });
-    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    await amqp.broker.publisher.publish(Q, job);
+    const worker = createWorker({
+      config,
+      results,
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
+    });
+    const event = await eventually(() => takeAsRmqEvent(amqp.ch, Q));
     const until = Date.now() + ONE_SECOND;
     await worker.rmqHandler(event, { getRemainingTimeInMillis: () => until - Date.now() });
     const rec = await results.get(job.id);
     expect(rec?.state).toBe('failed');
     expect(rec?.error?.type).toBe('FunctionTimeoutTooShort');
     const dead = await eventually(async () => {
-      const d = await broker.peekDeadLetters(Q);
+      const d = await amqp.broker.peekDeadLetters(Q);
       return d.length ? d : undefined;
     });
     expect(dead.map((d) => d.body)).toEqual([JSON.stringify(job)]);
     expect(dead[0]!.reason).toMatch(/FunctionTimeoutTooShort.*fit\.quick/);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await ch.get(Q, { noAck: true })).toBe(false); // not sent back
+    expect(await amqp.ch.get(Q, { noAck: true })).toBe(false); // not sent back
   }, 30_000);
 });

@@ -1,35 +1,20 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { parseEnvelope, uuidv7 } from '@warren/core';
 import { eventually, sleep } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker } from '@warren/worker';
-import amqplib, { type Channel, type ChannelModel } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
+import { amqpQueue } from './support/amqp-queue';
 import { takeAsRmqEvent } from './support/rmq-event-source';
 import { workerTestConfig } from './support/tasks';
 
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `wrdt-${uuidv7().slice(-8)}`;
 const Q = `${RUN}.jobs`;
+const amqp = amqpQueue(Q);
 const ctx = { getRemainingTimeInMillis: () => 60_000 };
-let broker: AmqpBroker;
-let conn: ChannelModel;
-let ch: Channel;
 const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
 
-beforeAll(async () => {
-  broker = createAmqpBroker({ urls: [AMQP], queues: { [Q]: {} } });
-  await broker.connect();
-  await broker.ensureQueue(Q);
-  conn = await amqplib.connect(AMQP);
-  ch = await conn.createChannel();
-});
 afterAll(async () => {
-  await ch?.deleteQueue(Q).catch(() => {});
-  await ch?.deleteQueue(`${Q}.dlq`).catch(() => {});
-  await conn?.close().catch(() => {});
-  await broker?.close();
   await results.close();
 });
 
@@ -40,22 +25,22 @@ describe('worker.rmqHandler with a decode that throws', () => {
       if (m.content.toString() === 'not-msgpack') throw new Error('msgpack: unexpected byte 0x6e');
       return parseEnvelope(m.content);
     };
-    await broker.publishRaw(Q, 'not-msgpack', { contentType: 'application/x-msgpack' });
-    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    await amqp.broker.publishRaw(Q, 'not-msgpack', { contentType: 'application/x-msgpack' });
+    const event = await eventually(() => takeAsRmqEvent(amqp.ch, Q));
     const worker = createWorker({
       config: workerTestConfig(),
       results,
-      publisher: broker.publisher,
-      rmq: amqpRmqSink(broker),
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
       decode,
     });
     await worker.rmqHandler(event, ctx);
     const dead = await eventually(async () => {
-      const d = await broker.peekDeadLetters(Q);
+      const d = await amqp.broker.peekDeadLetters(Q);
       return d.length ? d : undefined;
     }, 5000).catch(() => []);
     await sleep(2500); // a hand-back comes back to the queue after 2 s
-    const back = (await ch.checkQueue(Q)).messageCount;
+    const back = (await amqp.ch.checkQueue(Q)).messageCount;
     expect({ dead: dead.map((d) => d.reason), back }).toEqual({
       dead: [expect.stringMatching(/decode failed: msgpack: unexpected byte 0x6e/)],
       back: 0,

@@ -1,35 +1,20 @@
-import { type AmqpBroker, createAmqpBroker } from '@warren/amqp';
 import { type ExecutionEvent, uuidv7 } from '@warren/core';
 import { eventually } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createWorker, rmqMessages } from '@warren/worker';
-import amqplib, { type Channel, type ChannelModel } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { amqpRmqSink } from '../../stacks/functions/rmq-worker';
+import { amqpQueue } from './support/amqp-queue';
 import { lambdaTimestamp, takeAsRmqEvent } from './support/rmq-event-source';
 import { jobFor, workerTestConfig } from './support/tasks';
 
-const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const RUN = `wrmq-${uuidv7().slice(-8)}`;
 const Q = `${RUN}.jobs`;
+const amqp = amqpQueue(Q);
 const ctx = { getRemainingTimeInMillis: () => 60_000 };
-let broker: AmqpBroker;
-let conn: ChannelModel;
-let ch: Channel;
 const results = createRedisResultStore({ redis: 'redis://127.0.0.1:6379', prefix: `${RUN}:` });
 
-beforeAll(async () => {
-  broker = createAmqpBroker({ urls: [AMQP], queues: { [Q]: {} } });
-  await broker.connect();
-  await broker.ensureQueue(Q);
-  conn = await amqplib.connect(AMQP);
-  ch = await conn.createChannel();
-});
 afterAll(async () => {
-  await ch?.deleteQueue(Q).catch(() => {});
-  await ch?.deleteQueue(`${Q}.dlq`).catch(() => {});
-  await conn?.close().catch(() => {});
-  await broker?.close();
   await results.close();
 });
 
@@ -37,13 +22,13 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
   it('decodes header byte arrays and timestamps the way Lambda sends them', async () => {
     const job = jobFor('w.add', Q, { a: 1, b: 1 });
     const ts = Math.floor(Date.now() / 1000);
-    await broker.publishRaw(Q, JSON.stringify(job), {
+    await amqp.broker.publishRaw(Q, JSON.stringify(job), {
       contentType: 'application/json',
       messageId: job.id,
       timestamp: ts,
       headers: { 'x-tenant': 'äcme', 'x-n': 7, 'x-list': ['a', 2] },
     });
-    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    const event = await eventually(() => takeAsRmqEvent(amqp.ch, Q));
     const raw = event.rmqMessagesByQueue[`${Q}::/`]![0]!;
     expect(raw.basicProperties.headers!['x-tenant']).toEqual({ bytes: [...Buffer.from('äcme')] });
     expect(raw.basicProperties.timestamp).toBe(lambdaTimestamp(ts));
@@ -57,8 +42,8 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     const worker = createWorker({
       config: workerTestConfig(),
       results,
-      publisher: broker.publisher,
-      rmq: amqpRmqSink(broker),
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
     });
     await worker.rmqHandler(event, ctx);
     expect((await results.get(job.id))?.result).toBe(2);
@@ -69,8 +54,8 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     const worker = createWorker({
       config: workerTestConfig(),
       results,
-      publisher: broker.publisher,
-      rmq: amqpRmqSink(broker),
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
       concurrency: 4,
       onEvent: (e) => events.push({ ...e, at: Date.now() }),
     });
@@ -81,11 +66,11 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
       fatal: jobFor('w.fatal', Q, {}),
       invalid: jobFor('w.add', Q, { a: 'two' }),
     };
-    for (const j of Object.values(jobs)) await broker.publisher.publish(Q, j);
-    await broker.publishRaw(Q, '{"not": json', { headers: { 'x-from': 'a test' } });
+    for (const j of Object.values(jobs)) await amqp.broker.publisher.publish(Q, j);
+    await amqp.broker.publishRaw(Q, '{"not": json', { headers: { 'x-from': 'a test' } });
 
     const first = await eventually(async () => {
-      const e = await takeAsRmqEvent(ch, Q);
+      const e = await takeAsRmqEvent(amqp.ch, Q);
       return e && rmqMessages(e).length === 6 ? e : undefined;
     });
     await expect(worker.rmqHandler(first, ctx)).resolves.toBeUndefined();
@@ -98,7 +83,7 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     const cameBack: { id: string; at: number; attempt: number; due: number }[] = [];
     await eventually(
       async () => {
-        const e = await takeAsRmqEvent(ch, Q);
+        const e = await takeAsRmqEvent(amqp.ch, Q);
         if (e) {
           for (const m of rmqMessages(e)) {
             const env = JSON.parse(m.content.toString());
@@ -129,7 +114,7 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     }
 
     const dead = await eventually(async () => {
-      const d = await broker.peekDeadLetters(Q);
+      const d = await amqp.broker.peekDeadLetters(Q);
       return d.length === 4 ? d : undefined;
     });
     const reasonFor = (needle: string) => dead.find((d) => d.body.includes(needle))?.reason;
@@ -145,16 +130,16 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     const worker = createWorker({
       config: workerTestConfig(),
       results,
-      publisher: broker.publisher,
-      rmq: amqpRmqSink(broker),
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
     });
-    await ch.deleteQueue(`${Q}.dlq`); // an operator "emptying" the DLQ
+    await amqp.ch.deleteQueue(`${Q}.dlq`); // an operator "emptying" the DLQ
     const fatal = jobFor('w.fatal', Q, {});
-    await broker.publisher.publish(Q, fatal);
-    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    await amqp.broker.publisher.publish(Q, fatal);
+    const event = await eventually(() => takeAsRmqEvent(amqp.ch, Q));
     await expect(worker.rmqHandler(event, ctx)).resolves.toBeUndefined();
     const dead = await eventually(async () => {
-      const d = await broker.peekDeadLetters(Q);
+      const d = await amqp.broker.peekDeadLetters(Q);
       return d.some((x) => x.body.includes(fatal.id)) ? d : undefined;
     });
     expect(dead.find((d) => d.body.includes(fatal.id))?.reason).toMatch(/^non-retriable error/);
@@ -169,21 +154,21 @@ describe('worker.rmqHandler with aws:rmq events built from messages the amqp ada
     const worker = createWorker({
       config: workerTestConfig(),
       results: down,
-      publisher: broker.publisher,
-      rmq: amqpRmqSink(broker),
+      publisher: amqp.broker.publisher,
+      rmq: amqpRmqSink(amqp.broker),
     });
     const job = jobFor('w.add', Q, { a: 1, b: 2 });
-    await broker.publisher.publish(Q, job);
-    const event = await eventually(() => takeAsRmqEvent(ch, Q));
+    await amqp.broker.publisher.publish(Q, job);
+    const event = await eventually(() => takeAsRmqEvent(amqp.ch, Q));
     const t0 = Date.now();
     await expect(worker.rmqHandler(event, ctx)).resolves.toBeUndefined();
     // Back on its queue through a delay tier, unchanged (attempt unspent); it carries its due
     // time, so a handler that sees it early hops it on (the tiers round 2 s down to 1 s).
-    const back = await eventually(() => takeAsRmqEvent(ch, Q), 10_000);
+    const back = await eventually(() => takeAsRmqEvent(amqp.ch, Q), 10_000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     const [m] = rmqMessages(back);
     expect(JSON.parse(m!.content.toString())).toMatchObject({ id: job.id, attempt: 1 });
-    expect(amqpRmqSink(broker).dueAt(m!)).toBeGreaterThanOrEqual(t0 + 1900);
+    expect(amqpRmqSink(amqp.broker).dueAt(m!)).toBeGreaterThanOrEqual(t0 + 1900);
     await down.close().catch(() => {});
   });
 });
