@@ -179,3 +179,20 @@ describe('defineConfig: API keys', () => {
     expect(define({ auth: { keys: [{ key: 'comma,semi;colon:0123456789' }] } })).not.toThrow();
   });
 });
+
+describe('defineConfig: queue names that are Object.prototype members', () => {
+  it('a task on queue "constructor" gets its queue, and an unconfigured "toString" is no queue', () => {
+    const t = defineTask({ name: 'h56.c', queue: 'constructor', input: z.unknown() });
+    const config = defineConfig({ tasks: [t] });
+    // `queues[t.queue] ??=` found the inherited Object.prototype.constructor: the queue was left out.
+    expect(config.queues.constructor).toMatchObject({ type: expect.any(String) });
+    expect(Object.keys(config.queues)).toContain('constructor');
+    expect(config.queues.toString).toBeUndefined();
+  });
+
+  it('worker.queues naming an unconfigured "valueOf" is refused', () => {
+    expect(() => defineConfig({ tasks: [task], worker: { queues: ['valueOf'] } })).toThrow(
+      /worker\.queues: "valueOf" is not a queue/,
+    );
+  });
+});

@@ -40,7 +40,10 @@ export function defineConfig(input: ConfigInput): WarrenConfig {
     if (tasks.has(t.name)) throw new ConfigError(`invalid warren config: task ${t.name} is defined twice`);
     tasks.set(t.name, t);
   }
-  const queues: Record<string, QueueConfig> = { ...cfg.queues };
+  // No prototype: a queue may be named like an Object.prototype member (constructor, valueOf are
+  // valid names), which `queues[name]` then found inherited: such a task's queue was left out,
+  // and an unconfigured one read as configured.
+  const queues: Record<string, QueueConfig> = Object.assign(Object.create(null), cfg.queues);
   for (const t of tasks.values()) queues[t.queue] ??= queueConfigSchema.parse({});
   queues.default ??= queueConfigSchema.parse({});
 
