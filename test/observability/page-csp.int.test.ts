@@ -1,11 +1,8 @@
-import type { ServerType } from '@hono/node-server';
-import { createProducer, defineConfig, MemoryBroker, MemoryResultStore } from '@warren/core';
-import { createIngestApp, serveNode } from '@warren/ingest';
-import { createLogger, createObservability, queueStatsFrom } from '@warren/observability';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineConfig } from '@warren/core';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { exampleTasks } from '../../examples/tasks';
-import { launchChromium, portInRange } from './browser';
+import { servedInBrowser } from './browser-stack';
 
 const KEY = 'page-csp-key-0123456789';
 
@@ -30,44 +27,22 @@ const injectionRuns = (page: Page) =>
 
 describe('/dashboard and /docs headers (real browser)', () => {
   const config = defineConfig({ tasks: exampleTasks, auth: { keys: [{ key: KEY }] } });
-  const broker = new MemoryBroker();
-  const obs = createObservability({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    queueStats: queueStatsFrom(broker),
-  });
-  const results = new MemoryResultStore();
-  const producer = createProducer({ config, publishers: new Map([['local', broker]]), results });
-  const app = createIngestApp({ config, producer, results, extend: obs.extend });
-  let browser: Browser;
-  let server: ServerType;
-  let base: string;
-
-  beforeAll(async () => {
-    const port = await portInRange();
-    base = `http://127.0.0.1:${port}`;
-    [browser, server] = await Promise.all([launchChromium(), serveNode(app, port, '127.0.0.1')]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-    await broker.close();
-  });
+  const stack = servedInBrowser(config);
 
   it('run their own script and style only, and refuse framing and sniffing', async () => {
     for (const path of ['/dashboard', '/docs']) {
-      const res = await fetch(`${base}${path}`);
+      const res = await fetch(`${stack.base}${path}`);
       expect(res.headers.get('content-security-policy')).toMatch(
         /default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';.*frame-ancestors 'none'/,
       );
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
     }
-    const page = await browser.newPage();
+    const page = await stack.browser.newPage();
     try {
       await watchCsp(page);
       // The page's own script and style still run under the policy: the key form, the status.
-      await page.goto(`${base}/dashboard`);
+      await page.goto(`${stack.base}/dashboard`);
       await page.waitForSelector('#keyform', { state: 'visible', timeout: 10_000 });
       await page.fill('#key', KEY);
       await page.press('#key', 'Enter');
@@ -76,7 +51,7 @@ describe('/dashboard and /docs headers (real browser)', () => {
       expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
       expect(await injectionRuns(page)).toBe(false);
 
-      await page.goto(`${base}/docs`);
+      await page.goto(`${stack.base}/docs`);
       await page.waitForSelector('text=demo.add', { timeout: 10_000 });
       expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).color)).toBe(
         'rgb(255, 255, 255)',
