@@ -99,4 +99,42 @@ describe('runWithTimeout', () => {
     );
     expect(runaways).toHaveLength(1);
   });
+
+  it('a run past its last side effect when a shutdown aborts it ends as it ends: its result, not a run again elsewhere', async () => {
+    // The task's body had done its work (a write) and was returning when the shutdown's deadline
+    // came: rejected at once, the job was handed back and a second worker ran it again (seen in a
+    // full run: sigterm-burst.int, 61 task bodies for 60 jobs).
+    const outer = new AbortController();
+    let signalled = false;
+    const run = runWithTimeoutLazy(
+      (abort) =>
+        new Promise<string>((resolve) => {
+          abort.signal.addEventListener('abort', () => {
+            signalled = true;
+          });
+          setTimeout(() => resolve('done'), 20); // its last await, then it returns
+        }),
+      10_000,
+      outer.signal,
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    outer.abort(new Error('worker shutting down'));
+    await expect(run).resolves.toBe('done');
+    expect(signalled).toBe(true);
+  });
+
+  it('a run that does not settle shortly after a shutdown abort is still given up (handed back), and told', async () => {
+    const outer = new AbortController();
+    const runaways: Promise<unknown>[] = [];
+    const run = runWithTimeoutLazy(
+      () => new Promise(() => {}),
+      10_000,
+      outer.signal,
+      (p) => runaways.push(p),
+    );
+    await new Promise((r) => setTimeout(r, 5)); // started
+    outer.abort(new Error('worker shutting down'));
+    await expect(run).rejects.toThrow('worker shutting down');
+    expect(runaways).toHaveLength(1);
+  });
 });

@@ -87,9 +87,18 @@ function listen(signal: WithCallbacks): Set<() => void> {
 }
 
 /**
+ * After `outer` aborts (a worker's shutdown), how long a run is still waited on before it is given
+ * up: a body past its last side effect, returning, ends with its result. Given up at once, such a
+ * job was handed back and run again by the next worker (a full run's SIGTERM test: 61 bodies for
+ * 60 jobs). Short against the shutdown's own waits (5 s after the drain, 3 s on a forced stop).
+ */
+export const OUTER_ABORT_SETTLE_MS = 250;
+
+/**
  * Runs `fn` with an abort that fires after `timeoutMs` or when `outer` aborts, and stops waiting
- * at that moment: a task that ignores its signal cannot hold the worker past its timeout. Its run
- * goes on all the same (JS cannot kill it), so it is handed to `onRunaway` to be accounted for.
+ * at that moment (on `outer`, OUTER_ABORT_SETTLE_MS after it): a task that ignores its signal
+ * cannot hold the worker past its timeout. Its run goes on all the same (JS cannot kill it), so it
+ * is handed to `onRunaway` to be accounted for.
  */
 export async function runWithTimeoutLazy<T>(
   fn: (abort: LazyAbort) => Promise<T> | T,
@@ -99,10 +108,13 @@ export async function runWithTimeoutLazy<T>(
 ): Promise<T> {
   const abort = new LazyAbort();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let settle: ReturnType<typeof setTimeout> | undefined;
   let off: (() => void) | undefined;
   let run: Promise<T> | undefined;
+  let given: unknown; // the abort's reason, for a run aborted before it started
   // Fires only while the run is pending (the race is over otherwise): it is a runaway from now.
   const stop = (err: unknown, reject: (e: unknown) => void) => {
+    given = err;
     abort.abort(err);
     if (run && onRunaway) onRunaway(run);
     reject(err);
@@ -110,20 +122,31 @@ export async function runWithTimeoutLazy<T>(
   const aborted = new Promise<never>((_, reject) => {
     timer = setTimeout(() => stop(new TaskTimeoutError(timeoutMs), reject), timeoutMs);
     if (outer) {
-      const onOuter = () => stop(outer.reason instanceof Error ? outer.reason : new Error('aborted'), reject);
-      if (outer.aborted) onOuter();
-      else off = whenAborted(outer, onOuter);
+      const reason = () => (outer.reason instanceof Error ? outer.reason : new Error('aborted'));
+      // Aborted before the run: never started (below), given up at once.
+      if (outer.aborted) stop(reason(), reject);
+      else
+        off = whenAborted(outer, () => {
+          const err = reason();
+          given = err;
+          abort.abort(err); // the task is told at once
+          settle = setTimeout(() => stop(err, reject), OUTER_ABORT_SETTLE_MS);
+        });
     }
   });
   try {
     // Aborted already (a shutdown while the job's start was being recorded): never started, the
     // task would otherwise run on unwatched after the job was handed back.
-    run = Promise.resolve().then(() => (abort.aborted ? undefined : fn(abort))) as Promise<T>;
+    run = Promise.resolve().then(() => {
+      if (abort.aborted) throw given;
+      return fn(abort);
+    });
     return await Promise.race([run, aborted]);
   } finally {
     abort.end();
     // Workers' types take number | null, not undefined.
     if (timer !== undefined) clearTimeout(timer);
+    if (settle !== undefined) clearTimeout(settle);
     off?.();
   }
 }
