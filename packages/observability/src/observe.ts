@@ -86,25 +86,6 @@ export function createObservability(opts: ObservabilityOptions) {
       }
     },
   });
-  new Gauge({
-    name: 'warren_queue_dead_letters',
-    help: "Messages in the queue's dead-letter queue (broker-reported): every process's, also from before this one started",
-    labelNames: ['queue'],
-    registers: [metrics.registry],
-    async collect() {
-      this.reset();
-      if (!queueStats) return;
-      // The same shared read as warren_queue_depth's (one per queue per 500 ms).
-      const names = queues();
-      const stats = await Promise.all(
-        names.map((q) => Promise.resolve(queueStats(q)).catch(() => undefined)),
-      );
-      for (const [i, q] of names.entries()) {
-        const n = stats[i]?.deadLetters;
-        if (n !== undefined) this.set({ queue: q }, n);
-      }
-    },
-  });
   const labels = jobLabels(config, queues);
   const producerMetrics = bindProducerMetrics(metrics, rates, labels);
   const producerLogs = logProducerEvents(logger);

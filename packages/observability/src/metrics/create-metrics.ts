@@ -144,15 +144,16 @@ export function createMetrics(opts: MetricsOptions = {}) {
   });
 
   // Depth and consumers come from one broker call per queue per scrape; share it between gauges.
-  let statsRead: Promise<Map<string, { depth?: number; consumers?: number }>> | undefined;
+  type Read = { depth?: number; consumers?: number; deadLetters?: number };
+  let statsRead: Promise<Map<string, Read>> | undefined;
   const readStats = () => {
     statsRead ??= (async () => {
-      const out = new Map<string, { depth?: number; consumers?: number }>();
+      const out = new Map<string, Read>();
       const queues = opts.queues?.() ?? [];
       await Promise.all(
         queues.map(async (q) => {
           const s = await Promise.resolve(opts.queueStats?.(q)).catch(() => undefined);
-          out.set(q, { depth: s?.messageCount, consumers: s?.consumerCount });
+          out.set(q, { depth: s?.messageCount, consumers: s?.consumerCount, deadLetters: s?.deadLetters });
           if (s) opts.rates?.observeDepth(q, s.messageCount, s.consumerCount);
         }),
       );
@@ -160,7 +161,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
     })().finally(() => setTimeout(() => (statsRead = undefined), 0));
     return statsRead;
   };
-  const queueGauge = (name: string, help: string, pick: 'depth' | 'consumers') =>
+  const queueGauge = (name: string, help: string, pick: keyof Read) =>
     new Gauge({
       name,
       help,
@@ -173,6 +174,11 @@ export function createMetrics(opts: MetricsOptions = {}) {
     });
   queueGauge('warren_queue_depth', 'Messages ready in the queue (broker-reported)', 'depth');
   queueGauge('warren_queue_consumers', 'Consumers attached to the queue (broker-reported)', 'consumers');
+  queueGauge(
+    'warren_queue_dead_letters',
+    "Messages in the queue's dead-letter queue (broker-reported): every process's, also from before this one started",
+    'deadLetters',
+  );
   new Gauge({
     name: 'warren_queue_recommended_workers',
     help: 'Autoscaling signal: workers needed for the observed arrival rate, job duration and backlog (see recommendWorkers)',
