@@ -16,11 +16,18 @@ export type InputFor<T> = T extends string ? unknown : InputOf<T>;
 export type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
 
 /**
+ * An item's `input` field: required unless its type takes undefined (a plain name, a task whose
+ * schema is z.undefined() or optional). Optional throughout, an item of a task that needs an input
+ * compiled without one and was the ingest's 422.
+ */
+type InputField<I> = undefined extends I ? { input?: I } : { input: I };
+
+/**
  * Checks each item of a batch against its own task: `[{task: sendEmail, input}, {task: 'x', input}]`
  * types each `input` by that item's task (plain names stay untyped). Used as `J & BatchItems<J>`.
  */
 export type BatchItems<J extends readonly unknown[]> = {
   [K in keyof J]: J[K] extends { task: infer T extends TaskArg }
-    ? Omit<J[K], 'input'> & { input?: InputFor<T> }
+    ? Omit<J[K], 'input'> & InputField<InputFor<T>>
     : J[K];
 };
