@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { createIngestApp, type IngestDeps } from '../../app';
 import { assertAuthConfigured } from '../../middleware/auth/auth';
+import { withinLambdaAnswerLimit } from './answer-size';
 import { withoutBodyOnGet } from './bodyless-methods';
 import { withFetchableMethod } from './forbidden-methods';
 import { asciiIdempotencyKey } from './idempotency-key-header';
@@ -25,10 +26,16 @@ export function createLambdaIngest(deps: IngestDeps) {
   assertAuthConfigured(deps.config.auth.keys, 'Lambda ingest');
   const handler = handle(createIngestApp({ ...deps, waitBudgetMs: remainingMs }));
   return ((event, context) =>
-    withFetchableMethod(toAppEvent(asciiIdempotencyKey(withoutBodyOnGet(event))), (e) =>
-      handler(e, context),
+    withFetchableMethod(toAppEvent(asciiIdempotencyKey(withoutBodyOnGet(event))), async (e) =>
+      withinLambdaAnswerLimit(await handler(e, context), pathOf(e)),
     )) as typeof handler;
 }
+
+/** The request's path as the app saw it (payload 2.0 rawPath; 1.0 and ALB path), for the problem's instance. */
+const pathOf = (e: unknown): string => {
+  const { rawPath, path } = e as { rawPath?: unknown; path?: unknown };
+  return typeof rawPath === 'string' ? rawPath : typeof path === 'string' ? path : '/';
+};
 
 type LambdaEnv = {
   lambdaContext?: { getRemainingTimeInMillis?: () => number };
