@@ -35,7 +35,7 @@ import { WaitTimeoutError, withIdempotencyKey } from '../http/errors';
 import { jobId } from '../http/job-id';
 import { renumberItem } from '../http/renumber-item';
 import { sendInBursts } from '../http/send-in-bursts';
-import type { BatchItems, InputFor, OutputFor, TaskArg } from '../http/task-ref';
+import type { BatchItems, EnqueueArgs, InputFor, OutputFor, TaskArg } from '../http/task-ref';
 import { waitTimeoutMs } from '../http/wait-timeout-ms';
 import { asHttpError, rethrowAsHttp } from './as-http-error';
 import { asSent } from './as-sent';
@@ -87,8 +87,7 @@ export function createDirectClient(
 
   async function enqueue<T extends TaskArg>(
     task: T,
-    input: InputFor<T>,
-    options: EnqueueOptions & SendOptions = {},
+    ...[input, options = {}]: EnqueueArgs<T, EnqueueOptions & SendOptions>
   ): Promise<JobHandle<OutputFor<T>>> {
     try {
       return await enqueueOnce(task, input, options);
@@ -102,7 +101,7 @@ export function createDirectClient(
 
   async function enqueueOnce<T extends TaskArg>(
     task: T,
-    input: InputFor<T>,
+    input: InputFor<T> | undefined,
     { signal, traceparent, tracestate, ...options }: EnqueueOptions & SendOptions,
   ): Promise<JobHandle<OutputFor<T>>> {
     // A publish in flight is not stopped (its confirm decides); the signal ends a retry's pause.

@@ -12,7 +12,7 @@ import { randomUUID } from './random-uuid';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
 import { sendInBursts } from './send-in-bursts';
-import type { BatchItems, InputFor, OutputFor, TaskArg } from './task-ref';
+import type { BatchItems, EnqueueArgs, OutputFor, TaskArg } from './task-ref';
 import { tooLargeItem } from './too-large-item';
 import { waitTimeoutMs } from './wait-timeout-ms';
 
@@ -85,8 +85,10 @@ export function createClient(opts: ClientOptions) {
 
   async function enqueue<T extends TaskArg>(
     task: T,
-    input: InputFor<T>,
-    { signal, traceparent, tracestate, ...options }: EnqueueOptions & SendOptions = {},
+    ...[input, { signal, traceparent, tracestate, ...options } = {}]: EnqueueArgs<
+      T,
+      EnqueueOptions & SendOptions
+    >
   ): Promise<JobHandle<OutputFor<T>>> {
     const name = typeof task === 'string' ? task : task.name;
     const idempotencyKey = options.idempotencyKey ?? randomUUID();

@@ -18,4 +18,13 @@ export {
   WaitTimeoutError,
   WarrenHttpError,
 } from './errors';
-export type { BatchItems, InputFor, InputOf, OutputFor, OutputOf, TaskArg, TaskRef } from './task-ref';
+export type {
+  BatchItems,
+  EnqueueArgs,
+  InputFor,
+  InputOf,
+  OutputFor,
+  OutputOf,
+  TaskArg,
+  TaskRef,
+} from './task-ref';

@@ -16,6 +16,14 @@ export type InputFor<T> = T extends string ? unknown : InputOf<T>;
 export type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
 
 /**
+ * `enqueue`'s arguments after the task: the input may be left out where its type takes undefined
+ * (a plain name, a task whose schema is z.undefined() or optional), so `enqueue(tick)` compiles;
+ * it is required otherwise.
+ */
+export type EnqueueArgs<T, O> =
+  undefined extends InputFor<T> ? [input?: InputFor<T>, options?: O] : [input: InputFor<T>, options?: O];
+
+/**
  * An item's `input` field: required unless its type takes undefined (a plain name, a task whose
  * schema is z.undefined() or optional). Optional throughout, an item of a task that needs an input
  * compiled without one and was the ingest's 422.
