@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { launchChromium } from '../observability/browser';
-import { startNodeIngest } from './support';
+import { cleanUpRun, startNodeIngest } from './support';
 
 // Names this file's queues and keys apart from other files' (files share a worker process).
 const FILE_ID = randomInt(2 ** 22);
@@ -18,12 +18,16 @@ const FILE_ID = randomInt(2 ** 22);
  */
 const RUN = `sb${FILE_ID}${Date.now() % 100_000}`;
 const QUEUE = `${RUN}-work`;
+const FULL = `${RUN}-full`;
 const KEY = 'sdk-browser-key-0123456789abcdef';
 const config = defineConfig({
-  queues: { [QUEUE]: {} },
+  queues: { [QUEUE]: {}, [FULL]: { maxLength: 1 } },
   auth: { keys: [{ key: KEY }] },
   ingest: { corsOrigins: ['*'] },
-  tasks: [defineTask({ name: 'sb.echo', queue: QUEUE, input: z.number(), handler: (x) => x })],
+  tasks: [
+    defineTask({ name: 'sb.echo', queue: QUEUE, input: z.number(), handler: (x) => x }),
+    defineTask({ name: 'sb.full', queue: FULL, input: z.number(), handler: (x) => x }),
+  ],
 });
 
 /** The SDK as a page script: `window.warren` is the package's exports. */
@@ -59,6 +63,7 @@ describe('the SDK HTTP client in a browser page that is not a secure context', (
 
   afterAll(async () => {
     await browser?.close();
+    await cleanUpRun(FULL, undefined, `${RUN}:`);
     await ingest?.close();
   });
 
@@ -101,5 +106,50 @@ describe('the SDK HTTP client in a browser page that is not a secure context', (
     expect(out.origin).not.toBe(ingest.url);
     expect(out.invalid).toEqual({ name: 'WarrenHttpError', status: 422, paths: ['input'] });
     expect(out.job).toMatchObject({ state: 'queued' });
+  }, 20_000);
+
+  it('cross-origin: reads Retry-After, long-polls, cancels and stops a wait on its signal', async () => {
+    // Jobs until the queue refuses one (RabbitMQ may take one past its limit): full from then on.
+    for (let i = 0, status = 0; status !== 429 && i < 5; i++) {
+      const res = await fetch(`${ingest.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ task: 'sb.full', input: i }),
+      });
+      status = res.status;
+    }
+    const tab = await browser.newPage();
+    await tab.goto(page);
+    const out = await tab.evaluate(
+      async ({ apiKey, url }) => {
+        const w = (globalThis as unknown as { warren: typeof import('@warren/sdk') }).warren;
+        const shown = (e: { name: string; message: string; status?: number; retryAfterMs?: number }) => ({
+          name: e.name,
+          message: e.message,
+          status: e.status,
+          retryAfterMs: e.retryAfterMs,
+        });
+        // Retry-After is no CORS-safelisted header: unexposed, the client would read none and retry on its backoff.
+        const once = w.createClient({ url, apiKey, retry: { attempts: 1 } });
+        const full = await once.enqueue('sb.full', 9).catch(shown);
+        const client = w.createClient({ url, apiKey });
+        // A GET long-poll and a DELETE, each with Authorization: both preflighted.
+        const job = await client.enqueue('sb.echo', 4);
+        const waiting = client.wait(job, { timeoutMs: 8000 }).then((r) => r.state, shown);
+        await new Promise((r) => setTimeout(r, 300));
+        const cancelled = (await client.cancel(job.id)).state;
+        const other = await client.enqueue('sb.echo', 5);
+        const stop = new AbortController();
+        const stopped = client.wait(other, { timeoutMs: 8000, signal: stop.signal }).catch(shown);
+        setTimeout(() => stop.abort(new Error('left the page')), 300);
+        return { origin: location.origin, full, cancelled, waited: await waiting, stopped: await stopped };
+      },
+      { apiKey: KEY, url: ingest.url },
+    );
+    expect(out.origin).not.toBe(ingest.url);
+    expect(out.full).toMatchObject({ name: 'WarrenHttpError', status: 429 });
+    expect((out.full as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(0);
+    expect(out).toMatchObject({ cancelled: 'cancelled', waited: 'cancelled' });
+    expect(out.stopped).toMatchObject({ name: 'Error', message: 'left the page' });
   }, 20_000);
 });
