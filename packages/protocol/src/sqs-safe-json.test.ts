@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqsSafeJson } from './sqs-safe-json';
+import { sqsSafeJson, sqsSafeText } from './sqs-safe-json';
 
 describe('sqsSafeJson', () => {
   it('writes U+FFFE and U+FFFF as escapes: the same JSON value, no character SQS refuses', () => {
@@ -14,5 +14,14 @@ describe('sqsSafeJson', () => {
   it('returns other text unchanged', () => {
     const raw = JSON.stringify({ a: 'é\u0000\t' });
     expect(sqsSafeJson(raw)).toBe(raw);
+  });
+});
+
+describe('sqsSafeText', () => {
+  it('writes each character SQS refuses as its escape and keeps the rest', () => {
+    expect(sqsSafeText('a\u0000b\u001b\ufffe\udc00\t\n\r é 😀 \ufffd')).toBe(
+      String.raw`a\u0000b\u001b\ufffe\udc00` + '\t\n\r é 😀 \ufffd',
+    );
+    expect(sqsSafeText('plain')).toBe('plain');
   });
 });

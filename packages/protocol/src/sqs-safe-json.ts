@@ -12,3 +12,18 @@ const NONCHARS = /[\ufffe\uffff]/g;
 export function sqsSafeJson(json: string): string {
   return NONCHAR.test(json) ? json.replace(NONCHARS, (c) => (c === '\ufffe' ? '\\ufffe' : '\\uffff')) : json;
 }
+
+/** A character SQS refuses in a body or a string attribute (outside the XML set above). */
+const REFUSED = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const REFUSED_ALL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/**
+ * Free text (an error message) as an SQS string attribute takes it: each character SQS refuses
+ * (NUL and other controls, U+FFFE/U+FFFF, a lone surrogate) written as its `\uXXXX` escape, so the
+ * text still says what it held. Errors quote the data they failed on: `JSON.parse` of binary data
+ * throws "Unexpected token '\0'" with the NUL itself.
+ */
+export function sqsSafeText(text: string): string {
+  if (!REFUSED.test(text)) return text;
+  return text.replace(REFUSED_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -29,4 +29,16 @@ describe('deadLetterAttributes', () => {
   it('a body at the limit: no attributes at all rather than a refused copy', () => {
     expect(deadLetterAttributes(MAX_PAYLOAD_BYTES, 'boom', URL, 1)).toEqual({});
   });
+
+  it('a reason holding characters SQS refuses has them as escapes; a cut never leaves half a pair', () => {
+    const SQS_CHARS = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+    const a = deadLetterAttributes(1_000, "Unexpected token '\u0000' \u0007 \uffff \ud800 é 😀", URL, 1);
+    expect(a['warren-reason']!.StringValue).toBe(
+      String.raw`Unexpected token '\u0000' \u0007 \uffff \ud800 é` + ' 😀',
+    );
+    for (let room = 200; room < 240; room++) {
+      const cut = deadLetterAttributes(MAX_PAYLOAD_BYTES - room, '😀'.repeat(100), URL, 1);
+      expect(cut['warren-reason']?.StringValue ?? '').toMatch(SQS_CHARS);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { sqsSafeText } from '@warren/core';
 import { MAX_PAYLOAD_BYTES } from './limits';
 
 const REASON_MAX = 4096;
@@ -35,10 +36,14 @@ export function deadLetterAttributes(
     budget -= size;
   }
   const fixed = attrBytes('warren-reason', { DataType: 'String', StringValue: '' });
-  let text = reason.slice(0, REASON_MAX) || 'unknown';
+  // Characters SQS refuses (the task's error may quote binary data) as escapes: refused, the copy
+  // never reached the DLQ and the message went round until SQS's redrive moved it without a reason.
+  let text = sqsSafeText(reason.slice(0, REASON_MAX)) || 'unknown';
   // Shorten by characters until the UTF-8 bytes fit (a multi-byte reason may need a few steps).
   while (text.length > 0 && fixed + bytes(text) > budget) {
     text = text.slice(0, Math.max(0, Math.min(text.length - 1, budget - fixed)));
+    // A cut between a surrogate pair's halves leaves a lone one, which SQS refuses as well.
+    if (/[\ud800-\udbff]$/.test(text)) text = text.slice(0, -1);
   }
   if (text.length > 0) out['warren-reason'] = { DataType: 'String', StringValue: text };
   return out;
