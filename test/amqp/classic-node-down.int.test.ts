@@ -67,8 +67,10 @@ describe('a classic queue whose node is down (2-node cluster)', () => {
     // Until a sees b gone, a publish still goes to the queue's process there (nacked).
     await eventually(async () => (await a.erl('nodes()')) === '[]', 30_000, 50);
     // Before: 'unroutable: no queue <Q> (basic.return)', not recoverable: a caller dropped the job.
+    // Right after b went, a may still route to the queue's dead process and RabbitMQ nacks the
+    // publish instead of returning it (seen once in a full run): recoverable as well.
     expect(await outcome(broker.publisher.publish(Q, makeJob({ queue: Q })))).toMatch(
-      /^recoverable=true .*down or inaccessible/,
+      /^recoverable=true .*(down or inaccessible|refused the publish to .* \(nack\))/,
     );
 
     // A queue that is really gone (deleted by hand) is still refused for good.
