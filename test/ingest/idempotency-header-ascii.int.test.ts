@@ -60,4 +60,20 @@ describe('a non-ASCII Idempotency-Key header on real RabbitMQ + Redis (Node and 
     expect(await t.results().get(id)).toMatchObject({ id });
     expect(await drainQueue(t.queue)).toHaveLength(1);
   });
+
+  // A key over 256 characters (or empty) sent as the header was refused naming idempotencyKey, a
+  // body field the caller never sent; the body's own key is still named as before.
+  it('a header key over 256 characters is a 400 naming Idempotency-Key on every adapter; a body one, idempotencyKey', async () => {
+    const long = `${t.run}-${'k'.repeat(300)}`;
+    for (const [r, path] of [
+      [post(long, { task: t.task, input: 1 }), 'Idempotency-Key'],
+      [post(long, { task: t.task, input: 1, idempotencyKey: long }), 'idempotencyKey'],
+    ] as const) {
+      for (const [name, a] of Object.entries(await t.answers(r))) {
+        expect(a.status, `${name}: ${a.body}`).toBe(400);
+        expect(JSON.parse(a.body).errors, name).toEqual([{ path, message: expect.stringMatching(/256/) }]);
+      }
+    }
+    expect(await drainQueue(t.queue)).toEqual([]);
+  });
 });

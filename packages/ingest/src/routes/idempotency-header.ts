@@ -31,6 +31,16 @@ export function idempotencyKeyHeader(c: Context): string | undefined {
   return key;
 }
 
+/**
+ * A refusal of a key the Idempotency-Key header gave (too long, empty) with its field error naming
+ * the header: it named `idempotencyKey`, a body field the caller never sent.
+ */
+export function namingHeaderKey(err: unknown): unknown {
+  if (!(err instanceof ValidationError) || !err.errors?.some((e) => e.path === 'idempotencyKey')) return err;
+  const errors = err.errors.map((e) => (e.path === 'idempotencyKey' ? { ...e, path: 'Idempotency-Key' } : e));
+  return new ValidationError(err.message, errors);
+}
+
 /** Printable ASCII but the comma (0x2c). */
 const PRINTABLE_ASCII = /^[\x20-\x2b\x2d-\x7e]*$/;
 

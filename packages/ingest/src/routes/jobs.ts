@@ -2,6 +2,7 @@ import {
   type CancelHooks,
   cancelJob,
   clientIdempotencyKey,
+  type EnqueueRequest,
   idempotencyScopeOf,
   JOB_ID_PATTERN,
   type JobRecord,
@@ -18,7 +19,7 @@ import { jsonBody } from '../middleware/json-body/json-body';
 import { NOSNIFF_HEADER } from '../middleware/nosniff/nosniff';
 import { allowOnly } from '../middleware/problem/problem';
 import { enqueueContext } from './enqueue-context';
-import { idempotencyKeyHeader } from './idempotency-header';
+import { idempotencyKeyHeader, namingHeaderKey } from './idempotency-header';
 import { parseWait, waitForJob } from './wait-for-job';
 
 export interface JobRoutesDeps {
@@ -54,9 +55,13 @@ export function jobRoutes(deps: JobRoutesDeps) {
     }
     // An empty header is validated like an empty key (400), not taken for no key: the caller
     // meant the request to be idempotent.
-    const req = parseEnqueueRequest(
-      headerKey !== undefined && isObject(body) ? { idempotencyKey: headerKey, ...body } : body,
-    );
+    const fromHeader = headerKey !== undefined && isObject(body) && body.idempotencyKey === undefined;
+    let req: EnqueueRequest;
+    try {
+      req = parseEnqueueRequest(fromHeader ? { idempotencyKey: headerKey, ...body } : body);
+    } catch (err) {
+      throw fromHeader ? namingHeaderKey(err) : err;
+    }
     assertTaskAllowed(c.get('apiKey'), req.task);
     const ctx = enqueueContext(c, deps.traceparent);
     // The caller's idempotency keys are its own (see idempotency-scope.ts).
