@@ -56,15 +56,18 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
   }
 
   it.skipIf(!existsSync(join(FUNCTIONS_SRC, 'sqs-worker.ts')))(
-    'sqs-worker: importing the entry loads neither @aws-sdk/client-sqs (first retry does) nor ioredis (REDIS_URL only) nor pino transports',
+    'sqs-worker: importing the entry loads neither @aws-sdk/client-sqs (first retry does) nor ioredis (REDIS_URL only) nor pino transports or multistream',
     async () => {
       const b = await bundle('sqs-worker');
       const loaded = b.outputs.filter((o) => o.static);
       expect(loaded.flatMap((o) => o.externals).filter((e) => e.startsWith('@aws-sdk/'))).toEqual([]);
       expect(loaded.flatMap((o) => o.inputs).filter((i) => i.includes('node_modules/ioredis/'))).toEqual([]);
-      // The logger writes to stdout itself: pino's worker-thread transports are not loaded either.
+      // The logger writes to stdout itself: pino's transports (worker threads) and multistream are
+      // not loaded either.
       expect(
-        loaded.flatMap((o) => o.inputs).filter((i) => i.includes('node_modules/thread-stream/')),
+        loaded
+          .flatMap((o) => o.inputs)
+          .filter((i) => /node_modules\/(thread-stream\/|pino\/lib\/(transport|multistream)\.js)/.test(i)),
       ).toEqual([]);
       // ...but both are deployed, as chunks or external, for the paths that need them.
       const lazy = b.outputs.filter((o) => !o.static);
