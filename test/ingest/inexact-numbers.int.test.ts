@@ -57,6 +57,19 @@ describe('numbers JSON.parse would change, on real RabbitMQ + Redis', () => {
     expect(await drainQueue(QUEUE)).toEqual([]);
   });
 
+  // Echoed whole, a number of 200,000 digits made a 200 KB problem (as large as the body, more with
+  // a raised bodyLimitBytes) saying nothing its first digits and length do not.
+  it('names a long number by its first digits and its length, in an answer of its usual size', async () => {
+    const literal = `9${'1'.repeat(199_999)}`;
+    const res = await post('/v1/jobs', `{"task":"inx.any","input":{"n":${literal}}}`);
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(1000);
+    expect((JSON.parse(text) as Problem).errors[0]!.message).toMatch(
+      /^9111111111\d*…1{16} \(a number of 200000 characters\) is past the largest number/,
+    );
+  });
+
   it('takes the numbers it keeps exactly: 2^54, 2^53 - 1, decimals, digits inside strings', async () => {
     await drainQueue(QUEUE); // none left by the case before, whatever its outcome
     const input =

@@ -37,7 +37,12 @@ describe('numbers that underflow to 0, on real RabbitMQ + Redis', () => {
     for (const [path, body, shown] of [
       ['/v1/jobs', '{"task":"unf.any","input":{"p":1e-400}}', '1e-400'],
       ['/v1/jobs', '{"task":"unf.any","input":[0, -2.5E-999]}', '-2.5E-999'],
-      ['/v1/jobs', `{"task":"unf.any","input":0.${'0'.repeat(400)}1}`, `0.${'0'.repeat(400)}1`],
+      // A long one by its ends and length (shownNumber).
+      [
+        '/v1/jobs',
+        `{"task":"unf.any","input":0.${'0'.repeat(400)}1}`,
+        `0.${'0'.repeat(22)}…${'0'.repeat(15)}1 (a number of 403 characters)`,
+      ],
       ['/v1/jobs/batch', '{"jobs":[{"task":"unf.any","input":1e-400}]}', '1e-400'],
     ] as const) {
       const res = await post(path, body);

@@ -82,3 +82,13 @@ export function firstInexactNumber(text: string): { literal: string; parsed: num
   }
   return undefined;
 }
+
+/**
+ * A number literal as an error names it: a long one by its ends and its length (the digits that
+ * matter of 0.000…0001 are at its end). Whole, a number of 200,000 digits made a problem (or a
+ * Celery refusal) as large as the body it came in.
+ */
+export function shownNumber(literal: string): string {
+  if (literal.length <= 64) return literal;
+  return `${literal.slice(0, 24)}…${literal.slice(-16)} (a number of ${literal.length} characters)`;
+}

@@ -9,6 +9,7 @@ import {
   jsonDepthExceeds,
   MAX_MESSAGE_DEPTH,
   NESTED_TOO_DEEPLY,
+  shownNumber,
 } from '@warren/core';
 import type { DecodeResult, EncodedMessage, IncomingMessage, MessageCodec } from '../../codec';
 import { canvasRefusal } from './celery-canvas';
@@ -185,7 +186,7 @@ export function createCeleryCodec(opts: CeleryCodecOptions = {}): MessageCodec {
     const big = firstUnsafeInteger(text);
     if (big !== undefined) {
       return fail(
-        `integer ${big} is past what JavaScript holds exactly (±2^53 - 1) and would be read as ${Number(big)}: send it as a string`,
+        `integer ${shownNumber(big)} is past what JavaScript holds exactly (±2^53 - 1) and would be read as ${shownNumber(String(Number(big)))}: send it as a string`,
       );
     }
     if (typeof h.task !== 'string' || typeof h.id !== 'string') {

@@ -2,6 +2,7 @@ import {
   assertBodyDepth,
   firstInexactNumber,
   PayloadTooLargeError,
+  shownNumber,
   UnsupportedMediaTypeError,
   ValidationError,
   WarrenError,
@@ -68,7 +69,8 @@ export function jsonBody(limit: number): MiddlewareHandler {
     // Published as parsed, such a number would reach the worker as another value: refused.
     const inexact = firstInexactNumber(text);
     if (inexact) {
-      const { literal, parsed } = inexact;
+      const { parsed } = inexact;
+      const literal = shownNumber(inexact.literal);
       const message = !Number.isFinite(parsed)
         ? `${literal} is past the largest number JSON here carries (it would arrive as null)`
         : parsed === 0
