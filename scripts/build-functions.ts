@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { jsonSchemaUser, zodWithoutJsonSchema } from './zod-without-json-schema';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS_SRC = join(ROOT, 'stacks/functions');
@@ -26,6 +27,8 @@ export interface BuiltFunction {
   outputs: BuiltOutput[];
   /** Imports left to the runtime (Node built-ins and `@aws-sdk/*` only). */
   externals: string[];
+  /** The file that mentions JSON Schema, so zod's conversion is bundled; undefined: left out. */
+  jsonSchemaKeptFor?: string;
 }
 
 export interface BuiltOutput {
@@ -140,34 +143,46 @@ function staticClosure(meta: Metafile, entry: string): Set<string> {
 export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Promise<BuiltFunction> {
   const name = basename(entry, '.ts');
   const dir = join(outDir, name);
-  // Chunk names carry a content hash: start clean so stale chunks are not deployed.
-  rmSync(dir, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: { index: entry },
-    metafile: true,
-    outdir: dir,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    minify: true,
-    // Class names survive minifying: errors name themselves by their class (protocol's
-    // `new.target.name`, pino's err.type, a config's own error classes), and minified they read
-    // 'Q' or 'ie' in CloudWatch lines, Lambda's errorType and job records. Costs ~16-30 KB per
-    // bundle and a __name call per closure made (well under a µs), nothing a Lambda batch feels.
-    keepNames: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    plugins: [awsSdkExternal, observabilityPure, noPinoTransports, luaWithoutComments],
-    legalComments: 'none',
-    absWorkingDir: ROOT,
-    logLevel: 'warning',
-    // CommonJS dependencies (amqplib, ioredis) call require() for Node built-ins; ESM has none.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  const bundle = (withoutJsonSchema: boolean) => {
+    // Chunk names carry a content hash: start clean so stale chunks are not deployed.
+    rmSync(dir, { recursive: true, force: true });
+    return build({
+      entryPoints: { index: entry },
+      metafile: true,
+      outdir: dir,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      minify: true,
+      // Class names survive minifying: errors name themselves by their class (protocol's
+      // `new.target.name`, pino's err.type, a config's own error classes), and minified they read
+      // 'Q' or 'ie' in CloudWatch lines, Lambda's errorType and job records. Costs ~16-30 KB per
+      // bundle and a __name call per closure made (well under a µs), nothing a Lambda batch feels.
+      keepNames: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      plugins: [
+        awsSdkExternal,
+        observabilityPure,
+        noPinoTransports,
+        luaWithoutComments,
+        ...(withoutJsonSchema ? [zodWithoutJsonSchema] : []),
+      ],
+      legalComments: 'none',
+      absWorkingDir: ROOT,
+      logLevel: 'warning',
+      // CommonJS dependencies (amqplib, ioredis) call require() for Node built-ins; ESM has none.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+  };
+  // zod's JSON Schema conversion only where some bundled code mentions it (zod-without-json-schema.ts).
+  let result = await bundle(true);
+  const jsonSchemaKeptFor = jsonSchemaUser(Object.keys(result.metafile.inputs), ROOT);
+  if (jsonSchemaKeptFor) result = await bundle(false);
   const meta = result.metafile;
   const file = join(dir, 'index.mjs');
   const entryOut = relative(ROOT, file);
@@ -197,6 +212,7 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
     totalBytes: outputs.reduce((s, o) => s + o.bytes, 0),
     outputs,
     externals: [...new Set(externals)].sort(),
+    jsonSchemaKeptFor,
   };
 }
 
@@ -215,6 +231,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const kb = (n: number) => `${(n / 1024).toFixed(1).padStart(8)} KB`;
   for (const b of built)
     console.log(
-      `${b.name.padEnd(16)} ${kb(b.bytes)} at import, ${kb(b.totalBytes)} in all  ${dirname(b.file)}`,
+      `${b.name.padEnd(16)} ${kb(b.bytes)} at import, ${kb(b.totalBytes)} in all  ${dirname(b.file)}` +
+        (b.jsonSchemaKeptFor ? `  (zod's JSON Schema code kept: ${b.jsonSchemaKeptFor} mentions it)` : ''),
     );
 }

@@ -74,6 +74,11 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
       expect(lazy.flatMap((o) => o.inputs).some((i) => i.includes('node_modules/ioredis/'))).toBe(true);
       const all = b.outputs.map((o) => readFileSync(join(outDir, 'sqs-worker', o.path), 'utf8')).join('\n');
       expect(all).toMatch(/import\(\s*["']@aws-sdk\/client-sqs["']\s*\)/);
+      // No code of the worker converts a schema to JSON Schema: zod's conversion is left out.
+      expect(b.jsonSchemaKeptFor).toBeUndefined();
+      expect(
+        loaded.map((o) => readFileSync(join(outDir, 'sqs-worker', o.path), 'utf8')).join('\n'),
+      ).not.toContain('draft-2020-12');
       expect(b.bytes).toBeLessThanOrEqual(250 * 1024); // issue 6's budget
     },
     120_000,
@@ -106,6 +111,7 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
       const out = {};
       for (const [label, e] of [
         ['healthz', ev('GET', '/healthz')],
+        ['openapi', ev('GET', '/openapi.json')],
         ['readyz', ev('GET', '/readyz')],
         ['wrongKey', ev('POST', '/v1/jobs', { task: 'demo.add', input: { a: 1, b: 2 } }, 'not-the-key-at-all-0000')],
         ['badInput', ev('POST', '/v1/jobs', { task: 'demo.add', input: { a: 'x' } }, ${JSON.stringify(key)})],
@@ -123,6 +129,10 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(out.healthz).toEqual({ status: 200, body: { ok: true } });
+    // The OpenAPI document converts zod schemas: this bundle keeps zod's JSON Schema code.
+    expect(b.jsonSchemaKeptFor).toBe('packages/ingest/src/openapi/json-schema.ts');
+    expect(out.openapi.status).toBe(200);
+    expect(out.openapi.body.components.schemas.EnqueueRequest).toMatchObject({ type: 'object' });
     expect(out.readyz.status).toBe(200);
     expect(Object.keys(out.readyz.body.checks)).toEqual(expect.arrayContaining(['results', 'broker:local']));
     expect(out.wrongKey.status).toBe(401);
