@@ -15,6 +15,7 @@ import {
   newTraceparent,
   normalizeTraceparent,
   normalizeTracestate,
+  type Producer,
   type ProducerDeps,
   parseEnqueueRequest,
   type RoutingHint,
@@ -30,7 +31,9 @@ import type {
   RetryOptions,
   SendOptions,
   TypedJobRecord,
+  WaitOptions,
 } from '../http/client';
+import type { WarrenClient } from '../http/client-api';
 import { WaitTimeoutError, withIdempotencyKey } from '../http/errors';
 import { jobId } from '../http/job-id';
 import { renumberItem } from '../http/renumber-item';
@@ -75,7 +78,7 @@ export function createDirectClient(
     /** onCancelled failed (the job stays cancelled); default console.error. */
     onCancelError?: CancelHooks['onCancelError'];
   },
-) {
+): DirectClient {
   const producer = createProducer(deps);
   // Every job held to the ingest's limit (a batch's items one by one, as its batch route does).
   const sized = limitJobSize(producer, deps.bodyLimitBytes ?? deps.config.ingest.bodyLimitBytes);
@@ -193,7 +196,7 @@ export function createDirectClient(
    */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
-    { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
+    { timeoutMs = 30_000, signal }: WaitOptions = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);
     // NaN made the store re-read on a 1 ms timer, for good (the HTTP client's check).
@@ -254,4 +257,7 @@ export function createDirectClient(
   return { enqueue, enqueueMany, get, wait, cancel, producer };
 }
 
-export type DirectClient = ReturnType<typeof createDirectClient>;
+/** The HTTP client's API (WarrenClient), and the producer it publishes through. */
+export interface DirectClient extends WarrenClient {
+  readonly producer: Producer;
+}

@@ -5,6 +5,7 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
+import type { WarrenClient } from './client-api';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
 import { jobId } from './job-id';
@@ -16,6 +17,7 @@ import type { BatchItems, EnqueueArgs, OutputFor, TaskArg } from './task-ref';
 import { tooLargeItem } from './too-large-item';
 import { waitTimeoutMs } from './wait-timeout-ms';
 
+export type { WarrenClient } from './client-api';
 export type { FetchLike, RetryOptions } from './request';
 export type ClientOptions = RequesterOptions;
 
@@ -28,6 +30,11 @@ export type EnqueueOptions = Omit<EnqueueRequest, 'task' | 'input' | 'delayMs' |
  */
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** `wait`'s options: how long to wait in all (ms, default 30 s), and a signal that ends it. */
+export interface WaitOptions extends CallOptions {
+  timeoutMs?: number;
 }
 
 /**
@@ -80,7 +87,7 @@ const POLL_LATE_MS = 1_000;
  * Retries 429/503/network errors with full-jitter backoff that honours Retry-After, and always
  * sends an idempotency key, so a retried enqueue can never create a second job.
  */
-export function createClient(opts: ClientOptions) {
+export function createClient(opts: ClientOptions): WarrenClient {
   const { request, pauseAfter, acceptingPauseAfter, startCall } = createRequester(opts);
 
   async function enqueue<T extends TaskArg>(
@@ -221,7 +228,7 @@ export function createClient(opts: ClientOptions) {
    */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
-    { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
+    { timeoutMs = 30_000, signal }: WaitOptions = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);
     const call = {
@@ -258,5 +265,3 @@ export function createClient(opts: ClientOptions) {
 
   return { enqueue, enqueueMany, get, wait, cancel };
 }
-
-export type WarrenClient = ReturnType<typeof createClient>;

@@ -8,6 +8,7 @@ export {
   type RetryOptions,
   type SendOptions,
   type TypedJobRecord,
+  type WaitOptions,
   type WarrenClient,
 } from './client';
 export {
