@@ -105,7 +105,7 @@ program
 
 program
   .command('enqueue <task> [input]')
-  .description('enqueue one job through the ingest HTTP API; input is JSON')
+  .description('enqueue one job through the ingest HTTP API; input is JSON, - reads it from stdin')
   .addOption(urlOption())
   .addOption(apiKeyOption())
   .option('-d, --delay-ms <n>', 'run no earlier than this many ms from now', delayMs)

@@ -12,17 +12,21 @@ export interface EnqueueCommandOptions {
   wait?: number;
 }
 
-/** `warren enqueue <task> [input]`: one job through the ingest's HTTP API (the same client apps use). */
+/** `warren enqueue <task> [input | -]`: one job through the ingest's HTTP API (the same client apps use). */
 export async function enqueue(
   task: string,
   input: string | undefined,
   opts: EnqueueCommandOptions,
 ): Promise<void> {
+  // `-`: stdin. An argument over 128 KiB cannot be passed at all (Linux: E2BIG, 'Argument list
+  // too long'), though the ingest takes bodies up to 256 KiB.
+  const fromStdin = input === '-';
+  const text = fromStdin ? await readStdin() : input;
   let parsed: unknown;
   try {
-    parsed = input === undefined ? undefined : JSON.parse(input);
+    parsed = text === undefined ? undefined : JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`input is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`input${fromStdin ? ' (stdin)' : ''} is not JSON: ${(err as Error).message}`);
   }
   const client = createClient({ url: ingestUrl(opts.url), apiKey: opts.apiKey });
   try {
@@ -52,4 +56,10 @@ export async function enqueue(
   } catch (err) {
     throw describeHttpFailure(err, opts.url);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
