@@ -84,6 +84,17 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     120_000,
   );
 
+  it('ingest and forward-drain load no adapter they never run: not the Node server, not the Celery codec', async () => {
+    // Reached only through the packages' index files; @warren/ingest and @warren/amqp are
+    // side-effect free (package.json), so a bundle that uses neither export leaves them out.
+    const loaded = async (name: string) =>
+      (await bundle(name)).outputs.filter((o) => o.static).flatMap((o) => o.inputs);
+    expect((await loaded('ingest')).filter((i) => i.includes('node_modules/@hono/node-server/'))).toEqual([]);
+    expect(
+      (await loaded('forward-drain')).filter((i) => i.includes('packages/amqp/src/codecs/celery/')),
+    ).toEqual([]);
+  }, 120_000);
+
   it('the ingest bundle serves on real RabbitMQ and Redis with linked SST secrets, as on Lambda', async () => {
     const b = await bundle('ingest');
     const key = `deploy-test-key-${Math.random().toString(36).slice(2)}xxxxxxxx`;
