@@ -35,7 +35,9 @@ export function channelCloseError(
       return new TransportError(
         `publish to ${queue}: the message (${size} bytes) is larger than the broker's max_message_size (${max} bytes)`,
         false,
-        { cause: closeErr },
+        // The job's size, not the broker's health: a 413 as for a body over the ingest's limit.
+        // Answered 503 with Retry-After, it was sent again, as large, by every retrying client.
+        { cause: closeErr, status: 413, code: 'payload-too-large' },
       );
   } else {
     const named = exchangeNamed(closeErr);
