@@ -9,7 +9,8 @@
  * `__name(fn, "fn")` (an Object.defineProperty every time the closure is created, ~0.5-0.9 µs).
  * warren's hot paths create closures per job. The bench's worker drained 20k jobs, alternating
  * (2026-12-04, a noisy 2-core VM): from the sources 158-178 µs CPU per job (median 165), from
- * this build 128-167 (median 139). The Lambda bundles (`build-functions.ts`) never had keepNames.
+ * this build 128-167 (median 139). The Lambda bundles (`build-functions.ts`) do keep names (their
+ * errors are read in CloudWatch by class name), at that per-closure cost.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
