@@ -100,9 +100,14 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       const bytes = encoder.encode(body).byteLength;
       if (bytes > MAX_PAYLOAD_BYTES) {
         return Promise.reject(
+          // The job's size, not SQS's health: a 413 (a 503 was retried, as large, by the clients).
           new TransportError(
             `job ${job.id} is ${bytes} bytes; SQS takes at most ${MAX_PAYLOAD_BYTES}`,
             false,
+            {
+              status: 413,
+              code: 'payload-too-large',
+            },
           ),
         );
       }
