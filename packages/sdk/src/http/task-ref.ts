@@ -12,7 +12,21 @@ export type OutputOf<T> = T extends TaskRef<unknown, infer O> ? O : never;
 
 /** A task definition or a plain task name (untyped input and result). */
 export type TaskArg = TaskRef<unknown, unknown> | string;
-export type InputFor<T> = T extends string ? unknown : InputOf<T>;
+/**
+ * The input `T` takes. For a union of tasks (one picked at run time: `tasks[kind]`) it is what
+ * each of them takes, their inputs' intersection: either may be the one sent. (Each member's input
+ * is put in a parameter position and inferred back, which intersects across members and leaves a
+ * task's own union input whole.) As a union of their inputs, one task's input compiled for the
+ * other and was the ingest's 422.
+ */
+export type InputFor<T> = (
+  T extends string
+    ? (input: unknown) => void
+    : (input: InputOf<T>) => void
+) extends (input: infer I) => void
+  ? I
+  : never;
+/** The result `T` gives: for a union of tasks, what any of them gives. */
 export type OutputFor<T> = T extends string ? unknown : OutputOf<T>;
 
 /**
