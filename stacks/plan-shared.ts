@@ -27,6 +27,10 @@ export const LIMITS = {
   dlqRetentionS: 14 * 24 * 3600,
   /** Lambda's environment is capped at 4 KB; the catalogue must leave room for the rest. */
   catalogueMaxBytes: 3072,
+  /** A Lambda invocation's request (and answer) payload, the event's JSON: the Invoke API's 6 MB. */
+  lambdaMaxPayloadBytes: 6_291_556,
+  /** Kept out of it for the request event's other fields (headers, request context). */
+  lambdaEventFieldsBytes: 16 * 1024,
   ingestMemoryMb: 1024,
   workerMemoryMb: 1024,
   drainMemoryMb: 512,

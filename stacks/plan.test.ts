@@ -172,6 +172,13 @@ describe('planDeployment: regions', () => {
     expect(fits.regions[0]!.ingest.timeoutS).toBe(900);
   });
 
+  it('a body limit over what a Lambda invocation takes is refused (AWS refuses such a request, never the ingest)', () => {
+    expect(problems({ regions: [EU], ingest: { bodyLimitBytes: 8 * 1024 * 1024 } })).toEqual([
+      'ingest.bodyLimitBytes: 8388608 bytes, but a Lambda invocation takes at most 6291556 bytes of request event: a larger body is refused by AWS before the ingest runs (no problem+json), so the limit cannot hold; lower it to at most 6275172 (quotes and backslashes in a body count twice in the event, so keep well below)',
+    ]);
+    expect(plan({ regions: [EU], ingest: { bodyLimitBytes: 6_275_172 } }).regions).toHaveLength(1);
+  });
+
   it('is pure: the same config gives the same plan and is not modified', () => {
     const config = defineConfig({
       tasks: [task('a', 'jobs')],

@@ -76,6 +76,14 @@ export function planDeployment(config: WarrenConfig): DeploymentPlan {
     );
   }
 
+  // A request event over Lambda's payload limit never reaches the function: AWS refuses it itself.
+  const bodyMax = LIMITS.lambdaMaxPayloadBytes - LIMITS.lambdaEventFieldsBytes;
+  if (config.ingest.bodyLimitBytes > bodyMax) {
+    problems.push(
+      `ingest.bodyLimitBytes: ${config.ingest.bodyLimitBytes} bytes, but a Lambda invocation takes at most ${LIMITS.lambdaMaxPayloadBytes} bytes of request event: a larger body is refused by AWS before the ingest runs (no problem+json), so the limit cannot hold; lower it to at most ${bodyMax} (quotes and backslashes in a body count twice in the event, so keep well below)`,
+    );
+  }
+
   const ttlReported = new Set<string>();
   const regions: RegionPlan[] = config.regions.map((r) => {
     const prefix = pascal(r.id);
