@@ -95,6 +95,17 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     ).toEqual([]);
   }, 120_000);
 
+  it('ingest: importing the entry loads no Redis TCP driver (ioredis): a chunk of its own, loaded when REDIS_URL is set', async () => {
+    // Reached only through @warren/results' index, which re-exports the TCP store: a bundler
+    // places a module by the imports that reach it, used or not (esbuild's code splitting).
+    const b = await bundle('ingest');
+    const inputs = (statics: boolean) =>
+      b.outputs.filter((o) => o.static === statics).flatMap((o) => o.inputs);
+    expect(inputs(true).filter((i) => /node_modules\/(ioredis|@ioredis\/commands)\//.test(i))).toEqual([]);
+    expect(inputs(true).filter((i) => i.includes('packages/results/src/tcp/'))).toEqual([]);
+    expect(inputs(false).some((i) => i.includes('node_modules/ioredis/'))).toBe(true);
+  }, 120_000);
+
   it('the ingest bundle serves on real RabbitMQ and Redis with linked SST secrets, as on Lambda', async () => {
     const b = await bundle('ingest');
     const key = `deploy-test-key-${Math.random().toString(36).slice(2)}xxxxxxxx`;

@@ -1,7 +1,7 @@
 import type { EventSink } from '@warren/amqp';
 import type { Consumer, Publisher, ResultStore, WarrenConfig } from '@warren/core';
 import type { Logger } from '@warren/observability';
-import { type CeleryRefusal, celeryRefusalSink } from '@warren/results';
+import { type CeleryRefusal, celeryRefusalSink } from '@warren/results/celery';
 import { type BrokerRuntime, brokerFromEnv } from './broker-from-env';
 import { requireServices } from './require-services';
 import { resultsFromEnv } from './results-from-env';

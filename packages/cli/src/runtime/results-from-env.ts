@@ -1,5 +1,7 @@
 import { MemoryResultStore, type WarrenConfig } from '@warren/core';
-import { type EnvResultStore, storeFromEnv } from '@warren/results';
+// The subpath, not the index: the index re-exports the TCP store, and a Lambda bundle (the
+// ingest's) then loaded ioredis at import even with Upstash configured.
+import { type EnvResultStore, storeFromEnv } from '@warren/results/env';
 
 export type ResultsRuntime = Omit<EnvResultStore, 'kind'>;
 
