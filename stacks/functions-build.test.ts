@@ -106,6 +106,11 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     expect(inputs(false).some((i) => i.includes('node_modules/ioredis/'))).toBe(true);
   }, 120_000);
 
+  it('ingest: importing the entry loads no dashboard page (a Lambda ingest, without /status.json, never mounts it)', async () => {
+    const loaded = (await bundle('ingest')).outputs.filter((o) => o.static).flatMap((o) => o.inputs);
+    expect(loaded.filter((i) => i.includes('packages/ingest/src/dashboard/'))).toEqual([]);
+  }, 120_000);
+
   it('the ingest bundle serves on real RabbitMQ and Redis with linked SST secrets, as on Lambda', async () => {
     const b = await bundle('ingest');
     const key = `deploy-test-key-${Math.random().toString(36).slice(2)}xxxxxxxx`;

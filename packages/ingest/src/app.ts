@@ -1,6 +1,5 @@
 import type { JobRecord, Producer, ResultStore, WarrenConfig } from '@warren/core';
 import { type Context, Hono } from 'hono';
-import { dashboardPage } from './dashboard/dashboard-page';
 import { bearerAuth } from './middleware/auth/auth';
 import { corsFor } from './middleware/cors/cors';
 import { nosniff } from './middleware/nosniff/nosniff';
@@ -101,7 +100,10 @@ export function createIngestApp(deps: IngestDeps) {
     return c.json(prefix ? { ...openapi, servers: [{ url: prefix }] } : openapi);
   });
   app.get('/docs', servePage(docsPage));
-  if (statusRoutes) app.get('/dashboard', servePage(dashboardPage));
+  // Loaded on its first request: a Lambda ingest never mounts it, and its ~20 KB page loaded at
+  // every cold start.
+  const dashboard = async () => (await import('./dashboard/dashboard-page')).dashboardPage();
+  if (statusRoutes) app.get('/dashboard', servePage(dashboard));
   for (const path of ['/openapi.json', '/docs', ...(statusRoutes ? ['/dashboard'] : [])])
     app.all(path, allowOnly('GET', 'HEAD'));
   app.use('/v1/*', bearerAuth(config.auth.keys));

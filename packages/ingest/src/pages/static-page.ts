@@ -41,12 +41,15 @@ export async function pageHeaders(page: Omit<StaticPage, 'html'>): Promise<Recor
   };
 }
 
-/** A GET handler for a page built once: its HTML and headers (hashes computed on first use). */
-export function servePage(build: () => StaticPage) {
+/**
+ * A GET handler for a page built once: its HTML and headers (hashes computed on first use). `build`
+ * may load the page's module with import(), so a process that never serves it never loads it.
+ */
+export function servePage(build: () => StaticPage | Promise<StaticPage>) {
   let ready: Promise<{ html: string; headers: Record<string, string> }> | undefined;
   return async (c: Context) => {
     ready ??= (async () => {
-      const page = build();
+      const page = await build();
       return { html: page.html, headers: await pageHeaders(page) };
     })().catch((err) => {
       ready = undefined; // not a page broken for good
