@@ -23,3 +23,29 @@ it('@warren/sdk bundles for the browser to at most 15 KB minified, without zod o
   expect(inputs.some((p) => p.includes('packages/sdk/src/http/client.ts'))).toBe(true);
   expect(out.outputFiles[0]!.contents.byteLength).toBeLessThanOrEqual(15 * 1024);
 });
+
+/**
+ * Typed enqueues from a browser without the task's code: `import type` of a definition (zod, its
+ * handler) and `taskRef<typeof task>(name)`. A value import of the definition bundled to ~468 KB.
+ */
+it('a browser app typing its enqueue with taskRef and `import type` bundles none of the task or zod', async () => {
+  const contents = `
+    import type { sendEmail } from './fixtures/email-task';
+    import { createClient, taskRef } from '@warren/sdk';
+    const client = createClient({ url: 'https://jobs.example.com', apiKey: 'k' });
+    export const send = (to: string) =>
+      client.enqueue(taskRef<typeof sendEmail>('email.send'), { to, subject: 'hi' });`;
+  const out = await build({
+    stdin: { contents, resolveDir: import.meta.dirname, loader: 'ts', sourcefile: 'app.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+  });
+  const inputs = Object.keys(out.metafile.inputs);
+  expect(inputs.filter((p) => /node_modules\/zod\/|packages\/core\/|email-task|^node:/.test(p))).toEqual([]);
+  expect(out.outputFiles[0]!.contents.byteLength).toBeLessThanOrEqual(15 * 1024);
+});

@@ -29,3 +29,4 @@ export type {
   TaskArg,
   TaskRef,
 } from './task-ref';
+export { taskRef } from './task-ref';

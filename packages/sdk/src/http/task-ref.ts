@@ -53,3 +53,17 @@ export type BatchItems<J extends readonly unknown[]> = {
     ? Omit<J[K], 'input'> & InputField<InputFor<T>>
     : J[K];
 };
+
+/**
+ * A task's name carrying its definition's types, without its code: with
+ * `import type { sendEmail } from './tasks'`, `taskRef<typeof sendEmail>('email.send')` types
+ * `enqueue`'s input and `wait`'s result as the definition does, while a browser or Worker bundle
+ * takes none of the task (its handler, its zod schema: hundreds of KB against the client's ~10).
+ * As Trigger.dev's `tasks.trigger<typeof task>(id, payload)`. The name is not checked against the
+ * type: a wrong one is the ingest's 422 unknown task.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any task's input and result types
+export function taskRef<T extends TaskRef<any, any>>(name: string): TaskRef<InputOf<T>, OutputOf<T>> {
+  if (typeof name !== 'string') throw new TypeError('taskRef: the task name must be a string');
+  return { name };
+}
