@@ -111,6 +111,16 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     expect(loaded.filter((i) => i.includes('packages/ingest/src/dashboard/'))).toEqual([]);
   }, 120_000);
 
+  it('ingest: importing the entry loads neither the OpenAPI document nor /docs (their first request does)', async () => {
+    const b = await bundle('ingest');
+    const inputs = (statics: boolean) =>
+      b.outputs.filter((o) => o.static === statics).flatMap((o) => o.inputs);
+    expect(inputs(true).filter((i) => i.includes('packages/ingest/src/openapi/'))).toEqual([]);
+    // Deployed beside the entry: the next case's /openapi.json request loads them.
+    for (const f of ['build-openapi.ts', 'json-schema.ts', 'docs-page.ts'])
+      expect(inputs(false)).toContain(`packages/ingest/src/openapi/${f}`);
+  }, 120_000);
+
   it('the ingest bundle serves on real RabbitMQ and Redis with linked SST secrets, as on Lambda', async () => {
     const b = await bundle('ingest');
     const key = `deploy-test-key-${Math.random().toString(36).slice(2)}xxxxxxxx`;
@@ -139,12 +149,13 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
       for (const [label, e] of [
         ['healthz', ev('GET', '/healthz')],
         ['openapi', ev('GET', '/openapi.json')],
+        ['docs', ev('GET', '/docs')],
         ['readyz', ev('GET', '/readyz')],
         ['wrongKey', ev('POST', '/v1/jobs', { task: 'demo.add', input: { a: 1, b: 2 } }, 'not-the-key-at-all-0000')],
         ['badInput', ev('POST', '/v1/jobs', { task: 'demo.add', input: { a: 'x' } }, ${JSON.stringify(key)})],
       ]) {
         const r = await handler(e, ctx);
-        out[label] = { status: r.statusCode, body: JSON.parse(r.body) };
+        out[label] = { status: r.statusCode, body: label === 'docs' ? r.body : JSON.parse(r.body) };
       }
       console.log(JSON.stringify(out));
       process.exit(0);
@@ -160,6 +171,8 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     expect(b.jsonSchemaKeptFor).toBe('packages/ingest/src/openapi/json-schema.ts');
     expect(out.openapi.status).toBe(200);
     expect(out.openapi.body.components.schemas.EnqueueRequest).toMatchObject({ type: 'object' });
+    expect(out.docs.status).toBe(200);
+    expect(out.docs.body).toContain("fetch('openapi.json')");
     expect(out.readyz.status).toBe(200);
     expect(Object.keys(out.readyz.body.checks)).toEqual(expect.arrayContaining(['results', 'broker:local']));
     expect(out.wrongKey.status).toBe(401);

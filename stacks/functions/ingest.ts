@@ -9,7 +9,9 @@
 import { celeryRevokeOnCancel } from '@warren/amqp';
 import { applyEnv, createRuntime } from '@warren/cli';
 import { createProducer } from '@warren/core';
-import { createLambdaIngest } from '@warren/ingest';
+// The subpath, not the index: the index re-exports buildOpenApi, which esbuild would then place in
+// an import-time chunk though /openapi.json loads it with import() on its first request.
+import { createLambdaIngest } from '@warren/ingest/lambda';
 import { activeTraceparent, jobBindings, logJobCancelled, logProducerEvents } from '@warren/observability';
 import { Resource } from 'sst/resource';
 // Bundled into the function: the same config `sst deploy` planned the infrastructure from.

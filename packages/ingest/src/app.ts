@@ -5,8 +5,7 @@ import { corsFor } from './middleware/cors/cors';
 import { nosniff } from './middleware/nosniff/nosniff';
 import { notFoundSuggesting } from './middleware/problem/not-found';
 import { allowOnly, problemHandler } from './middleware/problem/problem';
-import { buildOpenApi } from './openapi/build-openapi';
-import { docsPage } from './openapi/docs-page';
+import type { buildOpenApi } from './openapi/build-openapi';
 import { servePage } from './pages/static-page';
 import { batchRoutes } from './routes/batch';
 import { forwardedPrefix } from './routes/enqueue-context';
@@ -90,16 +89,27 @@ export function createIngestApp(deps: IngestDeps) {
   const statusRoutes = ['/metrics', '/status.json'].every((p) =>
     app.routes.some((r) => r.path === p && r.method === 'GET'),
   );
-  let openapi: ReturnType<typeof buildOpenApi> | undefined;
-  app.get('/openapi.json', (c) => {
-    openapi ??= buildOpenApi(config, { statusRoutes });
+  // The document's and /docs' code loads on their first request: nothing an enqueue needs, and a
+  // Lambda ingest loaded it at every cold start. A failed build is tried again on the next request.
+  let openapi: Promise<OpenApiDocument> | undefined;
+  app.get('/openapi.json', async (c) => {
+    openapi ??= import('./openapi/build-openapi')
+      .then((m) => m.buildOpenApi(config, { statusRoutes }))
+      .catch((err) => {
+        openapi = undefined;
+        throw err;
+      });
+    const doc = await openapi;
     // Behind an API Gateway stage or a proxy serving the API under a path, the document's server
     // is that path (resolved against the document's URL); without one, clients generated from it
     // called the host's root (`/v1/jobs`, not `/dev/v1/jobs`).
     const prefix = forwardedPrefix(c.req.header('x-forwarded-prefix'));
-    return c.json(prefix ? { ...openapi, servers: [{ url: prefix }] } : openapi);
+    return c.json(prefix ? { ...doc, servers: [{ url: prefix }] } : doc);
   });
-  app.get('/docs', servePage(docsPage));
+  app.get(
+    '/docs',
+    servePage(async () => (await import('./openapi/docs-page')).docsPage()),
+  );
   // Loaded on its first request: a Lambda ingest never mounts it, and its ~20 KB page loaded at
   // every cold start.
   const dashboard = async () => (await import('./dashboard/dashboard-page')).dashboardPage();
@@ -133,3 +143,4 @@ export function createIngestApp(deps: IngestDeps) {
 }
 
 export type IngestApp = ReturnType<typeof createIngestApp>;
+type OpenApiDocument = ReturnType<typeof buildOpenApi>;
