@@ -148,7 +148,7 @@ describe('hostile bodies on real RabbitMQ + Redis (Node adapter)', () => {
       'idempotency-key': '',
     });
     expect(one.status).toBe(400);
-    expect(((await one.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('idempotencyKey');
+    expect(((await one.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe('Idempotency-Key');
     const batch = await post('/v1/jobs/batch', JSON.stringify({ jobs: [{ task: 'hb.echo', input: 1 }] }), {
       'idempotency-key': '',
     });
