@@ -1,4 +1,4 @@
-import { type EnqueueRequest, type JobEnvelope, UnprocessableError } from '@warren/protocol';
+import { type EnqueueRequest, type JobEnvelope, shortMessage, UnprocessableError } from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
@@ -71,7 +71,7 @@ function build(
     // to MAX_INPUT_ISSUES, the rest counted.
     const errors = parsed.issues.slice(0, MAX_INPUT_ISSUES).map((i) => ({
       path: ['input', ...i.path.map(String)].join('.'),
-      message: i.message,
+      message: shortMessage(i.message),
     }));
     const more = parsed.issues.length - errors.length;
     if (more > 0) errors.push({ path: 'input', message: `and ${more.toLocaleString('en-US')} more issues` });
