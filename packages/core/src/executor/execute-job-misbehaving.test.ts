@@ -57,6 +57,40 @@ describe('executor: tasks that misbehave', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a progress report the store refuses, not awaited by the task, is no unhandled rejection', async () => {
+    // Unhandled, it ended a Lambda invocation (the runtime exits on one) and so its whole batch.
+    const stray: unknown[] = [];
+    const onStray = (err: unknown) => stray.push(err);
+    process.on('unhandledRejection', onStray);
+    try {
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const value of [10n, cyclic]) {
+        const { ex, results } = runner((_input, ctx: TaskContext) => {
+          void ctx.progress(value);
+          return 'done';
+        });
+        const job = makeJob({ task: 't' });
+        expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+        expect(await results.get(job.id)).toMatchObject({ state: 'succeeded', result: 'done' });
+      }
+      await sleep(20);
+      expect(stray).toEqual([]);
+      // Awaited, the task still hears of it.
+      const { ex, results } = runner((_input, ctx: TaskContext) =>
+        ctx.progress(10n).then(
+          () => 'recorded',
+          (e: Error) => e.name,
+        ),
+      );
+      const job = makeJob({ task: 't' });
+      expect(await ex.execute(recordingDelivery(job).d)).toBe('succeeded');
+      expect(await results.get(job.id)).toMatchObject({ result: 'TypeError' });
+    } finally {
+      process.off('unhandledRejection', onStray);
+    }
+  });
+
   it('ignores progress from a task still going after its timeout (it revived the record and its lease)', async () => {
     const { ex, results } = runner(async (_input, ctx: TaskContext) => {
       if (ctx.attempt > 1) return 'done';

@@ -52,7 +52,14 @@ export class RunContext implements TaskContext {
 
   /** A getter, so `{ progress }` destructured from the context still works; the bound function is made only when a task asks for it. */
   get progress(): (value: unknown) => Promise<void> {
-    return (value) => this.report(value);
+    return (value) => {
+      const reported = this.report(value);
+      // A task that does not await its report (a refusal: a value JSON cannot hold) must not make an
+      // unhandled rejection: Lambda's runtime ends the invocation on one, and its whole batch with
+      // it. The report is lost, not the run; a task that awaits it still gets the rejection.
+      reported.catch(() => {});
+      return reported;
+    };
   }
 
   private async report(progress: unknown): Promise<void> {
