@@ -30,6 +30,12 @@ const config = defineConfig({
   ],
 });
 
+/**
+ * The jobs of the ingest's long-polls (`GET /v1/jobs/:id?wait=`) in flight: now, as each began,
+ * and as each DELETE came (a test filters them by its jobs: an earlier test's may still be ending).
+ */
+const polls = { now: [] as string[], atStart: [] as string[][], atDelete: [] as string[][] };
+
 /** The SDK as a page script: `window.warren` is the package's exports. */
 async function bundleSdk(): Promise<string> {
   const out = await build({
@@ -53,6 +59,20 @@ describe('the SDK HTTP client in a browser page that is not a secure context', (
     const sdk = await bundleSdk();
     ingest = await startNodeIngest(config, RUN, QUEUE, {
       extend: (app) => {
+        app.use('/v1/jobs/*', async (c, next) => {
+          const id = c.req.path.split('/')[3]!;
+          if (c.req.method === 'DELETE') polls.atDelete.push([...polls.now]);
+          const long = c.req.method === 'GET' && c.req.query('wait') !== undefined;
+          if (long) {
+            polls.now.push(id);
+            polls.atStart.push([...polls.now]);
+          }
+          try {
+            await next();
+          } finally {
+            if (long) polls.now.splice(polls.now.indexOf(id), 1);
+          }
+        });
         app.get('/sdk-test/sdk.js', (c) => c.body(sdk, 200, { 'content-type': 'text/javascript' }));
         app.get('/sdk-test/', (c) => c.html('<!doctype html><script src="sdk.js"></script>'));
       },
@@ -152,4 +172,58 @@ describe('the SDK HTTP client in a browser page that is not a secure context', (
     expect(out).toMatchObject({ cancelled: 'cancelled', waited: 'cancelled' });
     expect(out.stopped).toMatchObject({ name: 'Error', message: 'left the page' });
   }, 20_000);
+
+  it("same origin: eight waits leave connections for the page's other requests, so a cancel is not queued behind them", async () => {
+    // Chromium opens 6 HTTP/1.1 connections per host: six long-polls held them all, and a cancel
+    // from the page waited (7.7 s measured) until one ended. The client long-polls 4 at a time here.
+    const tab = await browser.newPage();
+    await tab.goto(page);
+    const ids = await tab.evaluate(async (apiKey) => {
+      const w = (globalThis as unknown as { warren: typeof import('@warren/sdk') }).warren;
+      const client = w.createClient({ url: location.origin, apiKey });
+      const jobs = await Promise.all(Array.from({ length: 8 }, (_, i) => client.enqueue('sb.echo', 100 + i)));
+      const stop = new AbortController();
+      const settled: string[] = [];
+      // No worker runs: these jobs stay queued, so each wait lasts until its timeout or the abort.
+      const waits = jobs.map((j) =>
+        client.wait(j, { timeoutMs: 6000, signal: stop.signal }).then(
+          (r) => settled.push(`${j.id} ${r.state}`),
+          (e: Error) => settled.push(`${j.id} ${e.message}`),
+        ),
+      );
+      Object.assign(globalThis, { test: { client, jobs, stop, settled, waits } });
+      return jobs.map((j) => j.id);
+    }, KEY);
+    const ours = (inFlight: string[]) => inFlight.filter((id) => ids.includes(id));
+    // The waits' long-polls are on the ingest (4 with the budget, 6 without) before the cancel.
+    for (const end = Date.now() + 5_000; ours(polls.now).length < 4 && Date.now() < end; )
+      await new Promise((r) => setTimeout(r, 20));
+    const out = await tab.evaluate(async () => {
+      const { client, jobs, stop, settled, waits } = (
+        globalThis as unknown as {
+          test: {
+            client: import('@warren/sdk').WarrenClient;
+            jobs: { id: string }[];
+            stop: AbortController;
+            settled: string[];
+            waits: Promise<unknown>[];
+          };
+        }
+      ).test;
+      const cancelled = (await client.cancel(jobs[0]!.id)).state;
+      const settledAtCancel = [...settled];
+      await waits[0]; // the cancelled job's, which ends with its record
+      stop.abort(new Error('test over'));
+      await Promise.all(waits);
+      return { cancelled, settledAtCancel, settled };
+    });
+    expect(out.cancelled).toBe('cancelled');
+    // Answered while every other wait was still waiting, not after their long-polls ended.
+    expect(out.settledAtCancel.filter((s) => !s.startsWith(ids[0]!))).toEqual([]);
+    expect(out.settled).toContain(`${ids[0]} cancelled`);
+    // The DELETE reached the ingest beside this page's long-polls, which never took all 6 connections.
+    expect(ours(polls.atDelete.at(-1)!).length).toBeGreaterThan(0);
+    const most = Math.max(...polls.atStart.map((inFlight) => ours(inFlight).length));
+    expect(most).toBe(4);
+  }, 30_000);
 });

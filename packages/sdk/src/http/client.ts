@@ -9,6 +9,8 @@ import type { WarrenClient } from './client-api';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
 import { jobId } from './job-id';
+import { longPollBudget } from './long-poll-budget';
+import { maxLongPolls } from './max-long-polls';
 import { randomUUID } from './random-uuid';
 import { renumberItem } from './renumber-item';
 import { createRequester, type RequesterOptions, sleep } from './request';
@@ -19,7 +21,14 @@ import { waitTimeoutMs } from './wait-timeout-ms';
 
 export type { WarrenClient } from './client-api';
 export type { FetchLike, RetryOptions } from './request';
-export type ClientOptions = RequesterOptions;
+export interface ClientOptions extends RequesterOptions {
+  /**
+   * How many of this client's `wait`s may long-poll at once; the others read their job with short
+   * GETs (every 0.5 s, slowing to 4 s) until one ends. Default: 4 in a browser or Cloudflare
+   * Worker, whose 6 connections six long-polls would hold (see max-long-polls.ts), else no limit.
+   */
+  maxLongPolls?: number;
+}
 
 /** When the job may run: a delay or a date, not both (the ingest answers 400 to both). */
 type RunWhen = { delayMs?: number; runAt?: never } | { runAt?: string; delayMs?: never };
@@ -81,6 +90,9 @@ const POLL_GRACE_MS = 5_000;
  * at its wait's end (up to 0.5 s later when its store is slow), so a wait ends by then, not 5 s later.
  */
 const POLL_LATE_MS = 1_000;
+/** A wait without a long-poll slot reads its job after this pause, doubling up to MAX_SHORT_POLL_MS. */
+const SHORT_POLL_MS = 500;
+const MAX_SHORT_POLL_MS = 4_000;
 
 /**
  * The producer client: `fetch` only, so it runs on Node, Lambda, Workers, Deno and browsers.
@@ -89,6 +101,7 @@ const POLL_LATE_MS = 1_000;
  */
 export function createClient(opts: ClientOptions): WarrenClient {
   const { request, pauseAfter, acceptingPauseAfter, startCall } = createRequester(opts);
+  const pollSlot = longPollBudget(maxLongPolls(opts.maxLongPolls));
 
   async function enqueue<T extends TaskArg>(
     task: T,
@@ -225,27 +238,41 @@ export function createClient(opts: ClientOptions): WarrenClient {
   /**
    * Long-polls the ingest (`?wait=`) until the job is terminal or `timeoutMs` passes; retries of a
    * failed poll stay within `timeoutMs` too, and `signal` stops it (rejecting with its reason).
+   * While the client's `maxLongPolls` are all in flight it reads the job with short GETs instead,
+   * and long-polls again once a slot is handed to it.
    */
   async function wait<TOut = unknown>(
     job: string | { id: string } | JobHandle<TOut>,
     { timeoutMs = 30_000, signal }: WaitOptions = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);
+    const slot = pollSlot();
     const call = {
       until: Date.now() + waitTimeoutMs(timeoutMs),
-      poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS, lateMs: POLL_LATE_MS },
+      poll: { maxMs: MAX_POLL_MS, graceMs: POLL_GRACE_MS, lateMs: POLL_LATE_MS, slot },
       signal,
     };
     // Built per try with the time left, so a retried poll never asks for more than that; in
     // whole milliseconds, so the last second is one long-poll too, not ten 100 ms polls.
     const path = (waitMs: number) =>
       `/v1/jobs/${encodeURIComponent(id)}${waitMs > 0 ? `?wait=${Math.round(waitMs)}ms` : ''}`;
-    for (;;) {
-      const rec = (await request<TypedJobRecord<TOut>>('GET', path, undefined, call, JOB)).data;
-      if (TERMINAL.has(rec.state)) return rec;
-      if (Date.now() >= call.until) throw new WaitTimeoutError(id, timeoutMs);
-      // A server that answered before the wait ran out (or ignores `wait`) must not cause a hot loop.
-      await sleep(Math.min(100, Math.max(0, call.until - Date.now())), signal);
+    let shortMs = SHORT_POLL_MS;
+    try {
+      for (;;) {
+        const rec = (await request<TypedJobRecord<TOut>>('GET', path, undefined, call, JOB)).data;
+        if (TERMINAL.has(rec.state)) return rec;
+        if (Date.now() >= call.until) throw new WaitTimeoutError(id, timeoutMs);
+        const left = Math.max(0, call.until - Date.now());
+        // A server that answered before the wait ran out (or ignores `wait`) must not cause a hot loop.
+        if (!slot.inLine) await sleep(Math.min(100, left), signal);
+        else {
+          // Read again after a pause, or at once when a long-poll slot is handed to this wait.
+          await sleep(Math.min(shortMs, left), signal, slot.handed());
+          shortMs = Math.min(shortMs * 2, MAX_SHORT_POLL_MS);
+        }
+      }
+    } finally {
+      slot.end();
     }
   }
 

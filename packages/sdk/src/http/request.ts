@@ -1,5 +1,6 @@
 import { onAbort } from '@warren/protocol/on-abort';
 import { isRetryableStatus, parseRetryAfter, problemIn, statusMessage, WarrenHttpError } from './errors';
+import type { PollSlot } from './long-poll-budget';
 import { type RetryOptions, retryPolicy } from './retry-policy';
 
 export type { RetryOptions } from './retry-policy';
@@ -25,9 +26,10 @@ export interface Call {
   /**
    * A long-poll: each try's path is built with its wait (the time left, at most `maxMs`), and the
    * try is aborted `graceMs` after that wait if unanswered, and never later than `lateMs` past
-   * `until`: the caller's timeout bounds the call, not the grace.
+   * `until`: the caller's timeout bounds the call, not the grace. A try that gets no `slot` (the
+   * client's long-polls are all in flight) is a short GET, its path built with a wait of 0.
    */
-  poll?: { maxMs: number; graceMs: number; lateMs: number };
+  poll?: { maxMs: number; graceMs: number; lateMs: number; slot?: PollSlot };
   signal?: AbortSignal;
   /** Set once a try failed and another is sent: the first may have taken effect. */
   retried?: boolean;
@@ -106,7 +108,9 @@ export function createRequester(opts: RequesterOptions) {
       let retryAfterMs: number | undefined;
       let accepting = false;
       const left = Math.max(0, call.until - Date.now());
-      const waitMs = call.poll ? Math.min(left, call.poll.maxMs) : left;
+      // Taken for this try only: a retry's pause holds no connection, so it holds no slot.
+      const slot = call.poll?.slot?.take() ? call.poll.slot : undefined;
+      const waitMs = call.poll ? (slot || !call.poll.slot ? Math.min(left, call.poll.maxMs) : 0) : left;
       try {
         const url = base + withQuery(typeof path === 'string' ? path : path(waitMs));
         const tryMs = call.poll ? Math.min(waitMs + call.poll.graceMs, left + call.poll.lateMs) : waitMs;
@@ -145,6 +149,8 @@ export function createRequester(opts: RequesterOptions) {
         if (err instanceof WarrenHttpError && !retryable(err.status)) throw err;
         if (call.signal?.aborted) throw call.signal.reason;
         lastErr = err;
+      } finally {
+        slot?.release();
       }
       const pauseMs = call.poll
         ? waitPauseAfter(i, call.until, retryAfterMs)
@@ -175,20 +181,26 @@ function redirectNote(method: string, url: string, res: Response): string {
   return ` (${method} ${url.split('?')[0]} was redirected to ${to}; fetch drops the Authorization header on a redirect to another origin and re-sends a POST redirected by 301, 302 or 303 as a GET without its body: set url to the address it redirects to)`;
 }
 
-/** A pause that ends early, rejecting with the reason, when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * A pause that ends early, rejecting with the reason, when `signal` aborts; and resolving when
+ * `early` settles (a wait handed a long-poll slot).
+ */
+export function sleep(ms: number, signal?: AbortSignal, early?: Promise<unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const end = () => {
+      clearTimeout(timer);
       off?.();
       resolve();
-    }, ms);
+    };
+    const timer = setTimeout(end, ms);
     const off = signal
       ? onAbort(signal, () => {
           clearTimeout(timer);
           reject(signal.reason);
         })
       : undefined;
+    early?.then(end, end);
   });
 }
 
