@@ -113,9 +113,15 @@ export function createSqsPublisher(opts: SqsPublisherOptions): Publisher {
       }
       const entry: SendMessageBatchRequestEntry = { Id: '', MessageBody: body };
       if (isFifoUrl(url)) {
-        // FIFO queues refuse per-message delays; a delayed job cannot keep its order there.
+        // FIFO queues refuse per-message delays; a delayed job cannot keep its order there. The
+        // request's delay, not SQS's health: a 422 (a 503 was retried, as delayed, by the clients).
         if (po.delayMs && po.delayMs > 0) {
-          return Promise.reject(new TransportError(`FIFO queue ${queue} cannot delay a message`, false));
+          return Promise.reject(
+            new TransportError(`FIFO queue ${queue} cannot delay a message (delayMs ${po.delayMs})`, false, {
+              status: 422,
+              code: 'unprocessable',
+            }),
+          );
         }
         entry.MessageGroupId = opts.messageGroupId?.(job) ?? job.queue;
         entry.MessageDeduplicationId = job.id;

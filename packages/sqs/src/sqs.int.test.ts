@@ -107,7 +107,13 @@ describe('createSqsPublisher against local-aws-sqs', () => {
     const job = makeJob({ queue: q });
     await pub.publish(q, job);
     await pub.publish(q, job);
-    await expect(pub.publish(q, makeJob({ queue: q }), { delayMs: 1000 })).rejects.toThrow(/cannot delay/);
+    // The request's delay, not SQS's health: a 422 (a 503 was retried, as delayed, by the clients).
+    await expect(pub.publish(q, makeJob({ queue: q }), { delayMs: 1000 })).rejects.toMatchObject({
+      message: expect.stringMatching(/cannot delay/),
+      recoverable: false,
+      status: 422,
+      code: 'unprocessable',
+    });
     const got = await receiveAll(urls[q]!, 1);
     expect(got.length).toBe(1);
     expect(got[0]!.group).toBe(q);
