@@ -95,6 +95,14 @@ describe('Lambda entry files bundle with esbuild (npm run build:functions)', () 
     ).toEqual([]);
   }, 120_000);
 
+  it('forward-drain: importing the entry loads no AWS SDK (an SQS destination loads it when its link opens)', async () => {
+    const b = await bundle('forward-drain');
+    const loaded = b.outputs.filter((o) => o.static);
+    expect(loaded.flatMap((o) => o.externals).filter((e) => e.startsWith('@aws-sdk/'))).toEqual([]);
+    const all = b.outputs.map((o) => readFileSync(join(outDir, 'forward-drain', o.path), 'utf8')).join('\n');
+    expect(all).toMatch(/import\(\s*["']@aws-sdk\/client-sqs["']\s*\)/);
+  }, 120_000);
+
   it('ingest: importing the entry loads no Redis TCP driver (ioredis): a chunk of its own, loaded when REDIS_URL is set', async () => {
     // Reached only through @warren/results' index, which re-exports the TCP store: a bundler
     // places a module by the imports that reach it, used or not (esbuild's code splitting).

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenSink, Sink, SinkEvents } from './sink';
 import { SQS_LIMITS, type SqsEntry, type SqsLimits, takeBatch, toSqsEntry } from './sqs-entry';
 import { sqsErrorKind, sqsErrorText } from './sqs-error';
@@ -26,6 +26,11 @@ export function sqsSink(dest: SqsDestination, opts: SqsSinkOptions = {}): OpenSi
   const fifo = dest.fifo ?? dest.queueUrl.endsWith('.fifo');
   const concurrency = opts.concurrency ?? 16;
   return async (events: SinkEvents): Promise<Sink> => {
+    // Loaded when an SQS destination opens, not with the forwarder: a drain whose links all go to
+    // other brokers loaded the AWS SDK (~50 ms) at every cold start for nothing.
+    const { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } = await import(
+      '@aws-sdk/client-sqs'
+    );
     const client =
       opts.client ??
       new SQSClient({
