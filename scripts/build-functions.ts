@@ -9,8 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { onDemandFor, zodJsonSchemaOnDemand } from './zod-json-schema-on-demand';
-import { jsonSchemaUsers, zodWithoutJsonSchema } from './zod-without-json-schema';
+import { jsonSchemaUser, zodWithoutJsonSchema } from './zod-without-json-schema';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS_SRC = join(ROOT, 'stacks/functions');
@@ -28,10 +27,7 @@ export interface BuiltFunction {
   outputs: BuiltOutput[];
   /** Imports left to the runtime (Node built-ins and `@aws-sdk/*` only). */
   externals: string[];
-  /**
-   * The file that mentions JSON Schema, so zod's conversion is bundled (loaded with that file,
-   * see zod-json-schema-on-demand.ts); undefined: left out.
-   */
+  /** The file that mentions JSON Schema, so zod's conversion is bundled; undefined: left out. */
   jsonSchemaKeptFor?: string;
 }
 
@@ -147,8 +143,7 @@ function staticClosure(meta: Metafile, entry: string): Set<string> {
 export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Promise<BuiltFunction> {
   const name = basename(entry, '.ts');
   const dir = join(outDir, name);
-  // zodJson: the plugin (for these files, loading zod's conversion with them), or none at all.
-  const bundle = (zodJson: Plugin | undefined) => {
+  const bundle = (withoutJsonSchema: boolean) => {
     // Chunk names carry a content hash: start clean so stale chunks are not deployed.
     rmSync(dir, { recursive: true, force: true });
     return build({
@@ -173,7 +168,7 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
         observabilityPure,
         noPinoTransports,
         luaWithoutComments,
-        ...(zodJson ? [zodJson] : []),
+        ...(withoutJsonSchema ? [zodWithoutJsonSchema] : []),
       ],
       legalComments: 'none',
       absWorkingDir: ROOT,
@@ -184,14 +179,10 @@ export async function buildFunction(entry: string, outDir = FUNCTIONS_OUT): Prom
       },
     });
   };
-  // zod's JSON Schema conversion only where some bundled code mentions it (zod-without-json-schema.ts),
-  // loaded with that code (zod-json-schema-on-demand.ts), or at import if a user is not our TypeScript.
-  let result = await bundle(zodWithoutJsonSchema);
-  const users = jsonSchemaUsers(Object.keys(result.metafile.inputs), ROOT);
-  const jsonSchemaKeptFor = users[0];
-  const absUsers = users.map((u) => resolve(ROOT, u));
-  if (users.length)
-    result = await bundle(onDemandFor(absUsers) ? zodJsonSchemaOnDemand(absUsers) : undefined);
+  // zod's JSON Schema conversion only where some bundled code mentions it (zod-without-json-schema.ts).
+  let result = await bundle(true);
+  const jsonSchemaKeptFor = jsonSchemaUser(Object.keys(result.metafile.inputs), ROOT);
+  if (jsonSchemaKeptFor) result = await bundle(false);
   const meta = result.metafile;
   const file = join(dir, 'index.mjs');
   const entryOut = relative(ROOT, file);

@@ -9,8 +9,7 @@
  * a conversion fails, saying why. It is applied only to a bundle none of whose code, zod's aside,
  * mentions JSON Schema (`jsonSchemaUser`): any caller (`z.toJSONSchema`, `.toJSONSchema()`, a
  * library reading `~standard.jsonSchema`) names it in its source, as property names survive
- * minifying, and such a bundle is built again with the real modules: loaded with the files that
- * convert (zod-json-schema-on-demand.ts), or else at import.
+ * minifying, and such a bundle is built again with the real modules.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,15 +59,11 @@ export const zodWithoutJsonSchema: Plugin = {
   },
 };
 
-/** Every bundled file, zod's own aside, whose source mentions JSON Schema. */
-export function jsonSchemaUsers(inputs: string[], root: string): string[] {
-  return inputs.filter((i) => {
+/** The first bundled file, zod's own aside, whose source mentions JSON Schema; undefined if none. */
+export function jsonSchemaUser(inputs: string[], root: string): string | undefined {
+  return inputs.find((i) => {
     if (ZOD_FILE.test(i)) return false;
     const file = join(root, i);
     return existsSync(file) && /jsonschema/i.test(readFileSync(file, 'utf8'));
   });
 }
-
-/** The first of jsonSchemaUsers; undefined if none. */
-export const jsonSchemaUser = (inputs: string[], root: string): string | undefined =>
-  jsonSchemaUsers(inputs, root)[0];

@@ -1,3 +1,0 @@
-// Placeholder: the Lambda build (scripts/zod-without-json-schema.ts) loads this path with a shim
-// generated from zod's node_modules/zod/v4/core/to-json-schema.js, whose exports it forwards.
-export {};
