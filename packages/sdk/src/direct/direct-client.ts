@@ -1,5 +1,4 @@
 import {
-  type BatchItemResult,
   type CancelHooks,
   ConflictError,
   cancelJob,
@@ -23,9 +22,11 @@ import {
   uuidv7,
   waitUntilTerminal,
 } from '@warren/core';
+import type { BatchResults } from '../http/batch-results';
 import type {
   BatchJob,
   CallOptions,
+  EnqueuedJob,
   EnqueueOptions,
   JobHandle,
   RetryOptions,
@@ -135,7 +136,7 @@ export function createDirectClient(
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
     { signal, ...trace }: SendOptions = {},
-  ): Promise<BatchItemResult[]> {
+  ): Promise<BatchResults<J>> {
     signal?.throwIfAborted();
     // As one batch body, as the HTTP client sends it (a body nested too deeply is refused whole).
     let items: BatchJob[];
@@ -146,7 +147,8 @@ export function createDirectClient(
       throw asHttpError(err);
     }
     const ids = items.map((j) => idFor(j.idempotencyKey));
-    return sendInBursts(items.length, {
+    // Typed per item (types only): each answer is its own item's, in order (renumberItem).
+    const sending = sendInBursts(items.length, {
       max: MAX_BATCH,
       start: () => ({ until: Date.now() + deadlineMs }),
       pauseAfter,
@@ -164,6 +166,7 @@ export function createDirectClient(
           rethrowAsHttp,
         ),
     });
+    return sending as Promise<BatchResults<J>>;
   }
 
   async function read<TOut>(id: string): Promise<TypedJobRecord<TOut>> {
@@ -195,7 +198,7 @@ export function createDirectClient(
    * is retried within `timeoutMs`, as that client retries its polls.
    */
   async function wait<TOut = unknown>(
-    job: string | { id: string } | JobHandle<TOut>,
+    job: string | { id: string } | EnqueuedJob<TOut>,
     { timeoutMs = 30_000, signal }: WaitOptions = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);

@@ -1,7 +1,8 @@
-import type { BatchItemResult } from '@warren/protocol';
+import type { BatchResults } from './batch-results';
 import type {
   BatchJob,
   CallOptions,
+  EnqueuedJob,
   EnqueueOptions,
   JobHandle,
   SendOptions,
@@ -24,10 +25,10 @@ export interface WarrenClient {
   enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
     options?: SendOptions,
-  ): Promise<BatchItemResult[]>;
+  ): Promise<BatchResults<J>>;
   get<TOut = unknown>(id: string, options?: CallOptions): Promise<TypedJobRecord<TOut>>;
   wait<TOut = unknown>(
-    job: string | { id: string } | JobHandle<TOut>,
+    job: string | { id: string } | EnqueuedJob<TOut>,
     options?: WaitOptions,
   ): Promise<TypedJobRecord<TOut>>;
   cancel(id: string, options?: CallOptions): Promise<TypedJobRecord<unknown>>;

@@ -5,6 +5,7 @@ import type {
   EnqueueResponse,
   JobRecord,
 } from '@warren/protocol';
+import type { BatchResults } from './batch-results';
 import type { WarrenClient } from './client-api';
 import { EnqueueManyError, WaitTimeoutError, WarrenHttpError, withIdempotencyKey } from './errors';
 import { batchOf, JOB } from './expected';
@@ -63,15 +64,22 @@ const traceHeaders = ({ traceparent, tracestate }: SendOptions) =>
 /** One job of `enqueueMany`: a task (definition or name), its input and the enqueue options. */
 export type BatchJob = { task: TaskArg; input?: unknown } & EnqueueOptions;
 
-export interface JobHandle<TOut = unknown> extends EnqueueResponse {
+/**
+ * An enqueued job as the ingest answers it, carrying its task's result type: `enqueue`'s handle,
+ * and an accepted `enqueueMany` item's `job`.
+ */
+export interface EnqueuedJob<TOut = unknown> extends EnqueueResponse {
+  /** Type carrier only: lets `wait(job)` infer the result type. */
+  readonly __output?: TOut;
+}
+
+export interface JobHandle<TOut = unknown> extends EnqueuedJob<TOut> {
   /**
    * True when the ingest answered 200 for a repeated idempotency key: yours, sent before (or by
    * this call's own earlier try, its answer lost). Never for a key the client made: that 200 is
    * this call's earlier try, and the job is answered as that try would have been.
    */
   replayed: boolean;
-  /** Type carrier only: lets `wait(handle)` infer the result type. */
-  readonly __output?: TOut;
 }
 
 export interface TypedJobRecord<TOut> extends Omit<JobRecord, 'result'> {
@@ -140,7 +148,7 @@ export function createClient(opts: ClientOptions): WarrenClient {
   async function enqueueMany<const J extends readonly BatchJob[]>(
     jobs: J & BatchItems<J>,
     { signal, ...trace }: SendOptions = {},
-  ): Promise<BatchItemResult[]> {
+  ): Promise<BatchResults<J>> {
     const items = jobs.map((j) => ({
       ...j,
       task: typeof j.task === 'string' ? j.task : j.task.name,
@@ -203,7 +211,8 @@ export function createClient(opts: ClientOptions): WarrenClient {
       },
     });
     // The signal may end a pause between retries: the answers so far and the keys, as for a failed batch.
-    return sending.catch((err: unknown) => {
+    // Typed per item (types only): each answer is its own item's, in order (renumberItem).
+    return (sending as Promise<BatchResults<J>>).catch((err: unknown) => {
       if (err instanceof EnqueueManyError) throw err;
       throw new EnqueueManyError(
         err,
@@ -242,7 +251,7 @@ export function createClient(opts: ClientOptions): WarrenClient {
    * and long-polls again once a slot is handed to it.
    */
   async function wait<TOut = unknown>(
-    job: string | { id: string } | JobHandle<TOut>,
+    job: string | { id: string } | EnqueuedJob<TOut>,
     { timeoutMs = 30_000, signal }: WaitOptions = {},
   ): Promise<TypedJobRecord<TOut>> {
     const id = jobId(typeof job === 'string' ? job : job.id);

@@ -1,8 +1,10 @@
+export type { BatchResults, TypedBatchItemResult } from './batch-results';
 export {
   type BatchJob,
   type CallOptions,
   type ClientOptions,
   createClient,
+  type EnqueuedJob,
   type EnqueueOptions,
   type JobHandle,
   type RetryOptions,

@@ -1,26 +1,37 @@
-import { createProducer, defineConfig, defineTask, MemoryBroker, MemoryResultStore } from '@warren/core';
+import {
+  createExecutor,
+  createProducer,
+  defineConfig,
+  defineTask,
+  MemoryBroker,
+  MemoryResultStore,
+} from '@warren/core';
 import { createIngestApp } from '@warren/ingest';
+import type { BatchItemResult } from '@warren/protocol';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createDirectClient } from '../direct/direct-client';
-import { createClient } from './client';
+import { createClient, type EnqueuedJob } from './client';
 import type { InputFor, OutputFor } from './task-ref';
 
 /**
  * A task's input as both clients type it (enqueue, and each enqueueMany item by its own task), held
- * to what the ingest does with it: what the types refuse is its 422, what they allow it takes. The
- * HTTP client goes through the real ingest app, the direct one through core's producer (in-memory
- * broker and store).
+ * to what the ingest does with it: what the types refuse is its 422, what they allow it takes; and
+ * each accepted enqueueMany item's job typed by its own task's result, as enqueue's handle, through
+ * `wait`. The HTTP client goes through the real ingest app, the direct one through core's producer
+ * (in-memory broker and store; an executor runs the jobs a test waits for).
  */
 const sendEmail = defineTask({
   name: 'email.send',
   input: z.object({ to: z.email(), subject: z.string() }),
   output: z.string(),
+  handler: ({ to, subject }) => `${subject} to ${to}`,
 });
 const add = defineTask({
   name: 'demo.add',
   input: z.object({ a: z.number(), b: z.number() }),
   output: z.number(),
+  handler: ({ a, b }) => a + b,
 });
 const tick = defineTask({ name: 'tick', input: z.undefined() });
 const report = defineTask({ name: 'report', input: z.object({ day: z.string() }).optional() });
@@ -53,9 +64,13 @@ function clients() {
   const results = new MemoryResultStore();
   const publishers = new Map([[config.region, broker]]);
   const app = createIngestApp({ config, producer: createProducer({ config, publishers, results }), results });
+  const executor = createExecutor({ tasks: config.tasks, results, workerId: 'w', resultTtlS: 60 });
+  const own = broker;
   return {
     http: createClient({ url: 'http://ingest', fetch: (url, init) => app.request(url, init) }),
     direct: createDirectClient({ config, publishers, results }),
+    /** Runs the jobs sent from here on (for the tests that wait for them). */
+    work: () => own.consume('default', (d) => executor.execute(d).then(() => {})),
   };
 }
 
@@ -123,5 +138,61 @@ describe.each(['http', 'direct'] as const)('task input types (%s client)', (kind
     ]);
     const job = await client.enqueue(tagged, 7);
     expect([refused, item!.status, job.state]).toEqual([422, 422, 'queued']);
+  });
+});
+
+describe.each(['http', 'direct'] as const)('enqueueMany result types (%s client)', (kind) => {
+  it("types each accepted item's job by its own task's result, so wait(job) is typed as enqueue's handle", async () => {
+    const all = clients();
+    await all.work();
+    const client = all[kind];
+    const results = await client.enqueueMany([
+      { task: sendEmail, input: { to: 'a@b.co', subject: 'hi' } },
+      { task: add, input: { a: 1, b: 2 } },
+      { task: 'demo.add', input: { a: 3, b: 4 } },
+    ]);
+    expectTypeOf(results[0].job).toEqualTypeOf<EnqueuedJob<string> | undefined>();
+    expectTypeOf(results[1].job).toEqualTypeOf<EnqueuedJob<number> | undefined>();
+    // A plain task name: its result untyped, as enqueue('demo.add', ...) gives.
+    expectTypeOf(results[2].job).toEqualTypeOf<EnqueuedJob<unknown> | undefined>();
+    // @ts-expect-error three items, three answers: a tuple, not an array of any length
+    expect(results[3]).toBeUndefined();
+    const opts = { timeoutMs: 5000 };
+    const [mail, sum, named] = [
+      await client.wait(results[0].job!, opts),
+      await client.wait(results[1].job!, opts),
+      await client.wait(results[2].job!, opts),
+    ];
+    expectTypeOf(mail.result).toEqualTypeOf<string | undefined>();
+    expectTypeOf(sum.result).toEqualTypeOf<number | undefined>();
+    expectTypeOf(named.result).toEqualTypeOf<unknown>();
+    // The same as enqueue's handle gives.
+    const alone = await client.wait(await client.enqueue(add, { a: 5, b: 6 }), opts);
+    expectTypeOf(alone.result).toEqualTypeOf(sum.result);
+    expect([mail.result, sum.result, named.result, alone.result]).toEqual(['hi to a@b.co', 3, 7, 11]);
+  });
+
+  it('an array of items gives an array, a task picked at run time what either gives; problems stay as they were', async () => {
+    const client = clients()[kind];
+    const sums = [1, 2].map((a) => ({ task: add, input: { a, b: 1 } }));
+    const picked = (k: keyof typeof tasks) => tasks[k];
+    const many = await client.enqueueMany(sums);
+    const either = await client.enqueueMany([
+      { task: picked('add'), input: { a: 1, b: 2, to: 'a@b.co', subject: 's' } },
+    ]);
+    const refused = await client.enqueueMany([{ task: 'no.such.task' }]);
+    expectTypeOf(many).toEqualTypeOf<
+      { status: number; job?: EnqueuedJob<number>; problem?: BatchItemResult['problem'] }[]
+    >();
+    expectTypeOf(either[0].job).toEqualTypeOf<EnqueuedJob<string | number> | undefined>();
+    expectTypeOf(refused[0].problem).toEqualTypeOf<BatchItemResult['problem']>();
+    // Still a BatchItemResult[] where code takes one.
+    const plain: BatchItemResult[] = [...many, ...either, ...refused];
+    expect(plain.map((r) => [r.status, r.job?.task ?? r.problem?.status])).toEqual([
+      [202, 'demo.add'],
+      [202, 'demo.add'],
+      [202, 'demo.add'],
+      [422, 422],
+    ]);
   });
 });
