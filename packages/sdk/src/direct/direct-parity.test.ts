@@ -178,6 +178,22 @@ describe('direct and HTTP clients name the key of a failed enqueue alike', () =>
       expect(idempotencyKeyOf(err)).toBe('order-9');
     }
   });
+
+  it("enqueues ended by one signal (the same reason thrown) name no key, not the last one's", async () => {
+    const { http, direct } = await bothClients();
+    for (const c of [http, direct]) {
+      const ac = new AbortController();
+      ac.abort();
+      const errs = await Promise.all(
+        ['order-1', 'order-2'].map((idempotencyKey) =>
+          c.enqueue(add, { a: 1, b: 1 }, { idempotencyKey, signal: ac.signal }).catch((e: unknown) => e),
+        ),
+      );
+      expect(errs).toEqual([ac.signal.reason, ac.signal.reason]);
+      expect(errs[0]).toBe(errs[1]);
+      expect(errs.map(idempotencyKeyOf)).toEqual([undefined, undefined]);
+    }
+  });
 });
 
 describe('direct and HTTP clients validate the input the worker will read', () => {

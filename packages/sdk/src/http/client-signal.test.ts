@@ -51,6 +51,46 @@ describe('a call ends when its signal aborts', () => {
     expect(tries).toBeLessThanOrEqual(1);
   });
 
+  it("enqueue: calls ended by one shared signal each name their own key or none, never another's", async () => {
+    const url = await serve(() => {}); // never answers
+    const sent = new Map<unknown, string>();
+    const client = createClient({
+      url,
+      fetch: (u, init) => {
+        const body = JSON.parse(String(init.body)) as { input: unknown; idempotencyKey: string };
+        sent.set(body.input, body.idempotencyKey);
+        return fetch(u, init);
+      },
+    });
+    const ac = new AbortController();
+    const named: (string | undefined)[] = [];
+    const calls = [0, 1, 2].map((i) =>
+      client.enqueue('demo.echo', i, { signal: ac.signal }).catch((e: unknown) => {
+        named[i] = idempotencyKeyOf(e);
+        return e;
+      }),
+    );
+    while (sent.size < 3) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    const errs = await Promise.all(calls);
+    // Each rejects with the signal's one reason, as fetch does: one object for all three calls.
+    expect(errs).toEqual([ac.signal.reason, ac.signal.reason, ac.signal.reason]);
+    // Another call's key, enqueued again with, replays that call's job (or is refused as reused).
+    for (const [i, key] of named.entries()) expect([sent.get(i), undefined]).toContain(key);
+  });
+
+  it('enqueue: a reason that is not an object (abort("x")) is what the caller catches, with no key', async () => {
+    const url = await serve(() => {}); // never answers
+    const ac = new AbortController();
+    const call = createClient({ url })
+      .enqueue('demo.echo', 1, { signal: ac.signal })
+      .catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort('shutting down');
+    const err = await call;
+    expect([err, idempotencyKeyOf(err)]).toEqual(['shutting down', undefined]);
+  });
+
   it('enqueue: the signal is not sent as a field of the job', async () => {
     const url = await serve((_req, res) =>
       res.writeHead(400, { 'content-type': 'application/problem+json' }).end('{"status":400,"title":"x"}'),

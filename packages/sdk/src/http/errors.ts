@@ -88,15 +88,25 @@ export class EnqueueManyError extends WarrenHttpError {
 /**
  * The idempotency key a failed `enqueue` sent (its own, or the one the client made up). An
  * enqueue can fail after the ingest accepted the job (an answer cut off, a deadline): enqueueing
- * again with this key answers with that job, never a second one. Undefined for other errors.
+ * again with this key answers with that job, never a second one. Undefined for other errors, and
+ * where the value thrown cannot name one key: an abort's reason that is not an object
+ * (`abort('x')`), or one that ended several enqueues (a shared signal rejects them all with its
+ * one reason). Give your own `idempotencyKey` where such an enqueue must not be sent twice.
  */
 export const idempotencyKeyOf = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null ? keys.get(err) : undefined;
+  typeof err === 'object' && err !== null ? (keys.get(err) ?? undefined) : undefined;
 
-const keys = new WeakMap<object, string>();
+/** Each failed enqueue's key by the value it threw; null once two enqueues threw one value with different keys. */
+const keys = new WeakMap<object, string | null>();
 
-/** Marks `err` as a failed enqueue of `key` (a WeakMap: any thrown value, frozen ones too). */
+/**
+ * Marks `err` as a failed enqueue of `key` (a WeakMap: any thrown value, frozen ones too). A value
+ * already marked with another key (the same abort reason, thrown by each call on a shared signal)
+ * names none: the last call's key, enqueued again with by the others, replayed its job for theirs.
+ */
 export function withIdempotencyKey(err: unknown, key: string): unknown {
-  if (typeof err === 'object' && err !== null) keys.set(err, key);
+  if (typeof err !== 'object' || err === null) return err;
+  const had = keys.get(err);
+  keys.set(err, had === undefined || had === key ? key : null);
   return err;
 }
