@@ -35,6 +35,7 @@ export { type DeadLetter, MemoryBroker } from './memory/memory-broker';
 export { MemoryResultStore } from './memory/memory-result-store';
 export { msUntil } from './ms-until';
 export type * from './ports/index';
+export { StoreFullError } from './ports/store-full-error';
 export { bareUrl, redactUrl } from './redact-url';
 export { redactUrlCredentials } from './redact-url-credentials';
 export { backoffDelay, DEFAULT_BACKOFF } from './retry/backoff';

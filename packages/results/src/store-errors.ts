@@ -1,12 +1,16 @@
-import { redactUrlCredentials, TransportError } from '@warren/core';
+import { redactUrlCredentials, StoreFullError, TransportError } from '@warren/core';
 
 /**
  * Redis replies that mean "not now" rather than "never": worth a retry elsewhere or later. OOM
  * (maxmemory reached under noeviction, a managed plan's limit) passes as records expire or are
  * freed, MISCONF (writes stopped after a failed snapshot: a full or read-only disk) once one
- * succeeds; each refuses every write alike, so it says nothing about the job being written.
+ * succeeds; each refuses every write alike, so it says nothing about the job being written. OOM
+ * nearly so: Redis counts a command's arguments against maxmemory, so a write carrying a large
+ * input can be refused while small ones pass (a StoreFullError, which the executor tells apart).
  */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM|MISCONF)\b/;
+/** Redis at its maxmemory under noeviction (the same reply over TCP and through the REST endpoint). */
+const OOM_REPLY = /^OOM\b/;
 /**
  * Upstash's plan limits (ERR replies, a 400 over REST): its OOM (capacity) and its request and
  * connection quotas, which pass the same way. Its limits on one request (size of the request,
@@ -53,8 +57,8 @@ export function toStoreError(err: unknown, op: string): TransportError {
   const later = e?.name === 'UpstashError' && RETRY_LATER_STATUS.has(e.status ?? 0);
   const recoverable =
     TRANSIENT_REPLY.test(msg) || PLAN_LIMIT_REPLY.test(msg) || later || (!replyError && !unauthorized);
-  return new TransportError(`result store ${op} failed: ${msg}`, recoverable, {
-    cause: err,
-    code: 'result-store-unavailable',
-  });
+  const opts = { cause: err, code: 'result-store-unavailable' };
+  // Refused for memory: a write with a large argument can be refused while small ones pass.
+  if (OOM_REPLY.test(msg)) return new StoreFullError(`result store ${op} failed: ${msg}`, opts);
+  return new TransportError(`result store ${op} failed: ${msg}`, recoverable, opts);
 }

@@ -12,6 +12,7 @@ import type {
 } from './executor-types';
 import { expireJob } from './expire-job';
 import { describeInputIssues } from './input-issues';
+import { inputRefusals } from './input-refusals';
 import { lostStarts } from './lost-starts';
 import { recordPatch } from './record-patch';
 import { recordResult } from './record-result';
@@ -43,6 +44,7 @@ export function createExecutor(deps: ExecutorDeps) {
   const scope: RunScope = deps.runScope ?? ((job, _attempt, run) => run(job.traceparent));
   const watchCancel = cancelWatch(results, deps.cancelPollMs);
   const unconfirmed = lostStarts();
+  const refusedInputs = inputRefusals();
   // Every write here needs only ok/refused: the store skips reading the record back. Patches are
   // built by `execute` for the one job, so they are marked in place.
   const write = (id: string, to: JobState, patch: TransitionPatch) => {
@@ -72,6 +74,7 @@ export function createExecutor(deps: ExecutorDeps) {
       emit,
       write: opts.deadlineMs === undefined ? write : writeBefore(write, opts.deadlineMs),
       deadlineMs: opts.deadlineMs,
+      inputRefusals: refusedInputs,
     };
 
     const expired = job.expiresAt !== undefined && Date.parse(job.expiresAt) <= Date.now();
@@ -168,7 +171,8 @@ export function createExecutor(deps: ExecutorDeps) {
     const { job, attempt } = delivery;
     const ttlS = tasks.get(job.task)?.resultTtlS ?? deps.resultTtlS;
     const owner = `${deps.workerId}/${++seq}`;
-    return failJob({ deps, delivery, job, attempt, owner, ttlS, emit, write }, error, reason);
+    const x = { deps, delivery, job, attempt, owner, ttlS, emit, write, inputRefusals: refusedInputs };
+    return failJob(x, error, reason);
   }
 
   return { execute, fail };

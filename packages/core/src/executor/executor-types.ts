@@ -2,6 +2,7 @@ import type { JobEnvelope, JobError, JobState } from '@warren/protocol';
 import type { Delivery } from '../ports/consumer';
 import type { ResultStore, TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { AnyTask } from '../task/define-task';
+import type { InputRefusals } from './input-refusals';
 import type { RunScope } from './run-context';
 import type { Runaways } from './runaways';
 
@@ -84,4 +85,6 @@ export interface JobExecution {
   readonly write: (id: string, to: JobState, patch: TransitionPatch) => Promise<TransitionOutcome>;
   /** ExecuteOptions.deadlineMs: a store outage at the run's end is waited out only until then. */
   readonly deadlineMs?: number;
+  /** This job's deliveries whose input the store refused for memory (see refused-record.ts). */
+  readonly inputRefusals?: InputRefusals;
 }

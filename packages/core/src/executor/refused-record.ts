@@ -1,6 +1,8 @@
 import { type JobError, type JobState, TransportError } from '@warren/protocol';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
+import { StoreFullError } from '../ports/store-full-error';
 import type { JobExecution } from './executor-types';
+import { FULL_REFUSALS_BEFORE_NO_INPUT } from './input-refusals';
 
 /**
  * A store error that comes again for the same write (not recoverable): a request over the REST
@@ -14,19 +16,32 @@ export const refusedForGood = (err: unknown): err is TransportError =>
  * A write that carries the job's creation fields, made again without the input when the store
  * refuses it for good: an input over the store's request limit (Upstash's 10 MB) was refused at
  * every write, so the job could be neither run nor failed and went round the queue for ever. A
- * record without its input can still say the job failed or expired. Refused again, the store
- * refuses every job: the first error is thrown and the delivery handed back. Only on the failure
- * path: the usual write is one call.
+ * record without its input can still say the job failed or expired. So when it is refused for
+ * memory (StoreFullError): Redis counts the input against its maxmemory before running the write,
+ * and an input larger than the memory left was refused at every delivery while small writes
+ * passed, the job never run nor ended (its record missing: the enqueue's write refused alike);
+ * left out once the job's deliveries were refused FULL_REFUSALS_BEFORE_NO_INPUT times (a start so
+ * written runs the job: only the record lacks its input).
+ * Refused again, the store refuses every job (or is full for every write): the first error is
+ * thrown and the delivery handed back. Only on the failure path: the usual write is one call.
  */
 export async function writeWithoutInputIfRefused(
-  x: JobExecution,
+  x: Pick<JobExecution, 'job' | 'write' | 'delivery' | 'inputRefusals'>,
   to: JobState,
   patch: TransitionPatch,
+  /** Only a refusal for memory (a run's start: one refused for good fails the job, see execute-job.ts). */
+  memoryOnly = false,
 ): Promise<TransitionOutcome> {
   try {
     return await x.write(x.job.id, to, patch);
   } catch (err) {
-    if (!refusedForGood(err) || patch.input === undefined) throw err;
+    const full = err instanceof StoreFullError;
+    if (!(full || (refusedForGood(err) && !memoryOnly)) || patch.input === undefined) throw err;
+    // For memory: handed back the first times (a neighbour's large write, a moment's pressure).
+    if (full && x.inputRefusals) {
+      if (x.inputRefusals.refused(x.job.id, x.delivery) < FULL_REFUSALS_BEFORE_NO_INPUT) throw err;
+      x.inputRefusals.forget(x.job.id);
+    }
     patch.input = undefined;
     return x.write(x.job.id, to, patch).catch(() => {
       throw err;

@@ -1,6 +1,7 @@
 import { TransportError } from '@warren/protocol';
 import type { TransitionOutcome, TransitionPatch } from '../ports/result-store';
 import type { JobExecution } from './executor-types';
+import { writeWithoutInputIfRefused } from './refused-record';
 import { LEASE_MARGIN_MS, leaseMargin } from './run-budget';
 
 /**
@@ -62,7 +63,7 @@ export async function retryWhileStoreDown<T>(
  * lease: granted, the lost try had started the run.
  */
 export function writeRunStart(
-  x: Pick<JobExecution, 'job' | 'owner' | 'write' | 'deadlineMs'>,
+  x: Pick<JobExecution, 'job' | 'owner' | 'write' | 'deadlineMs' | 'delivery' | 'inputRefusals'>,
   patch: TransitionPatch,
   /** An earlier start by this owner may have been applied: ask to renew its lease first. */
   mayHoldLease = false,
@@ -79,11 +80,13 @@ export function writeRunStart(
       }
       tried = true;
       // The record nearly always exists (the producer wrote it): its creation fields (the input
-      // among them) go only when the store finds none.
+      // among them) go only when the store finds none; without the input when, for a job refused
+      // again and again, that is refused for memory (the enqueue's write, refused alike, is why
+      // there is none).
       const { attempts, leaseMs, ttlS } = patch;
       const started = await write(job.id, 'running', { attempts, owner, leaseMs, ttlS, ifExists: true });
       if (started.ok || started.reason !== 'missing') return started;
-      return write(job.id, 'running', patch);
+      return writeWithoutInputIfRefused(x, 'running', patch, true);
     },
     RUN_START_RETRY_MS,
     retryNotAfter(x),
