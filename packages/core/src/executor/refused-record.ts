@@ -13,6 +13,22 @@ export const refusedForGood = (err: unknown): err is TransportError =>
   err instanceof TransportError && !err.recoverable;
 
 /**
+ * An input shorter than this (JSON characters) is never left out for memory: a write refused with
+ * it was refused for the memory Redis lacks, or for a large write batched with it (a start of a
+ * small job beside a large one was refused with it at every delivery, and lost its input).
+ * Redis's own threshold for a large argument (PROTO_MBULK_BIG_ARG).
+ */
+const LARGE_INPUT_CHARS = 32 * 1024;
+
+const jsonLength = (input: unknown): number => {
+  try {
+    return JSON.stringify(input)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+};
+
+/**
  * A write that carries the job's creation fields, made again without the input when the store
  * refuses it for good: an input over the store's request limit (Upstash's 10 MB) was refused at
  * every write, so the job could be neither run nor failed and went round the queue for ever. A
@@ -20,8 +36,8 @@ export const refusedForGood = (err: unknown): err is TransportError =>
  * memory (StoreFullError): Redis counts the input against its maxmemory before running the write,
  * and an input larger than the memory left was refused at every delivery while small writes
  * passed, the job never run nor ended (its record missing: the enqueue's write refused alike);
- * left out once the job's deliveries were refused FULL_REFUSALS_BEFORE_NO_INPUT times (a start so
- * written runs the job: only the record lacks its input).
+ * left out once the job's deliveries were refused FULL_REFUSALS_BEFORE_NO_INPUT times, if it is
+ * large (a start so written runs the job: only the record lacks its input).
  * Refused again, the store refuses every job (or is full for every write): the first error is
  * thrown and the delivery handed back. Only on the failure path: the usual write is one call.
  */
@@ -37,8 +53,10 @@ export async function writeWithoutInputIfRefused(
   } catch (err) {
     const full = err instanceof StoreFullError;
     if (!(full || (refusedForGood(err) && !memoryOnly)) || patch.input === undefined) throw err;
-    // For memory: handed back the first times (a neighbour's large write, a moment's pressure).
-    if (full && x.inputRefusals) {
+    // For memory: handed back the first times (a neighbour's large write, a moment's pressure),
+    // and always when the input is too small to be why.
+    if (full) {
+      if (!x.inputRefusals || jsonLength(x.job.input) < LARGE_INPUT_CHARS) throw err;
       if (x.inputRefusals.refused(x.job.id, x.delivery) < FULL_REFUSALS_BEFORE_NO_INPUT) throw err;
       x.inputRefusals.forget(x.job.id);
     }
