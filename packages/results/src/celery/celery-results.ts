@@ -21,6 +21,7 @@ import {
   mergeCeleryMeta,
   parseCeleryMeta,
 } from './celery-meta';
+import { metaFullFallback } from './celery-meta-full';
 import { type CeleryMetaRedis, ioredisCeleryMeta, isCeleryMetaRedis } from './celery-meta-redis';
 import { type CeleryRefusal, refusalMeta } from './celery-refusal';
 import { celeryMetaIdOf } from './celery-task-id-alias';
@@ -83,6 +84,7 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
   const metaTtlS = (ttlS: number | undefined) => opts.expiresS ?? ttlS ?? CELERY_RESULT_EXPIRES_S;
   const worker = opts.worker ?? 'warren';
   const key = (id: string) => `${prefix}${id}`;
+  const tooLarge = metaFullFallback();
 
   async function writeMeta(record: JobRecord, state: JobState, ttlS?: number): Promise<void> {
     const status = celeryStatusFor(state, opts.trackStarted);
@@ -96,7 +98,16 @@ export function withCeleryResults(store: ResultStore, opts: CeleryResultsOptions
       reason: state === 'expired' ? 'expired' : state === 'cancelled' ? 'cancelled' : undefined,
       extended: opts.extended ? { worker, ...argsOf(record.input) } : undefined,
     });
-    await redis.storeMeta(key(taskId), JSON.stringify(meta), metaTtlS(ttlS));
+    const json = JSON.stringify(meta);
+    try {
+      await redis.storeMeta(key(taskId), json, metaTtlS(ttlS));
+    } catch (err) {
+      // A result too large for the memory Redis has left: its FAILURE, not a loop (celery-meta-full.ts).
+      const error = tooLarge.instead(record.id, status, json, err);
+      if (!error) throw err;
+      const failed = buildCeleryMeta({ id: taskId, status: 'FAILURE', record: { ...record, error } });
+      await redis.storeMeta(key(taskId), JSON.stringify(failed), metaTtlS(ttlS));
+    }
   }
 
   async function celeryMeta(id: string): Promise<CeleryMeta | undefined> {
