@@ -136,13 +136,26 @@ describe('wait within the client long-poll budget', () => {
     const { fetch, sent } = ingest((s, n) => {
       first ||= s.id;
       if (s.id !== first || n > 1) return undefined;
-      const res = new Response('{"type":"about:blank","title":"busy","status":503}', {
+      // The body tells when it was read to its end. Not by replacing res.text: a file sharing this
+      // worker may have started @hono/node-server, whose global Response has a read-only text, so
+      // the assignment threw inside fetch (a network error to the client) and this never came true.
+      const bytes = new TextEncoder().encode('{"type":"about:blank","title":"busy","status":503}');
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent) {
+            c.close();
+            read = true;
+          } else {
+            c.enqueue(bytes);
+            sent = true;
+          }
+        },
+      });
+      return new Response(body, {
         status: 503,
         headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
       });
-      const text = res.text.bind(res);
-      res.text = () => text().finally(() => (read = true));
-      return res;
     });
     const client = createClient({ url: 'http://ingest', fetch, maxLongPolls: 1 });
     const [a, b] = [await client.enqueue('demo.x', 1), await client.enqueue('demo.x', 2)];
