@@ -3,11 +3,9 @@ import { createRedisResultStore } from '@warren/results';
 import { WarrenHttpError } from '@warren/sdk';
 import { createDirectClient } from '@warren/sdk/direct';
 import { createSqsPublisher } from '@warren/sqs';
-import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
+import { localSqsForRun } from '../support/local-sqs-run';
 
 /**
  * The SQS publisher (a Publisher like any, for the direct client) refuses a job over SQS's
@@ -19,22 +17,12 @@ const RUN = `dso-${uuidv7().slice(-8)}`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const echo = defineTask({ name: 'dso.echo', queue: RUN, input: z.unknown(), handler: (x) => x });
 const config = defineConfig({ queues: { [RUN]: {} }, tasks: [echo] });
-let sqs: LocalSqs;
 
-beforeAll(async () => {
-  sqs = await startLocalSqs(await freePort());
-});
-afterAll(async () => {
-  await sqs?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${RUN}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
+const local = localSqsForRun(RUN, REDIS_URL);
 
 it('a job over SQS size is a 413 naming it, tried once; a small one is sent', async () => {
-  const q = await sqs.createQueue(RUN);
-  const sqsPublisher = createSqsPublisher({ client: sqs.client, queueUrls: { [RUN]: q.url } });
+  const q = await local.sqs.createQueue(RUN);
+  const sqsPublisher = createSqsPublisher({ client: local.sqs.client, queueUrls: { [RUN]: q.url } });
   let publishes = 0;
   const publisher: Publisher = {
     publish: (queue, job, opts) => {
@@ -57,7 +45,7 @@ it('a job over SQS size is a 413 naming it, tried once; a small one is sent', as
     expect((err as Error).message).toMatch(/bytes; SQS takes at most 262144/);
     expect(publishes).toBe(1);
     expect((await direct.enqueue(echo, 'small')).state).toBe('queued');
-    expect(await sqs.receive(q.url, 1)).toHaveLength(1);
+    expect(await local.sqs.receive(q.url, 1)).toHaveLength(1);
   } finally {
     await publisher.close();
     await results.close();

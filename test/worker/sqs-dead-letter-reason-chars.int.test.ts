@@ -3,12 +3,10 @@ import { defineConfig, defineTask, NonRetriableError, uuidv7 } from '@warren/cor
 import { eventually, makeJob } from '@warren/core/testing';
 import { createRedisResultStore } from '@warren/results';
 import { createSqsConsumer, createSqsPublisher } from '@warren/sqs';
-import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import { createWorker } from '@warren/worker';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
+import { localSqsForRun } from '../support/local-sqs-run';
 
 /**
  * A dead letter's reason carries the task's error, whose text may hold characters SQS refuses in a
@@ -21,10 +19,10 @@ import { freePort } from '../support/ports';
 const RUN = `sqsrc-${uuidv7().slice(-8)}`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SQS_CHARS = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
-let sqs: LocalSqs;
+const local = localSqsForRun(RUN, REDIS_URL);
 
 beforeAll(async () => {
-  sqs = await startLocalSqs(await freePort());
+  const { sqs } = local;
   const send = sqs.client.send.bind(sqs.client) as (cmd: unknown) => Promise<unknown>;
   sqs.client.send = ((cmd: unknown) => {
     const attrs: Record<string, MessageAttributeValue> =
@@ -38,13 +36,6 @@ beforeAll(async () => {
       );
     return send(cmd);
   }) as typeof sqs.client.send;
-});
-afterAll(async () => {
-  await sqs?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${RUN}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
 });
 
 it('a task error holding characters SQS refuses reaches the DLQ with its reason, those written as escapes', async () => {
@@ -62,23 +53,23 @@ it('a task error holding characters SQS refuses reaches the DLQ with its reason,
       }
     },
   });
-  const dlq = await sqs.createQueue(`${RUN}-dlq`);
-  const q = await sqs.createQueue(RUN, {
+  const dlq = await local.sqs.createQueue(`${RUN}-dlq`);
+  const q = await local.sqs.createQueue(RUN, {
     deadLetterArn: dlq.arn,
     maxReceiveCount: 5,
     visibilityTimeoutS: 30,
   });
   const queueUrls = { [RUN]: q.url };
   const results = createRedisResultStore({ redis: REDIS_URL, prefix: `${RUN}:` });
-  const consumer = createSqsConsumer({ client: sqs.client, queueUrls, waitTimeS: 1 });
+  const consumer = createSqsConsumer({ client: local.sqs.client, queueUrls, waitTimeS: 1 });
   const worker = createWorker({ config: defineConfig({ tasks: [task] }), consumer, results, queues: [RUN] });
-  const pub = createSqsPublisher({ client: sqs.client, queueUrls });
+  const pub = createSqsPublisher({ client: local.sqs.client, queueUrls });
   try {
     await worker.start();
     const job = makeJob({ task: 'sqsrc.parse', queue: RUN, input: { raw: '\u0000\u0007abc' } });
     await pub.publish(RUN, job);
     const dead = await eventually(async () => {
-      const r = await sqs.receive(dlq.url, 1);
+      const r = await local.sqs.receive(dlq.url, 1);
       return r.length === 1 ? r : undefined;
     }, 15_000);
     const reason = dead[0]!.MessageAttributes?.['warren-reason']?.StringValue ?? '(none)';

@@ -2,27 +2,15 @@ import { defineConfig, defineTask, uuidv7 } from '@warren/core';
 import { eventually, makeJob } from '@warren/core/testing';
 import { createUpstashResultStore, serveRedisRest } from '@warren/results';
 import { createSqsConsumer, createSqsPublisher } from '@warren/sqs';
-import { type LocalSqs, startLocalSqs } from '@warren/sqs/testing';
 import { createWorker } from '@warren/worker';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { freePort } from '../support/ports';
+import { localSqsForRun } from '../support/local-sqs-run';
 
 const RUN = `h61-sqsrr-${uuidv7().slice(-8)}`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
-let sqs: LocalSqs;
 
-beforeAll(async () => {
-  sqs = await startLocalSqs(await freePort());
-});
-afterAll(async () => {
-  await sqs?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${RUN}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
+const local = localSqsForRun(RUN, REDIS_URL);
 
 // The SQS poll path: a release is a fresh copy (no receive spent), so a job whose record the
 // store refused for good went round for ever even with a redrive policy. Now it is failed into
@@ -38,8 +26,8 @@ it('a job whose record the store refuses for good reaches the DLQ with its reaso
       return 'ok';
     },
   });
-  const dlq = await sqs.createQueue(`${RUN}-dlq`);
-  const q = await sqs.createQueue(RUN, {
+  const dlq = await local.sqs.createQueue(`${RUN}-dlq`);
+  const q = await local.sqs.createQueue(RUN, {
     deadLetterArn: dlq.arn,
     maxReceiveCount: 3,
     visibilityTimeoutS: 30,
@@ -48,15 +36,15 @@ it('a job whose record the store refuses for good reaches the DLQ with its reaso
   // Upstash refuses requests over 10 MB; this stand-in over 64 KiB (an SQS body is 256 KiB at most).
   const rest = await serveRedisRest({ port: 0, redisUrl: REDIS_URL, token: 't', maxRequestBytes: 64 * 1024 });
   const results = createUpstashResultStore({ url: rest.url, token: 't', prefix: `${RUN}:` });
-  const consumer = createSqsConsumer({ client: sqs.client, queueUrls, waitTimeS: 1 });
+  const consumer = createSqsConsumer({ client: local.sqs.client, queueUrls, waitTimeS: 1 });
   const worker = createWorker({ config: defineConfig({ tasks: [task] }), consumer, results, queues: [RUN] });
-  const pub = createSqsPublisher({ client: sqs.client, queueUrls });
+  const pub = createSqsPublisher({ client: local.sqs.client, queueUrls });
   try {
     await worker.start();
     const job = makeJob({ task: 'sqsrr.t', queue: RUN, input: 'x'.repeat(100_000) });
     await pub.publish(RUN, job);
     const dead = await eventually(async () => {
-      const r = await sqs.receive(dlq.url, 1);
+      const r = await local.sqs.receive(dlq.url, 1);
       return r.length === 1 ? r : undefined;
     }, 20_000);
     expect(dead[0]!.MessageAttributes?.['warren-reason']?.StringValue).toMatch(
