@@ -121,7 +121,15 @@ export function createQueueRates(opts: QueueRatesOptions = {}) {
         list = [];
         depths.set(queue, list);
       }
-      list.push({ at: now(), depth });
+      // One sample per second: every /status.json and scrape reads the depth (the same shared
+      // read for 500 ms), and kept one per call, a poller's rate set the list's size and each
+      // snapshot's cost (only the first and last are read: the slope).
+      const at = now();
+      const last = list[list.length - 1];
+      if (last && Math.floor(last.at / 1000) === Math.floor(at / 1000) && list.length > 1) {
+        last.at = at;
+        last.depth = depth;
+      } else list.push({ at, depth });
       while (list.length > 0 && list[0]!.at <= now() - windowS * 1000) list.shift();
     },
     snapshot,
