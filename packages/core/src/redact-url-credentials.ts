@@ -6,9 +6,13 @@
  * people paste passwords with unencoded `/ ? # @ ' "` and drivers accept many of them (a JSON
  * line escapes `"` and `\` as `\"`, `\\`; a raw `"` followed by `, } ] :` ends a JSON string).
  * A port followed by a path or a quote (`host:443/@scope`) is not a password.
+ *
+ * Bounded (scheme 64, user 256, password 1,024 characters): every log line goes through this, and
+ * unbounded, text shaped against it (a job's error quoting its input) backtracked quadratically:
+ * 2.4 s for one 64 KB line. A longer password is not recognised.
  */
 const URL_CREDENTIALS =
-  /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@"'\\]*):(?!\d+(?:[/?#"'\\]|$))(?:\\.|"(?![,}\]:])|[^\s\\"])+@/g;
+  /(\b[a-zA-Z][a-zA-Z0-9+.-]{0,63}:\/\/[^\s:/@"'\\]{0,256}):(?!\d+(?:[/?#"'\\]|$))(?:\\.|"(?![,}\]:])|[^\s\\"]){1,1024}@/g;
 /**
  * A query parameter named like a secret (`api_key=`, `access_token=`, `X-Amz-Signature=`,
  * `sig=`, `password=`): its value, up to the next `&`, `#`, whitespace or quote (a JSON line's
