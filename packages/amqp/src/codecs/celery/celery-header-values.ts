@@ -1,3 +1,4 @@
+import { shortMessage } from '@warren/core';
 import type { DecodeResult } from '../../codec';
 
 // Celery header values (dates, time limits) as warren reads and writes them.
@@ -23,7 +24,11 @@ export function celeryDate(v: unknown, field: string): string | undefined | Deco
   const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(v) ? v : `${v}Z`;
   const ms = Date.parse(withZone);
   if (Number.isNaN(ms))
-    return { ok: false, reason: `${field} header ${JSON.stringify(v)} is not an ISO-8601 date` };
+    // Cut when long: the reason rides beside the message's own headers into the dead-letter queue.
+    return {
+      ok: false,
+      reason: `${field} header ${shortMessage(JSON.stringify(v))} is not an ISO-8601 date`,
+    };
   return new Date(ms).toISOString();
 }
 
