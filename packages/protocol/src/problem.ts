@@ -33,11 +33,16 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): F
       ? i.keys.map((k) => ({ path: join([...i.path, k]), message: 'unknown field' }))
       : [{ path: join(i.path), message: shortMessage(i.message) }],
   );
-  if (all.length <= MAX_FIELD_ERRORS) return all;
-  const more = all.length - MAX_FIELD_ERRORS;
+  return capFieldErrors(all, join([]));
+}
+
+/** `errors` named up to MAX_FIELD_ERRORS, the rest counted in one more entry at `morePath`. */
+export function capFieldErrors(errors: FieldError[], morePath: string): FieldError[] {
+  if (errors.length <= MAX_FIELD_ERRORS) return errors;
+  const more = errors.length - MAX_FIELD_ERRORS;
   return [
-    ...all.slice(0, MAX_FIELD_ERRORS),
-    { path: join([]), message: `and ${more.toLocaleString('en-US')} more issues` },
+    ...errors.slice(0, MAX_FIELD_ERRORS),
+    { path: morePath, message: `and ${more.toLocaleString('en-US')} more issues` },
   ];
 }
 

@@ -14,8 +14,7 @@ export function sqsSafeJson(json: string): string {
 }
 
 /** A character SQS refuses in a body or a string attribute (outside the XML set above). */
-const REFUSED = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
-const REFUSED_ALL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+const REFUSED = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 /**
  * Free text (an error message) as an SQS string attribute takes it: each character SQS refuses
@@ -24,6 +23,5 @@ const REFUSED_ALL = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
  * throws "Unexpected token '\0'" with the NUL itself.
  */
 export function sqsSafeText(text: string): string {
-  if (!REFUSED.test(text)) return text;
-  return text.replace(REFUSED_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(REFUSED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,4 +1,10 @@
-import { type EnqueueRequest, type JobEnvelope, shortMessage, UnprocessableError } from '@warren/protocol';
+import {
+  capFieldErrors,
+  type EnqueueRequest,
+  type JobEnvelope,
+  shortMessage,
+  UnprocessableError,
+} from '@warren/protocol';
 import type { WarrenConfig } from '../config/define-config';
 import { uuidv7 } from '../ids';
 import type { AnyTask } from '../task/define-task';
@@ -56,9 +62,6 @@ interface BuildOptions {
   idempotencyScope?: string;
 }
 
-/** Input issues a 422 names one by one. */
-const MAX_INPUT_ISSUES = 100;
-
 function build(
   config: WarrenConfig,
   req: EnqueueRequest,
@@ -68,13 +71,14 @@ function build(
 ): BuiltJob {
   if (!parsed.success) {
     // One issue per bad element: 30,000 of them (a 170 KB body) made a 2.5 MB problem. Named up
-    // to MAX_INPUT_ISSUES, the rest counted.
-    const errors = parsed.issues.slice(0, MAX_INPUT_ISSUES).map((i) => ({
-      path: ['input', ...i.path.map(String)].join('.'),
-      message: shortMessage(i.message),
-    }));
-    const more = parsed.issues.length - errors.length;
-    if (more > 0) errors.push({ path: 'input', message: `and ${more.toLocaleString('en-US')} more issues` });
+    // to MAX_FIELD_ERRORS, the rest counted (zod's own messages kept: an unknown-keys issue is one).
+    const errors = capFieldErrors(
+      parsed.issues.map((i) => ({
+        path: ['input', ...i.path.map(String)].join('.'),
+        message: shortMessage(i.message),
+      })),
+      'input',
+    );
     throw new UnprocessableError(`input does not match the schema of task ${task.name}`, errors);
   }
   const queue = req.queue ?? task.queue;
